@@ -1,0 +1,163 @@
+#include "cli/cli.h"
+
+#include "cli/commands.h"
+
+#include <string.h>
+
+enum option_bit {
+    OPT_CONFIG = 1u << 0,
+    OPT_OUT = 1u << 1,
+    OPT_SET = 1u << 2,
+    OPT_QUIET = 1u << 3,
+    OPT_VERBOSE = 1u << 4,
+    OPT_HELP = 1u << 5,
+};
+#define OPT_COMMON (OPT_SET | OPT_QUIET | OPT_VERBOSE | OPT_HELP)
+
+struct option_spec {
+    enum option_bit bit;
+    const char *name;
+    const char *metavar; /* NULL: a flag without a value */
+    const char *help;
+};
+
+static const struct option_spec options[] = {
+    {OPT_CONFIG, "--config", "FILE", "INI configuration; keys it leaves out keep their defaults"},
+    {OPT_OUT, "--out", "DIR", "folder to write into (created if missing)"},
+    {OPT_SET, "--set", "SECTION.KEY=VALUE", "override one config key (repeatable)"},
+    {OPT_QUIET, "--quiet", NULL, "only warnings and errors"},
+    {OPT_VERBOSE, "--verbose", NULL, "debug messages too"},
+    {OPT_HELP, "--help", NULL, "this help"},
+};
+#define N_OPTIONS (sizeof options / sizeof options[0])
+
+static const struct tr_command commands[] = {
+    {"generate", "--config FILE --out DIR",
+     "synthetic nationwide data with planted, known truth (tables + DIR/truth/)",
+     OPT_CONFIG | OPT_OUT | OPT_COMMON, OPT_CONFIG | OPT_OUT, tr_cmd_generate},
+    {"config", "[--config FILE]", "print the effective configuration, every key, as INI",
+     OPT_CONFIG | OPT_COMMON, 0, tr_cmd_config},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static const struct option_spec *find_option(const char *arg, size_t name_len)
+{
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        if (strlen(options[i].name) == name_len && strncmp(options[i].name, arg, name_len) == 0)
+            return &options[i];
+    return NULL;
+}
+
+static int store(struct tr_cli_args *args, enum option_bit bit, const char *value, char *err,
+                 size_t errlen)
+{
+    switch (bit) {
+    case OPT_CONFIG: args->config_path = value; break;
+    case OPT_OUT: args->out_dir = value; break;
+    case OPT_SET:
+        if (args->n_sets == TR_CLI_MAX_SETS) {
+            snprintf(err, errlen, "more than %d --set options", TR_CLI_MAX_SETS);
+            return 1;
+        }
+        args->sets[args->n_sets++] = value;
+        break;
+    case OPT_QUIET: args->quiet = 1; break;
+    case OPT_VERBOSE: args->verbose = 1; break;
+    case OPT_HELP: args->help = 1; break;
+    }
+    return 0;
+}
+
+int tr_cli_parse(int argc, char **argv, struct tr_cli_args *args, char *err, size_t errlen)
+{
+    memset(args, 0, sizeof *args);
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        args->help = 1;
+        if (argc >= 3) {
+            for (size_t i = 0; i < N_COMMANDS; i++)
+                if (strcmp(argv[2], commands[i].name) == 0) args->command = &commands[i];
+        }
+        return 0;
+    }
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(argv[1], commands[i].name) == 0) args->command = &commands[i];
+    if (!args->command) {
+        snprintf(err, errlen, "unknown command '%s' (see 'telrisk --help')", argv[1]);
+        return 1;
+    }
+    for (int a = 2; a < argc; a++) {
+        const char *arg = argv[a];
+        const char *eq = strchr(arg, '=');
+        size_t name_len = eq && strncmp(arg, "--", 2) == 0 ? (size_t)(eq - arg) : strlen(arg);
+        const struct option_spec *opt = find_option(arg, name_len);
+        if (!opt || !(args->command->options & opt->bit)) {
+            snprintf(err, errlen, "%s: unknown option '%.*s' (see 'telrisk %s --help')",
+                     args->command->name, (int)name_len, arg, args->command->name);
+            return 1;
+        }
+        const char *value = NULL;
+        if (opt->metavar) {
+            if (name_len < strlen(arg))
+                value = arg + name_len + 1;
+            else if (a + 1 < argc)
+                value = argv[++a];
+            else {
+                snprintf(err, errlen, "%s: option %s needs a value %s", args->command->name,
+                         opt->name, opt->metavar);
+                return 1;
+            }
+        } else if (name_len < strlen(arg)) {
+            snprintf(err, errlen, "%s: option %s takes no value", args->command->name, opt->name);
+            return 1;
+        }
+        if (store(args, opt->bit, value, err, errlen)) return 1;
+    }
+    return 0;
+}
+
+int tr_cli_validate(const struct tr_cli_args *args, char *err, size_t errlen)
+{
+    if (args->help) return 0;
+    for (size_t i = 0; i < N_OPTIONS; i++) {
+        const struct option_spec *opt = &options[i];
+        if (!(args->command->required & opt->bit)) continue;
+        int given = (opt->bit == OPT_CONFIG && args->config_path) ||
+                    (opt->bit == OPT_OUT && args->out_dir);
+        if (!given) {
+            snprintf(err, errlen, "%s: %s %s is required (usage: telrisk %s %s)",
+                     args->command->name, opt->name, opt->metavar, args->command->name,
+                     args->command->usage);
+            return 1;
+        }
+    }
+    if (args->quiet && args->verbose) {
+        snprintf(err, errlen, "%s: --quiet and --verbose exclude each other", args->command->name);
+        return 1;
+    }
+    return 0;
+}
+
+void tr_cli_print_help(FILE *out, const struct tr_command *command)
+{
+    if (!command) {
+        fprintf(out, "telrisk %s: credit-risk and fraud intelligence from call-detail and "
+                     "payment records (MPI)\n\nusage: telrisk COMMAND [OPTIONS]\n\ncommands:\n",
+                TELRISK_VERSION);
+        for (size_t i = 0; i < N_COMMANDS; i++)
+            fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "\n'telrisk COMMAND --help' lists a command's options. Exit codes: 0 ok, "
+                     "1 usage or config error,\n2 input error, 3 internal error.\n");
+        return;
+    }
+    fprintf(out, "usage: telrisk %s %s\n\n%s\n\noptions:\n", command->name, command->usage,
+            command->summary);
+    for (size_t i = 0; i < N_OPTIONS; i++) {
+        const struct option_spec *opt = &options[i];
+        if (!(command->options & opt->bit)) continue;
+        char left[64];
+        snprintf(left, sizeof left, "%s%s%s", opt->name, opt->metavar ? " " : "",
+                 opt->metavar ? opt->metavar : "");
+        fprintf(out, "  %-28s %s%s\n", left, opt->help,
+                (command->required & opt->bit) ? " (required)" : "");
+    }
+}

@@ -1,0 +1,42 @@
+/* Command line: commands and options are declared once in tables (cli.c) that also generate
+ * --help. Parsing fills a tr_cli_args; checking what a command needs is done in
+ * tr_cli_validate, apart from parsing. */
+#ifndef TELRISK_CLI_CLI_H
+#define TELRISK_CLI_CLI_H
+
+#include <stdio.h>
+
+#define TR_CLI_MAX_SETS 64
+
+struct tr_ctx;
+
+struct tr_cli_args {
+    const struct tr_command *command;
+    const char *config_path;
+    const char *out_dir;
+    const char *sets[TR_CLI_MAX_SETS]; /* "section.key=value", in command-line order */
+    int n_sets;
+    int quiet;
+    int verbose;
+    int help;
+};
+
+struct tr_command {
+    const char *name;
+    const char *usage;   /* arguments after the command name */
+    const char *summary; /* one line for the command list */
+    unsigned options;    /* bit mask of accepted options (enum in cli.c) */
+    unsigned required;   /* of those, the ones it cannot run without */
+    int (*run)(const struct tr_ctx *ctx, const struct tr_cli_args *args);
+};
+
+/* Parses argv (argv[0] is the program). Returns 0, or 1 with a message in err. */
+int tr_cli_parse(int argc, char **argv, struct tr_cli_args *args, char *err, size_t errlen);
+
+/* Checks that the command has what it needs. Returns 0, or 1 with a message in err. */
+int tr_cli_validate(const struct tr_cli_args *args, char *err, size_t errlen);
+
+/* Help generated from the tables: the command list, or one command's options. */
+void tr_cli_print_help(FILE *out, const struct tr_command *command);
+
+#endif

@@ -1,0 +1,18 @@
+/* One function per command; each runs collectively on ctx->comm and returns an exit code. */
+#ifndef TELRISK_CLI_COMMANDS_H
+#define TELRISK_CLI_COMMANDS_H
+
+#include "cli/cli.h"
+
+struct tr_config;
+
+int tr_cmd_generate(const struct tr_ctx *ctx, const struct tr_cli_args *args);
+int tr_cmd_config(const struct tr_ctx *ctx, const struct tr_cli_args *args);
+
+/* Loads defaults, the --config file and the --set overrides, then validates. Prints the error
+ * (rank 0) and returns TR_EXIT_USAGE on any problem; every rank reads the same inputs so every
+ * rank reaches the same answer. */
+int tr_load_config(const struct tr_ctx *ctx, const struct tr_cli_args *args,
+                   struct tr_config *cfg);
+
+#endif

@@ -1,0 +1,42 @@
+#include "telrisk.h"
+
+#include "cli/commands.h"
+#include "config/config.h"
+#include "core/error.h"
+#include "core/log.h"
+
+#include <string.h>
+
+int tr_load_config(const struct tr_ctx *ctx, const struct tr_cli_args *args,
+                   struct tr_config *cfg)
+{
+    char err[TR_CONFIG_ERR_MAX] = "";
+    tr_config_defaults(cfg);
+    int bad = args->config_path && tr_config_load(cfg, args->config_path, err);
+    for (int i = 0; !bad && i < args->n_sets; i++) bad = tr_config_set(cfg, args->sets[i], err);
+    if (!bad) bad = tr_config_validate(cfg, err);
+    if (bad && ctx->rank == 0) fprintf(ctx->msg, "telrisk: config error: %s\n", err);
+    return bad ? TR_EXIT_USAGE : TR_EXIT_OK;
+}
+
+int telrisk_main(int argc, char **argv, MPI_Comm comm, FILE *msg)
+{
+    struct tr_ctx ctx;
+    tr_ctx_init(&ctx, comm, msg);
+    tr_gsl_init();
+
+    struct tr_cli_args args;
+    char err[512] = "";
+    if (tr_cli_parse(argc, argv, &args, err, sizeof err) ||
+        tr_cli_validate(&args, err, sizeof err)) {
+        if (ctx.rank == 0) fprintf(ctx.msg, "telrisk: %s\n", err);
+        return TR_EXIT_USAGE;
+    }
+    if (args.help) {
+        if (ctx.rank == 0) tr_cli_print_help(ctx.msg, args.command);
+        return TR_EXIT_OK;
+    }
+    if (args.quiet) ctx.level = TR_LOG_WARN;
+    if (args.verbose) ctx.level = TR_LOG_DEBUG;
+    return tr_agree(&ctx, args.command->run(&ctx, &args));
+}

@@ -1,0 +1,347 @@
+#include "config/config.h"
+
+#include "core/error.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum key_type { KEY_U64, KEY_I64, KEY_F64, KEY_STR, KEY_ENUM, KEY_DATE };
+
+struct key_spec {
+    const char *name; /* "section.key" */
+    enum key_type type;
+    size_t offset;
+    size_t size; /* bytes of the field (strings) */
+    const char *def;
+    double min, max;     /* numbers: inclusive bounds */
+    const char *choices; /* enums: "a|b|c" */
+    const char *help;
+};
+
+#define F(member) offsetof(struct tr_config, member), sizeof(((struct tr_config *)0)->member)
+
+/* clang-format off */
+static const struct key_spec keys[] = {
+    {"run.seed", KEY_U64, F(run.seed), "42", 0, 0, NULL, "seed of every random stream"},
+    {"inputs.dir", KEY_STR, F(inputs.dir), "data/demo", 0, 0, NULL, "each table is <dir>/<table>.csv or <dir>/<table>/*.csv"},
+    {"inputs.cdr", KEY_STR, F(inputs.cdr), "", 0, 0, NULL, "call-detail records: a file, list or glob (default from dir)"},
+    {"inputs.recharges", KEY_STR, F(inputs.recharges), "", 0, 0, NULL, "airtime top-ups"},
+    {"inputs.mobilemoney", KEY_STR, F(inputs.mobilemoney), "", 0, 0, NULL, "mobile-money transactions"},
+    {"inputs.mobiledata", KEY_STR, F(inputs.mobiledata), "", 0, 0, NULL, "mobile-data sessions"},
+    {"inputs.antennas", KEY_STR, F(inputs.antennas), "", 0, 0, NULL, "antenna positions and regions"},
+    {"inputs.subscribers", KEY_STR, F(inputs.subscribers), "", 0, 0, NULL, "subscriber register"},
+    {"inputs.loans", KEY_STR, F(inputs.loans), "", 0, 0, NULL, "loan book"},
+    {"inputs.sim_swaps", KEY_STR, F(inputs.sim_swaps), "", 0, 0, NULL, "SIM swap events"},
+    {"inputs.max_reject_rate", KEY_F64, F(inputs.max_reject_rate), "0.01", 0, 1, NULL, "largest share of rejected lines in any file before the run stops"},
+    {"generate.subscribers", KEY_I64, F(generate.subscribers), "50000", 1, 1e8, NULL, "subscribers in the generated country"},
+    {"generate.regions", KEY_I64, F(generate.regions), "12", 1, 64, NULL, "regions (of very different sizes)"},
+    {"generate.days", KEY_I64, F(generate.days), "30", 1, 366, NULL, "days in the observation window"},
+    {"generate.start", KEY_DATE, F(generate.start), "2020-01-01", 0, 0, NULL, "first day of the observation window (YYYY-MM-DD)"},
+    {"generate.interactions_per_day", KEY_F64, F(generate.interactions_per_day), "1.4", 0.01, 100, NULL, "mean outgoing calls and texts per subscriber per day"},
+    {"generate.loan_share", KEY_F64, F(generate.loan_share), "0.5", 0, 1, NULL, "share of subscribers who take a loan after the window"},
+    {"generate.loan_days", KEY_I64, F(generate.loan_days), "60", 1, 365, NULL, "loans are issued over this many days after the window"},
+    {"generate.outcome_days", KEY_I64, F(generate.outcome_days), "90", 1, 730, NULL, "the loan book is cut this many days after the window"},
+    {"generate.simbox_rate", KEY_F64, F(generate.simbox_rate), "0.001", 0, 0.1, NULL, "share of subscribers that are SIM boxes"},
+    {"generate.sim_swap_rate", KEY_F64, F(generate.sim_swap_rate), "0.005", 0, 0.1, NULL, "share with a legitimate SIM swap"},
+    {"generate.takeover_rate", KEY_F64, F(generate.takeover_rate), "0.001", 0, 0.1, NULL, "share with a SIM swap followed by a cash-out of most of the balance"},
+    {"generate.far_payment_rate", KEY_F64, F(generate.far_payment_rate), "0.001", 0, 0.1, NULL, "share with a payment far from where their calls place them"},
+    {"generate.burst_rate", KEY_F64, F(generate.burst_rate), "0.001", 0, 0.1, NULL, "share with a burst of payments"},
+    {"generate.dormant_rate", KEY_F64, F(generate.dormant_rate), "0.001", 0, 0.1, NULL, "share of dormant accounts that wake with cash-outs"},
+    {"generate.ledger_break_rate", KEY_F64, F(generate.ledger_break_rate), "0.001", 0, 0.1, NULL, "share of mobile-money accounts with a ledger break"},
+    {"generate.duplicate_rate", KEY_F64, F(generate.duplicate_rate), "0.0005", 0, 0.1, NULL, "share of records written twice"},
+    {"generate.malformed_rate", KEY_F64, F(generate.malformed_rate), "0.0005", 0, 0.1, NULL, "share of records followed by a malformed line"},
+    {"generate.unknown_antenna_rate", KEY_F64, F(generate.unknown_antenna_rate), "0.0002", 0, 0.1, NULL, "share of CDRs naming an antenna not in the antennas table"},
+    {"generate.block_subscribers", KEY_I64, F(generate.block_subscribers), "256", 1, 1 << 20, NULL, "subscribers per generation block (part of what fixes the output bytes)"},
+    {"output.path", KEY_STR, F(output.path), "out/run.h5", 0, 0, NULL, "the run file"},
+    {"features.set", KEY_ENUM, F(features.set), "core", 0, 0, "core|full", "features written to the run file"},
+    {"model.transform", KEY_ENUM, F(model.transform), "woe", 0, 0, "woe|standardize", "feature transform before the regression"},
+    {"model.lambda", KEY_F64, F(model.lambda), "1.0", 0, 1e6, NULL, "L2 shrinkage of regional models toward the national one"},
+    {"model.holdout", KEY_F64, F(model.holdout), "0.3", 0, 0.9, NULL, "share of labelled subscribers held out for validation"},
+    {"stress.scenarios", KEY_STR, F(stress.scenarios), "inputs/scenarios/regulatory.ini", 0, 0, NULL, "scenario file"},
+    {"stress.paths", KEY_I64, F(stress.paths), "1000000", 1, 1e12, NULL, "Monte Carlo paths"},
+    {"privacy.key_file", KEY_STR, F(privacy.key_file), "", 0, 0, NULL, "secret key for subscriber pseudonyms"},
+    {"privacy.k_min", KEY_I64, F(privacy.k_min), "10", 1, 1e6, NULL, "aggregates of fewer subscribers are suppressed"},
+};
+/* clang-format on */
+#define N_KEYS (sizeof keys / sizeof keys[0])
+
+static const struct key_spec *find_key(const char *name)
+{
+    for (size_t i = 0; i < N_KEYS; i++)
+        if (strcmp(keys[i].name, name) == 0) return &keys[i];
+    return NULL;
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63) return (size_t)-1;
+    size_t row[64];
+    for (size_t j = 0; j <= lb; j++) row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+const char *tr_config_nearest_key(const char *name)
+{
+    const char *best = keys[0].name;
+    size_t best_d = (size_t)-1;
+    for (size_t i = 0; i < N_KEYS; i++) {
+        size_t d = edit_distance(name, keys[i].name);
+        /* A right key in the wrong section is the likeliest slip: prefer equal key parts. */
+        const char *dot = strchr(name, '.');
+        const char *kdot = strchr(keys[i].name, '.');
+        if (dot && kdot && strcmp(dot, kdot) == 0 && d > 1) d = 1;
+        if (d < best_d) best_d = d, best = keys[i].name;
+    }
+    return best;
+}
+
+static int valid_date(const char *s)
+{
+    int y, m, d;
+    char tail;
+    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) return 0;
+    if (s[4] != '-' || s[7] != '-' || y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1) return 0;
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= mdays[m - 1] + (m == 2 && leap);
+}
+
+static int enum_allows(const char *choices, const char *value)
+{
+    size_t n = strlen(value);
+    for (const char *p = choices; *p;) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == n && strncmp(p, value, n) == 0) return 1;
+        p += len + (bar != NULL);
+    }
+    return 0;
+}
+
+/* Parses value into the key's field; on failure writes what is expected into err. */
+static int assign(struct tr_config *cfg, const struct key_spec *k, const char *value, char *err,
+                  size_t errlen)
+{
+    char *field = (char *)cfg + k->offset;
+    char *end = NULL;
+    errno = 0;
+    switch (k->type) {
+    case KEY_U64: {
+        if (*value == '-') goto not_number;
+        unsigned long long v = strtoull(value, &end, 10);
+        if (errno || end == value || *end) goto not_number;
+        *(uint64_t *)field = (uint64_t)v;
+        return 0;
+    }
+    case KEY_I64: {
+        long long v = strtoll(value, &end, 10);
+        if (errno || end == value || *end) goto not_number;
+        if ((double)v < k->min || (double)v > k->max) goto out_of_range;
+        *(int64_t *)field = (int64_t)v;
+        return 0;
+    }
+    case KEY_F64: {
+        double v = strtod(value, &end);
+        if (errno || end == value || *end || v != v) goto not_number;
+        if (v < k->min || v > k->max) goto out_of_range;
+        *(double *)field = v;
+        return 0;
+    }
+    case KEY_ENUM:
+        if (!enum_allows(k->choices, value)) {
+            snprintf(err, errlen, "%s = '%s': expected one of %s", k->name, value, k->choices);
+            return 1;
+        }
+        /* fall through */
+    case KEY_STR:
+        if (strlen(value) >= k->size) {
+            snprintf(err, errlen, "%s: value longer than %zu characters", k->name, k->size - 1);
+            return 1;
+        }
+        strcpy(field, value);
+        return 0;
+    case KEY_DATE:
+        if (!valid_date(value)) {
+            snprintf(err, errlen, "%s = '%s': expected a date YYYY-MM-DD", k->name, value);
+            return 1;
+        }
+        strcpy(field, value);
+        return 0;
+    }
+not_number:
+    snprintf(err, errlen, "%s = '%s': expected %s", k->name, value,
+             k->type == KEY_F64 ? "a number" : "a whole number");
+    if (k->type == KEY_U64 && *value == '-')
+        snprintf(err, errlen, "%s = '%s': expected a non-negative whole number", k->name, value);
+    return 1;
+out_of_range:
+    snprintf(err, errlen, "%s = '%s': expected a value in [%g, %g]", k->name, value, k->min,
+             k->max);
+    return 1;
+}
+
+void tr_config_defaults(struct tr_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    char err[TR_CONFIG_ERR_MAX];
+    for (size_t i = 0; i < N_KEYS; i++)
+        if (assign(cfg, &keys[i], keys[i].def, err, sizeof err))
+            TR_DIE(TR_EXIT_INTERNAL, "bad default: %s", err);
+}
+
+static int set_key(struct tr_config *cfg, const char *section, const char *name, const char *value,
+                   char *err, size_t errlen)
+{
+    char full[128];
+    snprintf(full, sizeof full, "%s.%s", section, name);
+    const struct key_spec *k = find_key(full);
+    if (!k) {
+        snprintf(err, errlen, "unknown key '%s' (did you mean '%s'?)", full,
+                 tr_config_nearest_key(full));
+        return 1;
+    }
+    return assign(cfg, k, value, err, errlen);
+}
+
+struct ini_state {
+    struct tr_config *cfg;
+    const char *path;
+    char msg[TR_CONFIG_ERR_MAX - 64];
+    int failed;
+};
+
+static int on_ini_pair(void *user, const char *section, const char *name, const char *value)
+{
+    struct ini_state *st = user;
+    if (st->failed) return 0;
+    if (set_key(st->cfg, section, name, value, st->msg, sizeof st->msg)) {
+        st->failed = 1;
+        return 0; /* inih reports this line number */
+    }
+    return 1;
+}
+
+int tr_config_load(struct tr_config *cfg, const char *path, char err[TR_CONFIG_ERR_MAX])
+{
+    struct ini_state st = {.cfg = cfg, .path = path};
+    int rc = ini_parse(path, on_ini_pair, &st);
+    if (rc == -1) {
+        snprintf(err, TR_CONFIG_ERR_MAX, "%s: cannot open config file: %s", path, strerror(errno));
+        return 1;
+    }
+    if (rc == -2) {
+        snprintf(err, TR_CONFIG_ERR_MAX, "%s: out of memory reading config", path);
+        return 1;
+    }
+    if (rc > 0) {
+        if (st.failed)
+            snprintf(err, TR_CONFIG_ERR_MAX, "%s:%d: %s", path, rc, st.msg);
+        else
+            snprintf(err, TR_CONFIG_ERR_MAX, "%s:%d: not a 'key = value' line or '[section]'",
+                     path, rc);
+        return 1;
+    }
+    return 0;
+}
+
+int tr_config_set(struct tr_config *cfg, const char *assignment, char err[TR_CONFIG_ERR_MAX])
+{
+    const char *eq = strchr(assignment, '=');
+    const char *dot = strchr(assignment, '.');
+    if (!eq || !dot || dot > eq || dot == assignment || eq == dot + 1) {
+        snprintf(err, TR_CONFIG_ERR_MAX, "--set '%s': expected section.key=value", assignment);
+        return 1;
+    }
+    char section[64], name[64];
+    size_t slen = (size_t)(dot - assignment), nlen = (size_t)(eq - dot - 1);
+    if (slen >= sizeof section || nlen >= sizeof name) {
+        snprintf(err, TR_CONFIG_ERR_MAX, "--set '%s': key too long", assignment);
+        return 1;
+    }
+    memcpy(section, assignment, slen);
+    section[slen] = 0;
+    memcpy(name, dot + 1, nlen);
+    name[nlen] = 0;
+    char msg[TR_CONFIG_ERR_MAX - 16];
+    if (set_key(cfg, section, name, eq + 1, msg, sizeof msg)) {
+        snprintf(err, TR_CONFIG_ERR_MAX, "--set: %s", msg);
+        return 1;
+    }
+    return 0;
+}
+
+int tr_config_validate(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MAX])
+{
+    const double planted = cfg->generate.simbox_rate + cfg->generate.takeover_rate +
+                           cfg->generate.far_payment_rate + cfg->generate.burst_rate +
+                           cfg->generate.dormant_rate;
+    if (planted > 0.5) {
+        snprintf(err, TR_CONFIG_ERR_MAX,
+                 "generate: the planted fraud rates add up to %g; expected at most 0.5", planted);
+        return 1;
+    }
+    if (cfg->generate.regions > cfg->generate.subscribers) {
+        snprintf(err, TR_CONFIG_ERR_MAX,
+                 "generate.regions = %" PRId64 " exceeds generate.subscribers = %" PRId64,
+                 cfg->generate.regions, cfg->generate.subscribers);
+        return 1;
+    }
+    if (cfg->generate.outcome_days <= cfg->generate.loan_days) {
+        snprintf(err, TR_CONFIG_ERR_MAX,
+                 "generate.outcome_days = %" PRId64 " must exceed generate.loan_days = %" PRId64
+                 " (the book is cut after the last loan is issued)",
+                 cfg->generate.outcome_days, cfg->generate.loan_days);
+        return 1;
+    }
+    return 0;
+}
+
+char *tr_config_to_ini(const struct tr_config *cfg)
+{
+    size_t cap = 8192, len = 0;
+    char *out = TR_MALLOC(cap);
+    char section[64] = "";
+    for (size_t i = 0; i < N_KEYS; i++) {
+        const struct key_spec *k = &keys[i];
+        const char *dot = strchr(k->name, '.');
+        char line[TR_PATH_MAX + 128];
+        int n = 0;
+        if (strncmp(section, k->name, (size_t)(dot - k->name)) != 0 ||
+            section[dot - k->name] != 0) {
+            snprintf(section, sizeof section, "%.*s", (int)(dot - k->name), k->name);
+            n += snprintf(line + n, sizeof line - (size_t)n, "%s[%s]\n", i ? "\n" : "", section);
+        }
+        const char *field = (const char *)cfg + k->offset;
+        n += snprintf(line + n, sizeof line - (size_t)n, "%s = ", dot + 1);
+        switch (k->type) {
+        case KEY_U64: n += snprintf(line + n, sizeof line - (size_t)n, "%" PRIu64, *(const uint64_t *)field); break;
+        case KEY_I64: n += snprintf(line + n, sizeof line - (size_t)n, "%" PRId64, *(const int64_t *)field); break;
+        case KEY_F64: n += snprintf(line + n, sizeof line - (size_t)n, "%.17g", *(const double *)field); break;
+        default: n += snprintf(line + n, sizeof line - (size_t)n, "%s", field); break;
+        }
+        n += snprintf(line + n, sizeof line - (size_t)n, "\n");
+        while (len + (size_t)n + 1 > cap) out = TR_REALLOC(out, cap *= 2);
+        memcpy(out + len, line, (size_t)n);
+        len += (size_t)n;
+    }
+    out[len] = 0;
+    return out;
+}

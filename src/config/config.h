@@ -1,0 +1,92 @@
+/* The run's configuration: INI file, then --set overrides, then validation. Every key is declared
+ * once in the table in config.c (name, type, default, bounds, description); that table drives
+ * parsing, the nearest-key suggestion for unknown keys and the text written into run files. */
+#ifndef TELRISK_CONFIG_CONFIG_H
+#define TELRISK_CONFIG_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TR_PATH_MAX 1024
+#define TR_CONFIG_ERR_MAX 512
+
+struct tr_config {
+    struct {
+        uint64_t seed;
+    } run;
+    struct {
+        char dir[TR_PATH_MAX];
+        char cdr[TR_PATH_MAX];
+        char recharges[TR_PATH_MAX];
+        char mobilemoney[TR_PATH_MAX];
+        char mobiledata[TR_PATH_MAX];
+        char antennas[TR_PATH_MAX];
+        char subscribers[TR_PATH_MAX];
+        char loans[TR_PATH_MAX];
+        char sim_swaps[TR_PATH_MAX];
+        double max_reject_rate;
+    } inputs;
+    struct {
+        int64_t subscribers;
+        int64_t regions;
+        int64_t days;
+        char start[16];             /* first day of the observation window, YYYY-MM-DD */
+        double interactions_per_day;  /* mean outgoing calls+texts per subscriber per day */
+        double loan_share;          /* share of subscribers with a loan after the window */
+        int64_t loan_days;          /* loans are issued over this many days after the window */
+        int64_t outcome_days;       /* data cut: this many days after the window ends */
+        /* planted rates, per subscriber unless said otherwise */
+        double simbox_rate;
+        double sim_swap_rate;       /* legitimate SIM swaps */
+        double takeover_rate;       /* SIM swap followed by a cash-out of most of the balance */
+        double far_payment_rate;
+        double burst_rate;
+        double dormant_rate;
+        double ledger_break_rate;   /* per mobile-money account */
+        double duplicate_rate;      /* per record */
+        double malformed_rate;      /* per record: an extra broken line */
+        double unknown_antenna_rate;/* per CDR */
+        int64_t block_subscribers;  /* subscribers per generation block (fixes the output) */
+    } generate;
+    struct {
+        char path[TR_PATH_MAX];
+    } output;
+    struct {
+        char set[16];
+    } features;
+    struct {
+        char transform[16];
+        double lambda;
+        double holdout;
+    } model;
+    struct {
+        char scenarios[TR_PATH_MAX];
+        int64_t paths;
+    } stress;
+    struct {
+        char key_file[TR_PATH_MAX];
+        int64_t k_min;
+    } privacy;
+};
+
+/* Fills every key with its default. */
+void tr_config_defaults(struct tr_config *cfg);
+
+/* Reads an INI file over the current values. Returns 0, or 1 with a message in err naming the
+ * file, line and key (unknown keys suggest the nearest known one). */
+int tr_config_load(struct tr_config *cfg, const char *path, char err[TR_CONFIG_ERR_MAX]);
+
+/* Applies one "section.key=value" override. Same return convention. */
+int tr_config_set(struct tr_config *cfg, const char *assignment, char err[TR_CONFIG_ERR_MAX]);
+
+/* Checks cross-key rules and ranges that single-key parsing cannot. Same return convention. */
+int tr_config_validate(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MAX]);
+
+/* The nearest known "section.key" to name (edit distance), for error messages. */
+const char *tr_config_nearest_key(const char *name);
+
+/* The whole configuration as INI text, every key, in table order (for run files and logs).
+ * Returns a malloc'd string. */
+char *tr_config_to_ini(const struct tr_config *cfg);
+
+#endif

@@ -1,0 +1,14 @@
+/* Proleptic Gregorian calendar in UTC, as days since 1970-01-01 (Howard Hinnant's algorithms). */
+#ifndef TELRISK_CORE_CALENDAR_H
+#define TELRISK_CORE_CALENDAR_H
+
+#include <stdint.h>
+
+int64_t tr_days_from_civil(int y, int m, int d);
+void tr_civil_from_days(int64_t days, int *y, int *m, int *d);
+/* ISO weekday of a day: 1 = Monday ... 7 = Sunday. */
+int tr_iso_weekday(int64_t days);
+/* Parses "YYYY-MM-DD" (a real date). Returns 0 and sets *days, or 1. */
+int tr_parse_date(const char *s, int64_t *days);
+
+#endif

@@ -1,0 +1,61 @@
+#include "core/error.h"
+
+#include <gsl/gsl_errno.h>
+#include <hdf5.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+_Noreturn void tr_die(const char *file, int line, int code, const char *fmt, ...)
+{
+    int rank = 0, initialized = 0, finalized = 0;
+    MPI_Initialized(&initialized);
+    MPI_Finalized(&finalized);
+    if (initialized && !finalized) MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "telrisk[%d]: error: ", rank);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (%s:%d)\n", file, line);
+    va_end(ap);
+    fflush(stderr);
+    if (initialized && !finalized) MPI_Abort(MPI_COMM_WORLD, code);
+    exit(code);
+}
+
+void tr_h5_print_stack(void)
+{
+    H5Eprint2(H5E_DEFAULT, stderr);
+}
+
+static void gsl_error_reporter(const char *reason, const char *file, int line, int gsl_errno)
+{
+    /* Reported through GSL_CHECK at the call site; keep GSL from aborting the process here. */
+    (void)reason, (void)file, (void)line, (void)gsl_errno;
+}
+
+void tr_gsl_init(void)
+{
+    gsl_set_error_handler(gsl_error_reporter);
+}
+
+void *tr_malloc(size_t bytes, const char *file, int line)
+{
+    void *p = malloc(bytes ? bytes : 1);
+    if (!p) tr_die(file, line, TR_EXIT_INTERNAL, "out of memory allocating %zu bytes", bytes);
+    return p;
+}
+
+void *tr_calloc(size_t count, size_t size, const char *file, int line)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p) tr_die(file, line, TR_EXIT_INTERNAL, "out of memory allocating %zu x %zu bytes", count, size);
+    return p;
+}
+
+void *tr_realloc(void *p, size_t bytes, const char *file, int line)
+{
+    void *q = realloc(p, bytes ? bytes : 1);
+    if (!q) tr_die(file, line, TR_EXIT_INTERNAL, "out of memory growing to %zu bytes", bytes);
+    return q;
+}

@@ -1,0 +1,61 @@
+/* Exit codes and checked-call macros: one per library. Each evaluates its call once, prints the
+ * library's own message with file:line and the rank, and ends the whole job with MPI_Abort so no
+ * other rank is left waiting in a collective. */
+#ifndef TELRISK_CORE_ERROR_H
+#define TELRISK_CORE_ERROR_H
+
+#include <mpi.h>
+#include <stddef.h>
+
+enum tr_exit {
+    TR_EXIT_OK = 0,
+    TR_EXIT_USAGE = 1,    /* bad command line or config */
+    TR_EXIT_INPUT = 2,    /* missing/unreadable input, reject rate over the limit */
+    TR_EXIT_INTERNAL = 3, /* a library call failed, out of memory, a bug */
+};
+
+/* Ends the job: prints "telrisk[rank]: what (file:line)" and calls MPI_Abort on MPI_COMM_WORLD. */
+_Noreturn void tr_die(const char *file, int line, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+#define TR_DIE(code, ...) tr_die(__FILE__, __LINE__, (code), __VA_ARGS__)
+
+#define MPI_CHECK(call)                                                                            \
+    do {                                                                                           \
+        int mpi_check_rc_ = (call);                                                                \
+        if (mpi_check_rc_ != MPI_SUCCESS) {                                                        \
+            char mpi_check_msg_[MPI_MAX_ERROR_STRING];                                             \
+            int mpi_check_len_ = 0;                                                                \
+            MPI_Error_string(mpi_check_rc_, mpi_check_msg_, &mpi_check_len_);                      \
+            TR_DIE(TR_EXIT_INTERNAL, "%s failed: %s", #call, mpi_check_msg_);                      \
+        }                                                                                          \
+    } while (0)
+
+/* H5_CHECK: HDF5 calls return a negative value on failure; the HDF5 error stack is printed. */
+#define H5_CHECK(call)                                                                             \
+    do {                                                                                           \
+        if ((call) < 0) {                                                                          \
+            tr_h5_print_stack();                                                                   \
+            TR_DIE(TR_EXIT_INTERNAL, "%s failed", #call);                                          \
+        }                                                                                          \
+    } while (0)
+void tr_h5_print_stack(void);
+
+/* GSL_CHECK: GSL's own abort handler is off (tr_gsl_init), so status codes are checked here. */
+#define GSL_CHECK(call)                                                                            \
+    do {                                                                                           \
+        int gsl_check_rc_ = (call);                                                                \
+        if (gsl_check_rc_ != 0)                                                                    \
+            TR_DIE(TR_EXIT_INTERNAL, "%s failed: %s", #call, gsl_strerror(gsl_check_rc_));       \
+    } while (0)
+void tr_gsl_init(void);
+
+/* Allocation that ends the job with a clear message instead of returning NULL. */
+void *tr_malloc(size_t bytes, const char *file, int line);
+void *tr_calloc(size_t count, size_t size, const char *file, int line);
+void *tr_realloc(void *p, size_t bytes, const char *file, int line);
+#define TR_MALLOC(bytes)       tr_malloc((bytes), __FILE__, __LINE__)
+#define TR_CALLOC(count, size) tr_calloc((count), (size), __FILE__, __LINE__)
+#define TR_REALLOC(p, bytes)   tr_realloc((p), (bytes), __FILE__, __LINE__)
+
+#endif

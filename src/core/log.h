@@ -1,0 +1,33 @@
+/* Logging to the run's message stream. Info and progress come from rank 0 only; warnings and
+ * errors from whichever rank saw them, prefixed with its rank. */
+#ifndef TELRISK_CORE_LOG_H
+#define TELRISK_CORE_LOG_H
+
+#include <mpi.h>
+#include <stdio.h>
+
+enum tr_log_level { TR_LOG_ERROR = 0, TR_LOG_WARN = 1, TR_LOG_INFO = 2, TR_LOG_DEBUG = 3 };
+
+/* What every command gets: the communicator it runs on and where messages go. */
+struct tr_ctx {
+    MPI_Comm comm;
+    int rank;
+    int size;
+    FILE *msg;
+    enum tr_log_level level;
+};
+
+void tr_ctx_init(struct tr_ctx *ctx, MPI_Comm comm, FILE *msg);
+
+void tr_log(const struct tr_ctx *ctx, enum tr_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#define TR_ERROR(ctx, ...) tr_log((ctx), TR_LOG_ERROR, __VA_ARGS__)
+#define TR_WARN(ctx, ...)  tr_log((ctx), TR_LOG_WARN, __VA_ARGS__)
+#define TR_INFO(ctx, ...)  tr_log((ctx), TR_LOG_INFO, __VA_ARGS__)
+#define TR_DEBUG(ctx, ...) tr_log((ctx), TR_LOG_DEBUG, __VA_ARGS__)
+
+/* Collective: the worst (largest) exit code any rank reports, so all ranks leave together. */
+int tr_agree(const struct tr_ctx *ctx, int local_code);
+
+#endif

@@ -1,0 +1,11 @@
+/* The library entry: a whole telrisk command on any communicator, messages to msg. Returns the
+ * exit code (0 ok, 1 usage/config, 2 input, 3 internal), the same on every rank. */
+#ifndef TELRISK_TELRISK_H
+#define TELRISK_TELRISK_H
+
+#include <mpi.h>
+#include <stdio.h>
+
+int telrisk_main(int argc, char **argv, MPI_Comm comm, FILE *msg);
+
+#endif
