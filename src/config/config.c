@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include "core/calendar.h"
 #include "core/error.h"
 
 #include <errno.h>
@@ -115,13 +116,8 @@ const char *tr_config_nearest_key(const char *name)
 
 static int valid_date(const char *s)
 {
-    int y, m, d;
-    char tail;
-    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) return 0;
-    if (s[4] != '-' || s[7] != '-' || y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1) return 0;
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return d <= mdays[m - 1] + (m == 2 && leap);
+    int64_t days;
+    return tr_parse_date(s, &days) == 0;
 }
 
 static int enum_allows(const char *choices, const char *value)
@@ -176,6 +172,7 @@ static int assign(struct tr_config *cfg, const struct key_spec *k, const char *v
             snprintf(err, errlen, "%s: value longer than %zu characters", k->name, k->size - 1);
             return 1;
         }
+        memset(field, 0, k->size); /* no stale bytes: configs compare and dump exactly */
         strcpy(field, value);
         return 0;
     case KEY_DATE:
@@ -183,6 +180,7 @@ static int assign(struct tr_config *cfg, const struct key_spec *k, const char *v
             snprintf(err, errlen, "%s = '%s': expected a date YYYY-MM-DD", k->name, value);
             return 1;
         }
+        memset(field, 0, k->size);
         strcpy(field, value);
         return 0;
     }

@@ -11,9 +11,8 @@ static inline uint64_t rotl(uint64_t x, int k)
     return (x << k) | (x >> (64 - k));
 }
 
-static inline uint64_t next64(struct xoshiro_state *st)
+uint64_t tr_xoshiro_next(uint64_t s[4])
 {
-    uint64_t *s = st->s;
     const uint64_t result = rotl(s[1] * 5, 7) * 9;
     const uint64_t t = s[1] << 17;
     s[2] ^= s[0];
@@ -37,12 +36,12 @@ static void xo_set(void *vstate, unsigned long key)
 
 static unsigned long xo_get(void *vstate)
 {
-    return (unsigned long)(next64(vstate) >> 32);
+    return (unsigned long)(tr_xoshiro_next(((struct xoshiro_state *)vstate)->s) >> 32);
 }
 
 static double xo_get_double(void *vstate)
 {
-    return (double)(next64(vstate) >> 11) * 0x1.0p-53;
+    return (double)(tr_xoshiro_next(((struct xoshiro_state *)vstate)->s) >> 11) * 0x1.0p-53;
 }
 
 static const gsl_rng_type xoshiro_type = {

@@ -29,6 +29,9 @@ static inline double tr_unit(uint64_t h)
     return (double)(h >> 11) * 0x1.0p-53;
 }
 
+/* One step of xoshiro256** (Blackman & Vigna) on state s; exposed for its test vectors. */
+uint64_t tr_xoshiro_next(uint64_t s[4]);
+
 extern const gsl_rng_type *tr_rng_type;
 
 /* A generator of tr_rng_type; restart it on any key with gsl_rng_set(r, key). */

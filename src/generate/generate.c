@@ -1,6 +1,7 @@
 #include "generate/generate.h"
 
 #include "core/error.h"
+#include "core/memory.h"
 #include "core/timer.h"
 #include "generate/gen.h"
 #include "generate/person.h"
@@ -15,9 +16,19 @@
 /* Subscribers per rank per round: bounds each rank's buffers whatever the country's size. */
 #define ROUND_SUBSCRIBERS 8192
 
+/* mkdir -p: every missing folder on the way. */
 static int make_dir(const char *path)
 {
-    return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
+    char buf[TR_PATH_MAX + 8];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1;; p++) {
+        if (*p != '/' && *p != 0) continue;
+        char c = *p;
+        *p = 0;
+        if (mkdir(buf, 0755) != 0 && errno != EEXIST) return -1;
+        if (c == 0) return 0;
+        *p = c;
+    }
 }
 
 static int make_out_dirs(const struct tr_ctx *ctx, const char *out_dir)
@@ -186,15 +197,18 @@ int tr_generate(const struct tr_ctx *ctx, const struct tr_config *cfg, const cha
     }
     struct totals t;
     sum_totals(ctx, &sink, files, &t);
-    for (int f = 0; f < TR_F_COUNT; f++) tr_ordered_close(&files[f]);
     rc = tr_agree(ctx, write_summary(ctx, &w, out_dir, &t));
-    double seconds = tr_now() - t0;
-    int64_t records = 0;
+    double seconds = tr_now() - t0, peak = tr_peak_rss_mib_max(ctx);
+    int64_t records = 0, bytes = 0;
     for (int k = 0; k < TR_F_TABLES; k++) records += t.records[k];
-    TR_INFO(ctx, "generated %" PRId64 " records (%" PRId64 " CDRs, %" PRId64
-                 " payments) in %.2f s: %.3g records/s, %.3g per rank; tables in %s",
-            records, t.records[TR_F_CDR], t.records[TR_F_MOBILEMONEY], seconds,
-            (double)records / seconds, (double)records / seconds / ctx->size, out_dir);
+    for (int f = 0; f < TR_F_COUNT; f++) bytes += files[f].bytes_before;
+    TR_INFO(ctx, "generated %" PRId64 " records (%" PRId64 " CDRs, %" PRId64 " payments, %.1f MB)"
+                 " in %.2f s: %.3g records/s, %.3g per rank; peak memory %.0f MiB per rank;"
+                 " tables in %s",
+            records, t.records[TR_F_CDR], t.records[TR_F_MOBILEMONEY], (double)bytes / 1e6,
+            seconds, (double)records / seconds, (double)records / seconds / ctx->size, peak,
+            out_dir);
+    for (int f = 0; f < TR_F_COUNT; f++) tr_ordered_close(&files[f]);
     tr_gen_free(&g);
     tr_sink_free(&sink);
     tr_world_free(&w);

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs, from Debian 12's packages, whatever telrisk needs that is not there yet.
+# Safe to run again: it does nothing when everything is installed.
+set -euo pipefail
+packages=(
+    build-essential cmake pkg-config
+    openmpi-bin libopenmpi-dev libhdf5-openmpi-dev hdf5-tools
+    libgsl-dev libcmocka-dev libinih-dev libsodium-dev
+    python3
+)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
