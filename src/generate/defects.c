@@ -128,14 +128,14 @@ static void note_defect(struct tr_sink *s, int table, const char *kind, const ch
 }
 
 void tr_emit_record(const struct tr_world *w, struct tr_sink *s, int table, const char *line,
-                    size_t len, uint64_t record_key, const char *subscriber_id)
+                    size_t len, uint64_t record_key, const char *subscriber_id, int may_copy)
 {
     struct tr_textbuf *out = &s->buf[table];
     tr_put_mem(out, line, len);
     tr_put_eol(out);
     s->records[table]++;
     uint64_t h = tr_key(w->seed, TR_S_DEFECT, record_key, (uint64_t)table);
-    if (tr_unit(h) < w->cfg->generate.duplicate_rate) {
+    if (may_copy && tr_unit(h) < w->cfg->generate.duplicate_rate) {
         char detail[48];
         snprintf(detail, sizeof detail, "copy of line above");
         note_defect(s, table, "duplicate", subscriber_id, detail);

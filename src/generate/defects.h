@@ -18,9 +18,10 @@ enum tr_malformed {
 };
 extern const char *const tr_malformed_names[TR_BAD_COUNT];
 
-/* Appends one record (line without newline) of `table` and whatever is planted after it. */
+/* Appends one record (line without newline) of `table` and whatever is planted after it.
+ * may_copy = 0 for a record that already carries a planted defect: one defect per record. */
 void tr_emit_record(const struct tr_world *w, struct tr_sink *s, int table, const char *line,
-                    size_t len, uint64_t record_key, const char *subscriber_id);
+                    size_t len, uint64_t record_key, const char *subscriber_id, int may_copy);
 
 /* Whether this CDR names an unknown antenna (decided by its key), and which id to use. */
 int tr_plant_unknown_antenna(const struct tr_world *w, uint64_t record_key, int32_t *fake_id);

@@ -114,15 +114,18 @@ static void draw_simbox_calls(struct tr_gen *g, struct call_list *l)
     }
 }
 
-/* The call that places a far-payment subscriber at home or work minutes before the payment. */
+/* The call that places a far-payment subscriber at home or work minutes before the payment,
+ * to a contact awake that day (or abroad). */
 static void plant_far_call(struct tr_gen *g, struct call_list *l)
 {
     for (int k = 0; k < g->ledger.n; k++) {
         if (g->ledger.ev[k].mark != TR_MARK_FAR) continue;
         struct call *e = add_call(l);
         e->t = g->ledger.ev[k].t - 300 - (int64_t)gsl_rng_uniform_int(g->r, 1200);
-        e->contact = g->n_contacts ? 0 : -1;
-        e->recipient = g->n_contacts ? g->contacts[0].index : -1;
+        int64_t day = (e->t - g->w->start_epoch) / 86400;
+        for (int c = 0; c < g->n_contacts && e->contact < 0; c++)
+            if (g->contact_person[c].dormant_until <= day) e->contact = c;
+        e->recipient = e->contact >= 0 ? g->contacts[e->contact].index : -1;
         e->duration = 30 + (int32_t)gsl_rng_uniform_int(g->r, 200);
         e->planted = 1;
     }
@@ -155,6 +158,7 @@ static void put_call(struct tr_gen *g, const struct call *e, uint64_t key)
         tr_put_str(&g->sink->ref_text, detail);
         tr_sink_ref_end(g->sink);
         g->sink->unknown_antenna[TR_F_CDR]++;
+        g->line_has_defect = 1;
         if (on_recipient)
             to_at = fake;
         else

@@ -46,6 +46,7 @@ static void note_break(struct tr_gen *g, const struct tr_money_event *e, const c
     tr_put_str(&g->sink->ref_text, tr_break_names[e->brk]);
     tr_sink_ref_end(g->sink);
     g->sink->ledger_breaks[TR_F_MOBILEMONEY]++;
+    g->line_has_defect = 1;
 }
 
 /* The payee's side of a transfer self sends. */
@@ -106,10 +107,15 @@ static void note_fraud(struct tr_gen *g, const struct tr_money_event *e, int32_t
         tr_put_str(t, ";km=");
         tr_put_fixed(t, tr_antenna_km(g->w, g->far_call.antenna, antenna), 1);
     } else {
-        int n = 0;
+        /* Count what a detector would see in the planted span: every payment (or cash-out) of
+         * the account from the first planted one to the last, ordinary ones included. */
         int64_t last = e->t;
         for (int k = 0; k < l->n; k++)
-            if (l->ev[k].mark == e->mark) n++, last = l->ev[k].t;
+            if (l->ev[k].mark == e->mark) last = l->ev[k].t;
+        const uint8_t type = e->mark == TR_MARK_BURST ? TR_TXN_MERCHANT : TR_TXN_CASHOUT;
+        int n = 0;
+        for (int k = 0; k < l->n; k++)
+            n += l->ev[k].type == type && l->ev[k].t >= e->t && l->ev[k].t <= last;
         tr_put_str(t, e->mark == TR_MARK_BURST ? "payments=" : "cashouts=");
         tr_put_u64(t, (uint64_t)n);
         tr_put_str(t, ";span_s=");

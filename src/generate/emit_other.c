@@ -132,7 +132,7 @@ void tr_emit_data(struct tr_gen *g)
     if (p->kind == TR_KIND_SIMBOX) return;
     gsl_rng *r = g->r;
     gsl_rng_set(r, tr_key(w->seed, TR_S_DATA, (uint64_t)p->index, 0));
-    double per_day = 0.3 + 1.5 * gsl_cdf_ugaussian_P(p->z_income + gsl_ran_gaussian(r, 0.7));
+    double per_day = 0.2 + 0.8 * gsl_cdf_ugaussian_P(p->z_income + gsl_ran_gaussian(r, 0.7));
     int64_t span = w->days - p->dormant_until;
     int64_t n = gsl_ran_poisson(r, per_day * (double)span);
     int64_t *t = (int64_t *)tr_gen_times(g, (size_t)n);

@@ -5,9 +5,11 @@
 #include "generate/defects.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 void tr_gen_init(struct tr_gen *g, const struct tr_world *w, struct tr_sink *sink)
 {
+    memset(g, 0, sizeof *g);
     g->w = w;
     g->sink = sink;
     g->r = tr_rng_alloc();
@@ -47,7 +49,9 @@ void tr_put_antenna(struct tr_textbuf *b, int32_t antenna)
 
 void tr_gen_flush_line(struct tr_gen *g, int table, uint64_t record_key)
 {
-    tr_emit_record(g->w, g->sink, table, g->line.data, g->line.len, record_key, g->self_id);
+    tr_emit_record(g->w, g->sink, table, g->line.data, g->line.len, record_key, g->self_id,
+                   !g->line_has_defect);
+    g->line_has_defect = 0;
     tr_textbuf_clear(&g->line);
 }
 

@@ -31,6 +31,7 @@ struct tr_gen {
     struct tr_ledger ledger, other; /* self's, and a payee's rebuilt on demand */
     struct tr_far_call far_call;
     struct tr_textbuf line; /* one record being formatted */
+    int line_has_defect;    /* it carries a planted defect already: no copy of it */
     struct call *calls;     /* one subscriber's outgoing calls, being drawn */
     size_t calls_cap;       /* elements */
     int64_t *times;         /* event times being drawn (top-ups, sessions), epoch seconds */

@@ -51,7 +51,9 @@ int tr_person_loans(const struct tr_world *w, const struct tr_person *p,
         struct tr_loan *l = &out[n];
         l->number = (uint64_t)p->index * 8 + (uint64_t)n;
         l->product = TR_MICROLOAN;
-        l->issued = w->start_day - 150 + (int64_t)gsl_rng_uniform_int(r, (unsigned long)(150 + (w->days > 35 ? w->days - 35 : 0)));
+        /* Earlier loans: issued in the 150 days before the window or in it; all settled by the
+         * cut, and their disbursements and repayments inside the window are in mobile money. */
+        l->issued = w->start_day - 150 + (int64_t)gsl_rng_uniform_int(r, (unsigned long)(150 + w->days));
         l->due = l->issued + 30;
         l->amount_cents = round_to(25.0 * p->income * gsl_ran_lognormal(r, 0, 0.4), 500);
         l->eventual_default = gsl_rng_uniform(r) < p->pd;

@@ -67,7 +67,7 @@ static void add_edge_transfers(const struct tr_world *w, const struct tr_person 
     int64_t b = self->index < c->index ? c->index : self->index;
     uint64_t key = tr_key(w->seed, TR_S_P2P, (uint64_t)a, (uint64_t)b);
     gsl_rng_set(r, key);
-    double lambda = 0.12 * c->weight * (double)w->days / 30.0;
+    double lambda = 0.08 * c->weight * (double)w->days / 30.0;
     unsigned n = gsl_ran_poisson(r, lambda);
     if (n == 0) return;
     double inc_a = a == self->index ? self->income : income_of(w, a);
@@ -114,15 +114,15 @@ static void add_routine(const struct tr_world *w, const struct tr_person *p, gsl
 {
     const double scale = (double)w->days / 30.0, m = p->money_activity;
     const unsigned long days = (unsigned long)w->days;
-    unsigned n = gsl_ran_poisson(r, 1.6 * m * scale);
+    unsigned n = gsl_ran_poisson(r, 1.1 * m * scale);
     for (unsigned k = 0; k < n; k++)
         own(l, w, p->index, seq, when(w, (int64_t)gsl_rng_uniform_int(r, days), r), TR_TXN_CASHIN, 1,
             cents(0.15 * p->income * gsl_ran_lognormal(r, 0, 0.6), 100), r);
-    n = gsl_ran_poisson(r, 1.2 * m * scale);
+    n = gsl_ran_poisson(r, 0.8 * m * scale);
     for (unsigned k = 0; k < n; k++)
         own(l, w, p->index, seq, when(w, (int64_t)gsl_rng_uniform_int(r, days), r), TR_TXN_CASHOUT, -1, 0, r)
             ->fraction = gsl_ran_flat(r, 0.3, 0.8);
-    n = gsl_ran_poisson(r, 2.0 * m * scale);
+    n = gsl_ran_poisson(r, 1.3 * m * scale);
     for (unsigned k = 0; k < n; k++)
         own(l, w, p->index, seq, when(w, (int64_t)gsl_rng_uniform_int(r, days), r), TR_TXN_MERCHANT, -1,
             cents(0.015 * p->income * gsl_ran_lognormal(r, 0, 0.7), 10), r);
@@ -140,7 +140,7 @@ static void add_routine(const struct tr_world *w, const struct tr_person *p, gsl
             e->counterparty = biller;
         }
     } else {
-        n = gsl_ran_poisson(r, 1.0 * scale);
+        n = gsl_ran_poisson(r, 0.7 * scale);
         for (unsigned k = 0; k < n; k++)
             own(l, w, p->index, seq, when(w, (int64_t)gsl_rng_uniform_int(r, days), r), TR_TXN_BILLPAY, -1,
                 cents(0.04 * p->income * gsl_ran_lognormal(r, 0, 0.5), 50), r);
@@ -209,8 +209,17 @@ static int cmp_event(const void *pa, const void *pb)
     return (int)a->suffix - (int)b->suffix;
 }
 
+/* A cash-out of a share of the balance: whole units for routine ones; to the cent for planted
+ * ones, whose share is their evidence. 0: nothing to take. */
+static int64_t share_of(int64_t balance, const struct tr_money_event *e)
+{
+    int64_t amount = (int64_t)((double)balance * e->fraction);
+    return e->mark ? amount : amount / 100 * 100;
+}
+
 /* Runs the balance through the sorted events: fills cash-out amounts, inserts top-ups, drops
- * cash-outs with nothing to take, plants the break. */
+ * routine cash-outs with nothing to take, plants the break (on a routine record, never the
+ * first: a break needs a record before it to show). */
 static void run_balance(const struct tr_world *w, const struct tr_person *p, struct tr_ledger *l)
 {
     struct tr_ledger out;
@@ -225,16 +234,18 @@ static void run_balance(const struct tr_world *w, const struct tr_person *p, str
     for (int k = 0; k < l->n; k++) {
         struct tr_money_event e = l->ev[k];
         if (e.fraction > 0) {
-            e.amount = (int64_t)((double)balance * e.fraction) / 100 * 100;
-            if (e.amount < 100) {
+            e.amount = share_of(balance, &e);
+            if (e.amount < (e.mark ? 1 : 100)) {
                 if (break_at == k) break_at++; /* the break moves to the next record */
                 continue;
             }
         }
-        int brk_here = k == break_at && out.n >= 1;
+        int brk_here = k == break_at && out.n >= 1 && !e.mark;
         if (k == break_at && !brk_here) break_at++;
-        if (brk_here && break_kind == TR_BREAK_CHAIN)
+        if (brk_here && break_kind == TR_BREAK_CHAIN) {
             balance += (negative && balance >= delta) ? -delta : delta;
+            if (e.fraction > 0) e.amount = share_of(balance, &e);
+        }
         if (e.sign < 0 && e.amount > balance) {
             struct tr_money_event *top = push(&out);
             *top = e;
@@ -247,6 +258,9 @@ static void run_balance(const struct tr_world *w, const struct tr_person *p, str
             top->amount = (e.amount - balance + 999) / 1000 * 1000 + 1000 * (int64_t)(tr_mix64(e.id + 1) % 5);
             top->before = balance;
             top->after = balance + top->amount;
+            /* A chain break shows on the first record after the jump: the top-up. */
+            top->brk = brk_here && break_kind == TR_BREAK_CHAIN ? TR_BREAK_CHAIN : TR_BREAK_NONE;
+            if (top->brk) brk_here = 0;
             balance = top->after;
         }
         e.before = balance;
@@ -261,6 +275,18 @@ static void run_balance(const struct tr_world *w, const struct tr_person *p, str
     *l = out;
 }
 
+/* A dormant account does nothing of its own before its first planted cash-out. */
+static void silence_until_wake(struct tr_ledger *l)
+{
+    int64_t wake = INT64_MAX;
+    for (int k = 0; k < l->n; k++)
+        if (l->ev[k].mark == TR_MARK_WAKE && l->ev[k].t < wake) wake = l->ev[k].t;
+    int kept = 0;
+    for (int k = 0; k < l->n; k++)
+        if (l->ev[k].t >= wake) l->ev[kept++] = l->ev[k];
+    l->n = kept;
+}
+
 void tr_ledger_build(const struct tr_world *w, const struct tr_person *p,
                      const struct tr_contact *contacts, int n_contacts, struct tr_ledger *l)
 {
@@ -273,11 +299,7 @@ void tr_ledger_build(const struct tr_world *w, const struct tr_person *p,
     unsigned seq = 0;
     add_routine(w, p, r, l, &seq);
     add_planted(w, p, r, l, &seq);
-    /* A dormant account does nothing before it wakes. */
-    int kept = 0;
-    for (int k = 0; k < l->n; k++)
-        if (l->ev[k].t >= w->start_epoch + p->dormant_until * 86400) l->ev[kept++] = l->ev[k];
-    l->n = kept;
+    if (p->kind == TR_KIND_DORMANT) silence_until_wake(l);
     for (int c = 0; c < n_contacts; c++)
         if (tr_person_has_wallet(w, contacts[c].index) &&
             tr_person_kind(w, contacts[c].index) != TR_KIND_SIMBOX)
