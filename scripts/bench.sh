@@ -1,21 +1,44 @@
 #!/usr/bin/env bash
-# Speed and memory figures (not a test): generation of the benchmark country (inputs/nation.ini:
-# 500,000 subscribers, about 20 M CDRs) at 1 and 2 ranks, each twice to show the noise.
-# Data go to $TELRISK_BENCH_DIR (default /tmp/telrisk-bench), outside the repository.
+# Speed and memory figures (not a test). The benchmark country (inputs/nation.ini: 500,000
+# subscribers, about 20 M CDRs and 2 M payments) is generated once into $TELRISK_BENCH_DIR
+# (default /tmp/telrisk-bench, outside the repository), then each measured step runs at 1 and 2
+# ranks, twice, to show the machine's noise.
+#   scripts/bench.sh            generation and every stage of telrisk run
+#   scripts/bench.sh --no-gen   skip timing the generator (reuse the data)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
 "$root/scripts/build.sh"
 source "$root/scripts/env.sh"
 bench=${TELRISK_BENCH_DIR:-/tmp/telrisk-bench}
+data="$bench/nation"
 mkdir -p "$bench"
+time_generation=1
+[ "${1:-}" = "--no-gen" ] && time_generation=0
+
+row() { printf "%-11s %5s %12s %9s %12s %15s %14s\n" "$@"; }
 echo "telrisk bench, $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
-printf "%-10s %5s %12s %9s %14s %16s %14s\n" stage ranks records seconds records/s records/s/rank "peak MiB/rank"
+row stage ranks records seconds records/s "records/s/rank" "peak MiB/rank"
+
+if [ $time_generation -eq 1 ] || [ ! -f "$data/truth/summary.csv" ]; then
+    for np in 1 2; do
+        for run in 1 2; do
+            line=$(mpiexec -n "$np" "$root/build/telrisk" generate --config "$root/inputs/nation.ini" \
+                   --out "$data" 2>&1 | grep "generated")
+            read -r records seconds rate per_rank peak < <(echo "$line" | sed -E \
+                's/.*generated ([0-9]+) records.* in ([0-9.]+) s: ([0-9.e+]+) records\/s, ([0-9.e+]+) per rank; peak memory ([0-9]+) MiB.*/\1 \2 \3 \4 \5/')
+            row generate "$np" "$records" "$seconds" "$rate" "$per_rank" "$peak"
+        done
+    done
+fi
+
+# telrisk run: one line per stage, as the run logs them.
 for np in 1 2; do
     for run in 1 2; do
-        log=$(mpiexec -n "$np" "$root/build/telrisk" generate --config "$root/inputs/nation.ini" \
-              --out "$bench/nation" 2>&1 | grep "generated")
-        echo "$log" | sed -E 's/.*generated ([0-9]+) records.* in ([0-9.]+) s: ([0-9.e+]+) records\/s, ([0-9.e+]+) per rank; peak memory ([0-9]+) MiB.*/\1 \2 \3 \4 \5/' |
-            awk -v np="$np" '{ printf "%-10s %5d %12d %9.2f %14.3g %16.3g %14d\n", "generate", np, $1, $2, $3, $4, $5 }'
+        mpiexec -n "$np" "$root/build/telrisk" run --config "$root/inputs/nation.ini" \
+            --set inputs.dir="$data" --set output.path="$bench/nation.h5" 2>&1 |
+            awk -v np="$np" '$1 == "telrisk:" && $4 == "s" {
+                printf "%-11s %5d %12d %9.2f %12.3g %15.3g %14d\n", $2, np, $5, $3, $7, $7 / np, $(NF-1) + 0 }' |
+            sed 's/MiB\/rank//'
     done
 done

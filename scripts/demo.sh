@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on a generated sample: installs what is missing, builds, generates a small
-# nationwide data set on 2 ranks, and says what is in it and where it is.
+# nationwide data set on 2 ranks, runs telrisk on it on 2 ranks, and says what it found and
+# where everything is.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
@@ -23,3 +24,11 @@ echo
 awk -F, 'NR > 1 && $4 == 1 && $5 != "open" { n++; d += $6 } END {
     printf "== loans issued after the window and settled by the cut: %d, default rate %.1f%%\n", n, 100 * d / n }' \
     "$data/truth/loans.csv"
+echo
+echo "== telrisk run on 2 ranks"
+mpiexec -n 2 build/telrisk run --config inputs/demo.ini
+echo
+echo "== what it found (telrisk inspect out/demo.h5)"
+build/telrisk inspect out/demo.h5
+echo
+echo "data: $root/$data   planted truth: $root/$data/truth   run file: $root/out/demo.h5"

@@ -6,7 +6,7 @@ packages=(
     build-essential cmake pkg-config
     openmpi-bin libopenmpi-dev libhdf5-openmpi-dev hdf5-tools
     libgsl-dev libcmocka-dev libinih-dev libsodium-dev
-    python3
+    python3 python3-h5py
 )
 missing=()
 for p in "${packages[@]}"; do

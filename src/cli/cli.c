@@ -34,9 +34,13 @@ static const struct option_spec options[] = {
 static const struct tr_command commands[] = {
     {"generate", "--config FILE --out DIR",
      "synthetic nationwide data with planted, known truth (tables + DIR/truth/)",
-     OPT_CONFIG | OPT_OUT | OPT_COMMON, OPT_CONFIG | OPT_OUT, tr_cmd_generate},
+     OPT_CONFIG | OPT_OUT | OPT_COMMON, OPT_CONFIG | OPT_OUT, 0, 0, tr_cmd_generate},
+    {"run", "--config FILE", "the whole pipeline into one HDF5 run file (output.path)",
+     OPT_CONFIG | OPT_COMMON, OPT_CONFIG, 0, 0, tr_cmd_run},
+    {"inspect", "RUN.h5", "per-region summary of a run file, for people", OPT_COMMON, 0, 1, 1,
+     tr_cmd_inspect},
     {"config", "[--config FILE]", "print the effective configuration, every key, as INI",
-     OPT_CONFIG | OPT_COMMON, 0, tr_cmd_config},
+     OPT_CONFIG | OPT_COMMON, 0, 0, 0, tr_cmd_config},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -87,6 +91,14 @@ int tr_cli_parse(int argc, char **argv, struct tr_cli_args *args, char *err, siz
     }
     for (int a = 2; a < argc; a++) {
         const char *arg = argv[a];
+        if (strncmp(arg, "--", 2) != 0) {
+            if (args->n_positional == (int)(sizeof args->positional / sizeof *args->positional)) {
+                snprintf(err, errlen, "%s: too many arguments", args->command->name);
+                return 1;
+            }
+            args->positional[args->n_positional++] = arg;
+            continue;
+        }
         const char *eq = strchr(arg, '=');
         size_t name_len = eq && strncmp(arg, "--", 2) == 0 ? (size_t)(eq - arg) : strlen(arg);
         const struct option_spec *opt = find_option(arg, name_len);
@@ -129,6 +141,14 @@ int tr_cli_validate(const struct tr_cli_args *args, char *err, size_t errlen)
                      args->command->usage);
             return 1;
         }
+    }
+    if (args->n_positional < args->command->min_positional ||
+        args->n_positional > args->command->max_positional) {
+        snprintf(err, errlen, "%s: %s (usage: telrisk %s %s)", args->command->name,
+                 args->n_positional < args->command->min_positional ? "missing argument"
+                                                                    : "unexpected argument",
+                 args->command->name, args->command->usage);
+        return 1;
     }
     if (args->quiet && args->verbose) {
         snprintf(err, errlen, "%s: --quiet and --verbose exclude each other", args->command->name);

@@ -16,6 +16,8 @@ struct tr_cli_args {
     const char *out_dir;
     const char *sets[TR_CLI_MAX_SETS]; /* "section.key=value", in command-line order */
     int n_sets;
+    const char *positional[8]; /* arguments that are not options, in order */
+    int n_positional;
     int quiet;
     int verbose;
     int help;
@@ -27,6 +29,7 @@ struct tr_command {
     const char *summary; /* one line for the command list */
     unsigned options;    /* bit mask of accepted options (enum in cli.c) */
     unsigned required;   /* of those, the ones it cannot run without */
+    int min_positional, max_positional; /* how many plain arguments it takes */
     int (*run)(const struct tr_ctx *ctx, const struct tr_cli_args *args);
 };
 

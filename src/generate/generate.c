@@ -1,6 +1,7 @@
 #include "generate/generate.h"
 
 #include "core/error.h"
+#include "core/fs.h"
 #include "core/memory.h"
 #include "core/timer.h"
 #include "generate/gen.h"
@@ -16,28 +17,13 @@
 /* Subscribers per rank per round: bounds each rank's buffers whatever the country's size. */
 #define ROUND_SUBSCRIBERS 8192
 
-/* mkdir -p: every missing folder on the way. */
-static int make_dir(const char *path)
-{
-    char buf[TR_PATH_MAX + 8];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1;; p++) {
-        if (*p != '/' && *p != 0) continue;
-        char c = *p;
-        *p = 0;
-        if (mkdir(buf, 0755) != 0 && errno != EEXIST) return -1;
-        if (c == 0) return 0;
-        *p = c;
-    }
-}
-
 static int make_out_dirs(const struct tr_ctx *ctx, const char *out_dir)
 {
     int rc = TR_EXIT_OK;
     if (ctx->rank == 0) {
         char truth[TR_PATH_MAX + 8];
         snprintf(truth, sizeof truth, "%s/truth", out_dir);
-        if (make_dir(out_dir) || make_dir(truth)) {
+        if (tr_mkdir_p(out_dir) || tr_mkdir_p(truth)) {
             fprintf(ctx->msg, "telrisk: cannot create %s: %s\n", truth, strerror(errno));
             rc = TR_EXIT_INPUT;
         }

@@ -1,0 +1,23 @@
+#include "cli/commands.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "output/runfile.h"
+
+#include <stdio.h>
+
+/* Reading a file needs no parallelism: rank 0 reads and prints, and every rank returns its
+ * answer so the job ends with one exit code. */
+int tr_cmd_inspect(const struct tr_ctx *ctx, const struct tr_cli_args *args)
+{
+    int rc = TR_EXIT_OK;
+    if (ctx->rank == 0) {
+        if (args->n_positional < 1) {
+            fprintf(ctx->msg, "telrisk: inspect needs a run file: telrisk inspect RUN.h5\n");
+            rc = TR_EXIT_USAGE;
+        } else {
+            rc = tr_runfile_inspect(args->positional[0], stdout, ctx->msg);
+        }
+    }
+    MPI_CHECK(MPI_Bcast(&rc, 1, MPI_INT, 0, ctx->comm));
+    return rc;
+}

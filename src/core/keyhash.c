@@ -1,0 +1,64 @@
+#include "core/keyhash.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+static int read_key_file(const char *path, unsigned char key[crypto_shorthash_KEYBYTES], char *err,
+                         size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "privacy.key_file %s: %s", path, strerror(errno));
+        return 1;
+    }
+    char line[128] = "";
+    int ok = fgets(line, sizeof line, f) != NULL;
+    fclose(f);
+    size_t n = strcspn(line, "\r\n");
+    if (!ok || n != 2 * crypto_shorthash_KEYBYTES) {
+        snprintf(err, errlen, "privacy.key_file %s: expected %d hex digits on its first line",
+                 path, 2 * crypto_shorthash_KEYBYTES);
+        return 1;
+    }
+    for (size_t k = 0; k < crypto_shorthash_KEYBYTES; k++) {
+        int hi = hex_value(line[2 * k]), lo = hex_value(line[2 * k + 1]);
+        if (hi < 0 || lo < 0) {
+            snprintf(err, errlen, "privacy.key_file %s: not a hex digit at column %zu", path,
+                     2 * k + (hi >= 0) + 1);
+            return 1;
+        }
+        key[k] = (unsigned char)(hi * 16 + lo);
+    }
+    return 0;
+}
+
+int tr_keyhash_init(struct tr_keyhash *kh, const struct tr_config *cfg, char *err, size_t errlen)
+{
+    if (sodium_init() < 0) {
+        snprintf(err, errlen, "libsodium failed to initialise");
+        return 1;
+    }
+    kh->from_file = cfg->privacy.key_file[0] != 0;
+    if (kh->from_file) {
+        if (read_key_file(cfg->privacy.key_file, kh->key, err, errlen)) return 1;
+    } else {
+        char seed_text[64];
+        int n = snprintf(seed_text, sizeof seed_text, "telrisk demo key %llu",
+                         (unsigned long long)cfg->run.seed);
+        crypto_generichash(kh->key, sizeof kh->key, (const unsigned char *)seed_text, (size_t)n,
+                           NULL, 0);
+    }
+    /* The fingerprint key is derived from the secret one, so it is as secret. */
+    crypto_generichash(kh->fingerprint_key, sizeof kh->fingerprint_key, kh->key, sizeof kh->key,
+                       (const unsigned char *)"telrisk-fingerprint", 19);
+    return 0;
+}

@@ -1,0 +1,31 @@
+#include "core/stage.h"
+
+#include "core/error.h"
+#include "core/memory.h"
+#include "core/timer.h"
+
+#include <stdio.h>
+
+void tr_stage_begin(struct tr_stages *s)
+{
+    s->started = tr_now();
+}
+
+void tr_stage_end(const struct tr_ctx *ctx, struct tr_stages *s, const char *name,
+                  int64_t records, const char *unit)
+{
+    double mine[2] = {tr_now() - s->started, tr_peak_rss_mib()}, most[2];
+    int64_t total = 0;
+    MPI_CHECK(MPI_Allreduce(mine, most, 2, MPI_DOUBLE, MPI_MAX, ctx->comm));
+    MPI_CHECK(MPI_Allreduce(&records, &total, 1, MPI_INT64_T, MPI_SUM, ctx->comm));
+    if (s->n == TR_MAX_STAGES) return;
+    struct tr_stage_stat *st = &s->stat[s->n++];
+    snprintf(st->name, sizeof st->name, "%s", name);
+    st->seconds = most[0];
+    st->records = total;
+    st->records_per_s = most[0] > 0 ? (double)total / most[0] : 0;
+    st->peak_mib = most[1];
+    TR_INFO(ctx, "%-10s %8.2f s  %12lld %-12s %10.3g %s/s (%.3g per rank)  peak %.0f MiB/rank", name,
+            st->seconds, (long long)total, unit, st->records_per_s, unit,
+            st->records_per_s / ctx->size, st->peak_mib);
+}

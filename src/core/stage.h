@@ -1,0 +1,22 @@
+/* Stage timing: each stage's wall time (slowest rank), records and records per second, and the
+ * largest peak memory of any rank, for the log and the run file's /provenance/stages. */
+#ifndef TELRISK_CORE_STAGE_H
+#define TELRISK_CORE_STAGE_H
+
+#include "core/log.h"
+#include "output/runfile.h"
+
+#define TR_MAX_STAGES 16
+
+struct tr_stages {
+    struct tr_stage_stat stat[TR_MAX_STAGES];
+    int n;
+    double started;
+};
+
+void tr_stage_begin(struct tr_stages *s);
+/* Collective: records is this rank's count; the total is summed. */
+void tr_stage_end(const struct tr_ctx *ctx, struct tr_stages *s, const char *name,
+                  int64_t records, const char *unit);
+
+#endif

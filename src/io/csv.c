@@ -1,0 +1,134 @@
+#include "io/csv.h"
+
+#include "core/calendar.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const tr_reason_names[TR_R_COUNT] = {
+    "accepted",     "line_too_long",    "nul_byte",      "stray_quote",
+    "missing_field", "extra_field",     "unknown_txn_type", "bad_timestamp",
+    "bad_number",   "negative_value",   "bad_value",
+};
+
+enum tr_reason tr_line_precheck(const char *line, size_t len)
+{
+    if (len > TR_MAX_LINE) return TR_R_LINE_TOO_LONG;
+    if (memchr(line, 0, len)) return TR_R_NUL_BYTE;
+    if (memchr(line, '"', len)) return TR_R_STRAY_QUOTE;
+    return TR_ACCEPT;
+}
+
+void tr_split(const char *line, size_t len, struct tr_fields *f)
+{
+    const char *p = line, *end = line + len;
+    f->n = 0;
+    for (;;) {
+        const char *c = memchr(p, ',', (size_t)(end - p));
+        const char *stop = c ? c : end;
+        if (f->n == TR_MAX_FIELDS) {
+            f->n = TR_MAX_FIELDS + 1;
+            return;
+        }
+        f->p[f->n] = p;
+        f->len[f->n] = (uint32_t)(stop - p);
+        f->n++;
+        if (!c) return;
+        p = c + 1;
+    }
+}
+
+static inline int digits(const char *s, int n, int *v)
+{
+    int x = 0;
+    for (int k = 0; k < n; k++) {
+        unsigned d = (unsigned)(s[k] - '0');
+        if (d > 9) return 1;
+        x = x * 10 + (int)d;
+    }
+    *v = x;
+    return 0;
+}
+
+static int parse_ymd(const char *s, int *y, int *m, int *d)
+{
+    if (s[4] != '-' || s[7] != '-') return 1;
+    if (digits(s, 4, y) || digits(s + 5, 2, m) || digits(s + 8, 2, d)) return 1;
+    if (*y < 1970 || *m < 1 || *m > 12 || *d < 1) return 1;
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0;
+    return *d > mdays[*m - 1] + (*m == 2 && leap);
+}
+
+int tr_parse_date_n(const char *s, size_t n, int64_t *days)
+{
+    int y, m, d;
+    if (n != 10 || parse_ymd(s, &y, &m, &d)) return 1;
+    *days = tr_days_from_civil(y, m, d);
+    return 0;
+}
+
+int tr_parse_timestamp(const char *s, size_t n, int64_t *t)
+{
+    int y, mo, d, h, mi, se;
+    if (n != 19 || s[10] != ' ' || s[13] != ':' || s[16] != ':') return 1;
+    if (parse_ymd(s, &y, &mo, &d)) return 1;
+    if (digits(s + 11, 2, &h) || digits(s + 14, 2, &mi) || digits(s + 17, 2, &se)) return 1;
+    if (h > 23 || mi > 59 || se > 59) return 1;
+    *t = tr_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    return 0;
+}
+
+int tr_parse_fixed(const char *s, size_t n, int scale, int64_t *v)
+{
+    size_t k = 0;
+    int negative = 0;
+    if (k < n && s[k] == '-') negative = 1, k++;
+    if (k == n || (unsigned)(s[k] - '0') > 9) return 1;
+    const int64_t limit = INT64_MAX / 10 - 10;
+    int64_t whole = 0;
+    for (; k < n && (unsigned)(s[k] - '0') <= 9; k++) {
+        if (whole > limit) return 2;
+        whole = whole * 10 + (s[k] - '0');
+    }
+    int64_t frac = 0;
+    int places = 0, round_up = 0;
+    if (k < n) {
+        if (s[k] != '.' || k + 1 == n) return 1;
+        for (k++; k < n; k++) {
+            unsigned d = (unsigned)(s[k] - '0');
+            if (d > 9) return 1;
+            if (places < scale)
+                frac = frac * 10 + (int64_t)d, places++;
+            else if (places == scale)
+                round_up = d >= 5, places++;
+        }
+    }
+    for (; places < scale; places++) frac *= 10;
+    for (int q = 0; q < scale; q++) {
+        if (whole > limit) return 2;
+        whole *= 10;
+    }
+    int64_t value = whole + frac + round_up;
+    *v = negative ? -value : value;
+    return 0;
+}
+
+int tr_parse_double(const char *s, size_t n, double *v)
+{
+    char buf[64];
+    size_t k = 0;
+    if (n == 0 || n >= sizeof buf) return 1;
+    if (s[0] == '-') k++;
+    size_t digits_before = 0, digits_after = 0;
+    for (; k < n && (unsigned)(s[k] - '0') <= 9; k++) digits_before++;
+    if (k < n && s[k] == '.')
+        for (k++; k < n && (unsigned)(s[k] - '0') <= 9; k++) digits_after++;
+    if (k != n || digits_before == 0 || (s[n - 1] == '.')) return 1;
+    (void)digits_after;
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    *v = strtod(buf, NULL);
+    return isfinite(*v) ? 0 : 1;
+}

@@ -1,0 +1,251 @@
+#include "io/h5.h"
+
+#include "core/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Rows per collective write are bounded so no rank hands MPI-IO more than this in one call
+ * (MPI counts are int, and collective buffers are allocated per call). */
+#define ROUND_BYTES ((size_t)64 << 20)
+
+hid_t tr_h5_str_type(size_t len)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5_CHECK(t);
+    H5_CHECK(H5Tset_size(t, len + 1));
+    H5_CHECK(H5Tset_strpad(t, H5T_STR_NULLTERM));
+    H5_CHECK(H5Tset_cset(t, H5T_CSET_UTF8));
+    return t;
+}
+
+size_t tr_h5_longest(const char *const *s, size_t n)
+{
+    size_t longest = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = s[i] ? strlen(s[i]) : 0;
+        if (len > longest) longest = len;
+    }
+    return longest;
+}
+
+/* Object headers without access/modification times: a timestamp would make two runs' files
+ * differ in bytes. */
+static hid_t untimed(hid_t class_id)
+{
+    hid_t plist = H5Pcreate(class_id);
+    H5_CHECK(plist);
+    H5_CHECK(H5Pset_obj_track_times(plist, 0));
+    return plist;
+}
+
+hid_t tr_h5_group(hid_t loc, const char *name, const char *description)
+{
+    hid_t gcpl = untimed(H5P_GROUP_CREATE);
+    hid_t g = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    H5_CHECK(g);
+    H5_CHECK(H5Pclose(gcpl));
+    tr_h5_attr_str(g, "description", description);
+    return g;
+}
+
+hid_t tr_h5_dataset(hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims,
+                    const char *description, const char *unit)
+{
+    hid_t dcpl = untimed(H5P_DATASET_CREATE);
+    H5_CHECK(H5Pset_layout(dcpl, H5D_CONTIGUOUS));
+    /* Parallel HDF5 allocates contiguous storage at creation; filling it would write every byte
+     * twice, and every element is written by the caller anyway. */
+    H5_CHECK(H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY));
+    H5_CHECK(H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER));
+    hid_t space = H5Screate_simple(rank, dims, NULL);
+    H5_CHECK(space);
+    hid_t d = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    H5_CHECK(d);
+    H5_CHECK(H5Sclose(space));
+    H5_CHECK(H5Pclose(dcpl));
+    tr_h5_attr_str(d, "description", description);
+    if (unit) tr_h5_attr_str(d, "unit", unit);
+    return d;
+}
+
+static void write_attr(hid_t obj, const char *name, hid_t file_type, hid_t mem_type, hid_t space,
+                       const void *value)
+{
+    hid_t a = H5Acreate2(obj, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT);
+    H5_CHECK(a);
+    H5_CHECK(H5Awrite(a, mem_type, value));
+    H5_CHECK(H5Aclose(a));
+}
+
+void tr_h5_attr_str(hid_t obj, const char *name, const char *value)
+{
+    const char *text = value ? value : "";
+    hid_t type = tr_h5_str_type(strlen(text));
+    hid_t space = H5Screate(H5S_SCALAR);
+    H5_CHECK(space);
+    write_attr(obj, name, type, type, space, text);
+    H5_CHECK(H5Sclose(space));
+    H5_CHECK(H5Tclose(type));
+}
+
+void tr_h5_attr_strs(hid_t obj, const char *name, const char *const *values, size_t n)
+{
+    size_t width = tr_h5_longest(values, n) + 1;
+    /* Zeroed: the bytes after each string's NUL reach the file too. */
+    char *packed = TR_CALLOC(n ? n : 1, width);
+    for (size_t i = 0; i < n; i++)
+        if (values[i]) memcpy(packed + i * width, values[i], strlen(values[i]));
+    hid_t type = tr_h5_str_type(width - 1);
+    hsize_t dims[1] = {n};
+    hid_t space = H5Screate_simple(1, dims, NULL);
+    H5_CHECK(space);
+    write_attr(obj, name, type, type, space, packed);
+    H5_CHECK(H5Sclose(space));
+    H5_CHECK(H5Tclose(type));
+    free(packed);
+}
+
+void tr_h5_attr_scalar(hid_t obj, const char *name, hid_t file_type, hid_t mem_type,
+                       const void *value)
+{
+    hid_t space = H5Screate(H5S_SCALAR);
+    H5_CHECK(space);
+    write_attr(obj, name, file_type, mem_type, space, value);
+    H5_CHECK(H5Sclose(space));
+}
+
+static void insert_field(hid_t mem, hid_t file, size_t file_offset, const struct tr_h5_field *f)
+{
+    hid_t mt, ft;
+    if (f->type == H5I_INVALID_HID) {
+        mt = tr_h5_str_type(f->mem_len - 1);
+        ft = tr_h5_str_type(f->file_len);
+    } else {
+        mt = H5Tget_native_type(f->type, H5T_DIR_DEFAULT);
+        H5_CHECK(mt);
+        ft = H5Tcopy(f->type);
+        H5_CHECK(ft);
+    }
+    H5_CHECK(H5Tinsert(mem, f->name, f->offset, mt));
+    H5_CHECK(H5Tinsert(file, f->name, file_offset, ft));
+    H5_CHECK(H5Tclose(mt));
+    H5_CHECK(H5Tclose(ft));
+}
+
+static size_t file_field_size(const struct tr_h5_field *f)
+{
+    return f->type == H5I_INVALID_HID ? f->file_len + 1 : H5Tget_size(f->type);
+}
+
+void tr_h5_compound(const struct tr_h5_field *fields, int n, size_t mem_size, hid_t *mem_type,
+                    hid_t *file_type)
+{
+    size_t packed = 0;
+    for (int i = 0; i < n; i++) packed += file_field_size(&fields[i]);
+    *mem_type = H5Tcreate(H5T_COMPOUND, mem_size);
+    H5_CHECK(*mem_type);
+    /* Packed: no padding bytes in the file, whose content would be whatever memory held. */
+    *file_type = H5Tcreate(H5T_COMPOUND, packed);
+    H5_CHECK(*file_type);
+    size_t at = 0;
+    for (int i = 0; i < n; i++) {
+        insert_field(*mem_type, *file_type, at, &fields[i]);
+        at += file_field_size(&fields[i]);
+    }
+}
+
+hid_t tr_h5_table(hid_t loc, const char *name, const struct tr_h5_field *fields, int n_fields,
+                  hid_t file_type, hsize_t rows, const char *description)
+{
+    hsize_t dims[1] = {rows};
+    hid_t d = tr_h5_dataset(loc, name, file_type, 1, dims, description, NULL);
+    const char *units[64];
+    if (n_fields > 64) TR_DIE(TR_EXIT_INTERNAL, "table %s has %d fields", name, n_fields);
+    for (int i = 0; i < n_fields; i++) units[i] = fields[i].unit ? fields[i].unit : "";
+    tr_h5_attr_strs(d, "units", units, (size_t)n_fields);
+    return d;
+}
+
+/* Rows [first, first + n) of the dataset's space (whole rows), and the matching memory space. */
+static hsize_t select_rows(hid_t file_space, hsize_t first, hsize_t n, hid_t *mem_space)
+{
+    hsize_t dims[2] = {0, 1};
+    int rank = H5Sget_simple_extent_ndims(file_space);
+    H5_CHECK(rank);
+    H5_CHECK(H5Sget_simple_extent_dims(file_space, dims, NULL));
+    hsize_t start[2] = {first, 0}, count[2] = {n, rank == 2 ? dims[1] : 1};
+    if (n == 0) {
+        H5_CHECK(H5Sselect_none(file_space));
+        hsize_t one[1] = {1};
+        *mem_space = H5Screate_simple(1, one, NULL);
+        H5_CHECK(*mem_space);
+        H5_CHECK(H5Sselect_none(*mem_space));
+    } else {
+        H5_CHECK(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, NULL, count, NULL));
+        *mem_space = H5Screate_simple(rank, count, NULL);
+        H5_CHECK(*mem_space);
+    }
+    return count[1];
+}
+
+static void write_part(hid_t dset, hid_t mem_type, hid_t dxpl, const void *buf, hsize_t first,
+                       hsize_t n)
+{
+    static const char nothing[1];
+    hid_t file_space = H5Dget_space(dset);
+    H5_CHECK(file_space);
+    hid_t mem_space;
+    select_rows(file_space, first, n, &mem_space);
+    H5_CHECK(H5Dwrite(dset, mem_type, mem_space, file_space, dxpl, buf ? buf : nothing));
+    H5_CHECK(H5Sclose(mem_space));
+    H5_CHECK(H5Sclose(file_space));
+}
+
+void tr_h5_write_slab(hid_t dset, hid_t mem_type, const void *buf, hsize_t first, hsize_t n)
+{
+    if (n > 0) write_part(dset, mem_type, H5P_DEFAULT, buf, first, n);
+}
+
+/* Bytes in one row of the dataset in memory; 0 for a dataset with no columns. */
+static size_t row_bytes(hid_t dset, hid_t mem_type)
+{
+    hid_t space = H5Dget_space(dset);
+    H5_CHECK(space);
+    hid_t none;
+    hsize_t cols = select_rows(space, 0, 0, &none);
+    H5_CHECK(H5Sclose(none));
+    H5_CHECK(H5Sclose(space));
+    return (size_t)cols * H5Tget_size(mem_type);
+}
+
+void tr_h5_write_rows(const struct tr_ctx *ctx, hid_t dset, hid_t mem_type, const void *buf,
+                      uint64_t first, uint64_t n_local)
+{
+    size_t bytes = row_bytes(dset, mem_type);
+    if (bytes == 0) return; /* same answer on every rank: the dataset's shape is global */
+    uint64_t per_round = ROUND_BYTES / bytes ? ROUND_BYTES / bytes : 1;
+    uint64_t rounds = (n_local + per_round - 1) / per_round, max_rounds = 0;
+    MPI_CHECK(MPI_Allreduce(&rounds, &max_rounds, 1, MPI_UINT64_T, MPI_MAX, ctx->comm));
+    hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
+    H5_CHECK(dxpl);
+    H5_CHECK(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE));
+    for (uint64_t r = 0; r < max_rounds; r++) {
+        uint64_t done = r * per_round < n_local ? r * per_round : n_local;
+        uint64_t n = n_local - done < per_round ? n_local - done : per_round;
+        const char *part = n ? (const char *)buf + done * bytes : NULL;
+        write_part(dset, mem_type, dxpl, part, first + done, n);
+    }
+    H5_CHECK(H5Pclose(dxpl));
+}
+
+void tr_h5_quiet_begin(struct tr_h5_quiet *q)
+{
+    H5_CHECK(H5Eget_auto2(H5E_DEFAULT, &q->func, &q->data));
+    H5_CHECK(H5Eset_auto2(H5E_DEFAULT, NULL, NULL));
+}
+
+void tr_h5_quiet_end(const struct tr_h5_quiet *q)
+{
+    H5_CHECK(H5Eset_auto2(H5E_DEFAULT, q->func, q->data));
+}

@@ -1,0 +1,70 @@
+/* HDF5 helpers for the run file. Everything they create has a fixed size, a contiguous layout,
+ * fixed-length strings and no timestamps, so the same content gives the same bytes whatever the
+ * number of ranks that wrote it (DESIGN.md, "Reproducibility"). Creating objects and attributes
+ * is collective in parallel HDF5: every rank makes the same calls with the same values. */
+#ifndef TELRISK_IO_H5_H
+#define TELRISK_IO_H5_H
+
+#include "core/log.h"
+
+#include <hdf5.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A fixed-length, NUL-terminated UTF-8 string type of len characters (plus the NUL). */
+hid_t tr_h5_str_type(size_t len);
+
+/* The longest of n strings (NULL counts as empty). */
+size_t tr_h5_longest(const char *const *s, size_t n);
+
+hid_t tr_h5_group(hid_t loc, const char *name, const char *description);
+
+/* A contiguous dataset of rank 1 or 2, allocated at creation and never filled: every element is
+ * written afterwards. unit may be NULL (no unit attribute). */
+hid_t tr_h5_dataset(hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims,
+                    const char *description, const char *unit);
+
+void tr_h5_attr_str(hid_t obj, const char *name, const char *value);
+void tr_h5_attr_strs(hid_t obj, const char *name, const char *const *values, size_t n);
+void tr_h5_attr_scalar(hid_t obj, const char *name, hid_t file_type, hid_t mem_type,
+                       const void *value);
+
+/* One member of a table stored as a compound dataset, described once for both the in-memory
+ * struct and the packed file record. */
+struct tr_h5_field {
+    const char *name;
+    size_t offset;   /* in the memory struct (offsetof) */
+    hid_t type;      /* file type of a number (H5T_STD_I64LE, ...); H5I_INVALID_HID: a string */
+    size_t mem_len;  /* string: bytes in the memory struct */
+    size_t file_len; /* string: characters kept in the file */
+    const char *unit;
+};
+
+/* Memory type (the struct's layout) and packed file type of a table. */
+void tr_h5_compound(const struct tr_h5_field *fields, int n, size_t mem_size, hid_t *mem_type,
+                    hid_t *file_type);
+
+/* A rank-1 compound dataset of n rows with a description and a `units` attribute (one string per
+ * member, empty where a member has none). */
+hid_t tr_h5_table(hid_t loc, const char *name, const struct tr_h5_field *fields, int n_fields,
+                  hid_t file_type, hsize_t rows, const char *description);
+
+/* Independent: rows [first, first + n) of a rank-1 or rank-2 dataset from buf (whole rows). */
+void tr_h5_write_slab(hid_t dset, hid_t mem_type, const void *buf, hsize_t first, hsize_t n);
+
+/* Collective over ctx->comm: every rank writes its n_local whole rows starting at row `first`,
+ * with collective MPI-IO, in rounds of bounded size; ranks with fewer rows (or none) take part
+ * in every round with an empty selection. */
+void tr_h5_write_rows(const struct tr_ctx *ctx, hid_t dset, hid_t mem_type, const void *buf,
+                      uint64_t first, uint64_t n_local);
+
+/* Turns HDF5's automatic error printing off (for calls whose failure is checked and reported by
+ * the caller) and back on. */
+struct tr_h5_quiet {
+    H5E_auto2_t func;
+    void *data;
+};
+void tr_h5_quiet_begin(struct tr_h5_quiet *q);
+void tr_h5_quiet_end(const struct tr_h5_quiet *q);
+
+#endif

@@ -1,0 +1,222 @@
+#include "io/reader.h"
+
+#include "core/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void tr_reader_range(int64_t data_begin, int64_t size, int rank, int nranks, int64_t *begin,
+                     int64_t *end)
+{
+    int64_t span = size - data_begin;
+    *begin = data_begin + (int64_t)((__int128)span * rank / nranks);
+    *end = data_begin + (int64_t)((__int128)span * (rank + 1) / nranks);
+}
+
+/* collective: every rank saw the same failure, so rank 0 alone reports it. */
+static int report_mpi_error(const struct tr_ctx *ctx, int rc, const char *what, const char *path,
+                            int collective)
+{
+    char msg[MPI_MAX_ERROR_STRING];
+    int len = 0;
+    MPI_Error_string(rc, msg, &len);
+    if (!collective || ctx->rank == 0) TR_ERROR(ctx, "cannot %s %s: %s", what, path, msg);
+    return TR_EXIT_INPUT;
+}
+
+static int read_at(MPI_File fh, int64_t at, char *buf, size_t want, size_t *got)
+{
+    MPI_Status st;
+    int rc = MPI_File_read_at(fh, (MPI_Offset)at, buf, (int)want, MPI_CHAR, &st);
+    if (rc != MPI_SUCCESS) return rc;
+    int count = 0;
+    MPI_Get_count(&st, MPI_CHAR, &count);
+    *got = (size_t)count;
+    return MPI_SUCCESS;
+}
+
+static size_t strip_cr(const char *line, size_t len)
+{
+    return len > 0 && line[len - 1] == '\r' ? len - 1 : len;
+}
+
+/* Rank 0 reads the first line and sends it to every rank. Returns the offset after it. */
+static int64_t share_header(const struct tr_ctx *ctx, MPI_File fh, struct tr_read_info *info,
+                            int *rc)
+{
+    int64_t meta[3] = {0, 0, 0}; /* has_header, header_len, data_begin */
+    if (ctx->rank == 0 && info->bytes > 0) {
+        size_t got = 0;
+        size_t want = info->bytes < TR_HEADER_MAX ? (size_t)info->bytes : TR_HEADER_MAX;
+        *rc = read_at(fh, 0, info->header, want, &got);
+        if (*rc == MPI_SUCCESS) {
+            char *nl = memchr(info->header, '\n', got);
+            size_t len = nl ? (size_t)(nl - info->header) : got;
+            if (!nl && (int64_t)got < info->bytes) len = TR_HEADER_MAX; /* too long */
+            size_t skip = len >= 3 && memcmp(info->header, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+            meta[0] = len < TR_HEADER_MAX;
+            meta[2] = nl ? (int64_t)(nl - info->header) + 1 : (int64_t)got;
+            if (meta[0]) {
+                len = strip_cr(info->header, len);
+                memmove(info->header, info->header + skip, len - skip);
+                meta[1] = (int64_t)(len - skip);
+            }
+        }
+    }
+    int status = *rc;
+    MPI_CHECK(MPI_Bcast(&status, 1, MPI_INT, 0, ctx->comm));
+    *rc = status;
+    MPI_CHECK(MPI_Bcast(meta, 3, MPI_INT64_T, 0, ctx->comm));
+    info->has_header = (int)meta[0];
+    info->header_len = (size_t)meta[1];
+    MPI_CHECK(MPI_Bcast(info->header, (int)info->header_len, MPI_CHAR, 0, ctx->comm));
+    info->header[info->header_len] = 0;
+    return meta[2];
+}
+
+struct scan {
+    const struct tr_line_handler *h;
+    int64_t end;     /* lines starting at or after this offset belong to the next rank */
+    int64_t count;   /* lines handed out */
+    int done;
+    /* a line longer than the buffer keeps: its start, first bytes and length so far */
+    int in_long;
+    int64_t long_start;
+    size_t long_len;
+    char *long_head;
+};
+
+static void emit(struct scan *s, const char *line, size_t avail, size_t len, int64_t offset)
+{
+    if (offset >= s->end) {
+        s->done = 1;
+        return;
+    }
+    size_t n = strip_cr(line, avail);
+    if (avail == len) len = n;
+    s->h->on_line(s->h->user, line, n, len, offset, s->count++);
+}
+
+/* Hands out the complete lines in buf (which starts at file offset at); returns bytes used. */
+static size_t scan_lines(struct scan *s, const char *buf, size_t n, int64_t at)
+{
+    size_t pos = 0;
+    while (pos < n && !s->done) {
+        const char *nl = memchr(buf + pos, '\n', n - pos);
+        if (s->in_long) {
+            size_t piece = nl ? (size_t)(nl - (buf + pos)) : n - pos;
+            s->long_len += piece;
+            if (!nl) return n;
+            emit(s, s->long_head, TR_READER_LONG_LINE, s->long_len, s->long_start);
+            s->in_long = 0;
+            pos += piece + 1;
+            continue;
+        }
+        if (!nl) break;
+        emit(s, buf + pos, (size_t)(nl - (buf + pos)), (size_t)(nl - (buf + pos)), at + (int64_t)pos);
+        pos = (size_t)(nl - buf) + 1;
+    }
+    return pos;
+}
+
+/* Reads [begin, ...) until the first line starting at or after end has been seen. */
+static int scan_range(MPI_File fh, int64_t size, int64_t begin, size_t chunk, struct scan *s)
+{
+    char *buf = TR_MALLOC(chunk + 1);
+    s->long_head = TR_MALLOC(TR_READER_LONG_LINE);
+    size_t kept = 0; /* bytes of an unfinished line carried at the start of buf */
+    int64_t at = begin, kept_at = begin;
+    int rc = MPI_SUCCESS;
+    while (!s->done && at < size) {
+        size_t want = chunk - kept, got = 0;
+        if ((int64_t)want > size - at) want = (size_t)(size - at);
+        rc = read_at(fh, at, buf + kept, want, &got);
+        if (rc != MPI_SUCCESS || got == 0) break;
+        at += (int64_t)got;
+        size_t used = scan_lines(s, buf, kept + got, kept_at);
+        if (!s->in_long && used == 0 && kept + got == chunk) { /* a line longer than the buffer */
+            s->in_long = 1;
+            s->long_start = kept_at;
+            s->long_len = chunk;
+            memcpy(s->long_head, buf, TR_READER_LONG_LINE < chunk ? TR_READER_LONG_LINE : chunk);
+            used = chunk;
+        }
+        kept = kept + got - used;
+        memmove(buf, buf + used, kept);
+        kept_at += (int64_t)used;
+    }
+    if (rc == MPI_SUCCESS && !s->done) { /* the last line has no newline */
+        if (s->in_long)
+            emit(s, s->long_head, TR_READER_LONG_LINE, s->long_len, s->long_start);
+        else if (kept > 0)
+            emit(s, buf, kept, kept, kept_at);
+    }
+    free(s->long_head);
+    free(buf);
+    return rc;
+}
+
+/* Where this rank's first line starts: begin itself if a line starts there, else after the next
+ * newline (which may lie beyond the range: then the rank owns no line). */
+static int first_line_start(MPI_File fh, int64_t data_begin, int64_t begin, int64_t size,
+                            int64_t *start)
+{
+    *start = begin;
+    if (begin == data_begin) return MPI_SUCCESS;
+    char buf[65536];
+    int64_t at = begin - 1;
+    while (at < size) {
+        size_t got = 0;
+        int rc = read_at(fh, at, buf, sizeof buf, &got);
+        if (rc != MPI_SUCCESS) return rc;
+        if (got == 0) break;
+        char *nl = memchr(buf, '\n', got);
+        if (nl) {
+            *start = at + (nl - buf) + 1;
+            return MPI_SUCCESS;
+        }
+        at += (int64_t)got;
+    }
+    *start = size;
+    return MPI_SUCCESS;
+}
+
+int tr_read_file(const struct tr_ctx *ctx, const char *path, size_t chunk_bytes,
+                 int (*on_header)(void *user, const struct tr_read_info *info),
+                 const struct tr_line_handler *handler, struct tr_read_info *info)
+{
+    memset(info, 0, sizeof *info);
+    MPI_File fh;
+    int rc = MPI_File_open(ctx->comm, path, MPI_MODE_RDONLY, MPI_INFO_NULL, &fh);
+    if (rc != MPI_SUCCESS) return report_mpi_error(ctx, rc, "open", path, 1);
+    MPI_Offset size = 0;
+    MPI_CHECK(MPI_File_get_size(fh, &size));
+    info->bytes = (int64_t)size;
+    rc = MPI_SUCCESS;
+    int64_t data_begin = share_header(ctx, fh, info, &rc);
+    int bad = rc != MPI_SUCCESS ? report_mpi_error(ctx, rc, "read", path, 1) : 0;
+    if (!bad && info->bytes > 0 && !info->has_header && ctx->rank == 0)
+        TR_ERROR(ctx, "%s: the header line is longer than %d bytes", path, TR_HEADER_MAX);
+    if (!bad && info->bytes > 0 && !info->has_header) bad = TR_EXIT_INPUT;
+    if (!bad && on_header) bad = on_header(handler->user, info);
+    bad = tr_agree(ctx, bad);
+    if (!bad) {
+        int64_t begin, end, start;
+        tr_reader_range(data_begin, info->bytes, ctx->rank, ctx->size, &begin, &end);
+        struct scan s = {.h = handler, .end = end};
+        rc = first_line_start(fh, data_begin, begin, info->bytes, &start);
+        if (rc == MPI_SUCCESS && start < end)
+            rc = scan_range(fh, info->bytes, start, chunk_bytes < 2 * TR_READER_LONG_LINE ? 2 * TR_READER_LONG_LINE : chunk_bytes, &s);
+        if (rc != MPI_SUCCESS) bad = report_mpi_error(ctx, rc, "read", path, 0);
+        info->local_lines = s.count;
+        bad = tr_agree(ctx, bad);
+    }
+    MPI_CHECK(MPI_File_close(&fh));
+    if (bad) return bad;
+    int64_t before = 0;
+    MPI_CHECK(MPI_Exscan(&info->local_lines, &before, 1, MPI_INT64_T, MPI_SUM, ctx->comm));
+    if (ctx->rank == 0) before = 0;
+    MPI_CHECK(MPI_Allreduce(&info->local_lines, &info->total_lines, 1, MPI_INT64_T, MPI_SUM, ctx->comm));
+    info->first_line = 2 + before;
+    return TR_EXIT_OK;
+}

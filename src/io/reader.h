@@ -1,0 +1,47 @@
+/* Reading one text file in parallel: each rank reads its byte range through MPI-IO and owns the
+ * lines that start in it, so a line split across two ranges is read whole by the rank where it
+ * starts. The header (first line) goes to every rank. Lines come out without their newline, a
+ * trailing CR or the file's BOM; the last line may lack a newline; an empty file has no header. */
+#ifndef TELRISK_IO_READER_H
+#define TELRISK_IO_READER_H
+
+#include "core/log.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TR_HEADER_MAX 65536 /* bytes */
+
+struct tr_line_handler {
+    void *user;
+    /* A data line this rank owns, in file order. len: its length; avail: the bytes given (less
+     * than len only for a line longer than the reader keeps, TR_READER_LONG_LINE). offset: byte
+     * offset of the line's start; index: 0-based among this rank's data lines. */
+    void (*on_line)(void *user, const char *line, size_t avail, size_t len, int64_t offset,
+                    int64_t index);
+};
+
+#define TR_READER_LONG_LINE 65536 /* longer lines are passed truncated (their length is exact) */
+
+struct tr_read_info {
+    int64_t bytes;       /* file size */
+    int has_header;
+    char header[TR_HEADER_MAX];
+    size_t header_len;
+    int64_t local_lines; /* data lines this rank owns */
+    int64_t first_line;  /* 1-based line number of this rank's first data line (header = 1) */
+    int64_t total_lines; /* data lines in the file, all ranks */
+};
+
+/* Collective. Reads path, calling on_header (every rank, before any line; may be NULL) and then
+ * handler->on_line for each line this rank owns. Returns 0, or TR_EXIT_INPUT on every rank when
+ * the file cannot be opened or read (the reason printed once) or on_header returns non-zero. */
+int tr_read_file(const struct tr_ctx *ctx, const char *path, size_t chunk_bytes,
+                 int (*on_header)(void *user, const struct tr_read_info *info),
+                 const struct tr_line_handler *handler, struct tr_read_info *info);
+
+/* The byte range [*begin, *end) of the data area [data_begin, size) that rank owns of nranks. */
+void tr_reader_range(int64_t data_begin, int64_t size, int rank, int nranks, int64_t *begin,
+                     int64_t *end);
+
+#endif

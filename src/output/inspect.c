@@ -1,0 +1,366 @@
+/* telrisk inspect: a run file summarised for people, one row per region. Reads the file
+ * serially and never ends the job on a bad file: anything unexpected is reported with the
+ * file's path and gives TR_EXIT_INPUT. */
+#include "output/runfile.h"
+
+#include "core/error.h"
+#include "io/h5.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_SHOWN 6
+
+/* Features worth a glance, in column order; those the run did not compute are skipped. */
+static const char *const shown_features[MAX_SHOWN] = {
+    "interactions_out",   "interactions_in", "active_days", "contacts",
+    "call_duration_mean", "payments_count",
+};
+
+/* Rows read at a time, so a file of any size is summarised in bounded memory. */
+#define BLOCK_BYTES ((size_t)8 << 20)
+
+/* n strings of width bytes each, NUL-terminated. */
+struct strings {
+    size_t n, width;
+    char *text;
+};
+
+static const char *string_at(const struct strings *s, size_t i)
+{
+    return s->text + i * s->width;
+}
+
+/* One region's (or the nation's) subscribers and the sums behind its means; NaN is skipped. */
+struct tally {
+    uint64_t subscribers;
+    double sum[MAX_SHOWN];
+    uint64_t defined[MAX_SHOWN];
+};
+
+struct inspection {
+    const char *path;
+    FILE *msg;
+    hid_t file;
+    struct strings regions, features, version, created;
+    uint64_t seed;
+    int32_t ranks;
+    int shown[MAX_SHOWN]; /* column of each shown feature */
+    int n_shown;
+    hsize_t n, n_cols;
+    struct tally *tallies; /* [regions.n] regions, then unknown region, then national */
+    int64_t files, lines, accepted, rejected;
+};
+
+static int fail(const struct inspection *in, const char *what)
+{
+    fprintf(in->msg, "telrisk: %s: %s\n", in->path, what);
+    return TR_EXIT_INPUT;
+}
+
+/* A fixed-length string or 1-D array of them, from a dataset or an attribute. */
+static int read_strings(hid_t id, int is_attr, struct strings *s)
+{
+    hid_t type = is_attr ? H5Aget_type(id) : H5Dget_type(id);
+    hid_t space = is_attr ? H5Aget_space(id) : H5Dget_space(id);
+    int rank = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
+    hssize_t n = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
+    int ok = type >= 0 && H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) == 0 &&
+             (rank == 0 || rank == 1) && n >= 0;
+    if (ok) {
+        s->n = (size_t)n;
+        s->width = H5Tget_size(type) + 1; /* room for a NUL even when the file has none */
+        s->text = TR_CALLOC(s->n ? s->n : 1, s->width);
+        hid_t mem = H5Tcopy(type); /* same character set: HDF5 does not convert between sets */
+        ok = mem >= 0 && H5Tset_size(mem, s->width) >= 0 &&
+             H5Tset_strpad(mem, H5T_STR_NULLTERM) >= 0;
+        ok = ok && (is_attr ? H5Aread(id, mem, s->text)
+                      : H5Dread(id, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, s->text)) >= 0;
+        if (mem >= 0) H5Tclose(mem);
+    }
+    if (type >= 0) H5Tclose(type);
+    if (space >= 0) H5Sclose(space);
+    return ok ? 0 : -1;
+}
+
+static int read_attr_strings(hid_t loc, const char *obj, const char *name, struct strings *s)
+{
+    hid_t a = H5Aopen_by_name(loc, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+    if (a < 0) return -1;
+    int rc = read_strings(a, 1, s);
+    H5Aclose(a);
+    return rc;
+}
+
+static int read_attr_scalar(hid_t loc, const char *name, hid_t mem_type, void *value)
+{
+    hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+    if (a < 0) return -1;
+    int rc = H5Aread(a, mem_type, value) < 0 ? -1 : 0;
+    H5Aclose(a);
+    return rc;
+}
+
+static int read_root(struct inspection *in)
+{
+    if (read_attr_strings(in->file, ".", "telrisk_version", &in->version))
+        return fail(in, "not a telrisk run file (no telrisk_version attribute)");
+    if (read_attr_strings(in->file, ".", "created_utc", &in->created) ||
+        read_attr_scalar(in->file, "seed", H5T_NATIVE_UINT64, &in->seed) ||
+        read_attr_scalar(in->file, "ranks", H5T_NATIVE_INT32, &in->ranks))
+        return fail(in, "the root attributes created_utc, seed or ranks are missing or unreadable");
+    hid_t d = H5Dopen2(in->file, "/regions/names", H5P_DEFAULT);
+    int rc = d < 0 ? -1 : read_strings(d, 0, &in->regions);
+    if (d >= 0) H5Dclose(d);
+    if (rc) return fail(in, "not a telrisk run file (no readable /regions/names)");
+    if (read_attr_strings(in->file, "/subscribers/features", "names", &in->features))
+        return fail(in, "not a telrisk run file (no /subscribers/features with names)");
+    return TR_EXIT_OK;
+}
+
+static void choose_features(struct inspection *in)
+{
+    in->n_shown = 0;
+    for (int k = 0; k < MAX_SHOWN; k++)
+        for (size_t j = 0; j < in->features.n; j++)
+            if (strcmp(string_at(&in->features, j), shown_features[k]) == 0) {
+                in->shown[in->n_shown++] = (int)j;
+                break;
+            }
+}
+
+/* The shape of one dataset; -1 if it is missing or of another rank. */
+static int dims_of(hid_t d, int want_rank, hsize_t *dims)
+{
+    hid_t space = H5Dget_space(d);
+    if (space < 0) return -1;
+    int ok = H5Sget_simple_extent_ndims(space) == want_rank &&
+             H5Sget_simple_extent_dims(space, dims, NULL) == want_rank;
+    H5Sclose(space);
+    return ok ? 0 : -1;
+}
+
+static int read_block(hid_t d, hid_t mem_type, hsize_t first, hsize_t n, hsize_t cols,
+                      void *buf)
+{
+    hid_t space = H5Dget_space(d);
+    int rank = cols ? 2 : 1;
+    hsize_t start[2] = {first, 0}, count[2] = {n, cols};
+    hid_t mem = H5Screate_simple(rank, count, NULL);
+    int ok = space >= 0 && mem >= 0 &&
+             H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+             H5Dread(d, mem_type, mem, space, H5P_DEFAULT, buf) >= 0;
+    if (mem >= 0) H5Sclose(mem);
+    if (space >= 0) H5Sclose(space);
+    return ok ? 0 : -1;
+}
+
+static void add_row(struct inspection *in, int32_t region, const double *row)
+{
+    size_t unknown = in->regions.n;
+    size_t slot = region >= 0 && (size_t)region < unknown ? (size_t)region : unknown;
+    struct tally *both[2] = {&in->tallies[slot], &in->tallies[unknown + 1]};
+    for (int t = 0; t < 2; t++) {
+        both[t]->subscribers++;
+        for (int k = 0; k < in->n_shown; k++) {
+            double v = row[in->shown[k]];
+            if (isnan(v)) continue;
+            both[t]->sum[k] += v;
+            both[t]->defined[k]++;
+        }
+    }
+}
+
+/* Streams /subscribers/region and /subscribers/features in blocks into the tallies. */
+static int tally_blocks(struct inspection *in, hid_t region, hid_t features)
+{
+    size_t row_bytes = (size_t)in->n_cols * sizeof(double);
+    hsize_t per_block = row_bytes && BLOCK_BYTES / row_bytes ? BLOCK_BYTES / row_bytes : 65536;
+    int32_t *reg = TR_MALLOC(sizeof *reg * per_block);
+    double *feat = TR_MALLOC(row_bytes ? row_bytes * per_block : 1);
+    int rc = 0;
+    for (hsize_t first = 0; rc == 0 && first < in->n; first += per_block) {
+        hsize_t n = in->n - first < per_block ? in->n - first : per_block;
+        rc = read_block(region, H5T_NATIVE_INT32, first, n, 0, reg);
+        if (rc == 0 && in->n_cols)
+            rc = read_block(features, H5T_NATIVE_DOUBLE, first, n, in->n_cols, feat);
+        for (hsize_t i = 0; rc == 0 && i < n; i++) add_row(in, reg[i], feat + i * in->n_cols);
+    }
+    free(reg);
+    free(feat);
+    return rc;
+}
+
+static int read_subscribers(struct inspection *in)
+{
+    hid_t region = H5Dopen2(in->file, "/subscribers/region", H5P_DEFAULT);
+    hid_t features = H5Dopen2(in->file, "/subscribers/features", H5P_DEFAULT);
+    hsize_t n_region[1] = {0}, shape[2] = {0, 0};
+    int ok = region >= 0 && features >= 0 && dims_of(region, 1, n_region) == 0 &&
+             dims_of(features, 2, shape) == 0 && shape[0] == n_region[0] &&
+             shape[1] == in->features.n;
+    int rc = ok ? TR_EXIT_OK
+                : fail(in, "/subscribers/region and /subscribers/features are missing or do not "
+                           "match in shape");
+    in->n = shape[0];
+    in->n_cols = shape[1];
+    in->tallies = TR_CALLOC(in->regions.n + 2, sizeof *in->tallies);
+    if (rc == TR_EXIT_OK && tally_blocks(in, region, features))
+        rc = fail(in, "cannot read /subscribers/region or /subscribers/features");
+    if (region >= 0) H5Dclose(region);
+    if (features >= 0) H5Dclose(features);
+    return rc;
+}
+
+/* The input accounting: only the counting columns of /provenance/inputs, matched by name. */
+static int read_inputs(struct inspection *in)
+{
+    struct counts {
+        int64_t lines, accepted, rejected;
+    };
+    hid_t mem = H5Tcreate(H5T_COMPOUND, sizeof(struct counts));
+    H5_CHECK(mem);
+    H5_CHECK(H5Tinsert(mem, "lines", offsetof(struct counts, lines), H5T_NATIVE_INT64));
+    H5_CHECK(H5Tinsert(mem, "accepted", offsetof(struct counts, accepted), H5T_NATIVE_INT64));
+    H5_CHECK(H5Tinsert(mem, "rejected", offsetof(struct counts, rejected), H5T_NATIVE_INT64));
+    hid_t d = H5Dopen2(in->file, "/provenance/inputs", H5P_DEFAULT);
+    hsize_t n[1] = {0};
+    struct counts *rows = NULL;
+    int ok = d >= 0 && dims_of(d, 1, n) == 0;
+    if (ok) {
+        rows = TR_CALLOC(n[0] ? n[0] : 1, sizeof *rows);
+        ok = n[0] == 0 || H5Dread(d, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0;
+    }
+    in->files = ok ? (int64_t)n[0] : 0;
+    for (hsize_t i = 0; ok && i < n[0]; i++) {
+        in->lines += rows[i].lines;
+        in->accepted += rows[i].accepted;
+        in->rejected += rows[i].rejected;
+    }
+    free(rows);
+    if (d >= 0) H5Dclose(d);
+    H5Tclose(mem);
+    return ok ? TR_EXIT_OK : fail(in, "cannot read /provenance/inputs");
+}
+
+/* Characters on screen, not bytes: region names may be UTF-8 ("Région Île"). */
+static int display_width(const char *text)
+{
+    int n = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) n += (*p & 0xC0) != 0x80;
+    return n;
+}
+
+static int column_width(const char *heading, int at_least)
+{
+    int len = display_width(heading);
+    return len > at_least ? len : at_least;
+}
+
+static void print_padded(FILE *out, const char *text, int width)
+{
+    fprintf(out, "%s%*s", text, width - display_width(text), "");
+}
+
+static void print_mean(FILE *out, int width, const struct tally *t, int k)
+{
+    if (t->defined[k] == 0) {
+        fprintf(out, "  %*s", width, "-");
+        return;
+    }
+    double mean = t->sum[k] / (double)t->defined[k];
+    if (fabs(mean) < 0.005) mean = 0.0; /* no "-0.00" */
+    fprintf(out, fabs(mean) < 1e7 ? "  %*.2f" : "  %*.4g", width, mean);
+}
+
+static void print_row(FILE *out, const struct inspection *in, int name_width, const char *name,
+                      const struct tally *t)
+{
+    print_padded(out, name, name_width);
+    fprintf(out, "  %11" PRIu64, t->subscribers);
+    for (int k = 0; k < in->n_shown; k++)
+        print_mean(out, column_width(string_at(&in->features, (size_t)in->shown[k]), 10), t, k);
+    fputc('\n', out);
+}
+
+static void print_table(FILE *out, const struct inspection *in)
+{
+    int name_width = column_width("(unknown)", 8);
+    for (size_t r = 0; r < in->regions.n; r++)
+        name_width = column_width(string_at(&in->regions, r), name_width);
+    print_padded(out, "region", name_width);
+    fprintf(out, "  %11s", "subscribers");
+    for (int k = 0; k < in->n_shown; k++) {
+        const char *name = string_at(&in->features, (size_t)in->shown[k]);
+        fprintf(out, "  %*s", column_width(name, 10), name);
+    }
+    fputc('\n', out);
+    for (size_t r = 0; r < in->regions.n; r++)
+        print_row(out, in, name_width, string_at(&in->regions, r), &in->tallies[r]);
+    if (in->tallies[in->regions.n].subscribers)
+        print_row(out, in, name_width, "(unknown)", &in->tallies[in->regions.n]);
+    print_row(out, in, name_width, "national", &in->tallies[in->regions.n + 1]);
+}
+
+static void print_summary(FILE *out, const struct inspection *in)
+{
+    fprintf(out, "run file     %s\n", in->path);
+    fprintf(out, "telrisk      %s, created %s, seed %" PRIu64 ", %d rank%s\n",
+            string_at(&in->version, 0), string_at(&in->created, 0), in->seed, (int)in->ranks,
+            in->ranks == 1 ? "" : "s");
+    fprintf(out, "subscribers  %" PRIu64 " in %zu regions, %zu features (means below skip "
+            "undefined values)\n\n",
+            (uint64_t)in->n, in->regions.n, in->features.n);
+    print_table(out, in);
+    double rate = in->lines ? 100.0 * (double)in->rejected / (double)in->lines : 0.0;
+    fprintf(out, "\ninputs: %" PRId64 " files, %" PRId64 " lines, %" PRId64 " accepted, %" PRId64
+            " rejected (%.3f%%)\n",
+            in->files, in->lines, in->accepted, in->rejected, rate);
+    fflush(out);
+}
+
+/* A clear reason when the path itself is the problem, before HDF5 is asked. */
+static int open_file(struct inspection *in)
+{
+    struct stat st;
+    if (stat(in->path, &st) != 0) {
+        fprintf(in->msg, "telrisk: cannot open run file %s: %s\n", in->path, strerror(errno));
+        return TR_EXIT_INPUT;
+    }
+    if (H5Fis_hdf5(in->path) <= 0)
+        return fail(in, "not an HDF5 file (or not readable)");
+    in->file = H5Fopen(in->path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    return in->file < 0 ? fail(in, "HDF5 cannot open it") : TR_EXIT_OK;
+}
+
+static void release(struct inspection *in)
+{
+    if (in->file >= 0) H5Fclose(in->file);
+    free(in->regions.text);
+    free(in->features.text);
+    free(in->version.text);
+    free(in->created.text);
+    free(in->tallies);
+}
+
+int tr_runfile_inspect(const char *path, FILE *out, FILE *msg)
+{
+    struct inspection in = {.path = path, .msg = msg ? msg : stderr, .file = H5I_INVALID_HID};
+    struct tr_h5_quiet quiet;
+    tr_h5_quiet_begin(&quiet); /* every failure below is reported with the file's path */
+    int rc = open_file(&in);
+    if (rc == TR_EXIT_OK) rc = read_root(&in);
+    if (rc == TR_EXIT_OK) {
+        choose_features(&in);
+        rc = read_subscribers(&in);
+    }
+    if (rc == TR_EXIT_OK) rc = read_inputs(&in);
+    if (rc == TR_EXIT_OK) print_summary(out, &in);
+    release(&in);
+    tr_h5_quiet_end(&quiet);
+    return rc;
+}

@@ -1,0 +1,152 @@
+/* /provenance (where the numbers came from, and what the run cost) and /rejects (every input line
+ * that did not become a record, and why). */
+#include "output/groups.h"
+
+#include "core/error.h"
+#include "io/h5.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Rejects are copied into file rows this many at a time. */
+#define REJECT_BLOCK 1024
+
+#define STR_FIELD(type, member, len, unit)                                                         \
+    {#member, offsetof(type, member), H5I_INVALID_HID, sizeof(((type *)0)->member), (len), (unit)}
+#define NUM_FIELD(type, member, h5type, unit)                                                      \
+    {#member, offsetof(type, member), (h5type), 0, 0, (unit)}
+
+/* A reject as stored: the input's path is repeated in each row so a DataFrame of /rejects reads
+ * on its own. */
+struct reject_row {
+    char table[TR_TABLE_NAME_MAX];
+    int32_t file;
+    char path[sizeof(((struct tr_input_stat *)0)->path)];
+    int64_t line;
+    char reason[TR_REJECT_REASON_MAX];
+    char excerpt[TR_EXCERPT_MAX];
+};
+
+/* The longest input path: the file keeps paths no wider than needed. */
+static size_t longest_path(const struct tr_run_output *out)
+{
+    size_t longest = 0, cap = sizeof out->inputs[0].path;
+    for (int i = 0; i < out->n_inputs; i++) {
+        size_t len = strnlen(out->inputs[i].path, cap);
+        if (len > longest) longest = len;
+    }
+    return longest < cap ? longest : cap - 1;
+}
+
+/* A table that is the same on every rank: created by all, its rows written by rank 0. */
+static void write_small_table(const struct tr_ctx *ctx, hid_t loc, const char *name,
+                              const struct tr_h5_field *fields, int n_fields, size_t mem_size,
+                              const void *rows, size_t n_rows, const char *description)
+{
+    hid_t mem, file;
+    tr_h5_compound(fields, n_fields, mem_size, &mem, &file);
+    hid_t d = tr_h5_table(loc, name, fields, n_fields, file, n_rows, description);
+    if (ctx->rank == 0) tr_h5_write_slab(d, mem, rows, 0, n_rows);
+    H5_CHECK(H5Dclose(d));
+    H5_CHECK(H5Tclose(mem));
+    H5_CHECK(H5Tclose(file));
+}
+
+static void write_inputs(const struct tr_ctx *ctx, hid_t group, const struct tr_run_output *out)
+{
+    typedef struct tr_input_stat s;
+    const struct tr_h5_field fields[] = {
+        STR_FIELD(s, table, TR_TABLE_NAME_MAX - 1, NULL),
+        STR_FIELD(s, path, longest_path(out), NULL),
+        NUM_FIELD(s, bytes, H5T_STD_I64LE, "B"),
+        NUM_FIELD(s, lines, H5T_STD_I64LE, "lines"),
+        NUM_FIELD(s, accepted, H5T_STD_I64LE, "lines"),
+        NUM_FIELD(s, rejected, H5T_STD_I64LE, "lines"),
+        NUM_FIELD(s, duplicates, H5T_STD_I64LE, "records"),
+        NUM_FIELD(s, unknown_antenna, H5T_STD_I64LE, "records"),
+    };
+    write_small_table(ctx, group, "inputs", fields, (int)(sizeof fields / sizeof *fields),
+                      sizeof(s), out->inputs, (size_t)out->n_inputs,
+                      "one row per input file: table, path, size, data lines (header excluded) "
+                      "= accepted + rejected; duplicates and unknown_antenna count accepted "
+                      "records that repeat an earlier one exactly or name an unknown antenna");
+}
+
+static void write_stages(const struct tr_ctx *ctx, hid_t group, const struct tr_run_output *out)
+{
+    typedef struct tr_stage_stat s;
+    const struct tr_h5_field fields[] = {
+        STR_FIELD(s, name, sizeof(((s *)0)->name) - 1, NULL),
+        NUM_FIELD(s, seconds, H5T_IEEE_F64LE, "s"),
+        NUM_FIELD(s, records, H5T_STD_I64LE, "records"),
+        NUM_FIELD(s, records_per_s, H5T_IEEE_F64LE, "records/s"),
+        NUM_FIELD(s, peak_mib, H5T_IEEE_F64LE, "MiB"),
+    };
+    write_small_table(ctx, group, "stages", fields, (int)(sizeof fields / sizeof *fields),
+                      sizeof(s), out->stages, (size_t)out->n_stages,
+                      "one row per pipeline stage, in run order: wall time of the slowest rank, "
+                      "records (or subscribers) processed by all ranks, their rate, and the "
+                      "largest peak resident memory of any rank after the stage");
+}
+
+void tr_rf_write_provenance(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out)
+{
+    hid_t g = tr_h5_group(file, "provenance",
+                          "where the run's numbers came from and what the run cost; differs "
+                          "between runs of the same inputs (timings, paths)");
+    write_inputs(ctx, g, out);
+    write_stages(ctx, g, out);
+    H5_CHECK(H5Gclose(g));
+}
+
+static void fill_reject_row(struct reject_row *row, const struct tr_reject *r,
+                            const struct tr_run_output *out)
+{
+    memset(row, 0, sizeof *row);
+    memcpy(row->table, r->table, sizeof row->table);
+    row->file = r->file;
+    if (r->file >= 0 && r->file < out->n_inputs)
+        memcpy(row->path, out->inputs[r->file].path, sizeof row->path);
+    row->line = r->line;
+    memcpy(row->reason, r->reason, sizeof row->reason);
+    memcpy(row->excerpt, r->excerpt, sizeof row->excerpt);
+}
+
+static void write_reject_rows(hid_t d, hid_t mem, const struct tr_run_output *out)
+{
+    struct reject_row *rows = TR_MALLOC(sizeof *rows * REJECT_BLOCK);
+    for (size_t first = 0; first < out->n_rejects; first += REJECT_BLOCK) {
+        size_t n = out->n_rejects - first < REJECT_BLOCK ? out->n_rejects - first : REJECT_BLOCK;
+        for (size_t k = 0; k < n; k++) fill_reject_row(&rows[k], &out->rejects[first + k], out);
+        tr_h5_write_slab(d, mem, rows, first, n);
+    }
+    free(rows);
+}
+
+void tr_rf_write_rejects(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out)
+{
+    uint64_t n = ctx->rank == 0 ? out->n_rejects : 0;
+    MPI_CHECK(MPI_Bcast(&n, 1, MPI_UINT64_T, 0, ctx->comm));
+    typedef struct reject_row s;
+    const struct tr_h5_field fields[] = {
+        STR_FIELD(s, table, TR_TABLE_NAME_MAX - 1, NULL),
+        NUM_FIELD(s, file, H5T_STD_I32LE, NULL),
+        STR_FIELD(s, path, longest_path(out), NULL),
+        NUM_FIELD(s, line, H5T_STD_I64LE, NULL),
+        STR_FIELD(s, reason, TR_REJECT_REASON_MAX - 1, NULL),
+        STR_FIELD(s, excerpt, TR_EXCERPT_MAX - 1, NULL),
+    };
+    int n_fields = (int)(sizeof fields / sizeof *fields);
+    hid_t mem, ftype;
+    tr_h5_compound(fields, n_fields, sizeof(s), &mem, &ftype);
+    hid_t d = tr_h5_table(file, "rejects", fields, n_fields, ftype, n,
+                          "one row per input line that did not become a record, sorted by file "
+                          "and line: table, file (row of /provenance/inputs) and its path, line "
+                          "(1-based, the header is line 1), reason, and the line's start with "
+                          "digit runs of 6 or more masked");
+    if (ctx->rank == 0) write_reject_rows(d, mem, out);
+    H5_CHECK(H5Dclose(d));
+    H5_CHECK(H5Tclose(mem));
+    H5_CHECK(H5Tclose(ftype));
+}

@@ -1,0 +1,165 @@
+/* The run file's life: created under a temporary name next to the final one, written
+ * collectively through the MPI-IO driver, closed by every rank, then renamed by rank 0. A run
+ * killed part way leaves only <path>.tmp-<seed>, never a file under the final name. */
+#include "output/runfile.h"
+
+#include "core/error.h"
+#include "io/h5.h"
+#include "output/groups.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Keyed by the seed rather than a process id or the time, so the name is the same for every rank
+ * and a rerun of a killed run writes over its leftover instead of adding another. */
+static char *temp_path(const char *path, uint64_t seed)
+{
+    size_t len = strlen(path) + 32;
+    char *tmp = TR_MALLOC(len);
+    snprintf(tmp, len, "%s.tmp-%016" PRIx64, path, seed);
+    return tmp;
+}
+
+/* Creating a file is collective and must see the same shape everywhere; a rank that disagrees
+ * would leave the others waiting in HDF5, so that is a bug to stop at once. */
+static void check_ranks_agree(const struct tr_ctx *ctx, const struct tr_run_output *out)
+{
+    int mine[4] = {out->n_features, out->n_regions, out->n_inputs, out->n_stages};
+    int lo[4], hi[4];
+    MPI_CHECK(MPI_Allreduce(mine, lo, 4, MPI_INT, MPI_MIN, ctx->comm));
+    MPI_CHECK(MPI_Allreduce(mine, hi, 4, MPI_INT, MPI_MAX, ctx->comm));
+    if (memcmp(lo, hi, sizeof lo) != 0)
+        TR_DIE(TR_EXIT_INTERNAL, "ranks disagree on the run file's shape (features, regions, "
+                                 "inputs, stages)");
+}
+
+/* Rank 0 creates the file with plain POSIX first: a missing folder or a permission problem then
+ * gets the system's own reason, printed once, and every rank returns the same code. */
+static int check_creatable(const struct tr_ctx *ctx, const char *path, const char *tmp)
+{
+    int rc = TR_EXIT_OK;
+    struct stat st;
+    if (ctx->rank == 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(ctx->msg, "telrisk: cannot create run file %s: it is a folder\n", path);
+        rc = TR_EXIT_INPUT;
+    } else if (ctx->rank == 0) {
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd < 0) {
+            fprintf(ctx->msg, "telrisk: cannot create run file %s: %s\n", path, strerror(errno));
+            rc = TR_EXIT_INPUT;
+        } else {
+            close(fd);
+        }
+    }
+    return tr_agree(ctx, rc);
+}
+
+static hid_t file_access(const struct tr_ctx *ctx)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    H5_CHECK(fapl);
+    H5_CHECK(H5Pset_fapl_mpio(fapl, ctx->comm, MPI_INFO_NULL));
+    /* The 1.8 format stores attributes over 64 KiB (a long config) and is read by every HDF5
+     * since 1.8; pinning it keeps the bytes the same whichever HDF5 wrote them. */
+    H5_CHECK(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18));
+    /* No H5Pset_coll_metadata_write: with it, HDF5 1.10.8 at 4 ranks writes stray heap bytes
+     * into unused metadata space, and the file is no longer the same bytes at every rank count
+     * (test_runfile's test_any_rank_count catches it). */
+    return fapl;
+}
+
+/* Collective. Returns the file, or H5I_INVALID_HID on every rank (reason printed by rank 0). */
+static hid_t create_file(const struct tr_ctx *ctx, const char *path, const char *tmp)
+{
+    if (check_creatable(ctx, path, tmp)) return H5I_INVALID_HID;
+    hid_t fapl = file_access(ctx);
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+    H5_CHECK(fcpl);
+    H5_CHECK(H5Pset_obj_track_times(fcpl, 0)); /* the root group's header: no timestamps */
+    struct tr_h5_quiet quiet;
+    tr_h5_quiet_begin(&quiet);
+    hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, fcpl, fapl);
+    hid_t why = f < 0 ? H5Eget_current_stack() : H5I_INVALID_HID; /* before the next call */
+    tr_h5_quiet_end(&quiet);
+    H5_CHECK(H5Pclose(fcpl));
+    H5_CHECK(H5Pclose(fapl));
+    int rc = tr_agree(ctx, f < 0 ? TR_EXIT_INPUT : TR_EXIT_OK);
+    if (rc && f >= 0) TR_DIE(TR_EXIT_INTERNAL, "HDF5 created %s on some ranks only", tmp);
+    if (rc && ctx->rank == 0) {
+        fprintf(ctx->msg, "telrisk: cannot create run file %s: HDF5 (MPI-IO) cannot create %s:\n",
+                path, tmp);
+        if (why >= 0) H5Eprint2(why, ctx->msg);
+        unlink(tmp);
+    }
+    if (why >= 0) H5Eclose_stack(why);
+    return rc ? H5I_INVALID_HID : f;
+}
+
+/* ISO 8601, UTC, from rank 0's clock (or SOURCE_DATE_EPOCH, for byte-identical rebuilds). */
+static void created_utc(const struct tr_ctx *ctx, char text[32])
+{
+    memset(text, 0, 32);
+    if (ctx->rank == 0) {
+        const char *epoch = getenv("SOURCE_DATE_EPOCH");
+        char *end = NULL;
+        long long fixed = epoch ? strtoll(epoch, &end, 10) : 0;
+        time_t now = epoch && end != epoch && *end == 0 ? (time_t)fixed : time(NULL);
+        struct tm tm;
+        if (!gmtime_r(&now, &tm) || !strftime(text, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
+            snprintf(text, 32, "unknown");
+    }
+    MPI_CHECK(MPI_Bcast(text, 32, MPI_CHAR, 0, ctx->comm));
+}
+
+static void write_root_attrs(const struct tr_ctx *ctx, hid_t f, const struct tr_run_output *out)
+{
+    char created[32];
+    created_utc(ctx, created);
+    int32_t ranks = ctx->size;
+    tr_h5_attr_str(f, "description",
+                   "a telrisk run: inputs' accounting, rejects, per-subscriber indicators and "
+                   "results; docs/output.md describes every object");
+    tr_h5_attr_str(f, "telrisk_version", TELRISK_VERSION);
+    tr_h5_attr_str(f, "created_utc", created);
+    tr_h5_attr_str(f, "config", out->config_text);
+    tr_h5_attr_scalar(f, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &out->seed);
+    tr_h5_attr_scalar(f, "ranks", H5T_STD_I32LE, H5T_NATIVE_INT32, &ranks);
+}
+
+/* After every rank has closed the file: only then does it appear under its final name. */
+static int publish(const struct tr_ctx *ctx, const char *path, const char *tmp)
+{
+    int rc = TR_EXIT_OK;
+    if (ctx->rank == 0 && rename(tmp, path) != 0) {
+        fprintf(ctx->msg, "telrisk: cannot rename %s to %s: %s (the finished run is kept there)\n",
+                tmp, path, strerror(errno));
+        rc = TR_EXIT_INPUT;
+    }
+    return tr_agree(ctx, rc);
+}
+
+int tr_runfile_write(const struct tr_ctx *ctx, const char *path, const struct tr_run_output *out)
+{
+    check_ranks_agree(ctx, out);
+    char *tmp = temp_path(path, out->seed);
+    hid_t f = create_file(ctx, path, tmp);
+    if (f < 0) {
+        free(tmp);
+        return TR_EXIT_INPUT;
+    }
+    write_root_attrs(ctx, f, out);
+    tr_rf_write_provenance(ctx, f, out);
+    tr_rf_write_rejects(ctx, f, out);
+    tr_rf_write_regions(ctx, f, out);
+    tr_rf_write_subscribers(ctx, f, out);
+    H5_CHECK(H5Fclose(f));
+    int rc = publish(ctx, path, tmp);
+    free(tmp);
+    return rc;
+}

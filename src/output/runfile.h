@@ -1,0 +1,84 @@
+/* The run file: one HDF5 file per run, written collectively (DESIGN.md, "The run file").
+ * Only output/ and io/ touch HDF5. */
+#ifndef TELRISK_OUTPUT_RUNFILE_H
+#define TELRISK_OUTPUT_RUNFILE_H
+
+#include "core/log.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define TR_REJECT_REASON_MAX 24
+#define TR_EXCERPT_MAX 64
+#define TR_TABLE_NAME_MAX 16
+
+/* One input file's accounting. Same on every rank. */
+struct tr_input_stat {
+    char table[TR_TABLE_NAME_MAX];
+    char path[1024];
+    int64_t bytes;
+    int64_t lines;    /* data lines, header excluded */
+    int64_t accepted; /* lines = accepted + rejected */
+    int64_t rejected;
+    int64_t duplicates;      /* accepted records that repeat an earlier one exactly */
+    int64_t unknown_antenna; /* accepted records naming an antenna absent from the antennas table */
+};
+
+/* One pipeline stage's timing and figure of merit. Same on every rank. */
+struct tr_stage_stat {
+    char name[32];
+    double seconds;        /* wall time, slowest rank */
+    int64_t records;       /* records (or subscribers) the stage processed, all ranks */
+    double records_per_s;  /* records / seconds */
+    double peak_mib;       /* largest peak resident memory of any rank after the stage */
+};
+
+/* One rejected line. Digit runs of 6 or more in the excerpt are masked (no phone numbers). */
+struct tr_reject {
+    char table[TR_TABLE_NAME_MAX];
+    int32_t file; /* index into the inputs */
+    int64_t line; /* 1-based, header = 1 */
+    char reason[TR_REJECT_REASON_MAX];
+    char excerpt[TR_EXCERPT_MAX];
+};
+
+/* Feature metadata (the registry's view). */
+struct tr_feature_info {
+    const char *name;
+    const char *unit;
+    const char *description;
+};
+
+struct tr_run_output {
+    /* root attributes */
+    const char *config_text;
+    uint64_t seed;
+    /* provenance: the same on every rank */
+    const struct tr_input_stat *inputs;
+    int n_inputs;
+    const struct tr_stage_stat *stages;
+    int n_stages;
+    /* rejects: all of them on rank 0 (sorted by file, line); none elsewhere */
+    const struct tr_reject *rejects;
+    size_t n_rejects;
+    /* regions: the same on every rank; region i is names[i] */
+    const char *const *region_names;
+    int n_regions;
+    /* subscribers: this rank's rows, in key order; rank r's keys all precede rank r+1's */
+    size_t n_local;
+    const uint64_t *key;     /* [n_local] */
+    const int32_t *region;   /* [n_local], -1 unknown */
+    const double *features;  /* [n_local x n_features], row-major, NaN = undefined */
+    int n_features;
+    const struct tr_feature_info *feature_info; /* [n_features] */
+};
+
+/* Collective over ctx->comm. Writes path (through a temporary name renamed at the end).
+ * Returns 0, or TR_EXIT_INPUT with the reason printed when the file cannot be written. */
+int tr_runfile_write(const struct tr_ctx *ctx, const char *path, const struct tr_run_output *out);
+
+/* Prints the per-region summary of a run file (telrisk inspect). Returns an exit code. */
+int tr_runfile_inspect(const char *path, FILE *out, FILE *msg);
+
+#endif

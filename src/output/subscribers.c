@@ -1,0 +1,83 @@
+/* /regions and /subscribers: one row per subscriber, in key order. Each rank writes its own rows
+ * at the offset of all lower ranks' rows, so the file is the same at any rank count. */
+#include "output/groups.h"
+
+#include "core/error.h"
+#include "io/h5.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void tr_rf_write_regions(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out)
+{
+    size_t n = out->n_regions > 0 ? (size_t)out->n_regions : 0;
+    size_t width = tr_h5_longest(out->region_names, n) + 1;
+    hid_t g = tr_h5_group(file, "regions", "the country's regions, in the order of their index");
+    hid_t type = tr_h5_str_type(width - 1);
+    hsize_t dims[1] = {n};
+    hid_t d = tr_h5_dataset(g, "names", type, 1, dims,
+                            "region names; /subscribers/region and the per-region results index "
+                            "this list from 0",
+                            NULL);
+    if (ctx->rank == 0) {
+        char *packed = TR_CALLOC(n ? n : 1, width); /* zeroed: padding bytes reach the file */
+        for (size_t i = 0; i < n; i++)
+            if (out->region_names[i])
+                memcpy(packed + i * width, out->region_names[i], strlen(out->region_names[i]));
+        tr_h5_write_slab(d, type, packed, 0, n);
+        free(packed);
+    }
+    H5_CHECK(H5Dclose(d));
+    H5_CHECK(H5Tclose(type));
+    H5_CHECK(H5Gclose(g));
+}
+
+/* The feature registry's columns as three string attributes of /subscribers/features. */
+static void write_feature_info(hid_t d, const struct tr_run_output *out)
+{
+    size_t n = out->n_features > 0 ? (size_t)out->n_features : 0;
+    const char **text = TR_MALLOC(sizeof *text * 3 * (n ? n : 1));
+    for (size_t j = 0; j < n; j++) {
+        text[j] = out->feature_info[j].name;
+        text[n + j] = out->feature_info[j].unit;
+        text[2 * n + j] = out->feature_info[j].description;
+    }
+    tr_h5_attr_strs(d, "names", text, n);
+    tr_h5_attr_strs(d, "units", text + n, n);
+    tr_h5_attr_strs(d, "descriptions", text + 2 * n, n);
+    free(text);
+}
+
+/* Collective: this rank's rows at their global offset, then the dataset is done. */
+static void write_and_close(const struct tr_ctx *ctx, hid_t d, hid_t mem_type, const void *rows,
+                            uint64_t first, uint64_t n_local)
+{
+    tr_h5_write_rows(ctx, d, mem_type, rows, first, n_local);
+    H5_CHECK(H5Dclose(d));
+}
+
+void tr_rf_write_subscribers(const struct tr_ctx *ctx, hid_t file,
+                             const struct tr_run_output *out)
+{
+    uint64_t n_local = out->n_local, first = 0, total = 0;
+    MPI_CHECK(MPI_Exscan(&n_local, &first, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
+    if (ctx->rank == 0) first = 0; /* MPI_Exscan leaves rank 0's result undefined */
+    MPI_CHECK(MPI_Allreduce(&n_local, &total, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
+    hsize_t dims[2] = {total, out->n_features > 0 ? (hsize_t)out->n_features : 0};
+    hid_t g = tr_h5_group(file, "subscribers", "one row per subscriber, in key order");
+    hid_t d = tr_h5_dataset(g, "key", H5T_STD_U64LE, 1, dims,
+                            "pseudonymous subscriber key: SipHash-2-4 of the subscriber id "
+                            "(MSISDN) with the run's secret key; strictly increasing",
+                            NULL);
+    write_and_close(ctx, d, H5T_NATIVE_UINT64, out->key, first, n_local);
+    d = tr_h5_dataset(g, "region", H5T_STD_I32LE, 1, dims,
+                      "home region: row of /regions/names, -1 when unknown", NULL);
+    write_and_close(ctx, d, H5T_NATIVE_INT32, out->region, first, n_local);
+    d = tr_h5_dataset(g, "features", H5T_IEEE_F64LE, 2, dims,
+                      "behavioural indicators, one column per feature (attributes names, units, "
+                      "descriptions); NaN where a feature is undefined for the subscriber",
+                      NULL);
+    write_feature_info(d, out);
+    write_and_close(ctx, d, H5T_NATIVE_DOUBLE, out->features, first, n_local);
+    H5_CHECK(H5Gclose(g));
+}

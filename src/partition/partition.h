@@ -1,0 +1,46 @@
+/* Key-range partitioning: every subscriber's records on one rank (its owner), sorted by
+ * (key, time, input order). Ranges are cut at quantiles of a sample of record keys, so ranks get
+ * even shares of records; the sample is chosen by record (not by rank), so the cut, and
+ * everything after it, does not depend on how the input was split. Only partition/ and core's
+ * reductions talk MPI between ranks beyond a stage's own allreduce. */
+#ifndef TELRISK_PARTITION_PARTITION_H
+#define TELRISK_PARTITION_PARTITION_H
+
+#include "core/log.h"
+#include "records/tables.h"
+
+struct tr_partition {
+    int n_ranks;
+    uint64_t *upper; /* [n_ranks]: rank r owns keys k with upper[r-1] <= k < upper[r] (last: all) */
+};
+
+/* Collective. Cuts the key space from a sample of the keys in keys[0..n) (every record's key,
+ * each sampled or not by a hash of its order). */
+void tr_partition_plan(const struct tr_ctx *ctx, const uint64_t *keys, const uint64_t *orders,
+                       size_t n, struct tr_partition *p);
+void tr_partition_free(struct tr_partition *p);
+int tr_partition_owner(const struct tr_partition *p, uint64_t key);
+
+/* Collective. Sends every record of a (records start with their uint64 key) to its owner, in
+ * rounds of at most round_bytes sent per rank, and replaces a's contents with the records this
+ * rank owns (unsorted). */
+void tr_partition_shuffle(const struct tr_ctx *ctx, const struct tr_partition *p,
+                          struct tr_array *a, size_t round_bytes);
+
+/* Sorts records (each starting with its uint64 key) by (key, time, order, tie): byte offsets of
+ * the int64 time (-1: none), the uint64 order and a one-byte tie-break (-1: none). */
+void tr_sort_records(struct tr_array *a, int t_at, int order_at, int tie_at);
+
+/* Local sorts by (key, time, order) for the event tables, (key, order) for the others. */
+void tr_sort_cdr(struct tr_array *a);
+void tr_sort_money(struct tr_array *a);
+void tr_sort_timed(struct tr_array *a); /* tr_recharge, tr_data, tr_swap: {key, t, order, ...} */
+void tr_sort_keyed(struct tr_array *a); /* tr_subscriber, tr_loan_rec: {key, order, ...} */
+
+/* After the sort: drops exact duplicates (every field equal but the order) and counts, per input
+ * file, the dropped copies that are primary (the caller's copy of a two-party record). */
+int64_t tr_dedupe_cdr(struct tr_array *a, int64_t *per_file);
+int64_t tr_dedupe_money(struct tr_array *a, int64_t *per_file);
+int64_t tr_dedupe_timed(struct tr_array *a, int64_t *per_file);
+
+#endif

@@ -1,0 +1,171 @@
+#include "pipeline.h"
+
+#include "core/error.h"
+#include "core/fs.h"
+#include "core/keyhash.h"
+#include "core/stage.h"
+#include "features/features.h"
+#include "features/registry.h"
+#include "output/runfile.h"
+#include "partition/partition.h"
+#include "records/ingest.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ROUND_BYTES ((size_t)256 << 20) /* all-to-all: at most this much sent per rank per round */
+
+/* Each two-party record is held by both parties' owners: add the recipient's copy. */
+static void add_recipient_copies(struct tr_array *cdr, struct tr_array *money)
+{
+    size_t n = cdr->n;
+    tr_array_reserve(cdr, 2 * n);
+    for (size_t i = 0; i < n; i++) {
+        struct tr_cdr c = *(struct tr_cdr *)tr_array_at(cdr, i);
+        struct tr_cdr *r = tr_array_push(cdr);
+        *r = c;
+        r->self = c.other, r->other = c.self;
+        r->antenna_self = c.antenna_other, r->antenna_other = c.antenna_self;
+        r->outgoing = 0;
+    }
+    n = money->n;
+    tr_array_reserve(money, 2 * n);
+    for (size_t i = 0; i < n; i++) {
+        struct tr_money m = *(struct tr_money *)tr_array_at(money, i);
+        struct tr_money *r = tr_array_push(money);
+        *r = m;
+        r->self = m.other, r->other = m.self;
+        r->balance_before = m.other_before, r->balance_after = m.other_after;
+        r->other_before = m.balance_before, r->other_after = m.balance_after;
+        r->outgoing = 0;
+    }
+}
+
+/* The cut of the key space, from a sample of every table's record keys. */
+static void plan(const struct tr_ctx *ctx, const struct tr_ingest *in, struct tr_partition *p)
+{
+    size_t n = 0;
+    for (int t = TR_T_SUBSCRIBERS; t < TR_T_COUNT; t++) n += in->table[t].n;
+    uint64_t *keys = TR_MALLOC(sizeof(uint64_t) * (n + 1)), *orders = TR_MALLOC(sizeof(uint64_t) * (n + 1));
+    size_t k = 0;
+    for (int t = TR_T_SUBSCRIBERS; t < TR_T_COUNT; t++) {
+        const struct tr_array *a = &in->table[t];
+        /* Every record type starts with its key; its order follows it or the counterparty. */
+        size_t order_at = (t == TR_T_CDR || t == TR_T_MOBILEMONEY) ? 24 : (t == TR_T_SUBSCRIBERS || t == TR_T_LOANS) ? 8 : 16;
+        for (size_t i = 0; i < a->n; i++, k++) {
+            memcpy(&keys[k], tr_array_at(a, i), 8);
+            memcpy(&orders[k], (char *)tr_array_at(a, i) + order_at, 8);
+            orders[k] ^= (uint64_t)t << 56; /* the two copies of a record are sampled apart */
+        }
+    }
+    tr_partition_plan(ctx, keys, orders, n, p);
+    free(keys);
+    free(orders);
+}
+
+/* Moves every table to its owners, sorts it, drops exact duplicates (counted per file). */
+static int64_t partition_tables(const struct tr_ctx *ctx, struct tr_ingest *in)
+{
+    add_recipient_copies(&in->table[TR_T_CDR], &in->table[TR_T_MOBILEMONEY]);
+    struct tr_partition p;
+    plan(ctx, in, &p);
+    int64_t *dups = TR_CALLOC((size_t)in->n_files + 1, sizeof(int64_t));
+    int64_t records = 0;
+    for (int t = TR_T_SUBSCRIBERS; t < TR_T_COUNT; t++) {
+        struct tr_array *a = &in->table[t];
+        tr_partition_shuffle(ctx, &p, a, ROUND_BYTES);
+        records += (int64_t)a->n;
+        switch (t) {
+        case TR_T_CDR: tr_sort_cdr(a), tr_dedupe_cdr(a, dups); break;
+        case TR_T_MOBILEMONEY: tr_sort_money(a), tr_dedupe_money(a, dups); break;
+        case TR_T_SUBSCRIBERS:
+        case TR_T_LOANS: tr_sort_keyed(a); break;
+        default: tr_sort_timed(a), tr_dedupe_timed(a, dups); break;
+        }
+    }
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, dups, in->n_files, MPI_INT64_T, MPI_SUM, ctx->comm));
+    for (int f = 0; f < in->n_files; f++) in->files[f].duplicates = dups[f];
+    free(dups);
+    tr_partition_free(&p);
+    return records;
+}
+
+static int write_run(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                     const struct tr_ingest *in, const struct tr_feature_table *ft,
+                     const struct tr_stages *stages)
+{
+    char *config_text = tr_config_to_ini(cfg);
+    const char **names = TR_MALLOC(sizeof(char *) * ((size_t)in->regions.n + 1));
+    for (int r = 0; r < in->regions.n; r++) names[r] = in->regions.name[r];
+    struct tr_run_output out = {
+        .config_text = config_text,
+        .seed = cfg->run.seed,
+        .inputs = in->files,
+        .n_inputs = in->n_files,
+        .stages = stages->stat,
+        .n_stages = stages->n,
+        .rejects = in->rejects,
+        .n_rejects = ctx->rank == 0 ? in->n_rejects : 0,
+        .region_names = names,
+        .n_regions = in->regions.n,
+        .n_local = ft->n,
+        .key = ft->key,
+        .region = ft->region,
+        .features = ft->values,
+        .n_features = ft->n_features,
+        .feature_info = tr_feature_registry,
+    };
+    int rc = TR_EXIT_OK;
+    if (ctx->rank == 0 && tr_mkdir_parent(cfg->output.path) != 0) {
+        TR_ERROR(ctx, "cannot create the folder of output.path %s: %s", cfg->output.path,
+                 strerror(errno));
+        rc = TR_EXIT_INPUT;
+    }
+    rc = tr_agree(ctx, rc);
+    if (!rc) rc = tr_runfile_write(ctx, cfg->output.path, &out);
+    free(names);
+    free(config_text);
+    return rc;
+}
+
+int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg)
+{
+    struct tr_keyhash kh;
+    char err[512];
+    int rc = tr_keyhash_init(&kh, cfg, err, sizeof err);
+    if (rc && ctx->rank == 0) TR_ERROR(ctx, "%s", err);
+    if ((rc = tr_agree(ctx, rc ? TR_EXIT_USAGE : TR_EXIT_OK))) return rc;
+    if (!kh.from_file && ctx->rank == 0)
+        TR_WARN(ctx, "privacy.key_file is not set: subscriber keys use a key derived from the seed,"
+                     " which is not secret (fine for demos and tests only)");
+
+    struct tr_stages stages = {0};
+    struct tr_ingest in;
+    tr_stage_begin(&stages);
+    rc = tr_ingest(ctx, cfg, &kh, &in);
+    if (rc) {
+        tr_ingest_free(&in);
+        return rc;
+    }
+    int64_t parsed = 0;
+    for (int t = 0; t < TR_T_COUNT; t++) parsed += t == TR_T_ANTENNAS ? 0 : (int64_t)in.table[t].n;
+    tr_stage_end(ctx, &stages, "read", parsed, "records");
+
+    tr_stage_begin(&stages);
+    int64_t held = partition_tables(ctx, &in);
+    tr_stage_end(ctx, &stages, "partition", held, "records");
+
+    tr_stage_begin(&stages);
+    struct tr_feature_table ft;
+    tr_features_compute(in.table, in.table[TR_T_ANTENNAS].data, &ft);
+    tr_stage_end(ctx, &stages, "indicators", (int64_t)ft.n, "subscribers");
+
+    tr_stage_begin(&stages);
+    rc = write_run(ctx, cfg, &in, &ft, &stages);
+    tr_stage_end(ctx, &stages, "write", (int64_t)ft.n, "subscribers");
+    if (!rc) TR_INFO(ctx, "run file: %s", cfg->output.path);
+    tr_feature_table_free(&ft);
+    tr_ingest_free(&in);
+    return tr_agree(ctx, rc);
+}

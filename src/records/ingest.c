@@ -1,0 +1,285 @@
+#include "records/ingest.h"
+
+#include "core/error.h"
+#include "io/reader.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define READ_CHUNK (16u << 20) /* bytes per MPI-IO read */
+
+/* What the line handler needs while one file is read. */
+struct file_job {
+    const struct tr_ctx *ctx;
+    const struct tr_schema *schema;
+    struct tr_header_map map;
+    struct tr_parse_ctx pc;
+    int file;
+    const char *path;
+    struct tr_reject *rejects; /* this rank's, line = local index until the read ends */
+    size_t n_rejects, cap_rejects;
+};
+
+void tr_mask_excerpt(const char *line, size_t len, char out[TR_EXCERPT_MAX])
+{
+    size_t n = len < TR_EXCERPT_MAX - 1 ? len : TR_EXCERPT_MAX - 1;
+    for (size_t k = 0; k < n; k++) {
+        unsigned char c = (unsigned char)line[k];
+        out[k] = (c < 32 || c == 127) ? '?' : (char)c;
+    }
+    out[n] = 0;
+    /* Mask digit runs as they stand in the whole line, so a long number cut by the excerpt's
+     * end is masked too. */
+    size_t k = 0;
+    while (k < n) {
+        if (line[k] < '0' || line[k] > '9') {
+            k++;
+            continue;
+        }
+        size_t e = k;
+        while (e < len && line[e] >= '0' && line[e] <= '9') e++;
+        if (e - k >= 6)
+            for (size_t q = k; q < e && q < n; q++) out[q] = '#';
+        k = e;
+    }
+}
+
+static void on_line(void *user, const char *line, size_t avail, size_t len, int64_t offset,
+                    int64_t index)
+{
+    struct file_job *job = user;
+    enum tr_reason r = len > TR_MAX_LINE
+                           ? TR_R_LINE_TOO_LONG
+                           : tr_parse_line(&job->pc, job->schema, &job->map, line, len,
+                                           tr_order(job->file, offset));
+    if (r == TR_ACCEPT) return;
+    job->pc.stats->rejected++;
+    job->pc.stats->by_reason[r]++;
+    if (job->n_rejects == job->cap_rejects) {
+        job->cap_rejects = job->cap_rejects ? 2 * job->cap_rejects : 256;
+        job->rejects = TR_REALLOC(job->rejects, sizeof *job->rejects * job->cap_rejects);
+    }
+    struct tr_reject *rj = &job->rejects[job->n_rejects++];
+    memset(rj, 0, sizeof *rj);
+    snprintf(rj->table, sizeof rj->table, "%s", tr_table_names[job->schema->table]);
+    rj->file = job->file;
+    rj->line = index;
+    snprintf(rj->reason, sizeof rj->reason, "%s", tr_reason_names[r]);
+    tr_mask_excerpt(line, avail, rj->excerpt);
+}
+
+static int on_header(void *user, const struct tr_read_info *info)
+{
+    struct file_job *job = user;
+    if (!info->has_header) { /* an empty file: no columns, no lines */
+        job->map.n_fields = 0;
+        return 0;
+    }
+    char err[512];
+    if (tr_header_map(job->schema, info->header, info->header_len, &job->map, err, sizeof err)) {
+        if (job->ctx->rank == 0) TR_ERROR(job->ctx, "%s: %s", job->path, err); /* all saw it */
+        return TR_EXIT_INPUT;
+    }
+    return 0;
+}
+
+/* Reads one file of a table into in->table[t], its stats and this rank's rejects. */
+static int read_one(const struct tr_ctx *ctx, struct tr_ingest *in, struct file_job *job)
+{
+    struct tr_read_info *info = TR_MALLOC(sizeof *info);
+    struct tr_line_handler h = {job, on_line};
+    const size_t earlier = job->n_rejects; /* other files' rejects, already numbered */
+    int rc = tr_read_file(ctx, job->path, READ_CHUNK, on_header, &h, info);
+    if (!rc) {
+        for (size_t k = earlier; k < job->n_rejects; k++) job->rejects[k].line += info->first_line;
+        struct tr_file_stats *st = job->pc.stats;
+        st->bytes = info->bytes;
+        st->lines = info->local_lines;
+        in->bytes += ctx->rank == 0 ? info->bytes : 0;
+    }
+    free(info);
+    return rc;
+}
+
+/* Every rank gets every antenna, in file order (rank r's lines precede rank r+1's). */
+static void share_antennas(const struct tr_ctx *ctx, struct tr_array *a, size_t first_new)
+{
+    int mine = (int)((a->n - first_new) * a->size);
+    int *counts = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
+    int *displs = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
+    MPI_CHECK(MPI_Allgather(&mine, 1, MPI_INT, counts, 1, MPI_INT, ctx->comm));
+    int total = 0;
+    for (int r = 0; r < ctx->size; r++) displs[r] = total, total += counts[r];
+    char *all = TR_MALLOC((size_t)total + 1);
+    MPI_CHECK(MPI_Allgatherv((char *)tr_array_at(a, first_new), mine, MPI_BYTE, all, counts,
+                             displs, MPI_BYTE, ctx->comm));
+    a->n = first_new;
+    tr_array_reserve(a, first_new + (size_t)total / a->size);
+    memcpy(tr_array_at(a, first_new), all, (size_t)total);
+    a->n = first_new + (size_t)total / a->size;
+    free(all);
+    free(displs);
+    free(counts);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+/* The run's regions: the antennas' region names, sorted; each antenna gets its index. */
+static void number_regions(struct tr_ingest *in)
+{
+    struct tr_array *a = &in->table[TR_T_ANTENNAS];
+    char(*names)[32] = TR_CALLOC(a->n + 1, 32);
+    int n = 0;
+    for (size_t k = 0; k < a->n; k++) memcpy(names[k], ((struct tr_antenna_rec *)tr_array_at(a, k))->region_name, 32);
+    qsort(names, a->n, 32, cmp_name);
+    for (size_t k = 0; k < a->n; k++)
+        if (n == 0 || strcmp(names[n - 1], names[k]) != 0) memmove(names[n++], names[k], 32);
+    in->regions.n = n;
+    in->regions.name = names;
+    for (size_t k = 0; k < a->n; k++) {
+        struct tr_antenna_rec *r = tr_array_at(a, k);
+        r->region = tr_region_find(&in->regions, r->region_name, strlen(r->region_name));
+    }
+    tr_antenna_index_build(&in->antenna_index, a->data, a->n);
+}
+
+static void add_files(struct tr_ingest *in, const struct tr_input_files *files)
+{
+    for (int t = 0; t < TR_T_COUNT; t++) in->n_files += files->n[t];
+    in->files = TR_CALLOC((size_t)in->n_files + 1, sizeof *in->files);
+    in->file_stats = TR_CALLOC((size_t)in->n_files + 1, sizeof *in->file_stats);
+    int f = 0;
+    /* Tables in data-flow order: antennas first (CDRs need them), then the register. */
+    for (int t = 0; t < TR_T_COUNT; t++)
+        for (int k = 0; k < files->n[t]; k++, f++) {
+            snprintf(in->files[f].table, sizeof in->files[f].table, "%s", tr_table_names[t]);
+            snprintf(in->files[f].path, sizeof in->files[f].path, "%s", files->path[t][k]);
+        }
+}
+
+static int table_of(const struct tr_input_stat *s)
+{
+    for (int t = 0; t < TR_T_COUNT; t++)
+        if (strcmp(s->table, tr_table_names[t]) == 0) return t;
+    return -1;
+}
+
+/* Sums the per-file counts over the ranks and fills the provenance rows. */
+static void total_stats(const struct tr_ctx *ctx, struct tr_ingest *in)
+{
+    size_t words = sizeof(struct tr_file_stats) / sizeof(int64_t) * (size_t)in->n_files;
+    struct tr_file_stats *sum = TR_CALLOC((size_t)in->n_files + 1, sizeof *sum);
+    MPI_CHECK(MPI_Allreduce(in->file_stats, sum, (int)words, MPI_INT64_T, MPI_SUM, ctx->comm));
+    for (int f = 0; f < in->n_files; f++) {
+        sum[f].bytes = in->file_stats[f].bytes; /* every rank knows the size */
+        in->files[f].bytes = sum[f].bytes;
+        in->files[f].lines = sum[f].lines;
+        in->files[f].rejected = sum[f].rejected;
+        in->files[f].accepted = sum[f].lines - sum[f].rejected;
+        in->files[f].unknown_antenna = sum[f].unknown_antenna;
+        in->records += in->files[f].accepted;
+    }
+    free(in->file_stats);
+    in->file_stats = sum;
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &in->bytes, 1, MPI_INT64_T, MPI_SUM, ctx->comm));
+}
+
+static int cmp_reject(const void *pa, const void *pb)
+{
+    const struct tr_reject *a = pa, *b = pb;
+    if (a->file != b->file) return a->file < b->file ? -1 : 1;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
+/* All rejects to rank 0, sorted by (file, line). */
+static void gather_rejects(const struct tr_ctx *ctx, struct tr_ingest *in,
+                           struct tr_reject *mine, size_t n_mine)
+{
+    int bytes = (int)(n_mine * sizeof *mine);
+    int *counts = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
+    int *displs = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
+    MPI_CHECK(MPI_Gather(&bytes, 1, MPI_INT, counts, 1, MPI_INT, 0, ctx->comm));
+    int total = 0;
+    if (ctx->rank == 0)
+        for (int r = 0; r < ctx->size; r++) displs[r] = total, total += counts[r];
+    in->rejects = TR_MALLOC((size_t)total + 1);
+    MPI_CHECK(MPI_Gatherv(mine, bytes, MPI_BYTE, in->rejects, counts, displs, MPI_BYTE, 0, ctx->comm));
+    in->n_rejects = (size_t)total / sizeof *mine;
+    qsort(in->rejects, in->n_rejects, sizeof *in->rejects, cmp_reject);
+    free(displs);
+    free(counts);
+}
+
+/* Stops the run when a file's reject rate is over the limit, naming its commonest reason. */
+static int check_reject_rates(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                              const struct tr_ingest *in)
+{
+    int bad = 0;
+    for (int f = 0; f < in->n_files; f++) {
+        const struct tr_input_stat *s = &in->files[f];
+        if (s->lines == 0 || (double)s->rejected <= cfg->inputs.max_reject_rate * (double)s->lines)
+            continue;
+        int top = 1;
+        for (int r = 1; r < TR_R_COUNT; r++)
+            if (in->file_stats[f].by_reason[r] > in->file_stats[f].by_reason[top]) top = r;
+        if (ctx->rank == 0)
+            TR_ERROR(ctx, "%s: %lld of %lld lines rejected (%.2f%%, over inputs.max_reject_rate = %g);"
+                          " commonest reason: %s (%lld lines)",
+                     s->path, (long long)s->rejected, (long long)s->lines,
+                     100.0 * (double)s->rejected / (double)s->lines, cfg->inputs.max_reject_rate,
+                     tr_reason_names[top], (long long)in->file_stats[f].by_reason[top]);
+        bad = TR_EXIT_INPUT;
+    }
+    return bad;
+}
+
+int tr_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, const struct tr_keyhash *kh,
+              struct tr_ingest *in)
+{
+    memset(in, 0, sizeof *in);
+    for (int t = 0; t < TR_T_COUNT; t++) tr_array_init(&in->table[t], tr_schema_of((enum tr_table_id)t)->record_size);
+    tr_id_book_init(&in->ids);
+    struct tr_input_files files;
+    int rc = tr_inputs_resolve(ctx, cfg, &files);
+    if (rc) return rc;
+    add_files(in, &files);
+    tr_inputs_free(&files);
+
+    struct file_job job = {.ctx = ctx};
+    for (int f = 0; f < in->n_files && !rc; f++) {
+        int t = table_of(&in->files[f]);
+        if (t != TR_T_ANTENNAS && in->antenna_index.slot == NULL) number_regions(in);
+        size_t before = in->table[t].n;
+        job.schema = tr_schema_of((enum tr_table_id)t);
+        job.file = f;
+        job.path = in->files[f].path;
+        job.pc = (struct tr_parse_ctx){kh, t == TR_T_ANTENNAS ? NULL : &in->antenna_index,
+                                       &in->regions, &in->ids, &in->file_stats[f], &in->table[t]};
+        rc = read_one(ctx, in, &job);
+        if (!rc && t == TR_T_ANTENNAS) share_antennas(ctx, &in->table[t], before);
+    }
+    if (in->antenna_index.slot == NULL) number_regions(in);
+    if (rc) {
+        free(job.rejects);
+        return rc;
+    }
+    total_stats(ctx, in);
+    gather_rejects(ctx, in, job.rejects, job.n_rejects);
+    free(job.rejects);
+    return tr_agree(ctx, check_reject_rates(ctx, cfg, in));
+}
+
+void tr_ingest_free(struct tr_ingest *in)
+{
+    for (int t = 0; t < TR_T_COUNT; t++) tr_array_free(&in->table[t]);
+    tr_antenna_index_free(&in->antenna_index);
+    tr_id_book_free(&in->ids);
+    free(in->regions.name);
+    free(in->files);
+    free(in->file_stats);
+    free(in->rejects);
+    memset(in, 0, sizeof *in);
+}

@@ -1,0 +1,39 @@
+/* Ingest: every input table read in parallel and parsed into typed records, every rejected line
+ * accounted for (file, line, reason, excerpt), lines = accepted + rejected per file. */
+#ifndef TELRISK_RECORDS_INGEST_H
+#define TELRISK_RECORDS_INGEST_H
+
+#include "config/config.h"
+#include "core/keyhash.h"
+#include "core/log.h"
+#include "io/inputs.h"
+#include "output/runfile.h"
+#include "records/antenna_index.h"
+#include "records/id_book.h"
+#include "records/parse.h"
+
+struct tr_ingest {
+    struct tr_array table[TR_T_COUNT]; /* this rank's records; antennas: all of them, every rank */
+    struct tr_region_list regions;
+    struct tr_antenna_index antenna_index;
+    struct tr_id_book ids;
+    int n_files;
+    struct tr_input_stat *files;       /* [n_files], the same on every rank */
+    struct tr_file_stats *file_stats;  /* [n_files], summed over ranks */
+    struct tr_reject *rejects;         /* rank 0: all, sorted by (file, line); else none */
+    size_t n_rejects;
+    int64_t records; /* accepted records, all ranks */
+    int64_t bytes;   /* input bytes */
+};
+
+/* Collective. 0, or an exit code (the reason printed once): TR_EXIT_INPUT for missing or
+ * unreadable files, bad headers, or a file whose reject rate exceeds inputs.max_reject_rate. */
+int tr_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, const struct tr_keyhash *kh,
+              struct tr_ingest *in);
+void tr_ingest_free(struct tr_ingest *in);
+
+/* The excerpt of a rejected line as stored: at most TR_EXCERPT_MAX - 1 bytes, control bytes as
+ * '?', and every run of 6 or more digits masked with '#', so no phone number is kept. */
+void tr_mask_excerpt(const char *line, size_t len, char out[TR_EXCERPT_MAX]);
+
+#endif

@@ -1,0 +1,53 @@
+/* mobilemoney: txn_id,txn_type,caller_id,recipient_id,timestamp,amount,sender_balance_before,
+ * sender_balance_after,recipient_balance_before,recipient_balance_after,antenna_id. Parsed as the
+ * caller's (sender's) copy; partitioning makes the recipient's. */
+#include "records/parse.h"
+
+#include "records/tables.h"
+
+enum { TXN, TYPE, CALLER, RECIPIENT, TIME, AMOUNT, SB, SA, RB, RA, ANTENNA };
+
+static enum tr_reason convert(struct tr_parse_ctx *pc, const struct tr_fields *f, const int *col,
+                              uint64_t order)
+{
+    int type = tr_word_index(TR_FIELD(f, col, TYPE), tr_txn_type_names);
+    if (type < 0) return TR_R_UNKNOWN_TXN_TYPE;
+    int64_t t;
+    if (tr_parse_timestamp(TR_FIELD(f, col, TIME), &t)) return TR_R_BAD_TIMESTAMP;
+    int64_t v[5]; /* amount and the four balances */
+    for (int k = 0; k < 5; k++)
+        if (tr_parse_money(TR_FIELD(f, col, AMOUNT + k), k > 0, &v[k]) != TR_ACCEPT)
+            return TR_R_BAD_NUMBER;
+    for (int k = 0; k < 5; k++)
+        if (v[k] < 0 && v[k] != TR_NO_BALANCE) return TR_R_NEGATIVE_VALUE;
+    if (f->len[col[CALLER]] == 0 || f->len[col[RECIPIENT]] == 0 || f->len[col[TXN]] == 0)
+        return TR_R_BAD_VALUE;
+
+    struct tr_money *r = tr_array_push(pc->out);
+    r->self = tr_parse_id(pc, TR_FIELD(f, col, CALLER));
+    r->other = tr_parse_id(pc, TR_FIELD(f, col, RECIPIENT));
+    r->t = t;
+    r->order = order;
+    r->amount = v[0];
+    r->balance_before = v[1];
+    r->balance_after = v[2];
+    r->other_before = v[3];
+    r->other_after = v[4];
+    r->txn = tr_keyhash(pc->kh, TR_FIELD(f, col, TXN));
+    r->antenna = tr_parse_antenna(pc, TR_FIELD(f, col, ANTENNA));
+    pc->stats->unknown_antenna += r->antenna == TR_UNKNOWN_ANTENNA;
+    r->type = (uint8_t)type;
+    r->outgoing = 1;
+    r->pad[0] = r->pad[1] = 0;
+    return TR_ACCEPT;
+}
+
+const struct tr_schema tr_schema_mobilemoney = {
+    TR_T_MOBILEMONEY,
+    11,
+    {"txn_id", "txn_type", "caller_id", "recipient_id", "timestamp", "amount",
+     "sender_balance_before", "sender_balance_after", "recipient_balance_before",
+     "recipient_balance_after", "antenna_id"},
+    convert,
+    sizeof(struct tr_money),
+};

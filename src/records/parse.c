@@ -1,0 +1,91 @@
+#include "records/parse.h"
+
+#include "records/antenna_index.h"
+#include "records/id_book.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const struct tr_schema *tr_schema_of(enum tr_table_id t)
+{
+    static const struct tr_schema *const all[TR_T_COUNT] = {
+        &tr_schema_antennas,    &tr_schema_subscribers, &tr_schema_cdr,
+        &tr_schema_recharges,   &tr_schema_mobilemoney, &tr_schema_mobiledata,
+        &tr_schema_loans,       &tr_schema_sim_swaps,
+    };
+    return all[t];
+}
+
+int tr_header_map(const struct tr_schema *s, const char *line, size_t len,
+                  struct tr_header_map *m, char *err, size_t errlen)
+{
+    struct tr_fields f;
+    tr_split(line, len, &f);
+    if (f.n > TR_MAX_FIELDS) {
+        snprintf(err, errlen, "header has more than %d columns", TR_MAX_FIELDS);
+        return 1;
+    }
+    m->n_fields = f.n;
+    for (int k = 0; k < s->n_cols; k++) {
+        m->col[k] = -1;
+        for (int j = 0; j < f.n && m->col[k] < 0; j++)
+            if (tr_field_is(f.p[j], f.len[j], s->cols[k])) m->col[k] = j;
+        if (m->col[k] < 0) {
+            snprintf(err, errlen, "header lacks the column '%s' (a %s table needs:", s->cols[k],
+                     tr_table_names[s->table]);
+            for (int q = 0; q < s->n_cols; q++) {
+                size_t used = strlen(err);
+                snprintf(err + used, errlen - used, " %s", s->cols[q]);
+            }
+            size_t used = strlen(err);
+            snprintf(err + used, errlen - used, ")");
+            return 1;
+        }
+    }
+    return 0;
+}
+
+enum tr_reason tr_parse_line(struct tr_parse_ctx *pc, const struct tr_schema *s,
+                             const struct tr_header_map *m, const char *line, size_t len,
+                             uint64_t order)
+{
+    enum tr_reason r = tr_line_precheck(line, len);
+    if (r != TR_ACCEPT) return r;
+    struct tr_fields f;
+    tr_split(line, len, &f);
+    if (f.n < m->n_fields) return TR_R_MISSING_FIELD;
+    if (f.n > m->n_fields) return TR_R_EXTRA_FIELD;
+    return s->convert(pc, &f, m->col, order);
+}
+
+uint64_t tr_parse_id(struct tr_parse_ctx *pc, const char *s, size_t n)
+{
+    uint64_t key = tr_keyhash(pc->kh, s, n);
+    if (pc->ids) tr_id_book_note(pc->ids, pc->kh, key, s, n);
+    return key;
+}
+
+int32_t tr_parse_antenna(struct tr_parse_ctx *pc, const char *s, size_t n)
+{
+    if (n == 0) return TR_NO_ANTENNA;
+    int32_t a = tr_antenna_find(pc->antennas, s, n);
+    if (a >= 0) return a;
+    return TR_UNKNOWN_ANTENNA;
+}
+
+enum tr_reason tr_parse_money(const char *s, size_t n, int optional, int64_t *v)
+{
+    if (n == 0) {
+        if (!optional) return TR_R_BAD_NUMBER;
+        *v = TR_NO_BALANCE;
+        return TR_ACCEPT;
+    }
+    return tr_parse_fixed(s, n, 2, v) ? TR_R_BAD_NUMBER : TR_ACCEPT;
+}
+
+int tr_word_index(const char *s, size_t n, const char *const *words)
+{
+    for (int k = 0; words[k]; k++)
+        if (tr_field_is(s, n, words[k])) return k;
+    return -1;
+}

@@ -1,0 +1,78 @@
+/* Parsing one table's lines into typed records: the schema of each table (the columns it needs,
+ * matched by header name) and its converter, which checks a line's fields in the order of
+ * docs/formats.md's reject reasons and appends the record. One file per table implements it. */
+#ifndef TELRISK_RECORDS_PARSE_H
+#define TELRISK_RECORDS_PARSE_H
+
+#include "core/keyhash.h"
+#include "io/csv.h"
+#include "records/tables.h"
+
+#define TR_MAX_COLUMNS 12
+
+/* Per input file: what happened to its lines. */
+struct tr_file_stats {
+    int64_t bytes;
+    int64_t lines; /* data lines, header excluded */
+    int64_t rejected;
+    int64_t by_reason[TR_R_COUNT];
+    int64_t unknown_antenna;
+    int64_t duplicates;
+};
+
+struct tr_antenna_index; /* antenna id -> index, records/antenna_index.h */
+struct tr_region_list;
+struct tr_id_book; /* key -> raw id seen, for collision detection */
+
+struct tr_parse_ctx {
+    const struct tr_keyhash *kh;
+    const struct tr_antenna_index *antennas; /* NULL while the antennas table itself is read */
+    const struct tr_region_list *regions;    /* region names known to the run */
+    struct tr_id_book *ids;
+    struct tr_file_stats *stats; /* of the file being read */
+    struct tr_array *out;        /* the table's records */
+};
+
+typedef enum tr_reason (*tr_convert_fn)(struct tr_parse_ctx *pc, const struct tr_fields *f,
+                                        const int *col, uint64_t order);
+
+struct tr_schema {
+    enum tr_table_id table;
+    int n_cols;
+    const char *cols[TR_MAX_COLUMNS]; /* required columns, in the converter's order */
+    tr_convert_fn convert;
+    size_t record_size; /* bytes of one record in pc->out */
+};
+
+extern const struct tr_schema tr_schema_antennas, tr_schema_subscribers, tr_schema_cdr,
+    tr_schema_recharges, tr_schema_mobilemoney, tr_schema_mobiledata, tr_schema_loans,
+    tr_schema_sim_swaps;
+const struct tr_schema *tr_schema_of(enum tr_table_id t);
+
+/* Where each required column is in a file's header. */
+struct tr_header_map {
+    int n_fields;             /* fields in the header: every line must have as many */
+    int col[TR_MAX_COLUMNS];  /* field index of schema column k */
+};
+
+/* Matches the header (BOM and CR already removed). 0, or 1 with err naming the missing column. */
+int tr_header_map(const struct tr_schema *s, const char *line, size_t len,
+                  struct tr_header_map *m, char *err, size_t errlen);
+
+/* One data line: the checks of docs/formats.md, then the converter. */
+enum tr_reason tr_parse_line(struct tr_parse_ctx *pc, const struct tr_schema *s,
+                             const struct tr_header_map *m, const char *line, size_t len,
+                             uint64_t order);
+
+/* Helpers for the converters. */
+uint64_t tr_parse_id(struct tr_parse_ctx *pc, const char *s, size_t n);
+int32_t tr_parse_antenna(struct tr_parse_ctx *pc, const char *s, size_t n);
+/* An amount in cents; empty gives TR_NO_BALANCE when optional. TR_R_BAD_NUMBER or TR_ACCEPT:
+ * the sign is the converter's to check, after every field has parsed (reason order). */
+enum tr_reason tr_parse_money(const char *s, size_t n, int optional, int64_t *v);
+/* Index of s among a NULL-terminated list of words, or -1. */
+int tr_word_index(const char *s, size_t n, const char *const *words);
+
+#define TR_FIELD(f, col, k) (f)->p[(col)[k]], (f)->len[(col)[k]]
+
+#endif

@@ -1,0 +1,100 @@
+/* The reference tables: antennas (antenna_id,tower_id,latitude,longitude,region), subscribers
+ * (subscriber_id,region,activation_date,plan) and loans (loan_id,subscriber_id,product,issued,
+ * due,amount,outstanding,status,lgd). */
+#include "records/parse.h"
+
+#include "records/antenna_index.h"
+#include "records/tables.h"
+
+#include <math.h>
+#include <string.h>
+
+static enum tr_reason convert_antenna(struct tr_parse_ctx *pc, const struct tr_fields *f,
+                                      const int *col, uint64_t order)
+{
+    (void)order;
+    double lat, lon;
+    if (tr_parse_double(TR_FIELD(f, col, 2), &lat) || tr_parse_double(TR_FIELD(f, col, 3), &lon))
+        return TR_R_BAD_NUMBER;
+    if (fabs(lat) > 90 || fabs(lon) > 180) return TR_R_BAD_VALUE;
+    const size_t id_len = f->len[col[0]], tower_len = f->len[col[1]], region_len = f->len[col[4]];
+    struct tr_antenna_rec *r;
+    if (id_len == 0 || id_len >= sizeof r->id || tower_len >= sizeof r->tower || region_len >= 32)
+        return TR_R_BAD_VALUE;
+    r = tr_array_push(pc->out);
+    memset(r, 0, sizeof *r);
+    memcpy(r->id, f->p[col[0]], id_len);
+    memcpy(r->tower, f->p[col[1]], tower_len);
+    r->lat = lat;
+    r->lon = lon;
+    /* Regions are numbered once every antenna is known (sorted names); keep the name's place. */
+    r->region = -1;
+    memcpy(r->region_name, f->p[col[4]], region_len);
+    return TR_ACCEPT;
+}
+
+static enum tr_reason convert_subscriber(struct tr_parse_ctx *pc, const struct tr_fields *f,
+                                         const int *col, uint64_t order)
+{
+    static const char *const plans[] = {"prepaid", "postpaid", NULL};
+    int64_t activation;
+    if (tr_parse_date_n(TR_FIELD(f, col, 2), &activation)) return TR_R_BAD_TIMESTAMP;
+    int plan = tr_word_index(TR_FIELD(f, col, 3), plans);
+    int32_t region = -1;
+    if (f->len[col[1]] > 0) region = tr_region_find(pc->regions, TR_FIELD(f, col, 1));
+    if (plan < 0 || (f->len[col[1]] > 0 && region < 0) || f->len[col[0]] == 0) return TR_R_BAD_VALUE;
+    struct tr_subscriber *r = tr_array_push(pc->out);
+    memset(r, 0, sizeof *r);
+    r->self = tr_parse_id(pc, TR_FIELD(f, col, 0));
+    r->order = order;
+    r->region = region;
+    r->activation = (int32_t)activation;
+    r->plan = (uint8_t)plan;
+    return TR_ACCEPT;
+}
+
+static enum tr_reason convert_loan(struct tr_parse_ctx *pc, const struct tr_fields *f,
+                                   const int *col, uint64_t order)
+{
+    static const char *const products[] = {"microloan", "revolving", "mortgage", NULL};
+    static const char *const statuses[] = {"repaid", "default", "open", NULL};
+    int64_t issued, due, amount, outstanding, lgd_milli = -1;
+    if (tr_parse_date_n(TR_FIELD(f, col, 3), &issued) || tr_parse_date_n(TR_FIELD(f, col, 4), &due))
+        return TR_R_BAD_TIMESTAMP;
+    if (tr_parse_money(TR_FIELD(f, col, 5), 0, &amount) != TR_ACCEPT ||
+        tr_parse_money(TR_FIELD(f, col, 6), 0, &outstanding) != TR_ACCEPT)
+        return TR_R_BAD_NUMBER;
+    if (f->len[col[8]] > 0 && tr_parse_fixed(TR_FIELD(f, col, 8), 6, &lgd_milli)) return TR_R_BAD_NUMBER;
+    if (amount < 0 || outstanding < 0 || (f->len[col[8]] > 0 && lgd_milli < 0)) return TR_R_NEGATIVE_VALUE;
+    int product = tr_word_index(TR_FIELD(f, col, 2), products);
+    int status = tr_word_index(TR_FIELD(f, col, 7), statuses);
+    if (product < 0 || status < 0 || lgd_milli > 1000000 || f->len[col[0]] == 0 || f->len[col[1]] == 0)
+        return TR_R_BAD_VALUE;
+    struct tr_loan_rec *r = tr_array_push(pc->out);
+    memset(r, 0, sizeof *r);
+    r->self = tr_parse_id(pc, TR_FIELD(f, col, 1));
+    r->order = order;
+    r->loan = tr_keyhash(pc->kh, TR_FIELD(f, col, 0));
+    r->issued = (int32_t)issued;
+    r->due = (int32_t)due;
+    r->amount = amount;
+    r->outstanding = outstanding;
+    r->lgd = f->len[col[8]] > 0 ? (double)lgd_milli / 1e6 : NAN;
+    r->product = (uint8_t)product;
+    r->status = (uint8_t)status;
+    return TR_ACCEPT;
+}
+
+const struct tr_schema tr_schema_antennas = {
+    TR_T_ANTENNAS, 5, {"antenna_id", "tower_id", "latitude", "longitude", "region"},
+    convert_antenna, sizeof(struct tr_antenna_rec),
+};
+const struct tr_schema tr_schema_subscribers = {
+    TR_T_SUBSCRIBERS, 4, {"subscriber_id", "region", "activation_date", "plan"},
+    convert_subscriber, sizeof(struct tr_subscriber),
+};
+const struct tr_schema tr_schema_loans = {
+    TR_T_LOANS, 9,
+    {"loan_id", "subscriber_id", "product", "issued", "due", "amount", "outstanding", "status", "lgd"},
+    convert_loan, sizeof(struct tr_loan_rec),
+};

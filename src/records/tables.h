@@ -1,0 +1,126 @@
+/* The typed, in-memory tables that ingest produces and later stages consume. Subscriber ids are
+ * already keyed hashes; money is in hundredths (cents); times are seconds since 1970-01-01 UTC.
+ * `order` is a record's input position, (file index << 40) | byte offset of its line: unique,
+ * the same whatever the rank count, so it breaks ties in sorts and traces a record to its line. */
+#ifndef TELRISK_RECORDS_TABLES_H
+#define TELRISK_RECORDS_TABLES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TR_NO_ANTENNA (-1)      /* field empty */
+#define TR_UNKNOWN_ANTENNA (-2) /* an id absent from the antennas table */
+#define TR_NO_BALANCE INT64_MIN
+
+enum tr_table_id {
+    TR_T_ANTENNAS, TR_T_SUBSCRIBERS, TR_T_CDR, TR_T_RECHARGES, TR_T_MOBILEMONEY,
+    TR_T_MOBILEDATA, TR_T_LOANS, TR_T_SIM_SWAPS, TR_T_COUNT
+};
+extern const char *const tr_table_names[TR_T_COUNT];
+
+static inline uint64_t tr_order(int file, int64_t offset)
+{
+    return ((uint64_t)file << 40) | (uint64_t)offset;
+}
+
+/* A call or text as one party sees it: each CDR is held twice after partitioning, once by its
+ * caller's owner (outgoing = 1) and once by its recipient's (outgoing = 0). */
+struct tr_cdr {
+    uint64_t self, other;
+    int64_t t;
+    uint64_t order;
+    int32_t duration;  /* seconds; -1 for a text */
+    int32_t antenna_self, antenna_other;
+    uint8_t text, international, outgoing, pad;
+};
+
+enum tr_txn_type {
+    TR_P2P, TR_CASHIN, TR_CASHOUT, TR_BILLPAY, TR_MERCHANT, TR_LOAN_DISBURSEMENT,
+    TR_LOAN_REPAYMENT, TR_TXN_TYPES
+};
+extern const char *const tr_txn_type_names[TR_TXN_TYPES + 1]; /* NULL-terminated */
+
+/* A mobile-money record as one party sees it (outgoing = 1: this party is the caller, the one
+ * whose money leaves). Balances are this party's side. */
+struct tr_money {
+    uint64_t self, other;
+    int64_t t;
+    uint64_t order;
+    int64_t amount; /* cents */
+    int64_t balance_before, balance_after; /* cents, TR_NO_BALANCE when not given */
+    int64_t other_before, other_after;     /* the other party's side */
+    uint64_t txn; /* keyed hash of txn_id */
+    int32_t antenna;
+    uint8_t type, outgoing, pad[2];
+};
+
+struct tr_recharge {
+    uint64_t self;
+    int64_t t;
+    uint64_t order;
+    int64_t amount; /* cents */
+};
+
+struct tr_data {
+    uint64_t self;
+    int64_t t;
+    uint64_t order;
+    int64_t volume; /* kB (volume in MB x 1000) */
+};
+
+struct tr_swap {
+    uint64_t self;
+    int64_t t;
+    uint64_t order;
+};
+
+enum tr_plan { TR_PREPAID, TR_POSTPAID };
+
+struct tr_subscriber {
+    uint64_t self;
+    uint64_t order;
+    int32_t region;     /* index into the run's regions; -1 when the register leaves it empty */
+    int32_t activation; /* days since 1970-01-01 */
+    uint8_t plan, pad[7];
+};
+
+enum tr_product { TR_MICRO, TR_REVOLVE, TR_MORTGAGE_LOAN };
+enum tr_status { TR_ST_REPAID, TR_ST_DEFAULT, TR_ST_OPEN };
+
+struct tr_loan_rec {
+    uint64_t self;
+    uint64_t order;
+    uint64_t loan; /* keyed hash of loan_id */
+    int32_t issued, due; /* days since 1970-01-01 */
+    int64_t amount, outstanding; /* cents */
+    double lgd; /* NaN when not given */
+    uint8_t product, status, pad[6];
+};
+
+/* Antennas are small and every rank holds all of them, in file order. */
+struct tr_antenna_rec {
+    char id[24];
+    char tower[24];
+    char region_name[32];
+    double lat, lon;
+    int32_t region; /* index into the run's sorted region names */
+    int32_t pad;
+};
+
+/* A growable array of fixed-size records. */
+struct tr_array {
+    void *data;
+    size_t n, cap; /* records */
+    size_t size;   /* bytes per record */
+};
+
+void tr_array_init(struct tr_array *a, size_t size);
+void tr_array_free(struct tr_array *a);
+void *tr_array_push(struct tr_array *a);
+void tr_array_reserve(struct tr_array *a, size_t n);
+static inline void *tr_array_at(const struct tr_array *a, size_t i)
+{
+    return (char *)a->data + i * a->size;
+}
+
+#endif

@@ -1,0 +1,209 @@
+#!/usr/bin/python3
+"""Checks a run file against the generated tables it was made from, independently of telrisk's C
+code: the planted truth (rejects, duplicates, unknown antennas: exact) and the first indicators,
+recomputed here from the CSVs with a Python SipHash-2-4 and the same documented definitions.
+
+usage: check_run.py DATA_DIR RUN.h5 [--seed N]
+
+Needs h5py (Debian's python3-h5py, hence /usr/bin/python3). The run must have used the
+seed-derived key (no privacy.key_file): BLAKE2b-128 of "telrisk demo key <seed>"."""
+import csv
+import hashlib
+import math
+import struct
+import sys
+from collections import Counter, defaultdict
+
+import h5py
+import numpy as np
+
+TYPES = ["p2p", "cashin", "cashout", "billpay", "merchant", "loan_disbursement", "loan_repayment"]
+MASK = (1 << 64) - 1
+
+
+def rotl(x, b):
+    return ((x << b) | (x >> (64 - b))) & MASK
+
+
+def siphash24(key, data):
+    """SipHash-2-4 (Aumasson & Bernstein), written from the paper."""
+    k0, k1 = struct.unpack("<QQ", key)
+    v0, v1, v2, v3 = k0 ^ 0x736F6D6570736575, k1 ^ 0x646F72616E646F6D, k0 ^ 0x6C7967656E657261, k1 ^ 0x7465646279746573
+
+    def rounds(n):
+        nonlocal v0, v1, v2, v3
+        for _ in range(n):
+            v0 = (v0 + v1) & MASK; v1 = rotl(v1, 13) ^ v0; v0 = rotl(v0, 32)
+            v2 = (v2 + v3) & MASK; v3 = rotl(v3, 16) ^ v2
+            v0 = (v0 + v3) & MASK; v3 = rotl(v3, 21) ^ v0
+            v2 = (v2 + v1) & MASK; v1 = rotl(v1, 17) ^ v2; v2 = rotl(v2, 32)
+
+    tail = len(data) % 8
+    for i in range(0, len(data) - tail, 8):
+        m = struct.unpack_from("<Q", data, i)[0]
+        v3 ^= m
+        rounds(2)
+        v0 ^= m
+    last = (len(data) & 0xFF) << 56
+    for i, c in enumerate(data[len(data) - tail:]):
+        last |= c << (8 * i)
+    v3 ^= last
+    rounds(2)
+    v0 ^= last
+    v2 ^= 0xFF
+    rounds(4)
+    return v0 ^ v1 ^ v2 ^ v3
+
+
+assert siphash24(bytes(range(16)), bytes(range(15))) == 0xA129CA6149BE45E5
+assert siphash24(bytes(range(16)), b"") == 0x726FDB47DD0E0E31
+
+
+def data_lines(path):
+    """(line number, bytes) of every data line."""
+    with open(path, "rb") as f:
+        for n, raw in enumerate(f, start=1):
+            if n > 1:
+                yield n, raw.rstrip(b"\n").rstrip(b"\r")
+
+
+def main():
+    data_dir, run_path = sys.argv[1], sys.argv[2]
+    seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 42
+    key = hashlib.blake2b(f"telrisk demo key {seed}".encode(), digest_size=16).digest()
+    cache = {}
+
+    def k(s):
+        if s not in cache:
+            cache[s] = siphash24(key, s.encode())
+        return cache[s]
+
+    failures = []
+
+    def expect(what, got, want):
+        if got != want:
+            failures.append(f"{what}: run file has {got!r}, expected {want!r}")
+
+    run = h5py.File(run_path, "r")
+    malformed = set()
+    truth_rejects = set()
+    dup_truth = Counter()
+    unknown_truth = Counter()
+    with open(f"{data_dir}/truth/defects.csv") as f:
+        for r in csv.DictReader(f):
+            if r["kind"] == "malformed":
+                malformed.add((r["table"], int(r["line"])))
+                truth_rejects.add((r["table"], int(r["line"]), r["detail"]))
+            elif r["kind"] == "duplicate":
+                dup_truth[r["table"]] += 1
+            elif r["kind"] == "unknown_antenna":
+                unknown_truth[r["table"]] += 1
+
+    # --- accounting: rejects, duplicates, unknown antennas, lines = accepted + rejected
+    got_rejects = {(r["table"].decode(), int(r["line"]), r["reason"].decode()) for r in run["rejects"][:]}
+    expect("rejects (table, line, reason) missing from the run", sorted(truth_rejects - got_rejects)[:5], [])
+    expect("rejects in the run that were not planted", sorted(got_rejects - truth_rejects)[:5], [])
+    summary = {r["table"]: r for r in csv.DictReader(open(f"{data_dir}/truth/summary.csv"))}
+    for r in run["provenance/inputs"][:]:
+        t = r["table"].decode()
+        expect(f"{t} lines", int(r["lines"]), int(summary[t]["lines"]))
+        expect(f"{t} rejected", int(r["rejected"]), int(summary[t]["malformed"]))
+        expect(f"{t} lines = accepted + rejected", int(r["accepted"]) + int(r["rejected"]), int(r["lines"]))
+        expect(f"{t} duplicates", int(r["duplicates"]), dup_truth[t])
+        expect(f"{t} unknown antennas", int(r["unknown_antenna"]), unknown_truth[t])
+
+    # --- the first indicators, from the accepted, de-duplicated lines
+    antenna_row = {}
+    antenna_region = {}
+    for n, line in data_lines(f"{data_dir}/antennas.csv"):
+        fields = line.decode().split(",")
+        antenna_row.setdefault(fields[0], len(antenna_row))
+        antenna_region[fields[0]] = fields[4]
+    regions = sorted(set(antenna_region.values()))
+    expect("regions", [x.decode() for x in run["regions/names"][:]], regions)
+
+    def accepted(table):
+        seen = set()
+        for n, line in data_lines(f"{data_dir}/{table}.csv"):
+            if (table, n) in malformed or line in seen:
+                continue
+            seen.add(line)
+            yield line.decode().split(",")
+
+    register = {}
+    for f in accepted("subscribers"):
+        register.setdefault(k(f[0]), f[1])
+    recs = defaultdict(list)  # key -> [(t, other, text, duration, antenna, outgoing)]
+    for f in accepted("cdr"):
+        text = f[0] == "text"
+        duration = None if text else int(f[4])
+        recs[k(f[1])].append((f[3], k(f[2]), text, duration, f[5], True))
+        recs[k(f[2])].append((f[3], k(f[1]), text, duration, f[6], False))
+    recharge = defaultdict(lambda: [0, 0])
+    for f in accepted("recharges"):
+        recharge[k(f[0])][0] += 1
+        recharge[k(f[0])][1] += round(float(f[1]) * 100)
+    money = defaultdict(lambda: [[0] * 7, [0] * 7])
+    for f in accepted("mobilemoney"):
+        for party in {f[2], f[3]}:
+            money[k(party)][0][TYPES.index(f[1])] += 1
+            money[k(party)][1][TYPES.index(f[1])] += round(float(f[5]) * 100)
+
+    names = [x.decode() for x in run["subscribers/features"].attrs["names"]]
+    col = {n: i for i, n in enumerate(names)}
+    keys = run["subscribers/key"][:]
+    feats = run["subscribers/features"][:]
+    region = run["subscribers/region"][:]
+    expect("subscribers in the run", len(keys), len(register))
+    expect("keys strictly increasing", bool(np.all(keys[1:] > keys[:-1])), True)
+    bad = 0
+    for i, key in enumerate(keys):
+        key = int(key)
+        rs = recs.get(key, [])
+        calls = [r[3] for r in rs if not r[2]]
+        night = sum(1 for r in rs if int(r[0][11:13]) >= 19 or r[0][11:19] <= "07:00:00")
+        night_antennas = Counter(antenna_row[r[4]] for r in rs if r[4] in antenna_row
+                                 and (int(r[0][11:13]) >= 19 or r[0][11:19] <= "07:00:00"))
+        all_antennas = Counter(antenna_row[r[4]] for r in rs if r[4] in antenna_row)
+        home_counts = night_antennas or all_antennas
+        home = min(home_counts, key=lambda a: (-home_counts[a], a)) if home_counts else None
+        want = {
+            "interactions_out": sum(1 for r in rs if r[5]),
+            "interactions_in": sum(1 for r in rs if not r[5]),
+            "calls": len(calls),
+            "texts": sum(1 for r in rs if r[2]),
+            "contacts": len({r[1] for r in rs}),
+            "active_days": len({r[0][:10] for r in rs}),
+            "call_duration_mean": sum(calls) / len(calls) if calls else math.nan,
+            "call_duration_std": math.sqrt(sum((c - sum(calls) / len(calls)) ** 2 for c in calls) / len(calls)) if calls else math.nan,
+            "percent_nocturnal": night / len(rs) if rs else math.nan,
+            "antennas": len(all_antennas),
+            "recharges_count": recharge[key][0],
+            "recharges_amount": recharge[key][1] / 100,
+        }
+        for t in range(7):
+            want[f"payments_count_{TYPES[t]}"] = money[key][0][t]
+            want[f"payments_amount_{TYPES[t]}"] = money[key][1][t] / 100
+        for name, w in want.items():
+            g = float(feats[i, col[name]])
+            same = (math.isnan(g) and math.isnan(w)) or abs(g - w) <= 1e-9 * max(1, abs(w))
+            if not same:
+                bad += 1
+                if bad <= 10:
+                    failures.append(f"subscriber {i} {name}: run {g}, recomputed {w}")
+        reg_name = register.get(key, "")
+        want_region = regions.index(reg_name) if reg_name else (
+            regions.index(antenna_region[[a for a, r in antenna_row.items() if r == home][0]]) if home is not None else -1)
+        if int(region[i]) != want_region:
+            bad += 1
+            if bad <= 10:
+                failures.append(f"subscriber {i} region: run {int(region[i])}, recomputed {want_region}")
+    for f in failures:
+        print("FAIL", f)
+    print(f"check_run: {run_path}: {len(keys)} subscribers, {len(names)} features, {len(got_rejects)} rejects: "
+          + ("all checks passed" if not failures else f"{len(failures)} failures ({bad} feature mismatches)"))
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,535 @@
+/* io/reader: one rank (MPI_COMM_SELF) reading files through MPI-IO: newlines, CRs, the BOM, a
+ * missing final newline, empty and header-only files, line numbers and offsets, long lines, reads
+ * that span the reader's chunks, errors; and tr_reader_range's cover of the data area.
+ * tests/mpi/reader_ranks.c does the same files on 1-4 ranks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/error.h"
+#include "io/reader.h"
+#include "records/parse.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(dir, "/tmp/telrisk_reader_XXXXXX");
+    return mkdtemp(dir) ? 0 : 1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : 1;
+}
+
+static const char *write_bytes(const char *name, const char *data, size_t n)
+{
+    static char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, n, f), n);
+    fclose(f);
+    return path;
+}
+
+static const char *write_text(const char *name, const char *text)
+{
+    return write_bytes(name, text, strlen(text));
+}
+
+/* ------------------------------------------------------------------ a collecting handler */
+
+struct got_line {
+    char *text; /* avail bytes */
+    size_t avail, len;
+    int64_t offset, index;
+};
+
+struct collect {
+    int headers_seen; /* on_header calls */
+    int lines_before_header;
+    int header_rc;    /* what on_header returns */
+    int has_header;
+    char header[256];
+    size_t header_len;
+    struct got_line *lines;
+    size_t n, cap;
+};
+
+static int on_header(void *user, const struct tr_read_info *info)
+{
+    struct collect *c = user;
+    c->headers_seen++;
+    c->has_header = info->has_header;
+    c->header_len = info->header_len;
+    size_t keep = info->header_len < sizeof c->header - 1 ? info->header_len : sizeof c->header - 1;
+    memcpy(c->header, info->header, keep);
+    c->header[keep] = 0;
+    /* The header is NUL-terminated for the caller. */
+    assert_int_equal(info->header[info->header_len], 0);
+    return c->header_rc;
+}
+
+static void on_line(void *user, const char *line, size_t avail, size_t len, int64_t offset,
+                    int64_t index)
+{
+    struct collect *c = user;
+    if (c->headers_seen == 0) c->lines_before_header++;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 64;
+        c->lines = realloc(c->lines, c->cap * sizeof *c->lines);
+    }
+    struct got_line *g = &c->lines[c->n++];
+    g->text = malloc(avail + 1);
+    memcpy(g->text, line, avail);
+    g->text[avail] = 0;
+    g->avail = avail;
+    g->len = len;
+    g->offset = offset;
+    g->index = index;
+}
+
+static void collect_free(struct collect *c)
+{
+    for (size_t k = 0; k < c->n; k++) free(c->lines[k].text);
+    free(c->lines);
+    memset(c, 0, sizeof *c);
+}
+
+static char msgbuf[8192];
+
+static int read_path(const char *path, size_t chunk, struct collect *c, struct tr_read_info *info)
+{
+    FILE *msg = fmemopen(msgbuf, sizeof msgbuf, "w");
+    struct tr_ctx ctx;
+    tr_ctx_init(&ctx, MPI_COMM_SELF, msg);
+    struct tr_line_handler h = {c, on_line};
+    int rc = tr_read_file(&ctx, path, chunk, on_header, &h, info);
+    fclose(msg);
+    return rc;
+}
+
+static struct tr_read_info *new_info(void)
+{
+    return calloc(1, sizeof(struct tr_read_info)); /* 64 kB of header: not on the stack */
+}
+
+static void expect_line(const struct collect *c, size_t k, const char *text, int64_t offset)
+{
+    assert_true(k < c->n);
+    assert_int_equal(c->lines[k].len, strlen(text));
+    assert_int_equal(c->lines[k].avail, strlen(text));
+    assert_string_equal(c->lines[k].text, text);
+    assert_true(c->lines[k].offset == offset);
+    assert_true(c->lines[k].index == (int64_t)k);
+}
+
+/* ------------------------------------------------------------------ line shapes */
+
+static void test_lf_lines_numbers_offsets(void **state)
+{
+    (void)state;
+    struct collect c = {0};
+    struct tr_read_info *info = new_info();
+    const char *path = write_text("lf.csv", "h1,h2\na,b\n\nccc,dddd\nx\n");
+    assert_int_equal(read_path(path, 0, &c, info), 0);
+    assert_int_equal(c.headers_seen, 1);
+    assert_int_equal(c.lines_before_header, 0); /* the header comes before any line */
+    assert_true(info->has_header);
+    assert_string_equal(c.header, "h1,h2");
+    assert_int_equal(info->header_len, 5);
+    assert_int_equal(c.n, 4);
+    expect_line(&c, 0, "a,b", 6);
+    expect_line(&c, 1, "", 10); /* an empty line is a line (the parser rejects it) */
+    expect_line(&c, 2, "ccc,dddd", 11);
+    expect_line(&c, 3, "x", 20);
+    assert_true(info->bytes == 22);
+    assert_true(info->local_lines == 4);
+    assert_true(info->total_lines == 4);
+    assert_true(info->first_line == 2); /* the header is line 1 */
+    collect_free(&c);
+    free(info);
+}
+
+static void test_crlf(void **state)
+{
+    (void)state;
+    struct collect c = {0};
+    struct tr_read_info *info = new_info();
+    const char *path = write_text("crlf.csv", "h1,h2\r\na,b\r\n\r\nc,d\r\nlast\r");
+    assert_int_equal(read_path(path, 0, &c, info), 0);
+    assert_string_equal(c.header, "h1,h2");
+    assert_int_equal(info->header_len, 5);
+    assert_int_equal(c.n, 4);
+    expect_line(&c, 0, "a,b", 7);
+    expect_line(&c, 1, "", 12);
+    expect_line(&c, 2, "c,d", 14);
+    expect_line(&c, 3, "last", 19); /* no newline, but its CR goes */
+    /* Only one trailing CR is removed; a CR inside a line stays. */
+    collect_free(&c);
+    path = write_text("crcr.csv", "h\r\r\na\rb\r\r\n");
+    assert_int_equal(read_path(path, 0, &c, info), 0);
+    assert_string_equal(c.header, "h\r");
+    assert_int_equal(c.n, 1);
+    expect_line(&c, 0, "a\rb\r", 4);
+    collect_free(&c);
+    free(info);
+}
+
+static void test_bom(void **state)
+{
+    (void)state;
+    struct collect c = {0};
+    struct tr_read_info *info = new_info();
+    const char *text = "\xEF\xBB\xBF" "caller_id,amount,timestamp\r\nS1,1,2020-01-01 00:00:00\r\n";
+    const char *path = write_text("bom.csv", text);
+    assert_int_equal(read_path(path, 0, &c, info), 0);
+    assert_string_equal(c.header, "caller_id,amount,timestamp");
+    assert_int_equal(info->header_len, 26);
+    /* So the header matches the schema by name: the first column is not "\xEF\xBB\xBFcaller_id". */
+    struct tr_header_map m;
+    char err[512];
+    assert_int_equal(tr_header_map(&tr_schema_recharges, info->header, info->header_len, &m, err,
+                                   sizeof err),
+                     0);
+    assert_int_equal(c.n, 1);
+    expect_line(&c, 0, "S1,1,2020-01-01 00:00:00", 3 + 26 + 2); /* offsets count the BOM */
+    collect_free(&c);
+    /* A BOM-like sequence on a data line is data. */
+    path = write_text("bom2.csv", "h\n\xEF\xBB\xBFx\n");
+    assert_int_equal(read_path(path, 0, &c, info), 0);
+    assert_int_equal(c.n, 1);
+    expect_line(&c, 0, "\xEF\xBB\xBFx", 2);
+    collect_free(&c);
+    free(info);
+}
+
+static void test_no_final_newline(void **state)
+{
+    (void)state;
+    struct collect c = {0};
+    struct tr_read_info *info = new_info();
+    const char *path = write_text("nofinal.csv", "h\nfirst\nlast line");
+    assert_int_equal(read_path(path, 0, &c, info), 0);
+    assert_int_equal(c.n, 2);
+    expect_line(&c, 0, "first", 2);
+    expect_line(&c, 1, "last line", 8);
+    assert_true(info->total_lines == 2);
+    collect_free(&c);
+    free(info);
+}
+
+static void test_empty_file(void **state)
+{
+    (void)state;
+    struct collect c = {0};
+    struct tr_read_info *info = new_info();
+    const char *path = write_bytes("empty.csv", "", 0);
+    assert_int_equal(read_path(path, 0, &c, info), 0);
+    /* An empty file: no header (on_header still told so), no lines, and no error. */
+    assert_int_equal(c.headers_seen, 1);
+    assert_false(c.has_header);
+    assert_false(info->has_header);
+    assert_int_equal(info->header_len, 0);
+    assert_int_equal(c.n, 0);
+    assert_true(info->bytes == 0);
+    assert_true(info->local_lines == 0);
+    assert_true(info->total_lines == 0);
+    free(info);
+}
+
+static void test_header_only(void **state)
+{
+    (void)state;
+    struct collect c = {0};
+    struct tr_read_info *info = new_info();
+    const char *path = write_text("hdr.csv", "a,b,c\n");
+    assert_int_equal(read_path(path, 0, &c, info), 0);
+    assert_true(info->has_header);
+    assert_string_equal(c.header, "a,b,c");
+    assert_int_equal(c.n, 0);
+    assert_true(info->total_lines == 0);
+    /* Without its newline too. */
+    path = write_text("hdr2.csv", "a,b,c\r");
+    assert_int_equal(read_path(path, 0, &c, info), 0);
+    assert_true(info->has_header);
+    assert_string_equal(c.header, "a,b,c");
+    assert_int_equal(c.n, 0);
+    /* A BOM and a newline only: an empty header. */
+    path = write_text("hdr3.csv", "\xEF\xBB\xBF\n");
+    assert_int_equal(read_path(path, 0, &c, info), 0);
+    assert_true(info->has_header);
+    assert_int_equal(info->header_len, 0);
+    assert_int_equal(c.n, 0);
+    free(info);
+}
+
+/* ------------------------------------------------------------------ long lines and chunks */
+
+static void test_long_lines(void **state)
+{
+    (void)state;
+    /* header, a 200,000-byte line (beyond the reader's 128 kB buffer), a short line, a line of
+     * 70,000 bytes (between TR_READER_LONG_LINE and the buffer), and a long last line without its
+     * newline. */
+    const size_t huge = 200000, mid = 70000, tail = 150001;
+    size_t n = 2 + huge + 1 + 6 + mid + 1 + tail;
+    char *data = malloc(n);
+    size_t at = 0;
+    memcpy(data + at, "h\n", 2), at += 2;
+    for (size_t k = 0; k < huge; k++) data[at + k] = (char)('a' + k % 23);
+    at += huge;
+    data[at++] = '\n';
+    memcpy(data + at, "short\n", 6), at += 6;
+    memset(data + at, 'm', mid), at += mid;
+    data[at++] = '\n';
+    memset(data + at, 't', tail), at += tail;
+    assert_int_equal(at, n);
+    const char *path = write_bytes("long.csv", data, n);
+
+    const size_t chunks[] = {0, 2 * TR_READER_LONG_LINE + 7, 1u << 20};
+    for (size_t q = 0; q < sizeof chunks / sizeof *chunks; q++) {
+        struct collect c = {0};
+        struct tr_read_info *info = new_info();
+        assert_int_equal(read_path(path, chunks[q], &c, info), 0);
+        assert_int_equal(c.n, 4);
+        const struct got_line *g = &c.lines[0];
+        /* The length is exact; the bytes given are the line's own, at least the first
+         * TR_READER_LONG_LINE of them, and never more than the line. */
+        assert_int_equal(g->len, huge);
+        assert_true(g->avail >= TR_READER_LONG_LINE && g->avail <= huge);
+        assert_memory_equal(g->text, data + 2, g->avail);
+        assert_true(g->offset == 2);
+        expect_line(&c, 1, "short", (int64_t)(2 + huge + 1));
+        g = &c.lines[2];
+        assert_int_equal(g->len, mid);
+        assert_true(g->avail >= TR_READER_LONG_LINE && g->avail <= mid);
+        assert_memory_equal(g->text, data + 2 + huge + 1 + 6, g->avail);
+        assert_true(g->index == 2);
+        g = &c.lines[3];
+        assert_int_equal(g->len, tail);
+        assert_true(g->avail >= TR_READER_LONG_LINE && g->avail <= tail);
+        assert_true(g->offset == (int64_t)(n - tail));
+        assert_true(g->index == 3);
+        assert_true(info->total_lines == 4);
+        collect_free(&c);
+        free(info);
+    }
+    /* With the smallest buffer (128 kB) the 200,000-byte line cannot be held whole: it comes
+     * truncated to TR_READER_LONG_LINE bytes, its length exact. */
+    struct collect c = {0};
+    struct tr_read_info *info = new_info();
+    assert_int_equal(read_path(path, 0, &c, info), 0);
+    assert_int_equal(c.lines[0].avail, TR_READER_LONG_LINE);
+    assert_int_equal(c.lines[3].avail, TR_READER_LONG_LINE);
+    collect_free(&c);
+    free(info);
+    free(data);
+}
+
+/* A long line's CR handling must be the short lines': the trailing CR of a CRLF line is not part
+ * of its length. */
+static void test_long_line_crlf_length(void **state)
+{
+    (void)state;
+    const size_t huge = 200000;
+    size_t n = 3 + huge + 4;
+    char *data = malloc(n);
+    memcpy(data, "h\r\n", 3);
+    memset(data + 3, 'z', huge);
+    memcpy(data + 3 + huge, "\r\nx\n", 4);
+    const char *path = write_bytes("longcrlf.csv", data, n);
+    struct collect c = {0};
+    struct tr_read_info *info = new_info();
+    assert_int_equal(read_path(path, 0, &c, info), 0);
+    assert_int_equal(c.n, 2);
+    expect_line(&c, 1, "x", (int64_t)(3 + huge + 2));
+    assert_int_equal(c.lines[0].avail, TR_READER_LONG_LINE);
+    assert_int_equal(c.lines[0].len, huge); /* 'z' x 200000, without the CR */
+    collect_free(&c);
+    free(info);
+    free(data);
+}
+
+/* ...and a CR inside a long line (here the last byte of the kept head) is data, not a trailing
+ * CR: the head keeps all TR_READER_LONG_LINE bytes. */
+static void test_long_line_inner_cr(void **state)
+{
+    (void)state;
+    const size_t huge = 200000;
+    size_t n = 2 + huge + 1;
+    char *data = malloc(n);
+    memcpy(data, "h\n", 2);
+    memset(data + 2, 'z', huge);
+    data[2 + TR_READER_LONG_LINE - 1] = '\r';
+    data[n - 1] = '\n';
+    const char *path = write_bytes("longcr.csv", data, n);
+    struct collect c = {0};
+    struct tr_read_info *info = new_info();
+    assert_int_equal(read_path(path, 0, &c, info), 0);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.lines[0].len, huge);
+    assert_int_equal(c.lines[0].avail, TR_READER_LONG_LINE);
+    assert_memory_equal(c.lines[0].text, data + 2, TR_READER_LONG_LINE);
+    collect_free(&c);
+    free(info);
+    free(data);
+}
+
+/* Lines of every length from 0 up over several reader buffers: whatever the chunk, every line
+ * comes out once, whole, at its offset. */
+static void test_chunk_boundaries(void **state)
+{
+    (void)state;
+    size_t cap = 1 << 21, n = 0, count = 0;
+    char *data = malloc(cap);
+    int64_t *starts = malloc(sizeof(int64_t) * 20000);
+    size_t *lens = malloc(sizeof(size_t) * 20000);
+    n += (size_t)sprintf(data, "col_a,col_b\n");
+    uint64_t x = 12345;
+    while (n < 600000) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        size_t len = (size_t)(x >> 33) % 300;
+        if (count % 97 == 0) len = 3000 + (size_t)(x >> 20) % 5000;
+        starts[count] = (int64_t)n;
+        lens[count] = len;
+        for (size_t k = 0; k < len; k++) data[n + k] = (char)('A' + (count + k) % 26);
+        n += len;
+        if (count % 5 == 0) data[n++] = '\r';
+        data[n++] = '\n';
+        count++;
+    }
+    const char *path = write_bytes("chunks.csv", data, n);
+    const size_t chunks[] = {0, 131073, 200001, 1u << 22};
+    for (size_t q = 0; q < sizeof chunks / sizeof *chunks; q++) {
+        struct collect c = {0};
+        struct tr_read_info *info = new_info();
+        assert_int_equal(read_path(path, chunks[q], &c, info), 0);
+        assert_int_equal(c.n, count);
+        for (size_t k = 0; k < count; k++) {
+            const struct got_line *g = &c.lines[k];
+            if (g->len != lens[k] || g->avail != lens[k] || g->offset != starts[k] ||
+                g->index != (int64_t)k || memcmp(g->text, data + starts[k], lens[k]) != 0)
+                fail_msg("chunk %zu, line %zu: len %zu/%zu avail %zu offset %lld/%lld", chunks[q],
+                         k, g->len, lens[k], g->avail, (long long)g->offset, (long long)starts[k]);
+        }
+        collect_free(&c);
+        free(info);
+    }
+    free(lens);
+    free(starts);
+    free(data);
+}
+
+/* ------------------------------------------------------------------ errors */
+
+static void test_errors(void **state)
+{
+    (void)state;
+    struct collect c = {0};
+    struct tr_read_info *info = new_info();
+    char path[160];
+    snprintf(path, sizeof path, "%s/no_such_file.csv", dir);
+    assert_int_equal(read_path(path, 0, &c, info), TR_EXIT_INPUT);
+    assert_non_null(strstr(msgbuf, "no_such_file.csv"));
+    assert_int_equal(c.headers_seen, 0);
+
+    /* A header longer than TR_HEADER_MAX is an error, not a truncated header. */
+    size_t n = TR_HEADER_MAX + 10;
+    char *data = malloc(n);
+    memset(data, 'h', n);
+    data[n - 3] = '\n';
+    const char *p = write_bytes("longheader.csv", data, n);
+    assert_int_equal(read_path(p, 0, &c, info), TR_EXIT_INPUT);
+    assert_non_null(strstr(msgbuf, "longheader.csv"));
+    assert_int_equal(c.n, 0);
+    free(data);
+
+    /* on_header's refusal stops the read before any line, and is returned. */
+    c.header_rc = TR_EXIT_INPUT;
+    p = write_text("refused.csv", "h\na\nb\n");
+    assert_int_equal(read_path(p, 0, &c, info), TR_EXIT_INPUT);
+    assert_int_equal(c.headers_seen, 1);
+    assert_int_equal(c.n, 0);
+    collect_free(&c);
+    free(info);
+}
+
+/* ------------------------------------------------------------------ tr_reader_range */
+
+static void check_cover(int64_t data_begin, int64_t size, int nranks)
+{
+    int64_t prev_end = data_begin;
+    const int64_t span = size - data_begin;
+    for (int r = 0; r < nranks; r++) {
+        int64_t b, e;
+        tr_reader_range(data_begin, size, r, nranks, &b, &e);
+        /* Contiguous: each range starts where the previous one ended, and none is inverted. */
+        if (b != prev_end || e < b)
+            fail_msg("begin %lld size %lld ranks %d: rank %d has [%lld, %lld), previous end %lld",
+                     (long long)data_begin, (long long)size, nranks, r, (long long)b, (long long)e,
+                     (long long)prev_end);
+        /* Even: floor or ceiling of the share. */
+        int64_t lo = span / nranks, hi = lo + (span % nranks != 0);
+        if (e - b < lo || e - b > hi) fail_msg("uneven share %lld of %lld over %d", (long long)(e - b),
+                                               (long long)span, nranks);
+        prev_end = e;
+    }
+    if (prev_end != size) fail_msg("ranges end at %lld, not %lld", (long long)prev_end, (long long)size);
+}
+
+static void test_reader_range_cover(void **state)
+{
+    (void)state;
+    for (int64_t db = 0; db <= 6; db += 3)
+        for (int64_t size = db; size < db + 70; size++)
+            for (int nranks = 1; nranks <= 17; nranks++) check_cover(db, size, nranks);
+    /* Sizes smaller than the rank count: some ranks get empty ranges, still in place. */
+    check_cover(10, 13, 64);
+    check_cover(0, 0, 4);
+    /* Large files and rank counts: no overflow in span * rank. */
+    const int64_t big[] = {(int64_t)1 << 40, ((int64_t)1 << 62) + 12345, INT64_MAX - 1};
+    for (size_t k = 0; k < sizeof big / sizeof *big; k++) {
+        check_cover(57, big[k], 1);
+        check_cover(57, big[k], 7);
+        check_cover(57, big[k], 4096);
+    }
+    int64_t b, e;
+    tr_reader_range(100, 100, 0, 1, &b, &e);
+    assert_true(b == 100 && e == 100);
+}
+
+int main(int argc, char **argv)
+{
+    MPI_Init(&argc, &argv);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lf_lines_numbers_offsets),
+        cmocka_unit_test(test_crlf),
+        cmocka_unit_test(test_bom),
+        cmocka_unit_test(test_no_final_newline),
+        cmocka_unit_test(test_empty_file),
+        cmocka_unit_test(test_header_only),
+        cmocka_unit_test(test_long_lines),
+        cmocka_unit_test(test_long_line_crlf_length),
+        cmocka_unit_test(test_long_line_inner_cr),
+        cmocka_unit_test(test_chunk_boundaries),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_reader_range_cover),
+    };
+    int failed = cmocka_run_group_tests(tests, setup, teardown);
+    MPI_Finalize();
+    return failed;
+}

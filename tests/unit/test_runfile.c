@@ -1,0 +1,625 @@
+/* output/runfile: a small synthetic run written, then read back value by value with the HDF5 C
+ * API; failures to create; telrisk inspect's table; the same file from any number of ranks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/error.h"
+#include "core/log.h"
+#include "output/runfile.h"
+
+#include <dirent.h>
+#include <hdf5.h>
+#include <math.h>
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define N_SUB 10
+#define N_FEAT 4
+#define N_REG 3
+#define N_IN 2
+#define N_STAGE 2
+#define N_REJ 3
+
+/* ------------------------------------------------------------------ the synthetic run */
+
+static const char *const region_names[N_REG] = {"North", "Central Highlands", "South"};
+
+static const struct tr_feature_info feature_info[N_FEAT] = {
+    {"interactions_out", "interactions", "calls and texts made"},
+    {"active_days", "days", "days with any activity"},
+    {"call_duration_mean", "s", "mean duration of calls made"},
+    {"balance_mean", "currency", "mean mobile-money balance"},
+};
+
+/* Keys span the whole uint64 range; region 4 is unknown. North 4, Central Highlands 3, South 2. */
+static const uint64_t keys[N_SUB] = {3,          17,         1000,        UINT64_C(1) << 32,
+                                     1ull << 40, 1ull << 50, 1ull << 62,  1ull << 63,
+                                     UINT64_MAX - 1, UINT64_MAX};
+static const int32_t regions[N_SUB] = {0, 1, 1, 0, -1, 2, 1, 2, 0, 0};
+
+static double features[N_SUB][N_FEAT];
+
+static const struct tr_input_stat inputs[N_IN] = {
+    {"cdr", "data/cdr.csv", 1000, 20, 18, 2, 1, 3},
+    {"antennas", "data/antennas.csv", 300, 10, 9, 1, 0, 0},
+};
+
+static const struct tr_stage_stat stages[N_STAGE] = {
+    {"read", 0.5, 30, 60.0, 12.5},
+    {"features", 0.25, 10, 40.0, 20.0},
+};
+
+static const struct tr_reject rejects[N_REJ] = {
+    {"cdr", 0, 5, "bad_timestamp", "call,######,######,2020-13-01"},
+    {"cdr", 0, 9, "missing_field", "text,######"},
+    {"antennas", 1, 4, "bad_number", "A7,T3,x,1.0"},
+};
+
+static const char config_text[] = "[run]\nseed = 42\n[output]\npath = out/run.h5\n";
+
+static void fill_features(void)
+{
+    for (int i = 0; i < N_SUB; i++)
+        for (int j = 0; j < N_FEAT; j++) features[i][j] = i * 10 + j + 0.25;
+    features[3][2] = NAN; /* undefined: a subscriber in North who made no call */
+}
+
+/* The whole run as rank `rank` of `size` holds it: rows spread over all ranks but the last (so
+ * one rank has none whenever there are two or more), rejects on rank 0 only. */
+static struct tr_run_output synthetic_run(int rank, int size)
+{
+    fill_features();
+    int holders = size > 1 ? size - 1 : 1;
+    size_t first = rank < holders ? (size_t)rank * N_SUB / (size_t)holders : N_SUB;
+    size_t end = rank < holders ? (size_t)(rank + 1) * N_SUB / (size_t)holders : N_SUB;
+    return (struct tr_run_output){
+        .config_text = config_text,
+        .seed = 42,
+        .inputs = inputs,
+        .n_inputs = N_IN,
+        .stages = stages,
+        .n_stages = N_STAGE,
+        .rejects = rank == 0 ? rejects : NULL,
+        .n_rejects = rank == 0 ? N_REJ : 0,
+        .region_names = region_names,
+        .n_regions = N_REG,
+        .n_local = end - first,
+        .key = keys + first,
+        .region = regions + first,
+        .features = &features[first][0],
+        .n_features = N_FEAT,
+        .feature_info = feature_info,
+    };
+}
+
+/* ------------------------------------------------------------------ helpers */
+
+static char text[1 << 16]; /* what tr_runfile_write / inspect printed */
+
+static int write_run(MPI_Comm comm, const char *path, const struct tr_run_output *out)
+{
+    FILE *msg = fmemopen(text, sizeof text, "w");
+    struct tr_ctx ctx;
+    tr_ctx_init(&ctx, comm, msg);
+    int rc = tr_runfile_write(&ctx, path, out);
+    fclose(msg);
+    return rc;
+}
+
+static int inspect(const char *path, char *out_text, size_t cap)
+{
+    FILE *out = fmemopen(out_text, cap, "w");
+    FILE *msg = fmemopen(text, sizeof text, "w");
+    int rc = tr_runfile_inspect(path, out, msg);
+    fclose(out);
+    fclose(msg);
+    return rc;
+}
+
+static void make_dir(char *dir)
+{
+    strcpy(dir, "/tmp/telrisk_runfile_XXXXXX");
+    assert_non_null(mkdtemp(dir));
+}
+
+static void remove_dir(const char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* Files in dir whose name contains ".tmp". */
+static int count_temporaries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));) n += strstr(e->d_name, ".tmp") != NULL;
+    closedir(d);
+    return n;
+}
+
+static hid_t str_type(size_t size)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    assert_true(H5Tset_size(t, size) >= 0);
+    assert_true(H5Tset_strpad(t, H5T_STR_NULLTERM) >= 0);
+    assert_true(H5Tset_cset(t, H5T_CSET_UTF8) >= 0); /* HDF5 converts no ASCII <-> UTF-8 */
+    return t;
+}
+
+static void expect_str_attr(hid_t loc, const char *obj, const char *name, const char *want)
+{
+    hid_t a = H5Aopen_by_name(loc, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(a >= 0);
+    hid_t ftype = H5Aget_type(a);
+    assert_int_equal(H5Tget_class(ftype), H5T_STRING);
+    assert_int_equal(H5Tis_variable_str(ftype), 0); /* fixed-length: h5py, h5dump, pandas */
+    char buf[1 << 17] = "";
+    hid_t mtype = str_type(sizeof buf);
+    assert_true(H5Aread(a, mtype, buf) >= 0);
+    assert_string_equal(buf, want);
+    H5Tclose(mtype);
+    H5Tclose(ftype);
+    H5Aclose(a);
+}
+
+static void expect_strs_attr(hid_t loc, const char *obj, const char *name,
+                             const char *const *want, size_t n)
+{
+    hid_t a = H5Aopen_by_name(loc, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(a >= 0);
+    hid_t space = H5Aget_space(a);
+    assert_int_equal(H5Sget_simple_extent_npoints(space), n);
+    char buf[16][64];
+    memset(buf, 0, sizeof buf);
+    hid_t mtype = str_type(64);
+    assert_true(H5Aread(a, mtype, buf) >= 0);
+    for (size_t i = 0; i < n; i++) assert_string_equal(buf[i], want[i]);
+    H5Tclose(mtype);
+    H5Sclose(space);
+    H5Aclose(a);
+}
+
+/* Opens a dataset, checks it is contiguous, has `description` (and `unit` when want_unit), and
+ * has n rows. */
+static hid_t open_dataset(hid_t f, const char *path, hsize_t n, int want_unit)
+{
+    hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
+    assert_true(d >= 0);
+    hid_t dcpl = H5Dget_create_plist(d);
+    assert_int_equal(H5Pget_layout(dcpl), H5D_CONTIGUOUS);
+    H5Pclose(dcpl);
+    assert_int_equal(H5Aexists(d, "description"), 1);
+    assert_int_equal(H5Aexists(d, "unit"), want_unit);
+    hid_t space = H5Dget_space(d);
+    hsize_t dims[2] = {0, 0};
+    assert_true(H5Sget_simple_extent_dims(space, dims, NULL) >= 1);
+    assert_int_equal(dims[0], n);
+    H5Sclose(space);
+    return d;
+}
+
+/* The file's compound members, in order, are exactly `names`. */
+static void expect_members(hid_t d, const char *const *names, int n)
+{
+    hid_t t = H5Dget_type(d);
+    assert_int_equal(H5Tget_class(t), H5T_COMPOUND);
+    assert_int_equal(H5Tget_nmembers(t), n);
+    for (int i = 0; i < n; i++) {
+        char *name = H5Tget_member_name(t, (unsigned)i);
+        assert_string_equal(name, names[i]);
+        H5free_memory(name);
+        hid_t mt = H5Tget_member_type(t, (unsigned)i);
+        if (H5Tget_class(mt) == H5T_STRING) assert_int_equal(H5Tis_variable_str(mt), 0);
+        H5Tclose(mt);
+    }
+    H5Tclose(t);
+}
+
+/* ------------------------------------------------------------------ read-back checks */
+
+static void check_root(hid_t f, int ranks)
+{
+    expect_str_attr(f, ".", "telrisk_version", TELRISK_VERSION);
+    expect_str_attr(f, ".", "config", config_text);
+    char created[64] = "";
+    hid_t a = H5Aopen(f, "created_utc", H5P_DEFAULT);
+    hid_t t = str_type(sizeof created);
+    assert_true(H5Aread(a, t, created) >= 0);
+    H5Tclose(t);
+    H5Aclose(a);
+    int y, mo, d, h, mi, s;
+    char z;
+    assert_int_equal(sscanf(created, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &z),
+                     7);
+    assert_int_equal(z, 'Z');
+    assert_int_equal(strlen(created), 20);
+    uint64_t seed = 0;
+    int32_t r = 0;
+    assert_true(H5Aread(a = H5Aopen(f, "seed", H5P_DEFAULT), H5T_NATIVE_UINT64, &seed) >= 0);
+    H5Aclose(a);
+    assert_true(H5Aread(a = H5Aopen(f, "ranks", H5P_DEFAULT), H5T_NATIVE_INT32, &r) >= 0);
+    H5Aclose(a);
+    assert_int_equal(seed, 42);
+    assert_int_equal(r, ranks);
+}
+
+struct input_row {
+    char table[32], path[64];
+    int64_t bytes, lines, accepted, rejected, duplicates, unknown_antenna;
+};
+
+static void check_inputs(hid_t f)
+{
+    static const char *const names[] = {"table",    "path",     "bytes",      "lines",
+                                        "accepted", "rejected", "duplicates", "unknown_antenna"};
+    hid_t d = open_dataset(f, "/provenance/inputs", N_IN, 0);
+    expect_members(d, names, 8);
+    const char *units[] = {"", "", "B", "lines", "lines", "lines", "records", "records"};
+    expect_strs_attr(d, ".", "units", units, 8);
+    hid_t s32 = str_type(32), s64 = str_type(64);
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(struct input_row));
+    H5Tinsert(t, "table", offsetof(struct input_row, table), s32);
+    H5Tinsert(t, "path", offsetof(struct input_row, path), s64);
+    for (int k = 2; k < 8; k++)
+        H5Tinsert(t, names[k], offsetof(struct input_row, bytes) + (size_t)(k - 2) * 8,
+                  H5T_NATIVE_INT64);
+    struct input_row rows[N_IN];
+    assert_true(H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0);
+    for (int i = 0; i < N_IN; i++) {
+        assert_string_equal(rows[i].table, inputs[i].table);
+        assert_string_equal(rows[i].path, inputs[i].path);
+        assert_int_equal(rows[i].bytes, inputs[i].bytes);
+        assert_int_equal(rows[i].lines, inputs[i].lines);
+        assert_int_equal(rows[i].accepted, inputs[i].accepted);
+        assert_int_equal(rows[i].rejected, inputs[i].rejected);
+        assert_int_equal(rows[i].duplicates, inputs[i].duplicates);
+        assert_int_equal(rows[i].unknown_antenna, inputs[i].unknown_antenna);
+    }
+    H5Tclose(t), H5Tclose(s32), H5Tclose(s64), H5Dclose(d);
+}
+
+struct stage_row {
+    char name[40];
+    double seconds;
+    int64_t records;
+    double records_per_s, peak_mib;
+};
+
+static void check_stages(hid_t f)
+{
+    static const char *const names[] = {"name", "seconds", "records", "records_per_s", "peak_mib"};
+    hid_t d = open_dataset(f, "/provenance/stages", N_STAGE, 0);
+    expect_members(d, names, 5);
+    const char *units[] = {"", "s", "records", "records/s", "MiB"};
+    expect_strs_attr(d, ".", "units", units, 5);
+    hid_t s40 = str_type(40), t = H5Tcreate(H5T_COMPOUND, sizeof(struct stage_row));
+    H5Tinsert(t, "name", offsetof(struct stage_row, name), s40);
+    H5Tinsert(t, "seconds", offsetof(struct stage_row, seconds), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "records", offsetof(struct stage_row, records), H5T_NATIVE_INT64);
+    H5Tinsert(t, "records_per_s", offsetof(struct stage_row, records_per_s), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "peak_mib", offsetof(struct stage_row, peak_mib), H5T_NATIVE_DOUBLE);
+    struct stage_row rows[N_STAGE];
+    assert_true(H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0);
+    for (int i = 0; i < N_STAGE; i++) {
+        assert_string_equal(rows[i].name, stages[i].name);
+        assert_true(rows[i].seconds == stages[i].seconds);
+        assert_int_equal(rows[i].records, stages[i].records);
+        assert_true(rows[i].records_per_s == stages[i].records_per_s);
+        assert_true(rows[i].peak_mib == stages[i].peak_mib);
+    }
+    H5Tclose(t), H5Tclose(s40), H5Dclose(d);
+}
+
+struct reject_row {
+    char table[32];
+    int32_t file;
+    char path[64];
+    int64_t line;
+    char reason[32], excerpt[80];
+};
+
+static void check_rejects(hid_t f, size_t n)
+{
+    static const char *const names[] = {"table", "file", "path", "line", "reason", "excerpt"};
+    hid_t d = open_dataset(f, "/rejects", n, 0);
+    expect_members(d, names, 6);
+    hid_t s32 = str_type(32), s64 = str_type(64), s80 = str_type(80);
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(struct reject_row));
+    H5Tinsert(t, "table", offsetof(struct reject_row, table), s32);
+    H5Tinsert(t, "file", offsetof(struct reject_row, file), H5T_NATIVE_INT32);
+    H5Tinsert(t, "path", offsetof(struct reject_row, path), s64);
+    H5Tinsert(t, "line", offsetof(struct reject_row, line), H5T_NATIVE_INT64);
+    H5Tinsert(t, "reason", offsetof(struct reject_row, reason), s32);
+    H5Tinsert(t, "excerpt", offsetof(struct reject_row, excerpt), s80);
+    struct reject_row rows[N_REJ];
+    if (n) assert_true(H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(rows[i].table, rejects[i].table);
+        assert_int_equal(rows[i].file, rejects[i].file);
+        assert_string_equal(rows[i].path, inputs[rejects[i].file].path);
+        assert_int_equal(rows[i].line, rejects[i].line);
+        assert_string_equal(rows[i].reason, rejects[i].reason);
+        assert_string_equal(rows[i].excerpt, rejects[i].excerpt);
+    }
+    H5Tclose(t), H5Tclose(s32), H5Tclose(s64), H5Tclose(s80), H5Dclose(d);
+}
+
+static void check_regions(hid_t f)
+{
+    hid_t d = open_dataset(f, "/regions/names", N_REG, 0);
+    char names[N_REG][32];
+    hid_t t = str_type(32);
+    assert_true(H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, names) >= 0);
+    for (int r = 0; r < N_REG; r++) assert_string_equal(names[r], region_names[r]);
+    H5Tclose(t), H5Dclose(d);
+}
+
+static void check_subscribers(hid_t f)
+{
+    uint64_t k[N_SUB];
+    int32_t r[N_SUB];
+    double x[N_SUB][N_FEAT];
+    hid_t d = open_dataset(f, "/subscribers/key", N_SUB, 0);
+    assert_true(H5Dread(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, k) >= 0);
+    H5Dclose(d);
+    d = open_dataset(f, "/subscribers/region", N_SUB, 0);
+    assert_true(H5Dread(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, r) >= 0);
+    H5Dclose(d);
+    assert_memory_equal(k, keys, sizeof k);
+    assert_memory_equal(r, regions, sizeof r);
+    d = open_dataset(f, "/subscribers/features", N_SUB, 0);
+    hid_t space = H5Dget_space(d);
+    hsize_t dims[2];
+    assert_int_equal(H5Sget_simple_extent_dims(space, dims, NULL), 2);
+    assert_int_equal(dims[1], N_FEAT);
+    H5Sclose(space);
+    assert_true(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, x) >= 0);
+    assert_memory_equal(x, features, sizeof x); /* bit for bit, NaN included */
+    assert_true(isnan(x[3][2]));
+    const char *names[N_FEAT], *units[N_FEAT], *descriptions[N_FEAT];
+    for (int j = 0; j < N_FEAT; j++) {
+        names[j] = feature_info[j].name;
+        units[j] = feature_info[j].unit;
+        descriptions[j] = feature_info[j].description;
+    }
+    expect_strs_attr(d, ".", "names", names, N_FEAT);
+    expect_strs_attr(d, ".", "units", units, N_FEAT);
+    expect_strs_attr(d, ".", "descriptions", descriptions, N_FEAT);
+    H5Dclose(d);
+}
+
+static void check_file(const char *path, int ranks)
+{
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    check_root(f, ranks);
+    check_inputs(f);
+    check_stages(f);
+    check_rejects(f, N_REJ);
+    check_regions(f);
+    check_subscribers(f);
+    assert_int_equal(H5Fget_obj_count(f, H5F_OBJ_ALL), 1); /* the checks closed what they opened */
+    H5Fclose(f);
+}
+
+/* ------------------------------------------------------------------ tests */
+
+static void test_write_read_back(void **state)
+{
+    (void)state;
+    char dir[64], path[128];
+    make_dir(dir);
+    snprintf(path, sizeof path, "%s/run.h5", dir);
+    struct tr_run_output out = synthetic_run(0, 1);
+    assert_int_equal(write_run(MPI_COMM_SELF, path, &out), TR_EXIT_OK);
+    check_file(path, 1);
+    assert_int_equal(count_temporaries(dir), 0);
+    /* Writing again replaces the file. */
+    assert_int_equal(write_run(MPI_COMM_SELF, path, &out), TR_EXIT_OK);
+    check_file(path, 1);
+    assert_int_equal(count_temporaries(dir), 0);
+    remove_dir(dir);
+}
+
+static void test_cannot_create(void **state)
+{
+    (void)state;
+    struct tr_run_output out = synthetic_run(0, 1);
+    const char *path = "/tmp/telrisk_no_such_folder/deeper/run.h5";
+    assert_int_equal(write_run(MPI_COMM_SELF, path, &out), TR_EXIT_INPUT);
+    assert_non_null(strstr(text, path));
+    assert_non_null(strstr(text, "No such file or directory"));
+    /* A folder where the file should be. */
+    char dir[64];
+    make_dir(dir);
+    assert_int_equal(write_run(MPI_COMM_SELF, dir, &out), TR_EXIT_INPUT);
+    assert_non_null(strstr(text, dir));
+    remove_dir(dir);
+}
+
+/* No rows, no rejects, no features, and a config too large for a compact HDF5 attribute. */
+static void test_empty_run(void **state)
+{
+    (void)state;
+    char dir[64], path[128];
+    make_dir(dir);
+    snprintf(path, sizeof path, "%s/empty.h5", dir);
+    size_t big = 100000;
+    char *config = malloc(big + 1);
+    assert_non_null(config);
+    for (size_t i = 0; i < big; i++) config[i] = i % 64 == 63 ? '\n' : 'a' + (char)(i % 26);
+    config[big] = 0;
+    struct tr_run_output out = {.config_text = config, .seed = 7};
+    assert_int_equal(write_run(MPI_COMM_SELF, path, &out), TR_EXIT_OK);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    expect_str_attr(f, ".", "config", config);
+    const char *sets[] = {"/provenance/inputs", "/provenance/stages", "/rejects",
+                          "/regions/names", "/subscribers/key", "/subscribers/region",
+                          "/subscribers/features"};
+    for (size_t i = 0; i < sizeof sets / sizeof *sets; i++)
+        H5Dclose(open_dataset(f, sets[i], 0, 0));
+    H5Fclose(f);
+    char table[4096];
+    assert_int_equal(inspect(path, table, sizeof table), TR_EXIT_OK);
+    assert_non_null(strstr(table, "national"));
+    free(config);
+    remove_dir(dir);
+}
+
+/* The line of the table that starts with name: its subscriber count, and the line itself. */
+static unsigned long long count_on_line(const char *table, const char *name, const char **line)
+{
+    for (const char *p = table; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+        size_t len = strlen(name);
+        if (strncmp(p, name, len) == 0 && p[len] == ' ') {
+            *line = p;
+            return strtoull(p + len, NULL, 10);
+        }
+    }
+    fail_msg("no row for %s in:\n%s", name, table);
+    return 0;
+}
+
+static void test_inspect(void **state)
+{
+    (void)state;
+    char dir[64], path[128], table[8192];
+    make_dir(dir);
+    snprintf(path, sizeof path, "%s/run.h5", dir);
+    struct tr_run_output out = synthetic_run(0, 1);
+    assert_int_equal(write_run(MPI_COMM_SELF, path, &out), TR_EXIT_OK);
+    assert_int_equal(inspect(path, table, sizeof table), TR_EXIT_OK);
+    const char *line;
+    assert_int_equal(count_on_line(table, "North", &line), 4);
+    /* call_duration_mean over rows 0, 8, 9: row 3's NaN is skipped, not propagated. */
+    assert_non_null(strstr(line, "58.92"));
+    assert_int_equal(count_on_line(table, "Central Highlands", &line), 3);
+    assert_int_equal(count_on_line(table, "South", &line), 2);
+    assert_int_equal(count_on_line(table, "(unknown)", &line), 1);
+    assert_int_equal(count_on_line(table, "national", &line), 10);
+    /* interactions_out over all ten rows: 0.25 + 10.25 + ... + 90.25 = 45.25 on average. */
+    assert_non_null(strstr(line, "45.25"));
+    assert_non_null(strstr(table, "interactions_out"));
+    assert_null(strstr(table, "balance_mean")); /* not one of the features inspect shows */
+    assert_non_null(strstr(table, "2 files, 30 lines, 27 accepted, 3 rejected"));
+    remove_dir(dir);
+}
+
+static void test_inspect_bad_files(void **state)
+{
+    (void)state;
+    char dir[64], path[128], table[256];
+    make_dir(dir);
+    snprintf(path, sizeof path, "%s/missing.h5", dir);
+    assert_int_equal(inspect(path, table, sizeof table), TR_EXIT_INPUT);
+    assert_non_null(strstr(text, path));
+    snprintf(path, sizeof path, "%s/text.h5", dir);
+    FILE *f = fopen(path, "w");
+    fputs("not hdf5\n", f);
+    fclose(f);
+    assert_int_equal(inspect(path, table, sizeof table), TR_EXIT_INPUT);
+    assert_non_null(strstr(text, path));
+    snprintf(path, sizeof path, "%s/other.h5", dir);
+    H5Fclose(H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+    assert_int_equal(inspect(path, table, sizeof table), TR_EXIT_INPUT);
+    assert_non_null(strstr(text, "not a telrisk run file"));
+    remove_dir(dir);
+}
+
+static char *slurp(const char *path, long *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    *len = ftell(f);
+    rewind(f);
+    char *data = malloc((size_t)*len);
+    assert_non_null(data);
+    assert_int_equal(fread(data, 1, (size_t)*len, f), *len);
+    fclose(f);
+    return data;
+}
+
+/* Same length, and at most `allowed` bytes differ. */
+static void expect_same_bytes(const char *a, const char *b, long allowed)
+{
+    long la, lb, differ = 0;
+    char *da = slurp(a, &la), *db = slurp(b, &lb);
+    assert_int_equal(la, lb);
+    for (long i = 0; i < la; i++) differ += da[i] != db[i];
+    if (differ > allowed) fail_msg("%s and %s differ in %ld bytes", a, b, differ);
+    free(da);
+    free(db);
+}
+
+/* The root's `ranks` differs in one byte, and the checksum of the root's object header with it. */
+#define RANKS_BYTES 5
+
+/* The same run written by every rank of the world, by each half of a split world, and by one
+ * process: the same bytes, apart from the root's `ranks`. */
+static void test_any_rank_count(void **state)
+{
+    (void)state;
+    int rank, size;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    setenv("SOURCE_DATE_EPOCH", "1577836800", 1); /* the same created_utc everywhere */
+    char dir[64] = "", paths[3][128];
+    if (rank == 0) make_dir(dir);
+    MPI_Bcast(dir, sizeof dir, MPI_CHAR, 0, MPI_COMM_WORLD);
+    MPI_Comm half;
+    MPI_Comm_split(MPI_COMM_WORLD, rank % 2, rank, &half);
+    int half_rank, half_size;
+    MPI_Comm_rank(half, &half_rank);
+    MPI_Comm_size(half, &half_size);
+    snprintf(paths[0], sizeof paths[0], "%s/world.h5", dir);
+    snprintf(paths[1], sizeof paths[1], "%s/half%d.h5", dir, rank % 2);
+    snprintf(paths[2], sizeof paths[2], "%s/self.h5", dir);
+    struct tr_run_output out = synthetic_run(rank, size);
+    assert_int_equal(write_run(MPI_COMM_WORLD, paths[0], &out), TR_EXIT_OK);
+    out = synthetic_run(half_rank, half_size);
+    assert_int_equal(write_run(half, paths[1], &out), TR_EXIT_OK);
+    if (rank == 0) {
+        out = synthetic_run(0, 1);
+        assert_int_equal(write_run(MPI_COMM_SELF, paths[2], &out), TR_EXIT_OK);
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+    if (rank == 0) {
+        check_file(paths[0], size);
+        check_file(paths[1], half_size);
+        check_file(paths[2], 1);
+        expect_same_bytes(paths[0], paths[2], size == 1 ? 0 : RANKS_BYTES);
+        expect_same_bytes(paths[1], paths[2], half_size == 1 ? 0 : RANKS_BYTES);
+        if (size > 1) {
+            snprintf(paths[1], sizeof paths[1], "%s/half1.h5", dir);
+            check_file(paths[1], size / 2);
+            expect_same_bytes(paths[1], paths[2], size / 2 == 1 ? 0 : RANKS_BYTES);
+        }
+        assert_int_equal(count_temporaries(dir), 0);
+        remove_dir(dir);
+    }
+    MPI_Comm_free(&half);
+    unsetenv("SOURCE_DATE_EPOCH");
+}
+
+int main(int argc, char **argv)
+{
+    MPI_Init(&argc, &argv);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_write_read_back),  cmocka_unit_test(test_cannot_create),
+        cmocka_unit_test(test_empty_run),        cmocka_unit_test(test_inspect),
+        cmocka_unit_test(test_inspect_bad_files), cmocka_unit_test(test_any_rank_count),
+    };
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    MPI_Finalize();
+    return failed;
+}
