@@ -64,12 +64,49 @@ static void plan(const struct tr_ctx *ctx, const struct tr_ingest *in, struct tr
     free(orders);
 }
 
+/* Keys that two different ids share: every rank sends each distinct (key, fingerprint) it saw
+ * to the key's owner, which counts keys with more than one fingerprint. */
+static int64_t count_collisions(const struct tr_ctx *ctx, const struct tr_partition *p,
+                                const struct tr_keyhash *kh, const struct tr_id_book *ids)
+{
+    struct tr_array pairs;
+    tr_array_init(&pairs, 2 * sizeof(uint64_t));
+    tr_array_reserve(&pairs, ids->n_used + 1);
+    for (size_t k = 0; k < ids->n_slots; k++) {
+        if (!ids->slot[k].used) continue;
+        uint64_t *pair = tr_array_push(&pairs);
+        pair[0] = ids->slot[k].key;
+        pair[1] = tr_id_book_fingerprint(kh, &ids->slot[k]);
+    }
+    tr_partition_shuffle(ctx, p, &pairs, ROUND_BYTES);
+    tr_sort_keyed(&pairs); /* by (key, fingerprint) */
+    int64_t shared = ids->collisions > 0; /* a collision this rank saw locally */
+    for (size_t first = 0; first < pairs.n;) { /* one group per key: more than one id? */
+        const uint64_t *g = tr_array_at(&pairs, first);
+        size_t last = first + 1;
+        int several = 0;
+        for (; last < pairs.n && ((uint64_t *)tr_array_at(&pairs, last))[0] == g[0]; last++)
+            several |= ((uint64_t *)tr_array_at(&pairs, last))[1] != g[1];
+        shared += several;
+        first = last;
+    }
+    tr_array_free(&pairs);
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &shared, 1, MPI_INT64_T, MPI_SUM, ctx->comm));
+    return shared;
+}
+
 /* Moves every table to its owners, sorts it, drops exact duplicates (counted per file). */
-static int64_t partition_tables(const struct tr_ctx *ctx, struct tr_ingest *in)
+static int64_t partition_tables(const struct tr_ctx *ctx, const struct tr_keyhash *kh,
+                                struct tr_ingest *in, int64_t *collisions)
 {
     add_recipient_copies(&in->table[TR_T_CDR], &in->table[TR_T_MOBILEMONEY]);
     struct tr_partition p;
     plan(ctx, in, &p);
+    *collisions = count_collisions(ctx, &p, kh, &in->ids);
+    if (*collisions && ctx->rank == 0)
+        TR_WARN(ctx, "%lld subscriber keys are shared by different ids (64-bit key collisions):"
+                     " their records are merged; recorded in /subscribers/key/key_collisions",
+                 (long long)*collisions);
     int64_t *dups = TR_CALLOC((size_t)in->n_files + 1, sizeof(int64_t));
     int64_t records = 0;
     for (int t = TR_T_SUBSCRIBERS; t < TR_T_COUNT; t++) {
@@ -93,7 +130,7 @@ static int64_t partition_tables(const struct tr_ctx *ctx, struct tr_ingest *in)
 
 static int write_run(const struct tr_ctx *ctx, const struct tr_config *cfg,
                      const struct tr_ingest *in, const struct tr_feature_table *ft,
-                     const struct tr_stages *stages)
+                     const struct tr_stages *stages, int64_t collisions)
 {
     char *config_text = tr_config_to_ini(cfg);
     const char **names = TR_MALLOC(sizeof(char *) * ((size_t)in->regions.n + 1));
@@ -115,6 +152,7 @@ static int write_run(const struct tr_ctx *ctx, const struct tr_config *cfg,
         .features = ft->values,
         .n_features = ft->n_features,
         .feature_info = tr_feature_registry,
+        .key_collisions = collisions,
     };
     int rc = TR_EXIT_OK;
     if (ctx->rank == 0 && tr_mkdir_parent(cfg->output.path) != 0) {
@@ -153,7 +191,8 @@ int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg)
     tr_stage_end(ctx, &stages, "read", parsed, "records");
 
     tr_stage_begin(&stages);
-    int64_t held = partition_tables(ctx, &in);
+    int64_t collisions = 0;
+    int64_t held = partition_tables(ctx, &kh, &in, &collisions);
     tr_stage_end(ctx, &stages, "partition", held, "records");
 
     tr_stage_begin(&stages);
@@ -162,7 +201,7 @@ int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg)
     tr_stage_end(ctx, &stages, "indicators", (int64_t)ft.n, "subscribers");
 
     tr_stage_begin(&stages);
-    rc = write_run(ctx, cfg, &in, &ft, &stages);
+    rc = write_run(ctx, cfg, &in, &ft, &stages, collisions);
     tr_stage_end(ctx, &stages, "write", (int64_t)ft.n, "subscribers");
     if (!rc) TR_INFO(ctx, "run file: %s", cfg->output.path);
     tr_feature_table_free(&ft);

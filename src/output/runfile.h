@@ -72,6 +72,7 @@ struct tr_run_output {
     const double *features;  /* [n_local x n_features], row-major, NaN = undefined */
     int n_features;
     const struct tr_feature_info *feature_info; /* [n_features] */
+    int64_t key_collisions; /* keys shared by different subscriber ids, all ranks */
 };
 
 /* Collective over ctx->comm. Writes path (through a temporary name renamed at the end).

@@ -69,6 +69,7 @@ void tr_rf_write_subscribers(const struct tr_ctx *ctx, hid_t file,
                             "pseudonymous subscriber key: SipHash-2-4 of the subscriber id "
                             "(MSISDN) with the run's secret key; strictly increasing",
                             NULL);
+    tr_h5_attr_scalar(d, "key_collisions", H5T_STD_I64LE, H5T_NATIVE_INT64, &out->key_collisions);
     write_and_close(ctx, d, H5T_NATIVE_UINT64, out->key, first, n_local);
     d = tr_h5_dataset(g, "region", H5T_STD_I32LE, 1, dims,
                       "home region: row of /regions/names, -1 when unknown", NULL);

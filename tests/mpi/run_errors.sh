@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Bad inputs end a 3-rank run with the documented exit code and one clear message, never a hang.
+# usage: run_errors.sh TELRISK CONFIG DATA_DIR WORKDIR
+set -uo pipefail
+telrisk=$1 config=$2 data=$3 work=$4
+rm -rf "$work"
+mkdir -p "$work"
+status=0
+
+# expect CODE PATTERN -- ARGS...: the run exits with CODE within 60 s and prints PATTERN once.
+expect() {
+    local code=$1 pattern=$2
+    shift 3
+    timeout 60 mpiexec -n 3 "$telrisk" "$@" >"$work/out" 2>"$work/err"
+    local got=$?
+    local times
+    times=$(grep -c -- "$pattern" "$work/err")
+    if [ "$got" -ne "$code" ] || [ "$times" -ne 1 ]; then
+        echo "FAIL: telrisk $* -> exit $got (want $code), '$pattern' printed $times times (want 1):"
+        cat "$work/err"
+        status=1
+    else
+        echo "ok: exit $code, '$pattern': $(grep -- "$pattern" "$work/err" | head -c 160)"
+    fi
+}
+
+run=(run --config "$config" --set output.path="$work/run.h5")
+expect 2 "no antennas table" -- "${run[@]}" --set inputs.dir="$work/nothing-here"
+expect 2 "/cdr.csv: .* lines rejected .*commonest reason: " -- "${run[@]}" --set inputs.dir="$data" --set inputs.max_reject_rate=0.001
+expect 2 "cannot open $work/missing.csv" -- "${run[@]}" --set inputs.dir="$data" --set inputs.recharges="$work/missing.csv"
+expect 2 "matches no file" -- "${run[@]}" --set inputs.dir="$data" --set "inputs.mobiledata=$work/none/*.csv"
+# A header without a required column.
+sed '1s/duration/length/' "$data/cdr.csv" >"$work/cdr_bad_header.csv"
+expect 2 "lacks the column 'duration'" -- "${run[@]}" --set inputs.dir="$data" --set inputs.cdr="$work/cdr_bad_header.csv"
+# Binary garbage where a table should be: every line rejected, the run stops.
+{ head -1 "$data/sim_swaps.csv"; head -c 200000 /dev/urandom; } >"$work/garbage.csv"
+expect 2 "garbage.csv: " -- "${run[@]}" --set inputs.dir="$data" --set inputs.sim_swaps="$work/garbage.csv"
+expect 1 "unknown key 'inputs.cdrs'" -- "${run[@]}" --set inputs.cdrs=x
+# An output folder that cannot be made.
+expect 2 "cannot create" -- run --config "$config" --set inputs.dir="$data" --set output.path=/proc/nope/run.h5
+exit $status
