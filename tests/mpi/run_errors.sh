@@ -33,7 +33,7 @@ expect 2 "matches no file" -- "${run[@]}" --set inputs.dir="$data" --set "inputs
 sed '1s/duration/length/' "$data/cdr.csv" >"$work/cdr_bad_header.csv"
 expect 2 "lacks the column 'duration'" -- "${run[@]}" --set inputs.dir="$data" --set inputs.cdr="$work/cdr_bad_header.csv"
 # Binary garbage where a table should be: every line rejected, the run stops.
-{ head -1 "$data/sim_swaps.csv"; head -c 200000 /dev/urandom; } >"$work/garbage.csv"
+{ head -1 "$data/sim_swaps.csv"; python3 -c "import random, sys; random.seed(7); sys.stdout.buffer.write(random.randbytes(200000))"; } >"$work/garbage.csv"
 expect 2 "garbage.csv: " -- "${run[@]}" --set inputs.dir="$data" --set inputs.sim_swaps="$work/garbage.csv"
 expect 1 "unknown key 'inputs.cdrs'" -- "${run[@]}" --set inputs.cdrs=x
 # An output folder that cannot be made.
