@@ -115,6 +115,14 @@ int tr_parse_fixed(const char *s, size_t n, int scale, int64_t *v)
     return 0;
 }
 
+int tr_text_is_negative(const char *s, size_t n)
+{
+    if (n == 0 || s[0] != '-') return 0;
+    for (size_t k = 1; k < n; k++)
+        if (s[k] >= '1' && s[k] <= '9') return 1;
+    return 0;
+}
+
 int tr_parse_double(const char *s, size_t n, double *v)
 {
     char buf[64];

@@ -46,6 +46,8 @@ int tr_parse_date_n(const char *s, size_t n, int64_t *days);
 /* A plain decimal -?[0-9]+(\.[0-9]+)? as a fixed-point integer value * 10^scale; further
  * decimals are rounded half away from zero. 0 = ok, 1 = not a number, 2 = out of range. */
 int tr_parse_fixed(const char *s, size_t n, int scale, int64_t *v);
+/* Whether a number's text is below zero, before any rounding ("-0.004" is, "-0.00" is not). */
+int tr_text_is_negative(const char *s, size_t n);
 /* The same grammar as a double. 0 = ok. */
 int tr_parse_double(const char *s, size_t n, double *v);
 

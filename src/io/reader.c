@@ -83,6 +83,7 @@ struct scan {
     int in_long;
     int64_t long_start;
     size_t long_len;
+    char long_last; /* its last byte so far: a CR before its newline is not part of it */
     char *long_head;
 };
 
@@ -92,9 +93,17 @@ static void emit(struct scan *s, const char *line, size_t avail, size_t len, int
         s->done = 1;
         return;
     }
-    size_t n = strip_cr(line, avail);
-    if (avail == len) len = n;
-    s->h->on_line(s->h->user, line, n, len, offset, s->count++);
+    if (avail == len) avail = len = strip_cr(line, len);
+    s->h->on_line(s->h->user, line, avail, len, offset, s->count++);
+}
+
+/* A long line ends: its CR, if any, is the last byte seen, not the last byte kept. */
+static void emit_long(struct scan *s)
+{
+    size_t len = s->long_len - (s->long_len > 0 && s->long_last == '\r');
+    emit(s, s->long_head, TR_READER_LONG_LINE < len ? TR_READER_LONG_LINE : len, len,
+         s->long_start);
+    s->in_long = 0;
 }
 
 /* Hands out the complete lines in buf (which starts at file offset at); returns bytes used. */
@@ -106,9 +115,9 @@ static size_t scan_lines(struct scan *s, const char *buf, size_t n, int64_t at)
         if (s->in_long) {
             size_t piece = nl ? (size_t)(nl - (buf + pos)) : n - pos;
             s->long_len += piece;
+            if (piece > 0) s->long_last = buf[pos + piece - 1];
             if (!nl) return n;
-            emit(s, s->long_head, TR_READER_LONG_LINE, s->long_len, s->long_start);
-            s->in_long = 0;
+            emit_long(s);
             pos += piece + 1;
             continue;
         }
@@ -138,6 +147,7 @@ static int scan_range(MPI_File fh, int64_t size, int64_t begin, size_t chunk, st
             s->in_long = 1;
             s->long_start = kept_at;
             s->long_len = chunk;
+            s->long_last = buf[chunk - 1];
             memcpy(s->long_head, buf, TR_READER_LONG_LINE < chunk ? TR_READER_LONG_LINE : chunk);
             used = chunk;
         }
@@ -147,7 +157,7 @@ static int scan_range(MPI_File fh, int64_t size, int64_t begin, size_t chunk, st
     }
     if (rc == MPI_SUCCESS && !s->done) { /* the last line has no newline */
         if (s->in_long)
-            emit(s, s->long_head, TR_READER_LONG_LINE, s->long_len, s->long_start);
+            emit_long(s);
         else if (kept > 0)
             emit(s, buf, kept, kept, kept_at);
     }

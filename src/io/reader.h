@@ -14,14 +14,15 @@
 
 struct tr_line_handler {
     void *user;
-    /* A data line this rank owns, in file order. len: its length; avail: the bytes given (less
-     * than len only for a line longer than the reader keeps, TR_READER_LONG_LINE). offset: byte
-     * offset of the line's start; index: 0-based among this rank's data lines. */
+    /* A data line this rank owns, in file order. len: its length; avail: the bytes given, less
+     * than len only for a line longer than the read buffer (at least 2 x TR_READER_LONG_LINE
+     * bytes), of which the first TR_READER_LONG_LINE are given. offset: byte offset of the
+     * line's start; index: 0-based among this rank's data lines. */
     void (*on_line)(void *user, const char *line, size_t avail, size_t len, int64_t offset,
                     int64_t index);
 };
 
-#define TR_READER_LONG_LINE 65536 /* longer lines are passed truncated (their length is exact) */
+#define TR_READER_LONG_LINE 65536 /* bytes kept of a line longer than the read buffer */
 
 struct tr_read_info {
     int64_t bytes;       /* file size */

@@ -14,25 +14,30 @@ static enum tr_reason convert(struct tr_parse_ctx *pc, const struct tr_fields *f
     if (type < 0) return TR_R_UNKNOWN_TXN_TYPE;
     int64_t t;
     if (tr_parse_timestamp(TR_FIELD(f, col, TIME), &t)) return TR_R_BAD_TIMESTAMP;
-    int64_t duration = -1;
+    /* Numbers first (bad_number), then signs (negative_value), then values (bad_value). A text
+     * may leave its duration empty; a call may not. International may be empty (then 0). */
     const int text = type == 1;
-    if (f->len[col[DURATION]] > 0 || !text) {
-        if (tr_parse_fixed(TR_FIELD(f, col, DURATION), 0, &duration)) return TR_R_BAD_NUMBER;
-        if (duration > INT32_MAX) return TR_R_BAD_VALUE;
-    }
-    int64_t international = 0;
-    if (f->len[col[INTERNATIONAL]] > 0 && tr_parse_fixed(TR_FIELD(f, col, INTERNATIONAL), 0, &international))
+    const int has_duration = f->len[col[DURATION]] > 0;
+    int64_t duration = -1, international_milli = 0;
+    if ((has_duration || !text) && tr_parse_fixed(TR_FIELD(f, col, DURATION), 0, &duration))
         return TR_R_BAD_NUMBER;
-    if (duration < -1 || (duration < 0 && !text)) return TR_R_NEGATIVE_VALUE;
-    if (international != 0 && international != 1) return TR_R_BAD_VALUE;
+    if (f->len[col[INTERNATIONAL]] > 0 &&
+        tr_parse_fixed(TR_FIELD(f, col, INTERNATIONAL), 3, &international_milli))
+        return TR_R_BAD_NUMBER;
+    if (tr_text_is_negative(TR_FIELD(f, col, DURATION)) ||
+        tr_text_is_negative(TR_FIELD(f, col, INTERNATIONAL)))
+        return TR_R_NEGATIVE_VALUE;
+    if (duration > INT32_MAX || (international_milli != 0 && international_milli != 1000))
+        return TR_R_BAD_VALUE;
     if (f->len[col[CALLER]] == 0 || f->len[col[RECIPIENT]] == 0) return TR_R_BAD_VALUE;
+    const int international = international_milli == 1000;
 
     struct tr_cdr *r = tr_array_push(pc->out);
     r->self = tr_parse_id(pc, TR_FIELD(f, col, CALLER));
     r->other = tr_parse_id(pc, TR_FIELD(f, col, RECIPIENT));
     r->t = t;
     r->order = order;
-    r->duration = text && f->len[col[DURATION]] == 0 ? -1 : (int32_t)duration;
+    r->duration = has_duration || !text ? (int32_t)duration : -1;
     r->antenna_self = tr_parse_antenna(pc, TR_FIELD(f, col, CALLER_ANTENNA));
     r->antenna_other = tr_parse_antenna(pc, TR_FIELD(f, col, RECIPIENT_ANTENNA));
     pc->stats->unknown_antenna +=

@@ -19,7 +19,7 @@ static enum tr_reason convert(struct tr_parse_ctx *pc, const struct tr_fields *f
         if (tr_parse_money(TR_FIELD(f, col, AMOUNT + k), k > 0, &v[k]) != TR_ACCEPT)
             return TR_R_BAD_NUMBER;
     for (int k = 0; k < 5; k++)
-        if (v[k] < 0 && v[k] != TR_NO_BALANCE) return TR_R_NEGATIVE_VALUE;
+        if (tr_text_is_negative(TR_FIELD(f, col, AMOUNT + k))) return TR_R_NEGATIVE_VALUE;
     if (f->len[col[CALLER]] == 0 || f->len[col[RECIPIENT]] == 0 || f->len[col[TXN]] == 0)
         return TR_R_BAD_VALUE;
 

@@ -65,7 +65,9 @@ static enum tr_reason convert_loan(struct tr_parse_ctx *pc, const struct tr_fiel
         tr_parse_money(TR_FIELD(f, col, 6), 0, &outstanding) != TR_ACCEPT)
         return TR_R_BAD_NUMBER;
     if (f->len[col[8]] > 0 && tr_parse_fixed(TR_FIELD(f, col, 8), 6, &lgd_milli)) return TR_R_BAD_NUMBER;
-    if (amount < 0 || outstanding < 0 || (f->len[col[8]] > 0 && lgd_milli < 0)) return TR_R_NEGATIVE_VALUE;
+    if (tr_text_is_negative(TR_FIELD(f, col, 5)) || tr_text_is_negative(TR_FIELD(f, col, 6)) ||
+        tr_text_is_negative(TR_FIELD(f, col, 8)))
+        return TR_R_NEGATIVE_VALUE;
     int product = tr_word_index(TR_FIELD(f, col, 2), products);
     int status = tr_word_index(TR_FIELD(f, col, 7), statuses);
     if (product < 0 || status < 0 || lgd_milli > 1000000 || f->len[col[0]] == 0 || f->len[col[1]] == 0)
