@@ -4,6 +4,7 @@
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
+#include <string.h>
 
 const char *const tr_kind_names[TR_KIND_COUNT] = {
     "normal", "simbox", "account_takeover", "impossible_travel", "velocity", "dormant_then_active",
@@ -99,6 +100,7 @@ static void make_places(const struct tr_world *w, struct tr_person *p)
 
 void tr_person_make(const struct tr_world *w, int64_t i, struct tr_person *p)
 {
+    memset(p, 0, sizeof *p); /* padding too: profiles compare and copy as bytes */
     p->index = i;
     p->region = tr_world_region_of(w, i);
     p->z_income = normal_of(w, TR_S_PERSON, i, 0);

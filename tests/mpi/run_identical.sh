@@ -29,6 +29,22 @@ for np in 2 3 4; do
     done
 done
 [ $status -eq 0 ] && echo "run: identical at 1, 2, 3 and 4 ranks"
+
+# Dumps in several files: the CDRs cut into parts of 40,000 lines (each with the header), read
+# as a folder and as a glob, give the same subscribers as the single file.
+mkdir -p "$work/daily"
+awk -v dir="$work/daily" 'NR == 1 { header = $0; next }
+    { f = sprintf("%s/cdr-part%03d.csv", dir, int((NR - 2) / 40000))
+      if (!(f in seen)) { print header > f; seen[f] = 1 } print > f }' "$data/cdr.csv"
+for how in folder glob; do
+    [ $how = folder ] && cdr="$work/daily" || cdr="$work/daily/cdr-*.csv"
+    mpiexec -n 2 "$telrisk" run --config "$config" --quiet --set inputs.dir="$data" \
+        --set inputs.cdr="$cdr" --set output.path="$work/run.h5" 2>"$work/daily.log" ||
+        { cat "$work/daily.log"; exit 1; }
+    h5diff "$work/run1.h5" "$work/run.h5" /subscribers /subscribers ||
+        { echo "CDRs in parts ($how): /subscribers differs from the single file"; status=1; }
+done
+[ $status -eq 0 ] && echo "run: CDRs in $(ls "$work/daily" | wc -l) files (folder and glob) give the same subscribers"
 /usr/bin/python3 "$tools/check_runfile.py" "$work/run1.h5" "$work/run4.h5" || status=1
 /usr/bin/python3 "$tools/check_run.py" "$data" "$work/run1.h5" --seed "$seed" || status=1
 exit $status
