@@ -5,12 +5,12 @@
 #include "core/keyhash.h"
 #include "core/stage.h"
 #include "features/features.h"
-#include "features/registry.h"
 #include "output/runfile.h"
 #include "partition/partition.h"
 #include "records/ingest.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,6 +128,28 @@ static int64_t partition_tables(const struct tr_ctx *ctx, const struct tr_keyhas
     return records;
 }
 
+/* The observation window ends at midnight after the last event (call, payment, top-up, data
+ * session, swap) of any subscriber. */
+static int64_t window_end(const struct tr_ctx *ctx, const struct tr_ingest *in)
+{
+    int64_t last = INT64_MIN;
+    const int tables[] = {TR_T_CDR, TR_T_MOBILEMONEY, TR_T_RECHARGES, TR_T_MOBILEDATA, TR_T_SIM_SWAPS};
+    const size_t t_at[] = {offsetof(struct tr_cdr, t), offsetof(struct tr_money, t),
+                           offsetof(struct tr_recharge, t), offsetof(struct tr_data, t),
+                           offsetof(struct tr_swap, t)};
+    for (int k = 0; k < 5; k++) {
+        const struct tr_array *a = &in->table[tables[k]];
+        for (size_t i = 0; i < a->n; i++) {
+            int64_t t;
+            memcpy(&t, (const char *)tr_array_at(a, i) + t_at[k], 8);
+            if (t > last) last = t;
+        }
+    }
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &last, 1, MPI_INT64_T, MPI_MAX, ctx->comm));
+    if (last == INT64_MIN) return 0;
+    return (last / 86400 + 1) * 86400;
+}
+
 static int write_run(const struct tr_ctx *ctx, const struct tr_config *cfg,
                      const struct tr_ingest *in, const struct tr_feature_table *ft,
                      const struct tr_stages *stages, int64_t collisions)
@@ -151,7 +173,7 @@ static int write_run(const struct tr_ctx *ctx, const struct tr_config *cfg,
         .region = ft->region,
         .features = ft->values,
         .n_features = ft->n_features,
-        .feature_info = tr_feature_registry,
+        .feature_info = ft->info,
         .key_collisions = collisions,
     };
     int rc = TR_EXIT_OK;
@@ -197,7 +219,7 @@ int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg)
 
     tr_stage_begin(&stages);
     struct tr_feature_table ft;
-    tr_features_compute(in.table, in.table[TR_T_ANTENNAS].data, &ft);
+    tr_features_compute(in.table, in.table[TR_T_ANTENNAS].data, window_end(ctx, &in), &ft);
     tr_stage_end(ctx, &stages, "indicators", (int64_t)ft.n, "subscribers");
 
     tr_stage_begin(&stages);

@@ -3,6 +3,21 @@
 #include "core/error.h"
 
 #include <math.h>
+
+/* clang-format off */
+const struct tr_feature_info tr_call_features[TR_CF_COUNT] = {
+    [TR_CF_INTERACTIONS_IN] = {"interactions_in", "count", "calls and texts received"},
+    [TR_CF_INTERACTIONS_OUT] = {"interactions_out", "count", "calls and texts made"},
+    [TR_CF_CALLS] = {"calls", "count", "calls made or received"},
+    [TR_CF_TEXTS] = {"texts", "count", "texts sent or received"},
+    [TR_CF_CONTACTS] = {"contacts", "count", "distinct correspondents of calls and texts, either direction"},
+    [TR_CF_ACTIVE_DAYS] = {"active_days", "days", "days with at least one call or text, either direction"},
+    [TR_CF_CALL_DURATION_MEAN] = {"call_duration_mean", "s", "mean duration of calls made or received; NaN without calls"},
+    [TR_CF_CALL_DURATION_STD] = {"call_duration_std", "s", "population standard deviation of call durations; NaN without calls"},
+    [TR_CF_PERCENT_NOCTURNAL] = {"percent_nocturnal", "fraction", "share of calls and texts between 19:00 and 07:00 (both inclusive); NaN without any"},
+    [TR_CF_ANTENNAS] = {"antennas", "count", "distinct known antennas at which the subscriber's calls and texts were placed"},
+};
+/* clang-format on */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +28,7 @@ void tr_indicator_scratch_free(struct tr_indicator_scratch *s)
     memset(s, 0, sizeof *s);
 }
 
-static void reserve(struct tr_indicator_scratch *s, size_t n)
+void tr_indicator_scratch_reserve(struct tr_indicator_scratch *s, size_t n)
 {
     if (n <= s->cap) return;
     s->cap = n * 2;
@@ -33,7 +48,7 @@ static int cmp_i32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static size_t distinct_u64(uint64_t *v, size_t n)
+size_t tr_distinct_u64(uint64_t *v, size_t n)
 {
     qsort(v, n, sizeof *v, cmp_u64);
     size_t d = 0;
@@ -73,7 +88,7 @@ static void call_indicators(const struct tr_subscriber_records *r, struct tr_ind
 {
     int64_t in = 0, outgoing = 0, calls = 0, texts = 0, night = 0, days = 0, last_day = INT64_MIN;
     double sum = 0, sum2 = 0;
-    reserve(s, r->n_cdr + 1);
+    tr_indicator_scratch_reserve(s, r->n_cdr + 1);
     size_t n_ant = 0;
     for (size_t k = 0; k < r->n_cdr; k++) {
         const struct tr_cdr *c = &r->cdr[k];
@@ -92,16 +107,16 @@ static void call_indicators(const struct tr_subscriber_records *r, struct tr_ind
         s->keys[k] = c->other;
         if (c->antenna_self >= 0) s->antennas[n_ant++] = c->antenna_self;
     }
-    out[TR_FEAT_INTERACTIONS_IN] = (double)in;
-    out[TR_FEAT_INTERACTIONS_OUT] = (double)outgoing;
-    out[TR_FEAT_CALLS] = (double)calls;
-    out[TR_FEAT_TEXTS] = (double)texts;
-    out[TR_FEAT_CONTACTS] = (double)distinct_u64(s->keys, r->n_cdr);
-    out[TR_FEAT_ACTIVE_DAYS] = (double)days;
+    out[TR_CF_INTERACTIONS_IN] = (double)in;
+    out[TR_CF_INTERACTIONS_OUT] = (double)outgoing;
+    out[TR_CF_CALLS] = (double)calls;
+    out[TR_CF_TEXTS] = (double)texts;
+    out[TR_CF_CONTACTS] = (double)tr_distinct_u64(s->keys, r->n_cdr);
+    out[TR_CF_ACTIVE_DAYS] = (double)days;
     double mean = calls ? sum / (double)calls : NAN;
-    out[TR_FEAT_CALL_DURATION_MEAN] = mean;
-    out[TR_FEAT_CALL_DURATION_STD] = calls ? sqrt(fmax(0, sum2 / (double)calls - mean * mean)) : NAN;
-    out[TR_FEAT_PERCENT_NOCTURNAL] = r->n_cdr ? (double)night / (double)r->n_cdr : NAN;
+    out[TR_CF_CALL_DURATION_MEAN] = mean;
+    out[TR_CF_CALL_DURATION_STD] = calls ? sqrt(fmax(0, sum2 / (double)calls - mean * mean)) : NAN;
+    out[TR_CF_PERCENT_NOCTURNAL] = r->n_cdr ? (double)night / (double)r->n_cdr : NAN;
     /* Distinct antennas, and home: the most frequent at night, else overall. */
     size_t n_night = 0;
     for (size_t k = 0; k < r->n_cdr; k++)
@@ -110,26 +125,13 @@ static void call_indicators(const struct tr_subscriber_records *r, struct tr_ind
     qsort(s->antennas, n_ant, sizeof *s->antennas, cmp_i32);
     size_t distinct = 0;
     for (size_t k = 0; k < n_ant; k++) distinct += k == 0 || s->antennas[k] != s->antennas[k - 1];
-    out[TR_FEAT_ANTENNAS] = (double)distinct;
+    out[TR_CF_ANTENNAS] = (double)distinct;
     if (*home < 0 && n_ant) *home = mode_i32(s->antennas, n_ant);
 }
 
-void tr_indicators(const struct tr_subscriber_records *r, struct tr_indicator_scratch *s,
-                   double *out, int32_t *home_antenna)
+void tr_indicators_calls(const struct tr_subscriber_records *r, struct tr_indicator_scratch *s,
+                         double *out, int32_t *home_antenna)
 {
-    reserve(s, 2 * r->n_cdr + 1);
+    tr_indicator_scratch_reserve(s, 2 * r->n_cdr + 1);
     call_indicators(r, s, out, home_antenna);
-    int64_t recharge_cents = 0;
-    for (size_t k = 0; k < r->n_recharges; k++) recharge_cents += r->recharges[k].amount;
-    out[TR_FEAT_RECHARGES_COUNT] = (double)r->n_recharges;
-    out[TR_FEAT_RECHARGES_AMOUNT] = (double)recharge_cents / 100.0;
-    int64_t count[7] = {0}, cents[7] = {0};
-    for (size_t k = 0; k < r->n_money; k++) {
-        count[r->money[k].type]++;
-        cents[r->money[k].type] += r->money[k].amount;
-    }
-    for (int t = 0; t < 7; t++) {
-        out[TR_FEAT_PAYMENTS_COUNT + t] = (double)count[t];
-        out[TR_FEAT_PAYMENTS_AMOUNT + t] = (double)cents[t] / 100.0;
-    }
 }

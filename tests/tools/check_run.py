@@ -8,6 +8,7 @@ usage: check_run.py DATA_DIR RUN.h5 [--seed N]
 Needs h5py (Debian's python3-h5py, hence /usr/bin/python3). The run must have used the
 seed-derived key (no privacy.key_file): BLAKE2b-128 of "telrisk demo key <seed>"."""
 import csv
+import datetime
 import hashlib
 import math
 import struct
@@ -139,15 +140,88 @@ def main():
         duration = None if text else int(f[4])
         recs[k(f[1])].append((f[3], k(f[2]), text, duration, f[5], True))
         recs[k(f[2])].append((f[3], k(f[1]), text, duration, f[6], False))
-    recharge = defaultdict(lambda: [0, 0])
+    # Per subscriber: top-ups, data sessions, its side of each mobile-money record, loans, swaps.
+    last_t = max(r[0] for rs in recs.values() for r in rs)
+    register_rows = {}
+    for f in accepted("subscribers"):
+        register_rows.setdefault(k(f[0]), f)
+    recharge = defaultdict(list)  # key -> [(day, cents)]
     for f in accepted("recharges"):
-        recharge[k(f[0])][0] += 1
-        recharge[k(f[0])][1] += round(float(f[1]) * 100)
-    money = defaultdict(lambda: [[0] * 7, [0] * 7])
+        recharge[k(f[0])].append((f[2][:10], round(float(f[1]) * 100)))
+        last_t = max(last_t, f[2])
+    data = defaultdict(list)  # key -> [(day, kB)]
+    for f in accepted("mobiledata"):
+        data[k(f[0])].append((f[2][:10], round(float(f[1]) * 1000)))
+        last_t = max(last_t, f[2])
+    money = defaultdict(list)  # key -> [(outgoing, type, cents, other key, balance_after, day)]
     for f in accepted("mobilemoney"):
-        for party in {f[2], f[3]}:
-            money[k(party)][0][TYPES.index(f[1])] += 1
-            money[k(party)][1][TYPES.index(f[1])] += round(float(f[5]) * 100)
+        cents = round(float(f[5]) * 100)
+        bal = lambda x: round(float(x) * 100) if x else None
+        money[k(f[2])].append((True, f[1], cents, k(f[3]), bal(f[7]), f[4][:10]))
+        money[k(f[3])].append((False, f[1], cents, k(f[2]), bal(f[9]), f[4][:10]))
+        last_t = max(last_t, f[4])
+    swaps = Counter()
+    for f in accepted("sim_swaps"):
+        swaps[k(f[0])] += 1
+        last_t = max(last_t, f[1])
+    loans = defaultdict(list)
+    for f in accepted("loans"):
+        loans[k(f[1])].append(f)
+    end_day = datetime.date.fromisoformat(last_t[:10])
+
+    def stats(values, unit):
+        if not values:
+            return 0.0, math.nan, math.nan, math.nan
+        return sum(values) / unit, sum(values) / unit / len(values), min(values) / unit, max(values) / unit
+
+    def fixed_features(key):
+        want = {}
+        mm = money.get(key, [])
+        for d, keep in (("all", lambda m: True), ("in", lambda m: not m[0]), ("out", lambda m: m[0])):
+            sel = [m for m in mm if keep(m)]
+            want[f"mm_count_{d}"] = len(sel)
+            (want[f"mm_amount_sum_{d}"], want[f"mm_amount_mean_{d}"], want[f"mm_amount_min_{d}"],
+             want[f"mm_amount_max_{d}"]) = stats([m[2] for m in sel], 100)
+            want[f"mm_counterparties_{d}"] = len({m[3] for m in sel})
+        for t in TYPES:
+            sel = [m[2] for m in mm if m[1] == t]
+            want[f"mm_count_{t}"] = len(sel)
+            want[f"mm_amount_{t}"] = sum(sel) / 100
+            want[f"mm_amount_mean_{t}"] = sum(sel) / 100 / len(sel) if sel else math.nan
+        bal = [m[4] for m in mm if m[4] is not None]
+        want["mm_balance_mean"] = sum(bal) / 100 / len(bal) if bal else math.nan
+        want["mm_balance_min"] = min(bal) / 100 if bal else math.nan
+        want["mm_balance_max"] = max(bal) / 100 if bal else math.nan
+        paid = sum(m[2] for m in mm if m[0])
+        want["mm_cashout_share"] = sum(m[2] for m in mm if m[1] == "cashout") / paid if paid else math.nan
+        bills = [m for m in mm if m[1] == "billpay" and m[0]]
+        want["mm_billpay_billers"] = len({m[3] for m in bills})
+        doms = [int(m[5][8:10]) for m in bills]
+        want["mm_billpay_dom_std"] = (math.sqrt(sum((x - sum(doms) / len(doms)) ** 2 for x in doms) / len(doms))
+                                      if doms else math.nan)
+        top = recharge.get(key, [])
+        want["recharges_count"] = len(top)
+        (want["recharges_sum"], want["recharges_mean"], want["recharges_min"],
+         want["recharges_max"]) = stats([c for _, c in top], 100)
+        want["recharges_days"] = len({d for d, _ in top})
+        ses = data.get(key, [])
+        want["data_count"] = len(ses)
+        want["data_sum"], want["data_mean"], want["data_min"], want["data_max"] = stats([v for _, v in ses], 1000)
+        want["data_days"] = len({d for d, _ in ses})
+        prior = [f for f in loans.get(key, []) if datetime.date.fromisoformat(f[3]) <= end_day]
+        due = [f for f in prior if datetime.date.fromisoformat(f[4]) <= end_day and f[7] != "open"]
+        want["loans_prior"] = len(prior)
+        want["loans_prior_defaulted"] = sum(1 for f in prior if f[7] == "default")
+        want["loans_prior_repaid_share"] = sum(1 for f in due if f[7] == "repaid") / len(due) if due else math.nan
+        want["loans_prior_amount_mean"] = (sum(round(float(f[5]) * 100) for f in prior) / 100 / len(prior)
+                                           if prior else math.nan)
+        want["loans_days_past_due_mean"] = (sum((end_day - datetime.date.fromisoformat(f[4])).days
+                                                for f in due if f[7] == "default") / len(due) if due else math.nan)
+        want["sim_swaps"] = swaps[key]
+        reg = register_rows[key]
+        want["tenure_days"] = (end_day - datetime.date.fromisoformat(reg[2])).days
+        want["postpaid"] = 1 if reg[3] == "postpaid" else 0
+        return want
 
     names = [x.decode() for x in run["subscribers/features"].attrs["names"]]
     col = {n: i for i, n in enumerate(names)}
@@ -178,12 +252,10 @@ def main():
             "call_duration_std": math.sqrt(sum((c - sum(calls) / len(calls)) ** 2 for c in calls) / len(calls)) if calls else math.nan,
             "percent_nocturnal": night / len(rs) if rs else math.nan,
             "antennas": len(all_antennas),
-            "recharges_count": recharge[key][0],
-            "recharges_amount": recharge[key][1] / 100,
         }
-        for t in range(7):
-            want[f"payments_count_{TYPES[t]}"] = money[key][0][t]
-            want[f"payments_amount_{TYPES[t]}"] = money[key][1][t] / 100
+        want.update(fixed_features(key))
+        if i == 0:
+            expect("features recomputed here = features in the run", sorted(want), sorted(names))
         for name, w in want.items():
             g = float(feats[i, col[name]])
             same = (math.isnan(g) and math.isnan(w)) or abs(g - w) <= 1e-9 * max(1, abs(w))
