@@ -11,6 +11,12 @@ enum option_bit {
     OPT_QUIET = 1u << 3,
     OPT_VERBOSE = 1u << 4,
     OPT_HELP = 1u << 5,
+    OPT_ANTENNAS = 1u << 6,
+    OPT_RECHARGES = 1u << 7,
+    OPT_GROUPBY = 1u << 8,
+    OPT_SUMMARY = 1u << 9,
+    OPT_SPLIT_WEEK = 1u << 10,
+    OPT_SPLIT_DAY = 1u << 11,
 };
 #define OPT_COMMON (OPT_SET | OPT_QUIET | OPT_VERBOSE | OPT_HELP)
 
@@ -28,6 +34,12 @@ static const struct option_spec options[] = {
     {OPT_QUIET, "--quiet", NULL, "only warnings and errors"},
     {OPT_VERBOSE, "--verbose", NULL, "debug messages too"},
     {OPT_HELP, "--help", NULL, "this help"},
+    {OPT_ANTENNAS, "--antennas", "FILE", "antenna positions: antenna_id,latitude,longitude"},
+    {OPT_RECHARGES, "--recharges", "FILE", "the user's top-ups: datetime,amount,retailer_id"},
+    {OPT_GROUPBY, "--groupby", "week|none", "per ISO week then mean and std across weeks (default), or the whole period"},
+    {OPT_SUMMARY, "--summary", "default|extended", "distribution summaries: mean and std, or also median, min, max, skewness, kurtosis"},
+    {OPT_SPLIT_WEEK, "--split-week", NULL, "also weekday and weekend"},
+    {OPT_SPLIT_DAY, "--split-day", NULL, "also day and night"},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
@@ -68,6 +80,12 @@ static int store(struct tr_cli_args *args, enum option_bit bit, const char *valu
     case OPT_QUIET: args->quiet = 1; break;
     case OPT_VERBOSE: args->verbose = 1; break;
     case OPT_HELP: args->help = 1; break;
+    case OPT_ANTENNAS: args->antennas_path = value; break;
+    case OPT_RECHARGES: args->recharges_path = value; break;
+    case OPT_GROUPBY: args->groupby = value; break;
+    case OPT_SUMMARY: args->summary = value; break;
+    case OPT_SPLIT_WEEK: args->split_week = 1; break;
+    case OPT_SPLIT_DAY: args->split_day = 1; break;
     }
     return 0;
 }
@@ -134,7 +152,8 @@ int tr_cli_validate(const struct tr_cli_args *args, char *err, size_t errlen)
         const struct option_spec *opt = &options[i];
         if (!(args->command->required & opt->bit)) continue;
         int given = (opt->bit == OPT_CONFIG && args->config_path) ||
-                    (opt->bit == OPT_OUT && args->out_dir);
+                    (opt->bit == OPT_OUT && args->out_dir) ||
+                    (opt->bit == OPT_ANTENNAS && args->antennas_path);
         if (!given) {
             snprintf(err, errlen, "%s: %s %s is required (usage: telrisk %s %s)",
                      args->command->name, opt->name, opt->metavar, args->command->name,
@@ -148,6 +167,17 @@ int tr_cli_validate(const struct tr_cli_args *args, char *err, size_t errlen)
                  args->n_positional < args->command->min_positional ? "missing argument"
                                                                     : "unexpected argument",
                  args->command->name, args->command->usage);
+        return 1;
+    }
+    if (args->groupby && strcmp(args->groupby, "week") != 0 && strcmp(args->groupby, "none") != 0) {
+        snprintf(err, errlen, "%s: --groupby '%s': expected week or none", args->command->name,
+                 args->groupby);
+        return 1;
+    }
+    if (args->summary && strcmp(args->summary, "default") != 0 &&
+        strcmp(args->summary, "extended") != 0) {
+        snprintf(err, errlen, "%s: --summary '%s': expected default or extended",
+                 args->command->name, args->summary);
         return 1;
     }
     if (args->quiet && args->verbose) {

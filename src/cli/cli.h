@@ -16,6 +16,12 @@ struct tr_cli_args {
     const char *out_dir;
     const char *sets[TR_CLI_MAX_SETS]; /* "section.key=value", in command-line order */
     int n_sets;
+    const char *antennas_path;  /* indicators: --antennas */
+    const char *recharges_path; /* indicators: --recharges */
+    const char *groupby;        /* indicators: week (default) or none */
+    const char *summary;        /* indicators: default or extended */
+    int split_week;
+    int split_day;
     const char *positional[8]; /* arguments that are not options, in order */
     int n_positional;
     int quiet;
