@@ -7,6 +7,7 @@ packages=(
     openmpi-bin libopenmpi-dev libhdf5-openmpi-dev hdf5-tools
     libgsl-dev libcmocka-dev libinih-dev libsodium-dev
     python3 python3-h5py
+    r-base-core
 )
 missing=()
 for p in "${packages[@]}"; do
