@@ -1,0 +1,24 @@
+#include "model/labels.h"
+
+#include "core/rng.h"
+
+int8_t tr_label(const struct tr_loan_rec *loans, size_t n, int64_t window_end,
+                int64_t horizon_days)
+{
+    const int64_t first_day = window_end / 86400, last_day = first_day + horizon_days;
+    const struct tr_loan_rec *first = NULL;
+    for (size_t k = 0; k < n; k++) {
+        const struct tr_loan_rec *l = &loans[k];
+        if (l->issued < first_day || l->issued >= last_day) continue;
+        if (!first || l->issued < first->issued ||
+            (l->issued == first->issued && l->order < first->order))
+            first = l;
+    }
+    if (!first || first->status == TR_ST_OPEN) return TR_UNLABELLED;
+    return first->status == TR_ST_DEFAULT ? 1 : 0;
+}
+
+int8_t tr_holdout(uint64_t key, uint64_t seed, double share)
+{
+    return tr_unit(tr_key(seed, 0x486f6c646f7574ULL /* "Holdout" */, key, 0)) < share;
+}

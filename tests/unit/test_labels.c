@@ -1,0 +1,75 @@
+/* model/labels: the first loan after the window decides; open or none is unlabelled; the
+ * hold-out is a keyed share. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "model/labels.h"
+
+#include <math.h>
+
+static struct tr_loan_rec loan(int32_t issued, uint8_t status, uint64_t order)
+{
+    struct tr_loan_rec l = {0};
+    l.issued = issued;
+    l.due = issued + 30;
+    l.status = status;
+    l.order = order;
+    return l;
+}
+
+static void test_first_loan_after_the_window_decides(void **state)
+{
+    (void)state;
+    const int64_t end = 18292LL * 86400; /* 2020-01-31 00:00 */
+    struct tr_loan_rec l[4] = {
+        loan(18200, TR_ST_DEFAULT, 1), /* before the window's end: history, not a label */
+        loan(18300, TR_ST_REPAID, 5),
+        loan(18295, TR_ST_DEFAULT, 9), /* the first after the end */
+        loan(18400, TR_ST_DEFAULT, 2), /* beyond a 60-day horizon */
+    };
+    assert_int_equal(tr_label(l, 4, end, 60), 1);
+    assert_int_equal(tr_label(l, 1, end, 60), TR_UNLABELLED);
+    assert_int_equal(tr_label(l + 1, 1, end, 60), 0);
+    assert_int_equal(tr_label(l + 3, 1, end, 60), TR_UNLABELLED);
+    assert_int_equal(tr_label(l + 3, 1, end, 200), 1);
+    /* The window's last day belongs to the window; its next day is the first after it. */
+    struct tr_loan_rec edge[2] = {loan(18291, TR_ST_DEFAULT, 1), loan(18292, TR_ST_REPAID, 2)};
+    assert_int_equal(tr_label(edge, 2, end, 60), 0);
+    /* Same day: input order decides. */
+    struct tr_loan_rec same[2] = {loan(18295, TR_ST_REPAID, 8), loan(18295, TR_ST_DEFAULT, 3)};
+    assert_int_equal(tr_label(same, 2, end, 60), 1);
+    struct tr_loan_rec open = loan(18295, TR_ST_OPEN, 1);
+    assert_int_equal(tr_label(&open, 1, end, 60), TR_UNLABELLED);
+    assert_int_equal(tr_label(NULL, 0, end, 60), TR_UNLABELLED);
+}
+
+static void test_holdout_share(void **state)
+{
+    (void)state;
+    const int n = 200000;
+    int in = 0, in_other_seed = 0, same = 0;
+    for (int k = 0; k < n; k++) {
+        uint64_t key = (uint64_t)k * 0x9e3779b97f4a7c15ULL;
+        int a = tr_holdout(key, 42, 0.3);
+        in += a;
+        same += a == tr_holdout(key, 42, 0.3);
+        in_other_seed += a == tr_holdout(key, 43, 0.3);
+    }
+    assert_int_equal(same, n);
+    assert_true(fabs(in / (double)n - 0.3) < 5 * sqrt(0.3 * 0.7 / n));
+    assert_true(in_other_seed < n * 0.7); /* another seed, another draw */
+    assert_int_equal(tr_holdout(12345, 42, 0.0), 0);
+    assert_int_equal(tr_holdout(12345, 42, 1.0), 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_first_loan_after_the_window_decides),
+        cmocka_unit_test(test_holdout_share),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
