@@ -78,9 +78,14 @@ static int64_t count_collisions(const struct tr_ctx *ctx, const struct tr_partit
         pair[0] = ids->slot[k].key;
         pair[1] = tr_id_book_fingerprint(kh, &ids->slot[k]);
     }
+    for (size_t k = 0; k < ids->n_extra; k++) {
+        uint64_t *pair = tr_array_push(&pairs);
+        pair[0] = ids->extra[k][0];
+        pair[1] = ids->extra[k][1];
+    }
     tr_partition_shuffle(ctx, p, &pairs, ROUND_BYTES);
     tr_sort_keyed(&pairs); /* by (key, fingerprint) */
-    int64_t shared = ids->collisions > 0; /* a collision this rank saw locally */
+    int64_t shared = 0; /* counted at the key's owner only, whatever the ranks saw */
     for (size_t first = 0; first < pairs.n;) { /* one group per key: more than one id? */
         const uint64_t *g = tr_array_at(&pairs, first);
         size_t last = first + 1;
@@ -117,7 +122,7 @@ static int64_t partition_tables(const struct tr_ctx *ctx, const struct tr_keyhas
         case TR_T_CDR: tr_sort_cdr(a), tr_dedupe_cdr(a, dups); break;
         case TR_T_MOBILEMONEY: tr_sort_money(a), tr_dedupe_money(a, dups); break;
         case TR_T_SUBSCRIBERS:
-        case TR_T_LOANS: tr_sort_keyed(a); break;
+        case TR_T_LOANS: tr_sort_keyed(a), tr_dedupe_keyed(a, dups); break;
         default: tr_sort_timed(a), tr_dedupe_timed(a, dups); break;
         }
     }

@@ -10,13 +10,14 @@
 int tr_load_config(const struct tr_ctx *ctx, const struct tr_cli_args *args,
                    struct tr_config *cfg)
 {
-    char err[TR_CONFIG_ERR_MAX] = "";
+    char err[TR_CONFIG_ERR_MAX] = "", msg[TR_CONFIG_ERR_MAX + 16];
     tr_config_defaults(cfg);
     int bad = args->config_path && tr_config_load(cfg, args->config_path, err);
     for (int i = 0; !bad && i < args->n_sets; i++) bad = tr_config_set(cfg, args->sets[i], err);
     if (!bad) bad = tr_config_validate(cfg, err);
-    if (bad && ctx->rank == 0) fprintf(ctx->msg, "telrisk: config error: %s\n", err);
-    return bad ? TR_EXIT_USAGE : TR_EXIT_OK;
+    snprintf(msg, sizeof msg, "config: %s", err);
+    /* Every rank reads the file itself: one that cannot must not leave the others waiting. */
+    return tr_fail_agree(ctx, bad ? TR_EXIT_USAGE : TR_EXIT_OK, bad ? msg : NULL);
 }
 
 int telrisk_main(int argc, char **argv, MPI_Comm comm, FILE *msg)

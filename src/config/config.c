@@ -237,8 +237,32 @@ static int on_ini_pair(void *user, const char *section, const char *name, const 
     return 1;
 }
 
+/* Debian's inih reads lines of at most 200 bytes and splits longer ones silently: refuse them
+ * with their line number instead. */
+static int check_line_lengths(const char *path, char err[TR_CONFIG_ERR_MAX])
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return 0; /* ini_parse reports it */
+    int line = 1, len = 0, c;
+    while ((c = fgetc(f)) != EOF) {
+        if (c == '\n') {
+            line++, len = 0;
+            continue;
+        }
+        if (++len == 199) {
+            snprintf(err, TR_CONFIG_ERR_MAX, "%s:%d: line longer than 198 bytes (inih's limit)",
+                     path, line);
+            fclose(f);
+            return 1;
+        }
+    }
+    fclose(f);
+    return 0;
+}
+
 int tr_config_load(struct tr_config *cfg, const char *path, char err[TR_CONFIG_ERR_MAX])
 {
+    if (check_line_lengths(path, err)) return 1;
     struct ini_state st = {.cfg = cfg, .path = path};
     int rc = ini_parse(path, on_ini_pair, &st);
     if (rc == -1) {

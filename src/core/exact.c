@@ -12,7 +12,7 @@ void tr_exact_add(tr_exact *sum, double x)
      * (|x| >= 2^3) is split off so nearbyint works within the 53-bit mantissa range. */
     double scaled_hi = trunc(ldexp(x, -3));                  /* integer part of x / 8 */
     double low = x - ldexp(scaled_hi, 3);                    /* |low| < 8, exact */
-    __int128 hi = (__int128)(int64_t)scaled_hi << (TR_EXACT_FRACTION_BITS + 3);
+    __int128 hi = (__int128)(int64_t)scaled_hi * ((__int128)1 << (TR_EXACT_FRACTION_BITS + 3));
     __int128 lo = (__int128)llrint(ldexp(low, TR_EXACT_FRACTION_BITS)); /* |.| < 2^63 */
     sum->fixed += hi + lo;
 }

@@ -36,3 +36,18 @@ int tr_agree(const struct tr_ctx *ctx, int local_code)
     MPI_CHECK(MPI_Allreduce(&local_code, &worst, 1, MPI_INT, MPI_MAX, ctx->comm));
     return worst;
 }
+
+int tr_fail_agree(const struct tr_ctx *ctx, int local_code, const char *message)
+{
+    int failed = local_code != 0, failing = 0;
+    MPI_CHECK(MPI_Allreduce(&failed, &failing, 1, MPI_INT, MPI_SUM, ctx->comm));
+    if (failed && message && (failing < ctx->size || ctx->rank == 0)) {
+        if (failing < ctx->size)
+            fprintf(ctx->msg, "telrisk[%d]: error: %s (on %d of %d ranks)\n", ctx->rank, message,
+                    failing, ctx->size);
+        else
+            fprintf(ctx->msg, "telrisk: error: %s\n", message);
+        fflush(ctx->msg);
+    }
+    return tr_agree(ctx, local_code);
+}

@@ -30,4 +30,9 @@ void tr_log(const struct tr_ctx *ctx, enum tr_log_level level, const char *fmt, 
 /* Collective: the worst (largest) exit code any rank reports, so all ranks leave together. */
 int tr_agree(const struct tr_ctx *ctx, int local_code);
 
+/* Collective: like tr_agree, for a failure that may strike some ranks only (a file one node
+ * cannot see). message (may be NULL when local_code is 0) is printed once: by rank 0 when every
+ * rank failed, else by each failing rank with its rank prefix. */
+int tr_fail_agree(const struct tr_ctx *ctx, int local_code, const char *message);
+
 #endif

@@ -13,9 +13,10 @@ static int64_t day_of(int64_t t)
     return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 }
 
-/* Count, sum, min, max of a series of amounts in cents. */
+/* Count, sum, min, max of a series of amounts in cents (the sum in 128 bits: no overflow). */
 struct tally {
-    int64_t n, sum, min, max;
+    int64_t n, min, max;
+    __int128 sum;
 };
 
 static void tally_add(struct tally *t, int64_t v)
@@ -65,8 +66,8 @@ static void money_by_direction(const struct tr_subscriber_records *r, struct tr_
 static void money_by_type(const struct tr_subscriber_records *r, struct tr_indicator_scratch *s,
                           double *out)
 {
-    int64_t count[TR_TXN_TYPES] = {0}, cents[TR_TXN_TYPES] = {0}, paid_out = 0, balance_sum = 0;
-    int64_t balances = 0, bal_min = 0, bal_max = 0, dom_n = 0;
+    int64_t count[TR_TXN_TYPES] = {0}, balances = 0, bal_min = 0, bal_max = 0, dom_n = 0;
+    __int128 cents[TR_TXN_TYPES] = {0}, paid_out = 0, balance_sum = 0; /* no overflow */
     double dom_sum = 0, dom_sum2 = 0;
     size_t billers = 0;
     for (size_t k = 0; k < r->n_money; k++) {
@@ -130,16 +131,18 @@ static void usage(const struct tr_subscriber_records *r, double *out)
 static void loan_history(const struct tr_subscriber_records *r, double *out)
 {
     const int64_t end_day = day_of(r->window_end - 1);
-    int64_t prior = 0, defaulted = 0, due = 0, repaid = 0, cents = 0;
+    int64_t prior = 0, defaulted = 0, due = 0, repaid = 0;
+    __int128 cents = 0;
     double past_due = 0;
     for (size_t k = 0; k < r->n_loans; k++) {
         const struct tr_loan_rec *l = &r->loans[k];
         if (l->issued > end_day) continue;
         prior++;
         cents += l->amount;
-        defaulted += l->status == TR_ST_DEFAULT;
+        /* Only loans due by the window's end have an outcome the window could know. */
         if (l->due > end_day || l->status == TR_ST_OPEN) continue;
         due++;
+        defaulted += l->status == TR_ST_DEFAULT;
         repaid += l->status == TR_ST_REPAID;
         if (l->status == TR_ST_DEFAULT) past_due += (double)(end_day - l->due);
     }

@@ -29,6 +29,7 @@ static struct layout layout_of(int table)
 static int field_span(const char *line, size_t len, int f, size_t *b, size_t *e)
 {
     size_t start = 0;
+    *b = *e = 0;
     for (int k = 0; k < f; k++) {
         const char *c = memchr(line + start, ',', len - start);
         if (!c) return 0;
@@ -44,7 +45,7 @@ static int field_span(const char *line, size_t len, int f, size_t *b, size_t *e)
 static void put_replaced(struct tr_textbuf *out, const char *line, size_t len, int f,
                          const char *repl)
 {
-    size_t b, e;
+    size_t b = 0, e = 0;
     field_span(line, len, f, &b, &e);
     tr_put_mem(out, line, b);
     tr_put_str(out, repl);
@@ -54,7 +55,7 @@ static void put_replaced(struct tr_textbuf *out, const char *line, size_t len, i
 /* The kinds that make sense for this record: a numeric field to spoil must hold a number. */
 static int applicable(enum tr_malformed kind, struct layout L, const char *line, size_t len)
 {
-    size_t b, e;
+    size_t b = 0, e = 0;
     switch (kind) {
     case TR_BAD_NUMBER:
     case TR_BAD_NEGATIVE: return L.num >= 0 && field_span(line, len, L.num, &b, &e) && e > b;
@@ -70,7 +71,7 @@ static void put_malformed(struct tr_textbuf *out, enum tr_malformed kind, struct
         "2020-02-30 10:00:00", "2020-13-01 10:00:00", "2020-01-10 24:00:00",
         "2020-01-10 12:61:00", "20200110 120000",     "yesterday",
     };
-    size_t b, e;
+    size_t b = 0, e = 0;
     switch (kind) {
     case TR_BAD_MISSING_FIELD: {
         size_t cut = len;

@@ -110,6 +110,7 @@ int tr_parse_fixed(const char *s, size_t n, int scale, int64_t *v)
         if (whole > limit) return 2;
         whole *= 10;
     }
+    if (whole > INT64_MAX - frac - round_up) return 2;
     int64_t value = whole + frac + round_up;
     *v = negative ? -value : value;
     return 0;

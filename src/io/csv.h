@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #define TR_MAX_LINE 4096  /* bytes, without the newline */
-#define TR_MAX_FIELDS 32
+#define TR_MAX_FIELDS 256 /* a header may have this many columns, the ones not needed ignored */
 
 /* Why a line is rejected; the order is the order of the checks (docs/formats.md). */
 enum tr_reason {
@@ -56,7 +56,7 @@ static inline int tr_field_is(const char *s, size_t n, const char *word)
 {
     size_t k = 0;
     for (; k < n; k++)
-        if (word[k] != s[k]) return 0;
+        if (word[k] == 0 || word[k] != s[k]) return 0;
     return word[k] == 0;
 }
 

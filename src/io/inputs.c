@@ -2,8 +2,11 @@
 
 #include "core/error.h"
 
+#include <dirent.h>
+#include <fnmatch.h>
 #include <glob.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -27,21 +30,48 @@ static void add(struct tr_input_files *in, enum tr_table_id t, const char *path)
     in->path[t][in->n[t]++] = strdup(path);
 }
 
-/* Adds what pattern names (a file, a directory's *.csv, or a glob); returns how many. */
-static int expand(struct tr_input_files *in, enum tr_table_id t, const char *pattern)
+static int cmp_path(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds a directory's *.csv files, sorted by name; returns how many. */
+static int add_directory(struct tr_input_files *in, enum tr_table_id t, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    char **names = NULL;
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (fnmatch("*.csv", e->d_name, 0) != 0) continue;
+        names = TR_REALLOC(names, sizeof(char *) * (n + 1));
+        names[n] = TR_MALLOC(strlen(dir) + strlen(e->d_name) + 2);
+        sprintf(names[n++], "%s/%s", dir, e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_path);
+    for (size_t k = 0; k < n; k++) add(in, t, names[k]), free(names[k]);
+    free(names);
+    return (int)n;
+}
+
+/* Adds what item names: an existing file as it is, a directory's *.csv, else a glob pattern;
+ * returns how many files. */
+static int expand(struct tr_input_files *in, enum tr_table_id t, const char *item)
 {
     struct stat st;
-    char buf[TR_PATH_MAX + 8];
-    if (stat(pattern, &st) == 0 && S_ISDIR(st.st_mode)) {
-        snprintf(buf, sizeof buf, "%s/*.csv", pattern);
-        pattern = buf;
-    } else if (!strpbrk(pattern, "*?[")) {
-        add(in, t, pattern); /* a plain file: reading it says whether it is there */
+    if (stat(item, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) return add_directory(in, t, item);
+        add(in, t, item);
+        return 1;
+    }
+    if (!strpbrk(item, "*?[")) {
+        add(in, t, item); /* a missing plain file: reading it reports it */
         return 1;
     }
     glob_t g;
     int found = 0;
-    if (glob(pattern, 0, NULL, &g) == 0) {
+    if (glob(item, 0, NULL, &g) == 0) {
         for (size_t k = 0; k < g.gl_pathc; k++) add(in, t, g.gl_pathv[k]), found++;
         globfree(&g);
     }
@@ -68,9 +98,9 @@ static int resolve_table(const struct tr_ctx *ctx, const struct tr_config *cfg,
     char path[TR_PATH_MAX + 64];
     struct stat st;
     snprintf(path, sizeof path, "%s/%s.csv", cfg->inputs.dir, tr_table_names[t]);
-    if (stat(path, &st) == 0) return expand(in, t, path) == 0;
+    if (stat(path, &st) == 0) return expand(in, t, path) == 0; /* a file: always 1 */
     snprintf(path, sizeof path, "%s/%s", cfg->inputs.dir, tr_table_names[t]);
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) && expand(in, t, path) > 0) return 0;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) && add_directory(in, t, path) > 0) return 0;
     if (t == TR_T_ANTENNAS || t == TR_T_CDR) {
         TR_ERROR(ctx, "no %s table: neither %s/%s.csv nor %s/%s/*.csv exists (inputs.dir = %s)",
                  tr_table_names[t], cfg->inputs.dir, tr_table_names[t], cfg->inputs.dir,

@@ -2,7 +2,11 @@
 
 #include "core/error.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+
+#define TR_PATH_MAX_MSG 1200
 #include <string.h>
 
 void tr_reader_range(int64_t data_begin, int64_t size, int rank, int nranks, int64_t *begin,
@@ -196,6 +200,15 @@ int tr_read_file(const struct tr_ctx *ctx, const char *path, size_t chunk_bytes,
                  const struct tr_line_handler *handler, struct tr_read_info *info)
 {
     memset(info, 0, sizeof *info);
+    /* Each rank first checks it can read the file (inputs on node-local disks, relative paths
+     * from different folders): a collective open that fails on some ranks only would hang. */
+    char why[TR_PATH_MAX_MSG];
+    FILE *probe = fopen(path, "rb");
+    int missing = probe == NULL;
+    if (missing) snprintf(why, sizeof why, "cannot open %s: %s", path, strerror(errno));
+    else fclose(probe);
+    if (tr_fail_agree(ctx, missing ? TR_EXIT_INPUT : TR_EXIT_OK, missing ? why : NULL))
+        return TR_EXIT_INPUT;
     MPI_File fh;
     int rc = MPI_File_open(ctx->comm, path, MPI_MODE_RDONLY, MPI_INFO_NULL, &fh);
     if (rc != MPI_SUCCESS) return report_mpi_error(ctx, rc, "open", path, 1);

@@ -37,10 +37,12 @@ void tr_sort_money(struct tr_array *a);
 void tr_sort_timed(struct tr_array *a); /* tr_recharge, tr_data, tr_swap: {key, t, order, ...} */
 void tr_sort_keyed(struct tr_array *a); /* tr_subscriber, tr_loan_rec: {key, order, ...} */
 
-/* After the sort: drops exact duplicates (every field equal but the order) and counts, per input
- * file, the dropped copies that are primary (the caller's copy of a two-party record). */
+/* After the sort: drops exact duplicates (same key, time and line hash: byte-identical lines, the
+ * first in input order kept) and counts, per input file, the dropped copies that are primary (the
+ * caller's copy of a two-party record). keyed: the register tables (key and line only). */
 int64_t tr_dedupe_cdr(struct tr_array *a, int64_t *per_file);
 int64_t tr_dedupe_money(struct tr_array *a, int64_t *per_file);
 int64_t tr_dedupe_timed(struct tr_array *a, int64_t *per_file);
+int64_t tr_dedupe_keyed(struct tr_array *a, int64_t *per_file);
 
 #endif

@@ -37,6 +37,7 @@ static enum tr_reason convert(struct tr_parse_ctx *pc, const struct tr_fields *f
     r->other = tr_parse_id(pc, TR_FIELD(f, col, RECIPIENT));
     r->t = t;
     r->order = order;
+    r->line = pc->line_hash;
     r->duration = has_duration || !text ? (int32_t)duration : -1;
     r->antenna_self = tr_parse_antenna(pc, TR_FIELD(f, col, CALLER_ANTENNA));
     r->antenna_other = tr_parse_antenna(pc, TR_FIELD(f, col, RECIPIENT_ANTENNA));

@@ -16,6 +16,7 @@ static enum tr_reason convert_recharge(struct tr_parse_ctx *pc, const struct tr_
     r->self = tr_parse_id(pc, TR_FIELD(f, col, 0));
     r->t = t;
     r->order = order;
+    r->line = pc->line_hash;
     r->amount = amount;
     return TR_ACCEPT;
 }
@@ -32,6 +33,7 @@ static enum tr_reason convert_data(struct tr_parse_ctx *pc, const struct tr_fiel
     r->self = tr_parse_id(pc, TR_FIELD(f, col, 0));
     r->t = t;
     r->order = order;
+    r->line = pc->line_hash;
     r->volume = kb;
     return TR_ACCEPT;
 }
@@ -46,6 +48,7 @@ static enum tr_reason convert_swap(struct tr_parse_ctx *pc, const struct tr_fiel
     r->self = tr_parse_id(pc, TR_FIELD(f, col, 0));
     r->t = t;
     r->order = order;
+    r->line = pc->line_hash;
     return TR_ACCEPT;
 }
 

@@ -14,6 +14,7 @@ void tr_id_book_init(struct tr_id_book *b)
 
 void tr_id_book_free(struct tr_id_book *b)
 {
+    free(b->extra);
     free(b->slot);
     memset(b, 0, sizeof *b);
 }
@@ -66,6 +67,14 @@ void tr_id_book_note(struct tr_id_book *b, const struct tr_keyhash *kh, uint64_t
         if (b->slot[s].key != key) continue;
         if (same_id(&b->slot[s], kh, id, n)) return;
         if (b->collisions++ == 0) b->first_collision_key = key;
+        /* Keep the second id's fingerprint (once) for the owner's count across ranks. */
+        uint64_t fp = tr_keyhash_fingerprint(kh, id, n);
+        for (size_t k = 0; k < b->n_extra; k++)
+            if (b->extra[k][0] == key && b->extra[k][1] == fp) return;
+        if (b->n_extra == b->cap_extra)
+            b->extra = TR_REALLOC(b->extra, sizeof *b->extra * (b->cap_extra = 2 * b->cap_extra + 4));
+        b->extra[b->n_extra][0] = key;
+        b->extra[b->n_extra++][1] = fp;
         return;
     }
     fill(&b->slot[s], kh, key, id, n);

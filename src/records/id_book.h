@@ -19,6 +19,8 @@ struct tr_id_book {
     size_t n_slots, n_used;
     int64_t collisions; /* occurrences of an id whose key a different id already had */
     uint64_t first_collision_key;
+    uint64_t (*extra)[2]; /* (key, fingerprint) of each distinct id that collided here */
+    size_t n_extra, cap_extra;
 };
 
 void tr_id_book_init(struct tr_id_book *b);

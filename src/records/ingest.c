@@ -25,7 +25,7 @@ void tr_mask_excerpt(const char *line, size_t len, char out[TR_EXCERPT_MAX])
     size_t n = len < TR_EXCERPT_MAX - 1 ? len : TR_EXCERPT_MAX - 1;
     for (size_t k = 0; k < n; k++) {
         unsigned char c = (unsigned char)line[k];
-        out[k] = (c < 32 || c == 127) ? '?' : (char)c;
+        out[k] = (c < 32 || c >= 127) ? '?' : (char)c; /* ASCII only: valid UTF-8 whatever the cut */
     }
     out[n] = 0;
     /* Mask digit runs as they stand in the whole line, so a long number cut by the excerpt's
@@ -198,16 +198,22 @@ static int cmp_reject(const void *pa, const void *pb)
 static void gather_rejects(const struct tr_ctx *ctx, struct tr_ingest *in,
                            struct tr_reject *mine, size_t n_mine)
 {
-    int bytes = (int)(n_mine * sizeof *mine);
+    /* Counts in records (a reject is 120 bytes): up to 2^31 of them per rank. */
+    MPI_Datatype rec;
+    MPI_CHECK(MPI_Type_contiguous((int)sizeof *mine, MPI_BYTE, &rec));
+    MPI_CHECK(MPI_Type_commit(&rec));
+    int count = (int)n_mine;
     int *counts = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
     int *displs = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
-    MPI_CHECK(MPI_Gather(&bytes, 1, MPI_INT, counts, 1, MPI_INT, 0, ctx->comm));
-    int total = 0;
+    MPI_CHECK(MPI_Gather(&count, 1, MPI_INT, counts, 1, MPI_INT, 0, ctx->comm));
+    int64_t total = 0;
     if (ctx->rank == 0)
-        for (int r = 0; r < ctx->size; r++) displs[r] = total, total += counts[r];
-    in->rejects = TR_MALLOC((size_t)total + 1);
-    MPI_CHECK(MPI_Gatherv(mine, bytes, MPI_BYTE, in->rejects, counts, displs, MPI_BYTE, 0, ctx->comm));
-    in->n_rejects = (size_t)total / sizeof *mine;
+        for (int r = 0; r < ctx->size; r++) displs[r] = (int)total, total += counts[r];
+    if (total > INT32_MAX) TR_DIE(TR_EXIT_INPUT, "more than 2^31 rejected lines");
+    in->rejects = TR_MALLOC(sizeof *mine * ((size_t)total + 1));
+    MPI_CHECK(MPI_Gatherv(mine, count, rec, in->rejects, counts, displs, rec, 0, ctx->comm));
+    MPI_CHECK(MPI_Type_free(&rec));
+    in->n_rejects = (size_t)total;
     qsort(in->rejects, in->n_rejects, sizeof *in->rejects, cmp_reject);
     free(displs);
     free(counts);
@@ -257,7 +263,7 @@ int tr_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, const struc
         job.file = f;
         job.path = in->files[f].path;
         job.pc = (struct tr_parse_ctx){kh, t == TR_T_ANTENNAS ? NULL : &in->antenna_index,
-                                       &in->regions, &in->ids, &in->file_stats[f], &in->table[t]};
+                                       &in->regions, &in->ids, &in->file_stats[f], &in->table[t], 0};
         rc = read_one(ctx, in, &job);
         if (!rc && t == TR_T_ANTENNAS) share_antennas(ctx, &in->table[t], before);
     }
@@ -267,9 +273,12 @@ int tr_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, const struc
         return rc;
     }
     total_stats(ctx, in);
-    gather_rejects(ctx, in, job.rejects, job.n_rejects);
+    /* The rates come from the summed counts: a file over the limit stops the run before its
+     * (possibly huge) rejects are gathered. */
+    rc = tr_agree(ctx, check_reject_rates(ctx, cfg, in));
+    if (!rc) gather_rejects(ctx, in, job.rejects, job.n_rejects);
     free(job.rejects);
-    return tr_agree(ctx, check_reject_rates(ctx, cfg, in));
+    return rc;
 }
 
 void tr_ingest_free(struct tr_ingest *in)

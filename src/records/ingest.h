@@ -32,8 +32,9 @@ int tr_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, const struc
               struct tr_ingest *in);
 void tr_ingest_free(struct tr_ingest *in);
 
-/* The excerpt of a rejected line as stored: at most TR_EXCERPT_MAX - 1 bytes, control bytes as
- * '?', and every run of 6 or more digits masked with '#', so no phone number is kept. */
+/* The excerpt of a rejected line as stored: at most TR_EXCERPT_MAX - 1 bytes, control and
+ * non-ASCII bytes as '?' (so it is valid UTF-8 wherever it is cut), and every run of 6 or more
+ * digits masked with '#', so no phone number is kept. */
 void tr_mask_excerpt(const char *line, size_t len, char out[TR_EXCERPT_MAX]);
 
 #endif

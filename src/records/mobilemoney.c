@@ -28,6 +28,7 @@ static enum tr_reason convert(struct tr_parse_ctx *pc, const struct tr_fields *f
     r->other = tr_parse_id(pc, TR_FIELD(f, col, RECIPIENT));
     r->t = t;
     r->order = order;
+    r->line = pc->line_hash;
     r->amount = v[0];
     r->balance_before = v[1];
     r->balance_after = v[2];

@@ -55,6 +55,7 @@ enum tr_reason tr_parse_line(struct tr_parse_ctx *pc, const struct tr_schema *s,
     tr_split(line, len, &f);
     if (f.n < m->n_fields) return TR_R_MISSING_FIELD;
     if (f.n > m->n_fields) return TR_R_EXTRA_FIELD;
+    pc->line_hash = tr_line_hash(line, len);
     return s->convert(pc, &f, m->col, order);
 }
 

@@ -31,6 +31,7 @@ struct tr_parse_ctx {
     struct tr_id_book *ids;
     struct tr_file_stats *stats; /* of the file being read */
     struct tr_array *out;        /* the table's records */
+    uint64_t line_hash;          /* of the line being converted (tr_line_hash) */
 };
 
 typedef enum tr_reason (*tr_convert_fn)(struct tr_parse_ctx *pc, const struct tr_fields *f,

@@ -47,6 +47,7 @@ static enum tr_reason convert_subscriber(struct tr_parse_ctx *pc, const struct t
     memset(r, 0, sizeof *r);
     r->self = tr_parse_id(pc, TR_FIELD(f, col, 0));
     r->order = order;
+    r->line = pc->line_hash;
     r->region = region;
     r->activation = (int32_t)activation;
     r->plan = (uint8_t)plan;
@@ -76,6 +77,7 @@ static enum tr_reason convert_loan(struct tr_parse_ctx *pc, const struct tr_fiel
     memset(r, 0, sizeof *r);
     r->self = tr_parse_id(pc, TR_FIELD(f, col, 1));
     r->order = order;
+    r->line = pc->line_hash;
     r->loan = tr_keyhash(pc->kh, TR_FIELD(f, col, 0));
     r->issued = (int32_t)issued;
     r->due = (int32_t)due;

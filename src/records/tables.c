@@ -1,8 +1,24 @@
 #include "records/tables.h"
 
 #include "core/error.h"
+#include "core/rng.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+uint64_t tr_line_hash(const char *line, size_t len)
+{
+    uint64_t h = 0x243f6a8885a308d3ULL ^ len;
+    size_t k = 0;
+    for (; k + 8 <= len; k += 8) {
+        uint64_t w;
+        memcpy(&w, line + k, 8);
+        h = tr_mix64(h ^ w);
+    }
+    uint64_t tail = 0;
+    memcpy(&tail, line + k, len - k);
+    return tr_mix64(h ^ tail ^ 0xff51afd7ed558ccdULL);
+}
 
 const char *const tr_table_names[TR_T_COUNT] = {
     "antennas", "subscribers", "cdr", "recharges", "mobilemoney", "mobiledata", "loans", "sim_swaps",

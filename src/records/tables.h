@@ -1,7 +1,9 @@
 /* The typed, in-memory tables that ingest produces and later stages consume. Subscriber ids are
  * already keyed hashes; money is in hundredths (cents); times are seconds since 1970-01-01 UTC.
  * `order` is a record's input position, (file index << 40) | byte offset of its line: unique,
- * the same whatever the rank count, so it breaks ties in sorts and traces a record to its line. */
+ * the same whatever the rank count, so it breaks ties in sorts and traces a record to its line.
+ * `line` is a 64-bit hash of the raw line: records with the same key, time and line hash are
+ * exact duplicates (byte-identical lines). */
 #ifndef TELRISK_RECORDS_TABLES_H
 #define TELRISK_RECORDS_TABLES_H
 
@@ -18,6 +20,9 @@ enum tr_table_id {
 };
 extern const char *const tr_table_names[TR_T_COUNT];
 
+/* A fast 64-bit hash of a line's bytes (not keyed: it never leaves the process). */
+uint64_t tr_line_hash(const char *line, size_t len);
+
 static inline uint64_t tr_order(int file, int64_t offset)
 {
     return ((uint64_t)file << 40) | (uint64_t)offset;
@@ -29,6 +34,7 @@ struct tr_cdr {
     uint64_t self, other;
     int64_t t;
     uint64_t order;
+    uint64_t line;
     int32_t duration;  /* seconds; -1 for a text */
     int32_t antenna_self, antenna_other;
     uint8_t text, international, outgoing, pad;
@@ -50,14 +56,17 @@ struct tr_money {
     int64_t balance_before, balance_after; /* cents, TR_NO_BALANCE when not given */
     int64_t other_before, other_after;     /* the other party's side */
     uint64_t txn; /* keyed hash of txn_id */
+    uint64_t line;
     int32_t antenna;
     uint8_t type, outgoing, pad[2];
 };
 
+/* The one-party event tables share their first four fields: key, time, order, line. */
 struct tr_recharge {
     uint64_t self;
     int64_t t;
     uint64_t order;
+    uint64_t line;
     int64_t amount; /* cents */
 };
 
@@ -65,6 +74,7 @@ struct tr_data {
     uint64_t self;
     int64_t t;
     uint64_t order;
+    uint64_t line;
     int64_t volume; /* kB (volume in MB x 1000) */
 };
 
@@ -72,13 +82,16 @@ struct tr_swap {
     uint64_t self;
     int64_t t;
     uint64_t order;
+    uint64_t line;
 };
 
 enum tr_plan { TR_PREPAID, TR_POSTPAID };
 
+/* The register tables share their first three fields: key, order, line. */
 struct tr_subscriber {
     uint64_t self;
     uint64_t order;
+    uint64_t line;
     int32_t region;     /* index into the run's regions; -1 when the register leaves it empty */
     int32_t activation; /* days since 1970-01-01 */
     uint8_t plan, pad[7];
@@ -90,6 +103,7 @@ enum tr_status { TR_ST_REPAID, TR_ST_DEFAULT, TR_ST_OPEN };
 struct tr_loan_rec {
     uint64_t self;
     uint64_t order;
+    uint64_t line;
     uint64_t loan; /* keyed hash of loan_id */
     int32_t issued, due; /* days since 1970-01-01 */
     int64_t amount, outstanding; /* cents */

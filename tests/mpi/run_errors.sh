@@ -2,7 +2,7 @@
 # Bad inputs end a 3-rank run with the documented exit code and one clear message, never a hang.
 # usage: run_errors.sh TELRISK CONFIG DATA_DIR WORKDIR
 set -uo pipefail
-telrisk=$1 config=$2 data=$3 work=$4
+telrisk=$(readlink -f "$1") config=$(readlink -f "$2") data=$(readlink -f "$3") work=$4
 rm -rf "$work"
 mkdir -p "$work"
 status=0
@@ -38,4 +38,28 @@ expect 2 "garbage.csv: " -- "${run[@]}" --set inputs.dir="$data" --set inputs.si
 expect 1 "unknown key 'inputs.cdrs'" -- "${run[@]}" --set inputs.cdrs=x
 # An output folder that cannot be made.
 expect 2 "cannot create" -- run --config "$config" --set inputs.dir="$data" --set output.path=/proc/nope/run.h5
+# A config file or an input that only some ranks can see (node-local disks, relative paths from
+# different folders): the ranks that cannot say so, every rank stops, nobody waits forever.
+mkdir -p "$work/a" "$work/b"
+cp "$config" "$work/a/local.ini"
+ln -s "$(cd "$data" && pwd)" "$work/a/data"
+timeout 60 mpiexec -n 1 --wdir "$work/a" "$telrisk" run --config local.ini --quiet --set output.path="$work/r.h5" \
+    : -n 2 --wdir "$work/b" "$telrisk" run --config local.ini --quiet --set output.path="$work/r.h5" \
+    >"$work/out" 2>"$work/err"
+code=$?
+if [ $code -eq 1 ] && [ "$(grep -c 'local.ini.*(on 2 of 3 ranks)' "$work/err")" -eq 2 ]; then
+    echo "ok: a config file two of three ranks cannot read: exit 1, said by those two"
+else
+    echo "FAIL: config on one rank only: exit $code"; cat "$work/err"; status=1
+fi
+cp "$config" "$work/b/local.ini"
+timeout 60 mpiexec -n 1 --wdir "$work/a" "$telrisk" run --config local.ini --quiet --set inputs.dir=data --set output.path="$work/r.h5" \
+    : -n 2 --wdir "$work/b" "$telrisk" run --config local.ini --quiet --set inputs.dir=data --set output.path="$work/r.h5" \
+    >"$work/out" 2>"$work/err"
+code=$?
+if [ $code -eq 2 ] && [ "$(grep -c 'cannot open data/.*(on 2 of 3 ranks)' "$work/err")" -eq 2 ]; then
+    echo "ok: inputs two of three ranks cannot read: exit 2, said by those two"
+else
+    echo "FAIL: inputs on one rank only: exit $code"; cat "$work/err"; status=1
+fi
 exit $status

@@ -211,7 +211,7 @@ def main():
         prior = [f for f in loans.get(key, []) if datetime.date.fromisoformat(f[3]) <= end_day]
         due = [f for f in prior if datetime.date.fromisoformat(f[4]) <= end_day and f[7] != "open"]
         want["loans_prior"] = len(prior)
-        want["loans_prior_defaulted"] = sum(1 for f in prior if f[7] == "default")
+        want["loans_prior_defaulted"] = sum(1 for f in due if f[7] == "default")
         want["loans_prior_repaid_share"] = sum(1 for f in due if f[7] == "repaid") / len(due) if due else math.nan
         want["loans_prior_amount_mean"] = (sum(round(float(f[5]) * 100) for f in prior) / 100 / len(prior)
                                            if prior else math.nan)

@@ -104,13 +104,15 @@ static void test_split_field_limit(void **state)
 {
     (void)state;
     struct tr_fields f;
-    char line[256];
+    char line[8 * TR_MAX_FIELDS + 64];
     /* TR_MAX_FIELDS fields exactly: all kept. */
     size_t n = 0;
     for (int k = 0; k < TR_MAX_FIELDS; k++) n += (size_t)sprintf(line + n, "%s%d", k ? "," : "", k);
     tr_split(line, n, &f);
     assert_int_equal(f.n, TR_MAX_FIELDS);
-    expect_field(&f, TR_MAX_FIELDS - 1, "31");
+    char last[16];
+    snprintf(last, sizeof last, "%d", TR_MAX_FIELDS - 1);
+    expect_field(&f, TR_MAX_FIELDS - 1, last);
     /* One more (even an empty one from a trailing comma) is flagged as TR_MAX_FIELDS + 1. */
     line[n] = ',';
     tr_split(line, n + 1, &f);
