@@ -133,6 +133,14 @@ static int64_t partition_tables(const struct tr_ctx *ctx, const struct tr_keyhas
     return records;
 }
 
+/* Whether any input file belongs to this table. */
+static int has_table(const struct tr_ingest *in, const char *table)
+{
+    for (int f = 0; f < in->n_files; f++)
+        if (strcmp(in->files[f].table, table) == 0) return 1;
+    return 0;
+}
+
 /* The observation window ends at midnight after the last event (call, payment, top-up, data
  * session, swap) of any subscriber. */
 static int64_t window_end(const struct tr_ctx *ctx, const struct tr_ingest *in)
@@ -224,7 +232,10 @@ int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg)
 
     tr_stage_begin(&stages);
     struct tr_feature_table ft;
-    tr_features_compute(in.table, in.table[TR_T_ANTENNAS].data, window_end(ctx, &in), &ft);
+    struct tr_feature_options fo = {.full = strcmp(cfg->features.set, "full") == 0,
+                                    .has_recharges = has_table(&in, "recharges")};
+    tr_features_compute(in.table, in.table[TR_T_ANTENNAS].data, in.table[TR_T_ANTENNAS].n,
+                        window_end(ctx, &in), &fo, &ft);
     tr_stage_end(ctx, &stages, "indicators", (int64_t)ft.n, "subscribers");
 
     tr_stage_begin(&stages);

@@ -51,6 +51,13 @@ static const struct tr_command commands[] = {
      OPT_CONFIG | OPT_COMMON, OPT_CONFIG, 0, 0, tr_cmd_run},
     {"inspect", "RUN.h5", "per-region summary of a run file, for people", OPT_COMMON, 0, 1, 1,
      tr_cmd_inspect},
+    {"indicators",
+     "USER.csv --antennas A.csv [--recharges R.csv] [--groupby week|none] "
+     "[--summary default|extended] [--split-week] [--split-day]",
+     "one user's bandicoot indicators as JSON, with bandicoot's flattened keys",
+     OPT_ANTENNAS | OPT_RECHARGES | OPT_GROUPBY | OPT_SUMMARY | OPT_SPLIT_WEEK | OPT_SPLIT_DAY |
+         OPT_COMMON,
+     OPT_ANTENNAS, 1, 1, tr_cmd_indicators},
     {"config", "[--config FILE]", "print the effective configuration, every key, as INI",
      OPT_CONFIG | OPT_COMMON, 0, 0, 0, tr_cmd_config},
 };

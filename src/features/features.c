@@ -1,20 +1,69 @@
 #include "features/features.h"
 
 #include "core/error.h"
+#include "features/bandicoot/bandicoot.h"
+#include "features/bc_meta.h"
 #include "features/indicators.h"
 #include "features/registry.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The run's features: the call indicators, then the registry's. */
-static const struct tr_feature_info *feature_list(int *n)
+static struct tr_bc_options bc_options(const struct tr_feature_options *o)
 {
-    static struct tr_feature_info all[TR_CF_COUNT + TR_FEAT_COUNT];
-    memcpy(all, tr_call_features, sizeof tr_call_features);
-    memcpy(all + TR_CF_COUNT, tr_feature_registry, sizeof tr_feature_registry);
-    *n = TR_CF_COUNT + TR_FEAT_COUNT;
-    return all;
+    /* bandicoot's defaults: weekly grouping, mean and std; full adds its splits. */
+    return (struct tr_bc_options){.groupby_week = 1, .extended = 0, .split_week = o->full,
+                                  .split_day = o->full};
+}
+
+/* Which computed values become features. bandicoot's keys (its recharge ones only with a
+ * recharges table), then the registry's. The core set keeps bandicoot's means across weeks
+ * (dropping their week-to-week std) and the registry but its per-type means; full keeps all. */
+struct selection {
+    size_t n_bc, n;        /* bandicoot values computed; features kept */
+    int *from;             /* [n]: index into [bandicoot values..., registry values...] */
+    struct tr_feature_info *info; /* [n] */
+};
+
+static int keep_bc(const char *key, int full)
+{
+    size_t len = strlen(key);
+    return full || !strstr(key, "__") || (len > 6 && strcmp(key + len - 6, "__mean") == 0);
+}
+
+static int keep_fixed(int k, int full)
+{
+    return full || k < TR_FEAT_MM_TYPE_MEAN || k >= TR_FEAT_MM_TYPE_MEAN + TR_TXN_TYPES;
+}
+
+static const struct selection *select_features(const struct tr_feature_options *o)
+{
+    static struct selection cache[2][2];
+    struct selection *sel = &cache[o->full != 0][o->has_recharges != 0];
+    if (sel->info) return sel;
+    const struct tr_bc_options bo = bc_options(o);
+    const char *const *keys;
+    size_t total = tr_bc_keys(&bo, &keys);
+    sel->n_bc = o->has_recharges ? total : tr_bc_recharge_keys_start(&bo);
+    struct tr_feature_info *bc_info = TR_MALLOC(sizeof *bc_info * (sel->n_bc + 1));
+    tr_bc_feature_info(keys, sel->n_bc, bc_info);
+    sel->from = TR_MALLOC(sizeof *sel->from * (sel->n_bc + TR_FEAT_COUNT));
+    sel->info = TR_MALLOC(sizeof *sel->info * (sel->n_bc + TR_FEAT_COUNT));
+    for (size_t k = 0; k < sel->n_bc; k++)
+        if (keep_bc(keys[k], o->full)) sel->from[sel->n] = (int)k, sel->info[sel->n++] = bc_info[k];
+    for (int k = 0; k < TR_FEAT_COUNT; k++)
+        if (keep_fixed(k, o->full))
+            sel->from[sel->n] = (int)sel->n_bc + k, sel->info[sel->n++] = tr_feature_registry[k];
+    free(bc_info); /* the strings it points to live on */
+    return sel;
+}
+
+const struct tr_feature_info *tr_feature_list(const struct tr_feature_options *o, int *n)
+{
+    const struct selection *sel = select_features(o);
+    *n = (int)sel->n;
+    return sel->info;
 }
 
 /* A table's records of one key: advances *at past smaller keys (counting them as unregistered)
@@ -30,16 +79,50 @@ static const void *take(const struct tr_array *a, size_t *at, uint64_t key, int6
     return first < a->n ? tr_array_at(a, first) : NULL;
 }
 
+/* One subscriber's records in bandicoot's terms (its own antenna; unknown ones as none). */
+struct bc_buffers {
+    struct tr_bc_record *rec;
+    struct tr_bc_recharge *top;
+    size_t cap_rec, cap_top;
+};
+
+static struct tr_bc_user bc_user(const struct tr_subscriber_records *r, struct bc_buffers *b,
+                                 const struct tr_bc_position *pos, size_t n_pos, int has_recharges)
+{
+    if (r->n_cdr > b->cap_rec) b->rec = TR_REALLOC(b->rec, sizeof *b->rec * (b->cap_rec = 2 * r->n_cdr));
+    if (r->n_recharges > b->cap_top) b->top = TR_REALLOC(b->top, sizeof *b->top * (b->cap_top = 2 * r->n_recharges));
+    for (size_t k = 0; k < r->n_cdr; k++) {
+        const struct tr_cdr *c = &r->cdr[k];
+        b->rec[k] = (struct tr_bc_record){c->t, c->other, c->text ? -1 : c->duration,
+                                          c->antenna_self >= 0 ? c->antenna_self : -1, c->text,
+                                          c->outgoing};
+    }
+    for (size_t k = 0; k < r->n_recharges; k++)
+        b->top[k] = (struct tr_bc_recharge){r->recharges[k].t, (double)r->recharges[k].amount / 100.0};
+    return (struct tr_bc_user){b->rec, r->n_cdr, b->top, r->n_recharges, pos, n_pos, has_recharges};
+}
+
 void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_rec *antennas,
-                         int64_t window_end, struct tr_feature_table *out)
+                         size_t n_antennas, int64_t window_end,
+                         const struct tr_feature_options *o, struct tr_feature_table *out)
 {
     const struct tr_array *reg = &tables[TR_T_SUBSCRIBERS];
     memset(out, 0, sizeof *out);
-    out->info = feature_list(&out->n_features);
-    const size_t nf = (size_t)out->n_features;
+    const struct selection *sel = select_features(o);
+    out->info = sel->info;
+    out->n_features = (int)sel->n;
+    const char *const *keys;
+    const size_t nb = sel->n_bc, nf = sel->n;
+    const struct tr_bc_options bo = bc_options(o);
     out->key = TR_MALLOC(sizeof *out->key * (reg->n + 1));
     out->region = TR_MALLOC(sizeof *out->region * (reg->n + 1));
     out->values = TR_MALLOC(sizeof *out->values * (reg->n + 1) * nf);
+    struct tr_bc_position *pos = TR_MALLOC(sizeof *pos * (n_antennas + 1));
+    for (size_t a = 0; a < n_antennas; a++) pos[a] = (struct tr_bc_position){antennas[a].lat, antennas[a].lon};
+    double *all = TR_MALLOC(sizeof(double) * (tr_bc_keys(&bo, &keys) + TR_FEAT_COUNT + 1));
+    struct tr_bc_scratch bc_scratch;
+    tr_bc_scratch_init(&bc_scratch);
+    struct bc_buffers buf = {0};
     size_t at[TR_T_COUNT] = {0};
     struct tr_indicator_scratch scratch = {0};
     int64_t *lost = out->unregistered;
@@ -53,10 +136,12 @@ void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_
         r.data = take(&tables[TR_T_MOBILEDATA], &at[TR_T_MOBILEDATA], s->self, &lost[TR_T_MOBILEDATA], &r.n_data);
         r.loans = take(&tables[TR_T_LOANS], &at[TR_T_LOANS], s->self, &lost[TR_T_LOANS], &r.n_loans);
         r.swaps = take(&tables[TR_T_SIM_SWAPS], &at[TR_T_SIM_SWAPS], s->self, &lost[TR_T_SIM_SWAPS], &r.n_swaps);
-        int32_t home = -1;
         double *row = out->values + out->n * nf;
-        tr_indicators_calls(&r, &scratch, row, &home);
-        tr_indicators_fixed(&r, &scratch, row + TR_CF_COUNT);
+        struct tr_bc_user u = bc_user(&r, &buf, pos, n_antennas, o->has_recharges);
+        tr_bc_compute(&u, &bo, &bc_scratch, all);
+        tr_indicators_fixed(&r, &scratch, all + nb);
+        for (size_t k = 0; k < nf; k++) row[k] = all[sel->from[k]];
+        int32_t home = tr_home_antenna(&r, &scratch);
         out->key[out->n] = s->self;
         out->region[out->n] = s->region >= 0 ? s->region : home >= 0 ? antennas[home].region : -1;
         out->n++;
@@ -64,6 +149,11 @@ void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_
     /* What is left after the last subscriber is unregistered too. */
     for (int t = TR_T_CDR; t < TR_T_COUNT; t++) lost[t] += (int64_t)(tables[t].n - at[t]);
     tr_indicator_scratch_free(&scratch);
+    tr_bc_scratch_free(&bc_scratch);
+    free(buf.rec);
+    free(buf.top);
+    free(all);
+    free(pos);
 }
 
 void tr_feature_table_free(struct tr_feature_table *f)

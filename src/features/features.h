@@ -1,5 +1,6 @@
 /* The indicators stage: for every subscriber of the register this rank owns (in key order), its
- * indicators from the partitioned, sorted tables. */
+ * indicators from the partitioned, sorted tables: bandicoot's (features/bandicoot/) then the
+ * registry's (features/registry.h). */
 #ifndef TELRISK_FEATURES_FEATURES_H
 #define TELRISK_FEATURES_FEATURES_H
 
@@ -8,6 +9,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+struct tr_feature_options {
+    int full;          /* features.set = full: bandicoot's weekday/weekend and day/night splits too */
+    int has_recharges; /* the run has a recharges table: bandicoot's recharge indicators */
+};
 
 struct tr_feature_table {
     size_t n;           /* subscribers */
@@ -19,10 +25,14 @@ struct tr_feature_table {
     int64_t unregistered[TR_T_COUNT]; /* records whose subscriber is not in the register */
 };
 
-/* tables: this rank's partitioned tables, sorted; antennas: all of them; window_end: the
- * observation window's end (seconds), the same on every rank. */
+/* tables: this rank's partitioned tables, sorted; antennas: all n_antennas of them; window_end:
+ * the observation window's end (seconds), the same on every rank. */
 void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_rec *antennas,
-                         int64_t window_end, struct tr_feature_table *out);
+                         size_t n_antennas, int64_t window_end,
+                         const struct tr_feature_options *o, struct tr_feature_table *out);
 void tr_feature_table_free(struct tr_feature_table *f);
+
+/* The feature names and metadata for these options, without computing anything. */
+const struct tr_feature_info *tr_feature_list(const struct tr_feature_options *o, int *n);
 
 #endif

@@ -1,7 +1,7 @@
-/* A subscriber's indicators from its sorted records: one pass per table, in a fixed order, so
- * the floating-point results are the same on any rank. The call features here are the first,
- * simple ones; the fixed registry's features (payments, top-ups, data, loans, register) are
- * computed by tr_indicators_fixed. */
+/* A subscriber's indicators from its sorted records, in a fixed order, so the floating-point
+ * results are the same on any rank: the registry's features (payments, top-ups, data, loans,
+ * register; tr_indicators_fixed) and the home antenna that places a subscriber the register
+ * leaves without a region. bandicoot's indicators are in features/bandicoot/. */
 #ifndef TELRISK_FEATURES_INDICATORS_H
 #define TELRISK_FEATURES_INDICATORS_H
 
@@ -9,21 +9,6 @@
 #include "records/tables.h"
 
 #include <stddef.h>
-
-enum tr_call_feat {
-    TR_CF_INTERACTIONS_IN,
-    TR_CF_INTERACTIONS_OUT,
-    TR_CF_CALLS,
-    TR_CF_TEXTS,
-    TR_CF_CONTACTS,
-    TR_CF_ACTIVE_DAYS,
-    TR_CF_CALL_DURATION_MEAN,
-    TR_CF_CALL_DURATION_STD,
-    TR_CF_PERCENT_NOCTURNAL,
-    TR_CF_ANTENNAS,
-    TR_CF_COUNT
-};
-extern const struct tr_feature_info tr_call_features[TR_CF_COUNT];
 
 /* A subscriber's records (each array sorted by time, then input order) and the window. */
 struct tr_subscriber_records {
@@ -57,10 +42,9 @@ void tr_indicator_scratch_reserve(struct tr_indicator_scratch *s, size_t n);
 /* Distinct values among v[0..n) (sorted in place). */
 size_t tr_distinct_u64(uint64_t *v, size_t n);
 
-/* Fills out[TR_CF_COUNT] (NaN where undefined). home_antenna: the most frequent antenna of
- * the subscriber's night-time records (else of all), -1 without any. */
-void tr_indicators_calls(const struct tr_subscriber_records *r, struct tr_indicator_scratch *s,
-                         double *out, int32_t *home_antenna);
+/* The most frequent known antenna of the subscriber's night-time calls and texts (19:00-07:00),
+ * else of all of them; the smallest index on a tie; -1 without any. */
+int32_t tr_home_antenna(const struct tr_subscriber_records *r, struct tr_indicator_scratch *s);
 
 /* Fills out[TR_FEAT_COUNT]: the registry's features (features/registry.h). */
 void tr_indicators_fixed(const struct tr_subscriber_records *r, struct tr_indicator_scratch *s,

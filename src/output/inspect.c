@@ -15,10 +15,18 @@
 
 #define MAX_SHOWN 6
 
-/* Features worth a glance, in column order; those the run did not compute are skipped. */
+/* Features worth a glance, in column order, with their column labels; those the run did not
+ * compute are skipped. */
 static const char *const shown_features[MAX_SHOWN] = {
-    "interactions_out",   "interactions_in", "active_days", "contacts",
-    "call_duration_mean", "payments_count",
+    "number_of_interactions__allweek__allday__call__mean",
+    "number_of_contacts__allweek__allday__call__mean",
+    "active_days__allweek__allday__callandtext__mean",
+    "radius_of_gyration__allweek__allday__mean",
+    "mm_count_all",
+    "recharges_sum",
+};
+static const char *const shown_labels[MAX_SHOWN] = {
+    "calls/wk", "callees/wk", "active days/wk", "gyration km", "payments", "top-ups",
 };
 
 /* Rows read at a time, so a file of any size is summarised in bounded memory. */
@@ -50,6 +58,7 @@ struct inspection {
     uint64_t seed;
     int32_t ranks;
     int shown[MAX_SHOWN]; /* column of each shown feature */
+    const char *shown_label[MAX_SHOWN];
     int n_shown;
     hsize_t n, n_cols;
     struct tally *tallies; /* [regions.n] regions, then unknown region, then national */
@@ -128,6 +137,7 @@ static void choose_features(struct inspection *in)
     for (int k = 0; k < MAX_SHOWN; k++)
         for (size_t j = 0; j < in->features.n; j++)
             if (strcmp(string_at(&in->features, j), shown_features[k]) == 0) {
+                in->shown_label[in->n_shown] = shown_labels[k];
                 in->shown[in->n_shown++] = (int)j;
                 break;
             }
@@ -283,7 +293,7 @@ static void print_row(FILE *out, const struct inspection *in, int name_width, co
     print_padded(out, name, name_width);
     fprintf(out, "  %11" PRIu64, t->subscribers);
     for (int k = 0; k < in->n_shown; k++)
-        print_mean(out, column_width(string_at(&in->features, (size_t)in->shown[k]), 10), t, k);
+        print_mean(out, column_width(in->shown_label[k], 10), t, k);
     fputc('\n', out);
 }
 
@@ -295,7 +305,7 @@ static void print_table(FILE *out, const struct inspection *in)
     print_padded(out, "region", name_width);
     fprintf(out, "  %11s", "subscribers");
     for (int k = 0; k < in->n_shown; k++) {
-        const char *name = string_at(&in->features, (size_t)in->shown[k]);
+        const char *name = in->shown_label[k];
         fprintf(out, "  %*s", column_width(name, 10), name);
     }
     fputc('\n', out);

@@ -47,4 +47,7 @@ done
 [ $status -eq 0 ] && echo "run: CDRs in $(ls "$work/daily" | wc -l) files (folder and glob) give the same subscribers"
 /usr/bin/python3 "$tools/check_runfile.py" "$work/run1.h5" "$work/run4.h5" || status=1
 /usr/bin/python3 "$tools/check_run.py" "$data" "$work/run1.h5" --seed "$seed" || status=1
+# The run file's bandicoot features equal `telrisk indicators` on the same subscribers' records.
+/usr/bin/python3 "$tools/check_indicators_cli.py" "$telrisk" "$data" "$work/run1.h5" --seed "$seed" \
+    --subscribers 12 || status=1
 exit $status

@@ -30,9 +30,9 @@
 static const char *const region_names[N_REG] = {"North", "Central Highlands", "South"};
 
 static const struct tr_feature_info feature_info[N_FEAT] = {
-    {"interactions_out", "interactions", "calls and texts made"},
-    {"active_days", "days", "days with any activity"},
-    {"call_duration_mean", "s", "mean duration of calls made"},
+    {"number_of_interactions__allweek__allday__call__mean", "count", "calls per week"},
+    {"active_days__allweek__allday__callandtext__mean", "days", "active days per week"},
+    {"radius_of_gyration__allweek__allday__mean", "km", "weekly radius of gyration"},
     {"balance_mean", "currency", "mean mobile-money balance"},
 };
 
@@ -500,15 +500,15 @@ static void test_inspect(void **state)
     assert_int_equal(inspect(path, table, sizeof table), TR_EXIT_OK);
     const char *line;
     assert_int_equal(count_on_line(table, "North", &line), 4);
-    /* call_duration_mean over rows 0, 8, 9: row 3's NaN is skipped, not propagated. */
+    /* The radius of gyration over rows 0, 8, 9: row 3's NaN is skipped, not propagated. */
     assert_non_null(strstr(line, "58.92"));
     assert_int_equal(count_on_line(table, "Central Highlands", &line), 3);
     assert_int_equal(count_on_line(table, "South", &line), 2);
     assert_int_equal(count_on_line(table, "(unknown)", &line), 1);
     assert_int_equal(count_on_line(table, "national", &line), 10);
-    /* interactions_out over all ten rows: 0.25 + 10.25 + ... + 90.25 = 45.25 on average. */
+    /* Calls per week over all ten rows: 0.25 + 10.25 + ... + 90.25 = 45.25 on average. */
     assert_non_null(strstr(line, "45.25"));
-    assert_non_null(strstr(table, "interactions_out"));
+    assert_non_null(strstr(table, "calls/wk")); /* the column's label */
     assert_null(strstr(table, "balance_mean")); /* not one of the features inspect shows */
     assert_non_null(strstr(table, "2 files, 30 lines, 27 accepted, 3 rejected"));
     remove_dir(dir);
