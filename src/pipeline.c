@@ -191,6 +191,8 @@ static int write_run(const struct tr_ctx *ctx, const struct tr_config *cfg,
         .n_local = ft->n,
         .key = ft->key,
         .region = ft->region,
+        .label = ft->label,
+        .holdout = ft->holdout,
         .features = ft->values,
         .n_features = ft->n_features,
         .feature_info = ft->info,
@@ -240,7 +242,10 @@ int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg)
     tr_stage_begin(&stages);
     struct tr_feature_table ft;
     struct tr_feature_options fo = {.full = strcmp(cfg->features.set, "full") == 0,
-                                    .has_recharges = has_table(&in, "recharges")};
+                                    .has_recharges = has_table(&in, "recharges"),
+                                    .horizon_days = cfg->model.horizon_days,
+                                    .holdout = cfg->model.holdout,
+                                    .seed = cfg->run.seed};
     tr_features_compute(in.table, in.table[TR_T_ANTENNAS].data, in.table[TR_T_ANTENNAS].n,
                         window_end(ctx, &in), &fo, &ft);
     /* Its figure of merit: the records it went through (both parties' copies), per second. */

@@ -63,6 +63,7 @@ static const struct key_spec keys[] = {
     {"model.transform", KEY_ENUM, F(model.transform), "woe", 0, 0, "woe|standardize", "feature transform before the regression"},
     {"model.lambda", KEY_F64, F(model.lambda), "1.0", 0, 1e6, NULL, "L2 shrinkage of regional models toward the national one"},
     {"model.holdout", KEY_F64, F(model.holdout), "0.3", 0, 0.9, NULL, "share of labelled subscribers held out for validation"},
+    {"model.horizon_days", KEY_I64, F(model.horizon_days), "90", 1, 3650, NULL, "a subscriber's label is its first loan issued within this many days after the window"},
     {"stress.scenarios", KEY_STR, F(stress.scenarios), "inputs/scenarios/regulatory.ini", 0, 0, NULL, "scenario file"},
     {"stress.paths", KEY_I64, F(stress.paths), "1000000", 1, 1e12, NULL, "Monte Carlo paths"},
     {"privacy.key_file", KEY_STR, F(privacy.key_file), "", 0, 0, NULL, "secret key for subscriber pseudonyms"},

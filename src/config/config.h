@@ -58,6 +58,7 @@ struct tr_config {
         char transform[16];
         double lambda;
         double holdout;
+        int64_t horizon_days; /* loans issued this many days after the window give labels */
     } model;
     struct {
         char scenarios[TR_PATH_MAX];

@@ -5,6 +5,7 @@
 #include "features/bc_meta.h"
 #include "features/indicators.h"
 #include "features/registry.h"
+#include "model/labels.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -116,6 +117,8 @@ void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_
     const struct tr_bc_options bo = bc_options(o);
     out->key = TR_MALLOC(sizeof *out->key * (reg->n + 1));
     out->region = TR_MALLOC(sizeof *out->region * (reg->n + 1));
+    out->label = TR_MALLOC(reg->n + 1);
+    out->holdout = TR_MALLOC(reg->n + 1);
     out->values = TR_MALLOC(sizeof *out->values * (reg->n + 1) * nf);
     struct tr_bc_position *pos = TR_MALLOC(sizeof *pos * (n_antennas + 1));
     for (size_t a = 0; a < n_antennas; a++) pos[a] = (struct tr_bc_position){antennas[a].lat, antennas[a].lon};
@@ -143,6 +146,8 @@ void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_
         for (size_t k = 0; k < nf; k++) row[k] = all[sel->from[k]];
         int32_t home = tr_home_antenna(&r, &scratch);
         out->key[out->n] = s->self;
+        out->label[out->n] = tr_label(r.loans, r.n_loans, window_end, o->horizon_days);
+        out->holdout[out->n] = tr_holdout(s->self, o->seed, o->holdout);
         out->region[out->n] = s->region >= 0 ? s->region : home >= 0 ? antennas[home].region : -1;
         out->n++;
     }
@@ -160,6 +165,8 @@ void tr_feature_table_free(struct tr_feature_table *f)
 {
     free(f->key);
     free(f->region);
+    free(f->label);
+    free(f->holdout);
     free(f->values);
     memset(f, 0, sizeof *f);
 }

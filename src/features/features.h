@@ -13,6 +13,9 @@
 struct tr_feature_options {
     int full;          /* features.set = full: bandicoot's weekday/weekend and day/night splits too */
     int has_recharges; /* the run has a recharges table: bandicoot's recharge indicators */
+    int64_t horizon_days; /* labels: model.horizon_days */
+    double holdout;       /* model.holdout */
+    uint64_t seed;        /* run.seed, for the hold-out draw */
 };
 
 struct tr_feature_table {
@@ -21,6 +24,8 @@ struct tr_feature_table {
     const struct tr_feature_info *info; /* [n_features] */
     uint64_t *key;      /* [n], increasing */
     int32_t *region;    /* [n]: the register's, else the home antenna's, else -1 */
+    int8_t *label;      /* [n]: model/labels.h */
+    int8_t *holdout;    /* [n] */
     double *values;     /* [n x n_features], row-major */
     int64_t unregistered[TR_T_COUNT]; /* records whose subscriber is not in the register */
 };

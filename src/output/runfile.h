@@ -69,6 +69,8 @@ struct tr_run_output {
     size_t n_local;
     const uint64_t *key;     /* [n_local] */
     const int32_t *region;   /* [n_local], -1 unknown */
+    const int8_t *label;     /* [n_local]: 1 default, 0 repaid, -1 unlabelled */
+    const int8_t *holdout;   /* [n_local]: 1 in the validation hold-out */
     const double *features;  /* [n_local x n_features], row-major, NaN = undefined */
     int n_features;
     const struct tr_feature_info *feature_info; /* [n_features] */

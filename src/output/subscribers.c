@@ -74,6 +74,17 @@ void tr_rf_write_subscribers(const struct tr_ctx *ctx, hid_t file,
     d = tr_h5_dataset(g, "region", H5T_STD_I32LE, 1, dims,
                       "home region: row of /regions/names, -1 when unknown", NULL);
     write_and_close(ctx, d, H5T_NATIVE_INT32, out->region, first, n_local);
+    d = tr_h5_dataset(g, "label", H5T_STD_I8LE, 1, dims,
+                      "outcome of the first loan issued within model.horizon_days after the "
+                      "observation window, as the book stands at its cut: 1 default, 0 repaid, "
+                      "-1 unlabelled (no such loan, or still open)",
+                      NULL);
+    write_and_close(ctx, d, H5T_NATIVE_INT8, out->label, first, n_local);
+    d = tr_h5_dataset(g, "holdout", H5T_STD_I8LE, 1, dims,
+                      "1 for the validation hold-out (keyed hash of the key, model.holdout of "
+                      "subscribers), else 0",
+                      NULL);
+    write_and_close(ctx, d, H5T_NATIVE_INT8, out->holdout, first, n_local);
     d = tr_h5_dataset(g, "features", H5T_IEEE_F64LE, 2, dims,
                       "behavioural indicators, one column per feature (attributes names, units, "
                       "descriptions); NaN where a feature is undefined for the subscriber",

@@ -237,6 +237,8 @@ def main():
     keys = run["subscribers/key"][:]
     feats = run["subscribers/features"][:]
     region = run["subscribers/region"][:]
+    label = run["subscribers/label"][:]
+    horizon = 90  # model.horizon_days (the default; the tests do not change it)
     expect("subscribers in the run", len(keys), len(register))
     expect("keys strictly increasing", bool(np.all(keys[1:] > keys[:-1])), True)
     bad = 0
@@ -266,6 +268,15 @@ def main():
                 bad += 1
                 if bad <= 10:
                     failures.append(f"subscriber {i} {name}: run {g}, recomputed {w}")
+        # Label: the first loan issued within the horizon after the window's last day.
+        after = [f for f in loans.get(key, [])
+                 if 0 < (datetime.date.fromisoformat(f[3]) - end_day).days <= horizon]
+        first = min(after, key=lambda f: f[3]) if after else None
+        want_label = -1 if first is None or first[7] == "open" else (1 if first[7] == "default" else 0)
+        if int(label[i]) != want_label:
+            bad += 1
+            if bad <= 10:
+                failures.append(f"subscriber {i} label: run {int(label[i])}, recomputed {want_label}")
         reg_name = register.get(key, "")
         want_region = regions.index(reg_name) if reg_name else (
             regions.index(antenna_region[[a for a, r in antenna_row.items() if r == home][0]]) if home is not None else -1)

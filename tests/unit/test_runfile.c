@@ -41,6 +41,8 @@ static const uint64_t keys[N_SUB] = {3,          17,         1000,        UINT64
                                      1ull << 40, 1ull << 50, 1ull << 62,  1ull << 63,
                                      UINT64_MAX - 1, UINT64_MAX};
 static const int32_t regions[N_SUB] = {0, 1, 1, 0, -1, 2, 1, 2, 0, 0};
+static const int8_t labels[N_SUB] = {-1, 0, 1, 0, -1, 1, 0, 0, -1, 1};
+static const int8_t holdouts[N_SUB] = {0, 1, 0, 0, 1, 0, 0, 1, 0, 0};
 
 static double features[N_SUB][N_FEAT];
 
@@ -91,6 +93,8 @@ static struct tr_run_output synthetic_run(int rank, int size)
         .n_local = end - first,
         .key = keys + first,
         .region = regions + first,
+        .label = labels + first,
+        .holdout = holdouts + first,
         .features = &features[first][0],
         .n_features = N_FEAT,
         .feature_info = feature_info,
@@ -375,6 +379,15 @@ static void check_subscribers(hid_t f)
     H5Dclose(d);
     assert_memory_equal(k, keys, sizeof k);
     assert_memory_equal(r, regions, sizeof r);
+    int8_t lab[N_SUB], hold[N_SUB];
+    d = open_dataset(f, "/subscribers/label", N_SUB, 0);
+    assert_true(H5Dread(d, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, lab) >= 0);
+    H5Dclose(d);
+    d = open_dataset(f, "/subscribers/holdout", N_SUB, 0);
+    assert_true(H5Dread(d, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, hold) >= 0);
+    H5Dclose(d);
+    assert_memory_equal(lab, labels, sizeof lab);
+    assert_memory_equal(hold, holdouts, sizeof hold);
     d = open_dataset(f, "/subscribers/features", N_SUB, 0);
     hid_t space = H5Dget_space(d);
     hsize_t dims[2];
