@@ -30,6 +30,17 @@ for np in 2 3 4; do
 done
 [ $status -eq 0 ] && echo "run: identical at 1, 2, 3 and 4 ranks"
 
+# features.set = full (896 features): the same at 1 and 3 ranks.
+for np in 1 3; do
+    mpiexec -n "$np" "$telrisk" run --config "$config" --quiet --set inputs.dir="$data" \
+        --set features.set=full --set output.path="$work/run.h5" 2>"$work/full.log" ||
+        { cat "$work/full.log"; exit 1; }
+    mv "$work/run.h5" "$work/full$np.h5"
+done
+h5diff "$work/full1.h5" "$work/full3.h5" /subscribers /subscribers ||
+    { echo "features.set = full: /subscribers differs between 1 and 3 ranks"; status=1; }
+[ $status -eq 0 ] && echo "run: features.set = full identical at 1 and 3 ranks"
+
 # Dumps in several files: the CDRs cut into parts of 40,000 lines (each with the header), read
 # as a folder and as a glob, give the same subscribers as the single file.
 mkdir -p "$work/daily"
