@@ -2,6 +2,7 @@
 
 #include "core/calendar.h"
 #include "core/error.h"
+#include "model/scorecard.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -63,6 +64,10 @@ static const struct key_spec keys[] = {
     {"model.transform", KEY_ENUM, F(model.transform), "woe", 0, 0, "woe|standardize", "feature transform before the regression"},
     {"model.lambda", KEY_F64, F(model.lambda), "1.0", 0, 1e6, NULL, "L2 shrinkage of regional models toward the national one"},
     {"model.holdout", KEY_F64, F(model.holdout), "0.3", 0, 0.9, NULL, "share of labelled subscribers held out for validation"},
+    {"model.base_points", KEY_F64, F(model.base_points), "600", -1e6, 1e6, NULL, "scorecard points at the base odds"},
+    {"model.base_odds", KEY_F64, F(model.base_odds), "50", 1e-6, 1e9, NULL, "good:bad odds that score the base points"},
+    {"model.pdo", KEY_F64, F(model.pdo), "20", 1e-6, 1e6, NULL, "points to double the odds"},
+    {"model.master_scale", KEY_STR, F(model.master_scale), "0.0025,0.005,0.01,0.02,0.04,0.08,0.16,0.32,1", 0, 0, NULL, "rating grades: increasing PD upper bounds, the last 1"},
     {"model.horizon_days", KEY_I64, F(model.horizon_days), "90", 1, 3650, NULL, "a subscriber's label is its first loan issued within this many days after the window"},
     {"stress.scenarios", KEY_STR, F(stress.scenarios), "inputs/scenarios/regulatory.ini", 0, 0, NULL, "scenario file"},
     {"stress.paths", KEY_I64, F(stress.paths), "1000000", 1, 1e12, NULL, "Monte Carlo paths"},
@@ -325,6 +330,12 @@ int tr_config_validate(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MAX])
         snprintf(err, TR_CONFIG_ERR_MAX,
                  "generate.regions = %" PRId64 " exceeds generate.subscribers = %" PRId64,
                  cfg->generate.regions, cfg->generate.subscribers);
+        return 1;
+    }
+    struct tr_scorecard card;
+    char why[TR_CONFIG_ERR_MAX - 32];
+    if (tr_master_scale_parse(cfg->model.master_scale, &card, why, sizeof why)) {
+        snprintf(err, TR_CONFIG_ERR_MAX, "model.master_scale: %s", why);
         return 1;
     }
     if (cfg->generate.outcome_days <= cfg->generate.loan_days) {

@@ -59,6 +59,8 @@ struct tr_config {
         double lambda;
         double holdout;
         int64_t horizon_days; /* loans issued this many days after the window give labels */
+        double base_points, base_odds, pdo; /* scorecard scaling */
+        char master_scale[256];             /* increasing PD bounds of the rating grades */
     } model;
     struct {
         char scenarios[TR_PATH_MAX];

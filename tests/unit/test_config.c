@@ -141,6 +141,10 @@ static void test_validation_across_keys(void **state)
     assert_int_equal(tr_config_validate(&c, err), 0);
     c.generate.dormant_rate = 0.11;
     assert_int_equal(tr_config_validate(&c, err), 1);
+    tr_config_defaults(&c);
+    assert_int_equal(tr_config_set(&c, "model.master_scale=0.1,0.05,1", err), 0);
+    assert_int_equal(tr_config_validate(&c, err), 1);
+    assert_non_null(strstr(err, "model.master_scale"));
 }
 
 static void test_ini_dump_reads_back(void **state)
