@@ -8,11 +8,6 @@
 #include <math.h>
 #include <string.h>
 
-static int64_t day_of(int64_t t)
-{
-    return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-}
-
 /* Count, sum, min, max of a series of amounts in cents (the sum in 128 bits: no overflow). */
 struct tally {
     int64_t n, min, max;
@@ -83,7 +78,7 @@ static void money_by_type(const struct tr_subscriber_records *r, struct tr_indic
         }
         if (m->type == TR_BILLPAY && m->outgoing) {
             int y, mo, d;
-            tr_civil_from_days(day_of(m->t), &y, &mo, &d);
+            tr_civil_from_days(tr_day_of(m->t), &y, &mo, &d);
             dom_sum += d, dom_sum2 += (double)d * d, dom_n++;
             s->keys[billers++] = m->other;
         }
@@ -108,13 +103,13 @@ static void usage(const struct tr_subscriber_records *r, double *out)
     int64_t top_days = 0, data_days = 0, last = INT64_MIN;
     for (size_t k = 0; k < r->n_recharges; k++) {
         tally_add(&top, r->recharges[k].amount);
-        int64_t d = day_of(r->recharges[k].t);
+        int64_t d = tr_day_of(r->recharges[k].t);
         top_days += d != last, last = d;
     }
     last = INT64_MIN;
     for (size_t k = 0; k < r->n_data; k++) {
         tally_add(&data, r->data[k].volume); /* kB */
-        int64_t d = day_of(r->data[k].t);
+        int64_t d = tr_day_of(r->data[k].t);
         data_days += d != last, last = d;
     }
     out[TR_FEAT_RECHARGES_COUNT] = (double)top.n;
@@ -130,7 +125,7 @@ static void usage(const struct tr_subscriber_records *r, double *out)
 /* Loans issued before the window's end: how many, how they went. */
 static void loan_history(const struct tr_subscriber_records *r, double *out)
 {
-    const int64_t end_day = day_of(r->window_end - 1);
+    const int64_t end_day = tr_day_of(r->window_end - 1);
     int64_t prior = 0, defaulted = 0, due = 0, repaid = 0;
     __int128 cents = 0;
     double past_due = 0;
@@ -161,6 +156,6 @@ void tr_indicators_fixed(const struct tr_subscriber_records *r, struct tr_indica
     usage(r, out);
     loan_history(r, out);
     out[TR_FEAT_SIM_SWAPS] = (double)r->n_swaps;
-    out[TR_FEAT_TENURE_DAYS] = r->reg ? (double)(day_of(r->window_end - 1) - r->reg->activation) : NAN;
+    out[TR_FEAT_TENURE_DAYS] = r->reg ? (double)(tr_day_of(r->window_end - 1) - r->reg->activation) : NAN;
     out[TR_FEAT_POSTPAID] = r->reg ? (double)(r->reg->plan == TR_POSTPAID) : NAN;
 }

@@ -102,7 +102,7 @@ void tr_put_date(struct tr_textbuf *b, int64_t epoch_days)
 
 void tr_put_timestamp(struct tr_textbuf *b, int64_t t)
 {
-    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    int64_t days = tr_day_of(t);
     int64_t sec = t - days * 86400;
     tr_put_date(b, days);
     char hms[9] = {' ',

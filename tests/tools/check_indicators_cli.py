@@ -17,7 +17,7 @@ import tempfile
 import h5py
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_run import data_lines, siphash24  # noqa: E402  (the independent SipHash)
+from check_run import accepted_records, malformed_lines, siphash24  # noqa: E402
 import hashlib  # noqa: E402
 
 
@@ -26,19 +26,10 @@ def main():
     seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 42
     want = int(sys.argv[sys.argv.index("--subscribers") + 1]) if "--subscribers" in sys.argv else 25
     key = hashlib.blake2b(f"telrisk demo key {seed}".encode(), digest_size=16).digest()
-    malformed = set()
-    for n, line in data_lines(f"{data_dir}/truth/defects.csv"):
-        f = line.decode().split(",")
-        if f[2] == "malformed":
-            malformed.add((f[0], int(f[1])))
+    malformed = malformed_lines(data_dir)
 
     def accepted(table):
-        seen = set()
-        for n, line in data_lines(f"{data_dir}/{table}.csv"):
-            if (table, n) in malformed or line in seen:
-                continue
-            seen.add(line)
-            yield line.decode().split(",")
+        return accepted_records(data_dir, table, malformed)
 
     # A sample of subscribers spread over the register, then their records in bandicoot's format.
     register = [f[0] for f in accepted("subscribers")]

@@ -77,6 +77,22 @@ def data_lines(path):
                 yield n, raw.rstrip(b"\n").rstrip(b"\r")
 
 
+def malformed_lines(data_dir):
+    """(table, line) of every line truth/defects.csv lists as malformed."""
+    with open(f"{data_dir}/truth/defects.csv") as f:
+        return {(r["table"], int(r["line"])) for r in csv.DictReader(f) if r["kind"] == "malformed"}
+
+
+def accepted_records(data_dir, table, malformed):
+    """The fields of each line of a table that is neither malformed nor an exact repeat."""
+    seen = set()
+    for n, line in data_lines(f"{data_dir}/{table}.csv"):
+        if (table, n) in malformed or line in seen:
+            continue
+        seen.add(line)
+        yield line.decode().split(",")
+
+
 def main():
     data_dir, run_path = sys.argv[1], sys.argv[2]
     seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 42
@@ -133,12 +149,7 @@ def main():
     expect("regions", [x.decode() for x in run["regions/names"][:]], regions)
 
     def accepted(table):
-        seen = set()
-        for n, line in data_lines(f"{data_dir}/{table}.csv"):
-            if (table, n) in malformed or line in seen:
-                continue
-            seen.add(line)
-            yield line.decode().split(",")
+        return accepted_records(data_dir, table, malformed)
 
     register = {}
     for f in accepted("subscribers"):
