@@ -97,6 +97,23 @@ static void money_by_type(const struct tr_subscriber_records *r, struct tr_indic
     out[TR_FEAT_MM_BILLPAY_DOM_STD] = dom_n ? sqrt(fmax(0, dom_sum2 / (double)dom_n - mean * mean)) : NAN;
 }
 
+/* std / mean of the gaps between consecutive top-ups (times sorted), in one pass of exact
+ * integer sums: a gap is at most a window of seconds, its square fits in 128 bits. */
+static double gap_cv(const struct tr_recharge *top, size_t n)
+{
+    if (n < 3) return NAN;
+    __int128 sum = 0, sum2 = 0;
+    for (size_t k = 1; k < n; k++) {
+        const __int128 gap = top[k].t - top[k - 1].t;
+        sum += gap, sum2 += gap * gap;
+    }
+    if (sum == 0) return NAN;
+    const double gaps = (double)(n - 1), mean = (double)sum / gaps;
+    /* n sum2 - sum^2 >= 0 exactly, so the variance never goes negative by rounding. */
+    const double var = (double)((__int128)(n - 1) * sum2 - sum * sum) / (gaps * gaps);
+    return sqrt(var) / mean;
+}
+
 static void usage(const struct tr_subscriber_records *r, double *out)
 {
     struct tally top = {0}, data = {0};
@@ -116,6 +133,7 @@ static void usage(const struct tr_subscriber_records *r, double *out)
     tally_put(&top, &out[TR_FEAT_RECHARGES_SUM], &out[TR_FEAT_RECHARGES_MEAN],
               &out[TR_FEAT_RECHARGES_MIN], &out[TR_FEAT_RECHARGES_MAX]);
     out[TR_FEAT_RECHARGES_DAYS] = (double)top_days;
+    out[TR_FEAT_RECHARGES_GAP_CV] = gap_cv(r->recharges, r->n_recharges);
     out[TR_FEAT_DATA_COUNT] = (double)data.n;
     tally_put_in(&data, 1000.0, &out[TR_FEAT_DATA_SUM], &out[TR_FEAT_DATA_MEAN],
                  &out[TR_FEAT_DATA_MIN], &out[TR_FEAT_DATA_MAX]); /* kB to MB */

@@ -53,6 +53,7 @@ const struct tr_feature_info tr_feature_registry[TR_FEAT_COUNT] = {
     [TR_FEAT_RECHARGES_MIN] = {"recharges_min", "currency", "smallest top-up; NaN without any"},
     [TR_FEAT_RECHARGES_MAX] = {"recharges_max", "currency", "largest top-up; NaN without any"},
     [TR_FEAT_RECHARGES_DAYS] = {"recharges_days", "days", "days with a top-up"},
+    [TR_FEAT_RECHARGES_GAP_CV] = {"recharges_gap_cv", "ratio", "coefficient of variation (population std / mean) of the times between consecutive top-ups: how closely they keep a beat; NaN with fewer than 3 top-ups or a zero mean"},
     [TR_FEAT_DATA_COUNT] = {"data_count", "count", "mobile-data sessions"},
     [TR_FEAT_DATA_SUM] = {"data_sum", "MB", "data volume"},
     [TR_FEAT_DATA_MEAN] = {"data_mean", "MB", "mean session volume; NaN without any"},

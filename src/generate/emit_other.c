@@ -55,7 +55,7 @@ void tr_emit_subscriber(struct tr_gen *g)
     /* One register entry in twenty lacks the region: the home antenna's region applies. */
     put_sep(b, tr_unit(key) < 0.05 ? "" : region);
     tr_put_char(b, ',');
-    int64_t tenure = 30 + (int64_t)(2400 * p->stability * tr_unit(tr_mix64(key)));
+    int64_t tenure = 30 + (int64_t)(2400 * p->stability * (0.5 + 0.5 * tr_unit(tr_mix64(key))));
     tr_put_date(b, w->start_day - tenure);
     put_sep(b, p->postpaid ? "postpaid" : "prepaid");
     tr_put_eol(b);
@@ -85,8 +85,8 @@ void tr_emit_subscriber(struct tr_gen *g)
     tr_put_eol(b);
 }
 
-/* Top-ups in the usual denominations, a size that follows income; regular people top up on
- * an even beat, others whenever. */
+/* Top-ups in the usual denominations, a size that follows income; they come on a beat that
+ * regular people keep closely and others loosely. */
 void tr_emit_recharges(struct tr_gen *g)
 {
     static const double denominations[] = {0.5, 1, 2, 5, 10, 20};
@@ -100,10 +100,10 @@ void tr_emit_recharges(struct tr_gen *g)
                          : (2.5 + 2.0 * exp(0.3 * p->z_income)) * gsl_ran_lognormal(r, 0, 0.3) * (double)span / 30.0;
     int64_t n = gsl_ran_poisson(r, rate);
     int64_t *t = (int64_t *)tr_gen_times(g, (size_t)n);
-    int regular = gsl_rng_uniform(r) < p->regularity;
+    /* The beat's jitter, in top-up intervals: a few hours for the most regular, days for others. */
+    const double jitter = 0.08 + 1.2 * pow(1 - p->regularity, 1.5);
     for (int64_t k = 0; k < n; k++) {
-        double day = regular ? ((double)k + 0.5 + gsl_ran_gaussian(r, 0.08)) * (double)span / (double)n
-                             : gsl_rng_uniform(r) * (double)span;
+        double day = ((double)k + 0.5 + gsl_ran_gaussian(r, jitter)) * (double)span / (double)n;
         if (day < 0) day = 0;
         if (day >= (double)span) day = (double)span - 1e-3;
         t[k] = w->start_epoch + (first_day + (int64_t)day) * 86400 + tr_second_of_day(gsl_rng_uniform(r), gsl_rng_uniform(r));

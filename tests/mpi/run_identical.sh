@@ -30,7 +30,7 @@ for np in 2 3 4; do
 done
 [ $status -eq 0 ] && echo "run: identical at 1, 2, 3 and 4 ranks"
 
-# features.set = full (896 features): the same at 1 and 3 ranks.
+# features.set = full (897 features): the same at 1 and 3 ranks.
 for np in 1 3; do
     mpiexec -n "$np" "$telrisk" run --config "$config" --quiet --set inputs.dir="$data" \
         --set features.set=full --set output.path="$work/run.h5" 2>"$work/full.log" ||

@@ -31,6 +31,12 @@ TYPES = ["p2p", "cashin", "cashout", "billpay", "merchant", "loan_disbursement",
 MASK = (1 << 64) - 1
 
 
+def seconds(stamp):
+    """Seconds since the epoch of a 'YYYY-MM-DD HH:MM:SS' timestamp (UTC)."""
+    t = datetime.datetime.fromisoformat(stamp.replace("T", " "))
+    return int(t.replace(tzinfo=datetime.timezone.utc).timestamp())
+
+
 def rotl(x, b):
     return ((x << b) | (x >> (64 - b))) & MASK
 
@@ -167,7 +173,7 @@ def main():
         register_rows.setdefault(k(f[0]), f)
     recharge = defaultdict(list)  # key -> [(day, cents)]
     for f in accepted("recharges"):
-        recharge[k(f[0])].append((f[2][:10], round(float(f[1]) * 100)))
+        recharge[k(f[0])].append((f[2][:10], round(float(f[1]) * 100), seconds(f[2])))
         last_t = max(last_t, f[2])
     data = defaultdict(list)  # key -> [(day, kB)]
     for f in accepted("mobiledata"):
@@ -222,8 +228,13 @@ def main():
         top = recharge.get(key, [])
         want["recharges_count"] = len(top)
         (want["recharges_sum"], want["recharges_mean"], want["recharges_min"],
-         want["recharges_max"]) = stats([c for _, c in top], 100)
-        want["recharges_days"] = len({d for d, _ in top})
+         want["recharges_max"]) = stats([c for _, c, _ in top], 100)
+        want["recharges_days"] = len({d for d, *_ in top})
+        times = sorted(t for *_, t in top)
+        gaps = [b - a for a, b in zip(times, times[1:])]
+        mean = sum(gaps) / len(gaps) if gaps else 0
+        want["recharges_gap_cv"] = (math.sqrt(sum((g - mean) ** 2 for g in gaps) / len(gaps)) / mean
+                                    if len(top) >= 3 and mean > 0 else math.nan)
         ses = data.get(key, [])
         want["data_count"] = len(ses)
         want["data_sum"], want["data_mean"], want["data_min"], want["data_max"] = stats([v for _, v in ses], 1000)
