@@ -1,10 +1,13 @@
 #include "pipeline.h"
 
 #include "core/error.h"
+#include "core/calendar.h"
 #include "core/fs.h"
 #include "core/keyhash.h"
 #include "core/stage.h"
 #include "features/features.h"
+#include "model/train.h"
+#include "model/validate.h"
 #include "output/runfile.h"
 #include "partition/partition.h"
 #include "records/ingest.h"
@@ -163,6 +166,14 @@ static int64_t window_end(const struct tr_ctx *ctx, const struct tr_ingest *in)
     return (last / 86400 + 1) * 86400;
 }
 
+/* model.oot_date in days since 1970, INT64_MAX when it is empty (validated with the config). */
+static int64_t oot_day(const struct tr_config *cfg)
+{
+    int64_t day = INT64_MAX;
+    if (cfg->model.oot_date[0]) tr_parse_date(cfg->model.oot_date, &day);
+    return day;
+}
+
 static int64_t tr_agree_sum(const struct tr_ctx *ctx, int64_t mine)
 {
     int64_t all = 0;
@@ -170,9 +181,54 @@ static int64_t tr_agree_sum(const struct tr_ctx *ctx, int64_t mine)
     return all;
 }
 
+/* The credit models' outputs, beside the feature table. */
+struct credit {
+    struct tr_models models;
+    struct tr_validation validation;
+    double *pd, *pd_national, *score; /* [n local subscribers] */
+    int8_t *grade;
+};
+
+static struct tr_model_rows model_rows(const struct tr_feature_table *ft, const char **names)
+{
+    for (int j = 0; j < ft->n_features; j++) names[j] = ft->info[j].name;
+    return (struct tr_model_rows){ft->n, ft->n_features, names, ft->key, ft->region,
+                                  ft->label, ft->holdout, ft->values};
+}
+
+/* The model stage: learn, score every subscriber, validate on the hold-out. */
+static int credit_models(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                         const struct tr_feature_table *ft, int n_regions, struct credit *c)
+{
+    const char **names = TR_MALLOC(sizeof(char *) * ((size_t)ft->n_features + 1));
+    const struct tr_model_rows rows = model_rows(ft, names);
+    int rc = tr_models_train(ctx, cfg, &rows, n_regions, &c->models);
+    if (!rc) {
+        c->pd = TR_MALLOC(sizeof(double) * (ft->n + 1));
+        c->pd_national = TR_MALLOC(sizeof(double) * (ft->n + 1));
+        c->score = TR_MALLOC(sizeof(double) * (ft->n + 1));
+        c->grade = TR_MALLOC(ft->n + 1);
+        tr_models_score(&c->models, &rows, c->pd, c->pd_national, c->score, c->grade);
+        const struct tr_validation_rows v = {ft->n, ft->region, ft->label, ft->holdout, c->pd, c->pd_national};
+        tr_validate(ctx, &v, n_regions, &c->validation);
+    }
+    free(names);
+    return rc;
+}
+
+static void credit_free(struct credit *c)
+{
+    tr_models_free(&c->models);
+    tr_validation_free(&c->validation);
+    free(c->pd);
+    free(c->pd_national);
+    free(c->score);
+    free(c->grade);
+}
+
 static int write_run(const struct tr_ctx *ctx, const struct tr_config *cfg,
                      const struct tr_ingest *in, const struct tr_feature_table *ft,
-                     const struct tr_stages *stages, int64_t collisions)
+                     const struct credit *c, const struct tr_stages *stages, int64_t collisions)
 {
     char *config_text = tr_config_to_ini(cfg);
     const char **names = TR_MALLOC(sizeof(char *) * ((size_t)in->regions.n + 1));
@@ -197,6 +253,11 @@ static int write_run(const struct tr_ctx *ctx, const struct tr_config *cfg,
         .n_features = ft->n_features,
         .feature_info = ft->info,
         .key_collisions = collisions,
+        .models = &c->models,
+        .validation = &c->validation,
+        .pd = c->pd,
+        .score = c->score,
+        .grade = c->grade,
     };
     int rc = TR_EXIT_OK;
     if (ctx->rank == 0 && tr_mkdir_parent(cfg->output.path) != 0) {
@@ -245,7 +306,8 @@ int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg)
                                     .has_recharges = has_table(&in, "recharges"),
                                     .horizon_days = cfg->model.horizon_days,
                                     .holdout = cfg->model.holdout,
-                                    .seed = cfg->run.seed};
+                                    .seed = cfg->run.seed,
+                                    .oot_day = oot_day(cfg)};
     tr_features_compute(in.table, in.table[TR_T_ANTENNAS].data, in.table[TR_T_ANTENNAS].n,
                         window_end(ctx, &in), &fo, &ft);
     /* Its figure of merit: the records it went through (both parties' copies), per second. */
@@ -256,9 +318,31 @@ int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg)
             ft.n_features);
 
     tr_stage_begin(&stages);
-    rc = write_run(ctx, cfg, &in, &ft, &stages, collisions);
+    struct credit credit;
+    memset(&credit, 0, sizeof credit);
+    rc = credit_models(ctx, cfg, &ft, in.regions.n, &credit);
+    if (rc) {
+        credit_free(&credit);
+        tr_feature_table_free(&ft);
+        tr_ingest_free(&in);
+        return rc;
+    }
+    tr_stage_end(ctx, &stages, "model", (int64_t)ft.n, "subscribers");
+    /* Its figure of merit: Newton iterations (national and regional fits) per second. */
+    tr_stage_record(&stages, "model.newton", credit.models.fit_seconds, credit.models.iterations,
+                    "iterations");
+    const struct tr_validation_cell *hv = &credit.validation.assigned;
+    TR_INFO(ctx, "model: %d of %d features, %lld training rows, %d Newton iterations (%.3f s each); "
+                 "hold-out AUC %.4f, mean PD %.4f against default rate %.4f",
+            credit.models.n_used, ft.n_features, (long long)credit.models.train_rows,
+            credit.models.iterations, credit.models.fit_seconds / (credit.models.iterations ? credit.models.iterations : 1),
+            hv->m.auc, hv->m.mean_pd, hv->m.default_rate);
+
+    tr_stage_begin(&stages);
+    rc = write_run(ctx, cfg, &in, &ft, &credit, &stages, collisions);
     tr_stage_end(ctx, &stages, "write", (int64_t)ft.n, "subscribers");
     if (!rc) TR_INFO(ctx, "run file: %s", cfg->output.path);
+    credit_free(&credit);
     tr_feature_table_free(&ft);
     tr_ingest_free(&in);
     return tr_agree(ctx, rc);

@@ -62,12 +62,18 @@ static const struct key_spec keys[] = {
     {"output.path", KEY_STR, F(output.path), "out/run.h5", 0, 0, NULL, "the run file"},
     {"features.set", KEY_ENUM, F(features.set), "core", 0, 0, "core|full", "features written to the run file"},
     {"model.transform", KEY_ENUM, F(model.transform), "woe", 0, 0, "woe|standardize", "feature transform before the regression"},
-    {"model.lambda", KEY_F64, F(model.lambda), "1.0", 0, 1e6, NULL, "L2 shrinkage of regional models toward the national one"},
+    {"model.lambda", KEY_F64, F(model.lambda), "100", 0, 1e6, NULL, "L2 shrinkage of regional models toward the national one"},
     {"model.holdout", KEY_F64, F(model.holdout), "0.3", 0, 0.9, NULL, "share of labelled subscribers held out for validation"},
     {"model.base_points", KEY_F64, F(model.base_points), "600", -1e6, 1e6, NULL, "scorecard points at the base odds"},
     {"model.base_odds", KEY_F64, F(model.base_odds), "50", 1e-6, 1e9, NULL, "good:bad odds that score the base points"},
     {"model.pdo", KEY_F64, F(model.pdo), "20", 1e-6, 1e6, NULL, "points to double the odds"},
     {"model.master_scale", KEY_STR, F(model.master_scale), "0.0025,0.005,0.01,0.02,0.04,0.08,0.16,0.32,1", 0, 0, NULL, "rating grades: increasing PD upper bounds, the last 1"},
+    {"model.prebins", KEY_I64, F(model.prebins), "20", 2, 64, NULL, "binning: quantile pre-bins per feature before merging to a monotonic trend"},
+    {"model.min_bin_share", KEY_F64, F(model.min_bin_share), "0.05", 0, 0.5, NULL, "binning: smallest share of the training rows in a bin"},
+    {"model.min_iv", KEY_F64, F(model.min_iv), "0.02", 0, 10, NULL, "screening: features with a smaller information value are left out"},
+    {"model.max_correlation", KEY_F64, F(model.max_correlation), "0.8", 0.1, 1, NULL, "screening: a feature this correlated with a stronger one (after the transform) is left out"},
+    {"model.min_region_defaults", KEY_I64, F(model.min_region_defaults), "30", 1, 1e9, NULL, "a region with fewer training defaults is scored by the national model"},
+    {"model.oot_date", KEY_DATE, F(model.oot_date), "", 0, 0, NULL, "out-of-time validation: subscribers whose labelling loan is issued on or after this date (YYYY-MM-DD; empty: none)"},
     {"model.horizon_days", KEY_I64, F(model.horizon_days), "90", 1, 3650, NULL, "a subscriber's label is its first loan issued within this many days after the window"},
     {"stress.scenarios", KEY_STR, F(stress.scenarios), "inputs/scenarios/regulatory.ini", 0, 0, NULL, "scenario file"},
     {"stress.paths", KEY_I64, F(stress.paths), "1000000", 1, 1e12, NULL, "Monte Carlo paths"},
@@ -182,8 +188,9 @@ static int assign(struct tr_config *cfg, const struct key_spec *k, const char *v
         strcpy(field, value);
         return 0;
     case KEY_DATE:
-        if (!valid_date(value)) {
-            snprintf(err, errlen, "%s = '%s': expected a date YYYY-MM-DD", k->name, value);
+        if (!valid_date(value) && !(value[0] == '\0' && k->def[0] == '\0')) {
+            snprintf(err, errlen, "%s = '%s': expected a date YYYY-MM-DD%s", k->name, value,
+                     k->def[0] == '\0' ? " or nothing" : "");
             return 1;
         }
         memset(field, 0, k->size);

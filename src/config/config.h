@@ -58,6 +58,12 @@ struct tr_config {
         char transform[16];
         double lambda;
         double holdout;
+        int64_t prebins;             /* binning: quantile pre-bins per feature */
+        double min_bin_share;        /* binning: smallest share of training rows per bin */
+        double min_iv;               /* screening by information value */
+        double max_correlation;      /* screening by correlation with a stronger feature */
+        int64_t min_region_defaults; /* fewer: the region is scored by the national model */
+        char oot_date[16];           /* out-of-time sample from this issue date; "" none */
         int64_t horizon_days; /* loans issued this many days after the window give labels */
         double base_points, base_odds, pdo; /* scorecard scaling */
         char master_scale[256];             /* increasing PD bounds of the rating grades */

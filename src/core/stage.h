@@ -19,4 +19,9 @@ void tr_stage_begin(struct tr_stages *s);
 void tr_stage_end(const struct tr_ctx *ctx, struct tr_stages *s, const char *name,
                   int64_t records, const char *unit);
 
+/* A sub-stage measured elsewhere (seconds and total already the same on every rank), e.g. the
+ * Newton iterations inside the model stage. Not collective. */
+void tr_stage_record(struct tr_stages *s, const char *name, double seconds, int64_t total,
+                     const char *unit);
+
 #endif

@@ -146,8 +146,10 @@ void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_
         for (size_t k = 0; k < nf; k++) row[k] = all[sel->from[k]];
         int32_t home = tr_home_antenna(&r, &scratch);
         out->key[out->n] = s->self;
-        out->label[out->n] = tr_label(r.loans, r.n_loans, window_end, o->horizon_days);
-        out->holdout[out->n] = tr_holdout(s->self, o->seed, o->holdout);
+        int64_t issued_day;
+        const int8_t label = tr_label_issued(r.loans, r.n_loans, window_end, o->horizon_days, &issued_day);
+        out->label[out->n] = label;
+        out->holdout[out->n] = tr_sample_of(s->self, label, issued_day, o->seed, o->holdout, o->oot_day);
         out->region[out->n] = s->region >= 0 ? s->region : home >= 0 ? antennas[home].region : -1;
         out->n++;
     }

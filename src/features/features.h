@@ -16,6 +16,7 @@ struct tr_feature_options {
     int64_t horizon_days; /* labels: model.horizon_days */
     double holdout;       /* model.holdout */
     uint64_t seed;        /* run.seed, for the hold-out draw */
+    int64_t oot_day;      /* model.oot_date in days since 1970; INT64_MAX: none */
 };
 
 struct tr_feature_table {
@@ -25,7 +26,7 @@ struct tr_feature_table {
     uint64_t *key;      /* [n], increasing */
     int32_t *region;    /* [n]: the register's, else the home antenna's, else -1 */
     int8_t *label;      /* [n]: model/labels.h */
-    int8_t *holdout;    /* [n] */
+    int8_t *holdout;    /* [n]: TR_TRAINING, TR_HOLDOUT or TR_OUT_OF_TIME (model/labels.h) */
     double *values;     /* [n x n_features], row-major */
     int64_t unregistered[TR_T_COUNT]; /* records whose subscriber is not in the register */
 };

@@ -111,8 +111,8 @@ void tr_person_make(const struct tr_world *w, int64_t i, struct tr_person *p)
     p->regularity = gsl_cdf_ugaussian_P(p->z_regularity);
     /* Default risk depends on the latent traits and the region only: nothing unobservable, so a
      * model of the behaviour the traits shape can in principle recover it. */
-    double logit = w->regions[p->region].pd_intercept - 1.0 * p->z_income -
-                   0.6 * p->z_stability - 0.3 * p->z_regularity;
+    double logit = w->regions[p->region].pd_intercept - 1.1 * p->z_income -
+                   0.5 * p->z_stability - 0.25 * p->z_regularity;
     p->pd = 1.0 / (1.0 + exp(-logit));
     p->sociability = tr_person_sociability(w, i);
     p->activity = w->cfg->generate.interactions_per_day *

@@ -13,9 +13,22 @@
 
 enum { TR_UNLABELLED = -1 };
 
+/* A subscriber's sample (/subscribers/holdout): the models learn from the training sample and
+ * are validated on the other two. */
+enum { TR_TRAINING = 0, TR_HOLDOUT = 1, TR_OUT_OF_TIME = 2 };
+
 /* loans: one subscriber's loans (any order). window_end: seconds; horizon_days > 0. */
 int8_t tr_label(const struct tr_loan_rec *loans, size_t n, int64_t window_end,
                 int64_t horizon_days);
+
+/* The same, with the labelling loan's issue day (days since 1970; INT64_MAX when none). */
+int8_t tr_label_issued(const struct tr_loan_rec *loans, size_t n, int64_t window_end,
+                       int64_t horizon_days, int64_t *issued_day);
+
+/* TR_OUT_OF_TIME for a labelled subscriber whose loan was issued on or after oot_day (INT64_MAX:
+ * no out-of-time sample), else the keyed hold-out draw. */
+int8_t tr_sample_of(uint64_t key, int8_t label, int64_t issued_day, uint64_t seed, double share,
+                    int64_t oot_day);
 
 /* 1 for the hold-out share of subscribers, else 0. */
 int8_t tr_holdout(uint64_t key, uint64_t seed, double share);

@@ -6,7 +6,21 @@
 
 #include "output/runfile.h"
 
+#include "io/h5.h"
+
 #include <hdf5.h>
+#include <stddef.h>
+
+/* Members of a compound table, from a struct's members (tr_h5_field). */
+#define STR_FIELD(type, member, len, unit)                                                         \
+    {#member, offsetof(type, member), H5I_INVALID_HID, sizeof(((type *)0)->member), (len), (unit)}
+#define NUM_FIELD(type, member, h5type, unit)                                                      \
+    {#member, offsetof(type, member), (h5type), 0, 0, (unit)}
+
+/* A table that is the same on every rank: created by all, its rows written by rank 0. */
+void tr_rf_small_table(const struct tr_ctx *ctx, hid_t loc, const char *name,
+                       const struct tr_h5_field *fields, int n_fields, size_t mem_size,
+                       const void *rows, size_t n_rows, const char *description);
 
 /* /provenance/inputs and /provenance/stages (rank 0 writes the rows). */
 void tr_rf_write_provenance(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out);
@@ -18,5 +32,8 @@ void tr_rf_write_rejects(const struct tr_ctx *ctx, hid_t file, const struct tr_r
 void tr_rf_write_regions(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out);
 void tr_rf_write_subscribers(const struct tr_ctx *ctx, hid_t file,
                              const struct tr_run_output *out);
+
+/* /models: binning, screening, coefficients and validation (output/models.c), when out->models. */
+void tr_rf_write_models(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out);
 
 #endif

@@ -12,10 +12,6 @@
 /* Rejects are copied into file rows this many at a time. */
 #define REJECT_BLOCK 1024
 
-#define STR_FIELD(type, member, len, unit)                                                         \
-    {#member, offsetof(type, member), H5I_INVALID_HID, sizeof(((type *)0)->member), (len), (unit)}
-#define NUM_FIELD(type, member, h5type, unit)                                                      \
-    {#member, offsetof(type, member), (h5type), 0, 0, (unit)}
 
 /* A reject as stored: the input's path is repeated in each row so a DataFrame of /rejects reads
  * on its own. */
@@ -39,8 +35,7 @@ static size_t longest_path(const struct tr_run_output *out)
     return longest < cap ? longest : cap - 1;
 }
 
-/* A table that is the same on every rank: created by all, its rows written by rank 0. */
-static void write_small_table(const struct tr_ctx *ctx, hid_t loc, const char *name,
+void tr_rf_small_table(const struct tr_ctx *ctx, hid_t loc, const char *name,
                               const struct tr_h5_field *fields, int n_fields, size_t mem_size,
                               const void *rows, size_t n_rows, const char *description)
 {
@@ -66,7 +61,7 @@ static void write_inputs(const struct tr_ctx *ctx, hid_t group, const struct tr_
         NUM_FIELD(s, duplicates, H5T_STD_I64LE, "records"),
         NUM_FIELD(s, unknown_antenna, H5T_STD_I64LE, "records"),
     };
-    write_small_table(ctx, group, "inputs", fields, (int)(sizeof fields / sizeof *fields),
+    tr_rf_small_table(ctx, group, "inputs", fields, (int)(sizeof fields / sizeof *fields),
                       sizeof(s), out->inputs, (size_t)out->n_inputs,
                       "one row per input file: table, path, size, data lines (header excluded) "
                       "= accepted + rejected; duplicates and unknown_antenna count accepted "
@@ -83,7 +78,7 @@ static void write_stages(const struct tr_ctx *ctx, hid_t group, const struct tr_
         NUM_FIELD(s, records_per_s, H5T_IEEE_F64LE, "records/s"),
         NUM_FIELD(s, peak_mib, H5T_IEEE_F64LE, "MiB"),
     };
-    write_small_table(ctx, group, "stages", fields, (int)(sizeof fields / sizeof *fields),
+    tr_rf_small_table(ctx, group, "stages", fields, (int)(sizeof fields / sizeof *fields),
                       sizeof(s), out->stages, (size_t)out->n_stages,
                       "one row per pipeline stage, in run order: wall time of the slowest rank, "
                       "records (or subscribers) processed by all ranks, their rate, and the "

@@ -43,6 +43,9 @@ struct tr_reject {
     char excerpt[TR_EXCERPT_MAX];
 };
 
+struct tr_models;
+struct tr_validation;
+
 /* Feature metadata (the registry's view). */
 struct tr_feature_info {
     const char *name;
@@ -75,6 +78,12 @@ struct tr_run_output {
     int n_features;
     const struct tr_feature_info *feature_info; /* [n_features] */
     int64_t key_collisions; /* keys shared by different subscriber ids, all ranks */
+    /* credit models (NULL: none, and no pd/score/grade); the same on every rank */
+    const struct tr_models *models;
+    const struct tr_validation *validation;
+    const double *pd;     /* [n_local]: probability of default within the horizon, own model */
+    const double *score;  /* [n_local]: scorecard points */
+    const int8_t *grade;  /* [n_local]: master-scale grade, 1 the safest */
 };
 
 /* Collective over ctx->comm. Writes path (through a temporary name renamed at the end).

@@ -81,8 +81,9 @@ void tr_rf_write_subscribers(const struct tr_ctx *ctx, hid_t file,
                       NULL);
     write_and_close(ctx, d, H5T_NATIVE_INT8, out->label, first, n_local);
     d = tr_h5_dataset(g, "holdout", H5T_STD_I8LE, 1, dims,
-                      "1 for the validation hold-out (keyed hash of the key, model.holdout of "
-                      "subscribers), else 0",
+                      "the sample a labelled subscriber belongs to: 0 training, 1 validation "
+                      "hold-out (keyed hash of the key, model.holdout of subscribers), 2 "
+                      "out-of-time (labelling loan issued on or after model.oot_date)",
                       NULL);
     write_and_close(ctx, d, H5T_NATIVE_INT8, out->holdout, first, n_local);
     d = tr_h5_dataset(g, "features", H5T_IEEE_F64LE, 2, dims,
@@ -91,5 +92,22 @@ void tr_rf_write_subscribers(const struct tr_ctx *ctx, hid_t file,
                       NULL);
     write_feature_info(d, out);
     write_and_close(ctx, d, H5T_NATIVE_DOUBLE, out->features, first, n_local);
+    if (out->models) {
+        d = tr_h5_dataset(g, "pd", H5T_IEEE_F64LE, 1, dims,
+                          "probability of default within model.horizon_days, from the subscriber's "
+                          "region's model (or the national one: /models/summary own_model)",
+                          "fraction");
+        write_and_close(ctx, d, H5T_NATIVE_DOUBLE, out->pd, first, n_local);
+        d = tr_h5_dataset(g, "score", H5T_IEEE_F64LE, 1, dims,
+                          "scorecard points: base_points + pdo / ln 2 x ln(odds / base_odds), odds "
+                          "= (1 - pd) / pd (/models attributes)",
+                          "points");
+        write_and_close(ctx, d, H5T_NATIVE_DOUBLE, out->score, first, n_local);
+        d = tr_h5_dataset(g, "grade", H5T_STD_I8LE, 1, dims,
+                          "rating grade on the master scale (/models master_scale: grade g holds "
+                          "PDs up to its bound), 1 the safest",
+                          NULL);
+        write_and_close(ctx, d, H5T_NATIVE_INT8, out->grade, first, n_local);
+    }
     H5_CHECK(H5Gclose(g));
 }

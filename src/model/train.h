@@ -1,0 +1,85 @@
+/* The credit models: binning and screening of the features, a national logistic regression and
+ * one per region shrunk toward it, and the PD, scorecard points and grade of every subscriber.
+ * Everything is learnt from the training sample (label known, /subscribers/holdout 0) with exact
+ * sums over ranks, so the models are the same bits at any rank count (docs/models.md). */
+#ifndef TELRISK_MODEL_TRAIN_H
+#define TELRISK_MODEL_TRAIN_H
+
+#include "config/config.h"
+#include "core/log.h"
+#include "model/binning.h"
+#include "model/logit.h"
+#include "model/scorecard.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum tr_transform { TR_TRANSFORM_WOE, TR_TRANSFORM_STANDARDIZE };
+
+/* Why a feature is not in the models ("" when it is). */
+#define TR_DROP_REASON_MAX 64
+
+/* The rows the models see: this rank's subscribers, in key order (features/features.h). */
+struct tr_model_rows {
+    size_t n;
+    int n_features;
+    const char *const *names; /* [n_features] */
+    const uint64_t *key;      /* [n] */
+    const int32_t *region;    /* [n], -1 unknown */
+    const int8_t *label;      /* [n]: 1, 0, -1 */
+    const int8_t *sample;     /* [n]: TR_TRAINING, TR_HOLDOUT, TR_OUT_OF_TIME */
+    const double *values;     /* [n x n_features] */
+};
+
+/* One logistic regression: the national one (region -1) or a region's. */
+struct tr_model {
+    int region;
+    int fitted;                /* 0: too few training defaults, the region uses the national model */
+    int64_t train_rows, train_defaults;
+    struct tr_logit_fit fit;   /* beta[0] the intercept, then one per used feature */
+};
+
+/* Everything a run learns, the same on every rank; enough to score another run's subscribers. */
+struct tr_models {
+    enum tr_transform transform;
+    double lambda;
+    int n_features;              /* the feature table's columns */
+    char **names;                /* [n_features] */
+    struct tr_bins *bins;        /* [n_features] */
+    double *mean, *sd;           /* [n_features]: training rows, missing left out */
+    char (*dropped)[TR_DROP_REASON_MAX]; /* [n_features] */
+    int n_used;
+    int *used;                   /* [n_used]: columns in the models, by decreasing IV */
+    int n_regions;
+    struct tr_model national;
+    struct tr_model *regions;    /* [n_regions] */
+    struct tr_scorecard card;
+    int64_t train_rows;          /* all regions */
+    int iterations;              /* Newton iterations over all fits */
+    /* Wall times (slowest rank): not in /models, which must be the same at any rank count. */
+    double seconds;              /* binning, screening and fitting */
+    double fit_seconds;          /* the Newton iterations of all fits */
+};
+
+/* Collective. Learns the models from the training rows. Returns 0, or TR_EXIT_INPUT with the
+ * reason printed when there is nothing to learn from (no defaults or no repaid loans). */
+int tr_models_train(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                    const struct tr_model_rows *rows, int n_regions, struct tr_models *m);
+
+/* The model a subscriber of this region is scored with. */
+const struct tr_model *tr_model_for(const struct tr_models *m, int32_t region);
+
+/* The transformed value of column j (one of m->used) for raw value x. */
+double tr_model_transform(const struct tr_models *m, int j, double x);
+
+/* PD of one row (values[n_features]) under model `model`. */
+double tr_model_pd(const struct tr_models *m, const struct tr_model *model, const double *values);
+
+/* Every row's PD under its region's model and under the national one, its points and grade.
+ * Arrays [rows->n]; pd_national may be NULL. */
+void tr_models_score(const struct tr_models *m, const struct tr_model_rows *rows, double *pd,
+                     double *pd_national, double *score, int8_t *grade);
+
+void tr_models_free(struct tr_models *m);
+
+#endif
