@@ -17,6 +17,7 @@ enum option_bit {
     OPT_SUMMARY = 1u << 9,
     OPT_SPLIT_WEEK = 1u << 10,
     OPT_SPLIT_DAY = 1u << 11,
+    OPT_MODEL = 1u << 12,
 };
 #define OPT_COMMON (OPT_SET | OPT_QUIET | OPT_VERBOSE | OPT_HELP)
 
@@ -29,7 +30,8 @@ struct option_spec {
 
 static const struct option_spec options[] = {
     {OPT_CONFIG, "--config", "FILE", "INI configuration; keys it leaves out keep their defaults"},
-    {OPT_OUT, "--out", "DIR", "folder to write into (created if missing)"},
+    {OPT_OUT, "--out", "PATH", "generate: folder to write into (created if missing); train, score: the run file to write (default: RUN.h5 itself)"},
+    {OPT_MODEL, "--model", "TRAINED.h5", "a run file whose /models score this run (the champion)"},
     {OPT_SET, "--set", "SECTION.KEY=VALUE", "override one config key (repeatable)"},
     {OPT_QUIET, "--quiet", NULL, "only warnings and errors"},
     {OPT_VERBOSE, "--verbose", NULL, "debug messages too"},
@@ -58,6 +60,12 @@ static const struct tr_command commands[] = {
      OPT_ANTENNAS | OPT_RECHARGES | OPT_GROUPBY | OPT_SUMMARY | OPT_SPLIT_WEEK | OPT_SPLIT_DAY |
          OPT_COMMON,
      OPT_ANTENNAS, 1, 1, tr_cmd_indicators},
+    {"train", "RUN.h5 [--config FILE] [--out NEW.h5]",
+     "learn the credit models again from a run file's stored features (no CSV read)",
+     OPT_CONFIG | OPT_OUT | OPT_COMMON, 0, 1, 1, tr_cmd_train},
+    {"score", "RUN.h5 --model TRAINED.h5 [--out NEW.h5]",
+     "score a run's subscribers with stored models; PSI drift and champion/challenger",
+     OPT_MODEL | OPT_OUT | OPT_COMMON, OPT_MODEL, 1, 1, tr_cmd_score},
     {"config", "[--config FILE]", "print the effective configuration, every key, as INI",
      OPT_CONFIG | OPT_COMMON, 0, 0, 0, tr_cmd_config},
 };
@@ -93,6 +101,7 @@ static int store(struct tr_cli_args *args, enum option_bit bit, const char *valu
     case OPT_SUMMARY: args->summary = value; break;
     case OPT_SPLIT_WEEK: args->split_week = 1; break;
     case OPT_SPLIT_DAY: args->split_day = 1; break;
+    case OPT_MODEL: args->model_path = value; break;
     }
     return 0;
 }
@@ -160,7 +169,8 @@ int tr_cli_validate(const struct tr_cli_args *args, char *err, size_t errlen)
         if (!(args->command->required & opt->bit)) continue;
         int given = (opt->bit == OPT_CONFIG && args->config_path) ||
                     (opt->bit == OPT_OUT && args->out_dir) ||
-                    (opt->bit == OPT_ANTENNAS && args->antennas_path);
+                    (opt->bit == OPT_ANTENNAS && args->antennas_path) ||
+                    (opt->bit == OPT_MODEL && args->model_path);
         if (!given) {
             snprintf(err, errlen, "%s: %s %s is required (usage: telrisk %s %s)",
                      args->command->name, opt->name, opt->metavar, args->command->name,

@@ -22,6 +22,7 @@ struct tr_cli_args {
     const char *summary;        /* indicators: default or extended */
     int split_week;
     int split_day;
+    const char *model_path; /* score: --model */
     const char *positional[8]; /* arguments that are not options, in order */
     int n_positional;
     int quiet;

@@ -239,6 +239,17 @@ void tr_h5_write_rows(const struct tr_ctx *ctx, hid_t dset, hid_t mem_type, cons
     H5_CHECK(H5Pclose(dxpl));
 }
 
+void tr_h5_read_rows(hid_t dset, hid_t mem_type, void *buf, hsize_t first, hsize_t n)
+{
+    static char nothing[1];
+    hid_t file_space = H5Dget_space(dset), mem_space;
+    H5_CHECK(file_space);
+    select_rows(file_space, first, n, &mem_space);
+    H5_CHECK(H5Dread(dset, mem_type, mem_space, file_space, H5P_DEFAULT, n ? buf : nothing));
+    H5_CHECK(H5Sclose(mem_space));
+    H5_CHECK(H5Sclose(file_space));
+}
+
 void tr_h5_quiet_begin(struct tr_h5_quiet *q)
 {
     H5_CHECK(H5Eget_auto2(H5E_DEFAULT, &q->func, &q->data));

@@ -58,6 +58,9 @@ void tr_h5_write_slab(hid_t dset, hid_t mem_type, const void *buf, hsize_t first
 void tr_h5_write_rows(const struct tr_ctx *ctx, hid_t dset, hid_t mem_type, const void *buf,
                       uint64_t first, uint64_t n_local);
 
+/* Rows [first, first + n) of a rank-1 or rank-2 dataset into buf (whole rows), independently. */
+void tr_h5_read_rows(hid_t dset, hid_t mem_type, void *buf, hsize_t first, hsize_t n);
+
 /* Turns HDF5's automatic error printing off (for calls whose failure is checked and reported by
  * the caller) and back on. */
 struct tr_h5_quiet {

@@ -353,6 +353,14 @@ void tr_models_score(const struct tr_models *m, const struct tr_model_rows *rows
     }
 }
 
+void tr_grade_counts(const struct tr_ctx *ctx, const int8_t *grade, size_t n, int64_t *out)
+{
+    memset(out, 0, sizeof(int64_t) * TR_MAX_GRADES);
+    for (size_t i = 0; i < n; i++)
+        if (grade[i] >= 1 && grade[i] <= TR_MAX_GRADES) out[grade[i] - 1]++;
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, out, TR_MAX_GRADES, MPI_INT64_T, MPI_SUM, ctx->comm));
+}
+
 void tr_models_free(struct tr_models *m)
 {
     for (int j = 0; j < m->n_features; j++) free(m->names[j]);

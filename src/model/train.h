@@ -55,6 +55,7 @@ struct tr_models {
     struct tr_model *regions;    /* [n_regions] */
     struct tr_scorecard card;
     int64_t train_rows;          /* all regions */
+    int64_t grade_population[TR_MAX_GRADES]; /* subscribers per grade when trained: PSI's reference */
     int iterations;              /* Newton iterations over all fits */
     /* Wall times (slowest rank): not in /models, which must be the same at any rank count. */
     double seconds;              /* binning, screening and fitting */
@@ -79,6 +80,9 @@ double tr_model_pd(const struct tr_models *m, const struct tr_model *model, cons
  * Arrays [rows->n]; pd_national may be NULL. */
 void tr_models_score(const struct tr_models *m, const struct tr_model_rows *rows, double *pd,
                      double *pd_national, double *score, int8_t *grade);
+
+/* Collective: subscribers per grade over all ranks. out[TR_MAX_GRADES]. */
+void tr_grade_counts(const struct tr_ctx *ctx, const int8_t *grade, size_t n, int64_t *out);
 
 void tr_models_free(struct tr_models *m);
 

@@ -36,4 +36,17 @@ void tr_rf_write_subscribers(const struct tr_ctx *ctx, hid_t file,
 /* /models: binning, screening, coefficients and validation (output/models.c), when out->models. */
 void tr_rf_write_models(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out);
 
+/* Reads /models back into m (names, bins, coefficients; not the validation). 0, or 1 with err. */
+int tr_rf_read_models(hid_t file, struct tr_models *m, char *err, size_t errlen);
+
+struct tr_monitoring;
+/* /monitoring: PSI and champion/challenger (telrisk score --model). */
+void tr_rf_write_monitoring(const struct tr_ctx *ctx, hid_t file, const struct tr_monitoring *mon,
+                            const char *model_path);
+
+/* /subscribers/{pd, score, grade} into the open /subscribers group: rows [first, first +
+ * out->n_local) of total. */
+void tr_rf_write_scores(const struct tr_ctx *ctx, hid_t subscribers, const struct tr_run_output *out,
+                        uint64_t first, uint64_t total);
+
 #endif

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "model/labels.h"
+#include "model/psi.h"
 #include "model/train.h"
 #include "model/validate.h"
 
@@ -47,6 +48,12 @@ struct calibration_row {
     double mean_pd, default_rate;
 };
 
+struct grade_row {
+    int32_t grade;
+    double upper;
+    int64_t population;
+};
+
 struct summary_row {
     int32_t region; /* -1: all regions */
     char name[64];
@@ -61,7 +68,8 @@ static void copy_name(char *dst, size_t cap, const char *src)
     snprintf(dst, cap, "%s", src ? src : "");
 }
 
-static void write_features(const struct tr_ctx *ctx, hid_t g, const struct tr_models *m)
+/* Each table's members, shared by its writer and its reader. */
+static int feature_fields(struct tr_h5_field *out)
 {
     typedef struct feature_row s;
     const struct tr_h5_field fields[] = {
@@ -70,26 +78,11 @@ static void write_features(const struct tr_ctx *ctx, hid_t g, const struct tr_mo
         NUM_FIELD(s, used, H5T_STD_I8LE, NULL),     STR_FIELD(s, dropped, TR_DROP_REASON_MAX - 1, NULL),
         NUM_FIELD(s, mean, H5T_IEEE_F64LE, NULL),   NUM_FIELD(s, sd, H5T_IEEE_F64LE, NULL),
     };
-    s *rows = TR_CALLOC((size_t)m->n_features + 1, sizeof *rows);
-    for (int j = 0; j < m->n_features; j++) {
-        copy_name(rows[j].name, NAME_MAX_LEN, m->names[j]);
-        rows[j].iv = m->bins[j].iv;
-        rows[j].trend = m->bins[j].trend;
-        rows[j].bins = m->bins[j].n_numeric;
-        rows[j].used = m->dropped[j][0] == '\0';
-        copy_name(rows[j].dropped, TR_DROP_REASON_MAX, m->dropped[j]);
-        rows[j].mean = m->mean[j], rows[j].sd = m->sd[j];
-    }
-    tr_rf_small_table(ctx, g, "features", fields, (int)(sizeof fields / sizeof *fields), sizeof(s),
-                      rows, (size_t)m->n_features,
-                      "one row per feature of /subscribers/features: information value of its "
-                      "bins, trend of the default rate with the value (+1 rises, -1 falls, 0 one "
-                      "bin), numeric bins, used by the models (1) or why not, training mean and "
-                      "standard deviation (model.transform = standardize)");
-    free(rows);
+    memcpy(out, fields, sizeof fields);
+    return (int)(sizeof fields / sizeof *fields);
 }
 
-static void write_bins(const struct tr_ctx *ctx, hid_t g, const struct tr_models *m)
+static int bin_fields(struct tr_h5_field *out)
 {
     typedef struct bin_row s;
     const struct tr_h5_field fields[] = {
@@ -100,6 +93,52 @@ static void write_bins(const struct tr_ctx *ctx, hid_t g, const struct tr_models
         NUM_FIELD(s, population, H5T_STD_I64LE, "subscribers"),
         NUM_FIELD(s, default_rate, H5T_IEEE_F64LE, "fraction"), NUM_FIELD(s, woe, H5T_IEEE_F64LE, NULL),
     };
+    memcpy(out, fields, sizeof fields);
+    return (int)(sizeof fields / sizeof *fields);
+}
+
+static int coef_fields(struct tr_h5_field *out)
+{
+    typedef struct coef_row s;
+    const struct tr_h5_field fields[] = {
+        STR_FIELD(s, name, NAME_MAX_LEN - 1, NULL), NUM_FIELD(s, estimate, H5T_IEEE_F64LE, NULL),
+        NUM_FIELD(s, std_error, H5T_IEEE_F64LE, NULL), NUM_FIELD(s, z, H5T_IEEE_F64LE, NULL),
+        NUM_FIELD(s, p_value, H5T_IEEE_F64LE, NULL),
+    };
+    memcpy(out, fields, sizeof fields);
+    return (int)(sizeof fields / sizeof *fields);
+}
+
+#define MAX_FIELDS 16
+
+static void write_features(const struct tr_ctx *ctx, hid_t g, const struct tr_models *m)
+{
+    typedef struct feature_row s;
+    struct tr_h5_field fields[MAX_FIELDS];
+    const int n_fields = feature_fields(fields);
+    s *rows = TR_CALLOC((size_t)m->n_features + 1, sizeof *rows);
+    for (int j = 0; j < m->n_features; j++) {
+        copy_name(rows[j].name, NAME_MAX_LEN, m->names[j]);
+        rows[j].iv = m->bins[j].iv;
+        rows[j].trend = m->bins[j].trend;
+        rows[j].bins = m->bins[j].n_numeric;
+        rows[j].used = m->dropped[j][0] == '\0';
+        copy_name(rows[j].dropped, TR_DROP_REASON_MAX, m->dropped[j]);
+        rows[j].mean = m->mean[j], rows[j].sd = m->sd[j];
+    }
+    tr_rf_small_table(ctx, g, "features", fields, n_fields, sizeof(s), rows, (size_t)m->n_features,
+                      "one row per feature of /subscribers/features: information value of its "
+                      "bins, trend of the default rate with the value (+1 rises, -1 falls, 0 one "
+                      "bin), numeric bins, used by the models (1) or why not, training mean and "
+                      "standard deviation (model.transform = standardize)");
+    free(rows);
+}
+
+static void write_bins(const struct tr_ctx *ctx, hid_t g, const struct tr_models *m)
+{
+    typedef struct bin_row s;
+    struct tr_h5_field fields[MAX_FIELDS];
+    const int n_fields = bin_fields(fields);
     size_t n = 0;
     for (int j = 0; j < m->n_features; j++) n += (size_t)m->bins[j].n_numeric + 1;
     s *rows = TR_CALLOC(n + 1, sizeof *rows), *r = rows;
@@ -117,8 +156,7 @@ static void write_bins(const struct tr_ctx *ctx, hid_t g, const struct tr_models
             r->woe = b->woe[k];
         }
     }
-    tr_rf_small_table(ctx, g, "bins", fields, (int)(sizeof fields / sizeof *fields), sizeof(s), rows,
-                      n,
+    tr_rf_small_table(ctx, g, "bins", fields, n_fields, sizeof(s), rows, n,
                       "every feature's bins: a value x is in the numeric bin with lower <= x < "
                       "upper, a missing one (NaN) in the bin with missing = 1; count and defaults "
                       "over the training sample, population over all subscribers (the reference "
@@ -166,11 +204,8 @@ static void write_coefficients(const struct tr_ctx *ctx, hid_t g, const struct t
                                const struct tr_model *model)
 {
     typedef struct coef_row s;
-    const struct tr_h5_field fields[] = {
-        STR_FIELD(s, name, NAME_MAX_LEN - 1, NULL), NUM_FIELD(s, estimate, H5T_IEEE_F64LE, NULL),
-        NUM_FIELD(s, std_error, H5T_IEEE_F64LE, NULL), NUM_FIELD(s, z, H5T_IEEE_F64LE, NULL),
-        NUM_FIELD(s, p_value, H5T_IEEE_F64LE, NULL),
-    };
+    struct tr_h5_field fields[MAX_FIELDS];
+    const int n_fields = coef_fields(fields);
     const int p = m->n_used + 1;
     s *rows = TR_CALLOC((size_t)p, sizeof *rows);
     for (int k = 0; k < p; k++) {
@@ -180,8 +215,7 @@ static void write_coefficients(const struct tr_ctx *ctx, hid_t g, const struct t
         rows[k].z = model->fit.z[k];
         rows[k].p_value = model->fit.p_value[k];
     }
-    tr_rf_small_table(ctx, g, "coefficients", fields, (int)(sizeof fields / sizeof *fields),
-                      sizeof(s), rows, (size_t)p,
+    tr_rf_small_table(ctx, g, "coefficients", fields, n_fields, sizeof(s), rows, (size_t)p,
                       "logit(PD) = intercept + sum of estimate x transformed feature; standard "
                       "errors from the inverse (penalised) Hessian, Wald z and two-sided p");
     free(rows);
@@ -278,6 +312,31 @@ static void write_summary(const struct tr_ctx *ctx, hid_t g, const struct tr_run
     free(rows);
 }
 
+static int grade_fields(struct tr_h5_field *out)
+{
+    typedef struct grade_row s;
+    const struct tr_h5_field fields[] = {
+        NUM_FIELD(s, grade, H5T_STD_I32LE, NULL), NUM_FIELD(s, upper, H5T_IEEE_F64LE, "fraction"),
+        NUM_FIELD(s, population, H5T_STD_I64LE, "subscribers"),
+    };
+    memcpy(out, fields, sizeof fields);
+    return (int)(sizeof fields / sizeof *fields);
+}
+
+static void write_grades(const struct tr_ctx *ctx, hid_t g, const struct tr_models *m)
+{
+    struct tr_h5_field fields[MAX_FIELDS];
+    const int n_fields = grade_fields(fields);
+    struct grade_row rows[TR_MAX_GRADES];
+    memset(rows, 0, sizeof rows);
+    for (int k = 0; k < m->card.n_grades; k++)
+        rows[k] = (struct grade_row){k + 1, m->card.upper[k], m->grade_population[k]};
+    tr_rf_small_table(ctx, g, "grades", fields, n_fields, sizeof *rows, rows, (size_t)m->card.n_grades,
+                      "the master scale: grade g holds PDs above the previous grade's upper bound "
+                      "up to its own; population: subscribers per grade when the models were "
+                      "trained (the reference of the grades' PSI)");
+}
+
 static void write_settings(hid_t g, const struct tr_models *m)
 {
     tr_h5_attr_str(g, "transform", m->transform == TR_TRANSFORM_WOE ? "woe" : "standardize");
@@ -310,6 +369,7 @@ void tr_rf_write_models(const struct tr_ctx *ctx, hid_t file, const struct tr_ru
     write_settings(g, m);
     write_features(ctx, g, m);
     write_bins(ctx, g, m);
+    write_grades(ctx, g, m);
     write_summary(ctx, g, out);
     write_model(ctx, g, "national", m, &m->national, NULL, &v->national, NULL);
     for (int r = 0; r < m->n_regions; r++) {
@@ -323,5 +383,252 @@ void tr_rf_write_models(const struct tr_ctx *ctx, hid_t file, const struct tr_ru
     if (v->out_of_time.m.n > 0)
         write_metrics(ctx, g, "out_of_time", &v->out_of_time,
                       "the out-of-time sample (model.oot_date), each by its own model");
+    H5_CHECK(H5Gclose(g));
+}
+
+/* ---- Reading a stored model back (telrisk score --model) ---- */
+
+/* The rows of a compound table, converted to the struct the fields describe; NULL when absent. */
+static void *read_table(hid_t loc, const char *name, const struct tr_h5_field *fields, int n_fields,
+                        size_t size, size_t *n_rows)
+{
+    *n_rows = 0;
+    if (H5Lexists(loc, name, H5P_DEFAULT) <= 0) return NULL;
+    hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
+    H5_CHECK(d);
+    hid_t space = H5Dget_space(d);
+    hsize_t dims[1] = {0};
+    H5_CHECK(H5Sget_simple_extent_dims(space, dims, NULL));
+    H5_CHECK(H5Sclose(space));
+    hid_t mem, file;
+    tr_h5_compound(fields, n_fields, size, &mem, &file);
+    void *rows = TR_CALLOC((size_t)dims[0] + 1, size);
+    tr_h5_read_rows(d, mem, rows, 0, dims[0]);
+    H5_CHECK(H5Tclose(mem));
+    H5_CHECK(H5Tclose(file));
+    H5_CHECK(H5Dclose(d));
+    *n_rows = (size_t)dims[0];
+    return rows;
+}
+
+static double attr_double(hid_t obj, const char *name)
+{
+    double v = NAN;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    H5_CHECK(a);
+    H5_CHECK(H5Aread(a, H5T_NATIVE_DOUBLE, &v));
+    H5_CHECK(H5Aclose(a));
+    return v;
+}
+
+static int attr_int(hid_t obj, const char *name)
+{
+    int v = 0;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    H5_CHECK(a);
+    H5_CHECK(H5Aread(a, H5T_NATIVE_INT, &v));
+    H5_CHECK(H5Aclose(a));
+    return v;
+}
+
+static void attr_text(hid_t obj, const char *name, char *out, size_t cap)
+{
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    H5_CHECK(a);
+    hid_t type = H5Tcopy(H5T_C_S1), stored = H5Aget_type(a);
+    H5_CHECK(type);
+    H5_CHECK(stored);
+    H5_CHECK(H5Tset_cset(type, H5Tget_cset(stored))); /* HDF5 converts no character sets */
+    H5_CHECK(H5Tclose(stored));
+    H5_CHECK(H5Tset_size(type, cap));
+    H5_CHECK(H5Tset_strpad(type, H5T_STR_NULLTERM));
+    memset(out, 0, cap);
+    H5_CHECK(H5Aread(a, type, out));
+    H5_CHECK(H5Tclose(type));
+    H5_CHECK(H5Aclose(a));
+}
+
+static int feature_index(const struct tr_models *m, const char *name)
+{
+    for (int j = 0; j < m->n_features; j++)
+        if (strcmp(m->names[j], name) == 0) return j;
+    return -1;
+}
+
+/* One model's coefficients, in the order of m->used (set by the national model). */
+static int read_coefficients(hid_t g, struct tr_models *m, struct tr_model *model, char *err,
+                             size_t errlen)
+{
+    struct tr_h5_field fields[MAX_FIELDS];
+    const int n_fields = coef_fields(fields);
+    size_t n;
+    struct coef_row *rows = read_table(g, "coefficients", fields, n_fields, sizeof *rows, &n);
+    if (!rows || n < 1) {
+        free(rows);
+        snprintf(err, errlen, "a fitted model has no coefficients table");
+        return 1;
+    }
+    if (!m->used) { /* the national model fixes which features the models use */
+        m->n_used = (int)n - 1;
+        m->used = TR_MALLOC(sizeof(int) * n);
+        for (size_t k = 1; k < n; k++) m->used[k - 1] = feature_index(m, rows[k].name);
+    }
+    int rc = (int)n != m->n_used + 1;
+    for (size_t k = 1; k < n && !rc; k++) rc = m->used[k - 1] < 0 || strcmp(rows[k].name, m->names[m->used[k - 1]]) != 0;
+    if (rc) {
+        snprintf(err, errlen, "coefficients name features that /models/features does not list in order");
+        free(rows);
+        return 1;
+    }
+    struct tr_logit_fit *f = &model->fit;
+    f->p = (int)n;
+    f->beta = TR_MALLOC(sizeof(double) * n), f->std_error = TR_MALLOC(sizeof(double) * n);
+    f->z = TR_MALLOC(sizeof(double) * n), f->p_value = TR_MALLOC(sizeof(double) * n);
+    for (size_t k = 0; k < n; k++)
+        f->beta[k] = rows[k].estimate, f->std_error[k] = rows[k].std_error, f->z[k] = rows[k].z,
+        f->p_value[k] = rows[k].p_value;
+    f->iterations = attr_int(g, "iterations");
+    f->converged = attr_int(g, "converged");
+    f->deviance = attr_double(g, "deviance");
+    f->null_deviance = attr_double(g, "null_deviance");
+    f->aic = attr_double(g, "aic");
+    attr_text(g, "problem", f->problem, sizeof f->problem);
+    model->fitted = 1;
+    free(rows);
+    return 0;
+}
+
+static void read_features(hid_t g, struct tr_models *m)
+{
+    struct tr_h5_field fields[MAX_FIELDS];
+    int n_fields = feature_fields(fields);
+    size_t n;
+    struct feature_row *f = read_table(g, "features", fields, n_fields, sizeof *f, &n);
+    m->n_features = (int)n;
+    m->names = TR_MALLOC(sizeof(char *) * (n + 1));
+    m->bins = TR_CALLOC(n + 1, sizeof *m->bins);
+    m->mean = TR_CALLOC(n + 1, sizeof(double));
+    m->sd = TR_CALLOC(n + 1, sizeof(double));
+    m->dropped = TR_CALLOC(n + 1, sizeof *m->dropped);
+    for (size_t j = 0; j < n; j++) {
+        m->names[j] = strdup(f[j].name);
+        m->mean[j] = f[j].mean, m->sd[j] = f[j].sd;
+        memcpy(m->dropped[j], f[j].dropped, TR_DROP_REASON_MAX);
+        m->bins[j].iv = f[j].iv, m->bins[j].trend = f[j].trend;
+    }
+    free(f);
+    n_fields = bin_fields(fields);
+    struct bin_row *b = read_table(g, "bins", fields, n_fields, sizeof *b, &n);
+    for (size_t k = 0; k < n; k++) {
+        if (b[k].feature < 0 || b[k].feature >= m->n_features || b[k].bin < 0 || b[k].bin >= TR_MAX_BINS) continue;
+        struct tr_bins *x = &m->bins[b[k].feature];
+        const int at = b[k].bin;
+        if (!b[k].missing) x->lower[at] = b[k].lower, x->n_numeric = at + 1;
+        x->count[at] = b[k].count, x->defaults[at] = b[k].defaults;
+        x->population[at] = b[k].population, x->woe[at] = b[k].woe;
+    }
+    free(b);
+}
+
+int tr_rf_read_models(hid_t file, struct tr_models *m, char *err, size_t errlen)
+{
+    memset(m, 0, sizeof *m);
+    if (H5Lexists(file, "models", H5P_DEFAULT) <= 0) {
+        snprintf(err, errlen, "it has no /models (a run or train writes them)");
+        return 1;
+    }
+    hid_t g = H5Gopen2(file, "models", H5P_DEFAULT);
+    H5_CHECK(g);
+    char transform[32];
+    attr_text(g, "transform", transform, sizeof transform);
+    m->transform = strcmp(transform, "standardize") == 0 ? TR_TRANSFORM_STANDARDIZE : TR_TRANSFORM_WOE;
+    m->lambda = attr_double(g, "lambda");
+    m->card.base_points = attr_double(g, "base_points");
+    m->card.base_odds = attr_double(g, "base_odds");
+    m->card.pdo = attr_double(g, "pdo");
+    hid_t a = H5Aopen(g, "master_scale", H5P_DEFAULT);
+    H5_CHECK(a);
+    hid_t space = H5Aget_space(a);
+    hssize_t grades = H5Sget_simple_extent_npoints(space);
+    H5_CHECK(H5Sclose(space));
+    m->card.n_grades = grades > 0 && grades <= TR_MAX_GRADES ? (int)grades : 0;
+    if (m->card.n_grades) H5_CHECK(H5Aread(a, H5T_NATIVE_DOUBLE, m->card.upper));
+    H5_CHECK(H5Aclose(a));
+    read_features(g, m);
+    struct tr_h5_field fields[MAX_FIELDS];
+    size_t n_grades;
+    struct grade_row *gr = read_table(g, "grades", fields, grade_fields(fields), sizeof *gr, &n_grades);
+    for (size_t k = 0; k < n_grades && k < TR_MAX_GRADES; k++) m->grade_population[k] = gr[k].population;
+    free(gr);
+    m->train_rows = attr_int(g, "train_rows");
+    hid_t nat = H5Gopen2(g, "national", H5P_DEFAULT);
+    H5_CHECK(nat);
+    m->national.region = -1;
+    int rc = read_coefficients(nat, m, &m->national, err, errlen);
+    H5_CHECK(H5Gclose(nat));
+    char name[32];
+    for (m->n_regions = 0;; m->n_regions++) {
+        snprintf(name, sizeof name, "region_%d", m->n_regions);
+        if (H5Lexists(g, name, H5P_DEFAULT) <= 0) break;
+    }
+    m->regions = TR_CALLOC((size_t)m->n_regions + 1, sizeof *m->regions);
+    for (int r = 0; r < m->n_regions && !rc; r++) {
+        snprintf(name, sizeof name, "region_%d", r);
+        hid_t rg = H5Gopen2(g, name, H5P_DEFAULT);
+        H5_CHECK(rg);
+        m->regions[r].region = r;
+        if (attr_int(rg, "own_model")) rc = read_coefficients(rg, m, &m->regions[r], err, errlen);
+        H5_CHECK(H5Gclose(rg));
+    }
+    H5_CHECK(H5Gclose(g));
+    return rc;
+}
+
+/* ---- /monitoring (telrisk score --model) ---- */
+
+static int psi_fields(struct tr_h5_field *out)
+{
+    typedef struct tr_psi_row s;
+    const struct tr_h5_field fields[] = {
+        STR_FIELD(s, name, TR_PSI_NAME_MAX - 1, NULL), NUM_FIELD(s, psi, H5T_IEEE_F64LE, NULL),
+        STR_FIELD(s, band, 15, NULL),
+    };
+    memcpy(out, fields, sizeof fields);
+    return (int)(sizeof fields / sizeof *fields);
+}
+
+static void attr_metrics(hid_t g, const char *prefix, const struct tr_metrics *m)
+{
+    const struct {
+        const char *name;
+        double value;
+    } figures[] = {{"auc", m->auc}, {"gini", m->gini}, {"ks", m->ks}, {"brier", m->brier},
+                   {"mean_pd", m->mean_pd}, {"default_rate", m->default_rate}};
+    char name[64];
+    for (size_t k = 0; k < sizeof figures / sizeof *figures; k++) {
+        snprintf(name, sizeof name, "%s_%s", prefix, figures[k].name);
+        tr_h5_attr_scalar(g, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &figures[k].value);
+    }
+}
+
+void tr_rf_write_monitoring(const struct tr_ctx *ctx, hid_t file, const struct tr_monitoring *mon,
+                            const char *model_path)
+{
+    hid_t g = tr_h5_group(file, "monitoring",
+                          "the run scored by a stored model (the champion): drift of each feature "
+                          "it uses and of the grades against its training population (PSI: under "
+                          "0.1 stable, 0.1-0.25 moderate, over 0.25 significant), and the champion "
+                          "against this run's own model (the challenger) on this run's hold-out");
+    tr_h5_attr_str(g, "model", model_path);
+    struct tr_h5_field fields[MAX_FIELDS];
+    const int n_fields = psi_fields(fields);
+    tr_rf_small_table(ctx, g, "feature_psi", fields, n_fields, sizeof(struct tr_psi_row), mon->features,
+                      (size_t)mon->n_features, "PSI of each feature the model uses, over its bins");
+    tr_h5_attr_scalar(g, "grade_psi", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &mon->grades.psi);
+    tr_h5_attr_str(g, "grade_psi_band", mon->grades.band);
+    const int32_t challenger = mon->has_challenger;
+    tr_h5_attr_scalar(g, "has_challenger", H5T_STD_I32LE, H5T_NATIVE_INT32, &challenger);
+    attr_metrics(g, "champion", &mon->champion);
+    if (mon->has_challenger) attr_metrics(g, "challenger", &mon->challenger);
     H5_CHECK(H5Gclose(g));
 }

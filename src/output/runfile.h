@@ -45,6 +45,7 @@ struct tr_reject {
 
 struct tr_models;
 struct tr_validation;
+struct tr_monitoring;
 
 /* Feature metadata (the registry's view). */
 struct tr_feature_info {
@@ -84,6 +85,8 @@ struct tr_run_output {
     const double *pd;     /* [n_local]: probability of default within the horizon, own model */
     const double *score;  /* [n_local]: scorecard points */
     const int8_t *grade;  /* [n_local]: master-scale grade, 1 the safest */
+    const struct tr_monitoring *monitoring; /* telrisk score --model: drift and comparison */
+    const char *monitoring_model;           /* the stored model's file */
 };
 
 /* Collective over ctx->comm. Writes path (through a temporary name renamed at the end).

@@ -92,22 +92,29 @@ void tr_rf_write_subscribers(const struct tr_ctx *ctx, hid_t file,
                       NULL);
     write_feature_info(d, out);
     write_and_close(ctx, d, H5T_NATIVE_DOUBLE, out->features, first, n_local);
-    if (out->models) {
-        d = tr_h5_dataset(g, "pd", H5T_IEEE_F64LE, 1, dims,
-                          "probability of default within model.horizon_days, from the subscriber's "
-                          "region's model (or the national one: /models/summary own_model)",
-                          "fraction");
-        write_and_close(ctx, d, H5T_NATIVE_DOUBLE, out->pd, first, n_local);
-        d = tr_h5_dataset(g, "score", H5T_IEEE_F64LE, 1, dims,
-                          "scorecard points: base_points + pdo / ln 2 x ln(odds / base_odds), odds "
-                          "= (1 - pd) / pd (/models attributes)",
-                          "points");
-        write_and_close(ctx, d, H5T_NATIVE_DOUBLE, out->score, first, n_local);
-        d = tr_h5_dataset(g, "grade", H5T_STD_I8LE, 1, dims,
-                          "rating grade on the master scale (/models master_scale: grade g holds "
-                          "PDs up to its bound), 1 the safest",
-                          NULL);
-        write_and_close(ctx, d, H5T_NATIVE_INT8, out->grade, first, n_local);
-    }
+    if (out->models) tr_rf_write_scores(ctx, g, out, first, total);
     H5_CHECK(H5Gclose(g));
+}
+
+void tr_rf_write_scores(const struct tr_ctx *ctx, hid_t g, const struct tr_run_output *out,
+                        uint64_t first, uint64_t total)
+{
+    hsize_t dims[1] = {total};
+    const uint64_t n_local = out->n_local;
+    hid_t d;
+        d = tr_h5_dataset(g, "pd", H5T_IEEE_F64LE, 1, dims,
+                      "probability of default within model.horizon_days, from the subscriber's "
+                      "region's model (or the national one: /models/summary own_model)",
+                      "fraction");
+    write_and_close(ctx, d, H5T_NATIVE_DOUBLE, out->pd, first, n_local);
+    d = tr_h5_dataset(g, "score", H5T_IEEE_F64LE, 1, dims,
+                      "scorecard points: base_points + pdo / ln 2 x ln(odds / base_odds), odds "
+                      "= (1 - pd) / pd (/models attributes)",
+                      "points");
+    write_and_close(ctx, d, H5T_NATIVE_DOUBLE, out->score, first, n_local);
+    d = tr_h5_dataset(g, "grade", H5T_STD_I8LE, 1, dims,
+                      "rating grade on the master scale (/models master_scale: grade g holds "
+                      "PDs up to its bound), 1 the safest",
+                      NULL);
+    write_and_close(ctx, d, H5T_NATIVE_INT8, out->grade, first, n_local);
 }

@@ -1,0 +1,159 @@
+/* telrisk score RUN.h5 --model TRAINED.h5: the stored models (the champion) score a newer run's
+ * subscribers. Drift is measured against the champion's training population: PSI of each feature
+ * it uses over its own bins, and of the grades; when the run has its own models (the
+ * challenger), the two are compared on the run's hold-out. */
+#include "cli/commands.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "io/h5.h"
+#include "model/psi.h"
+#include "model/train.h"
+#include "model/validate.h"
+#include "output/groups.h"
+#include "output/stored.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Every rank reads the (small) stored models itself. */
+static int load_models(const struct tr_ctx *ctx, const char *path, struct tr_models *m)
+{
+    char err[512] = "";
+    struct tr_h5_quiet q;
+    tr_h5_quiet_begin(&q);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    tr_h5_quiet_end(&q);
+    int rc = f < 0;
+    if (rc) snprintf(err, sizeof err, "cannot open it as an HDF5 file");
+    else rc = tr_rf_read_models(f, m, err, sizeof err);
+    if (f >= 0) H5Fclose(f);
+    char why[1100];
+    snprintf(why, sizeof why, "telrisk: --model %s: %s", path, err);
+    return tr_fail_agree(ctx, rc ? TR_EXIT_INPUT : TR_EXIT_OK, why);
+}
+
+/* The run's feature columns in the model's order (NaN for a column it does not use and the run
+ * lacks). Returns the name of a used feature the run lacks, or NULL. */
+static const char *remap(const struct tr_models *m, const struct tr_stored_run *r, double *values)
+{
+    int *column = TR_MALLOC(sizeof(int) * ((size_t)m->n_features + 1));
+    const char *missing = NULL;
+    for (int j = 0; j < m->n_features; j++) {
+        column[j] = -1;
+        for (int k = 0; k < r->n_features && column[j] < 0; k++)
+            if (strcmp(m->names[j], r->names[k]) == 0) column[j] = k;
+    }
+    for (int u = 0; u < m->n_used && !missing; u++)
+        if (column[m->used[u]] < 0) missing = m->names[m->used[u]];
+    for (size_t i = 0; i < r->n; i++)
+        for (int j = 0; j < m->n_features; j++)
+            values[i * (size_t)m->n_features + (size_t)j] =
+                column[j] < 0 ? NAN : r->values[i * (size_t)r->n_features + (size_t)column[j]];
+    free(column);
+    return missing;
+}
+
+static void drift(const struct tr_ctx *ctx, const struct tr_models *m, const double *values,
+                  size_t n, const int8_t *grade, struct tr_monitoring *mon)
+{
+    mon->n_features = m->n_used;
+    mon->features = TR_CALLOC((size_t)m->n_used + 1, sizeof *mon->features);
+    int64_t *now = TR_CALLOC((size_t)m->n_used * TR_MAX_BINS + 1, sizeof(int64_t));
+    for (size_t i = 0; i < n; i++)
+        for (int u = 0; u < m->n_used; u++) {
+            const int j = m->used[u];
+            now[(size_t)u * TR_MAX_BINS + (size_t)tr_bin_of(&m->bins[j], values[i * (size_t)m->n_features + (size_t)j])]++;
+        }
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, now, m->n_used * TR_MAX_BINS, MPI_INT64_T, MPI_SUM, ctx->comm));
+    for (int u = 0; u < m->n_used; u++) {
+        const struct tr_bins *b = &m->bins[m->used[u]];
+        struct tr_psi_row *row = &mon->features[u];
+        snprintf(row->name, sizeof row->name, "%s", m->names[m->used[u]]);
+        row->psi = tr_psi(b->population, now + (size_t)u * TR_MAX_BINS, b->n_numeric + 1);
+        snprintf(row->band, sizeof row->band, "%s", tr_psi_band(row->psi));
+    }
+    free(now);
+    mon->n_grades = m->card.n_grades;
+    memcpy(mon->grade_reference, m->grade_population, sizeof mon->grade_reference);
+    tr_grade_counts(ctx, grade, n, mon->grade_now);
+    snprintf(mon->grades.name, sizeof mon->grades.name, "grade");
+    mon->grades.psi = tr_psi(mon->grade_reference, mon->grade_now, mon->n_grades);
+    snprintf(mon->grades.band, sizeof mon->grades.band, "%s", tr_psi_band(mon->grades.psi));
+}
+
+int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
+{
+    const char *path = args->positional[0];
+    struct tr_stored_run r;
+    struct tr_models m;
+    int rc = tr_stored_run_load(ctx, path, &r);
+    if (rc) return rc;
+    if ((rc = load_models(ctx, args->model_path, &m))) {
+        tr_stored_run_free(&r);
+        return rc;
+    }
+    double *values = TR_MALLOC(sizeof(double) * (r.n * (size_t)m.n_features + 1));
+    const char *missing = remap(&m, &r, values);
+    char why[512];
+    if (missing)
+        snprintf(why, sizeof why, "telrisk: %s lacks the feature %.100s that the model uses", path, missing);
+    else if (m.n_regions != r.n_regions)
+        snprintf(why, sizeof why, "telrisk: %s has %d regions, the model %s %d: not the same country",
+                 path, r.n_regions, args->model_path, m.n_regions);
+    if (!missing && m.n_regions != r.n_regions) missing = "regions";
+    if ((rc = tr_fail_agree(ctx, missing ? TR_EXIT_INPUT : TR_EXIT_OK, why))) {
+        free(values), tr_models_free(&m), tr_stored_run_free(&r);
+        return rc;
+    }
+    const struct tr_model_rows rows = {r.n, m.n_features, (const char *const *)m.names, r.key,
+                                       r.region, r.label, r.sample, values};
+    double *pd = TR_MALLOC(sizeof(double) * (r.n + 1)), *pd_national = TR_MALLOC(sizeof(double) * (r.n + 1)),
+           *score = TR_MALLOC(sizeof(double) * (r.n + 1));
+    int8_t *grade = TR_MALLOC(r.n + 1);
+    tr_models_score(&m, &rows, pd, pd_national, score, grade);
+    struct tr_validation v, duel;
+    const struct tr_validation_rows vr = {r.n, r.region, r.label, r.sample, pd, pd_national};
+    tr_validate(ctx, &vr, m.n_regions, &v);
+    struct tr_monitoring mon;
+    memset(&mon, 0, sizeof mon);
+    drift(ctx, &m, values, r.n, grade, &mon);
+    mon.champion = v.assigned.m;
+    int challenger = r.pd != NULL;
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &challenger, 1, MPI_INT, MPI_MAX, ctx->comm));
+    if (challenger) { /* the run's own PDs against the champion's, on the same rows */
+        const struct tr_validation_rows dr = {r.n, r.region, r.label, r.sample, pd, r.pd};
+        tr_validate(ctx, &dr, 0, &duel);
+        mon.has_challenger = 1;
+        mon.challenger = duel.national.m;
+        tr_validation_free(&duel);
+    }
+    int significant = 0;
+    for (int u = 0; u < mon.n_features; u++) significant += mon.features[u].psi > 0.25;
+    TR_INFO(ctx, "score: %s scored by %s; grade PSI %.4f (%s), %d of %d features drifted "
+                 "significantly; hold-out AUC champion %.4f%s",
+            path, args->model_path, mon.grades.psi, mon.grades.band, significant, mon.n_features,
+            mon.champion.auc, challenger ? "" : " (no challenger)");
+    if (challenger) TR_INFO(ctx, "score: challenger (the run's own models) hold-out AUC %.4f", mon.challenger.auc);
+    const struct tr_run_output out = {.seed = r.seed,
+                                      .region_names = (const char *const *)r.region_names,
+                                      .n_regions = m.n_regions,
+                                      .n_local = r.n,
+                                      .models = &m,
+                                      .validation = &v,
+                                      .pd = pd,
+                                      .score = score,
+                                      .grade = grade,
+                                      .monitoring = &mon,
+                                      .monitoring_model = args->model_path};
+    const char *to = args->out_dir ? args->out_dir : path;
+    rc = tr_stored_run_update(ctx, path, to, &out, r.first);
+    if (!rc) TR_INFO(ctx, "run file: %s", to);
+    free(mon.features);
+    tr_validation_free(&v);
+    free(pd), free(pd_national), free(score), free(grade), free(values);
+    tr_models_free(&m);
+    tr_stored_run_free(&r);
+    return rc;
+}

@@ -1,0 +1,36 @@
+/* Population stability: how far a distribution over fixed bins has moved from a reference,
+ *   PSI = sum over bins of (now share - reference share) * ln(now share / reference share),
+ * shares floored at 1e-4 so an empty bin does not make it infinite. The usual reading: under 0.1
+ * stable, 0.1 to 0.25 a moderate shift to watch, over 0.25 a significant shift (retrain). */
+#ifndef TELRISK_MODEL_PSI_H
+#define TELRISK_MODEL_PSI_H
+
+#include "model/metrics.h"
+#include "model/scorecard.h"
+
+#include <stdint.h>
+
+#define TR_PSI_NAME_MAX 96
+
+double tr_psi(const int64_t *reference, const int64_t *now, int bins);
+const char *tr_psi_band(double psi); /* "stable", "moderate", "significant" */
+
+struct tr_psi_row {
+    char name[TR_PSI_NAME_MAX];
+    double psi;
+    char band[16];
+};
+
+/* What `telrisk score --model` finds: drift of each used feature (over the model's bins) and of
+ * the grades, and, when the scored run has its own model, the two on the same hold-out. */
+struct tr_monitoring {
+    int n_features;
+    struct tr_psi_row *features; /* [n_features] */
+    struct tr_psi_row grades;
+    int64_t grade_reference[TR_MAX_GRADES], grade_now[TR_MAX_GRADES];
+    int n_grades;
+    int has_challenger;
+    struct tr_metrics champion, challenger; /* hold-out of the scored run */
+};
+
+#endif

@@ -1,0 +1,40 @@
+/* A finished run file as the input of another step: `telrisk train` learns from its stored
+ * features and `telrisk score` scores them, without reading the CSVs again. Each rank loads a
+ * contiguous slice of the subscribers (they stay in key order), and the result is written to a
+ * copy of the file that replaces it (or goes to --out) only when complete. */
+#ifndef TELRISK_OUTPUT_STORED_H
+#define TELRISK_OUTPUT_STORED_H
+
+#include "core/log.h"
+#include "output/runfile.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct tr_stored_run {
+    uint64_t seed;
+    size_t n;            /* this rank's subscribers */
+    uint64_t first;      /* global row of the first */
+    uint64_t *key;       /* [n] */
+    int32_t *region;     /* [n] */
+    int8_t *label;       /* [n] */
+    int8_t *sample;      /* [n] (/subscribers/holdout) */
+    double *values;      /* [n x n_features] */
+    double *pd;          /* [n] the file's own PDs, NULL when it has none */
+    int n_features;
+    char **names;        /* [n_features] */
+    int n_regions;
+    char **region_names; /* [n_regions] */
+};
+
+/* Collective. 0, or TR_EXIT_INPUT with the reason printed once. */
+int tr_stored_run_load(const struct tr_ctx *ctx, const char *path, struct tr_stored_run *r);
+void tr_stored_run_free(struct tr_stored_run *r);
+
+/* Collective: copies `from` to a temporary name beside `to`, replaces its /models and
+ * /subscribers/{pd, score, grade} (and /monitoring when out->monitoring) with out's, renames it
+ * to `to`. out->n_local rows start at row `first`. Returns an exit code. */
+int tr_stored_run_update(const struct tr_ctx *ctx, const char *from, const char *to,
+                         const struct tr_run_output *out, uint64_t first);
+
+#endif
