@@ -42,3 +42,15 @@ for np in 1 2; do
             sed 's/MiB\/rank//'
     done
 done
+
+# telrisk train: the model stage alone, from the run file's stored features (model.newton and
+# train.newton: Newton iterations, national and regional fits, per second).
+for np in 1 2; do
+    for run in 1 2; do
+        mpiexec -n "$np" "$root/build/telrisk" train "$bench/nation.h5" --config "$root/inputs/nation.ini" \
+            --out "$bench/train.h5" 2>&1 |
+            awk -v np="$np" '$1 == "telrisk:" && $4 == "s" {
+                printf "%-11s %5d %12d %9.2f %12.3g %15.3g %14d\n", $2, np, $5, $3, $7, $7 / np, $(NF-1) + 0 }' |
+            sed 's/MiB\/rank//'
+    done
+done

@@ -330,7 +330,7 @@ int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg)
     }
     tr_stage_end(ctx, &stages, "model", (int64_t)ft.n, "subscribers");
     /* Its figure of merit: Newton iterations (national and regional fits) per second. */
-    tr_stage_record(&stages, "model.newton", credit.models.fit_seconds, credit.models.iterations,
+    tr_stage_record(ctx, &stages, "model.newton", credit.models.fit_seconds, credit.models.iterations,
                     "iterations");
     const struct tr_validation_cell *hv = &credit.validation.assigned;
     TR_INFO(ctx, "model: %d of %d features, %lld training rows, %d Newton iterations (%.3f s each); "

@@ -4,6 +4,7 @@
 #include "config/config.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "core/stage.h"
 #include "model/train.h"
 #include "model/validate.h"
 #include "output/stored.h"
@@ -23,6 +24,8 @@ int tr_cmd_train(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     const struct tr_model_rows rows = {r.n, r.n_features, (const char *const *)r.names, r.key,
                                       r.region, r.label, r.sample, r.values};
     struct tr_models m;
+    struct tr_stages stages = {0};
+    tr_stage_begin(&stages);
     rc = tr_models_train(ctx, &cfg, &rows, r.n_regions, &m);
     if (rc) {
         tr_stored_run_free(&r);
@@ -36,6 +39,8 @@ int tr_cmd_train(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     struct tr_validation v;
     const struct tr_validation_rows vr = {r.n, r.region, r.label, r.sample, pd, pd_national};
     tr_validate(ctx, &vr, r.n_regions, &v);
+    tr_stage_end(ctx, &stages, "train", (int64_t)r.n, "subscribers");
+    tr_stage_record(ctx, &stages, "train.newton", m.fit_seconds, m.iterations, "iterations");
     TR_INFO(ctx, "train: %d of %d features, %lld training rows, %d Newton iterations in %.3f s "
                  "(%.4f s each); hold-out AUC %.4f",
             m.n_used, m.n_features, (long long)m.train_rows, m.iterations, m.fit_seconds,

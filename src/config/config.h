@@ -60,8 +60,10 @@ struct tr_config {
         double holdout;
         int64_t prebins;             /* binning: quantile pre-bins per feature */
         double min_bin_share;        /* binning: smallest share of training rows per bin */
+        char trend[16];              /* binning: auto, ascending or descending */
         double min_iv;               /* screening by information value */
         double max_correlation;      /* screening by correlation with a stronger feature */
+        int64_t defaults_per_feature; /* screening: training defaults per feature at least */
         int64_t min_region_defaults; /* fewer: the region is scored by the national model */
         char oot_date[16];           /* out-of-time sample from this issue date; "" none */
         int64_t horizon_days; /* loans issued this many days after the window give labels */

@@ -30,10 +30,9 @@ void tr_stage_end(const struct tr_ctx *ctx, struct tr_stages *s, const char *nam
             st->records_per_s / ctx->size, st->peak_mib);
 }
 
-void tr_stage_record(struct tr_stages *s, const char *name, double seconds, int64_t total,
-                     const char *unit)
+void tr_stage_record(const struct tr_ctx *ctx, struct tr_stages *s, const char *name,
+                     double seconds, int64_t total, const char *unit)
 {
-    (void)unit;
     if (s->n == TR_MAX_STAGES) return;
     struct tr_stage_stat *st = &s->stat[s->n++];
     snprintf(st->name, sizeof st->name, "%s", name);
@@ -41,4 +40,7 @@ void tr_stage_record(struct tr_stages *s, const char *name, double seconds, int6
     st->records = total;
     st->records_per_s = seconds > 0 ? (double)total / seconds : 0;
     st->peak_mib = s->n > 1 ? s->stat[s->n - 2].peak_mib : 0;
+    TR_INFO(ctx, "%-10s %8.2f s  %12lld %-12s %10.3g %s/s (%.3g per rank)  peak %.0f MiB/rank", name,
+            st->seconds, (long long)total, unit, st->records_per_s, unit,
+            st->records_per_s / ctx->size, st->peak_mib);
 }

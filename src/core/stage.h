@@ -21,7 +21,7 @@ void tr_stage_end(const struct tr_ctx *ctx, struct tr_stages *s, const char *nam
 
 /* A sub-stage measured elsewhere (seconds and total already the same on every rank), e.g. the
  * Newton iterations inside the model stage. Not collective. */
-void tr_stage_record(struct tr_stages *s, const char *name, double seconds, int64_t total,
-                     const char *unit);
+void tr_stage_record(const struct tr_ctx *ctx, struct tr_stages *s, const char *name,
+                     double seconds, int64_t total, const char *unit);
 
 #endif

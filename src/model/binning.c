@@ -120,7 +120,7 @@ static void set_woe(struct tr_bins *b)
     }
 }
 
-void tr_bins_merge(struct tr_bins *b, double min_share)
+void tr_bins_merge(struct tr_bins *b, double min_share, int want)
 {
     int64_t total = 0;
     for (int i = 0; i < b->n_numeric; i++) total += b->count[i];
@@ -128,6 +128,7 @@ void tr_bins_merge(struct tr_bins *b, double min_share)
     struct tr_bins best = *b;
     int have = 0;
     for (int trend = 1; trend >= -1; trend -= 2) {
+        if (want && trend != want) continue;
         struct tr_bins t = *b;
         enforce_min_size(&t, 1); /* empty pre-bins first: they have no rate */
         make_monotonic(&t, trend);

@@ -37,8 +37,9 @@ int tr_bin_of(const struct tr_bins *b, double x);
 
 /* From the pre-bins' counts (b->lower, count, defaults, population filled, n_numeric pre-bins),
  * merges adjacent bins into a monotonic trend with at least min_share of the training rows each,
- * then sets woe, iv and trend. */
-void tr_bins_merge(struct tr_bins *b, double min_share);
+ * then sets woe, iv and trend. trend: +1 the default rate must rise with the value, -1 fall, 0
+ * whichever keeps more information value (ties: rising). */
+void tr_bins_merge(struct tr_bins *b, double min_share, int trend);
 
 /* WoE of a bin from its counts and the totals (the formula above). */
 double tr_woe(int64_t count, int64_t defaults, int64_t total, int64_t total_defaults);

@@ -167,7 +167,7 @@ static void sort_by_iv(const struct tr_models *m, int *cand, int c)
 
 /* Screening: enough information value, not a near copy of a stronger feature. */
 static void screen(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                   const struct tr_model_rows *r, struct tr_models *m)
+                   const struct tr_model_rows *r, int64_t train_defaults, struct tr_models *m)
 {
     const int F = m->n_features;
     int *cand = TR_MALLOC(sizeof(int) * ((size_t)F + 1)), c = 0;
@@ -197,6 +197,12 @@ static void screen(const struct tr_ctx *ctx, const struct tr_config *cfg,
     m->used = TR_MALLOC(sizeof(int) * ((size_t)c + 1));
     m->n_used = 0;
     for (int a = 0; a < c; a++) {
+        /* A transformed value that does not vary over the training rows (one bin holds them
+         * all) is the intercept again: the Hessian would be singular. */
+        if (!(cov[a * c + a] > 1e-12)) {
+            snprintf(m->dropped[cand[a]], TR_DROP_REASON_MAX, "constant among the training rows");
+            continue;
+        }
         int twin = -1;
         for (int u = 0; u < m->n_used && twin < 0; u++) {
             const int b = m->used[u];
@@ -209,6 +215,12 @@ static void screen(const struct tr_ctx *ctx, const struct tr_config *cfg,
             m->used[m->n_used++] = a; /* candidate index for now */
     }
     for (int u = 0; u < m->n_used; u++) m->used[u] = cand[m->used[u]];
+    /* Events per variable (Peduzzi et al. 1996): with fewer than model.defaults_per_feature
+     * training defaults per coefficient, maximum likelihood overfits or fails to converge. */
+    const int64_t cap = train_defaults / cfg->model.defaults_per_feature;
+    for (int u = (int)(cap > 0 ? cap : 1); u < m->n_used; u++)
+        snprintf(m->dropped[m->used[u]], TR_DROP_REASON_MAX, "beyond model.defaults_per_feature");
+    if (m->n_used > cap) m->n_used = (int)(cap > 0 ? cap : 1);
     free(cov);
     free(acc);
     free(cand);
@@ -318,9 +330,12 @@ int tr_models_train(const struct tr_ctx *ctx, const struct tr_config *cfg,
     }
     place_prebins(ctx, r, cfg->run.seed, train[0], (int)cfg->model.prebins, m->bins);
     count_bins(ctx, r, m->bins);
-    for (int j = 0; j < F; j++) tr_bins_merge(&m->bins[j], cfg->model.min_bin_share);
+    const int trend = strcmp(cfg->model.trend, "ascending") == 0    ? 1
+                      : strcmp(cfg->model.trend, "descending") == 0 ? -1
+                                                                    : 0;
+    for (int j = 0; j < F; j++) tr_bins_merge(&m->bins[j], cfg->model.min_bin_share, trend);
     standardize_moments(ctx, r, m);
-    screen(ctx, cfg, r, m);
+    screen(ctx, cfg, r, train[1], m);
     fit_models(ctx, cfg, r, m);
     m->seconds = MPI_Wtime() - t0;
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &m->seconds, 1, MPI_DOUBLE, MPI_MAX, ctx->comm));

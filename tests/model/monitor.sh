@@ -5,16 +5,23 @@
 #    challenger the same AUC;
 #  - a country whose subscribers call twice as much, scored by the first one's models: the call
 #    features' PSI is significant (> 0.25), as recomputed here from /models/bins and the features.
+#  - model.oot_date: the out-of-time sample, the same at 1 and 3 ranks, as check_run.py and
+#    check_models.py recompute it.
 # usage: monitor.sh TELRISK CONFIG DATA_DIR WORKDIR
 set -euo pipefail
 telrisk=$1 config=$2 data=$3 work=$4
 rm -rf "$work"
 mkdir -p "$work"
 run() { mpiexec -n "$1" "$telrisk" "${@:2}" 2>>"$work/log" || { cat "$work/log"; exit 1; }; }
+seed=$(awk -F= '/^seed/ { gsub(/ /, "", $2); print $2 }' "$config")
+tools=$(cd "$(dirname "$0")/../tools" && pwd)
 attr() { h5dump -a "$1" "$2" | awk '/\(0\)/ { print $2 }'; }
-run 2 run --config "$config" --quiet --set inputs.dir="$data" --set output.path="$work/base.h5"
+# Loose events-per-variable screening, so that the models use call features too (the drift below
+# moves calls only).
+loose="model.defaults_per_feature=1"
+run 2 run --config "$config" --quiet --set inputs.dir="$data" --set $loose --set output.path="$work/base.h5"
 for np in 1 3; do
-    run "$np" train "$work/base.h5" --quiet --out "$work/train$np.h5"
+    run "$np" train "$work/base.h5" --quiet --set $loose --out "$work/train$np.h5"
     h5diff "$work/base.h5" "$work/train$np.h5" /models /models
     h5diff "$work/base.h5" "$work/train$np.h5" /subscribers /subscribers
 done
@@ -55,3 +62,13 @@ assert calls and all(psi[n][1] == "significant" for n in calls), {n: psi[n] for 
 print(f"score: {checked} feature PSIs recomputed; call features drift significantly:",
       ", ".join(f"{n.split('__')[0]} {psi[n][0]:.2f}" for n in calls))
 PY
+
+for np in 1 3; do
+    run "$np" run --config "$config" --quiet --set inputs.dir="$data" --set model.oot_date=2020-04-20 \
+        --set output.path="$work/oot$np.h5"
+done
+h5diff "$work/oot1.h5" "$work/oot3.h5" /models /models
+h5diff "$work/oot1.h5" "$work/oot3.h5" /subscribers /subscribers
+/usr/bin/python3 "$tools/check_run.py" "$data" "$work/oot1.h5" --seed "$seed"
+/usr/bin/python3 "$tools/check_models.py" "$data" "$work/oot1.h5" --seed "$seed"
+echo "out of time: $(attr /models/out_of_time/n "$work/oot1.h5") subscribers, identical at 1 and 3 ranks"

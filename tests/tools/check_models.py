@@ -191,6 +191,10 @@ def main():
                        (label[rows] == 1).astype(float)))
         groups.append((f"region_{r}/validation_national", models[f"region_{r}/validation_national"],
                        national[rows], (label[rows] == 1).astype(float)))
+    if "out_of_time" in models:
+        oot = (label >= 0) & (sample == 2)
+        groups.append(("out_of_time", models["out_of_time"], pd[oot], (label[oot] == 1).astype(float)))
+    check(("out_of_time" in models) == bool(((label >= 0) & (sample == 2)).any()), "out-of-time group iff such rows")
     for name, g, p, yy in groups:
         m = g.attrs
         check(m["n"] == len(p) and m["defaults"] == yy.sum(), f"{name}: rows and defaults")

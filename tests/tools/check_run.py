@@ -260,6 +260,11 @@ def main():
     feats = run["subscribers/features"][:]
     region = run["subscribers/region"][:]
     label = run["subscribers/label"][:]
+    sample = run["subscribers/holdout"][:]
+    config = run.attrs["config"]
+    config = config.decode() if isinstance(config, bytes) else str(config)
+    oot = ([line.split("=", 1)[1].strip() for line in config.splitlines() if line.startswith("oot_date")]
+           + [""])[0]
     horizon = 90  # model.horizon_days (the default; the tests do not change it)
     expect("subscribers in the run", len(keys), len(register))
     expect("keys strictly increasing", bool(np.all(keys[1:] > keys[:-1])), True)
@@ -299,6 +304,13 @@ def main():
             bad += 1
             if bad <= 10:
                 failures.append(f"subscriber {i} label: run {int(label[i])}, recomputed {want_label}")
+        # Sample: out of time when labelled by a loan issued on or after model.oot_date, else the
+        # keyed hold-out draw (0 or 1).
+        out_of_time = bool(oot) and want_label >= 0 and first[3] >= oot
+        if (int(sample[i]) == 2) != out_of_time or int(sample[i]) not in (0, 1, 2):
+            bad += 1
+            if bad <= 10:
+                failures.append(f"subscriber {i} sample: run {int(sample[i])}, out of time {out_of_time}")
         reg_name = register.get(key, "")
         want_region = regions.index(reg_name) if reg_name else (
             regions.index(antenna_region[[a for a, r in antenna_row.items() if r == home][0]]) if home is not None else -1)

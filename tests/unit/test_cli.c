@@ -49,7 +49,7 @@ static void test_errors(void **state)
     assert_int_equal(PARSE(&a, err, "config", "--out", "d"), 1); /* not an option of config */
     assert_int_equal(PARSE(&a, err, "generate", "--config", "c.ini"), 0);
     assert_int_equal(tr_cli_validate(&a, err, sizeof err), 1);
-    assert_non_null(strstr(err, "--out DIR is required"));
+    assert_non_null(strstr(err, "--out PATH is required"));
     assert_int_equal(PARSE(&a, err, "generate", "--config", "c", "--out", "d", "--quiet", "--verbose"), 0);
     assert_int_equal(tr_cli_validate(&a, err, sizeof err), 1);
 }

@@ -65,11 +65,35 @@ static void test_holdout_share(void **state)
     assert_int_equal(tr_holdout(12345, 42, 1.0), 1);
 }
 
+/* Out of time: a labelled subscriber whose labelling loan was issued on or after the date; the
+ * others keep their keyed hold-out draw; with no date (INT64_MAX) nobody is out of time. */
+static void test_out_of_time_sample(void **state)
+{
+    (void)state;
+    const int64_t end = 18292LL * 86400;
+    struct tr_loan_rec l[2] = {loan(18295, TR_ST_DEFAULT, 1), loan(18320, TR_ST_REPAID, 2)};
+    int64_t issued;
+    assert_int_equal(tr_label_issued(l, 2, end, 60, &issued), 1);
+    assert_int_equal(issued, 18295);
+    assert_int_equal(tr_label_issued(l + 1, 1, end, 60, &issued), 0);
+    assert_int_equal(issued, 18320);
+    const uint64_t key = 0x1234;
+    const int8_t usual = tr_holdout(key, 42, 0.3) ? TR_HOLDOUT : TR_TRAINING;
+    assert_int_equal(tr_sample_of(key, 1, 18295, 42, 0.3, 18300), usual);
+    assert_int_equal(tr_sample_of(key, 0, 18320, 42, 0.3, 18300), TR_OUT_OF_TIME);
+    assert_int_equal(tr_sample_of(key, 0, 18300, 42, 0.3, 18300), TR_OUT_OF_TIME);
+    assert_int_equal(tr_sample_of(key, TR_UNLABELLED, INT64_MAX, 42, 0.3, 18300), usual);
+    assert_int_equal(tr_sample_of(key, 1, 18320, 42, 0.3, INT64_MAX), usual);
+    assert_int_equal(tr_label_issued(NULL, 0, end, 60, &issued), TR_UNLABELLED);
+    assert_true(issued == INT64_MAX);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_first_loan_after_the_window_decides),
         cmocka_unit_test(test_holdout_share),
+        cmocka_unit_test(test_out_of_time_sample),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
