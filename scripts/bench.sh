@@ -44,12 +44,16 @@ for np in 1 2; do
 done
 
 # telrisk train: the model stage alone, from the run file's stored features (model.newton and
-# train.newton: Newton iterations, national and regional fits, per second).
-for np in 1 2; do
-    for run in 1 2; do
-        mpiexec -n "$np" "$root/build/telrisk" train "$bench/nation.h5" --config "$root/inputs/nation.ini" \
-            --out "$bench/train.h5" 2>&1 |
-            awk -v np="$np" '$1 == "telrisk:" && $4 == "s" {
+# train.newton: Newton iterations, national and 12 regional fits, per second): with the default
+# screening, then with (almost) none, so that about 100 features enter the models.
+for screening in default none; do
+    [ $screening = default ] && relax=() ||
+        relax=(--set model.min_iv=0 --set model.max_correlation=0.999 --set model.defaults_per_feature=1)
+    for np in 1 2; do
+        log=$(mpiexec -n "$np" "$root/build/telrisk" train "$bench/nation.h5" \
+              --config "$root/inputs/nation.ini" "${relax[@]}" --out "$bench/train.h5" 2>&1)
+        echo "$log" | sed -nE "s/.*train: ([0-9]+) of ([0-9]+) features.*/# $screening screening: \1 of \2 features/p"
+        echo "$log" | awk -v np="$np" '$1 == "telrisk:" && $4 == "s" {
                 printf "%-11s %5d %12d %9.2f %12.3g %15.3g %14d\n", $2, np, $5, $3, $7, $7 / np, $(NF-1) + 0 }' |
             sed 's/MiB\/rank//'
     done

@@ -17,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ROUND_BYTES ((size_t)256 << 20) /* all-to-all: at most this much sent per rank per round */
+/* All-to-all: at most this much sent per rank per round. */
+#define ROUND_BYTES ((size_t)256 << 20)
 
 /* Each two-party record is held by both parties' owners: add the recipient's copy. */
 static void add_recipient_copies(struct tr_array *cdr, struct tr_array *money)
@@ -49,13 +50,17 @@ static void add_recipient_copies(struct tr_array *cdr, struct tr_array *money)
 static void plan(const struct tr_ctx *ctx, const struct tr_ingest *in, struct tr_partition *p)
 {
     size_t n = 0;
-    for (int t = TR_T_SUBSCRIBERS; t < TR_T_COUNT; t++) n += in->table[t].n;
-    uint64_t *keys = TR_MALLOC(sizeof(uint64_t) * (n + 1)), *orders = TR_MALLOC(sizeof(uint64_t) * (n + 1));
+    for (int t = TR_T_SUBSCRIBERS; t < TR_T_COUNT; t++)
+        n += in->table[t].n;
+    uint64_t *keys = TR_MALLOC(sizeof(uint64_t) * (n + 1)),
+             *orders = TR_MALLOC(sizeof(uint64_t) * (n + 1));
     size_t k = 0;
     for (int t = TR_T_SUBSCRIBERS; t < TR_T_COUNT; t++) {
         const struct tr_array *a = &in->table[t];
         /* Every record type starts with its key; its order follows it or the counterparty. */
-        size_t order_at = (t == TR_T_CDR || t == TR_T_MOBILEMONEY) ? 24 : (t == TR_T_SUBSCRIBERS || t == TR_T_LOANS) ? 8 : 16;
+        size_t order_at = (t == TR_T_CDR || t == TR_T_MOBILEMONEY)     ? 24
+                          : (t == TR_T_SUBSCRIBERS || t == TR_T_LOANS) ? 8
+                                                                       : 16;
         for (size_t i = 0; i < a->n; i++, k++) {
             memcpy(&keys[k], tr_array_at(a, i), 8);
             memcpy(&orders[k], (char *)tr_array_at(a, i) + order_at, 8);
@@ -88,7 +93,7 @@ static int64_t count_collisions(const struct tr_ctx *ctx, const struct tr_partit
     }
     tr_partition_shuffle(ctx, p, &pairs, ROUND_BYTES);
     tr_sort_keyed(&pairs); /* by (key, fingerprint) */
-    int64_t shared = 0; /* counted at the key's owner only, whatever the ranks saw */
+    int64_t shared = 0;    /* counted at the key's owner only, whatever the ranks saw */
     for (size_t first = 0; first < pairs.n;) { /* one group per key: more than one id? */
         const uint64_t *g = tr_array_at(&pairs, first);
         size_t last = first + 1;
@@ -112,9 +117,10 @@ static int64_t partition_tables(const struct tr_ctx *ctx, const struct tr_keyhas
     plan(ctx, in, &p);
     *collisions = count_collisions(ctx, &p, kh, &in->ids);
     if (*collisions && ctx->rank == 0)
-        TR_WARN(ctx, "%lld subscriber keys are shared by different ids (64-bit key collisions):"
-                     " their records are merged; recorded in /subscribers/key/key_collisions",
-                 (long long)*collisions);
+        TR_WARN(ctx,
+                "%lld subscriber keys are shared by different ids (64-bit key collisions):"
+                " their records are merged; recorded in /subscribers/key/key_collisions",
+                (long long)*collisions);
     int64_t *dups = TR_CALLOC((size_t)in->n_files + 1, sizeof(int64_t));
     int64_t records = 0;
     for (int t = TR_T_SUBSCRIBERS; t < TR_T_COUNT; t++) {
@@ -122,15 +128,24 @@ static int64_t partition_tables(const struct tr_ctx *ctx, const struct tr_keyhas
         tr_partition_shuffle(ctx, &p, a, ROUND_BYTES);
         records += (int64_t)a->n;
         switch (t) {
-        case TR_T_CDR: tr_sort_cdr(a), tr_dedupe_cdr(a, dups); break;
-        case TR_T_MOBILEMONEY: tr_sort_money(a), tr_dedupe_money(a, dups); break;
+        case TR_T_CDR:
+            tr_sort_cdr(a), tr_dedupe_cdr(a, dups);
+            break;
+        case TR_T_MOBILEMONEY:
+            tr_sort_money(a), tr_dedupe_money(a, dups);
+            break;
         case TR_T_SUBSCRIBERS:
-        case TR_T_LOANS: tr_sort_keyed(a), tr_dedupe_keyed(a, dups); break;
-        default: tr_sort_timed(a), tr_dedupe_timed(a, dups); break;
+        case TR_T_LOANS:
+            tr_sort_keyed(a), tr_dedupe_keyed(a, dups);
+            break;
+        default:
+            tr_sort_timed(a), tr_dedupe_timed(a, dups);
+            break;
         }
     }
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, dups, in->n_files, MPI_INT64_T, MPI_SUM, ctx->comm));
-    for (int f = 0; f < in->n_files; f++) in->files[f].duplicates = dups[f];
+    for (int f = 0; f < in->n_files; f++)
+        in->files[f].duplicates = dups[f];
     free(dups);
     tr_partition_free(&p);
     return records;
@@ -149,7 +164,8 @@ static int has_table(const struct tr_ingest *in, const char *table)
 static int64_t window_end(const struct tr_ctx *ctx, const struct tr_ingest *in)
 {
     int64_t last = INT64_MIN;
-    const int tables[] = {TR_T_CDR, TR_T_MOBILEMONEY, TR_T_RECHARGES, TR_T_MOBILEDATA, TR_T_SIM_SWAPS};
+    const int tables[] = {TR_T_CDR, TR_T_MOBILEMONEY, TR_T_RECHARGES, TR_T_MOBILEDATA,
+                          TR_T_SIM_SWAPS};
     const size_t t_at[] = {offsetof(struct tr_cdr, t), offsetof(struct tr_money, t),
                            offsetof(struct tr_recharge, t), offsetof(struct tr_data, t),
                            offsetof(struct tr_swap, t)};
@@ -191,9 +207,10 @@ struct credit {
 
 static struct tr_model_rows model_rows(const struct tr_feature_table *ft, const char **names)
 {
-    for (int j = 0; j < ft->n_features; j++) names[j] = ft->info[j].name;
-    return (struct tr_model_rows){ft->n, ft->n_features, names, ft->key, ft->region,
-                                  ft->label, ft->holdout, ft->values};
+    for (int j = 0; j < ft->n_features; j++)
+        names[j] = ft->info[j].name;
+    return (struct tr_model_rows){ft->n,      ft->n_features, names,       ft->key,
+                                  ft->region, ft->label,      ft->holdout, ft->values};
 }
 
 /* The model stage: learn, score every subscriber, validate on the hold-out. */
@@ -210,7 +227,8 @@ static int credit_models(const struct tr_ctx *ctx, const struct tr_config *cfg,
         c->grade = TR_MALLOC(ft->n + 1);
         tr_models_score(&c->models, &rows, c->pd, c->pd_national, c->score, c->grade);
         tr_grade_counts(ctx, c->grade, ft->n, c->models.grade_population);
-        const struct tr_validation_rows v = {ft->n, ft->region, ft->label, ft->holdout, c->pd, c->pd_national};
+        const struct tr_validation_rows v = {ft->n,       ft->region, ft->label,
+                                             ft->holdout, c->pd,      c->pd_national};
         tr_validate(ctx, &v, n_regions, &c->validation);
     }
     free(names);
@@ -233,7 +251,8 @@ static int write_run(const struct tr_ctx *ctx, const struct tr_config *cfg,
 {
     char *config_text = tr_config_to_ini(cfg);
     const char **names = TR_MALLOC(sizeof(char *) * ((size_t)in->regions.n + 1));
-    for (int r = 0; r < in->regions.n; r++) names[r] = in->regions.name[r];
+    for (int r = 0; r < in->regions.n; r++)
+        names[r] = in->regions.name[r];
     struct tr_run_output out = {
         .config_text = config_text,
         .seed = cfg->run.seed,
@@ -293,7 +312,8 @@ int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg)
         return rc;
     }
     int64_t parsed = 0;
-    for (int t = 0; t < TR_T_COUNT; t++) parsed += t == TR_T_ANTENNAS ? 0 : (int64_t)in.table[t].n;
+    for (int t = 0; t < TR_T_COUNT; t++)
+        parsed += t == TR_T_ANTENNAS ? 0 : (int64_t)in.table[t].n;
     tr_stage_end(ctx, &stages, "read", parsed, "records");
 
     tr_stage_begin(&stages);
@@ -313,10 +333,11 @@ int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg)
                         window_end(ctx, &in), &fo, &ft);
     /* Its figure of merit: the records it went through (both parties' copies), per second. */
     int64_t consumed = 0;
-    for (int t = TR_T_CDR; t < TR_T_COUNT; t++) consumed += (int64_t)in.table[t].n;
+    for (int t = TR_T_CDR; t < TR_T_COUNT; t++)
+        consumed += (int64_t)in.table[t].n;
     tr_stage_end(ctx, &stages, "indicators", consumed, "records");
-    TR_INFO(ctx, "indicators: %lld subscribers, %d features each", (long long)tr_agree_sum(ctx, (int64_t)ft.n),
-            ft.n_features);
+    TR_INFO(ctx, "indicators: %lld subscribers, %d features each",
+            (long long)tr_agree_sum(ctx, (int64_t)ft.n), ft.n_features);
 
     tr_stage_begin(&stages);
     struct credit credit;
@@ -330,13 +351,15 @@ int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg)
     }
     tr_stage_end(ctx, &stages, "model", (int64_t)ft.n, "subscribers");
     /* Its figure of merit: Newton iterations (national and regional fits) per second. */
-    tr_stage_record(ctx, &stages, "model.newton", credit.models.fit_seconds, credit.models.iterations,
-                    "iterations");
+    tr_stage_record(ctx, &stages, "model.newton", credit.models.fit_seconds,
+                    credit.models.iterations, "iterations");
     const struct tr_validation_cell *hv = &credit.validation.assigned;
-    TR_INFO(ctx, "model: %d of %d features, %lld training rows, %d Newton iterations (%.3f s each); "
-                 "hold-out AUC %.4f, mean PD %.4f against default rate %.4f",
+    TR_INFO(ctx,
+            "model: %d of %d features, %lld training rows, %d Newton iterations (%.3f s each); "
+            "hold-out AUC %.4f, mean PD %.4f against default rate %.4f",
             credit.models.n_used, ft.n_features, (long long)credit.models.train_rows,
-            credit.models.iterations, credit.models.fit_seconds / (credit.models.iterations ? credit.models.iterations : 1),
+            credit.models.iterations,
+            credit.models.fit_seconds / (credit.models.iterations ? credit.models.iterations : 1),
             hv->m.auc, hv->m.mean_pd, hv->m.default_rate);
 
     tr_stage_begin(&stages);

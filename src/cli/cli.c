@@ -30,7 +30,9 @@ struct option_spec {
 
 static const struct option_spec options[] = {
     {OPT_CONFIG, "--config", "FILE", "INI configuration; keys it leaves out keep their defaults"},
-    {OPT_OUT, "--out", "PATH", "generate: folder to write into (created if missing); train, score: the run file to write (default: RUN.h5 itself)"},
+    {OPT_OUT, "--out", "PATH",
+     "generate: folder to write into (created if missing); train, score: the run file to write "
+     "(default: RUN.h5 itself)"},
     {OPT_MODEL, "--model", "TRAINED.h5", "a run file whose /models score this run (the champion)"},
     {OPT_SET, "--set", "SECTION.KEY=VALUE", "override one config key (repeatable)"},
     {OPT_QUIET, "--quiet", NULL, "only warnings and errors"},
@@ -38,8 +40,10 @@ static const struct option_spec options[] = {
     {OPT_HELP, "--help", NULL, "this help"},
     {OPT_ANTENNAS, "--antennas", "FILE", "antenna positions: antenna_id,latitude,longitude"},
     {OPT_RECHARGES, "--recharges", "FILE", "the user's top-ups: datetime,amount,retailer_id"},
-    {OPT_GROUPBY, "--groupby", "week|none", "per ISO week then mean and std across weeks (default), or the whole period"},
-    {OPT_SUMMARY, "--summary", "default|extended", "distribution summaries: mean and std, or also median, min, max, skewness, kurtosis"},
+    {OPT_GROUPBY, "--groupby", "week|none",
+     "per ISO week then mean and std across weeks (default), or the whole period"},
+    {OPT_SUMMARY, "--summary", "default|extended",
+     "distribution summaries: mean and std, or also median, min, max, skewness, kurtosis"},
     {OPT_SPLIT_WEEK, "--split-week", NULL, "also weekday and weekend"},
     {OPT_SPLIT_DAY, "--split-day", NULL, "also day and night"},
 };
@@ -83,8 +87,12 @@ static int store(struct tr_cli_args *args, enum option_bit bit, const char *valu
                  size_t errlen)
 {
     switch (bit) {
-    case OPT_CONFIG: args->config_path = value; break;
-    case OPT_OUT: args->out_dir = value; break;
+    case OPT_CONFIG:
+        args->config_path = value;
+        break;
+    case OPT_OUT:
+        args->out_dir = value;
+        break;
     case OPT_SET:
         if (args->n_sets == TR_CLI_MAX_SETS) {
             snprintf(err, errlen, "more than %d --set options", TR_CLI_MAX_SETS);
@@ -92,16 +100,36 @@ static int store(struct tr_cli_args *args, enum option_bit bit, const char *valu
         }
         args->sets[args->n_sets++] = value;
         break;
-    case OPT_QUIET: args->quiet = 1; break;
-    case OPT_VERBOSE: args->verbose = 1; break;
-    case OPT_HELP: args->help = 1; break;
-    case OPT_ANTENNAS: args->antennas_path = value; break;
-    case OPT_RECHARGES: args->recharges_path = value; break;
-    case OPT_GROUPBY: args->groupby = value; break;
-    case OPT_SUMMARY: args->summary = value; break;
-    case OPT_SPLIT_WEEK: args->split_week = 1; break;
-    case OPT_SPLIT_DAY: args->split_day = 1; break;
-    case OPT_MODEL: args->model_path = value; break;
+    case OPT_QUIET:
+        args->quiet = 1;
+        break;
+    case OPT_VERBOSE:
+        args->verbose = 1;
+        break;
+    case OPT_HELP:
+        args->help = 1;
+        break;
+    case OPT_ANTENNAS:
+        args->antennas_path = value;
+        break;
+    case OPT_RECHARGES:
+        args->recharges_path = value;
+        break;
+    case OPT_GROUPBY:
+        args->groupby = value;
+        break;
+    case OPT_SUMMARY:
+        args->summary = value;
+        break;
+    case OPT_SPLIT_WEEK:
+        args->split_week = 1;
+        break;
+    case OPT_SPLIT_DAY:
+        args->split_day = 1;
+        break;
+    case OPT_MODEL:
+        args->model_path = value;
+        break;
     }
     return 0;
 }
@@ -207,8 +235,9 @@ int tr_cli_validate(const struct tr_cli_args *args, char *err, size_t errlen)
 void tr_cli_print_help(FILE *out, const struct tr_command *command)
 {
     if (!command) {
-        fprintf(out, "telrisk %s: credit-risk and fraud intelligence from call-detail and "
-                     "payment records (MPI)\n\nusage: telrisk COMMAND [OPTIONS]\n\ncommands:\n",
+        fprintf(out,
+                "telrisk %s: credit-risk and fraud intelligence from call-detail and "
+                "payment records (MPI)\n\nusage: telrisk COMMAND [OPTIONS]\n\ncommands:\n",
                 TELRISK_VERSION);
         for (size_t i = 0; i < N_COMMANDS; i++)
             fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);

@@ -22,7 +22,7 @@ struct tr_cli_args {
     const char *summary;        /* indicators: default or extended */
     int split_week;
     int split_day;
-    const char *model_path; /* score: --model */
+    const char *model_path;    /* score: --model */
     const char *positional[8]; /* arguments that are not options, in order */
     int n_positional;
     int quiet;
@@ -32,10 +32,10 @@ struct tr_cli_args {
 
 struct tr_command {
     const char *name;
-    const char *usage;   /* arguments after the command name */
-    const char *summary; /* one line for the command list */
-    unsigned options;    /* bit mask of accepted options (enum in cli.c) */
-    unsigned required;   /* of those, the ones it cannot run without */
+    const char *usage;                  /* arguments after the command name */
+    const char *summary;                /* one line for the command list */
+    unsigned options;                   /* bit mask of accepted options (enum in cli.c) */
+    unsigned required;                  /* of those, the ones it cannot run without */
     int min_positional, max_positional; /* how many plain arguments it takes */
     int (*run)(const struct tr_ctx *ctx, const struct tr_cli_args *args);
 };

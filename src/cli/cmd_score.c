@@ -26,8 +26,10 @@ static int load_models(const struct tr_ctx *ctx, const char *path, struct tr_mod
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     tr_h5_quiet_end(&q);
     int rc = f < 0;
-    if (rc) snprintf(err, sizeof err, "cannot open it as an HDF5 file");
-    else rc = tr_rf_read_models(f, m, err, sizeof err);
+    if (rc)
+        snprintf(err, sizeof err, "cannot open it as an HDF5 file");
+    else
+        rc = tr_rf_read_models(f, m, err, sizeof err);
     if (f >= 0) H5Fclose(f);
     char why[1100];
     snprintf(why, sizeof why, "telrisk: --model %s: %s", path, err);
@@ -64,9 +66,11 @@ static void drift(const struct tr_ctx *ctx, const struct tr_models *m, const dou
     for (size_t i = 0; i < n; i++)
         for (int u = 0; u < m->n_used; u++) {
             const int j = m->used[u];
-            now[(size_t)u * TR_MAX_BINS + (size_t)tr_bin_of(&m->bins[j], values[i * (size_t)m->n_features + (size_t)j])]++;
+            now[(size_t)u * TR_MAX_BINS +
+                (size_t)tr_bin_of(&m->bins[j], values[i * (size_t)m->n_features + (size_t)j])]++;
         }
-    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, now, m->n_used * TR_MAX_BINS, MPI_INT64_T, MPI_SUM, ctx->comm));
+    MPI_CHECK(
+        MPI_Allreduce(MPI_IN_PLACE, now, m->n_used * TR_MAX_BINS, MPI_INT64_T, MPI_SUM, ctx->comm));
     for (int u = 0; u < m->n_used; u++) {
         const struct tr_bins *b = &m->bins[m->used[u]];
         struct tr_psi_row *row = &mon->features[u];
@@ -98,18 +102,22 @@ int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     const char *missing = remap(&m, &r, values);
     char why[512];
     if (missing)
-        snprintf(why, sizeof why, "telrisk: %s lacks the feature %.100s that the model uses", path, missing);
+        snprintf(why, sizeof why, "telrisk: %s lacks the feature %.100s that the model uses", path,
+                 missing);
     else if (m.n_regions != r.n_regions)
-        snprintf(why, sizeof why, "telrisk: %s has %d regions, the model %s %d: not the same country",
-                 path, r.n_regions, args->model_path, m.n_regions);
+        snprintf(why, sizeof why,
+                 "telrisk: %s has %d regions, the model %s %d: not the same country", path,
+                 r.n_regions, args->model_path, m.n_regions);
     if (!missing && m.n_regions != r.n_regions) missing = "regions";
     if ((rc = tr_fail_agree(ctx, missing ? TR_EXIT_INPUT : TR_EXIT_OK, why))) {
         free(values), tr_models_free(&m), tr_stored_run_free(&r);
         return rc;
     }
-    const struct tr_model_rows rows = {r.n, m.n_features, (const char *const *)m.names, r.key,
-                                       r.region, r.label, r.sample, values};
-    double *pd = TR_MALLOC(sizeof(double) * (r.n + 1)), *pd_national = TR_MALLOC(sizeof(double) * (r.n + 1)),
+    const struct tr_model_rows rows = {r.n,      m.n_features, (const char *const *)m.names,
+                                       r.key,    r.region,     r.label,
+                                       r.sample, values};
+    double *pd = TR_MALLOC(sizeof(double) * (r.n + 1)),
+           *pd_national = TR_MALLOC(sizeof(double) * (r.n + 1)),
            *score = TR_MALLOC(sizeof(double) * (r.n + 1));
     int8_t *grade = TR_MALLOC(r.n + 1);
     tr_models_score(&m, &rows, pd, pd_national, score, grade);
@@ -130,12 +138,16 @@ int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
         tr_validation_free(&duel);
     }
     int significant = 0;
-    for (int u = 0; u < mon.n_features; u++) significant += mon.features[u].psi > 0.25;
-    TR_INFO(ctx, "score: %s scored by %s; grade PSI %.4f (%s), %d of %d features drifted "
-                 "significantly; hold-out AUC champion %.4f%s",
+    for (int u = 0; u < mon.n_features; u++)
+        significant += mon.features[u].psi > 0.25;
+    TR_INFO(ctx,
+            "score: %s scored by %s; grade PSI %.4f (%s), %d of %d features drifted "
+            "significantly; hold-out AUC champion %.4f%s",
             path, args->model_path, mon.grades.psi, mon.grades.band, significant, mon.n_features,
             mon.champion.auc, challenger ? "" : " (no challenger)");
-    if (challenger) TR_INFO(ctx, "score: challenger (the run's own models) hold-out AUC %.4f", mon.challenger.auc);
+    if (challenger)
+        TR_INFO(ctx, "score: challenger (the run's own models) hold-out AUC %.4f",
+                mon.challenger.auc);
     const struct tr_run_output out = {.seed = r.seed,
                                       .region_names = (const char *const *)r.region_names,
                                       .n_regions = m.n_regions,

@@ -21,8 +21,9 @@ int tr_cmd_train(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     struct tr_stored_run r;
     if ((rc = tr_stored_run_load(ctx, path, &r))) return rc;
     cfg.run.seed = r.seed; /* the hold-out was drawn with it; the binning sample goes with it */
-    const struct tr_model_rows rows = {r.n, r.n_features, (const char *const *)r.names, r.key,
-                                      r.region, r.label, r.sample, r.values};
+    const struct tr_model_rows rows = {r.n,      r.n_features, (const char *const *)r.names,
+                                       r.key,    r.region,     r.label,
+                                       r.sample, r.values};
     struct tr_models m;
     struct tr_stages stages = {0};
     tr_stage_begin(&stages);
@@ -31,7 +32,8 @@ int tr_cmd_train(const struct tr_ctx *ctx, const struct tr_cli_args *args)
         tr_stored_run_free(&r);
         return rc;
     }
-    double *pd = TR_MALLOC(sizeof(double) * (r.n + 1)), *pd_national = TR_MALLOC(sizeof(double) * (r.n + 1)),
+    double *pd = TR_MALLOC(sizeof(double) * (r.n + 1)),
+           *pd_national = TR_MALLOC(sizeof(double) * (r.n + 1)),
            *score = TR_MALLOC(sizeof(double) * (r.n + 1));
     int8_t *grade = TR_MALLOC(r.n + 1);
     tr_models_score(&m, &rows, pd, pd_national, score, grade);
@@ -41,8 +43,9 @@ int tr_cmd_train(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     tr_validate(ctx, &vr, r.n_regions, &v);
     tr_stage_end(ctx, &stages, "train", (int64_t)r.n, "subscribers");
     tr_stage_record(ctx, &stages, "train.newton", m.fit_seconds, m.iterations, "iterations");
-    TR_INFO(ctx, "train: %d of %d features, %lld training rows, %d Newton iterations in %.3f s "
-                 "(%.4f s each); hold-out AUC %.4f",
+    TR_INFO(ctx,
+            "train: %d of %d features, %lld training rows, %d Newton iterations in %.3f s "
+            "(%.4f s each); hold-out AUC %.4f",
             m.n_used, m.n_features, (long long)m.train_rows, m.iterations, m.fit_seconds,
             m.fit_seconds / (m.iterations ? m.iterations : 1), v.assigned.m.auc);
     const struct tr_run_output out = {.seed = r.seed,

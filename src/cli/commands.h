@@ -17,7 +17,6 @@ int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args);
 /* Loads defaults, the --config file and the --set overrides, then validates. Prints the error
  * (rank 0) and returns TR_EXIT_USAGE on any problem; every rank reads the same inputs so every
  * rank reaches the same answer. */
-int tr_load_config(const struct tr_ctx *ctx, const struct tr_cli_args *args,
-                   struct tr_config *cfg);
+int tr_load_config(const struct tr_ctx *ctx, const struct tr_cli_args *args, struct tr_config *cfg);
 
 #endif

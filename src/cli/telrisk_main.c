@@ -7,13 +7,13 @@
 
 #include <string.h>
 
-int tr_load_config(const struct tr_ctx *ctx, const struct tr_cli_args *args,
-                   struct tr_config *cfg)
+int tr_load_config(const struct tr_ctx *ctx, const struct tr_cli_args *args, struct tr_config *cfg)
 {
     char err[TR_CONFIG_ERR_MAX] = "", msg[TR_CONFIG_ERR_MAX + 16];
     tr_config_defaults(cfg);
     int bad = args->config_path && tr_config_load(cfg, args->config_path, err);
-    for (int i = 0; !bad && i < args->n_sets; i++) bad = tr_config_set(cfg, args->sets[i], err);
+    for (int i = 0; !bad && i < args->n_sets; i++)
+        bad = tr_config_set(cfg, args->sets[i], err);
     if (!bad) bad = tr_config_validate(cfg, err);
     snprintf(msg, sizeof msg, "config: %s", err);
     /* Every rank reads the file itself: one that cannot must not leave the others waiting. */

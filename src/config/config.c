@@ -97,7 +97,8 @@ static size_t edit_distance(const char *a, const char *b)
     size_t la = strlen(a), lb = strlen(b);
     if (la > 63 || lb > 63) return (size_t)-1;
     size_t row[64];
-    for (size_t j = 0; j <= lb; j++) row[j] = j;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
     for (size_t i = 1; i <= la; i++) {
         size_t diag = row[0];
         row[0] = i;
@@ -292,8 +293,8 @@ int tr_config_load(struct tr_config *cfg, const char *path, char err[TR_CONFIG_E
         if (st.failed)
             snprintf(err, TR_CONFIG_ERR_MAX, "%s:%d: %s", path, rc, st.msg);
         else
-            snprintf(err, TR_CONFIG_ERR_MAX, "%s:%d: not a 'key = value' line or '[section]'",
-                     path, rc);
+            snprintf(err, TR_CONFIG_ERR_MAX, "%s:%d: not a 'key = value' line or '[section]'", path,
+                     rc);
         return 1;
     }
     return 0;
@@ -375,13 +376,22 @@ char *tr_config_to_ini(const struct tr_config *cfg)
         const char *field = (const char *)cfg + k->offset;
         n += snprintf(line + n, sizeof line - (size_t)n, "%s = ", dot + 1);
         switch (k->type) {
-        case KEY_U64: n += snprintf(line + n, sizeof line - (size_t)n, "%" PRIu64, *(const uint64_t *)field); break;
-        case KEY_I64: n += snprintf(line + n, sizeof line - (size_t)n, "%" PRId64, *(const int64_t *)field); break;
-        case KEY_F64: n += snprintf(line + n, sizeof line - (size_t)n, "%.17g", *(const double *)field); break;
-        default: n += snprintf(line + n, sizeof line - (size_t)n, "%s", field); break;
+        case KEY_U64:
+            n += snprintf(line + n, sizeof line - (size_t)n, "%" PRIu64, *(const uint64_t *)field);
+            break;
+        case KEY_I64:
+            n += snprintf(line + n, sizeof line - (size_t)n, "%" PRId64, *(const int64_t *)field);
+            break;
+        case KEY_F64:
+            n += snprintf(line + n, sizeof line - (size_t)n, "%.17g", *(const double *)field);
+            break;
+        default:
+            n += snprintf(line + n, sizeof line - (size_t)n, "%s", field);
+            break;
         }
         n += snprintf(line + n, sizeof line - (size_t)n, "\n");
-        while (len + (size_t)n + 1 > cap) out = TR_REALLOC(out, cap *= 2);
+        while (len + (size_t)n + 1 > cap)
+            out = TR_REALLOC(out, cap *= 2);
         memcpy(out + len, line, (size_t)n);
         len += (size_t)n;
     }

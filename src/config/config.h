@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TR_PATH_MAX 1024
+#define TR_PATH_MAX       1024
 #define TR_CONFIG_ERR_MAX 512
 
 struct tr_config {
@@ -30,23 +30,23 @@ struct tr_config {
         int64_t subscribers;
         int64_t regions;
         int64_t days;
-        char start[16];             /* first day of the observation window, YYYY-MM-DD */
-        double interactions_per_day;  /* mean outgoing calls+texts per subscriber per day */
-        double loan_share;          /* share of subscribers with a loan after the window */
-        int64_t loan_days;          /* loans are issued over this many days after the window */
-        int64_t outcome_days;       /* data cut: this many days after the window ends */
+        char start[16];              /* first day of the observation window, YYYY-MM-DD */
+        double interactions_per_day; /* mean outgoing calls+texts per subscriber per day */
+        double loan_share;           /* share of subscribers with a loan after the window */
+        int64_t loan_days;           /* loans are issued over this many days after the window */
+        int64_t outcome_days;        /* data cut: this many days after the window ends */
         /* planted rates, per subscriber unless said otherwise */
         double simbox_rate;
-        double sim_swap_rate;       /* legitimate SIM swaps */
-        double takeover_rate;       /* SIM swap followed by a cash-out of most of the balance */
+        double sim_swap_rate; /* legitimate SIM swaps */
+        double takeover_rate; /* SIM swap followed by a cash-out of most of the balance */
         double far_payment_rate;
         double burst_rate;
         double dormant_rate;
-        double ledger_break_rate;   /* per mobile-money account */
-        double duplicate_rate;      /* per record */
-        double malformed_rate;      /* per record: an extra broken line */
-        double unknown_antenna_rate;/* per CDR */
-        int64_t block_subscribers;  /* subscribers per generation block (fixes the output) */
+        double ledger_break_rate;    /* per mobile-money account */
+        double duplicate_rate;       /* per record */
+        double malformed_rate;       /* per record: an extra broken line */
+        double unknown_antenna_rate; /* per CDR */
+        int64_t block_subscribers;   /* subscribers per generation block (fixes the output) */
     } generate;
     struct {
         char path[TR_PATH_MAX];
@@ -58,15 +58,15 @@ struct tr_config {
         char transform[16];
         double lambda;
         double holdout;
-        int64_t prebins;             /* binning: quantile pre-bins per feature */
-        double min_bin_share;        /* binning: smallest share of training rows per bin */
-        char trend[16];              /* binning: auto, ascending or descending */
-        double min_iv;               /* screening by information value */
-        double max_correlation;      /* screening by correlation with a stronger feature */
+        int64_t prebins;              /* binning: quantile pre-bins per feature */
+        double min_bin_share;         /* binning: smallest share of training rows per bin */
+        char trend[16];               /* binning: auto, ascending or descending */
+        double min_iv;                /* screening by information value */
+        double max_correlation;       /* screening by correlation with a stronger feature */
         int64_t defaults_per_feature; /* screening: training defaults per feature at least */
-        int64_t min_region_defaults; /* fewer: the region is scored by the national model */
-        char oot_date[16];           /* out-of-time sample from this issue date; "" none */
-        int64_t horizon_days; /* loans issued this many days after the window give labels */
+        int64_t min_region_defaults;  /* fewer: the region is scored by the national model */
+        char oot_date[16];            /* out-of-time sample from this issue date; "" none */
+        int64_t horizon_days;         /* loans issued this many days after the window give labels */
         double base_points, base_odds, pdo; /* scorecard scaling */
         char master_scale[256];             /* increasing PD bounds of the rating grades */
     } model;

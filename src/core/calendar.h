@@ -5,7 +5,8 @@
 #include <stdint.h>
 
 int64_t tr_days_from_civil(int y, int m, int d);
-/* The day (since 1970-01-01) of a second since 1970-01-01: floor division, right before 1970 too. */
+/* The day (since 1970-01-01) of a second since 1970-01-01: floor division, right before 1970 too.
+ */
 static inline int64_t tr_day_of(int64_t t)
 {
     return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);

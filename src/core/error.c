@@ -49,7 +49,9 @@ void *tr_malloc(size_t bytes, const char *file, int line)
 void *tr_calloc(size_t count, size_t size, const char *file, int line)
 {
     void *p = calloc(count ? count : 1, size ? size : 1);
-    if (!p) tr_die(file, line, TR_EXIT_INTERNAL, "out of memory allocating %zu x %zu bytes", count, size);
+    if (!p)
+        tr_die(file, line, TR_EXIT_INTERNAL, "out of memory allocating %zu x %zu bytes", count,
+               size);
     return p;
 }
 

@@ -46,7 +46,7 @@ void tr_h5_print_stack(void);
     do {                                                                                           \
         int gsl_check_rc_ = (call);                                                                \
         if (gsl_check_rc_ != 0)                                                                    \
-            TR_DIE(TR_EXIT_INTERNAL, "%s failed: %s", #call, gsl_strerror(gsl_check_rc_));       \
+            TR_DIE(TR_EXIT_INTERNAL, "%s failed: %s", #call, gsl_strerror(gsl_check_rc_));         \
     } while (0)
 void tr_gsl_init(void);
 

@@ -10,8 +10,8 @@ void tr_exact_add(tr_exact *sum, double x)
         TR_DIE(TR_EXIT_INTERNAL, "exact sum: addend %g out of range (|x| < 2^62)", x);
     /* x * 2^60 is exact in binary; rounding to an integer is the only rounding. The high part
      * (|x| >= 2^3) is split off so nearbyint works within the 53-bit mantissa range. */
-    double scaled_hi = trunc(ldexp(x, -3));                  /* integer part of x / 8 */
-    double low = x - ldexp(scaled_hi, 3);                    /* |low| < 8, exact */
+    double scaled_hi = trunc(ldexp(x, -3)); /* integer part of x / 8 */
+    double low = x - ldexp(scaled_hi, 3);   /* |low| < 8, exact */
     __int128 hi = (__int128)(int64_t)scaled_hi * ((__int128)1 << (TR_EXACT_FRACTION_BITS + 3));
     __int128 lo = (__int128)llrint(ldexp(low, TR_EXACT_FRACTION_BITS)); /* |.| < 2^63 */
     sum->fixed += hi + lo;
@@ -35,7 +35,8 @@ static void add_op(void *in, void *inout, int *len, MPI_Datatype *type)
     (void)type;
     const tr_exact *a = in;
     tr_exact *b = inout;
-    for (int k = 0; k < *len; k++) b[k].fixed += a[k].fixed;
+    for (int k = 0; k < *len; k++)
+        b[k].fixed += a[k].fixed;
 }
 
 void tr_exact_allreduce(const struct tr_ctx *ctx, tr_exact *sums, size_t n)

@@ -16,7 +16,8 @@ typedef struct {
 
 #define TR_EXACT_FRACTION_BITS 60
 
-/* Adds x (rounded to the nearest multiple of 2^-60). Ends the job on a non-finite or too large x. */
+/* Adds x (rounded to the nearest multiple of 2^-60). Ends the job on a non-finite or too large x.
+ */
 void tr_exact_add(tr_exact *sum, double x);
 /* The sum as a double (deterministic: the same sum always gives the same bits). */
 double tr_exact_value(const tr_exact *sum);

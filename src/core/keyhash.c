@@ -25,8 +25,8 @@ static int read_key_file(const char *path, unsigned char key[crypto_shorthash_KE
     fclose(f);
     size_t n = strcspn(line, "\r\n");
     if (!ok || n != 2 * crypto_shorthash_KEYBYTES) {
-        snprintf(err, errlen, "privacy.key_file %s: expected %d hex digits on its first line",
-                 path, 2 * crypto_shorthash_KEYBYTES);
+        snprintf(err, errlen, "privacy.key_file %s: expected %d hex digits on its first line", path,
+                 2 * crypto_shorthash_KEYBYTES);
         return 1;
     }
     for (size_t k = 0; k < crypto_shorthash_KEYBYTES; k++) {

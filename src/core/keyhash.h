@@ -25,7 +25,8 @@ static inline uint64_t tr_keyhash_bytes(const unsigned char *key, const char *id
     unsigned char out[crypto_shorthash_BYTES];
     crypto_shorthash(out, (const unsigned char *)id, n, key);
     uint64_t v = 0;
-    for (int k = 7; k >= 0; k--) v = (v << 8) | out[k]; /* little-endian, as SipHash defines */
+    for (int k = 7; k >= 0; k--)
+        v = (v << 8) | out[k]; /* little-endian, as SipHash defines */
     return v;
 }
 

@@ -45,8 +45,8 @@ static double xo_get_double(void *vstate)
 }
 
 static const gsl_rng_type xoshiro_type = {
-    "telrisk_xoshiro256ss", 0xffffffffUL, 0, sizeof(struct xoshiro_state),
-    xo_set, xo_get, xo_get_double,
+    "telrisk_xoshiro256ss", 0xffffffffUL, 0, sizeof(struct xoshiro_state), xo_set, xo_get,
+    xo_get_double,
 };
 
 const gsl_rng_type *tr_rng_type = &xoshiro_type;

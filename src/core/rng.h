@@ -20,7 +20,8 @@ static inline uint64_t tr_mix64(uint64_t x)
 /* A key from a seed and up to three identifiers (purpose, object, sub-object). */
 static inline uint64_t tr_key(uint64_t seed, uint64_t a, uint64_t b, uint64_t c)
 {
-    return tr_mix64(tr_mix64(tr_mix64(seed ^ tr_mix64(a)) ^ b) ^ tr_mix64(c + 0x632be59bd9b4e019ULL));
+    return tr_mix64(tr_mix64(tr_mix64(seed ^ tr_mix64(a)) ^ b) ^
+                    tr_mix64(c + 0x632be59bd9b4e019ULL));
 }
 
 /* A uniform double in [0, 1) from the top 53 bits of a hash. */

@@ -11,8 +11,8 @@ void tr_stage_begin(struct tr_stages *s)
     s->started = tr_now();
 }
 
-void tr_stage_end(const struct tr_ctx *ctx, struct tr_stages *s, const char *name,
-                  int64_t records, const char *unit)
+void tr_stage_end(const struct tr_ctx *ctx, struct tr_stages *s, const char *name, int64_t records,
+                  const char *unit)
 {
     double mine[2] = {tr_now() - s->started, tr_peak_rss_mib()}, most[2];
     int64_t total = 0;
@@ -25,8 +25,8 @@ void tr_stage_end(const struct tr_ctx *ctx, struct tr_stages *s, const char *nam
     st->records = total;
     st->records_per_s = most[0] > 0 ? (double)total / most[0] : 0;
     st->peak_mib = most[1];
-    TR_INFO(ctx, "%-10s %8.2f s  %12lld %-12s %10.3g %s/s (%.3g per rank)  peak %.0f MiB/rank", name,
-            st->seconds, (long long)total, unit, st->records_per_s, unit,
+    TR_INFO(ctx, "%-10s %8.2f s  %12lld %-12s %10.3g %s/s (%.3g per rank)  peak %.0f MiB/rank",
+            name, st->seconds, (long long)total, unit, st->records_per_s, unit,
             st->records_per_s / ctx->size, st->peak_mib);
 }
 
@@ -40,7 +40,7 @@ void tr_stage_record(const struct tr_ctx *ctx, struct tr_stages *s, const char *
     st->records = total;
     st->records_per_s = seconds > 0 ? (double)total / seconds : 0;
     st->peak_mib = s->n > 1 ? s->stat[s->n - 2].peak_mib : 0;
-    TR_INFO(ctx, "%-10s %8.2f s  %12lld %-12s %10.3g %s/s (%.3g per rank)  peak %.0f MiB/rank", name,
-            st->seconds, (long long)total, unit, st->records_per_s, unit,
+    TR_INFO(ctx, "%-10s %8.2f s  %12lld %-12s %10.3g %s/s (%.3g per rank)  peak %.0f MiB/rank",
+            name, st->seconds, (long long)total, unit, st->records_per_s, unit,
             st->records_per_s / ctx->size, st->peak_mib);
 }

@@ -16,8 +16,8 @@ struct tr_stages {
 
 void tr_stage_begin(struct tr_stages *s);
 /* Collective: records is this rank's count; the total is summed. */
-void tr_stage_end(const struct tr_ctx *ctx, struct tr_stages *s, const char *name,
-                  int64_t records, const char *unit);
+void tr_stage_end(const struct tr_ctx *ctx, struct tr_stages *s, const char *name, int64_t records,
+                  const char *unit);
 
 /* A sub-stage measured elsewhere (seconds and total already the same on every rank), e.g. the
  * Newton iterations inside the model stage. Not collective. */

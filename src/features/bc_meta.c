@@ -64,7 +64,8 @@ void tr_bc_feature_info(const char *const *keys, size_t n, struct tr_feature_inf
         /* The key's own parts say the filter and the summaries: name__week__day__type__stats,
          * the last being the summary across ISO weeks. */
         const char *parts = keys[k] + (ind ? strlen(ind->name) : 0);
-        int w = snprintf(desc, len, "bandicoot: %s; per ISO week, then summarised: [", ind ? ind->what : "indicator");
+        int w = snprintf(desc, len, "bandicoot: %s; per ISO week, then summarised: [",
+                         ind ? ind->what : "indicator");
         for (const char *c = parts; *c && (size_t)w + 2 < len; c++) {
             if (c[0] == '_' && c[1] == '_') {
                 if (c != parts) desc[w++] = ' ';

@@ -14,16 +14,16 @@
 static struct tr_bc_options bc_options(const struct tr_feature_options *o)
 {
     /* bandicoot's defaults: weekly grouping, mean and std; full adds its splits. */
-    return (struct tr_bc_options){.groupby_week = 1, .extended = 0, .split_week = o->full,
-                                  .split_day = o->full};
+    return (struct tr_bc_options){
+        .groupby_week = 1, .extended = 0, .split_week = o->full, .split_day = o->full};
 }
 
 /* Which computed values become features. bandicoot's keys (its recharge ones only with a
  * recharges table), then the registry's. The core set keeps bandicoot's means across weeks
  * (dropping their week-to-week std) and the registry but its per-type means; full keeps all. */
 struct selection {
-    size_t n_bc, n;        /* bandicoot values computed; features kept */
-    int *from;             /* [n]: index into [bandicoot values..., registry values...] */
+    size_t n_bc, n;               /* bandicoot values computed; features kept */
+    int *from;                    /* [n]: index into [bandicoot values..., registry values...] */
     struct tr_feature_info *info; /* [n] */
 };
 
@@ -73,9 +73,11 @@ static const void *take(const struct tr_array *a, size_t *at, uint64_t key, int6
                         size_t *n)
 {
     uint64_t k;
-    while (*at < a->n && (memcpy(&k, tr_array_at(a, *at), 8), k < key)) (*at)++, (*unregistered)++;
+    while (*at < a->n && (memcpy(&k, tr_array_at(a, *at), 8), k < key))
+        (*at)++, (*unregistered)++;
     size_t first = *at;
-    while (*at < a->n && (memcpy(&k, tr_array_at(a, *at), 8), k == key)) (*at)++;
+    while (*at < a->n && (memcpy(&k, tr_array_at(a, *at), 8), k == key))
+        (*at)++;
     *n = *at - first;
     return first < a->n ? tr_array_at(a, first) : NULL;
 }
@@ -90,22 +92,28 @@ struct bc_buffers {
 static struct tr_bc_user bc_user(const struct tr_subscriber_records *r, struct bc_buffers *b,
                                  const struct tr_bc_position *pos, size_t n_pos, int has_recharges)
 {
-    if (r->n_cdr > b->cap_rec) b->rec = TR_REALLOC(b->rec, sizeof *b->rec * (b->cap_rec = 2 * r->n_cdr));
-    if (r->n_recharges > b->cap_top) b->top = TR_REALLOC(b->top, sizeof *b->top * (b->cap_top = 2 * r->n_recharges));
+    if (r->n_cdr > b->cap_rec)
+        b->rec = TR_REALLOC(b->rec, sizeof *b->rec * (b->cap_rec = 2 * r->n_cdr));
+    if (r->n_recharges > b->cap_top)
+        b->top = TR_REALLOC(b->top, sizeof *b->top * (b->cap_top = 2 * r->n_recharges));
     for (size_t k = 0; k < r->n_cdr; k++) {
         const struct tr_cdr *c = &r->cdr[k];
-        b->rec[k] = (struct tr_bc_record){c->t, c->other, c->text ? -1 : c->duration,
-                                          c->antenna_self >= 0 ? c->antenna_self : -1, c->text,
+        b->rec[k] = (struct tr_bc_record){c->t,
+                                          c->other,
+                                          c->text ? -1 : c->duration,
+                                          c->antenna_self >= 0 ? c->antenna_self : -1,
+                                          c->text,
                                           c->outgoing};
     }
     for (size_t k = 0; k < r->n_recharges; k++)
-        b->top[k] = (struct tr_bc_recharge){r->recharges[k].t, (double)r->recharges[k].amount / 100.0};
+        b->top[k] =
+            (struct tr_bc_recharge){r->recharges[k].t, (double)r->recharges[k].amount / 100.0};
     return (struct tr_bc_user){b->rec, r->n_cdr, b->top, r->n_recharges, pos, n_pos, has_recharges};
 }
 
 void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_rec *antennas,
-                         size_t n_antennas, int64_t window_end,
-                         const struct tr_feature_options *o, struct tr_feature_table *out)
+                         size_t n_antennas, int64_t window_end, const struct tr_feature_options *o,
+                         struct tr_feature_table *out)
 {
     const struct tr_array *reg = &tables[TR_T_SUBSCRIBERS];
     memset(out, 0, sizeof *out);
@@ -121,7 +129,8 @@ void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_
     out->holdout = TR_MALLOC(reg->n + 1);
     out->values = TR_MALLOC(sizeof *out->values * (reg->n + 1) * nf);
     struct tr_bc_position *pos = TR_MALLOC(sizeof *pos * (n_antennas + 1));
-    for (size_t a = 0; a < n_antennas; a++) pos[a] = (struct tr_bc_position){antennas[a].lat, antennas[a].lon};
+    for (size_t a = 0; a < n_antennas; a++)
+        pos[a] = (struct tr_bc_position){antennas[a].lat, antennas[a].lon};
     double *all = TR_MALLOC(sizeof(double) * (tr_bc_keys(&bo, &keys) + TR_FEAT_COUNT + 1));
     struct tr_bc_scratch bc_scratch;
     tr_bc_scratch_init(&bc_scratch);
@@ -134,27 +143,36 @@ void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_
         if (out->n > 0 && out->key[out->n - 1] == s->self) continue; /* a repeated register row */
         struct tr_subscriber_records r = {.key = s->self, .reg = s, .window_end = window_end};
         r.cdr = take(&tables[TR_T_CDR], &at[TR_T_CDR], s->self, &lost[TR_T_CDR], &r.n_cdr);
-        r.money = take(&tables[TR_T_MOBILEMONEY], &at[TR_T_MOBILEMONEY], s->self, &lost[TR_T_MOBILEMONEY], &r.n_money);
-        r.recharges = take(&tables[TR_T_RECHARGES], &at[TR_T_RECHARGES], s->self, &lost[TR_T_RECHARGES], &r.n_recharges);
-        r.data = take(&tables[TR_T_MOBILEDATA], &at[TR_T_MOBILEDATA], s->self, &lost[TR_T_MOBILEDATA], &r.n_data);
-        r.loans = take(&tables[TR_T_LOANS], &at[TR_T_LOANS], s->self, &lost[TR_T_LOANS], &r.n_loans);
-        r.swaps = take(&tables[TR_T_SIM_SWAPS], &at[TR_T_SIM_SWAPS], s->self, &lost[TR_T_SIM_SWAPS], &r.n_swaps);
+        r.money = take(&tables[TR_T_MOBILEMONEY], &at[TR_T_MOBILEMONEY], s->self,
+                       &lost[TR_T_MOBILEMONEY], &r.n_money);
+        r.recharges = take(&tables[TR_T_RECHARGES], &at[TR_T_RECHARGES], s->self,
+                           &lost[TR_T_RECHARGES], &r.n_recharges);
+        r.data = take(&tables[TR_T_MOBILEDATA], &at[TR_T_MOBILEDATA], s->self,
+                      &lost[TR_T_MOBILEDATA], &r.n_data);
+        r.loans =
+            take(&tables[TR_T_LOANS], &at[TR_T_LOANS], s->self, &lost[TR_T_LOANS], &r.n_loans);
+        r.swaps = take(&tables[TR_T_SIM_SWAPS], &at[TR_T_SIM_SWAPS], s->self, &lost[TR_T_SIM_SWAPS],
+                       &r.n_swaps);
         double *row = out->values + out->n * nf;
         struct tr_bc_user u = bc_user(&r, &buf, pos, n_antennas, o->has_recharges);
         tr_bc_compute(&u, &bo, &bc_scratch, all);
         tr_indicators_fixed(&r, &scratch, all + nb);
-        for (size_t k = 0; k < nf; k++) row[k] = all[sel->from[k]];
+        for (size_t k = 0; k < nf; k++)
+            row[k] = all[sel->from[k]];
         int32_t home = tr_home_antenna(&r, &scratch);
         out->key[out->n] = s->self;
         int64_t issued_day;
-        const int8_t label = tr_label_issued(r.loans, r.n_loans, window_end, o->horizon_days, &issued_day);
+        const int8_t label =
+            tr_label_issued(r.loans, r.n_loans, window_end, o->horizon_days, &issued_day);
         out->label[out->n] = label;
-        out->holdout[out->n] = tr_sample_of(s->self, label, issued_day, o->seed, o->holdout, o->oot_day);
+        out->holdout[out->n] =
+            tr_sample_of(s->self, label, issued_day, o->seed, o->holdout, o->oot_day);
         out->region[out->n] = s->region >= 0 ? s->region : home >= 0 ? antennas[home].region : -1;
         out->n++;
     }
     /* What is left after the last subscriber is unregistered too. */
-    for (int t = TR_T_CDR; t < TR_T_COUNT; t++) lost[t] += (int64_t)(tables[t].n - at[t]);
+    for (int t = TR_T_CDR; t < TR_T_COUNT; t++)
+        lost[t] += (int64_t)(tables[t].n - at[t]);
     tr_indicator_scratch_free(&scratch);
     tr_bc_scratch_free(&bc_scratch);
     free(buf.rec);

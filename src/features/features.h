@@ -11,8 +11,8 @@
 #include <stdint.h>
 
 struct tr_feature_options {
-    int full;          /* features.set = full: bandicoot's weekday/weekend and day/night splits too */
-    int has_recharges; /* the run has a recharges table: bandicoot's recharge indicators */
+    int full; /* features.set = full: bandicoot's weekday/weekend and day/night splits too */
+    int has_recharges;    /* the run has a recharges table: bandicoot's recharge indicators */
     int64_t horizon_days; /* labels: model.horizon_days */
     double holdout;       /* model.holdout */
     uint64_t seed;        /* run.seed, for the hold-out draw */
@@ -20,22 +20,22 @@ struct tr_feature_options {
 };
 
 struct tr_feature_table {
-    size_t n;           /* subscribers */
+    size_t n; /* subscribers */
     int n_features;
     const struct tr_feature_info *info; /* [n_features] */
-    uint64_t *key;      /* [n], increasing */
-    int32_t *region;    /* [n]: the register's, else the home antenna's, else -1 */
-    int8_t *label;      /* [n]: model/labels.h */
-    int8_t *holdout;    /* [n]: TR_TRAINING, TR_HOLDOUT or TR_OUT_OF_TIME (model/labels.h) */
-    double *values;     /* [n x n_features], row-major */
+    uint64_t *key;                      /* [n], increasing */
+    int32_t *region;                    /* [n]: the register's, else the home antenna's, else -1 */
+    int8_t *label;                      /* [n]: model/labels.h */
+    int8_t *holdout; /* [n]: TR_TRAINING, TR_HOLDOUT or TR_OUT_OF_TIME (model/labels.h) */
+    double *values;  /* [n x n_features], row-major */
     int64_t unregistered[TR_T_COUNT]; /* records whose subscriber is not in the register */
 };
 
 /* tables: this rank's partitioned tables, sorted; antennas: all n_antennas of them; window_end:
  * the observation window's end (seconds), the same on every rank. */
 void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_rec *antennas,
-                         size_t n_antennas, int64_t window_end,
-                         const struct tr_feature_options *o, struct tr_feature_table *out);
+                         size_t n_antennas, int64_t window_end, const struct tr_feature_options *o,
+                         struct tr_feature_table *out);
 void tr_feature_table_free(struct tr_feature_table *f);
 
 /* The feature names and metadata for these options, without computing anything. */

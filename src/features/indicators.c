@@ -4,7 +4,6 @@
 
 #include <math.h>
 
-
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,7 +38,8 @@ size_t tr_distinct_u64(uint64_t *v, size_t n)
 {
     qsort(v, n, sizeof *v, cmp_u64);
     size_t d = 0;
-    for (size_t k = 0; k < n; k++) d += k == 0 || v[k] != v[k - 1];
+    for (size_t k = 0; k < n; k++)
+        d += k == 0 || v[k] != v[k - 1];
     return d;
 }
 
@@ -58,7 +58,8 @@ static int32_t mode_i32(int32_t *v, size_t n)
     size_t best_n = 0;
     for (size_t k = 0; k < n;) {
         size_t e = k;
-        while (e < n && v[e] == v[k]) e++;
+        while (e < n && v[e] == v[k])
+            e++;
         if (e - k > best_n) best_n = e - k, best = v[k];
         k = e;
     }
@@ -70,7 +71,8 @@ int32_t tr_home_antenna(const struct tr_subscriber_records *r, struct tr_indicat
     tr_indicator_scratch_reserve(s, r->n_cdr + 1);
     size_t n_night = 0, n_all = 0;
     for (size_t k = 0; k < r->n_cdr; k++)
-        if (r->cdr[k].antenna_self >= 0 && is_night(r->cdr[k].t)) s->antennas[n_night++] = r->cdr[k].antenna_self;
+        if (r->cdr[k].antenna_self >= 0 && is_night(r->cdr[k].t))
+            s->antennas[n_night++] = r->cdr[k].antenna_self;
     if (n_night) return mode_i32(s->antennas, n_night);
     for (size_t k = 0; k < r->n_cdr; k++)
         if (r->cdr[k].antenna_self >= 0) s->antennas[n_all++] = r->cdr[k].antenna_self;

@@ -23,8 +23,8 @@ static void tally_add(struct tally *t, int64_t v)
 }
 
 /* sum, mean, min, max in units of `unit` hundredths or thousandths (NaN where there is nothing). */
-static void tally_put_in(const struct tally *t, double unit, double *sum, double *mean,
-                         double *min, double *max)
+static void tally_put_in(const struct tally *t, double unit, double *sum, double *mean, double *min,
+                         double *max)
 {
     *sum = (double)t->sum / unit;
     *mean = t->n ? (double)t->sum / unit / (double)t->n : NAN;
@@ -37,8 +37,8 @@ static void tally_put(const struct tally *t, double *sum, double *mean, double *
     tally_put_in(t, 100.0, sum, mean, min, max); /* cents to currency units */
 }
 
-static void money_by_direction(const struct tr_subscriber_records *r, struct tr_indicator_scratch *s,
-                               double *out)
+static void money_by_direction(const struct tr_subscriber_records *r,
+                               struct tr_indicator_scratch *s, double *out)
 {
     struct tally dir[TR_MM_DIRS] = {{0}};
     tr_indicator_scratch_reserve(s, r->n_money + 1);
@@ -86,7 +86,8 @@ static void money_by_type(const struct tr_subscriber_records *r, struct tr_indic
     for (int t = 0; t < TR_TXN_TYPES; t++) {
         out[TR_FEAT_MM_TYPE_COUNT + t] = (double)count[t];
         out[TR_FEAT_MM_TYPE_AMOUNT + t] = (double)cents[t] / 100.0;
-        out[TR_FEAT_MM_TYPE_MEAN + t] = count[t] ? (double)cents[t] / 100.0 / (double)count[t] : NAN;
+        out[TR_FEAT_MM_TYPE_MEAN + t] =
+            count[t] ? (double)cents[t] / 100.0 / (double)count[t] : NAN;
     }
     out[TR_FEAT_MM_BALANCE_MEAN] = balances ? (double)balance_sum / 100.0 / (double)balances : NAN;
     out[TR_FEAT_MM_BALANCE_MIN] = balances ? (double)bal_min / 100.0 : NAN;
@@ -94,7 +95,8 @@ static void money_by_type(const struct tr_subscriber_records *r, struct tr_indic
     out[TR_FEAT_MM_CASHOUT_SHARE] = paid_out ? (double)cents[TR_CASHOUT] / (double)paid_out : NAN;
     out[TR_FEAT_MM_BILLPAY_BILLERS] = (double)tr_distinct_u64(s->keys, billers);
     double mean = dom_n ? dom_sum / (double)dom_n : 0;
-    out[TR_FEAT_MM_BILLPAY_DOM_STD] = dom_n ? sqrt(fmax(0, dom_sum2 / (double)dom_n - mean * mean)) : NAN;
+    out[TR_FEAT_MM_BILLPAY_DOM_STD] =
+        dom_n ? sqrt(fmax(0, dom_sum2 / (double)dom_n - mean * mean)) : NAN;
 }
 
 /* std / mean of the gaps between consecutive top-ups (times sorted), in one pass of exact
@@ -174,6 +176,7 @@ void tr_indicators_fixed(const struct tr_subscriber_records *r, struct tr_indica
     usage(r, out);
     loan_history(r, out);
     out[TR_FEAT_SIM_SWAPS] = (double)r->n_swaps;
-    out[TR_FEAT_TENURE_DAYS] = r->reg ? (double)(tr_day_of(r->window_end - 1) - r->reg->activation) : NAN;
+    out[TR_FEAT_TENURE_DAYS] =
+        r->reg ? (double)(tr_day_of(r->window_end - 1) - r->reg->activation) : NAN;
     out[TR_FEAT_POSTPAID] = r->reg ? (double)(r->reg->plan == TR_POSTPAID) : NAN;
 }

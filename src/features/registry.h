@@ -6,7 +6,8 @@
 
 #include "output/runfile.h"
 
-/* Mobile money, per direction: all records, those where the subscriber pays (out), receives (in). */
+/* Mobile money, per direction: all records, those where the subscriber pays (out), receives (in).
+ */
 enum tr_mm_dir { TR_MM_ALL, TR_MM_IN, TR_MM_OUT, TR_MM_DIRS };
 
 enum tr_feat {

@@ -5,7 +5,7 @@
 #include <string.h>
 
 const char *const tr_malformed_names[TR_BAD_COUNT] = {
-    "missing_field", "extra_field",      "bad_number", "bad_timestamp", "negative_value",
+    "missing_field",    "extra_field", "bad_number", "bad_timestamp", "negative_value",
     "unknown_txn_type", "stray_quote", "nul_byte",   "line_too_long",
 };
 
@@ -17,11 +17,16 @@ struct layout {
 static struct layout layout_of(int table)
 {
     switch (table) {
-    case TR_F_CDR: return (struct layout){3, 4, 0, 1};
-    case TR_F_RECHARGES: return (struct layout){2, 1, -1, 0};
-    case TR_F_MOBILEMONEY: return (struct layout){4, 5, 1, 2};
-    case TR_F_MOBILEDATA: return (struct layout){2, 1, -1, 0};
-    default: return (struct layout){1, -1, -1, 0}; /* sim_swaps */
+    case TR_F_CDR:
+        return (struct layout){3, 4, 0, 1};
+    case TR_F_RECHARGES:
+        return (struct layout){2, 1, -1, 0};
+    case TR_F_MOBILEMONEY:
+        return (struct layout){4, 5, 1, 2};
+    case TR_F_MOBILEDATA:
+        return (struct layout){2, 1, -1, 0};
+    default:
+        return (struct layout){1, -1, -1, 0}; /* sim_swaps */
     }
 }
 
@@ -58,9 +63,12 @@ static int applicable(enum tr_malformed kind, struct layout L, const char *line,
     size_t b = 0, e = 0;
     switch (kind) {
     case TR_BAD_NUMBER:
-    case TR_BAD_NEGATIVE: return L.num >= 0 && field_span(line, len, L.num, &b, &e) && e > b;
-    case TR_BAD_TXN_TYPE: return L.type >= 0;
-    default: return 1;
+    case TR_BAD_NEGATIVE:
+        return L.num >= 0 && field_span(line, len, L.num, &b, &e) && e > b;
+    case TR_BAD_TXN_TYPE:
+        return L.type >= 0;
+    default:
+        return 1;
     }
 }
 
@@ -75,7 +83,8 @@ static void put_malformed(struct tr_textbuf *out, enum tr_malformed kind, struct
     switch (kind) {
     case TR_BAD_MISSING_FIELD: {
         size_t cut = len;
-        while (cut > 0 && line[cut - 1] != ',') cut--;
+        while (cut > 0 && line[cut - 1] != ',')
+            cut--;
         tr_put_mem(out, line, cut ? cut - 1 : 0);
         break;
     }
@@ -83,8 +92,12 @@ static void put_malformed(struct tr_textbuf *out, enum tr_malformed kind, struct
         tr_put_mem(out, line, len);
         tr_put_str(out, ",1");
         break;
-    case TR_BAD_NUMBER: put_replaced(out, line, len, L.num, "12x5"); break;
-    case TR_BAD_TIMESTAMP: put_replaced(out, line, len, L.ts, bad_times[key % 6]); break;
+    case TR_BAD_NUMBER:
+        put_replaced(out, line, len, L.num, "12x5");
+        break;
+    case TR_BAD_TIMESTAMP:
+        put_replaced(out, line, len, L.ts, bad_times[key % 6]);
+        break;
     case TR_BAD_NEGATIVE: {
         char neg[64] = "-";
         field_span(line, len, L.num, &b, &e);
@@ -93,7 +106,9 @@ static void put_malformed(struct tr_textbuf *out, enum tr_malformed kind, struct
         put_replaced(out, line, len, L.num, neg);
         break;
     }
-    case TR_BAD_TXN_TYPE: put_replaced(out, line, len, L.type, L.type == 0 ? "fax" : "wire"); break;
+    case TR_BAD_TXN_TYPE:
+        put_replaced(out, line, len, L.type, L.type == 0 ? "fax" : "wire");
+        break;
     case TR_BAD_STRAY_QUOTE:
         field_span(line, len, L.id, &b, &e);
         tr_put_mem(out, line, b);
@@ -109,10 +124,12 @@ static void put_malformed(struct tr_textbuf *out, enum tr_malformed kind, struct
     case TR_BAD_LINE_TOO_LONG:
         field_span(line, len, L.id, &b, &e);
         tr_put_mem(out, line, e);
-        for (int k = 0; k < TR_MAX_LINE_BYTES + 1000; k++) tr_put_char(out, (char)('0' + k % 10));
+        for (int k = 0; k < TR_MAX_LINE_BYTES + 1000; k++)
+            tr_put_char(out, (char)('0' + k % 10));
         tr_put_mem(out, line + e, len - e);
         break;
-    case TR_BAD_COUNT: break;
+    case TR_BAD_COUNT:
+        break;
     }
 }
 
@@ -149,7 +166,8 @@ void tr_emit_record(const struct tr_world *w, struct tr_sink *s, int table, cons
     if (tr_unit(h2) < w->cfg->generate.malformed_rate) {
         struct layout L = layout_of(table);
         enum tr_malformed kind = (enum tr_malformed)(tr_mix64(h2) % TR_BAD_COUNT);
-        while (!applicable(kind, L, line, len)) kind = (enum tr_malformed)((kind + 1) % TR_BAD_COUNT);
+        while (!applicable(kind, L, line, len))
+            kind = (enum tr_malformed)((kind + 1) % TR_BAD_COUNT);
         note_defect(s, table, "malformed", subscriber_id, tr_malformed_names[kind]);
         put_malformed(out, kind, L, line, len, tr_mix64(h2 + 1));
         tr_put_eol(out);

@@ -12,12 +12,12 @@
 #include <stdlib.h>
 
 struct call {
-    int64_t t;          /* epoch seconds */
-    int64_t recipient;  /* subscriber index; -1: a foreign number */
-    int32_t contact;    /* index into g->contacts, or -1 */
-    int32_t duration;   /* seconds; -1 for a text */
-    uint32_t seq;       /* draw order: the record's identity */
-    uint8_t planted;    /* the far-payment alibi call */
+    int64_t t;         /* epoch seconds */
+    int64_t recipient; /* subscriber index; -1: a foreign number */
+    int32_t contact;   /* index into g->contacts, or -1 */
+    int32_t duration;  /* seconds; -1 for a text */
+    uint32_t seq;      /* draw order: the record's identity */
+    uint8_t planted;   /* the far-payment alibi call */
 };
 
 static int cmp_call(const void *pa, const void *pb)
@@ -75,7 +75,8 @@ static void draw_social_calls(struct tr_gen *g, struct call_list *l)
         double rate = p->activity * (weekend ? 0.8 : 1.07) * gsl_ran_gamma(r, shape, 1 / shape);
         unsigned n = gsl_ran_poisson(r, rate);
         for (unsigned k = 0; k < n; k++) {
-            int64_t t = w->start_epoch + day * 86400 + tr_second_of_day(gsl_rng_uniform(r), gsl_rng_uniform(r));
+            int64_t t = w->start_epoch + day * 86400 +
+                        tr_second_of_day(gsl_rng_uniform(r), gsl_rng_uniform(r));
             double u = gsl_rng_uniform(r);
             int text = gsl_rng_uniform(r) < p->text_share;
             int32_t duration = call_duration(r, mu);
@@ -100,7 +101,8 @@ static void draw_simbox_calls(struct tr_gen *g, struct call_list *l)
     for (int64_t day = 0; day < w->days; day++) {
         unsigned n = gsl_ran_poisson(r, rate);
         for (unsigned k = 0; k < n; k++) {
-            int64_t t = w->start_epoch + day * 86400 + tr_second_of_day(gsl_rng_uniform(r), gsl_rng_uniform(r));
+            int64_t t = w->start_epoch + day * 86400 +
+                        tr_second_of_day(gsl_rng_uniform(r), gsl_rng_uniform(r));
             int64_t j = (int64_t)gsl_rng_uniform_int(r, (unsigned long)w->subscribers);
             int32_t duration = call_duration(r, log(75.0) - 0.5);
             if (j == g->self.index || tr_person_kind(w, j) == TR_KIND_SIMBOX ||
@@ -150,7 +152,8 @@ static void put_call(struct tr_gen *g, const struct call *e, uint64_t key)
     if (!e->planted && tr_plant_unknown_antenna(w, key, &fake)) {
         int on_recipient = to && (key & 1);
         char detail[64];
-        snprintf(detail, sizeof detail, "%s=A%05d", on_recipient ? "recipient_antenna" : "caller_antenna", fake);
+        snprintf(detail, sizeof detail, "%s=A%05d",
+                 on_recipient ? "recipient_antenna" : "caller_antenna", fake);
         tr_sink_ref_begin(g->sink, TR_F_TRUTH_DEFECTS, TR_F_CDR, g->sink->buf[TR_F_CDR].lines);
         tr_put_str(&g->sink->ref_text, "unknown_antenna,");
         tr_put_str(&g->sink->ref_text, g->self_id);

@@ -11,7 +11,8 @@ static void put_hex16(struct tr_textbuf *b, uint64_t v)
 {
     static const char digits[] = "0123456789abcdef";
     char s[16];
-    for (int k = 15; k >= 0; k--, v >>= 4) s[k] = digits[v & 15];
+    for (int k = 15; k >= 0; k--, v >>= 4)
+        s[k] = digits[v & 15];
     tr_put_mem(b, s, 16);
 }
 
@@ -19,10 +20,21 @@ static void put_party(struct tr_textbuf *b, const struct tr_money_event *e)
 {
     switch (e->type) {
     case TR_TXN_CASHIN:
-    case TR_TXN_CASHOUT: tr_put_str(b, "AG"); tr_put_u64_width(b, (uint64_t)e->counterparty, 5); break;
-    case TR_TXN_BILLPAY: tr_put_str(b, "BIL"); tr_put_u64_width(b, (uint64_t)e->counterparty, 3); break;
-    case TR_TXN_MERCHANT: tr_put_str(b, "MER"); tr_put_u64_width(b, (uint64_t)e->counterparty, 5); break;
-    default: tr_put_str(b, "LENDER01"); break;
+    case TR_TXN_CASHOUT:
+        tr_put_str(b, "AG");
+        tr_put_u64_width(b, (uint64_t)e->counterparty, 5);
+        break;
+    case TR_TXN_BILLPAY:
+        tr_put_str(b, "BIL");
+        tr_put_u64_width(b, (uint64_t)e->counterparty, 3);
+        break;
+    case TR_TXN_MERCHANT:
+        tr_put_str(b, "MER");
+        tr_put_u64_width(b, (uint64_t)e->counterparty, 5);
+        break;
+    default:
+        tr_put_str(b, "LENDER01");
+        break;
     }
 }
 
@@ -39,7 +51,8 @@ static void put_balances(struct tr_textbuf *b, const struct tr_money_event *e)
 
 static void note_break(struct tr_gen *g, const struct tr_money_event *e, const char *account)
 {
-    tr_sink_ref_begin(g->sink, TR_F_TRUTH_DEFECTS, TR_F_MOBILEMONEY, g->sink->buf[TR_F_MOBILEMONEY].lines);
+    tr_sink_ref_begin(g->sink, TR_F_TRUTH_DEFECTS, TR_F_MOBILEMONEY,
+                      g->sink->buf[TR_F_MOBILEMONEY].lines);
     tr_put_str(&g->sink->ref_text, "ledger_break,");
     tr_put_str(&g->sink->ref_text, account);
     tr_put_char(&g->sink->ref_text, ',');
@@ -66,8 +79,7 @@ static const struct tr_money_event *payee_side(struct tr_gen *g, const struct tr
  * that placed self minutes before; sometimes not recorded. */
 static int32_t payment_antenna(struct tr_gen *g, const struct tr_money_event *e)
 {
-    if (e->mark == TR_MARK_FAR)
-        return tr_far_antenna(g->w, g->far_call.antenna, 400.0, e->id);
+    if (e->mark == TR_MARK_FAR) return tr_far_antenna(g->w, g->far_call.antenna, 400.0, e->id);
     if (tr_unit(tr_mix64(e->id ^ 0xa0761d6478bd642fULL)) < 0.08) return -1;
     return tr_location(g->w, &g->self, e->t, e->id);
 }
@@ -78,14 +90,16 @@ static void note_fraud(struct tr_gen *g, const struct tr_money_event *e, int32_t
     struct tr_textbuf *t = &g->sink->ref_text;
     static const char *const rule[] = {"", "account_takeover", "impossible_travel", "velocity",
                                        "dormant_then_active"};
-    static const int kind[] = {0, TR_KIND_TAKEOVER, TR_KIND_FAR_PAYMENT, TR_KIND_BURST, TR_KIND_DORMANT};
+    static const int kind[] = {0, TR_KIND_TAKEOVER, TR_KIND_FAR_PAYMENT, TR_KIND_BURST,
+                               TR_KIND_DORMANT};
     /* Bursts and wake-ups are one case each: cite their first record. */
     for (int k = 0; k < l->n && (e->mark == TR_MARK_BURST || e->mark == TR_MARK_WAKE); k++)
         if (l->ev[k].mark == e->mark) {
             if (&l->ev[k] != e) return;
             break;
         }
-    tr_sink_ref_begin(g->sink, TR_F_TRUTH_FRAUD, TR_F_MOBILEMONEY, g->sink->buf[TR_F_MOBILEMONEY].lines);
+    tr_sink_ref_begin(g->sink, TR_F_TRUTH_FRAUD, TR_F_MOBILEMONEY,
+                      g->sink->buf[TR_F_MOBILEMONEY].lines);
     tr_put_str(t, rule[e->mark]);
     tr_put_char(t, ',');
     tr_put_str(t, g->self_id);
@@ -145,9 +159,17 @@ static void put_money_event(struct tr_gen *g, const struct tr_money_event *e)
     tr_put_char(b, ',');
     tr_put_str(b, tr_txn_names[e->type]);
     tr_put_char(b, ',');
-    if (e->sign < 0) tr_put_str(b, g->self_id); else put_party(b, e);
+    if (e->sign < 0)
+        tr_put_str(b, g->self_id);
+    else
+        put_party(b, e);
     tr_put_char(b, ',');
-    if (payee) tr_put_str(b, payee_id); else if (e->sign < 0) put_party(b, e); else tr_put_str(b, g->self_id);
+    if (payee)
+        tr_put_str(b, payee_id);
+    else if (e->sign < 0)
+        put_party(b, e);
+    else
+        tr_put_str(b, g->self_id);
     tr_put_char(b, ',');
     tr_put_timestamp(b, e->t);
     tr_put_char(b, ',');

@@ -97,7 +97,8 @@ void tr_emit_recharges(struct tr_gen *g)
     const int simbox = p->kind == TR_KIND_SIMBOX;
     int64_t first_day = p->dormant_until, span = w->days - first_day;
     double rate = simbox ? 1.0 * (double)span
-                         : (2.5 + 2.0 * exp(0.3 * p->z_income)) * gsl_ran_lognormal(r, 0, 0.3) * (double)span / 30.0;
+                         : (2.5 + 2.0 * exp(0.3 * p->z_income)) * gsl_ran_lognormal(r, 0, 0.3) *
+                               (double)span / 30.0;
     int64_t n = gsl_ran_poisson(r, rate);
     int64_t *t = (int64_t *)tr_gen_times(g, (size_t)n);
     /* The beat's jitter, in top-up intervals: a few hours for the most regular, days for others. */
@@ -106,21 +107,24 @@ void tr_emit_recharges(struct tr_gen *g)
         double day = ((double)k + 0.5 + gsl_ran_gaussian(r, jitter)) * (double)span / (double)n;
         if (day < 0) day = 0;
         if (day >= (double)span) day = (double)span - 1e-3;
-        t[k] = w->start_epoch + (first_day + (int64_t)day) * 86400 + tr_second_of_day(gsl_rng_uniform(r), gsl_rng_uniform(r));
+        t[k] = w->start_epoch + (first_day + (int64_t)day) * 86400 +
+               tr_second_of_day(gsl_rng_uniform(r), gsl_rng_uniform(r));
     }
     n = tidy_times(w, t, n);
     for (int64_t k = 0; k < n; k++) {
         double want = simbox ? 20 : 0.012 * p->income * gsl_ran_lognormal(r, 0, 0.4);
         int best = 0;
         for (int d = 1; d < 6; d++)
-            if (fabs(log(denominations[d] / want)) < fabs(log(denominations[best] / want))) best = d;
+            if (fabs(log(denominations[d] / want)) < fabs(log(denominations[best] / want)))
+                best = d;
         struct tr_textbuf *b = &g->line;
         tr_put_str(b, g->self_id);
         tr_put_char(b, ',');
         tr_put_fixed(b, denominations[best], 2);
         tr_put_char(b, ',');
         tr_put_timestamp(b, t[k]);
-        tr_gen_flush_line(g, TR_F_RECHARGES, tr_key(w->seed, TR_S_RECHARGE, (uint64_t)p->index, 1 + (uint64_t)k));
+        tr_gen_flush_line(g, TR_F_RECHARGES,
+                          tr_key(w->seed, TR_S_RECHARGE, (uint64_t)p->index, 1 + (uint64_t)k));
     }
 }
 
@@ -137,7 +141,8 @@ void tr_emit_data(struct tr_gen *g)
     int64_t n = gsl_ran_poisson(r, per_day * (double)span);
     int64_t *t = (int64_t *)tr_gen_times(g, (size_t)n);
     for (int64_t k = 0; k < n; k++)
-        t[k] = w->start_epoch + (p->dormant_until + (int64_t)gsl_rng_uniform_int(r, (unsigned long)span)) * 86400 +
+        t[k] = w->start_epoch +
+               (p->dormant_until + (int64_t)gsl_rng_uniform_int(r, (unsigned long)span)) * 86400 +
                tr_second_of_day(gsl_rng_uniform(r), gsl_rng_uniform(r));
     n = tidy_times(w, t, n);
     double median = 25 * pow(p->income / 200.0, 0.6);
@@ -149,7 +154,8 @@ void tr_emit_data(struct tr_gen *g)
         tr_put_fixed(b, mb, 2);
         tr_put_char(b, ',');
         tr_put_timestamp(b, t[k]);
-        tr_gen_flush_line(g, TR_F_MOBILEDATA, tr_key(w->seed, TR_S_DATA, (uint64_t)p->index, 1 + (uint64_t)k));
+        tr_gen_flush_line(g, TR_F_MOBILEDATA,
+                          tr_key(w->seed, TR_S_DATA, (uint64_t)p->index, 1 + (uint64_t)k));
     }
 }
 

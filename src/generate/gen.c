@@ -35,7 +35,8 @@ void tr_gen_free(struct tr_gen *g)
 int64_t *tr_gen_times(struct tr_gen *g, size_t n)
 {
     if (n > g->times_cap) {
-        while (n > g->times_cap) g->times_cap *= 2;
+        while (n > g->times_cap)
+            g->times_cap *= 2;
         g->times = TR_REALLOC(g->times, sizeof(int64_t) * g->times_cap);
     }
     return g->times;

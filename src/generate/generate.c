@@ -99,7 +99,8 @@ static int write_summary(const struct tr_ctx *ctx, const struct tr_world *w, con
 static void run_round(const struct tr_ctx *ctx, struct tr_gen *g, int64_t first, int64_t last,
                       struct tr_ordered_file *files)
 {
-    for (int64_t i = first; i < last; i++) tr_gen_person(g, i);
+    for (int64_t i = first; i < last; i++)
+        tr_gen_person(g, i);
     struct tr_ordered_file *fp[TR_F_COUNT];
     struct tr_textbuf *bp[TR_F_COUNT];
     int64_t lines[TR_F_COUNT], first_line[TR_F_COUNT];
@@ -127,8 +128,10 @@ static void sum_totals(const struct tr_ctx *ctx, const struct tr_sink *s,
         local.ledger_breaks[k] = s->ledger_breaks[k];
     }
     memcpy(local.fraud, s->fraud, sizeof local.fraud);
-    MPI_CHECK(MPI_Allreduce(&local, t, sizeof local / sizeof(int64_t), MPI_INT64_T, MPI_SUM, ctx->comm));
-    for (int k = 0; k < TR_F_TABLES; k++) t->lines[k] = files[k].lines_before - 1; /* header */
+    MPI_CHECK(
+        MPI_Allreduce(&local, t, sizeof local / sizeof(int64_t), MPI_INT64_T, MPI_SUM, ctx->comm));
+    for (int k = 0; k < TR_F_TABLES; k++)
+        t->lines[k] = files[k].lines_before - 1; /* header */
 }
 
 static void start_files(struct tr_sink *s)
@@ -157,8 +160,9 @@ int tr_generate(const struct tr_ctx *ctx, const struct tr_config *cfg, const cha
         tr_world_free(&w);
         return rc;
     }
-    TR_INFO(ctx, "generating %" PRId64 " subscribers in %d regions (%d antennas), %" PRId64
-                 " days from %s, on %d rank(s)",
+    TR_INFO(ctx,
+            "generating %" PRId64 " subscribers in %d regions (%d antennas), %" PRId64
+            " days from %s, on %d rank(s)",
             w.subscribers, w.n_regions, w.n_antennas, w.days, cfg->generate.start, ctx->size);
 
     struct tr_sink sink;
@@ -186,15 +190,18 @@ int tr_generate(const struct tr_ctx *ctx, const struct tr_config *cfg, const cha
     rc = tr_agree(ctx, write_summary(ctx, &w, out_dir, &t));
     double seconds = tr_now() - t0, peak = tr_peak_rss_mib_max(ctx);
     int64_t records = 0, bytes = 0;
-    for (int k = 0; k < TR_F_TABLES; k++) records += t.records[k];
-    for (int f = 0; f < TR_F_COUNT; f++) bytes += files[f].bytes_before;
-    TR_INFO(ctx, "generated %" PRId64 " records (%" PRId64 " CDRs, %" PRId64 " payments, %.1f MB)"
-                 " in %.2f s: %.3g records/s, %.3g per rank; peak memory %.0f MiB per rank;"
-                 " tables in %s",
-            records, t.records[TR_F_CDR], t.records[TR_F_MOBILEMONEY], (double)bytes / 1e6,
-            seconds, (double)records / seconds, (double)records / seconds / ctx->size, peak,
-            out_dir);
-    for (int f = 0; f < TR_F_COUNT; f++) tr_ordered_close(&files[f]);
+    for (int k = 0; k < TR_F_TABLES; k++)
+        records += t.records[k];
+    for (int f = 0; f < TR_F_COUNT; f++)
+        bytes += files[f].bytes_before;
+    TR_INFO(ctx,
+            "generated %" PRId64 " records (%" PRId64 " CDRs, %" PRId64 " payments, %.1f MB)"
+            " in %.2f s: %.3g records/s, %.3g per rank; peak memory %.0f MiB per rank;"
+            " tables in %s",
+            records, t.records[TR_F_CDR], t.records[TR_F_MOBILEMONEY], (double)bytes / 1e6, seconds,
+            (double)records / seconds, (double)records / seconds / ctx->size, peak, out_dir);
+    for (int f = 0; f < TR_F_COUNT; f++)
+        tr_ordered_close(&files[f]);
     tr_gen_free(&g);
     tr_sink_free(&sink);
     tr_world_free(&w);

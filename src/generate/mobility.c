@@ -15,7 +15,8 @@ int32_t tr_second_of_day(double u, double v)
 {
     int h = 0;
     double acc = tr_hour_weight[0];
-    while (h < 23 && u >= acc) acc += tr_hour_weight[++h];
+    while (h < 23 && u >= acc)
+        acc += tr_hour_weight[++h];
     return h * 3600 + (int32_t)(v * 3600);
 }
 

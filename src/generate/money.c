@@ -33,7 +33,8 @@ void tr_ledger_free(struct tr_ledger *l)
 
 static struct tr_money_event *push(struct tr_ledger *l)
 {
-    if (l->n == l->cap) l->ev = TR_REALLOC(l->ev, sizeof(struct tr_money_event) * (size_t)(l->cap *= 2));
+    if (l->n == l->cap)
+        l->ev = TR_REALLOC(l->ev, sizeof(struct tr_money_event) * (size_t)(l->cap *= 2));
     struct tr_money_event *e = &l->ev[l->n++];
     *e = (struct tr_money_event){.suffix = 1};
     return e;
@@ -116,16 +117,17 @@ static void add_routine(const struct tr_world *w, const struct tr_person *p, gsl
     const unsigned long days = (unsigned long)w->days;
     unsigned n = gsl_ran_poisson(r, 1.1 * m * scale);
     for (unsigned k = 0; k < n; k++)
-        own(l, w, p->index, seq, when(w, (int64_t)gsl_rng_uniform_int(r, days), r), TR_TXN_CASHIN, 1,
-            cents(0.15 * p->income * gsl_ran_lognormal(r, 0, 0.6), 100), r);
+        own(l, w, p->index, seq, when(w, (int64_t)gsl_rng_uniform_int(r, days), r), TR_TXN_CASHIN,
+            1, cents(0.15 * p->income * gsl_ran_lognormal(r, 0, 0.6), 100), r);
     n = gsl_ran_poisson(r, 0.8 * m * scale);
     for (unsigned k = 0; k < n; k++)
-        own(l, w, p->index, seq, when(w, (int64_t)gsl_rng_uniform_int(r, days), r), TR_TXN_CASHOUT, -1, 0, r)
+        own(l, w, p->index, seq, when(w, (int64_t)gsl_rng_uniform_int(r, days), r), TR_TXN_CASHOUT,
+            -1, 0, r)
             ->fraction = gsl_ran_flat(r, 0.3, 0.8);
     n = gsl_ran_poisson(r, 1.3 * m * scale);
     for (unsigned k = 0; k < n; k++)
-        own(l, w, p->index, seq, when(w, (int64_t)gsl_rng_uniform_int(r, days), r), TR_TXN_MERCHANT, -1,
-            cents(0.015 * p->income * gsl_ran_lognormal(r, 0, 0.7), 10), r);
+        own(l, w, p->index, seq, when(w, (int64_t)gsl_rng_uniform_int(r, days), r), TR_TXN_MERCHANT,
+            -1, cents(0.015 * p->income * gsl_ran_lognormal(r, 0, 0.7), 10), r);
     /* Bills: the regular pay the same biller the same amount on the same day each month. */
     if (gsl_rng_uniform(r) < p->regularity) {
         int dom = 1 + (int)gsl_rng_uniform_int(r, 28), hour = 8 + (int)gsl_rng_uniform_int(r, 10);
@@ -135,15 +137,16 @@ static void add_routine(const struct tr_world *w, const struct tr_person *p, gsl
             tr_civil_from_days(w->start_day + day, &y, &mo, &d);
             if (d != dom) continue;
             struct tr_money_event *e = own(l, w, p->index, seq,
-                                           w->start_epoch + day * 86400 + hour * 3600 + (int64_t)gsl_rng_uniform_int(r, 3600),
+                                           w->start_epoch + day * 86400 + hour * 3600 +
+                                               (int64_t)gsl_rng_uniform_int(r, 3600),
                                            TR_TXN_BILLPAY, -1, bill, r);
             e->counterparty = biller;
         }
     } else {
         n = gsl_ran_poisson(r, 0.7 * scale);
         for (unsigned k = 0; k < n; k++)
-            own(l, w, p->index, seq, when(w, (int64_t)gsl_rng_uniform_int(r, days), r), TR_TXN_BILLPAY, -1,
-                cents(0.04 * p->income * gsl_ran_lognormal(r, 0, 0.5), 50), r);
+            own(l, w, p->index, seq, when(w, (int64_t)gsl_rng_uniform_int(r, days), r),
+                TR_TXN_BILLPAY, -1, cents(0.04 * p->income * gsl_ran_lognormal(r, 0, 0.5), 50), r);
     }
     struct tr_loan loans[TR_MAX_LOANS];
     int nl = tr_person_loans(w, p, loans);
@@ -151,9 +154,13 @@ static void add_routine(const struct tr_world *w, const struct tr_person *p, gsl
     for (int k = 0; k < nl; k++) {
         const struct tr_loan *ln = &loans[k];
         if (ln->disbursed_at >= w->start_epoch && ln->disbursed_at < end)
-            own(l, w, p->index, seq, ln->disbursed_at, TR_TXN_LOAN_DISBURSEMENT, 1, ln->amount_cents, r)->counterparty = 0;
+            own(l, w, p->index, seq, ln->disbursed_at, TR_TXN_LOAN_DISBURSEMENT, 1,
+                ln->amount_cents, r)
+                ->counterparty = 0;
         if (ln->repaid_at >= w->start_epoch && ln->repaid_at < end)
-            own(l, w, p->index, seq, ln->repaid_at, TR_TXN_LOAN_REPAYMENT, -1, ln->amount_cents * 11 / 10, r)->counterparty = 0;
+            own(l, w, p->index, seq, ln->repaid_at, TR_TXN_LOAN_REPAYMENT, -1,
+                ln->amount_cents * 11 / 10, r)
+                ->counterparty = 0;
     }
 }
 
@@ -171,25 +178,29 @@ static void add_planted(const struct tr_world *w, const struct tr_person *p, gsl
     const int64_t day_start = w->start_epoch + p->event_day * 86400;
     if (p->kind == TR_KIND_TAKEOVER) {
         int64_t swap = tr_takeover_swap_time(w, p);
-        own(l, w, p->index, seq, swap - 3600 * (2 + (int64_t)gsl_rng_uniform_int(r, 18)), TR_TXN_CASHIN, 1,
-            cents(0.3 * p->income, 100), r);
-        struct tr_money_event *e = own(l, w, p->index, seq, swap + 1800 + (int64_t)gsl_rng_uniform_int(r, 5 * 3600),
-                                       TR_TXN_CASHOUT, -1, 0, r);
+        own(l, w, p->index, seq, swap - 3600 * (2 + (int64_t)gsl_rng_uniform_int(r, 18)),
+            TR_TXN_CASHIN, 1, cents(0.3 * p->income, 100), r);
+        struct tr_money_event *e =
+            own(l, w, p->index, seq, swap + 1800 + (int64_t)gsl_rng_uniform_int(r, 5 * 3600),
+                TR_TXN_CASHOUT, -1, 0, r);
         e->fraction = gsl_ran_flat(r, 0.85, 0.98);
         e->mark = TR_MARK_TAKEOVER;
     } else if (p->kind == TR_KIND_BURST) {
         int64_t t0 = day_start + 9 * 3600 + (int64_t)gsl_rng_uniform_int(r, 9 * 3600);
-        own(l, w, p->index, seq, t0 - 3600 - (int64_t)gsl_rng_uniform_int(r, 7200), TR_TXN_CASHIN, 1,
-            cents(0.5 * p->income, 100), r);
+        own(l, w, p->index, seq, t0 - 3600 - (int64_t)gsl_rng_uniform_int(r, 7200), TR_TXN_CASHIN,
+            1, cents(0.5 * p->income, 100), r);
         unsigned n = 12 + (unsigned)gsl_rng_uniform_int(r, 13);
         for (unsigned k = 0; k < n; k++)
-            own(l, w, p->index, seq, t0 + (int64_t)gsl_rng_uniform_int(r, 3600), TR_TXN_MERCHANT, -1,
-                cents(0.02 * p->income * gsl_ran_lognormal(r, 0, 0.5), 10), r)->mark = TR_MARK_BURST;
+            own(l, w, p->index, seq, t0 + (int64_t)gsl_rng_uniform_int(r, 3600), TR_TXN_MERCHANT,
+                -1, cents(0.02 * p->income * gsl_ran_lognormal(r, 0, 0.5), 10), r)
+                ->mark = TR_MARK_BURST;
     } else if (p->kind == TR_KIND_FAR_PAYMENT) {
         int64_t t = day_start + 9 * 3600 + (int64_t)gsl_rng_uniform_int(r, 9 * 3600);
-        own(l, w, p->index, seq, t, TR_TXN_MERCHANT, -1, cents(0.03 * p->income, 10), r)->mark = TR_MARK_FAR;
+        own(l, w, p->index, seq, t, TR_TXN_MERCHANT, -1, cents(0.03 * p->income, 10), r)->mark =
+            TR_MARK_FAR;
     } else if (p->kind == TR_KIND_DORMANT) {
-        int64_t t = w->start_epoch + p->dormant_until * 86400 + 8 * 3600 + (int64_t)gsl_rng_uniform_int(r, 4 * 3600);
+        int64_t t = w->start_epoch + p->dormant_until * 86400 + 8 * 3600 +
+                    (int64_t)gsl_rng_uniform_int(r, 4 * 3600);
         static const double share[4] = {0.6, 0.7, 0.8, 0.9};
         unsigned n = 2 + (unsigned)gsl_rng_uniform_int(r, 3);
         for (unsigned k = 0; k < n; k++) {
@@ -226,7 +237,8 @@ static void run_balance(const struct tr_world *w, const struct tr_person *p, str
     tr_ledger_init(&out);
     out.opening = l->opening;
     uint64_t bkey = tr_key(w->seed, TR_S_BREAK, (uint64_t)p->index, 1);
-    int break_at = p->ledger_break && l->n >= 2 ? 1 + (int)(tr_mix64(bkey) % (uint64_t)(l->n - 1)) : -1;
+    int break_at =
+        p->ledger_break && l->n >= 2 ? 1 + (int)(tr_mix64(bkey) % (uint64_t)(l->n - 1)) : -1;
     enum tr_break break_kind = (tr_mix64(bkey + 1) & 1) ? TR_BREAK_CHAIN : TR_BREAK_ARITHMETIC;
     int64_t delta = 100 * (5 + (int64_t)(tr_mix64(bkey + 2) % 496));
     int negative = tr_mix64(bkey + 3) & 1;
@@ -255,7 +267,8 @@ static void run_balance(const struct tr_world *w, const struct tr_person *p, str
             top->mark = TR_MARK_NONE;
             top->fraction = 0;
             top->counterparty = (int64_t)(tr_mix64(e.id) % 5000);
-            top->amount = (e.amount - balance + 999) / 1000 * 1000 + 1000 * (int64_t)(tr_mix64(e.id + 1) % 5);
+            top->amount =
+                (e.amount - balance + 999) / 1000 * 1000 + 1000 * (int64_t)(tr_mix64(e.id + 1) % 5);
             top->before = balance;
             top->after = balance + top->amount;
             /* A chain break shows on the first record after the jump: the top-up. */
@@ -295,7 +308,8 @@ void tr_ledger_build(const struct tr_world *w, const struct tr_person *p,
     if (!p->wallet) return;
     gsl_rng *r = tr_rng_alloc();
     gsl_rng_set(r, tr_key(w->seed, TR_S_MONEY, (uint64_t)p->index, 0));
-    l->opening = cents((p->kind == TR_KIND_DORMANT ? 1.0 : 0.1) * p->income * gsl_ran_lognormal(r, 0, 0.7), 100);
+    l->opening = cents(
+        (p->kind == TR_KIND_DORMANT ? 1.0 : 0.1) * p->income * gsl_ran_lognormal(r, 0, 0.7), 100);
     unsigned seq = 0;
     add_routine(w, p, r, l, &seq);
     add_planted(w, p, r, l, &seq);

@@ -11,8 +11,14 @@
 #include "generate/social.h"
 
 enum tr_txn {
-    TR_TXN_P2P, TR_TXN_CASHIN, TR_TXN_CASHOUT, TR_TXN_BILLPAY, TR_TXN_MERCHANT,
-    TR_TXN_LOAN_DISBURSEMENT, TR_TXN_LOAN_REPAYMENT, TR_TXN_COUNT
+    TR_TXN_P2P,
+    TR_TXN_CASHIN,
+    TR_TXN_CASHOUT,
+    TR_TXN_BILLPAY,
+    TR_TXN_MERCHANT,
+    TR_TXN_LOAN_DISBURSEMENT,
+    TR_TXN_LOAN_REPAYMENT,
+    TR_TXN_COUNT
 };
 extern const char *const tr_txn_names[TR_TXN_COUNT];
 
@@ -21,15 +27,15 @@ enum tr_break { TR_BREAK_NONE, TR_BREAK_CHAIN, TR_BREAK_ARITHMETIC };
 extern const char *const tr_break_names[3];
 
 struct tr_money_event {
-    int64_t t;       /* epoch seconds */
-    uint64_t id;     /* with suffix, the txn_id and the tie-break of equal times */
-    uint8_t suffix;  /* 1; 0 for the top-up that precedes the debit with the same id */
-    uint8_t type;    /* enum tr_txn */
-    int8_t sign;     /* +1 credits this account, -1 debits it */
-    uint8_t mark;    /* enum tr_mark */
-    int64_t amount;  /* cents */
-    double fraction; /* > 0: a cash-out of this share of the balance (amount set when run) */
-    int64_t counterparty; /* p2p: subscriber index; otherwise agent/merchant/biller number */
+    int64_t t;             /* epoch seconds */
+    uint64_t id;           /* with suffix, the txn_id and the tie-break of equal times */
+    uint8_t suffix;        /* 1; 0 for the top-up that precedes the debit with the same id */
+    uint8_t type;          /* enum tr_txn */
+    int8_t sign;           /* +1 credits this account, -1 debits it */
+    uint8_t mark;          /* enum tr_mark */
+    int64_t amount;        /* cents */
+    double fraction;       /* > 0: a cash-out of this share of the balance (amount set when run) */
+    int64_t counterparty;  /* p2p: subscriber index; otherwise agent/merchant/biller number */
     int64_t before, after; /* cents, as recorded */
     uint8_t brk;           /* enum tr_break: a planted break shows at this record */
 };

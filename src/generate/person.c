@@ -26,8 +26,11 @@ enum tr_kind tr_person_kind(const struct tr_world *w, int64_t i)
 {
     const struct tr_config *c = w->cfg;
     double u = unit_of(w, TR_S_KIND, i, 0);
-    const double rates[TR_KIND_COUNT] = {0, c->generate.simbox_rate, c->generate.takeover_rate,
-                                         c->generate.far_payment_rate, c->generate.burst_rate,
+    const double rates[TR_KIND_COUNT] = {0,
+                                         c->generate.simbox_rate,
+                                         c->generate.takeover_rate,
+                                         c->generate.far_payment_rate,
+                                         c->generate.burst_rate,
                                          c->generate.dormant_rate};
     double acc = 0;
     for (int k = 1; k < TR_KIND_COUNT; k++) {
@@ -111,8 +114,8 @@ void tr_person_make(const struct tr_world *w, int64_t i, struct tr_person *p)
     p->regularity = gsl_cdf_ugaussian_P(p->z_regularity);
     /* Default risk depends on the latent traits and the region only: nothing unobservable, so a
      * model of the behaviour the traits shape can in principle recover it. */
-    double logit = w->regions[p->region].pd_intercept - 1.1 * p->z_income -
-                   0.5 * p->z_stability - 0.25 * p->z_regularity;
+    double logit = w->regions[p->region].pd_intercept - 1.1 * p->z_income - 0.5 * p->z_stability -
+                   0.25 * p->z_regularity;
     p->pd = 1.0 / (1.0 + exp(-logit));
     p->sociability = tr_person_sociability(w, i);
     p->activity = w->cfg->generate.interactions_per_day *
@@ -123,9 +126,10 @@ void tr_person_make(const struct tr_world *w, int64_t i, struct tr_person *p)
     p->postpaid = unit_of(w, TR_S_PERSON, i, 6) < gsl_cdf_ugaussian_P(p->z_income - 1.6);
     p->kind = tr_person_kind(w, i);
     if (p->kind == TR_KIND_SIMBOX) p->wallet = 0;
-    p->ledger_break = p->wallet && unit_of(w, TR_S_BREAK, i, 0) < w->cfg->generate.ledger_break_rate;
-    p->legit_swap = p->kind == TR_KIND_NORMAL &&
-                    unit_of(w, TR_S_SWAP, i, 0) < w->cfg->generate.sim_swap_rate;
+    p->ledger_break =
+        p->wallet && unit_of(w, TR_S_BREAK, i, 0) < w->cfg->generate.ledger_break_rate;
+    p->legit_swap =
+        p->kind == TR_KIND_NORMAL && unit_of(w, TR_S_SWAP, i, 0) < w->cfg->generate.sim_swap_rate;
     p->dormant_until = tr_person_dormant_until(w, i);
     /* Planted events fall in the window, leaving room for what must come before and after. */
     int64_t span = w->days > 3 ? w->days - 3 : 1;

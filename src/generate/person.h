@@ -36,12 +36,12 @@ struct tr_person {
     int wallet;            /* has a mobile-money account */
     int postpaid;
     enum tr_kind kind;
-    int ledger_break;     /* the account's ledger has one planted break */
-    int legit_swap;       /* a legitimate SIM swap */
+    int ledger_break;      /* the account's ledger has one planted break */
+    int legit_swap;        /* a legitimate SIM swap */
     int64_t dormant_until; /* first active day (window-relative); 0 unless dormant */
     int64_t event_day;     /* day of the planted event (takeover, far payment, burst) */
     int32_t home, work;
-    int32_t other[2];      /* occasional places near home */
+    int32_t other[2]; /* occasional places near home */
 };
 
 /* Cheap parts, used when enumerating potential contacts. */

@@ -24,7 +24,8 @@ const struct tr_file_spec tr_gen_files[TR_F_COUNT] = {
 void tr_sink_init(struct tr_sink *s)
 {
     memset(s, 0, sizeof *s);
-    for (int f = 0; f < TR_F_COUNT; f++) tr_textbuf_init(&s->buf[f], 1 << 16);
+    for (int f = 0; f < TR_F_COUNT; f++)
+        tr_textbuf_init(&s->buf[f], 1 << 16);
     tr_textbuf_init(&s->ref_text, 1 << 12);
     s->cap_refs = 256;
     s->refs = TR_MALLOC(sizeof *s->refs * s->cap_refs);
@@ -32,23 +33,26 @@ void tr_sink_init(struct tr_sink *s)
 
 void tr_sink_free(struct tr_sink *s)
 {
-    for (int f = 0; f < TR_F_COUNT; f++) tr_textbuf_free(&s->buf[f]);
+    for (int f = 0; f < TR_F_COUNT; f++)
+        tr_textbuf_free(&s->buf[f]);
     tr_textbuf_free(&s->ref_text);
     free(s->refs);
 }
 
 void tr_sink_clear_round(struct tr_sink *s)
 {
-    for (int f = 0; f < TR_F_COUNT; f++) tr_textbuf_clear(&s->buf[f]);
+    for (int f = 0; f < TR_F_COUNT; f++)
+        tr_textbuf_clear(&s->buf[f]);
     tr_textbuf_clear(&s->ref_text);
     s->n_refs = 0;
 }
 
 void tr_sink_ref_begin(struct tr_sink *s, int target, int table, int64_t local_line)
 {
-    if (s->n_refs == s->cap_refs) s->refs = TR_REALLOC(s->refs, sizeof *s->refs * (s->cap_refs *= 2));
-    s->refs[s->n_refs] = (struct tr_line_ref){(uint8_t)target, (uint8_t)table, local_line,
-                                              s->ref_text.len, 0};
+    if (s->n_refs == s->cap_refs)
+        s->refs = TR_REALLOC(s->refs, sizeof *s->refs * (s->cap_refs *= 2));
+    s->refs[s->n_refs] =
+        (struct tr_line_ref){(uint8_t)target, (uint8_t)table, local_line, s->ref_text.len, 0};
 }
 
 void tr_sink_ref_end(struct tr_sink *s)

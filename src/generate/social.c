@@ -38,7 +38,8 @@ int tr_contacts(const struct tr_world *w, int64_t i, struct tr_contact out[TR_MA
     int64_t pos = i - g->first_subscriber;
     for (int64_t d = -reach; d <= reach; d++) {
         if (d == 0) continue;
-        int64_t j = g->first_subscriber + ((pos + d) % g->subscribers + g->subscribers) % g->subscribers;
+        int64_t j =
+            g->first_subscriber + ((pos + d) % g->subscribers + g->subscribers) % g->subscribers;
         if (local_edge(w, i, soc, j)) out[n++] = (struct tr_contact){j, edge_weight(w, i, j)};
     }
     for (int m = 0; m < 3; m++) {
@@ -51,7 +52,8 @@ int tr_contacts(const struct tr_world *w, int64_t i, struct tr_contact out[TR_MA
             if (dj <= reach || g->subscribers - dj <= reach) continue;
         }
         if (tr_person_kind(w, j) == TR_KIND_SIMBOX) continue;
-        if (tr_unit(tr_key(w->seed, TR_S_LONG, (uint64_t)(i < j ? i : j), (uint64_t)(i < j ? j : i))) >= 0.5)
+        if (tr_unit(tr_key(w->seed, TR_S_LONG, (uint64_t)(i < j ? i : j),
+                           (uint64_t)(i < j ? j : i))) >= 0.5)
             continue;
         out[n++] = (struct tr_contact){j, 0.5 * edge_weight(w, i, j)};
     }

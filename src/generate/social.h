@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#define TR_LOCAL_REACH 24   /* potential local contacts on each side in index order */
+#define TR_LOCAL_REACH  24 /* potential local contacts on each side in index order */
 #define TR_MAX_CONTACTS (2 * TR_LOCAL_REACH + 3)
 
 struct tr_contact {

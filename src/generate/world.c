@@ -12,8 +12,8 @@
 
 /* Invented names; a country with more regions numbers the rest. */
 static const char *const region_names[] = {
-    "Kilima", "Pwani", "Mvuli", "Ziwani", "Nyanda", "Mlimani", "Bonde", "Msitu",
-    "Kusini", "Magharibi", "Kati", "Mashariki", "Jangwa", "Visiwa", "Mto", "Tambarare",
+    "Kilima", "Pwani",     "Mvuli", "Ziwani",    "Nyanda", "Mlimani", "Bonde", "Msitu",
+    "Kusini", "Magharibi", "Kati",  "Mashariki", "Jangwa", "Visiwa",  "Mto",   "Tambarare",
 };
 #define N_NAMES (sizeof region_names / sizeof region_names[0])
 
@@ -43,10 +43,12 @@ static void place_regions(struct tr_world *w, gsl_rng *r)
     int cols = (int)ceil(sqrt((double)n)), rows = (n + cols - 1) / cols;
     double cell_lat = (LAT_MAX - LAT_MIN) / rows, cell_lon = (LON_MAX - LON_MIN) / cols;
     int *order = TR_MALLOC(sizeof(int) * (size_t)n);
-    for (int i = 0; i < n; i++) order[i] = i;
+    for (int i = 0; i < n; i++)
+        order[i] = i;
     gsl_ran_shuffle(r, order, (size_t)n, sizeof(int));
     double total = 0;
-    for (int i = 0; i < n; i++) total += 1.0 / (order[i] + 1.0);
+    for (int i = 0; i < n; i++)
+        total += 1.0 / (order[i] + 1.0);
     for (int i = 0; i < n; i++) {
         struct tr_region *g = &w->regions[i];
         if ((size_t)i < N_NAMES)
@@ -108,11 +110,13 @@ static void place_antennas(struct tr_world *w, gsl_rng *r)
     if (target < 10 * w->n_regions) target = 10 * w->n_regions;
     if (target > 60000) target = 60000;
     double norm = 0;
-    for (int i = 0; i < w->n_regions; i++) norm += pow(w->regions[i].population_share, 0.8);
+    for (int i = 0; i < w->n_regions; i++)
+        norm += pow(w->regions[i].population_share, 0.8);
     int32_t *count = TR_MALLOC(sizeof(int32_t) * (size_t)w->n_regions);
     w->n_antennas = 0;
     for (int i = 0; i < w->n_regions; i++) {
-        count[i] = (int32_t)lround((double)target * pow(w->regions[i].population_share, 0.8) / norm);
+        count[i] =
+            (int32_t)lround((double)target * pow(w->regions[i].population_share, 0.8) / norm);
         if (count[i] < 4) count[i] = 4;
         w->n_antennas += count[i];
     }
@@ -127,8 +131,7 @@ static void place_antennas(struct tr_world *w, gsl_rng *r)
             int in_city = a - g->first_antenna < city;
             double sd = in_city ? 6.0 : g->spread_km;
             double lat, lon;
-            offset_km(g->lat, g->lon, gsl_ran_gaussian(r, sd), gsl_ran_gaussian(r, sd), &lat,
-                      &lon);
+            offset_km(g->lat, g->lon, gsl_ran_gaussian(r, sd), gsl_ran_gaussian(r, sd), &lat, &lon);
             int sectors = in_city ? 1 + (int)gsl_rng_uniform_int(r, 3) : 1;
             for (int s = 0; s < sectors && a < g->first_antenna + count[i]; s++, a++) {
                 w->antennas[a].lat = lat;
@@ -179,9 +182,11 @@ static void find_neighbours(struct tr_world *w)
     int32_t n = w->n_antennas;
     struct by_lat *sorted = TR_MALLOC(sizeof(struct by_lat) * (size_t)n);
     int32_t *rank = TR_MALLOC(sizeof(int32_t) * (size_t)n);
-    for (int32_t i = 0; i < n; i++) sorted[i] = (struct by_lat){w->antennas[i].lat, i};
+    for (int32_t i = 0; i < n; i++)
+        sorted[i] = (struct by_lat){w->antennas[i].lat, i};
     qsort(sorted, (size_t)n, sizeof *sorted, cmp_by_lat);
-    for (int32_t i = 0; i < n; i++) rank[sorted[i].index] = i;
+    for (int32_t i = 0; i < n; i++)
+        rank[sorted[i].index] = i;
     for (int32_t i = 0; i < n; i++) {
         struct tr_antenna *an = &w->antennas[i];
         int found = 0;
@@ -225,7 +230,8 @@ void tr_world_build(struct tr_world *w, const struct tr_config *cfg)
     gsl_rng_free(r);
 
     w->index_bits = 1;
-    while (((uint64_t)1 << w->index_bits) < (uint64_t)w->subscribers) w->index_bits++;
+    while (((uint64_t)1 << w->index_bits) < (uint64_t)w->subscribers)
+        w->index_bits++;
     for (int m = 0; m < 3; m++) {
         uint64_t mask = 0;
         /* Distinct non-zero masks, so i XOR mask gives each person distinct partners. */
@@ -233,7 +239,8 @@ void tr_world_build(struct tr_world *w, const struct tr_config *cfg)
             mask = tr_key(w->seed, TR_S_LONG, (uint64_t)m, salt) &
                    (((uint64_t)1 << w->index_bits) - 1);
             int fresh = mask != 0;
-            for (int k = 0; k < m; k++) fresh = fresh && mask != w->long_masks[k];
+            for (int k = 0; k < m; k++)
+                fresh = fresh && mask != w->long_masks[k];
             if (fresh || w->index_bits < 3) break;
         }
         w->long_masks[m] = mask;

@@ -23,8 +23,8 @@ struct tr_antenna {
     double lat, lon; /* degrees */
     int32_t region;
     int32_t tower;
-    int32_t neighbour[TR_NEIGHBOURS];       /* nearest other antennas, nearest first */
-    float neighbour_km[TR_NEIGHBOURS];      /* their distances, km */
+    int32_t neighbour[TR_NEIGHBOURS];  /* nearest other antennas, nearest first */
+    float neighbour_km[TR_NEIGHBOURS]; /* their distances, km */
 };
 
 struct tr_world {
@@ -35,9 +35,9 @@ struct tr_world {
     int32_t n_antennas;
     struct tr_antenna *antennas;
     int32_t n_towers;
-    int64_t start_day;   /* first day of the window, days since 1970-01-01 */
-    int64_t start_epoch; /* its first second */
-    int64_t days;        /* window length */
+    int64_t start_day;      /* first day of the window, days since 1970-01-01 */
+    int64_t start_epoch;    /* its first second */
+    int64_t days;           /* window length */
     uint64_t long_masks[3]; /* XOR partners for out-of-region contacts */
     uint64_t index_bits;    /* subscribers < 2^index_bits */
     const struct tr_config *cfg;
@@ -56,10 +56,30 @@ double tr_antenna_km(const struct tr_world *w, int32_t a, int32_t b);
 
 /* Purposes of keyed streams: part of every key, so streams for different things never meet. */
 enum tr_stream {
-    TR_S_REGION = 1, TR_S_ANTENNA, TR_S_PERSON, TR_S_KIND, TR_S_SOCIAL, TR_S_EDGE, TR_S_WEIGHT,
-    TR_S_LONG, TR_S_TRIP, TR_S_PLACE, TR_S_CDR, TR_S_SIMBOX, TR_S_RECHARGE, TR_S_DATA,
-    TR_S_MONEY, TR_S_P2P, TR_S_TXN, TR_S_LOAN, TR_S_SWAP, TR_S_DEFECT, TR_S_MSISDN,
-    TR_S_FOREIGN, TR_S_BREAK, TR_S_FAR,
+    TR_S_REGION = 1,
+    TR_S_ANTENNA,
+    TR_S_PERSON,
+    TR_S_KIND,
+    TR_S_SOCIAL,
+    TR_S_EDGE,
+    TR_S_WEIGHT,
+    TR_S_LONG,
+    TR_S_TRIP,
+    TR_S_PLACE,
+    TR_S_CDR,
+    TR_S_SIMBOX,
+    TR_S_RECHARGE,
+    TR_S_DATA,
+    TR_S_MONEY,
+    TR_S_P2P,
+    TR_S_TXN,
+    TR_S_LOAN,
+    TR_S_SWAP,
+    TR_S_DEFECT,
+    TR_S_MSISDN,
+    TR_S_FOREIGN,
+    TR_S_BREAK,
+    TR_S_FAR,
 };
 
 #endif

@@ -7,9 +7,9 @@
 #include <string.h>
 
 const char *const tr_reason_names[TR_R_COUNT] = {
-    "accepted",     "line_too_long",    "nul_byte",      "stray_quote",
-    "missing_field", "extra_field",     "unknown_txn_type", "bad_timestamp",
-    "bad_number",   "negative_value",   "bad_value",
+    "accepted",      "line_too_long",  "nul_byte",         "stray_quote",
+    "missing_field", "extra_field",    "unknown_txn_type", "bad_timestamp",
+    "bad_number",    "negative_value", "bad_value",
 };
 
 enum tr_reason tr_line_precheck(const char *line, size_t len)
@@ -105,7 +105,8 @@ int tr_parse_fixed(const char *s, size_t n, int scale, int64_t *v)
                 round_up = d >= 5, places++;
         }
     }
-    for (; places < scale; places++) frac *= 10;
+    for (; places < scale; places++)
+        frac *= 10;
     for (int q = 0; q < scale; q++) {
         if (whole > limit) return 2;
         whole *= 10;
@@ -131,9 +132,11 @@ int tr_parse_double(const char *s, size_t n, double *v)
     if (n == 0 || n >= sizeof buf) return 1;
     if (s[0] == '-') k++;
     size_t digits_before = 0, digits_after = 0;
-    for (; k < n && (unsigned)(s[k] - '0') <= 9; k++) digits_before++;
+    for (; k < n && (unsigned)(s[k] - '0') <= 9; k++)
+        digits_before++;
     if (k < n && s[k] == '.')
-        for (k++; k < n && (unsigned)(s[k] - '0') <= 9; k++) digits_after++;
+        for (k++; k < n && (unsigned)(s[k] - '0') <= 9; k++)
+            digits_after++;
     if (k != n || digits_before == 0 || (s[n - 1] == '.')) return 1;
     (void)digits_after;
     memcpy(buf, s, n);

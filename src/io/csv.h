@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TR_MAX_LINE 4096  /* bytes, without the newline */
-#define TR_MAX_FIELDS 256 /* a header may have this many columns, the ones not needed ignored */
+#define TR_MAX_LINE   4096 /* bytes, without the newline */
+#define TR_MAX_FIELDS 256  /* a header may have this many columns, the ones not needed ignored */
 
 /* Why a line is rejected; the order is the order of the checks (docs/formats.md). */
 enum tr_reason {

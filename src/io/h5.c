@@ -142,7 +142,8 @@ void tr_h5_compound(const struct tr_h5_field *fields, int n, size_t mem_size, hi
                     hid_t *file_type)
 {
     size_t packed = 0;
-    for (int i = 0; i < n; i++) packed += file_field_size(&fields[i]);
+    for (int i = 0; i < n; i++)
+        packed += file_field_size(&fields[i]);
     *mem_type = H5Tcreate(H5T_COMPOUND, mem_size);
     H5_CHECK(*mem_type);
     /* Packed: no padding bytes in the file, whose content would be whatever memory held. */
@@ -162,7 +163,8 @@ hid_t tr_h5_table(hid_t loc, const char *name, const struct tr_h5_field *fields,
     hid_t d = tr_h5_dataset(loc, name, file_type, 1, dims, description, NULL);
     const char *units[64];
     if (n_fields > 64) TR_DIE(TR_EXIT_INTERNAL, "table %s has %d fields", name, n_fields);
-    for (int i = 0; i < n_fields; i++) units[i] = fields[i].unit ? fields[i].unit : "";
+    for (int i = 0; i < n_fields; i++)
+        units[i] = fields[i].unit ? fields[i].unit : "";
     tr_h5_attr_strs(d, "units", units, (size_t)n_fields);
     return d;
 }

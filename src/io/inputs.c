@@ -13,14 +13,22 @@
 static const char *configured(const struct tr_config *cfg, enum tr_table_id t)
 {
     switch (t) {
-    case TR_T_ANTENNAS: return cfg->inputs.antennas;
-    case TR_T_SUBSCRIBERS: return cfg->inputs.subscribers;
-    case TR_T_CDR: return cfg->inputs.cdr;
-    case TR_T_RECHARGES: return cfg->inputs.recharges;
-    case TR_T_MOBILEMONEY: return cfg->inputs.mobilemoney;
-    case TR_T_MOBILEDATA: return cfg->inputs.mobiledata;
-    case TR_T_LOANS: return cfg->inputs.loans;
-    default: return cfg->inputs.sim_swaps;
+    case TR_T_ANTENNAS:
+        return cfg->inputs.antennas;
+    case TR_T_SUBSCRIBERS:
+        return cfg->inputs.subscribers;
+    case TR_T_CDR:
+        return cfg->inputs.cdr;
+    case TR_T_RECHARGES:
+        return cfg->inputs.recharges;
+    case TR_T_MOBILEMONEY:
+        return cfg->inputs.mobilemoney;
+    case TR_T_MOBILEDATA:
+        return cfg->inputs.mobiledata;
+    case TR_T_LOANS:
+        return cfg->inputs.loans;
+    default:
+        return cfg->inputs.sim_swaps;
     }
 }
 
@@ -50,7 +58,8 @@ static int add_directory(struct tr_input_files *in, enum tr_table_id t, const ch
     }
     closedir(d);
     qsort(names, n, sizeof *names, cmp_path);
-    for (size_t k = 0; k < n; k++) add(in, t, names[k]), free(names[k]);
+    for (size_t k = 0; k < n; k++)
+        add(in, t, names[k]), free(names[k]);
     free(names);
     return (int)n;
 }
@@ -72,7 +81,8 @@ static int expand(struct tr_input_files *in, enum tr_table_id t, const char *ite
     glob_t g;
     int found = 0;
     if (glob(item, 0, NULL, &g) == 0) {
-        for (size_t k = 0; k < g.gl_pathc; k++) add(in, t, g.gl_pathv[k]), found++;
+        for (size_t k = 0; k < g.gl_pathc; k++)
+            add(in, t, g.gl_pathv[k]), found++;
         globfree(&g);
     }
     return found;
@@ -86,7 +96,8 @@ static int resolve_table(const struct tr_ctx *ctx, const struct tr_config *cfg,
         char *copy = strdup(list), *save = NULL;
         int bad = 0;
         for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-            while (*item == ' ') item++;
+            while (*item == ' ')
+                item++;
             if (expand(in, t, item) == 0) {
                 TR_ERROR(ctx, "inputs.%s: '%s' matches no file", tr_table_names[t], item);
                 bad = 1;
@@ -132,7 +143,8 @@ int tr_inputs_resolve(const struct tr_ctx *ctx, const struct tr_config *cfg,
     memset(in, 0, sizeof *in);
     int bad = 0;
     if (ctx->rank == 0)
-        for (int t = 0; t < TR_T_COUNT; t++) bad |= resolve_table(ctx, cfg, in, (enum tr_table_id)t);
+        for (int t = 0; t < TR_T_COUNT; t++)
+            bad |= resolve_table(ctx, cfg, in, (enum tr_table_id)t);
     bad = tr_agree(ctx, bad ? TR_EXIT_INPUT : TR_EXIT_OK);
     if (!bad) share(ctx, in);
     return bad;
@@ -141,7 +153,8 @@ int tr_inputs_resolve(const struct tr_ctx *ctx, const struct tr_config *cfg,
 void tr_inputs_free(struct tr_input_files *in)
 {
     for (int t = 0; t < TR_T_COUNT; t++) {
-        for (int k = 0; k < in->n[t]; k++) free(in->path[t][k]);
+        for (int k = 0; k < in->n[t]; k++)
+            free(in->path[t][k]);
         free(in->path[t]);
     }
     memset(in, 0, sizeof *in);

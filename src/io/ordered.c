@@ -8,8 +8,8 @@ int tr_ordered_open(const struct tr_ctx *ctx, const char *path, struct tr_ordere
 {
     f->bytes_before = 0;
     f->lines_before = 0;
-    int rc = MPI_File_open(ctx->comm, path, MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL,
-                           &f->fh);
+    int rc =
+        MPI_File_open(ctx->comm, path, MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL, &f->fh);
     if (rc != MPI_SUCCESS) {
         char msg[MPI_MAX_ERROR_STRING];
         int len = 0;
@@ -40,7 +40,8 @@ void tr_ordered_first_lines(const struct tr_ctx *ctx, int n, struct tr_ordered_f
     int64_t *all = gather_counts(ctx, n, local_lines);
     for (int i = 0; i < n; i++) {
         int64_t before = 0;
-        for (int r = 0; r < ctx->rank; r++) before += all[r * n + i];
+        for (int r = 0; r < ctx->rank; r++)
+            before += all[r * n + i];
         first_line[i] = files[i]->lines_before + before;
     }
     free(all);

@@ -80,8 +80,8 @@ static int64_t share_header(const struct tr_ctx *ctx, MPI_File fh, struct tr_rea
 
 struct scan {
     const struct tr_line_handler *h;
-    int64_t end;     /* lines starting at or after this offset belong to the next rank */
-    int64_t count;   /* lines handed out */
+    int64_t end;   /* lines starting at or after this offset belong to the next rank */
+    int64_t count; /* lines handed out */
     int done;
     /* a line longer than the buffer keeps: its start, first bytes and length so far */
     int in_long;
@@ -126,7 +126,8 @@ static size_t scan_lines(struct scan *s, const char *buf, size_t n, int64_t at)
             continue;
         }
         if (!nl) break;
-        emit(s, buf + pos, (size_t)(nl - (buf + pos)), (size_t)(nl - (buf + pos)), at + (int64_t)pos);
+        emit(s, buf + pos, (size_t)(nl - (buf + pos)), (size_t)(nl - (buf + pos)),
+             at + (int64_t)pos);
         pos = (size_t)(nl - buf) + 1;
     }
     return pos;
@@ -205,8 +206,10 @@ int tr_read_file(const struct tr_ctx *ctx, const char *path, size_t chunk_bytes,
     char why[TR_PATH_MAX_MSG];
     FILE *probe = fopen(path, "rb");
     int missing = probe == NULL;
-    if (missing) snprintf(why, sizeof why, "cannot open %s: %s", path, strerror(errno));
-    else fclose(probe);
+    if (missing)
+        snprintf(why, sizeof why, "cannot open %s: %s", path, strerror(errno));
+    else
+        fclose(probe);
     if (tr_fail_agree(ctx, missing ? TR_EXIT_INPUT : TR_EXIT_OK, missing ? why : NULL))
         return TR_EXIT_INPUT;
     MPI_File fh;
@@ -229,7 +232,9 @@ int tr_read_file(const struct tr_ctx *ctx, const char *path, size_t chunk_bytes,
         struct scan s = {.h = handler, .end = end};
         rc = first_line_start(fh, data_begin, begin, info->bytes, &start);
         if (rc == MPI_SUCCESS && start < end)
-            rc = scan_range(fh, info->bytes, start, chunk_bytes < 2 * TR_READER_LONG_LINE ? 2 * TR_READER_LONG_LINE : chunk_bytes, &s);
+            rc = scan_range(
+                fh, info->bytes, start,
+                chunk_bytes < 2 * TR_READER_LONG_LINE ? 2 * TR_READER_LONG_LINE : chunk_bytes, &s);
         if (rc != MPI_SUCCESS) bad = report_mpi_error(ctx, rc, "read", path, 0);
         info->local_lines = s.count;
         bad = tr_agree(ctx, bad);
@@ -239,7 +244,8 @@ int tr_read_file(const struct tr_ctx *ctx, const char *path, size_t chunk_bytes,
     int64_t before = 0;
     MPI_CHECK(MPI_Exscan(&info->local_lines, &before, 1, MPI_INT64_T, MPI_SUM, ctx->comm));
     if (ctx->rank == 0) before = 0;
-    MPI_CHECK(MPI_Allreduce(&info->local_lines, &info->total_lines, 1, MPI_INT64_T, MPI_SUM, ctx->comm));
+    MPI_CHECK(
+        MPI_Allreduce(&info->local_lines, &info->total_lines, 1, MPI_INT64_T, MPI_SUM, ctx->comm));
     info->first_line = 2 + before;
     return TR_EXIT_OK;
 }

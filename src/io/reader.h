@@ -25,7 +25,7 @@ struct tr_line_handler {
 #define TR_READER_LONG_LINE 65536 /* bytes kept of a line longer than the read buffer */
 
 struct tr_read_info {
-    int64_t bytes;       /* file size */
+    int64_t bytes; /* file size */
     int has_header;
     char header[TR_HEADER_MAX];
     size_t header_len;

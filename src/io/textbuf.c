@@ -25,7 +25,8 @@ void tr_textbuf_free(struct tr_textbuf *b)
 void tr_textbuf_grow(struct tr_textbuf *b, size_t extra)
 {
     size_t cap = b->cap ? b->cap : 64;
-    while (b->len + extra > cap) cap *= 2;
+    while (b->len + extra > cap)
+        cap *= 2;
     b->data = TR_REALLOC(b->data, cap);
     b->cap = cap;
 }
@@ -44,10 +45,12 @@ void tr_put_u64_width(struct tr_textbuf *b, uint64_t v, int width)
         tmp[n++] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    while (n < width && n < 20) tmp[n++] = '0';
+    while (n < width && n < 20)
+        tmp[n++] = '0';
     if (b->len + (size_t)n > b->cap) tr_textbuf_grow(b, (size_t)n);
     char *out = b->data + b->len;
-    for (int i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
+    for (int i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
     b->len += (size_t)n;
 }
 
@@ -78,7 +81,8 @@ void tr_put_cents(struct tr_textbuf *b, int64_t cents)
 void tr_put_fixed(struct tr_textbuf *b, double v, int decimals)
 {
     double scale = 1;
-    for (int i = 0; i < decimals; i++) scale *= 10;
+    for (int i = 0; i < decimals; i++)
+        scale *= 10;
     double scaled = round(fabs(v) * scale);
     uint64_t mag = (uint64_t)scaled, unit = (uint64_t)scale;
     if (v < 0 && mag) tr_put_char(b, '-');
@@ -105,14 +109,8 @@ void tr_put_timestamp(struct tr_textbuf *b, int64_t t)
     int64_t days = tr_day_of(t);
     int64_t sec = t - days * 86400;
     tr_put_date(b, days);
-    char hms[9] = {' ',
-                   (char)('0' + sec / 36000),
-                   (char)('0' + (sec / 3600) % 10),
-                   ':',
-                   (char)('0' + (sec % 3600) / 600),
-                   (char)('0' + (sec % 3600) / 60 % 10),
-                   ':',
-                   (char)('0' + (sec % 60) / 10),
-                   (char)('0' + sec % 10)};
+    char hms[9] = {' ', (char)('0' + sec / 36000),        (char)('0' + (sec / 3600) % 10),
+                   ':', (char)('0' + (sec % 3600) / 600), (char)('0' + (sec % 3600) / 60 % 10),
+                   ':', (char)('0' + (sec % 60) / 10),    (char)('0' + sec % 10)};
     tr_put_mem(b, hms, sizeof hms);
 }

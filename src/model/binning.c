@@ -33,8 +33,10 @@ int tr_bin_of(const struct tr_bins *b, double x)
     int lo = 0, hi = b->n_numeric - 1; /* the last bin whose lower bound is <= x */
     while (lo < hi) {
         int mid = (lo + hi + 1) / 2;
-        if (b->lower[mid] <= x) lo = mid;
-        else hi = mid - 1;
+        if (b->lower[mid] <= x)
+            lo = mid;
+        else
+            hi = mid - 1;
     }
     return lo;
 }
@@ -64,7 +66,8 @@ static void merge_next(struct tr_bins *b, int at)
 /* sign of rate(a) - rate(b), exactly. */
 static int rate_cmp(const struct tr_bins *b, int a, int c)
 {
-    const __int128 l = (__int128)b->defaults[a] * b->count[c], r = (__int128)b->defaults[c] * b->count[a];
+    const __int128 l = (__int128)b->defaults[a] * b->count[c],
+                   r = (__int128)b->defaults[c] * b->count[a];
     return l < r ? -1 : l > r;
 }
 
@@ -91,8 +94,10 @@ static void enforce_min_size(struct tr_bins *b, int64_t min_count)
             if (b->count[i] < min_count && (small < 0 || b->count[i] < b->count[small])) small = i;
         if (small < 0) return;
         int with_next;
-        if (small == 0) with_next = 1;
-        else if (small == b->n_numeric - 1) with_next = 0;
+        if (small == 0)
+            with_next = 1;
+        else if (small == b->n_numeric - 1)
+            with_next = 0;
         else {
             const double r = (double)b->defaults[small] / fmax(1, (double)b->count[small]);
             const double rp = (double)b->defaults[small - 1] / fmax(1, (double)b->count[small - 1]);
@@ -106,7 +111,8 @@ static void enforce_min_size(struct tr_bins *b, int64_t min_count)
 static void set_woe(struct tr_bins *b)
 {
     int64_t total = 0, bad = 0;
-    for (int i = 0; i <= b->n_numeric; i++) total += b->count[i], bad += b->defaults[i];
+    for (int i = 0; i <= b->n_numeric; i++)
+        total += b->count[i], bad += b->defaults[i];
     b->iv = 0;
     for (int i = 0; i <= b->n_numeric; i++) {
         if (b->count[i] == 0) {
@@ -114,7 +120,8 @@ static void set_woe(struct tr_bins *b)
             continue;
         }
         b->woe[i] = tr_woe(b->count[i], b->defaults[i], total, bad);
-        const double good_share = ((double)(b->count[i] - b->defaults[i]) + 0.5) / ((double)(total - bad) + 0.5);
+        const double good_share =
+            ((double)(b->count[i] - b->defaults[i]) + 0.5) / ((double)(total - bad) + 0.5);
         const double bad_share = ((double)b->defaults[i] + 0.5) / ((double)bad + 0.5);
         b->iv += (good_share - bad_share) * b->woe[i];
     }
@@ -123,7 +130,8 @@ static void set_woe(struct tr_bins *b)
 void tr_bins_merge(struct tr_bins *b, double min_share, int want)
 {
     int64_t total = 0;
-    for (int i = 0; i < b->n_numeric; i++) total += b->count[i];
+    for (int i = 0; i < b->n_numeric; i++)
+        total += b->count[i];
     const int64_t min_count = (int64_t)ceil(min_share * (double)total);
     struct tr_bins best = *b;
     int have = 0;

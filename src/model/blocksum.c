@@ -23,8 +23,8 @@ static void sum_rows(size_t from, size_t to, uint64_t first_global, size_t m, tr
     }
 }
 
-void tr_block_sum(const struct tr_ctx *ctx, size_t n_local, size_t m, tr_row_fn add_row,
-                  void *user, double *out)
+void tr_block_sum(const struct tr_ctx *ctx, size_t n_local, size_t m, tr_row_fn add_row, void *user,
+                  double *out)
 {
     uint64_t n = n_local, first = 0;
     MPI_CHECK(MPI_Exscan(&n, &first, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
@@ -44,24 +44,34 @@ void tr_block_sum(const struct tr_ctx *ctx, size_t n_local, size_t m, tr_row_fn 
         memcpy(carry, partial, sizeof(double) * m);
         carry[m] = (first + n_local) % TR_BLOCK_ROWS != 0;
         memset(partial, 0, sizeof(double) * m);
-        if (up) MPI_CHECK(MPI_Isend(carry, (int)m + 1, MPI_DOUBLE, ctx->rank + 1, 7, ctx->comm, &sent));
-        if (down) MPI_CHECK(MPI_Recv(partial, (int)m + 1, MPI_DOUBLE, ctx->rank - 1, 7, ctx->comm, MPI_STATUS_IGNORE));
+        if (up)
+            MPI_CHECK(MPI_Isend(carry, (int)m + 1, MPI_DOUBLE, ctx->rank + 1, 7, ctx->comm, &sent));
+        if (down)
+            MPI_CHECK(MPI_Recv(partial, (int)m + 1, MPI_DOUBLE, ctx->rank - 1, 7, ctx->comm,
+                               MPI_STATUS_IGNORE));
         sum_rows(0, head, first, m, add_row, user, partial, total);
         if (head > 0 || partial[m] != 0) flush(total, partial, m);
     } else {
         /* All rows inside one block: continue the lower rank's, pass it on. */
-        if (down) MPI_CHECK(MPI_Recv(partial, (int)m + 1, MPI_DOUBLE, ctx->rank - 1, 7, ctx->comm, MPI_STATUS_IGNORE));
+        if (down)
+            MPI_CHECK(MPI_Recv(partial, (int)m + 1, MPI_DOUBLE, ctx->rank - 1, 7, ctx->comm,
+                               MPI_STATUS_IGNORE));
         sum_rows(0, n_local, first, m, add_row, user, partial, total);
         partial[m] = partial[m] || n_local > 0;
         if ((first + n_local) % TR_BLOCK_ROWS == 0 && n_local > 0) partial[m] = 0; /* flushed */
-        if (up) MPI_CHECK(MPI_Isend(partial, (int)m + 1, MPI_DOUBLE, ctx->rank + 1, 7, ctx->comm, &sent));
+        if (up)
+            MPI_CHECK(
+                MPI_Isend(partial, (int)m + 1, MPI_DOUBLE, ctx->rank + 1, 7, ctx->comm, &sent));
     }
     MPI_CHECK(MPI_Wait(&sent, MPI_STATUS_IGNORE));
     /* The last rank finishes the country's last, partial block. */
-    if (!up && head == n_local && partial[m] != 0) flush(total, partial, m);
-    else if (!up && head < n_local && carry[m] != 0) flush(total, carry, m);
+    if (!up && head == n_local && partial[m] != 0)
+        flush(total, partial, m);
+    else if (!up && head < n_local && carry[m] != 0)
+        flush(total, carry, m);
     tr_exact_allreduce(ctx, total, m);
-    for (size_t k = 0; k < m; k++) out[k] = tr_exact_value(&total[k]);
+    for (size_t k = 0; k < m; k++)
+        out[k] = tr_exact_value(&total[k]);
     free(carry);
     free(partial);
     free(total);

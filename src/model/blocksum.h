@@ -20,7 +20,7 @@ typedef void (*tr_row_fn)(void *user, size_t i, double *acc);
 
 /* Collective. n_local rows on this rank; m values per row. out[0..m) receives the totals over all
  * ranks' rows (the same on every rank). */
-void tr_block_sum(const struct tr_ctx *ctx, size_t n_local, size_t m, tr_row_fn add_row,
-                  void *user, double *out);
+void tr_block_sum(const struct tr_ctx *ctx, size_t n_local, size_t m, tr_row_fn add_row, void *user,
+                  double *out);
 
 #endif

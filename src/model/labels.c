@@ -2,8 +2,7 @@
 
 #include "core/rng.h"
 
-int8_t tr_label(const struct tr_loan_rec *loans, size_t n, int64_t window_end,
-                int64_t horizon_days)
+int8_t tr_label(const struct tr_loan_rec *loans, size_t n, int64_t window_end, int64_t horizon_days)
 {
     int64_t issued;
     return tr_label_issued(loans, n, window_end, horizon_days, &issued);

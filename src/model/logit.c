@@ -39,13 +39,16 @@ static void add_row(void *user, size_t i, double *acc)
     if (w == 0) return;
     const double *x = ps->d->x + i * (size_t)p, y = ps->d->y[i];
     double eta = 0;
-    for (int j = 0; j < p; j++) eta += x[j] * ps->beta[j];
+    for (int j = 0; j < p; j++)
+        eta += x[j] * ps->beta[j];
     const double mu = 1 / (1 + exp(-eta)), v = w * mu * (1 - mu), r = w * (y - mu);
-    for (int j = 0; j < p; j++) acc[j] += r * x[j];
+    for (int j = 0; j < p; j++)
+        acc[j] += r * x[j];
     double *h = acc + p;
     for (int j = 0; j < p; j++) {
         const double vx = v * x[j];
-        for (int k = j; k < p; k++) *h++ += vx * x[k];
+        for (int k = j; k < p; k++)
+            *h++ += vx * x[k];
     }
     acc[(size_t)p + tri(p)] += w * deviance_of(eta, y);
     acc[(size_t)p + tri(p) + 1] += w;
@@ -59,7 +62,8 @@ static double penalty_weight(const struct tr_logit_options *o, int j)
 }
 
 /* H (+ penalty) into a GSL matrix, from the upper triangle. */
-static void fill_hessian(gsl_matrix *H, const double *upper, int p, const struct tr_logit_options *o)
+static void fill_hessian(gsl_matrix *H, const double *upper, int p,
+                         const struct tr_logit_options *o)
 {
     for (int j = 0, at = 0; j < p; j++)
         for (int k = j; k < p; k++, at++) {
@@ -67,7 +71,8 @@ static void fill_hessian(gsl_matrix *H, const double *upper, int p, const struct
             gsl_matrix_set(H, (size_t)k, (size_t)j, upper[at]);
         }
     for (int j = 0; j < p; j++)
-        gsl_matrix_set(H, (size_t)j, (size_t)j, gsl_matrix_get(H, (size_t)j, (size_t)j) + penalty_weight(o, j));
+        gsl_matrix_set(H, (size_t)j, (size_t)j,
+                       gsl_matrix_get(H, (size_t)j, (size_t)j) + penalty_weight(o, j));
 }
 
 static void alloc_fit(struct tr_logit_fit *fit, int p)
@@ -129,7 +134,8 @@ int tr_logit(const struct tr_ctx *ctx, const struct tr_logit_data *d,
             break;
         }
         GSL_CHECK(gsl_linalg_cholesky_solve(H, g, step));
-        for (int j = 0; j < p; j++) fit->beta[j] += gsl_vector_get(step, (size_t)j);
+        for (int j = 0; j < p; j++)
+            fit->beta[j] += gsl_vector_get(step, (size_t)j);
     }
     /* Inference at the final coefficients: one more pass for their Hessian. */
     if (!singular) {
@@ -140,14 +146,17 @@ int tr_logit(const struct tr_ctx *ctx, const struct tr_logit_data *d,
     }
     fit->aic = fit->deviance + 2 * p;
     if (singular)
-        snprintf(fit->problem, sizeof fit->problem,
-                 "singular Hessian: a feature is constant or a combination of others among these rows");
+        snprintf(
+            fit->problem, sizeof fit->problem,
+            "singular Hessian: a feature is constant or a combination of others among these rows");
     else if (!fit->converged)
         snprintf(fit->problem, sizeof fit->problem,
-                 "no convergence in %d iterations: the classes may be separable by the features", max_it);
+                 "no convergence in %d iterations: the classes may be separable by the features",
+                 max_it);
     else if (fit->deviance < 1e-6 * fit->n_obs)
         snprintf(fit->problem, sizeof fit->problem,
-                 "deviance near 0: the classes are (almost) perfectly separated; coefficients are unbounded");
+                 "deviance near 0: the classes are (almost) perfectly separated; coefficients are "
+                 "unbounded");
     gsl_vector_free(step);
     gsl_vector_free(g);
     gsl_matrix_free(H);

@@ -46,7 +46,8 @@ int tr_metrics(const double *p, const double *y, size_t n, struct tr_metrics *m)
     for (size_t first = 0; first < n;) {
         size_t last = first;
         double group_pos = 0;
-        while (last < n && v[last].p == v[first].p) group_pos += v[last].y > 0.5, last++;
+        while (last < n && v[last].p == v[first].p)
+            group_pos += v[last].y > 0.5, last++;
         double midrank = (double)(first + 1 + last) / 2.0;
         rank_sum += midrank * group_pos;
         /* KS: the largest gap between the classes' cumulative distributions, at group ends. */

@@ -8,11 +8,11 @@
 
 struct tr_metrics {
     size_t n, positives;
-    double auc;       /* Mann-Whitney: P(score of a default > score of a repaid), ties count half */
-    double gini;      /* 2 AUC - 1 */
-    double ks;        /* max over thresholds of |TPR - FPR| */
-    double brier;     /* mean (p - y)^2 */
-    double log_loss;  /* mean -[y log p + (1-y) log(1-p)], p clipped to [1e-15, 1 - 1e-15] */
+    double auc;      /* Mann-Whitney: P(score of a default > score of a repaid), ties count half */
+    double gini;     /* 2 AUC - 1 */
+    double ks;       /* max over thresholds of |TPR - FPR| */
+    double brier;    /* mean (p - y)^2 */
+    double log_loss; /* mean -[y log p + (1-y) log(1-p)], p clipped to [1e-15, 1 - 1e-15] */
     double mean_pd, default_rate; /* calibration in the large */
 };
 

@@ -5,7 +5,8 @@
 double tr_psi(const int64_t *reference, const int64_t *now, int bins)
 {
     double ref_total = 0, now_total = 0, psi = 0;
-    for (int b = 0; b < bins; b++) ref_total += (double)reference[b], now_total += (double)now[b];
+    for (int b = 0; b < bins; b++)
+        ref_total += (double)reference[b], now_total += (double)now[b];
     if (ref_total == 0 || now_total == 0) return NAN;
     for (int b = 0; b < bins; b++) {
         const double r = fmax((double)reference[b] / ref_total, 1e-4);

@@ -12,7 +12,8 @@ int tr_master_scale_parse(const char *text, struct tr_scorecard *s, char *err, s
         char *end;
         double v = strtod(p, &end);
         if (end == p || v <= 0 || v > 1 || (s->n_grades && v <= s->upper[s->n_grades - 1])) {
-            snprintf(err, errlen, "master scale '%s': expected increasing PDs in (0, 1], comma-separated", text);
+            snprintf(err, errlen,
+                     "master scale '%s': expected increasing PDs in (0, 1], comma-separated", text);
             return 1;
         }
         if (s->n_grades == TR_MAX_GRADES) {

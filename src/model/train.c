@@ -24,26 +24,31 @@ static void place_prebins(const struct tr_ctx *ctx, const struct tr_model_rows *
                           int64_t train_total, int n_prebins, struct tr_bins *bins)
 {
     const int F = r->n_features;
-    const double share = train_total > BINNING_SAMPLE ? (double)BINNING_SAMPLE / (double)train_total : 1.0;
+    const double share =
+        train_total > BINNING_SAMPLE ? (double)BINNING_SAMPLE / (double)train_total : 1.0;
     size_t mine = 0;
     double *local = TR_MALLOC(sizeof(double) * ((size_t)F * r->n + 1));
     for (size_t i = 0; i < r->n; i++) {
-        if (!is_training(r, i) || tr_unit(tr_key(seed, 0x42696e73ULL /* "Bins" */, r->key[i], 0)) >= share)
+        if (!is_training(r, i) ||
+            tr_unit(tr_key(seed, 0x42696e73ULL /* "Bins" */, r->key[i], 0)) >= share)
             continue;
         memcpy(local + mine * (size_t)F, r->values + i * (size_t)F, sizeof(double) * (size_t)F);
         mine++;
     }
-    int *counts = TR_MALLOC(sizeof(int) * (size_t)ctx->size), *displs = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
+    int *counts = TR_MALLOC(sizeof(int) * (size_t)ctx->size),
+        *displs = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
     int send = (int)(mine * (size_t)F);
     MPI_CHECK(MPI_Allgather(&send, 1, MPI_INT, counts, 1, MPI_INT, ctx->comm));
     size_t total = 0;
-    for (int k = 0; k < ctx->size; k++) displs[k] = (int)total, total += (size_t)counts[k];
+    for (int k = 0; k < ctx->size; k++)
+        displs[k] = (int)total, total += (size_t)counts[k];
     double *all = TR_MALLOC(sizeof(double) * (total + 1));
     MPI_CHECK(MPI_Allgatherv(local, send, MPI_DOUBLE, all, counts, displs, MPI_DOUBLE, ctx->comm));
     const size_t rows = total / (size_t)(F ? F : 1);
     double *column = TR_MALLOC(sizeof(double) * (rows + 1));
     for (int j = 0; j < F; j++) {
-        for (size_t i = 0; i < rows; i++) column[i] = all[i * (size_t)F + (size_t)j];
+        for (size_t i = 0; i < rows; i++)
+            column[i] = all[i * (size_t)F + (size_t)j];
         bins[j].n_numeric = tr_prebins(column, rows, n_prebins, bins[j].lower);
     }
     free(column);
@@ -54,7 +59,8 @@ static void place_prebins(const struct tr_ctx *ctx, const struct tr_model_rows *
 }
 
 /* Training counts and defaults, and the whole population, per pre-bin: exact integer sums. */
-static void count_bins(const struct tr_ctx *ctx, const struct tr_model_rows *r, struct tr_bins *bins)
+static void count_bins(const struct tr_ctx *ctx, const struct tr_model_rows *r,
+                       struct tr_bins *bins)
 {
     const int F = r->n_features;
     const size_t per = 3 * TR_MAX_BINS;
@@ -69,7 +75,8 @@ static void count_bins(const struct tr_ctx *ctx, const struct tr_model_rows *r, 
             if (train) cj[b]++, cj[TR_MAX_BINS + b] += r->label[i];
         }
     }
-    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, c, (int)((size_t)F * per), MPI_INT64_T, MPI_SUM, ctx->comm));
+    MPI_CHECK(
+        MPI_Allreduce(MPI_IN_PLACE, c, (int)((size_t)F * per), MPI_INT64_T, MPI_SUM, ctx->comm));
     for (int j = 0; j < F; j++) {
         const int64_t *cj = c + (size_t)j * per;
         const int n = bins[j].n_numeric + 1;
@@ -134,11 +141,13 @@ static void add_products(void *user, size_t i, double *acc)
     if (!is_training(ps->r, i)) return;
     const double *x = ps->r->values + i * (size_t)ps->r->n_features;
     double t[MAX_CANDIDATES];
-    for (int a = 0; a < ps->c; a++) t[a] = tr_model_transform(ps->m, ps->cand[a], x[ps->cand[a]]);
+    for (int a = 0; a < ps->c; a++)
+        t[a] = tr_model_transform(ps->m, ps->cand[a], x[ps->cand[a]]);
     double *p = acc + ps->c;
     for (int a = 0; a < ps->c; a++) {
         acc[a] += t[a];
-        for (int b = a; b < ps->c; b++) *p++ += t[a] * t[b];
+        for (int b = a; b < ps->c; b++)
+            *p++ += t[a] * t[b];
     }
     *p += 1;
 }
@@ -159,9 +168,11 @@ static int cmp_iv_desc(const void *pa, const void *pb)
 static void sort_by_iv(const struct tr_models *m, int *cand, int c)
 {
     struct by_iv *v = TR_MALLOC(sizeof *v * ((size_t)c + 1));
-    for (int a = 0; a < c; a++) v[a] = (struct by_iv){m->bins[cand[a]].iv, cand[a]};
+    for (int a = 0; a < c; a++)
+        v[a] = (struct by_iv){m->bins[cand[a]].iv, cand[a]};
     qsort(v, (size_t)c, sizeof *v, cmp_iv_desc);
-    for (int a = 0; a < c; a++) cand[a] = v[a].column;
+    for (int a = 0; a < c; a++)
+        cand[a] = v[a].column;
     free(v);
 }
 
@@ -183,7 +194,8 @@ static void screen(const struct tr_ctx *ctx, const struct tr_config *cfg,
     }
     sort_by_iv(m, cand, c);
     for (int a = MAX_CANDIDATES; a < c; a++) /* a cap on the screening's cost, c^2 per row */
-        snprintf(m->dropped[cand[a]], TR_DROP_REASON_MAX, "not among the %d strongest", MAX_CANDIDATES);
+        snprintf(m->dropped[cand[a]], TR_DROP_REASON_MAX, "not among the %d strongest",
+                 MAX_CANDIDATES);
     if (c > MAX_CANDIDATES) c = MAX_CANDIDATES;
     const size_t tri = (size_t)c * (size_t)(c + 1) / 2;
     double *acc = TR_CALLOC((size_t)c + tri + 2, sizeof(double));
@@ -210,11 +222,13 @@ static void screen(const struct tr_ctx *ctx, const struct tr_config *cfg,
             if (fabs(corr) > cfg->model.max_correlation) twin = b;
         }
         if (twin >= 0)
-            snprintf(m->dropped[cand[a]], TR_DROP_REASON_MAX, "correlated with %.40s", m->names[cand[twin]]);
+            snprintf(m->dropped[cand[a]], TR_DROP_REASON_MAX, "correlated with %.40s",
+                     m->names[cand[twin]]);
         else
             m->used[m->n_used++] = a; /* candidate index for now */
     }
-    for (int u = 0; u < m->n_used; u++) m->used[u] = cand[m->used[u]];
+    for (int u = 0; u < m->n_used; u++)
+        m->used[u] = cand[m->used[u]];
     /* Events per variable (Peduzzi et al. 1996): with fewer than model.defaults_per_feature
      * training defaults per coefficient, maximum likelihood overfits or fails to converge. */
     const int64_t cap = train_defaults / cfg->model.defaults_per_feature;
@@ -235,7 +249,8 @@ static double *design(const struct tr_models *m, const struct tr_model_rows *r)
         const double *v = r->values + i * (size_t)r->n_features;
         double *row = x + i * p;
         row[0] = 1;
-        for (int u = 0; u < m->n_used; u++) row[u + 1] = tr_model_transform(m, m->used[u], v[m->used[u]]);
+        for (int u = 0; u < m->n_used; u++)
+            row[u + 1] = tr_model_transform(m, m->used[u], v[m->used[u]]);
     }
     return x;
 }
@@ -246,8 +261,10 @@ static void fit_one(const struct tr_ctx *ctx, const struct tr_logit_data *d,
     tr_logit(ctx, d, o, &model->fit);
     model->fitted = 1;
     if (model->fit.problem[0] && ctx->rank == 0) {
-        if (model->region < 0) TR_WARN(ctx, "national model: %s", model->fit.problem);
-        else TR_WARN(ctx, "model of region %d: %s", model->region, model->fit.problem);
+        if (model->region < 0)
+            TR_WARN(ctx, "national model: %s", model->fit.problem);
+        else
+            TR_WARN(ctx, "model of region %d: %s", model->region, model->fit.problem);
     }
 }
 
@@ -278,7 +295,8 @@ static void fit_models(const struct tr_ctx *ctx, const struct tr_config *cfg,
         if (reg->train_defaults < cfg->model.min_region_defaults ||
             reg->train_rows - reg->train_defaults < cfg->model.min_region_defaults)
             continue;
-        for (size_t i = 0; i < r->n; i++) w[i] = is_training(r, i) && r->region[i] == g;
+        for (size_t i = 0; i < r->n; i++)
+            w[i] = is_training(r, i) && r->region[i] == g;
         fit_one(ctx, &d, &shrunk, reg);
         m->iterations += reg->fit.iterations;
     }
@@ -296,11 +314,13 @@ int tr_models_train(const struct tr_ctx *ctx, const struct tr_config *cfg,
     const double t0 = MPI_Wtime();
     memset(m, 0, sizeof *m);
     const int F = r->n_features;
-    m->transform = strcmp(cfg->model.transform, "standardize") == 0 ? TR_TRANSFORM_STANDARDIZE : TR_TRANSFORM_WOE;
+    m->transform = strcmp(cfg->model.transform, "standardize") == 0 ? TR_TRANSFORM_STANDARDIZE
+                                                                    : TR_TRANSFORM_WOE;
     m->lambda = cfg->model.lambda;
     m->n_features = F;
     m->names = TR_MALLOC(sizeof(char *) * ((size_t)F + 1));
-    for (int j = 0; j < F; j++) m->names[j] = strdup(r->names[j]);
+    for (int j = 0; j < F; j++)
+        m->names[j] = strdup(r->names[j]);
     m->bins = TR_CALLOC((size_t)F + 1, sizeof *m->bins);
     m->mean = TR_CALLOC((size_t)F + 1, sizeof(double));
     m->sd = TR_CALLOC((size_t)F + 1, sizeof(double));
@@ -322,9 +342,10 @@ int tr_models_train(const struct tr_ctx *ctx, const struct tr_config *cfg,
     m->national.train_defaults = train[1];
     if (train[1] == 0 || train[1] == train[0]) {
         if (ctx->rank == 0)
-            TR_ERROR(ctx, "no credit model: the training sample has %lld labelled subscribers of "
-                          "which %lld defaulted; it needs both defaults and repaid loans (loans "
-                          "issued within model.horizon_days after the window)",
+            TR_ERROR(ctx,
+                     "no credit model: the training sample has %lld labelled subscribers of "
+                     "which %lld defaulted; it needs both defaults and repaid loans (loans "
+                     "issued within model.horizon_days after the window)",
                      (long long)train[0], (long long)train[1]);
         return TR_EXIT_INPUT;
     }
@@ -333,7 +354,8 @@ int tr_models_train(const struct tr_ctx *ctx, const struct tr_config *cfg,
     const int trend = strcmp(cfg->model.trend, "ascending") == 0    ? 1
                       : strcmp(cfg->model.trend, "descending") == 0 ? -1
                                                                     : 0;
-    for (int j = 0; j < F; j++) tr_bins_merge(&m->bins[j], cfg->model.min_bin_share, trend);
+    for (int j = 0; j < F; j++)
+        tr_bins_merge(&m->bins[j], cfg->model.min_bin_share, trend);
     standardize_moments(ctx, r, m);
     screen(ctx, cfg, r, train[1], m);
     fit_models(ctx, cfg, r, m);
@@ -344,7 +366,8 @@ int tr_models_train(const struct tr_ctx *ctx, const struct tr_config *cfg,
 
 const struct tr_model *tr_model_for(const struct tr_models *m, int32_t region)
 {
-    if (region >= 0 && region < m->n_regions && m->regions[region].fitted) return &m->regions[region];
+    if (region >= 0 && region < m->n_regions && m->regions[region].fitted)
+        return &m->regions[region];
     return &m->national;
 }
 
@@ -378,7 +401,8 @@ void tr_grade_counts(const struct tr_ctx *ctx, const int8_t *grade, size_t n, in
 
 void tr_models_free(struct tr_models *m)
 {
-    for (int j = 0; j < m->n_features; j++) free(m->names[j]);
+    for (int j = 0; j < m->n_features; j++)
+        free(m->names[j]);
     free(m->names);
     free(m->bins);
     free(m->mean);
@@ -386,7 +410,8 @@ void tr_models_free(struct tr_models *m)
     free(m->dropped);
     free(m->used);
     tr_logit_fit_free(&m->national.fit);
-    for (int g = 0; g < m->n_regions; g++) tr_logit_fit_free(&m->regions[g].fit);
+    for (int g = 0; g < m->n_regions; g++)
+        tr_logit_fit_free(&m->regions[g].fit);
     free(m->regions);
     memset(m, 0, sizeof *m);
 }

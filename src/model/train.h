@@ -34,32 +34,33 @@ struct tr_model_rows {
 /* One logistic regression: the national one (region -1) or a region's. */
 struct tr_model {
     int region;
-    int fitted;                /* 0: too few training defaults, the region uses the national model */
+    int fitted; /* 0: too few training defaults, the region uses the national model */
     int64_t train_rows, train_defaults;
-    struct tr_logit_fit fit;   /* beta[0] the intercept, then one per used feature */
+    struct tr_logit_fit fit; /* beta[0] the intercept, then one per used feature */
 };
 
 /* Everything a run learns, the same on every rank; enough to score another run's subscribers. */
 struct tr_models {
     enum tr_transform transform;
     double lambda;
-    int n_features;              /* the feature table's columns */
-    char **names;                /* [n_features] */
-    struct tr_bins *bins;        /* [n_features] */
-    double *mean, *sd;           /* [n_features]: training rows, missing left out */
+    int n_features;                      /* the feature table's columns */
+    char **names;                        /* [n_features] */
+    struct tr_bins *bins;                /* [n_features] */
+    double *mean, *sd;                   /* [n_features]: training rows, missing left out */
     char (*dropped)[TR_DROP_REASON_MAX]; /* [n_features] */
     int n_used;
-    int *used;                   /* [n_used]: columns in the models, by decreasing IV */
+    int *used; /* [n_used]: columns in the models, by decreasing IV */
     int n_regions;
     struct tr_model national;
-    struct tr_model *regions;    /* [n_regions] */
+    struct tr_model *regions; /* [n_regions] */
     struct tr_scorecard card;
-    int64_t train_rows;          /* all regions */
-    int64_t grade_population[TR_MAX_GRADES]; /* subscribers per grade when trained: PSI's reference */
-    int iterations;              /* Newton iterations over all fits */
+    int64_t train_rows; /* all regions */
+    int64_t
+        grade_population[TR_MAX_GRADES]; /* subscribers per grade when trained: PSI's reference */
+    int iterations;                      /* Newton iterations over all fits */
     /* Wall times (slowest rank): not in /models, which must be the same at any rank count. */
-    double seconds;              /* binning, screening and fitting */
-    double fit_seconds;          /* the Newton iterations of all fits */
+    double seconds;     /* binning, screening and fitting */
+    double fit_seconds; /* the Newton iterations of all fits */
 };
 
 /* Collective. Learns the models from the training rows. Returns 0, or TR_EXIT_INPUT with the

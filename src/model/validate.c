@@ -34,7 +34,8 @@ void tr_calibration(const double *p, const double *y, size_t n, struct tr_calibr
     if (n < TR_CAL_GROUPS) return;
     c->groups = TR_CAL_GROUPS;
     struct ranked *r = TR_MALLOC(sizeof *r * n);
-    for (size_t i = 0; i < n; i++) r[i] = (struct ranked){p[i], i};
+    for (size_t i = 0; i < n; i++)
+        r[i] = (struct ranked){p[i], i};
     qsort(r, n, sizeof *r, cmp_ranked);
     double sum_p[TR_CAL_GROUPS] = {0};
     for (size_t k = 0; k < n; k++) {
@@ -49,7 +50,9 @@ void tr_calibration(const double *p, const double *y, size_t n, struct tr_calibr
         c->mean_pd[g] = sum_p[g] / ng;
         c->default_rate[g] = (double)c->defaults[g] / ng;
         const double var = expected * (1 - expected / ng);
-        if (var > 0) c->hl_stat += ((double)c->defaults[g] - expected) * ((double)c->defaults[g] - expected) / var;
+        if (var > 0)
+            c->hl_stat +=
+                ((double)c->defaults[g] - expected) * ((double)c->defaults[g] - expected) / var;
     }
     c->hl_p = gsl_cdf_chisq_Q(c->hl_stat, TR_CAL_GROUPS - 2);
     free(r);
@@ -73,20 +76,23 @@ static void cell(const struct vrow *rows, size_t n, int region, int sample, int 
     free(p);
 }
 
-static struct vrow *gather(const struct tr_ctx *ctx, const struct tr_validation_rows *r, size_t *n_all)
+static struct vrow *gather(const struct tr_ctx *ctx, const struct tr_validation_rows *r,
+                           size_t *n_all)
 {
     size_t mine = 0;
     struct vrow *local = TR_MALLOC(sizeof *local * (r->n + 1));
     for (size_t i = 0; i < r->n; i++) {
         if (r->label[i] < 0 || r->sample[i] == TR_TRAINING) continue;
-        local[mine++] = (struct vrow){r->pd[i], r->pd_national[i], r->label[i] > 0, r->region[i], r->sample[i]};
+        local[mine++] =
+            (struct vrow){r->pd[i], r->pd_national[i], r->label[i] > 0, r->region[i], r->sample[i]};
     }
     int bytes = (int)(mine * sizeof *local), *counts = TR_MALLOC(sizeof(int) * (size_t)ctx->size),
         *displs = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
     MPI_CHECK(MPI_Gather(&bytes, 1, MPI_INT, counts, 1, MPI_INT, 0, ctx->comm));
     size_t total = 0;
     if (ctx->rank == 0)
-        for (int k = 0; k < ctx->size; k++) displs[k] = (int)total, total += (size_t)counts[k];
+        for (int k = 0; k < ctx->size; k++)
+            displs[k] = (int)total, total += (size_t)counts[k];
     struct vrow *all = TR_MALLOC(total + sizeof *all);
     MPI_CHECK(MPI_Gatherv(local, bytes, MPI_BYTE, all, counts, displs, MPI_BYTE, 0, ctx->comm));
     free(displs);
@@ -119,8 +125,10 @@ void tr_validate(const struct tr_ctx *ctx, const struct tr_validation_rows *rows
     MPI_CHECK(MPI_Bcast(&v->assigned, sizeof v->assigned, MPI_BYTE, 0, ctx->comm));
     MPI_CHECK(MPI_Bcast(&v->national, sizeof v->national, MPI_BYTE, 0, ctx->comm));
     MPI_CHECK(MPI_Bcast(&v->out_of_time, sizeof v->out_of_time, MPI_BYTE, 0, ctx->comm));
-    MPI_CHECK(MPI_Bcast(v->region, (int)(sizeof *v->region * (size_t)n_regions), MPI_BYTE, 0, ctx->comm));
-    MPI_CHECK(MPI_Bcast(v->region_national, (int)(sizeof *v->region * (size_t)n_regions), MPI_BYTE, 0, ctx->comm));
+    MPI_CHECK(
+        MPI_Bcast(v->region, (int)(sizeof *v->region * (size_t)n_regions), MPI_BYTE, 0, ctx->comm));
+    MPI_CHECK(MPI_Bcast(v->region_national, (int)(sizeof *v->region * (size_t)n_regions), MPI_BYTE,
+                        0, ctx->comm));
 }
 
 void tr_validation_free(struct tr_validation *v)

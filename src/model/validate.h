@@ -14,12 +14,12 @@
 #define TR_CAL_GROUPS 10 /* calibration by deciles of predicted PD */
 
 struct tr_calibration {
-    int groups;                       /* TR_CAL_GROUPS, or 0 with fewer rows than that */
-    int64_t n[TR_CAL_GROUPS];         /* rows per group: sorted by PD, cut as evenly as possible */
+    int groups;               /* TR_CAL_GROUPS, or 0 with fewer rows than that */
+    int64_t n[TR_CAL_GROUPS]; /* rows per group: sorted by PD, cut as evenly as possible */
     int64_t defaults[TR_CAL_GROUPS];
     double mean_pd[TR_CAL_GROUPS];
     double default_rate[TR_CAL_GROUPS];
-    double hl_stat, hl_p;             /* Hosmer-Lemeshow over the groups, groups - 2 degrees of freedom */
+    double hl_stat, hl_p; /* Hosmer-Lemeshow over the groups, groups - 2 degrees of freedom */
 };
 
 struct tr_validation_cell {
@@ -29,9 +29,9 @@ struct tr_validation_cell {
 
 struct tr_validation {
     int n_regions;
-    struct tr_validation_cell assigned;   /* the whole hold-out, each row by its own model */
-    struct tr_validation_cell national;   /* the whole hold-out by the national model */
-    struct tr_validation_cell *region;    /* [n_regions]: the region's hold-out, its own model */
+    struct tr_validation_cell assigned; /* the whole hold-out, each row by its own model */
+    struct tr_validation_cell national; /* the whole hold-out by the national model */
+    struct tr_validation_cell *region;  /* [n_regions]: the region's hold-out, its own model */
     struct tr_validation_cell *region_national; /* [n_regions]: the same rows, national model */
     struct tr_validation_cell out_of_time;      /* the out-of-time sample, own models */
 };
@@ -39,11 +39,11 @@ struct tr_validation {
 /* The rows to validate on this rank, in key order. */
 struct tr_validation_rows {
     size_t n;
-    const int32_t *region;    /* [n] */
-    const int8_t *label;      /* [n]: 1, 0, -1 (unlabelled rows are skipped) */
-    const int8_t *sample;     /* [n]: model/labels.h */
-    const double *pd;         /* [n]: own model */
-    const double *pd_national;/* [n] */
+    const int32_t *region;     /* [n] */
+    const int8_t *label;       /* [n]: 1, 0, -1 (unlabelled rows are skipped) */
+    const int8_t *sample;      /* [n]: model/labels.h */
+    const double *pd;          /* [n]: own model */
+    const double *pd_national; /* [n] */
 };
 
 /* Collective. */

@@ -13,9 +13,14 @@
 
 /* Members of a compound table, from a struct's members (tr_h5_field). */
 #define STR_FIELD(type, member, len, unit)                                                         \
-    {#member, offsetof(type, member), H5I_INVALID_HID, sizeof(((type *)0)->member), (len), (unit)}
+    {                                                                                              \
+#member, offsetof(type, member), H5I_INVALID_HID, sizeof(((type *)0)->member), (len),      \
+            (unit)                                                                                 \
+    }
 #define NUM_FIELD(type, member, h5type, unit)                                                      \
-    {#member, offsetof(type, member), (h5type), 0, 0, (unit)}
+    {                                                                                              \
+#member, offsetof(type, member), (h5type), 0, 0, (unit)                                    \
+    }
 
 /* A table that is the same on every rank: created by all, its rows written by rank 0. */
 void tr_rf_small_table(const struct tr_ctx *ctx, hid_t loc, const char *name,
@@ -30,8 +35,7 @@ void tr_rf_write_rejects(const struct tr_ctx *ctx, hid_t file, const struct tr_r
 
 /* /regions/names and /subscribers/{key, region, features}. */
 void tr_rf_write_regions(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out);
-void tr_rf_write_subscribers(const struct tr_ctx *ctx, hid_t file,
-                             const struct tr_run_output *out);
+void tr_rf_write_subscribers(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out);
 
 /* /models: binning, screening, coefficients and validation (output/models.c), when out->models. */
 void tr_rf_write_models(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out);
@@ -46,7 +50,7 @@ void tr_rf_write_monitoring(const struct tr_ctx *ctx, hid_t file, const struct t
 
 /* /subscribers/{pd, score, grade} into the open /subscribers group: rows [first, first +
  * out->n_local) of total. */
-void tr_rf_write_scores(const struct tr_ctx *ctx, hid_t subscribers, const struct tr_run_output *out,
-                        uint64_t first, uint64_t total);
+void tr_rf_write_scores(const struct tr_ctx *ctx, hid_t subscribers,
+                        const struct tr_run_output *out, uint64_t first, uint64_t total);
 
 #endif

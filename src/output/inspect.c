@@ -88,7 +88,7 @@ static int read_strings(hid_t id, int is_attr, struct strings *s)
         ok = mem >= 0 && H5Tset_size(mem, s->width) >= 0 &&
              H5Tset_strpad(mem, H5T_STR_NULLTERM) >= 0;
         ok = ok && (is_attr ? H5Aread(id, mem, s->text)
-                      : H5Dread(id, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, s->text)) >= 0;
+                            : H5Dread(id, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, s->text)) >= 0;
         if (mem >= 0) H5Tclose(mem);
     }
     if (type >= 0) H5Tclose(type);
@@ -154,8 +154,7 @@ static int dims_of(hid_t d, int want_rank, hsize_t *dims)
     return ok ? 0 : -1;
 }
 
-static int read_block(hid_t d, hid_t mem_type, hsize_t first, hsize_t n, hsize_t cols,
-                      void *buf)
+static int read_block(hid_t d, hid_t mem_type, hsize_t first, hsize_t n, hsize_t cols, void *buf)
 {
     hid_t space = H5Dget_space(d);
     int rank = cols ? 2 : 1;
@@ -198,7 +197,8 @@ static int tally_blocks(struct inspection *in, hid_t region, hid_t features)
         rc = read_block(region, H5T_NATIVE_INT32, first, n, 0, reg);
         if (rc == 0 && in->n_cols)
             rc = read_block(features, H5T_NATIVE_DOUBLE, first, n, in->n_cols, feat);
-        for (hsize_t i = 0; rc == 0 && i < n; i++) add_row(in, reg[i], feat + i * in->n_cols);
+        for (hsize_t i = 0; rc == 0 && i < n; i++)
+            add_row(in, reg[i], feat + i * in->n_cols);
     }
     free(reg);
     free(feat);
@@ -261,7 +261,8 @@ static int read_inputs(struct inspection *in)
 static int display_width(const char *text)
 {
     int n = 0;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) n += (*p & 0xC0) != 0x80;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        n += (*p & 0xC0) != 0x80;
     return n;
 }
 
@@ -322,15 +323,90 @@ static void print_summary(FILE *out, const struct inspection *in)
     fprintf(out, "telrisk      %s, created %s, seed %" PRIu64 ", %d rank%s\n",
             string_at(&in->version, 0), string_at(&in->created, 0), in->seed, (int)in->ranks,
             in->ranks == 1 ? "" : "s");
-    fprintf(out, "subscribers  %" PRIu64 " in %zu regions, %zu features (means below skip "
+    fprintf(out,
+            "subscribers  %" PRIu64 " in %zu regions, %zu features (means below skip "
             "undefined values)\n\n",
             (uint64_t)in->n, in->regions.n, in->features.n);
     print_table(out, in);
     double rate = in->lines ? 100.0 * (double)in->rejected / (double)in->lines : 0.0;
-    fprintf(out, "\ninputs: %" PRId64 " files, %" PRId64 " lines, %" PRId64 " accepted, %" PRId64
+    fprintf(out,
+            "\ninputs: %" PRId64 " files, %" PRId64 " lines, %" PRId64 " accepted, %" PRId64
             " rejected (%.3f%%)\n",
             in->files, in->lines, in->accepted, in->rejected, rate);
     fflush(out);
+}
+
+/* The fields of /models/summary shown here (HDF5 picks them out by name). */
+struct model_line {
+    int32_t region;
+    int8_t own_model;
+    int64_t train_defaults, holdout_rows, holdout_defaults;
+    double auc, auc_national_model, mean_pd, default_rate, hl_p;
+};
+
+static hid_t model_line_type(void)
+{
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(struct model_line));
+    H5Tinsert(t, "region", HOFFSET(struct model_line, region), H5T_NATIVE_INT32);
+    H5Tinsert(t, "own_model", HOFFSET(struct model_line, own_model), H5T_NATIVE_INT8);
+    H5Tinsert(t, "train_defaults", HOFFSET(struct model_line, train_defaults), H5T_NATIVE_INT64);
+    H5Tinsert(t, "holdout_rows", HOFFSET(struct model_line, holdout_rows), H5T_NATIVE_INT64);
+    H5Tinsert(t, "holdout_defaults", HOFFSET(struct model_line, holdout_defaults),
+              H5T_NATIVE_INT64);
+    H5Tinsert(t, "auc", HOFFSET(struct model_line, auc), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "auc_national_model", HOFFSET(struct model_line, auc_national_model),
+              H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "mean_pd", HOFFSET(struct model_line, mean_pd), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "default_rate", HOFFSET(struct model_line, default_rate), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "hl_p", HOFFSET(struct model_line, hl_p), H5T_NATIVE_DOUBLE);
+    return t;
+}
+
+/* /models/summary as a table, when the run has models: each region's own model (or the
+ * national one) on its hold-out, beside the national model on the same rows. */
+static int print_models(FILE *out, const struct inspection *in)
+{
+    if (H5Lexists(in->file, "models", H5P_DEFAULT) <= 0) return TR_EXIT_OK;
+    hid_t d = H5Dopen2(in->file, "models/summary", H5P_DEFAULT);
+    if (d < 0) return fail(in, "/models has no summary table");
+    hsize_t dims[1] = {0};
+    if (dims_of(d, 1, dims)) {
+        H5Dclose(d);
+        return fail(in, "/models/summary is not a table");
+    }
+    struct model_line *rows = TR_CALLOC((size_t)dims[0] + 1, sizeof *rows);
+    hid_t t = model_line_type();
+    herr_t e = H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows);
+    H5Tclose(t);
+    H5Dclose(d);
+    if (e < 0) {
+        free(rows);
+        return fail(in, "cannot read /models/summary");
+    }
+    int width = 8;
+    for (size_t r = 0; r < in->regions.n; r++)
+        if (display_width(string_at(&in->regions, r)) > width)
+            width = display_width(string_at(&in->regions, r));
+    fprintf(out, "\nmodels: hold-out validation (own: the region's model; AUC nat.: the national "
+                 "model on the same rows)\n");
+    print_padded(out, "region", width);
+    fprintf(out, "  %5s  %9s  %8s  %8s  %7s  %8s  %7s  %8s  %6s\n", "own", "train def", "hold-out",
+            "defaults", "AUC", "AUC nat.", "mean PD", "def rate", "HL p");
+    for (hsize_t k = 0; k < dims[0]; k++) {
+        const struct model_line *m = &rows[(k + 1) % dims[0]]; /* regions first, "all" last */
+        print_padded(out, m->region < 0 ? "all" : string_at(&in->regions, (size_t)m->region),
+                     width);
+        fprintf(out,
+                "  %5s  %9" PRId64 "  %8" PRId64 "  %8" PRId64
+                "  %7.4f  %8.4f  %7.4f  %8.4f  %6.3f\n",
+                m->region < 0  ? "-"
+                : m->own_model ? "yes"
+                               : "no",
+                m->train_defaults, m->holdout_rows, m->holdout_defaults, m->auc,
+                m->auc_national_model, m->mean_pd, m->default_rate, m->hl_p);
+    }
+    free(rows);
+    return TR_EXIT_OK;
 }
 
 /* A clear reason when the path itself is the problem, before HDF5 is asked. */
@@ -341,8 +417,7 @@ static int open_file(struct inspection *in)
         fprintf(in->msg, "telrisk: cannot open run file %s: %s\n", in->path, strerror(errno));
         return TR_EXIT_INPUT;
     }
-    if (H5Fis_hdf5(in->path) <= 0)
-        return fail(in, "not an HDF5 file (or not readable)");
+    if (H5Fis_hdf5(in->path) <= 0) return fail(in, "not an HDF5 file (or not readable)");
     in->file = H5Fopen(in->path, H5F_ACC_RDONLY, H5P_DEFAULT);
     return in->file < 0 ? fail(in, "HDF5 cannot open it") : TR_EXIT_OK;
 }
@@ -370,6 +445,7 @@ int tr_runfile_inspect(const char *path, FILE *out, FILE *msg)
     }
     if (rc == TR_EXIT_OK) rc = read_inputs(&in);
     if (rc == TR_EXIT_OK) print_summary(out, &in);
+    if (rc == TR_EXIT_OK) rc = print_models(out, &in);
     release(&in);
     tr_h5_quiet_end(&quiet);
     return rc;

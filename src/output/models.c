@@ -73,10 +73,14 @@ static int feature_fields(struct tr_h5_field *out)
 {
     typedef struct feature_row s;
     const struct tr_h5_field fields[] = {
-        STR_FIELD(s, name, NAME_MAX_LEN - 1, NULL), NUM_FIELD(s, iv, H5T_IEEE_F64LE, NULL),
-        NUM_FIELD(s, trend, H5T_STD_I32LE, NULL),   NUM_FIELD(s, bins, H5T_STD_I32LE, "bins"),
-        NUM_FIELD(s, used, H5T_STD_I8LE, NULL),     STR_FIELD(s, dropped, TR_DROP_REASON_MAX - 1, NULL),
-        NUM_FIELD(s, mean, H5T_IEEE_F64LE, NULL),   NUM_FIELD(s, sd, H5T_IEEE_F64LE, NULL),
+        STR_FIELD(s, name, NAME_MAX_LEN - 1, NULL),
+        NUM_FIELD(s, iv, H5T_IEEE_F64LE, NULL),
+        NUM_FIELD(s, trend, H5T_STD_I32LE, NULL),
+        NUM_FIELD(s, bins, H5T_STD_I32LE, "bins"),
+        NUM_FIELD(s, used, H5T_STD_I8LE, NULL),
+        STR_FIELD(s, dropped, TR_DROP_REASON_MAX - 1, NULL),
+        NUM_FIELD(s, mean, H5T_IEEE_F64LE, NULL),
+        NUM_FIELD(s, sd, H5T_IEEE_F64LE, NULL),
     };
     memcpy(out, fields, sizeof fields);
     return (int)(sizeof fields / sizeof *fields);
@@ -86,12 +90,17 @@ static int bin_fields(struct tr_h5_field *out)
 {
     typedef struct bin_row s;
     const struct tr_h5_field fields[] = {
-        NUM_FIELD(s, feature, H5T_STD_I32LE, NULL),    STR_FIELD(s, name, NAME_MAX_LEN - 1, NULL),
-        NUM_FIELD(s, bin, H5T_STD_I32LE, NULL),        NUM_FIELD(s, missing, H5T_STD_I8LE, NULL),
-        NUM_FIELD(s, lower, H5T_IEEE_F64LE, NULL),     NUM_FIELD(s, upper, H5T_IEEE_F64LE, NULL),
-        NUM_FIELD(s, count, H5T_STD_I64LE, "subscribers"), NUM_FIELD(s, defaults, H5T_STD_I64LE, "subscribers"),
+        NUM_FIELD(s, feature, H5T_STD_I32LE, NULL),
+        STR_FIELD(s, name, NAME_MAX_LEN - 1, NULL),
+        NUM_FIELD(s, bin, H5T_STD_I32LE, NULL),
+        NUM_FIELD(s, missing, H5T_STD_I8LE, NULL),
+        NUM_FIELD(s, lower, H5T_IEEE_F64LE, NULL),
+        NUM_FIELD(s, upper, H5T_IEEE_F64LE, NULL),
+        NUM_FIELD(s, count, H5T_STD_I64LE, "subscribers"),
+        NUM_FIELD(s, defaults, H5T_STD_I64LE, "subscribers"),
         NUM_FIELD(s, population, H5T_STD_I64LE, "subscribers"),
-        NUM_FIELD(s, default_rate, H5T_IEEE_F64LE, "fraction"), NUM_FIELD(s, woe, H5T_IEEE_F64LE, NULL),
+        NUM_FIELD(s, default_rate, H5T_IEEE_F64LE, "fraction"),
+        NUM_FIELD(s, woe, H5T_IEEE_F64LE, NULL),
     };
     memcpy(out, fields, sizeof fields);
     return (int)(sizeof fields / sizeof *fields);
@@ -101,7 +110,7 @@ static int coef_fields(struct tr_h5_field *out)
 {
     typedef struct coef_row s;
     const struct tr_h5_field fields[] = {
-        STR_FIELD(s, name, NAME_MAX_LEN - 1, NULL), NUM_FIELD(s, estimate, H5T_IEEE_F64LE, NULL),
+        STR_FIELD(s, name, NAME_MAX_LEN - 1, NULL),    NUM_FIELD(s, estimate, H5T_IEEE_F64LE, NULL),
         NUM_FIELD(s, std_error, H5T_IEEE_F64LE, NULL), NUM_FIELD(s, z, H5T_IEEE_F64LE, NULL),
         NUM_FIELD(s, p_value, H5T_IEEE_F64LE, NULL),
     };
@@ -140,7 +149,8 @@ static void write_bins(const struct tr_ctx *ctx, hid_t g, const struct tr_models
     struct tr_h5_field fields[MAX_FIELDS];
     const int n_fields = bin_fields(fields);
     size_t n = 0;
-    for (int j = 0; j < m->n_features; j++) n += (size_t)m->bins[j].n_numeric + 1;
+    for (int j = 0; j < m->n_features; j++)
+        n += (size_t)m->bins[j].n_numeric + 1;
     s *rows = TR_CALLOC(n + 1, sizeof *rows), *r = rows;
     for (int j = 0; j < m->n_features; j++) {
         const struct tr_bins *b = &m->bins[j];
@@ -175,16 +185,21 @@ static void write_metrics(const struct tr_ctx *ctx, hid_t loc, const char *name,
     const struct {
         const char *name;
         double value;
-    } figures[] = {{"auc", c->m.auc},         {"gini", c->m.gini},
-                   {"ks", c->m.ks},           {"brier", c->m.brier},
-                   {"log_loss", c->m.log_loss}, {"mean_pd", c->m.mean_pd},
-                   {"default_rate", c->m.default_rate}, {"hosmer_lemeshow", c->cal.hl_stat},
+    } figures[] = {{"auc", c->m.auc},
+                   {"gini", c->m.gini},
+                   {"ks", c->m.ks},
+                   {"brier", c->m.brier},
+                   {"log_loss", c->m.log_loss},
+                   {"mean_pd", c->m.mean_pd},
+                   {"default_rate", c->m.default_rate},
+                   {"hosmer_lemeshow", c->cal.hl_stat},
                    {"hosmer_lemeshow_p", c->cal.hl_p}};
     for (size_t k = 0; k < sizeof figures / sizeof *figures; k++)
         tr_h5_attr_scalar(g, figures[k].name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &figures[k].value);
     typedef struct calibration_row s;
     const struct tr_h5_field fields[] = {
-        NUM_FIELD(s, group, H5T_STD_I32LE, NULL), NUM_FIELD(s, n, H5T_STD_I64LE, "subscribers"),
+        NUM_FIELD(s, group, H5T_STD_I32LE, NULL),
+        NUM_FIELD(s, n, H5T_STD_I64LE, "subscribers"),
         NUM_FIELD(s, defaults, H5T_STD_I64LE, "subscribers"),
         NUM_FIELD(s, mean_pd, H5T_IEEE_F64LE, "fraction"),
         NUM_FIELD(s, default_rate, H5T_IEEE_F64LE, "fraction"),
@@ -192,7 +207,8 @@ static void write_metrics(const struct tr_ctx *ctx, hid_t loc, const char *name,
     s rows[TR_CAL_GROUPS];
     memset(rows, 0, sizeof rows);
     for (int k = 0; k < c->cal.groups; k++)
-        rows[k] = (s){k + 1, c->cal.n[k], c->cal.defaults[k], c->cal.mean_pd[k], c->cal.default_rate[k]};
+        rows[k] =
+            (s){k + 1, c->cal.n[k], c->cal.defaults[k], c->cal.mean_pd[k], c->cal.default_rate[k]};
     tr_rf_small_table(ctx, g, "calibration", fields, (int)(sizeof fields / sizeof *fields),
                       sizeof(s), rows, (size_t)c->cal.groups,
                       "the rows sorted by predicted PD and cut into deciles (1 the safest): "
@@ -251,8 +267,9 @@ static void write_model(const struct tr_ctx *ctx, hid_t models, const char *name
         tr_h5_attr_str(g, "problem", f->problem);
         write_coefficients(ctx, g, m, model);
     } else {
-        tr_h5_attr_str(g, "problem", "too few training defaults or repaid loans "
-                                     "(model.min_region_defaults): scored by the national model");
+        tr_h5_attr_str(g, "problem",
+                       "too few training defaults or repaid loans "
+                       "(model.min_region_defaults): scored by the national model");
     }
     write_metrics(ctx, g, "validation", own,
                   "the hold-out rows this model scores (a region's: its own hold-out)");
@@ -285,16 +302,21 @@ static void write_summary(const struct tr_ctx *ctx, hid_t g, const struct tr_run
     const struct tr_validation *v = out->validation;
     typedef struct summary_row s;
     const struct tr_h5_field fields[] = {
-        NUM_FIELD(s, region, H5T_STD_I32LE, NULL), STR_FIELD(s, name, 63, NULL),
+        NUM_FIELD(s, region, H5T_STD_I32LE, NULL),
+        STR_FIELD(s, name, 63, NULL),
         NUM_FIELD(s, own_model, H5T_STD_I8LE, NULL),
         NUM_FIELD(s, train_rows, H5T_STD_I64LE, "subscribers"),
         NUM_FIELD(s, train_defaults, H5T_STD_I64LE, "subscribers"),
         NUM_FIELD(s, holdout_rows, H5T_STD_I64LE, "subscribers"),
         NUM_FIELD(s, holdout_defaults, H5T_STD_I64LE, "subscribers"),
-        NUM_FIELD(s, auc, H5T_IEEE_F64LE, NULL), NUM_FIELD(s, auc_national_model, H5T_IEEE_F64LE, NULL),
-        NUM_FIELD(s, gini, H5T_IEEE_F64LE, NULL), NUM_FIELD(s, ks, H5T_IEEE_F64LE, NULL),
-        NUM_FIELD(s, brier, H5T_IEEE_F64LE, NULL), NUM_FIELD(s, mean_pd, H5T_IEEE_F64LE, "fraction"),
-        NUM_FIELD(s, default_rate, H5T_IEEE_F64LE, "fraction"), NUM_FIELD(s, hl_p, H5T_IEEE_F64LE, NULL),
+        NUM_FIELD(s, auc, H5T_IEEE_F64LE, NULL),
+        NUM_FIELD(s, auc_national_model, H5T_IEEE_F64LE, NULL),
+        NUM_FIELD(s, gini, H5T_IEEE_F64LE, NULL),
+        NUM_FIELD(s, ks, H5T_IEEE_F64LE, NULL),
+        NUM_FIELD(s, brier, H5T_IEEE_F64LE, NULL),
+        NUM_FIELD(s, mean_pd, H5T_IEEE_F64LE, "fraction"),
+        NUM_FIELD(s, default_rate, H5T_IEEE_F64LE, "fraction"),
+        NUM_FIELD(s, hl_p, H5T_IEEE_F64LE, NULL),
     };
     s *rows = TR_CALLOC((size_t)m->n_regions + 2, sizeof *rows);
     struct tr_model all = m->national;
@@ -316,7 +338,8 @@ static int grade_fields(struct tr_h5_field *out)
 {
     typedef struct grade_row s;
     const struct tr_h5_field fields[] = {
-        NUM_FIELD(s, grade, H5T_STD_I32LE, NULL), NUM_FIELD(s, upper, H5T_IEEE_F64LE, "fraction"),
+        NUM_FIELD(s, grade, H5T_STD_I32LE, NULL),
+        NUM_FIELD(s, upper, H5T_IEEE_F64LE, "fraction"),
         NUM_FIELD(s, population, H5T_STD_I64LE, "subscribers"),
     };
     memcpy(out, fields, sizeof fields);
@@ -331,7 +354,8 @@ static void write_grades(const struct tr_ctx *ctx, hid_t g, const struct tr_mode
     memset(rows, 0, sizeof rows);
     for (int k = 0; k < m->card.n_grades; k++)
         rows[k] = (struct grade_row){k + 1, m->card.upper[k], m->grade_population[k]};
-    tr_rf_small_table(ctx, g, "grades", fields, n_fields, sizeof *rows, rows, (size_t)m->card.n_grades,
+    tr_rf_small_table(ctx, g, "grades", fields, n_fields, sizeof *rows, rows,
+                      (size_t)m->card.n_grades,
                       "the master scale: grade g holds PDs above the previous grade's upper bound "
                       "up to its own; population: subscribers per grade when the models were "
                       "trained (the reference of the grades' PSI)");
@@ -378,8 +402,9 @@ void tr_rf_write_models(const struct tr_ctx *ctx, hid_t file, const struct tr_ru
         write_model(ctx, g, name, m, &m->regions[r], out->region_names[r], &v->region[r],
                     &v->region_national[r]);
     }
-    write_metrics(ctx, g, "validation", &v->assigned,
-                  "the whole hold-out, each subscriber scored by its own model (as /subscribers/pd)");
+    write_metrics(
+        ctx, g, "validation", &v->assigned,
+        "the whole hold-out, each subscriber scored by its own model (as /subscribers/pd)");
     if (v->out_of_time.m.n > 0)
         write_metrics(ctx, g, "out_of_time", &v->out_of_time,
                       "the out-of-time sample (model.oot_date), each by its own model");
@@ -471,12 +496,15 @@ static int read_coefficients(hid_t g, struct tr_models *m, struct tr_model *mode
     if (!m->used) { /* the national model fixes which features the models use */
         m->n_used = (int)n - 1;
         m->used = TR_MALLOC(sizeof(int) * n);
-        for (size_t k = 1; k < n; k++) m->used[k - 1] = feature_index(m, rows[k].name);
+        for (size_t k = 1; k < n; k++)
+            m->used[k - 1] = feature_index(m, rows[k].name);
     }
     int rc = (int)n != m->n_used + 1;
-    for (size_t k = 1; k < n && !rc; k++) rc = m->used[k - 1] < 0 || strcmp(rows[k].name, m->names[m->used[k - 1]]) != 0;
+    for (size_t k = 1; k < n && !rc; k++)
+        rc = m->used[k - 1] < 0 || strcmp(rows[k].name, m->names[m->used[k - 1]]) != 0;
     if (rc) {
-        snprintf(err, errlen, "coefficients name features that /models/features does not list in order");
+        snprintf(err, errlen,
+                 "coefficients name features that /models/features does not list in order");
         free(rows);
         return 1;
     }
@@ -520,7 +548,9 @@ static void read_features(hid_t g, struct tr_models *m)
     n_fields = bin_fields(fields);
     struct bin_row *b = read_table(g, "bins", fields, n_fields, sizeof *b, &n);
     for (size_t k = 0; k < n; k++) {
-        if (b[k].feature < 0 || b[k].feature >= m->n_features || b[k].bin < 0 || b[k].bin >= TR_MAX_BINS) continue;
+        if (b[k].feature < 0 || b[k].feature >= m->n_features || b[k].bin < 0 ||
+            b[k].bin >= TR_MAX_BINS)
+            continue;
         struct tr_bins *x = &m->bins[b[k].feature];
         const int at = b[k].bin;
         if (!b[k].missing) x->lower[at] = b[k].lower, x->n_numeric = at + 1;
@@ -541,7 +571,8 @@ int tr_rf_read_models(hid_t file, struct tr_models *m, char *err, size_t errlen)
     H5_CHECK(g);
     char transform[32];
     attr_text(g, "transform", transform, sizeof transform);
-    m->transform = strcmp(transform, "standardize") == 0 ? TR_TRANSFORM_STANDARDIZE : TR_TRANSFORM_WOE;
+    m->transform =
+        strcmp(transform, "standardize") == 0 ? TR_TRANSFORM_STANDARDIZE : TR_TRANSFORM_WOE;
     m->lambda = attr_double(g, "lambda");
     m->card.base_points = attr_double(g, "base_points");
     m->card.base_odds = attr_double(g, "base_odds");
@@ -557,8 +588,10 @@ int tr_rf_read_models(hid_t file, struct tr_models *m, char *err, size_t errlen)
     read_features(g, m);
     struct tr_h5_field fields[MAX_FIELDS];
     size_t n_grades;
-    struct grade_row *gr = read_table(g, "grades", fields, grade_fields(fields), sizeof *gr, &n_grades);
-    for (size_t k = 0; k < n_grades && k < TR_MAX_GRADES; k++) m->grade_population[k] = gr[k].population;
+    struct grade_row *gr =
+        read_table(g, "grades", fields, grade_fields(fields), sizeof *gr, &n_grades);
+    for (size_t k = 0; k < n_grades && k < TR_MAX_GRADES; k++)
+        m->grade_population[k] = gr[k].population;
     free(gr);
     m->train_rows = attr_int(g, "train_rows");
     hid_t nat = H5Gopen2(g, "national", H5P_DEFAULT);
@@ -590,7 +623,8 @@ static int psi_fields(struct tr_h5_field *out)
 {
     typedef struct tr_psi_row s;
     const struct tr_h5_field fields[] = {
-        STR_FIELD(s, name, TR_PSI_NAME_MAX - 1, NULL), NUM_FIELD(s, psi, H5T_IEEE_F64LE, NULL),
+        STR_FIELD(s, name, TR_PSI_NAME_MAX - 1, NULL),
+        NUM_FIELD(s, psi, H5T_IEEE_F64LE, NULL),
         STR_FIELD(s, band, 15, NULL),
     };
     memcpy(out, fields, sizeof fields);
@@ -602,8 +636,8 @@ static void attr_metrics(hid_t g, const char *prefix, const struct tr_metrics *m
     const struct {
         const char *name;
         double value;
-    } figures[] = {{"auc", m->auc}, {"gini", m->gini}, {"ks", m->ks}, {"brier", m->brier},
-                   {"mean_pd", m->mean_pd}, {"default_rate", m->default_rate}};
+    } figures[] = {{"auc", m->auc},     {"gini", m->gini},       {"ks", m->ks},
+                   {"brier", m->brier}, {"mean_pd", m->mean_pd}, {"default_rate", m->default_rate}};
     char name[64];
     for (size_t k = 0; k < sizeof figures / sizeof *figures; k++) {
         snprintf(name, sizeof name, "%s_%s", prefix, figures[k].name);
@@ -622,8 +656,9 @@ void tr_rf_write_monitoring(const struct tr_ctx *ctx, hid_t file, const struct t
     tr_h5_attr_str(g, "model", model_path);
     struct tr_h5_field fields[MAX_FIELDS];
     const int n_fields = psi_fields(fields);
-    tr_rf_small_table(ctx, g, "feature_psi", fields, n_fields, sizeof(struct tr_psi_row), mon->features,
-                      (size_t)mon->n_features, "PSI of each feature the model uses, over its bins");
+    tr_rf_small_table(ctx, g, "feature_psi", fields, n_fields, sizeof(struct tr_psi_row),
+                      mon->features, (size_t)mon->n_features,
+                      "PSI of each feature the model uses, over its bins");
     tr_h5_attr_scalar(g, "grade_psi", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &mon->grades.psi);
     tr_h5_attr_str(g, "grade_psi_band", mon->grades.band);
     const int32_t challenger = mon->has_challenger;

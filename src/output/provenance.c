@@ -12,7 +12,6 @@
 /* Rejects are copied into file rows this many at a time. */
 #define REJECT_BLOCK 1024
 
-
 /* A reject as stored: the input's path is repeated in each row so a DataFrame of /rejects reads
  * on its own. */
 struct reject_row {
@@ -36,8 +35,8 @@ static size_t longest_path(const struct tr_run_output *out)
 }
 
 void tr_rf_small_table(const struct tr_ctx *ctx, hid_t loc, const char *name,
-                              const struct tr_h5_field *fields, int n_fields, size_t mem_size,
-                              const void *rows, size_t n_rows, const char *description)
+                       const struct tr_h5_field *fields, int n_fields, size_t mem_size,
+                       const void *rows, size_t n_rows, const char *description)
 {
     hid_t mem, file;
     tr_h5_compound(fields, n_fields, mem_size, &mem, &file);
@@ -113,7 +112,8 @@ static void write_reject_rows(hid_t d, hid_t mem, const struct tr_run_output *ou
     struct reject_row *rows = TR_MALLOC(sizeof *rows * REJECT_BLOCK);
     for (size_t first = 0; first < out->n_rejects; first += REJECT_BLOCK) {
         size_t n = out->n_rejects - first < REJECT_BLOCK ? out->n_rejects - first : REJECT_BLOCK;
-        for (size_t k = 0; k < n; k++) fill_reject_row(&rows[k], &out->rejects[first + k], out);
+        for (size_t k = 0; k < n; k++)
+            fill_reject_row(&rows[k], &out->rejects[first + k], out);
         tr_h5_write_slab(d, mem, rows, first, n);
     }
     free(rows);

@@ -10,8 +10,8 @@
 #include <stdio.h>
 
 #define TR_REJECT_REASON_MAX 24
-#define TR_EXCERPT_MAX 64
-#define TR_TABLE_NAME_MAX 16
+#define TR_EXCERPT_MAX       64
+#define TR_TABLE_NAME_MAX    16
 
 /* One input file's accounting. Same on every rank. */
 struct tr_input_stat {
@@ -28,10 +28,10 @@ struct tr_input_stat {
 /* One pipeline stage's timing and figure of merit. Same on every rank. */
 struct tr_stage_stat {
     char name[32];
-    double seconds;        /* wall time, slowest rank */
-    int64_t records;       /* records (or subscribers) the stage processed, all ranks */
-    double records_per_s;  /* records / seconds */
-    double peak_mib;       /* largest peak resident memory of any rank after the stage */
+    double seconds;       /* wall time, slowest rank */
+    int64_t records;      /* records (or subscribers) the stage processed, all ranks */
+    double records_per_s; /* records / seconds */
+    double peak_mib;      /* largest peak resident memory of any rank after the stage */
 };
 
 /* One rejected line. Digit runs of 6 or more in the excerpt are masked (no phone numbers). */
@@ -71,20 +71,20 @@ struct tr_run_output {
     int n_regions;
     /* subscribers: this rank's rows, in key order; rank r's keys all precede rank r+1's */
     size_t n_local;
-    const uint64_t *key;     /* [n_local] */
-    const int32_t *region;   /* [n_local], -1 unknown */
-    const int8_t *label;     /* [n_local]: 1 default, 0 repaid, -1 unlabelled */
-    const int8_t *holdout;   /* [n_local]: 1 in the validation hold-out */
-    const double *features;  /* [n_local x n_features], row-major, NaN = undefined */
+    const uint64_t *key;    /* [n_local] */
+    const int32_t *region;  /* [n_local], -1 unknown */
+    const int8_t *label;    /* [n_local]: 1 default, 0 repaid, -1 unlabelled */
+    const int8_t *holdout;  /* [n_local]: 1 in the validation hold-out */
+    const double *features; /* [n_local x n_features], row-major, NaN = undefined */
     int n_features;
     const struct tr_feature_info *feature_info; /* [n_features] */
     int64_t key_collisions; /* keys shared by different subscriber ids, all ranks */
     /* credit models (NULL: none, and no pd/score/grade); the same on every rank */
     const struct tr_models *models;
     const struct tr_validation *validation;
-    const double *pd;     /* [n_local]: probability of default within the horizon, own model */
-    const double *score;  /* [n_local]: scorecard points */
-    const int8_t *grade;  /* [n_local]: master-scale grade, 1 the safest */
+    const double *pd;    /* [n_local]: probability of default within the horizon, own model */
+    const double *score; /* [n_local]: scorecard points */
+    const int8_t *grade; /* [n_local]: master-scale grade, 1 the safest */
     const struct tr_monitoring *monitoring; /* telrisk score --model: drift and comparison */
     const char *monitoring_model;           /* the stored model's file */
 };

@@ -33,7 +33,8 @@ static int has(hid_t loc, const char *path)
     return yes;
 }
 
-static void read_slice(hid_t f, const char *name, hid_t mem_type, void *buf, uint64_t first, size_t n)
+static void read_slice(hid_t f, const char *name, hid_t mem_type, void *buf, uint64_t first,
+                       size_t n)
 {
     hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
     H5_CHECK(d);
@@ -55,7 +56,8 @@ static char **read_strings(hid_t obj, const char *attr, int *n)
         H5_CHECK(H5Tset_size(mtype, H5T_VARIABLE));
         char **vl = TR_CALLOC((size_t)*n + 1, sizeof(char *));
         H5_CHECK(H5Aread(a, mtype, vl));
-        for (int i = 0; i < *n; i++) out[i] = strdup(vl[i] ? vl[i] : "");
+        for (int i = 0; i < *n; i++)
+            out[i] = strdup(vl[i] ? vl[i] : "");
         H5_CHECK(H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, vl));
         free(vl);
     } else {
@@ -63,7 +65,8 @@ static char **read_strings(hid_t obj, const char *attr, int *n)
         H5_CHECK(H5Tset_size(mtype, width));
         char *packed = TR_CALLOC((size_t)*n + 1, width);
         H5_CHECK(H5Aread(a, mtype, packed));
-        for (int i = 0; i < *n; i++) out[i] = strndup(packed + (size_t)i * width, width - 1);
+        for (int i = 0; i < *n; i++)
+            out[i] = strndup(packed + (size_t)i * width, width - 1);
         free(packed);
     }
     H5_CHECK(H5Tclose(mtype));
@@ -86,7 +89,8 @@ static char **read_string_dataset(hid_t f, const char *name, int *n)
     char *packed = TR_CALLOC((size_t)*n + 1, width);
     if (*n) H5_CHECK(H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, packed));
     char **out = TR_MALLOC(sizeof(char *) * ((size_t)*n + 1));
-    for (int i = 0; i < *n; i++) out[i] = strndup(packed + (size_t)i * width, width - 1);
+    for (int i = 0; i < *n; i++)
+        out[i] = strndup(packed + (size_t)i * width, width - 1);
     free(packed);
     H5_CHECK(H5Tclose(mtype));
     H5_CHECK(H5Tclose(ftype));
@@ -99,10 +103,12 @@ int tr_stored_run_load(const struct tr_ctx *ctx, const char *path, struct tr_sto
 {
     memset(r, 0, sizeof *r);
     hid_t f = open_read(path);
-    int ok = f >= 0 && has(f, "subscribers/features") && has(f, "subscribers/label") && has(f, "regions/names");
+    int ok = f >= 0 && has(f, "subscribers/features") && has(f, "subscribers/label") &&
+             has(f, "regions/names");
     char why[1100];
     snprintf(why, sizeof why, "telrisk: %s: %s", path,
-             f < 0 ? "cannot open it as an HDF5 file" : "not a telrisk run file with features (no /subscribers/features)");
+             f < 0 ? "cannot open it as an HDF5 file"
+                   : "not a telrisk run file with features (no /subscribers/features)");
     int rc = tr_fail_agree(ctx, ok ? TR_EXIT_OK : TR_EXIT_INPUT, why);
     if (rc) {
         if (f >= 0) H5Fclose(f);
@@ -145,8 +151,10 @@ int tr_stored_run_load(const struct tr_ctx *ctx, const char *path, struct tr_sto
 
 void tr_stored_run_free(struct tr_stored_run *r)
 {
-    for (int j = 0; j < r->n_features; j++) free(r->names[j]);
-    for (int g = 0; g < r->n_regions; g++) free(r->region_names[g]);
+    for (int j = 0; j < r->n_features; j++)
+        free(r->names[j]);
+    for (int g = 0; g < r->n_regions; g++)
+        free(r->region_names[g]);
     free(r->names);
     free(r->region_names);
     free(r->key);

@@ -56,8 +56,7 @@ static void write_and_close(const struct tr_ctx *ctx, hid_t d, hid_t mem_type, c
     H5_CHECK(H5Dclose(d));
 }
 
-void tr_rf_write_subscribers(const struct tr_ctx *ctx, hid_t file,
-                             const struct tr_run_output *out)
+void tr_rf_write_subscribers(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out)
 {
     uint64_t n_local = out->n_local, first = 0, total = 0;
     MPI_CHECK(MPI_Exscan(&n_local, &first, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
@@ -102,7 +101,7 @@ void tr_rf_write_scores(const struct tr_ctx *ctx, hid_t g, const struct tr_run_o
     hsize_t dims[1] = {total};
     const uint64_t n_local = out->n_local;
     hid_t d;
-        d = tr_h5_dataset(g, "pd", H5T_IEEE_F64LE, 1, dims,
+    d = tr_h5_dataset(g, "pd", H5T_IEEE_F64LE, 1, dims,
                       "probability of default within model.horizon_days, from the subscriber's "
                       "region's model (or the national one: /models/summary own_model)",
                       "fraction");

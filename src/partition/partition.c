@@ -32,9 +32,11 @@ void tr_partition_plan(const struct tr_ctx *ctx, const uint64_t *keys, const uin
     int *displs = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
     MPI_CHECK(MPI_Allgather(&count, 1, MPI_INT, counts, 1, MPI_INT, ctx->comm));
     int total = 0;
-    for (int r = 0; r < ctx->size; r++) displs[r] = total, total += counts[r];
+    for (int r = 0; r < ctx->size; r++)
+        displs[r] = total, total += counts[r];
     uint64_t *all = TR_MALLOC(sizeof(uint64_t) * ((size_t)total + 1));
-    MPI_CHECK(MPI_Allgatherv(mine, count, MPI_UINT64_T, all, counts, displs, MPI_UINT64_T, ctx->comm));
+    MPI_CHECK(
+        MPI_Allgatherv(mine, count, MPI_UINT64_T, all, counts, displs, MPI_UINT64_T, ctx->comm));
     qsort(all, (size_t)total, sizeof *all, cmp_u64);
     p->n_ranks = ctx->size;
     p->upper = TR_MALLOC(sizeof(uint64_t) * (size_t)ctx->size);
@@ -77,14 +79,16 @@ static uint64_t key_of(const struct tr_array *a, size_t i)
 }
 
 /* Records grouped by destination rank (a counting sort), with per-rank counts and offsets. */
-static char *group_by_owner(const struct tr_partition *p, const struct tr_array *a,
-                            int64_t *count, int64_t *offset)
+static char *group_by_owner(const struct tr_partition *p, const struct tr_array *a, int64_t *count,
+                            int64_t *offset)
 {
     int *owner = TR_MALLOC(sizeof(int) * (a->n + 1));
     memset(count, 0, sizeof(int64_t) * (size_t)p->n_ranks);
-    for (size_t i = 0; i < a->n; i++) count[owner[i] = tr_partition_owner(p, key_of(a, i))]++;
+    for (size_t i = 0; i < a->n; i++)
+        count[owner[i] = tr_partition_owner(p, key_of(a, i))]++;
     int64_t at = 0;
-    for (int r = 0; r < p->n_ranks; r++) offset[r] = at, at += count[r];
+    for (int r = 0; r < p->n_ranks; r++)
+        offset[r] = at, at += count[r];
     char *out = TR_MALLOC(a->n * a->size + 1);
     int64_t *fill = TR_MALLOC(sizeof(int64_t) * (size_t)p->n_ranks);
     memcpy(fill, offset, sizeof(int64_t) * (size_t)p->n_ranks);
@@ -107,11 +111,13 @@ void tr_partition_shuffle(const struct tr_ctx *ctx, const struct tr_partition *p
     const int n = ctx->size;
     if (n == 1) return; /* one rank owns everything */
     int64_t *send_count = TR_MALLOC(sizeof(int64_t) * 4 * (size_t)n);
-    int64_t *send_off = send_count + n, *recv_count = send_count + 2 * n, *recv_off = send_count + 3 * n;
+    int64_t *send_off = send_count + n, *recv_count = send_count + 2 * n,
+            *recv_off = send_count + 3 * n;
     char *send = group_by_owner(p, a, send_count, send_off);
     MPI_CHECK(MPI_Alltoall(send_count, 1, MPI_INT64_T, recv_count, 1, MPI_INT64_T, ctx->comm));
     int64_t total_recv = 0, mine = (int64_t)(a->n * a->size), most = 0;
-    for (int r = 0; r < n; r++) recv_off[r] = total_recv, total_recv += recv_count[r];
+    for (int r = 0; r < n; r++)
+        recv_off[r] = total_recv, total_recv += recv_count[r];
     MPI_CHECK(MPI_Allreduce(&mine, &most, 1, MPI_INT64_T, MPI_MAX, ctx->comm));
     int64_t rounds = most / (int64_t)round_bytes + 1;
 
@@ -120,13 +126,16 @@ void tr_partition_shuffle(const struct tr_ctx *ctx, const struct tr_partition *p
     MPI_CHECK(MPI_Type_commit(&rec));
     tr_array_free(a);
     tr_array_reserve(a, (size_t)total_recv + 1);
-    int *sc = TR_MALLOC(sizeof(int) * 4 * (size_t)n), *sd = sc + n, *rc = sc + 2 * n, *rd = sc + 3 * n;
+    int *sc = TR_MALLOC(sizeof(int) * 4 * (size_t)n), *sd = sc + n, *rc = sc + 2 * n,
+        *rd = sc + 3 * n;
     int64_t placed = 0;
     for (int64_t k = 0; k < rounds; k++) {
         int64_t sent = 0, got = 0;
         for (int r = 0; r < n; r++) {
-            int64_t s0 = slice_begin(send_count[r], k, rounds), s1 = slice_begin(send_count[r], k + 1, rounds);
-            int64_t r0 = slice_begin(recv_count[r], k, rounds), r1 = slice_begin(recv_count[r], k + 1, rounds);
+            int64_t s0 = slice_begin(send_count[r], k, rounds),
+                    s1 = slice_begin(send_count[r], k + 1, rounds);
+            int64_t r0 = slice_begin(recv_count[r], k, rounds),
+                    r1 = slice_begin(recv_count[r], k + 1, rounds);
             sc[r] = (int)(s1 - s0);
             rc[r] = (int)(r1 - r0);
             sd[r] = (int)sent; /* displacements within this round's buffers */
@@ -229,7 +238,8 @@ static void mark_group(const struct tr_array *a, size_t g0, size_t g1, size_t li
     }
     struct dup_probe *p = TR_MALLOC(sizeof *p * n);
     for (size_t k = 0; k < n; k++)
-        p[k] = (struct dup_probe){u64_at(a, g0 + k, line_at), role_at(a, g0 + k, role_byte), g0 + k};
+        p[k] =
+            (struct dup_probe){u64_at(a, g0 + k, line_at), role_at(a, g0 + k, role_byte), g0 + k};
     qsort(p, n, sizeof *p, cmp_probe);
     for (size_t k = 1; k < n; k++)
         drop[p[k].index] = p[k].line == p[k - 1].line && p[k].role == p[k - 1].role;
@@ -238,8 +248,8 @@ static void mark_group(const struct tr_array *a, size_t g0, size_t g1, size_t li
 
 /* After the sort: drops records whose key, time (t_at < 0: none), line hash and role equal an
  * earlier one's (the first in input order stays); counts the dropped primary copies per file. */
-static int64_t dedupe(struct tr_array *a, int t_at, size_t order_at, size_t line_at,
-                      int primary_at, int64_t *per_file)
+static int64_t dedupe(struct tr_array *a, int t_at, size_t order_at, size_t line_at, int primary_at,
+                      int64_t *per_file)
 {
     uint8_t *drop = TR_CALLOC(a->n + 1, 1);
     for (size_t g0 = 0; g0 < a->n;) {
@@ -289,6 +299,6 @@ int64_t tr_dedupe_timed(struct tr_array *a, int64_t *per_file)
 
 int64_t tr_dedupe_keyed(struct tr_array *a, int64_t *per_file)
 {
-    return dedupe(a, -1, offsetof(struct tr_subscriber, order), offsetof(struct tr_subscriber, line),
-                  -1, per_file);
+    return dedupe(a, -1, offsetof(struct tr_subscriber, order),
+                  offsetof(struct tr_subscriber, line), -1, per_file);
 }

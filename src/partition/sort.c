@@ -27,13 +27,17 @@ static struct item *radix_by_key(struct item *v, size_t n)
 {
     struct item *tmp = TR_MALLOC(sizeof *tmp * (n + 1));
     uint64_t all_or = 0, all_and = UINT64_MAX;
-    for (size_t i = 0; i < n; i++) all_or |= v[i].key, all_and &= v[i].key;
+    for (size_t i = 0; i < n; i++)
+        all_or |= v[i].key, all_and &= v[i].key;
     for (int shift = 0; shift < 64; shift += 8) {
         if ((((all_or ^ all_and) >> shift) & 0xff) == 0) continue; /* every key has this digit */
         size_t count[257] = {0};
-        for (size_t i = 0; i < n; i++) count[((v[i].key >> shift) & 0xff) + 1]++;
-        for (int d = 0; d < 256; d++) count[d + 1] += count[d];
-        for (size_t i = 0; i < n; i++) tmp[count[(v[i].key >> shift) & 0xff]++] = v[i];
+        for (size_t i = 0; i < n; i++)
+            count[((v[i].key >> shift) & 0xff) + 1]++;
+        for (int d = 0; d < 256; d++)
+            count[d + 1] += count[d];
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(v[i].key >> shift) & 0xff]++] = v[i];
         struct item *swap = v;
         v = tmp, tmp = swap;
     }
@@ -73,13 +77,16 @@ static void sort_group(const struct tr_array *a, struct item *v, size_t first, s
         for (size_t k = 1; k < n; k++) {
             struct minor x = m[k];
             size_t j = k;
-            while (j > 0 && minor_less(&x, &m[j - 1])) m[j] = m[j - 1], j--;
+            while (j > 0 && minor_less(&x, &m[j - 1]))
+                m[j] = m[j - 1], j--;
             m[j] = x;
         }
     }
     uint64_t idx[64], *keep = n <= 64 ? idx : TR_MALLOC(sizeof(uint64_t) * n);
-    for (size_t k = 0; k < n; k++) keep[k] = v[first + m[k].index].index;
-    for (size_t k = 0; k < n; k++) v[first + k].index = keep[k];
+    for (size_t k = 0; k < n; k++)
+        keep[k] = v[first + m[k].index].index;
+    for (size_t k = 0; k < n; k++)
+        v[first + k].index = keep[k];
     if (keep != idx) free(keep);
 }
 
@@ -120,7 +127,8 @@ void tr_sort_records(struct tr_array *a, int t_at, int order_at, int tie_at)
     struct minor *m = TR_MALLOC(sizeof *m * cap);
     for (size_t first = 0; first < n;) {
         size_t last = first + 1;
-        while (last < n && v[last].key == v[first].key) last++;
+        while (last < n && v[last].key == v[first].key)
+            last++;
         if (last - first > 1) {
             if (last - first > cap) m = TR_REALLOC(m, sizeof *m * (cap = 2 * (last - first)));
             sort_group(a, v, first, last, t_at, order_at, tie_at, m);

@@ -8,21 +8,24 @@
 static uint64_t fnv1a(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603ULL;
-    for (size_t k = 0; k < n; k++) h = (h ^ (unsigned char)s[k]) * 1099511628211ULL;
+    for (size_t k = 0; k < n; k++)
+        h = (h ^ (unsigned char)s[k]) * 1099511628211ULL;
     return h;
 }
 
 void tr_antenna_index_build(struct tr_antenna_index *ix, const struct tr_antenna_rec *a, size_t n)
 {
     ix->n_slots = 16;
-    while (ix->n_slots < 2 * n) ix->n_slots *= 2;
+    while (ix->n_slots < 2 * n)
+        ix->n_slots *= 2;
     ix->slot = TR_CALLOC(ix->n_slots, sizeof *ix->slot);
     ix->antennas = a;
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(a[i].id);
         if (tr_antenna_find(ix, a[i].id, len) >= 0) continue; /* first definition wins */
         size_t s = fnv1a(a[i].id, len) & (ix->n_slots - 1);
-        while (ix->slot[s]) s = (s + 1) & (ix->n_slots - 1);
+        while (ix->slot[s])
+            s = (s + 1) & (ix->n_slots - 1);
         ix->slot[s] = (int32_t)i + 1;
     }
 }

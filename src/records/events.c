@@ -53,7 +53,10 @@ static enum tr_reason convert_swap(struct tr_parse_ctx *pc, const struct tr_fiel
 }
 
 const struct tr_schema tr_schema_recharges = {
-    TR_T_RECHARGES, 3, {"caller_id", "amount", "timestamp"}, convert_recharge,
+    TR_T_RECHARGES,
+    3,
+    {"caller_id", "amount", "timestamp"},
+    convert_recharge,
     sizeof(struct tr_recharge),
 };
 const struct tr_schema tr_schema_mobiledata = {

@@ -53,7 +53,8 @@ static void grow(struct tr_id_book *b)
     for (size_t k = 0; k < old_n; k++) {
         if (!old[k].used) continue;
         size_t s = old[k].key & (b->n_slots - 1);
-        while (b->slot[s].used) s = (s + 1) & (b->n_slots - 1);
+        while (b->slot[s].used)
+            s = (s + 1) & (b->n_slots - 1);
         b->slot[s] = old[k];
     }
     free(old);
@@ -72,7 +73,8 @@ void tr_id_book_note(struct tr_id_book *b, const struct tr_keyhash *kh, uint64_t
         for (size_t k = 0; k < b->n_extra; k++)
             if (b->extra[k][0] == key && b->extra[k][1] == fp) return;
         if (b->n_extra == b->cap_extra)
-            b->extra = TR_REALLOC(b->extra, sizeof *b->extra * (b->cap_extra = 2 * b->cap_extra + 4));
+            b->extra =
+                TR_REALLOC(b->extra, sizeof *b->extra * (b->cap_extra = 2 * b->cap_extra + 4));
         b->extra[b->n_extra][0] = key;
         b->extra[b->n_extra++][1] = fp;
         return;

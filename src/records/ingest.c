@@ -25,7 +25,8 @@ void tr_mask_excerpt(const char *line, size_t len, char out[TR_EXCERPT_MAX])
     size_t n = len < TR_EXCERPT_MAX - 1 ? len : TR_EXCERPT_MAX - 1;
     for (size_t k = 0; k < n; k++) {
         unsigned char c = (unsigned char)line[k];
-        out[k] = (c < 32 || c >= 127) ? '?' : (char)c; /* ASCII only: valid UTF-8 whatever the cut */
+        out[k] =
+            (c < 32 || c >= 127) ? '?' : (char)c; /* ASCII only: valid UTF-8 whatever the cut */
     }
     out[n] = 0;
     /* Mask digit runs as they stand in the whole line, so a long number cut by the excerpt's
@@ -37,9 +38,11 @@ void tr_mask_excerpt(const char *line, size_t len, char out[TR_EXCERPT_MAX])
             continue;
         }
         size_t e = k;
-        while (e < len && line[e] >= '0' && line[e] <= '9') e++;
+        while (e < len && line[e] >= '0' && line[e] <= '9')
+            e++;
         if (e - k >= 6)
-            for (size_t q = k; q < e && q < n; q++) out[q] = '#';
+            for (size_t q = k; q < e && q < n; q++)
+                out[q] = '#';
         k = e;
     }
 }
@@ -48,10 +51,9 @@ static void on_line(void *user, const char *line, size_t avail, size_t len, int6
                     int64_t index)
 {
     struct file_job *job = user;
-    enum tr_reason r = len > TR_MAX_LINE
-                           ? TR_R_LINE_TOO_LONG
-                           : tr_parse_line(&job->pc, job->schema, &job->map, line, len,
-                                           tr_order(job->file, offset));
+    enum tr_reason r = len > TR_MAX_LINE ? TR_R_LINE_TOO_LONG
+                                         : tr_parse_line(&job->pc, job->schema, &job->map, line,
+                                                         len, tr_order(job->file, offset));
     if (r == TR_ACCEPT) return;
     job->pc.stats->rejected++;
     job->pc.stats->by_reason[r]++;
@@ -91,7 +93,8 @@ static int read_one(const struct tr_ctx *ctx, struct tr_ingest *in, struct file_
     const size_t earlier = job->n_rejects; /* other files' rejects, already numbered */
     int rc = tr_read_file(ctx, job->path, READ_CHUNK, on_header, &h, info);
     if (!rc) {
-        for (size_t k = earlier; k < job->n_rejects; k++) job->rejects[k].line += info->first_line;
+        for (size_t k = earlier; k < job->n_rejects; k++)
+            job->rejects[k].line += info->first_line;
         struct tr_file_stats *st = job->pc.stats;
         st->bytes = info->bytes;
         st->lines = info->local_lines;
@@ -109,10 +112,11 @@ static void share_antennas(const struct tr_ctx *ctx, struct tr_array *a, size_t 
     int *displs = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
     MPI_CHECK(MPI_Allgather(&mine, 1, MPI_INT, counts, 1, MPI_INT, ctx->comm));
     int total = 0;
-    for (int r = 0; r < ctx->size; r++) displs[r] = total, total += counts[r];
+    for (int r = 0; r < ctx->size; r++)
+        displs[r] = total, total += counts[r];
     char *all = TR_MALLOC((size_t)total + 1);
-    MPI_CHECK(MPI_Allgatherv((char *)tr_array_at(a, first_new), mine, MPI_BYTE, all, counts,
-                             displs, MPI_BYTE, ctx->comm));
+    MPI_CHECK(MPI_Allgatherv((char *)tr_array_at(a, first_new), mine, MPI_BYTE, all, counts, displs,
+                             MPI_BYTE, ctx->comm));
     a->n = first_new;
     tr_array_reserve(a, first_new + (size_t)total / a->size);
     memcpy(tr_array_at(a, first_new), all, (size_t)total);
@@ -133,7 +137,8 @@ static void number_regions(struct tr_ingest *in)
     struct tr_array *a = &in->table[TR_T_ANTENNAS];
     char(*names)[32] = TR_CALLOC(a->n + 1, 32);
     int n = 0;
-    for (size_t k = 0; k < a->n; k++) memcpy(names[k], ((struct tr_antenna_rec *)tr_array_at(a, k))->region_name, 32);
+    for (size_t k = 0; k < a->n; k++)
+        memcpy(names[k], ((struct tr_antenna_rec *)tr_array_at(a, k))->region_name, 32);
     qsort(names, a->n, 32, cmp_name);
     for (size_t k = 0; k < a->n; k++)
         if (n == 0 || strcmp(names[n - 1], names[k]) != 0) memmove(names[n++], names[k], 32);
@@ -148,7 +153,8 @@ static void number_regions(struct tr_ingest *in)
 
 static void add_files(struct tr_ingest *in, const struct tr_input_files *files)
 {
-    for (int t = 0; t < TR_T_COUNT; t++) in->n_files += files->n[t];
+    for (int t = 0; t < TR_T_COUNT; t++)
+        in->n_files += files->n[t];
     in->files = TR_CALLOC((size_t)in->n_files + 1, sizeof *in->files);
     in->file_stats = TR_CALLOC((size_t)in->n_files + 1, sizeof *in->file_stats);
     int f = 0;
@@ -195,8 +201,8 @@ static int cmp_reject(const void *pa, const void *pb)
 }
 
 /* All rejects to rank 0, sorted by (file, line). */
-static void gather_rejects(const struct tr_ctx *ctx, struct tr_ingest *in,
-                           struct tr_reject *mine, size_t n_mine)
+static void gather_rejects(const struct tr_ctx *ctx, struct tr_ingest *in, struct tr_reject *mine,
+                           size_t n_mine)
 {
     /* Counts in records (a reject is 120 bytes): up to 2^31 of them per rank. */
     MPI_Datatype rec;
@@ -208,7 +214,8 @@ static void gather_rejects(const struct tr_ctx *ctx, struct tr_ingest *in,
     MPI_CHECK(MPI_Gather(&count, 1, MPI_INT, counts, 1, MPI_INT, 0, ctx->comm));
     int64_t total = 0;
     if (ctx->rank == 0)
-        for (int r = 0; r < ctx->size; r++) displs[r] = (int)total, total += counts[r];
+        for (int r = 0; r < ctx->size; r++)
+            displs[r] = (int)total, total += counts[r];
     if (total > INT32_MAX) TR_DIE(TR_EXIT_INPUT, "more than 2^31 rejected lines");
     in->rejects = TR_MALLOC(sizeof *mine * ((size_t)total + 1));
     MPI_CHECK(MPI_Gatherv(mine, count, rec, in->rejects, counts, displs, rec, 0, ctx->comm));
@@ -232,8 +239,9 @@ static int check_reject_rates(const struct tr_ctx *ctx, const struct tr_config *
         for (int r = 1; r < TR_R_COUNT; r++)
             if (in->file_stats[f].by_reason[r] > in->file_stats[f].by_reason[top]) top = r;
         if (ctx->rank == 0)
-            TR_ERROR(ctx, "%s: %lld of %lld lines rejected (%.2f%%, over inputs.max_reject_rate = %g);"
-                          " commonest reason: %s (%lld lines)",
+            TR_ERROR(ctx,
+                     "%s: %lld of %lld lines rejected (%.2f%%, over inputs.max_reject_rate = %g);"
+                     " commonest reason: %s (%lld lines)",
                      s->path, (long long)s->rejected, (long long)s->lines,
                      100.0 * (double)s->rejected / (double)s->lines, cfg->inputs.max_reject_rate,
                      tr_reason_names[top], (long long)in->file_stats[f].by_reason[top]);
@@ -246,7 +254,8 @@ int tr_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, const struc
               struct tr_ingest *in)
 {
     memset(in, 0, sizeof *in);
-    for (int t = 0; t < TR_T_COUNT; t++) tr_array_init(&in->table[t], tr_schema_of((enum tr_table_id)t)->record_size);
+    for (int t = 0; t < TR_T_COUNT; t++)
+        tr_array_init(&in->table[t], tr_schema_of((enum tr_table_id)t)->record_size);
     tr_id_book_init(&in->ids);
     struct tr_input_files files;
     int rc = tr_inputs_resolve(ctx, cfg, &files);
@@ -262,8 +271,13 @@ int tr_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, const struc
         job.schema = tr_schema_of((enum tr_table_id)t);
         job.file = f;
         job.path = in->files[f].path;
-        job.pc = (struct tr_parse_ctx){kh, t == TR_T_ANTENNAS ? NULL : &in->antenna_index,
-                                       &in->regions, &in->ids, &in->file_stats[f], &in->table[t], 0};
+        job.pc = (struct tr_parse_ctx){kh,
+                                       t == TR_T_ANTENNAS ? NULL : &in->antenna_index,
+                                       &in->regions,
+                                       &in->ids,
+                                       &in->file_stats[f],
+                                       &in->table[t],
+                                       0};
         rc = read_one(ctx, in, &job);
         if (!rc && t == TR_T_ANTENNAS) share_antennas(ctx, &in->table[t], before);
     }
@@ -283,7 +297,8 @@ int tr_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, const struc
 
 void tr_ingest_free(struct tr_ingest *in)
 {
-    for (int t = 0; t < TR_T_COUNT; t++) tr_array_free(&in->table[t]);
+    for (int t = 0; t < TR_T_COUNT; t++)
+        tr_array_free(&in->table[t]);
     tr_antenna_index_free(&in->antenna_index);
     tr_id_book_free(&in->ids);
     free(in->regions.name);

@@ -18,9 +18,9 @@ struct tr_ingest {
     struct tr_antenna_index antenna_index;
     struct tr_id_book ids;
     int n_files;
-    struct tr_input_stat *files;       /* [n_files], the same on every rank */
-    struct tr_file_stats *file_stats;  /* [n_files], summed over ranks */
-    struct tr_reject *rejects;         /* rank 0: all, sorted by (file, line); else none */
+    struct tr_input_stat *files;      /* [n_files], the same on every rank */
+    struct tr_file_stats *file_stats; /* [n_files], summed over ranks */
+    struct tr_reject *rejects;        /* rank 0: all, sorted by (file, line); else none */
     size_t n_rejects;
     int64_t records; /* accepted records, all ranks */
     int64_t bytes;   /* input bytes */

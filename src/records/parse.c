@@ -9,15 +9,14 @@
 const struct tr_schema *tr_schema_of(enum tr_table_id t)
 {
     static const struct tr_schema *const all[TR_T_COUNT] = {
-        &tr_schema_antennas,    &tr_schema_subscribers, &tr_schema_cdr,
-        &tr_schema_recharges,   &tr_schema_mobilemoney, &tr_schema_mobiledata,
-        &tr_schema_loans,       &tr_schema_sim_swaps,
+        &tr_schema_antennas,    &tr_schema_subscribers, &tr_schema_cdr,   &tr_schema_recharges,
+        &tr_schema_mobilemoney, &tr_schema_mobiledata,  &tr_schema_loans, &tr_schema_sim_swaps,
     };
     return all[t];
 }
 
-int tr_header_map(const struct tr_schema *s, const char *line, size_t len,
-                  struct tr_header_map *m, char *err, size_t errlen)
+int tr_header_map(const struct tr_schema *s, const char *line, size_t len, struct tr_header_map *m,
+                  char *err, size_t errlen)
 {
     struct tr_fields f;
     tr_split(line, len, &f);

@@ -52,13 +52,13 @@ const struct tr_schema *tr_schema_of(enum tr_table_id t);
 
 /* Where each required column is in a file's header. */
 struct tr_header_map {
-    int n_fields;             /* fields in the header: every line must have as many */
-    int col[TR_MAX_COLUMNS];  /* field index of schema column k */
+    int n_fields;            /* fields in the header: every line must have as many */
+    int col[TR_MAX_COLUMNS]; /* field index of schema column k */
 };
 
 /* Matches the header (BOM and CR already removed). 0, or 1 with err naming the missing column. */
-int tr_header_map(const struct tr_schema *s, const char *line, size_t len,
-                  struct tr_header_map *m, char *err, size_t errlen);
+int tr_header_map(const struct tr_schema *s, const char *line, size_t len, struct tr_header_map *m,
+                  char *err, size_t errlen);
 
 /* One data line: the checks of docs/formats.md, then the converter. */
 enum tr_reason tr_parse_line(struct tr_parse_ctx *pc, const struct tr_schema *s,

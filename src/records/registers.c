@@ -42,7 +42,8 @@ static enum tr_reason convert_subscriber(struct tr_parse_ctx *pc, const struct t
     int plan = tr_word_index(TR_FIELD(f, col, 3), plans);
     int32_t region = -1;
     if (f->len[col[1]] > 0) region = tr_region_find(pc->regions, TR_FIELD(f, col, 1));
-    if (plan < 0 || (f->len[col[1]] > 0 && region < 0) || f->len[col[0]] == 0) return TR_R_BAD_VALUE;
+    if (plan < 0 || (f->len[col[1]] > 0 && region < 0) || f->len[col[0]] == 0)
+        return TR_R_BAD_VALUE;
     struct tr_subscriber *r = tr_array_push(pc->out);
     memset(r, 0, sizeof *r);
     r->self = tr_parse_id(pc, TR_FIELD(f, col, 0));
@@ -65,13 +66,15 @@ static enum tr_reason convert_loan(struct tr_parse_ctx *pc, const struct tr_fiel
     if (tr_parse_money(TR_FIELD(f, col, 5), 0, &amount) != TR_ACCEPT ||
         tr_parse_money(TR_FIELD(f, col, 6), 0, &outstanding) != TR_ACCEPT)
         return TR_R_BAD_NUMBER;
-    if (f->len[col[8]] > 0 && tr_parse_fixed(TR_FIELD(f, col, 8), 6, &lgd_milli)) return TR_R_BAD_NUMBER;
+    if (f->len[col[8]] > 0 && tr_parse_fixed(TR_FIELD(f, col, 8), 6, &lgd_milli))
+        return TR_R_BAD_NUMBER;
     if (tr_text_is_negative(TR_FIELD(f, col, 5)) || tr_text_is_negative(TR_FIELD(f, col, 6)) ||
         tr_text_is_negative(TR_FIELD(f, col, 8)))
         return TR_R_NEGATIVE_VALUE;
     int product = tr_word_index(TR_FIELD(f, col, 2), products);
     int status = tr_word_index(TR_FIELD(f, col, 7), statuses);
-    if (product < 0 || status < 0 || lgd_milli > 1000000 || f->len[col[0]] == 0 || f->len[col[1]] == 0)
+    if (product < 0 || status < 0 || lgd_milli > 1000000 || f->len[col[0]] == 0 ||
+        f->len[col[1]] == 0)
         return TR_R_BAD_VALUE;
     struct tr_loan_rec *r = tr_array_push(pc->out);
     memset(r, 0, sizeof *r);
@@ -90,15 +93,24 @@ static enum tr_reason convert_loan(struct tr_parse_ctx *pc, const struct tr_fiel
 }
 
 const struct tr_schema tr_schema_antennas = {
-    TR_T_ANTENNAS, 5, {"antenna_id", "tower_id", "latitude", "longitude", "region"},
-    convert_antenna, sizeof(struct tr_antenna_rec),
+    TR_T_ANTENNAS,
+    5,
+    {"antenna_id", "tower_id", "latitude", "longitude", "region"},
+    convert_antenna,
+    sizeof(struct tr_antenna_rec),
 };
 const struct tr_schema tr_schema_subscribers = {
-    TR_T_SUBSCRIBERS, 4, {"subscriber_id", "region", "activation_date", "plan"},
-    convert_subscriber, sizeof(struct tr_subscriber),
+    TR_T_SUBSCRIBERS,
+    4,
+    {"subscriber_id", "region", "activation_date", "plan"},
+    convert_subscriber,
+    sizeof(struct tr_subscriber),
 };
 const struct tr_schema tr_schema_loans = {
-    TR_T_LOANS, 9,
-    {"loan_id", "subscriber_id", "product", "issued", "due", "amount", "outstanding", "status", "lgd"},
-    convert_loan, sizeof(struct tr_loan_rec),
+    TR_T_LOANS,
+    9,
+    {"loan_id", "subscriber_id", "product", "issued", "due", "amount", "outstanding", "status",
+     "lgd"},
+    convert_loan,
+    sizeof(struct tr_loan_rec),
 };

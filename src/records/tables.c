@@ -21,7 +21,8 @@ uint64_t tr_line_hash(const char *line, size_t len)
 }
 
 const char *const tr_table_names[TR_T_COUNT] = {
-    "antennas", "subscribers", "cdr", "recharges", "mobilemoney", "mobiledata", "loans", "sim_swaps",
+    "antennas",    "subscribers", "cdr",   "recharges",
+    "mobilemoney", "mobiledata",  "loans", "sim_swaps",
 };
 
 const char *const tr_txn_type_names[TR_TXN_TYPES + 1] = {
@@ -46,7 +47,8 @@ void tr_array_reserve(struct tr_array *a, size_t n)
 {
     if (n <= a->cap) return;
     size_t cap = a->cap ? a->cap : 1024;
-    while (cap < n) cap *= 2;
+    while (cap < n)
+        cap *= 2;
     a->data = TR_REALLOC(a->data, cap * a->size);
     a->cap = cap;
 }

@@ -10,13 +10,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TR_NO_ANTENNA (-1)      /* field empty */
+#define TR_NO_ANTENNA      (-1) /* field empty */
 #define TR_UNKNOWN_ANTENNA (-2) /* an id absent from the antennas table */
-#define TR_NO_BALANCE INT64_MIN
+#define TR_NO_BALANCE      INT64_MIN
 
 enum tr_table_id {
-    TR_T_ANTENNAS, TR_T_SUBSCRIBERS, TR_T_CDR, TR_T_RECHARGES, TR_T_MOBILEMONEY,
-    TR_T_MOBILEDATA, TR_T_LOANS, TR_T_SIM_SWAPS, TR_T_COUNT
+    TR_T_ANTENNAS,
+    TR_T_SUBSCRIBERS,
+    TR_T_CDR,
+    TR_T_RECHARGES,
+    TR_T_MOBILEMONEY,
+    TR_T_MOBILEDATA,
+    TR_T_LOANS,
+    TR_T_SIM_SWAPS,
+    TR_T_COUNT
 };
 extern const char *const tr_table_names[TR_T_COUNT];
 
@@ -35,14 +42,20 @@ struct tr_cdr {
     int64_t t;
     uint64_t order;
     uint64_t line;
-    int32_t duration;  /* seconds; -1 for a text */
+    int32_t duration; /* seconds; -1 for a text */
     int32_t antenna_self, antenna_other;
     uint8_t text, international, outgoing, pad;
 };
 
 enum tr_txn_type {
-    TR_P2P, TR_CASHIN, TR_CASHOUT, TR_BILLPAY, TR_MERCHANT, TR_LOAN_DISBURSEMENT,
-    TR_LOAN_REPAYMENT, TR_TXN_TYPES
+    TR_P2P,
+    TR_CASHIN,
+    TR_CASHOUT,
+    TR_BILLPAY,
+    TR_MERCHANT,
+    TR_LOAN_DISBURSEMENT,
+    TR_LOAN_REPAYMENT,
+    TR_TXN_TYPES
 };
 extern const char *const tr_txn_type_names[TR_TXN_TYPES + 1]; /* NULL-terminated */
 
@@ -52,10 +65,10 @@ struct tr_money {
     uint64_t self, other;
     int64_t t;
     uint64_t order;
-    int64_t amount; /* cents */
+    int64_t amount;                        /* cents */
     int64_t balance_before, balance_after; /* cents, TR_NO_BALANCE when not given */
     int64_t other_before, other_after;     /* the other party's side */
-    uint64_t txn; /* keyed hash of txn_id */
+    uint64_t txn;                          /* keyed hash of txn_id */
     uint64_t line;
     int32_t antenna;
     uint8_t type, outgoing, pad[2];
@@ -104,10 +117,10 @@ struct tr_loan_rec {
     uint64_t self;
     uint64_t order;
     uint64_t line;
-    uint64_t loan; /* keyed hash of loan_id */
-    int32_t issued, due; /* days since 1970-01-01 */
+    uint64_t loan;               /* keyed hash of loan_id */
+    int32_t issued, due;         /* days since 1970-01-01 */
     int64_t amount, outstanding; /* cents */
-    double lgd; /* NaN when not given */
+    double lgd;                  /* NaN when not given */
     uint8_t product, status, pad[6];
 };
 

@@ -72,3 +72,20 @@ h5diff "$work/oot1.h5" "$work/oot3.h5" /subscribers /subscribers
 /usr/bin/python3 "$tools/check_run.py" "$data" "$work/oot1.h5" --seed "$seed"
 /usr/bin/python3 "$tools/check_models.py" "$data" "$work/oot1.h5" --seed "$seed"
 echo "out of time: $(attr /models/out_of_time/n "$work/oot1.h5") subscribers, identical at 1 and 3 ranks"
+
+# Errors: the documented exit code and one clear message, no hang, at 3 ranks.
+expect() { # expect CODE PATTERN COMMAND...
+    local code=$1 pattern=$2 rc=0
+    shift 2
+    mpiexec -n 3 "$telrisk" "$@" >"$work/err.out" 2>"$work/err.log" || rc=$?
+    [ "$rc" = "$code" ] && grep -q "$pattern" "$work/err.log" ||
+        { echo "telrisk $*: exit $rc (want $code), stderr:"; cat "$work/err.log"; exit 1; }
+}
+expect 1 "score: --model TRAINED.h5 is required" score "$work/base.h5"
+expect 2 "cannot open it as an HDF5 file" score "$work/base.h5" --model "$work/missing.h5"
+expect 2 "cannot open it as an HDF5 file" train "$data/truth/summary.csv"
+h5copy -i "$work/base.h5" -o "$work/regions.h5" -s /regions -d /regions
+expect 2 "not a telrisk run file" train "$work/regions.h5"
+h5copy -i "$work/base.h5" -o "$work/nomodel.h5" -s /subscribers -d /subscribers
+expect 2 "it has no /models" score "$work/base.h5" --model "$work/nomodel.h5"
+echo "errors: a missing --model, a missing file, a CSV, an HDF5 file without features, a run without /models"

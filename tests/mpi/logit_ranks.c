@@ -65,7 +65,8 @@ static void compare_with_r(int rank, const char *dir, const struct tr_logit_fit 
             continue;
         }
         check(rank, close_rel(fit->beta[j], est, 1e-6), "coefficient", fit->beta[j], est);
-        check(rank, close_rel(fit->std_error[j], se, 1e-6), "standard error", fit->std_error[j], se);
+        check(rank, close_rel(fit->std_error[j], se, 1e-6), "standard error", fit->std_error[j],
+              se);
         check(rank, close_rel(fit->z[j], z, 1e-6), "z", fit->z[j], z);
         check(rank, close_rel(fit->p_value[j], pv, 1e-6), "p-value", fit->p_value[j], pv);
     }
@@ -121,7 +122,8 @@ int main(int argc, char **argv)
     /* Separation: am predicted perfectly by a threshold on a made-up column. */
     double xs[3 * ROWS];
     memcpy(xs, x, sizeof xs);
-    for (int i = 0; i < ROWS; i++) xs[3 * i + 2] = y[i] > 0.5 ? 1.0 + 0.01 * i : -1.0 - 0.01 * i;
+    for (int i = 0; i < ROWS; i++)
+        xs[3 * i + 2] = y[i] > 0.5 ? 1.0 + 0.01 * i : -1.0 - 0.01 * i;
     struct tr_logit_data ds = {hi - lo, 3, xs + 3 * lo, y + lo, NULL};
     struct tr_logit_fit sf;
     tr_logit(&ctx, &ds, &o, &sf);
@@ -129,29 +131,36 @@ int main(int argc, char **argv)
     /* A column equal to another: singular. */
     double xd[3 * ROWS];
     memcpy(xd, x, sizeof xd);
-    for (int i = 0; i < ROWS; i++) xd[3 * i + 2] = xd[3 * i + 1];
+    for (int i = 0; i < ROWS; i++)
+        xd[3 * i + 2] = xd[3 * i + 1];
     struct tr_logit_data dd = {hi - lo, 3, xd + 3 * lo, y + lo, NULL};
     struct tr_logit_fit df;
-    check(ctx.rank, tr_logit(&ctx, &dd, &o, &df) == 1 && strstr(df.problem, "singular"), "singular is named", 0, 1);
+    check(ctx.rank, tr_logit(&ctx, &dd, &o, &df) == 1 && strstr(df.problem, "singular"),
+          "singular is named", 0, 1);
     /* 20,011 rows: many blocks, some straddling ranks; the bits must not depend on the split. */
     enum { BIG = 20011 };
     double *xb = malloc(sizeof(double) * 3 * BIG), *yb = malloc(sizeof(double) * BIG);
     for (int i = 0; i < BIG; i++) {
         double u = tr_unit(tr_mix64((uint64_t)i)), v = tr_unit(tr_mix64((uint64_t)i + BIG));
         xb[3 * i] = 1, xb[3 * i + 1] = 4 * u - 2, xb[3 * i + 2] = v * v;
-        yb[i] = tr_unit(tr_mix64((uint64_t)i + 2 * BIG)) < 1 / (1 + exp(-(0.5 + 1.5 * xb[3 * i + 1] - xb[3 * i + 2])));
+        yb[i] = tr_unit(tr_mix64((uint64_t)i + 2 * BIG)) <
+                1 / (1 + exp(-(0.5 + 1.5 * xb[3 * i + 1] - xb[3 * i + 2])));
     }
-    size_t blo = (size_t)BIG * (size_t)ctx.rank / (size_t)ctx.size, bhi = (size_t)BIG * (size_t)(ctx.rank + 1) / (size_t)ctx.size;
+    size_t blo = (size_t)BIG * (size_t)ctx.rank / (size_t)ctx.size,
+           bhi = (size_t)BIG * (size_t)(ctx.rank + 1) / (size_t)ctx.size;
     struct tr_logit_data db = {bhi - blo, 3, xb + 3 * blo, yb + blo, NULL};
     struct tr_logit_fit bf;
     tr_logit(&ctx, &db, &o, &bf);
-    check(ctx.rank, bf.converged && fabs(bf.beta[1] - 1.5) < 0.1, "recovers the slope", bf.beta[1], 1.5);
-    if (ctx.rank == 0) printf("bits %a %a %a %a\n", bf.beta[0], bf.beta[1], bf.beta[2], bf.deviance);
+    check(ctx.rank, bf.converged && fabs(bf.beta[1] - 1.5) < 0.1, "recovers the slope", bf.beta[1],
+          1.5);
+    if (ctx.rank == 0)
+        printf("bits %a %a %a %a\n", bf.beta[0], bf.beta[1], bf.beta[2], bf.deviance);
     tr_logit_fit_free(&bf);
     free(xb);
     free(yb);
     if (ctx.rank == 0)
-        printf("logit_ranks: %d ranks: %s (R: %s)\n", ctx.size, failures ? "FAILED" : "ok", argv[1]);
+        printf("logit_ranks: %d ranks: %s (R: %s)\n", ctx.size, failures ? "FAILED" : "ok",
+               argv[1]);
     tr_logit_fit_free(&fit);
     tr_logit_fit_free(&sf);
     tr_logit_fit_free(&df);

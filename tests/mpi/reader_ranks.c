@@ -159,11 +159,13 @@ static int check_file(const char *name, size_t chunk)
 
     /* Everything to rank 0, in rank order. */
     int bytes = (int)m.used;
-    int *counts = malloc(sizeof(int) * (size_t)nranks), *displs = malloc(sizeof(int) * (size_t)nranks);
+    int *counts = malloc(sizeof(int) * (size_t)nranks),
+        *displs = malloc(sizeof(int) * (size_t)nranks);
     MPI_Gather(&bytes, 1, MPI_INT, counts, 1, MPI_INT, 0, MPI_COMM_WORLD);
     int total = 0;
     if (rank == 0)
-        for (int r = 0; r < nranks; r++) displs[r] = total, total += counts[r];
+        for (int r = 0; r < nranks; r++)
+            displs[r] = total, total += counts[r];
     char *all = malloc((size_t)total + 1);
     MPI_Gatherv(m.buf, bytes, MPI_BYTE, all, counts, displs, MPI_BYTE, 0, MPI_COMM_WORLD);
 
@@ -262,7 +264,8 @@ static void write_boundaries(const char *name, int variant, int final_newline)
     char *a = d + head;
     /* 0 = free, 1 = fixed by a boundary's shape */
     char *fixed = calloc(span + 1, 1);
-    for (size_t k = 0; k < span; k++) a[k] = (char)('a' + k % 26);
+    for (size_t k = 0; k < span; k++)
+        a[k] = (char)('a' + k % 26);
     for (int r = 1; r < nranks; r++) {
         size_t q = (size_t)SHARE * (size_t)r;
         int shape = (r - 1 + variant) % SHAPES;
@@ -275,7 +278,8 @@ static void write_boundaries(const char *name, int variant, int final_newline)
             fixed[q - 1] = fixed[q] = fixed[q + 1] = 1;
             break;
         case MID_LINE: /* no newline near q: the line is rank r - 1's */
-            for (size_t k = q - 4; k <= q + 4; k++) a[k] = 'M', fixed[k] = 1;
+            for (size_t k = q - 4; k <= q + 4; k++)
+                a[k] = 'M', fixed[k] = 1;
             break;
         case BETWEEN_CR_LF: /* a CRLF cut in two */
             a[q - 1] = '\r', a[q] = '\n', a[q + 1] = 'C';
@@ -308,11 +312,13 @@ static void write_long(const char *name)
 {
     const size_t lens[] = {70000, 5, 150000, 0, 200000, 3, 131072, 131071, 65536, 100000};
     size_t n = 0;
-    for (size_t k = 0; k < sizeof lens / sizeof *lens; k++) n += lens[k] + 1;
+    for (size_t k = 0; k < sizeof lens / sizeof *lens; k++)
+        n += lens[k] + 1;
     char *d = malloc(n + 16);
     size_t at = (size_t)sprintf(d, "long,header\n");
     for (size_t k = 0; k < sizeof lens / sizeof *lens; k++) {
-        for (size_t j = 0; j < lens[k]; j++) d[at + j] = (char)('A' + (j * 7 + k) % 26);
+        for (size_t j = 0; j < lens[k]; j++)
+            d[at + j] = (char)('A' + (j * 7 + k) % 26);
         at += lens[k];
         if (k + 1 < sizeof lens / sizeof *lens) d[at++] = '\n'; /* the last has no newline */
     }
@@ -330,7 +336,8 @@ static void write_random(const char *name)
     int lines = (int)(next() % 13), crlf = next() % 3 == 0;
     for (int k = 0; k < lines; k++) {
         size_t len = next() % 4 == 0 ? 0 : (size_t)(next() % 41);
-        for (size_t j = 0; j < len; j++) d[n++] = (char)('a' + next() % 26);
+        for (size_t j = 0; j < len; j++)
+            d[n++] = (char)('a' + next() % 26);
         if (k + 1 < lines || next() % 2) {
             if (crlf) d[n++] = '\r';
             d[n++] = '\n';
@@ -351,11 +358,12 @@ static void write_all(void)
         write_boundaries(name, v, 0);
     }
     write_long("long.csv");
-    write_text("three.csv", "a,b\n1,2\n3,4\n5,6\n");  /* 3 lines: fewer bytes per line than ranks */
-    write_text("tiny.csv", "h\nx");                 /* 3 bytes */
+    write_text("three.csv", "a,b\n1,2\n3,4\n5,6\n"); /* 3 lines: fewer bytes per line than ranks */
+    write_text("tiny.csv", "h\nx");                  /* 3 bytes */
     write_text("empty.csv", "");
     write_text("header_only.csv", "a,b\r\n");
-    write_text("crlf_nofinal.csv", "\xEF\xBB\xBF" "c1,c2\r\nA,1\r\nBB,22\r\n\r\nCCC,333");
+    write_text("crlf_nofinal.csv", "\xEF\xBB\xBF"
+                                   "c1,c2\r\nA,1\r\nBB,22\r\n\r\nCCC,333");
     write_text("empty_lines.csv", "h\n\n\n\n\n\n");
     for (int k = 0; k < N_RANDOM; k++) {
         char name[64];
@@ -376,8 +384,9 @@ int main(int argc, char **argv)
     }
     MPI_Bcast(dir, sizeof dir, MPI_CHAR, 0, MPI_COMM_WORLD);
 
-    const char *fixed_names[] = {"long.csv", "three.csv", "tiny.csv", "empty.csv",
-                                 "header_only.csv", "crlf_nofinal.csv", "empty_lines.csv"};
+    const char *fixed_names[] = {"long.csv",       "three.csv",       "tiny.csv",
+                                 "empty.csv",      "header_only.csv", "crlf_nofinal.csv",
+                                 "empty_lines.csv"};
     int bad = 0;
     const size_t chunks[] = {0, 3u << 20};
     for (size_t c = 0; c < 2 && !bad; c++) {

@@ -116,13 +116,15 @@ static void test_hosmer_lemeshow(void **state)
     /* Ten rows at PD 0.5, outcomes 1,0,1,0,...: deciles of one row each, each term
      * (O - 0.5)^2 / (0.5 (1 - 0.5)) = 1, so HL = 10 and p = P(chi2_8 > 10) = 0.265025915297 (R). */
     double p[10], y[10];
-    for (int i = 0; i < 10; i++) p[i] = 0.5, y[i] = (i % 2 == 0);
+    for (int i = 0; i < 10; i++)
+        p[i] = 0.5, y[i] = (i % 2 == 0);
     struct tr_calibration c;
     tr_calibration(p, y, 10, &c);
     assert_int_equal(c.groups, 10);
     assert_true(fabs(c.hl_stat - 10) < 1e-12);
     assert_true(fabs(c.hl_p - 0.265025915297) < 1e-11);
-    for (int g = 0; g < 10; g++) assert_true(c.n[g] == 1 && c.mean_pd[g] == 0.5);
+    for (int g = 0; g < 10; g++)
+        assert_true(c.n[g] == 1 && c.mean_pd[g] == 0.5);
     tr_calibration(p, y, 9, &c); /* fewer rows than deciles: none */
     assert_int_equal(c.groups, 0);
     assert_true(isnan(c.hl_p));

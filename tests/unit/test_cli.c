@@ -13,7 +13,8 @@
 
 #define ARGV(...) ((char *[]){"telrisk", __VA_ARGS__, NULL})
 #define ARGC(...) ((int)(sizeof((char *[]){"telrisk", __VA_ARGS__}) / sizeof(char *)))
-#define PARSE(args, err, ...) tr_cli_parse(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), args, err, sizeof err)
+#define PARSE(args, err, ...)                                                                      \
+    tr_cli_parse(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), args, err, sizeof err)
 
 static void test_generate_options(void **state)
 {
@@ -50,7 +51,8 @@ static void test_errors(void **state)
     assert_int_equal(PARSE(&a, err, "generate", "--config", "c.ini"), 0);
     assert_int_equal(tr_cli_validate(&a, err, sizeof err), 1);
     assert_non_null(strstr(err, "--out PATH is required"));
-    assert_int_equal(PARSE(&a, err, "generate", "--config", "c", "--out", "d", "--quiet", "--verbose"), 0);
+    assert_int_equal(
+        PARSE(&a, err, "generate", "--config", "c", "--out", "d", "--quiet", "--verbose"), 0);
     assert_int_equal(tr_cli_validate(&a, err, sizeof err), 1);
 }
 
@@ -67,9 +69,16 @@ static void test_help_lists_every_option(void **state)
     FILE *f = open_memstream(&text, &len);
     tr_cli_print_help(f, a.command);
     fclose(f);
-    const char *want[] = {"usage: telrisk generate", "--config FILE", "--out DIR", "--set SECTION.KEY=VALUE",
-                          "--quiet", "--verbose", "--help", "(required)"};
-    for (size_t k = 0; k < sizeof want / sizeof *want; k++) assert_non_null(strstr(text, want[k]));
+    const char *want[] = {"usage: telrisk generate",
+                          "--config FILE",
+                          "--out DIR",
+                          "--set SECTION.KEY=VALUE",
+                          "--quiet",
+                          "--verbose",
+                          "--help",
+                          "(required)"};
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++)
+        assert_non_null(strstr(text, want[k]));
     free(text);
     assert_int_equal(PARSE(&a, err, "--help"), 0);
     assert_null(a.command);

@@ -39,7 +39,8 @@ static void test_defaults_match_design(void **state)
     assert_string_equal(c.output.path, "out/run.h5");
     assert_string_equal(c.features.set, "core");
     assert_string_equal(c.model.transform, "woe");
-    /* model.lambda: 100, not DESIGN.md's 1.0 (in log-likelihood units 1.0 barely shrinks; docs/models.md). */
+    /* model.lambda: 100, not DESIGN.md's 1.0 (in log-likelihood units 1.0 barely shrinks;
+     * docs/models.md). */
     assert_true(c.model.lambda == 100.0 && c.model.holdout == 0.3);
     assert_int_equal(c.stress.paths, 1000000);
     assert_int_equal(c.privacy.k_min, 10);

@@ -132,7 +132,8 @@ static void test_xoshiro_vector(void **state)
     (void)state;
     uint64_t s[4] = {1, 2, 3, 4};
     const uint64_t want[] = {11520ULL, 0ULL, 1509978240ULL, 1215971899390074240ULL};
-    for (int k = 0; k < 4; k++) assert_true(tr_xoshiro_next(s) == want[k]);
+    for (int k = 0; k < 4; k++)
+        assert_true(tr_xoshiro_next(s) == want[k]);
 }
 
 static void test_keyed_streams(void **state)
@@ -141,10 +142,12 @@ static void test_keyed_streams(void **state)
     gsl_rng *a = tr_rng_alloc(), *b = tr_rng_alloc();
     gsl_rng_set(a, tr_key(42, 1, 7, 0));
     gsl_rng_set(b, tr_key(42, 1, 7, 0));
-    for (int k = 0; k < 1000; k++) assert_true(gsl_rng_get(a) == gsl_rng_get(b));
+    for (int k = 0; k < 1000; k++)
+        assert_true(gsl_rng_get(a) == gsl_rng_get(b));
     gsl_rng_set(b, tr_key(42, 1, 8, 0));
     int same = 0;
-    for (int k = 0; k < 1000; k++) same += gsl_rng_get(a) == gsl_rng_get(b);
+    for (int k = 0; k < 1000; k++)
+        same += gsl_rng_get(a) == gsl_rng_get(b);
     assert_true(same < 3);
     /* Moments of uniform and normal draws through GSL: 10^6 draws, 5-sigma bounds. */
     double sum = 0, sum2 = 0;

@@ -52,11 +52,12 @@ static void test_reason_names(void **state)
 {
     (void)state;
     /* The names are what the run file stores: the list order of docs/formats.md. */
-    const char *want[TR_R_COUNT] = {"accepted",      "line_too_long", "nul_byte",
-                                    "stray_quote",   "missing_field", "extra_field",
+    const char *want[TR_R_COUNT] = {"accepted",         "line_too_long", "nul_byte",
+                                    "stray_quote",      "missing_field", "extra_field",
                                     "unknown_txn_type", "bad_timestamp", "bad_number",
-                                    "negative_value", "bad_value"};
-    for (int r = 0; r < TR_R_COUNT; r++) assert_string_equal(tr_reason_names[r], want[r]);
+                                    "negative_value",   "bad_value"};
+    for (int r = 0; r < TR_R_COUNT; r++)
+        assert_string_equal(tr_reason_names[r], want[r]);
 }
 
 /* ------------------------------------------------------------------ tr_split */
@@ -107,7 +108,8 @@ static void test_split_field_limit(void **state)
     char line[8 * TR_MAX_FIELDS + 64];
     /* TR_MAX_FIELDS fields exactly: all kept. */
     size_t n = 0;
-    for (int k = 0; k < TR_MAX_FIELDS; k++) n += (size_t)sprintf(line + n, "%s%d", k ? "," : "", k);
+    for (int k = 0; k < TR_MAX_FIELDS; k++)
+        n += (size_t)sprintf(line + n, "%s%d", k ? "," : "", k);
     tr_split(line, n, &f);
     assert_int_equal(f.n, TR_MAX_FIELDS);
     char last[16];
@@ -158,20 +160,30 @@ static void test_timestamp_rejects(void **state)
         "1900-02-29 00:00:00", /* before 1970, and not a leap year either */
         "2100-02-29 00:00:00", /* divisible by 100, not 400 */
         "2020-04-31 00:00:00", /* April has 30 days */
-        "2020-01-32 00:00:00", "2020-01-00 00:00:00",
-        "2020-13-01 00:00:00", "2020-00-01 00:00:00",
+        "2020-01-32 00:00:00",
+        "2020-01-00 00:00:00",
+        "2020-13-01 00:00:00",
+        "2020-00-01 00:00:00",
         "2020-01-01 24:00:00", /* hours 00-23 */
         "2020-01-01 12:60:00", /* minutes 00-59 */
         "2020-01-01 12:00:60", /* no leap seconds */
         "1969-12-31 23:59:59", /* years 1970-9999 */
         "0000-01-01 00:00:00",
         "2020-01-01T00:00:00", /* wrong separators */
-        "2020/01/01 00:00:00", "2020-01-01 00-00-00", "2020-01-01 00:00.00",
-        "2020-1-01 00:00:00",  /* a short field */
-        "2020-01-01 0:00:000", "2020-01-01 00:00:0", "2020-01-01 00:00:000",
-        "2020-01-01",          /* a date is not a timestamp */
-        "2020-01-01 00:00:00Z", " 2020-01-01 00:00:00", "2020-01-01  0:00:00",
-        "2020-01-01 +1:00:00", "2020-01-01 -1:00:00", "202a-01-01 00:00:00",
+        "2020/01/01 00:00:00",
+        "2020-01-01 00-00-00",
+        "2020-01-01 00:00.00",
+        "2020-1-01 00:00:00", /* a short field */
+        "2020-01-01 0:00:000",
+        "2020-01-01 00:00:0",
+        "2020-01-01 00:00:000",
+        "2020-01-01", /* a date is not a timestamp */
+        "2020-01-01 00:00:00Z",
+        " 2020-01-01 00:00:00",
+        "2020-01-01  0:00:00",
+        "2020-01-01 +1:00:00",
+        "2020-01-01 -1:00:00",
+        "202a-01-01 00:00:00",
         "",
     };
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
@@ -200,7 +212,8 @@ static void test_date(void **state)
     assert_int_equal(tr_parse_date_n("2020-06-31", 10, &d), 1);
     assert_int_equal(tr_parse_date_n("2020/01/01", 10, &d), 1);
     assert_int_equal(tr_parse_date_n("2020-1-1", 8, &d), 1);
-    assert_int_equal(tr_parse_date_n("2020-01-01 00:00:00", 19, &d), 1); /* a timestamp is no date */
+    assert_int_equal(tr_parse_date_n("2020-01-01 00:00:00", 19, &d),
+                     1); /* a timestamp is no date */
     assert_int_equal(tr_parse_date_n("2020-01-011", 11, &d), 1);
     assert_int_equal(tr_parse_date_n("", 0, &d), 1);
     assert_true(d == 18262);
@@ -218,7 +231,8 @@ static void expect_fixed(const char *s, int scale, int64_t want)
     int64_t v = 0x5555;
     int rc = fx(s, scale, &v);
     if (rc != 0) fail_msg("'%s' scale %d: rc %d", s, scale, rc);
-    if (v != want) fail_msg("'%s' scale %d: %lld, want %lld", s, scale, (long long)v, (long long)want);
+    if (v != want)
+        fail_msg("'%s' scale %d: %lld, want %lld", s, scale, (long long)v, (long long)want);
 }
 
 static void test_fixed_values_and_rounding(void **state)
@@ -237,7 +251,7 @@ static void test_fixed_values_and_rounding(void **state)
     expect_fixed("-12.345", 2, -1235);
     expect_fixed("-0.005", 2, -1);
     expect_fixed("-0.004", 2, 0);
-    expect_fixed("0.995", 2, 100);  /* rounding carries into the whole part */
+    expect_fixed("0.995", 2, 100); /* rounding carries into the whole part */
     expect_fixed("9.999", 2, 1000);
     expect_fixed("2.5", 0, 3);
     expect_fixed("-2.5", 0, -3);
@@ -255,9 +269,9 @@ static void test_fixed_values_and_rounding(void **state)
 static void test_fixed_rejects(void **state)
 {
     (void)state;
-    const char *not_numbers[] = {"1e5", "1E5", "NaN", "nan", "inf", "-inf", "Infinity", "1,000",
-                                 "",    "-",   "12.", ".5",  "+1",  "--1", "1.2.3", " 1",
-                                 "1 ",  "0x10", "1.5a", "a",  "-.5", "1-",  "12..3"};
+    const char *not_numbers[] = {"1e5", "1E5",  "NaN",  "nan", "inf", "-inf", "Infinity", "1,000",
+                                 "",    "-",    "12.",  ".5",  "+1",  "--1",  "1.2.3",    " 1",
+                                 "1 ",  "0x10", "1.5a", "a",   "-.5", "1-",   "12..3"};
     for (size_t k = 0; k < sizeof not_numbers / sizeof *not_numbers; k++) {
         int64_t v = 77;
         int rc = fx(not_numbers[k], 2, &v);
@@ -293,8 +307,8 @@ static void test_double(void **state)
     assert_float_equal(v, -33.918861, 1e-12);
     assert_int_equal(tr_parse_double("7.5,8", 3, &v), 0); /* n bytes only */
     assert_true(v == 7.5);
-    const char *bad[] = {"1e5", "NaN", "inf", "-inf", "", "-", "12.", ".5", "+1", "1,5",
-                         " 1", "1 ", "0x1p3", "1.2.3", "-.5"};
+    const char *bad[] = {"1e5", "NaN", "inf", "-inf", "",      "-",     "12.", ".5",
+                         "+1",  "1,5", " 1",  "1 ",   "0x1p3", "1.2.3", "-.5"};
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
         v = 42;
         if (dbl(bad[k], &v) == 0) fail_msg("accepted '%s' as %g", bad[k], v);

@@ -31,7 +31,8 @@ static void test_small_values_exact(void **state)
     (void)state;
     /* Dyadic values with at most 60 fractional bits are represented exactly. */
     tr_exact s = {0};
-    for (int k = 0; k < 1000; k++) tr_exact_add(&s, 0.375);
+    for (int k = 0; k < 1000; k++)
+        tr_exact_add(&s, 0.375);
     assert_true(tr_exact_value(&s) == 375.0);
     tr_exact t = {0};
     tr_exact_add(&t, 0x1p-60);
@@ -77,7 +78,8 @@ static void test_order_independent(void **state)
         reference = t;
     }
     assert_memory_equal(&a, &b, sizeof a);
-    assert_true(fabsl((long double)tr_exact_value(&a) - reference) <= 1e-12L * fabsl(reference) + 1e-9L);
+    assert_true(fabsl((long double)tr_exact_value(&a) - reference) <=
+                1e-12L * fabsl(reference) + 1e-9L);
     free(v);
     free(idx);
 }

@@ -35,8 +35,10 @@ static void test_siphash_reference_vectors(void **state)
     assert_int_equal(crypto_shorthash_KEYBYTES, 16);
     unsigned char key[16];
     char msg[64];
-    for (int k = 0; k < 16; k++) key[k] = (unsigned char)k;
-    for (int k = 0; k < 64; k++) msg[k] = (char)k;
+    for (int k = 0; k < 16; k++)
+        key[k] = (unsigned char)k;
+    for (int k = 0; k < 64; k++)
+        msg[k] = (char)k;
     assert_true(tr_keyhash_bytes(key, msg, 15) == 0xa129ca6149be45e5ULL);
     assert_true(tr_keyhash_bytes(key, msg, 0) == 0x726fdb47dd0e0e31ULL);
     /* More of vectors.h: 1 byte, 8 bytes (one full block), 63 bytes. */
@@ -82,7 +84,8 @@ static void test_key_file(void **state)
     char err[512] = "";
     struct tr_keyhash kh;
     char msg[15];
-    for (int k = 0; k < 15; k++) msg[k] = (char)k;
+    for (int k = 0; k < 15; k++)
+        msg[k] = (char)k;
     /* The reference key, lower case, LF; then upper case with CRLF and a second line. */
     const char *texts[] = {"000102030405060708090a0b0c0d0e0f\n",
                            "000102030405060708090A0B0C0D0E0F\r\nignored\n",
@@ -92,7 +95,8 @@ static void test_key_file(void **state)
         snprintf(cfg.privacy.key_file, sizeof cfg.privacy.key_file, "%s", path);
         if (tr_keyhash_init(&kh, &cfg, err, sizeof err)) fail_msg("key file %zu: %s", k, err);
         assert_int_equal(kh.from_file, 1);
-        for (int j = 0; j < 16; j++) assert_int_equal(kh.key[j], j);
+        for (int j = 0; j < 16; j++)
+            assert_int_equal(kh.key[j], j);
         assert_true(tr_keyhash(&kh, msg, 15) == 0xa129ca6149be45e5ULL);
         unlink(path);
     }
@@ -152,7 +156,8 @@ static void test_fingerprints_differ_from_keys(void **state)
     uint64_t first_fp = 0;
     for (int k = 0; k < 1000; k++) {
         int n = snprintf(id, sizeof id, "+2547%08d", k);
-        uint64_t key = tr_keyhash(&kh, id, (size_t)n), fp = tr_keyhash_fingerprint(&kh, id, (size_t)n);
+        uint64_t key = tr_keyhash(&kh, id, (size_t)n),
+                 fp = tr_keyhash_fingerprint(&kh, id, (size_t)n);
         equal += key == fp;
         if (k == 0) first_fp = fp;
     }
@@ -166,7 +171,8 @@ static void test_fingerprints_differ_from_keys(void **state)
     assert_int_equal(tr_keyhash_init(&kh, &cfg, err, sizeof err), 0);
     assert_memory_not_equal(kh.key, kh.fingerprint_key, sizeof kh.key);
     char msg[15];
-    for (int k = 0; k < 15; k++) msg[k] = (char)k;
+    for (int k = 0; k < 15; k++)
+        msg[k] = (char)k;
     assert_true(tr_keyhash_fingerprint(&kh, msg, 15) != 0xa129ca6149be45e5ULL);
     unlink(path);
 }
@@ -190,7 +196,8 @@ static void test_id_book_collisions(void **state)
     tr_id_book_note(&b, &kh, 42, "255700000002", 12);
     assert_int_equal(b.collisions, 1);
     assert_true(b.first_collision_key == 42);
-    const char *long_a = "an-id-longer-than-twenty-two-bytes-A", *long_b = "an-id-longer-than-twenty-two-bytes-B";
+    const char *long_a = "an-id-longer-than-twenty-two-bytes-A",
+               *long_b = "an-id-longer-than-twenty-two-bytes-B";
     tr_id_book_note(&b, &kh, 7, long_a, strlen(long_a));
     tr_id_book_note(&b, &kh, 7, long_a, strlen(long_a));
     assert_int_equal(b.collisions, 1);

@@ -26,9 +26,8 @@ static void test_first_loan_after_the_window_decides(void **state)
     const int64_t end = 18292LL * 86400; /* 2020-01-31 00:00 */
     struct tr_loan_rec l[4] = {
         loan(18200, TR_ST_DEFAULT, 1), /* before the window's end: history, not a label */
-        loan(18300, TR_ST_REPAID, 5),
-        loan(18295, TR_ST_DEFAULT, 9), /* the first after the end */
-        loan(18400, TR_ST_DEFAULT, 2), /* beyond a 60-day horizon */
+        loan(18300, TR_ST_REPAID, 5), loan(18295, TR_ST_DEFAULT, 9), /* the first after the end */
+        loan(18400, TR_ST_DEFAULT, 2),                               /* beyond a 60-day horizon */
     };
     assert_int_equal(tr_label(l, 4, end, 60), 1);
     assert_int_equal(tr_label(l, 1, end, 60), TR_UNLABELLED);

@@ -22,7 +22,9 @@ static int run(char *text, size_t cap, int argc, char **argv)
     return rc;
 }
 
-#define RUN(text, ...) run(text, sizeof text, (int)(sizeof((char *[]){"telrisk", __VA_ARGS__}) / sizeof(char *)), (char *[]){"telrisk", __VA_ARGS__, NULL})
+#define RUN(text, ...)                                                                             \
+    run(text, sizeof text, (int)(sizeof((char *[]){"telrisk", __VA_ARGS__}) / sizeof(char *)),     \
+        (char *[]){"telrisk", __VA_ARGS__, NULL})
 
 static void test_exit_codes(void **state)
 {
@@ -32,10 +34,14 @@ static void test_exit_codes(void **state)
     assert_non_null(strstr(text, "generate"));
     assert_int_equal(RUN(text, "nonsense"), 1);
     assert_int_equal(RUN(text, "generate", "--out", "/tmp/x"), 1);
-    assert_int_equal(RUN(text, "generate", "--config", "/dev/null", "--out", "/tmp/x", "--set", "generate.regions=0"), 1);
+    assert_int_equal(RUN(text, "generate", "--config", "/dev/null", "--out", "/tmp/x", "--set",
+                         "generate.regions=0"),
+                     1);
     assert_non_null(strstr(text, "generate.regions"));
     /* An output folder that cannot be made is an input/output error. */
-    assert_int_equal(RUN(text, "generate", "--config", "/dev/null", "--out", "/proc/telrisk/x", "--set", "generate.subscribers=50"), 2);
+    assert_int_equal(RUN(text, "generate", "--config", "/dev/null", "--out", "/proc/telrisk/x",
+                         "--set", "generate.subscribers=50"),
+                     2);
     assert_non_null(strstr(text, "/proc/telrisk/x"));
 }
 
@@ -53,15 +59,18 @@ static void test_small_generation(void **state)
     char dir[] = "/tmp/telrisk_main_XXXXXX";
     assert_non_null(mkdtemp(dir));
     char text[4096] = "";
-    assert_int_equal(RUN(text, "generate", "--config", "/dev/null", "--out", dir, "--set", "generate.subscribers=300",
-                         "--set", "generate.regions=3", "--set", "generate.days=10"),
+    assert_int_equal(RUN(text, "generate", "--config", "/dev/null", "--out", dir, "--set",
+                         "generate.subscribers=300", "--set", "generate.regions=3", "--set",
+                         "generate.days=10"),
                      0);
     assert_non_null(strstr(text, "records/s"));
-    const char *files[] = {"cdr.csv", "recharges.csv", "mobilemoney.csv", "mobiledata.csv", "antennas.csv",
-                           "subscribers.csv", "loans.csv", "sim_swaps.csv", "truth/defects.csv",
-                           "truth/fraud.csv", "truth/subscribers.csv", "truth/loans.csv", "truth/summary.csv",
-                           "truth/planted.csv", "truth/regions.csv"};
-    for (size_t k = 0; k < sizeof files / sizeof *files; k++) assert_true(file_size(dir, files[k]) > 0);
+    const char *files[] = {"cdr.csv",           "recharges.csv",         "mobilemoney.csv",
+                           "mobiledata.csv",    "antennas.csv",          "subscribers.csv",
+                           "loans.csv",         "sim_swaps.csv",         "truth/defects.csv",
+                           "truth/fraud.csv",   "truth/subscribers.csv", "truth/loans.csv",
+                           "truth/summary.csv", "truth/planted.csv",     "truth/regions.csv"};
+    for (size_t k = 0; k < sizeof files / sizeof *files; k++)
+        assert_true(file_size(dir, files[k]) > 0);
     assert_true(file_size(dir, "cdr.csv") > 100000);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -60,17 +60,22 @@ static void test_ledgers_balance_except_planted_breaks(void **state)
             assert_true(e->amount > 0 && e->before >= 0 && e->after >= 0);
             if (k > 0) {
                 const struct tr_money_event *prev = &l.ev[k - 1];
-                assert_true(prev->t < e->t || (prev->t == e->t && (prev->id < e->id ||
-                            (prev->id == e->id && prev->suffix < e->suffix))));
-                if (e->brk != TR_BREAK_CHAIN) assert_true(e->before == prev->after);
-                else assert_true(e->before != prev->after);
+                assert_true(prev->t < e->t ||
+                            (prev->t == e->t && (prev->id < e->id ||
+                                                 (prev->id == e->id && prev->suffix < e->suffix))));
+                if (e->brk != TR_BREAK_CHAIN)
+                    assert_true(e->before == prev->after);
+                else
+                    assert_true(e->before != prev->after);
             } else {
                 assert_true(e->before == l.opening);
                 assert_true(e->brk == TR_BREAK_NONE); /* a break needs a record before it */
             }
             int64_t expected = e->before + e->sign * e->amount;
-            if (e->brk != TR_BREAK_ARITHMETIC) assert_true(e->after == expected);
-            else assert_true(e->after != expected);
+            if (e->brk != TR_BREAK_ARITHMETIC)
+                assert_true(e->after == expected);
+            else
+                assert_true(e->after != expected);
             found += e->brk != TR_BREAK_NONE;
             if (e->suffix == 0) { /* a top-up right before a debit it covers */
                 topups++;

@@ -63,7 +63,8 @@ static void test_owner_hand_made(void **state)
     assert_int_equal(tr_partition_owner(&p, 1ULL << 63), 5); /* unsigned: the high bit is big */
     assert_int_equal(tr_partition_owner(&p, UINT64_MAX), 5);
     for (int k = 0; k < 6; k++)
-        for (int d = -2; d <= 2; d++) check_owner(&p, upper[k] + (uint64_t)(int64_t)d);
+        for (int d = -2; d <= 2; d++)
+            check_owner(&p, upper[k] + (uint64_t)(int64_t)d);
     /* One rank owns everything. */
     uint64_t one[] = {UINT64_MAX};
     struct tr_partition p1 = {1, one};
@@ -89,11 +90,13 @@ static void test_owner_random(void **state)
         uint64_t *upper = malloc(sizeof(uint64_t) * (size_t)n);
         for (int trial = 0; trial < 20; trial++) {
             /* Sorted random splitters; small ones so that repeats and ties happen. */
-            for (int r = 0; r < n - 1; r++) upper[r] = trial % 2 ? next() : next() % 50;
+            for (int r = 0; r < n - 1; r++)
+                upper[r] = trial % 2 ? next() : next() % 50;
             qsort(upper, (size_t)(n - 1), sizeof *upper, cmp_u64);
             upper[n - 1] = UINT64_MAX;
             struct tr_partition p = {n, upper};
-            for (int k = 0; k < 200; k++) check_owner(&p, trial % 2 ? next() : next() % 60);
+            for (int k = 0; k < 200; k++)
+                check_owner(&p, trial % 2 ? next() : next() % 60);
             for (int r = 0; r < n; r++) {
                 check_owner(&p, upper[r]);
                 check_owner(&p, upper[r] - 1);
@@ -112,12 +115,14 @@ static void test_plan_one_rank(void **state)
     struct tr_ctx ctx = self_ctx();
     enum { N = 5000 };
     uint64_t *keys = malloc(sizeof(uint64_t) * N), *orders = malloc(sizeof(uint64_t) * N);
-    for (int k = 0; k < N; k++) keys[k] = next(), orders[k] = (uint64_t)k;
+    for (int k = 0; k < N; k++)
+        keys[k] = next(), orders[k] = (uint64_t)k;
     struct tr_partition p;
     tr_partition_plan(&ctx, keys, orders, N, &p);
     assert_int_equal(p.n_ranks, 1);
     assert_true(p.upper[0] == UINT64_MAX);
-    for (int k = 0; k < N; k++) assert_int_equal(tr_partition_owner(&p, keys[k]), 0);
+    for (int k = 0; k < N; k++)
+        assert_int_equal(tr_partition_owner(&p, keys[k]), 0);
     assert_int_equal(tr_partition_owner(&p, UINT64_MAX), 0);
     tr_partition_free(&p);
     assert_null(p.upper);
@@ -157,7 +162,8 @@ static void test_shuffle_one_rank_keeps_all(void **state)
         struct tr_cdr *before = malloc(sizeof(struct tr_cdr) * N);
         memcpy(before, a.data, sizeof(struct tr_cdr) * N);
         uint64_t *keys = malloc(sizeof(uint64_t) * N), *orders = malloc(sizeof(uint64_t) * N);
-        for (int k = 0; k < N; k++) keys[k] = before[k].self, orders[k] = before[k].order;
+        for (int k = 0; k < N; k++)
+            keys[k] = before[k].self, orders[k] = before[k].order;
         struct tr_partition p;
         tr_partition_plan(&ctx, keys, orders, N, &p);
         tr_partition_shuffle(&ctx, &p, &a, rounds[q]);
@@ -198,14 +204,15 @@ static void test_sort_timed_order(void **state)
     struct tr_array a;
     tr_array_init(&a, sizeof(struct tr_recharge));
     const struct tr_recharge in[] = {
-        rch(1ULL << 63, 5, 1, 0),  /* the largest key (unsigned) */
+        rch(1ULL << 63, 5, 1, 0), /* the largest key (unsigned) */
         rch(7, 10, tr_order(1, 5), 1),
         rch(7, 10, tr_order(0, 900), 2), /* same (key, t): by order, file first */
-        rch(7, -3, 50, 3),           /* t is signed */
+        rch(7, -3, 50, 3),               /* t is signed */
         rch(7, 10, tr_order(0, 20), 4),
         rch(2, 1000, 0, 5),
     };
-    for (size_t k = 0; k < 6; k++) *(struct tr_recharge *)tr_array_push(&a) = in[k];
+    for (size_t k = 0; k < 6; k++)
+        *(struct tr_recharge *)tr_array_push(&a) = in[k];
     tr_sort_timed(&a);
     const int64_t want_amount[] = {5, 3, 4, 2, 1, 0};
     for (size_t k = 0; k < 6; k++)
@@ -275,12 +282,12 @@ static void test_sort_cdr_against_reference(void **state)
 {
     (void)state;
     const uint64_t key_patterns[][3] = {
-        {0xff, 0, 1},                 /* mask, shift, base: keys differ in byte 0 only */
-        {0xff, 24, 0x1234},           /* byte 3 only */
-        {0xffff, 40, 0},              /* bytes 5 and 6 */
-        {0, 0, 42},                   /* all keys equal */
-        {0xff, 56, 7},                /* the top byte: the unsigned order matters */
-        {UINT64_MAX, 0, 0},           /* anything */
+        {0xff, 0, 1},       /* mask, shift, base: keys differ in byte 0 only */
+        {0xff, 24, 0x1234}, /* byte 3 only */
+        {0xffff, 40, 0},    /* bytes 5 and 6 */
+        {0, 0, 42},         /* all keys equal */
+        {0xff, 56, 7},      /* the top byte: the unsigned order matters */
+        {UINT64_MAX, 0, 0}, /* anything */
     };
     const size_t group_sizes[] = {1, 2, 31, 32, 33, 64, 65, 300};
     for (size_t kp = 0; kp < sizeof key_patterns / sizeof *key_patterns; kp++)
@@ -290,7 +297,8 @@ static void test_sort_cdr_against_reference(void **state)
             tr_array_init(&a, sizeof(struct tr_cdr));
             uint64_t keyv[5];
             for (size_t q = 0; q < n_keys; q++)
-                keyv[q] = key_patterns[kp][2] + ((next() & key_patterns[kp][0]) << key_patterns[kp][1]);
+                keyv[q] =
+                    key_patterns[kp][2] + ((next() & key_patterns[kp][0]) << key_patterns[kp][1]);
             for (size_t k = 0; k < n; k++) {
                 struct tr_cdr *c = tr_array_push(&a);
                 memset(c, 0, sizeof *c);
@@ -356,7 +364,8 @@ static void test_sort_keyed(void **state)
     tr_sort_keyed(&a);
     const int want_region[] = {3, 2, 4, 0, 1};
     for (int k = 0; k < 5; k++)
-        assert_int_equal(((const struct tr_subscriber *)tr_array_at(&a, (size_t)k))->region, want_region[k]);
+        assert_int_equal(((const struct tr_subscriber *)tr_array_at(&a, (size_t)k))->region,
+                         want_region[k]);
     tr_array_free(&a);
     /* Loans too: {key, order, ...}. */
     tr_array_init(&a, sizeof(struct tr_loan_rec));
@@ -367,7 +376,8 @@ static void test_sort_keyed(void **state)
     }
     tr_sort_keyed(&a);
     for (int k = 0; k < 5; k++)
-        assert_true(((const struct tr_loan_rec *)tr_array_at(&a, (size_t)k))->amount == want_region[k]);
+        assert_true(((const struct tr_loan_rec *)tr_array_at(&a, (size_t)k))->amount ==
+                    want_region[k]);
     tr_array_free(&a);
 }
 
@@ -423,7 +433,9 @@ static void test_dedupe_timed(void **state)
     tr_array_free(&a);
     /* Sim swaps (24-byte records, nothing but key, t, order): same (key, t) is a duplicate. */
     tr_array_init(&a, sizeof(struct tr_swap));
-    for (int k = 0; k < 3; k++) *(struct tr_swap *)tr_array_push(&a) = (struct tr_swap){4, 8, (uint64_t)k, fake_line(4, 8, 0, 0)};
+    for (int k = 0; k < 3; k++)
+        *(struct tr_swap *)tr_array_push(&a) =
+            (struct tr_swap){4, 8, (uint64_t)k, fake_line(4, 8, 0, 0)};
     *(struct tr_swap *)tr_array_push(&a) = (struct tr_swap){4, 9, 3, fake_line(4, 9, 0, 0)};
     tr_sort_timed(&a);
     int64_t pf[1] = {0};
@@ -452,7 +464,8 @@ static void test_dedupe_big_group(void **state)
     assert_int_equal(a.n, 1000);
     assert_true(per_file[0] == 0 && per_file[1] == 1000 && per_file[2] == 1000);
     for (size_t k = 0; k < a.n; k++) /* the first copies stay, in input order */
-        assert_true(((const struct tr_recharge *)tr_array_at(&a, k))->order == tr_order(0, (int64_t)k));
+        assert_true(((const struct tr_recharge *)tr_array_at(&a, k))->order ==
+                    tr_order(0, (int64_t)k));
     tr_array_free(&a);
 }
 
@@ -477,18 +490,23 @@ static void test_dedupe_cdr_primary_copies(void **state)
     tr_array_init(&a, sizeof(struct tr_cdr));
     /* A call from 1 to 2, its duplicate line in file 2: both parties' copies on this rank. */
     const struct tr_cdr in[] = {
-        call(1, 2, 50, tr_order(0, 10), 30, 1), call(2, 1, 50, tr_order(0, 10), 30, 0),
-        call(1, 2, 50, tr_order(2, 99), 30, 1), call(2, 1, 50, tr_order(2, 99), 30, 0),
+        call(1, 2, 50, tr_order(0, 10), 30, 1),
+        call(2, 1, 50, tr_order(0, 10), 30, 0),
+        call(1, 2, 50, tr_order(2, 99), 30, 1),
+        call(2, 1, 50, tr_order(2, 99), 30, 0),
         /* A different call between them, same (key, t): kept. */
         call(1, 3, 50, tr_order(0, 20), 30, 1),
         /* The same call but 31 s: distinct. */
         call(1, 2, 50, tr_order(1, 5), 31, 1),
         /* A call to oneself: two copies, one order; they differ (outgoing): both kept. */
-        call(7, 7, 60, tr_order(0, 40), 5, 1), call(7, 7, 60, tr_order(0, 40), 5, 0),
+        call(7, 7, 60, tr_order(0, 40), 5, 1),
+        call(7, 7, 60, tr_order(0, 40), 5, 0),
         /* ...and its duplicate line from file 1: both copies dropped, one counted. */
-        call(7, 7, 60, tr_order(1, 41), 5, 1), call(7, 7, 60, tr_order(1, 41), 5, 0),
+        call(7, 7, 60, tr_order(1, 41), 5, 1),
+        call(7, 7, 60, tr_order(1, 41), 5, 0),
     };
-    for (size_t k = 0; k < sizeof in / sizeof *in; k++) *(struct tr_cdr *)tr_array_push(&a) = in[k];
+    for (size_t k = 0; k < sizeof in / sizeof *in; k++)
+        *(struct tr_cdr *)tr_array_push(&a) = in[k];
     tr_sort_cdr(&a);
     int64_t per_file[3] = {0, 0, 0};
     /* Four copies dropped; two of them primary (outgoing): one in file 2, one in file 1. */
@@ -497,14 +515,14 @@ static void test_dedupe_cdr_primary_copies(void **state)
     assert_true(per_file[0] == 0 && per_file[1] == 1 && per_file[2] == 1);
     for (size_t k = 0; k < a.n; k++) {
         const struct tr_cdr *c = tr_array_at(&a, k);
-        assert_true(c->order >> 40 != 2);                                   /* file 2's copies gone */
-        assert_false(c->self == 7 && c->order == tr_order(1, 41));          /* file 1's self call */
+        assert_true(c->order >> 40 != 2);                          /* file 2's copies gone */
+        assert_false(c->self == 7 && c->order == tr_order(1, 41)); /* file 1's self call */
     }
     tr_array_free(&a);
 }
 
-static struct tr_money pay(uint64_t self, uint64_t other, int64_t t, uint64_t order,
-                           int64_t amount, int outgoing, uint64_t txn)
+static struct tr_money pay(uint64_t self, uint64_t other, int64_t t, uint64_t order, int64_t amount,
+                           int outgoing, uint64_t txn)
 {
     struct tr_money m;
     memset(&m, 0, sizeof m);
@@ -529,7 +547,8 @@ static void test_dedupe_money(void **state)
         pay(1, 2, 5, tr_order(1, 3), 100, 1, 11), pay(2, 1, 5, tr_order(1, 3), 100, 0, 11),
         pay(1, 2, 5, tr_order(1, 4), 100, 1, 11), /* a third copy of the first */
     };
-    for (size_t k = 0; k < sizeof in / sizeof *in; k++) *(struct tr_money *)tr_array_push(&a) = in[k];
+    for (size_t k = 0; k < sizeof in / sizeof *in; k++)
+        *(struct tr_money *)tr_array_push(&a) = in[k];
     tr_sort_money(&a);
     int64_t per_file[2] = {0, 0};
     assert_true(tr_dedupe_money(&a, per_file) == 2);

@@ -61,7 +61,7 @@ struct got_line {
 struct collect {
     int headers_seen; /* on_header calls */
     int lines_before_header;
-    int header_rc;    /* what on_header returns */
+    int header_rc; /* what on_header returns */
     int has_header;
     char header[256];
     size_t header_len;
@@ -104,7 +104,8 @@ static void on_line(void *user, const char *line, size_t avail, size_t len, int6
 
 static void collect_free(struct collect *c)
 {
-    for (size_t k = 0; k < c->n; k++) free(c->lines[k].text);
+    for (size_t k = 0; k < c->n; k++)
+        free(c->lines[k].text);
     free(c->lines);
     memset(c, 0, sizeof *c);
 }
@@ -194,7 +195,8 @@ static void test_bom(void **state)
     (void)state;
     struct collect c = {0};
     struct tr_read_info *info = new_info();
-    const char *text = "\xEF\xBB\xBF" "caller_id,amount,timestamp\r\nS1,1,2020-01-01 00:00:00\r\n";
+    const char *text = "\xEF\xBB\xBF"
+                       "caller_id,amount,timestamp\r\nS1,1,2020-01-01 00:00:00\r\n";
     const char *path = write_text("bom.csv", text);
     assert_int_equal(read_path(path, 0, &c, info), 0);
     assert_string_equal(c.header, "caller_id,amount,timestamp");
@@ -202,9 +204,9 @@ static void test_bom(void **state)
     /* So the header matches the schema by name: the first column is not "\xEF\xBB\xBFcaller_id". */
     struct tr_header_map m;
     char err[512];
-    assert_int_equal(tr_header_map(&tr_schema_recharges, info->header, info->header_len, &m, err,
-                                   sizeof err),
-                     0);
+    assert_int_equal(
+        tr_header_map(&tr_schema_recharges, info->header, info->header_len, &m, err, sizeof err),
+        0);
     assert_int_equal(c.n, 1);
     expect_line(&c, 0, "S1,1,2020-01-01 00:00:00", 3 + 26 + 2); /* offsets count the BOM */
     collect_free(&c);
@@ -290,7 +292,8 @@ static void test_long_lines(void **state)
     char *data = malloc(n);
     size_t at = 0;
     memcpy(data + at, "h\n", 2), at += 2;
-    for (size_t k = 0; k < huge; k++) data[at + k] = (char)('a' + k % 23);
+    for (size_t k = 0; k < huge; k++)
+        data[at + k] = (char)('a' + k % 23);
     at += huge;
     data[at++] = '\n';
     memcpy(data + at, "short\n", 6), at += 6;
@@ -406,7 +409,8 @@ static void test_chunk_boundaries(void **state)
         if (count % 97 == 0) len = 3000 + (size_t)(x >> 20) % 5000;
         starts[count] = (int64_t)n;
         lens[count] = len;
-        for (size_t k = 0; k < len; k++) data[n + k] = (char)('A' + (count + k) % 26);
+        for (size_t k = 0; k < len; k++)
+            data[n + k] = (char)('A' + (count + k) % 26);
         n += len;
         if (count % 5 == 0) data[n++] = '\r';
         data[n++] = '\n';
@@ -484,11 +488,13 @@ static void check_cover(int64_t data_begin, int64_t size, int nranks)
                      (long long)prev_end);
         /* Even: floor or ceiling of the share. */
         int64_t lo = span / nranks, hi = lo + (span % nranks != 0);
-        if (e - b < lo || e - b > hi) fail_msg("uneven share %lld of %lld over %d", (long long)(e - b),
-                                               (long long)span, nranks);
+        if (e - b < lo || e - b > hi)
+            fail_msg("uneven share %lld of %lld over %d", (long long)(e - b), (long long)span,
+                     nranks);
         prev_end = e;
     }
-    if (prev_end != size) fail_msg("ranges end at %lld, not %lld", (long long)prev_end, (long long)size);
+    if (prev_end != size)
+        fail_msg("ranges end at %lld, not %lld", (long long)prev_end, (long long)size);
 }
 
 static void test_reader_range_cover(void **state)
@@ -496,7 +502,8 @@ static void test_reader_range_cover(void **state)
     (void)state;
     for (int64_t db = 0; db <= 6; db += 3)
         for (int64_t size = db; size < db + 70; size++)
-            for (int nranks = 1; nranks <= 17; nranks++) check_cover(db, size, nranks);
+            for (int nranks = 1; nranks <= 17; nranks++)
+                check_cover(db, size, nranks);
     /* Sizes smaller than the rank count: some ranks get empty ranges, still in place. */
     check_cover(10, 13, 64);
     check_cover(0, 0, 4);

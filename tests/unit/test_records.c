@@ -118,8 +118,8 @@ static void expect_reason(const struct tr_schema *s, const char *line, enum tr_r
     open_default(&t, s);
     enum tr_reason got = feed(&t, line);
     if (got != want)
-        fail_msg("%s line '%s': %s, want %s", tr_table_names[s->table], line,
-                 tr_reason_names[got], tr_reason_names[want]);
+        fail_msg("%s line '%s': %s, want %s", tr_table_names[s->table], line, tr_reason_names[got],
+                 tr_reason_names[want]);
     close_table(&t);
 }
 
@@ -136,9 +136,10 @@ static void test_cdr_valid(void **state)
     (void)state;
     struct table t;
     open_default(&t, &tr_schema_cdr);
-    assert_int_equal(feed_at(&t, "call,+254700000001,+254700000002,2020-01-01 00:01:05,65,ANT001,ANT003,0",
-                             tr_order(3, 1234)),
-                     TR_ACCEPT);
+    assert_int_equal(
+        feed_at(&t, "call,+254700000001,+254700000002,2020-01-01 00:01:05,65,ANT001,ANT003,0",
+                tr_order(3, 1234)),
+        TR_ACCEPT);
     const struct tr_cdr *c = last(&t);
     assert_true(c->self == key("+254700000001"));
     assert_true(c->other == key("+254700000002"));
@@ -193,7 +194,7 @@ static void test_money_valid(void **state)
     open_default(&t, &tr_schema_mobilemoney);
     assert_int_equal(
         feed_at(&t, "TX1,p2p,S1,S2,2020-01-02 10:00:00,250.00,1000.00,750.00,20.00,270.00,ANT002",
-               tr_order(1, 50)),
+                tr_order(1, 50)),
         TR_ACCEPT);
     const struct tr_money *m = last(&t);
     assert_true(m->self == key("S1"));
@@ -366,11 +367,13 @@ static void test_field_count_reasons(void **state)
     expect_reason(&tr_schema_recharges, "S1,1,2020-01-01 00:00:00,x", TR_R_EXTRA_FIELD);
     /* More than TR_MAX_FIELDS fields is extra too. */
     expect_reason(&tr_schema_sim_swaps,
-                  "S1,2020-01-01 00:00:00,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,", TR_R_EXTRA_FIELD);
+                  "S1,2020-01-01 00:00:00,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,",
+                  TR_R_EXTRA_FIELD);
     /* The field count comes before every field check. */
     expect_reason(&tr_schema_cdr, "sms,A,B,garbage,x,,", TR_R_MISSING_FIELD);
     expect_reason(&tr_schema_cdr, "sms,A,B,garbage,x,,,,", TR_R_EXTRA_FIELD);
-    expect_reason(&tr_schema_mobilemoney, "TX1,gift,S1,S2,2020-01-02 10:00:00,-5,,,,", TR_R_MISSING_FIELD);
+    expect_reason(&tr_schema_mobilemoney, "TX1,gift,S1,S2,2020-01-02 10:00:00,-5,,,,",
+                  TR_R_MISSING_FIELD);
 }
 
 static void test_txn_type_reasons(void **state)
@@ -401,12 +404,14 @@ static void test_timestamp_reasons(void **state)
                   TR_R_BAD_TIMESTAMP);
     /* Dates of the registers count as timestamps. */
     expect_reason(&tr_schema_subscribers, "S1,Coast,2020-13-01,prepaid", TR_R_BAD_TIMESTAMP);
-    expect_reason(&tr_schema_loans, "L1,S1,microloan,2020-01-01,2020-02-30,10,0,open,", TR_R_BAD_TIMESTAMP);
+    expect_reason(&tr_schema_loans, "L1,S1,microloan,2020-01-01,2020-02-30,10,0,open,",
+                  TR_R_BAD_TIMESTAMP);
     /* Order: a bad timestamp wins over a bad number, wherever the columns sit. */
     expect_reason(&tr_schema_recharges, "S1,abc,2020-13-01 00:00:00", TR_R_BAD_TIMESTAMP);
     expect_reason(&tr_schema_mobiledata, "S1,-1e3,2020-01-01 00:60:00", TR_R_BAD_TIMESTAMP);
     expect_reason(&tr_schema_cdr, "call,A,B,2020-01-01 00:00,x,,,0", TR_R_BAD_TIMESTAMP);
-    expect_reason(&tr_schema_loans, "L1,S1,car,2020-01-01x,2020-02-01,x,-1,open,", TR_R_BAD_TIMESTAMP);
+    expect_reason(&tr_schema_loans, "L1,S1,car,2020-01-01x,2020-02-01,x,-1,open,",
+                  TR_R_BAD_TIMESTAMP);
     /* ... and over a bad value (unknown plan, empty id). */
     expect_reason(&tr_schema_subscribers, ",Atlantis,2020-02-30,gold", TR_R_BAD_TIMESTAMP);
     expect_reason(&tr_schema_sim_swaps, ",2020-02-30 00:00:00", TR_R_BAD_TIMESTAMP);
@@ -416,17 +421,22 @@ static void test_number_reasons(void **state)
 {
     (void)state;
     expect_reason(&tr_schema_recharges, "S1,abc,2020-01-01 00:00:00", TR_R_BAD_NUMBER);
-    expect_reason(&tr_schema_recharges, "S1,,2020-01-01 00:00:00", TR_R_BAD_NUMBER); /* empty required */
+    expect_reason(&tr_schema_recharges, "S1,,2020-01-01 00:00:00",
+                  TR_R_BAD_NUMBER); /* empty required */
     expect_reason(&tr_schema_recharges, "S1,1e3,2020-01-01 00:00:00", TR_R_BAD_NUMBER);
     expect_reason(&tr_schema_recharges, "S1,1 000,2020-01-01 00:00:00", TR_R_BAD_NUMBER);
     expect_reason(&tr_schema_mobiledata, "S1,NaN,2020-01-01 00:00:00", TR_R_BAD_NUMBER);
     expect_reason(&tr_schema_mobiledata, "S1,,2020-01-01 00:00:00", TR_R_BAD_NUMBER);
     expect_reason(&tr_schema_antennas, "A1,T1,x,36.8,Coast", TR_R_BAD_NUMBER);
     expect_reason(&tr_schema_antennas, "A1,T1,-1.2,,Coast", TR_R_BAD_NUMBER);
-    expect_reason(&tr_schema_loans, "L1,S1,microloan,2020-01-01,2020-02-01,10,,open,", TR_R_BAD_NUMBER);
-    expect_reason(&tr_schema_loans, "L1,S1,microloan,2020-01-01,2020-02-01,10,0,open,.5", TR_R_BAD_NUMBER);
-    expect_reason(&tr_schema_mobilemoney, "TX1,p2p,S1,S2,2020-01-02 10:00:00,,,,,,", TR_R_BAD_NUMBER);
-    expect_reason(&tr_schema_mobilemoney, "TX1,p2p,S1,S2,2020-01-02 10:00:00,5,1..0,,,,", TR_R_BAD_NUMBER);
+    expect_reason(&tr_schema_loans, "L1,S1,microloan,2020-01-01,2020-02-01,10,,open,",
+                  TR_R_BAD_NUMBER);
+    expect_reason(&tr_schema_loans, "L1,S1,microloan,2020-01-01,2020-02-01,10,0,open,.5",
+                  TR_R_BAD_NUMBER);
+    expect_reason(&tr_schema_mobilemoney, "TX1,p2p,S1,S2,2020-01-02 10:00:00,,,,,,",
+                  TR_R_BAD_NUMBER);
+    expect_reason(&tr_schema_mobilemoney, "TX1,p2p,S1,S2,2020-01-02 10:00:00,5,1..0,,,,",
+                  TR_R_BAD_NUMBER);
     /* A call needs its duration; a text does not. */
     expect_reason(&tr_schema_cdr, "call,A,B,2020-01-01 00:00:00,,,,0", TR_R_BAD_NUMBER);
     expect_reason(&tr_schema_cdr, "text,A,B,2020-01-01 00:00:00,,,,0", TR_ACCEPT);
@@ -434,13 +444,18 @@ static void test_number_reasons(void **state)
     expect_reason(&tr_schema_cdr, "call,A,B,2020-01-01 00:00:00,5,,,yes", TR_R_BAD_NUMBER);
     /* Order: every number is parsed before any sign is checked, so a negative amount and a bad
      * balance is bad_number, whichever comes first in the line. */
-    expect_reason(&tr_schema_mobilemoney, "TX1,p2p,S1,S2,2020-01-02 10:00:00,-5,abc,,,,", TR_R_BAD_NUMBER);
+    expect_reason(&tr_schema_mobilemoney, "TX1,p2p,S1,S2,2020-01-02 10:00:00,-5,abc,,,,",
+                  TR_R_BAD_NUMBER);
     /* (antenna_id is an id, not a number: "x" there is no bad_number) */
-    expect_reason(&tr_schema_mobilemoney, "TX1,p2p,S1,S2,2020-01-02 10:00:00,5,-1,,,,x", TR_R_NEGATIVE_VALUE);
-    expect_reason(&tr_schema_mobilemoney, "TX1,p2p,S1,S2,2020-01-02 10:00:00,5,-1,,,1x,", TR_R_BAD_NUMBER);
+    expect_reason(&tr_schema_mobilemoney, "TX1,p2p,S1,S2,2020-01-02 10:00:00,5,-1,,,,x",
+                  TR_R_NEGATIVE_VALUE);
+    expect_reason(&tr_schema_mobilemoney, "TX1,p2p,S1,S2,2020-01-02 10:00:00,5,-1,,,1x,",
+                  TR_R_BAD_NUMBER);
     expect_reason(&tr_schema_cdr, "call,A,B,2020-01-01 00:00:00,-5,,,x", TR_R_BAD_NUMBER);
-    expect_reason(&tr_schema_loans, "L1,S1,microloan,2020-01-01,2020-02-01,-10,x,open,", TR_R_BAD_NUMBER);
-    expect_reason(&tr_schema_loans, "L1,S1,microloan,2020-01-01,2020-02-01,-10,0,open,x", TR_R_BAD_NUMBER);
+    expect_reason(&tr_schema_loans, "L1,S1,microloan,2020-01-01,2020-02-01,-10,x,open,",
+                  TR_R_BAD_NUMBER);
+    expect_reason(&tr_schema_loans, "L1,S1,microloan,2020-01-01,2020-02-01,-10,0,open,x",
+                  TR_R_BAD_NUMBER);
     /* ... and over a bad value. */
     expect_reason(&tr_schema_antennas, "A1,T1,x,500,Coast", TR_R_BAD_NUMBER);
     expect_reason(&tr_schema_antennas, ",T1,1.5,x,Coast", TR_R_BAD_NUMBER);
@@ -453,16 +468,22 @@ static void test_negative_reasons(void **state)
     (void)state;
     expect_reason(&tr_schema_recharges, "S1,-0.01,2020-01-01 00:00:00", TR_R_NEGATIVE_VALUE);
     expect_reason(&tr_schema_mobiledata, "S1,-2,2020-01-01 00:00:00", TR_R_NEGATIVE_VALUE);
-    expect_reason(&tr_schema_mobilemoney, "TX1,p2p,S1,S2,2020-01-02 10:00:00,-5,,,,,", TR_R_NEGATIVE_VALUE);
-    expect_reason(&tr_schema_mobilemoney, "TX1,p2p,S1,S2,2020-01-02 10:00:00,5,,,20,-5,", TR_R_NEGATIVE_VALUE);
+    expect_reason(&tr_schema_mobilemoney, "TX1,p2p,S1,S2,2020-01-02 10:00:00,-5,,,,,",
+                  TR_R_NEGATIVE_VALUE);
+    expect_reason(&tr_schema_mobilemoney, "TX1,p2p,S1,S2,2020-01-02 10:00:00,5,,,20,-5,",
+                  TR_R_NEGATIVE_VALUE);
     expect_reason(&tr_schema_cdr, "call,A,B,2020-01-01 00:00:00,-3,,,0", TR_R_NEGATIVE_VALUE);
     expect_reason(&tr_schema_cdr, "text,A,B,2020-01-01 00:00:00,-3,,,0", TR_R_NEGATIVE_VALUE);
-    expect_reason(&tr_schema_loans, "L1,S1,microloan,2020-01-01,2020-02-01,10,-1,open,", TR_R_NEGATIVE_VALUE);
-    expect_reason(&tr_schema_loans, "L1,S1,microloan,2020-01-01,2020-02-01,10,1,open,-0.1", TR_R_NEGATIVE_VALUE);
+    expect_reason(&tr_schema_loans, "L1,S1,microloan,2020-01-01,2020-02-01,10,-1,open,",
+                  TR_R_NEGATIVE_VALUE);
+    expect_reason(&tr_schema_loans, "L1,S1,microloan,2020-01-01,2020-02-01,10,1,open,-0.1",
+                  TR_R_NEGATIVE_VALUE);
     /* Order: negative before bad value (empty id, unknown product/status, lgd > 1, bad flag). */
     expect_reason(&tr_schema_recharges, ",-1,2020-01-01 00:00:00", TR_R_NEGATIVE_VALUE);
-    expect_reason(&tr_schema_loans, "L1,S1,car,2020-01-01,2020-02-01,-10,0,closed,", TR_R_NEGATIVE_VALUE);
-    expect_reason(&tr_schema_mobilemoney, ",p2p,,S2,2020-01-02 10:00:00,-5,,,,,", TR_R_NEGATIVE_VALUE);
+    expect_reason(&tr_schema_loans, "L1,S1,car,2020-01-01,2020-02-01,-10,0,closed,",
+                  TR_R_NEGATIVE_VALUE);
+    expect_reason(&tr_schema_mobilemoney, ",p2p,,S2,2020-01-02 10:00:00,-5,,,,,",
+                  TR_R_NEGATIVE_VALUE);
     expect_reason(&tr_schema_cdr, "call,,B,2020-01-01 00:00:00,-3,,,5", TR_R_NEGATIVE_VALUE);
 }
 
@@ -515,11 +536,16 @@ static void test_bad_value_reasons(void **state)
     expect_reason(&tr_schema_subscribers, ",Coast,2020-01-01,prepaid", TR_R_BAD_VALUE);
     /* loans: product and status in their lists, lgd in [0, 1], ids present. */
     expect_reason(&tr_schema_loans, "L1,S1,car,2020-01-01,2020-02-01,10,0,open,", TR_R_BAD_VALUE);
-    expect_reason(&tr_schema_loans, "L1,S1,microloan,2020-01-01,2020-02-01,10,0,closed,", TR_R_BAD_VALUE);
-    expect_reason(&tr_schema_loans, "L1,S1,microloan,2020-01-01,2020-02-01,10,0,open,1.5", TR_R_BAD_VALUE);
-    expect_reason(&tr_schema_loans, "L1,S1,microloan,2020-01-01,2020-02-01,10,0,open,1.001", TR_R_BAD_VALUE);
-    expect_reason(&tr_schema_loans, ",S1,microloan,2020-01-01,2020-02-01,10,0,open,", TR_R_BAD_VALUE);
-    expect_reason(&tr_schema_loans, "L1,,microloan,2020-01-01,2020-02-01,10,0,open,", TR_R_BAD_VALUE);
+    expect_reason(&tr_schema_loans, "L1,S1,microloan,2020-01-01,2020-02-01,10,0,closed,",
+                  TR_R_BAD_VALUE);
+    expect_reason(&tr_schema_loans, "L1,S1,microloan,2020-01-01,2020-02-01,10,0,open,1.5",
+                  TR_R_BAD_VALUE);
+    expect_reason(&tr_schema_loans, "L1,S1,microloan,2020-01-01,2020-02-01,10,0,open,1.001",
+                  TR_R_BAD_VALUE);
+    expect_reason(&tr_schema_loans, ",S1,microloan,2020-01-01,2020-02-01,10,0,open,",
+                  TR_R_BAD_VALUE);
+    expect_reason(&tr_schema_loans, "L1,,microloan,2020-01-01,2020-02-01,10,0,open,",
+                  TR_R_BAD_VALUE);
 }
 
 /* "international is 0 or 1": 0.4 is neither, and must not be rounded into a valid flag. */
@@ -549,7 +575,8 @@ static void test_header_by_name(void **state)
                "international,recipient_antenna,notes,caller_antenna,duration,timestamp,"
                "recipient_id,caller_id,txn_type");
     assert_int_equal(t.map.n_fields, 9);
-    assert_int_equal(feed(&t, "1,ANT003,whatever,ANT002,42,2020-01-01 00:00:09,B,A,call"), TR_ACCEPT);
+    assert_int_equal(feed(&t, "1,ANT003,whatever,ANT002,42,2020-01-01 00:00:09,B,A,call"),
+                     TR_ACCEPT);
     const struct tr_cdr *c = last(&t);
     assert_true(c->self == key("A"));
     assert_true(c->other == key("B"));
@@ -559,9 +586,11 @@ static void test_header_by_name(void **state)
     assert_int_equal(c->antenna_other, 2);
     assert_int_equal(c->international, 1);
     /* The line must have as many fields as the header, the extra column included. */
-    assert_int_equal(feed(&t, "1,ANT003,ANT002,42,2020-01-01 00:00:09,B,A,call"), TR_R_MISSING_FIELD);
+    assert_int_equal(feed(&t, "1,ANT003,ANT002,42,2020-01-01 00:00:09,B,A,call"),
+                     TR_R_MISSING_FIELD);
     /* The checks follow the column names, not the positions: type is the last field here. */
-    assert_int_equal(feed(&t, "1,ANT003,x,ANT002,-4,2020-01-01 00:00:09,B,A,fax"), TR_R_UNKNOWN_TXN_TYPE);
+    assert_int_equal(feed(&t, "1,ANT003,x,ANT002,-4,2020-01-01 00:00:09,B,A,fax"),
+                     TR_R_UNKNOWN_TXN_TYPE);
     close_table(&t);
 
     open_table(&t, &tr_schema_recharges, "timestamp,amount,caller_id");
@@ -577,7 +606,8 @@ static void test_header_missing_column(void **state)
     (void)state;
     struct tr_header_map m;
     char err[512] = "";
-    const char *h = "txn_type,caller_id,recipient_id,timestamp,caller_antenna,recipient_antenna,international";
+    const char *h =
+        "txn_type,caller_id,recipient_id,timestamp,caller_antenna,recipient_antenna,international";
     assert_int_equal(tr_header_map(&tr_schema_cdr, h, strlen(h), &m, err, sizeof err), 1);
     assert_non_null(strstr(err, "'duration'"));
     assert_non_null(strstr(err, "cdr"));
@@ -640,11 +670,13 @@ static void test_antenna_index(void **state)
     /* Many antennas, a duplicate id: every id found at its first index, absent ids not. */
     enum { N = 300 };
     struct tr_antenna_rec *a = calloc(N + 1, sizeof *a);
-    for (int k = 0; k < N; k++) snprintf(a[k].id, sizeof a[k].id, "A%05d", k);
+    for (int k = 0; k < N; k++)
+        snprintf(a[k].id, sizeof a[k].id, "A%05d", k);
     strcpy(a[N].id, "A00007");
     struct tr_antenna_index ix;
     tr_antenna_index_build(&ix, a, N + 1);
-    for (int k = 0; k < N; k++) assert_int_equal(tr_antenna_find(&ix, a[k].id, strlen(a[k].id)), k);
+    for (int k = 0; k < N; k++)
+        assert_int_equal(tr_antenna_find(&ix, a[k].id, strlen(a[k].id)), k);
     assert_int_equal(tr_antenna_find(&ix, "A00007", 6), 7); /* the first definition wins */
     assert_int_equal(tr_antenna_find(&ix, "A99999", 6), -1);
     assert_int_equal(tr_antenna_find(&ix, "A0000", 5), -1);
@@ -673,7 +705,9 @@ static void test_mask_excerpt(void **state)
     /* Control bytes (NUL included, as nul_byte lines have them) and non-ASCII bytes become '?':
      * the excerpt is valid UTF-8 however the line is cut (a cut inside a multi-byte character
      * would not be). */
-    tr_mask_excerpt("a\tb\0c\rd\x7f" "e\xc3\xa9", 11, out);
+    tr_mask_excerpt("a\tb\0c\rd\x7f"
+                    "e\xc3\xa9",
+                    11, out);
     assert_string_equal(out, "a?b?c?d?e??");
 
     /* Long lines are cut to TR_EXCERPT_MAX - 1 bytes. */
@@ -723,19 +757,21 @@ static void test_ingest_small_directory(void **state)
     strcpy(dir, "/tmp/telrisk_records_XXXXXX");
     assert_non_null(mkdtemp(dir));
     write_file(dir, "antennas.csv",
-               "\xEF\xBB\xBF" "antenna_id,tower_id,latitude,longitude,region\r\n"
+               "\xEF\xBB\xBF"
+               "antenna_id,tower_id,latitude,longitude,region\r\n"
                "ANT1,T1,-1.0,36.0,Rift\r\n"
                "ANT2,T1,-1.1,36.1,Coast\r\n"
                "ANT3,T2,95,36.2,Coast\r\n"); /* bad latitude */
     write_file(dir, "subscribers.csv",
                "subscriber_id,region,activation_date,plan\n"
                "S1,Rift,2019-01-01,prepaid\n"
-               "S2,Nairobi,2019-01-01,prepaid\n"  /* no antenna has that region */
-               "S3,,2019-01-01,postpaid");         /* no final newline */
+               "S2,Nairobi,2019-01-01,prepaid\n" /* no antenna has that region */
+               "S3,,2019-01-01,postpaid");       /* no final newline */
     static const char cdr_header[] = "txn_type,caller_id,recipient_id,timestamp,duration,"
                                      "caller_antenna,recipient_antenna,international\n";
     write_file(dir, "cdr.csv",
-               "txn_type,caller_id,recipient_id,timestamp,duration,caller_antenna,recipient_antenna,international\n"
+               "txn_type,caller_id,recipient_id,timestamp,duration,caller_antenna,recipient_"
+               "antenna,international\n"
                "call,+254712345678,+254700000002,2020-01-01 00:00:00,5,ANT1,ANT9,0\n"
                "call,+254712345678,+254700000002,2020-01-01 00:00:00,-5,ANT1,ANT2,0\n"
                "text,A,B,2020-01-01 00:00:00,,ANT2,,0\n");
@@ -814,8 +850,9 @@ static void test_ingest_small_directory(void **state)
             assert_string_equal(rj->excerpt,
                                 "call,+############,+############,2020-01-01 00:00:00,-5,ANT1,AN");
         }
-        if (k) assert_true(in.rejects[k - 1].file < rj->file ||
-                           (in.rejects[k - 1].file == rj->file && in.rejects[k - 1].line < rj->line));
+        if (k)
+            assert_true(in.rejects[k - 1].file < rj->file ||
+                        (in.rejects[k - 1].file == rj->file && in.rejects[k - 1].line < rj->line));
     }
     tr_ingest_free(&in);
     remove_dir(dir);
@@ -828,8 +865,9 @@ static void test_ingest_header_lacks_column(void **state)
     strcpy(dir, "/tmp/telrisk_records_XXXXXX");
     assert_non_null(mkdtemp(dir));
     write_file(dir, "antennas.csv", "antenna_id,tower_id,latitude,longitude,region\nA,T,0,0,R\n");
-    write_file(dir, "cdr.csv", "txn_type,caller_id,recipient_id,timestamp,caller_antenna,"
-                               "recipient_antenna,international\n");
+    write_file(dir, "cdr.csv",
+               "txn_type,caller_id,recipient_id,timestamp,caller_antenna,"
+               "recipient_antenna,international\n");
     struct tr_config cfg;
     tr_config_defaults(&cfg);
     snprintf(cfg.inputs.dir, sizeof cfg.inputs.dir, "%s", dir);

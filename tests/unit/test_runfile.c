@@ -18,12 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define N_SUB 10
-#define N_FEAT 4
-#define N_REG 3
-#define N_IN 2
+#define N_SUB   10
+#define N_FEAT  4
+#define N_REG   3
+#define N_IN    2
 #define N_STAGE 2
-#define N_REJ 3
+#define N_REJ   3
 
 /* ------------------------------------------------------------------ the synthetic run */
 
@@ -37,9 +37,9 @@ static const struct tr_feature_info feature_info[N_FEAT] = {
 };
 
 /* Keys span the whole uint64 range; region 4 is unknown. North 4, Central Highlands 3, South 2. */
-static const uint64_t keys[N_SUB] = {3,          17,         1000,        UINT64_C(1) << 32,
-                                     1ull << 40, 1ull << 50, 1ull << 62,  1ull << 63,
-                                     UINT64_MAX - 1, UINT64_MAX};
+static const uint64_t keys[N_SUB] = {
+    3,          17,         1000,       UINT64_C(1) << 32, 1ull << 40,
+    1ull << 50, 1ull << 62, 1ull << 63, UINT64_MAX - 1,    UINT64_MAX};
 static const int32_t regions[N_SUB] = {0, 1, 1, 0, -1, 2, 1, 2, 0, 0};
 static const int8_t labels[N_SUB] = {-1, 0, 1, 0, -1, 1, 0, 0, -1, 1};
 static const int8_t holdouts[N_SUB] = {0, 1, 0, 0, 1, 0, 0, 1, 0, 0};
@@ -67,7 +67,8 @@ static const char config_text[] = "[run]\nseed = 42\n[output]\npath = out/run.h5
 static void fill_features(void)
 {
     for (int i = 0; i < N_SUB; i++)
-        for (int j = 0; j < N_FEAT; j++) features[i][j] = i * 10 + j + 0.25;
+        for (int j = 0; j < N_FEAT; j++)
+            features[i][j] = i * 10 + j + 0.25;
     features[3][2] = NAN; /* undefined: a subscriber in North who made no call */
 }
 
@@ -144,7 +145,8 @@ static int count_temporaries(const char *dir)
     DIR *d = opendir(dir);
     assert_non_null(d);
     int n = 0;
-    for (struct dirent *e; (e = readdir(d));) n += strstr(e->d_name, ".tmp") != NULL;
+    for (struct dirent *e; (e = readdir(d));)
+        n += strstr(e->d_name, ".tmp") != NULL;
     closedir(d);
     return n;
 }
@@ -174,8 +176,8 @@ static void expect_str_attr(hid_t loc, const char *obj, const char *name, const 
     H5Aclose(a);
 }
 
-static void expect_strs_attr(hid_t loc, const char *obj, const char *name,
-                             const char *const *want, size_t n)
+static void expect_strs_attr(hid_t loc, const char *obj, const char *name, const char *const *want,
+                             size_t n)
 {
     hid_t a = H5Aopen_by_name(loc, obj, name, H5P_DEFAULT, H5P_DEFAULT);
     assert_true(a >= 0);
@@ -185,7 +187,8 @@ static void expect_strs_attr(hid_t loc, const char *obj, const char *name,
     memset(buf, 0, sizeof buf);
     hid_t mtype = str_type(64);
     assert_true(H5Aread(a, mtype, buf) >= 0);
-    for (size_t i = 0; i < n; i++) assert_string_equal(buf[i], want[i]);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(buf[i], want[i]);
     H5Tclose(mtype);
     H5Sclose(space);
     H5Aclose(a);
@@ -241,8 +244,7 @@ static void check_root(hid_t f, int ranks)
     H5Aclose(a);
     int y, mo, d, h, mi, s;
     char z;
-    assert_int_equal(sscanf(created, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &z),
-                     7);
+    assert_int_equal(sscanf(created, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &z), 7);
     assert_int_equal(z, 'Z');
     assert_int_equal(strlen(created), 20);
     uint64_t seed = 0;
@@ -362,7 +364,8 @@ static void check_regions(hid_t f)
     char names[N_REG][32];
     hid_t t = str_type(32);
     assert_true(H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, names) >= 0);
-    for (int r = 0; r < N_REG; r++) assert_string_equal(names[r], region_names[r]);
+    for (int r = 0; r < N_REG; r++)
+        assert_string_equal(names[r], region_names[r]);
     H5Tclose(t), H5Dclose(d);
 }
 
@@ -468,15 +471,16 @@ static void test_empty_run(void **state)
     size_t big = 100000;
     char *config = malloc(big + 1);
     assert_non_null(config);
-    for (size_t i = 0; i < big; i++) config[i] = i % 64 == 63 ? '\n' : 'a' + (char)(i % 26);
+    for (size_t i = 0; i < big; i++)
+        config[i] = i % 64 == 63 ? '\n' : 'a' + (char)(i % 26);
     config[big] = 0;
     struct tr_run_output out = {.config_text = config, .seed = 7};
     assert_int_equal(write_run(MPI_COMM_SELF, path, &out), TR_EXIT_OK);
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(f >= 0);
     expect_str_attr(f, ".", "config", config);
-    const char *sets[] = {"/provenance/inputs", "/provenance/stages", "/rejects",
-                          "/regions/names", "/subscribers/key", "/subscribers/region",
+    const char *sets[] = {"/provenance/inputs",   "/provenance/stages", "/rejects",
+                          "/regions/names",       "/subscribers/key",   "/subscribers/region",
                           "/subscribers/features"};
     for (size_t i = 0; i < sizeof sets / sizeof *sets; i++)
         H5Dclose(open_dataset(f, sets[i], 0, 0));
@@ -568,7 +572,8 @@ static void expect_same_bytes(const char *a, const char *b, long allowed)
     long la, lb, differ = 0;
     char *da = slurp(a, &la), *db = slurp(b, &lb);
     assert_int_equal(la, lb);
-    for (long i = 0; i < la; i++) differ += da[i] != db[i];
+    for (long i = 0; i < la; i++)
+        differ += da[i] != db[i];
     if (differ > allowed) fail_msg("%s and %s differ in %ld bytes", a, b, differ);
     free(da);
     free(db);
@@ -628,8 +633,8 @@ int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_write_read_back),  cmocka_unit_test(test_cannot_create),
-        cmocka_unit_test(test_empty_run),        cmocka_unit_test(test_inspect),
+        cmocka_unit_test(test_write_read_back),   cmocka_unit_test(test_cannot_create),
+        cmocka_unit_test(test_empty_run),         cmocka_unit_test(test_inspect),
         cmocka_unit_test(test_inspect_bad_files), cmocka_unit_test(test_any_rank_count),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);

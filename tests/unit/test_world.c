@@ -63,7 +63,8 @@ static void test_antennas_cluster_in_their_region(void **state)
         int near_centre = 0;
         for (int32_t a = g->first_antenna; a < g->first_antenna + g->antennas; a++) {
             assert_int_equal(world.antennas[a].region, r);
-            double km = tr_haversine_km(g->lat, g->lon, world.antennas[a].lat, world.antennas[a].lon);
+            double km =
+                tr_haversine_km(g->lat, g->lon, world.antennas[a].lat, world.antennas[a].lon);
             near_centre += km < 25;
         }
         assert_true(near_centre >= g->antennas / 2); /* the city cluster */
@@ -76,10 +77,12 @@ static void test_neighbours_are_nearest(void **state)
     (void)state;
     for (int32_t a = 0; a < world.n_antennas; a += 17) {
         const struct tr_antenna *an = &world.antennas[a];
-        for (int k = 1; k < TR_NEIGHBOURS; k++) assert_true(an->neighbour_km[k - 1] <= an->neighbour_km[k]);
+        for (int k = 1; k < TR_NEIGHBOURS; k++)
+            assert_true(an->neighbour_km[k - 1] <= an->neighbour_km[k]);
         int closer = 0;
         for (int32_t b = 0; b < world.n_antennas; b++)
-            if (b != a && tr_antenna_km(&world, a, b) < an->neighbour_km[TR_NEIGHBOURS - 1] - 1e-3) closer++;
+            if (b != a && tr_antenna_km(&world, a, b) < an->neighbour_km[TR_NEIGHBOURS - 1] - 1e-3)
+                closer++;
         assert_true(closer <= TR_NEIGHBOURS);
         assert_true(fabs(an->neighbour_km[0] - tr_antenna_km(&world, a, an->neighbour[0])) < 1e-3);
     }
@@ -110,7 +113,8 @@ static void test_msisdn_is_a_bijection(void **state)
         assert_memory_equal(ids[i], "255", 3);
     }
     qsort(ids, n, sizeof *ids, cmp_str);
-    for (int i = 1; i < n; i++) assert_true(strcmp(ids[i - 1], ids[i]) != 0);
+    for (int i = 1; i < n; i++)
+        assert_true(strcmp(ids[i - 1], ids[i]) != 0);
     free(ids);
 }
 
@@ -169,7 +173,8 @@ static void test_contact_graph_is_symmetric(void **state)
         for (int k = 0; k < n; k++) {
             int64_t j = ci[k].index;
             assert_true(j != i && j >= 0 && j < world.subscribers);
-            for (int q = 0; q < k; q++) assert_true(ci[q].index != j);
+            for (int q = 0; q < k; q++)
+                assert_true(ci[q].index != j);
             int m = tr_contacts(&world, j, cj);
             double w = 0;
             assert_true(has_contact(cj, m, i, &w));
@@ -215,7 +220,8 @@ static void test_second_of_day_rhythm(void **state)
 {
     (void)state;
     double total = 0;
-    for (int h = 0; h < 24; h++) total += tr_hour_weight[h];
+    for (int h = 0; h < 24; h++)
+        total += tr_hour_weight[h];
     assert_true(fabs(total - 1) < 1e-9);
     assert_true(tr_hour_weight[3] < tr_hour_weight[19] / 10); /* night trough, evening peak */
     assert_int_equal(tr_second_of_day(0, 0), 0);
