@@ -226,7 +226,7 @@ static int credit_models(const struct tr_ctx *ctx, const struct tr_config *cfg,
         c->score = TR_MALLOC(sizeof(double) * (ft->n + 1));
         c->grade = TR_MALLOC(ft->n + 1);
         tr_models_score(&c->models, &rows, c->pd, c->pd_national, c->score, c->grade);
-        tr_grade_counts(ctx, c->grade, ft->n, c->models.grade_population);
+        tr_models_reference(ctx, &rows, c->score, c->grade, cfg->run.seed, &c->models);
         const struct tr_validation_rows v = {ft->n,       ft->region, ft->label,
                                              ft->holdout, c->pd,      c->pd_national};
         tr_validate(ctx, &v, n_regions, &c->validation);

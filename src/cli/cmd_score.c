@@ -58,8 +58,15 @@ static const char *remap(const struct tr_models *m, const struct tr_stored_run *
 }
 
 static void drift(const struct tr_ctx *ctx, const struct tr_models *m, const double *values,
-                  size_t n, const int8_t *grade, struct tr_monitoring *mon)
+                  size_t n, const double *score, const int8_t *grade, struct tr_monitoring *mon)
 {
+    int64_t bands[TR_MAX_BINS] = {0};
+    for (size_t i = 0; i < n; i++)
+        bands[tr_bin_of(&m->score_bands, score[i])]++;
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, bands, TR_MAX_BINS, MPI_INT64_T, MPI_SUM, ctx->comm));
+    snprintf(mon->score.name, sizeof mon->score.name, "score");
+    mon->score.psi = tr_psi(m->score_bands.population, bands, m->score_bands.n_numeric);
+    snprintf(mon->score.band, sizeof mon->score.band, "%s", tr_psi_band(mon->score.psi));
     mon->n_features = m->n_used;
     mon->features = TR_CALLOC((size_t)m->n_used + 1, sizeof *mon->features);
     int64_t *now = TR_CALLOC((size_t)m->n_used * TR_MAX_BINS + 1, sizeof(int64_t));
@@ -126,7 +133,7 @@ int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     tr_validate(ctx, &vr, m.n_regions, &v);
     struct tr_monitoring mon;
     memset(&mon, 0, sizeof mon);
-    drift(ctx, &m, values, r.n, grade, &mon);
+    drift(ctx, &m, values, r.n, score, grade, &mon);
     mon.champion = v.assigned.m;
     int challenger = r.pd != NULL;
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &challenger, 1, MPI_INT, MPI_MAX, ctx->comm));

@@ -37,7 +37,7 @@ int tr_cmd_train(const struct tr_ctx *ctx, const struct tr_cli_args *args)
            *score = TR_MALLOC(sizeof(double) * (r.n + 1));
     int8_t *grade = TR_MALLOC(r.n + 1);
     tr_models_score(&m, &rows, pd, pd_national, score, grade);
-    tr_grade_counts(ctx, grade, r.n, m.grade_population);
+    tr_models_reference(ctx, &rows, score, grade, r.seed, &m);
     struct tr_validation v;
     const struct tr_validation_rows vr = {r.n, r.region, r.label, r.sample, pd, pd_national};
     tr_validate(ctx, &vr, r.n_regions, &v);

@@ -26,6 +26,7 @@ struct tr_psi_row {
 struct tr_monitoring {
     int n_features;
     struct tr_psi_row *features; /* [n_features] */
+    struct tr_psi_row score;     /* over the score deciles of the training population */
     struct tr_psi_row grades;
     int64_t grade_reference[TR_MAX_GRADES], grade_now[TR_MAX_GRADES];
     int n_grades;

@@ -26,15 +26,20 @@ static void place_prebins(const struct tr_ctx *ctx, const struct tr_model_rows *
     const int F = r->n_features;
     const double share =
         train_total > BINNING_SAMPLE ? (double)BINNING_SAMPLE / (double)train_total : 1.0;
+    /* Two passes: the sample is small, the feature table is not copied. */
+    unsigned char *in = TR_CALLOC(r->n + 1, 1);
     size_t mine = 0;
-    double *local = TR_MALLOC(sizeof(double) * ((size_t)F * r->n + 1));
     for (size_t i = 0; i < r->n; i++) {
-        if (!is_training(r, i) ||
-            tr_unit(tr_key(seed, 0x42696e73ULL /* "Bins" */, r->key[i], 0)) >= share)
-            continue;
-        memcpy(local + mine * (size_t)F, r->values + i * (size_t)F, sizeof(double) * (size_t)F);
-        mine++;
+        in[i] = is_training(r, i) &&
+                tr_unit(tr_key(seed, 0x42696e73ULL /* "Bins" */, r->key[i], 0)) < share;
+        mine += in[i];
     }
+    double *local = TR_MALLOC(sizeof(double) * ((size_t)F * mine + 1));
+    for (size_t i = 0, k = 0; i < r->n; i++)
+        if (in[i])
+            memcpy(local + (k++) * (size_t)F, r->values + i * (size_t)F,
+                   sizeof(double) * (size_t)F);
+    free(in);
     int *counts = TR_MALLOC(sizeof(int) * (size_t)ctx->size),
         *displs = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
     int send = (int)(mine * (size_t)F);
@@ -259,12 +264,15 @@ static void fit_one(const struct tr_ctx *ctx, const struct tr_logit_data *d,
                     const struct tr_logit_options *o, struct tr_model *model)
 {
     tr_logit(ctx, d, o, &model->fit);
-    model->fitted = 1;
+    /* A region's fit that cannot be trusted (singular, not converged, separated) leaves its
+     * subscribers to the national model; the national one is kept with its warning. */
+    model->fitted = model->region < 0 || model->fit.problem[0] == '\0';
     if (model->fit.problem[0] && ctx->rank == 0) {
         if (model->region < 0)
             TR_WARN(ctx, "national model: %s", model->fit.problem);
         else
-            TR_WARN(ctx, "model of region %d: %s", model->region, model->fit.problem);
+            TR_WARN(ctx, "model of region %d: %s; its subscribers are scored by the national model",
+                    model->region, model->fit.problem);
     }
 }
 
@@ -389,6 +397,40 @@ void tr_models_score(const struct tr_models *m, const struct tr_model_rows *rows
         score[i] = tr_score_points(&m->card, pd[i]);
         grade[i] = (int8_t)tr_grade(&m->card, pd[i]);
     }
+}
+
+void tr_models_reference(const struct tr_ctx *ctx, const struct tr_model_rows *rows,
+                         const double *score, const int8_t *grade, uint64_t seed,
+                         struct tr_models *m)
+{
+    tr_grade_counts(ctx, grade, rows->n, m->grade_population);
+    uint64_t total = rows->n;
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &total, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
+    const double share = total > BINNING_SAMPLE ? (double)BINNING_SAMPLE / (double)total : 1.0;
+    double *local = TR_MALLOC(sizeof(double) * (rows->n + 1));
+    int mine = 0;
+    for (size_t i = 0; i < rows->n; i++)
+        if (tr_unit(tr_key(seed, 0x53636f7265ULL /* "Score" */, rows->key[i], 0)) < share)
+            local[mine++] = score[i];
+    int *counts = TR_MALLOC(sizeof(int) * (size_t)ctx->size),
+        *displs = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
+    MPI_CHECK(MPI_Allgather(&mine, 1, MPI_INT, counts, 1, MPI_INT, ctx->comm));
+    int n = 0;
+    for (int k = 0; k < ctx->size; k++)
+        displs[k] = n, n += counts[k];
+    double *all = TR_MALLOC(sizeof(double) * ((size_t)n + 1));
+    MPI_CHECK(MPI_Allgatherv(local, mine, MPI_DOUBLE, all, counts, displs, MPI_DOUBLE, ctx->comm));
+    struct tr_bins *b = &m->score_bands;
+    memset(b, 0, sizeof *b);
+    b->n_numeric = tr_prebins(all, (size_t)n, TR_SCORE_BANDS, b->lower);
+    for (size_t i = 0; i < rows->n; i++)
+        b->population[tr_bin_of(b, score[i])]++;
+    MPI_CHECK(
+        MPI_Allreduce(MPI_IN_PLACE, b->population, TR_MAX_BINS, MPI_INT64_T, MPI_SUM, ctx->comm));
+    free(all);
+    free(displs);
+    free(counts);
+    free(local);
 }
 
 void tr_grade_counts(const struct tr_ctx *ctx, const int8_t *grade, size_t n, int64_t *out)

@@ -57,7 +57,8 @@ struct tr_models {
     int64_t train_rows; /* all regions */
     int64_t
         grade_population[TR_MAX_GRADES]; /* subscribers per grade when trained: PSI's reference */
-    int iterations;                      /* Newton iterations over all fits */
+    struct tr_bins score_bands; /* deciles of the scores when trained, with their population */
+    int iterations;             /* Newton iterations over all fits */
     /* Wall times (slowest rank): not in /models, which must be the same at any rank count. */
     double seconds;     /* binning, screening and fitting */
     double fit_seconds; /* the Newton iterations of all fits */
@@ -81,6 +82,14 @@ double tr_model_pd(const struct tr_models *m, const struct tr_model *model, cons
  * Arrays [rows->n]; pd_national may be NULL. */
 void tr_models_score(const struct tr_models *m, const struct tr_model_rows *rows, double *pd,
                      double *pd_national, double *score, int8_t *grade);
+
+#define TR_SCORE_BANDS 10
+
+/* Collective: the scored population's distribution, the reference of later PSI: subscribers per
+ * grade, and score deciles (cut from a keyed sample of the scores) with their population. */
+void tr_models_reference(const struct tr_ctx *ctx, const struct tr_model_rows *rows,
+                         const double *score, const int8_t *grade, uint64_t seed,
+                         struct tr_models *m);
 
 /* Collective: subscribers per grade over all ranks. out[TR_MAX_GRADES]. */
 void tr_grade_counts(const struct tr_ctx *ctx, const int8_t *grade, size_t n, int64_t *out);

@@ -267,9 +267,14 @@ static void write_model(const struct tr_ctx *ctx, hid_t models, const char *name
         tr_h5_attr_str(g, "problem", f->problem);
         write_coefficients(ctx, g, m, model);
     } else {
-        tr_h5_attr_str(g, "problem",
-                       "too few training defaults or repaid loans "
-                       "(model.min_region_defaults): scored by the national model");
+        char why[sizeof model->fit.problem + 64];
+        if (model->fit.problem[0])
+            snprintf(why, sizeof why, "%s: scored by the national model", model->fit.problem);
+        else
+            snprintf(why, sizeof why,
+                     "too few training defaults or repaid loans "
+                     "(model.min_region_defaults): scored by the national model");
+        tr_h5_attr_str(g, "problem", why);
     }
     write_metrics(ctx, g, "validation", own,
                   "the hold-out rows this model scores (a region's: its own hold-out)");
@@ -361,6 +366,43 @@ static void write_grades(const struct tr_ctx *ctx, hid_t g, const struct tr_mode
                       "trained (the reference of the grades' PSI)");
 }
 
+struct band_row {
+    int32_t band;
+    double lower, upper;
+    int64_t population;
+};
+
+static int band_fields(struct tr_h5_field *out)
+{
+    typedef struct band_row s;
+    const struct tr_h5_field fields[] = {
+        NUM_FIELD(s, band, H5T_STD_I32LE, NULL),
+        NUM_FIELD(s, lower, H5T_IEEE_F64LE, "points"),
+        NUM_FIELD(s, upper, H5T_IEEE_F64LE, "points"),
+        NUM_FIELD(s, population, H5T_STD_I64LE, "subscribers"),
+    };
+    memcpy(out, fields, sizeof fields);
+    return (int)(sizeof fields / sizeof *fields);
+}
+
+static void write_score_bands(const struct tr_ctx *ctx, hid_t g, const struct tr_models *m)
+{
+    struct tr_h5_field fields[MAX_FIELDS];
+    const int n_fields = band_fields(fields);
+    const struct tr_bins *b = &m->score_bands;
+    struct band_row rows[TR_MAX_BINS];
+    memset(rows, 0, sizeof rows);
+    for (int k = 0; k < b->n_numeric; k++)
+        rows[k] =
+            (struct band_row){k + 1, b->lower[k], k + 1 < b->n_numeric ? b->lower[k + 1] : INFINITY,
+                              b->population[k]};
+    tr_rf_small_table(ctx, g, "score_bands", fields, n_fields, sizeof *rows, rows,
+                      (size_t)b->n_numeric,
+                      "deciles of the scorecard points when the models were trained (lower <= "
+                      "score < upper; cut from a keyed sample of the scores), with the "
+                      "subscribers in each: the reference of the score's PSI");
+}
+
 static void write_settings(hid_t g, const struct tr_models *m)
 {
     tr_h5_attr_str(g, "transform", m->transform == TR_TRANSFORM_WOE ? "woe" : "standardize");
@@ -394,6 +436,7 @@ void tr_rf_write_models(const struct tr_ctx *ctx, hid_t file, const struct tr_ru
     write_features(ctx, g, m);
     write_bins(ctx, g, m);
     write_grades(ctx, g, m);
+    write_score_bands(ctx, g, m);
     write_summary(ctx, g, out);
     write_model(ctx, g, "national", m, &m->national, NULL, &v->national, NULL);
     for (int r = 0; r < m->n_regions; r++) {
@@ -593,6 +636,15 @@ int tr_rf_read_models(hid_t file, struct tr_models *m, char *err, size_t errlen)
     for (size_t k = 0; k < n_grades && k < TR_MAX_GRADES; k++)
         m->grade_population[k] = gr[k].population;
     free(gr);
+    size_t n_bands;
+    struct band_row *br =
+        read_table(g, "score_bands", fields, band_fields(fields), sizeof *br, &n_bands);
+    for (size_t k = 0; k < n_bands && k < TR_MAX_BINS; k++) {
+        m->score_bands.lower[k] = br[k].lower;
+        m->score_bands.population[k] = br[k].population;
+    }
+    m->score_bands.n_numeric = (int)(n_bands < TR_MAX_BINS ? n_bands : TR_MAX_BINS);
+    free(br);
     m->train_rows = attr_int(g, "train_rows");
     hid_t nat = H5Gopen2(g, "national", H5P_DEFAULT);
     H5_CHECK(nat);
@@ -659,6 +711,8 @@ void tr_rf_write_monitoring(const struct tr_ctx *ctx, hid_t file, const struct t
     tr_rf_small_table(ctx, g, "feature_psi", fields, n_fields, sizeof(struct tr_psi_row),
                       mon->features, (size_t)mon->n_features,
                       "PSI of each feature the model uses, over its bins");
+    tr_h5_attr_scalar(g, "score_psi", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &mon->score.psi);
+    tr_h5_attr_str(g, "score_psi_band", mon->score.band);
     tr_h5_attr_scalar(g, "grade_psi", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &mon->grades.psi);
     tr_h5_attr_str(g, "grade_psi_band", mon->grades.band);
     const int32_t challenger = mon->has_challenger;

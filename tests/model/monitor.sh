@@ -30,9 +30,10 @@ echo "train: the run's /models and /subscribers again, bit for bit, at 1 and 3 r
 run 2 score "$work/base.h5" --model "$work/base.h5" --quiet --out "$work/self.h5"
 h5diff "$work/base.h5" "$work/self.h5" /subscribers /subscribers
 [ "$(attr /monitoring/grade_psi "$work/self.h5")" = 0 ] || { echo "grade PSI of a run against itself is not 0"; exit 1; }
+[ "$(attr /monitoring/score_psi "$work/self.h5")" = 0 ] || { echo "score PSI of a run against itself is not 0"; exit 1; }
 [ "$(attr /monitoring/champion_auc "$work/self.h5")" = "$(attr /monitoring/challenger_auc "$work/self.h5")" ] ||
     { echo "champion and challenger differ on the same models"; exit 1; }
-echo "score: a run by its own models: same PDs, grade PSI 0, champion = challenger"
+echo "score: a run by its own models: same PDs, score and grade PSI 0, champion = challenger"
 
 run 2 generate --config "$config" --quiet --set generate.interactions_per_day=6 --out "$work/busy"
 run 2 run --config "$config" --quiet --set inputs.dir="$work/busy" --set output.path="$work/busy.h5"
@@ -72,6 +73,27 @@ h5diff "$work/oot1.h5" "$work/oot3.h5" /subscribers /subscribers
 /usr/bin/python3 "$tools/check_run.py" "$data" "$work/oot1.h5" --seed "$seed"
 /usr/bin/python3 "$tools/check_models.py" "$data" "$work/oot1.h5" --seed "$seed"
 echo "out of time: $(attr /models/out_of_time/n "$work/oot1.h5") subscribers, identical at 1 and 3 ranks"
+
+# Plain maximum likelihood on regions of 6-73 training defaults with every feature: the fits that
+# fail (singular, separated) are reported and their regions scored by the national model.
+run 2 run --config "$config" --quiet --set inputs.dir="$data" --set model.min_region_defaults=1 \
+    --set model.lambda=0 --set model.defaults_per_feature=1 --set output.path="$work/thin.h5"
+grep -q "its subscribers are scored by the national model" "$work/log" ||
+    { echo "no warning for a failed regional fit"; exit 1; }
+/usr/bin/python3 - "$work/thin.h5" <<'PY'
+import sys
+import h5py
+f = h5py.File(sys.argv[1], "r")
+fallen = [r for r in range(len(f["regions/names"]))
+          if not f[f"models/region_{r}"].attrs["own_model"]]
+assert fallen, "every thin region's fit was trusted"
+for r in fallen:
+    why = f[f"models/region_{r}"].attrs["problem"]
+    why = why.decode() if isinstance(why, bytes) else why
+    assert why.endswith("scored by the national model") and "coefficients" not in f[f"models/region_{r}"], why
+print(f"thin regions: {len(fallen)} failed fits fall back to the national model")
+PY
+/usr/bin/python3 "$tools/check_models.py" "$data" "$work/thin.h5" --seed "$seed"
 
 # Errors: the documented exit code and one clear message, no hang, at 3 ranks.
 expect() { # expect CODE PATTERN COMMAND...

@@ -181,6 +181,16 @@ def main():
     scale = models.attrs["master_scale"]
     check(np.array_equal(grade, np.searchsorted(scale, pd, side="left") + 1), "grades from the master scale")
 
+    bands = models["score_bands"][:]
+    check(bands["population"].sum() == len(score) and np.all(np.diff(bands["lower"]) > 0),
+          "score bands: increasing, holding every subscriber")
+    at = np.searchsorted(bands["lower"], score, side="right") - 1
+    check(np.array_equal(np.bincount(at, minlength=len(bands)), bands["population"]),
+          "score bands: population per band")
+    grades = models["grades"][:]
+    check(np.array_equal(np.bincount(grade - 1, minlength=len(grades))[:len(grades)], grades["population"]),
+          "grades: population per grade")
+
     hold = (label >= 0) & (sample == 1)
     y = (label[hold] == 1).astype(float)
     groups = [("validation", models["validation"], pd[hold], y),
