@@ -57,10 +57,8 @@ static void plan(const struct tr_ctx *ctx, const struct tr_ingest *in, struct tr
     size_t k = 0;
     for (int t = TR_T_SUBSCRIBERS; t < TR_T_COUNT; t++) {
         const struct tr_array *a = &in->table[t];
-        /* Every record type starts with its key; its order follows it or the counterparty. */
-        size_t order_at = (t == TR_T_CDR || t == TR_T_MOBILEMONEY)     ? 24
-                          : (t == TR_T_SUBSCRIBERS || t == TR_T_LOANS) ? 8
-                                                                       : 16;
+        /* Every record type starts with its key. */
+        const size_t order_at = tr_order_offset(t);
         for (size_t i = 0; i < a->n; i++, k++) {
             memcpy(&keys[k], tr_array_at(a, i), 8);
             memcpy(&orders[k], (char *)tr_array_at(a, i) + order_at, 8);

@@ -51,9 +51,10 @@ static void on_line(void *user, const char *line, size_t avail, size_t len, int6
                     int64_t index)
 {
     struct file_job *job = user;
+    (void)offset; /* records are placed by line number (index), not byte */
     enum tr_reason r = len > TR_MAX_LINE ? TR_R_LINE_TOO_LONG
                                          : tr_parse_line(&job->pc, job->schema, &job->map, line,
-                                                         len, tr_order(job->file, offset));
+                                                         len, tr_order(job->file, index));
     if (r == TR_ACCEPT) return;
     job->pc.stats->rejected++;
     job->pc.stats->by_reason[r]++;
@@ -91,10 +92,19 @@ static int read_one(const struct tr_ctx *ctx, struct tr_ingest *in, struct file_
     struct tr_read_info *info = TR_MALLOC(sizeof *info);
     struct tr_line_handler h = {job, on_line};
     const size_t earlier = job->n_rejects; /* other files' rejects, already numbered */
+    struct tr_array *table = &in->table[job->schema->table];
+    const size_t records_before = table->n, order_at = tr_order_offset(job->schema->table);
     int rc = tr_read_file(ctx, job->path, READ_CHUNK, on_header, &h, info);
     if (!rc) {
         for (size_t k = earlier; k < job->n_rejects; k++)
             job->rejects[k].line += info->first_line;
+        /* Records were numbered by their line within this rank's range: now in the file. */
+        for (size_t k = records_before; order_at != (size_t)-1 && k < table->n; k++) {
+            uint64_t order;
+            memcpy(&order, (char *)tr_array_at(table, k) + order_at, sizeof order);
+            order += (uint64_t)info->first_line;
+            memcpy((char *)tr_array_at(table, k) + order_at, &order, sizeof order);
+        }
         struct tr_file_stats *st = job->pc.stats;
         st->bytes = info->bytes;
         st->lines = info->local_lines;

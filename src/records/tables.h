@@ -1,6 +1,6 @@
 /* The typed, in-memory tables that ingest produces and later stages consume. Subscriber ids are
  * already keyed hashes; money is in hundredths (cents); times are seconds since 1970-01-01 UTC.
- * `order` is a record's input position, (file index << 40) | byte offset of its line: unique,
+ * `order` is a record's input position, (file index << 40) | line number: unique,
  * the same whatever the rank count, so it breaks ties in sorts and traces a record to its line.
  * `line` is a 64-bit hash of the raw line: records with the same key, time and line hash are
  * exact duplicates (byte-identical lines). */
@@ -30,9 +30,20 @@ extern const char *const tr_table_names[TR_T_COUNT];
 /* A fast 64-bit hash of a line's bytes (not keyed: it never leaves the process). */
 uint64_t tr_line_hash(const char *line, size_t len);
 
-static inline uint64_t tr_order(int file, int64_t offset)
+/* A record's place in the inputs: its file (index into the run's inputs) and its line number in
+ * that file (1-based, the header is line 1). Orders records as the files list them; the cross-
+ * checks quote it as file and line. */
+static inline uint64_t tr_order(int file, int64_t line)
 {
-    return ((uint64_t)file << 40) | (uint64_t)offset;
+    return ((uint64_t)file << 40) | (uint64_t)line;
+}
+static inline int tr_order_file(uint64_t order)
+{
+    return (int)(order >> 40);
+}
+static inline int64_t tr_order_line(uint64_t order)
+{
+    return (int64_t)(order & (((uint64_t)1 << 40) - 1));
 }
 
 /* A call or text as one party sees it: each CDR is held twice after partitioning, once by its
@@ -133,6 +144,30 @@ struct tr_antenna_rec {
     int32_t region; /* index into the run's sorted region names */
     int32_t pad;
 };
+
+/* Where a table's records keep their `order` (bytes from the record's start); antennas have
+ * none (SIZE_MAX). */
+static inline size_t tr_order_offset(int table)
+{
+    switch (table) {
+    case TR_T_CDR:
+        return offsetof(struct tr_cdr, order);
+    case TR_T_MOBILEMONEY:
+        return offsetof(struct tr_money, order);
+    case TR_T_RECHARGES:
+        return offsetof(struct tr_recharge, order);
+    case TR_T_MOBILEDATA:
+        return offsetof(struct tr_data, order);
+    case TR_T_SIM_SWAPS:
+        return offsetof(struct tr_swap, order);
+    case TR_T_SUBSCRIBERS:
+        return offsetof(struct tr_subscriber, order);
+    case TR_T_LOANS:
+        return offsetof(struct tr_loan_rec, order);
+    default:
+        return (size_t)-1;
+    }
+}
 
 /* A growable array of fixed-size records. */
 struct tr_array {
