@@ -5,6 +5,7 @@
 #include "core/fs.h"
 #include "core/keyhash.h"
 #include "core/stage.h"
+#include "crosscheck/crosscheck.h"
 #include "features/features.h"
 #include "model/train.h"
 #include "model/validate.h"
@@ -157,27 +158,35 @@ static int has_table(const struct tr_ingest *in, const char *table)
     return 0;
 }
 
-/* The observation window ends at midnight after the last event (call, payment, top-up, data
- * session, swap) of any subscriber. */
-static int64_t window_end(const struct tr_ctx *ctx, const struct tr_ingest *in)
+/* The observation window: from midnight before the first event (call, payment, top-up, data
+ * session, swap) of any subscriber to midnight after the last. */
+static void observation_window(const struct tr_ctx *ctx, const struct tr_ingest *in, int64_t *start,
+                               int64_t *end)
 {
-    int64_t last = INT64_MIN;
+    int64_t span[2] = {INT64_MAX, INT64_MIN}; /* first, -last: one MPI_MIN for both */
     const int tables[] = {TR_T_CDR, TR_T_MOBILEMONEY, TR_T_RECHARGES, TR_T_MOBILEDATA,
                           TR_T_SIM_SWAPS};
     const size_t t_at[] = {offsetof(struct tr_cdr, t), offsetof(struct tr_money, t),
                            offsetof(struct tr_recharge, t), offsetof(struct tr_data, t),
                            offsetof(struct tr_swap, t)};
+    int64_t first = INT64_MAX, last = INT64_MIN;
     for (int k = 0; k < 5; k++) {
         const struct tr_array *a = &in->table[tables[k]];
         for (size_t i = 0; i < a->n; i++) {
             int64_t t;
             memcpy(&t, (const char *)tr_array_at(a, i) + t_at[k], 8);
             if (t > last) last = t;
+            if (t < first) first = t;
         }
     }
-    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &last, 1, MPI_INT64_T, MPI_MAX, ctx->comm));
-    if (last == INT64_MIN) return 0;
-    return (last / 86400 + 1) * 86400;
+    span[0] = first, span[1] = last == INT64_MIN ? INT64_MAX : -last;
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, span, 2, MPI_INT64_T, MPI_MIN, ctx->comm));
+    if (span[0] == INT64_MAX) {
+        *start = *end = 0;
+        return;
+    }
+    *start = tr_day_of(span[0]) * 86400;
+    *end = (tr_day_of(-span[1]) + 1) * 86400;
 }
 
 /* model.oot_date in days since 1970, INT64_MAX when it is empty (validated with the config). */
@@ -193,6 +202,23 @@ static int64_t tr_agree_sum(const struct tr_ctx *ctx, int64_t mine)
     int64_t all = 0;
     MPI_CHECK(MPI_Allreduce(&mine, &all, 1, MPI_INT64_T, MPI_SUM, ctx->comm));
     return all;
+}
+
+/* One line for the log: ledger breaks and alerts per rule, all regions. */
+static void log_crosschecks(const struct tr_ctx *ctx, const struct tr_crosscheck *c, int n_regions)
+{
+    int64_t breaks = 0, alerts[TR_RULE_COUNT] = {0};
+    for (int g = 0; g <= n_regions; g++) {
+        breaks += c->recon[g].ledger_breaks[0] + c->recon[g].ledger_breaks[1];
+        for (int r = 0; r < TR_RULE_COUNT; r++)
+            alerts[r] += c->recon[g].alerts[r];
+    }
+    char text[256];
+    int at = snprintf(text, sizeof text, "%lld ledger breaks; alerts:", (long long)breaks);
+    for (int r = 0; r < TR_RULE_COUNT && at > 0 && (size_t)at < sizeof text; r++)
+        at += snprintf(text + at, sizeof text - (size_t)at, " %s %lld", tr_rule_names[r],
+                       (long long)alerts[r]);
+    TR_INFO(ctx, "crosschecks: %s", text);
 }
 
 /* The credit models' outputs, beside the feature table. */
@@ -245,7 +271,8 @@ static void credit_free(struct credit *c)
 
 static int write_run(const struct tr_ctx *ctx, const struct tr_config *cfg,
                      const struct tr_ingest *in, const struct tr_feature_table *ft,
-                     const struct credit *c, const struct tr_stages *stages, int64_t collisions)
+                     const struct credit *c, const struct tr_crosscheck *checks,
+                     const struct tr_stages *stages, int64_t collisions)
 {
     char *config_text = tr_config_to_ini(cfg);
     const char **names = TR_MALLOC(sizeof(char *) * ((size_t)in->regions.n + 1));
@@ -276,6 +303,8 @@ static int write_run(const struct tr_ctx *ctx, const struct tr_config *cfg,
         .pd = c->pd,
         .score = c->score,
         .grade = c->grade,
+        .crosschecks = checks,
+        .flags = checks->flags,
     };
     int rc = TR_EXIT_OK;
     if (ctx->rank == 0 && tr_mkdir_parent(cfg->output.path) != 0) {
@@ -327,8 +356,10 @@ int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg)
                                     .holdout = cfg->model.holdout,
                                     .seed = cfg->run.seed,
                                     .oot_day = oot_day(cfg)};
+    int64_t window_start, window_stop;
+    observation_window(ctx, &in, &window_start, &window_stop);
     tr_features_compute(in.table, in.table[TR_T_ANTENNAS].data, in.table[TR_T_ANTENNAS].n,
-                        window_end(ctx, &in), &fo, &ft);
+                        window_stop, &fo, &ft);
     /* Its figure of merit: the records it went through (both parties' copies), per second. */
     int64_t consumed = 0;
     for (int t = TR_T_CDR; t < TR_T_COUNT; t++)
@@ -361,9 +392,25 @@ int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg)
             hv->m.auc, hv->m.mean_pd, hv->m.default_rate);
 
     tr_stage_begin(&stages);
-    rc = write_run(ctx, cfg, &in, &ft, &credit, &stages, collisions);
+    struct tr_crosscheck checks;
+    const struct tr_crosscheck_input ci = {in.table,
+                                           in.table[TR_T_ANTENNAS].data,
+                                           in.table[TR_T_ANTENNAS].n,
+                                           in.regions.n,
+                                           ft.n,
+                                           ft.key,
+                                           ft.region,
+                                           window_start,
+                                           window_stop};
+    tr_crosscheck_run(ctx, cfg, &ci, &checks);
+    tr_stage_end(ctx, &stages, "crosschecks", consumed, "records");
+    log_crosschecks(ctx, &checks, in.regions.n);
+
+    tr_stage_begin(&stages);
+    rc = write_run(ctx, cfg, &in, &ft, &credit, &checks, &stages, collisions);
     tr_stage_end(ctx, &stages, "write", (int64_t)ft.n, "subscribers");
     if (!rc) TR_INFO(ctx, "run file: %s", cfg->output.path);
+    tr_crosscheck_free(&checks);
     credit_free(&credit);
     tr_feature_table_free(&ft);
     tr_ingest_free(&in);

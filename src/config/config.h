@@ -71,6 +71,21 @@ struct tr_config {
         char master_scale[256];             /* increasing PD bounds of the rating grades */
     } model;
     struct {
+        double takeover_hours, takeover_share;
+        double travel_window_minutes, travel_max_kmh, travel_min_km;
+        double simbox_calls_per_day;
+        int64_t simbox_min_contacts;
+        double simbox_max_incoming_share;
+        int64_t simbox_max_antennas;
+        double simbox_max_reciprocity;
+        double velocity_minutes;
+        int64_t velocity_payments;
+        double velocity_amount;
+        double dormant_days;
+        int64_t dormant_cashouts;
+        double dormant_hours;
+    } fraud;
+    struct {
         char scenarios[TR_PATH_MAX];
         int64_t paths;
     } stress;

@@ -53,4 +53,7 @@ void tr_rf_write_monitoring(const struct tr_ctx *ctx, hid_t file, const struct t
 void tr_rf_write_scores(const struct tr_ctx *ctx, hid_t subscribers,
                         const struct tr_run_output *out, uint64_t first, uint64_t total);
 
+/* /crosschecks (output/crosschecks.c), when out->crosschecks. */
+void tr_rf_write_crosschecks(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out);
+
 #endif

@@ -159,6 +159,7 @@ int tr_runfile_write(const struct tr_ctx *ctx, const char *path, const struct tr
     tr_rf_write_regions(ctx, f, out);
     tr_rf_write_subscribers(ctx, f, out);
     tr_rf_write_models(ctx, f, out);
+    tr_rf_write_crosschecks(ctx, f, out);
     H5_CHECK(H5Fclose(f));
     int rc = publish(ctx, path, tmp);
     free(tmp);

@@ -46,6 +46,7 @@ struct tr_reject {
 struct tr_models;
 struct tr_validation;
 struct tr_monitoring;
+struct tr_crosscheck;
 
 /* Feature metadata (the registry's view). */
 struct tr_feature_info {
@@ -87,6 +88,9 @@ struct tr_run_output {
     const int8_t *grade; /* [n_local]: master-scale grade, 1 the safest */
     const struct tr_monitoring *monitoring; /* telrisk score --model: drift and comparison */
     const char *monitoring_model;           /* the stored model's file */
+    /* cross-checks (NULL: none, and no flags) */
+    const struct tr_crosscheck *crosschecks;
+    const uint8_t *flags; /* [n_local]: bit r set when rule r raised an alert */
 };
 
 /* Collective over ctx->comm. Writes path (through a temporary name renamed at the end).

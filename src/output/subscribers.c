@@ -92,6 +92,14 @@ void tr_rf_write_subscribers(const struct tr_ctx *ctx, hid_t file, const struct 
     write_feature_info(d, out);
     write_and_close(ctx, d, H5T_NATIVE_DOUBLE, out->features, first, n_local);
     if (out->models) tr_rf_write_scores(ctx, g, out, first, total);
+    if (out->flags) {
+        d = tr_h5_dataset(g, "flags", H5T_STD_U8LE, 1, dims,
+                          "fraud alerts raised for the subscriber, one bit per rule: 1 "
+                          "account_takeover, 2 impossible_travel, 4 simbox, 8 velocity, 16 "
+                          "dormant_then_active (/crosschecks/alerts has each alert)",
+                          NULL);
+        write_and_close(ctx, d, H5T_NATIVE_UINT8, out->flags, first, n_local);
+    }
     H5_CHECK(H5Gclose(g));
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # telrisk run at 1, 2, 3 and 4 ranks on one generated country: the run files must agree
-# (h5diff finds nothing, models included, outside /provenance and the root's ranks and creation time), and the
+# (h5diff finds nothing, models and cross-checks included, outside /provenance and the root's ranks and creation time), and the
 # first one must match the planted truth and the indicators recomputed from the CSVs.
 # usage: run_identical.sh TELRISK CONFIG DATA_DIR WORKDIR
 set -euo pipefail
@@ -18,7 +18,7 @@ for np in 1 2 3 4; do
 done
 status=0
 for np in 2 3 4; do
-    for object in /subscribers /rejects /regions /models; do
+    for object in /subscribers /rejects /regions /models /crosschecks; do
         h5diff "$work/run1.h5" "$work/run$np.h5" "$object" "$object" ||
             { echo "np=$np: $object differs from np=1"; status=1; }
     done
@@ -59,6 +59,7 @@ done
 /usr/bin/python3 "$tools/check_runfile.py" "$work/run1.h5" "$work/run4.h5" || status=1
 /usr/bin/python3 "$tools/check_run.py" "$data" "$work/run1.h5" --seed "$seed" || status=1
 /usr/bin/python3 "$tools/check_models.py" "$data" "$work/run1.h5" --seed "$seed" || status=1
+/usr/bin/python3 "$tools/check_crosschecks.py" "$data" "$work/run4.h5" --seed "$seed" || status=1
 # The run file's bandicoot features equal `telrisk indicators` on the same subscribers' records.
 /usr/bin/python3 "$tools/check_indicators_cli.py" "$telrisk" "$data" "$work/run1.h5" --seed "$seed" \
     --subscribers 12 || status=1

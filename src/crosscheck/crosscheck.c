@@ -1,0 +1,489 @@
+#include "crosscheck/crosscheck.h"
+
+#include "core/calendar.h"
+#include "core/error.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *const tr_rule_names[TR_RULE_COUNT] = {
+    [TR_RULE_TAKEOVER] = "account_takeover",
+    [TR_RULE_TRAVEL] = "impossible_travel",
+    [TR_RULE_SIMBOX] = "simbox",
+    [TR_RULE_VELOCITY] = "velocity",
+    [TR_RULE_DORMANT] = "dormant_then_active",
+};
+static const int severity[TR_RULE_COUNT] = {
+    [TR_RULE_TAKEOVER] = 3, [TR_RULE_TRAVEL] = 2,  [TR_RULE_SIMBOX] = 3,
+    [TR_RULE_VELOCITY] = 2, [TR_RULE_DORMANT] = 2,
+};
+
+/* One subscriber's records, each table sorted by (time, input order). */
+struct sub {
+    uint64_t key;
+    int region;     /* -1 unknown */
+    long reg_index; /* row in the register's view, -1 when unregistered */
+    const struct tr_cdr *cdr;
+    size_t n_cdr;
+    const struct tr_money *money;
+    size_t n_money;
+    const struct tr_swap *swaps;
+    size_t n_swaps;
+    const struct tr_recharge *top;
+    size_t n_top;
+    const struct tr_data *data;
+    size_t n_data;
+};
+
+struct state {
+    const struct tr_config *cfg;
+    const struct tr_crosscheck_input *in;
+    struct tr_crosscheck *out;
+    size_t cap_alerts, cap_breaks;
+    struct tr_recon *recon; /* this rank's, [n_regions + 1] */
+    uint64_t *scratch;      /* distinct counting, activity times */
+    size_t cap_scratch;
+};
+
+/* The party of a payment record that is a subscriber account: the sender, except for cash-ins
+ * and loan disbursements (an agent or lender sends); the recipient of a p2p, cash-in or loan. */
+static int subscriber_side(const struct tr_money *m)
+{
+    if (m->outgoing) return m->type != TR_CASHIN && m->type != TR_LOAN_DISBURSEMENT;
+    return m->type == TR_P2P || m->type == TR_CASHIN || m->type == TR_LOAN_DISBURSEMENT;
+}
+
+/* A payment out of the subscriber's account. */
+static int pays_out(const struct tr_money *m)
+{
+    return m->outgoing && subscriber_side(m);
+}
+
+/* Evidence text, cut to its field (vsnprintf: the cut is expected, and said by the docs). */
+static void evidence(struct tr_alert *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->evidence, sizeof a->evidence, fmt, ap);
+    va_end(ap);
+}
+
+static void stamp(int64_t t, char out[32])
+{
+    int64_t day = t >= 0 ? t / 86400 : (t - 86399) / 86400, s = t - day * 86400;
+    int y, mo, d;
+    tr_civil_from_days(day, &y, &mo, &d);
+    struct tr_alert tmp;
+    evidence(&tmp, "%04d-%02d-%02d %02d:%02d:%02d", y, mo, d, (int)(s / 3600), (int)(s / 60 % 60),
+             (int)(s % 60));
+    memcpy(out, tmp.evidence, 20);
+    out[19] = '\0';
+}
+
+static struct tr_alert *alert(struct state *st, const struct sub *s, int rule, int64_t t,
+                              uint64_t order, double measure)
+{
+    struct tr_crosscheck *o = st->out;
+    if (o->n_alerts == st->cap_alerts) {
+        st->cap_alerts = st->cap_alerts ? 2 * st->cap_alerts : 256;
+        o->alerts = TR_REALLOC(o->alerts, sizeof *o->alerts * st->cap_alerts);
+    }
+    struct tr_alert *a = &o->alerts[o->n_alerts++];
+    memset(a, 0, sizeof *a);
+    a->key = s->key, a->t = t, a->rule = rule, a->severity = severity[rule];
+    a->file = tr_order_file(order), a->line = tr_order_line(order), a->measure = measure;
+    if (s->reg_index >= 0) o->flags[s->reg_index] |= (uint8_t)(1u << rule);
+    st->recon[s->region + 1].alerts[rule]++;
+    return a;
+}
+
+static double km_between(const struct tr_antenna_rec *a, const struct tr_antenna_rec *b)
+{
+    const double r = 6371.0088, rad = 3.14159265358979323846 / 180;
+    const double dlat = (b->lat - a->lat) * rad, dlon = (b->lon - a->lon) * rad;
+    const double h = sin(dlat / 2) * sin(dlat / 2) +
+                     cos(a->lat * rad) * cos(b->lat * rad) * sin(dlon / 2) * sin(dlon / 2);
+    return 2 * r * asin(fmin(1, sqrt(h)));
+}
+
+static void *scratch(struct state *st, size_t n)
+{
+    if (n > st->cap_scratch) {
+        st->cap_scratch = n + n / 2 + 64;
+        st->scratch = TR_REALLOC(st->scratch, sizeof *st->scratch * st->cap_scratch);
+    }
+    return st->scratch;
+}
+
+static int cmp_u64(const void *pa, const void *pb)
+{
+    const uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+/* Sorts v and keeps each value once at its front; returns how many. */
+static size_t unique(uint64_t *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_u64);
+    size_t d = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || v[i] != v[d - 1]) v[d++] = v[i];
+    return d;
+}
+
+/* ---- the ledger ---- */
+
+static void ledger_break(struct state *st, const struct sub *s, const struct tr_money *m, int kind,
+                         int64_t expected, int64_t found)
+{
+    struct tr_crosscheck *o = st->out;
+    if (o->n_breaks == st->cap_breaks) {
+        st->cap_breaks = st->cap_breaks ? 2 * st->cap_breaks : 64;
+        o->breaks = TR_REALLOC(o->breaks, sizeof *o->breaks * st->cap_breaks);
+    }
+    o->breaks[o->n_breaks++] = (struct tr_ledger_break){
+        s->key, m->t, kind, tr_order_file(m->order), tr_order_line(m->order), expected, found};
+    st->recon[s->region + 1].ledger_breaks[kind]++;
+}
+
+static int has_balances(const struct tr_money *m)
+{
+    return m->balance_before != TR_NO_BALANCE && m->balance_after != TR_NO_BALANCE;
+}
+
+/* Each record's arithmetic on the account's side, then the chain: within one second the records
+ * are taken in the order that continues the chain (formats.md orders them by txn_id, which a
+ * break-free chain reproduces), else in input order. */
+static void check_ledger(struct state *st, const struct sub *s)
+{
+    int64_t balance = TR_NO_BALANCE;
+    unsigned char *used = (unsigned char *)scratch(st, s->n_money + 1);
+    memset(used, 0, s->n_money + 1);
+    for (size_t first = 0; first < s->n_money;) {
+        size_t last = first;
+        while (last < s->n_money && s->money[last].t == s->money[first].t)
+            last++;
+        for (size_t taken = first; taken < last; taken++) {
+            size_t pick = last;
+            for (size_t k = first; k < last && pick == last; k++)
+                if (!used[k] && has_balances(&s->money[k]) && s->money[k].balance_before == balance)
+                    pick = k;
+            for (size_t k = first; k < last && pick == last; k++)
+                if (!used[k]) pick = k;
+            used[pick] = 1;
+            const struct tr_money *m = &s->money[pick];
+            if (!has_balances(m)) continue;
+            st->recon[s->region + 1].ledger_checked++;
+            const int64_t after =
+                m->outgoing ? m->balance_before - m->amount : m->balance_before + m->amount;
+            if (balance != TR_NO_BALANCE && m->balance_before != balance)
+                ledger_break(st, s, m, TR_LEDGER_CHAIN, balance, m->balance_before);
+            if (m->balance_after != after)
+                ledger_break(st, s, m, TR_LEDGER_ARITHMETIC, after, m->balance_after);
+            balance = m->balance_after;
+        }
+        first = last;
+    }
+}
+
+/* ---- the fraud rules ---- */
+
+/* A SIM swap, then soon a cash-out or transfer of most of the balance. */
+static void rule_takeover(struct state *st, const struct sub *s)
+{
+    const double window = st->cfg->fraud.takeover_hours * 3600,
+                 share = st->cfg->fraud.takeover_share;
+    for (size_t w = 0; w < s->n_swaps; w++) {
+        const int64_t swap = s->swaps[w].t;
+        for (size_t k = 0; k < s->n_money; k++) {
+            const struct tr_money *m = &s->money[k];
+            if (m->t < swap || (double)(m->t - swap) > window) continue;
+            if (!pays_out(m) || (m->type != TR_CASHOUT && m->type != TR_P2P)) continue;
+            if (m->balance_before == TR_NO_BALANCE || m->balance_before <= 0) continue;
+            const double part = (double)m->amount / (double)m->balance_before;
+            if (part < share) continue;
+            char when[32];
+            stamp(swap, when);
+            struct tr_alert *a = alert(st, s, TR_RULE_TAKEOVER, m->t, m->order, part);
+            evidence(a, "swap=%s;hours_after=%.2f;%s=%.2f;share_of_balance=%.3f", when,
+                     (double)(m->t - swap) / 3600, tr_txn_type_names[m->type],
+                     (double)m->amount / 100, part);
+            break; /* one alert per swap */
+        }
+    }
+}
+
+/* A payment where the subscriber cannot be: at an antenna its phone never used in the window, and
+ * farther from where its phone was just before or after than a plausible speed allows. (Places
+ * the phone does use are not suspect however far apart: a sparse network puts a subscriber's
+ * home and work antennas a hundred kilometres apart.) */
+static void rule_travel(struct state *st, const struct sub *s)
+{
+    const struct tr_antenna_rec *ant = st->in->antennas;
+    const int64_t window = (int64_t)(st->cfg->fraud.travel_window_minutes * 60);
+    uint64_t *seen_at = scratch(st, s->n_cdr + 1);
+    size_t places = 0;
+    for (size_t c = 0; c < s->n_cdr; c++)
+        if (s->cdr[c].antenna_self >= 0) seen_at[places++] = (uint64_t)s->cdr[c].antenna_self;
+    places = unique(seen_at, places);
+    size_t lo = 0;
+    for (size_t k = 0; k < s->n_money; k++) {
+        const struct tr_money *m = &s->money[k];
+        if (!pays_out(m) || m->antenna < 0) continue;
+        const uint64_t here = (uint64_t)m->antenna;
+        if (bsearch(&here, seen_at, places, sizeof here, cmp_u64)) continue;
+        while (lo < s->n_cdr && s->cdr[lo].t < m->t - window)
+            lo++;
+        double best = 0, best_km = 0;
+        const struct tr_cdr *seen = NULL;
+        for (size_t c = lo; c < s->n_cdr && s->cdr[c].t <= m->t + window; c++) {
+            const struct tr_cdr *x = &s->cdr[c];
+            if (x->antenna_self < 0) continue;
+            const double km = km_between(&ant[x->antenna_self], &ant[m->antenna]);
+            const int64_t gap = x->t > m->t ? x->t - m->t : m->t - x->t;
+            const double kmh = km / ((double)(gap > 60 ? gap : 60) / 3600);
+            if (km >= st->cfg->fraud.travel_min_km && kmh > st->cfg->fraud.travel_max_kmh &&
+                kmh > best)
+                best = kmh, best_km = km, seen = x;
+        }
+        if (!seen) continue;
+        char when[32];
+        stamp(seen->t, when);
+        struct tr_alert *a = alert(st, s, TR_RULE_TRAVEL, m->t, m->order, best_km);
+        evidence(a, "cdr=%s;cdr_antenna=%.23s;payment_antenna=%.23s;km=%.1f;minutes=%.1f;kmh=%.0f",
+                 when, ant[seen->antenna_self].id, ant[m->antenna].id, best_km,
+                 (double)(seen->t > m->t ? seen->t - m->t : m->t - seen->t) / 60, best);
+    }
+}
+
+/* Heavy outgoing calls to many numbers, almost nothing back, from few antennas. */
+static void rule_simbox(struct state *st, const struct sub *s)
+{
+    const struct tr_config *cfg = st->cfg;
+    size_t calls = 0, incoming = 0, days = 0;
+    int64_t last_day = INT64_MIN;
+    const struct tr_cdr *first = NULL;
+    for (size_t k = 0; k < s->n_cdr; k++) {
+        const struct tr_cdr *c = &s->cdr[k];
+        if (!c->outgoing) {
+            incoming++;
+            continue;
+        }
+        if (c->text) continue;
+        calls++;
+        if (!first) first = c;
+        const int64_t day = tr_day_of(c->t);
+        days += day != last_day, last_day = day;
+    }
+    if (!calls || (double)calls / (double)days < cfg->fraud.simbox_calls_per_day) return;
+    if ((double)incoming / (double)calls > cfg->fraud.simbox_max_incoming_share) return;
+    uint64_t *v = scratch(st, 2 * s->n_cdr + 1), *u = v + s->n_cdr;
+    size_t n = 0, m = 0;
+    for (size_t k = 0; k < s->n_cdr; k++) {
+        if (s->cdr[k].outgoing && !s->cdr[k].text) v[n++] = s->cdr[k].other;
+        if (!s->cdr[k].outgoing) u[m++] = s->cdr[k].other;
+    }
+    const size_t contacts = unique(v, n);
+    if ((int64_t)contacts < cfg->fraud.simbox_min_contacts) return;
+    /* Reciprocity: the share of called numbers that also reached the subscriber. */
+    const size_t callers = unique(u, m);
+    size_t back = 0;
+    for (size_t k = 0; k < callers; k++)
+        back += bsearch(&u[k], v, contacts, sizeof *v, cmp_u64) != NULL;
+    n = 0;
+    for (size_t k = 0; k < s->n_cdr; k++)
+        if (s->cdr[k].antenna_self >= 0) u[n++] = (uint64_t)s->cdr[k].antenna_self;
+    const size_t antennas = unique(u, n);
+    const double reciprocity = (double)back / (double)contacts;
+    if ((int64_t)antennas > cfg->fraud.simbox_max_antennas ||
+        reciprocity > cfg->fraud.simbox_max_reciprocity)
+        return;
+    struct tr_alert *a =
+        alert(st, s, TR_RULE_SIMBOX, first->t, first->order, (double)calls / (double)days);
+    evidence(a,
+             "calls=%zu;days=%zu;calls_per_day=%.1f;contacts=%zu;incoming=%zu;reciprocity=%.3f;"
+             "antennas=%zu",
+             calls, days, (double)calls / (double)days, contacts, incoming, reciprocity, antennas);
+}
+
+/* More payments, or more money, out of the account than a sliding window allows. */
+static void rule_velocity(struct state *st, const struct sub *s)
+{
+    const int64_t window = (int64_t)(st->cfg->fraud.velocity_minutes * 60);
+    const int64_t most = st->cfg->fraud.velocity_payments;
+    const double cap_cents = st->cfg->fraud.velocity_amount * 100;
+    size_t lo = 0, count = 0;
+    int64_t cents = 0, quiet_until = INT64_MIN;
+    for (size_t k = 0; k < s->n_money; k++) {
+        const struct tr_money *m = &s->money[k];
+        if (!pays_out(m)) continue;
+        count++, cents += m->amount;
+        for (; s->money[lo].t < m->t - window || !pays_out(&s->money[lo]); lo++)
+            if (pays_out(&s->money[lo])) count--, cents -= s->money[lo].amount;
+        const int over = (int64_t)count > most || (cap_cents > 0 && (double)cents > cap_cents);
+        if (!over || m->t <= quiet_until) continue;
+        struct tr_alert *a = alert(st, s, TR_RULE_VELOCITY, m->t, m->order, (double)count);
+        evidence(a, "payments=%zu;span_s=%lld;amount=%.2f", count,
+                 (long long)(m->t - s->money[lo].t), (double)cents / 100);
+        quiet_until = m->t + window; /* one alert per burst */
+    }
+}
+
+/* No record of the subscriber for many days, then cash-outs as soon as it wakes. */
+static void rule_dormant(struct state *st, const struct sub *s)
+{
+    const size_t n = s->n_cdr + s->n_money + s->n_top + s->n_data + s->n_swaps;
+    uint64_t *t = scratch(st, n + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < s->n_cdr; i++)
+        t[k++] = (uint64_t)s->cdr[i].t;
+    for (size_t i = 0; i < s->n_money; i++)
+        t[k++] = (uint64_t)s->money[i].t;
+    for (size_t i = 0; i < s->n_top; i++)
+        t[k++] = (uint64_t)s->top[i].t;
+    for (size_t i = 0; i < s->n_data; i++)
+        t[k++] = (uint64_t)s->data[i].t;
+    for (size_t i = 0; i < s->n_swaps; i++)
+        t[k++] = (uint64_t)s->swaps[i].t;
+    qsort(t, n, sizeof *t, cmp_u64);
+    const double gap = st->cfg->fraud.dormant_days * 86400;
+    int64_t previous = st->in->window_start;
+    for (size_t i = 0; i < n; i++) {
+        const int64_t wake = (int64_t)t[i];
+        if ((double)(wake - previous) >= gap) {
+            const int64_t until = wake + (int64_t)(st->cfg->fraud.dormant_hours * 3600);
+            const struct tr_money *first = NULL;
+            size_t cashouts = 0;
+            int64_t cents = 0, last = wake;
+            for (size_t j = 0; j < s->n_money; j++) {
+                const struct tr_money *m = &s->money[j];
+                if (m->t < wake || m->t > until || !pays_out(m) || m->type != TR_CASHOUT) continue;
+                if (!first) first = m;
+                cashouts++, cents += m->amount, last = m->t;
+            }
+            if ((int64_t)cashouts >= st->cfg->fraud.dormant_cashouts) {
+                const double days = (double)(wake - previous) / 86400;
+                struct tr_alert *a = alert(st, s, TR_RULE_DORMANT, first->t, first->order, days);
+                evidence(a, "dormant_days=%.1f;cashouts=%zu;span_s=%lld;amount=%.2f", days,
+                         cashouts, (long long)(last - first->t), (double)cents / 100);
+                return;
+            }
+        }
+        previous = wake;
+    }
+}
+
+/* ---- reconciliation counts ---- */
+
+static void count(struct state *st, const struct sub *s)
+{
+    struct tr_recon *r = &st->recon[s->region + 1];
+    r->records[TR_T_CDR] += (int64_t)s->n_cdr;
+    r->records[TR_T_MOBILEMONEY] += (int64_t)s->n_money;
+    r->records[TR_T_SIM_SWAPS] += (int64_t)s->n_swaps;
+    r->records[TR_T_RECHARGES] += (int64_t)s->n_top;
+    r->records[TR_T_MOBILEDATA] += (int64_t)s->n_data;
+    int subscriber = s->reg_index >= 0 || s->n_cdr || s->n_top || s->n_data || s->n_swaps;
+    int64_t paid = 0;
+    int pays = 0;
+    for (size_t k = 0; k < s->n_money; k++) {
+        const struct tr_money *m = &s->money[k];
+        if (!subscriber_side(m)) continue;
+        subscriber = 1;
+        if (pays_out(m)) pays = 1, paid += m->amount;
+        /* Control totals: once per record, on its subscriber's side (a p2p on the sender's). */
+        if (m->type != TR_P2P || m->outgoing)
+            r->txn_count[m->type]++, r->txn_cents[m->type] += m->amount;
+    }
+    if (pays && s->n_cdr == 0) r->payers_without_calls++, r->payers_without_calls_cents += paid;
+    if (subscriber && s->reg_index < 0) r->unregistered_keys++;
+}
+
+/* ---- the walk over keys ---- */
+
+static const void *take(const struct tr_array *a, size_t *at, uint64_t key, size_t *n)
+{
+    const size_t from = *at;
+    while (*at < a->n && *(const uint64_t *)tr_array_at(a, *at) == key)
+        (*at)++;
+    *n = *at - from;
+    return from < a->n ? tr_array_at(a, from) : NULL;
+}
+
+static const int walked[] = {TR_T_CDR, TR_T_MOBILEMONEY, TR_T_SIM_SWAPS, TR_T_RECHARGES,
+                             TR_T_MOBILEDATA};
+
+static int next_key(const struct tr_array *tables, const size_t *at, uint64_t *key)
+{
+    int any = 0;
+    for (size_t w = 0; w < sizeof walked / sizeof *walked; w++) {
+        const struct tr_array *a = &tables[walked[w]];
+        if (at[walked[w]] >= a->n) continue;
+        const uint64_t k = *(const uint64_t *)tr_array_at(a, at[walked[w]]);
+        if (!any || k < *key) *key = k, any = 1;
+    }
+    return any;
+}
+
+static long registered(const struct tr_crosscheck_input *in, uint64_t key)
+{
+    const uint64_t *hit = bsearch(&key, in->registered_key, in->n_registered, sizeof key, cmp_u64);
+    return hit ? (long)(hit - in->registered_key) : -1;
+}
+
+static int cmp_alert(const void *pa, const void *pb)
+{
+    const struct tr_alert *a = pa, *b = pb;
+    if (a->t != b->t) return a->t < b->t ? -1 : 1;
+    return a->rule - b->rule;
+}
+
+void tr_crosscheck_run(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                       const struct tr_crosscheck_input *in, struct tr_crosscheck *out)
+{
+    memset(out, 0, sizeof *out);
+    out->flags = TR_CALLOC(in->n_registered + 1, 1);
+    const size_t n_recon = (size_t)in->n_regions + 1;
+    struct state st = {.cfg = cfg, .in = in, .out = out};
+    st.recon = TR_CALLOC(n_recon, sizeof *st.recon);
+    size_t at[TR_T_COUNT] = {0};
+    uint64_t key = 0;
+    const struct tr_array *tb = in->tables;
+    while (next_key(tb, at, &key)) {
+        struct sub s = {.key = key, .reg_index = registered(in, key)};
+        s.region = s.reg_index >= 0 ? in->registered_region[s.reg_index] : -1;
+        if (s.region < -1 || s.region >= in->n_regions) s.region = -1;
+        s.cdr = take(&tb[TR_T_CDR], &at[TR_T_CDR], key, &s.n_cdr);
+        s.money = take(&tb[TR_T_MOBILEMONEY], &at[TR_T_MOBILEMONEY], key, &s.n_money);
+        s.swaps = take(&tb[TR_T_SIM_SWAPS], &at[TR_T_SIM_SWAPS], key, &s.n_swaps);
+        s.top = take(&tb[TR_T_RECHARGES], &at[TR_T_RECHARGES], key, &s.n_top);
+        s.data = take(&tb[TR_T_MOBILEDATA], &at[TR_T_MOBILEDATA], key, &s.n_data);
+        const size_t first_alert = out->n_alerts;
+        count(&st, &s);
+        check_ledger(&st, &s);
+        rule_takeover(&st, &s);
+        rule_travel(&st, &s);
+        rule_simbox(&st, &s);
+        rule_velocity(&st, &s);
+        rule_dormant(&st, &s);
+        qsort(out->alerts + first_alert, out->n_alerts - first_alert, sizeof *out->alerts,
+              cmp_alert);
+    }
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, st.recon, (int)(n_recon * sizeof *st.recon / 8),
+                            MPI_INT64_T, MPI_SUM, ctx->comm));
+    out->recon = st.recon;
+    free(st.scratch);
+}
+
+void tr_crosscheck_free(struct tr_crosscheck *c)
+{
+    free(c->alerts);
+    free(c->breaks);
+    free(c->flags);
+    free(c->recon);
+    memset(c, 0, sizeof *c);
+}

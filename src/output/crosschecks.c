@@ -1,0 +1,226 @@
+/* /crosschecks (docs/crosschecks.md): the reconciliation summary, every ledger break and every
+ * fraud alert with its evidence, and /subscribers/flags. Alerts and breaks are written by the
+ * ranks that found them, in key order, so the tables are the same at any rank count. */
+#include "output/groups.h"
+
+#include "core/error.h"
+#include "crosscheck/crosscheck.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define REGION_ALL (-2) /* a row about every region together (from the inputs' accounting) */
+
+struct summary_row {
+    char check[32];
+    char table[24];
+    int32_t region;
+    char region_name[48];
+    int64_t count;
+    double amount;
+};
+
+struct alert_row {
+    uint64_t key;
+    int64_t t;
+    char time[20];
+    char rule[24];
+    int32_t severity;
+    int32_t file;
+    int64_t line;
+    double measure;
+    char evidence[TR_EVIDENCE_MAX];
+};
+
+struct break_row {
+    uint64_t key;
+    int64_t t;
+    char kind[12];
+    int32_t file;
+    int64_t line;
+    double expected, found; /* currency */
+};
+
+static void stamp(int64_t t, char out[20])
+{
+    const time_t tt = (time_t)t;
+    struct tm tm;
+    memset(out, 0, 20);
+    if (gmtime_r(&tt, &tm)) strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+struct rows {
+    struct summary_row *v;
+    size_t n, cap;
+};
+
+static void add(struct rows *r, const char *check, const char *table, int region,
+                const char *region_name, int64_t count, double amount)
+{
+    if (r->n == r->cap) {
+        r->cap = r->cap ? 2 * r->cap : 256;
+        r->v = TR_REALLOC(r->v, sizeof *r->v * r->cap);
+    }
+    struct summary_row *s = &r->v[r->n++];
+    memset(s, 0, sizeof *s);
+    snprintf(s->check, sizeof s->check, "%s", check);
+    snprintf(s->table, sizeof s->table, "%s", table);
+    s->region = region;
+    snprintf(s->region_name, sizeof s->region_name, "%.47s", region_name);
+    s->count = count, s->amount = amount;
+}
+
+/* The inputs' accounting per table, then the per-region counts. */
+static void summary_rows(const struct tr_run_output *out, struct rows *r)
+{
+    for (int t = 0; t < TR_T_COUNT; t++) {
+        int64_t v[5] = {0};
+        int seen = 0;
+        for (int f = 0; f < out->n_inputs; f++) {
+            const struct tr_input_stat *in = &out->inputs[f];
+            if (strcmp(in->table, tr_table_names[t]) != 0) continue;
+            seen = 1;
+            v[0] += in->lines, v[1] += in->accepted, v[2] += in->rejected;
+            v[3] += in->duplicates, v[4] += in->unknown_antenna;
+        }
+        if (!seen) continue;
+        static const char *const what[5] = {"lines", "accepted", "rejected", "duplicates",
+                                            "unknown_antenna"};
+        for (int k = 0; k < 5; k++)
+            add(r, what[k], tr_table_names[t], REGION_ALL, "(all)", v[k], 0);
+    }
+    const struct tr_crosscheck *c = out->crosschecks;
+    for (int g = -1; g < out->n_regions; g++) {
+        const struct tr_recon *x = &c->recon[g + 1];
+        const char *name = g < 0 ? "(unknown)" : out->region_names[g];
+        for (int t = TR_T_CDR; t < TR_T_COUNT; t++)
+            if (t != TR_T_LOANS) add(r, "records", tr_table_names[t], g, name, x->records[t], 0);
+        add(r, "unregistered_subscribers", "", g, name, x->unregistered_keys, 0);
+        add(r, "payers_without_calls", "mobilemoney", g, name, x->payers_without_calls,
+            (double)x->payers_without_calls_cents / 100);
+        add(r, "ledger_checked", "mobilemoney", g, name, x->ledger_checked, 0);
+        add(r, "ledger_arithmetic", "mobilemoney", g, name, x->ledger_breaks[TR_LEDGER_ARITHMETIC],
+            0);
+        add(r, "ledger_chain", "mobilemoney", g, name, x->ledger_breaks[TR_LEDGER_CHAIN], 0);
+        for (int k = 0; k < TR_TXN_TYPES; k++)
+            add(r, "control_total", tr_txn_type_names[k], g, name, x->txn_count[k],
+                (double)x->txn_cents[k] / 100);
+        for (int k = 0; k < TR_RULE_COUNT; k++)
+            add(r, "alerts", tr_rule_names[k], g, name, x->alerts[k], 0);
+    }
+}
+
+static void write_summary(const struct tr_ctx *ctx, hid_t g, const struct tr_run_output *out)
+{
+    typedef struct summary_row s;
+    const struct tr_h5_field fields[] = {
+        STR_FIELD(s, check, 31, NULL),
+        STR_FIELD(s, table, 23, NULL),
+        NUM_FIELD(s, region, H5T_STD_I32LE, NULL),
+        STR_FIELD(s, region_name, 47, NULL),
+        NUM_FIELD(s, count, H5T_STD_I64LE, NULL),
+        NUM_FIELD(s, amount, H5T_IEEE_F64LE, "currency"),
+    };
+    struct rows r = {0};
+    summary_rows(out, &r);
+    tr_rf_small_table(ctx, g, "summary", fields, (int)(sizeof fields / sizeof *fields), sizeof(s),
+                      r.v, r.n,
+                      "reconciliation, one row per check, table and region (region -2: all "
+                      "regions, from the inputs' accounting; -1: subscribers of unknown region): "
+                      "count and, for money, amount; docs/crosschecks.md lists the checks");
+    free(r.v);
+}
+
+/* Collective: each rank's rows at the offset of the lower ranks' rows. */
+static void write_rows(const struct tr_ctx *ctx, hid_t g, const char *name,
+                       const struct tr_h5_field *fields, int n_fields, size_t size,
+                       const void *rows, uint64_t n_local, const char *description)
+{
+    uint64_t first = 0, total = 0;
+    MPI_CHECK(MPI_Exscan(&n_local, &first, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
+    if (ctx->rank == 0) first = 0;
+    MPI_CHECK(MPI_Allreduce(&n_local, &total, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
+    hid_t mem, file;
+    tr_h5_compound(fields, n_fields, size, &mem, &file);
+    hid_t d = tr_h5_table(g, name, fields, n_fields, file, total, description);
+    tr_h5_write_rows(ctx, d, mem, rows, first, n_local);
+    H5_CHECK(H5Dclose(d));
+    H5_CHECK(H5Tclose(mem));
+    H5_CHECK(H5Tclose(file));
+}
+
+static void write_alerts(const struct tr_ctx *ctx, hid_t g, const struct tr_crosscheck *c)
+{
+    typedef struct alert_row s;
+    const struct tr_h5_field fields[] = {
+        NUM_FIELD(s, key, H5T_STD_U64LE, NULL),
+        NUM_FIELD(s, t, H5T_STD_I64LE, "s"),
+        STR_FIELD(s, time, 19, NULL),
+        STR_FIELD(s, rule, 23, NULL),
+        NUM_FIELD(s, severity, H5T_STD_I32LE, NULL),
+        NUM_FIELD(s, file, H5T_STD_I32LE, NULL),
+        NUM_FIELD(s, line, H5T_STD_I64LE, NULL),
+        NUM_FIELD(s, measure, H5T_IEEE_F64LE, NULL),
+        STR_FIELD(s, evidence, TR_EVIDENCE_MAX - 1, NULL),
+    };
+    s *rows = TR_CALLOC(c->n_alerts + 1, sizeof *rows);
+    for (size_t i = 0; i < c->n_alerts; i++) {
+        const struct tr_alert *a = &c->alerts[i];
+        rows[i].key = a->key, rows[i].t = a->t;
+        stamp(a->t, rows[i].time);
+        snprintf(rows[i].rule, sizeof rows[i].rule, "%s", tr_rule_names[a->rule]);
+        rows[i].severity = a->severity, rows[i].file = a->file, rows[i].line = a->line;
+        rows[i].measure = a->measure;
+        memcpy(rows[i].evidence, a->evidence, TR_EVIDENCE_MAX);
+    }
+    write_rows(ctx, g, "alerts", fields, (int)(sizeof fields / sizeof *fields), sizeof(s), rows,
+               c->n_alerts,
+               "one row per fraud alert, by subscriber key then time: the record that fired "
+               "(time, file = row of /provenance/inputs, line), rule, severity (1 low, 3 high), "
+               "the rule's main measure and its evidence as name=value pairs");
+    free(rows);
+}
+
+static void write_breaks(const struct tr_ctx *ctx, hid_t g, const struct tr_crosscheck *c)
+{
+    typedef struct break_row s;
+    const struct tr_h5_field fields[] = {
+        NUM_FIELD(s, key, H5T_STD_U64LE, NULL),
+        NUM_FIELD(s, t, H5T_STD_I64LE, "s"),
+        STR_FIELD(s, kind, 11, NULL),
+        NUM_FIELD(s, file, H5T_STD_I32LE, NULL),
+        NUM_FIELD(s, line, H5T_STD_I64LE, NULL),
+        NUM_FIELD(s, expected, H5T_IEEE_F64LE, "currency"),
+        NUM_FIELD(s, found, H5T_IEEE_F64LE, "currency"),
+    };
+    s *rows = TR_CALLOC(c->n_breaks + 1, sizeof *rows);
+    for (size_t i = 0; i < c->n_breaks; i++) {
+        const struct tr_ledger_break *b = &c->breaks[i];
+        rows[i].key = b->key, rows[i].t = b->t;
+        snprintf(rows[i].kind, sizeof rows[i].kind, "%s",
+                 b->kind == TR_LEDGER_CHAIN ? "chain" : "arithmetic");
+        rows[i].file = b->file, rows[i].line = b->line;
+        rows[i].expected = (double)b->expected / 100, rows[i].found = (double)b->found / 100;
+    }
+    write_rows(ctx, g, "ledger_breaks", fields, (int)(sizeof fields / sizeof *fields), sizeof(s),
+               rows, c->n_breaks,
+               "one row per mobile-money record where an account's ledger does not hold, by "
+               "subscriber key then time: arithmetic (balance_after is not balance_before -/+ "
+               "amount: expected and found balance_after) or chain (balance_before is not the "
+               "previous record's balance_after: expected and found balance_before)");
+    free(rows);
+}
+
+void tr_rf_write_crosschecks(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out)
+{
+    if (!out->crosschecks) return;
+    hid_t g = tr_h5_group(file, "crosschecks",
+                          "data reconciliation, mobile-money ledger breaks and fraud alerts "
+                          "(docs/crosschecks.md)");
+    write_summary(ctx, g, out);
+    write_breaks(ctx, g, out->crosschecks);
+    write_alerts(ctx, g, out->crosschecks);
+    H5_CHECK(H5Gclose(g));
+}

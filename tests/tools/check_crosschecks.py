@@ -1,0 +1,132 @@
+#!/usr/bin/python3
+"""Checks a run file's /crosschecks against the generator's planted truth and the CSVs.
+
+usage: check_crosschecks.py DATA_DIR RUN.h5 --seed SEED
+
+- every planted ledger break is in /crosschecks/ledger_breaks at its line, account and kind, and
+  nothing else is (exact);
+- duplicates and unknown antennas per table equal the planted counts (exact);
+- the control totals (count and amount per transaction type, all regions) equal the sums over
+  the accepted mobile-money lines, recomputed here;
+- each fraud rule: at least 95% of its planted subscribers alerted (recall) and at least 90% of
+  its alerts on planted subscribers (precision);
+- /subscribers/flags agrees with the alerts.
+"""
+import csv
+import hashlib
+import sys
+from collections import Counter, defaultdict
+
+import h5py
+
+sys.path.insert(0, __file__.rsplit("/", 1)[0])
+from check_run import accepted_records, malformed_lines, siphash24  # noqa: E402
+
+RULES = ["account_takeover", "impossible_travel", "simbox", "velocity", "dormant_then_active"]
+
+
+def text(v):
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+def main():
+    data, run_path = sys.argv[1], sys.argv[2]
+    seed = int(sys.argv[sys.argv.index("--seed") + 1])
+    key = hashlib.blake2b(f"telrisk demo key {seed}".encode(), digest_size=16).digest()
+    cache = {}
+
+    def k(s):
+        if s not in cache:
+            cache[s] = siphash24(key, s.encode())
+        return cache[s]
+
+    failures = []
+
+    def check(ok, what):
+        if not ok:
+            failures.append(what)
+            print("FAIL:", what)
+
+    f = h5py.File(run_path, "r")
+    c = f["crosschecks"]
+    inputs = f["provenance/inputs"][:]
+    money_files = [i for i, r in enumerate(inputs) if text(r["table"]) == "mobilemoney"]
+
+    # Ledger breaks, exactly.
+    with open(f"{data}/truth/defects.csv") as t:
+        defects = list(csv.DictReader(t))
+    want = {(int(d["line"]), k(d["subscriber_id"]), d["detail"]) for d in defects if d["kind"] == "ledger_break"}
+    got = {(int(b["line"]), int(b["key"]), text(b["kind"])) for b in c["ledger_breaks"][:]
+           if int(b["file"]) in money_files}
+    check(len(c["ledger_breaks"]) == len(got), "ledger breaks all in the mobile-money file, none twice")
+    check(got == want, f"ledger breaks: {len(want)} planted, {len(got)} found, "
+                       f"{len(want - got)} missed, {len(got - want)} extra")
+
+    # Duplicates and unknown antennas per table, exactly.
+    summary = c["summary"][:]
+
+    def total(check_name, table):
+        return sum(int(r["count"]) for r in summary
+                   if text(r["check"]) == check_name and text(r["table"]) == table and r["region"] == -2)
+
+    with open(f"{data}/truth/summary.csv") as t:
+        planted = {r["table"]: r for r in csv.DictReader(t)}
+    for table, row in planted.items():
+        if table == "antennas":
+            continue
+        check(total("duplicates", table) == int(row["duplicates"]), f"{table}: duplicates")
+        check(total("unknown_antenna", table) == int(row["unknown_antenna"]), f"{table}: unknown antennas")
+
+    # Control totals over every region, from the accepted lines.
+    malformed = malformed_lines(data)
+    count, cents = Counter(), Counter()
+    for fields in accepted_records(data, "mobilemoney", malformed):
+        count[fields[1]] += 1
+        cents[fields[1]] += round(float(fields[5]) * 100)
+    for txn in count:
+        rows = [r for r in summary if text(r["check"]) == "control_total" and text(r["table"]) == txn]
+        n = sum(int(r["count"]) for r in rows)
+        amount = round(sum(float(r["amount"]) for r in rows) * 100)
+        check(n == count[txn] and amount == cents[txn],
+              f"control total {txn}: run {n} records {amount / 100:.2f}, CSV {count[txn]} {cents[txn] / 100:.2f}")
+
+    # Fraud rules against the planted cases.
+    truth = defaultdict(set)
+    with open(f"{data}/truth/fraud.csv") as t:
+        for r in csv.DictReader(t):
+            truth[r["rule"]].add(k(r["subscriber_id"]))
+    alerts = c["alerts"][:]
+    by_rule = defaultdict(list)
+    for a in alerts:
+        by_rule[text(a["rule"])].append(int(a["key"]))
+    for rule in RULES:
+        planted_keys, alerted = truth[rule], by_rule[rule]
+        hit = planted_keys & set(alerted)
+        recall = len(hit) / len(planted_keys) if planted_keys else 1.0
+        precision = sum(a in planted_keys for a in alerted) / len(alerted) if alerted else 1.0
+        print(f"{rule}: {len(planted_keys)} planted, {len(alerted)} alerts, recall {recall:.3f}, "
+              f"precision {precision:.3f}")
+        check(len(planted_keys) > 0, f"{rule}: the data has planted cases")
+        check(recall >= 0.95, f"{rule}: recall {recall:.3f} under 0.95")
+        check(precision >= 0.90, f"{rule}: precision {precision:.3f} under 0.90")
+
+    # Flags: bit r for every subscriber with an alert of rule r, and only those.
+    keys = f["subscribers/key"][:]
+    flags = f["subscribers/flags"][:]
+    want_flags = Counter()
+    for a in alerts:
+        want_flags[int(a["key"])] |= 1 << RULES.index(text(a["rule"]))
+    got_flags = {int(kk): int(fl) for kk, fl in zip(keys, flags) if fl}
+    registered = set(int(x) for x in keys)
+    check(got_flags == {kk: v for kk, v in want_flags.items() if kk in registered}, "flags match the alerts")
+
+    if failures:
+        print(f"{len(failures)} cross-check failures")
+        return 1
+    print(f"crosschecks: {len(want)} ledger breaks exact, duplicates and unknown antennas exact, "
+          f"control totals exact, {len(alerts)} alerts within the recall and precision bars")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
