@@ -298,8 +298,8 @@ static int write_run(const struct tr_ctx *ctx, const struct tr_config *cfg,
         .n_features = ft->n_features,
         .feature_info = ft->info,
         .key_collisions = collisions,
-        .models = &c->models,
-        .validation = &c->validation,
+        .models = c->pd ? &c->models : NULL,
+        .validation = c->pd ? &c->validation : NULL,
         .pd = c->pd,
         .score = c->score,
         .grade = c->grade,
@@ -373,23 +373,26 @@ int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg)
     memset(&credit, 0, sizeof credit);
     rc = credit_models(ctx, cfg, &ft, in.regions.n, &credit);
     if (rc) {
-        credit_free(&credit);
-        tr_feature_table_free(&ft);
-        tr_ingest_free(&in);
-        return rc;
+        /* A population without outcomes yet (what `telrisk score --model` scores) still gets
+         * its run file, without models. */
+        TR_WARN(ctx, "no credit model: %s; the run file has no /models and no PDs",
+                credit.models.why_none);
+        rc = TR_EXIT_OK;
     }
     tr_stage_end(ctx, &stages, "model", (int64_t)ft.n, "subscribers");
     /* Its figure of merit: Newton iterations (national and regional fits) per second. */
     tr_stage_record(ctx, &stages, "model.newton", credit.models.fit_seconds,
                     credit.models.iterations, "iterations");
     const struct tr_validation_cell *hv = &credit.validation.assigned;
-    TR_INFO(ctx,
-            "model: %d of %d features, %lld training rows, %d Newton iterations (%.3f s each); "
-            "hold-out AUC %.4f, mean PD %.4f against default rate %.4f",
-            credit.models.n_used, ft.n_features, (long long)credit.models.train_rows,
-            credit.models.iterations,
-            credit.models.fit_seconds / (credit.models.iterations ? credit.models.iterations : 1),
-            hv->m.auc, hv->m.mean_pd, hv->m.default_rate);
+    if (credit.pd)
+        TR_INFO(ctx,
+                "model: %d of %d features, %lld training rows, %d Newton iterations (%.3f s each); "
+                "hold-out AUC %.4f, mean PD %.4f against default rate %.4f",
+                credit.models.n_used, ft.n_features, (long long)credit.models.train_rows,
+                credit.models.iterations,
+                credit.models.fit_seconds /
+                    (credit.models.iterations ? credit.models.iterations : 1),
+                hv->m.auc, hv->m.mean_pd, hv->m.default_rate);
 
     tr_stage_begin(&stages);
     struct tr_crosscheck checks;

@@ -20,6 +20,7 @@
 /* Every rank reads the (small) stored models itself. */
 static int load_models(const struct tr_ctx *ctx, const char *path, struct tr_models *m)
 {
+    memset(m, 0, sizeof *m); /* freed by the caller whatever happens */
     char err[512] = "";
     struct tr_h5_quiet q;
     tr_h5_quiet_begin(&q);
@@ -102,6 +103,7 @@ int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     int rc = tr_stored_run_load(ctx, path, &r);
     if (rc) return rc;
     if ((rc = load_models(ctx, args->model_path, &m))) {
+        tr_models_free(&m);
         tr_stored_run_free(&r);
         return rc;
     }

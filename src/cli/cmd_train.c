@@ -29,6 +29,8 @@ int tr_cmd_train(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     tr_stage_begin(&stages);
     rc = tr_models_train(ctx, &cfg, &rows, r.n_regions, &m);
     if (rc) {
+        if (ctx->rank == 0) TR_ERROR(ctx, "no credit model from %s: %s", path, m.why_none);
+        tr_models_free(&m);
         tr_stored_run_free(&r);
         return rc;
     }

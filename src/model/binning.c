@@ -129,7 +129,7 @@ static void set_woe(struct tr_bins *b)
 
 void tr_bins_merge(struct tr_bins *b, double min_share, int want)
 {
-    int64_t total = 0;
+    int64_t total = b->count[b->n_numeric]; /* the share is of all training rows, missing too */
     for (int i = 0; i < b->n_numeric; i++)
         total += b->count[i];
     const int64_t min_count = (int64_t)ceil(min_share * (double)total);

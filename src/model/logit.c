@@ -100,6 +100,25 @@ static void inference(gsl_matrix *chol, struct tr_logit_fit *fit)
     gsl_matrix_free(inv);
 }
 
+/* The weights and the weighted outcomes: what the intercept-only model needs. */
+static void add_outcome(void *user, size_t i, double *acc)
+{
+    const struct tr_logit_data *d = user;
+    const double w = d->weight ? d->weight[i] : 1.0;
+    acc[0] += w, acc[1] += w * d->y[i];
+}
+
+/* Deviance of the intercept-only model (R's null.deviance): -2 log L at the mean outcome. */
+static double null_deviance(const struct tr_ctx *ctx, const struct tr_logit_data *d)
+{
+    double acc[2];
+    tr_block_sum(ctx, d->n, 2, add_outcome, (void *)d, acc);
+    const double w = acc[0], wy = acc[1];
+    if (w <= 0 || wy <= 0 || wy >= w) return 0;
+    const double mean = wy / w;
+    return -2 * (wy * log(mean) + (w - wy) * log1p(-mean));
+}
+
 int tr_logit(const struct tr_ctx *ctx, const struct tr_logit_data *d,
              const struct tr_logit_options *o, struct tr_logit_fit *fit)
 {
@@ -108,6 +127,7 @@ int tr_logit(const struct tr_ctx *ctx, const struct tr_logit_data *d,
     const int max_it = o->max_iterations > 0 ? o->max_iterations : 50;
     const double tol = o->tolerance > 0 ? o->tolerance : 1e-12;
     alloc_fit(fit, p);
+    fit->null_deviance = null_deviance(ctx, d);
     if (o->prior) memcpy(fit->beta, o->prior, sizeof(double) * (size_t)p);
     double *acc = TR_MALLOC(sizeof(double) * m);
     gsl_matrix *H = gsl_matrix_alloc((size_t)p, (size_t)p);

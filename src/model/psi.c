@@ -18,5 +18,6 @@ double tr_psi(const int64_t *reference, const int64_t *now, int bins)
 
 const char *tr_psi_band(double psi)
 {
+    if (isnan(psi)) return "undefined"; /* no reference population */
     return psi < 0.1 ? "stable" : psi <= 0.25 ? "moderate" : "significant";
 }

@@ -13,7 +13,7 @@
 #define TR_PSI_NAME_MAX 96
 
 double tr_psi(const int64_t *reference, const int64_t *now, int bins);
-const char *tr_psi_band(double psi); /* "stable", "moderate", "significant" */
+const char *tr_psi_band(double psi); /* "stable", "moderate", "significant"; "undefined" for NaN */
 
 struct tr_psi_row {
     char name[TR_PSI_NAME_MAX];

@@ -342,6 +342,15 @@ int tr_models_train(const struct tr_ctx *ctx, const struct tr_config *cfg,
     m->card.base_odds = cfg->model.base_odds;
     m->card.pdo = cfg->model.pdo;
 
+    snprintf(m->settings, sizeof m->settings,
+             "transform=%s; lambda=%g; prebins=%lld; min_bin_share=%g; trend=%s; min_iv=%g; "
+             "max_correlation=%g; defaults_per_feature=%lld; min_region_defaults=%lld; "
+             "holdout=%g; horizon_days=%lld; oot_date=%s",
+             cfg->model.transform, cfg->model.lambda, (long long)cfg->model.prebins,
+             cfg->model.min_bin_share, cfg->model.trend, cfg->model.min_iv,
+             cfg->model.max_correlation, (long long)cfg->model.defaults_per_feature,
+             (long long)cfg->model.min_region_defaults, cfg->model.holdout,
+             (long long)cfg->model.horizon_days, cfg->model.oot_date);
     int64_t train[2] = {0, 0}; /* rows, defaults */
     for (size_t i = 0; i < r->n; i++)
         if (is_training(r, i)) train[0]++, train[1] += r->label[i];
@@ -349,12 +358,11 @@ int tr_models_train(const struct tr_ctx *ctx, const struct tr_config *cfg,
     m->train_rows = m->national.train_rows = train[0];
     m->national.train_defaults = train[1];
     if (train[1] == 0 || train[1] == train[0]) {
-        if (ctx->rank == 0)
-            TR_ERROR(ctx,
-                     "no credit model: the training sample has %lld labelled subscribers of "
-                     "which %lld defaulted; it needs both defaults and repaid loans (loans "
-                     "issued within model.horizon_days after the window)",
-                     (long long)train[0], (long long)train[1]);
+        snprintf(m->why_none, sizeof m->why_none,
+                 "the training sample has %lld labelled subscribers of which %lld defaulted; a "
+                 "model needs both defaults and repaid loans (issued within model.horizon_days "
+                 "after the window)",
+                 (long long)train[0], (long long)train[1]);
         return TR_EXIT_INPUT;
     }
     place_prebins(ctx, r, cfg->run.seed, train[0], (int)cfg->model.prebins, m->bins);

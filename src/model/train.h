@@ -62,10 +62,13 @@ struct tr_models {
     /* Wall times (slowest rank): not in /models, which must be the same at any rank count. */
     double seconds;     /* binning, screening and fitting */
     double fit_seconds; /* the Newton iterations of all fits */
+    char settings[512]; /* the model.* settings it was trained with, "key=value; ..." */
+    char why_none[256]; /* why there is no model (tr_models_train failed) */
 };
 
 /* Collective. Learns the models from the training rows. Returns 0, or TR_EXIT_INPUT with the
- * reason printed when there is nothing to learn from (no defaults or no repaid loans). */
+ * reason in m->why_none (not printed) when there is nothing to learn from (no defaults or no
+ * repaid loans): tr_models_free(m) still applies. */
 int tr_models_train(const struct tr_ctx *ctx, const struct tr_config *cfg,
                     const struct tr_model_rows *rows, int n_regions, struct tr_models *m);
 

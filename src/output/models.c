@@ -16,6 +16,9 @@
 #include <string.h>
 
 #define NAME_MAX_LEN 96
+/* A region without its own model says why: too few defaults, or its fit's problem. */
+#define TOO_FEW         "too few training defaults or repaid loans (model.min_region_defaults)"
+#define NATIONAL_SUFFIX ": scored by the national model"
 
 struct feature_row {
     char name[NAME_MAX_LEN];
@@ -269,11 +272,9 @@ static void write_model(const struct tr_ctx *ctx, hid_t models, const char *name
     } else {
         char why[sizeof model->fit.problem + 64];
         if (model->fit.problem[0])
-            snprintf(why, sizeof why, "%s: scored by the national model", model->fit.problem);
+            snprintf(why, sizeof why, "%s%s", model->fit.problem, NATIONAL_SUFFIX);
         else
-            snprintf(why, sizeof why,
-                     "too few training defaults or repaid loans "
-                     "(model.min_region_defaults): scored by the national model");
+            snprintf(why, sizeof why, "%s%s", TOO_FEW, NATIONAL_SUFFIX);
         tr_h5_attr_str(g, "problem", why);
     }
     write_metrics(ctx, g, "validation", own,
@@ -406,6 +407,7 @@ static void write_score_bands(const struct tr_ctx *ctx, hid_t g, const struct tr
 static void write_settings(hid_t g, const struct tr_models *m)
 {
     tr_h5_attr_str(g, "transform", m->transform == TR_TRANSFORM_WOE ? "woe" : "standardize");
+    tr_h5_attr_str(g, "settings", m->settings);
     tr_h5_attr_scalar(g, "lambda", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &m->lambda);
     const int32_t used = m->n_used, iterations = m->iterations;
     tr_h5_attr_scalar(g, "features_used", H5T_STD_I32LE, H5T_NATIVE_INT32, &used);
@@ -495,6 +497,16 @@ static int attr_int(hid_t obj, const char *name)
     hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
     H5_CHECK(a);
     H5_CHECK(H5Aread(a, H5T_NATIVE_INT, &v));
+    H5_CHECK(H5Aclose(a));
+    return v;
+}
+
+static int64_t attr_int64(hid_t obj, const char *name)
+{
+    int64_t v = 0;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    H5_CHECK(a);
+    H5_CHECK(H5Aread(a, H5T_NATIVE_INT64, &v));
     H5_CHECK(H5Aclose(a));
     return v;
 }
@@ -592,8 +604,8 @@ static void read_features(hid_t g, struct tr_models *m)
     struct bin_row *b = read_table(g, "bins", fields, n_fields, sizeof *b, &n);
     for (size_t k = 0; k < n; k++) {
         if (b[k].feature < 0 || b[k].feature >= m->n_features || b[k].bin < 0 ||
-            b[k].bin >= TR_MAX_BINS)
-            continue;
+            b[k].bin >= TR_MAX_BINS || (!b[k].missing && b[k].bin >= TR_MAX_PREBINS))
+            continue; /* not a file telrisk wrote: ignored rather than overrun */
         struct tr_bins *x = &m->bins[b[k].feature];
         const int at = b[k].bin;
         if (!b[k].missing) x->lower[at] = b[k].lower, x->n_numeric = at + 1;
@@ -639,16 +651,20 @@ int tr_rf_read_models(hid_t file, struct tr_models *m, char *err, size_t errlen)
     size_t n_bands;
     struct band_row *br =
         read_table(g, "score_bands", fields, band_fields(fields), sizeof *br, &n_bands);
-    for (size_t k = 0; k < n_bands && k < TR_MAX_BINS; k++) {
+    for (size_t k = 0; k < n_bands && k < TR_MAX_PREBINS; k++) {
         m->score_bands.lower[k] = br[k].lower;
         m->score_bands.population[k] = br[k].population;
     }
-    m->score_bands.n_numeric = (int)(n_bands < TR_MAX_BINS ? n_bands : TR_MAX_BINS);
+    m->score_bands.n_numeric = (int)(n_bands < TR_MAX_PREBINS ? n_bands : TR_MAX_PREBINS);
     free(br);
-    m->train_rows = attr_int(g, "train_rows");
+    m->train_rows = attr_int64(g, "train_rows");
+    m->iterations = attr_int(g, "newton_iterations");
+    if (H5Aexists(g, "settings") > 0) attr_text(g, "settings", m->settings, sizeof m->settings);
     hid_t nat = H5Gopen2(g, "national", H5P_DEFAULT);
     H5_CHECK(nat);
     m->national.region = -1;
+    m->national.train_rows = attr_int64(nat, "train_rows");
+    m->national.train_defaults = attr_int64(nat, "train_defaults");
     int rc = read_coefficients(nat, m, &m->national, err, errlen);
     H5_CHECK(H5Gclose(nat));
     char name[32];
@@ -661,8 +677,22 @@ int tr_rf_read_models(hid_t file, struct tr_models *m, char *err, size_t errlen)
         snprintf(name, sizeof name, "region_%d", r);
         hid_t rg = H5Gopen2(g, name, H5P_DEFAULT);
         H5_CHECK(rg);
-        m->regions[r].region = r;
-        if (attr_int(rg, "own_model")) rc = read_coefficients(rg, m, &m->regions[r], err, errlen);
+        struct tr_model *reg = &m->regions[r];
+        reg->region = r;
+        reg->train_rows = attr_int64(rg, "train_rows");
+        reg->train_defaults = attr_int64(rg, "train_defaults");
+        if (attr_int(rg, "own_model")) {
+            rc = read_coefficients(rg, m, reg, err, errlen);
+        } else { /* a failed fit's reason, without the suffix the writer adds */
+            char why[sizeof reg->fit.problem + 64];
+            attr_text(rg, "problem", why, sizeof why);
+            char *suffix = strstr(why, NATIONAL_SUFFIX);
+            if (suffix && strncmp(why, TOO_FEW, strlen(TOO_FEW)) != 0) {
+                *suffix = '\0';
+                const size_t len = strlen(why), cap = sizeof reg->fit.problem - 1;
+                memcpy(reg->fit.problem, why, len < cap ? len : cap);
+            }
+        }
         H5_CHECK(H5Gclose(rg));
     }
     H5_CHECK(H5Gclose(g));

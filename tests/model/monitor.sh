@@ -74,6 +74,19 @@ h5diff "$work/oot1.h5" "$work/oot3.h5" /subscribers /subscribers
 /usr/bin/python3 "$tools/check_models.py" "$data" "$work/oot1.h5" --seed "$seed"
 echo "out of time: $(attr /models/out_of_time/n "$work/oot1.h5") subscribers, identical at 1 and 3 ranks"
 
+# A population without outcomes yet (no loans): the run warns and writes its file without models;
+# the champion scores it.
+head -1 "$data/loans.csv" >"$work/no_loans.csv"
+run 2 run --config "$config" --quiet --set inputs.dir="$data" --set inputs.loans="$work/no_loans.csv" \
+    --set output.path="$work/fresh.h5"
+grep -q "no credit model: the training sample has 0 labelled subscribers" "$work/log" ||
+    { echo "no warning for a run without outcomes"; exit 1; }
+! h5ls "$work/fresh.h5/models" >/dev/null 2>&1 || { echo "a run without outcomes has /models"; exit 1; }
+run 2 score "$work/fresh.h5" --model "$work/base.h5" --quiet
+[ "$(attr /monitoring/has_challenger "$work/fresh.h5")" = 0 ] || { echo "a challenger from nowhere"; exit 1; }
+h5ls "$work/fresh.h5/subscribers/pd" >/dev/null || { echo "no PDs from the champion"; exit 1; }
+echo "no outcomes: a run file without models, then scored by the champion"
+
 # Plain maximum likelihood on regions of 6-73 training defaults with every feature: the fits that
 # fail (singular, separated) are reported and their regions scored by the national model.
 run 2 run --config "$config" --quiet --set inputs.dir="$data" --set model.min_region_defaults=1 \

@@ -80,6 +80,8 @@ static void compare_with_r(int rank, const char *dir, const struct tr_logit_fit 
     }
     fclose(f);
     check(rank, close_rel(fit->deviance, dev, 1e-6), "deviance", fit->deviance, dev);
+    check(rank, close_rel(fit->null_deviance, null_dev, 1e-6), "null deviance", fit->null_deviance,
+          null_dev);
     check(rank, close_rel(fit->aic, aic, 1e-6), "AIC", fit->aic, aic);
 }
 
