@@ -253,7 +253,7 @@ static int credit_models(const struct tr_ctx *ctx, const struct tr_config *cfg,
         tr_models_reference(ctx, &rows, c->score, c->grade, cfg->run.seed, &c->models);
         const struct tr_validation_rows v = {ft->n,       ft->region, ft->label,
                                              ft->holdout, c->pd,      c->pd_national};
-        tr_validate(ctx, &v, n_regions, &c->validation);
+        tr_validate(ctx, &v, n_regions, &c->models.card, &c->validation);
     }
     free(names);
     return rc;

@@ -132,7 +132,7 @@ int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     tr_models_score(&m, &rows, pd, pd_national, score, grade);
     struct tr_validation v, duel;
     const struct tr_validation_rows vr = {r.n, r.region, r.label, r.sample, pd, pd_national};
-    tr_validate(ctx, &vr, m.n_regions, &v);
+    tr_validate(ctx, &vr, m.n_regions, &m.card, &v);
     struct tr_monitoring mon;
     memset(&mon, 0, sizeof mon);
     drift(ctx, &m, values, r.n, score, grade, &mon);
@@ -141,7 +141,7 @@ int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &challenger, 1, MPI_INT, MPI_MAX, ctx->comm));
     if (challenger) { /* the run's own PDs against the champion's, on the same rows */
         const struct tr_validation_rows dr = {r.n, r.region, r.label, r.sample, pd, r.pd};
-        tr_validate(ctx, &dr, 0, &duel);
+        tr_validate(ctx, &dr, 0, NULL, &duel);
         mon.has_challenger = 1;
         mon.challenger = duel.national.m;
         tr_validation_free(&duel);

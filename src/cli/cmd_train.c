@@ -42,7 +42,7 @@ int tr_cmd_train(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     tr_models_reference(ctx, &rows, score, grade, r.seed, &m);
     struct tr_validation v;
     const struct tr_validation_rows vr = {r.n, r.region, r.label, r.sample, pd, pd_national};
-    tr_validate(ctx, &vr, r.n_regions, &v);
+    tr_validate(ctx, &vr, r.n_regions, &m.card, &v);
     tr_stage_end(ctx, &stages, "train", (int64_t)r.n, "subscribers");
     tr_stage_record(ctx, &stages, "train.newton", m.fit_seconds, m.iterations, "iterations");
     TR_INFO(ctx,

@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "crosscheck/crosscheck.h"
+#include "model/validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,6 +214,62 @@ static void write_breaks(const struct tr_ctx *ctx, hid_t g, const struct tr_cros
     free(rows);
 }
 
+struct backtest_row {
+    int32_t region;
+    char region_name[48];
+    int32_t grade;
+    int64_t n, defaults;
+    double mean_pd, default_rate, p_value;
+    char zone[8];
+    double national_mean_pd, national_p_value;
+    char national_zone[8];
+};
+
+static void write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_run_output *out)
+{
+    const struct tr_validation *v = out->validation;
+    typedef struct backtest_row s;
+    const struct tr_h5_field fields[] = {
+        NUM_FIELD(s, region, H5T_STD_I32LE, NULL),
+        STR_FIELD(s, region_name, 47, NULL),
+        NUM_FIELD(s, grade, H5T_STD_I32LE, NULL),
+        NUM_FIELD(s, n, H5T_STD_I64LE, "subscribers"),
+        NUM_FIELD(s, defaults, H5T_STD_I64LE, "subscribers"),
+        NUM_FIELD(s, mean_pd, H5T_IEEE_F64LE, "fraction"),
+        NUM_FIELD(s, default_rate, H5T_IEEE_F64LE, "fraction"),
+        NUM_FIELD(s, p_value, H5T_IEEE_F64LE, NULL),
+        STR_FIELD(s, zone, 7, NULL),
+        NUM_FIELD(s, national_mean_pd, H5T_IEEE_F64LE, "fraction"),
+        NUM_FIELD(s, national_p_value, H5T_IEEE_F64LE, NULL),
+        STR_FIELD(s, national_zone, 7, NULL),
+    };
+    const int G = v->n_grades + 1;
+    const size_t cells = (size_t)(out->n_regions + 1) * (size_t)G;
+    s *rows = TR_CALLOC(cells + 1, sizeof *rows);
+    for (size_t at = 0; at < cells; at++) {
+        const struct tr_backtest_cell *c = &v->backtest[at];
+        s *r = &rows[at];
+        r->region = (int32_t)(at / (size_t)G) - 1;
+        snprintf(r->region_name, sizeof r->region_name, "%.47s",
+                 r->region < 0 ? "(all)" : out->region_names[r->region]);
+        r->grade = (int32_t)(at % (size_t)G);
+        r->n = c->n, r->defaults = c->defaults;
+        r->mean_pd = c->mean_pd, r->default_rate = c->default_rate, r->p_value = c->p_value;
+        snprintf(r->zone, sizeof r->zone, "%s", c->zone < 0 ? "" : tr_zone_names[c->zone]);
+        r->national_mean_pd = c->national_mean_pd, r->national_p_value = c->national_p_value;
+        snprintf(r->national_zone, sizeof r->national_zone, "%s",
+                 c->national_zone < 0 ? "" : tr_zone_names[c->national_zone]);
+    }
+    tr_rf_small_table(ctx, g, "backtest", fields, (int)(sizeof fields / sizeof *fields), sizeof(s),
+                      rows, cells,
+                      "the models against the hold-out's outcomes, per region (-1: all) and grade "
+                      "(0: all grades): mean PD against the default rate, one-sided binomial "
+                      "p-value of that many defaults or more, and its traffic-light zone (green "
+                      "p > 0.05, yellow down to 0.0001, red below); the same for the national "
+                      "model's PDs on the same rows");
+    free(rows);
+}
+
 void tr_rf_write_crosschecks(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out)
 {
     if (!out->crosschecks) return;
@@ -222,5 +279,6 @@ void tr_rf_write_crosschecks(const struct tr_ctx *ctx, hid_t file, const struct 
     write_summary(ctx, g, out);
     write_breaks(ctx, g, out->crosschecks);
     write_alerts(ctx, g, out->crosschecks);
+    if (out->validation && out->validation->n_grades > 0) write_backtest(ctx, g, out);
     H5_CHECK(H5Gclose(g));
 }

@@ -10,10 +10,13 @@ usage: check_crosschecks.py DATA_DIR RUN.h5 --seed SEED
   the accepted mobile-money lines, recomputed here;
 - each fraud rule: at least 95% of its planted subscribers alerted (recall) and at least 90% of
   its alerts on planted subscribers (precision);
-- /subscribers/flags agrees with the alerts.
+- /subscribers/flags agrees with the alerts;
+- the backtest by region and grade (own models' PDs) recomputed here: counts, mean PD, the
+  one-sided binomial p-value (summed here from the binomial terms) and the traffic-light zone.
 """
 import csv
 import hashlib
+import math
 import sys
 from collections import Counter, defaultdict
 
@@ -27,6 +30,51 @@ RULES = ["account_takeover", "impossible_travel", "simbox", "velocity", "dormant
 
 def text(v):
     return v.decode() if isinstance(v, bytes) else str(v)
+
+
+def binomial_at_least(k, n, p):
+    """P(X >= k), X ~ Binomial(n, p), summed term by term in logs."""
+    if k <= 0:
+        return 1.0
+    if p <= 0:
+        return 0.0
+    if p >= 1:
+        return 1.0
+    total = 0.0
+    for x in range(k, n + 1):
+        total += math.exp(math.lgamma(n + 1) - math.lgamma(x + 1) - math.lgamma(n - x + 1)
+                          + x * math.log(p) + (n - x) * math.log1p(-p))
+    return min(1.0, total)
+
+
+def zone(p):
+    return "green" if p > 0.05 else "yellow" if p > 0.0001 else "red"
+
+
+def check_backtest(f, check):
+    s = f["subscribers"]
+    hold = (s["label"][:] >= 0) & (s["holdout"][:] == 1)
+    pd, y, region = s["pd"][:][hold], (s["label"][:][hold] == 1), s["region"][:][hold]
+    scale = f["models"].attrs["master_scale"]
+    grade = [int(sum(1 for u in scale if u < p)) + 1 for p in pd]
+    rows = f["crosschecks/backtest"][:]
+    checked = 0
+    for r in rows:
+        sel = [i for i in range(len(pd))
+               if (r["region"] < 0 or region[i] == r["region"]) and (r["grade"] == 0 or grade[i] == r["grade"])]
+        n, d = len(sel), int(sum(y[i] for i in sel))
+        if not (r["n"] == n and r["defaults"] == d):
+            check(False, f"backtest region {r['region']} grade {r['grade']}: {r['n']}/{r['defaults']} vs {n}/{d}")
+            continue
+        if n == 0:
+            continue
+        mean = sum(pd[i] for i in sel) / n
+        p = binomial_at_least(d, n, mean)
+        ok = (abs(r["mean_pd"] - mean) <= 1e-12 * max(1, mean) and abs(r["p_value"] - p) <= 1e-6 * max(p, 1e-12)
+              and text(r["zone"]) == zone(r["p_value"]))
+        check(ok, f"backtest region {r['region']} grade {r['grade']}: p {r['p_value']} vs {p}, zone {text(r['zone'])}")
+        checked += 1
+    return checked
 
 
 def main():
@@ -120,11 +168,15 @@ def main():
     registered = set(int(x) for x in keys)
     check(got_flags == {kk: v for kk, v in want_flags.items() if kk in registered}, "flags match the alerts")
 
+    cells = check_backtest(f, check) if "backtest" in c else 0
+    check(("backtest" in c) == ("models" in f), "a backtest when the run has models")
+
     if failures:
         print(f"{len(failures)} cross-check failures")
         return 1
     print(f"crosschecks: {len(want)} ledger breaks exact, duplicates and unknown antennas exact, "
-          f"control totals exact, {len(alerts)} alerts within the recall and precision bars")
+          f"control totals exact, {len(alerts)} alerts within the recall and precision bars, "
+          f"{cells} backtest cells recomputed")
     return 0
 
 
