@@ -155,9 +155,23 @@ static int has_balances(const struct tr_money *m)
     return m->balance_before != TR_NO_BALANCE && m->balance_after != TR_NO_BALANCE;
 }
 
+/* Whether no other record left in the group [first, last) ends at the balance record k starts
+ * from: k can open the group's chain (at an account's first records, or after a break). */
+static int chain_head(const struct sub *s, const unsigned char *used, size_t first, size_t last,
+                      size_t k)
+{
+    if (!has_balances(&s->money[k])) return 1;
+    for (size_t j = first; j < last; j++)
+        if (j != k && !used[j] && has_balances(&s->money[j]) &&
+            s->money[j].balance_after == s->money[k].balance_before)
+            return 0;
+    return 1;
+}
+
 /* Each record's arithmetic on the account's side, then the chain: within one second the records
  * are taken in the order that continues the chain (formats.md orders them by txn_id, which a
- * break-free chain reproduces), else in input order. */
+ * break-free chain reproduces), else one that no other record of the second leads to, else in
+ * input order. */
 static void check_ledger(struct state *st, const struct sub *s)
 {
     int64_t balance = TR_NO_BALANCE;
@@ -172,6 +186,8 @@ static void check_ledger(struct state *st, const struct sub *s)
             for (size_t k = first; k < last && pick == last; k++)
                 if (!used[k] && has_balances(&s->money[k]) && s->money[k].balance_before == balance)
                     pick = k;
+            for (size_t k = first; k < last && pick == last; k++)
+                if (!used[k] && chain_head(s, used, first, last, k)) pick = k;
             for (size_t k = first; k < last && pick == last; k++)
                 if (!used[k]) pick = k;
             used[pick] = 1;

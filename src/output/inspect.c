@@ -409,6 +409,69 @@ static int print_models(FILE *out, const struct inspection *in)
     return TR_EXIT_OK;
 }
 
+/* The fields of /crosschecks/summary shown here. */
+struct check_line {
+    char check[32];
+    char table[24];
+    int32_t region;
+    int64_t count;
+};
+
+/* One line per kind of finding from /crosschecks/summary, all regions together. */
+static int print_crosschecks(FILE *out, const struct inspection *in)
+{
+    if (H5Lexists(in->file, "crosschecks", H5P_DEFAULT) <= 0) return TR_EXIT_OK;
+    hid_t d = H5Dopen2(in->file, "crosschecks/summary", H5P_DEFAULT);
+    if (d < 0) return fail(in, "/crosschecks has no summary table");
+    hsize_t dims[1] = {0};
+    if (dims_of(d, 1, dims)) {
+        H5Dclose(d);
+        return fail(in, "/crosschecks/summary is not a table");
+    }
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(struct check_line));
+    hid_t s32 = H5Tcopy(H5T_C_S1), s24 = H5Tcopy(H5T_C_S1);
+    H5Tset_size(s32, 32), H5Tset_size(s24, 24);
+    H5Tset_cset(s32, H5T_CSET_UTF8), H5Tset_cset(s24, H5T_CSET_UTF8);
+    H5Tinsert(t, "check", HOFFSET(struct check_line, check), s32);
+    H5Tinsert(t, "table", HOFFSET(struct check_line, table), s24);
+    H5Tinsert(t, "region", HOFFSET(struct check_line, region), H5T_NATIVE_INT32);
+    H5Tinsert(t, "count", HOFFSET(struct check_line, count), H5T_NATIVE_INT64);
+    struct check_line *rows = TR_CALLOC((size_t)dims[0] + 1, sizeof *rows);
+    herr_t e = H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows);
+    H5Tclose(t), H5Tclose(s32), H5Tclose(s24);
+    H5Dclose(d);
+    if (e < 0) {
+        free(rows);
+        return fail(in, "cannot read /crosschecks/summary");
+    }
+    int64_t breaks = 0, dups = 0, unknown = 0, unregistered = 0;
+    static const char *const rules[] = {"account_takeover", "impossible_travel", "simbox",
+                                        "velocity", "dormant_then_active"};
+    int64_t alerts[5] = {0};
+    for (hsize_t k = 0; k < dims[0]; k++) {
+        const struct check_line *r = &rows[k];
+        if (strncmp(r->check, "ledger_", 7) == 0 && strcmp(r->check, "ledger_checked") != 0)
+            breaks += r->count;
+        else if (strcmp(r->check, "duplicates") == 0)
+            dups += r->count;
+        else if (strcmp(r->check, "unknown_antenna") == 0)
+            unknown += r->count;
+        else if (strcmp(r->check, "unregistered_subscribers") == 0)
+            unregistered += r->count;
+        else if (strcmp(r->check, "alerts") == 0)
+            for (int q = 0; q < 5; q++)
+                if (strcmp(r->table, rules[q]) == 0) alerts[q] += r->count;
+    }
+    free(rows);
+    fprintf(out,
+            "\ncrosschecks: %" PRId64 " ledger breaks, %" PRId64 " duplicate records, %" PRId64
+            " unknown antennas, %" PRId64 " unregistered subscribers\nfraud alerts:",
+            breaks, dups, unknown, unregistered);
+    for (int q = 0; q < 5; q++)
+        fprintf(out, " %s %" PRId64 "%s", rules[q], alerts[q], q < 4 ? "," : "\n");
+    return TR_EXIT_OK;
+}
+
 /* A clear reason when the path itself is the problem, before HDF5 is asked. */
 static int open_file(struct inspection *in)
 {
@@ -446,6 +509,7 @@ int tr_runfile_inspect(const char *path, FILE *out, FILE *msg)
     if (rc == TR_EXIT_OK) rc = read_inputs(&in);
     if (rc == TR_EXIT_OK) print_summary(out, &in);
     if (rc == TR_EXIT_OK) rc = print_models(out, &in);
+    if (rc == TR_EXIT_OK) rc = print_crosschecks(out, &in);
     release(&in);
     tr_h5_quiet_end(&quiet);
     return rc;
