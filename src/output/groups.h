@@ -48,6 +48,9 @@ struct tr_monitoring;
 void tr_rf_write_monitoring(const struct tr_ctx *ctx, hid_t file, const struct tr_monitoring *mon,
                             const char *model_path);
 
+/* /crosschecks/drift: the monitoring's PSI rows, into the open /crosschecks group. */
+void tr_rf_write_drift(const struct tr_ctx *ctx, hid_t crosschecks, const struct tr_monitoring *mon);
+
 /* /subscribers/{pd, score, grade} into the open /subscribers group: rows [first, first +
  * out->n_local) of total. */
 void tr_rf_write_scores(const struct tr_ctx *ctx, hid_t subscribers,

@@ -751,3 +751,18 @@ void tr_rf_write_monitoring(const struct tr_ctx *ctx, hid_t file, const struct t
     if (mon->has_challenger) attr_metrics(g, "challenger", &mon->challenger);
     H5_CHECK(H5Gclose(g));
 }
+
+void tr_rf_write_drift(const struct tr_ctx *ctx, hid_t crosschecks, const struct tr_monitoring *mon)
+{
+    struct tr_h5_field fields[MAX_FIELDS];
+    const int n_fields = psi_fields(fields);
+    const size_t n = (size_t)mon->n_features + 2;
+    struct tr_psi_row *rows = TR_CALLOC(n, sizeof *rows);
+    rows[0] = mon->score, rows[1] = mon->grades;
+    memcpy(rows + 2, mon->features, sizeof *rows * (size_t)mon->n_features);
+    tr_rf_small_table(ctx, crosschecks, "drift", fields, n_fields, sizeof *rows, rows, n,
+                      "the champion's drift on this run, summarised from /monitoring: PSI of the "
+                      "score, the grades and each feature it uses, with its band (stable < 0.1 <= "
+                      "moderate <= 0.25 < significant)");
+    free(rows);
+}

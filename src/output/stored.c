@@ -226,6 +226,13 @@ int tr_stored_run_update(const struct tr_ctx *ctx, const char *from, const char 
     H5_CHECK(H5Gclose(g));
     tr_rf_write_models(ctx, f, out);
     if (out->monitoring) tr_rf_write_monitoring(ctx, f, out->monitoring, out->monitoring_model);
+    unlink_if(f, "crosschecks/drift");
+    if (out->monitoring && has(f, "crosschecks")) {
+        hid_t cc = H5Gopen2(f, "crosschecks", H5P_DEFAULT);
+        H5_CHECK(cc);
+        tr_rf_write_drift(ctx, cc, out->monitoring);
+        H5_CHECK(H5Gclose(cc));
+    }
     H5_CHECK(H5Fclose(f));
     if (ctx->rank == 0 && rename(tmp, to) != 0) {
         fprintf(ctx->msg, "telrisk: cannot rename %s to %s: %s\n", tmp, to, strerror(errno));

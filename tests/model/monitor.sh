@@ -60,6 +60,10 @@ for name, (stored, band) in psi.items():
     checked += 1
 calls = [n for n in psi if n.startswith("number_of_interactions__") or n.startswith("number_of_contacts__")]
 assert calls and all(psi[n][1] == "significant" for n in calls), {n: psi[n] for n in calls}
+drift = {r["name"].decode(): r["psi"] for r in busy["crosschecks/drift"][:]}
+assert drift["score"] == busy["monitoring"].attrs["score_psi"] and drift["grade"] == busy["monitoring"].attrs["grade_psi"]
+assert all(drift[n] == p for n, (p, _) in psi.items()), "the drift summary is the monitoring's"
+
 print(f"score: {checked} feature PSIs recomputed; call features drift significantly:",
       ", ".join(f"{n.split('__')[0]} {psi[n][0]:.2f}" for n in calls))
 PY
