@@ -18,6 +18,10 @@ enum option_bit {
     OPT_SPLIT_WEEK = 1u << 10,
     OPT_SPLIT_DAY = 1u << 11,
     OPT_MODEL = 1u << 12,
+    OPT_PD = 1u << 13,
+    OPT_LGD = 1u << 14,
+    OPT_CLASS = 1u << 15,
+    OPT_MATURITY = 1u << 16,
 };
 #define OPT_COMMON (OPT_SET | OPT_QUIET | OPT_VERBOSE | OPT_HELP)
 
@@ -34,6 +38,10 @@ static const struct option_spec options[] = {
      "generate: folder to write into (created if missing); train, score: the run file to write "
      "(default: RUN.h5 itself)"},
     {OPT_MODEL, "--model", "TRAINED.h5", "a run file whose /models score this run (the champion)"},
+    {OPT_PD, "--pd", "P", "probability of default, 0 < P < 1"},
+    {OPT_LGD, "--lgd", "L", "loss given default, 0 < L <= 1"},
+    {OPT_CLASS, "--class", "C", "exposure class: other_retail, qrre, mortgage or corporate"},
+    {OPT_MATURITY, "--maturity", "M", "effective maturity in years (corporate; default 2.5)"},
     {OPT_SET, "--set", "SECTION.KEY=VALUE", "override one config key (repeatable)"},
     {OPT_QUIET, "--quiet", NULL, "only warnings and errors"},
     {OPT_VERBOSE, "--verbose", NULL, "debug messages too"},
@@ -70,6 +78,10 @@ static const struct tr_command commands[] = {
     {"score", "RUN.h5 --model TRAINED.h5 [--out NEW.h5]",
      "score a run's subscribers with stored models; PSI drift and champion/challenger",
      OPT_MODEL | OPT_OUT | OPT_COMMON, OPT_MODEL, 1, 1, tr_cmd_score},
+    {"irb", "--pd P --lgd L --class C [--maturity M] [--set stress.scaling=1.06]",
+     "Basel IRB calculator: asset correlation, capital K and risk weight of one exposure",
+     OPT_PD | OPT_LGD | OPT_CLASS | OPT_MATURITY | OPT_CONFIG | OPT_COMMON,
+     OPT_PD | OPT_LGD | OPT_CLASS, 0, 0, tr_cmd_irb},
     {"config", "[--config FILE]", "print the effective configuration, every key, as INI",
      OPT_CONFIG | OPT_COMMON, 0, 0, 0, tr_cmd_config},
 };
@@ -126,6 +138,18 @@ static int store(struct tr_cli_args *args, enum option_bit bit, const char *valu
         break;
     case OPT_SPLIT_DAY:
         args->split_day = 1;
+        break;
+    case OPT_PD:
+        args->pd = value;
+        break;
+    case OPT_LGD:
+        args->lgd = value;
+        break;
+    case OPT_CLASS:
+        args->exposure_class = value;
+        break;
+    case OPT_MATURITY:
+        args->maturity = value;
         break;
     case OPT_MODEL:
         args->model_path = value;
@@ -198,7 +222,9 @@ int tr_cli_validate(const struct tr_cli_args *args, char *err, size_t errlen)
         int given = (opt->bit == OPT_CONFIG && args->config_path) ||
                     (opt->bit == OPT_OUT && args->out_dir) ||
                     (opt->bit == OPT_ANTENNAS && args->antennas_path) ||
-                    (opt->bit == OPT_MODEL && args->model_path);
+                    (opt->bit == OPT_MODEL && args->model_path) ||
+                    (opt->bit == OPT_PD && args->pd) || (opt->bit == OPT_LGD && args->lgd) ||
+                    (opt->bit == OPT_CLASS && args->exposure_class);
         if (!given) {
             snprintf(err, errlen, "%s: %s %s is required (usage: telrisk %s %s)",
                      args->command->name, opt->name, opt->metavar, args->command->name,

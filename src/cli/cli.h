@@ -23,6 +23,7 @@ struct tr_cli_args {
     int split_week;
     int split_day;
     const char *model_path;    /* score: --model */
+    const char *pd, *lgd, *exposure_class, *maturity; /* irb */
     const char *positional[8]; /* arguments that are not options, in order */
     int n_positional;
     int quiet;

@@ -93,6 +93,7 @@ static const struct key_spec keys[] = {
     {"fraud.dormant_days", KEY_F64, F(fraud.dormant_days), "14", 1, 3650, NULL, "dormant then active: no record of the subscriber for this many days at least"},
     {"fraud.dormant_cashouts", KEY_I64, F(fraud.dormant_cashouts), "2", 1, 1000, NULL, "dormant then active: then at least this many cash-outs"},
     {"fraud.dormant_hours", KEY_F64, F(fraud.dormant_hours), "24", 0.1, 720, NULL, "dormant then active: within this many hours of waking"},
+    {"stress.scaling", KEY_F64, F(stress.scaling), "1", 1, 1.06, NULL, "IRB capital scaling factor: 1, or 1.06 where the rules still apply it"},
     {"stress.scenarios", KEY_STR, F(stress.scenarios), "inputs/scenarios/regulatory.ini", 0, 0, NULL, "scenario file"},
     {"stress.paths", KEY_I64, F(stress.paths), "1000000", 1, 1e12, NULL, "Monte Carlo paths"},
     {"privacy.key_file", KEY_STR, F(privacy.key_file), "", 0, 0, NULL, "secret key for subscriber pseudonyms"},

@@ -86,6 +86,7 @@ struct tr_config {
         double dormant_hours;
     } fraud;
     struct {
+        double scaling; /* IRB: 1 or 1.06 */
         char scenarios[TR_PATH_MAX];
         int64_t paths;
     } stress;

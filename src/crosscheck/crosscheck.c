@@ -403,7 +403,11 @@ static void count(struct state *st, const struct sub *s)
     r->records[TR_T_SIM_SWAPS] += (int64_t)s->n_swaps;
     r->records[TR_T_RECHARGES] += (int64_t)s->n_top;
     r->records[TR_T_MOBILEDATA] += (int64_t)s->n_data;
-    int subscriber = s->reg_index >= 0 || s->n_cdr || s->n_top || s->n_data || s->n_swaps;
+    /* A number seen only in international calls is a foreign party, not a missing subscriber. */
+    int domestic = 0;
+    for (size_t k = 0; k < s->n_cdr && !domestic; k++)
+        domestic = !s->cdr[k].international;
+    int subscriber = s->reg_index >= 0 || domestic || s->n_top || s->n_data || s->n_swaps;
     int64_t paid = 0;
     int pays = 0;
     for (size_t k = 0; k < s->n_money; k++) {
