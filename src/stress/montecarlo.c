@@ -1,0 +1,176 @@
+#include "stress/montecarlo.h"
+
+#include "core/error.h"
+#include "core/rng.h"
+#include "model/blocksum.h"
+#include "stress/irb.h"
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MC_STREAM 0x4d6f6e7465ULL /* "Monte" */
+
+struct sim {
+    const struct tr_pool *pools;
+    size_t n_pools;
+    const struct tr_mc_options *o;
+    gsl_rng *rng;
+    double *z, *e;     /* [n_regions] correlated and independent normals */
+    double *by_region; /* [n_regions] this path's loss per region */
+    uint64_t first;    /* this rank's first path */
+    /* pass 2: the tail of each level, as (loss, path) thresholds */
+    const double *tail_loss;
+    const int64_t *tail_path;
+};
+
+/* One path: its factors, then each pool's defaults. Returns the total loss. */
+static double path_loss(struct sim *s, uint64_t path)
+{
+    const int R = s->o->n_regions;
+    gsl_rng_set(s->rng, tr_key(s->o->seed, MC_STREAM, path, 0));
+    for (int a = 0; a < R; a++)
+        s->e[a] = gsl_ran_ugaussian(s->rng);
+    for (int a = 0; a < R; a++) {
+        double z = 0;
+        for (int b = 0; b <= a; b++)
+            z += s->o->factor_chol[a * R + b] * s->e[b];
+        s->z[a] = z;
+        s->by_region[a] = 0;
+    }
+    double total = 0;
+    for (size_t k = 0; k < s->n_pools; k++) {
+        const struct tr_pool *p = &s->pools[k];
+        const double q = tr_vasicek_pd(p->pd, p->r, s->z[p->region]);
+        const unsigned defaults = gsl_ran_binomial(s->rng, q, p->loans);
+        const double loss = p->lgd * p->ead * (double)defaults / (double)p->loans;
+        s->by_region[p->region] += loss;
+        total += loss;
+    }
+    return total;
+}
+
+/* Pass 2: each level's tail paths add their regional losses (and a count). */
+static void add_tail(void *user, size_t i, double *acc)
+{
+    struct sim *s = user;
+    const uint64_t path = s->first + i;
+    const double loss = path_loss(s, path);
+    const int R = s->o->n_regions;
+    for (int l = 0; l < s->o->n_levels; l++) {
+        const int in =
+            loss > s->tail_loss[l] || (loss == s->tail_loss[l] && (int64_t)path >= s->tail_path[l]);
+        if (!in) continue;
+        double *a = acc + (size_t)l * (size_t)(R + 1);
+        for (int g = 0; g < R; g++)
+            a[g] += s->by_region[g];
+        a[R] += loss;
+    }
+}
+
+struct ranked {
+    double loss;
+    int64_t path;
+};
+
+static int cmp_ranked(const void *pa, const void *pb)
+{
+    const struct ranked *a = pa, *b = pb;
+    if (a->loss != b->loss) return a->loss < b->loss ? -1 : 1;
+    return a->path < b->path ? -1 : a->path > b->path;
+}
+
+int tr_mc_loss(const struct tr_ctx *ctx, const struct tr_pool *pools, size_t n_pools,
+               const struct tr_mc_options *o, struct tr_mc_result *out)
+{
+    memset(out, 0, sizeof *out);
+    if (o->paths < 1 || o->n_regions < 1 || o->n_levels < 0 || o->n_levels > TR_MC_MAX_LEVELS ||
+        (uint64_t)o->paths > (uint64_t)INT32_MAX * 64)
+        return 1;
+    const double t0 = MPI_Wtime();
+    const int R = o->n_regions;
+    const uint64_t first = (uint64_t)o->paths * (uint64_t)ctx->rank / (uint64_t)ctx->size;
+    const uint64_t n = (uint64_t)o->paths * (uint64_t)(ctx->rank + 1) / (uint64_t)ctx->size - first;
+    struct sim s = {pools,
+                    n_pools,
+                    o,
+                    tr_rng_alloc(),
+                    TR_CALLOC((size_t)R, sizeof(double)),
+                    TR_CALLOC((size_t)R, sizeof(double)),
+                    TR_CALLOC((size_t)R, sizeof(double)),
+                    first,
+                    NULL,
+                    NULL};
+    /* Pass 1: every path's total loss, gathered to rank 0 in path order. */
+    double *mine = TR_MALLOC(sizeof(double) * (n + 1));
+    for (uint64_t i = 0; i < n; i++)
+        mine[i] = path_loss(&s, first + i);
+    int count = (int)n, *counts = TR_MALLOC(sizeof(int) * (size_t)ctx->size),
+        *displs = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
+    MPI_CHECK(MPI_Gather(&count, 1, MPI_INT, counts, 1, MPI_INT, 0, ctx->comm));
+    double *all = NULL;
+    double tail_loss[TR_MC_MAX_LEVELS] = {0};
+    int64_t tail_path[TR_MC_MAX_LEVELS] = {0};
+    if (ctx->rank == 0) {
+        int at = 0;
+        for (int k = 0; k < ctx->size; k++)
+            displs[k] = at, at += counts[k];
+        all = TR_MALLOC(sizeof(double) * ((size_t)o->paths + 1));
+    }
+    MPI_CHECK(MPI_Gatherv(mine, count, MPI_DOUBLE, all, counts, displs, MPI_DOUBLE, 0, ctx->comm));
+    if (ctx->rank == 0) {
+        const size_t P = (size_t)o->paths;
+        struct ranked *r = TR_MALLOC(sizeof *r * P);
+        double sum = 0; /* in path order: the same at any rank count */
+        for (size_t p = 0; p < P; p++)
+            r[p] = (struct ranked){all[p], (int64_t)p}, sum += all[p];
+        out->el = sum / (double)P;
+        qsort(r, P, sizeof *r, cmp_ranked);
+        for (int l = 0; l < o->n_levels; l++) {
+            /* VaR: the smallest loss with at least a share `level` of paths at or below it; the
+             * tail: the paths from there up, ranked by (loss, path). */
+            size_t at = (size_t)ceil(o->levels[l] * (double)P);
+            at = at < 1 ? 0 : at - 1;
+            if (at >= P) at = P - 1;
+            out->var[l] = r[at].loss;
+            tail_loss[l] = r[at].loss, tail_path[l] = r[at].path;
+        }
+        free(r);
+    }
+    MPI_CHECK(MPI_Bcast(&out->el, 1, MPI_DOUBLE, 0, ctx->comm));
+    MPI_CHECK(MPI_Bcast(out->var, TR_MC_MAX_LEVELS, MPI_DOUBLE, 0, ctx->comm));
+    MPI_CHECK(MPI_Bcast(tail_loss, TR_MC_MAX_LEVELS, MPI_DOUBLE, 0, ctx->comm));
+    MPI_CHECK(MPI_Bcast(tail_path, TR_MC_MAX_LEVELS, MPI_INT64_T, 0, ctx->comm));
+    /* Pass 2: the same paths again (their streams are keyed), summing the tails exactly. */
+    s.tail_loss = tail_loss, s.tail_path = tail_path;
+    const size_t m = (size_t)o->n_levels * (size_t)(R + 1);
+    double *acc = TR_CALLOC(m + 1, sizeof(double));
+    tr_block_sum(ctx, n, m, add_tail, &s, acc);
+    out->es_region = TR_CALLOC((size_t)o->n_levels * (size_t)R + 1, sizeof(double));
+    for (int l = 0; l < o->n_levels; l++) {
+        const size_t at = (size_t)ceil(o->levels[l] * (double)o->paths);
+        const double k = (double)((size_t)o->paths - (at < 1 ? 0 : at - 1)); /* tail paths */
+        const double *a = acc + (size_t)l * (size_t)(R + 1);
+        out->es[l] = a[R] / k;
+        for (int g = 0; g < R; g++)
+            out->es_region[(size_t)l * (size_t)R + (size_t)g] = a[g] / k;
+    }
+    double seconds = MPI_Wtime() - t0;
+    MPI_CHECK(MPI_Allreduce(&seconds, &out->seconds, 1, MPI_DOUBLE, MPI_MAX, ctx->comm));
+    free(acc);
+    free(all);
+    free(displs);
+    free(counts);
+    free(mine);
+    free(s.z), free(s.e), free(s.by_region);
+    gsl_rng_free(s.rng);
+    return 0;
+}
+
+void tr_mc_result_free(struct tr_mc_result *r)
+{
+    free(r->es_region);
+    memset(r, 0, sizeof *r);
+}
