@@ -7,8 +7,7 @@
 #include "core/stage.h"
 #include "crosscheck/crosscheck.h"
 #include "features/features.h"
-#include "model/train.h"
-#include "model/validate.h"
+#include "model/credit.h"
 #include "output/runfile.h"
 #include "partition/partition.h"
 #include "records/ingest.h"
@@ -221,57 +220,23 @@ static void log_crosschecks(const struct tr_ctx *ctx, const struct tr_crosscheck
     TR_INFO(ctx, "crosschecks: %s", text);
 }
 
-/* The credit models' outputs, beside the feature table. */
-struct credit {
-    struct tr_models models;
-    struct tr_validation validation;
-    double *pd, *pd_national, *score; /* [n local subscribers] */
-    int8_t *grade;
-};
-
-static struct tr_model_rows model_rows(const struct tr_feature_table *ft, const char **names)
-{
-    for (int j = 0; j < ft->n_features; j++)
-        names[j] = ft->info[j].name;
-    return (struct tr_model_rows){ft->n,      ft->n_features, names,       ft->key,
-                                  ft->region, ft->label,      ft->holdout, ft->values};
-}
-
 /* The model stage: learn, score every subscriber, validate on the hold-out. */
 static int credit_models(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                         const struct tr_feature_table *ft, int n_regions, struct credit *c)
+                         const struct tr_feature_table *ft, int n_regions, struct tr_credit *c)
 {
     const char **names = TR_MALLOC(sizeof(char *) * ((size_t)ft->n_features + 1));
-    const struct tr_model_rows rows = model_rows(ft, names);
-    int rc = tr_models_train(ctx, cfg, &rows, n_regions, &c->models);
-    if (!rc) {
-        c->pd = TR_MALLOC(sizeof(double) * (ft->n + 1));
-        c->pd_national = TR_MALLOC(sizeof(double) * (ft->n + 1));
-        c->score = TR_MALLOC(sizeof(double) * (ft->n + 1));
-        c->grade = TR_MALLOC(ft->n + 1);
-        tr_models_score(&c->models, &rows, c->pd, c->pd_national, c->score, c->grade);
-        tr_models_reference(ctx, &rows, c->score, c->grade, cfg->run.seed, &c->models);
-        const struct tr_validation_rows v = {ft->n,       ft->region, ft->label,
-                                             ft->holdout, c->pd,      c->pd_national};
-        tr_validate(ctx, &v, n_regions, &c->models.card, &c->validation);
-    }
+    for (int j = 0; j < ft->n_features; j++)
+        names[j] = ft->info[j].name;
+    const struct tr_model_rows rows = {ft->n,      ft->n_features, names,       ft->key,
+                                       ft->region, ft->label,      ft->holdout, ft->values};
+    const int rc = tr_credit_learn(ctx, cfg, &rows, n_regions, c);
     free(names);
     return rc;
 }
 
-static void credit_free(struct credit *c)
-{
-    tr_models_free(&c->models);
-    tr_validation_free(&c->validation);
-    free(c->pd);
-    free(c->pd_national);
-    free(c->score);
-    free(c->grade);
-}
-
 static int write_run(const struct tr_ctx *ctx, const struct tr_config *cfg,
                      const struct tr_ingest *in, const struct tr_feature_table *ft,
-                     const struct credit *c, const struct tr_crosscheck *checks,
+                     const struct tr_credit *c, const struct tr_crosscheck *checks,
                      const struct tr_stages *stages, int64_t collisions)
 {
     char *config_text = tr_config_to_ini(cfg);
@@ -369,8 +334,7 @@ int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg)
             (long long)tr_agree_sum(ctx, (int64_t)ft.n), ft.n_features);
 
     tr_stage_begin(&stages);
-    struct credit credit;
-    memset(&credit, 0, sizeof credit);
+    struct tr_credit credit;
     rc = credit_models(ctx, cfg, &ft, in.regions.n, &credit);
     if (rc) {
         /* A population without outcomes yet (what `telrisk score --model` scores) still gets
@@ -414,7 +378,7 @@ int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg)
     tr_stage_end(ctx, &stages, "write", (int64_t)ft.n, "subscribers");
     if (!rc) TR_INFO(ctx, "run file: %s", cfg->output.path);
     tr_crosscheck_free(&checks);
-    credit_free(&credit);
+    tr_credit_free(&credit);
     tr_feature_table_free(&ft);
     tr_ingest_free(&in);
     return tr_agree(ctx, rc);

@@ -5,8 +5,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/stage.h"
-#include "model/train.h"
-#include "model/validate.h"
+#include "model/credit.h"
 #include "output/stored.h"
 
 #include <stdlib.h>
@@ -24,47 +23,37 @@ int tr_cmd_train(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     const struct tr_model_rows rows = {r.n,      r.n_features, (const char *const *)r.names,
                                        r.key,    r.region,     r.label,
                                        r.sample, r.values};
-    struct tr_models m;
+    struct tr_credit c;
     struct tr_stages stages = {0};
     tr_stage_begin(&stages);
-    rc = tr_models_train(ctx, &cfg, &rows, r.n_regions, &m);
+    rc = tr_credit_learn(ctx, &cfg, &rows, r.n_regions, &c);
     if (rc) {
-        if (ctx->rank == 0) TR_ERROR(ctx, "no credit model from %s: %s", path, m.why_none);
-        tr_models_free(&m);
+        if (ctx->rank == 0) TR_ERROR(ctx, "no credit model from %s: %s", path, c.models.why_none);
+        tr_credit_free(&c);
         tr_stored_run_free(&r);
         return rc;
     }
-    double *pd = TR_MALLOC(sizeof(double) * (r.n + 1)),
-           *pd_national = TR_MALLOC(sizeof(double) * (r.n + 1)),
-           *score = TR_MALLOC(sizeof(double) * (r.n + 1));
-    int8_t *grade = TR_MALLOC(r.n + 1);
-    tr_models_score(&m, &rows, pd, pd_national, score, grade);
-    tr_models_reference(ctx, &rows, score, grade, r.seed, &m);
-    struct tr_validation v;
-    const struct tr_validation_rows vr = {r.n, r.region, r.label, r.sample, pd, pd_national};
-    tr_validate(ctx, &vr, r.n_regions, &m.card, &v);
+    const struct tr_models *m = &c.models;
     tr_stage_end(ctx, &stages, "train", (int64_t)r.n, "subscribers");
-    tr_stage_record(ctx, &stages, "train.newton", m.fit_seconds, m.iterations, "iterations");
+    tr_stage_record(ctx, &stages, "train.newton", m->fit_seconds, m->iterations, "iterations");
     TR_INFO(ctx,
             "train: %d of %d features, %lld training rows, %d Newton iterations in %.3f s "
             "(%.4f s each); hold-out AUC %.4f",
-            m.n_used, m.n_features, (long long)m.train_rows, m.iterations, m.fit_seconds,
-            m.fit_seconds / (m.iterations ? m.iterations : 1), v.assigned.m.auc);
+            m->n_used, m->n_features, (long long)m->train_rows, m->iterations, m->fit_seconds,
+            m->fit_seconds / (m->iterations ? m->iterations : 1), c.validation.assigned.m.auc);
     const struct tr_run_output out = {.seed = r.seed,
                                       .region_names = (const char *const *)r.region_names,
                                       .n_regions = r.n_regions,
                                       .n_local = r.n,
-                                      .models = &m,
-                                      .validation = &v,
-                                      .pd = pd,
-                                      .score = score,
-                                      .grade = grade};
+                                      .models = m,
+                                      .validation = &c.validation,
+                                      .pd = c.pd,
+                                      .score = c.score,
+                                      .grade = c.grade};
     const char *to = args->out_dir ? args->out_dir : path;
     rc = tr_stored_run_update(ctx, path, to, &out, r.first);
     if (!rc) TR_INFO(ctx, "run file: %s", to);
-    tr_validation_free(&v);
-    free(pd), free(pd_national), free(score), free(grade);
-    tr_models_free(&m);
+    tr_credit_free(&c);
     tr_stored_run_free(&r);
     return rc;
 }

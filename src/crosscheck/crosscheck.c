@@ -2,13 +2,14 @@
 
 #include "core/calendar.h"
 #include "core/error.h"
+#include "features/indicators.h"
+#include "io/textbuf.h"
 
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 const char *const tr_rule_names[TR_RULE_COUNT] = {
     [TR_RULE_TAKEOVER] = "account_takeover",
@@ -22,21 +23,11 @@ static const int severity[TR_RULE_COUNT] = {
     [TR_RULE_VELOCITY] = 2, [TR_RULE_DORMANT] = 2,
 };
 
-/* One subscriber's records, each table sorted by (time, input order). */
+/* One subscriber's records (each table sorted by time and input order), where it stands. */
 struct sub {
-    uint64_t key;
+    struct tr_subscriber_records r;
     int region;     /* -1 unknown */
     long reg_index; /* row in the register's view, -1 when unregistered */
-    const struct tr_cdr *cdr;
-    size_t n_cdr;
-    const struct tr_money *money;
-    size_t n_money;
-    const struct tr_swap *swaps;
-    size_t n_swaps;
-    const struct tr_recharge *top;
-    size_t n_top;
-    const struct tr_data *data;
-    size_t n_data;
 };
 
 struct state {
@@ -72,18 +63,6 @@ static void evidence(struct tr_alert *a, const char *fmt, ...)
     va_end(ap);
 }
 
-static void stamp(int64_t t, char out[32])
-{
-    int64_t day = t >= 0 ? t / 86400 : (t - 86399) / 86400, s = t - day * 86400;
-    int y, mo, d;
-    tr_civil_from_days(day, &y, &mo, &d);
-    struct tr_alert tmp;
-    evidence(&tmp, "%04d-%02d-%02d %02d:%02d:%02d", y, mo, d, (int)(s / 3600), (int)(s / 60 % 60),
-             (int)(s % 60));
-    memcpy(out, tmp.evidence, 20);
-    out[19] = '\0';
-}
-
 static struct tr_alert *alert(struct state *st, const struct sub *s, int rule, int64_t t,
                               uint64_t order, double measure)
 {
@@ -94,7 +73,7 @@ static struct tr_alert *alert(struct state *st, const struct sub *s, int rule, i
     }
     struct tr_alert *a = &o->alerts[o->n_alerts++];
     memset(a, 0, sizeof *a);
-    a->key = s->key, a->t = t, a->rule = rule, a->severity = severity[rule];
+    a->key = s->r.key, a->t = t, a->rule = rule, a->severity = severity[rule];
     a->file = tr_order_file(order), a->line = tr_order_line(order), a->measure = measure;
     if (s->reg_index >= 0) o->flags[s->reg_index] |= (uint8_t)(1u << rule);
     st->recon[s->region + 1].alerts[rule]++;
@@ -119,22 +98,6 @@ static void *scratch(struct state *st, size_t n)
     return st->scratch;
 }
 
-static int cmp_u64(const void *pa, const void *pb)
-{
-    const uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
-    return a < b ? -1 : a > b;
-}
-
-/* Sorts v and keeps each value once at its front; returns how many. */
-static size_t unique(uint64_t *v, size_t n)
-{
-    qsort(v, n, sizeof *v, cmp_u64);
-    size_t d = 0;
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || v[i] != v[d - 1]) v[d++] = v[i];
-    return d;
-}
-
 /* ---- the ledger ---- */
 
 static void ledger_break(struct state *st, const struct sub *s, const struct tr_money *m, int kind,
@@ -146,7 +109,7 @@ static void ledger_break(struct state *st, const struct sub *s, const struct tr_
         o->breaks = TR_REALLOC(o->breaks, sizeof *o->breaks * st->cap_breaks);
     }
     o->breaks[o->n_breaks++] = (struct tr_ledger_break){
-        s->key, m->t, kind, tr_order_file(m->order), tr_order_line(m->order), expected, found};
+        s->r.key, m->t, kind, tr_order_file(m->order), tr_order_line(m->order), expected, found};
     st->recon[s->region + 1].ledger_breaks[kind]++;
 }
 
@@ -160,10 +123,10 @@ static int has_balances(const struct tr_money *m)
 static int chain_head(const struct sub *s, const unsigned char *used, size_t first, size_t last,
                       size_t k)
 {
-    if (!has_balances(&s->money[k])) return 1;
+    if (!has_balances(&s->r.money[k])) return 1;
     for (size_t j = first; j < last; j++)
-        if (j != k && !used[j] && has_balances(&s->money[j]) &&
-            s->money[j].balance_after == s->money[k].balance_before)
+        if (j != k && !used[j] && has_balances(&s->r.money[j]) &&
+            s->r.money[j].balance_after == s->r.money[k].balance_before)
             return 0;
     return 1;
 }
@@ -175,23 +138,24 @@ static int chain_head(const struct sub *s, const unsigned char *used, size_t fir
 static void check_ledger(struct state *st, const struct sub *s)
 {
     int64_t balance = TR_NO_BALANCE;
-    unsigned char *used = (unsigned char *)scratch(st, s->n_money + 1);
-    memset(used, 0, s->n_money + 1);
-    for (size_t first = 0; first < s->n_money;) {
+    unsigned char *used = (unsigned char *)scratch(st, s->r.n_money + 1);
+    memset(used, 0, s->r.n_money + 1);
+    for (size_t first = 0; first < s->r.n_money;) {
         size_t last = first;
-        while (last < s->n_money && s->money[last].t == s->money[first].t)
+        while (last < s->r.n_money && s->r.money[last].t == s->r.money[first].t)
             last++;
         for (size_t taken = first; taken < last; taken++) {
             size_t pick = last;
             for (size_t k = first; k < last && pick == last; k++)
-                if (!used[k] && has_balances(&s->money[k]) && s->money[k].balance_before == balance)
+                if (!used[k] && has_balances(&s->r.money[k]) &&
+                    s->r.money[k].balance_before == balance)
                     pick = k;
             for (size_t k = first; k < last && pick == last; k++)
                 if (!used[k] && chain_head(s, used, first, last, k)) pick = k;
             for (size_t k = first; k < last && pick == last; k++)
                 if (!used[k]) pick = k;
             used[pick] = 1;
-            const struct tr_money *m = &s->money[pick];
+            const struct tr_money *m = &s->r.money[pick];
             if (!has_balances(m)) continue;
             st->recon[s->region + 1].ledger_checked++;
             const int64_t after =
@@ -213,17 +177,17 @@ static void rule_takeover(struct state *st, const struct sub *s)
 {
     const double window = st->cfg->fraud.takeover_hours * 3600,
                  share = st->cfg->fraud.takeover_share;
-    for (size_t w = 0; w < s->n_swaps; w++) {
-        const int64_t swap = s->swaps[w].t;
-        for (size_t k = 0; k < s->n_money; k++) {
-            const struct tr_money *m = &s->money[k];
+    for (size_t w = 0; w < s->r.n_swaps; w++) {
+        const int64_t swap = s->r.swaps[w].t;
+        for (size_t k = 0; k < s->r.n_money; k++) {
+            const struct tr_money *m = &s->r.money[k];
             if (m->t < swap || (double)(m->t - swap) > window) continue;
             if (!pays_out(m) || (m->type != TR_CASHOUT && m->type != TR_P2P)) continue;
             if (m->balance_before == TR_NO_BALANCE || m->balance_before <= 0) continue;
             const double part = (double)m->amount / (double)m->balance_before;
             if (part < share) continue;
-            char when[32];
-            stamp(swap, when);
+            char when[20];
+            tr_format_timestamp(swap, when);
             struct tr_alert *a = alert(st, s, TR_RULE_TAKEOVER, m->t, m->order, part);
             evidence(a, "swap=%s;hours_after=%.2f;%s=%.2f;share_of_balance=%.3f", when,
                      (double)(m->t - swap) / 3600, tr_txn_type_names[m->type],
@@ -241,23 +205,23 @@ static void rule_travel(struct state *st, const struct sub *s)
 {
     const struct tr_antenna_rec *ant = st->in->antennas;
     const int64_t window = (int64_t)(st->cfg->fraud.travel_window_minutes * 60);
-    uint64_t *seen_at = scratch(st, s->n_cdr + 1);
+    uint64_t *seen_at = scratch(st, s->r.n_cdr + 1);
     size_t places = 0;
-    for (size_t c = 0; c < s->n_cdr; c++)
-        if (s->cdr[c].antenna_self >= 0) seen_at[places++] = (uint64_t)s->cdr[c].antenna_self;
-    places = unique(seen_at, places);
+    for (size_t c = 0; c < s->r.n_cdr; c++)
+        if (s->r.cdr[c].antenna_self >= 0) seen_at[places++] = (uint64_t)s->r.cdr[c].antenna_self;
+    places = tr_distinct_u64(seen_at, places);
     size_t lo = 0;
-    for (size_t k = 0; k < s->n_money; k++) {
-        const struct tr_money *m = &s->money[k];
+    for (size_t k = 0; k < s->r.n_money; k++) {
+        const struct tr_money *m = &s->r.money[k];
         if (!pays_out(m) || m->antenna < 0) continue;
         const uint64_t here = (uint64_t)m->antenna;
-        if (bsearch(&here, seen_at, places, sizeof here, cmp_u64)) continue;
-        while (lo < s->n_cdr && s->cdr[lo].t < m->t - window)
+        if (bsearch(&here, seen_at, places, sizeof here, tr_cmp_u64)) continue;
+        while (lo < s->r.n_cdr && s->r.cdr[lo].t < m->t - window)
             lo++;
         double best = 0, best_km = 0;
         const struct tr_cdr *seen = NULL;
-        for (size_t c = lo; c < s->n_cdr && s->cdr[c].t <= m->t + window; c++) {
-            const struct tr_cdr *x = &s->cdr[c];
+        for (size_t c = lo; c < s->r.n_cdr && s->r.cdr[c].t <= m->t + window; c++) {
+            const struct tr_cdr *x = &s->r.cdr[c];
             if (x->antenna_self < 0) continue;
             const double km = km_between(&ant[x->antenna_self], &ant[m->antenna]);
             const int64_t gap = x->t > m->t ? x->t - m->t : m->t - x->t;
@@ -267,8 +231,8 @@ static void rule_travel(struct state *st, const struct sub *s)
                 best = kmh, best_km = km, seen = x;
         }
         if (!seen) continue;
-        char when[32];
-        stamp(seen->t, when);
+        char when[20];
+        tr_format_timestamp(seen->t, when);
         struct tr_alert *a = alert(st, s, TR_RULE_TRAVEL, m->t, m->order, best_km);
         evidence(a, "cdr=%s;cdr_antenna=%.23s;payment_antenna=%.23s;km=%.1f;minutes=%.1f;kmh=%.0f",
                  when, ant[seen->antenna_self].id, ant[m->antenna].id, best_km,
@@ -283,8 +247,8 @@ static void rule_simbox(struct state *st, const struct sub *s)
     size_t calls = 0, incoming = 0, days = 0;
     int64_t last_day = INT64_MIN;
     const struct tr_cdr *first = NULL;
-    for (size_t k = 0; k < s->n_cdr; k++) {
-        const struct tr_cdr *c = &s->cdr[k];
+    for (size_t k = 0; k < s->r.n_cdr; k++) {
+        const struct tr_cdr *c = &s->r.cdr[k];
         if (!c->outgoing) {
             incoming++;
             continue;
@@ -297,23 +261,23 @@ static void rule_simbox(struct state *st, const struct sub *s)
     }
     if (!calls || (double)calls / (double)days < cfg->fraud.simbox_calls_per_day) return;
     if ((double)incoming / (double)calls > cfg->fraud.simbox_max_incoming_share) return;
-    uint64_t *v = scratch(st, 2 * s->n_cdr + 1), *u = v + s->n_cdr;
+    uint64_t *v = scratch(st, 2 * s->r.n_cdr + 1), *u = v + s->r.n_cdr;
     size_t n = 0, m = 0;
-    for (size_t k = 0; k < s->n_cdr; k++) {
-        if (s->cdr[k].outgoing && !s->cdr[k].text) v[n++] = s->cdr[k].other;
-        if (!s->cdr[k].outgoing) u[m++] = s->cdr[k].other;
+    for (size_t k = 0; k < s->r.n_cdr; k++) {
+        if (s->r.cdr[k].outgoing && !s->r.cdr[k].text) v[n++] = s->r.cdr[k].other;
+        if (!s->r.cdr[k].outgoing) u[m++] = s->r.cdr[k].other;
     }
-    const size_t contacts = unique(v, n);
+    const size_t contacts = tr_distinct_u64(v, n);
     if ((int64_t)contacts < cfg->fraud.simbox_min_contacts) return;
     /* Reciprocity: the share of called numbers that also reached the subscriber. */
-    const size_t callers = unique(u, m);
+    const size_t callers = tr_distinct_u64(u, m);
     size_t back = 0;
     for (size_t k = 0; k < callers; k++)
-        back += bsearch(&u[k], v, contacts, sizeof *v, cmp_u64) != NULL;
+        back += bsearch(&u[k], v, contacts, sizeof *v, tr_cmp_u64) != NULL;
     n = 0;
-    for (size_t k = 0; k < s->n_cdr; k++)
-        if (s->cdr[k].antenna_self >= 0) u[n++] = (uint64_t)s->cdr[k].antenna_self;
-    const size_t antennas = unique(u, n);
+    for (size_t k = 0; k < s->r.n_cdr; k++)
+        if (s->r.cdr[k].antenna_self >= 0) u[n++] = (uint64_t)s->r.cdr[k].antenna_self;
+    const size_t antennas = tr_distinct_u64(u, n);
     const double reciprocity = (double)back / (double)contacts;
     if ((int64_t)antennas > cfg->fraud.simbox_max_antennas ||
         reciprocity > cfg->fraud.simbox_max_reciprocity)
@@ -334,17 +298,17 @@ static void rule_velocity(struct state *st, const struct sub *s)
     const double cap_cents = st->cfg->fraud.velocity_amount * 100;
     size_t lo = 0, count = 0;
     int64_t cents = 0, quiet_until = INT64_MIN;
-    for (size_t k = 0; k < s->n_money; k++) {
-        const struct tr_money *m = &s->money[k];
+    for (size_t k = 0; k < s->r.n_money; k++) {
+        const struct tr_money *m = &s->r.money[k];
         if (!pays_out(m)) continue;
         count++, cents += m->amount;
-        for (; s->money[lo].t < m->t - window || !pays_out(&s->money[lo]); lo++)
-            if (pays_out(&s->money[lo])) count--, cents -= s->money[lo].amount;
+        for (; s->r.money[lo].t < m->t - window || !pays_out(&s->r.money[lo]); lo++)
+            if (pays_out(&s->r.money[lo])) count--, cents -= s->r.money[lo].amount;
         const int over = (int64_t)count > most || (cap_cents > 0 && (double)cents > cap_cents);
         if (!over || m->t <= quiet_until) continue;
         struct tr_alert *a = alert(st, s, TR_RULE_VELOCITY, m->t, m->order, (double)count);
         evidence(a, "payments=%zu;span_s=%lld;amount=%.2f", count,
-                 (long long)(m->t - s->money[lo].t), (double)cents / 100);
+                 (long long)(m->t - s->r.money[lo].t), (double)cents / 100);
         quiet_until = m->t + window; /* one alert per burst */
     }
 }
@@ -352,20 +316,20 @@ static void rule_velocity(struct state *st, const struct sub *s)
 /* No record of the subscriber for many days, then cash-outs as soon as it wakes. */
 static void rule_dormant(struct state *st, const struct sub *s)
 {
-    const size_t n = s->n_cdr + s->n_money + s->n_top + s->n_data + s->n_swaps;
+    const size_t n = s->r.n_cdr + s->r.n_money + s->r.n_recharges + s->r.n_data + s->r.n_swaps;
     uint64_t *t = scratch(st, n + 1);
     size_t k = 0;
-    for (size_t i = 0; i < s->n_cdr; i++)
-        t[k++] = (uint64_t)s->cdr[i].t;
-    for (size_t i = 0; i < s->n_money; i++)
-        t[k++] = (uint64_t)s->money[i].t;
-    for (size_t i = 0; i < s->n_top; i++)
-        t[k++] = (uint64_t)s->top[i].t;
-    for (size_t i = 0; i < s->n_data; i++)
-        t[k++] = (uint64_t)s->data[i].t;
-    for (size_t i = 0; i < s->n_swaps; i++)
-        t[k++] = (uint64_t)s->swaps[i].t;
-    qsort(t, n, sizeof *t, cmp_u64);
+    for (size_t i = 0; i < s->r.n_cdr; i++)
+        t[k++] = (uint64_t)s->r.cdr[i].t;
+    for (size_t i = 0; i < s->r.n_money; i++)
+        t[k++] = (uint64_t)s->r.money[i].t;
+    for (size_t i = 0; i < s->r.n_recharges; i++)
+        t[k++] = (uint64_t)s->r.recharges[i].t;
+    for (size_t i = 0; i < s->r.n_data; i++)
+        t[k++] = (uint64_t)s->r.data[i].t;
+    for (size_t i = 0; i < s->r.n_swaps; i++)
+        t[k++] = (uint64_t)s->r.swaps[i].t;
+    qsort(t, n, sizeof *t, tr_cmp_u64);
     const double gap = st->cfg->fraud.dormant_days * 86400;
     int64_t previous = st->in->window_start;
     for (size_t i = 0; i < n; i++) {
@@ -375,8 +339,8 @@ static void rule_dormant(struct state *st, const struct sub *s)
             const struct tr_money *first = NULL;
             size_t cashouts = 0;
             int64_t cents = 0, last = wake;
-            for (size_t j = 0; j < s->n_money; j++) {
-                const struct tr_money *m = &s->money[j];
+            for (size_t j = 0; j < s->r.n_money; j++) {
+                const struct tr_money *m = &s->r.money[j];
                 if (m->t < wake || m->t > until || !pays_out(m) || m->type != TR_CASHOUT) continue;
                 if (!first) first = m;
                 cashouts++, cents += m->amount, last = m->t;
@@ -398,20 +362,21 @@ static void rule_dormant(struct state *st, const struct sub *s)
 static void count(struct state *st, const struct sub *s)
 {
     struct tr_recon *r = &st->recon[s->region + 1];
-    r->records[TR_T_CDR] += (int64_t)s->n_cdr;
-    r->records[TR_T_MOBILEMONEY] += (int64_t)s->n_money;
-    r->records[TR_T_SIM_SWAPS] += (int64_t)s->n_swaps;
-    r->records[TR_T_RECHARGES] += (int64_t)s->n_top;
-    r->records[TR_T_MOBILEDATA] += (int64_t)s->n_data;
+    r->records[TR_T_CDR] += (int64_t)s->r.n_cdr;
+    r->records[TR_T_MOBILEMONEY] += (int64_t)s->r.n_money;
+    r->records[TR_T_SIM_SWAPS] += (int64_t)s->r.n_swaps;
+    r->records[TR_T_RECHARGES] += (int64_t)s->r.n_recharges;
+    r->records[TR_T_MOBILEDATA] += (int64_t)s->r.n_data;
     /* A number seen only in international calls is a foreign party, not a missing subscriber. */
     int domestic = 0;
-    for (size_t k = 0; k < s->n_cdr && !domestic; k++)
-        domestic = !s->cdr[k].international;
-    int subscriber = s->reg_index >= 0 || domestic || s->n_top || s->n_data || s->n_swaps;
+    for (size_t k = 0; k < s->r.n_cdr && !domestic; k++)
+        domestic = !s->r.cdr[k].international;
+    int subscriber =
+        s->reg_index >= 0 || domestic || s->r.n_recharges || s->r.n_data || s->r.n_swaps;
     int64_t paid = 0;
     int pays = 0;
-    for (size_t k = 0; k < s->n_money; k++) {
-        const struct tr_money *m = &s->money[k];
+    for (size_t k = 0; k < s->r.n_money; k++) {
+        const struct tr_money *m = &s->r.money[k];
         if (!subscriber_side(m)) continue;
         subscriber = 1;
         if (pays_out(m)) pays = 1, paid += m->amount;
@@ -419,7 +384,7 @@ static void count(struct state *st, const struct sub *s)
         if (m->type != TR_P2P || m->outgoing)
             r->txn_count[m->type]++, r->txn_cents[m->type] += m->amount;
     }
-    if (pays && s->n_cdr == 0) r->payers_without_calls++, r->payers_without_calls_cents += paid;
+    if (pays && s->r.n_cdr == 0) r->payers_without_calls++, r->payers_without_calls_cents += paid;
     if (subscriber && s->reg_index < 0) r->unregistered_keys++;
 }
 
@@ -451,7 +416,8 @@ static int next_key(const struct tr_array *tables, const size_t *at, uint64_t *k
 
 static long registered(const struct tr_crosscheck_input *in, uint64_t key)
 {
-    const uint64_t *hit = bsearch(&key, in->registered_key, in->n_registered, sizeof key, cmp_u64);
+    const uint64_t *hit =
+        bsearch(&key, in->registered_key, in->n_registered, sizeof key, tr_cmp_u64);
     return hit ? (long)(hit - in->registered_key) : -1;
 }
 
@@ -474,14 +440,14 @@ void tr_crosscheck_run(const struct tr_ctx *ctx, const struct tr_config *cfg,
     uint64_t key = 0;
     const struct tr_array *tb = in->tables;
     while (next_key(tb, at, &key)) {
-        struct sub s = {.key = key, .reg_index = registered(in, key)};
+        struct sub s = {.r.key = key, .reg_index = registered(in, key)};
         s.region = s.reg_index >= 0 ? in->registered_region[s.reg_index] : -1;
         if (s.region < -1 || s.region >= in->n_regions) s.region = -1;
-        s.cdr = take(&tb[TR_T_CDR], &at[TR_T_CDR], key, &s.n_cdr);
-        s.money = take(&tb[TR_T_MOBILEMONEY], &at[TR_T_MOBILEMONEY], key, &s.n_money);
-        s.swaps = take(&tb[TR_T_SIM_SWAPS], &at[TR_T_SIM_SWAPS], key, &s.n_swaps);
-        s.top = take(&tb[TR_T_RECHARGES], &at[TR_T_RECHARGES], key, &s.n_top);
-        s.data = take(&tb[TR_T_MOBILEDATA], &at[TR_T_MOBILEDATA], key, &s.n_data);
+        s.r.cdr = take(&tb[TR_T_CDR], &at[TR_T_CDR], key, &s.r.n_cdr);
+        s.r.money = take(&tb[TR_T_MOBILEMONEY], &at[TR_T_MOBILEMONEY], key, &s.r.n_money);
+        s.r.swaps = take(&tb[TR_T_SIM_SWAPS], &at[TR_T_SIM_SWAPS], key, &s.r.n_swaps);
+        s.r.recharges = take(&tb[TR_T_RECHARGES], &at[TR_T_RECHARGES], key, &s.r.n_recharges);
+        s.r.data = take(&tb[TR_T_MOBILEDATA], &at[TR_T_MOBILEDATA], key, &s.r.n_data);
         const size_t first_alert = out->n_alerts;
         count(&st, &s);
         check_ledger(&st, &s);

@@ -22,7 +22,7 @@ void tr_indicator_scratch_reserve(struct tr_indicator_scratch *s, size_t n)
     s->antennas = TR_REALLOC(s->antennas, sizeof *s->antennas * s->cap);
 }
 
-static int cmp_u64(const void *a, const void *b)
+int tr_cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return x < y ? -1 : x > y;
@@ -36,10 +36,10 @@ static int cmp_i32(const void *a, const void *b)
 
 size_t tr_distinct_u64(uint64_t *v, size_t n)
 {
-    qsort(v, n, sizeof *v, cmp_u64);
+    qsort(v, n, sizeof *v, tr_cmp_u64);
     size_t d = 0;
     for (size_t k = 0; k < n; k++)
-        d += k == 0 || v[k] != v[k - 1];
+        if (k == 0 || v[k] != v[d - 1]) v[d++] = v[k];
     return d;
 }
 

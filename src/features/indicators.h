@@ -39,8 +39,10 @@ struct tr_indicator_scratch {
 void tr_indicator_scratch_free(struct tr_indicator_scratch *s);
 /* Room for n keys and n antennas. */
 void tr_indicator_scratch_reserve(struct tr_indicator_scratch *s, size_t n);
-/* Distinct values among v[0..n) (sorted in place). */
+/* Sorts v[0..n) and keeps each value once at its front; returns how many. */
 size_t tr_distinct_u64(uint64_t *v, size_t n);
+/* qsort/bsearch order of uint64_t. */
+int tr_cmp_u64(const void *a, const void *b);
 
 /* The most frequent known antenna of the subscriber's night-time calls and texts (19:00-07:00),
  * else of all of them; the smallest index on a tie; -1 without any. */

@@ -114,3 +114,14 @@ void tr_put_timestamp(struct tr_textbuf *b, int64_t t)
                    ':', (char)('0' + (sec % 60) / 10),    (char)('0' + sec % 10)};
     tr_put_mem(b, hms, sizeof hms);
 }
+
+void tr_format_timestamp(int64_t t, char out[20])
+{
+    struct tr_textbuf b;
+    tr_textbuf_init(&b, 32);
+    tr_put_timestamp(&b, t);
+    const size_t n = b.len < 19 ? b.len : 19;
+    memcpy(out, b.data, n);
+    out[n] = '\0';
+    tr_textbuf_free(&b);
+}

@@ -15,6 +15,9 @@ struct tr_textbuf {
 };
 
 void tr_textbuf_init(struct tr_textbuf *b, size_t cap);
+/* "YYYY-MM-DD HH:MM:SS" (UTC) of t, seconds since 1970, as tr_put_timestamp writes it; cut to 19
+ * characters. */
+void tr_format_timestamp(int64_t t, char out[20]);
 void tr_textbuf_free(struct tr_textbuf *b);
 void tr_textbuf_grow(struct tr_textbuf *b, size_t extra);
 void tr_textbuf_clear(struct tr_textbuf *b);

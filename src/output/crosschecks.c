@@ -5,12 +5,12 @@
 
 #include "core/error.h"
 #include "crosscheck/crosscheck.h"
+#include "io/textbuf.h"
 #include "model/validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define REGION_ALL (-2) /* a row about every region together (from the inputs' accounting) */
 
@@ -43,14 +43,6 @@ struct break_row {
     int64_t line;
     double expected, found; /* currency */
 };
-
-static void stamp(int64_t t, char out[20])
-{
-    const time_t tt = (time_t)t;
-    struct tm tm;
-    memset(out, 0, 20);
-    if (gmtime_r(&tt, &tm)) strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm);
-}
 
 struct rows {
     struct summary_row *v;
@@ -170,7 +162,7 @@ static void write_alerts(const struct tr_ctx *ctx, hid_t g, const struct tr_cros
     for (size_t i = 0; i < c->n_alerts; i++) {
         const struct tr_alert *a = &c->alerts[i];
         rows[i].key = a->key, rows[i].t = a->t;
-        stamp(a->t, rows[i].time);
+        tr_format_timestamp(a->t, rows[i].time);
         snprintf(rows[i].rule, sizeof rows[i].rule, "%s", tr_rule_names[a->rule]);
         rows[i].severity = a->severity, rows[i].file = a->file, rows[i].line = a->line;
         rows[i].measure = a->measure;

@@ -481,33 +481,33 @@ static void *read_table(hid_t loc, const char *name, const struct tr_h5_field *f
     return rows;
 }
 
-static double attr_double(hid_t obj, const char *name)
+/* A scalar attribute, converted to mem_type. */
+static void attr_read(hid_t obj, const char *name, hid_t mem_type, void *out)
 {
-    double v = NAN;
     hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
     H5_CHECK(a);
-    H5_CHECK(H5Aread(a, H5T_NATIVE_DOUBLE, &v));
+    H5_CHECK(H5Aread(a, mem_type, out));
     H5_CHECK(H5Aclose(a));
+}
+
+static double attr_double(hid_t obj, const char *name)
+{
+    double v;
+    attr_read(obj, name, H5T_NATIVE_DOUBLE, &v);
     return v;
 }
 
 static int attr_int(hid_t obj, const char *name)
 {
-    int v = 0;
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    H5_CHECK(a);
-    H5_CHECK(H5Aread(a, H5T_NATIVE_INT, &v));
-    H5_CHECK(H5Aclose(a));
+    int v;
+    attr_read(obj, name, H5T_NATIVE_INT, &v);
     return v;
 }
 
 static int64_t attr_int64(hid_t obj, const char *name)
 {
-    int64_t v = 0;
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    H5_CHECK(a);
-    H5_CHECK(H5Aread(a, H5T_NATIVE_INT64, &v));
-    H5_CHECK(H5Aclose(a));
+    int64_t v;
+    attr_read(obj, name, H5T_NATIVE_INT64, &v);
     return v;
 }
 

@@ -42,60 +42,33 @@ static void read_slice(hid_t f, const char *name, hid_t mem_type, void *buf, uin
     H5_CHECK(H5Dclose(d));
 }
 
-/* The strings of a 1-D string attribute (fixed or variable length). */
-static char **read_strings(hid_t obj, const char *attr, int *n)
+/* The strings of a 1-D string attribute (is_attr) or dataset, fixed or variable length. */
+static char **read_strings(hid_t obj, int is_attr, int *n)
 {
-    hid_t a = H5Aopen(obj, attr, H5P_DEFAULT);
-    H5_CHECK(a);
-    hid_t space = H5Aget_space(a), ftype = H5Aget_type(a);
+    hid_t space = is_attr ? H5Aget_space(obj) : H5Dget_space(obj);
+    hid_t ftype = is_attr ? H5Aget_type(obj) : H5Dget_type(obj);
+    H5_CHECK(space);
+    H5_CHECK(ftype);
     *n = (int)H5Sget_simple_extent_npoints(space);
     char **out = TR_MALLOC(sizeof(char *) * ((size_t)*n + 1));
     hid_t mtype = H5Tcopy(H5T_C_S1);
     H5_CHECK(H5Tset_cset(mtype, H5Tget_cset(ftype))); /* HDF5 converts no character sets */
-    if (H5Tis_variable_str(ftype) > 0) {
-        H5_CHECK(H5Tset_size(mtype, H5T_VARIABLE));
-        char **vl = TR_CALLOC((size_t)*n + 1, sizeof(char *));
-        H5_CHECK(H5Aread(a, mtype, vl));
-        for (int i = 0; i < *n; i++)
-            out[i] = strdup(vl[i] ? vl[i] : "");
-        H5_CHECK(H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, vl));
-        free(vl);
-    } else {
-        size_t width = H5Tget_size(ftype) + 1;
-        H5_CHECK(H5Tset_size(mtype, width));
-        char *packed = TR_CALLOC((size_t)*n + 1, width);
-        H5_CHECK(H5Aread(a, mtype, packed));
-        for (int i = 0; i < *n; i++)
-            out[i] = strndup(packed + (size_t)i * width, width - 1);
-        free(packed);
+    const int variable = H5Tis_variable_str(ftype) > 0;
+    const size_t width = variable ? sizeof(char *) : H5Tget_size(ftype) + 1;
+    H5_CHECK(H5Tset_size(mtype, variable ? H5T_VARIABLE : width));
+    char *buf = TR_CALLOC((size_t)*n + 1, width);
+    if (*n)
+        H5_CHECK(is_attr ? H5Aread(obj, mtype, buf)
+                         : H5Dread(obj, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf));
+    for (int i = 0; i < *n; i++) {
+        const char *v = variable ? ((char **)buf)[i] : buf + (size_t)i * width;
+        out[i] = variable ? strdup(v ? v : "") : strndup(v, width - 1);
     }
+    if (variable && *n) H5_CHECK(H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, buf));
+    free(buf);
     H5_CHECK(H5Tclose(mtype));
     H5_CHECK(H5Tclose(ftype));
     H5_CHECK(H5Sclose(space));
-    H5_CHECK(H5Aclose(a));
-    return out;
-}
-
-static char **read_string_dataset(hid_t f, const char *name, int *n)
-{
-    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
-    H5_CHECK(d);
-    hid_t space = H5Dget_space(d), ftype = H5Dget_type(d);
-    *n = (int)H5Sget_simple_extent_npoints(space);
-    size_t width = H5Tget_size(ftype) + 1;
-    hid_t mtype = H5Tcopy(H5T_C_S1);
-    H5_CHECK(H5Tset_size(mtype, width));
-    H5_CHECK(H5Tset_cset(mtype, H5Tget_cset(ftype)));
-    char *packed = TR_CALLOC((size_t)*n + 1, width);
-    if (*n) H5_CHECK(H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, packed));
-    char **out = TR_MALLOC(sizeof(char *) * ((size_t)*n + 1));
-    for (int i = 0; i < *n; i++)
-        out[i] = strndup(packed + (size_t)i * width, width - 1);
-    free(packed);
-    H5_CHECK(H5Tclose(mtype));
-    H5_CHECK(H5Tclose(ftype));
-    H5_CHECK(H5Sclose(space));
-    H5_CHECK(H5Dclose(d));
     return out;
 }
 
@@ -120,10 +93,16 @@ int tr_stored_run_load(const struct tr_ctx *ctx, const char *path, struct tr_sto
     hsize_t dims[2] = {0, 0};
     H5_CHECK(H5Sget_simple_extent_dims(space, dims, NULL));
     H5_CHECK(H5Sclose(space));
-    r->names = read_strings(d, "names", &r->n_features);
+    hid_t a = H5Aopen(d, "names", H5P_DEFAULT);
+    H5_CHECK(a);
+    r->names = read_strings(a, 1, &r->n_features);
+    H5_CHECK(H5Aclose(a));
     H5_CHECK(H5Dclose(d));
-    r->region_names = read_string_dataset(f, "regions/names", &r->n_regions);
-    hid_t a = H5Aopen(f, "seed", H5P_DEFAULT);
+    d = H5Dopen2(f, "regions/names", H5P_DEFAULT);
+    H5_CHECK(d);
+    r->region_names = read_strings(d, 0, &r->n_regions);
+    H5_CHECK(H5Dclose(d));
+    a = H5Aopen(f, "seed", H5P_DEFAULT);
     H5_CHECK(a);
     H5_CHECK(H5Aread(a, H5T_NATIVE_UINT64, &r->seed));
     H5_CHECK(H5Aclose(a));

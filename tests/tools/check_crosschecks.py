@@ -15,7 +15,6 @@ usage: check_crosschecks.py DATA_DIR RUN.h5 --seed SEED
   one-sided binomial p-value (summed here from the binomial terms) and the traffic-light zone.
 """
 import csv
-import hashlib
 import math
 import sys
 from collections import Counter, defaultdict
@@ -23,7 +22,7 @@ from collections import Counter, defaultdict
 import h5py
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from check_run import accepted_records, malformed_lines, siphash24  # noqa: E402
+from check_run import accepted_records, malformed_lines, subscriber_keys  # noqa: E402
 
 RULES = ["account_takeover", "impossible_travel", "simbox", "velocity", "dormant_then_active"]
 
@@ -80,14 +79,7 @@ def check_backtest(f, check):
 def main():
     data, run_path = sys.argv[1], sys.argv[2]
     seed = int(sys.argv[sys.argv.index("--seed") + 1])
-    key = hashlib.blake2b(f"telrisk demo key {seed}".encode(), digest_size=16).digest()
-    cache = {}
-
-    def k(s):
-        if s not in cache:
-            cache[s] = siphash24(key, s.encode())
-        return cache[s]
-
+    k = subscriber_keys(seed)
     failures = []
 
     def check(ok, what):

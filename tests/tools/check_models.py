@@ -18,7 +18,6 @@ With --quality, against the generator's planted truth (truth/subscribers.csv: th
 """
 import argparse
 import csv
-import hashlib
 import math
 import sys
 
@@ -26,7 +25,7 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from check_run import siphash24  # noqa: E402
+from check_run import subscriber_keys  # noqa: E402
 
 failures = []
 
@@ -220,11 +219,11 @@ def main():
         check(cal["n"].sum() == len(p) and cal["defaults"].sum() == yy.sum(), f"{name}: calibration deciles")
 
     if a.quality:
-        key = hashlib.blake2b(f"telrisk demo key {a.seed}".encode(), digest_size=16).digest()
+        k = subscriber_keys(a.seed)
         true_pd = {}
         with open(f"{a.data}/truth/subscribers.csv", newline="") as t:
             for row in csv.DictReader(t):
-                true_pd[siphash24(key, row["subscriber_id"].encode())] = float(row["pd"])
+                true_pd[k(row["subscriber_id"])] = float(row["pd"])
         truth = np.array([true_pd[int(k)] for k in keys[hold]])
         scopes = [("national", np.ones(hold.sum(), bool))]
         for r in range(len(f["regions/names"])):

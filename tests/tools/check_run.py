@@ -75,6 +75,20 @@ assert siphash24(bytes(range(16)), bytes(range(15))) == 0xA129CA6149BE45E5
 assert siphash24(bytes(range(16)), b"") == 0x726FDB47DD0E0E31
 
 
+def subscriber_keys(seed):
+    """The run's pseudonym of a subscriber id: SipHash-2-4 with the demo key derived from the seed
+    (memoised)."""
+    key = hashlib.blake2b(f"telrisk demo key {seed}".encode(), digest_size=16).digest()
+    cache = {}
+
+    def k(s):
+        if s not in cache:
+            cache[s] = siphash24(key, s.encode())
+        return cache[s]
+
+    return k
+
+
 def data_lines(path):
     """(line number, bytes) of every data line."""
     with open(path, "rb") as f:
@@ -102,14 +116,7 @@ def accepted_records(data_dir, table, malformed):
 def main():
     data_dir, run_path = sys.argv[1], sys.argv[2]
     seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 42
-    key = hashlib.blake2b(f"telrisk demo key {seed}".encode(), digest_size=16).digest()
-    cache = {}
-
-    def k(s):
-        if s not in cache:
-            cache[s] = siphash24(key, s.encode())
-        return cache[s]
-
+    k = subscriber_keys(seed)
     failures = []
 
     def expect(what, got, want):

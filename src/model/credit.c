@@ -1,0 +1,35 @@
+#include "model/credit.h"
+
+#include "core/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int tr_credit_learn(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                    const struct tr_model_rows *rows, int n_regions, struct tr_credit *c)
+{
+    memset(c, 0, sizeof *c);
+    int rc = tr_models_train(ctx, cfg, rows, n_regions, &c->models);
+    if (rc) return rc;
+    c->pd = TR_MALLOC(sizeof(double) * (rows->n + 1));
+    c->pd_national = TR_MALLOC(sizeof(double) * (rows->n + 1));
+    c->score = TR_MALLOC(sizeof(double) * (rows->n + 1));
+    c->grade = TR_MALLOC(rows->n + 1);
+    tr_models_score(&c->models, rows, c->pd, c->pd_national, c->score, c->grade);
+    tr_models_reference(ctx, rows, c->score, c->grade, cfg->run.seed, &c->models);
+    const struct tr_validation_rows v = {rows->n,      rows->region, rows->label,
+                                         rows->sample, c->pd,        c->pd_national};
+    tr_validate(ctx, &v, n_regions, &c->models.card, &c->validation);
+    return TR_EXIT_OK;
+}
+
+void tr_credit_free(struct tr_credit *c)
+{
+    tr_models_free(&c->models);
+    tr_validation_free(&c->validation);
+    free(c->pd);
+    free(c->pd_national);
+    free(c->score);
+    free(c->grade);
+    memset(c, 0, sizeof *c);
+}

@@ -1,0 +1,23 @@
+/* The whole model stage on one set of rows, shared by `telrisk run` and `telrisk train`: learn the
+ * models, score every row, record the scored population (PSI's reference), validate on the
+ * hold-out. */
+#ifndef TELRISK_MODEL_CREDIT_H
+#define TELRISK_MODEL_CREDIT_H
+
+#include "model/train.h"
+#include "model/validate.h"
+
+struct tr_credit {
+    struct tr_models models;
+    struct tr_validation validation;
+    double *pd, *pd_national, *score; /* [rows->n]; NULL when there is no model */
+    int8_t *grade;                    /* [rows->n] */
+};
+
+/* Collective. 0, or TR_EXIT_INPUT when there is nothing to learn from (c->models.why_none says
+ * why, nothing printed; c->pd stays NULL). tr_credit_free(c) applies either way. */
+int tr_credit_learn(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                    const struct tr_model_rows *rows, int n_regions, struct tr_credit *c);
+void tr_credit_free(struct tr_credit *c);
+
+#endif
