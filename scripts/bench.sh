@@ -5,6 +5,8 @@
 # ranks, twice, to show the machine's noise.
 #   scripts/bench.sh            generation and every stage of telrisk run
 #   scripts/bench.sh --no-gen   skip timing the generator (reuse the data)
+# The stress stage is timed on its own (telrisk stress on the run file's loan book): one scenario,
+# 1 M Monte Carlo paths, its figure of merit paths per second per rank.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
@@ -54,6 +56,19 @@ for screening in default none; do
               --config "$root/inputs/nation.ini" "${relax[@]}" --out "$bench/train.h5" 2>&1)
         echo "$log" | sed -nE "s/.*train: ([0-9]+) of ([0-9]+) features.*/# $screening screening: \1 of \2 features/p"
         echo "$log" | awk -v np="$np" '$1 == "telrisk:" && $4 == "s" {
+                printf "%-11s %5d %12d %9.2f %12.3g %15.3g %14d\n", $2, np, $5, $3, $7, $7 / np, $(NF-1) + 0 }' |
+            sed 's/MiB\/rank//'
+    done
+done
+
+# telrisk stress: the benchmark loan book (/portfolio of the run above) under the severely adverse
+# scenario, 1 M paths (stress.montecarlo: paths per second).
+for np in 1 2; do
+    for run in 1 2; do
+        mpiexec -n "$np" "$root/build/telrisk" stress --run "$bench/nation.h5" \
+            --scenarios "$root/inputs/scenarios/regulatory.ini" --scenario severely_adverse \
+            --set stress.paths=1000000 --out "$bench/stress_part.h5" 2>&1 |
+            awk -v np="$np" '$1 == "telrisk:" && $4 == "s" {
                 printf "%-11s %5d %12d %9.2f %12.3g %15.3g %14d\n", $2, np, $5, $3, $7, $7 / np, $(NF-1) + 0 }' |
             sed 's/MiB\/rank//'
     done

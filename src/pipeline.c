@@ -11,6 +11,7 @@
 #include "output/runfile.h"
 #include "partition/partition.h"
 #include "records/ingest.h"
+#include "stress/stress.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -234,15 +235,55 @@ static int credit_models(const struct tr_ctx *ctx, const struct tr_config *cfg,
     return rc;
 }
 
+/* What the stress stage made: the loan book, and each scenario's figures. */
+struct stressed {
+    struct tr_portfolio book;
+    struct tr_stress_params params;
+    struct tr_scenarios *scenarios; /* NULL: no stress.scenarios */
+    struct tr_stress_result *results;
+    int n_results;
+};
+
+/* The scenario file and the [stress] keys against the run's regions, before the long stages. */
+static int stress_prepare(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                          const struct tr_ingest *in, const char *const *names, struct stressed *st)
+{
+    memset(st, 0, sizeof *st);
+    if (!cfg->stress.scenarios[0]) return TR_EXIT_OK;
+    st->scenarios = TR_MALLOC(sizeof *st->scenarios);
+    char err[TR_PATH_MAX + 512] = "";
+    int rc = tr_stress_prepare(cfg, cfg->stress.scenarios, NULL, names, in->regions.n, &st->params,
+                               st->scenarios, err, sizeof err);
+    if (rc && ctx->rank == 0) TR_ERROR(ctx, "stress.scenarios: %s", err);
+    return tr_agree(ctx, rc ? TR_EXIT_USAGE : TR_EXIT_OK);
+}
+
+/* The stress stage: the open loans with their PDs, then each scenario. */
+static void stress_stage(const struct tr_ctx *ctx, const struct tr_ingest *in,
+                         const char *const *names, const struct tr_feature_table *ft,
+                         const struct tr_credit *c, struct stressed *st)
+{
+    tr_portfolio_build(ctx, &in->table[TR_T_LOANS], ft->n, ft->key, ft->region, c->pd, &st->book);
+    if (!st->scenarios) return;
+    st->results =
+        tr_stress_all(ctx, &st->params, names, &st->book, st->scenarios, NULL, &st->n_results);
+}
+
+static void stressed_free(struct stressed *st)
+{
+    tr_stress_results_free(st->results, st->n_results);
+    tr_stress_params_free(&st->params);
+    tr_portfolio_free(&st->book);
+    free(st->scenarios);
+}
+
 static int write_run(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                     const struct tr_ingest *in, const struct tr_feature_table *ft,
-                     const struct tr_credit *c, const struct tr_crosscheck *checks,
+                     const struct tr_ingest *in, const char *const *names,
+                     const struct tr_feature_table *ft, const struct tr_credit *c,
+                     const struct tr_crosscheck *checks, const struct stressed *st,
                      const struct tr_stages *stages, int64_t collisions)
 {
     char *config_text = tr_config_to_ini(cfg);
-    const char **names = TR_MALLOC(sizeof(char *) * ((size_t)in->regions.n + 1));
-    for (int r = 0; r < in->regions.n; r++)
-        names[r] = in->regions.name[r];
     struct tr_run_output out = {
         .config_text = config_text,
         .seed = cfg->run.seed,
@@ -270,6 +311,10 @@ static int write_run(const struct tr_ctx *ctx, const struct tr_config *cfg,
         .grade = c->grade,
         .crosschecks = checks,
         .flags = checks->flags,
+        .portfolio = &st->book,
+        .stress_params = &st->params,
+        .stress = st->results,
+        .n_stress = st->n_results,
     };
     int rc = TR_EXIT_OK;
     if (ctx->rank == 0 && tr_mkdir_parent(cfg->output.path) != 0) {
@@ -279,7 +324,6 @@ static int write_run(const struct tr_ctx *ctx, const struct tr_config *cfg,
     }
     rc = tr_agree(ctx, rc);
     if (!rc) rc = tr_runfile_write(ctx, cfg->output.path, &out);
-    free(names);
     free(config_text);
     return rc;
 }
@@ -307,6 +351,16 @@ int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg)
     for (int t = 0; t < TR_T_COUNT; t++)
         parsed += t == TR_T_ANTENNAS ? 0 : (int64_t)in.table[t].n;
     tr_stage_end(ctx, &stages, "read", parsed, "records");
+    const char **names = TR_MALLOC(sizeof(char *) * ((size_t)in.regions.n + 1));
+    for (int r = 0; r < in.regions.n; r++)
+        names[r] = in.regions.name[r];
+    struct stressed st;
+    if ((rc = stress_prepare(ctx, cfg, &in, names, &st))) {
+        stressed_free(&st);
+        free(names);
+        tr_ingest_free(&in);
+        return rc;
+    }
 
     tr_stage_begin(&stages);
     int64_t collisions = 0;
@@ -374,10 +428,17 @@ int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg)
     log_crosschecks(ctx, &checks, in.regions.n);
 
     tr_stage_begin(&stages);
-    rc = write_run(ctx, cfg, &in, &ft, &credit, &checks, &stages, collisions);
+    stress_stage(ctx, &in, names, &ft, &credit, &st);
+    tr_stage_end(ctx, &stages, "stress", (int64_t)st.book.n, "loans");
+    tr_stress_record(ctx, &stages, &st.params, st.results, st.n_results);
+
+    tr_stage_begin(&stages);
+    rc = write_run(ctx, cfg, &in, names, &ft, &credit, &checks, &st, &stages, collisions);
     tr_stage_end(ctx, &stages, "write", (int64_t)ft.n, "subscribers");
     if (!rc) TR_INFO(ctx, "run file: %s", cfg->output.path);
     tr_crosscheck_free(&checks);
+    stressed_free(&st);
+    free(names);
     tr_credit_free(&credit);
     tr_feature_table_free(&ft);
     tr_ingest_free(&in);

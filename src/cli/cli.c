@@ -22,6 +22,9 @@ enum option_bit {
     OPT_LGD = 1u << 14,
     OPT_CLASS = 1u << 15,
     OPT_MATURITY = 1u << 16,
+    OPT_RUN = 1u << 17,
+    OPT_SCENARIOS = 1u << 18,
+    OPT_SCENARIO = 1u << 19,
 };
 #define OPT_COMMON (OPT_SET | OPT_QUIET | OPT_VERBOSE | OPT_HELP)
 
@@ -35,8 +38,13 @@ struct option_spec {
 static const struct option_spec options[] = {
     {OPT_CONFIG, "--config", "FILE", "INI configuration; keys it leaves out keep their defaults"},
     {OPT_OUT, "--out", "PATH",
-     "generate: folder to write into (created if missing); train, score: the run file to write "
-     "(default: RUN.h5 itself)"},
+     "generate: folder to write into (created if missing); train, score, merge: the run file to "
+     "write (default: RUN.h5 itself); stress: a part file for telrisk merge (default: into "
+     "RUN.h5)"},
+    {OPT_RUN, "--run", "RUN.h5", "the run file whose loan book (/portfolio) is stressed"},
+    {OPT_SCENARIOS, "--scenarios", "FILE",
+     "stress scenarios (inputs/scenarios/*.ini; default: stress.scenarios)"},
+    {OPT_SCENARIO, "--scenario", "NAME", "only this scenario of the file"},
     {OPT_MODEL, "--model", "TRAINED.h5", "a run file whose /models score this run (the champion)"},
     {OPT_PD, "--pd", "P", "probability of default, 0 < P < 1"},
     {OPT_LGD, "--lgd", "L", "loss given default, 0 < L <= 1"},
@@ -82,6 +90,13 @@ static const struct tr_command commands[] = {
      "Basel IRB calculator: asset correlation, capital K and risk weight of one exposure",
      OPT_PD | OPT_LGD | OPT_CLASS | OPT_MATURITY | OPT_CONFIG | OPT_COMMON,
      OPT_PD | OPT_LGD | OPT_CLASS, 0, 0, tr_cmd_irb},
+    {"stress", "--run RUN.h5 [--scenarios FILE] [--scenario NAME] [--out PART.h5] [--config FILE]",
+     "stress a run's loan book again: IRB capital, stressed PDs, Monte Carlo loss per scenario",
+     OPT_RUN | OPT_SCENARIOS | OPT_SCENARIO | OPT_OUT | OPT_CONFIG | OPT_COMMON, OPT_RUN, 0, 0,
+     tr_cmd_stress},
+    {"merge", "RUN.h5 PART.h5... [--out NEW.h5]",
+     "gather per-scenario stress part files into the run file they came from", OPT_OUT | OPT_COMMON,
+     0, 2, TR_CLI_MAX_POSITIONAL, tr_cmd_merge},
     {"config", "[--config FILE]", "print the effective configuration, every key, as INI",
      OPT_CONFIG | OPT_COMMON, 0, 0, 0, tr_cmd_config},
 };
@@ -154,6 +169,15 @@ static int store(struct tr_cli_args *args, enum option_bit bit, const char *valu
     case OPT_MODEL:
         args->model_path = value;
         break;
+    case OPT_RUN:
+        args->run_path = value;
+        break;
+    case OPT_SCENARIOS:
+        args->scenarios_path = value;
+        break;
+    case OPT_SCENARIO:
+        args->scenario = value;
+        break;
     }
     return 0;
 }
@@ -223,7 +247,8 @@ int tr_cli_validate(const struct tr_cli_args *args, char *err, size_t errlen)
                     (opt->bit == OPT_OUT && args->out_dir) ||
                     (opt->bit == OPT_ANTENNAS && args->antennas_path) ||
                     (opt->bit == OPT_MODEL && args->model_path) ||
-                    (opt->bit == OPT_PD && args->pd) || (opt->bit == OPT_LGD && args->lgd) ||
+                    (opt->bit == OPT_RUN && args->run_path) || (opt->bit == OPT_PD && args->pd) ||
+                    (opt->bit == OPT_LGD && args->lgd) ||
                     (opt->bit == OPT_CLASS && args->exposure_class);
         if (!given) {
             snprintf(err, errlen, "%s: %s %s is required (usage: telrisk %s %s)",

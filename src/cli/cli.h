@@ -6,7 +6,8 @@
 
 #include <stdio.h>
 
-#define TR_CLI_MAX_SETS 64
+#define TR_CLI_MAX_SETS       64
+#define TR_CLI_MAX_POSITIONAL 64
 
 struct tr_ctx;
 
@@ -22,9 +23,12 @@ struct tr_cli_args {
     const char *summary;        /* indicators: default or extended */
     int split_week;
     int split_day;
-    const char *model_path;    /* score: --model */
+    const char *model_path;                           /* score: --model */
     const char *pd, *lgd, *exposure_class, *maturity; /* irb */
-    const char *positional[8]; /* arguments that are not options, in order */
+    const char *run_path;                             /* stress: --run */
+    const char *scenarios_path;                       /* stress: --scenarios */
+    const char *scenario;                             /* stress: --scenario */
+    const char *positional[TR_CLI_MAX_POSITIONAL];    /* arguments that are not options, in order */
     int n_positional;
     int quiet;
     int verbose;

@@ -33,7 +33,7 @@ static int load_models(const struct tr_ctx *ctx, const char *path, struct tr_mod
         rc = tr_rf_read_models(f, m, err, sizeof err);
     if (f >= 0) H5Fclose(f);
     char why[1100];
-    snprintf(why, sizeof why, "telrisk: --model %s: %s", path, err);
+    snprintf(why, sizeof why, "--model %s: %s", path, err);
     return tr_fail_agree(ctx, rc ? TR_EXIT_INPUT : TR_EXIT_OK, why);
 }
 
@@ -111,11 +111,11 @@ int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     const char *missing = remap(&m, &r, values);
     char why[512];
     if (missing)
-        snprintf(why, sizeof why, "telrisk: %s lacks the feature %.100s that the model uses", path,
+        snprintf(why, sizeof why, "%s lacks the feature %.100s that the model uses", path,
                  missing);
     else if (m.n_regions != r.n_regions)
         snprintf(why, sizeof why,
-                 "telrisk: %s has %d regions, the model %s %d: not the same country", path,
+                 "%s has %d regions, the model %s %d: not the same country", path,
                  r.n_regions, args->model_path, m.n_regions);
     if (!missing && m.n_regions != r.n_regions) missing = "regions";
     if ((rc = tr_fail_agree(ctx, missing ? TR_EXIT_INPUT : TR_EXIT_OK, why))) {

@@ -88,7 +88,13 @@ struct tr_config {
     struct {
         double scaling; /* IRB: 1 or 1.06 */
         char scenarios[TR_PATH_MAX];
-        int64_t paths;
+        int64_t paths;                                     /* Monte Carlo paths per scenario */
+        char levels[128];                                  /* VaR/ES levels, "0.99,0.999" */
+        double correlation;                                /* between every two regions' factors */
+        char correlation_file[TR_PATH_MAX];                /* or a full matrix */
+        double pd_floor;                                   /* IRB floors */
+        double lgd_microloan, lgd_revolving, lgd_mortgage; /* when a loan has no LGD */
+        double lgd_floor_microloan, lgd_floor_revolving, lgd_floor_mortgage;
     } stress;
     struct {
         char key_file[TR_PATH_MAX];

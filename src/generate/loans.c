@@ -6,9 +6,6 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 
-const char *const tr_product_names[3] = {"microloan", "revolving", "mortgage"};
-const char *const tr_status_names[3] = {"repaid", "default", "open"};
-
 int64_t tr_loan_cut_day(const struct tr_world *w)
 {
     return w->start_day + w->days + w->cfg->generate.outcome_days;

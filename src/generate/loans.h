@@ -10,8 +10,8 @@
 
 enum tr_product { TR_MICROLOAN, TR_REVOLVING, TR_MORTGAGE };
 enum tr_loan_status { TR_REPAID, TR_DEFAULT, TR_OPEN };
-extern const char *const tr_product_names[3];
-extern const char *const tr_status_names[3];
+extern const char *const tr_product_names[4]; /* the loans table's words (records/tables.h) */
+extern const char *const tr_status_names[4];
 
 struct tr_loan {
     uint64_t number; /* loan id digits */

@@ -115,6 +115,15 @@ void tr_h5_attr_scalar(hid_t obj, const char *name, hid_t file_type, hid_t mem_t
     H5_CHECK(H5Sclose(space));
 }
 
+void tr_h5_attr_f64s(hid_t obj, const char *name, const double *values, size_t n)
+{
+    hsize_t dims[1] = {(hsize_t)n};
+    hid_t space = H5Screate_simple(1, dims, NULL);
+    H5_CHECK(space);
+    write_attr(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, space, values);
+    H5_CHECK(H5Sclose(space));
+}
+
 static void insert_field(hid_t mem, hid_t file, size_t file_offset, const struct tr_h5_field *f)
 {
     hid_t mt, ft;

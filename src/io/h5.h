@@ -26,6 +26,7 @@ hid_t tr_h5_dataset(hid_t loc, const char *name, hid_t type, int rank, const hsi
 
 void tr_h5_attr_str(hid_t obj, const char *name, const char *value);
 void tr_h5_attr_strs(hid_t obj, const char *name, const char *const *values, size_t n);
+void tr_h5_attr_f64s(hid_t obj, const char *name, const double *values, size_t n);
 void tr_h5_attr_scalar(hid_t obj, const char *name, hid_t file_type, hid_t mem_type,
                        const void *value);
 

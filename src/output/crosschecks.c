@@ -127,23 +127,6 @@ static void write_summary(const struct tr_ctx *ctx, hid_t g, const struct tr_run
 }
 
 /* Collective: each rank's rows at the offset of the lower ranks' rows. */
-static void write_rows(const struct tr_ctx *ctx, hid_t g, const char *name,
-                       const struct tr_h5_field *fields, int n_fields, size_t size,
-                       const void *rows, uint64_t n_local, const char *description)
-{
-    uint64_t first = 0, total = 0;
-    MPI_CHECK(MPI_Exscan(&n_local, &first, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
-    if (ctx->rank == 0) first = 0;
-    MPI_CHECK(MPI_Allreduce(&n_local, &total, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
-    hid_t mem, file;
-    tr_h5_compound(fields, n_fields, size, &mem, &file);
-    hid_t d = tr_h5_table(g, name, fields, n_fields, file, total, description);
-    tr_h5_write_rows(ctx, d, mem, rows, first, n_local);
-    H5_CHECK(H5Dclose(d));
-    H5_CHECK(H5Tclose(mem));
-    H5_CHECK(H5Tclose(file));
-}
-
 static void write_alerts(const struct tr_ctx *ctx, hid_t g, const struct tr_crosscheck *c)
 {
     typedef struct alert_row s;
@@ -168,11 +151,12 @@ static void write_alerts(const struct tr_ctx *ctx, hid_t g, const struct tr_cros
         rows[i].measure = a->measure;
         memcpy(rows[i].evidence, a->evidence, TR_EVIDENCE_MAX);
     }
-    write_rows(ctx, g, "alerts", fields, (int)(sizeof fields / sizeof *fields), sizeof(s), rows,
-               c->n_alerts,
-               "one row per fraud alert, by subscriber key then time: the record that fired "
-               "(time, file = row of /provenance/inputs, line), rule, severity (1 low, 3 high), "
-               "the rule's main measure and its evidence as name=value pairs");
+    tr_rf_rows_table(
+        ctx, g, "alerts", fields, (int)(sizeof fields / sizeof *fields), sizeof(s), rows,
+        c->n_alerts,
+        "one row per fraud alert, by subscriber key then time: the record that fired "
+        "(time, file = row of /provenance/inputs, line), rule, severity (1 low, 3 high), "
+        "the rule's main measure and its evidence as name=value pairs");
     free(rows);
 }
 
@@ -197,12 +181,13 @@ static void write_breaks(const struct tr_ctx *ctx, hid_t g, const struct tr_cros
         rows[i].file = b->file, rows[i].line = b->line;
         rows[i].expected = (double)b->expected / 100, rows[i].found = (double)b->found / 100;
     }
-    write_rows(ctx, g, "ledger_breaks", fields, (int)(sizeof fields / sizeof *fields), sizeof(s),
-               rows, c->n_breaks,
-               "one row per mobile-money record where an account's ledger does not hold, by "
-               "subscriber key then time: arithmetic (balance_after is not balance_before -/+ "
-               "amount: expected and found balance_after) or chain (balance_before is not the "
-               "previous record's balance_after: expected and found balance_before)");
+    tr_rf_rows_table(
+        ctx, g, "ledger_breaks", fields, (int)(sizeof fields / sizeof *fields), sizeof(s), rows,
+        c->n_breaks,
+        "one row per mobile-money record where an account's ledger does not hold, by "
+        "subscriber key then time: arithmetic (balance_after is not balance_before -/+ "
+        "amount: expected and found balance_after) or chain (balance_before is not the "
+        "previous record's balance_after: expected and found balance_before)");
     free(rows);
 }
 

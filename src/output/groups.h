@@ -27,6 +27,12 @@ void tr_rf_small_table(const struct tr_ctx *ctx, hid_t loc, const char *name,
                        const struct tr_h5_field *fields, int n_fields, size_t mem_size,
                        const void *rows, size_t n_rows, const char *description);
 
+/* A table whose rows are spread over the ranks in order: each rank writes its n_local rows
+ * after the lower ranks' (collective). */
+void tr_rf_rows_table(const struct tr_ctx *ctx, hid_t loc, const char *name,
+                      const struct tr_h5_field *fields, int n_fields, size_t mem_size,
+                      const void *rows, uint64_t n_local, const char *description);
+
 /* /provenance/inputs and /provenance/stages (rank 0 writes the rows). */
 void tr_rf_write_provenance(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out);
 
@@ -49,7 +55,8 @@ void tr_rf_write_monitoring(const struct tr_ctx *ctx, hid_t file, const struct t
                             const char *model_path);
 
 /* /crosschecks/drift: the monitoring's PSI rows, into the open /crosschecks group. */
-void tr_rf_write_drift(const struct tr_ctx *ctx, hid_t crosschecks, const struct tr_monitoring *mon);
+void tr_rf_write_drift(const struct tr_ctx *ctx, hid_t crosschecks,
+                       const struct tr_monitoring *mon);
 
 /* /subscribers/{pd, score, grade} into the open /subscribers group: rows [first, first +
  * out->n_local) of total. */
@@ -58,5 +65,17 @@ void tr_rf_write_scores(const struct tr_ctx *ctx, hid_t subscribers,
 
 /* /crosschecks (output/crosschecks.c), when out->crosschecks. */
 void tr_rf_write_crosschecks(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out);
+
+struct tr_portfolio;
+struct tr_stress_params;
+struct tr_stress_result;
+/* /portfolio/loans (output/stress.c), when book; every rank writes its exposures in order. */
+void tr_rf_write_portfolio(const struct tr_ctx *ctx, hid_t file, const struct tr_portfolio *book);
+/* This rank's even slice of /portfolio/loans. 0, or 1 with err. */
+int tr_rf_read_portfolio(const struct tr_ctx *ctx, hid_t file, struct tr_portfolio *book, char *err,
+                         size_t errlen);
+/* /stress/<scenario> for each result, replacing a group of the same name. */
+void tr_rf_write_stress(const struct tr_ctx *ctx, hid_t file, const struct tr_stress_params *p,
+                        const struct tr_stress_result *results, int n);
 
 #endif

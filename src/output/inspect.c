@@ -472,6 +472,76 @@ static int print_crosschecks(FILE *out, const struct inspection *in)
     return TR_EXIT_OK;
 }
 
+/* The fields of /stress/<scenario>/regions and risk_measures shown here. */
+struct stress_line {
+    double ead, el, el_stressed, capital, capital_stressed;
+};
+struct measure_line {
+    double level, var, es;
+};
+
+/* The last row of a table, read through a memory type holding some of its fields. */
+static int read_last_row(hid_t g, const char *name, hid_t type, void *row)
+{
+    hid_t d = H5Dopen2(g, name, H5P_DEFAULT);
+    hsize_t dims[1] = {0};
+    int rc = d < 0 || dims_of(d, 1, dims) || dims[0] == 0;
+    if (!rc) {
+        hid_t space = H5Dget_space(d), mem = H5Screate_simple(1, (hsize_t[1]){1}, NULL);
+        H5Sselect_hyperslab(space, H5S_SELECT_SET, (hsize_t[1]){dims[0] - 1}, NULL, (hsize_t[1]){1},
+                            NULL);
+        rc = H5Dread(d, type, mem, space, H5P_DEFAULT, row) < 0;
+        H5Sclose(mem), H5Sclose(space);
+    }
+    if (d >= 0) H5Dclose(d);
+    return rc;
+}
+
+/* One line per stress scenario: the whole book as it stands and under the scenario. */
+static int print_stress(FILE *out, const struct inspection *in)
+{
+    if (H5Lexists(in->file, "stress", H5P_DEFAULT) <= 0) return TR_EXIT_OK;
+    hid_t g = H5Gopen2(in->file, "stress", H5P_DEFAULT);
+    H5G_info_t info;
+    if (g < 0 || H5Gget_info(g, &info) < 0) return fail(in, "cannot read /stress");
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(struct stress_line));
+    H5Tinsert(t, "ead", HOFFSET(struct stress_line, ead), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "el", HOFFSET(struct stress_line, el), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "el_stressed", HOFFSET(struct stress_line, el_stressed), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "capital", HOFFSET(struct stress_line, capital), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "capital_stressed", HOFFSET(struct stress_line, capital_stressed),
+              H5T_NATIVE_DOUBLE);
+    hid_t m = H5Tcreate(H5T_COMPOUND, sizeof(struct measure_line));
+    H5Tinsert(m, "level", HOFFSET(struct measure_line, level), H5T_NATIVE_DOUBLE);
+    H5Tinsert(m, "var", HOFFSET(struct measure_line, var), H5T_NATIVE_DOUBLE);
+    H5Tinsert(m, "es", HOFFSET(struct measure_line, es), H5T_NATIVE_DOUBLE);
+    fprintf(out, "\nstress: the whole loan book, as it stands -> under the scenario (EL over the "
+                 "horizon; Monte Carlo VaR and ES at the highest level)\n");
+    fprintf(out, "%-18s %5s %12s %12s %12s %12s %12s %7s %12s %12s\n", "scenario", "years", "EAD",
+            "EL", "stressed EL", "capital", "stressed cap", "level", "VaR", "ES");
+    int rc = TR_EXIT_OK;
+    for (hsize_t k = 0; k < info.nlinks && !rc; k++) {
+        char name[64] = "";
+        H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, k, name, sizeof name, H5P_DEFAULT);
+        hid_t sg = H5Gopen2(g, name, H5P_DEFAULT);
+        struct stress_line l = {0};
+        struct measure_line v = {0};
+        int32_t years = 0;
+        if (sg < 0 || read_last_row(sg, "regions", t, &l) ||
+            read_last_row(sg, "risk_measures", m, &v) ||
+            read_attr_scalar(sg, "horizon_years", H5T_NATIVE_INT32, &years))
+            rc = fail(in, "a /stress group lacks its regions, risk_measures or horizon_years");
+        else
+            fprintf(out, "%-18s %5d %12.6g %12.6g %12.6g %12.6g %12.6g %7g %12.6g %12.6g\n", name,
+                    years, l.ead, l.el, l.el_stressed, l.capital, l.capital_stressed, v.level,
+                    v.var, v.es);
+        if (sg >= 0) H5Gclose(sg);
+    }
+    H5Tclose(t), H5Tclose(m);
+    H5Gclose(g);
+    return rc;
+}
+
 /* A clear reason when the path itself is the problem, before HDF5 is asked. */
 static int open_file(struct inspection *in)
 {
@@ -510,6 +580,7 @@ int tr_runfile_inspect(const char *path, FILE *out, FILE *msg)
     if (rc == TR_EXIT_OK) print_summary(out, &in);
     if (rc == TR_EXIT_OK) rc = print_models(out, &in);
     if (rc == TR_EXIT_OK) rc = print_crosschecks(out, &in);
+    if (rc == TR_EXIT_OK) rc = print_stress(out, &in);
     release(&in);
     tr_h5_quiet_end(&quiet);
     return rc;

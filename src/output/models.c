@@ -416,14 +416,7 @@ static void write_settings(hid_t g, const struct tr_models *m)
     tr_h5_attr_scalar(g, "base_points", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &m->card.base_points);
     tr_h5_attr_scalar(g, "base_odds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &m->card.base_odds);
     tr_h5_attr_scalar(g, "pdo", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &m->card.pdo);
-    hsize_t dims[1] = {(hsize_t)m->card.n_grades};
-    hid_t space = H5Screate_simple(1, dims, NULL);
-    H5_CHECK(space);
-    hid_t a = H5Acreate2(g, "master_scale", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
-    H5_CHECK(a);
-    H5_CHECK(H5Awrite(a, H5T_NATIVE_DOUBLE, m->card.upper));
-    H5_CHECK(H5Aclose(a));
-    H5_CHECK(H5Sclose(space));
+    tr_h5_attr_f64s(g, "master_scale", m->card.upper, (size_t)m->card.n_grades);
 }
 
 void tr_rf_write_models(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out)

@@ -47,6 +47,23 @@ void tr_rf_small_table(const struct tr_ctx *ctx, hid_t loc, const char *name,
     H5_CHECK(H5Tclose(file));
 }
 
+void tr_rf_rows_table(const struct tr_ctx *ctx, hid_t loc, const char *name,
+                      const struct tr_h5_field *fields, int n_fields, size_t mem_size,
+                      const void *rows, uint64_t n_local, const char *description)
+{
+    uint64_t first = 0, total = 0;
+    MPI_CHECK(MPI_Exscan(&n_local, &first, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
+    if (ctx->rank == 0) first = 0; /* MPI_Exscan leaves rank 0's result undefined */
+    MPI_CHECK(MPI_Allreduce(&n_local, &total, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
+    hid_t mem, file;
+    tr_h5_compound(fields, n_fields, mem_size, &mem, &file);
+    hid_t d = tr_h5_table(loc, name, fields, n_fields, file, total, description);
+    tr_h5_write_rows(ctx, d, mem, rows, first, n_local);
+    H5_CHECK(H5Dclose(d));
+    H5_CHECK(H5Tclose(mem));
+    H5_CHECK(H5Tclose(file));
+}
+
 static void write_inputs(const struct tr_ctx *ctx, hid_t group, const struct tr_run_output *out)
 {
     typedef struct tr_input_stat s;

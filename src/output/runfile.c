@@ -18,7 +18,7 @@
 
 /* Keyed by the seed rather than a process id or the time, so the name is the same for every rank
  * and a rerun of a killed run writes over its leftover instead of adding another. */
-static char *temp_path(const char *path, uint64_t seed)
+char *tr_runfile_temp_path(const char *path, uint64_t seed)
 {
     size_t len = strlen(path) + 32;
     char *tmp = TR_MALLOC(len);
@@ -144,15 +144,29 @@ static int publish(const struct tr_ctx *ctx, const char *path, const char *tmp)
     return tr_agree(ctx, rc);
 }
 
+hid_t tr_runfile_create(const struct tr_ctx *ctx, const char *path, const struct tr_run_output *out,
+                        char **tmp)
+{
+    *tmp = tr_runfile_temp_path(path, out->seed);
+    hid_t f = create_file(ctx, path, *tmp);
+    if (f < 0) free(*tmp), *tmp = NULL;
+    return f;
+}
+
+int tr_runfile_publish(const struct tr_ctx *ctx, hid_t f, const char *path, char *tmp)
+{
+    H5_CHECK(H5Fclose(f));
+    int rc = publish(ctx, path, tmp);
+    free(tmp);
+    return rc;
+}
+
 int tr_runfile_write(const struct tr_ctx *ctx, const char *path, const struct tr_run_output *out)
 {
     check_ranks_agree(ctx, out);
-    char *tmp = temp_path(path, out->seed);
-    hid_t f = create_file(ctx, path, tmp);
-    if (f < 0) {
-        free(tmp);
-        return TR_EXIT_INPUT;
-    }
+    char *tmp = NULL;
+    hid_t f = tr_runfile_create(ctx, path, out, &tmp);
+    if (f < 0) return TR_EXIT_INPUT;
     write_root_attrs(ctx, f, out);
     tr_rf_write_provenance(ctx, f, out);
     tr_rf_write_rejects(ctx, f, out);
@@ -160,8 +174,7 @@ int tr_runfile_write(const struct tr_ctx *ctx, const char *path, const struct tr
     tr_rf_write_subscribers(ctx, f, out);
     tr_rf_write_models(ctx, f, out);
     tr_rf_write_crosschecks(ctx, f, out);
-    H5_CHECK(H5Fclose(f));
-    int rc = publish(ctx, path, tmp);
-    free(tmp);
-    return rc;
+    tr_rf_write_portfolio(ctx, f, out->portfolio);
+    tr_rf_write_stress(ctx, f, out->stress_params, out->stress, out->n_stress);
+    return tr_runfile_publish(ctx, f, path, tmp);
 }

@@ -5,6 +5,7 @@
 
 #include "core/log.h"
 
+#include <hdf5.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,6 +48,9 @@ struct tr_models;
 struct tr_validation;
 struct tr_monitoring;
 struct tr_crosscheck;
+struct tr_portfolio;
+struct tr_stress_params;
+struct tr_stress_result;
 
 /* Feature metadata (the registry's view). */
 struct tr_feature_info {
@@ -88,6 +92,11 @@ struct tr_run_output {
     const int8_t *grade; /* [n_local]: master-scale grade, 1 the safest */
     const struct tr_monitoring *monitoring; /* telrisk score --model: drift and comparison */
     const char *monitoring_model;           /* the stored model's file */
+    /* the loan book and its stress analyses (NULL / 0: none) */
+    const struct tr_portfolio *portfolio;
+    const struct tr_stress_params *stress_params;
+    const struct tr_stress_result *stress;
+    int n_stress;
     /* cross-checks (NULL: none, and no flags) */
     const struct tr_crosscheck *crosschecks;
     const uint8_t *flags; /* [n_local]: bit r set when rule r raised an alert */
@@ -96,6 +105,15 @@ struct tr_run_output {
 /* Collective over ctx->comm. Writes path (through a temporary name renamed at the end).
  * Returns 0, or TR_EXIT_INPUT with the reason printed when the file cannot be written. */
 int tr_runfile_write(const struct tr_ctx *ctx, const char *path, const struct tr_run_output *out);
+
+/* The pieces of tr_runfile_write, for steps that write other content: the temporary name a
+ * file is written under; creating it (collective; out->seed names it; H5I_INVALID_HID on every
+ * rank when it cannot be created, the reason printed; *tmp to pass on); closing it and renaming
+ * it to path (collective; frees tmp; returns an exit code). */
+char *tr_runfile_temp_path(const char *path, uint64_t seed);
+hid_t tr_runfile_create(const struct tr_ctx *ctx, const char *path, const struct tr_run_output *out,
+                        char **tmp);
+int tr_runfile_publish(const struct tr_ctx *ctx, hid_t f, const char *path, char *tmp);
 
 /* Prints the per-region summary of a run file (telrisk inspect). Returns an exit code. */
 int tr_runfile_inspect(const char *path, FILE *out, FILE *msg);

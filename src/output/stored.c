@@ -4,6 +4,7 @@
 #include "io/h5.h"
 #include "model/psi.h"
 #include "output/groups.h"
+#include "stress/stress.h"
 
 #include <errno.h>
 #include <hdf5.h>
@@ -79,7 +80,7 @@ int tr_stored_run_load(const struct tr_ctx *ctx, const char *path, struct tr_sto
     int ok = f >= 0 && has(f, "subscribers/features") && has(f, "subscribers/label") &&
              has(f, "regions/names");
     char why[1100];
-    snprintf(why, sizeof why, "telrisk: %s: %s", path,
+    snprintf(why, sizeof why, "%s: %s", path,
              f < 0 ? "cannot open it as an HDF5 file"
                    : "not a telrisk run file with features (no /subscribers/features)");
     int rc = tr_fail_agree(ctx, ok ? TR_EXIT_OK : TR_EXIT_INPUT, why);
@@ -170,28 +171,51 @@ static void unlink_if(hid_t f, const char *path)
     if (has(f, path)) H5_CHECK(H5Ldelete(f, path, H5P_DEFAULT));
 }
 
-int tr_stored_run_update(const struct tr_ctx *ctx, const char *from, const char *to,
-                         const struct tr_run_output *out, uint64_t first)
+/* Collective: a copy of `from` under a temporary name beside `to`, opened for writing with
+ * MPI-IO (H5I_INVALID_HID when the copy failed, printed). *tmp is the name to free. */
+static hid_t open_copy(const struct tr_ctx *ctx, const char *from, const char *to, uint64_t seed,
+                       char **tmp)
 {
-    size_t len = strlen(to) + 32;
-    char *tmp = TR_MALLOC(len), err[1200] = "";
-    snprintf(tmp, len, "%s.tmp-%016" PRIx64, to, out->seed);
+    char err[1200] = "";
+    *tmp = tr_runfile_temp_path(to, seed);
     int rc = TR_EXIT_OK;
-    if (ctx->rank == 0 && copy_file(from, tmp, err, sizeof err)) {
+    if (ctx->rank == 0 && copy_file(from, *tmp, err, sizeof err)) {
         fprintf(ctx->msg, "telrisk: %s\n", err);
         rc = TR_EXIT_INPUT;
     }
-    if ((rc = tr_agree(ctx, rc))) {
-        free(tmp);
-        return rc;
-    }
+    if (tr_agree(ctx, rc)) return H5I_INVALID_HID;
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     H5_CHECK(fapl);
     H5_CHECK(H5Pset_fapl_mpio(fapl, ctx->comm, MPI_INFO_NULL));
     H5_CHECK(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18));
-    hid_t f = H5Fopen(tmp, H5F_ACC_RDWR, fapl);
+    hid_t f = H5Fopen(*tmp, H5F_ACC_RDWR, fapl);
     H5_CHECK(f);
     H5_CHECK(H5Pclose(fapl));
+    return f;
+}
+
+/* Collective: closes the updated copy and renames it to `to`. */
+static int publish_copy(const struct tr_ctx *ctx, hid_t f, char *tmp, const char *to)
+{
+    H5_CHECK(H5Fclose(f));
+    int rc = TR_EXIT_OK;
+    if (ctx->rank == 0 && rename(tmp, to) != 0) {
+        fprintf(ctx->msg, "telrisk: cannot rename %s to %s: %s\n", tmp, to, strerror(errno));
+        rc = TR_EXIT_INPUT;
+    }
+    free(tmp);
+    return tr_agree(ctx, rc);
+}
+
+int tr_stored_run_update(const struct tr_ctx *ctx, const char *from, const char *to,
+                         const struct tr_run_output *out, uint64_t first)
+{
+    char *tmp = NULL;
+    hid_t f = open_copy(ctx, from, to, out->seed, &tmp);
+    if (f < 0) {
+        free(tmp);
+        return TR_EXIT_INPUT;
+    }
     unlink_if(f, "models");
     unlink_if(f, "monitoring");
     unlink_if(f, "subscribers/pd");
@@ -212,11 +236,167 @@ int tr_stored_run_update(const struct tr_ctx *ctx, const char *from, const char 
         tr_rf_write_drift(ctx, cc, out->monitoring);
         H5_CHECK(H5Gclose(cc));
     }
-    H5_CHECK(H5Fclose(f));
-    if (ctx->rank == 0 && rename(tmp, to) != 0) {
-        fprintf(ctx->msg, "telrisk: cannot rename %s to %s: %s\n", tmp, to, strerror(errno));
-        rc = TR_EXIT_INPUT;
+    return publish_copy(ctx, f, tmp, to);
+}
+
+/* ---- The stress step: `telrisk stress` and `telrisk merge` ---- */
+
+/* A run file's identity: its seed and creation time (a part file carries its run's). */
+static void read_identity(hid_t f, int part, uint64_t *seed, char created[32])
+{
+    hid_t a = H5Aopen(f, "seed", H5P_DEFAULT);
+    H5_CHECK(a);
+    H5_CHECK(H5Aread(a, H5T_NATIVE_UINT64, seed));
+    H5_CHECK(H5Aclose(a));
+    a = H5Aopen(f, part ? "source_created_utc" : "created_utc", H5P_DEFAULT);
+    H5_CHECK(a);
+    int n = 0;
+    char **text = read_strings(a, 1, &n);
+    H5_CHECK(H5Aclose(a));
+    snprintf(created, 32, "%s", n ? text[0] : "");
+    for (int k = 0; k < n; k++)
+        free(text[k]);
+    free(text);
+}
+
+int tr_stored_book_load(const struct tr_ctx *ctx, const char *path, struct tr_stored_book *b)
+{
+    memset(b, 0, sizeof *b);
+    hid_t f = open_read(path);
+    const int ok = f >= 0 && has(f, "regions/names") && H5Aexists(f, "created_utc") > 0;
+    char why[1400] = "";
+    snprintf(why, sizeof why, "%s: %s", path,
+             f < 0 ? "cannot open it as an HDF5 file" : "not a telrisk run file");
+    int rc = tr_fail_agree(ctx, ok ? TR_EXIT_OK : TR_EXIT_INPUT, why);
+    if (!rc) {
+        char err[512] = "";
+        read_identity(f, 0, &b->seed, b->created);
+        hid_t d = H5Dopen2(f, "regions/names", H5P_DEFAULT);
+        H5_CHECK(d);
+        b->region_names = read_strings(d, 0, &b->n_regions);
+        H5_CHECK(H5Dclose(d));
+        const int bad = tr_rf_read_portfolio(ctx, f, &b->book, err, sizeof err);
+        snprintf(why, sizeof why, "%s: %s", path, err);
+        rc = tr_fail_agree(ctx, bad ? TR_EXIT_INPUT : TR_EXIT_OK, why);
     }
-    free(tmp);
+    if (f >= 0) H5_CHECK(H5Fclose(f));
+    return rc;
+}
+
+void tr_stored_book_free(struct tr_stored_book *b)
+{
+    for (int g = 0; g < b->n_regions; g++)
+        free(b->region_names[g]);
+    free(b->region_names);
+    tr_portfolio_free(&b->book);
+    memset(b, 0, sizeof *b);
+}
+
+int tr_stored_stress_write(const struct tr_ctx *ctx, const char *run, const char *part,
+                           const struct tr_stored_book *b, const struct tr_stress_params *p,
+                           const struct tr_stress_result *results, int n)
+{
+    if (!part) { /* into a copy of the run file that replaces it */
+        char *tmp = NULL;
+        hid_t f = open_copy(ctx, run, run, b->seed, &tmp);
+        if (f < 0) {
+            free(tmp);
+            return TR_EXIT_INPUT;
+        }
+        tr_rf_write_stress(ctx, f, p, results, n);
+        return publish_copy(ctx, f, tmp, run);
+    }
+    struct tr_run_output head = {.seed = b->seed};
+    char *tmp = NULL;
+    hid_t f = tr_runfile_create(ctx, part, &head, &tmp);
+    if (f < 0) return TR_EXIT_INPUT;
+    tr_h5_attr_str(f, "description",
+                   "telrisk stress results for one run (telrisk merge adds them to it); "
+                   "docs/stress.md");
+    tr_h5_attr_str(f, "telrisk_version", TELRISK_VERSION);
+    tr_h5_attr_str(f, "source_run", run);
+    tr_h5_attr_str(f, "source_created_utc", b->created);
+    tr_h5_attr_scalar(f, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &b->seed);
+    tr_rf_write_stress(ctx, f, p, results, n);
+    return tr_runfile_publish(ctx, f, part, tmp);
+}
+
+/* Copies each part's /stress groups into f (rank 0 only, the POSIX driver). */
+static int merge_parts(hid_t f, uint64_t seed, const char *created, const char *const *parts,
+                       int n_parts, char *err, size_t errlen)
+{
+    hid_t stress = has(f, "stress") ? H5Gopen2(f, "stress", H5P_DEFAULT)
+                                    : tr_h5_group(f, "stress",
+                                                  "regulatory stress analyses, one group per "
+                                                  "scenario; docs/stress.md");
+    H5_CHECK(stress);
+    int rc = 0;
+    for (int k = 0; k < n_parts && !rc; k++) {
+        hid_t pf = open_read(parts[k]);
+        uint64_t part_seed = 0;
+        char part_created[32] = "";
+        if (pf < 0 || H5Aexists(pf, "source_created_utc") <= 0 || !has(pf, "stress")) {
+            snprintf(err, errlen, "%s: not a telrisk stress part file (telrisk stress --out)",
+                     parts[k]);
+            rc = 1;
+        } else {
+            read_identity(pf, 1, &part_seed, part_created);
+            if (part_seed != seed || strcmp(part_created, created) != 0) {
+                snprintf(err, errlen,
+                         "%s: made from another run (created %s, seed %" PRIu64
+                         "; this one: %s, %" PRIu64 ")",
+                         parts[k], part_created, part_seed, created, seed);
+                rc = 1;
+            }
+        }
+        hid_t ps = rc ? H5I_INVALID_HID : H5Gopen2(pf, "stress", H5P_DEFAULT);
+        H5G_info_t info = {0};
+        if (!rc) H5_CHECK(H5Gget_info(ps, &info));
+        for (hsize_t i = 0; !rc && i < info.nlinks; i++) {
+            char name[TR_SCENARIO_NAME_MAX] = "";
+            H5_CHECK(H5Lget_name_by_idx(ps, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name,
+                                        H5P_DEFAULT));
+            if (has(stress, name)) H5_CHECK(H5Ldelete(stress, name, H5P_DEFAULT));
+            H5_CHECK(H5Ocopy(ps, name, stress, name, H5P_DEFAULT, H5P_DEFAULT));
+        }
+        if (ps >= 0) H5_CHECK(H5Gclose(ps));
+        if (pf >= 0) H5_CHECK(H5Fclose(pf));
+    }
+    H5_CHECK(H5Gclose(stress));
+    return rc;
+}
+
+int tr_stored_stress_merge(const struct tr_ctx *ctx, const char *run, const char *to,
+                           const char *const *parts, int n_parts)
+{
+    int rc = TR_EXIT_OK;
+    if (ctx->rank == 0) {
+        char err[2400] = "", tmp[TR_PATH_MAX + 64];
+        snprintf(tmp, sizeof tmp, "%s.merge-tmp", to);
+        hid_t f = open_read(run);
+        uint64_t seed = 0;
+        char created[32] = "";
+        if (f < 0 || H5Aexists(f, "created_utc") <= 0 || !has(f, "regions/names")) {
+            snprintf(err, sizeof err, "%s: not a telrisk run file", run);
+            rc = TR_EXIT_INPUT;
+        } else
+            read_identity(f, 0, &seed, created);
+        if (f >= 0) H5_CHECK(H5Fclose(f));
+        if (!rc && copy_file(run, tmp, err, sizeof err)) rc = TR_EXIT_INPUT;
+        if (!rc) {
+            hid_t w = H5Fopen(tmp, H5F_ACC_RDWR, H5P_DEFAULT);
+            H5_CHECK(w);
+            if (merge_parts(w, seed, created, parts, n_parts, err, sizeof err)) rc = TR_EXIT_INPUT;
+            H5_CHECK(H5Fclose(w));
+        }
+        if (!rc && rename(tmp, to) != 0) {
+            snprintf(err, sizeof err, "cannot rename %s to %s: %s", tmp, to, strerror(errno));
+            rc = TR_EXIT_INPUT;
+        }
+        if (rc) {
+            unlink(tmp);
+            fprintf(ctx->msg, "telrisk: merge: %s\n", err);
+        }
+    }
     return tr_agree(ctx, rc);
 }

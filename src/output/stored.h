@@ -7,6 +7,7 @@
 
 #include "core/log.h"
 #include "output/runfile.h"
+#include "stress/portfolio.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -36,5 +37,34 @@ void tr_stored_run_free(struct tr_stored_run *r);
  * to `to`. out->n_local rows start at row `first`. Returns an exit code. */
 int tr_stored_run_update(const struct tr_ctx *ctx, const char *from, const char *to,
                          const struct tr_run_output *out, uint64_t first);
+
+struct tr_stress_params;
+struct tr_stress_result;
+
+/* What `telrisk stress` needs of a run file: its identity, its regions and this rank's even slice
+ * of /portfolio/loans. */
+struct tr_stored_book {
+    uint64_t seed;
+    char created[32]; /* created_utc */
+    int n_regions;
+    char **region_names; /* [n_regions] */
+    struct tr_portfolio book;
+};
+
+/* Collective. 0, or TR_EXIT_INPUT with the reason printed once. */
+int tr_stored_book_load(const struct tr_ctx *ctx, const char *path, struct tr_stored_book *b);
+void tr_stored_book_free(struct tr_stored_book *b);
+
+/* Collective: the stress results into the run file itself (part NULL: a copy with the /stress
+ * groups replaced, renamed over it) or into a new part file holding only /stress and the run's
+ * identity (for telrisk merge). Returns an exit code. */
+int tr_stored_stress_write(const struct tr_ctx *ctx, const char *run, const char *part,
+                           const struct tr_stored_book *b, const struct tr_stress_params *p,
+                           const struct tr_stress_result *results, int n);
+
+/* Collective (rank 0 works): `to` becomes `run` with every part's /stress groups (a part from
+ * another run is refused). Returns an exit code, the reason printed. */
+int tr_stored_stress_merge(const struct tr_ctx *ctx, const char *run, const char *to,
+                           const char *const *parts, int n_parts);
 
 #endif

@@ -57,4 +57,6 @@ const struct tr_schema tr_schema_cdr = {
      "recipient_antenna", "international"},
     convert,
     sizeof(struct tr_cdr),
+    0,
+    {NULL},
 };

@@ -58,10 +58,19 @@ const struct tr_schema tr_schema_recharges = {
     {"caller_id", "amount", "timestamp"},
     convert_recharge,
     sizeof(struct tr_recharge),
+    0,
+    {NULL},
 };
 const struct tr_schema tr_schema_mobiledata = {
-    TR_T_MOBILEDATA, 3, {"caller_id", "volume", "timestamp"}, convert_data, sizeof(struct tr_data),
+    TR_T_MOBILEDATA,
+    3,
+    {"caller_id", "volume", "timestamp"},
+    convert_data,
+    sizeof(struct tr_data),
+    0,
+    {NULL},
 };
 const struct tr_schema tr_schema_sim_swaps = {
-    TR_T_SIM_SWAPS, 2, {"subscriber_id", "timestamp"}, convert_swap, sizeof(struct tr_swap),
+    TR_T_SIM_SWAPS, 2, {"subscriber_id", "timestamp"}, convert_swap, sizeof(struct tr_swap), 0,
+    {NULL},
 };

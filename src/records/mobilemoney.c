@@ -51,4 +51,6 @@ const struct tr_schema tr_schema_mobilemoney = {
      "recipient_balance_after", "antenna_id"},
     convert,
     sizeof(struct tr_money),
+    0,
+    {NULL},
 };

@@ -41,6 +41,12 @@ int tr_header_map(const struct tr_schema *s, const char *line, size_t len, struc
             return 1;
         }
     }
+    for (int k = 0; k < s->n_optional; k++) {
+        int *c = &m->col[s->n_cols + k];
+        *c = -1;
+        for (int j = 0; j < f.n && *c < 0; j++)
+            if (tr_field_is(f.p[j], f.len[j], s->optional[k])) *c = j;
+    }
     return 0;
 }
 

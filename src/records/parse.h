@@ -42,7 +42,9 @@ struct tr_schema {
     int n_cols;
     const char *cols[TR_MAX_COLUMNS]; /* required columns, in the converter's order */
     tr_convert_fn convert;
-    size_t record_size; /* bytes of one record in pc->out */
+    size_t record_size;      /* bytes of one record in pc->out */
+    int n_optional;          /* columns a file may leave out, after the required ones ... */
+    const char *optional[2]; /* ... at col[n_cols + k], -1 when the header lacks them */
 };
 
 extern const struct tr_schema tr_schema_antennas, tr_schema_subscribers, tr_schema_cdr,
@@ -53,7 +55,7 @@ const struct tr_schema *tr_schema_of(enum tr_table_id t);
 /* Where each required column is in a file's header. */
 struct tr_header_map {
     int n_fields;            /* fields in the header: every line must have as many */
-    int col[TR_MAX_COLUMNS]; /* field index of schema column k */
+    int col[TR_MAX_COLUMNS]; /* field index of schema column k (optional ones: -1 absent) */
 };
 
 /* Matches the header (BOM and CR already removed). 0, or 1 with err naming the missing column. */

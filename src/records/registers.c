@@ -55,12 +55,14 @@ static enum tr_reason convert_subscriber(struct tr_parse_ctx *pc, const struct t
     return TR_ACCEPT;
 }
 
+const char *const tr_product_names[4] = {"microloan", "revolving", "mortgage", NULL};
+const char *const tr_status_names[4] = {"repaid", "default", "open", NULL};
+
 static enum tr_reason convert_loan(struct tr_parse_ctx *pc, const struct tr_fields *f,
                                    const int *col, uint64_t order)
 {
-    static const char *const products[] = {"microloan", "revolving", "mortgage", NULL};
-    static const char *const statuses[] = {"repaid", "default", "open", NULL};
-    int64_t issued, due, amount, outstanding, lgd_milli = -1;
+    int64_t issued, due, amount, outstanding, lgd_milli = -1, pd_micro = -1;
+    const int has_pd = col[9] >= 0 && f->len[col[9]] > 0; /* the optional pd column */
     if (tr_parse_date_n(TR_FIELD(f, col, 3), &issued) || tr_parse_date_n(TR_FIELD(f, col, 4), &due))
         return TR_R_BAD_TIMESTAMP;
     if (tr_parse_money(TR_FIELD(f, col, 5), 0, &amount) != TR_ACCEPT ||
@@ -68,11 +70,14 @@ static enum tr_reason convert_loan(struct tr_parse_ctx *pc, const struct tr_fiel
         return TR_R_BAD_NUMBER;
     if (f->len[col[8]] > 0 && tr_parse_fixed(TR_FIELD(f, col, 8), 6, &lgd_milli))
         return TR_R_BAD_NUMBER;
+    if (has_pd && tr_parse_fixed(TR_FIELD(f, col, 9), 6, &pd_micro)) return TR_R_BAD_NUMBER;
+    if (has_pd && tr_text_is_negative(TR_FIELD(f, col, 9))) return TR_R_NEGATIVE_VALUE;
+    if (has_pd && (pd_micro <= 0 || pd_micro >= 1000000)) return TR_R_BAD_VALUE; /* 0 < pd < 1 */
     if (tr_text_is_negative(TR_FIELD(f, col, 5)) || tr_text_is_negative(TR_FIELD(f, col, 6)) ||
         tr_text_is_negative(TR_FIELD(f, col, 8)))
         return TR_R_NEGATIVE_VALUE;
-    int product = tr_word_index(TR_FIELD(f, col, 2), products);
-    int status = tr_word_index(TR_FIELD(f, col, 7), statuses);
+    int product = tr_word_index(TR_FIELD(f, col, 2), tr_product_names);
+    int status = tr_word_index(TR_FIELD(f, col, 7), tr_status_names);
     if (product < 0 || status < 0 || lgd_milli > 1000000 || f->len[col[0]] == 0 ||
         f->len[col[1]] == 0)
         return TR_R_BAD_VALUE;
@@ -87,6 +92,7 @@ static enum tr_reason convert_loan(struct tr_parse_ctx *pc, const struct tr_fiel
     r->amount = amount;
     r->outstanding = outstanding;
     r->lgd = f->len[col[8]] > 0 ? (double)lgd_milli / 1e6 : NAN;
+    r->pd = has_pd ? (double)pd_micro / 1e6 : NAN;
     r->product = (uint8_t)product;
     r->status = (uint8_t)status;
     return TR_ACCEPT;
@@ -98,6 +104,8 @@ const struct tr_schema tr_schema_antennas = {
     {"antenna_id", "tower_id", "latitude", "longitude", "region"},
     convert_antenna,
     sizeof(struct tr_antenna_rec),
+    0,
+    {NULL},
 };
 const struct tr_schema tr_schema_subscribers = {
     TR_T_SUBSCRIBERS,
@@ -105,6 +113,8 @@ const struct tr_schema tr_schema_subscribers = {
     {"subscriber_id", "region", "activation_date", "plan"},
     convert_subscriber,
     sizeof(struct tr_subscriber),
+    0,
+    {NULL},
 };
 const struct tr_schema tr_schema_loans = {
     TR_T_LOANS,
@@ -113,4 +123,6 @@ const struct tr_schema tr_schema_loans = {
      "lgd"},
     convert_loan,
     sizeof(struct tr_loan_rec),
+    1,
+    {"pd"},
 };

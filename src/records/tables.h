@@ -123,6 +123,10 @@ struct tr_subscriber {
 
 enum tr_product { TR_MICRO, TR_REVOLVE, TR_MORTGAGE_LOAN };
 enum tr_status { TR_ST_REPAID, TR_ST_DEFAULT, TR_ST_OPEN };
+/* The loans table's words for them, in enum order, NULL-terminated (the generator writes
+ * them too). */
+extern const char *const tr_product_names[4];
+extern const char *const tr_status_names[4];
 
 struct tr_loan_rec {
     uint64_t self;
@@ -132,6 +136,7 @@ struct tr_loan_rec {
     int32_t issued, due;         /* days since 1970-01-01 */
     int64_t amount, outstanding; /* cents */
     double lgd;                  /* NaN when not given */
+    double pd;                   /* the optional pd column; NaN when absent or empty */
     uint8_t product, status, pad[6];
 };
 

@@ -1,10 +1,11 @@
 #include "stress/montecarlo.h"
 
 #include "core/error.h"
+#include "core/exact.h"
 #include "core/rng.h"
 #include "model/blocksum.h"
-#include "stress/irb.h"
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -16,15 +17,28 @@
 struct sim {
     const struct tr_pool *pools;
     size_t n_pools;
+    double *a, *b; /* [n_pools]: the conditional PD is N(a - b z) */
     const struct tr_mc_options *o;
     gsl_rng *rng;
-    double *z, *e;     /* [n_regions] correlated and independent normals */
-    double *by_region; /* [n_regions] this path's loss per region */
-    uint64_t first;    /* this rank's first path */
+    double *z, *e;      /* [n_regions] correlated and independent normals */
+    double *by_region;  /* [n_regions] this path's loss per region */
+    uint64_t first;     /* this rank's first path */
+    const double *loss; /* [paths on this rank] each path's total loss, from pass 1 */
     /* pass 2: the tail of each level, as (loss, path) thresholds */
     const double *tail_loss;
     const int64_t *tail_path;
 };
+
+/* Vasicek's conditional PD, N((G(pd) - sqrt(r) z) / sqrt(1 - r)), as N(a - b z). */
+static void pool_constants(struct sim *s)
+{
+    for (size_t k = 0; k < s->n_pools; k++) {
+        const struct tr_pool *p = &s->pools[k];
+        const double scale = 1 / sqrt(1 - p->r);
+        s->a[k] = gsl_cdf_ugaussian_Pinv(p->pd) * scale;
+        s->b[k] = sqrt(p->r) * scale;
+    }
+}
 
 /* One path: its factors, then each pool's defaults. Returns the total loss. */
 static double path_loss(struct sim *s, uint64_t path)
@@ -43,7 +57,7 @@ static double path_loss(struct sim *s, uint64_t path)
     double total = 0;
     for (size_t k = 0; k < s->n_pools; k++) {
         const struct tr_pool *p = &s->pools[k];
-        const double q = tr_vasicek_pd(p->pd, p->r, s->z[p->region]);
+        const double q = gsl_cdf_ugaussian_P(s->a[k] - s->b[k] * s->z[p->region]);
         const unsigned defaults = gsl_ran_binomial(s->rng, q, p->loans);
         const double loss = p->lgd * p->ead * (double)defaults / (double)p->loans;
         s->by_region[p->region] += loss;
@@ -57,12 +71,14 @@ static void add_tail(void *user, size_t i, double *acc)
 {
     struct sim *s = user;
     const uint64_t path = s->first + i;
-    const double loss = path_loss(s, path);
+    const double loss = s->loss[i];
     const int R = s->o->n_regions;
+    int computed = 0; /* only tail paths are simulated again, for their regional losses */
     for (int l = 0; l < s->o->n_levels; l++) {
         const int in =
             loss > s->tail_loss[l] || (loss == s->tail_loss[l] && (int64_t)path >= s->tail_path[l]);
         if (!in) continue;
+        if (!computed) path_loss(s, path), computed = 1;
         double *a = acc + (size_t)l * (size_t)(R + 1);
         for (int g = 0; g < R; g++)
             a[g] += s->by_region[g];
@@ -82,6 +98,15 @@ static int cmp_ranked(const void *pa, const void *pb)
     return a->path < b->path ? -1 : a->path > b->path;
 }
 
+/* The rank (0-based) of the smallest loss with at least a share `level` of the P paths at or
+ * below it. */
+static size_t quantile_index(double level, size_t P)
+{
+    size_t at = (size_t)ceil(level * (double)P);
+    at = at < 1 ? 0 : at - 1;
+    return at >= P ? P - 1 : at;
+}
+
 int tr_mc_loss(const struct tr_ctx *ctx, const struct tr_pool *pools, size_t n_pools,
                const struct tr_mc_options *o, struct tr_mc_result *out)
 {
@@ -91,10 +116,13 @@ int tr_mc_loss(const struct tr_ctx *ctx, const struct tr_pool *pools, size_t n_p
         return 1;
     const double t0 = MPI_Wtime();
     const int R = o->n_regions;
+    const size_t P = (size_t)o->paths;
     const uint64_t first = (uint64_t)o->paths * (uint64_t)ctx->rank / (uint64_t)ctx->size;
     const uint64_t n = (uint64_t)o->paths * (uint64_t)(ctx->rank + 1) / (uint64_t)ctx->size - first;
     struct sim s = {pools,
                     n_pools,
+                    TR_CALLOC(n_pools + 1, sizeof(double)),
+                    TR_CALLOC(n_pools + 1, sizeof(double)),
                     o,
                     tr_rng_alloc(),
                     TR_CALLOC((size_t)R, sizeof(double)),
@@ -102,11 +130,27 @@ int tr_mc_loss(const struct tr_ctx *ctx, const struct tr_pool *pools, size_t n_p
                     TR_CALLOC((size_t)R, sizeof(double)),
                     first,
                     NULL,
+                    NULL,
                     NULL};
-    /* Pass 1: every path's total loss, gathered to rank 0 in path order. */
+    pool_constants(&s);
+    /* Pass 1: every path's total loss, gathered to rank 0 in path order; the regions' losses
+     * summed exactly (the same bits in any order). */
     double *mine = TR_MALLOC(sizeof(double) * (n + 1));
-    for (uint64_t i = 0; i < n; i++)
+    tr_exact *by_region = TR_CALLOC((size_t)R + 1, sizeof(tr_exact));
+    for (uint64_t i = 0; i < n; i++) {
         mine[i] = path_loss(&s, first + i);
+        for (int g = 0; g < R; g++)
+            tr_exact_add(&by_region[g], s.by_region[g]);
+        tr_exact_add(&by_region[R], mine[i]);
+    }
+    s.loss = mine;
+    tr_exact_allreduce(ctx, by_region, (size_t)R + 1);
+    out->el_region = TR_CALLOC((size_t)R + 1, sizeof(double));
+    for (int g = 0; g < R; g++)
+        out->el_region[g] = tr_exact_value(&by_region[g]) / (double)o->paths;
+    out->el = tr_exact_value(&by_region[R]) / (double)o->paths;
+    free(by_region);
+    out->quantile = TR_CALLOC((size_t)o->n_quantiles + 1, sizeof(double));
     int count = (int)n, *counts = TR_MALLOC(sizeof(int) * (size_t)ctx->size),
         *displs = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
     MPI_CHECK(MPI_Gather(&count, 1, MPI_INT, counts, 1, MPI_INT, 0, ctx->comm));
@@ -121,25 +165,22 @@ int tr_mc_loss(const struct tr_ctx *ctx, const struct tr_pool *pools, size_t n_p
     }
     MPI_CHECK(MPI_Gatherv(mine, count, MPI_DOUBLE, all, counts, displs, MPI_DOUBLE, 0, ctx->comm));
     if (ctx->rank == 0) {
-        const size_t P = (size_t)o->paths;
         struct ranked *r = TR_MALLOC(sizeof *r * P);
-        double sum = 0; /* in path order: the same at any rank count */
         for (size_t p = 0; p < P; p++)
-            r[p] = (struct ranked){all[p], (int64_t)p}, sum += all[p];
-        out->el = sum / (double)P;
+            r[p] = (struct ranked){all[p], (int64_t)p};
         qsort(r, P, sizeof *r, cmp_ranked);
+        for (int k = 0; k < o->n_quantiles; k++)
+            out->quantile[k] = r[quantile_index((double)(k + 1) / o->n_quantiles, P)].loss;
         for (int l = 0; l < o->n_levels; l++) {
             /* VaR: the smallest loss with at least a share `level` of paths at or below it; the
              * tail: the paths from there up, ranked by (loss, path). */
-            size_t at = (size_t)ceil(o->levels[l] * (double)P);
-            at = at < 1 ? 0 : at - 1;
-            if (at >= P) at = P - 1;
+            const size_t at = quantile_index(o->levels[l], P);
             out->var[l] = r[at].loss;
             tail_loss[l] = r[at].loss, tail_path[l] = r[at].path;
         }
         free(r);
     }
-    MPI_CHECK(MPI_Bcast(&out->el, 1, MPI_DOUBLE, 0, ctx->comm));
+    MPI_CHECK(MPI_Bcast(out->quantile, o->n_quantiles, MPI_DOUBLE, 0, ctx->comm));
     MPI_CHECK(MPI_Bcast(out->var, TR_MC_MAX_LEVELS, MPI_DOUBLE, 0, ctx->comm));
     MPI_CHECK(MPI_Bcast(tail_loss, TR_MC_MAX_LEVELS, MPI_DOUBLE, 0, ctx->comm));
     MPI_CHECK(MPI_Bcast(tail_path, TR_MC_MAX_LEVELS, MPI_INT64_T, 0, ctx->comm));
@@ -150,8 +191,7 @@ int tr_mc_loss(const struct tr_ctx *ctx, const struct tr_pool *pools, size_t n_p
     tr_block_sum(ctx, n, m, add_tail, &s, acc);
     out->es_region = TR_CALLOC((size_t)o->n_levels * (size_t)R + 1, sizeof(double));
     for (int l = 0; l < o->n_levels; l++) {
-        const size_t at = (size_t)ceil(o->levels[l] * (double)o->paths);
-        const double k = (double)((size_t)o->paths - (at < 1 ? 0 : at - 1)); /* tail paths */
+        const double k = (double)((size_t)o->paths - quantile_index(o->levels[l], P)); /* tail */
         const double *a = acc + (size_t)l * (size_t)(R + 1);
         out->es[l] = a[R] / k;
         for (int g = 0; g < R; g++)
@@ -164,7 +204,7 @@ int tr_mc_loss(const struct tr_ctx *ctx, const struct tr_pool *pools, size_t n_p
     free(displs);
     free(counts);
     free(mine);
-    free(s.z), free(s.e), free(s.by_region);
+    free(s.z), free(s.e), free(s.by_region), free(s.a), free(s.b);
     gsl_rng_free(s.rng);
     return 0;
 }
@@ -172,5 +212,7 @@ int tr_mc_loss(const struct tr_ctx *ctx, const struct tr_pool *pools, size_t n_p
 void tr_mc_result_free(struct tr_mc_result *r)
 {
     free(r->es_region);
+    free(r->el_region);
+    free(r->quantile);
     memset(r, 0, sizeof *r);
 }

@@ -31,6 +31,7 @@ struct tr_mc_options {
     const double *factor_chol; /* [n_regions x n_regions] lower Cholesky factor, row-major */
     int n_levels;
     const double *levels; /* [n_levels], e.g. 0.99, 0.999 */
+    int n_quantiles;      /* the loss at probabilities k / n_quantiles, k = 1..n (0: none) */
 };
 
 struct tr_mc_result {
@@ -38,6 +39,8 @@ struct tr_mc_result {
     double var[TR_MC_MAX_LEVELS]; /* loss quantile at each level */
     double es[TR_MC_MAX_LEVELS];  /* mean of the losses at or beyond it */
     double *es_region;            /* [n_levels x n_regions]: each region's share of es */
+    double *el_region;            /* [n_regions]: each region's mean loss */
+    double *quantile;             /* [n_quantiles] */
     double seconds;               /* slowest rank */
 };
 

@@ -1,8 +1,8 @@
-/* Stress scenarios from an INI file (the ones in inputs/scenarios/): per scenario a systematic-factor
- * shock z for every region, given directly (`z`, `z.<region>`) or as macro shocks (`gdp`,
- * `unemployment`, and their `.<region>` forms) mapped to z by the [satellite] coefficients, and a
- * horizon of 1-3 years. Region-specific keys win over country-wide ones, a direct z over macro
- * shocks. */
+/* Stress scenarios from an INI file (the ones in inputs/scenarios/): per scenario a
+ * systematic-factor shock z for every region, given directly (`z`, `z.<region>`) or as macro shocks
+ * (`gdp`, `unemployment`, and their `.<region>` forms) mapped to z by the [satellite] coefficients,
+ * and a horizon of 1-3 years. Region-specific keys win over country-wide ones, a direct z over
+ * macro shocks. */
 #ifndef TELRISK_STRESS_SCENARIO_H
 #define TELRISK_STRESS_SCENARIO_H
 

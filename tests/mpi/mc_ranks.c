@@ -24,6 +24,8 @@ static void check(int ok, const char *what, double got, double want)
 static int same(const struct tr_mc_result *a, const struct tr_mc_result *b, int levels, int regions)
 {
     return memcmp(&a->el, &b->el, sizeof a->el) == 0 &&
+           memcmp(a->el_region, b->el_region, sizeof(double) * (size_t)regions) == 0 &&
+           memcmp(a->quantile, b->quantile, sizeof(double) * 1000) == 0 &&
            memcmp(a->var, b->var, sizeof a->var) == 0 && memcmp(a->es, b->es, sizeof a->es) == 0 &&
            memcmp(a->es_region, b->es_region, sizeof(double) * (size_t)(levels * regions)) == 0;
 }
@@ -41,7 +43,7 @@ int main(int argc, char **argv)
     /* One homogeneous pool of ten million loans. */
     const struct tr_pool pool = {0, pd, lgd, r, 10000000u, 1.0};
     const double one[1] = {1.0};
-    const struct tr_mc_options o = {20201, 400000, 1, one, 2, levels};
+    const struct tr_mc_options o = {20201, 400000, 1, one, 2, levels, 1000};
     struct tr_mc_result res, ref;
     tr_mc_loss(&ctx, &pool, 1, &o, &res);
     const double var999 = lgd * tr_vasicek_pd(pd, r, -gsl_cdf_ugaussian_Pinv(0.999));
@@ -54,6 +56,17 @@ int main(int argc, char **argv)
         check(fabs(res.el / (pd * lgd) - 1) < 0.01, "EL against PD x LGD", res.el, pd * lgd);
         check(res.es[1] > res.var[1] && res.es[0] > res.var[0], "ES beyond VaR", res.es[1],
               res.var[1]);
+        /* The loss distribution's quantiles at 0.99 and 0.999 are the VaRs, and it rises. */
+        check(res.quantile[989] == res.var[0], "quantile 0.99 is VaR 99%", res.quantile[989],
+              res.var[0]);
+        check(res.quantile[998] == res.var[1], "quantile 0.999 is VaR 99.9%", res.quantile[998],
+              res.var[1]);
+        int rising = 1;
+        for (int k = 1; k < 1000; k++)
+            rising &= res.quantile[k] >= res.quantile[k - 1];
+        check(rising && res.quantile[0] >= 0, "quantiles rise", res.quantile[0], 0);
+        check(res.el_region[0] == res.el, "one region: its mean loss is the mean loss",
+              res.el_region[0], res.el);
         tr_mc_loss(&self, &pool, 1, &o, &ref);
         check(same(&res, &ref, 2, 1), "the same bits as one process", res.var[1], ref.var[1]);
         printf("homogeneous pool, %lld paths on %d ranks in %.2f s (%.3g paths/s per rank): "
@@ -69,7 +82,7 @@ int main(int argc, char **argv)
                                      {1, 0.05, 0.4, 0.15, 50000u, 2e6},
                                      {0, 0.004, 0.25, 0.15, 1000u, 8e6}};
     const double chol[4] = {1, 0, 0.5, sqrt(0.75)};
-    const struct tr_mc_options o2 = {7, 100000, 2, chol, 2, levels};
+    const struct tr_mc_options o2 = {7, 100000, 2, chol, 2, levels, 1000};
     tr_mc_loss(&ctx, pools, 3, &o2, &res);
     if (ctx.rank == 0) {
         for (int l = 0; l < 2; l++) {
@@ -77,6 +90,13 @@ int main(int argc, char **argv)
             check(fabs(sum / res.es[l] - 1) < 1e-12, "regional ES contributions add up", sum,
                   res.es[l]);
         }
+        /* Each region's mean loss against its pools' PD x LGD x EAD (within 2%), and the two
+         * add up to the mean loss. */
+        const double el0 = 0.02 * 0.6 * 5e6 + 0.004 * 0.25 * 8e6, el1 = 0.05 * 0.4 * 2e6;
+        check(fabs(res.el_region[0] / el0 - 1) < 0.02, "region 0 mean loss", res.el_region[0], el0);
+        check(fabs(res.el_region[1] / el1 - 1) < 0.02, "region 1 mean loss", res.el_region[1], el1);
+        check(fabs((res.el_region[0] + res.el_region[1]) / res.el - 1) < 1e-12,
+              "regional mean losses add up", res.el_region[0] + res.el_region[1], res.el);
         tr_mc_loss(&self, pools, 3, &o2, &ref);
         check(same(&res, &ref, 2, 2), "two regions: the same bits as one process", res.es[1],
               ref.es[1]);

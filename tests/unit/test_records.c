@@ -331,6 +331,38 @@ static void test_loan_valid(void **state)
     close_table(&t);
 }
 
+/* The optional pd column: absent (NaN), empty (NaN), or 0 < pd < 1 wherever the header puts it;
+ * anything else rejects the line. */
+static void test_loan_pd_column(void **state)
+{
+    (void)state;
+    struct table t;
+    open_default(&t, &tr_schema_loans); /* no pd column */
+    assert_int_equal(feed(&t, "L1,S1,revolving,2020-01-01,2021-01-01,10,5,open,"), TR_ACCEPT);
+    assert_true(isnan(((const struct tr_loan_rec *)last(&t))->pd));
+    close_table(&t);
+    open_table(&t, &tr_schema_loans,
+               "pd,loan_id,subscriber_id,product,issued,due,amount,outstanding,status,lgd");
+    assert_int_equal(feed(&t, "0.0321,L1,S1,revolving,2020-01-01,2021-01-01,10,5,open,"),
+                     TR_ACCEPT);
+    const struct tr_loan_rec *l = last(&t);
+    assert_float_equal(l->pd, 0.0321, 1e-15);
+    assert_true(l->loan == key("L1") && l->outstanding == 500 && isnan(l->lgd));
+    assert_int_equal(feed(&t, ",L2,S1,revolving,2020-01-01,2021-01-01,10,5,open,0.5"), TR_ACCEPT);
+    assert_true(isnan(((const struct tr_loan_rec *)last(&t))->pd));
+    assert_int_equal(feed(&t, "0.999999,L3,S1,mortgage,2020-01-01,2021-01-01,10,5,open,"),
+                     TR_ACCEPT);
+    assert_int_equal(feed(&t, "0,L4,S1,revolving,2020-01-01,2021-01-01,10,5,open,"),
+                     TR_R_BAD_VALUE);
+    assert_int_equal(feed(&t, "1,L4,S1,revolving,2020-01-01,2021-01-01,10,5,open,"),
+                     TR_R_BAD_VALUE);
+    assert_int_equal(feed(&t, "-0.1,L4,S1,revolving,2020-01-01,2021-01-01,10,5,open,"),
+                     TR_R_NEGATIVE_VALUE);
+    assert_int_equal(feed(&t, "x,L4,S1,revolving,2020-01-01,2021-01-01,10,5,open,"),
+                     TR_R_BAD_NUMBER);
+    close_table(&t);
+}
+
 /* ------------------------------------------------------------------ reject reasons */
 
 static void test_raw_line_reasons(void **state)
@@ -898,6 +930,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_antenna_valid),
         cmocka_unit_test(test_subscriber_valid),
         cmocka_unit_test(test_loan_valid),
+        cmocka_unit_test(test_loan_pd_column),
         cmocka_unit_test(test_raw_line_reasons),
         cmocka_unit_test(test_field_count_reasons),
         cmocka_unit_test(test_txn_type_reasons),

@@ -1,0 +1,57 @@
+/* telrisk stress --run RUN.h5 --scenarios FILE [--scenario NAME] [--out PART.h5]: the stress
+ * stage again, from the loan book a run stored (/portfolio), without reading the CSVs or
+ * recomputing indicators and models. The results go into the run file itself, or into a part
+ * file that `telrisk merge` adds to it (a Slurm job array runs one scenario per task). The
+ * scenarios' streams use the run's seed, so a scenario gives the same bits here, alone, as in
+ * the run. */
+#include "cli/commands.h"
+#include "config/config.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/stage.h"
+#include "output/stored.h"
+#include "stress/stress.h"
+
+#include <stdlib.h>
+
+int tr_cmd_stress(const struct tr_ctx *ctx, const struct tr_cli_args *args)
+{
+    struct tr_config cfg;
+    int rc = tr_load_config(ctx, args, &cfg);
+    if (rc) return rc;
+    const char *file = args->scenarios_path ? args->scenarios_path : cfg.stress.scenarios;
+    if (!file[0]) {
+        if (ctx->rank == 0)
+            fprintf(ctx->msg, "telrisk: stress: no scenarios (--scenarios FILE or "
+                              "stress.scenarios in the config)\n");
+        return TR_EXIT_USAGE;
+    }
+    struct tr_stored_book b;
+    if ((rc = tr_stored_book_load(ctx, args->run_path, &b))) return rc;
+    cfg.run.seed = b.seed; /* the run's streams: the same figures as the run's own stress */
+    struct tr_stress_params p;
+    struct tr_scenarios *scenarios = TR_MALLOC(sizeof *scenarios);
+    char err[TR_PATH_MAX + 512] = "";
+    rc = tr_stress_prepare(&cfg, file, args->scenario, (const char *const *)b.region_names,
+                           b.n_regions, &p, scenarios, err, sizeof err);
+    char why[sizeof err + 32];
+    snprintf(why, sizeof why, "stress: %s", err);
+    if (!(rc = tr_fail_agree(ctx, rc ? TR_EXIT_USAGE : TR_EXIT_OK, why))) {
+        struct tr_stages stages = {0};
+        tr_stage_begin(&stages);
+        int n = 0;
+        struct tr_stress_result *res = tr_stress_all(ctx, &p, (const char *const *)b.region_names,
+                                                     &b.book, scenarios, args->scenario, &n);
+        tr_stage_end(ctx, &stages, "stress", (int64_t)b.book.n, "loans");
+        tr_stress_record(ctx, &stages, &p, res, n);
+        rc = tr_stored_stress_write(ctx, args->run_path, args->out_dir, &b, &p, res, n);
+        if (!rc)
+            TR_INFO(ctx, "stress: %d scenario(s) in %s", n,
+                    args->out_dir ? args->out_dir : args->run_path);
+        tr_stress_results_free(res, n);
+    }
+    tr_stress_params_free(&p);
+    free(scenarios);
+    tr_stored_book_free(&b);
+    return rc;
+}

@@ -1,0 +1,251 @@
+/* /portfolio (the loan book the stress stage measured) and /stress/<scenario> (docs/stress.md).
+ * Each scenario's group carries everything that shaped it (levels, paths, seed, floors, the
+ * correlation matrix), so a group copied into another file by `telrisk merge` still says how it
+ * was made. */
+#include "output/groups.h"
+
+#include "core/error.h"
+#include "stress/stress.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct loan_row {
+    uint64_t subscriber, loan;
+    int32_t region;
+    char product[12];
+    char pd_source[8];
+    double ead, pd, lgd;
+};
+
+#define LOAN_FIELDS(s)                                                                             \
+    {                                                                                              \
+        NUM_FIELD(s, subscriber, H5T_STD_U64LE, NULL), NUM_FIELD(s, loan, H5T_STD_U64LE, NULL),    \
+            NUM_FIELD(s, region, H5T_STD_I32LE, NULL), STR_FIELD(s, product, 11, NULL),            \
+            STR_FIELD(s, pd_source, 7, NULL), NUM_FIELD(s, ead, H5T_IEEE_F64LE, "currency"),       \
+            NUM_FIELD(s, pd, H5T_IEEE_F64LE, "probability"),                                       \
+            NUM_FIELD(s, lgd, H5T_IEEE_F64LE, "fraction")                                          \
+    }
+
+void tr_rf_write_portfolio(const struct tr_ctx *ctx, hid_t file, const struct tr_portfolio *book)
+{
+    if (!book) return;
+    typedef struct loan_row s;
+    const struct tr_h5_field fields[] = LOAN_FIELDS(s);
+    struct loan_row *rows = TR_CALLOC(book->n + 1, sizeof *rows);
+    for (size_t i = 0; i < book->n; i++) {
+        const struct tr_exposure *e = &book->e[i];
+        rows[i] =
+            (struct loan_row){e->subscriber, e->loan, e->region, "", "", e->ead, e->pd, e->lgd};
+        snprintf(rows[i].product, sizeof rows[i].product, "%s", tr_product_names[e->product]);
+        snprintf(rows[i].pd_source, sizeof rows[i].pd_source, "%s",
+                 tr_pd_source_names[e->pd_source]);
+    }
+    hid_t g = tr_h5_group(file, "portfolio",
+                          "the loan book the stress stage measures: open loans with money "
+                          "outstanding; docs/stress.md");
+    tr_rf_rows_table(ctx, g, "loans", fields, (int)(sizeof fields / sizeof *fields), sizeof *rows,
+                     rows, book->n,
+                     "one row per open loan, in borrower key order: region index (-1 unknown), "
+                     "product, exposure at default (outstanding), the one-year PD and where it "
+                     "comes from (the loan's pd column, the borrower's model, or none: unrated), "
+                     "the loan's own LGD (NaN: the product's, from the config)");
+    H5_CHECK(H5Gclose(g));
+    free(rows);
+}
+
+static int word_index(const char *w, const char *const *words, int n)
+{
+    for (int k = 0; k < n; k++)
+        if (strcmp(w, words[k]) == 0) return k;
+    return -1;
+}
+
+int tr_rf_read_portfolio(const struct tr_ctx *ctx, hid_t file, struct tr_portfolio *book, char *err,
+                         size_t errlen)
+{
+    memset(book, 0, sizeof *book);
+    if (H5Lexists(file, "portfolio", H5P_DEFAULT) <= 0 ||
+        H5Lexists(file, "portfolio/loans", H5P_DEFAULT) <= 0) {
+        snprintf(err, errlen, "it has no /portfolio/loans (written by telrisk run)");
+        return 1;
+    }
+    hid_t d = H5Dopen2(file, "portfolio/loans", H5P_DEFAULT);
+    H5_CHECK(d);
+    hid_t space = H5Dget_space(d);
+    hsize_t dims[1] = {0};
+    H5_CHECK(H5Sget_simple_extent_dims(space, dims, NULL));
+    H5_CHECK(H5Sclose(space));
+    /* An even cut of the rows: any cut gives the same figures (the sums are exact). */
+    const uint64_t total = dims[0];
+    book->first = total * (uint64_t)ctx->rank / (uint64_t)ctx->size;
+    book->n = (size_t)(total * (uint64_t)(ctx->rank + 1) / (uint64_t)ctx->size - book->first);
+    typedef struct loan_row s;
+    const struct tr_h5_field fields[] = LOAN_FIELDS(s);
+    hid_t mem, ftype;
+    tr_h5_compound(fields, (int)(sizeof fields / sizeof *fields), sizeof(s), &mem, &ftype);
+    struct loan_row *rows = TR_CALLOC(book->n + 1, sizeof *rows);
+    tr_h5_read_rows(d, mem, rows, book->first, book->n);
+    H5_CHECK(H5Tclose(mem));
+    H5_CHECK(H5Tclose(ftype));
+    H5_CHECK(H5Dclose(d));
+    book->e = TR_CALLOC(book->n + 1, sizeof *book->e);
+    int rc = 0;
+    for (size_t i = 0; i < book->n && !rc; i++) {
+        const struct loan_row *r = &rows[i];
+        const int product = word_index(r->product, tr_product_names, 3);
+        const int source = word_index(r->pd_source, tr_pd_source_names, 3);
+        if (product < 0 || source < 0 || !(r->ead >= 0) ||
+            (source != TR_PD_NONE && !(r->pd > 0 && r->pd < 1))) {
+            snprintf(err, errlen, "/portfolio/loans row %llu is not a valid exposure",
+                     (unsigned long long)(book->first + i));
+            rc = 1;
+        }
+        book->e[i] = (struct tr_exposure){.subscriber = r->subscriber,
+                                          .loan = r->loan,
+                                          .region = r->region,
+                                          .product = (int8_t)product,
+                                          .pd_source = (int8_t)source,
+                                          .ead = r->ead,
+                                          .pd = r->pd,
+                                          .lgd = r->lgd};
+    }
+    free(rows);
+    return rc;
+}
+
+struct measure_row {
+    double level, var, es, var_share, es_share; /* shares: of the rated EAD */
+};
+
+struct quantile_row {
+    double probability, loss;
+};
+
+static void write_regions(const struct tr_ctx *ctx, hid_t g, const struct tr_stress_result *r)
+{
+    typedef struct tr_stress_region s;
+    const struct tr_h5_field fields[] = {
+        STR_FIELD(s, region, TR_REGION_NAME_MAX - 1, NULL),
+        NUM_FIELD(s, loans, H5T_STD_I64LE, "loans"),
+        NUM_FIELD(s, unrated_loans, H5T_STD_I64LE, "loans"),
+        NUM_FIELD(s, unrated_ead, H5T_IEEE_F64LE, "currency"),
+        NUM_FIELD(s, ead, H5T_IEEE_F64LE, "currency"),
+        NUM_FIELD(s, pd, H5T_IEEE_F64LE, "probability"),
+        NUM_FIELD(s, lgd, H5T_IEEE_F64LE, "fraction"),
+        NUM_FIELD(s, el, H5T_IEEE_F64LE, "currency"),
+        NUM_FIELD(s, capital, H5T_IEEE_F64LE, "currency"),
+        NUM_FIELD(s, rwa, H5T_IEEE_F64LE, "currency"),
+        NUM_FIELD(s, z, H5T_IEEE_F64LE, "standard deviations"),
+        NUM_FIELD(s, pd_stressed, H5T_IEEE_F64LE, "probability"),
+        NUM_FIELD(s, pd_horizon, H5T_IEEE_F64LE, "probability"),
+        NUM_FIELD(s, el_stressed, H5T_IEEE_F64LE, "currency"),
+        NUM_FIELD(s, capital_stressed, H5T_IEEE_F64LE, "currency"),
+        NUM_FIELD(s, rwa_stressed, H5T_IEEE_F64LE, "currency"),
+        NUM_FIELD(s, mc_el, H5T_IEEE_F64LE, "currency"),
+        NUM_FIELD(s, es_contribution, H5T_IEEE_F64LE, "currency"),
+    };
+    tr_rf_small_table(ctx, g, "regions", fields, (int)(sizeof fields / sizeof *fields), sizeof(s),
+                      r->regions, (size_t)r->n_regions + 1,
+                      "per region, then the total: the book as it stands (EAD-weighted PD and "
+                      "LGD after floors, expected loss, IRB capital and RWA) and under the "
+                      "scenario (z, one-year and horizon PD, stressed EL over the horizon, IRB "
+                      "capital and RWA at the stressed PD), the Monte Carlo mean loss and the "
+                      "contribution to expected shortfall at the highest level");
+}
+
+static void write_measures(const struct tr_ctx *ctx, hid_t g, const struct tr_stress_params *p,
+                           const struct tr_stress_result *r)
+{
+    struct measure_row rows[TR_MC_MAX_LEVELS];
+    const double ead = r->regions[r->n_regions].ead, per = ead > 0 ? 1 / ead : 0;
+    for (int l = 0; l < p->n_levels; l++)
+        rows[l] = (struct measure_row){p->levels[l], r->mc.var[l], r->mc.es[l], r->mc.var[l] * per,
+                                       r->mc.es[l] * per};
+    typedef struct measure_row s;
+    const struct tr_h5_field fields[] = {
+        NUM_FIELD(s, level, H5T_IEEE_F64LE, "probability"),
+        NUM_FIELD(s, var, H5T_IEEE_F64LE, "currency"),
+        NUM_FIELD(s, es, H5T_IEEE_F64LE, "currency"),
+        NUM_FIELD(s, var_share, H5T_IEEE_F64LE, "fraction of EAD"),
+        NUM_FIELD(s, es_share, H5T_IEEE_F64LE, "fraction of EAD"),
+    };
+    tr_rf_small_table(ctx, g, "risk_measures", fields, (int)(sizeof fields / sizeof *fields),
+                      sizeof(s), rows, (size_t)p->n_levels,
+                      "Monte Carlo loss over the horizon: value at risk (the loss quantile) and "
+                      "expected shortfall (the mean loss at or beyond it) at each level");
+    struct quantile_row q[TR_STRESS_QUANTILES];
+    for (int k = 0; k < TR_STRESS_QUANTILES; k++)
+        q[k] = (struct quantile_row){(double)(k + 1) / TR_STRESS_QUANTILES, r->quantile[k]};
+    typedef struct quantile_row t;
+    const struct tr_h5_field qfields[] = {
+        NUM_FIELD(t, probability, H5T_IEEE_F64LE, "probability"),
+        NUM_FIELD(t, loss, H5T_IEEE_F64LE, "currency"),
+    };
+    tr_rf_small_table(ctx, g, "loss_distribution", qfields, 2, sizeof(t), q, TR_STRESS_QUANTILES,
+                      "the Monte Carlo loss over the horizon: the loss at or below which a share "
+                      "`probability` of the paths falls (probability 1: the largest loss)");
+}
+
+static void write_matrix(const struct tr_ctx *ctx, hid_t g, const char *name, const double *v,
+                         hsize_t rows, hsize_t cols, const char *description, const char *unit)
+{
+    const hsize_t dims[2] = {rows, cols};
+    hid_t d = tr_h5_dataset(g, name, H5T_IEEE_F64LE, 2, dims, description, unit);
+    if (ctx->rank == 0) tr_h5_write_slab(d, H5T_NATIVE_DOUBLE, v, 0, rows);
+    H5_CHECK(H5Dclose(d));
+}
+
+static void write_settings(hid_t g, const struct tr_stress_params *p,
+                           const struct tr_stress_result *r)
+{
+    const int32_t horizon = r->horizon_years;
+    const int64_t pools = (int64_t)r->n_pools;
+    tr_h5_attr_scalar(g, "horizon_years", H5T_STD_I32LE, H5T_NATIVE_INT32, &horizon);
+    tr_h5_attr_scalar(g, "paths", H5T_STD_I64LE, H5T_NATIVE_INT64, &p->paths);
+    tr_h5_attr_scalar(g, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &p->seed);
+    tr_h5_attr_scalar(g, "pools", H5T_STD_I64LE, H5T_NATIVE_INT64, &pools);
+    tr_h5_attr_f64s(g, "levels", p->levels, (size_t)p->n_levels);
+    tr_h5_attr_scalar(g, "scaling", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &p->scaling);
+    tr_h5_attr_scalar(g, "pd_floor", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &p->pd_floor);
+    tr_h5_attr_f64s(g, "lgd_by_product", p->lgd, 3);
+    tr_h5_attr_f64s(g, "lgd_floor_by_product", p->lgd_floor, 3);
+    tr_h5_attr_strs(g, "products", tr_product_names, 3);
+    tr_h5_attr_f64s(g, "master_scale", p->grades.upper, (size_t)p->grades.n_grades);
+    tr_h5_attr_str(g, "scenario_file", p->scenario_file);
+}
+
+void tr_rf_write_stress(const struct tr_ctx *ctx, hid_t file, const struct tr_stress_params *p,
+                        const struct tr_stress_result *results, int n)
+{
+    if (n == 0) return;
+    hid_t stress = H5Lexists(file, "stress", H5P_DEFAULT) > 0
+                       ? H5Gopen2(file, "stress", H5P_DEFAULT)
+                       : tr_h5_group(file, "stress",
+                                     "regulatory stress analyses, one group per scenario; "
+                                     "docs/stress.md");
+    H5_CHECK(stress);
+    for (int k = 0; k < n; k++) {
+        const struct tr_stress_result *r = &results[k];
+        if (H5Lexists(stress, r->name, H5P_DEFAULT) > 0)
+            H5_CHECK(H5Ldelete(stress, r->name, H5P_DEFAULT));
+        char what[160];
+        snprintf(what, sizeof what, "the stress scenario %s over %d year(s)", r->name,
+                 r->horizon_years);
+        hid_t g = tr_h5_group(stress, r->name, what);
+        write_settings(g, p, r);
+        write_regions(ctx, g, r);
+        write_measures(ctx, g, p, r);
+        const hsize_t R = (hsize_t)r->n_regions;
+        write_matrix(ctx, g, "es_contribution", r->mc.es_region, (hsize_t)p->n_levels, R,
+                     "each region's contribution to the expected shortfall: [level, region] "
+                     "(rows: the levels attribute; they add up to the ES)",
+                     "currency");
+        write_matrix(ctx, g, "correlation", p->correlation, R, R,
+                     "correlation of the regions' systematic factors: [region, region]", NULL);
+        H5_CHECK(H5Gclose(g));
+    }
+    H5_CHECK(H5Gclose(stress));
+}

@@ -1,0 +1,58 @@
+#include "stress/portfolio.h"
+
+#include "core/error.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+const char *const tr_pd_source_names[3] = {"loan", "model", "none"};
+
+/* Row of key in the sorted keys, or -1. */
+static long find_key(const uint64_t *key, size_t n, uint64_t k)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (key[mid] < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && key[lo] == k ? (long)lo : -1;
+}
+
+void tr_portfolio_build(const struct tr_ctx *ctx, const struct tr_array *loans, size_t n_subs,
+                        const uint64_t *key, const int32_t *region, const double *pd,
+                        struct tr_portfolio *out)
+{
+    out->n = 0;
+    out->e = TR_MALLOC(sizeof *out->e * (loans->n + 1));
+    for (size_t i = 0; i < loans->n; i++) {
+        const struct tr_loan_rec *l = tr_array_at(loans, i);
+        if (l->status != TR_ST_OPEN || l->outstanding <= 0) continue;
+        const long row = find_key(key, n_subs, l->self);
+        struct tr_exposure *e = &out->e[out->n++];
+        *e = (struct tr_exposure){.subscriber = l->self,
+                                  .loan = l->loan,
+                                  .region = row < 0 ? -1 : region[row],
+                                  .product = (int8_t)l->product,
+                                  .ead = (double)l->outstanding / 100,
+                                  .pd = l->pd,
+                                  .lgd = l->lgd};
+        if (!isnan(l->pd))
+            e->pd_source = TR_PD_LOAN;
+        else if (pd && row >= 0 && !isnan(pd[row]))
+            e->pd_source = TR_PD_MODEL, e->pd = pd[row];
+        else
+            e->pd_source = TR_PD_NONE;
+    }
+    uint64_t mine = out->n, before = 0;
+    MPI_CHECK(MPI_Exscan(&mine, &before, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
+    out->first = ctx->rank == 0 ? 0 : before;
+}
+
+void tr_portfolio_free(struct tr_portfolio *p)
+{
+    free(p->e);
+    p->e = NULL, p->n = 0;
+}
