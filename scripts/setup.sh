@@ -6,6 +6,7 @@ packages=(
     build-essential cmake pkg-config
     openmpi-bin libopenmpi-dev libhdf5-openmpi-dev hdf5-tools
     libgsl-dev libcmocka-dev libinih-dev libsodium-dev
+    slurm-wlm munge
     python3 python3-h5py
     r-base-core
 )

@@ -101,11 +101,36 @@ static void write_stages(const struct tr_ctx *ctx, hid_t group, const struct tr_
                       "largest peak resident memory of any rank after the stage");
 }
 
+/* Which batch job made the file, and on how many ranks: the scheduler's variables as rank 0 sees
+ * them (empty outside Slurm), the same on every rank (attributes are created collectively). */
+static void write_job(const struct tr_ctx *ctx, hid_t g)
+{
+    static const char *const vars[] = {"SLURM_JOB_ID",        "SLURM_ARRAY_JOB_ID",
+                                       "SLURM_ARRAY_TASK_ID", "SLURM_JOB_NAME",
+                                       "SLURM_JOB_NODELIST",  "SLURM_RESTART_COUNT"};
+    static const char *const names[] = {"slurm_job_id",        "slurm_array_job_id",
+                                        "slurm_array_task_id", "slurm_job_name",
+                                        "slurm_nodelist",      "slurm_restart_count"};
+    char values[6][128];
+    memset(values, 0, sizeof values);
+    for (int k = 0; k < 6 && ctx->rank == 0; k++) {
+        const char *v = getenv(vars[k]);
+        snprintf(values[k], sizeof values[k], "%s", v ? v : "");
+    }
+    MPI_CHECK(MPI_Bcast(values, (int)sizeof values, MPI_CHAR, 0, ctx->comm));
+    const int32_t ranks = ctx->size;
+    tr_h5_attr_scalar(g, "ranks", H5T_STD_I32LE, H5T_NATIVE_INT32, &ranks);
+    for (int k = 0; k < 6; k++)
+        tr_h5_attr_str(g, names[k], values[k]);
+}
+
 void tr_rf_write_provenance(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out)
 {
     hid_t g = tr_h5_group(file, "provenance",
                           "where the run's numbers came from and what the run cost; differs "
-                          "between runs of the same inputs (timings, paths)");
+                          "between runs of the same inputs (timings, paths); attributes: the "
+                          "ranks and the Slurm job that made it");
+    write_job(ctx, g);
     write_inputs(ctx, g, out);
     write_stages(ctx, g, out);
     H5_CHECK(H5Gclose(g));
