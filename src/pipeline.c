@@ -1,334 +1,230 @@
 #include "pipeline.h"
 
 #include "core/error.h"
-#include "core/calendar.h"
-#include "core/fs.h"
 #include "core/keyhash.h"
 #include "core/stage.h"
-#include "crosscheck/crosscheck.h"
-#include "features/features.h"
 #include "model/credit.h"
-#include "output/runfile.h"
-#include "partition/partition.h"
-#include "records/ingest.h"
+#include "output/checkpoint.h"
+#include "output/groups.h"
+#include "output/stored.h"
+#include "pipeline_records.h"
 #include "stress/stress.h"
 
-#include <errno.h>
-#include <stddef.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* All-to-all: at most this much sent per rank per round. */
-#define ROUND_BYTES ((size_t)256 << 20)
-
-/* Each two-party record is held by both parties' owners: add the recipient's copy. */
-static void add_recipient_copies(struct tr_array *cdr, struct tr_array *money)
-{
-    size_t n = cdr->n;
-    tr_array_reserve(cdr, 2 * n);
-    for (size_t i = 0; i < n; i++) {
-        struct tr_cdr c = *(struct tr_cdr *)tr_array_at(cdr, i);
-        struct tr_cdr *r = tr_array_push(cdr);
-        *r = c;
-        r->self = c.other, r->other = c.self;
-        r->antenna_self = c.antenna_other, r->antenna_other = c.antenna_self;
-        r->outgoing = 0;
-    }
-    n = money->n;
-    tr_array_reserve(money, 2 * n);
-    for (size_t i = 0; i < n; i++) {
-        struct tr_money m = *(struct tr_money *)tr_array_at(money, i);
-        struct tr_money *r = tr_array_push(money);
-        *r = m;
-        r->self = m.other, r->other = m.self;
-        r->balance_before = m.other_before, r->balance_after = m.other_after;
-        r->other_before = m.balance_before, r->other_after = m.balance_after;
-        r->outgoing = 0;
-    }
-}
-
-/* The cut of the key space, from a sample of every table's record keys. */
-static void plan(const struct tr_ctx *ctx, const struct tr_ingest *in, struct tr_partition *p)
-{
-    size_t n = 0;
-    for (int t = TR_T_SUBSCRIBERS; t < TR_T_COUNT; t++)
-        n += in->table[t].n;
-    uint64_t *keys = TR_MALLOC(sizeof(uint64_t) * (n + 1)),
-             *orders = TR_MALLOC(sizeof(uint64_t) * (n + 1));
-    size_t k = 0;
-    for (int t = TR_T_SUBSCRIBERS; t < TR_T_COUNT; t++) {
-        const struct tr_array *a = &in->table[t];
-        /* Every record type starts with its key. */
-        const size_t order_at = tr_order_offset(t);
-        for (size_t i = 0; i < a->n; i++, k++) {
-            memcpy(&keys[k], tr_array_at(a, i), 8);
-            memcpy(&orders[k], (char *)tr_array_at(a, i) + order_at, 8);
-            orders[k] ^= (uint64_t)t << 56; /* the two copies of a record are sampled apart */
-        }
-    }
-    tr_partition_plan(ctx, keys, orders, n, p);
-    free(keys);
-    free(orders);
-}
-
-/* Keys that two different ids share: every rank sends each distinct (key, fingerprint) it saw
- * to the key's owner, which counts keys with more than one fingerprint. */
-static int64_t count_collisions(const struct tr_ctx *ctx, const struct tr_partition *p,
-                                const struct tr_keyhash *kh, const struct tr_id_book *ids)
-{
-    struct tr_array pairs;
-    tr_array_init(&pairs, 2 * sizeof(uint64_t));
-    tr_array_reserve(&pairs, ids->n_used + 1);
-    for (size_t k = 0; k < ids->n_slots; k++) {
-        if (!ids->slot[k].used) continue;
-        uint64_t *pair = tr_array_push(&pairs);
-        pair[0] = ids->slot[k].key;
-        pair[1] = tr_id_book_fingerprint(kh, &ids->slot[k]);
-    }
-    for (size_t k = 0; k < ids->n_extra; k++) {
-        uint64_t *pair = tr_array_push(&pairs);
-        pair[0] = ids->extra[k][0];
-        pair[1] = ids->extra[k][1];
-    }
-    tr_partition_shuffle(ctx, p, &pairs, ROUND_BYTES);
-    tr_sort_keyed(&pairs); /* by (key, fingerprint) */
-    int64_t shared = 0;    /* counted at the key's owner only, whatever the ranks saw */
-    for (size_t first = 0; first < pairs.n;) { /* one group per key: more than one id? */
-        const uint64_t *g = tr_array_at(&pairs, first);
-        size_t last = first + 1;
-        int several = 0;
-        for (; last < pairs.n && ((uint64_t *)tr_array_at(&pairs, last))[0] == g[0]; last++)
-            several |= ((uint64_t *)tr_array_at(&pairs, last))[1] != g[1];
-        shared += several;
-        first = last;
-    }
-    tr_array_free(&pairs);
-    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &shared, 1, MPI_INT64_T, MPI_SUM, ctx->comm));
-    return shared;
-}
-
-/* Moves every table to its owners, sorts it, drops exact duplicates (counted per file). */
-static int64_t partition_tables(const struct tr_ctx *ctx, const struct tr_keyhash *kh,
-                                struct tr_ingest *in, int64_t *collisions)
-{
-    add_recipient_copies(&in->table[TR_T_CDR], &in->table[TR_T_MOBILEMONEY]);
-    struct tr_partition p;
-    plan(ctx, in, &p);
-    *collisions = count_collisions(ctx, &p, kh, &in->ids);
-    if (*collisions && ctx->rank == 0)
-        TR_WARN(ctx,
-                "%lld subscriber keys are shared by different ids (64-bit key collisions):"
-                " their records are merged; recorded in /subscribers/key/key_collisions",
-                (long long)*collisions);
-    int64_t *dups = TR_CALLOC((size_t)in->n_files + 1, sizeof(int64_t));
-    int64_t records = 0;
-    for (int t = TR_T_SUBSCRIBERS; t < TR_T_COUNT; t++) {
-        struct tr_array *a = &in->table[t];
-        tr_partition_shuffle(ctx, &p, a, ROUND_BYTES);
-        records += (int64_t)a->n;
-        switch (t) {
-        case TR_T_CDR:
-            tr_sort_cdr(a), tr_dedupe_cdr(a, dups);
-            break;
-        case TR_T_MOBILEMONEY:
-            tr_sort_money(a), tr_dedupe_money(a, dups);
-            break;
-        case TR_T_SUBSCRIBERS:
-        case TR_T_LOANS:
-            tr_sort_keyed(a), tr_dedupe_keyed(a, dups);
-            break;
-        default:
-            tr_sort_timed(a), tr_dedupe_timed(a, dups);
-            break;
-        }
-    }
-    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, dups, in->n_files, MPI_INT64_T, MPI_SUM, ctx->comm));
-    for (int f = 0; f < in->n_files; f++)
-        in->files[f].duplicates = dups[f];
-    free(dups);
-    tr_partition_free(&p);
-    return records;
-}
-
-/* Whether any input file belongs to this table. */
-static int has_table(const struct tr_ingest *in, const char *table)
-{
-    for (int f = 0; f < in->n_files; f++)
-        if (strcmp(in->files[f].table, table) == 0) return 1;
-    return 0;
-}
-
-/* The observation window: from midnight before the first event (call, payment, top-up, data
- * session, swap) of any subscriber to midnight after the last. */
-static void observation_window(const struct tr_ctx *ctx, const struct tr_ingest *in, int64_t *start,
-                               int64_t *end)
-{
-    int64_t span[2] = {INT64_MAX, INT64_MIN}; /* first, -last: one MPI_MIN for both */
-    const int tables[] = {TR_T_CDR, TR_T_MOBILEMONEY, TR_T_RECHARGES, TR_T_MOBILEDATA,
-                          TR_T_SIM_SWAPS};
-    const size_t t_at[] = {offsetof(struct tr_cdr, t), offsetof(struct tr_money, t),
-                           offsetof(struct tr_recharge, t), offsetof(struct tr_data, t),
-                           offsetof(struct tr_swap, t)};
-    int64_t first = INT64_MAX, last = INT64_MIN;
-    for (int k = 0; k < 5; k++) {
-        const struct tr_array *a = &in->table[tables[k]];
-        for (size_t i = 0; i < a->n; i++) {
-            int64_t t;
-            memcpy(&t, (const char *)tr_array_at(a, i) + t_at[k], 8);
-            if (t > last) last = t;
-            if (t < first) first = t;
-        }
-    }
-    span[0] = first, span[1] = last == INT64_MIN ? INT64_MAX : -last;
-    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, span, 2, MPI_INT64_T, MPI_MIN, ctx->comm));
-    if (span[0] == INT64_MAX) {
-        *start = *end = 0;
-        return;
-    }
-    *start = tr_day_of(span[0]) * 86400;
-    *end = (tr_day_of(-span[1]) + 1) * 86400;
-}
-
-/* model.oot_date in days since 1970, INT64_MAX when it is empty (validated with the config). */
-static int64_t oot_day(const struct tr_config *cfg)
-{
-    int64_t day = INT64_MAX;
-    if (cfg->model.oot_date[0]) tr_parse_date(cfg->model.oot_date, &day);
-    return day;
-}
-
-static int64_t tr_agree_sum(const struct tr_ctx *ctx, int64_t mine)
-{
-    int64_t all = 0;
-    MPI_CHECK(MPI_Allreduce(&mine, &all, 1, MPI_INT64_T, MPI_SUM, ctx->comm));
-    return all;
-}
-
-/* One line for the log: ledger breaks and alerts per rule, all regions. */
-static void log_crosschecks(const struct tr_ctx *ctx, const struct tr_crosscheck *c, int n_regions)
-{
-    int64_t breaks = 0, alerts[TR_RULE_COUNT] = {0};
-    for (int g = 0; g <= n_regions; g++) {
-        breaks += c->recon[g].ledger_breaks[0] + c->recon[g].ledger_breaks[1];
-        for (int r = 0; r < TR_RULE_COUNT; r++)
-            alerts[r] += c->recon[g].alerts[r];
-    }
-    char text[256];
-    int at = snprintf(text, sizeof text, "%lld ledger breaks; alerts:", (long long)breaks);
-    for (int r = 0; r < TR_RULE_COUNT && at > 0 && (size_t)at < sizeof text; r++)
-        at += snprintf(text + at, sizeof text - (size_t)at, " %s %lld", tr_rule_names[r],
-                       (long long)alerts[r]);
-    TR_INFO(ctx, "crosschecks: %s", text);
-}
-
-/* The model stage: learn, score every subscriber, validate on the hold-out. */
-static int credit_models(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                         const struct tr_feature_table *ft, int n_regions, struct tr_credit *c)
-{
-    const char **names = TR_MALLOC(sizeof(char *) * ((size_t)ft->n_features + 1));
-    for (int j = 0; j < ft->n_features; j++)
-        names[j] = ft->info[j].name;
-    const struct tr_model_rows rows = {ft->n,      ft->n_features, names,       ft->key,
-                                       ft->region, ft->label,      ft->holdout, ft->values};
-    const int rc = tr_credit_learn(ctx, cfg, &rows, n_regions, c);
-    free(names);
-    return rc;
-}
-
-/* What the stress stage made: the loan book, and each scenario's figures. */
-struct stressed {
-    struct tr_portfolio book;
+/* What the stages after the records work on, computed in this process or loaded from the
+ * checkpoints of a killed one. The subscribers' rows on each rank are in key order, and rank r's
+ * precede rank r + 1's: the model's sums are the same whatever the cut (a resumed run may even
+ * use another rank count). */
+struct run_state {
+    struct tr_stages stages;
+    int n_regions;
+    char **names;                /* [n_regions] */
+    struct tr_feature_table ft;  /* computed here ... */
+    struct tr_stored_run stored; /* ... or loaded from the records checkpoint */
+    struct tr_model_rows rows;   /* the one of the two in use */
+    const char **feature_names;  /* [rows.n_features] */
+    struct tr_portfolio book;    /* the exposures of this rank's subscribers */
+    struct tr_credit credit;     /* credit.pd NULL: no model */
     struct tr_stress_params params;
     struct tr_scenarios *scenarios; /* NULL: no stress.scenarios */
     struct tr_stress_result *results;
     int n_results;
 };
 
+static void state_free(struct run_state *s)
+{
+    tr_stress_results_free(s->results, s->n_results);
+    tr_stress_params_free(&s->params);
+    free(s->scenarios);
+    tr_credit_free(&s->credit);
+    tr_portfolio_free(&s->book);
+    free(s->feature_names);
+    tr_feature_table_free(&s->ft);
+    tr_stored_run_free(&s->stored);
+    for (int g = 0; g < s->n_regions; g++)
+        free(s->names[g]);
+    free(s->names);
+}
+
+/* A test's stand-in for preemption: TELRISK_TEST_KILL=<stage> ends the run with SIGTERM as the
+ * stage begins, as Slurm's would (tests/slurm/resume.sh). */
+static void test_kill(const struct tr_ctx *ctx, const char *stage)
+{
+    const char *at = getenv("TELRISK_TEST_KILL");
+    if (ctx->rank == 0 && at && strcmp(at, stage) == 0) raise(SIGTERM);
+}
+
 /* The scenario file and the [stress] keys against the run's regions, before the long stages. */
 static int stress_prepare(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                          const struct tr_ingest *in, const char *const *names, struct stressed *st)
+                          struct run_state *s)
 {
-    memset(st, 0, sizeof *st);
     if (!cfg->stress.scenarios[0]) return TR_EXIT_OK;
-    st->scenarios = TR_MALLOC(sizeof *st->scenarios);
+    s->scenarios = TR_MALLOC(sizeof *s->scenarios);
     char err[TR_PATH_MAX + 512] = "";
-    int rc = tr_stress_prepare(cfg, cfg->stress.scenarios, NULL, names, in->regions.n, &st->params,
-                               st->scenarios, err, sizeof err);
+    int rc = tr_stress_prepare(cfg, cfg->stress.scenarios, NULL, (const char *const *)s->names,
+                               s->n_regions, &s->params, s->scenarios, err, sizeof err);
     if (rc && ctx->rank == 0) TR_ERROR(ctx, "stress.scenarios: %s", err);
     return tr_agree(ctx, rc ? TR_EXIT_USAGE : TR_EXIT_OK);
 }
 
-/* The stress stage: the open loans with their PDs, then each scenario. */
-static void stress_stage(const struct tr_ctx *ctx, const struct tr_ingest *in,
-                         const char *const *names, const struct tr_feature_table *ft,
-                         const struct tr_credit *c, struct stressed *st)
+static void rows_from_features(struct run_state *s)
 {
-    tr_portfolio_build(ctx, &in->table[TR_T_LOANS], ft->n, ft->key, ft->region, c->pd, &st->book);
-    if (!st->scenarios) return;
-    st->results =
-        tr_stress_all(ctx, &st->params, names, &st->book, st->scenarios, NULL, &st->n_results);
+    const struct tr_feature_table *ft = &s->ft;
+    s->feature_names = TR_MALLOC(sizeof(char *) * ((size_t)ft->n_features + 1));
+    for (int j = 0; j < ft->n_features; j++)
+        s->feature_names[j] = ft->info[j].name;
+    s->rows = (struct tr_model_rows){ft->n,      ft->n_features, s->feature_names, ft->key,
+                                     ft->region, ft->label,      ft->holdout,      ft->values};
 }
 
-static void stressed_free(struct stressed *st)
+/* The stages that read the input records, then their checkpoint. */
+static int records(const struct tr_ctx *ctx, const struct tr_config *cfg, const char *config_text,
+                   const struct tr_keyhash *kh, struct run_state *s)
 {
-    tr_stress_results_free(st->results, st->n_results);
-    tr_stress_params_free(&st->params);
-    tr_portfolio_free(&st->book);
-    free(st->scenarios);
-}
-
-static int write_run(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                     const struct tr_ingest *in, const char *const *names,
-                     const struct tr_feature_table *ft, const struct tr_credit *c,
-                     const struct tr_crosscheck *checks, const struct stressed *st,
-                     const struct tr_stages *stages, int64_t collisions)
-{
-    char *config_text = tr_config_to_ini(cfg);
-    struct tr_run_output out = {
-        .config_text = config_text,
-        .seed = cfg->run.seed,
-        .inputs = in->files,
-        .n_inputs = in->n_files,
-        .stages = stages->stat,
-        .n_stages = stages->n,
-        .rejects = in->rejects,
-        .n_rejects = ctx->rank == 0 ? in->n_rejects : 0,
-        .region_names = names,
-        .n_regions = in->regions.n,
-        .n_local = ft->n,
-        .key = ft->key,
-        .region = ft->region,
-        .label = ft->label,
-        .holdout = ft->holdout,
-        .features = ft->values,
-        .n_features = ft->n_features,
-        .feature_info = ft->info,
-        .key_collisions = collisions,
-        .models = c->pd ? &c->models : NULL,
-        .validation = c->pd ? &c->validation : NULL,
-        .pd = c->pd,
-        .score = c->score,
-        .grade = c->grade,
-        .crosschecks = checks,
-        .flags = checks->flags,
-        .portfolio = &st->book,
-        .stress_params = &st->params,
-        .stress = st->results,
-        .n_stress = st->n_results,
-    };
-    int rc = TR_EXIT_OK;
-    if (ctx->rank == 0 && tr_mkdir_parent(cfg->output.path) != 0) {
-        TR_ERROR(ctx, "cannot create the folder of output.path %s: %s", cfg->output.path,
-                 strerror(errno));
-        rc = TR_EXIT_INPUT;
+    struct tr_ingest in;
+    int rc = tr_records_read(ctx, cfg, kh, &s->stages, &in);
+    if (!rc) {
+        s->n_regions = in.regions.n;
+        s->names = TR_CALLOC((size_t)in.regions.n + 1, sizeof(char *));
+        for (int g = 0; g < in.regions.n; g++)
+            s->names[g] = strdup(in.regions.name[g]);
+        rc = stress_prepare(ctx, cfg, s);
     }
-    rc = tr_agree(ctx, rc);
-    if (!rc) rc = tr_runfile_write(ctx, cfg->output.path, &out);
-    free(config_text);
+    if (!rc)
+        rc = tr_records_stages(ctx, cfg, config_text, kh, &in, (const char *const *)s->names,
+                               &s->stages, &s->ft, &s->book);
+    tr_ingest_free(&in);
+    if (!rc) rows_from_features(s);
     return rc;
 }
 
-int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg)
+/* The stages so far, as the last checkpoint recorded them. */
+static void load_stages(const char *output, int stage, struct tr_stages *stages)
+{
+    char *path = tr_ckpt_path(output, (enum tr_ckpt_stage)stage);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    H5_CHECK(f);
+    stages->n = tr_rf_read_stages(f, stages->stat, TR_MAX_STAGES);
+    H5_CHECK(H5Fclose(f));
+    free(path);
+}
+
+/* This rank's exposures from a checkpoint's loan book: those of its own subscribers (aligned),
+ * or an even cut of them. */
+static int load_book(const struct tr_ctx *ctx, const char *path, const struct run_state *s,
+                     int aligned, struct tr_portfolio *book)
+{
+    char err[512] = "";
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    H5_CHECK(f);
+    const int rc = aligned ? tr_rf_read_portfolio_aligned(ctx, f, s->rows.n, s->rows.key, book, err,
+                                                          sizeof err)
+                           : tr_rf_read_portfolio(ctx, f, book, err, sizeof err);
+    H5_CHECK(H5Fclose(f));
+    char why[1200];
+    snprintf(why, sizeof why, "%s: %s", path, err);
+    return tr_fail_agree(ctx, rc ? TR_EXIT_INPUT : TR_EXIT_OK, why);
+}
+
+/* Resuming: what the finished stages left, from their checkpoints. */
+static int resume(const struct tr_ctx *ctx, const struct tr_config *cfg, int done,
+                  struct run_state *s)
+{
+    const char *output = cfg->output.path;
+    char *path = tr_ckpt_path(output, TR_CKPT_RECORDS);
+    int rc = tr_stored_run_load(ctx, path, &s->stored);
+    free(path);
+    if (rc) return rc;
+    load_stages(output, done, &s->stages);
+    s->n_regions = s->stored.n_regions;
+    s->names = TR_CALLOC((size_t)s->n_regions + 1, sizeof(char *));
+    for (int g = 0; g < s->n_regions; g++)
+        s->names[g] = strdup(s->stored.region_names[g]);
+    const struct tr_stored_run *r = &s->stored;
+    s->rows = (struct tr_model_rows){r->n,      r->n_features, (const char *const *)r->names,
+                                     r->key,    r->region,     r->label,
+                                     r->sample, r->values};
+    if ((rc = stress_prepare(ctx, cfg, s))) return rc;
+    if (done == TR_CKPT_RECORDS) { /* the model comes next: the book of these subscribers */
+        path = tr_ckpt_path(output, TR_CKPT_RECORDS);
+        rc = load_book(ctx, path, s, 1, &s->book);
+    } else if (done == TR_CKPT_MODEL && s->scenarios) { /* the stress analyses come next */
+        path = tr_ckpt_path(output, TR_CKPT_MODEL);
+        rc = load_book(ctx, path, s, 0, &s->book);
+    } else {
+        path = NULL;
+    }
+    free(path);
+    return rc;
+}
+
+/* The model stage: learn, score every subscriber, validate on the hold-out; the model PDs into
+ * the loan book; the model checkpoint. */
+static int model(const struct tr_ctx *ctx, const struct tr_config *cfg, const char *config_text,
+                 struct run_state *s)
+{
+    test_kill(ctx, "model");
+    tr_stage_begin(&s->stages);
+    struct tr_credit *c = &s->credit;
+    if (tr_credit_learn(ctx, cfg, &s->rows, s->n_regions, c))
+        /* A population without outcomes yet (what `telrisk score --model` scores) still gets
+         * its run file, without models. */
+        TR_WARN(ctx, "no credit model: %s; the run file has no /models and no PDs",
+                c->models.why_none);
+    tr_stage_end(ctx, &s->stages, "model", (int64_t)s->rows.n, "subscribers");
+    /* Its figure of merit: Newton iterations (national and regional fits) per second. */
+    const struct tr_models *m = &c->models;
+    tr_stage_record(ctx, &s->stages, "model.newton", m->fit_seconds, m->iterations, "iterations");
+    const struct tr_validation_cell *hv = &c->validation.assigned;
+    if (c->pd) {
+        TR_INFO(ctx,
+                "model: %d of %d features, %lld training rows, %d Newton iterations (%.3f s each); "
+                "hold-out AUC %.4f, mean PD %.4f against default rate %.4f",
+                m->n_used, s->rows.n_features, (long long)m->train_rows, m->iterations,
+                m->fit_seconds / (m->iterations ? m->iterations : 1), hv->m.auc, hv->m.mean_pd,
+                hv->m.default_rate);
+        tr_portfolio_join_pd(&s->book, s->rows.n, s->rows.key, c->pd);
+    }
+    const struct tr_run_output out = {.config_text = config_text,
+                                      .seed = cfg->run.seed,
+                                      .stages = s->stages.stat,
+                                      .n_stages = s->stages.n,
+                                      .region_names = (const char *const *)s->names,
+                                      .n_regions = s->n_regions,
+                                      .n_local = s->rows.n,
+                                      .models = c->pd ? m : NULL,
+                                      .validation = c->pd ? &c->validation : NULL,
+                                      .pd = c->pd,
+                                      .score = c->score,
+                                      .grade = c->grade,
+                                      .portfolio = &s->book};
+    return tr_ckpt_write_model(ctx, cfg->output.path, &out);
+}
+
+/* The stress stage: each scenario over the loan book; the stress checkpoint. */
+static int stress(const struct tr_ctx *ctx, const struct tr_config *cfg, const char *config_text,
+                  struct run_state *s)
+{
+    test_kill(ctx, "stress");
+    tr_stage_begin(&s->stages);
+    s->results = tr_stress_all(ctx, &s->params, (const char *const *)s->names, &s->book,
+                               s->scenarios, NULL, &s->n_results);
+    tr_stage_end(ctx, &s->stages, "stress", (int64_t)s->book.n, "loans");
+    tr_stress_record(ctx, &s->stages, &s->params, s->results, s->n_results);
+    const struct tr_run_output out = {.config_text = config_text,
+                                      .seed = cfg->run.seed,
+                                      .stages = s->stages.stat,
+                                      .n_stages = s->stages.n,
+                                      .stress_params = &s->params,
+                                      .stress = s->results,
+                                      .n_stress = s->n_results};
+    return tr_ckpt_write_stress(ctx, cfg->output.path, &out);
+}
+
+static int check_key(const struct tr_ctx *ctx, const struct tr_config *cfg)
 {
     struct tr_keyhash kh;
     char err[512];
@@ -338,109 +234,50 @@ int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg)
     if (!kh.from_file && ctx->rank == 0)
         TR_WARN(ctx, "privacy.key_file is not set: subscriber keys use a key derived from the seed,"
                      " which is not secret (fine for demos and tests only)");
+    return TR_EXIT_OK;
+}
 
-    struct tr_stages stages = {0};
-    struct tr_ingest in;
-    tr_stage_begin(&stages);
-    rc = tr_ingest(ctx, cfg, &kh, &in);
-    if (rc) {
-        tr_ingest_free(&in);
+int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg, int resume_run)
+{
+    int rc = check_key(ctx, cfg);
+    if (rc) return rc;
+    struct tr_keyhash kh;
+    char err[512];
+    tr_keyhash_init(&kh, cfg, err, sizeof err);
+    char *config_text = tr_config_to_ini(cfg);
+    const char *output = cfg->output.path;
+    int done = TR_CKPT_NONE;
+    if (resume_run && (rc = tr_ckpt_find(ctx, output, config_text, &done))) {
+        free(config_text);
         return rc;
     }
-    int64_t parsed = 0;
-    for (int t = 0; t < TR_T_COUNT; t++)
-        parsed += t == TR_T_ANTENNAS ? 0 : (int64_t)in.table[t].n;
-    tr_stage_end(ctx, &stages, "read", parsed, "records");
-    const char **names = TR_MALLOC(sizeof(char *) * ((size_t)in.regions.n + 1));
-    for (int r = 0; r < in.regions.n; r++)
-        names[r] = in.regions.name[r];
-    struct stressed st;
-    if ((rc = stress_prepare(ctx, cfg, &in, names, &st))) {
-        stressed_free(&st);
-        free(names);
-        tr_ingest_free(&in);
-        return rc;
-    }
-
-    tr_stage_begin(&stages);
-    int64_t collisions = 0;
-    int64_t held = partition_tables(ctx, &kh, &in, &collisions);
-    tr_stage_end(ctx, &stages, "partition", held, "records");
-
-    tr_stage_begin(&stages);
-    struct tr_feature_table ft;
-    struct tr_feature_options fo = {.full = strcmp(cfg->features.set, "full") == 0,
-                                    .has_recharges = has_table(&in, "recharges"),
-                                    .horizon_days = cfg->model.horizon_days,
-                                    .holdout = cfg->model.holdout,
-                                    .seed = cfg->run.seed,
-                                    .oot_day = oot_day(cfg)};
-    int64_t window_start, window_stop;
-    observation_window(ctx, &in, &window_start, &window_stop);
-    tr_features_compute(in.table, in.table[TR_T_ANTENNAS].data, in.table[TR_T_ANTENNAS].n,
-                        window_stop, &fo, &ft);
-    /* Its figure of merit: the records it went through (both parties' copies), per second. */
-    int64_t consumed = 0;
-    for (int t = TR_T_CDR; t < TR_T_COUNT; t++)
-        consumed += (int64_t)in.table[t].n;
-    tr_stage_end(ctx, &stages, "indicators", consumed, "records");
-    TR_INFO(ctx, "indicators: %lld subscribers, %d features each",
-            (long long)tr_agree_sum(ctx, (int64_t)ft.n), ft.n_features);
-
-    tr_stage_begin(&stages);
-    struct tr_credit credit;
-    rc = credit_models(ctx, cfg, &ft, in.regions.n, &credit);
-    if (rc) {
-        /* A population without outcomes yet (what `telrisk score --model` scores) still gets
-         * its run file, without models. */
-        TR_WARN(ctx, "no credit model: %s; the run file has no /models and no PDs",
-                credit.models.why_none);
-        rc = TR_EXIT_OK;
-    }
-    tr_stage_end(ctx, &stages, "model", (int64_t)ft.n, "subscribers");
-    /* Its figure of merit: Newton iterations (national and regional fits) per second. */
-    tr_stage_record(ctx, &stages, "model.newton", credit.models.fit_seconds,
-                    credit.models.iterations, "iterations");
-    const struct tr_validation_cell *hv = &credit.validation.assigned;
-    if (credit.pd)
+    if (resume_run)
         TR_INFO(ctx,
-                "model: %d of %d features, %lld training rows, %d Newton iterations (%.3f s each); "
-                "hold-out AUC %.4f, mean PD %.4f against default rate %.4f",
-                credit.models.n_used, ft.n_features, (long long)credit.models.train_rows,
-                credit.models.iterations,
-                credit.models.fit_seconds /
-                    (credit.models.iterations ? credit.models.iterations : 1),
-                hv->m.auc, hv->m.mean_pd, hv->m.default_rate);
+                done ? "--resume: the %s stage's checkpoint is there; going on from it"
+                     : "--resume: no checkpoint of this run%s; starting from the inputs",
+                tr_ckpt_stage_names[done]);
+    else
+        tr_ckpt_remove(ctx, output); /* another run's leftovers are not ours to continue */
 
-    tr_stage_begin(&stages);
-    struct tr_crosscheck checks;
-    const struct tr_crosscheck_input ci = {in.table,
-                                           in.table[TR_T_ANTENNAS].data,
-                                           in.table[TR_T_ANTENNAS].n,
-                                           in.regions.n,
-                                           ft.n,
-                                           ft.key,
-                                           ft.region,
-                                           window_start,
-                                           window_stop};
-    tr_crosscheck_run(ctx, cfg, &ci, &checks);
-    tr_stage_end(ctx, &stages, "crosschecks", consumed, "records");
-    log_crosschecks(ctx, &checks, in.regions.n);
-
-    tr_stage_begin(&stages);
-    stress_stage(ctx, &in, names, &ft, &credit, &st);
-    tr_stage_end(ctx, &stages, "stress", (int64_t)st.book.n, "loans");
-    tr_stress_record(ctx, &stages, &st.params, st.results, st.n_results);
-
-    tr_stage_begin(&stages);
-    rc = write_run(ctx, cfg, &in, names, &ft, &credit, &checks, &st, &stages, collisions);
-    tr_stage_end(ctx, &stages, "write", (int64_t)ft.n, "subscribers");
-    if (!rc) TR_INFO(ctx, "run file: %s", cfg->output.path);
-    tr_crosscheck_free(&checks);
-    stressed_free(&st);
-    free(names);
-    tr_credit_free(&credit);
-    tr_feature_table_free(&ft);
-    tr_ingest_free(&in);
+    struct run_state s;
+    memset(&s, 0, sizeof s);
+    rc = done ? resume(ctx, cfg, done, &s) : records(ctx, cfg, config_text, &kh, &s);
+    if (!rc && done < TR_CKPT_MODEL) rc = model(ctx, cfg, config_text, &s);
+    const int stressed = !rc && s.scenarios != NULL;
+    if (stressed && done < TR_CKPT_STRESS) rc = stress(ctx, cfg, config_text, &s);
+    if (!rc) {
+        test_kill(ctx, "write");
+        struct tr_stages last = s.stages;
+        tr_stage_begin(&last);
+        rc = tr_ckpt_assemble(ctx, output, stressed ? TR_CKPT_STRESS : TR_CKPT_MODEL, s.stages.stat,
+                              s.stages.n, tr_ckpt_stage_names[done]);
+        tr_stage_end(ctx, &last, "write", (int64_t)s.rows.n, "subscribers");
+    }
+    if (!rc) {
+        tr_ckpt_remove(ctx, output);
+        TR_INFO(ctx, "run file: %s", output);
+    }
+    state_free(&s);
+    free(config_text);
     return tr_agree(ctx, rc);
 }

@@ -1,11 +1,13 @@
-/* The stages of `telrisk run`, wired together: read, partition, indicators, write. */
+/* The stages of `telrisk run`, wired together: read, partition, indicators, cross-checks (with
+ * their checkpoint), model (checkpoint), stress (checkpoint), write. */
 #ifndef TELRISK_PIPELINE_H
 #define TELRISK_PIPELINE_H
 
 #include "config/config.h"
 #include "core/log.h"
 
-/* Collective. Returns an exit code, the same on every rank. */
-int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg);
+/* Collective. With resume, goes on from the checkpoints a killed run of the same config left
+ * (output/checkpoint.h). Returns an exit code, the same on every rank. */
+int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg, int resume);
 
 #endif

@@ -7,5 +7,5 @@ int tr_cmd_run(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     struct tr_config cfg;
     int rc = tr_load_config(ctx, args, &cfg);
     if (rc) return rc;
-    return tr_pipeline_run(ctx, &cfg);
+    return tr_pipeline_run(ctx, &cfg, args->resume);
 }

@@ -111,11 +111,9 @@ int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     const char *missing = remap(&m, &r, values);
     char why[512];
     if (missing)
-        snprintf(why, sizeof why, "%s lacks the feature %.100s that the model uses", path,
-                 missing);
+        snprintf(why, sizeof why, "%s lacks the feature %.100s that the model uses", path, missing);
     else if (m.n_regions != r.n_regions)
-        snprintf(why, sizeof why,
-                 "%s has %d regions, the model %s %d: not the same country", path,
+        snprintf(why, sizeof why, "%s has %d regions, the model %s %d: not the same country", path,
                  r.n_regions, args->model_path, m.n_regions);
     if (!missing && m.n_regions != r.n_regions) missing = "regions";
     if ((rc = tr_fail_agree(ctx, missing ? TR_EXIT_INPUT : TR_EXIT_OK, why))) {
@@ -161,6 +159,7 @@ int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
                                       .region_names = (const char *const *)r.region_names,
                                       .n_regions = m.n_regions,
                                       .n_local = r.n,
+                                      .key = r.key,
                                       .models = &m,
                                       .validation = &v,
                                       .pd = pd,

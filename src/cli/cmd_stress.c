@@ -13,6 +13,15 @@
 #include "stress/stress.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
+
+/* Whether two paths name the same file (then a part file would overwrite its own run). */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
 
 int tr_cmd_stress(const struct tr_ctx *ctx, const struct tr_cli_args *args)
 {
@@ -44,7 +53,10 @@ int tr_cmd_stress(const struct tr_ctx *ctx, const struct tr_cli_args *args)
                                                      &b.book, scenarios, args->scenario, &n);
         tr_stage_end(ctx, &stages, "stress", (int64_t)b.book.n, "loans");
         tr_stress_record(ctx, &stages, &p, res, n);
-        rc = tr_stored_stress_write(ctx, args->run_path, args->out_dir, &b, &p, res, n);
+        /* --out naming the run file itself: into the run file, not a part replacing it. */
+        const char *part =
+            args->out_dir && !same_file(args->out_dir, args->run_path) ? args->out_dir : NULL;
+        rc = tr_stored_stress_write(ctx, args->run_path, part, &b, &p, res, n);
         if (!rc)
             TR_INFO(ctx, "stress: %d scenario(s) in %s", n,
                     args->out_dir ? args->out_dir : args->run_path);

@@ -45,6 +45,7 @@ int tr_cmd_train(const struct tr_ctx *ctx, const struct tr_cli_args *args)
                                       .region_names = (const char *const *)r.region_names,
                                       .n_regions = r.n_regions,
                                       .n_local = r.n,
+                                      .key = r.key,
                                       .models = m,
                                       .validation = &c.validation,
                                       .pd = c.pd,

@@ -95,7 +95,7 @@ static const struct key_spec keys[] = {
     {"fraud.dormant_hours", KEY_F64, F(fraud.dormant_hours), "24", 0.1, 720, NULL, "dormant then active: within this many hours of waking"},
     {"stress.scaling", KEY_F64, F(stress.scaling), "1", 1, 1.06, NULL, "IRB capital scaling factor: 1, or 1.06 where the rules still apply it"},
     {"stress.scenarios", KEY_STR, F(stress.scenarios), "", 0, 0, NULL, "scenario file (inputs/scenarios/*.ini) that telrisk run stresses its loan book with (empty: no stress stage in run; telrisk stress takes --scenarios)"},
-    {"stress.paths", KEY_I64, F(stress.paths), "1000000", 1000, 1e10, NULL, "Monte Carlo paths per scenario"},
+    {"stress.paths", KEY_I64, F(stress.paths), "1000000", 1000, 2147483647, NULL, "Monte Carlo paths per scenario (rank 0 ranks them: 24 bytes each)"},
     {"stress.levels", KEY_STR, F(stress.levels), "0.99,0.999", 0, 0, NULL, "VaR and expected-shortfall confidence levels: increasing, in (0.5, 1), at most 8"},
     {"stress.correlation", KEY_F64, F(stress.correlation), "0.5", -0.5, 0.999, NULL, "correlation of every two regions' systematic factors (when no correlation_file)"},
     {"stress.correlation_file", KEY_STR, F(stress.correlation_file), "", 0, 0, NULL, "inter-region factor correlation matrix: CSV with a header 'region,<region>,...' and one row per region (all of the run's regions)"},

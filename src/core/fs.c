@@ -31,3 +31,23 @@ int tr_mkdir_parent(const char *file)
     *slash = 0;
     return tr_mkdir_p(buf);
 }
+
+int tr_copy_file(const char *from, const char *to, char *err, size_t errlen)
+{
+    FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
+    if (!in || !out) {
+        snprintf(err, errlen, "cannot copy %s to %s: %s", from, to, strerror(errno));
+        if (in) fclose(in);
+        return 1;
+    }
+    char buf[1 << 16];
+    size_t n;
+    int rc = 0;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n) rc = 1;
+    rc |= ferror(in) != 0;
+    rc |= fclose(out) != 0;
+    fclose(in);
+    if (rc) snprintf(err, errlen, "cannot copy %s to %s: %s", from, to, strerror(errno));
+    return rc;
+}

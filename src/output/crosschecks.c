@@ -202,8 +202,9 @@ struct backtest_row {
     char national_zone[8];
 };
 
-static void write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_run_output *out)
+void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_run_output *out)
 {
+    if (!out->validation || out->validation->n_grades <= 0) return;
     const struct tr_validation *v = out->validation;
     typedef struct backtest_row s;
     const struct tr_h5_field fields[] = {
@@ -256,6 +257,6 @@ void tr_rf_write_crosschecks(const struct tr_ctx *ctx, hid_t file, const struct 
     write_summary(ctx, g, out);
     write_breaks(ctx, g, out->crosschecks);
     write_alerts(ctx, g, out->crosschecks);
-    if (out->validation && out->validation->n_grades > 0) write_backtest(ctx, g, out);
+    tr_rf_write_backtest(ctx, g, out);
     H5_CHECK(H5Gclose(g));
 }

@@ -36,6 +36,19 @@ void tr_rf_rows_table(const struct tr_ctx *ctx, hid_t loc, const char *name,
 /* /provenance/inputs and /provenance/stages (rank 0 writes the rows). */
 void tr_rf_write_provenance(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out);
 
+/* The strings of a 1-D (or scalar) string attribute (is_attr) or dataset, fixed or variable
+ * length: *n of them, each and the array to free. */
+char **tr_rf_read_strings(hid_t obj, int is_attr, int *n);
+
+/* /provenance/stages into the open group (rank 0 writes the rows), and read back (at most max
+ * rows; returns how many). */
+void tr_rf_write_stages(const struct tr_ctx *ctx, hid_t group, const struct tr_stage_stat *stages,
+                        int n);
+int tr_rf_read_stages(hid_t file, struct tr_stage_stat *stages, int max);
+
+/* /crosschecks/backtest into the open group, when out->validation has grades. */
+void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_run_output *out);
+
 /* /rejects: all rows are on rank 0; the count is shared first. */
 void tr_rf_write_rejects(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out);
 
@@ -71,6 +84,15 @@ struct tr_stress_params;
 struct tr_stress_result;
 /* /portfolio/loans (output/stress.c), when book; every rank writes its exposures in order. */
 void tr_rf_write_portfolio(const struct tr_ctx *ctx, hid_t file, const struct tr_portfolio *book);
+/* The rows of /portfolio/loans whose borrower key is in [lo, hi) (found by binary search), on
+ * this rank alone. 0, or 1 with err. */
+int tr_rf_read_portfolio_keys(hid_t file, uint64_t lo, uint64_t hi, struct tr_portfolio *book,
+                              char *err, size_t errlen);
+/* Collective: the exposures of this rank's n subscribers (sorted keys; ranks in key order). 0,
+ * or 1 with err (this rank's). */
+int tr_rf_read_portfolio_aligned(const struct tr_ctx *ctx, hid_t file, size_t n,
+                                 const uint64_t *key, struct tr_portfolio *book, char *err,
+                                 size_t errlen);
 /* This rank's even slice of /portfolio/loans. 0, or 1 with err. */
 int tr_rf_read_portfolio(const struct tr_ctx *ctx, hid_t file, struct tr_portfolio *book, char *err,
                          size_t errlen);

@@ -503,7 +503,10 @@ static int print_stress(FILE *out, const struct inspection *in)
     if (H5Lexists(in->file, "stress", H5P_DEFAULT) <= 0) return TR_EXIT_OK;
     hid_t g = H5Gopen2(in->file, "stress", H5P_DEFAULT);
     H5G_info_t info;
-    if (g < 0 || H5Gget_info(g, &info) < 0) return fail(in, "cannot read /stress");
+    if (g < 0 || H5Gget_info(g, &info) < 0) {
+        if (g >= 0) H5Gclose(g);
+        return fail(in, "cannot read /stress");
+    }
     hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(struct stress_line));
     H5Tinsert(t, "ead", HOFFSET(struct stress_line, ead), H5T_NATIVE_DOUBLE);
     H5Tinsert(t, "el", HOFFSET(struct stress_line, el), H5T_NATIVE_DOUBLE);

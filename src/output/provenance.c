@@ -84,7 +84,8 @@ static void write_inputs(const struct tr_ctx *ctx, hid_t group, const struct tr_
                       "records that repeat an earlier one exactly or name an unknown antenna");
 }
 
-static void write_stages(const struct tr_ctx *ctx, hid_t group, const struct tr_run_output *out)
+void tr_rf_write_stages(const struct tr_ctx *ctx, hid_t group, const struct tr_stage_stat *stages,
+                        int n)
 {
     typedef struct tr_stage_stat s;
     const struct tr_h5_field fields[] = {
@@ -95,10 +96,36 @@ static void write_stages(const struct tr_ctx *ctx, hid_t group, const struct tr_
         NUM_FIELD(s, peak_mib, H5T_IEEE_F64LE, "MiB"),
     };
     tr_rf_small_table(ctx, group, "stages", fields, (int)(sizeof fields / sizeof *fields),
-                      sizeof(s), out->stages, (size_t)out->n_stages,
+                      sizeof(s), stages, (size_t)n,
                       "one row per pipeline stage, in run order: wall time of the slowest rank, "
                       "records (or subscribers) processed by all ranks, their rate, and the "
                       "largest peak resident memory of any rank after the stage");
+}
+
+int tr_rf_read_stages(hid_t file, struct tr_stage_stat *stages, int max)
+{
+    typedef struct tr_stage_stat s;
+    const struct tr_h5_field fields[] = {
+        STR_FIELD(s, name, sizeof(((s *)0)->name) - 1, NULL),
+        NUM_FIELD(s, seconds, H5T_IEEE_F64LE, "s"),
+        NUM_FIELD(s, records, H5T_STD_I64LE, "records"),
+        NUM_FIELD(s, records_per_s, H5T_IEEE_F64LE, "records/s"),
+        NUM_FIELD(s, peak_mib, H5T_IEEE_F64LE, "MiB"),
+    };
+    hid_t d = H5Dopen2(file, "provenance/stages", H5P_DEFAULT);
+    H5_CHECK(d);
+    hid_t space = H5Dget_space(d);
+    hsize_t dims[1] = {0};
+    H5_CHECK(H5Sget_simple_extent_dims(space, dims, NULL));
+    H5_CHECK(H5Sclose(space));
+    const int n = dims[0] < (hsize_t)max ? (int)dims[0] : max;
+    hid_t mem, ftype;
+    tr_h5_compound(fields, (int)(sizeof fields / sizeof *fields), sizeof(s), &mem, &ftype);
+    tr_h5_read_rows(d, mem, stages, 0, (hsize_t)n);
+    H5_CHECK(H5Tclose(mem));
+    H5_CHECK(H5Tclose(ftype));
+    H5_CHECK(H5Dclose(d));
+    return n;
 }
 
 /* Which batch job made the file, and on how many ranks: the scheduler's variables as rank 0 sees
@@ -132,7 +159,7 @@ void tr_rf_write_provenance(const struct tr_ctx *ctx, hid_t file, const struct t
                           "ranks and the Slurm job that made it");
     write_job(ctx, g);
     write_inputs(ctx, g, out);
-    write_stages(ctx, g, out);
+    tr_rf_write_stages(ctx, g, out->stages, out->n_stages);
     H5_CHECK(H5Gclose(g));
 }
 

@@ -61,6 +61,7 @@ struct tr_feature_info {
 
 struct tr_run_output {
     /* root attributes */
+    const char *checkpoint; /* NULL, or the stage a checkpoint file holds (output/checkpoint.h) */
     const char *config_text;
     uint64_t seed;
     /* provenance: the same on every rank */

@@ -1,6 +1,7 @@
 #include "output/stored.h"
 
 #include "core/error.h"
+#include "core/fs.h"
 #include "io/h5.h"
 #include "model/psi.h"
 #include "output/groups.h"
@@ -9,6 +10,7 @@
 #include <errno.h>
 #include <hdf5.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,8 +45,7 @@ static void read_slice(hid_t f, const char *name, hid_t mem_type, void *buf, uin
     H5_CHECK(H5Dclose(d));
 }
 
-/* The strings of a 1-D string attribute (is_attr) or dataset, fixed or variable length. */
-static char **read_strings(hid_t obj, int is_attr, int *n)
+char **tr_rf_read_strings(hid_t obj, int is_attr, int *n)
 {
     hid_t space = is_attr ? H5Aget_space(obj) : H5Dget_space(obj);
     hid_t ftype = is_attr ? H5Aget_type(obj) : H5Dget_type(obj);
@@ -96,12 +97,12 @@ int tr_stored_run_load(const struct tr_ctx *ctx, const char *path, struct tr_sto
     H5_CHECK(H5Sclose(space));
     hid_t a = H5Aopen(d, "names", H5P_DEFAULT);
     H5_CHECK(a);
-    r->names = read_strings(a, 1, &r->n_features);
+    r->names = tr_rf_read_strings(a, 1, &r->n_features);
     H5_CHECK(H5Aclose(a));
     H5_CHECK(H5Dclose(d));
     d = H5Dopen2(f, "regions/names", H5P_DEFAULT);
     H5_CHECK(d);
-    r->region_names = read_strings(d, 0, &r->n_regions);
+    r->region_names = tr_rf_read_strings(d, 0, &r->n_regions);
     H5_CHECK(H5Dclose(d));
     a = H5Aopen(f, "seed", H5P_DEFAULT);
     H5_CHECK(a);
@@ -146,26 +147,6 @@ void tr_stored_run_free(struct tr_stored_run *r)
     memset(r, 0, sizeof *r);
 }
 
-static int copy_file(const char *from, const char *to, char *err, size_t errlen)
-{
-    FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
-    if (!in || !out) {
-        snprintf(err, errlen, "cannot copy %s to %s: %s", from, to, strerror(errno));
-        if (in) fclose(in);
-        return 1;
-    }
-    char buf[1 << 16];
-    size_t n;
-    int rc = 0;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-        if (fwrite(buf, 1, n, out) != n) rc = 1;
-    rc |= ferror(in) != 0;
-    rc |= fclose(out) != 0;
-    fclose(in);
-    if (rc) snprintf(err, errlen, "cannot copy %s to %s: %s", from, to, strerror(errno));
-    return rc;
-}
-
 static void unlink_if(hid_t f, const char *path)
 {
     if (has(f, path)) H5_CHECK(H5Ldelete(f, path, H5P_DEFAULT));
@@ -179,7 +160,7 @@ static hid_t open_copy(const struct tr_ctx *ctx, const char *from, const char *t
     char err[1200] = "";
     *tmp = tr_runfile_temp_path(to, seed);
     int rc = TR_EXIT_OK;
-    if (ctx->rank == 0 && copy_file(from, *tmp, err, sizeof err)) {
+    if (ctx->rank == 0 && tr_copy_file(from, *tmp, err, sizeof err)) {
         fprintf(ctx->msg, "telrisk: %s\n", err);
         rc = TR_EXIT_INPUT;
     }
@@ -207,6 +188,30 @@ static int publish_copy(const struct tr_ctx *ctx, hid_t f, char *tmp, const char
     return tr_agree(ctx, rc);
 }
 
+/* The loan book's model PDs are the old models': rejoin the new PDs (a loan's own PD stays), and
+ * drop stress results computed from the old ones (telrisk stress makes them again). */
+static void refresh_book(const struct tr_ctx *ctx, hid_t f, const struct tr_run_output *out)
+{
+    if (!has(f, "portfolio/loans")) return;
+    struct tr_portfolio book;
+    char err[512] = "";
+    const int bad =
+        tr_rf_read_portfolio_aligned(ctx, f, out->n_local, out->key, &book, err, sizeof err);
+    if (tr_agree(ctx, bad)) TR_DIE(TR_EXIT_INPUT, "/portfolio/loans: %s", err);
+    for (size_t i = 0; i < book.n; i++)
+        if (book.e[i].pd_source == TR_PD_MODEL)
+            book.e[i].pd_source = TR_PD_NONE, book.e[i].pd = NAN;
+    if (out->pd) tr_portfolio_join_pd(&book, out->n_local, out->key, out->pd);
+    unlink_if(f, "portfolio");
+    tr_rf_write_portfolio(ctx, f, &book);
+    tr_portfolio_free(&book);
+    if (has(f, "stress")) {
+        TR_WARN(ctx, "the models changed: /stress (made with the old PDs) is removed; "
+                     "telrisk stress makes it again");
+        unlink_if(f, "stress");
+    }
+}
+
 int tr_stored_run_update(const struct tr_ctx *ctx, const char *from, const char *to,
                          const struct tr_run_output *out, uint64_t first)
 {
@@ -229,6 +234,7 @@ int tr_stored_run_update(const struct tr_ctx *ctx, const char *from, const char 
     H5_CHECK(H5Gclose(g));
     tr_rf_write_models(ctx, f, out);
     if (out->monitoring) tr_rf_write_monitoring(ctx, f, out->monitoring, out->monitoring_model);
+    refresh_book(ctx, f, out);
     unlink_if(f, "crosschecks/drift");
     if (out->monitoring && has(f, "crosschecks")) {
         hid_t cc = H5Gopen2(f, "crosschecks", H5P_DEFAULT);
@@ -251,7 +257,7 @@ static void read_identity(hid_t f, int part, uint64_t *seed, char created[32])
     a = H5Aopen(f, part ? "source_created_utc" : "created_utc", H5P_DEFAULT);
     H5_CHECK(a);
     int n = 0;
-    char **text = read_strings(a, 1, &n);
+    char **text = tr_rf_read_strings(a, 1, &n);
     H5_CHECK(H5Aclose(a));
     snprintf(created, 32, "%s", n ? text[0] : "");
     for (int k = 0; k < n; k++)
@@ -263,7 +269,8 @@ int tr_stored_book_load(const struct tr_ctx *ctx, const char *path, struct tr_st
 {
     memset(b, 0, sizeof *b);
     hid_t f = open_read(path);
-    const int ok = f >= 0 && has(f, "regions/names") && H5Aexists(f, "created_utc") > 0;
+    const int ok = f >= 0 && has(f, "regions/names") && H5Aexists(f, "created_utc") > 0 &&
+                   H5Aexists(f, "seed") > 0;
     char why[1400] = "";
     snprintf(why, sizeof why, "%s: %s", path,
              f < 0 ? "cannot open it as an HDF5 file" : "not a telrisk run file");
@@ -273,13 +280,14 @@ int tr_stored_book_load(const struct tr_ctx *ctx, const char *path, struct tr_st
         read_identity(f, 0, &b->seed, b->created);
         hid_t d = H5Dopen2(f, "regions/names", H5P_DEFAULT);
         H5_CHECK(d);
-        b->region_names = read_strings(d, 0, &b->n_regions);
+        b->region_names = tr_rf_read_strings(d, 0, &b->n_regions);
         H5_CHECK(H5Dclose(d));
         const int bad = tr_rf_read_portfolio(ctx, f, &b->book, err, sizeof err);
         snprintf(why, sizeof why, "%s: %s", path, err);
         rc = tr_fail_agree(ctx, bad ? TR_EXIT_INPUT : TR_EXIT_OK, why);
     }
     if (f >= 0) H5_CHECK(H5Fclose(f));
+    if (rc) tr_stored_book_free(b);
     return rc;
 }
 
@@ -382,7 +390,7 @@ int tr_stored_stress_merge(const struct tr_ctx *ctx, const char *run, const char
         } else
             read_identity(f, 0, &seed, created);
         if (f >= 0) H5_CHECK(H5Fclose(f));
-        if (!rc && copy_file(run, tmp, err, sizeof err)) rc = TR_EXIT_INPUT;
+        if (!rc && tr_copy_file(run, tmp, err, sizeof err)) rc = TR_EXIT_INPUT;
         if (!rc) {
             hid_t w = H5Fopen(tmp, H5F_ACC_RDWR, H5P_DEFAULT);
             H5_CHECK(w);

@@ -63,44 +63,29 @@ static int word_index(const char *w, const char *const *words, int n)
     return -1;
 }
 
-int tr_rf_read_portfolio(const struct tr_ctx *ctx, hid_t file, struct tr_portfolio *book, char *err,
-                         size_t errlen)
+/* Rows [first, first + n) of /portfolio/loans into book (replacing its exposures). */
+static int read_loans(hid_t d, uint64_t first, size_t n, struct tr_portfolio *book, char *err,
+                      size_t errlen)
 {
-    memset(book, 0, sizeof *book);
-    if (H5Lexists(file, "portfolio", H5P_DEFAULT) <= 0 ||
-        H5Lexists(file, "portfolio/loans", H5P_DEFAULT) <= 0) {
-        snprintf(err, errlen, "it has no /portfolio/loans (written by telrisk run)");
-        return 1;
-    }
-    hid_t d = H5Dopen2(file, "portfolio/loans", H5P_DEFAULT);
-    H5_CHECK(d);
-    hid_t space = H5Dget_space(d);
-    hsize_t dims[1] = {0};
-    H5_CHECK(H5Sget_simple_extent_dims(space, dims, NULL));
-    H5_CHECK(H5Sclose(space));
-    /* An even cut of the rows: any cut gives the same figures (the sums are exact). */
-    const uint64_t total = dims[0];
-    book->first = total * (uint64_t)ctx->rank / (uint64_t)ctx->size;
-    book->n = (size_t)(total * (uint64_t)(ctx->rank + 1) / (uint64_t)ctx->size - book->first);
     typedef struct loan_row s;
     const struct tr_h5_field fields[] = LOAN_FIELDS(s);
     hid_t mem, ftype;
     tr_h5_compound(fields, (int)(sizeof fields / sizeof *fields), sizeof(s), &mem, &ftype);
-    struct loan_row *rows = TR_CALLOC(book->n + 1, sizeof *rows);
-    tr_h5_read_rows(d, mem, rows, book->first, book->n);
+    struct loan_row *rows = TR_CALLOC(n + 1, sizeof *rows);
+    tr_h5_read_rows(d, mem, rows, first, n);
     H5_CHECK(H5Tclose(mem));
     H5_CHECK(H5Tclose(ftype));
-    H5_CHECK(H5Dclose(d));
-    book->e = TR_CALLOC(book->n + 1, sizeof *book->e);
+    book->first = first, book->n = n;
+    book->e = TR_CALLOC(n + 1, sizeof *book->e);
     int rc = 0;
-    for (size_t i = 0; i < book->n && !rc; i++) {
+    for (size_t i = 0; i < n && !rc; i++) {
         const struct loan_row *r = &rows[i];
         const int product = word_index(r->product, tr_product_names, 3);
         const int source = word_index(r->pd_source, tr_pd_source_names, 3);
         if (product < 0 || source < 0 || !(r->ead >= 0) ||
-            (source != TR_PD_NONE && !(r->pd > 0 && r->pd < 1))) {
+            (source != TR_PD_NONE && !(r->pd > 0 && r->pd <= 1))) {
             snprintf(err, errlen, "/portfolio/loans row %llu is not a valid exposure",
-                     (unsigned long long)(book->first + i));
+                     (unsigned long long)(first + i));
             rc = 1;
         }
         book->e[i] = (struct tr_exposure){.subscriber = r->subscriber,
@@ -113,6 +98,103 @@ int tr_rf_read_portfolio(const struct tr_ctx *ctx, hid_t file, struct tr_portfol
                                           .lgd = r->lgd};
     }
     free(rows);
+    return rc;
+}
+
+/* /portfolio/loans opened, with its row count; H5I_INVALID_HID (err set) when absent. */
+static hid_t open_loans(hid_t file, uint64_t *rows, char *err, size_t errlen)
+{
+    if (H5Lexists(file, "portfolio", H5P_DEFAULT) <= 0 ||
+        H5Lexists(file, "portfolio/loans", H5P_DEFAULT) <= 0) {
+        snprintf(err, errlen, "it has no /portfolio/loans (written by telrisk run)");
+        return H5I_INVALID_HID;
+    }
+    hid_t d = H5Dopen2(file, "portfolio/loans", H5P_DEFAULT);
+    H5_CHECK(d);
+    hid_t space = H5Dget_space(d);
+    hsize_t dims[1] = {0};
+    H5_CHECK(H5Sget_simple_extent_dims(space, dims, NULL));
+    H5_CHECK(H5Sclose(space));
+    *rows = dims[0];
+    return d;
+}
+
+int tr_rf_read_portfolio(const struct tr_ctx *ctx, hid_t file, struct tr_portfolio *book, char *err,
+                         size_t errlen)
+{
+    memset(book, 0, sizeof *book);
+    uint64_t total = 0;
+    hid_t d = open_loans(file, &total, err, errlen);
+    if (d < 0) return 1;
+    /* An even cut of the rows: any cut gives the same figures (the sums are exact). */
+    const uint64_t first = total * (uint64_t)ctx->rank / (uint64_t)ctx->size;
+    const size_t n = (size_t)(total * (uint64_t)(ctx->rank + 1) / (uint64_t)ctx->size - first);
+    const int rc = read_loans(d, first, n, book, err, errlen);
+    H5_CHECK(H5Dclose(d));
+    return rc;
+}
+
+/* The first row whose borrower key is at least key (rows are in key order). */
+static uint64_t lower_bound(hid_t d, uint64_t rows, uint64_t key)
+{
+    uint64_t lo = 0, hi = rows;
+    typedef struct loan_row s;
+    const struct tr_h5_field fields[] = LOAN_FIELDS(s);
+    hid_t mem, ftype;
+    tr_h5_compound(fields, (int)(sizeof fields / sizeof *fields), sizeof(s), &mem, &ftype);
+    while (lo < hi) {
+        const uint64_t mid = lo + (hi - lo) / 2;
+        struct loan_row r;
+        tr_h5_read_rows(d, mem, &r, mid, 1);
+        if (r.subscriber < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    H5_CHECK(H5Tclose(mem));
+    H5_CHECK(H5Tclose(ftype));
+    return lo;
+}
+
+int tr_rf_read_portfolio_keys(hid_t file, uint64_t lo, uint64_t hi, struct tr_portfolio *book,
+                              char *err, size_t errlen)
+{
+    memset(book, 0, sizeof *book);
+    uint64_t total = 0;
+    hid_t d = open_loans(file, &total, err, errlen);
+    if (d < 0) return 1;
+    const uint64_t first = lower_bound(d, total, lo);
+    const uint64_t end = hi == UINT64_MAX ? total : lower_bound(d, total, hi);
+    const int rc = read_loans(d, first, (size_t)(end > first ? end - first : 0), book, err, errlen);
+    H5_CHECK(H5Dclose(d));
+    return rc;
+}
+
+int tr_rf_read_portfolio_aligned(const struct tr_ctx *ctx, hid_t file, size_t n,
+                                 const uint64_t *key, struct tr_portfolio *book, char *err,
+                                 size_t errlen)
+{
+    /* Rank r takes the borrower keys from its first subscriber's to the next non-empty rank's
+     * first (the first non-empty rank from 0, the last to the end). */
+    uint64_t mine[2] = {n > 0, n > 0 ? key[0] : 0};
+    uint64_t *all = TR_MALLOC(sizeof(uint64_t) * 2 * (size_t)ctx->size);
+    MPI_CHECK(MPI_Allgather(mine, 2, MPI_UINT64_T, all, 2, MPI_UINT64_T, ctx->comm));
+    uint64_t lo = 0, hi = UINT64_MAX;
+    int earlier = 0;
+    for (int r = 0; r < ctx->rank; r++)
+        earlier |= all[2 * r] != 0;
+    if (earlier) lo = mine[1];
+    for (int r = ctx->size - 1; r > ctx->rank; r--)
+        if (all[2 * r]) hi = all[2 * r + 1];
+    free(all);
+    int rc = 0;
+    if (n > 0)
+        rc = tr_rf_read_portfolio_keys(file, lo, hi, book, err, errlen);
+    else
+        memset(book, 0, sizeof *book);
+    uint64_t count = book->n, before = 0;
+    MPI_CHECK(MPI_Exscan(&count, &before, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
+    book->first = ctx->rank == 0 ? 0 : before;
     return rc;
 }
 

@@ -61,7 +61,8 @@ const char *const tr_status_names[4] = {"repaid", "default", "open", NULL};
 static enum tr_reason convert_loan(struct tr_parse_ctx *pc, const struct tr_fields *f,
                                    const int *col, uint64_t order)
 {
-    int64_t issued, due, amount, outstanding, lgd_milli = -1, pd_micro = -1;
+    int64_t issued, due, amount, outstanding, lgd_milli = -1;
+    double pd = NAN;
     const int has_pd = col[9] >= 0 && f->len[col[9]] > 0; /* the optional pd column */
     if (tr_parse_date_n(TR_FIELD(f, col, 3), &issued) || tr_parse_date_n(TR_FIELD(f, col, 4), &due))
         return TR_R_BAD_TIMESTAMP;
@@ -70,9 +71,9 @@ static enum tr_reason convert_loan(struct tr_parse_ctx *pc, const struct tr_fiel
         return TR_R_BAD_NUMBER;
     if (f->len[col[8]] > 0 && tr_parse_fixed(TR_FIELD(f, col, 8), 6, &lgd_milli))
         return TR_R_BAD_NUMBER;
-    if (has_pd && tr_parse_fixed(TR_FIELD(f, col, 9), 6, &pd_micro)) return TR_R_BAD_NUMBER;
+    if (has_pd && tr_parse_double(TR_FIELD(f, col, 9), &pd)) return TR_R_BAD_NUMBER;
     if (has_pd && tr_text_is_negative(TR_FIELD(f, col, 9))) return TR_R_NEGATIVE_VALUE;
-    if (has_pd && (pd_micro <= 0 || pd_micro >= 1000000)) return TR_R_BAD_VALUE; /* 0 < pd < 1 */
+    if (has_pd && !(pd > 0 && pd < 1)) return TR_R_BAD_VALUE; /* a PD strictly between 0 and 1 */
     if (tr_text_is_negative(TR_FIELD(f, col, 5)) || tr_text_is_negative(TR_FIELD(f, col, 6)) ||
         tr_text_is_negative(TR_FIELD(f, col, 8)))
         return TR_R_NEGATIVE_VALUE;
@@ -92,7 +93,7 @@ static enum tr_reason convert_loan(struct tr_parse_ctx *pc, const struct tr_fiel
     r->amount = amount;
     r->outstanding = outstanding;
     r->lgd = f->len[col[8]] > 0 ? (double)lgd_milli / 1e6 : NAN;
-    r->pd = has_pd ? (double)pd_micro / 1e6 : NAN;
+    r->pd = pd;
     r->product = (uint8_t)product;
     r->status = (uint8_t)status;
     return TR_ACCEPT;

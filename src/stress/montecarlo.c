@@ -98,11 +98,12 @@ static int cmp_ranked(const void *pa, const void *pb)
     return a->path < b->path ? -1 : a->path > b->path;
 }
 
-/* The rank (0-based) of the smallest loss with at least a share `level` of the P paths at or
- * below it. */
-static size_t quantile_index(double level, size_t P)
+size_t tr_mc_quantile_index(double level, size_t P)
 {
-    size_t at = (size_t)ceil(level * (double)P);
+    /* ceil(level P) - 1, with level P snapped to the integer it is meant to be (0.999 x 1000 is
+     * 998.9999999999999 in doubles) so that no rounding picks the neighbouring path. */
+    const double x = level * (double)P, nearest = nearbyint(x);
+    size_t at = fabs(x - nearest) <= 1e-9 * (x > 1 ? x : 1) ? (size_t)nearest : (size_t)ceil(x);
     at = at < 1 ? 0 : at - 1;
     return at >= P ? P - 1 : at;
 }
@@ -170,11 +171,12 @@ int tr_mc_loss(const struct tr_ctx *ctx, const struct tr_pool *pools, size_t n_p
             r[p] = (struct ranked){all[p], (int64_t)p};
         qsort(r, P, sizeof *r, cmp_ranked);
         for (int k = 0; k < o->n_quantiles; k++)
-            out->quantile[k] = r[quantile_index((double)(k + 1) / o->n_quantiles, P)].loss;
+            out->quantile[k] =
+                r[tr_mc_quantile_index((double)(k + 1) / o->n_quantiles, P)].loss;
         for (int l = 0; l < o->n_levels; l++) {
             /* VaR: the smallest loss with at least a share `level` of paths at or below it; the
              * tail: the paths from there up, ranked by (loss, path). */
-            const size_t at = quantile_index(o->levels[l], P);
+            const size_t at = tr_mc_quantile_index(o->levels[l], P);
             out->var[l] = r[at].loss;
             tail_loss[l] = r[at].loss, tail_path[l] = r[at].path;
         }
@@ -191,7 +193,8 @@ int tr_mc_loss(const struct tr_ctx *ctx, const struct tr_pool *pools, size_t n_p
     tr_block_sum(ctx, n, m, add_tail, &s, acc);
     out->es_region = TR_CALLOC((size_t)o->n_levels * (size_t)R + 1, sizeof(double));
     for (int l = 0; l < o->n_levels; l++) {
-        const double k = (double)((size_t)o->paths - quantile_index(o->levels[l], P)); /* tail */
+        const double k =
+            (double)((size_t)o->paths - tr_mc_quantile_index(o->levels[l], P)); /* tail */
         const double *a = acc + (size_t)l * (size_t)(R + 1);
         out->es[l] = a[R] / k;
         for (int g = 0; g < R; g++)

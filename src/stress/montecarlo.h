@@ -50,4 +50,8 @@ int tr_mc_loss(const struct tr_ctx *ctx, const struct tr_pool *pools, size_t n_p
                const struct tr_mc_options *o, struct tr_mc_result *out);
 void tr_mc_result_free(struct tr_mc_result *r);
 
+/* Of P losses ranked from the smallest, the (0-based) rank of the VaR at level: the smallest loss
+ * with at least a share `level` of the paths at or below it. */
+size_t tr_mc_quantile_index(double level, size_t P);
+
 #endif

@@ -39,16 +39,23 @@ void tr_portfolio_build(const struct tr_ctx *ctx, const struct tr_array *loans, 
                                   .ead = (double)l->outstanding / 100,
                                   .pd = l->pd,
                                   .lgd = l->lgd};
-        if (!isnan(l->pd))
-            e->pd_source = TR_PD_LOAN;
-        else if (pd && row >= 0 && !isnan(pd[row]))
-            e->pd_source = TR_PD_MODEL, e->pd = pd[row];
-        else
-            e->pd_source = TR_PD_NONE;
+        e->pd_source = isnan(l->pd) ? TR_PD_NONE : TR_PD_LOAN;
     }
+    if (pd) tr_portfolio_join_pd(out, n_subs, key, pd);
     uint64_t mine = out->n, before = 0;
     MPI_CHECK(MPI_Exscan(&mine, &before, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
     out->first = ctx->rank == 0 ? 0 : before;
+}
+
+void tr_portfolio_join_pd(struct tr_portfolio *book, size_t n_subs, const uint64_t *key,
+                          const double *pd)
+{
+    for (size_t i = 0; i < book->n; i++) {
+        struct tr_exposure *e = &book->e[i];
+        if (e->pd_source != TR_PD_NONE) continue; /* the loan's own PD wins */
+        const long row = find_key(key, n_subs, e->subscriber);
+        if (row >= 0 && !isnan(pd[row])) e->pd_source = TR_PD_MODEL, e->pd = pd[row];
+    }
 }
 
 void tr_portfolio_free(struct tr_portfolio *p)

@@ -38,11 +38,15 @@ struct tr_portfolio {
 };
 
 /* This rank's exposures: its loans (sorted by borrower key) joined with its subscribers' rows
- * (sorted keys; region and model PD, pd may be NULL when there is no model). Collective (the
- * global offsets). */
+ * (sorted keys; region, and the model PD unless pd is NULL: then only loans with their own PD
+ * are rated, until tr_portfolio_join_pd). Collective (the global offsets). */
 void tr_portfolio_build(const struct tr_ctx *ctx, const struct tr_array *loans, size_t n_subs,
                         const uint64_t *key, const int32_t *region, const double *pd,
                         struct tr_portfolio *out);
+/* The borrowers' model PDs into the exposures that have no PD of their own; key and pd are the
+ * rows of the subscribers whose keys span this rank's exposures (sorted keys). */
+void tr_portfolio_join_pd(struct tr_portfolio *book, size_t n_subs, const uint64_t *key,
+                          const double *pd);
 void tr_portfolio_free(struct tr_portfolio *p);
 
 #endif

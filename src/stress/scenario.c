@@ -1,5 +1,6 @@
 #include "stress/scenario.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <math.h>
@@ -31,9 +32,20 @@ static int number(const char *text, double *out)
     return end != text && *end == '\0' && errno == 0 && isfinite(*out);
 }
 
+/* A scenario's name becomes an HDF5 group and part of a file name: letters, digits, '_', '-'
+ * and '.', not starting with '.'. */
+static int good_name(const char *name)
+{
+    if (!name[0] || name[0] == '.') return 0;
+    for (const char *c = name; *c; c++)
+        if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-' && *c != '.') return 0;
+    return 1;
+}
+
 static struct tr_scenario *scenario_of(struct parse *p, const char *section)
 {
     const char *name = section + strlen("scenario ");
+    if (!good_name(name)) return NULL;
     for (int k = 0; k < p->out->n; k++)
         if (strcmp(p->out->s[k].name, name) == 0) return &p->out->s[k];
     if (p->out->n == TR_SCENARIO_MAX || strlen(name) == 0 || strlen(name) >= TR_SCENARIO_NAME_MAX)
@@ -62,7 +74,11 @@ static int on_pair(void *user, const char *section, const char *key, const char 
     if (strncmp(section, "scenario ", 9) != 0)
         return fail(p, "section [%s]%s: expected [satellite] or [scenario NAME]", section, "");
     struct tr_scenario *s = scenario_of(p, section);
-    if (!s) return fail(p, "[%s]%s: a name of 1-47 characters, at most 32 scenarios", section, "");
+    if (!s)
+        return fail(p,
+                    "[%s]%s: a name of 1-47 letters, digits, '_', '-' or '.' (not first), at "
+                    "most 32 scenarios",
+                    section, "");
     if (strcmp(key, "horizon_years") == 0) {
         if (v != 1 && v != 2 && v != 3)
             return fail(p, "horizon_years = %s%s: expected 1, 2 or 3", value, "");

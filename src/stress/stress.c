@@ -37,6 +37,10 @@ int tr_stress_levels_parse(const char *text, double *levels, int *n, char *err, 
         }
         levels[(*n)++] = v;
         p = *end ? end + 1 : end;
+        if (*end && !*p) { /* a trailing comma */
+            snprintf(err, errlen, "stress.levels = '%s': ends with a comma", text);
+            return 1;
+        }
     }
     if (*n == 0) {
         snprintf(err, errlen, "stress.levels is empty: expected at least one level");
@@ -79,7 +83,8 @@ static int read_correlation_file(const char *path, const char *const *names, int
     size_t cap = 0;
     int *column = TR_CALLOC((size_t)R + 1, sizeof(int)), *seen = TR_CALLOC((size_t)R, sizeof(int));
     int rc = 0, rows = 0, line_no = 1;
-    if (getline(&line, &cap, f) < 0 || split_cells(line, cells, R + 2) != R + 1) {
+    if (getline(&line, &cap, f) < 0 || split_cells(line, cells, R + 2) != R + 1 ||
+        strcmp(cells[0], "region") != 0) {
         snprintf(err, errlen, "%s: line 1: expected the header 'region' and the run's %d regions",
                  path, R);
         rc = 1;

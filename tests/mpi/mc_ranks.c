@@ -40,6 +40,21 @@ int main(int argc, char **argv)
     const double r = tr_irb_weight(TR_IRB_OTHER_RETAIL, pd, lgd, 0, 1).r;
     const double levels[2] = {0.99, 0.999};
 
+    /* The rank of a quantile among P ranked losses: ceil(level P) - 1, even where level P is
+     * an integer that doubles miss (0.035 x 20000 = 700.0000000000001, 0.999 x 1000 =
+     * 998.9999999999999). */
+    if (ctx.rank == 0) {
+        const struct {
+            double level;
+            size_t P, want;
+        } q[] = {{0.035, 20000, 699}, {0.999, 1000, 998}, {0.99, 400000, 395999},
+                 {0.5, 3, 1},         {1.0, 10, 9},       {0.0005, 1000, 0},
+                 {0.9991, 1000, 999}, {0.29, 100, 28},    {0.57, 100, 56}};
+        for (size_t k = 0; k < sizeof q / sizeof *q; k++)
+            check(tr_mc_quantile_index(q[k].level, q[k].P) == q[k].want, "quantile rank",
+                  (double)tr_mc_quantile_index(q[k].level, q[k].P), (double)q[k].want);
+    }
+
     /* One homogeneous pool of ten million loans. */
     const struct tr_pool pool = {0, pd, lgd, r, 10000000u, 1.0};
     const double one[1] = {1.0};

@@ -6,7 +6,7 @@
 # - telrisk stress on the stored book (3 ranks) gives the run's /stress bit for bit;
 # - one scenario per process (1, 2 and 4 ranks) into part files, merged into a run made without
 #   stress, gives the same /stress as one run of all the scenarios;
-# - a correlation file (regions in another order) equals the same uniform correlation;
+# - a correlation file gives the same figures whatever its region order, and not the default's;
 # - errors: an unknown scenario or region, a correlation matrix that is not positive definite, a
 #   part from another run, a part file given as a run: the documented exit code and message.
 # usage: stress_cli.sh TELRISK CONFIG DATA_DIR WORKDIR
@@ -33,16 +33,22 @@ own=$(/usr/bin/python3 -c "import h5py, sys; b = h5py.File(sys.argv[1])['portfol
 print(sum(s == b'loan' for s in b['pd_source']))" "$work/run.h5")
 [ "$own" -gt 0 ] || fail "no loan carries its own PD in /portfolio"
 
-# The stored book stressed again, in place, at 3 ranks: the run's figures.
-cp "$work/run.h5" "$work/again.h5"
-mpiexec -n 3 "$telrisk" stress --run "$work/again.h5" --scenarios "$scenarios" "${common[@]}" ||
-    fail "telrisk stress in place"
-h5diff "$work/run.h5" "$work/again.h5" /stress /stress || fail "telrisk stress differs from the run's"
-
-# One scenario per process, merged into a run made without the stress stage.
+# A run made without the stress stage, then its stored book stressed in place at 3 ranks: the
+# figures of the run that had the stage.
 mpiexec -n 2 "$telrisk" run "${common[@]}" --set output.path="$work/bare.h5" 2>"$work/bare.log" ||
     { cat "$work/bare.log"; exit 1; }
 h5ls "$work/bare.h5/stress" >/dev/null 2>&1 && fail "a run without stress.scenarios has /stress"
+cp "$work/bare.h5" "$work/again.h5"
+mpiexec -n 3 "$telrisk" stress --run "$work/again.h5" --scenarios "$scenarios" "${common[@]}" ||
+    fail "telrisk stress in place"
+h5diff "$work/run.h5" "$work/again.h5" /stress /stress || fail "telrisk stress differs from the run's"
+# --out naming the run file itself writes into it rather than over it.
+cp "$work/bare.h5" "$work/same.h5"
+"$telrisk" stress --run "$work/same.h5" --out "$work/same.h5" --scenarios "$scenarios" \
+    "${common[@]}" --scenario adverse || fail "stress --out RUN.h5"
+h5diff "$work/run.h5" "$work/same.h5" /stress/adverse /stress/adverse ||
+    fail "stress --out RUN.h5: not the run's adverse scenario"
+h5ls "$work/same.h5/subscribers/features" >/dev/null || fail "stress --out RUN.h5 lost the run"
 np=1
 for s in baseline adverse severely_adverse; do
     mpiexec -n $np "$telrisk" stress --run "$work/bare.h5" --scenarios "$scenarios" \
@@ -53,20 +59,38 @@ done
 h5diff "$work/run.h5" "$work/merged.h5" /stress /stress ||
     fail "merged part files differ from one run of every scenario"
 
-# The same correlation from a file, the regions listed in reverse order.
-/usr/bin/python3 - "$work/run.h5" "$work/correlation.csv" <<'EOF'
+# A correlation matrix from a file (two blocks of regions, 0.7 within, 0.2 across), listed in
+# the run's region order and in reverse: the same figures, other than the uniform 0.5's, and
+# /stress/*/correlation is the matrix in the run's region order.
+/usr/bin/python3 - "$work/run.h5" "$work" <<'PY'
 import sys, h5py
-names = [n.decode() for n in h5py.File(sys.argv[1])["regions/names"][:]][::-1]
-with open(sys.argv[2], "w") as f:
-    f.write(",".join(["region"] + names) + "\n")
-    for a in names:
-        f.write(",".join([a] + ["1" if a == b else "0.5" for b in names]) + "\n")
-EOF
-cp "$work/run.h5" "$work/fromfile.h5"
-mpiexec -n 2 "$telrisk" stress --run "$work/fromfile.h5" --scenarios "$scenarios" "${common[@]}" \
-    --set stress.correlation_file="$work/correlation.csv" || fail "stress with a correlation file"
-h5diff "$work/run.h5" "$work/fromfile.h5" /stress /stress ||
-    fail "a correlation file of 0.5 differs from stress.correlation = 0.5"
+names = [n.decode() for n in h5py.File(sys.argv[1])["regions/names"][:]]
+def rho(a, b):
+    return 1.0 if a == b else (0.7 if names.index(a) % 2 == names.index(b) % 2 else 0.2)
+for tag, order in (("forward", names), ("reverse", names[::-1])):
+    with open(f"{sys.argv[2]}/correlation_{tag}.csv", "w") as f:
+        f.write(",".join(["region"] + order) + "\n")
+        for a in order:
+            f.write(",".join([a] + [repr(rho(a, b)) for b in order]) + "\n")
+PY
+for tag in forward reverse; do
+    cp "$work/bare.h5" "$work/corr_$tag.h5"
+    mpiexec -n 2 "$telrisk" stress --run "$work/corr_$tag.h5" --scenarios "$scenarios" "${common[@]}" \
+        --set stress.correlation_file="$work/correlation_$tag.csv" || fail "stress with a correlation file"
+done
+h5diff "$work/corr_forward.h5" "$work/corr_reverse.h5" /stress /stress ||
+    fail "a correlation file's region order changes the figures"
+h5diff -q "$work/run.h5" "$work/corr_forward.h5" /stress/adverse/risk_measures \
+    /stress/adverse/risk_measures >/dev/null && fail "a correlation file makes no difference"
+/usr/bin/python3 - "$work/corr_reverse.h5" <<'PY' || fail "/stress/*/correlation is not the file's matrix"
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1])
+n = len(f["regions/names"])
+want = np.array([[1.0 if a == b else (0.7 if a % 2 == b % 2 else 0.2) for b in range(n)]
+                 for a in range(n)])
+for s in f["stress"]:
+    assert np.array_equal(f[f"stress/{s}/correlation"][:], want), s
+PY
 
 # Errors: exit code and message.
 expect_error() { # CODE PATTERN COMMAND...
@@ -79,8 +103,11 @@ expect_error() { # CODE PATTERN COMMAND...
 expect_error 1 "has no scenario 'nowhere'" \
     mpiexec -n 2 "$telrisk" stress --run "$work/run.h5" --scenarios "$scenarios" --scenario nowhere "${common[@]}"
 printf '[scenario local]\nz.Atlantis = -2\n' >"$work/atlantis.ini"
+printf '[scenario a/b]\nz = -1\n' >"$work/slash.ini"
 expect_error 1 "names the region 'Atlantis'" \
     mpiexec -n 2 "$telrisk" stress --run "$work/run.h5" --scenarios "$work/atlantis.ini" "${common[@]}"
+expect_error 1 "letters, digits" \
+    "$telrisk" stress --run "$work/run.h5" --scenarios "$work/slash.ini" "${common[@]}"
 expect_error 1 "not positive definite" \
     mpiexec -n 2 "$telrisk" stress --run "$work/run.h5" --scenarios "$scenarios" "${common[@]}" \
     --set stress.correlation=-0.4
@@ -91,4 +118,17 @@ expect_error 2 "not a telrisk run file" \
 SOURCE_DATE_EPOCH=86400 mpiexec -n 1 "$telrisk" run "${common[@]}" --set output.path="$work/other.h5" 2>/dev/null
 expect_error 2 "made from another run" "$telrisk" merge "$work/other.h5" "$work/part_adverse.h5" --out "$work/x.h5"
 [ ! -e "$work/x.h5" ] || fail "a refused merge left its output"
+# Retraining changes the models: the book's model PDs follow them and the old /stress goes.
+"$telrisk" train "$work/run.h5" --config "$config" --quiet --set model.lambda=1 \
+    --out "$work/retrained.h5" 2>/dev/null
+/usr/bin/python3 - "$work/retrained.h5" <<'PY' || fail "retraining left the loan book's PDs or /stress stale"
+import sys, h5py
+f = h5py.File(sys.argv[1])
+assert "stress" not in f, "old /stress kept"
+subs = {int(k): p for k, p in zip(f["subscribers/key"][:], f["subscribers/pd"][:])}
+book = f["portfolio/loans"][:]
+model = book[book["pd_source"] == b"model"]
+assert len(model) and all(p == subs[int(k)] for k, p in zip(model["subscriber"], model["pd"]))
+assert all(book[book["pd_source"] == b"loan"]["pd"] == 0.0321)
+PY
 echo "stress: the run's figures recomputed; stress again, per-scenario parts merged and a correlation file give the same /stress; errors refused"

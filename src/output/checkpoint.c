@@ -1,0 +1,255 @@
+#include "output/checkpoint.h"
+
+#include "core/error.h"
+#include "core/fs.h"
+#include "io/h5.h"
+#include "output/groups.h"
+
+#include <errno.h>
+#include <hdf5.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *const tr_ckpt_stage_names[4] = {"", "records", "model", "stress"};
+
+char *tr_ckpt_path(const char *output, enum tr_ckpt_stage stage)
+{
+    const size_t len = strlen(output) + 32;
+    char *p = TR_MALLOC(len);
+    snprintf(p, len, "%s.ckpt-%s.h5", output, tr_ckpt_stage_names[stage]);
+    return p;
+}
+
+static hid_t open_quiet(const char *path, unsigned mode)
+{
+    struct tr_h5_quiet q;
+    tr_h5_quiet_begin(&q);
+    hid_t f = access(path, F_OK) == 0 ? H5Fopen(path, mode, H5P_DEFAULT) : H5I_INVALID_HID;
+    tr_h5_quiet_end(&q);
+    return f;
+}
+
+static int has(hid_t loc, const char *path)
+{
+    struct tr_h5_quiet q;
+    tr_h5_quiet_begin(&q);
+    const int yes = H5Lexists(loc, path, H5P_DEFAULT) > 0;
+    tr_h5_quiet_end(&q);
+    return yes;
+}
+
+/* A root string attribute's value (to free), or NULL when absent. */
+static char *root_text(hid_t f, const char *name)
+{
+    if (H5Aexists(f, name) <= 0) return NULL;
+    hid_t a = H5Aopen(f, name, H5P_DEFAULT);
+    H5_CHECK(a);
+    int n = 0;
+    char **v = tr_rf_read_strings(a, 1, &n);
+    H5_CHECK(H5Aclose(a));
+    char *text = n ? v[0] : NULL;
+    for (int k = 1; k < n; k++)
+        free(v[k]);
+    free(v);
+    return text;
+}
+
+/* Rank 0: 1 when the checkpoint of `stage` is there and was made with this config, 0 when absent;
+ * -1 with why set when it is someone else's. */
+static int usable(const char *output, int stage, const char *config_text, char *why, size_t len)
+{
+    char *path = tr_ckpt_path(output, (enum tr_ckpt_stage)stage);
+    hid_t f = open_quiet(path, H5F_ACC_RDONLY);
+    int rc = 0;
+    if (f >= 0) {
+        char *kind = root_text(f, "checkpoint"), *config = root_text(f, "config"),
+             *version = root_text(f, "telrisk_version");
+        if (!kind || strcmp(kind, tr_ckpt_stage_names[stage]) != 0)
+            snprintf(why, len, "%s is not a telrisk checkpoint of the %s stage", path,
+                     tr_ckpt_stage_names[stage]);
+        else if (!version || strcmp(version, TELRISK_VERSION) != 0)
+            snprintf(why, len, "%s was made by telrisk %s, this is %s", path,
+                     version ? version : "?", TELRISK_VERSION);
+        else if (!config || strcmp(config, config_text) != 0)
+            snprintf(why, len,
+                     "%s was made with another configuration (remove it, or rerun without "
+                     "--resume to start over)",
+                     path);
+        else
+            rc = 1;
+        if (rc != 1) rc = -1;
+        free(kind), free(config), free(version);
+        H5_CHECK(H5Fclose(f));
+    }
+    free(path);
+    return rc;
+}
+
+int tr_ckpt_find(const struct tr_ctx *ctx, const char *output, const char *config_text, int *done)
+{
+    int found[2] = {0, 0}; /* stage reached, failed */
+    char why[2048] = "";
+    if (ctx->rank == 0)
+        for (int s = TR_CKPT_RECORDS; s <= TR_CKPT_STRESS; s++) {
+            const int u = usable(output, s, config_text, why, sizeof why);
+            if (u < 0) found[1] = 1;
+            if (u != 1) break;
+            found[0] = s;
+        }
+    MPI_CHECK(MPI_Bcast(found, 2, MPI_INT, 0, ctx->comm));
+    if (found[1] && ctx->rank == 0) fprintf(ctx->msg, "telrisk: --resume: %s\n", why);
+    *done = found[0];
+    return found[1] ? TR_EXIT_USAGE : TR_EXIT_OK;
+}
+
+void tr_ckpt_remove(const struct tr_ctx *ctx, const char *output)
+{
+    if (ctx->rank == 0)
+        for (int s = TR_CKPT_RECORDS; s <= TR_CKPT_STRESS; s++) {
+            char *path = tr_ckpt_path(output, (enum tr_ckpt_stage)s);
+            unlink(path);
+            free(path);
+        }
+    MPI_CHECK(MPI_Barrier(ctx->comm));
+}
+
+static void write_root(hid_t f, const struct tr_run_output *out, enum tr_ckpt_stage stage)
+{
+    tr_h5_attr_str(f, "description", "a telrisk checkpoint (output/checkpoint.h): not a run file");
+    tr_h5_attr_str(f, "telrisk_version", TELRISK_VERSION);
+    tr_h5_attr_str(f, "config", out->config_text);
+    tr_h5_attr_scalar(f, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &out->seed);
+    tr_h5_attr_str(f, "checkpoint", tr_ckpt_stage_names[stage]);
+}
+
+static void write_stages(const struct tr_ctx *ctx, hid_t f, const struct tr_run_output *out)
+{
+    hid_t g = tr_h5_group(f, "provenance", "the stages run so far");
+    tr_rf_write_stages(ctx, g, out->stages, out->n_stages);
+    H5_CHECK(H5Gclose(g));
+}
+
+int tr_ckpt_write_model(const struct tr_ctx *ctx, const char *output,
+                        const struct tr_run_output *out)
+{
+    char *path = tr_ckpt_path(output, TR_CKPT_MODEL), *tmp = NULL;
+    hid_t f = tr_runfile_create(ctx, path, out, &tmp);
+    if (f < 0) {
+        free(path);
+        return TR_EXIT_INPUT;
+    }
+    write_root(f, out, TR_CKPT_MODEL);
+    write_stages(ctx, f, out);
+    if (out->models) {
+        tr_rf_write_models(ctx, f, out);
+        uint64_t first = 0, total = 0, n = out->n_local;
+        MPI_CHECK(MPI_Exscan(&n, &first, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
+        if (ctx->rank == 0) first = 0;
+        MPI_CHECK(MPI_Allreduce(&n, &total, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
+        hid_t g = tr_h5_group(f, "subscribers", "the model's scores");
+        tr_rf_write_scores(ctx, g, out, first, total);
+        H5_CHECK(H5Gclose(g));
+        g = tr_h5_group(f, "crosschecks", "the backtest of the model's PDs");
+        tr_rf_write_backtest(ctx, g, out);
+        H5_CHECK(H5Gclose(g));
+    }
+    tr_rf_write_portfolio(ctx, f, out->portfolio);
+    const int rc = tr_runfile_publish(ctx, f, path, tmp);
+    free(path);
+    return rc;
+}
+
+int tr_ckpt_write_stress(const struct tr_ctx *ctx, const char *output,
+                         const struct tr_run_output *out)
+{
+    char *path = tr_ckpt_path(output, TR_CKPT_STRESS), *tmp = NULL;
+    hid_t f = tr_runfile_create(ctx, path, out, &tmp);
+    if (f < 0) {
+        free(path);
+        return TR_EXIT_INPUT;
+    }
+    write_root(f, out, TR_CKPT_STRESS);
+    write_stages(ctx, f, out);
+    tr_rf_write_stress(ctx, f, out->stress_params, out->stress, out->n_stress);
+    const int rc = tr_runfile_publish(ctx, f, path, tmp);
+    free(path);
+    return rc;
+}
+
+/* Copies from:name over to:name (replacing it) when from has it. */
+static void copy_over(hid_t from, hid_t to, const char *name)
+{
+    if (!has(from, name)) return;
+    if (has(to, name)) H5_CHECK(H5Ldelete(to, name, H5P_DEFAULT));
+    H5_CHECK(H5Ocopy(from, name, to, name, H5P_DEFAULT, H5P_DEFAULT));
+}
+
+/* Rank 0: the later checkpoints' groups and the final stages into the open copy f. */
+static void fill(const char *output, hid_t f, int done, const struct tr_stage_stat *stages,
+                 int n_stages, const char *resumed_after)
+{
+    if (done >= TR_CKPT_MODEL) {
+        char *path = tr_ckpt_path(output, TR_CKPT_MODEL);
+        hid_t m = open_quiet(path, H5F_ACC_RDONLY);
+        H5_CHECK(m);
+        static const char *const from_model[] = {"models",
+                                                 "subscribers/pd",
+                                                 "subscribers/score",
+                                                 "subscribers/grade",
+                                                 "crosschecks/backtest",
+                                                 "portfolio"};
+        for (size_t k = 0; k < sizeof from_model / sizeof *from_model; k++)
+            copy_over(m, f, from_model[k]);
+        H5_CHECK(H5Fclose(m));
+        free(path);
+    }
+    if (done >= TR_CKPT_STRESS) {
+        char *path = tr_ckpt_path(output, TR_CKPT_STRESS);
+        hid_t s = open_quiet(path, H5F_ACC_RDONLY);
+        H5_CHECK(s);
+        copy_over(s, f, "stress");
+        H5_CHECK(H5Fclose(s));
+        free(path);
+    }
+    struct tr_ctx self;
+    tr_ctx_init(&self, MPI_COMM_SELF, stderr);
+    hid_t g = H5Gopen2(f, "provenance", H5P_DEFAULT);
+    H5_CHECK(g);
+    H5_CHECK(H5Ldelete(g, "stages", H5P_DEFAULT));
+    tr_rf_write_stages(&self, g, stages, n_stages);
+    tr_h5_attr_str(g, "resumed_after", resumed_after);
+    H5_CHECK(H5Gclose(g));
+    H5_CHECK(H5Adelete(f, "checkpoint"));
+}
+
+int tr_ckpt_assemble(const struct tr_ctx *ctx, const char *output, int done,
+                     const struct tr_stage_stat *stages, int n_stages, const char *resumed_after)
+{
+    int rc = TR_EXIT_OK;
+    if (ctx->rank == 0) {
+        char err[2600] = "", *records = tr_ckpt_path(output, TR_CKPT_RECORDS),
+             *tmp = tr_runfile_temp_path(output, 0);
+        if (tr_copy_file(records, tmp, err, sizeof err)) {
+            rc = TR_EXIT_INPUT;
+        } else {
+            hid_t f = H5Fopen(tmp, H5F_ACC_RDWR, H5P_DEFAULT);
+            H5_CHECK(f);
+            fill(output, f, done, stages, n_stages, resumed_after);
+            H5_CHECK(H5Fclose(f));
+            if (rename(tmp, output) != 0) {
+                snprintf(err, sizeof err, "cannot rename %s to %s: %s", tmp, output,
+                         strerror(errno));
+                rc = TR_EXIT_INPUT;
+            }
+        }
+        if (rc) {
+            fprintf(ctx->msg, "telrisk: writing the run file: %s\n", err);
+            unlink(tmp);
+        }
+        free(records);
+        free(tmp);
+    }
+    return tr_agree(ctx, rc);
+}

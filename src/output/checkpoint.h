@@ -1,0 +1,48 @@
+/* Stage checkpoints of `telrisk run` (docs/output.md, "Checkpoints and restart"). Beside
+ * output.path, each finished stage leaves a file, written under a temporary name and renamed when
+ * complete:
+ *   PATH.ckpt-records.h5  all that the input records give (the run file without models and stress:
+ *                         provenance, rejects, regions, subscribers' features, cross-checks, the
+ *                         loan book with the loans' own PDs)
+ *   PATH.ckpt-model.h5    /models, /subscribers/{pd, score, grade}, /crosschecks/backtest and the
+ *                         loan book with the model PDs
+ *   PATH.ckpt-stress.h5   /stress
+ * The run file is always assembled from them (rank 0 copies the records file and copies the other
+ * files' groups into it), so a run resumed with --resume after a kill writes what an uninterrupted
+ * run writes; then they are removed. Each carries the config it was made with, and --resume refuses
+ * a checkpoint made with another. */
+#ifndef TELRISK_OUTPUT_CHECKPOINT_H
+#define TELRISK_OUTPUT_CHECKPOINT_H
+
+#include "core/log.h"
+#include "output/runfile.h"
+
+enum tr_ckpt_stage { TR_CKPT_NONE, TR_CKPT_RECORDS, TR_CKPT_MODEL, TR_CKPT_STRESS };
+extern const char *const tr_ckpt_stage_names[4]; /* "", "records", "model", "stress" */
+
+/* PATH.ckpt-<stage>.h5 (to free). */
+char *tr_ckpt_path(const char *output, enum tr_ckpt_stage stage);
+
+/* Collective. *done = the last stage whose checkpoint (and each earlier one's) exists. Returns 0,
+ * or TR_EXIT_USAGE (printed) when one was made with another config or telrisk version. */
+int tr_ckpt_find(const struct tr_ctx *ctx, const char *output, const char *config_text, int *done);
+
+/* Collective: removes every checkpoint of output (rank 0). */
+void tr_ckpt_remove(const struct tr_ctx *ctx, const char *output);
+
+/* Collective: the records checkpoint is tr_runfile_write of out with out->checkpoint set. These
+ * write the later ones: the model's (out->models, validation, pd/score/grade of out->n_local rows
+ * in global order, portfolio) and the stress analyses' (out->stress). out->stages and
+ * out->config_text go in each. Return an exit code. */
+int tr_ckpt_write_model(const struct tr_ctx *ctx, const char *output,
+                        const struct tr_run_output *out);
+int tr_ckpt_write_stress(const struct tr_ctx *ctx, const char *output,
+                         const struct tr_run_output *out);
+
+/* Collective (rank 0 works): output.path from the checkpoints up to `done`, its
+ * /provenance/stages replaced by the n given and resumed_after (a stage name, or "") recorded.
+ * Returns an exit code. */
+int tr_ckpt_assemble(const struct tr_ctx *ctx, const char *output, int done,
+                     const struct tr_stage_stat *stages, int n_stages, const char *resumed_after);
+
+#endif

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Checkpoint and restart: a run killed by SIGTERM as its model, stress or write stage begins
+# (TELRISK_TEST_KILL, the stand-in for a preemption) and one killed by a real SIGTERM in the middle
+# of its Monte Carlo leave no run file, only their stages' checkpoints; `telrisk run --resume`, at
+# another rank count, then writes what the uninterrupted run wrote (h5diff finds nothing outside
+# /provenance) and removes the checkpoints. --resume refuses another config's checkpoints.
+# usage: resume.sh TELRISK CONFIG DATA_DIR WORKDIR
+set -euo pipefail
+telrisk=$1 config=$2 data=$3 work=$4
+scenarios=$(cd "$(dirname "$config")" && pwd)/scenarios/regulatory.ini
+rm -rf "$work"
+mkdir -p "$work"
+out="$work/run.h5"
+common=(--config "$config" --quiet --set inputs.dir="$data" --set stress.scenarios="$scenarios"
+        --set stress.paths=300000 --set output.path="$out")
+fail() { echo "FAIL: $*"; exit 1; }
+same_as_reference() { # WHAT
+    for object in /subscribers /rejects /regions /models /crosschecks /portfolio /stress; do
+        h5diff "$work/reference.h5" "$out" $object $object || fail "$1: $object differs"
+    done
+    ls "$out".ckpt-* >/dev/null 2>&1 && fail "$1: checkpoints left behind"
+    return 0
+}
+
+mpiexec -n 2 "$telrisk" run "${common[@]}" 2>/dev/null || fail "the uninterrupted run"
+mv "$out" "$work/reference.h5"
+
+declare -A left=([model]="records" [stress]="records model" [write]="records model stress")
+for stage in model stress write; do
+    rm -f "$out" # (a finished run file stays until the next run's replaces it: that is atomic)
+    rc=0
+    TELRISK_TEST_KILL=$stage mpiexec -n 2 "$telrisk" run "${common[@]}" 2>/dev/null || rc=$?
+    [ $rc -ne 0 ] || fail "killed at $stage: exit 0"
+    [ ! -e "$out" ] || fail "killed at $stage: a run file was left"
+    for c in ${left[$stage]}; do [ -e "$out.ckpt-$c.h5" ] || fail "killed at $stage: no $c checkpoint"; done
+    mpiexec -n 3 "$telrisk" run "${common[@]}" --resume 2>"$work/resume.log" ||
+        { cat "$work/resume.log"; fail "resume after $stage"; }
+    same_as_reference "killed at $stage, resumed at 3 ranks"
+    resumed=$(h5dump -a /provenance/resumed_after "$out" | sed -n 's/.*(0): "\(.*\)"/\1/p')
+    want=${left[$stage]##* }
+    [ "$resumed" = "$want" ] || fail "killed at $stage: resumed_after '$resumed', want '$want'"
+    echo "resume: killed as the $stage stage began, resumed after '$resumed' at 3 ranks: the same run file"
+done
+
+# A real SIGTERM while the Monte Carlo runs (the model checkpoint is there, the stress one not).
+rm -f "$out"
+mpiexec -n 2 "$telrisk" run "${common[@]}" 2>/dev/null &
+pid=$!
+for _ in $(seq 1 600); do [ -e "$out.ckpt-model.h5" ] && break; sleep 0.02; done
+[ -e "$out.ckpt-model.h5" ] || { kill $pid; fail "no model checkpoint within 12 s"; }
+kill -TERM $pid
+rc=0
+wait $pid || rc=$?
+[ $rc -ne 0 ] || fail "SIGTERM mid-stress: the run finished before the signal (make it longer)"
+[ -e "$out.ckpt-stress.h5" ] && fail "SIGTERM mid-stress: a stress checkpoint was written"
+[ ! -e "$out" ] || fail "SIGTERM mid-stress: a run file was left"
+mpiexec -n 1 "$telrisk" run "${common[@]}" --resume 2>/dev/null || fail "resume after SIGTERM"
+same_as_reference "SIGTERM mid-stress, resumed at 1 rank"
+echo "resume: SIGTERM in the middle of the stress stage (exit $rc), resumed at 1 rank: the same run file"
+
+# Another config's checkpoints are refused, by name.
+TELRISK_TEST_KILL=stress mpiexec -n 2 "$telrisk" run "${common[@]}" 2>/dev/null || true
+rc=0
+mpiexec -n 2 "$telrisk" run "${common[@]}" --set model.lambda=5 --resume 2>"$work/err.log" || rc=$?
+[ $rc -eq 1 ] && grep -q "another configuration" "$work/err.log" ||
+    { cat "$work/err.log"; fail "resume with another config: exit $rc"; }
+# Without --resume a run starts over and clears them.
+mpiexec -n 2 "$telrisk" run "${common[@]}" 2>/dev/null || fail "a fresh run over old checkpoints"
+same_as_reference "a fresh run over old checkpoints"
+echo "resume: another config's checkpoints refused (exit 1); a run without --resume starts over"
