@@ -26,6 +26,7 @@ enum option_bit {
     OPT_SCENARIOS = 1u << 18,
     OPT_SCENARIO = 1u << 19,
     OPT_RESUME = 1u << 20,
+    OPT_CHECK = 1u << 21,
 };
 #define OPT_COMMON (OPT_SET | OPT_QUIET | OPT_VERBOSE | OPT_HELP)
 
@@ -49,6 +50,9 @@ static const struct option_spec options[] = {
     {OPT_RESUME, "--resume", NULL,
      "go on from the last stage a killed run of the same config saved (output.path.ckpt-*.h5); "
      "without one, start from the inputs"},
+    {OPT_CHECK, "--check", NULL,
+     "check the config, key file, every input's header and first 1,000 lines, the scenarios and "
+     "the output path in seconds, and stop (nothing written)"},
     {OPT_MODEL, "--model", "TRAINED.h5", "a run file whose /models score this run (the champion)"},
     {OPT_PD, "--pd", "P", "probability of default, 0 < P < 1"},
     {OPT_LGD, "--lgd", "L", "loss given default, 0 < L <= 1"},
@@ -73,8 +77,9 @@ static const struct tr_command commands[] = {
     {"generate", "--config FILE --out DIR",
      "synthetic nationwide data with planted, known truth (tables + DIR/truth/)",
      OPT_CONFIG | OPT_OUT | OPT_COMMON, OPT_CONFIG | OPT_OUT, 0, 0, tr_cmd_generate},
-    {"run", "--config FILE [--resume]", "the whole pipeline into one HDF5 run file (output.path)",
-     OPT_CONFIG | OPT_RESUME | OPT_COMMON, OPT_CONFIG, 0, 0, tr_cmd_run},
+    {"run", "--config FILE [--resume] [--check]",
+     "the whole pipeline into one HDF5 run file (output.path)",
+     OPT_CONFIG | OPT_RESUME | OPT_CHECK | OPT_COMMON, OPT_CONFIG, 0, 0, tr_cmd_run},
     {"inspect", "RUN.h5", "per-region summary of a run file, for people", OPT_COMMON, 0, 1, 1,
      tr_cmd_inspect},
     {"indicators",
@@ -184,6 +189,9 @@ static int store(struct tr_cli_args *args, enum option_bit bit, const char *valu
         break;
     case OPT_RESUME:
         args->resume = 1;
+        break;
+    case OPT_CHECK:
+        args->check = 1;
         break;
     }
     return 0;

@@ -29,6 +29,7 @@ struct tr_cli_args {
     const char *scenarios_path;                       /* stress: --scenarios */
     const char *scenario;                             /* stress: --scenario */
     int resume;                                       /* run: --resume */
+    int check;                                        /* run: --check */
     const char *positional[TR_CLI_MAX_POSITIONAL];    /* arguments that are not options, in order */
     int n_positional;
     int quiet;

@@ -3,6 +3,8 @@
 #include "core/error.h"
 #include "io/reader.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -316,4 +318,91 @@ void tr_ingest_free(struct tr_ingest *in)
     free(in->file_stats);
     free(in->rejects);
     memset(in, 0, sizeof *in);
+}
+
+/* ---- telrisk run --check: each file's header and first lines, serially, on rank 0 ---- */
+
+/* One line of f without its newline (and a CR before it); -1 at the end. */
+static ssize_t next_line(FILE *f, char **line, size_t *cap)
+{
+    ssize_t n = getline(line, cap, f);
+    if (n <= 0) return -1;
+    if ((*line)[n - 1] == '\n') (*line)[--n] = 0;
+    if (n > 0 && (*line)[n - 1] == '\r') (*line)[--n] = 0;
+    return n;
+}
+
+/* Rank 0: the header and up to max_lines lines of one file (all of an antennas file). */
+static int check_one(const struct tr_ctx *ctx, struct tr_ingest *in, int f, int64_t max_lines,
+                     const struct tr_keyhash *kh)
+{
+    const int t = table_of(&in->files[f]);
+    const struct tr_schema *schema = tr_schema_of((enum tr_table_id)t);
+    FILE *fp = fopen(in->files[f].path, "rb");
+    if (!fp) {
+        TR_ERROR(ctx, "%s: %s", in->files[f].path, strerror(errno));
+        return TR_EXIT_INPUT;
+    }
+    char *line = NULL, err[512];
+    size_t cap = 0;
+    ssize_t n = next_line(fp, &line, &cap);
+    int rc = TR_EXIT_OK;
+    struct tr_header_map map;
+    if (n >= 0) {
+        const char *h = line;
+        if (n >= 3 && memcmp(h, "\xEF\xBB\xBF", 3) == 0) h += 3, n -= 3; /* a UTF-8 BOM */
+        if (tr_header_map(schema, h, (size_t)n, &map, err, sizeof err)) {
+            TR_ERROR(ctx, "%s: %s", in->files[f].path, err);
+            rc = TR_EXIT_INPUT;
+        }
+    }
+    struct tr_parse_ctx pc = {kh,
+                              t == TR_T_ANTENNAS ? NULL : &in->antenna_index,
+                              &in->regions,
+                              &in->ids,
+                              &in->file_stats[f],
+                              &in->table[t],
+                              0};
+    const int64_t limit = t == TR_T_ANTENNAS ? INT64_MAX : max_lines;
+    for (int64_t k = 0; !rc && k < limit && (n = next_line(fp, &line, &cap)) >= 0; k++) {
+        in->file_stats[f].lines++;
+        const enum tr_reason r =
+            (size_t)n > TR_MAX_LINE
+                ? TR_R_LINE_TOO_LONG
+                : tr_parse_line(&pc, schema, &map, line, (size_t)n, tr_order(f, (uint64_t)k + 2));
+        if (r != TR_ACCEPT) in->file_stats[f].rejected++, in->file_stats[f].by_reason[r]++;
+    }
+    free(line);
+    fclose(fp);
+    return rc;
+}
+
+int tr_ingest_check(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                    const struct tr_keyhash *kh, int64_t max_lines, struct tr_ingest *in)
+{
+    memset(in, 0, sizeof *in);
+    for (int t = 0; t < TR_T_COUNT; t++)
+        tr_array_init(&in->table[t], tr_schema_of((enum tr_table_id)t)->record_size);
+    tr_id_book_init(&in->ids);
+    struct tr_input_files files;
+    int rc = tr_inputs_resolve(ctx, cfg, &files);
+    if (rc) return rc;
+    add_files(in, &files);
+    tr_inputs_free(&files);
+    for (int f = 0; f < in->n_files && ctx->rank == 0; f++) {
+        const int t = table_of(&in->files[f]);
+        if (t != TR_T_ANTENNAS && in->antenna_index.slot == NULL) number_regions(in);
+        rc |= check_one(ctx, in, f, max_lines, kh);
+    }
+    if (in->antenna_index.slot == NULL) number_regions(in);
+    /* The regions, which only rank 0 read, for every rank. */
+    int n = in->regions.n;
+    MPI_CHECK(MPI_Bcast(&n, 1, MPI_INT, 0, ctx->comm));
+    if (ctx->rank != 0) {
+        free(in->regions.name);
+        in->regions.name = TR_CALLOC((size_t)n + 1, 32);
+        in->regions.n = n;
+    }
+    MPI_CHECK(MPI_Bcast(in->regions.name, n * 32, MPI_CHAR, 0, ctx->comm));
+    return tr_agree(ctx, rc);
 }

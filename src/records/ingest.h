@@ -32,6 +32,13 @@ int tr_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, const struc
               struct tr_ingest *in);
 void tr_ingest_free(struct tr_ingest *in);
 
+/* Collective (rank 0 reads): every input file's header and first max_lines lines (all of the
+ * antennas, which give the regions), parsed as the run would, in seconds. in->file_stats[f] counts
+ * the lines checked and rejected by reason; in->regions holds the regions. 0, or an exit code with
+ * the reason printed (a missing file, a bad header). */
+int tr_ingest_check(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                    const struct tr_keyhash *kh, int64_t max_lines, struct tr_ingest *in);
+
 /* The excerpt of a rejected line as stored: at most TR_EXCERPT_MAX - 1 bytes, control and
  * non-ASCII bytes as '?' (so it is valid UTF-8 wherever it is cut), and every run of 6 or more
  * digits masked with '#', so no phone number is kept. */

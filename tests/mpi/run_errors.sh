@@ -62,4 +62,23 @@ if [ $code -eq 2 ] && [ "$(grep -c 'cannot open data/.*(on 2 of 3 ranks)' "$work
 else
     echo "FAIL: inputs on one rank only: exit $code"; cat "$work/err"; status=1
 fi
+# run --check: what the run would stop on, found in seconds (exit 2 or 1 and one message), and
+# a clean bill on the good data (one line per input file, exit 0).
+check=(run --config "$config" --check --set inputs.dir="$data" --set output.path="$work/run.h5")
+expect 2 "lacks the column 'duration'" -- "${check[@]}" --set inputs.cdr="$work/cdr_bad_header.csv"
+expect 2 "matches no file" -- "${check[@]}" --set "inputs.mobiledata=$work/none/*.csv"
+expect 2 "rejects more of its first lines" -- "${check[@]}" --set inputs.sim_swaps="$work/garbage.csv"
+printf '[scenario local]\nz.Atlantis = -2\n' >"$work/atlantis.ini"
+expect 1 "names the region 'Atlantis'" -- "${check[@]}" --set stress.scenarios="$work/atlantis.ini"
+expect 2 "its folder cannot be written" -- "${check[@]}" --set output.path="$config/run.h5"
+start=$(date +%s.%N)
+timeout 60 mpiexec -n 3 "$telrisk" "${check[@]}" >"$work/out" 2>"$work/err"
+code=$?
+seconds=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+files=$(grep -c "lines checked" "$work/out")
+if [ $code -eq 0 ] && grep -q "^check: ok" "$work/out" && [ "$files" -eq 8 ] && [ ! -e "$work/run.h5" ]; then
+    echo "ok: run --check on the good data: exit 0, $files files checked in $seconds s, nothing written"
+else
+    echo "FAIL: run --check on the good data: exit $code, $files files"; cat "$work/out" "$work/err"; status=1
+fi
 exit $status
