@@ -43,16 +43,17 @@ static int report_inputs(const struct tr_ctx *ctx, const struct tr_config *cfg,
                 at += snprintf(reasons + at, sizeof reasons - (size_t)at, " %s %lld",
                                tr_reason_names[r], (long long)st->by_reason[r]);
         const double share = st->lines ? (double)st->rejected / (double)st->lines : 0;
-        over |= share > cfg->inputs.max_reject_rate;
+        if (share > cfg->inputs.max_reject_rate) {
+            over = 1;
+            TR_ERROR(ctx,
+                     "%s: %.1f%% of its first lines rejected, more than inputs.max_reject_rate "
+                     "(%g) allows: the run would stop there",
+                     in->files[f].path, 100 * share, cfg->inputs.max_reject_rate);
+        }
         fprintf(stdout, "%-12s %-60s %6lld lines checked, %lld rejected%s%s\n", in->files[f].table,
                 in->files[f].path, (long long)st->lines, (long long)st->rejected,
                 reasons[0] ? ":" : "", reasons);
     }
-    if (over && ctx->rank == 0)
-        TR_ERROR(ctx,
-                 "a file rejects more of its first lines than inputs.max_reject_rate (%g) "
-                 "allows: the run would stop there",
-                 cfg->inputs.max_reject_rate);
     return tr_agree(ctx, over ? TR_EXIT_INPUT : TR_EXIT_OK);
 }
 
