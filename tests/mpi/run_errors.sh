@@ -67,7 +67,7 @@ fi
 check=(run --config "$config" --check --set inputs.dir="$data" --set output.path="$work/run.h5")
 expect 2 "lacks the column 'duration'" -- "${check[@]}" --set inputs.cdr="$work/cdr_bad_header.csv"
 expect 2 "matches no file" -- "${check[@]}" --set "inputs.mobiledata=$work/none/*.csv"
-expect 2 "rejects more of its first lines" -- "${check[@]}" --set inputs.sim_swaps="$work/garbage.csv"
+expect 2 "garbage.csv: 100.0% of its first lines rejected" -- "${check[@]}" --set inputs.sim_swaps="$work/garbage.csv"
 printf '[scenario local]\nz.Atlantis = -2\n' >"$work/atlantis.ini"
 expect 1 "names the region 'Atlantis'" -- "${check[@]}" --set stress.scenarios="$work/atlantis.ini"
 expect 2 "its folder cannot be written" -- "${check[@]}" --set output.path="$config/run.h5"
