@@ -188,6 +188,7 @@ static int model(const struct tr_ctx *ctx, const struct tr_config *cfg, const ch
                 hv->m.default_rate);
         tr_portfolio_join_pd(&s->book, s->rows.n, s->rows.key, c->pd);
     }
+    tr_stage_begin(&s->stages);
     const struct tr_run_output out = {.config_text = config_text,
                                       .seed = cfg->run.seed,
                                       .stages = s->stages.stat,
@@ -201,7 +202,9 @@ static int model(const struct tr_ctx *ctx, const struct tr_config *cfg, const ch
                                       .score = c->score,
                                       .grade = c->grade,
                                       .portfolio = &s->book};
-    return tr_ckpt_write_model(ctx, cfg->output.path, &out);
+    const int rc = tr_ckpt_write_model(ctx, cfg->output.path, &out);
+    tr_stage_end(ctx, &s->stages, "checkpoint.model", (int64_t)s->rows.n, "subscribers");
+    return rc;
 }
 
 /* The stress stage: each scenario over the loan book; the stress checkpoint. */
@@ -214,6 +217,7 @@ static int stress(const struct tr_ctx *ctx, const struct tr_config *cfg, const c
                                s->scenarios, NULL, &s->n_results);
     tr_stage_end(ctx, &s->stages, "stress", (int64_t)s->book.n, "loans");
     tr_stress_record(ctx, &s->stages, &s->params, s->results, s->n_results);
+    tr_stage_begin(&s->stages);
     const struct tr_run_output out = {.config_text = config_text,
                                       .seed = cfg->run.seed,
                                       .stages = s->stages.stat,
@@ -221,7 +225,10 @@ static int stress(const struct tr_ctx *ctx, const struct tr_config *cfg, const c
                                       .stress_params = &s->params,
                                       .stress = s->results,
                                       .n_stress = s->n_results};
-    return tr_ckpt_write_stress(ctx, cfg->output.path, &out);
+    const int rc = tr_ckpt_write_stress(ctx, cfg->output.path, &out);
+    tr_stage_end(ctx, &s->stages, "checkpoint.stress", ctx->rank == 0 ? s->n_results : 0,
+                 "scenarios");
+    return rc;
 }
 
 static int check_key(const struct tr_ctx *ctx, const struct tr_config *cfg)

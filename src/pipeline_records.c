@@ -6,6 +6,7 @@
 #include "core/calendar.h"
 #include "core/error.h"
 #include "core/fs.h"
+#include "core/progress.h"
 #include "crosscheck/crosscheck.h"
 #include "output/checkpoint.h"
 #include "partition/partition.h"
@@ -119,7 +120,9 @@ static int64_t partition_tables(const struct tr_ctx *ctx, const struct tr_keyhas
                 (long long)*collisions);
     int64_t *dups = TR_CALLOC((size_t)in->n_files + 1, sizeof(int64_t));
     int64_t records = 0;
+    tr_progress_begin(ctx, "partition", TR_T_COUNT - TR_T_SUBSCRIBERS, "tables");
     for (int t = TR_T_SUBSCRIBERS; t < TR_T_COUNT; t++) {
+        tr_progress_add(1);
         struct tr_array *a = &in->table[t];
         tr_partition_shuffle(ctx, &p, a, ROUND_BYTES);
         records += (int64_t)a->n;
@@ -139,6 +142,7 @@ static int64_t partition_tables(const struct tr_ctx *ctx, const struct tr_keyhas
             break;
         }
     }
+    tr_progress_end();
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, dups, in->n_files, MPI_INT64_T, MPI_SUM, ctx->comm));
     for (int f = 0; f < in->n_files; f++)
         in->files[f].duplicates = dups[f];
@@ -296,8 +300,10 @@ int tr_records_stages(const struct tr_ctx *ctx, const struct tr_config *cfg,
                                     .oot_day = oot_day(cfg)};
     int64_t window_start, window_stop;
     observation_window(ctx, in, &window_start, &window_stop);
+    tr_progress_begin(ctx, "indicators", 0, "subscribers");
     tr_features_compute(in->table, in->table[TR_T_ANTENNAS].data, in->table[TR_T_ANTENNAS].n,
                         window_stop, &fo, ft);
+    tr_progress_end();
     /* Its figure of merit: the records it went through (both parties' copies), per second. */
     int64_t consumed = 0;
     for (int t = TR_T_CDR; t < TR_T_COUNT; t++)
@@ -317,14 +323,18 @@ int tr_records_stages(const struct tr_ctx *ctx, const struct tr_config *cfg,
                                            ft->region,
                                            window_start,
                                            window_stop};
+    tr_progress_begin(ctx, "crosschecks", (double)ft->n, "subscribers");
     tr_crosscheck_run(ctx, cfg, &ci, &checks);
+    tr_progress_end();
     tr_stage_end(ctx, stages, "crosschecks", consumed, "records");
     log_crosschecks(ctx, &checks, in->regions.n);
 
     /* The loan book with the loans' own PDs; the model's join it later. */
     tr_portfolio_build(ctx, &in->table[TR_T_LOANS], ft->n, ft->key, ft->region, NULL, book);
+    tr_stage_begin(stages);
     const int rc =
         write_records(ctx, cfg, config_text, in, names, ft, &checks, book, stages, collisions);
+    tr_stage_end(ctx, stages, "checkpoint.records", (int64_t)ft->n, "subscribers");
     tr_crosscheck_free(&checks);
     return rc;
 }

@@ -6,7 +6,7 @@
 #include "core/log.h"
 #include "output/runfile.h"
 
-#define TR_MAX_STAGES 16
+#define TR_MAX_STAGES 24
 
 struct tr_stages {
     struct tr_stage_stat stat[TR_MAX_STAGES];

@@ -1,5 +1,7 @@
 #include "crosscheck/crosscheck.h"
 
+#include "core/progress.h"
+
 #include "core/calendar.h"
 #include "core/error.h"
 #include "features/indicators.h"
@@ -439,7 +441,9 @@ void tr_crosscheck_run(const struct tr_ctx *ctx, const struct tr_config *cfg,
     size_t at[TR_T_COUNT] = {0};
     uint64_t key = 0;
     const struct tr_array *tb = in->tables;
+    tr_progress_total((double)in->n_registered);
     while (next_key(tb, at, &key)) {
+        tr_progress_add(1);
         struct sub s = {.r.key = key, .reg_index = registered(in, key)};
         s.region = s.reg_index >= 0 ? in->registered_region[s.reg_index] : -1;
         if (s.region < -1 || s.region >= in->n_regions) s.region = -1;

@@ -1,5 +1,7 @@
 #include "features/features.h"
 
+#include "core/progress.h"
+
 #include "core/error.h"
 #include "features/bandicoot/bandicoot.h"
 #include "features/bc_meta.h"
@@ -138,7 +140,9 @@ void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_
     size_t at[TR_T_COUNT] = {0};
     struct tr_indicator_scratch scratch = {0};
     int64_t *lost = out->unregistered;
+    tr_progress_total((double)reg->n);
     for (size_t i = 0; i < reg->n; i++) {
+        tr_progress_add(1);
         const struct tr_subscriber *s = tr_array_at(reg, i);
         if (out->n > 0 && out->key[out->n - 1] == s->self) continue; /* a repeated register row */
         struct tr_subscriber_records r = {.key = s->self, .reg = s, .window_end = window_end};

@@ -1,5 +1,7 @@
 #include "io/reader.h"
 
+#include "core/progress.h"
+
 #include "core/error.h"
 
 #include <errno.h>
@@ -147,6 +149,7 @@ static int scan_range(MPI_File fh, int64_t size, int64_t begin, size_t chunk, st
         rc = read_at(fh, at, buf + kept, want, &got);
         if (rc != MPI_SUCCESS || got == 0) break;
         at += (int64_t)got;
+        tr_progress_add((double)got);
         size_t used = scan_lines(s, buf, kept + got, kept_at);
         if (!s->in_long && used == 0 && kept + got == chunk) { /* a line longer than the buffer */
             s->in_long = 1;

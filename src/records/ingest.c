@@ -1,12 +1,14 @@
 #include "records/ingest.h"
 
 #include "core/error.h"
+#include "core/progress.h"
 #include "io/reader.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define READ_CHUNK (16u << 20) /* bytes per MPI-IO read */
 
@@ -274,6 +276,13 @@ int tr_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, const struc
     if (rc) return rc;
     add_files(in, &files);
     tr_inputs_free(&files);
+    /* Progress: each rank reads about its share of every file's bytes. */
+    double bytes = 0;
+    for (int f = 0; f < in->n_files; f++) {
+        struct stat st;
+        if (stat(in->files[f].path, &st) == 0) bytes += (double)st.st_size;
+    }
+    tr_progress_begin(ctx, "read", bytes / ctx->size, "bytes");
 
     struct file_job job = {.ctx = ctx};
     for (int f = 0; f < in->n_files && !rc; f++) {
@@ -294,6 +303,7 @@ int tr_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, const struc
         if (!rc && t == TR_T_ANTENNAS) share_antennas(ctx, &in->table[t], before);
     }
     if (in->antenna_index.slot == NULL) number_regions(in);
+    tr_progress_end();
     if (rc) {
         free(job.rejects);
         return rc;

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "core/exact.h"
+#include "core/progress.h"
 #include "core/rng.h"
 #include "model/blocksum.h"
 
@@ -138,12 +139,15 @@ int tr_mc_loss(const struct tr_ctx *ctx, const struct tr_pool *pools, size_t n_p
      * summed exactly (the same bits in any order). */
     double *mine = TR_MALLOC(sizeof(double) * (n + 1));
     tr_exact *by_region = TR_CALLOC((size_t)R + 1, sizeof(tr_exact));
+    tr_progress_begin(ctx, "montecarlo", (double)n, "paths");
     for (uint64_t i = 0; i < n; i++) {
+        tr_progress_add(1);
         mine[i] = path_loss(&s, first + i);
         for (int g = 0; g < R; g++)
             tr_exact_add(&by_region[g], s.by_region[g]);
         tr_exact_add(&by_region[R], mine[i]);
     }
+    tr_progress_end();
     s.loss = mine;
     tr_exact_allreduce(ctx, by_region, (size_t)R + 1);
     out->el_region = TR_CALLOC((size_t)R + 1, sizeof(double));
@@ -171,8 +175,7 @@ int tr_mc_loss(const struct tr_ctx *ctx, const struct tr_pool *pools, size_t n_p
             r[p] = (struct ranked){all[p], (int64_t)p};
         qsort(r, P, sizeof *r, cmp_ranked);
         for (int k = 0; k < o->n_quantiles; k++)
-            out->quantile[k] =
-                r[tr_mc_quantile_index((double)(k + 1) / o->n_quantiles, P)].loss;
+            out->quantile[k] = r[tr_mc_quantile_index((double)(k + 1) / o->n_quantiles, P)].loss;
         for (int l = 0; l < o->n_levels; l++) {
             /* VaR: the smallest loss with at least a share `level` of paths at or below it; the
              * tail: the paths from there up, ranked by (loss, path). */
