@@ -85,7 +85,8 @@ static int records(const struct tr_ctx *ctx, const struct tr_config *cfg, const 
                    const struct tr_keyhash *kh, struct run_state *s)
 {
     struct tr_ingest in;
-    int rc = tr_records_read(ctx, cfg, kh, &s->stages, &in);
+    int passes = 1;
+    int rc = tr_records_read(ctx, cfg, kh, &s->stages, &in, &passes);
     if (!rc) {
         s->n_regions = in.regions.n;
         s->names = TR_CALLOC((size_t)in.regions.n + 1, sizeof(char *));
@@ -94,8 +95,8 @@ static int records(const struct tr_ctx *ctx, const struct tr_config *cfg, const 
         rc = stress_prepare(ctx, cfg, s);
     }
     if (!rc)
-        rc = tr_records_stages(ctx, cfg, config_text, kh, &in, (const char *const *)s->names,
-                               &s->stages, &s->ft, &s->book);
+        rc = tr_records_stages(ctx, cfg, config_text, kh, &in, passes,
+                               (const char *const *)s->names, &s->stages, &s->ft, &s->book);
     tr_ingest_free(&in);
     if (!rc) rows_from_features(s);
     return rc;

@@ -11,6 +11,10 @@
 #include "output/checkpoint.h"
 #include "partition/partition.h"
 
+#include <malloc.h>
+#include <math.h>
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -105,20 +109,44 @@ static int64_t count_collisions(const struct tr_ctx *ctx, const struct tr_partit
     return shared;
 }
 
-/* Moves every table to its owners, sorts it, drops exact duplicates (counted per file). */
+/* A pass keeps the copies whose subscriber is in it (a record read for its other party). */
+static void keep_pass(struct tr_ingest *in, const struct tr_pass *pass)
+{
+    for (int t = TR_T_SUBSCRIBERS; t < TR_T_COUNT; t++) {
+        struct tr_array *a = &in->table[t];
+        size_t kept = 0;
+        for (size_t i = 0; i < a->n; i++) {
+            uint64_t self;
+            memcpy(&self, tr_array_at(a, i), sizeof self);
+            if (!tr_pass_contains(pass, self)) continue;
+            if (kept != i) memcpy(tr_array_at(a, kept), tr_array_at(a, i), a->size);
+            kept++;
+        }
+        a->n = kept;
+    }
+}
+
+/* Moves every table to its owners (the pass's, when there is one), sorts it, drops exact
+ * duplicates (counted per file, added to dups), and counts key collisions when asked. */
 static int64_t partition_tables(const struct tr_ctx *ctx, const struct tr_keyhash *kh,
-                                struct tr_ingest *in, int64_t *collisions)
+                                struct tr_ingest *in, const struct tr_pass *pass, int64_t *dups,
+                                int64_t *collisions)
 {
     add_recipient_copies(&in->table[TR_T_CDR], &in->table[TR_T_MOBILEMONEY]);
     struct tr_partition p;
-    plan(ctx, in, &p);
-    *collisions = count_collisions(ctx, &p, kh, &in->ids);
-    if (*collisions && ctx->rank == 0)
+    if (pass) {
+        keep_pass(in, pass);
+        tr_partition_pass(pass, &p);
+    } else {
+        plan(ctx, in, &p);
+    }
+    if (collisions) *collisions = count_collisions(ctx, &p, kh, &in->ids);
+    if (collisions && *collisions && ctx->rank == 0)
         TR_WARN(ctx,
                 "%lld subscriber keys are shared by different ids (64-bit key collisions):"
                 " their records are merged; recorded in /subscribers/key/key_collisions",
                 (long long)*collisions);
-    int64_t *dups = TR_CALLOC((size_t)in->n_files + 1, sizeof(int64_t));
+    int64_t *mine = TR_CALLOC((size_t)in->n_files + 1, sizeof(int64_t));
     int64_t records = 0;
     tr_progress_begin(ctx, "partition", TR_T_COUNT - TR_T_SUBSCRIBERS, "tables");
     for (int t = TR_T_SUBSCRIBERS; t < TR_T_COUNT; t++) {
@@ -128,25 +156,25 @@ static int64_t partition_tables(const struct tr_ctx *ctx, const struct tr_keyhas
         records += (int64_t)a->n;
         switch (t) {
         case TR_T_CDR:
-            tr_sort_cdr(a), tr_dedupe_cdr(a, dups);
+            tr_sort_cdr(a), tr_dedupe_cdr(a, mine);
             break;
         case TR_T_MOBILEMONEY:
-            tr_sort_money(a), tr_dedupe_money(a, dups);
+            tr_sort_money(a), tr_dedupe_money(a, mine);
             break;
         case TR_T_SUBSCRIBERS:
         case TR_T_LOANS:
-            tr_sort_keyed(a), tr_dedupe_keyed(a, dups);
+            tr_sort_keyed(a), tr_dedupe_keyed(a, mine);
             break;
         default:
-            tr_sort_timed(a), tr_dedupe_timed(a, dups);
+            tr_sort_timed(a), tr_dedupe_timed(a, mine);
             break;
         }
     }
     tr_progress_end();
-    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, dups, in->n_files, MPI_INT64_T, MPI_SUM, ctx->comm));
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, mine, in->n_files, MPI_INT64_T, MPI_SUM, ctx->comm));
     for (int f = 0; f < in->n_files; f++)
-        in->files[f].duplicates = dups[f];
-    free(dups);
+        dups[f] += mine[f];
+    free(mine);
     tr_partition_free(&p);
     return records;
 }
@@ -160,34 +188,16 @@ static int has_table(const struct tr_ingest *in, const char *table)
 }
 
 /* The observation window: from midnight before the first event (call, payment, top-up, data
- * session, swap) of any subscriber to midnight after the last. */
-static void observation_window(const struct tr_ctx *ctx, const struct tr_ingest *in, int64_t *start,
-                               int64_t *end)
+ * session, swap) of any subscriber to midnight after the last (over every accepted record, so
+ * every pass of a run in passes sees the same). */
+static void observation_window(const struct tr_ingest *in, int64_t *start, int64_t *end)
 {
-    int64_t span[2] = {INT64_MAX, INT64_MIN}; /* first, -last: one MPI_MIN for both */
-    const int tables[] = {TR_T_CDR, TR_T_MOBILEMONEY, TR_T_RECHARGES, TR_T_MOBILEDATA,
-                          TR_T_SIM_SWAPS};
-    const size_t t_at[] = {offsetof(struct tr_cdr, t), offsetof(struct tr_money, t),
-                           offsetof(struct tr_recharge, t), offsetof(struct tr_data, t),
-                           offsetof(struct tr_swap, t)};
-    int64_t first = INT64_MAX, last = INT64_MIN;
-    for (int k = 0; k < 5; k++) {
-        const struct tr_array *a = &in->table[tables[k]];
-        for (size_t i = 0; i < a->n; i++) {
-            int64_t t;
-            memcpy(&t, (const char *)tr_array_at(a, i) + t_at[k], 8);
-            if (t > last) last = t;
-            if (t < first) first = t;
-        }
-    }
-    span[0] = first, span[1] = last == INT64_MIN ? INT64_MAX : -last;
-    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, span, 2, MPI_INT64_T, MPI_MIN, ctx->comm));
-    if (span[0] == INT64_MAX) {
+    if (in->t_first == INT64_MAX) {
         *start = *end = 0;
         return;
     }
-    *start = tr_day_of(span[0]) * 86400;
-    *end = (tr_day_of(-span[1]) + 1) * 86400;
+    *start = tr_day_of(in->t_first) * 86400;
+    *end = (tr_day_of(in->t_last) + 1) * 86400;
 }
 
 /* model.oot_date in days since 1970, INT64_MAX when it is empty (validated with the config). */
@@ -222,11 +232,54 @@ static void log_crosschecks(const struct tr_ctx *ctx, const struct tr_crosscheck
     TR_INFO(ctx, "crosschecks: %s", text);
 }
 
-int tr_records_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                    const struct tr_keyhash *kh, struct tr_stages *stages, struct tr_ingest *in)
+/* A rank's peak memory, modelled from its share b of the input bytes in K passes as
+ *   BASE + PER_PASS_BYTE x b / K + KEPT_BYTE x b:
+ * the records of a pass from the read to the partition's peak, and what stays across passes (the
+ * features and the ids; the heap does not give all of it back). Fitted on the benchmark country
+ * (1.1 GB of CSV per rank at 2 ranks: 3.9 GiB in one pass, 1.85 GiB in four). */
+#define BASE_BYTES    3e8
+#define PER_PASS_BYTE 3.3
+#define KEPT_BYTE     0.5
+#define MAX_PASSES    64
+
+/* How many passes keep a rank under partition.max_memory_per_rank (1: no limit, or enough). */
+static int passes_needed(const struct tr_ctx *ctx, const struct tr_config *cfg)
 {
+    const double limit = tr_config_bytes(cfg->partition.max_memory_per_rank);
+    if (limit <= 0) return 1;
+    struct tr_input_files files;
+    if (tr_inputs_resolve(ctx, cfg, &files)) return 1; /* the read says what is wrong */
+    double bytes = 0;
+    for (int t = 0; t < TR_T_COUNT; t++)
+        for (int k = 0; k < files.n[t]; k++) {
+            struct stat st;
+            if (stat(files.path[t][k], &st) == 0) bytes += (double)st.st_size;
+        }
+    tr_inputs_free(&files);
+    const double b = bytes / ctx->size, room = limit - BASE_BYTES - KEPT_BYTE * b;
+    int passes = room > 0 ? (int)ceil(PER_PASS_BYTE * b / room) : MAX_PASSES;
+    passes = passes < 1 ? 1 : passes > MAX_PASSES ? MAX_PASSES : passes;
+    const double peak = BASE_BYTES + PER_PASS_BYTE * b / passes + KEPT_BYTE * b;
+    TR_INFO(ctx,
+            "partition.max_memory_per_rank %s: %.3g bytes of input, %.3g per rank: %d pass%s over "
+            "key ranges (expected peak %.3g bytes per rank)",
+            cfg->partition.max_memory_per_rank, bytes, b, passes, passes > 1 ? "es" : "", peak);
+    if (peak > limit && ctx->rank == 0)
+        TR_WARN(ctx,
+                "partition.max_memory_per_rank %s is below what %d passes need (what stays "
+                "across passes alone takes %.3g bytes): use more ranks",
+                cfg->partition.max_memory_per_rank, passes, BASE_BYTES + KEPT_BYTE * b);
+    return passes;
+}
+
+int tr_records_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                    const struct tr_keyhash *kh, struct tr_stages *stages, struct tr_ingest *in,
+                    int *passes)
+{
+    *passes = passes_needed(ctx, cfg);
+    const struct tr_pass first = {0, *passes, ctx->size};
     tr_stage_begin(stages);
-    int rc = tr_ingest(ctx, cfg, kh, in);
+    int rc = *passes > 1 ? tr_ingest_pass(ctx, cfg, kh, &first, in) : tr_ingest(ctx, cfg, kh, in);
     if (rc) return rc;
     int64_t parsed = 0;
     for (int t = 0; t < TR_T_COUNT; t++)
@@ -240,9 +293,10 @@ static int write_records(const struct tr_ctx *ctx, const struct tr_config *cfg,
                          const char *config_text, const struct tr_ingest *in,
                          const char *const *names, const struct tr_feature_table *ft,
                          const struct tr_crosscheck *checks, const struct tr_portfolio *book,
-                         const struct tr_stages *stages, int64_t collisions)
+                         const struct tr_stages *stages, int64_t collisions, int passes)
 {
     struct tr_run_output out = {
+        .passes = passes,
         .checkpoint = tr_ckpt_stage_names[TR_CKPT_RECORDS],
         .config_text = config_text,
         .seed = cfg->run.seed,
@@ -281,17 +335,23 @@ static int write_records(const struct tr_ctx *ctx, const struct tr_config *cfg,
     return rc;
 }
 
-int tr_records_stages(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                      const char *config_text, const struct tr_keyhash *kh, struct tr_ingest *in,
-                      const char *const *names, struct tr_stages *stages,
-                      struct tr_feature_table *ft, struct tr_portfolio *book)
-{
-    tr_stage_begin(stages);
-    int64_t collisions = 0;
-    int64_t held = partition_tables(ctx, kh, in, &collisions);
-    tr_stage_end(ctx, stages, "partition", held, "records");
+/* What one pass adds: its subscribers' indicators, their cross-checks and their loans. */
+struct pass_out {
+    struct tr_feature_table ft;
+    struct tr_crosscheck checks;
+    struct tr_portfolio book;
+};
 
-    tr_stage_begin(stages);
+/* Partition, indicators, cross-checks and the loan book of the records in `in` (one pass). */
+static void one_pass(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                     const struct tr_keyhash *kh, struct tr_ingest *in, const struct tr_pass *pass,
+                     int64_t *dups, int64_t *collisions, struct tr_stages *st, struct pass_out *o)
+{
+    tr_stage_begin(st);
+    const int64_t held = partition_tables(ctx, kh, in, pass, dups, collisions);
+    tr_stage_end(ctx, st, "partition", held, "records");
+
+    tr_stage_begin(st);
     struct tr_feature_options fo = {.full = strcmp(cfg->features.set, "full") == 0,
                                     .has_recharges = has_table(in, "recharges"),
                                     .horizon_days = cfg->model.horizon_days,
@@ -299,42 +359,100 @@ int tr_records_stages(const struct tr_ctx *ctx, const struct tr_config *cfg,
                                     .seed = cfg->run.seed,
                                     .oot_day = oot_day(cfg)};
     int64_t window_start, window_stop;
-    observation_window(ctx, in, &window_start, &window_stop);
+    observation_window(in, &window_start, &window_stop);
     tr_progress_begin(ctx, "indicators", 0, "subscribers");
     tr_features_compute(in->table, in->table[TR_T_ANTENNAS].data, in->table[TR_T_ANTENNAS].n,
-                        window_stop, &fo, ft);
+                        window_stop, &fo, &o->ft);
     tr_progress_end();
     /* Its figure of merit: the records it went through (both parties' copies), per second. */
     int64_t consumed = 0;
     for (int t = TR_T_CDR; t < TR_T_COUNT; t++)
         consumed += (int64_t)in->table[t].n;
-    tr_stage_end(ctx, stages, "indicators", consumed, "records");
-    TR_INFO(ctx, "indicators: %lld subscribers, %d features each",
-            (long long)tr_agree_sum(ctx, (int64_t)ft->n), ft->n_features);
+    tr_stage_end(ctx, st, "indicators", consumed, "records");
 
-    tr_stage_begin(stages);
-    struct tr_crosscheck checks;
+    tr_stage_begin(st);
     const struct tr_crosscheck_input ci = {in->table,
                                            in->table[TR_T_ANTENNAS].data,
                                            in->table[TR_T_ANTENNAS].n,
                                            in->regions.n,
-                                           ft->n,
-                                           ft->key,
-                                           ft->region,
+                                           o->ft.n,
+                                           o->ft.key,
+                                           o->ft.region,
                                            window_start,
                                            window_stop};
-    tr_progress_begin(ctx, "crosschecks", (double)ft->n, "subscribers");
-    tr_crosscheck_run(ctx, cfg, &ci, &checks);
+    tr_progress_begin(ctx, "crosschecks", (double)o->ft.n, "subscribers");
+    tr_crosscheck_run(ctx, cfg, &ci, &o->checks);
     tr_progress_end();
-    tr_stage_end(ctx, stages, "crosschecks", consumed, "records");
-    log_crosschecks(ctx, &checks, in->regions.n);
-
+    tr_stage_end(ctx, st, "crosschecks", consumed, "records");
     /* The loan book with the loans' own PDs; the model's join it later. */
-    tr_portfolio_build(ctx, &in->table[TR_T_LOANS], ft->n, ft->key, ft->region, NULL, book);
-    tr_stage_begin(stages);
-    const int rc =
-        write_records(ctx, cfg, config_text, in, names, ft, &checks, book, stages, collisions);
-    tr_stage_end(ctx, stages, "checkpoint.records", (int64_t)ft->n, "subscribers");
+    tr_portfolio_build(ctx, &in->table[TR_T_LOANS], o->ft.n, o->ft.key, o->ft.region, NULL,
+                       &o->book);
+}
+
+int tr_records_stages(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                      const char *config_text, const struct tr_keyhash *kh, struct tr_ingest *in,
+                      int passes, const char *const *names, struct tr_stages *stages,
+                      struct tr_feature_table *ft, struct tr_portfolio *book)
+{
+    memset(ft, 0, sizeof *ft);
+    memset(book, 0, sizeof *book);
+    struct tr_crosscheck checks;
+    memset(&checks, 0, sizeof checks);
+    int64_t *dups = TR_CALLOC((size_t)in->n_files + 1, sizeof(int64_t)), collisions = 0;
+    int rc = TR_EXIT_OK;
+    for (int k = 0; k < passes && !rc; k++) {
+        const struct tr_pass pass = {k, passes, ctx->size};
+        struct tr_stages st = {0};
+        struct tr_ingest later, *cur = in;
+        if (k > 0) { /* the inputs again, keeping this pass's records (accounted for in pass 1) */
+            tr_stage_begin(&st);
+            if ((rc = tr_ingest_pass(ctx, cfg, kh, &pass, &later))) {
+                tr_ingest_free(&later);
+                break;
+            }
+            int64_t kept = 0;
+            for (int t = TR_T_SUBSCRIBERS; t < TR_T_COUNT; t++)
+                kept += (int64_t)later.table[t].n;
+            tr_stage_end(ctx, &st, "read", kept, "records");
+            cur = &later;
+        }
+        if (passes > 1) TR_INFO(ctx, "pass %d of %d over key ranges", k + 1, passes);
+        struct pass_out o;
+        memset(&o, 0, sizeof o);
+        one_pass(ctx, cfg, kh, cur, passes > 1 ? &pass : NULL, dups, k == 0 ? &collisions : NULL,
+                 &st, &o);
+        tr_crosscheck_append(&checks, &o.checks, ft->n, o.ft.n, in->regions.n);
+        tr_feature_table_append(ft, &o.ft);
+        tr_portfolio_append(book, &o.book);
+        tr_crosscheck_free(&o.checks);
+        tr_feature_table_free(&o.ft);
+        tr_portfolio_free(&o.book);
+        if (k > 0) {
+            tr_ingest_free(&later);
+        } else { /* pass 1's records go; its accounting (files, rejects, regions) stays */
+            for (int t = TR_T_SUBSCRIBERS; t < TR_T_COUNT; t++)
+                tr_array_free(&in->table[t]);
+        }
+        tr_stages_merge(stages, &st);
+        /* main keeps freed memory for reuse; a run in passes gives it back between passes, so
+         * that the next pass's records (laid out anew) do not come on top of it. */
+        if (passes > 1) malloc_trim(0);
+    }
+    if (!rc) {
+        for (int f = 0; f < in->n_files; f++)
+            in->files[f].duplicates = dups[f];
+        TR_INFO(ctx, "indicators: %lld subscribers, %d features each",
+                (long long)tr_agree_sum(ctx, (int64_t)ft->n), ft->n_features);
+        log_crosschecks(ctx, &checks, in->regions.n);
+        uint64_t n = book->n, before = 0;
+        MPI_CHECK(MPI_Exscan(&n, &before, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
+        book->first = ctx->rank == 0 ? 0 : before;
+        tr_stage_begin(stages);
+        rc = write_records(ctx, cfg, config_text, in, names, ft, &checks, book, stages, collisions,
+                           passes);
+        tr_stage_end(ctx, stages, "checkpoint.records", (int64_t)ft->n, "subscribers");
+    }
     tr_crosscheck_free(&checks);
+    free(dups);
     return rc;
 }

@@ -59,6 +59,7 @@ static const struct key_spec keys[] = {
     {"generate.malformed_rate", KEY_F64, F(generate.malformed_rate), "0.0005", 0, 0.1, NULL, "share of records followed by a malformed line"},
     {"generate.unknown_antenna_rate", KEY_F64, F(generate.unknown_antenna_rate), "0.0002", 0, 0.1, NULL, "share of CDRs naming an antenna not in the antennas table"},
     {"generate.block_subscribers", KEY_I64, F(generate.block_subscribers), "256", 1, 1 << 20, NULL, "subscribers per generation block (part of what fixes the output bytes)"},
+    {"partition.max_memory_per_rank", KEY_STR, F(partition.max_memory_per_rank), "", 0, 0, NULL, "memory a rank may use for the input records (e.g. 2G, 800M; empty: no limit): larger inputs are read and processed in passes over key ranges, with the same result"},
     {"output.path", KEY_STR, F(output.path), "out/run.h5", 0, 0, NULL, "the run file"},
     {"features.set", KEY_ENUM, F(features.set), "core", 0, 0, "core|full", "features written to the run file"},
     {"model.transform", KEY_ENUM, F(model.transform), "woe", 0, 0, "woe|standardize", "feature transform before the regression"},
@@ -353,8 +354,30 @@ int tr_config_set(struct tr_config *cfg, const char *assignment, char err[TR_CON
     return 0;
 }
 
+double tr_config_bytes(const char *text)
+{
+    if (!text[0]) return 0;
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || errno || !(v > 0)) return -1;
+    static const char units[] = "KMGT";
+    const char *u = *end ? strchr(units, *end) : NULL;
+    if (*end && (!u || end[1])) return -1;
+    for (const char *k = units; u && k <= u; k++)
+        v *= 1024;
+    return v;
+}
+
 int tr_config_validate(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MAX])
 {
+    if (tr_config_bytes(cfg->partition.max_memory_per_rank) < 0) {
+        snprintf(err, TR_CONFIG_ERR_MAX,
+                 "partition.max_memory_per_rank = '%s': expected a size such as 2G, 800M or "
+                 "1500000000 (bytes), or nothing",
+                 cfg->partition.max_memory_per_rank);
+        return 1;
+    }
     const double planted = cfg->generate.simbox_rate + cfg->generate.takeover_rate +
                            cfg->generate.far_payment_rate + cfg->generate.burst_rate +
                            cfg->generate.dormant_rate;

@@ -49,6 +49,9 @@ struct tr_config {
         int64_t block_subscribers;   /* subscribers per generation block (fixes the output) */
     } generate;
     struct {
+        char max_memory_per_rank[32]; /* "": no limit; else bytes, with K, M, G or T */
+    } partition;
+    struct {
         char path[TR_PATH_MAX];
     } output;
     struct {
@@ -101,6 +104,9 @@ struct tr_config {
         int64_t k_min;
     } privacy;
 };
+
+/* partition.max_memory_per_rank in bytes (0: no limit); -1 when it is not a size. */
+double tr_config_bytes(const char *text);
 
 /* Fills every key with its default. */
 void tr_config_defaults(struct tr_config *cfg);

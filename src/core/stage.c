@@ -5,6 +5,7 @@
 #include "core/timer.h"
 
 #include <stdio.h>
+#include <string.h>
 
 void tr_stage_begin(struct tr_stages *s)
 {
@@ -43,4 +44,23 @@ void tr_stage_record(const struct tr_ctx *ctx, struct tr_stages *s, const char *
     TR_INFO(ctx, "%-10s %8.2f s  %12lld %-12s %10.3g %s/s (%.3g per rank)  peak %.0f MiB/rank",
             name, st->seconds, (long long)total, unit, st->records_per_s, unit,
             st->records_per_s / ctx->size, st->peak_mib);
+}
+
+void tr_stages_merge(struct tr_stages *dst, const struct tr_stages *src)
+{
+    for (int k = 0; k < src->n; k++) {
+        const struct tr_stage_stat *a = &src->stat[k];
+        struct tr_stage_stat *d = NULL;
+        for (int j = 0; j < dst->n && !d; j++)
+            if (strcmp(dst->stat[j].name, a->name) == 0) d = &dst->stat[j];
+        if (!d && dst->n == TR_MAX_STAGES) continue;
+        if (!d) {
+            dst->stat[dst->n++] = *a;
+            continue;
+        }
+        d->seconds += a->seconds;
+        d->records += a->records;
+        d->records_per_s = d->seconds > 0 ? (double)d->records / d->seconds : 0;
+        if (a->peak_mib > d->peak_mib) d->peak_mib = a->peak_mib;
+    }
 }

@@ -24,4 +24,8 @@ void tr_stage_end(const struct tr_ctx *ctx, struct tr_stages *s, const char *nam
 void tr_stage_record(const struct tr_ctx *ctx, struct tr_stages *s, const char *name,
                      double seconds, int64_t total, const char *unit);
 
+/* Adds src's rows into dst: a stage of the same name (an earlier pass) gets the time and records
+ * added and the larger peak; a new one is appended. */
+void tr_stages_merge(struct tr_stages *dst, const struct tr_stages *src);
+
 #endif

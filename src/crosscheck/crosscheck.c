@@ -477,3 +477,25 @@ void tr_crosscheck_free(struct tr_crosscheck *c)
     free(c->recon);
     memset(c, 0, sizeof *c);
 }
+
+void tr_crosscheck_append(struct tr_crosscheck *dst, const struct tr_crosscheck *src, size_t n_dst,
+                          size_t n_src, int n_regions)
+{
+    dst->alerts =
+        TR_REALLOC(dst->alerts, sizeof *dst->alerts * (dst->n_alerts + src->n_alerts + 1));
+    memcpy(dst->alerts + dst->n_alerts, src->alerts, sizeof *src->alerts * src->n_alerts);
+    dst->n_alerts += src->n_alerts;
+    dst->breaks =
+        TR_REALLOC(dst->breaks, sizeof *dst->breaks * (dst->n_breaks + src->n_breaks + 1));
+    memcpy(dst->breaks + dst->n_breaks, src->breaks, sizeof *src->breaks * src->n_breaks);
+    dst->n_breaks += src->n_breaks;
+    dst->flags = TR_REALLOC(dst->flags, n_dst + n_src + 1);
+    memcpy(dst->flags + n_dst, src->flags, n_src);
+    if (!dst->recon) dst->recon = TR_CALLOC((size_t)n_regions + 1, sizeof *dst->recon);
+    for (int g = 0; g <= n_regions; g++) { /* integer counters: the sum is exact */
+        int64_t *d = (int64_t *)&dst->recon[g];
+        const int64_t *a = (const int64_t *)&src->recon[g];
+        for (size_t w = 0; w < sizeof(struct tr_recon) / sizeof(int64_t); w++)
+            d[w] += a[w];
+    }
+}

@@ -91,5 +91,9 @@ struct tr_crosscheck {
 void tr_crosscheck_run(const struct tr_ctx *ctx, const struct tr_config *cfg,
                        const struct tr_crosscheck_input *in, struct tr_crosscheck *out);
 void tr_crosscheck_free(struct tr_crosscheck *c);
+/* A later pass's findings after dst's (dst may be zeroed): n_dst and n_src registered rows
+ * (flags), counters added. */
+void tr_crosscheck_append(struct tr_crosscheck *dst, const struct tr_crosscheck *src, size_t n_dst,
+                          size_t n_src, int n_regions);
 
 #endif

@@ -194,3 +194,25 @@ void tr_feature_table_free(struct tr_feature_table *f)
     free(f->values);
     memset(f, 0, sizeof *f);
 }
+
+/* Grows *a (n_old elements of size bytes) to hold n_old + n_add and copies src after them. */
+static void *grow(void *a, size_t n_old, size_t n_add, size_t size, const void *src)
+{
+    char *out = TR_REALLOC(a, (n_old + n_add + 1) * size);
+    memcpy(out + n_old * size, src, n_add * size);
+    return out;
+}
+
+void tr_feature_table_append(struct tr_feature_table *dst, const struct tr_feature_table *src)
+{
+    const size_t n = dst->n, m = src->n, row = sizeof(double) * (size_t)src->n_features;
+    if (dst->n == 0 && !dst->key) dst->n_features = src->n_features, dst->info = src->info;
+    dst->key = grow(dst->key, n, m, sizeof *dst->key, src->key);
+    dst->region = grow(dst->region, n, m, sizeof *dst->region, src->region);
+    dst->label = grow(dst->label, n, m, sizeof *dst->label, src->label);
+    dst->holdout = grow(dst->holdout, n, m, sizeof *dst->holdout, src->holdout);
+    dst->values = grow(dst->values, n, m, row, src->values);
+    for (int t = 0; t < TR_T_COUNT; t++)
+        dst->unregistered[t] += src->unregistered[t];
+    dst->n = n + m;
+}

@@ -158,6 +158,8 @@ void tr_rf_write_provenance(const struct tr_ctx *ctx, hid_t file, const struct t
                           "between runs of the same inputs (timings, paths); attributes: the "
                           "ranks and the Slurm job that made it");
     write_job(ctx, g);
+    const int32_t passes = out->passes > 1 ? out->passes : 1;
+    tr_h5_attr_scalar(g, "passes", H5T_STD_I32LE, H5T_NATIVE_INT32, &passes);
     write_inputs(ctx, g, out);
     tr_rf_write_stages(ctx, g, out->stages, out->n_stages);
     H5_CHECK(H5Gclose(g));

@@ -64,6 +64,7 @@ struct tr_run_output {
     const char *checkpoint; /* NULL, or the stage a checkpoint file holds (output/checkpoint.h) */
     const char *config_text;
     uint64_t seed;
+    int passes; /* over key ranges (partition.max_memory_per_rank); 0 or 1: one */
     /* provenance: the same on every rank */
     const struct tr_input_stat *inputs;
     int n_inputs;

@@ -58,6 +58,30 @@ void tr_partition_free(struct tr_partition *p)
     p->upper = NULL;
 }
 
+/* The slice of P K that holds key: floor(key P K / 2^64). */
+static uint64_t slice_of(const struct tr_pass *s, uint64_t key)
+{
+    return (uint64_t)(((unsigned __int128)key * (uint64_t)(s->P * s->K)) >> 64);
+}
+
+int tr_pass_contains(const struct tr_pass *s, uint64_t key)
+{
+    return (int)(slice_of(s, key) % (uint64_t)s->K) == s->k;
+}
+
+void tr_partition_pass(const struct tr_pass *s, struct tr_partition *p)
+{
+    p->n_ranks = s->P;
+    p->upper = TR_MALLOC(sizeof(uint64_t) * (size_t)s->P);
+    const unsigned __int128 slices = (unsigned __int128)(s->P * s->K);
+    for (int r = 0; r < s->P; r++) {
+        /* The first key past slice r K + k: ceil((r K + k + 1) 2^64 / (P K)). */
+        const unsigned __int128 end = (unsigned __int128)(r * s->K + s->k + 1) << 64;
+        const unsigned __int128 first_past = (end + slices - 1) / slices;
+        p->upper[r] = first_past > UINT64_MAX || r == s->P - 1 ? UINT64_MAX : (uint64_t)first_past;
+    }
+}
+
 int tr_partition_owner(const struct tr_partition *p, uint64_t key)
 {
     int lo = 0, hi = p->n_ranks - 1;

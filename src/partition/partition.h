@@ -21,6 +21,18 @@ void tr_partition_plan(const struct tr_ctx *ctx, const uint64_t *keys, const uin
 void tr_partition_free(struct tr_partition *p);
 int tr_partition_owner(const struct tr_partition *p, uint64_t key);
 
+/* A run in passes (partition.max_memory_per_rank): the key space is cut into P x K equal slices
+ * (keys are keyed hashes, so slices hold even shares of subscribers); pass k of K gives rank r of
+ * P the slice r K + k. Each rank's keys then rise from pass to pass and stay below the next
+ * rank's, so the passes' rows, appended, are in the one global key order. */
+struct tr_pass {
+    int k, K, P;
+};
+/* Whether key belongs to the pass (to any rank's slice of it). */
+int tr_pass_contains(const struct tr_pass *s, uint64_t key);
+/* The pass's owners: rank r gets its slice (keys outside the pass go somewhere, unused). */
+void tr_partition_pass(const struct tr_pass *s, struct tr_partition *p);
+
 /* Collective. Sends every record of a (records start with their uint64 key) to its owner, in
  * rounds of at most round_bytes sent per rank, and replaces a's contents with the records this
  * rank owns (unsorted). */

@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/progress.h"
 #include "io/reader.h"
+#include "partition/partition.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -22,7 +23,34 @@ struct file_job {
     const char *path;
     struct tr_reject *rejects; /* this rank's, line = local index until the read ends */
     size_t n_rejects, cap_rejects;
+    const struct tr_pass *pass; /* NULL: keep every record */
+    int64_t t_first, t_last;    /* over every accepted record, kept or not */
 };
+
+/* After a line is accepted: its time into the window, and the record dropped when the pass holds
+ * neither of its parties. */
+static void after_accept(struct file_job *job)
+{
+    struct tr_array *a = job->pc.out;
+    const int t = job->schema->table;
+    const char *rec = tr_array_at(a, a->n - 1);
+    const size_t t_at = tr_time_offset(t), other_at = tr_other_offset(t);
+    if (t_at != (size_t)-1) {
+        int64_t when;
+        memcpy(&when, rec + t_at, sizeof when);
+        if (when < job->t_first) job->t_first = when;
+        if (when > job->t_last) job->t_last = when;
+    }
+    if (!job->pass || t == TR_T_ANTENNAS) return;
+    uint64_t self, other;
+    memcpy(&self, rec, sizeof self);
+    int keep = tr_pass_contains(job->pass, self);
+    if (!keep && other_at != (size_t)-1) {
+        memcpy(&other, rec + other_at, sizeof other);
+        keep = tr_pass_contains(job->pass, other);
+    }
+    if (!keep) a->n--;
+}
 
 void tr_mask_excerpt(const char *line, size_t len, char out[TR_EXCERPT_MAX])
 {
@@ -59,7 +87,10 @@ static void on_line(void *user, const char *line, size_t avail, size_t len, int6
     enum tr_reason r = len > TR_MAX_LINE ? TR_R_LINE_TOO_LONG
                                          : tr_parse_line(&job->pc, job->schema, &job->map, line,
                                                          len, tr_order(job->file, index));
-    if (r == TR_ACCEPT) return;
+    if (r == TR_ACCEPT) {
+        after_accept(job);
+        return;
+    }
     job->pc.stats->rejected++;
     job->pc.stats->by_reason[r]++;
     if (job->n_rejects == job->cap_rejects) {
@@ -267,6 +298,12 @@ static int check_reject_rates(const struct tr_ctx *ctx, const struct tr_config *
 int tr_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, const struct tr_keyhash *kh,
               struct tr_ingest *in)
 {
+    return tr_ingest_pass(ctx, cfg, kh, NULL, in);
+}
+
+int tr_ingest_pass(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                   const struct tr_keyhash *kh, const struct tr_pass *pass, struct tr_ingest *in)
+{
     memset(in, 0, sizeof *in);
     for (int t = 0; t < TR_T_COUNT; t++)
         tr_array_init(&in->table[t], tr_schema_of((enum tr_table_id)t)->record_size);
@@ -284,7 +321,7 @@ int tr_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, const struc
     }
     tr_progress_begin(ctx, "read", bytes / ctx->size, "bytes");
 
-    struct file_job job = {.ctx = ctx};
+    struct file_job job = {.ctx = ctx, .pass = pass, .t_first = INT64_MAX, .t_last = INT64_MIN};
     for (int f = 0; f < in->n_files && !rc; f++) {
         int t = table_of(&in->files[f]);
         if (t != TR_T_ANTENNAS && in->antenna_index.slot == NULL) number_regions(in);
@@ -295,7 +332,7 @@ int tr_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, const struc
         job.pc = (struct tr_parse_ctx){kh,
                                        t == TR_T_ANTENNAS ? NULL : &in->antenna_index,
                                        &in->regions,
-                                       &in->ids,
+                                       pass && pass->k > 0 ? NULL : &in->ids,
                                        &in->file_stats[f],
                                        &in->table[t],
                                        0};
@@ -309,6 +346,9 @@ int tr_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, const struc
         return rc;
     }
     total_stats(ctx, in);
+    int64_t span[2] = {job.t_first, job.t_last == INT64_MIN ? INT64_MAX : -job.t_last};
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, span, 2, MPI_INT64_T, MPI_MIN, ctx->comm));
+    in->t_first = span[0], in->t_last = span[1] == INT64_MAX ? INT64_MIN : -span[1];
     /* The rates come from the summed counts: a file over the limit stops the run before its
      * (possibly huge) rejects are gathered. */
     rc = tr_agree(ctx, check_reject_rates(ctx, cfg, in));

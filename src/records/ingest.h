@@ -22,14 +22,23 @@ struct tr_ingest {
     struct tr_file_stats *file_stats; /* [n_files], summed over ranks */
     struct tr_reject *rejects;        /* rank 0: all, sorted by (file, line); else none */
     size_t n_rejects;
-    int64_t records; /* accepted records, all ranks */
-    int64_t bytes;   /* input bytes */
+    int64_t records;         /* accepted records, all ranks */
+    int64_t bytes;           /* input bytes */
+    int64_t t_first, t_last; /* earliest and latest event time of any accepted record, all ranks
+                                (INT64_MAX, INT64_MIN: none) */
 };
+
+struct tr_pass;
 
 /* Collective. 0, or an exit code (the reason printed once): TR_EXIT_INPUT for missing or
  * unreadable files, bad headers, or a file whose reject rate exceeds inputs.max_reject_rate. */
 int tr_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, const struct tr_keyhash *kh,
               struct tr_ingest *in);
+/* The same for one pass of a run in passes (partition/partition.h): every line is parsed and
+ * accounted for as above, but only records with a party in the pass are kept, and ids are noted
+ * (for collisions) in the first pass only. */
+int tr_ingest_pass(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                   const struct tr_keyhash *kh, const struct tr_pass *pass, struct tr_ingest *in);
 void tr_ingest_free(struct tr_ingest *in);
 
 /* Collective (rank 0 reads): every input file's header and first max_lines lines (all of the

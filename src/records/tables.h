@@ -174,6 +174,32 @@ static inline size_t tr_order_offset(int table)
     }
 }
 
+/* Where a table's records keep their time (seconds) and their other party's key (bytes from the
+ * record's start); SIZE_MAX where they have none. */
+static inline size_t tr_time_offset(int table)
+{
+    switch (table) {
+    case TR_T_CDR:
+        return offsetof(struct tr_cdr, t);
+    case TR_T_MOBILEMONEY:
+        return offsetof(struct tr_money, t);
+    case TR_T_RECHARGES:
+        return offsetof(struct tr_recharge, t);
+    case TR_T_MOBILEDATA:
+        return offsetof(struct tr_data, t);
+    case TR_T_SIM_SWAPS:
+        return offsetof(struct tr_swap, t);
+    default:
+        return (size_t)-1;
+    }
+}
+static inline size_t tr_other_offset(int table)
+{
+    return table == TR_T_CDR           ? offsetof(struct tr_cdr, other)
+           : table == TR_T_MOBILEMONEY ? offsetof(struct tr_money, other)
+                                       : (size_t)-1;
+}
+
 /* A growable array of fixed-size records. */
 struct tr_array {
     void *data;

@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 const char *const tr_pd_source_names[3] = {"loan", "model", "none"};
 
@@ -56,6 +57,13 @@ void tr_portfolio_join_pd(struct tr_portfolio *book, size_t n_subs, const uint64
         const long row = find_key(key, n_subs, e->subscriber);
         if (row >= 0 && !isnan(pd[row])) e->pd_source = TR_PD_MODEL, e->pd = pd[row];
     }
+}
+
+void tr_portfolio_append(struct tr_portfolio *dst, const struct tr_portfolio *src)
+{
+    dst->e = TR_REALLOC(dst->e, sizeof *dst->e * (dst->n + src->n + 1));
+    memcpy(dst->e + dst->n, src->e, sizeof *src->e * src->n);
+    dst->n += src->n;
 }
 
 void tr_portfolio_free(struct tr_portfolio *p)

@@ -47,6 +47,8 @@ void tr_portfolio_build(const struct tr_ctx *ctx, const struct tr_array *loans, 
  * rows of the subscribers whose keys span this rank's exposures (sorted keys). */
 void tr_portfolio_join_pd(struct tr_portfolio *book, size_t n_subs, const uint64_t *key,
                           const double *pd);
+/* src's exposures after dst's (a later pass; dst may be zeroed). */
+void tr_portfolio_append(struct tr_portfolio *dst, const struct tr_portfolio *src);
 void tr_portfolio_free(struct tr_portfolio *p);
 
 #endif
