@@ -73,3 +73,12 @@ for np in 1 2; do
             sed 's/MiB\/rank//'
     done
 done
+
+# A run in passes: partition.max_memory_per_rank = 2G at 2 ranks, less than each rank's share of
+# the input needs in one pass (the stage rows add up the passes; peak memory per rank).
+mpiexec -n 2 "$root/build/telrisk" run --config "$root/inputs/nation.ini" --set inputs.dir="$data" \
+    --set output.path="$bench/passes.h5" --set partition.max_memory_per_rank=2G 2>&1 |
+    awk '/passes over key ranges/ { sub(/^telrisk: /, "# "); print }
+         $1 == "telrisk:" && $4 == "s" && ($2 == "read" || $2 == "partition") {
+             printf "%-11s %5d %12d %9.2f %12.3g %15.3g %14d\n", $2 "/pass", 2, $5, $3, $7, $7 / 2, $(NF-1) + 0 }' |
+    sed 's/MiB\/rank//'

@@ -131,17 +131,33 @@ static void write_stages(const struct tr_ctx *ctx, hid_t f, const struct tr_run_
     H5_CHECK(H5Gclose(g));
 }
 
+/* Collective: a later stage's checkpoint, created under its temporary name with its root
+ * attributes and the stages so far (H5I_INVALID_HID when it cannot be created). */
+static hid_t create_ckpt(const struct tr_ctx *ctx, const char *output, enum tr_ckpt_stage stage,
+                         const struct tr_run_output *out, char **path, char **tmp)
+{
+    *path = tr_ckpt_path(output, stage);
+    hid_t f = tr_runfile_create(ctx, *path, out, tmp);
+    if (f < 0) return f;
+    write_root(f, out, stage);
+    write_stages(ctx, f, out);
+    return f;
+}
+
+/* Collective: closes and renames it. */
+static int publish_ckpt(const struct tr_ctx *ctx, hid_t f, char *path, char *tmp)
+{
+    const int rc = f < 0 ? TR_EXIT_INPUT : tr_runfile_publish(ctx, f, path, tmp);
+    free(path);
+    return rc;
+}
+
 int tr_ckpt_write_model(const struct tr_ctx *ctx, const char *output,
                         const struct tr_run_output *out)
 {
-    char *path = tr_ckpt_path(output, TR_CKPT_MODEL), *tmp = NULL;
-    hid_t f = tr_runfile_create(ctx, path, out, &tmp);
-    if (f < 0) {
-        free(path);
-        return TR_EXIT_INPUT;
-    }
-    write_root(f, out, TR_CKPT_MODEL);
-    write_stages(ctx, f, out);
+    char *path = NULL, *tmp = NULL;
+    hid_t f = create_ckpt(ctx, output, TR_CKPT_MODEL, out, &path, &tmp);
+    if (f < 0) return publish_ckpt(ctx, f, path, tmp);
     if (out->models) {
         tr_rf_write_models(ctx, f, out);
         uint64_t first = 0, total = 0, n = out->n_local;
@@ -156,26 +172,16 @@ int tr_ckpt_write_model(const struct tr_ctx *ctx, const char *output,
         H5_CHECK(H5Gclose(g));
     }
     tr_rf_write_portfolio(ctx, f, out->portfolio);
-    const int rc = tr_runfile_publish(ctx, f, path, tmp);
-    free(path);
-    return rc;
+    return publish_ckpt(ctx, f, path, tmp);
 }
 
 int tr_ckpt_write_stress(const struct tr_ctx *ctx, const char *output,
                          const struct tr_run_output *out)
 {
-    char *path = tr_ckpt_path(output, TR_CKPT_STRESS), *tmp = NULL;
-    hid_t f = tr_runfile_create(ctx, path, out, &tmp);
-    if (f < 0) {
-        free(path);
-        return TR_EXIT_INPUT;
-    }
-    write_root(f, out, TR_CKPT_STRESS);
-    write_stages(ctx, f, out);
-    tr_rf_write_stress(ctx, f, out->stress_params, out->stress, out->n_stress);
-    const int rc = tr_runfile_publish(ctx, f, path, tmp);
-    free(path);
-    return rc;
+    char *path = NULL, *tmp = NULL;
+    hid_t f = create_ckpt(ctx, output, TR_CKPT_STRESS, out, &path, &tmp);
+    if (f >= 0) tr_rf_write_stress(ctx, f, out->stress_params, out->stress, out->n_stress);
+    return publish_ckpt(ctx, f, path, tmp);
 }
 
 /* Copies from:name over to:name (replacing it) when from has it. */

@@ -84,17 +84,20 @@ static void write_inputs(const struct tr_ctx *ctx, hid_t group, const struct tr_
                       "records that repeat an earlier one exactly or name an unknown antenna");
 }
 
+#define STAGE_FIELDS(s)                                                                            \
+    {                                                                                              \
+        STR_FIELD(s, name, sizeof(((s *)0)->name) - 1, NULL),                                      \
+            NUM_FIELD(s, seconds, H5T_IEEE_F64LE, "s"),                                            \
+            NUM_FIELD(s, records, H5T_STD_I64LE, "records"),                                       \
+            NUM_FIELD(s, records_per_s, H5T_IEEE_F64LE, "records/s"),                              \
+            NUM_FIELD(s, peak_mib, H5T_IEEE_F64LE, "MiB")                                          \
+    }
+
 void tr_rf_write_stages(const struct tr_ctx *ctx, hid_t group, const struct tr_stage_stat *stages,
                         int n)
 {
     typedef struct tr_stage_stat s;
-    const struct tr_h5_field fields[] = {
-        STR_FIELD(s, name, sizeof(((s *)0)->name) - 1, NULL),
-        NUM_FIELD(s, seconds, H5T_IEEE_F64LE, "s"),
-        NUM_FIELD(s, records, H5T_STD_I64LE, "records"),
-        NUM_FIELD(s, records_per_s, H5T_IEEE_F64LE, "records/s"),
-        NUM_FIELD(s, peak_mib, H5T_IEEE_F64LE, "MiB"),
-    };
+    const struct tr_h5_field fields[] = STAGE_FIELDS(s);
     tr_rf_small_table(ctx, group, "stages", fields, (int)(sizeof fields / sizeof *fields),
                       sizeof(s), stages, (size_t)n,
                       "one row per pipeline stage, in run order: wall time of the slowest rank, "
@@ -105,13 +108,7 @@ void tr_rf_write_stages(const struct tr_ctx *ctx, hid_t group, const struct tr_s
 int tr_rf_read_stages(hid_t file, struct tr_stage_stat *stages, int max)
 {
     typedef struct tr_stage_stat s;
-    const struct tr_h5_field fields[] = {
-        STR_FIELD(s, name, sizeof(((s *)0)->name) - 1, NULL),
-        NUM_FIELD(s, seconds, H5T_IEEE_F64LE, "s"),
-        NUM_FIELD(s, records, H5T_STD_I64LE, "records"),
-        NUM_FIELD(s, records_per_s, H5T_IEEE_F64LE, "records/s"),
-        NUM_FIELD(s, peak_mib, H5T_IEEE_F64LE, "MiB"),
-    };
+    const struct tr_h5_field fields[] = STAGE_FIELDS(s);
     hid_t d = H5Dopen2(file, "provenance/stages", H5P_DEFAULT);
     H5_CHECK(d);
     hid_t space = H5Dget_space(d);

@@ -301,18 +301,26 @@ int tr_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, const struc
     return tr_ingest_pass(ctx, cfg, kh, NULL, in);
 }
 
-int tr_ingest_pass(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                   const struct tr_keyhash *kh, const struct tr_pass *pass, struct tr_ingest *in)
+/* Empty tables and the input files' list (collective). 0, or the resolver's exit code. */
+static int start_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, struct tr_ingest *in)
 {
     memset(in, 0, sizeof *in);
     for (int t = 0; t < TR_T_COUNT; t++)
         tr_array_init(&in->table[t], tr_schema_of((enum tr_table_id)t)->record_size);
     tr_id_book_init(&in->ids);
     struct tr_input_files files;
-    int rc = tr_inputs_resolve(ctx, cfg, &files);
+    const int rc = tr_inputs_resolve(ctx, cfg, &files);
     if (rc) return rc;
     add_files(in, &files);
     tr_inputs_free(&files);
+    return TR_EXIT_OK;
+}
+
+int tr_ingest_pass(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                   const struct tr_keyhash *kh, const struct tr_pass *pass, struct tr_ingest *in)
+{
+    int rc = start_ingest(ctx, cfg, in);
+    if (rc) return rc;
     /* Progress: each rank reads about its share of every file's bytes. */
     double bytes = 0;
     for (int f = 0; f < in->n_files; f++) {
@@ -430,15 +438,8 @@ static int check_one(const struct tr_ctx *ctx, struct tr_ingest *in, int f, int6
 int tr_ingest_check(const struct tr_ctx *ctx, const struct tr_config *cfg,
                     const struct tr_keyhash *kh, int64_t max_lines, struct tr_ingest *in)
 {
-    memset(in, 0, sizeof *in);
-    for (int t = 0; t < TR_T_COUNT; t++)
-        tr_array_init(&in->table[t], tr_schema_of((enum tr_table_id)t)->record_size);
-    tr_id_book_init(&in->ids);
-    struct tr_input_files files;
-    int rc = tr_inputs_resolve(ctx, cfg, &files);
+    int rc = start_ingest(ctx, cfg, in);
     if (rc) return rc;
-    add_files(in, &files);
-    tr_inputs_free(&files);
     for (int f = 0; f < in->n_files && ctx->rank == 0; f++) {
         const int t = table_of(&in->files[f]);
         if (t != TR_T_ANTENNAS && in->antenna_index.slot == NULL) number_regions(in);
