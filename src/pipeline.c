@@ -82,7 +82,7 @@ static void rows_from_features(struct run_state *s)
 
 /* The stages that read the input records, then their checkpoint. */
 static int records(const struct tr_ctx *ctx, const struct tr_config *cfg, const char *config_text,
-                   const struct tr_keyhash *kh, struct run_state *s)
+                   const char *fingerprint, const struct tr_keyhash *kh, struct run_state *s)
 {
     struct tr_ingest in;
     int passes = 1;
@@ -95,7 +95,7 @@ static int records(const struct tr_ctx *ctx, const struct tr_config *cfg, const 
         rc = stress_prepare(ctx, cfg, s);
     }
     if (!rc)
-        rc = tr_records_stages(ctx, cfg, config_text, kh, &in, passes,
+        rc = tr_records_stages(ctx, cfg, config_text, fingerprint, kh, &in, passes,
                                (const char *const *)s->names, &s->stages, &s->ft, &s->book);
     tr_ingest_free(&in);
     if (!rc) rows_from_features(s);
@@ -165,7 +165,7 @@ static int resume(const struct tr_ctx *ctx, const struct tr_config *cfg, int don
 /* The model stage: learn, score every subscriber, validate on the hold-out; the model PDs into
  * the loan book; the model checkpoint. */
 static int model(const struct tr_ctx *ctx, const struct tr_config *cfg, const char *config_text,
-                 struct run_state *s)
+                 const char *fingerprint, struct run_state *s)
 {
     test_kill(ctx, "model");
     tr_stage_begin(&s->stages);
@@ -191,6 +191,7 @@ static int model(const struct tr_ctx *ctx, const struct tr_config *cfg, const ch
     }
     tr_stage_begin(&s->stages);
     const struct tr_run_output out = {.config_text = config_text,
+                                      .fingerprint = fingerprint,
                                       .seed = cfg->run.seed,
                                       .stages = s->stages.stat,
                                       .n_stages = s->stages.n,
@@ -210,7 +211,7 @@ static int model(const struct tr_ctx *ctx, const struct tr_config *cfg, const ch
 
 /* The stress stage: each scenario over the loan book; the stress checkpoint. */
 static int stress(const struct tr_ctx *ctx, const struct tr_config *cfg, const char *config_text,
-                  struct run_state *s)
+                  const char *fingerprint, struct run_state *s)
 {
     test_kill(ctx, "stress");
     tr_stage_begin(&s->stages);
@@ -220,6 +221,7 @@ static int stress(const struct tr_ctx *ctx, const struct tr_config *cfg, const c
     tr_stress_record(ctx, &s->stages, &s->params, s->results, s->n_results);
     tr_stage_begin(&s->stages);
     const struct tr_run_output out = {.config_text = config_text,
+                                      .fingerprint = fingerprint,
                                       .seed = cfg->run.seed,
                                       .stages = s->stages.stat,
                                       .n_stages = s->stages.n,
@@ -252,10 +254,11 @@ int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg, int r
     struct tr_keyhash kh;
     char err[512];
     tr_keyhash_init(&kh, cfg, err, sizeof err);
-    char *config_text = tr_config_to_ini(cfg);
+    char *config_text = tr_config_to_ini(cfg), fingerprint[65];
+    tr_ckpt_fingerprint(ctx, cfg, fingerprint);
     const char *output = cfg->output.path;
     int done = TR_CKPT_NONE;
-    if (resume_run && (rc = tr_ckpt_find(ctx, output, config_text, &done))) {
+    if (resume_run && (rc = tr_ckpt_find(ctx, output, config_text, fingerprint, &done))) {
         free(config_text);
         return rc;
     }
@@ -265,14 +268,14 @@ int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg, int r
                      : "--resume: no checkpoint of this run%s; starting from the inputs",
                 tr_ckpt_stage_names[done]);
     else
-        tr_ckpt_remove(ctx, output); /* another run's leftovers are not ours to continue */
+        tr_ckpt_remove(ctx, output, cfg->run.seed); /* another run's leftovers: not ours */
 
     struct run_state s;
     memset(&s, 0, sizeof s);
-    rc = done ? resume(ctx, cfg, done, &s) : records(ctx, cfg, config_text, &kh, &s);
-    if (!rc && done < TR_CKPT_MODEL) rc = model(ctx, cfg, config_text, &s);
+    rc = done ? resume(ctx, cfg, done, &s) : records(ctx, cfg, config_text, fingerprint, &kh, &s);
+    if (!rc && done < TR_CKPT_MODEL) rc = model(ctx, cfg, config_text, fingerprint, &s);
     const int stressed = !rc && s.scenarios != NULL;
-    if (stressed && done < TR_CKPT_STRESS) rc = stress(ctx, cfg, config_text, &s);
+    if (stressed && done < TR_CKPT_STRESS) rc = stress(ctx, cfg, config_text, fingerprint, &s);
     if (!rc) {
         test_kill(ctx, "write");
         struct tr_stages last = s.stages;
@@ -282,7 +285,7 @@ int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg, int r
         tr_stage_end(ctx, &last, "write", (int64_t)s.rows.n, "subscribers");
     }
     if (!rc) {
-        tr_ckpt_remove(ctx, output);
+        tr_ckpt_remove(ctx, output, cfg->run.seed);
         TR_INFO(ctx, "run file: %s", output);
     }
     state_free(&s);

@@ -249,13 +249,14 @@ static int passes_needed(const struct tr_ctx *ctx, const struct tr_config *cfg)
     if (limit <= 0) return 1;
     struct tr_input_files files;
     if (tr_inputs_resolve(ctx, cfg, &files)) return 1; /* the read says what is wrong */
-    double bytes = 0;
-    for (int t = 0; t < TR_T_COUNT; t++)
+    double bytes = 0; /* rank 0's view, for all: every rank must make as many passes */
+    for (int t = 0; t < TR_T_COUNT && ctx->rank == 0; t++)
         for (int k = 0; k < files.n[t]; k++) {
             struct stat st;
             if (stat(files.path[t][k], &st) == 0) bytes += (double)st.st_size;
         }
     tr_inputs_free(&files);
+    MPI_CHECK(MPI_Bcast(&bytes, 1, MPI_DOUBLE, 0, ctx->comm));
     const double b = bytes / ctx->size, room = limit - BASE_BYTES - KEPT_BYTE * b;
     int passes = room > 0 ? (int)ceil(PER_PASS_BYTE * b / room) : MAX_PASSES;
     passes = passes < 1 ? 1 : passes > MAX_PASSES ? MAX_PASSES : passes;
@@ -290,14 +291,16 @@ int tr_records_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
 
 /* The records checkpoint: the run file as far as the records take it. */
 static int write_records(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                         const char *config_text, const struct tr_ingest *in,
-                         const char *const *names, const struct tr_feature_table *ft,
-                         const struct tr_crosscheck *checks, const struct tr_portfolio *book,
-                         const struct tr_stages *stages, int64_t collisions, int passes)
+                         const char *config_text, const char *fingerprint,
+                         const struct tr_ingest *in, const char *const *names,
+                         const struct tr_feature_table *ft, const struct tr_crosscheck *checks,
+                         const struct tr_portfolio *book, const struct tr_stages *stages,
+                         int64_t collisions, int passes)
 {
     struct tr_run_output out = {
         .passes = passes,
         .checkpoint = tr_ckpt_stage_names[TR_CKPT_RECORDS],
+        .fingerprint = fingerprint,
         .config_text = config_text,
         .seed = cfg->run.seed,
         .inputs = in->files,
@@ -390,9 +393,10 @@ static void one_pass(const struct tr_ctx *ctx, const struct tr_config *cfg,
 }
 
 int tr_records_stages(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                      const char *config_text, const struct tr_keyhash *kh, struct tr_ingest *in,
-                      int passes, const char *const *names, struct tr_stages *stages,
-                      struct tr_feature_table *ft, struct tr_portfolio *book)
+                      const char *config_text, const char *fingerprint, const struct tr_keyhash *kh,
+                      struct tr_ingest *in, int passes, const char *const *names,
+                      struct tr_stages *stages, struct tr_feature_table *ft,
+                      struct tr_portfolio *book)
 {
     memset(ft, 0, sizeof *ft);
     memset(book, 0, sizeof *book);
@@ -448,8 +452,8 @@ int tr_records_stages(const struct tr_ctx *ctx, const struct tr_config *cfg,
         MPI_CHECK(MPI_Exscan(&n, &before, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
         book->first = ctx->rank == 0 ? 0 : before;
         tr_stage_begin(stages);
-        rc = write_records(ctx, cfg, config_text, in, names, ft, &checks, book, stages, collisions,
-                           passes);
+        rc = write_records(ctx, cfg, config_text, fingerprint, in, names, ft, &checks, book, stages,
+                           collisions, passes);
         tr_stage_end(ctx, stages, "checkpoint.records", (int64_t)ft->n, "subscribers");
     }
     tr_crosscheck_free(&checks);

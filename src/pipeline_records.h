@@ -21,8 +21,9 @@ int tr_records_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
  * pass's, read again), the loan book with the loans' own PDs, and the records checkpoint. ft and
  * book stay for the later stages; in keeps its accounting, not its records. An exit code. */
 int tr_records_stages(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                      const char *config_text, const struct tr_keyhash *kh, struct tr_ingest *in,
-                      int passes, const char *const *names, struct tr_stages *stages,
-                      struct tr_feature_table *ft, struct tr_portfolio *book);
+                      const char *config_text, const char *fingerprint, const struct tr_keyhash *kh,
+                      struct tr_ingest *in, int passes, const char *const *names,
+                      struct tr_stages *stages, struct tr_feature_table *ft,
+                      struct tr_portfolio *book);
 
 #endif

@@ -3,13 +3,16 @@
 #include "core/error.h"
 #include "core/fs.h"
 #include "io/h5.h"
+#include "io/inputs.h"
 #include "output/groups.h"
 
 #include <errno.h>
 #include <hdf5.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const char *const tr_ckpt_stage_names[4] = {"", "records", "model", "stress"};
@@ -58,20 +61,27 @@ static char *root_text(hid_t f, const char *name)
 
 /* Rank 0: 1 when the checkpoint of `stage` is there and was made with this config, 0 when absent;
  * -1 with why set when it is someone else's. */
-static int usable(const char *output, int stage, const char *config_text, char *why, size_t len)
+static int usable(const char *output, int stage, const char *config_text, const char *fingerprint,
+                  char *why, size_t len)
 {
     char *path = tr_ckpt_path(output, (enum tr_ckpt_stage)stage);
     hid_t f = open_quiet(path, H5F_ACC_RDONLY);
     int rc = 0;
     if (f >= 0) {
         char *kind = root_text(f, "checkpoint"), *config = root_text(f, "config"),
-             *version = root_text(f, "telrisk_version");
+             *version = root_text(f, "telrisk_version"),
+             *print = root_text(f, "inputs_fingerprint");
         if (!kind || strcmp(kind, tr_ckpt_stage_names[stage]) != 0)
             snprintf(why, len, "%s is not a telrisk checkpoint of the %s stage", path,
                      tr_ckpt_stage_names[stage]);
         else if (!version || strcmp(version, TELRISK_VERSION) != 0)
             snprintf(why, len, "%s was made by telrisk %s, this is %s", path,
                      version ? version : "?", TELRISK_VERSION);
+        else if (!print || strcmp(print, fingerprint) != 0)
+            snprintf(why, len,
+                     "%s was made from other input files (their sizes or times changed, or the "
+                     "key, scenario or correlation file did): rerun without --resume",
+                     path);
         else if (!config || strcmp(config, config_text) != 0)
             snprintf(why, len,
                      "%s was made with another configuration (remove it, or rerun without "
@@ -80,20 +90,21 @@ static int usable(const char *output, int stage, const char *config_text, char *
         else
             rc = 1;
         if (rc != 1) rc = -1;
-        free(kind), free(config), free(version);
+        free(kind), free(config), free(version), free(print);
         H5_CHECK(H5Fclose(f));
     }
     free(path);
     return rc;
 }
 
-int tr_ckpt_find(const struct tr_ctx *ctx, const char *output, const char *config_text, int *done)
+int tr_ckpt_find(const struct tr_ctx *ctx, const char *output, const char *config_text,
+                 const char *fingerprint, int *done)
 {
     int found[2] = {0, 0}; /* stage reached, failed */
     char why[2048] = "";
     if (ctx->rank == 0)
         for (int s = TR_CKPT_RECORDS; s <= TR_CKPT_STRESS; s++) {
-            const int u = usable(output, s, config_text, why, sizeof why);
+            const int u = usable(output, s, config_text, fingerprint, why, sizeof why);
             if (u < 0) found[1] = 1;
             if (u != 1) break;
             found[0] = s;
@@ -104,14 +115,60 @@ int tr_ckpt_find(const struct tr_ctx *ctx, const char *output, const char *confi
     return found[1] ? TR_EXIT_USAGE : TR_EXIT_OK;
 }
 
-void tr_ckpt_remove(const struct tr_ctx *ctx, const char *output)
+/* A file's path, size and modification time into the digest (a missing file: its path only). */
+static void digest_file(crypto_generichash_state *h, const char *path)
 {
-    if (ctx->rank == 0)
+    struct stat st;
+    int64_t v[3] = {0, 0, 0};
+    if (path[0] && stat(path, &st) == 0)
+        v[0] = (int64_t)st.st_size, v[1] = (int64_t)st.st_mtim.tv_sec, v[2] = st.st_mtim.tv_nsec;
+    crypto_generichash_update(h, (const unsigned char *)path, strlen(path) + 1);
+    crypto_generichash_update(h, (const unsigned char *)v, sizeof v);
+}
+
+void tr_ckpt_fingerprint(const struct tr_ctx *ctx, const struct tr_config *cfg, char out[65])
+{
+    /* Quietly: what is wrong with the inputs is the read's to say, once. */
+    struct tr_ctx quiet = *ctx;
+    FILE *null = fopen("/dev/null", "w");
+    if (null) quiet.msg = null;
+    struct tr_input_files files;
+    const int bad = tr_inputs_resolve(&quiet, cfg, &files);
+    if (null) fclose(null);
+    memset(out, 0, 65);
+    if (ctx->rank == 0) {
+        crypto_generichash_state h;
+        unsigned char sum[32];
+        crypto_generichash_init(&h, NULL, 0, sizeof sum);
+        for (int t = 0; !bad && t < TR_T_COUNT; t++)
+            for (int k = 0; k < files.n[t]; k++)
+                digest_file(&h, files.path[t][k]);
+        digest_file(&h, cfg->privacy.key_file);
+        digest_file(&h, cfg->stress.scenarios);
+        digest_file(&h, cfg->stress.correlation_file);
+        crypto_generichash_final(&h, sum, sizeof sum);
+        sodium_bin2hex(out, 65, sum, sizeof sum);
+    }
+    if (!bad) tr_inputs_free(&files);
+    MPI_CHECK(MPI_Bcast(out, 65, MPI_CHAR, 0, ctx->comm));
+}
+
+void tr_ckpt_remove(const struct tr_ctx *ctx, const char *output, uint64_t seed)
+{
+    if (ctx->rank == 0) {
         for (int s = TR_CKPT_RECORDS; s <= TR_CKPT_STRESS; s++) {
-            char *path = tr_ckpt_path(output, (enum tr_ckpt_stage)s);
+            /* and what a kill during its writing left */
+            char *path = tr_ckpt_path(output, (enum tr_ckpt_stage)s),
+                 *tmp = tr_runfile_temp_path(path, seed);
             unlink(path);
+            unlink(tmp);
+            free(tmp);
             free(path);
         }
+        char *tmp = tr_runfile_temp_path(output, 0); /* a kill during the assembly */
+        unlink(tmp);
+        free(tmp);
+    }
     MPI_CHECK(MPI_Barrier(ctx->comm));
 }
 
@@ -122,6 +179,7 @@ static void write_root(hid_t f, const struct tr_run_output *out, enum tr_ckpt_st
     tr_h5_attr_str(f, "config", out->config_text);
     tr_h5_attr_scalar(f, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &out->seed);
     tr_h5_attr_str(f, "checkpoint", tr_ckpt_stage_names[stage]);
+    tr_h5_attr_str(f, "inputs_fingerprint", out->fingerprint);
 }
 
 static void write_stages(const struct tr_ctx *ctx, hid_t f, const struct tr_run_output *out)
@@ -194,7 +252,7 @@ static void copy_over(hid_t from, hid_t to, const char *name)
 
 /* Rank 0: the later checkpoints' groups and the final stages into the open copy f. */
 static void fill(const char *output, hid_t f, int done, const struct tr_stage_stat *stages,
-                 int n_stages, const char *resumed_after)
+                 int n_stages, const char *resumed_after, int ranks)
 {
     if (done >= TR_CKPT_MODEL) {
         char *path = tr_ckpt_path(output, TR_CKPT_MODEL);
@@ -226,8 +284,10 @@ static void fill(const char *output, hid_t f, int done, const struct tr_stage_st
     H5_CHECK(H5Ldelete(g, "stages", H5P_DEFAULT));
     tr_rf_write_stages(&self, g, stages, n_stages);
     tr_h5_attr_str(g, "resumed_after", resumed_after);
+    if (resumed_after[0]) tr_rf_rewrite_job(g, ranks); /* the job that finished the run */
     H5_CHECK(H5Gclose(g));
     H5_CHECK(H5Adelete(f, "checkpoint"));
+    if (H5Aexists(f, "inputs_fingerprint") > 0) H5_CHECK(H5Adelete(f, "inputs_fingerprint"));
 }
 
 int tr_ckpt_assemble(const struct tr_ctx *ctx, const char *output, int done,
@@ -242,7 +302,7 @@ int tr_ckpt_assemble(const struct tr_ctx *ctx, const char *output, int done,
         } else {
             hid_t f = H5Fopen(tmp, H5F_ACC_RDWR, H5P_DEFAULT);
             H5_CHECK(f);
-            fill(output, f, done, stages, n_stages, resumed_after);
+            fill(output, f, done, stages, n_stages, resumed_after, ctx->size);
             H5_CHECK(H5Fclose(f));
             if (rename(tmp, output) != 0) {
                 snprintf(err, sizeof err, "cannot rename %s to %s: %s", tmp, output,

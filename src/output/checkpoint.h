@@ -14,6 +14,7 @@
 #ifndef TELRISK_OUTPUT_CHECKPOINT_H
 #define TELRISK_OUTPUT_CHECKPOINT_H
 
+#include "config/config.h"
 #include "core/log.h"
 #include "output/runfile.h"
 
@@ -24,11 +25,18 @@ extern const char *const tr_ckpt_stage_names[4]; /* "", "records", "model", "str
 char *tr_ckpt_path(const char *output, enum tr_ckpt_stage stage);
 
 /* Collective. *done = the last stage whose checkpoint (and each earlier one's) exists. Returns 0,
- * or TR_EXIT_USAGE (printed) when one was made with another config or telrisk version. */
-int tr_ckpt_find(const struct tr_ctx *ctx, const char *output, const char *config_text, int *done);
+ * or TR_EXIT_USAGE (printed) when one was made with another config, telrisk version or inputs
+ * (fingerprint: tr_ckpt_fingerprint's). */
+int tr_ckpt_find(const struct tr_ctx *ctx, const char *output, const char *config_text,
+                 const char *fingerprint, int *done);
 
-/* Collective: removes every checkpoint of output (rank 0). */
-void tr_ckpt_remove(const struct tr_ctx *ctx, const char *output);
+/* Collective: a digest (hex) of what the run reads besides its config: every input file's path,
+ * size and modification time, and the key, scenario and correlation files'. */
+void tr_ckpt_fingerprint(const struct tr_ctx *ctx, const struct tr_config *cfg, char out[65]);
+
+/* Collective: removes every checkpoint of output (rank 0), and the temporary files that a kill
+ * while one (seed) or the run file was being written left. */
+void tr_ckpt_remove(const struct tr_ctx *ctx, const char *output, uint64_t seed);
 
 /* Collective: the records checkpoint is tr_runfile_write of out with out->checkpoint set. These
  * write the later ones: the model's (out->models, validation, pd/score/grade of out->n_local rows

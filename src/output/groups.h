@@ -46,6 +46,10 @@ void tr_rf_write_stages(const struct tr_ctx *ctx, hid_t group, const struct tr_s
                         int n);
 int tr_rf_read_stages(hid_t file, struct tr_stage_stat *stages, int max);
 
+/* The open /provenance group's ranks and Slurm job attributes, replaced by this process's (one
+ * process: the assembly of a resumed run on rank 0). */
+void tr_rf_rewrite_job(hid_t provenance, int ranks);
+
 /* /crosschecks/backtest into the open group, when out->validation has grades. */
 void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_run_output *out);
 

@@ -125,27 +125,49 @@ int tr_rf_read_stages(hid_t file, struct tr_stage_stat *stages, int max)
     return n;
 }
 
+static const char *const job_vars[] = {"SLURM_JOB_ID",        "SLURM_ARRAY_JOB_ID",
+                                       "SLURM_ARRAY_TASK_ID", "SLURM_JOB_NAME",
+                                       "SLURM_JOB_NODELIST",  "SLURM_RESTART_COUNT"};
+static const char *const job_attrs[] = {"slurm_job_id",        "slurm_array_job_id",
+                                        "slurm_array_task_id", "slurm_job_name",
+                                        "slurm_nodelist",      "slurm_restart_count"};
+#define JOB_VARS 6
+
+static void job_values(char values[JOB_VARS][128])
+{
+    for (int k = 0; k < JOB_VARS; k++) {
+        const char *v = getenv(job_vars[k]);
+        snprintf(values[k], 128, "%s", v ? v : "");
+    }
+}
+
+static void write_job_attrs(hid_t g, int ranks, char values[JOB_VARS][128])
+{
+    const int32_t r = ranks;
+    if (H5Aexists(g, "ranks") > 0) H5_CHECK(H5Adelete(g, "ranks"));
+    tr_h5_attr_scalar(g, "ranks", H5T_STD_I32LE, H5T_NATIVE_INT32, &r);
+    for (int k = 0; k < JOB_VARS; k++) {
+        if (H5Aexists(g, job_attrs[k]) > 0) H5_CHECK(H5Adelete(g, job_attrs[k]));
+        tr_h5_attr_str(g, job_attrs[k], values[k]);
+    }
+}
+
 /* Which batch job made the file, and on how many ranks: the scheduler's variables as rank 0 sees
  * them (empty outside Slurm), the same on every rank (attributes are created collectively). */
 static void write_job(const struct tr_ctx *ctx, hid_t g)
 {
-    static const char *const vars[] = {"SLURM_JOB_ID",        "SLURM_ARRAY_JOB_ID",
-                                       "SLURM_ARRAY_TASK_ID", "SLURM_JOB_NAME",
-                                       "SLURM_JOB_NODELIST",  "SLURM_RESTART_COUNT"};
-    static const char *const names[] = {"slurm_job_id",        "slurm_array_job_id",
-                                        "slurm_array_task_id", "slurm_job_name",
-                                        "slurm_nodelist",      "slurm_restart_count"};
-    char values[6][128];
+    char values[JOB_VARS][128];
     memset(values, 0, sizeof values);
-    for (int k = 0; k < 6 && ctx->rank == 0; k++) {
-        const char *v = getenv(vars[k]);
-        snprintf(values[k], sizeof values[k], "%s", v ? v : "");
-    }
+    if (ctx->rank == 0) job_values(values);
     MPI_CHECK(MPI_Bcast(values, (int)sizeof values, MPI_CHAR, 0, ctx->comm));
-    const int32_t ranks = ctx->size;
-    tr_h5_attr_scalar(g, "ranks", H5T_STD_I32LE, H5T_NATIVE_INT32, &ranks);
-    for (int k = 0; k < 6; k++)
-        tr_h5_attr_str(g, names[k], values[k]);
+    write_job_attrs(g, ctx->size, values);
+}
+
+void tr_rf_rewrite_job(hid_t provenance, int ranks)
+{
+    char values[JOB_VARS][128];
+    job_values(values);
+    write_job_attrs(provenance, ranks, values);
 }
 
 void tr_rf_write_provenance(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out)

@@ -131,6 +131,7 @@ static void write_root_attrs(const struct tr_ctx *ctx, hid_t f, const struct tr_
     tr_h5_attr_scalar(f, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &out->seed);
     tr_h5_attr_scalar(f, "ranks", H5T_STD_I32LE, H5T_NATIVE_INT32, &ranks);
     if (out->checkpoint) tr_h5_attr_str(f, "checkpoint", out->checkpoint);
+    if (out->checkpoint) tr_h5_attr_str(f, "inputs_fingerprint", out->fingerprint);
 }
 
 /* After every rank has closed the file: only then does it appear under its final name. */

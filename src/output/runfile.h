@@ -61,7 +61,8 @@ struct tr_feature_info {
 
 struct tr_run_output {
     /* root attributes */
-    const char *checkpoint; /* NULL, or the stage a checkpoint file holds (output/checkpoint.h) */
+    const char *checkpoint;  /* NULL, or the stage a checkpoint file holds (output/checkpoint.h) */
+    const char *fingerprint; /* a checkpoint's: tr_ckpt_fingerprint of the run's inputs */
     const char *config_text;
     uint64_t seed;
     int passes; /* over key ranges (partition.max_memory_per_rank); 0 or 1: one */

@@ -359,8 +359,10 @@ int tr_ingest_pass(const struct tr_ctx *ctx, const struct tr_config *cfg,
     in->t_first = span[0], in->t_last = span[1] == INT64_MAX ? INT64_MIN : -span[1];
     /* The rates come from the summed counts: a file over the limit stops the run before its
      * (possibly huge) rejects are gathered. */
-    rc = tr_agree(ctx, check_reject_rates(ctx, cfg, in));
-    if (!rc) gather_rejects(ctx, in, job.rejects, job.n_rejects);
+    /* A later pass parses the same lines: its rejects and rates are the first pass's. */
+    const int later = pass && pass->k > 0;
+    rc = later ? TR_EXIT_OK : tr_agree(ctx, check_reject_rates(ctx, cfg, in));
+    if (!rc && !later) gather_rejects(ctx, in, job.rejects, job.n_rejects);
     free(job.rejects);
     return rc;
 }

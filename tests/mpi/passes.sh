@@ -21,7 +21,8 @@ for np in 1 3; do
         --set partition.max_memory_per_rank=$limit 2>/dev/null || fail "the run in passes at $np ranks"
     passes=$(h5dump -a /provenance/passes "$work/passes$np.h5" | sed -n 's/.*(0): \([0-9]*\).*/\1/p')
     [ "${passes:-0}" -gt 1 ] || fail "$np ranks: /provenance/passes is '$passes'"
-    for object in /subscribers /rejects /regions /models /crosschecks /portfolio /stress; do
+    for object in /subscribers /rejects /regions /models /crosschecks /portfolio /stress \
+        /provenance/inputs; do
         h5diff "$work/one.h5" "$work/passes$np.h5" $object $object ||
             fail "$np ranks, $passes passes: $object differs from one pass"
     done

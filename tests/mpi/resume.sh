@@ -3,13 +3,16 @@
 # (TELRISK_TEST_KILL, the stand-in for a preemption) and one killed by a real SIGTERM in the middle
 # of its Monte Carlo leave no run file, only their stages' checkpoints; `telrisk run --resume`, at
 # another rank count, then writes what the uninterrupted run wrote (h5diff finds nothing outside
-# /provenance) and removes the checkpoints. --resume refuses another config's checkpoints.
+# /provenance, whose ranks are the resuming run's) and removes the checkpoints and temporary files.
+# --resume refuses checkpoints made with another config or from changed input files.
 # usage: resume.sh TELRISK CONFIG DATA_DIR WORKDIR
 set -euo pipefail
 telrisk=$1 config=$2 data=$3 work=$4
 scenarios=$(cd "$(dirname "$config")" && pwd)/scenarios/regulatory.ini
 rm -rf "$work"
 mkdir -p "$work"
+cp -r "$data" "$work/data" # ours to touch (the inputs' fingerprint)
+data="$work/data"
 out="$work/run.h5"
 common=(--config "$config" --quiet --set inputs.dir="$data" --set stress.scenarios="$scenarios"
         --set stress.paths=300000 --set output.path="$out")
@@ -19,6 +22,7 @@ same_as_reference() { # WHAT
         h5diff "$work/reference.h5" "$out" $object $object || fail "$1: $object differs"
     done
     ls "$out".ckpt-* >/dev/null 2>&1 && fail "$1: checkpoints left behind"
+    ls "$work"/*.tmp-* >/dev/null 2>&1 && fail "$1: temporary files left behind"
     return 0
 }
 
@@ -39,6 +43,8 @@ for stage in model stress write; do
     resumed=$(h5dump -a /provenance/resumed_after "$out" | sed -n 's/.*(0): "\(.*\)"/\1/p')
     want=${left[$stage]##* }
     [ "$resumed" = "$want" ] || fail "killed at $stage: resumed_after '$resumed', want '$want'"
+    ranks=$(h5dump -a /provenance/ranks "$out" | sed -n 's/.*(0): \([0-9]*\).*/\1/p')
+    [ "$ranks" = 3 ] || fail "killed at $stage: /provenance/ranks is '$ranks', not the resuming run's 3"
     echo "resume: killed as the $stage stage began, resumed after '$resumed' at 3 ranks: the same run file"
 done
 
@@ -64,7 +70,13 @@ rc=0
 mpiexec -n 2 "$telrisk" run "${common[@]}" --set model.lambda=5 --resume 2>"$work/err.log" || rc=$?
 [ $rc -eq 1 ] && grep -q "another configuration" "$work/err.log" ||
     { cat "$work/err.log"; fail "resume with another config: exit $rc"; }
+# Checkpoints made from other input files are refused too (a file's time changed).
+touch "$data/recharges.csv"
+rc=0
+mpiexec -n 2 "$telrisk" run "${common[@]}" --resume 2>"$work/err.log" || rc=$?
+[ $rc -eq 1 ] && grep -q "other input files" "$work/err.log" ||
+    { cat "$work/err.log"; fail "resume after an input changed: exit $rc"; }
 # Without --resume a run starts over and clears them.
 mpiexec -n 2 "$telrisk" run "${common[@]}" 2>/dev/null || fail "a fresh run over old checkpoints"
 same_as_reference "a fresh run over old checkpoints"
-echo "resume: another config's checkpoints refused (exit 1); a run without --resume starts over"
+echo "resume: another config's or other inputs' checkpoints refused (exit 1); a run without --resume starts over"

@@ -46,6 +46,8 @@ TELRISK_TEST_KILL=model sbatch --wait "$root/jobs/score.sbatch" "$work/job.ini" 
     fail "a killed score job: exit $rc, or a run file or no checkpoint"
 job=$(sbatch --parsable --wait "$root/jobs/score.sbatch" "$work/job.ini") || fail "the resubmitted job"
 grep -q "going on from it" "$work/telrisk-score-$job.log" || fail "the resubmitted job did not resume"
+[ "$(attr slurm_job_id "$work/score.h5")" = "$job" ] ||
+    fail "resumed job: provenance names job $(attr slurm_job_id "$work/score.h5"), not $job"
 for object in /subscribers /models /crosschecks /portfolio; do
     h5diff "$work/reference.h5" "$work/score.h5" $object $object || fail "resumed job: $object differs"
 done
