@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/rng.h"
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,7 @@ void tr_partition_shuffle(const struct tr_ctx *ctx, const struct tr_partition *p
     MPI_CHECK(MPI_Allreduce(&mine, &most, 1, MPI_INT64_T, MPI_MAX, ctx->comm));
     int64_t rounds = most / (int64_t)round_bytes + 1;
 
+    const int direct = a->n < (size_t)INT_MAX;
     MPI_Datatype rec;
     MPI_CHECK(MPI_Type_contiguous((int)a->size, MPI_BYTE, &rec));
     MPI_CHECK(MPI_Type_commit(&rec));
@@ -167,16 +169,24 @@ void tr_partition_shuffle(const struct tr_ctx *ctx, const struct tr_partition *p
             sent += s1 - s0;
             got += r1 - r0;
         }
-        /* Pack this round's slices contiguously so displacements fit in an int. */
-        char *sbuf = TR_MALLOC((size_t)sent * a->size + 1);
-        for (int r = 0; r < n; r++)
-            memcpy(sbuf + (size_t)sd[r] * a->size,
-                   send + (size_t)(send_off[r] + slice_begin(send_count[r], k, rounds)) * a->size,
-                   (size_t)sc[r] * a->size);
+        /* Displacements count records: while this rank's fit in an int, the slices are sent
+         * from where they lie; else this round's are packed first (one more copy). */
+        char *sbuf = send;
+        if (direct) {
+            for (int r = 0; r < n; r++)
+                sd[r] = (int)(send_off[r] + slice_begin(send_count[r], k, rounds));
+        } else {
+            sbuf = TR_MALLOC((size_t)sent * a->size + 1);
+            for (int r = 0; r < n; r++)
+                memcpy(sbuf + (size_t)sd[r] * a->size,
+                       send +
+                           (size_t)(send_off[r] + slice_begin(send_count[r], k, rounds)) * a->size,
+                       (size_t)sc[r] * a->size);
+        }
         MPI_CHECK(MPI_Alltoallv(sbuf, sc, sd, rec, tr_array_at(a, (size_t)placed), rc, rd, rec,
                                 ctx->comm));
         placed += got;
-        free(sbuf);
+        if (sbuf != send) free(sbuf);
     }
     a->n = (size_t)placed;
     (void)recv_off;
