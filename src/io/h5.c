@@ -271,3 +271,13 @@ void tr_h5_quiet_end(const struct tr_h5_quiet *q)
 {
     H5_CHECK(H5Eset_auto2(H5E_DEFAULT, q->func, q->data));
 }
+
+hsize_t tr_h5_rows(hid_t dset)
+{
+    hid_t space = H5Dget_space(dset);
+    H5_CHECK(space);
+    hsize_t dims[2] = {0, 0};
+    H5_CHECK(H5Sget_simple_extent_dims(space, dims, NULL));
+    H5_CHECK(H5Sclose(space));
+    return dims[0];
+}

@@ -59,6 +59,9 @@ void tr_h5_write_slab(hid_t dset, hid_t mem_type, const void *buf, hsize_t first
 void tr_h5_write_rows(const struct tr_ctx *ctx, hid_t dset, hid_t mem_type, const void *buf,
                       uint64_t first, uint64_t n_local);
 
+/* The number of rows (the first dimension) of a rank-1 or rank-2 dataset. */
+hsize_t tr_h5_rows(hid_t dset);
+
 /* Rows [first, first + n) of a rank-1 or rank-2 dataset into buf (whole rows), independently. */
 void tr_h5_read_rows(hid_t dset, hid_t mem_type, void *buf, hsize_t first, hsize_t n);
 

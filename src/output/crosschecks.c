@@ -126,7 +126,6 @@ static void write_summary(const struct tr_ctx *ctx, hid_t g, const struct tr_run
     free(r.v);
 }
 
-/* Collective: each rank's rows at the offset of the lower ranks' rows. */
 static void write_alerts(const struct tr_ctx *ctx, hid_t g, const struct tr_crosscheck *c)
 {
     typedef struct alert_row s;

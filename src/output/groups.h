@@ -36,6 +36,11 @@ void tr_rf_rows_table(const struct tr_ctx *ctx, hid_t loc, const char *name,
 /* /provenance/inputs and /provenance/stages (rank 0 writes the rows). */
 void tr_rf_write_provenance(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out);
 
+/* The rows of a compound table, converted to the struct the fields describe (to free); NULL when
+ * absent. */
+void *tr_rf_read_table(hid_t loc, const char *name, const struct tr_h5_field *fields, int n_fields,
+                       size_t size, size_t *n_rows);
+
 /* The strings of a 1-D (or scalar) string attribute (is_attr) or dataset, fixed or variable
  * length: *n of them, each and the array to free. */
 char **tr_rf_read_strings(hid_t obj, int is_attr, int *n);

@@ -451,18 +451,14 @@ void tr_rf_write_models(const struct tr_ctx *ctx, hid_t file, const struct tr_ru
 
 /* ---- Reading a stored model back (telrisk score --model) ---- */
 
-/* The rows of a compound table, converted to the struct the fields describe; NULL when absent. */
-static void *read_table(hid_t loc, const char *name, const struct tr_h5_field *fields, int n_fields,
-                        size_t size, size_t *n_rows)
+void *tr_rf_read_table(hid_t loc, const char *name, const struct tr_h5_field *fields, int n_fields,
+                       size_t size, size_t *n_rows)
 {
     *n_rows = 0;
     if (H5Lexists(loc, name, H5P_DEFAULT) <= 0) return NULL;
     hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
     H5_CHECK(d);
-    hid_t space = H5Dget_space(d);
-    hsize_t dims[1] = {0};
-    H5_CHECK(H5Sget_simple_extent_dims(space, dims, NULL));
-    H5_CHECK(H5Sclose(space));
+    const hsize_t dims[1] = {tr_h5_rows(d)};
     hid_t mem, file;
     tr_h5_compound(fields, n_fields, size, &mem, &file);
     void *rows = TR_CALLOC((size_t)dims[0] + 1, size);
@@ -535,7 +531,7 @@ static int read_coefficients(hid_t g, struct tr_models *m, struct tr_model *mode
     struct tr_h5_field fields[MAX_FIELDS];
     const int n_fields = coef_fields(fields);
     size_t n;
-    struct coef_row *rows = read_table(g, "coefficients", fields, n_fields, sizeof *rows, &n);
+    struct coef_row *rows = tr_rf_read_table(g, "coefficients", fields, n_fields, sizeof *rows, &n);
     if (!rows || n < 1) {
         free(rows);
         snprintf(err, errlen, "a fitted model has no coefficients table");
@@ -579,7 +575,7 @@ static void read_features(hid_t g, struct tr_models *m)
     struct tr_h5_field fields[MAX_FIELDS];
     int n_fields = feature_fields(fields);
     size_t n;
-    struct feature_row *f = read_table(g, "features", fields, n_fields, sizeof *f, &n);
+    struct feature_row *f = tr_rf_read_table(g, "features", fields, n_fields, sizeof *f, &n);
     m->n_features = (int)n;
     m->names = TR_MALLOC(sizeof(char *) * (n + 1));
     m->bins = TR_CALLOC(n + 1, sizeof *m->bins);
@@ -594,7 +590,7 @@ static void read_features(hid_t g, struct tr_models *m)
     }
     free(f);
     n_fields = bin_fields(fields);
-    struct bin_row *b = read_table(g, "bins", fields, n_fields, sizeof *b, &n);
+    struct bin_row *b = tr_rf_read_table(g, "bins", fields, n_fields, sizeof *b, &n);
     for (size_t k = 0; k < n; k++) {
         if (b[k].feature < 0 || b[k].feature >= m->n_features || b[k].bin < 0 ||
             b[k].bin >= TR_MAX_BINS || (!b[k].missing && b[k].bin >= TR_MAX_PREBINS))
@@ -637,13 +633,13 @@ int tr_rf_read_models(hid_t file, struct tr_models *m, char *err, size_t errlen)
     struct tr_h5_field fields[MAX_FIELDS];
     size_t n_grades;
     struct grade_row *gr =
-        read_table(g, "grades", fields, grade_fields(fields), sizeof *gr, &n_grades);
+        tr_rf_read_table(g, "grades", fields, grade_fields(fields), sizeof *gr, &n_grades);
     for (size_t k = 0; k < n_grades && k < TR_MAX_GRADES; k++)
         m->grade_population[k] = gr[k].population;
     free(gr);
     size_t n_bands;
     struct band_row *br =
-        read_table(g, "score_bands", fields, band_fields(fields), sizeof *br, &n_bands);
+        tr_rf_read_table(g, "score_bands", fields, band_fields(fields), sizeof *br, &n_bands);
     for (size_t k = 0; k < n_bands && k < TR_MAX_PREBINS; k++) {
         m->score_bands.lower[k] = br[k].lower;
         m->score_bands.population[k] = br[k].population;

@@ -109,20 +109,13 @@ int tr_rf_read_stages(hid_t file, struct tr_stage_stat *stages, int max)
 {
     typedef struct tr_stage_stat s;
     const struct tr_h5_field fields[] = STAGE_FIELDS(s);
-    hid_t d = H5Dopen2(file, "provenance/stages", H5P_DEFAULT);
-    H5_CHECK(d);
-    hid_t space = H5Dget_space(d);
-    hsize_t dims[1] = {0};
-    H5_CHECK(H5Sget_simple_extent_dims(space, dims, NULL));
-    H5_CHECK(H5Sclose(space));
-    const int n = dims[0] < (hsize_t)max ? (int)dims[0] : max;
-    hid_t mem, ftype;
-    tr_h5_compound(fields, (int)(sizeof fields / sizeof *fields), sizeof(s), &mem, &ftype);
-    tr_h5_read_rows(d, mem, stages, 0, (hsize_t)n);
-    H5_CHECK(H5Tclose(mem));
-    H5_CHECK(H5Tclose(ftype));
-    H5_CHECK(H5Dclose(d));
-    return n;
+    size_t n = 0;
+    s *rows = tr_rf_read_table(file, "provenance/stages", fields,
+                               (int)(sizeof fields / sizeof *fields), sizeof(s), &n);
+    if (n > (size_t)max) n = (size_t)max;
+    if (n) memcpy(stages, rows, sizeof *rows * n);
+    free(rows);
+    return (int)n;
 }
 
 static const char *const job_vars[] = {"SLURM_JOB_ID",        "SLURM_ARRAY_JOB_ID",

@@ -111,11 +111,7 @@ static hid_t open_loans(hid_t file, uint64_t *rows, char *err, size_t errlen)
     }
     hid_t d = H5Dopen2(file, "portfolio/loans", H5P_DEFAULT);
     H5_CHECK(d);
-    hid_t space = H5Dget_space(d);
-    hsize_t dims[1] = {0};
-    H5_CHECK(H5Sget_simple_extent_dims(space, dims, NULL));
-    H5_CHECK(H5Sclose(space));
-    *rows = dims[0];
+    *rows = tr_h5_rows(d);
     return d;
 }
 
