@@ -3,8 +3,10 @@
 # subscribers, about 20 M CDRs and 2 M payments) is generated once into $TELRISK_BENCH_DIR
 # (default /tmp/telrisk-bench, outside the repository), then each measured step runs at 1 and 2
 # ranks, twice, to show the machine's noise.
-#   scripts/bench.sh            generation and every stage of telrisk run
-#   scripts/bench.sh --no-gen   skip timing the generator (reuse the data)
+#   scripts/bench.sh              generation and every stage of telrisk run
+#   scripts/bench.sh --no-gen     skip timing the generator (reuse the data)
+#   scripts/bench.sh --vs-duckdb  telrisk against DuckDB on the same per-subscriber CDR features
+#                                 (see vs_duckdb below)
 # The stress stage is timed on its own (telrisk stress on the run file's loan book): one scenario,
 # 1 M Monte Carlo paths, its figure of merit paths per second per rank.
 set -euo pipefail
@@ -17,6 +19,77 @@ data="$bench/nation"
 mkdir -p "$bench"
 time_generation=1
 [ "${1:-}" = "--no-gen" ] && time_generation=0
+
+# The side-by-side of issue 9, in one run: the thirteen per-subscriber CDR features of
+# scripts/duckdb/features.sql computed by DuckDB for Node (@duckdb/node-api, installed once with
+# npm into $bench/duckdb, outside the repository) and by telrisk (features.set = basic), at 1 and
+# 2 threads/ranks, twice each, on a copy of the benchmark country generated without defects (both
+# engines then read the same records: no duplicates, malformed lines or unknown antennas to treat
+# differently). Times: DuckDB's query (CSV to features in memory, node's start-up excluded) and
+# telrisk's read + partition + indicators stages (CSV to features in memory; its run file is
+# written after). Memory: peak resident, DuckDB's process, telrisk's ranks summed. Then the two
+# results are compared subscriber by subscriber (scripts/duckdb/compare.py), and the whole
+# telrisk run (all tables, all stages, the run file written) is timed on the same country.
+calc() { awk "BEGIN { print $* }"; }
+vs_duckdb() {
+    local clean="$bench/clean" duck="$bench/duckdb" cdr_only="$bench/clean-cdr"
+    command -v node >/dev/null && command -v npm >/dev/null ||
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+    command -v /usr/bin/time >/dev/null 2>&1 || [ -x /usr/bin/time ] ||
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
+    mkdir -p "$duck"
+    [ -d "$duck/node_modules/@duckdb/node-api" ] ||
+        (cd "$duck" && npm install --silent --no-audit --no-fund @duckdb/node-api@1.5 >/dev/null)
+    cp "$root/scripts/duckdb/run.mjs" "$root/scripts/duckdb/features.sql" "$duck/"
+    if [ ! -f "$clean/truth/summary.csv" ]; then
+        mpiexec -n 2 "$root/build/telrisk" generate --config "$root/inputs/nation.ini" --out "$clean" \
+            --set generate.duplicate_rate=0 --set generate.malformed_rate=0 \
+            --set generate.unknown_antenna_rate=0 2>&1 | grep "generated"
+    fi
+    mkdir -p "$cdr_only"
+    for t in cdr antennas subscribers; do ln -sf "$clean/$t.csv" "$cdr_only/$t.csv"; done
+    local lines
+    lines=$(awk -F, '$1 == "cdr" { print $2 }' "$clean/truth/summary.csv")
+    echo "telrisk vs DuckDB $(cd "$duck" && node -e "console.log(require('@duckdb/node-api/package.json').version)" 2>/dev/null || echo 1.5):" \
+         "$lines CDRs ($(du -BM "$clean/cdr.csv" | cut -f1)B), 500,000 subscribers, $(date -u +%Y-%m-%d), $(nproc) cores"
+    printf "%-8s %5s %9s %14s %14s\n" engine ranks seconds "CDRs/s/rank" "peak MiB, all"
+    local duck_s=() tel_s=() duck_m=() tel_m=()
+    for np in 1 2; do
+        for run in 1 2; do
+            local out=/dev/null
+            [ $np = 2 ] && [ $run = 1 ] && out="$bench/duckdb_features.csv"
+            local log
+            log=$( { /usr/bin/time -f "time %e %M" node "$duck/run.mjs" "$clean/cdr.csv" "$clean/subscribers.csv" "$np" \
+                     $([ "$out" = /dev/null ] || echo "$out"); } 2>&1)
+            local s m
+            s=$(echo "$log" | sed -nE 's/.*"seconds":([0-9.]+).*/\1/p')
+            m=$(echo "$log" | awk '$1 == "time" { printf "%.0f", $3 / 1024 }')
+            printf "%-8s %5d %9.2f %14.3g %14d\n" duckdb "$np" "$s" "$(calc "$lines / $s / $np")" "$m"
+            [ $np = 2 ] && duck_s+=("$s") && duck_m+=("$m")
+            log=$(mpiexec -n "$np" "$root/build/telrisk" run --config "$root/inputs/nation.ini" \
+                  --set inputs.dir="$cdr_only" --set features.set=basic --set output.path="$bench/basic.h5" 2>&1)
+            s=$(echo "$log" | awk '$1 == "telrisk:" && ($2 == "read" || $2 == "partition" || $2 == "indicators") && $4 == "s" { t += $3 } END { printf "%.2f", t }')
+            m=$(echo "$log" | awk '$1 == "telrisk:" && $2 == "indicators" && $4 == "s" { for (k = 1; k <= NF; k++) if ($k == "in" && $(k+1) == "all") print $(k-2) }')
+            printf "%-8s %5d %9.2f %14.3g %14d\n" telrisk "$np" "$s" "$(calc "$lines / $s / $np")" "$m"
+            [ $np = 2 ] && tel_s+=("$s") && tel_m+=("$m")
+        done
+    done
+    python3 "$root/scripts/duckdb/compare.py" "$bench/basic.h5" "$bench/duckdb_features.csv"
+    for k in 0 1; do
+        printf "2 ranks/threads, run %d: telrisk %.1fx DuckDB's speed, at %.0f%% of its memory\n" $((k + 1)) \
+            "$(calc "${duck_s[$k]} / ${tel_s[$k]}")" "$(calc "100 * ${tel_m[$k]} / ${duck_m[$k]}")"
+    done
+    for run in 1 2; do
+        /usr/bin/time -f "%e" -o "$bench/whole.time" mpiexec -n 2 "$root/build/telrisk" run \
+            --config "$root/inputs/nation.ini" --set inputs.dir="$clean" --set output.path="$bench/clean.h5" \
+            >/dev/null 2>&1
+        echo "whole telrisk run (every table, every stage, run file written), 2 ranks: $(cat "$bench/whole.time") s"
+    done
+}
+if [ "${1:-}" = "--vs-duckdb" ]; then
+    vs_duckdb
+    exit 0
+fi
 
 row() { printf "%-11s %5s %12s %9s %12s %15s %14s\n" "$@"; }
 echo "telrisk bench, $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"

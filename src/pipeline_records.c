@@ -23,56 +23,6 @@
 /* All-to-all: at most this much sent per rank per round. */
 #define ROUND_BYTES ((size_t)256 << 20)
 
-/* Each two-party record is held by both parties' owners: add the recipient's copy. */
-static void add_recipient_copies(struct tr_array *cdr, struct tr_array *money)
-{
-    size_t n = cdr->n;
-    tr_array_reserve(cdr, 2 * n);
-    for (size_t i = 0; i < n; i++) {
-        struct tr_cdr c = *(struct tr_cdr *)tr_array_at(cdr, i);
-        struct tr_cdr *r = tr_array_push(cdr);
-        *r = c;
-        r->self = c.other, r->other = c.self;
-        r->antenna_self = c.antenna_other, r->antenna_other = c.antenna_self;
-        r->outgoing = 0;
-    }
-    n = money->n;
-    tr_array_reserve(money, 2 * n);
-    for (size_t i = 0; i < n; i++) {
-        struct tr_money m = *(struct tr_money *)tr_array_at(money, i);
-        struct tr_money *r = tr_array_push(money);
-        *r = m;
-        r->self = m.other, r->other = m.self;
-        r->balance_before = m.other_before, r->balance_after = m.other_after;
-        r->other_before = m.balance_before, r->other_after = m.balance_after;
-        r->outgoing = 0;
-    }
-}
-
-/* The cut of the key space, from a sample of every table's record keys. */
-static void plan(const struct tr_ctx *ctx, const struct tr_ingest *in, struct tr_partition *p)
-{
-    size_t n = 0;
-    for (int t = TR_T_SUBSCRIBERS; t < TR_T_COUNT; t++)
-        n += in->table[t].n;
-    uint64_t *keys = TR_MALLOC(sizeof(uint64_t) * (n + 1)),
-             *orders = TR_MALLOC(sizeof(uint64_t) * (n + 1));
-    size_t k = 0;
-    for (int t = TR_T_SUBSCRIBERS; t < TR_T_COUNT; t++) {
-        const struct tr_array *a = &in->table[t];
-        /* Every record type starts with its key. */
-        const size_t order_at = tr_order_offset(t);
-        for (size_t i = 0; i < a->n; i++, k++) {
-            memcpy(&keys[k], tr_array_at(a, i), 8);
-            memcpy(&orders[k], (char *)tr_array_at(a, i) + order_at, 8);
-            orders[k] ^= (uint64_t)t << 56; /* the two copies of a record are sampled apart */
-        }
-    }
-    tr_partition_plan(ctx, keys, orders, n, p);
-    free(keys);
-    free(orders);
-}
-
 /* Keys that two different ids share: every rank sends each distinct (key, fingerprint) it saw
  * to the key's owner, which counts keys with more than one fingerprint. */
 static int64_t count_collisions(const struct tr_ctx *ctx, const struct tr_partition *p,
@@ -109,37 +59,15 @@ static int64_t count_collisions(const struct tr_ctx *ctx, const struct tr_partit
     return shared;
 }
 
-/* A pass keeps the copies whose subscriber is in it (a record read for its other party). */
-static void keep_pass(struct tr_ingest *in, const struct tr_pass *pass)
-{
-    for (int t = TR_T_SUBSCRIBERS; t < TR_T_COUNT; t++) {
-        struct tr_array *a = &in->table[t];
-        size_t kept = 0;
-        for (size_t i = 0; i < a->n; i++) {
-            uint64_t self;
-            memcpy(&self, tr_array_at(a, i), sizeof self);
-            if (!tr_pass_contains(pass, self)) continue;
-            if (kept != i) memcpy(tr_array_at(a, kept), tr_array_at(a, i), a->size);
-            kept++;
-        }
-        a->n = kept;
-    }
-}
-
-/* Moves every table to its owners (the pass's, when there is one), sorts it, drops exact
- * duplicates (counted per file, added to dups), and counts key collisions when asked. */
+/* Sorts every table (ingest has put each record at its owner: the pass's, when there is one),
+ * drops exact duplicates (counted per file, added to dups), and counts key collisions when
+ * asked. */
 static int64_t partition_tables(const struct tr_ctx *ctx, const struct tr_keyhash *kh,
                                 struct tr_ingest *in, const struct tr_pass *pass, int64_t *dups,
                                 int64_t *collisions)
 {
-    add_recipient_copies(&in->table[TR_T_CDR], &in->table[TR_T_MOBILEMONEY]);
     struct tr_partition p;
-    if (pass) {
-        keep_pass(in, pass);
-        tr_partition_pass(pass, &p);
-    } else {
-        plan(ctx, in, &p);
-    }
+    tr_partition_pass(pass ? pass : &(struct tr_pass){0, 1, ctx->size}, &p);
     if (collisions) *collisions = count_collisions(ctx, &p, kh, &in->ids);
     if (collisions && *collisions && ctx->rank == 0)
         TR_WARN(ctx,
@@ -152,7 +80,6 @@ static int64_t partition_tables(const struct tr_ctx *ctx, const struct tr_keyhas
     for (int t = TR_T_SUBSCRIBERS; t < TR_T_COUNT; t++) {
         tr_progress_add(1);
         struct tr_array *a = &in->table[t];
-        tr_partition_shuffle(ctx, &p, a, ROUND_BYTES);
         records += (int64_t)a->n;
         switch (t) {
         case TR_T_CDR:
@@ -282,10 +209,8 @@ int tr_records_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
     tr_stage_begin(stages);
     int rc = *passes > 1 ? tr_ingest_pass(ctx, cfg, kh, &first, in) : tr_ingest(ctx, cfg, kh, in);
     if (rc) return rc;
-    int64_t parsed = 0;
-    for (int t = 0; t < TR_T_COUNT; t++)
-        parsed += t == TR_T_ANTENNAS ? 0 : (int64_t)in->table[t].n;
-    tr_stage_end(ctx, stages, "read", parsed, "records");
+    /* The figure of merit: accepted lines (in->records counts every rank's). */
+    tr_stage_end(ctx, stages, "read", ctx->rank == 0 ? in->records : 0, "records");
     return TR_EXIT_OK;
 }
 
@@ -356,6 +281,7 @@ static void one_pass(const struct tr_ctx *ctx, const struct tr_config *cfg,
 
     tr_stage_begin(st);
     struct tr_feature_options fo = {.full = strcmp(cfg->features.set, "full") == 0,
+                                    .basic = strcmp(cfg->features.set, "basic") == 0,
                                     .has_recharges = has_table(in, "recharges"),
                                     .horizon_days = cfg->model.horizon_days,
                                     .holdout = cfg->model.holdout,
@@ -414,10 +340,7 @@ int tr_records_stages(const struct tr_ctx *ctx, const struct tr_config *cfg,
                 tr_ingest_free(&later);
                 break;
             }
-            int64_t kept = 0;
-            for (int t = TR_T_SUBSCRIBERS; t < TR_T_COUNT; t++)
-                kept += (int64_t)later.table[t].n;
-            tr_stage_end(ctx, &st, "read", kept, "records");
+            tr_stage_end(ctx, &st, "read", ctx->rank == 0 ? later.records : 0, "records");
             cur = &later;
         }
         if (passes > 1) TR_INFO(ctx, "pass %d of %d over key ranges", k + 1, passes);

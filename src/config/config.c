@@ -61,7 +61,7 @@ static const struct key_spec keys[] = {
     {"generate.block_subscribers", KEY_I64, F(generate.block_subscribers), "256", 1, 1 << 20, NULL, "subscribers per generation block (part of what fixes the output bytes)"},
     {"partition.max_memory_per_rank", KEY_STR, F(partition.max_memory_per_rank), "", 0, 0, NULL, "memory a rank may use for the input records (e.g. 2G, 800M; empty: no limit): larger inputs are read and processed in passes over key ranges, with the same result"},
     {"output.path", KEY_STR, F(output.path), "out/run.h5", 0, 0, NULL, "the run file"},
-    {"features.set", KEY_ENUM, F(features.set), "core", 0, 0, "core|full", "features written to the run file"},
+    {"features.set", KEY_ENUM, F(features.set), "core", 0, 0, "core|full|basic", "features written to the run file (basic: thirteen whole-window CDR indicators only)"},
     {"model.transform", KEY_ENUM, F(model.transform), "woe", 0, 0, "woe|standardize", "feature transform before the regression"},
     {"model.lambda", KEY_F64, F(model.lambda), "100", 0, 1e6, NULL, "L2 shrinkage of regional models toward the national one"},
     {"model.holdout", KEY_F64, F(model.holdout), "0.3", 0, 0.9, NULL, "share of labelled subscribers held out for validation"},

@@ -7,6 +7,16 @@
 #include <stdio.h>
 #include <string.h>
 
+/* One line per stage; scripts/bench.sh reads these. */
+static void log_stage(const struct tr_ctx *ctx, const struct tr_stage_stat *st, const char *unit)
+{
+    TR_INFO(ctx,
+            "%-10s %8.2f s  %12lld %-12s %10.3g %s/s (%.3g per rank)  peak %.0f MiB/rank, %.0f MiB"
+            " in all",
+            st->name, st->seconds, (long long)st->records, unit, st->records_per_s, unit,
+            st->records_per_s / ctx->size, st->peak_mib, st->peak_mib_sum);
+}
+
 void tr_stage_begin(struct tr_stages *s)
 {
     s->started = tr_now();
@@ -15,9 +25,10 @@ void tr_stage_begin(struct tr_stages *s)
 void tr_stage_end(const struct tr_ctx *ctx, struct tr_stages *s, const char *name, int64_t records,
                   const char *unit)
 {
-    double mine[2] = {tr_now() - s->started, tr_peak_rss_mib()}, most[2];
+    double mine[2] = {tr_now() - s->started, tr_peak_rss_mib()}, most[2], sum = 0;
     int64_t total = 0;
     MPI_CHECK(MPI_Allreduce(mine, most, 2, MPI_DOUBLE, MPI_MAX, ctx->comm));
+    MPI_CHECK(MPI_Allreduce(&mine[1], &sum, 1, MPI_DOUBLE, MPI_SUM, ctx->comm));
     MPI_CHECK(MPI_Allreduce(&records, &total, 1, MPI_INT64_T, MPI_SUM, ctx->comm));
     if (s->n == TR_MAX_STAGES) return;
     struct tr_stage_stat *st = &s->stat[s->n++];
@@ -26,9 +37,8 @@ void tr_stage_end(const struct tr_ctx *ctx, struct tr_stages *s, const char *nam
     st->records = total;
     st->records_per_s = most[0] > 0 ? (double)total / most[0] : 0;
     st->peak_mib = most[1];
-    TR_INFO(ctx, "%-10s %8.2f s  %12lld %-12s %10.3g %s/s (%.3g per rank)  peak %.0f MiB/rank",
-            name, st->seconds, (long long)total, unit, st->records_per_s, unit,
-            st->records_per_s / ctx->size, st->peak_mib);
+    st->peak_mib_sum = sum;
+    log_stage(ctx, st, unit);
 }
 
 void tr_stage_record(const struct tr_ctx *ctx, struct tr_stages *s, const char *name,
@@ -41,9 +51,8 @@ void tr_stage_record(const struct tr_ctx *ctx, struct tr_stages *s, const char *
     st->records = total;
     st->records_per_s = seconds > 0 ? (double)total / seconds : 0;
     st->peak_mib = s->n > 1 ? s->stat[s->n - 2].peak_mib : 0;
-    TR_INFO(ctx, "%-10s %8.2f s  %12lld %-12s %10.3g %s/s (%.3g per rank)  peak %.0f MiB/rank",
-            name, st->seconds, (long long)total, unit, st->records_per_s, unit,
-            st->records_per_s / ctx->size, st->peak_mib);
+    st->peak_mib_sum = s->n > 1 ? s->stat[s->n - 2].peak_mib_sum : 0;
+    log_stage(ctx, st, unit);
 }
 
 void tr_stages_merge(struct tr_stages *dst, const struct tr_stages *src)
@@ -62,5 +71,6 @@ void tr_stages_merge(struct tr_stages *dst, const struct tr_stages *src)
         d->records += a->records;
         d->records_per_s = d->seconds > 0 ? (double)d->records / d->seconds : 0;
         if (a->peak_mib > d->peak_mib) d->peak_mib = a->peak_mib;
+        if (a->peak_mib_sum > d->peak_mib_sum) d->peak_mib_sum = a->peak_mib_sum;
     }
 }

@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "features/bandicoot/bandicoot.h"
+#include "features/basic.h"
 #include "features/bc_meta.h"
 #include "features/indicators.h"
 #include "features/registry.h"
@@ -42,6 +43,14 @@ static int keep_fixed(int k, int full)
 
 static const struct selection *select_features(const struct tr_feature_options *o)
 {
+    static int basic_from[TR_BASIC_COUNT];
+    static struct selection basic = {0, TR_BASIC_COUNT, basic_from,
+                                     (struct tr_feature_info *)tr_basic_features};
+    if (o->basic) {
+        for (int k = 0; k < TR_BASIC_COUNT; k++)
+            basic_from[k] = k;
+        return &basic;
+    }
     static struct selection cache[2][2];
     struct selection *sel = &cache[o->full != 0][o->has_recharges != 0];
     if (sel->info) return sel;
@@ -136,6 +145,8 @@ void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_
     double *all = TR_MALLOC(sizeof(double) * (tr_bc_keys(&bo, &keys) + TR_FEAT_COUNT + 1));
     struct tr_bc_scratch bc_scratch;
     tr_bc_scratch_init(&bc_scratch);
+    struct tr_basic_scratch basic_scratch;
+    tr_basic_scratch_init(&basic_scratch, n_antennas);
     struct bc_buffers buf = {0};
     size_t at[TR_T_COUNT] = {0};
     struct tr_indicator_scratch scratch = {0};
@@ -158,11 +169,15 @@ void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_
         r.swaps = take(&tables[TR_T_SIM_SWAPS], &at[TR_T_SIM_SWAPS], s->self, &lost[TR_T_SIM_SWAPS],
                        &r.n_swaps);
         double *row = out->values + out->n * nf;
-        struct tr_bc_user u = bc_user(&r, &buf, pos, n_antennas, o->has_recharges);
-        tr_bc_compute(&u, &bo, &bc_scratch, all);
-        tr_indicators_fixed(&r, &scratch, all + nb);
-        for (size_t k = 0; k < nf; k++)
-            row[k] = all[sel->from[k]];
+        if (o->basic) {
+            tr_basic_compute(r.cdr, r.n_cdr, &basic_scratch, row);
+        } else {
+            struct tr_bc_user u = bc_user(&r, &buf, pos, n_antennas, o->has_recharges);
+            tr_bc_compute(&u, &bo, &bc_scratch, all);
+            tr_indicators_fixed(&r, &scratch, all + nb);
+            for (size_t k = 0; k < nf; k++)
+                row[k] = all[sel->from[k]];
+        }
         int32_t home = tr_home_antenna(&r, &scratch);
         out->key[out->n] = s->self;
         int64_t issued_day;
@@ -179,6 +194,7 @@ void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_
         lost[t] += (int64_t)(tables[t].n - at[t]);
     tr_indicator_scratch_free(&scratch);
     tr_bc_scratch_free(&bc_scratch);
+    tr_basic_scratch_free(&basic_scratch);
     free(buf.rec);
     free(buf.top);
     free(all);

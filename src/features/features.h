@@ -1,6 +1,6 @@
 /* The indicators stage: for every subscriber of the register this rank owns (in key order), its
  * indicators from the partitioned, sorted tables: bandicoot's (features/bandicoot/) then the
- * registry's (features/registry.h). */
+ * registry's (features/registry.h), or the basic CDR set alone (features/basic.h). */
 #ifndef TELRISK_FEATURES_FEATURES_H
 #define TELRISK_FEATURES_FEATURES_H
 
@@ -11,7 +11,8 @@
 #include <stdint.h>
 
 struct tr_feature_options {
-    int full; /* features.set = full: bandicoot's weekday/weekend and day/night splits too */
+    int full;  /* features.set = full: bandicoot's weekday/weekend and day/night splits too */
+    int basic; /* features.set = basic: the thirteen CDR basics only (features/basic.h) */
     int has_recharges;    /* the run has a recharges table: bandicoot's recharge indicators */
     int64_t horizon_days; /* labels: model.horizon_days */
     double holdout;       /* model.holdout */

@@ -91,6 +91,8 @@ struct scan {
     size_t long_len;
     char long_last; /* its last byte so far: a CR before its newline is not part of it */
     char *long_head;
+    /* rounds still to end (handler->on_round calls still owed) and where the next one starts */
+    int64_t rounds_left, cut, step;
 };
 
 static void emit(struct scan *s, const char *line, size_t avail, size_t len, int64_t offset)
@@ -99,6 +101,8 @@ static void emit(struct scan *s, const char *line, size_t avail, size_t len, int
         s->done = 1;
         return;
     }
+    for (; s->rounds_left > 1 && offset >= s->cut; s->rounds_left--, s->cut += s->step)
+        s->h->on_round(s->h->user);
     if (avail == len) avail = len = strip_cr(line, len);
     s->h->on_line(s->h->user, line, avail, len, offset, s->count++);
 }
@@ -233,11 +237,19 @@ int tr_read_file(const struct tr_ctx *ctx, const char *path, size_t chunk_bytes,
         int64_t begin, end, start;
         tr_reader_range(data_begin, info->bytes, ctx->rank, ctx->size, &begin, &end);
         struct scan s = {.h = handler, .end = end};
+        if (handler->round_bytes > 0) { /* R from the file's size: the same on every rank */
+            const int64_t per_rank = (info->bytes - data_begin) / ctx->size;
+            s.rounds_left = per_rank / (int64_t)handler->round_bytes + 1;
+            s.step = (end - begin + s.rounds_left - 1) / s.rounds_left + 1;
+            s.cut = begin + s.step;
+        }
         rc = first_line_start(fh, data_begin, begin, info->bytes, &start);
         if (rc == MPI_SUCCESS && start < end)
             rc = scan_range(
                 fh, info->bytes, start,
                 chunk_bytes < 2 * TR_READER_LONG_LINE ? 2 * TR_READER_LONG_LINE : chunk_bytes, &s);
+        for (; s.rounds_left > 0; s.rounds_left--) /* the last round, and any a failure cut */
+            handler->on_round(handler->user);
         if (rc != MPI_SUCCESS) bad = report_mpi_error(ctx, rc, "read", path, 0);
         info->local_lines = s.count;
         bad = tr_agree(ctx, bad);

@@ -20,6 +20,12 @@ struct tr_line_handler {
      * line's start; index: 0-based among this rank's data lines. */
     void (*on_line)(void *user, const char *line, size_t avail, size_t len, int64_t offset,
                     int64_t index);
+    /* Rounds (round_bytes > 0): each rank's range is cut into R pieces of at most about
+     * round_bytes, R the same on every rank, and on_round is called on every rank exactly R times:
+     * after the lines of each piece (the last call after the last line, or after a read error),
+     * so it may be collective: ingest sends each round's records to their owners there. */
+    size_t round_bytes;
+    void (*on_round)(void *user);
 };
 
 #define TR_READER_LONG_LINE 65536 /* bytes kept of a line longer than the read buffer */

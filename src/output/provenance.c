@@ -90,7 +90,8 @@ static void write_inputs(const struct tr_ctx *ctx, hid_t group, const struct tr_
             NUM_FIELD(s, seconds, H5T_IEEE_F64LE, "s"),                                            \
             NUM_FIELD(s, records, H5T_STD_I64LE, "records"),                                       \
             NUM_FIELD(s, records_per_s, H5T_IEEE_F64LE, "records/s"),                              \
-            NUM_FIELD(s, peak_mib, H5T_IEEE_F64LE, "MiB")                                          \
+            NUM_FIELD(s, peak_mib, H5T_IEEE_F64LE, "MiB"),                                         \
+            NUM_FIELD(s, peak_mib_sum, H5T_IEEE_F64LE, "MiB")                                      \
     }
 
 void tr_rf_write_stages(const struct tr_ctx *ctx, hid_t group, const struct tr_stage_stat *stages,

@@ -33,6 +33,7 @@ struct tr_stage_stat {
     int64_t records;      /* records (or subscribers) the stage processed, all ranks */
     double records_per_s; /* records / seconds */
     double peak_mib;      /* largest peak resident memory of any rank after the stage */
+    double peak_mib_sum;  /* the ranks' peaks, summed (what the job asks of its nodes) */
 };
 
 /* One rejected line. Digit runs of 6 or more in the excerpt are masked (no phone numbers). */

@@ -1,57 +1,11 @@
 #include "partition/partition.h"
 
 #include "core/error.h"
-#include "core/rng.h"
 
 #include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* One record in 64 feeds the sample. */
-#define SAMPLE_MASK 63u
-
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-void tr_partition_plan(const struct tr_ctx *ctx, const uint64_t *keys, const uint64_t *orders,
-                       size_t n, struct tr_partition *p)
-{
-    size_t n_mine = 0;
-    uint64_t *mine = TR_MALLOC(sizeof(uint64_t) * (n / 32 + 16));
-    size_t cap = n / 32 + 16;
-    for (size_t k = 0; k < n; k++) {
-        if ((tr_mix64(orders[k] ^ keys[k]) & SAMPLE_MASK) != 0) continue;
-        if (n_mine == cap) mine = TR_REALLOC(mine, sizeof(uint64_t) * (cap *= 2));
-        mine[n_mine++] = keys[k];
-    }
-    int count = (int)n_mine;
-    int *counts = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
-    int *displs = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
-    MPI_CHECK(MPI_Allgather(&count, 1, MPI_INT, counts, 1, MPI_INT, ctx->comm));
-    int total = 0;
-    for (int r = 0; r < ctx->size; r++)
-        displs[r] = total, total += counts[r];
-    uint64_t *all = TR_MALLOC(sizeof(uint64_t) * ((size_t)total + 1));
-    MPI_CHECK(
-        MPI_Allgatherv(mine, count, MPI_UINT64_T, all, counts, displs, MPI_UINT64_T, ctx->comm));
-    qsort(all, (size_t)total, sizeof *all, cmp_u64);
-    p->n_ranks = ctx->size;
-    p->upper = TR_MALLOC(sizeof(uint64_t) * (size_t)ctx->size);
-    for (int r = 0; r + 1 < ctx->size; r++) {
-        /* No sample (a tiny input): cut the key space evenly. */
-        p->upper[r] = total ? all[(size_t)total * (size_t)(r + 1) / (size_t)ctx->size]
-                            : (UINT64_MAX / (uint64_t)ctx->size) * (uint64_t)(r + 1);
-    }
-    p->upper[ctx->size - 1] = UINT64_MAX;
-    free(all);
-    free(displs);
-    free(counts);
-    free(mine);
-}
 
 void tr_partition_free(struct tr_partition *p)
 {
@@ -73,6 +27,7 @@ int tr_pass_contains(const struct tr_pass *s, uint64_t key)
 void tr_partition_pass(const struct tr_pass *s, struct tr_partition *p)
 {
     p->n_ranks = s->P;
+    p->even = s->K == 1;
     p->upper = TR_MALLOC(sizeof(uint64_t) * (size_t)s->P);
     const unsigned __int128 slices = (unsigned __int128)(s->P * s->K);
     for (int r = 0; r < s->P; r++) {
@@ -85,6 +40,8 @@ void tr_partition_pass(const struct tr_pass *s, struct tr_partition *p)
 
 int tr_partition_owner(const struct tr_partition *p, uint64_t key)
 {
+    if (p->even) /* upper[r] = ceil((r + 1) 2^64 / P): the owner is floor(key P / 2^64) */
+        return (int)(((unsigned __int128)key * (uint64_t)p->n_ranks) >> 64);
     int lo = 0, hi = p->n_ranks - 1;
     while (lo < hi) { /* the first rank whose upper bound exceeds the key */
         int mid = (lo + hi) / 2;
@@ -204,12 +161,6 @@ struct timed {
     uint64_t order;
 };
 
-void tr_sort_cdr(struct tr_array *a)
-{
-    tr_sort_records(a, offsetof(struct tr_cdr, t), offsetof(struct tr_cdr, order),
-                    offsetof(struct tr_cdr, outgoing));
-}
-
 void tr_sort_money(struct tr_array *a)
 {
     tr_sort_records(a, offsetof(struct tr_money, t), offsetof(struct tr_money, order),
@@ -310,12 +261,6 @@ static int64_t dedupe(struct tr_array *a, int t_at, size_t order_at, size_t line
     a->n = kept;
     free(drop);
     return dropped;
-}
-
-int64_t tr_dedupe_cdr(struct tr_array *a, int64_t *per_file)
-{
-    return dedupe(a, offsetof(struct tr_cdr, t), offsetof(struct tr_cdr, order),
-                  offsetof(struct tr_cdr, line), (int)offsetof(struct tr_cdr, outgoing), per_file);
 }
 
 int64_t tr_dedupe_money(struct tr_array *a, int64_t *per_file)

@@ -1,8 +1,9 @@
 /* Key-range partitioning: every subscriber's records on one rank (its owner), sorted by
- * (key, time, input order). Ranges are cut at quantiles of a sample of record keys, so ranks get
- * even shares of records; the sample is chosen by record (not by rank), so the cut, and
- * everything after it, does not depend on how the input was split. Only partition/ and core's
- * reductions talk MPI between ranks beyond a stage's own allreduce. */
+ * (key, time, input order). The key space is cut into equal ranges: keys are keyed hashes, so
+ * ranks get even shares of subscribers (and, over many subscribers, of records), and the cut is
+ * known before any record is read, so ingest sends each record to its owner as it reads it.
+ * Nothing computed depends on the cut. Only partition/, ingest's routing and core's reductions
+ * talk MPI between ranks beyond a stage's own allreduce. */
 #ifndef TELRISK_PARTITION_PARTITION_H
 #define TELRISK_PARTITION_PARTITION_H
 
@@ -12,19 +13,16 @@
 struct tr_partition {
     int n_ranks;
     uint64_t *upper; /* [n_ranks]: rank r owns keys k with upper[r-1] <= k < upper[r] (last: all) */
+    int even;        /* the key space cut in n_ranks equal ranges (owner found by arithmetic) */
 };
 
-/* Collective. Cuts the key space from a sample of the keys in keys[0..n) (every record's key,
- * each sampled or not by a hash of its order). */
-void tr_partition_plan(const struct tr_ctx *ctx, const uint64_t *keys, const uint64_t *orders,
-                       size_t n, struct tr_partition *p);
 void tr_partition_free(struct tr_partition *p);
 int tr_partition_owner(const struct tr_partition *p, uint64_t key);
 
-/* A run in passes (partition.max_memory_per_rank): the key space is cut into P x K equal slices
- * (keys are keyed hashes, so slices hold even shares of subscribers); pass k of K gives rank r of
- * P the slice r K + k. Each rank's keys then rise from pass to pass and stay below the next
- * rank's, so the passes' rows, appended, are in the one global key order. */
+/* The cut: a run in passes (partition.max_memory_per_rank) cuts the key space into P x K equal
+ * slices, and pass k of K gives rank r of P the slice r K + k; a run without passes is one pass
+ * (k = 0, K = 1). Each rank's keys rise from pass to pass and stay below the next rank's, so the
+ * passes' rows, appended, are in the one global key order. */
 struct tr_pass {
     int k, K, P;
 };

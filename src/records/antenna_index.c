@@ -41,8 +41,8 @@ int32_t tr_antenna_find(const struct tr_antenna_index *ix, const char *id, size_
     if (n >= sizeof ix->antennas[0].id) return -1;
     size_t s = fnv1a(id, n) & (ix->n_slots - 1);
     for (; ix->slot[s]; s = (s + 1) & (ix->n_slots - 1)) {
-        const char *cand = ix->antennas[ix->slot[s] - 1].id;
-        if (strncmp(cand, id, n) == 0 && cand[n] == 0) return ix->slot[s] - 1;
+        const char *cand = ix->antennas[ix->slot[s] - 1].id; /* NUL-terminated, n < its size */
+        if (cand[n] == 0 && memcmp(cand, id, n) == 0) return ix->slot[s] - 1;
     }
     return -1;
 }

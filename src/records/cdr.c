@@ -1,5 +1,5 @@
 /* cdr: txn_type,caller_id,recipient_id,timestamp,duration,caller_antenna,recipient_antenna,
- * international. Parsed as the caller's copy; partitioning makes the recipient's. */
+ * international. Each line gives two records: the caller's copy, then the recipient's. */
 #include "records/parse.h"
 
 #include "records/tables.h"
@@ -32,21 +32,28 @@ static enum tr_reason convert(struct tr_parse_ctx *pc, const struct tr_fields *f
     if (f->len[col[CALLER]] == 0 || f->len[col[RECIPIENT]] == 0) return TR_R_BAD_VALUE;
     const int international = international_milli == 1000;
 
-    struct tr_cdr *r = tr_array_push(pc->out);
-    r->self = tr_parse_id(pc, TR_FIELD(f, col, CALLER));
-    r->other = tr_parse_id(pc, TR_FIELD(f, col, RECIPIENT));
-    r->t = t;
-    r->order = order;
-    r->line = pc->line_hash;
-    r->duration = has_duration || !text ? (int32_t)duration : -1;
-    r->antenna_self = tr_parse_antenna(pc, TR_FIELD(f, col, CALLER_ANTENNA));
-    r->antenna_other = tr_parse_antenna(pc, TR_FIELD(f, col, RECIPIENT_ANTENNA));
+    const uint64_t caller = tr_parse_party(pc, 0, TR_FIELD(f, col, CALLER));
+    const uint64_t recipient = tr_parse_party(pc, 1, TR_FIELD(f, col, RECIPIENT));
+    const int32_t caller_antenna = tr_parse_party_antenna(pc, 0, TR_FIELD(f, col, CALLER_ANTENNA));
+    const int32_t recipient_antenna =
+        tr_parse_party_antenna(pc, 1, TR_FIELD(f, col, RECIPIENT_ANTENNA));
     pc->stats->unknown_antenna +=
-        (r->antenna_self == TR_UNKNOWN_ANTENNA) | (r->antenna_other == TR_UNKNOWN_ANTENNA);
-    r->text = (uint8_t)text;
-    r->international = (uint8_t)international;
-    r->outgoing = 1;
-    r->pad = 0;
+        (caller_antenna == TR_UNKNOWN_ANTENNA) | (recipient_antenna == TR_UNKNOWN_ANTENNA);
+    const struct tr_cdr out = {.self = caller,
+                               .other = recipient,
+                               .order = order,
+                               .t = t,
+                               .antenna_self = caller_antenna,
+                               .duration = has_duration || !text ? (int32_t)duration : -1,
+                               .line = (uint32_t)pc->line_hash & TR_CDR_LINE_MASK,
+                               .text = (uint32_t)text,
+                               .international = (uint32_t)international,
+                               .outgoing = 1};
+    struct tr_cdr *r = tr_array_push2(pc->out);
+    r[0] = r[1] = out;
+    r[1].self = recipient, r[1].other = caller;
+    r[1].antenna_self = recipient_antenna;
+    r[1].outgoing = 0;
     return TR_ACCEPT;
 }
 

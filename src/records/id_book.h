@@ -25,6 +25,11 @@ struct tr_id_book {
 
 void tr_id_book_init(struct tr_id_book *b);
 void tr_id_book_free(struct tr_id_book *b);
+/* Brings the book's place for key into the cache (before noting it). */
+static inline void tr_id_book_prefetch(const struct tr_id_book *b, uint64_t key)
+{
+    __builtin_prefetch(&b->slot[key & (b->n_slots - 1)]);
+}
 /* Notes that id has this key. */
 void tr_id_book_note(struct tr_id_book *b, const struct tr_keyhash *kh, uint64_t key,
                      const char *id, size_t n);

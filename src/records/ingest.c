@@ -11,7 +11,26 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define READ_CHUNK (16u << 20) /* bytes per MPI-IO read */
+#define READ_CHUNK  (16u << 20) /* bytes per MPI-IO read */
+#define ROUND_BYTES (16u << 20) /* bytes of a rank's range read before its records are sent */
+
+/* Records on their way to their owners: parsed into `staged`, sent at the end of each reading
+ * round (io/reader.h), appended to the owner's table on arrival. Only a round's records wait,
+ * so a rank never holds more than its own share plus a round. */
+struct route {
+    const struct tr_partition *owners;
+    struct tr_array staged;
+    char *send; /* staged records grouped by owner */
+    size_t send_cap;
+    int *count; /* [4 P]: sent to, their displacements, received from, theirs */
+    /* The runs received while one file is read (first record, how many, from which rank): their
+     * line numbers count from the sender's first line, known when the file has been read. */
+    struct run {
+        size_t first, n;
+        int from;
+    } * runs;
+    size_t n_runs, cap_runs;
+};
 
 /* What the line handler needs while one file is read. */
 struct file_job {
@@ -25,31 +44,103 @@ struct file_job {
     size_t n_rejects, cap_rejects;
     const struct tr_pass *pass; /* NULL: keep every record */
     int64_t t_first, t_last;    /* over every accepted record, kept or not */
+    struct route *route;        /* NULL: records stay here (the antennas) */
+    struct tr_array *table;     /* where this rank's records of the table end up */
 };
 
-/* After a line is accepted: its time into the window, and the record dropped when the pass holds
- * neither of its parties. */
-static void after_accept(struct file_job *job)
+/* After a line is accepted (its records pc.out[first..]): its time into the window, and the
+ * records whose subscriber the pass does not hold dropped (each party's copy on its own). */
+static void after_accept(struct file_job *job, size_t first)
 {
     struct tr_array *a = job->pc.out;
     const int t = job->schema->table;
-    const char *rec = tr_array_at(a, a->n - 1);
-    const size_t t_at = tr_time_offset(t), other_at = tr_other_offset(t);
-    if (t_at != (size_t)-1) {
-        int64_t when;
-        memcpy(&when, rec + t_at, sizeof when);
+    const int64_t when = tr_record_time(t, tr_array_at(a, first));
+    if (when != INT64_MIN) {
         if (when < job->t_first) job->t_first = when;
         if (when > job->t_last) job->t_last = when;
     }
     if (!job->pass || t == TR_T_ANTENNAS) return;
-    uint64_t self, other;
-    memcpy(&self, rec, sizeof self);
-    int keep = tr_pass_contains(job->pass, self);
-    if (!keep && other_at != (size_t)-1) {
-        memcpy(&other, rec + other_at, sizeof other);
-        keep = tr_pass_contains(job->pass, other);
+    size_t kept = first;
+    for (size_t i = first; i < a->n; i++) {
+        uint64_t self;
+        memcpy(&self, tr_array_at(a, i), sizeof self);
+        if (!tr_pass_contains(job->pass, self)) continue;
+        if (kept != i) memcpy(tr_array_at(a, kept), tr_array_at(a, i), a->size);
+        kept++;
     }
-    if (!keep) a->n--;
+    a->n = kept;
+}
+
+static uint64_t key_at(const struct tr_array *a, size_t i)
+{
+    uint64_t key;
+    memcpy(&key, tr_array_at(a, i), sizeof key);
+    return key;
+}
+
+/* Collective: the staged records to their owners, appended to table. */
+static void route_round(const struct tr_ctx *ctx, struct route *r, struct tr_array *table)
+{
+    const int P = ctx->size;
+    struct tr_array *st = &r->staged;
+    const size_t size = st->size;
+    int *sent = r->count, *sent_at = sent + P, *got = sent + 2 * P, *got_at = sent + 3 * P;
+    memset(sent, 0, sizeof(int) * (size_t)P);
+    for (size_t i = 0; i < st->n; i++)
+        sent[tr_partition_owner(r->owners, key_at(st, i))]++;
+    int at = 0;
+    for (int q = 0; q < P; q++)
+        sent_at[q] = at, at += sent[q];
+    if (st->n * size > r->send_cap)
+        r->send = TR_REALLOC(r->send, r->send_cap = st->n * size + (st->n * size) / 4);
+    for (int q = 0; q < P; q++)
+        got_at[q] = sent_at[q]; /* a cursor per owner, for now */
+    for (size_t i = 0; i < st->n; i++)
+        memcpy(r->send + (size_t)got_at[tr_partition_owner(r->owners, key_at(st, i))]++ * size,
+               tr_array_at(st, i), size);
+    MPI_CHECK(MPI_Alltoall(sent, 1, MPI_INT, got, 1, MPI_INT, ctx->comm));
+    at = 0;
+    for (int q = 0; q < P; q++)
+        got_at[q] = at, at += got[q];
+    tr_array_reserve_touched(table, table->n + (size_t)at + 1);
+    MPI_Datatype rec;
+    MPI_CHECK(MPI_Type_contiguous((int)size, MPI_BYTE, &rec));
+    MPI_CHECK(MPI_Type_commit(&rec));
+    MPI_CHECK(MPI_Alltoallv(r->send, sent, sent_at, rec, tr_array_at(table, table->n), got, got_at,
+                            rec, ctx->comm));
+    MPI_CHECK(MPI_Type_free(&rec));
+    for (int q = 0; q < P; q++) {
+        if (got[q] == 0) continue;
+        if (r->n_runs == r->cap_runs)
+            r->runs = TR_REALLOC(r->runs, sizeof *r->runs * (r->cap_runs = 2 * r->cap_runs + 16));
+        r->runs[r->n_runs++] = (struct run){table->n + (size_t)got_at[q], (size_t)got[q], q};
+    }
+    table->n += (size_t)at;
+    st->n = 0;
+}
+
+static void on_round(void *user)
+{
+    struct file_job *job = user;
+    if (job->route) route_round(job->ctx, job->route, job->table);
+}
+
+/* The file's records got their line within the sender's range: now in the file. */
+static void number_lines(const struct tr_ctx *ctx, struct route *r, struct tr_array *table,
+                         size_t order_at, int64_t first_line)
+{
+    int64_t *first = TR_MALLOC(sizeof(int64_t) * (size_t)ctx->size);
+    MPI_CHECK(MPI_Allgather(&first_line, 1, MPI_INT64_T, first, 1, MPI_INT64_T, ctx->comm));
+    for (size_t k = 0; k < r->n_runs; k++)
+        for (size_t i = r->runs[k].first; i < r->runs[k].first + r->runs[k].n; i++) {
+            char *at = (char *)tr_array_at(table, i) + order_at;
+            uint64_t order;
+            memcpy(&order, at, sizeof order);
+            order += (uint64_t)first[r->runs[k].from];
+            memcpy(at, &order, sizeof order);
+        }
+    r->n_runs = 0;
+    free(first);
 }
 
 void tr_mask_excerpt(const char *line, size_t len, char out[TR_EXCERPT_MAX])
@@ -84,11 +175,12 @@ static void on_line(void *user, const char *line, size_t avail, size_t len, int6
 {
     struct file_job *job = user;
     (void)offset; /* records are placed by line number (index), not byte */
+    const size_t first = job->pc.out->n;
     enum tr_reason r = len > TR_MAX_LINE ? TR_R_LINE_TOO_LONG
                                          : tr_parse_line(&job->pc, job->schema, &job->map, line,
                                                          len, tr_order(job->file, index));
     if (r == TR_ACCEPT) {
-        after_accept(job);
+        after_accept(job, first);
         return;
     }
     job->pc.stats->rejected++;
@@ -121,25 +213,29 @@ static int on_header(void *user, const struct tr_read_info *info)
     return 0;
 }
 
-/* Reads one file of a table into in->table[t], its stats and this rank's rejects. */
+/* Reads one file of a table into in->table[t] (the records this rank owns), its stats and this
+ * rank's rejects. */
 static int read_one(const struct tr_ctx *ctx, struct tr_ingest *in, struct file_job *job)
 {
     struct tr_read_info *info = TR_MALLOC(sizeof *info);
-    struct tr_line_handler h = {job, on_line};
+    struct tr_line_handler h = {job, on_line, job->route ? ROUND_BYTES : 0, on_round};
     const size_t earlier = job->n_rejects; /* other files' rejects, already numbered */
-    struct tr_array *table = &in->table[job->schema->table];
+    struct tr_array *table = job->table;
     const size_t records_before = table->n, order_at = tr_order_offset(job->schema->table);
     int rc = tr_read_file(ctx, job->path, READ_CHUNK, on_header, &h, info);
+    if (job->route) job->route->n_runs = rc ? 0 : job->route->n_runs;
     if (!rc) {
         for (size_t k = earlier; k < job->n_rejects; k++)
             job->rejects[k].line += info->first_line;
-        /* Records were numbered by their line within this rank's range: now in the file. */
-        for (size_t k = records_before; order_at != (size_t)-1 && k < table->n; k++) {
-            uint64_t order;
-            memcpy(&order, (char *)tr_array_at(table, k) + order_at, sizeof order);
-            order += (uint64_t)info->first_line;
-            memcpy((char *)tr_array_at(table, k) + order_at, &order, sizeof order);
-        }
+        if (job->route)
+            number_lines(ctx, job->route, table, order_at, info->first_line);
+        else /* the antennas: read here, numbered here */
+            for (size_t k = records_before; order_at != (size_t)-1 && k < table->n; k++) {
+                uint64_t order;
+                memcpy(&order, (char *)tr_array_at(table, k) + order_at, sizeof order);
+                order += (uint64_t)info->first_line;
+                memcpy((char *)tr_array_at(table, k) + order_at, &order, sizeof order);
+            }
         struct tr_file_stats *st = job->pc.stats;
         st->bytes = info->bytes;
         st->lines = info->local_lines;
@@ -194,6 +290,19 @@ static void number_regions(struct tr_ingest *in)
         r->region = tr_region_find(&in->regions, r->region_name, strlen(r->region_name));
     }
     tr_antenna_index_build(&in->antenna_index, a->data, a->n);
+}
+
+/* Every rank has read every antenna (the same on each): their regions numbered, or an error. */
+static int antennas_read(const struct tr_ctx *ctx, struct tr_ingest *in)
+{
+    if (in->table[TR_T_ANTENNAS].n > TR_ANTENNA_MAX) {
+        if (ctx->rank == 0)
+            TR_ERROR(ctx, "more than %d antennas: telrisk's records hold 24-bit indices",
+                     TR_ANTENNA_MAX);
+        return TR_EXIT_INPUT;
+    }
+    number_regions(in);
+    return TR_EXIT_OK;
 }
 
 static void add_files(struct tr_ingest *in, const struct tr_input_files *files)
@@ -329,25 +438,42 @@ int tr_ingest_pass(const struct tr_ctx *ctx, const struct tr_config *cfg,
     }
     tr_progress_begin(ctx, "read", bytes / ctx->size, "bytes");
 
+    /* Every record goes to its subscriber's owner as it is read: the pass's, or an even cut of
+     * the key space. */
+    struct tr_partition owners;
+    tr_partition_pass(pass ? pass : &(struct tr_pass){0, 1, ctx->size}, &owners);
+    struct route route = {.owners = &owners};
+    route.count = TR_MALLOC(sizeof(int) * 4 * (size_t)ctx->size);
     struct file_job job = {.ctx = ctx, .pass = pass, .t_first = INT64_MAX, .t_last = INT64_MIN};
     for (int f = 0; f < in->n_files && !rc; f++) {
         int t = table_of(&in->files[f]);
-        if (t != TR_T_ANTENNAS && in->antenna_index.slot == NULL) number_regions(in);
+        if (t != TR_T_ANTENNAS && in->antenna_index.slot == NULL && (rc = antennas_read(ctx, in)))
+            break;
         size_t before = in->table[t].n;
         job.schema = tr_schema_of((enum tr_table_id)t);
         job.file = f;
         job.path = in->files[f].path;
-        job.pc = (struct tr_parse_ctx){kh,
-                                       t == TR_T_ANTENNAS ? NULL : &in->antenna_index,
-                                       &in->regions,
-                                       pass && pass->k > 0 ? NULL : &in->ids,
-                                       &in->file_stats[f],
-                                       &in->table[t],
-                                       0};
+        job.table = &in->table[t];
+        job.route = t == TR_T_ANTENNAS ? NULL : &route;
+        if (job.route && route.staged.size != job.table->size) {
+            tr_array_free(&route.staged);
+            tr_array_init(&route.staged, job.table->size);
+        }
+        job.pc = (struct tr_parse_ctx){.kh = kh,
+                                       .antennas = t == TR_T_ANTENNAS ? NULL : &in->antenna_index,
+                                       .regions = &in->regions,
+                                       .ids = pass && pass->k > 0 ? NULL : &in->ids,
+                                       .stats = &in->file_stats[f],
+                                       .out = job.route ? &route.staged : job.table};
         rc = read_one(ctx, in, &job);
         if (!rc && t == TR_T_ANTENNAS) share_antennas(ctx, &in->table[t], before);
     }
-    if (in->antenna_index.slot == NULL) number_regions(in);
+    tr_array_free(&route.staged);
+    free(route.send);
+    free(route.count);
+    free(route.runs);
+    tr_partition_free(&owners);
+    if (!rc && in->antenna_index.slot == NULL) rc = antennas_read(ctx, in);
     tr_progress_end();
     if (rc) {
         free(job.rejects);
@@ -416,13 +542,12 @@ static int check_one(const struct tr_ctx *ctx, struct tr_ingest *in, int f, int6
             rc = TR_EXIT_INPUT;
         }
     }
-    struct tr_parse_ctx pc = {kh,
-                              t == TR_T_ANTENNAS ? NULL : &in->antenna_index,
-                              &in->regions,
-                              &in->ids,
-                              &in->file_stats[f],
-                              &in->table[t],
-                              0};
+    struct tr_parse_ctx pc = {.kh = kh,
+                              .antennas = t == TR_T_ANTENNAS ? NULL : &in->antenna_index,
+                              .regions = &in->regions,
+                              .ids = &in->ids,
+                              .stats = &in->file_stats[f],
+                              .out = &in->table[t]};
     const int64_t limit = t == TR_T_ANTENNAS ? INT64_MAX : max_lines;
     for (int64_t k = 0; !rc && k < limit && (n = next_line(fp, &line, &cap)) >= 0; k++) {
         in->file_stats[f].lines++;

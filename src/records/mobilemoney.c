@@ -1,6 +1,6 @@
 /* mobilemoney: txn_id,txn_type,caller_id,recipient_id,timestamp,amount,sender_balance_before,
- * sender_balance_after,recipient_balance_before,recipient_balance_after,antenna_id. Parsed as the
- * caller's (sender's) copy; partitioning makes the recipient's. */
+ * sender_balance_after,recipient_balance_before,recipient_balance_after,antenna_id. Each line gives
+ * two records: the caller's (sender's) copy, then the recipient's, with the balances swapped. */
 #include "records/parse.h"
 
 #include "records/tables.h"
@@ -23,9 +23,9 @@ static enum tr_reason convert(struct tr_parse_ctx *pc, const struct tr_fields *f
     if (f->len[col[CALLER]] == 0 || f->len[col[RECIPIENT]] == 0 || f->len[col[TXN]] == 0)
         return TR_R_BAD_VALUE;
 
-    struct tr_money *r = tr_array_push(pc->out);
-    r->self = tr_parse_id(pc, TR_FIELD(f, col, CALLER));
-    r->other = tr_parse_id(pc, TR_FIELD(f, col, RECIPIENT));
+    struct tr_money *r = tr_array_push2(pc->out);
+    r->self = tr_parse_party(pc, 0, TR_FIELD(f, col, CALLER));
+    r->other = tr_parse_party(pc, 1, TR_FIELD(f, col, RECIPIENT));
     r->t = t;
     r->order = order;
     r->line = pc->line_hash;
@@ -40,6 +40,12 @@ static enum tr_reason convert(struct tr_parse_ctx *pc, const struct tr_fields *f
     r->type = (uint8_t)type;
     r->outgoing = 1;
     r->pad[0] = r->pad[1] = 0;
+    struct tr_money *q = r + 1;
+    *q = *r;
+    q->self = r->other, q->other = r->self;
+    q->balance_before = r->other_before, q->balance_after = r->other_after;
+    q->other_before = r->balance_before, q->other_after = r->balance_after;
+    q->outgoing = 0;
     return TR_ACCEPT;
 }
 

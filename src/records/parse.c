@@ -61,7 +61,11 @@ enum tr_reason tr_parse_line(struct tr_parse_ctx *pc, const struct tr_schema *s,
     if (f.n < m->n_fields) return TR_R_MISSING_FIELD;
     if (f.n > m->n_fields) return TR_R_EXTRA_FIELD;
     pc->line_hash = tr_line_hash(line, len);
-    return s->convert(pc, &f, m->col, order);
+    pc->n_pending = 0;
+    r = s->convert(pc, &f, m->col, order);
+    for (int k = 0; k < pc->n_pending; k++)
+        tr_id_book_note(pc->ids, pc->kh, pc->pending[k].key, pc->pending[k].id, pc->pending[k].len);
+    return r;
 }
 
 uint64_t tr_parse_id(struct tr_parse_ctx *pc, const char *s, size_t n)
@@ -71,12 +75,40 @@ uint64_t tr_parse_id(struct tr_parse_ctx *pc, const char *s, size_t n)
     return key;
 }
 
+uint64_t tr_parse_party(struct tr_parse_ctx *pc, int side, const char *s, size_t n)
+{
+    struct tr_id_memo *m = &pc->memo[side];
+    if (n > 0 && n == m->len && memcmp(s, m->id, n) == 0) return m->key;
+    const uint64_t key = tr_keyhash(pc->kh, s, n);
+    if (pc->ids) {
+        tr_id_book_prefetch(pc->ids, key);
+        pc->pending[pc->n_pending++] = (struct tr_id_pending){s, n, key};
+    }
+    if (n <= sizeof m->id) {
+        memcpy(m->id, s, n);
+        m->len = n, m->key = key;
+    }
+    return key;
+}
+
 int32_t tr_parse_antenna(struct tr_parse_ctx *pc, const char *s, size_t n)
 {
     if (n == 0) return TR_NO_ANTENNA;
     int32_t a = tr_antenna_find(pc->antennas, s, n);
     if (a >= 0) return a;
     return TR_UNKNOWN_ANTENNA;
+}
+
+int32_t tr_parse_party_antenna(struct tr_parse_ctx *pc, int side, const char *s, size_t n)
+{
+    struct tr_antenna_memo *m = &pc->antenna_memo[side];
+    if (n > 0 && n == m->len && memcmp(s, m->id, n) == 0) return m->index;
+    const int32_t index = tr_parse_antenna(pc, s, n);
+    if (n > 0 && n <= sizeof m->id) {
+        memcpy(m->id, s, n);
+        m->len = (uint32_t)n, m->index = index;
+    }
+    return index;
 }
 
 enum tr_reason tr_parse_money(const char *s, size_t n, int optional, int64_t *v)

@@ -32,6 +32,27 @@ struct tr_parse_ctx {
     struct tr_file_stats *stats; /* of the file being read */
     struct tr_array *out;        /* the table's records */
     uint64_t line_hash;          /* of the line being converted (tr_line_hash) */
+    /* The last id parsed in each party's column and its key: a CDR export sorted by caller
+     * repeats the caller line after line, which then costs neither a hash nor the id book. */
+    struct tr_id_memo {
+        uint64_t key;
+        size_t len; /* 0: none yet */
+        char id[24];
+    } memo[2];
+    /* The last antenna id parsed in each party's column and its index (a caller's lines often
+     * name one antenna after another). */
+    struct tr_antenna_memo {
+        int32_t index;
+        uint32_t len; /* 0: none yet */
+        char id[24];
+    } antenna_memo[2];
+    /* Ids of the line still to note in the id book (their slots prefetched meanwhile). */
+    struct tr_id_pending {
+        const char *id;
+        size_t len;
+        uint64_t key;
+    } pending[2];
+    int n_pending;
 };
 
 typedef enum tr_reason (*tr_convert_fn)(struct tr_parse_ctx *pc, const struct tr_fields *f,
@@ -69,7 +90,13 @@ enum tr_reason tr_parse_line(struct tr_parse_ctx *pc, const struct tr_schema *s,
 
 /* Helpers for the converters. */
 uint64_t tr_parse_id(struct tr_parse_ctx *pc, const char *s, size_t n);
+/* The same for a party column (side 0: caller, 1: recipient), remembering its last id; a new id
+ * is noted in the id book when the line's conversion ends (tr_parse_line), its place in the book
+ * fetched into the cache meanwhile. */
+uint64_t tr_parse_party(struct tr_parse_ctx *pc, int side, const char *s, size_t n);
 int32_t tr_parse_antenna(struct tr_parse_ctx *pc, const char *s, size_t n);
+/* The same for a party's antenna column (side 0: caller, 1: recipient), remembering its last. */
+int32_t tr_parse_party_antenna(struct tr_parse_ctx *pc, int side, const char *s, size_t n);
 /* An amount in cents; empty gives TR_NO_BALANCE when optional. TR_R_BAD_NUMBER or TR_ACCEPT:
  * the sign is the converter's to check, after every field has parsed (reason order). */
 enum tr_reason tr_parse_money(const char *s, size_t n, int optional, int64_t *v);

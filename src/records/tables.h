@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define TR_NO_ANTENNA      (-1) /* field empty */
 #define TR_UNKNOWN_ANTENNA (-2) /* an id absent from the antennas table */
@@ -46,17 +47,21 @@ static inline int64_t tr_order_line(uint64_t order)
     return (int64_t)(order & (((uint64_t)1 << 40) - 1));
 }
 
-/* A call or text as one party sees it: each CDR is held twice after partitioning, once by its
- * caller's owner (outgoing = 1) and once by its recipient's (outgoing = 0). */
+/* A call or text as one party sees it: each CDR is held twice, once by its caller's owner
+ * (outgoing = 1) and once by its recipient's (outgoing = 0), each with that party's antenna. 40
+ * bytes, since a country's CDRs are most of a run's memory: time and antenna share a word, and the
+ * line hash keeps 29 bits (duplicates must match in every other field as well). */
+#define TR_ANTENNA_MAX ((1 << 23) - 1) /* antenna indices fit the record's 24 bits */
 struct tr_cdr {
     uint64_t self, other;
-    int64_t t;
     uint64_t order;
-    uint64_t line;
-    int32_t duration; /* seconds; -1 for a text */
-    int32_t antenna_self, antenna_other;
-    uint8_t text, international, outgoing, pad;
+    int64_t t : 40;            /* seconds since 1970 (years 0000-9999 fit) */
+    int64_t antenna_self : 24; /* this party's antenna, TR_NO_ANTENNA or TR_UNKNOWN_ANTENNA */
+    int32_t duration;          /* seconds; -1 for a text without one */
+    uint32_t line : 29;        /* tr_line_hash of the raw line, low bits */
+    uint32_t text : 1, international : 1, outgoing : 1;
 };
+#define TR_CDR_LINE_MASK ((1u << 29) - 1)
 
 enum tr_txn_type {
     TR_P2P,
@@ -175,12 +180,10 @@ static inline size_t tr_order_offset(int table)
 }
 
 /* Where a table's records keep their time (seconds) and their other party's key (bytes from the
- * record's start); SIZE_MAX where they have none. */
+ * record's start); SIZE_MAX where they have none (a CDR's time is a bit-field: tr_record_time). */
 static inline size_t tr_time_offset(int table)
 {
     switch (table) {
-    case TR_T_CDR:
-        return offsetof(struct tr_cdr, t);
     case TR_T_MOBILEMONEY:
         return offsetof(struct tr_money, t);
     case TR_T_RECHARGES:
@@ -193,6 +196,15 @@ static inline size_t tr_time_offset(int table)
         return (size_t)-1;
     }
 }
+/* A record's time in seconds; INT64_MIN for a table without one. */
+static inline int64_t tr_record_time(int table, const void *rec)
+{
+    if (table == TR_T_CDR) return ((const struct tr_cdr *)rec)->t;
+    const size_t at = tr_time_offset(table);
+    int64_t t = INT64_MIN;
+    if (at != (size_t)-1) memcpy(&t, (const char *)rec + at, sizeof t);
+    return t;
+}
 static inline size_t tr_other_offset(int table)
 {
     return table == TR_T_CDR           ? offsetof(struct tr_cdr, other)
@@ -200,17 +212,23 @@ static inline size_t tr_other_offset(int table)
                                        : (size_t)-1;
 }
 
-/* A growable array of fixed-size records. */
+/* A growable array of fixed-size records. Past TR_ARRAY_MAPPED bytes its memory is mapped
+ * (core/memory.h: tr_big_grow), so growing never copies it. */
+#define TR_ARRAY_MAPPED ((size_t)32 << 20)
 struct tr_array {
     void *data;
     size_t n, cap; /* records */
     size_t size;   /* bytes per record */
+    size_t mapped; /* bytes mapped; 0 while data is malloc's */
 };
 
 void tr_array_init(struct tr_array *a, size_t size);
 void tr_array_free(struct tr_array *a);
 void *tr_array_push(struct tr_array *a);
+void *tr_array_push2(struct tr_array *a); /* room for two records, side by side */
 void tr_array_reserve(struct tr_array *a, size_t n);
+/* Room for n records, and the memory of records [a->n, n) faulted in at once. */
+void tr_array_reserve_touched(struct tr_array *a, size_t n);
 static inline void *tr_array_at(const struct tr_array *a, size_t i)
 {
     return (char *)a->data + i * a->size;

@@ -127,7 +127,7 @@ static int check_file(const char *name, size_t chunk)
     tr_ctx_init(&ctx, MPI_COMM_WORLD, stderr);
     struct tr_read_info *info = calloc(1, sizeof *info);
     struct mine m = {.info = info};
-    struct tr_line_handler h = {&m, on_line};
+    struct tr_line_handler h = {&m, on_line, 0, NULL};
     int rc = tr_read_file(&ctx, path, chunk, NULL, &h, info);
 
     /* Local checks, every rank: the header, the counts, the index sequence. */

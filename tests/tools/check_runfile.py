@@ -26,7 +26,7 @@ DATASETS = ("provenance/inputs", "provenance/stages", "rejects", "regions/names"
             "subscribers/key", "subscribers/region", "subscribers/features")
 INPUT_FIELDS = ("table", "path", "bytes", "lines", "accepted", "rejected", "duplicates",
                 "unknown_antenna")
-STAGE_FIELDS = ("name", "seconds", "records", "records_per_s", "peak_mib")
+STAGE_FIELDS = ("name", "seconds", "records", "records_per_s", "peak_mib", "peak_mib_sum")
 REJECT_FIELDS = ("table", "file", "path", "line", "reason", "excerpt")
 # Differ between runs of the same inputs by design (DESIGN.md, "Reproducibility").
 VARYING_ROOT_ATTRS = ("ranks", "created_utc")

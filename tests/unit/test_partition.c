@@ -1,4 +1,4 @@
-/* partition/: the owner lookup against a brute-force scan, the plan and the shuffle on one rank
+/* partition/: the owner lookup against a brute-force scan, the shuffle on one rank
  * (MPI_COMM_SELF), the sorts' (key, t, order) order, and exact-duplicate removal with its
  * per-file count of primary copies. */
 #include <setjmp.h>
@@ -52,7 +52,7 @@ static void test_owner_hand_made(void **state)
     (void)state;
     /* Splitters with a repeat (rank 2 owns nothing) and keys on, below and above each. */
     uint64_t upper[] = {100, 200, 200, 1000, 1ULL << 63, UINT64_MAX};
-    struct tr_partition p = {6, upper};
+    struct tr_partition p = {6, upper, 0};
     assert_int_equal(tr_partition_owner(&p, 0), 0);
     assert_int_equal(tr_partition_owner(&p, 99), 0);
     assert_int_equal(tr_partition_owner(&p, 100), 1); /* a key equal to a splitter: the next rank */
@@ -67,14 +67,33 @@ static void test_owner_hand_made(void **state)
             check_owner(&p, upper[k] + (uint64_t)(int64_t)d);
     /* One rank owns everything. */
     uint64_t one[] = {UINT64_MAX};
-    struct tr_partition p1 = {1, one};
+    struct tr_partition p1 = {1, one, 0};
     assert_int_equal(tr_partition_owner(&p1, 0), 0);
     assert_int_equal(tr_partition_owner(&p1, UINT64_MAX), 0);
     /* Two ranks. */
     uint64_t two[] = {5, UINT64_MAX};
-    struct tr_partition p2 = {2, two};
+    struct tr_partition p2 = {2, two, 0};
     assert_int_equal(tr_partition_owner(&p2, 4), 0);
     assert_int_equal(tr_partition_owner(&p2, 5), 1);
+}
+
+/* The even cut (a run without passes) finds owners by arithmetic: the same as a search of its
+ * bounds, on and around every bound, at 1 to 40 ranks. */
+static void test_owner_even(void **state)
+{
+    (void)state;
+    for (int n = 1; n <= 40; n++) {
+        struct tr_partition p;
+        tr_partition_pass(&(struct tr_pass){0, 1, n}, &p);
+        assert_true(p.even);
+        for (int k = 0; k < 500; k++)
+            check_owner(&p, next());
+        for (int r = 0; r < n; r++)
+            for (int d = -2; d <= 2; d++)
+                check_owner(&p, p.upper[r] + (uint64_t)(int64_t)d);
+        check_owner(&p, 0);
+        tr_partition_free(&p);
+    }
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -94,7 +113,7 @@ static void test_owner_random(void **state)
                 upper[r] = trial % 2 ? next() : next() % 50;
             qsort(upper, (size_t)(n - 1), sizeof *upper, cmp_u64);
             upper[n - 1] = UINT64_MAX;
-            struct tr_partition p = {n, upper};
+            struct tr_partition p = {n, upper, 0};
             for (int k = 0; k < 200; k++)
                 check_owner(&p, trial % 2 ? next() : next() % 60);
             for (int r = 0; r < n; r++) {
@@ -109,30 +128,10 @@ static void test_owner_random(void **state)
 
 /* ------------------------------------------------------------------ plan and shuffle */
 
-static void test_plan_one_rank(void **state)
+/* The even cut of the key space a run without passes uses: one pass of one. */
+static void even_partition(int ranks, struct tr_partition *p)
 {
-    (void)state;
-    struct tr_ctx ctx = self_ctx();
-    enum { N = 5000 };
-    uint64_t *keys = malloc(sizeof(uint64_t) * N), *orders = malloc(sizeof(uint64_t) * N);
-    for (int k = 0; k < N; k++)
-        keys[k] = next(), orders[k] = (uint64_t)k;
-    struct tr_partition p;
-    tr_partition_plan(&ctx, keys, orders, N, &p);
-    assert_int_equal(p.n_ranks, 1);
-    assert_true(p.upper[0] == UINT64_MAX);
-    for (int k = 0; k < N; k++)
-        assert_int_equal(tr_partition_owner(&p, keys[k]), 0);
-    assert_int_equal(tr_partition_owner(&p, UINT64_MAX), 0);
-    tr_partition_free(&p);
-    assert_null(p.upper);
-    /* No records at all. */
-    tr_partition_plan(&ctx, keys, orders, 0, &p);
-    assert_int_equal(p.n_ranks, 1);
-    assert_true(p.upper[0] == UINT64_MAX);
-    tr_partition_free(&p);
-    free(keys);
-    free(orders);
+    tr_partition_pass(&(struct tr_pass){0, 1, ranks}, p);
 }
 
 static int cmp_bytes_cdr(const void *a, const void *b)
@@ -157,15 +156,12 @@ static void test_shuffle_one_rank_keeps_all(void **state)
             c->t = (int64_t)(next() % 100000);
             c->order = tr_order(k % 3, k);
             c->duration = k;
-            c->outgoing = (uint8_t)(k & 1);
+            c->outgoing = (uint32_t)(k & 1);
         }
         struct tr_cdr *before = malloc(sizeof(struct tr_cdr) * N);
         memcpy(before, a.data, sizeof(struct tr_cdr) * N);
-        uint64_t *keys = malloc(sizeof(uint64_t) * N), *orders = malloc(sizeof(uint64_t) * N);
-        for (int k = 0; k < N; k++)
-            keys[k] = before[k].self, orders[k] = before[k].order;
         struct tr_partition p;
-        tr_partition_plan(&ctx, keys, orders, N, &p);
+        even_partition(1, &p);
         tr_partition_shuffle(&ctx, &p, &a, rounds[q]);
         /* Every record kept, byte for byte (the shuffle does not sort: compare as multisets). */
         assert_int_equal(a.n, N);
@@ -175,16 +171,14 @@ static void test_shuffle_one_rank_keeps_all(void **state)
         assert_memory_equal(a.data, before, sizeof(struct tr_cdr) * N);
         tr_partition_free(&p);
         tr_array_free(&a);
-        free(keys);
-        free(orders);
         free(before);
     }
     /* An empty array stays empty. */
     struct tr_array e;
     tr_array_init(&e, sizeof(struct tr_recharge));
-    uint64_t none = 0;
     struct tr_partition p;
-    tr_partition_plan(&ctx, &none, &none, 0, &p);
+    even_partition(1, &p);
+    assert_true(p.upper[0] == UINT64_MAX);
     tr_partition_shuffle(&ctx, &p, &e, 1000);
     assert_int_equal(e.n, 0);
     tr_partition_free(&p);
@@ -332,6 +326,52 @@ static void test_sort_cdr_against_reference(void **state)
         }
 }
 
+/* Enough records for the bucket pass (an in-place MSD pass, then a radix sort per bucket): a
+ * country-like mix of many subscribers with a few records each, a heavy one with thousands (a
+ * bucket far bigger than the rest), keys at both ends of the key space, times over a month and
+ * over decades (more time bits), against qsort with the reference order. */
+static void test_sort_cdr_buckets(void **state)
+{
+    (void)state;
+    const int64_t spans[] = {30 * 86400, (int64_t)1 << 38};
+    for (size_t sp = 0; sp < 2; sp++) {
+        enum { N = 60000 };
+        struct tr_array a;
+        tr_array_init(&a, sizeof(struct tr_cdr));
+        uint64_t subscribers[3000];
+        for (int k = 0; k < 3000; k++)
+            subscribers[k] = next();
+        subscribers[0] = 0, subscribers[1] = UINT64_MAX, subscribers[2] = 1ULL << 63;
+        for (size_t k = 0; k < N; k++) {
+            struct tr_cdr *c = tr_array_push(&a);
+            memset(c, 0, sizeof *c);
+            c->self = k % 5 == 0 ? subscribers[7] : subscribers[next() % 3000];
+            c->t = (int64_t)(next() % (uint64_t)spans[sp]) - 1000;
+            if (k % 11 == 0 && k > 0) c->t = ((const struct tr_cdr *)tr_array_at(&a, k - 1))->t;
+            c->order = tr_order((int)(next() % 3), (int64_t)(next() % 1000000));
+            c->outgoing = (uint32_t)(next() & 1);
+            c->duration = (int32_t)k;
+        }
+        struct tr_cdr *want = malloc(sizeof *want * N);
+        memcpy(want, a.data, sizeof *want * N);
+        qsort(want, N, sizeof *want, cmp_cdr_ref);
+        tr_sort_cdr(&a);
+        assert_int_equal(a.n, N);
+        for (size_t k = 0; k < N; k++)
+            if (cmp_cdr_ref(tr_array_at(&a, k), &want[k]) != 0)
+                fail_msg("span %zu: record %zu out of order", sp, k);
+        char *seen = calloc(N, 1);
+        for (size_t k = 0; k < N; k++) {
+            int32_t d = ((const struct tr_cdr *)tr_array_at(&a, k))->duration;
+            assert_true(d >= 0 && d < N && !seen[d]);
+            seen[d] = 1;
+        }
+        free(seen);
+        free(want);
+        tr_array_free(&a);
+    }
+}
+
 /* A call to oneself is held twice with one order: the receiving copy sorts first, always. */
 static void test_sort_cdr_self_call(void **state)
 {
@@ -475,11 +515,12 @@ static struct tr_cdr call(uint64_t self, uint64_t other, int64_t t, uint64_t ord
     struct tr_cdr c;
     memset(&c, 0, sizeof c);
     c.self = self, c.other = other, c.t = t, c.order = order, c.duration = dur;
-    c.antenna_self = c.antenna_other = TR_NO_ANTENNA;
-    c.outgoing = (uint8_t)outgoing;
+    c.antenna_self = TR_NO_ANTENNA;
+    c.outgoing = (uint32_t)outgoing;
     /* Both parties' copies come from one line: caller, recipient, time, duration. */
-    c.line = outgoing ? fake_line(self, other, (uint64_t)t, (uint64_t)dur)
-                      : fake_line(other, self, (uint64_t)t, (uint64_t)dur);
+    c.line = (outgoing ? fake_line(self, other, (uint64_t)t, (uint64_t)dur)
+                       : fake_line(other, self, (uint64_t)t, (uint64_t)dur)) &
+             TR_CDR_LINE_MASK;
     return c;
 }
 
@@ -518,6 +559,36 @@ static void test_dedupe_cdr_primary_copies(void **state)
         assert_true(c->order >> 40 != 2);                          /* file 2's copies gone */
         assert_false(c->self == 7 && c->order == tr_order(1, 41)); /* file 1's self call */
     }
+    tr_array_free(&a);
+}
+
+/* A bulk sender: 300 texts in one second, 100 distinct lines each written three times (a big
+ * group, deduplicated by sorting by content rather than pairwise); only the caller's copies are
+ * counted, the recipients' are dropped too. */
+static void test_dedupe_cdr_big_group(void **state)
+{
+    (void)state;
+    struct tr_array a;
+    tr_array_init(&a, sizeof(struct tr_cdr));
+    for (int copy = 0; copy < 3; copy++)
+        for (int k = 0; k < 100; k++) {
+            *(struct tr_cdr *)tr_array_push(&a) =
+                call(42, 1000 + (uint64_t)k, 7, tr_order(copy, k), 0, 1);
+            *(struct tr_cdr *)tr_array_push(&a) =
+                call(1000 + (uint64_t)k, 42, 7, tr_order(copy, k), 0, 0);
+        }
+    tr_sort_cdr(&a);
+    int64_t per_file[3] = {0, 0, 0};
+    assert_true(tr_dedupe_cdr(&a, per_file) == 200);
+    assert_int_equal(a.n, 200);
+    assert_true(per_file[0] == 0 && per_file[1] == 100 && per_file[2] == 100);
+    size_t sender = 0;
+    for (size_t k = 0; k < a.n; k++) { /* the first copies stay, in input order */
+        const struct tr_cdr *c = tr_array_at(&a, k);
+        assert_true(tr_order_file(c->order) == 0);
+        if (c->self == 42) assert_true(c->order == tr_order(0, (int64_t)sender++));
+    }
+    assert_int_equal(sender, 100);
     tr_array_free(&a);
 }
 
@@ -569,16 +640,18 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_owner_hand_made),
         cmocka_unit_test(test_owner_random),
-        cmocka_unit_test(test_plan_one_rank),
+        cmocka_unit_test(test_owner_even),
         cmocka_unit_test(test_shuffle_one_rank_keeps_all),
         cmocka_unit_test(test_sort_timed_order),
         cmocka_unit_test(test_sort_random_cdr_money),
         cmocka_unit_test(test_sort_cdr_against_reference),
         cmocka_unit_test(test_sort_cdr_self_call),
+        cmocka_unit_test(test_sort_cdr_buckets),
         cmocka_unit_test(test_sort_keyed),
         cmocka_unit_test(test_dedupe_timed),
         cmocka_unit_test(test_dedupe_big_group),
         cmocka_unit_test(test_dedupe_cdr_primary_copies),
+        cmocka_unit_test(test_dedupe_cdr_big_group),
         cmocka_unit_test(test_dedupe_money),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);

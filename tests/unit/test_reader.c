@@ -117,7 +117,7 @@ static int read_path(const char *path, size_t chunk, struct collect *c, struct t
     FILE *msg = fmemopen(msgbuf, sizeof msgbuf, "w");
     struct tr_ctx ctx;
     tr_ctx_init(&ctx, MPI_COMM_SELF, msg);
-    struct tr_line_handler h = {c, on_line};
+    struct tr_line_handler h = {c, on_line, 0, NULL};
     int rc = tr_read_file(&ctx, path, chunk, on_header, &h, info);
     fclose(msg);
     return rc;

@@ -74,7 +74,8 @@ static void open_table(struct table *t, const struct tr_schema *s, const char *h
     if (tr_header_map(s, header, strlen(header), &t->map, err, sizeof err))
         fail_msg("header '%s': %s", header, err);
     tr_array_init(&t->out, s->record_size);
-    t->pc = (struct tr_parse_ctx){&kh, &aix, &regions, NULL, &t->stats, &t->out, 0};
+    t->pc = (struct tr_parse_ctx){
+        .kh = &kh, .antennas = &aix, .regions = &regions, .stats = &t->stats, .out = &t->out};
 }
 
 static void open_default(struct table *t, const struct tr_schema *s)
@@ -96,8 +97,10 @@ static enum tr_reason feed_n(struct table *t, const char *line, size_t len, uint
 {
     size_t before = t->out.n;
     enum tr_reason r = tr_parse_line(&t->pc, t->s, &t->map, line, len, order);
-    /* A rejected line must leave no record behind; an accepted one exactly one. */
-    assert_int_equal(t->out.n, before + (r == TR_ACCEPT));
+    /* A rejected line must leave no record behind; an accepted one exactly one, or one per
+     * party (the caller's and the recipient's copies) for the two-party tables. */
+    const size_t per_line = t->s->table == TR_T_CDR || t->s->table == TR_T_MOBILEMONEY ? 2 : 1;
+    assert_int_equal(t->out.n, before + (r == TR_ACCEPT) * per_line);
     return r;
 }
 
@@ -129,6 +132,13 @@ static void *last(struct table *t)
     return tr_array_at(&t->out, t->out.n - 1);
 }
 
+/* A two-party line gives the caller's copy, then the recipient's (last). */
+static void *caller_copy(struct table *t)
+{
+    assert_true(t->out.n > 1);
+    return tr_array_at(&t->out, t->out.n - 2);
+}
+
 /* ------------------------------------------------------------------ valid lines */
 
 static void test_cdr_valid(void **state)
@@ -140,7 +150,8 @@ static void test_cdr_valid(void **state)
         feed_at(&t, "call,+254700000001,+254700000002,2020-01-01 00:01:05,65,ANT001,ANT003,0",
                 tr_order(3, 1234)),
         TR_ACCEPT);
-    const struct tr_cdr *c = last(&t);
+    assert_int_equal(t.out.n, 2);
+    const struct tr_cdr *c = caller_copy(&t), *r = last(&t);
     assert_true(c->self == key("+254700000001"));
     assert_true(c->other == key("+254700000002"));
     assert_true(c->self != c->other);
@@ -148,19 +159,23 @@ static void test_cdr_valid(void **state)
     assert_true(c->order == ((3ULL << 40) | 1234));
     assert_int_equal(c->duration, 65);
     assert_int_equal(c->antenna_self, 0);
-    assert_int_equal(c->antenna_other, 2);
     assert_int_equal(c->text, 0);
     assert_int_equal(c->international, 0);
-    assert_int_equal(c->outgoing, 1); /* parsed as the caller's copy */
-    assert_int_equal(c->pad, 0);      /* dedupe compares bytes */
+    assert_int_equal(c->outgoing, 1);
+    /* The recipient's copy: the parties and antennas swapped, the rest the same. */
+    assert_true(r->self == c->other && r->other == c->self);
+    assert_int_equal(r->antenna_self, 2);
+    assert_int_equal(r->outgoing, 0);
+    assert_true(r->t == c->t && r->order == c->order && r->duration == c->duration);
+    assert_true(r->line == c->line && r->text == c->text && r->international == c->international);
 
     /* A text with an empty duration; empty recipient antenna (a foreign party). */
     assert_int_equal(feed(&t, "text,A,B,2020-01-01 00:00:01,,ANT002,,1"), TR_ACCEPT);
-    c = last(&t);
+    c = caller_copy(&t);
     assert_int_equal(c->text, 1);
     assert_int_equal(c->duration, -1);
     assert_int_equal(c->antenna_self, 1);
-    assert_int_equal(c->antenna_other, TR_NO_ANTENNA);
+    assert_int_equal(((const struct tr_cdr *)last(&t))->antenna_self, TR_NO_ANTENNA);
     assert_int_equal(c->international, 1);
     /* A text may carry a duration (0), and a call of 0 seconds is valid. */
     assert_int_equal(feed(&t, "text,A,B,2020-01-01 00:00:01,0,,,0"), TR_ACCEPT);
@@ -196,7 +211,12 @@ static void test_money_valid(void **state)
         feed_at(&t, "TX1,p2p,S1,S2,2020-01-02 10:00:00,250.00,1000.00,750.00,20.00,270.00,ANT002",
                 tr_order(1, 50)),
         TR_ACCEPT);
-    const struct tr_money *m = last(&t);
+    const struct tr_money *m = caller_copy(&t), *q = last(&t);
+    /* The recipient's copy: parties and balances swapped. */
+    assert_true(q->self == key("S2") && q->other == key("S1") && q->outgoing == 0);
+    assert_true(q->balance_before == 2000 && q->balance_after == 27000);
+    assert_true(q->other_before == 100000 && q->other_after == 75000);
+    assert_true(q->amount == 25000 && q->txn == key("TX1") && q->order == tr_order(1, 50));
     assert_true(m->self == key("S1"));
     assert_true(m->other == key("S2"));
     assert_true(m->t == 1577836800 + 86400 + 10 * 3600);
@@ -214,7 +234,7 @@ static void test_money_valid(void **state)
     /* A cash-in: the agent's balances are empty, the antenna too. */
     assert_int_equal(feed(&t, "TX2,cashin,AG00001,S2,2020-01-02 11:00:00,50,,,270.00,320.00,"),
                      TR_ACCEPT);
-    m = last(&t);
+    m = caller_copy(&t);
     assert_int_equal(m->type, TR_CASHIN);
     assert_true(m->amount == 5000);
     assert_true(m->balance_before == TR_NO_BALANCE);
@@ -609,13 +629,13 @@ static void test_header_by_name(void **state)
     assert_int_equal(t.map.n_fields, 9);
     assert_int_equal(feed(&t, "1,ANT003,whatever,ANT002,42,2020-01-01 00:00:09,B,A,call"),
                      TR_ACCEPT);
-    const struct tr_cdr *c = last(&t);
+    const struct tr_cdr *c = caller_copy(&t);
     assert_true(c->self == key("A"));
     assert_true(c->other == key("B"));
     assert_int_equal(c->duration, 42);
     assert_true(c->t == 1577836809);
     assert_int_equal(c->antenna_self, 1);
-    assert_int_equal(c->antenna_other, 2);
+    assert_int_equal(((const struct tr_cdr *)last(&t))->antenna_self, 2);
     assert_int_equal(c->international, 1);
     /* The line must have as many fields as the header, the extra column included. */
     assert_int_equal(feed(&t, "1,ANT003,ANT002,42,2020-01-01 00:00:09,B,A,call"),
@@ -667,15 +687,15 @@ static void test_unknown_antenna(void **state)
     struct table t;
     open_default(&t, &tr_schema_cdr);
     assert_int_equal(feed(&t, "call,A,B,2020-01-01 00:00:00,5,ANT999,ANT001,0"), TR_ACCEPT);
-    const struct tr_cdr *c = last(&t);
+    const struct tr_cdr *c = caller_copy(&t);
     assert_int_equal(c->antenna_self, TR_UNKNOWN_ANTENNA);
-    assert_int_equal(c->antenna_other, 0);
+    assert_int_equal(((const struct tr_cdr *)last(&t))->antenna_self, 0);
     assert_int_equal(t.stats.unknown_antenna, 1);
     /* A prefix or an extension of a known id is not that id. */
     assert_int_equal(feed(&t, "call,A,B,2020-01-01 00:00:00,5,ANT00,ANT0011,0"), TR_ACCEPT);
-    c = last(&t);
+    c = caller_copy(&t);
     assert_int_equal(c->antenna_self, TR_UNKNOWN_ANTENNA);
-    assert_int_equal(c->antenna_other, TR_UNKNOWN_ANTENNA);
+    assert_int_equal(((const struct tr_cdr *)last(&t))->antenna_self, TR_UNKNOWN_ANTENNA);
     assert_true(t.stats.unknown_antenna >= 2);
     const int64_t before = t.stats.unknown_antenna;
     /* An empty antenna is not unknown. */
@@ -835,10 +855,12 @@ static void test_ingest_small_directory(void **state)
     assert_true(s->self == key("S3"));
     assert_int_equal(s->region, -1);
     /* CDRs: the unknown antenna counted, the negative duration rejected. */
-    assert_int_equal(in.table[TR_T_CDR].n, 2);
+    assert_int_equal(in.table[TR_T_CDR].n, 4); /* each line: the caller's and recipient's copies */
     const struct tr_cdr *c = tr_array_at(&in.table[TR_T_CDR], 0);
     assert_int_equal(c->antenna_self, 0);
-    assert_int_equal(c->antenna_other, TR_UNKNOWN_ANTENNA);
+    assert_int_equal(c->outgoing, 1);
+    assert_int_equal(((const struct tr_cdr *)tr_array_at(&in.table[TR_T_CDR], 1))->antenna_self,
+                     TR_UNKNOWN_ANTENNA);
     /* The order is (file index << 40) | line number (the header is line 1). */
     int cdr_file = -1;
     for (int f = 0; f < in.n_files; f++)
@@ -847,7 +869,7 @@ static void test_ingest_small_directory(void **state)
     assert_true(c->order == tr_order(cdr_file, 2));
     assert_int_equal(tr_order_line(c->order), 2);
     assert_int_equal(tr_order_file(c->order), cdr_file);
-    c = tr_array_at(&in.table[TR_T_CDR], 1); /* line 3 is the rejected one */
+    c = tr_array_at(&in.table[TR_T_CDR], 2); /* line 3 is the rejected one */
     assert_true(c->order == tr_order(cdr_file, 4));
 
     /* Accounting: lines = accepted + rejected, per file. */

@@ -52,8 +52,8 @@ static const struct tr_input_stat inputs[N_IN] = {
 };
 
 static const struct tr_stage_stat stages[N_STAGE] = {
-    {"read", 0.5, 30, 60.0, 12.5},
-    {"features", 0.25, 10, 40.0, 20.0},
+    {"read", 0.5, 30, 60.0, 12.5, 25.0},
+    {"features", 0.25, 10, 40.0, 20.0, 40.0},
 };
 
 static const struct tr_reject rejects[N_REJ] = {
@@ -296,22 +296,24 @@ struct stage_row {
     char name[40];
     double seconds;
     int64_t records;
-    double records_per_s, peak_mib;
+    double records_per_s, peak_mib, peak_mib_sum;
 };
 
 static void check_stages(hid_t f)
 {
-    static const char *const names[] = {"name", "seconds", "records", "records_per_s", "peak_mib"};
+    static const char *const names[] = {"name",          "seconds",  "records",
+                                        "records_per_s", "peak_mib", "peak_mib_sum"};
     hid_t d = open_dataset(f, "/provenance/stages", N_STAGE, 0);
-    expect_members(d, names, 5);
-    const char *units[] = {"", "s", "records", "records/s", "MiB"};
-    expect_strs_attr(d, ".", "units", units, 5);
+    expect_members(d, names, 6);
+    const char *units[] = {"", "s", "records", "records/s", "MiB", "MiB"};
+    expect_strs_attr(d, ".", "units", units, 6);
     hid_t s40 = str_type(40), t = H5Tcreate(H5T_COMPOUND, sizeof(struct stage_row));
     H5Tinsert(t, "name", offsetof(struct stage_row, name), s40);
     H5Tinsert(t, "seconds", offsetof(struct stage_row, seconds), H5T_NATIVE_DOUBLE);
     H5Tinsert(t, "records", offsetof(struct stage_row, records), H5T_NATIVE_INT64);
     H5Tinsert(t, "records_per_s", offsetof(struct stage_row, records_per_s), H5T_NATIVE_DOUBLE);
     H5Tinsert(t, "peak_mib", offsetof(struct stage_row, peak_mib), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "peak_mib_sum", offsetof(struct stage_row, peak_mib_sum), H5T_NATIVE_DOUBLE);
     struct stage_row rows[N_STAGE];
     assert_true(H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0);
     for (int i = 0; i < N_STAGE; i++) {
@@ -320,6 +322,7 @@ static void check_stages(hid_t f)
         assert_int_equal(rows[i].records, stages[i].records);
         assert_true(rows[i].records_per_s == stages[i].records_per_s);
         assert_true(rows[i].peak_mib == stages[i].peak_mib);
+        assert_true(rows[i].peak_mib_sum == stages[i].peak_mib_sum);
     }
     H5Tclose(t), H5Tclose(s40), H5Dclose(d);
 }
