@@ -74,7 +74,7 @@ vs_duckdb() {
             [ $np = 2 ] && tel_s+=("$s") && tel_m+=("$m")
         done
     done
-    python3 "$root/scripts/duckdb/compare.py" "$bench/basic.h5" "$bench/duckdb_features.csv"
+    /usr/bin/python3 "$root/scripts/duckdb/compare.py" "$bench/basic.h5" "$bench/duckdb_features.csv"
     for k in 0 1; do
         printf "2 ranks/threads, run %d: telrisk %.1fx DuckDB's speed, at %.0f%% of its memory\n" $((k + 1)) \
             "$(calc "${duck_s[$k]} / ${tel_s[$k]}")" "$(calc "100 * ${tel_m[$k]} / ${duck_m[$k]}")"

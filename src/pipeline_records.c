@@ -26,16 +26,16 @@
 /* Keys that two different ids share: every rank sends each distinct (key, fingerprint) it saw
  * to the key's owner, which counts keys with more than one fingerprint. */
 static int64_t count_collisions(const struct tr_ctx *ctx, const struct tr_partition *p,
-                                const struct tr_keyhash *kh, const struct tr_id_book *ids)
+                                const struct tr_id_book *ids)
 {
     struct tr_array pairs;
     tr_array_init(&pairs, 2 * sizeof(uint64_t));
     tr_array_reserve(&pairs, ids->n_used + 1);
     for (size_t k = 0; k < ids->n_slots; k++) {
-        if (!ids->slot[k].used) continue;
+        if (!ids->slot[k].fingerprint) continue;
         uint64_t *pair = tr_array_push(&pairs);
         pair[0] = ids->slot[k].key;
-        pair[1] = tr_id_book_fingerprint(kh, &ids->slot[k]);
+        pair[1] = ids->slot[k].fingerprint;
     }
     for (size_t k = 0; k < ids->n_extra; k++) {
         uint64_t *pair = tr_array_push(&pairs);
@@ -62,13 +62,12 @@ static int64_t count_collisions(const struct tr_ctx *ctx, const struct tr_partit
 /* Sorts every table (ingest has put each record at its owner: the pass's, when there is one),
  * drops exact duplicates (counted per file, added to dups), and counts key collisions when
  * asked. */
-static int64_t partition_tables(const struct tr_ctx *ctx, const struct tr_keyhash *kh,
-                                struct tr_ingest *in, const struct tr_pass *pass, int64_t *dups,
-                                int64_t *collisions)
+static int64_t partition_tables(const struct tr_ctx *ctx, struct tr_ingest *in,
+                                const struct tr_pass *pass, int64_t *dups, int64_t *collisions)
 {
     struct tr_partition p;
     tr_partition_pass(pass ? pass : &(struct tr_pass){0, 1, ctx->size}, &p);
-    if (collisions) *collisions = count_collisions(ctx, &p, kh, &in->ids);
+    if (collisions) *collisions = count_collisions(ctx, &p, &in->ids);
     if (collisions && *collisions && ctx->rank == 0)
         TR_WARN(ctx,
                 "%lld subscriber keys are shared by different ids (64-bit key collisions):"
@@ -271,12 +270,12 @@ struct pass_out {
 };
 
 /* Partition, indicators, cross-checks and the loan book of the records in `in` (one pass). */
-static void one_pass(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                     const struct tr_keyhash *kh, struct tr_ingest *in, const struct tr_pass *pass,
-                     int64_t *dups, int64_t *collisions, struct tr_stages *st, struct pass_out *o)
+static void one_pass(const struct tr_ctx *ctx, const struct tr_config *cfg, struct tr_ingest *in,
+                     const struct tr_pass *pass, int64_t *dups, int64_t *collisions,
+                     struct tr_stages *st, struct pass_out *o)
 {
     tr_stage_begin(st);
-    const int64_t held = partition_tables(ctx, kh, in, pass, dups, collisions);
+    const int64_t held = partition_tables(ctx, in, pass, dups, collisions);
     tr_stage_end(ctx, st, "partition", held, "records");
 
     tr_stage_begin(st);
@@ -346,8 +345,8 @@ int tr_records_stages(const struct tr_ctx *ctx, const struct tr_config *cfg,
         if (passes > 1) TR_INFO(ctx, "pass %d of %d over key ranges", k + 1, passes);
         struct pass_out o;
         memset(&o, 0, sizeof o);
-        one_pass(ctx, cfg, kh, cur, passes > 1 ? &pass : NULL, dups, k == 0 ? &collisions : NULL,
-                 &st, &o);
+        one_pass(ctx, cfg, cur, passes > 1 ? &pass : NULL, dups, k == 0 ? &collisions : NULL, &st,
+                 &o);
         tr_crosscheck_append(&checks, &o.checks, ft->n, o.ft.n, in->regions.n);
         tr_feature_table_append(ft, &o.ft);
         tr_portfolio_append(book, &o.book);

@@ -474,6 +474,7 @@ int tr_ingest_pass(const struct tr_ctx *ctx, const struct tr_config *cfg,
     free(route.runs);
     tr_partition_free(&owners);
     if (!rc && in->antenna_index.slot == NULL) rc = antennas_read(ctx, in);
+    tr_id_book_flush(&in->ids);
     tr_progress_end();
     if (rc) {
         free(job.rejects);

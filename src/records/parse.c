@@ -61,17 +61,13 @@ enum tr_reason tr_parse_line(struct tr_parse_ctx *pc, const struct tr_schema *s,
     if (f.n < m->n_fields) return TR_R_MISSING_FIELD;
     if (f.n > m->n_fields) return TR_R_EXTRA_FIELD;
     pc->line_hash = tr_line_hash(line, len);
-    pc->n_pending = 0;
-    r = s->convert(pc, &f, m->col, order);
-    for (int k = 0; k < pc->n_pending; k++)
-        tr_id_book_note(pc->ids, pc->kh, pc->pending[k].key, pc->pending[k].id, pc->pending[k].len);
-    return r;
+    return s->convert(pc, &f, m->col, order);
 }
 
 uint64_t tr_parse_id(struct tr_parse_ctx *pc, const char *s, size_t n)
 {
     uint64_t key = tr_keyhash(pc->kh, s, n);
-    if (pc->ids) tr_id_book_note(pc->ids, pc->kh, key, s, n);
+    if (pc->ids) tr_id_book_note(pc->ids, key, s, n);
     return key;
 }
 
@@ -79,11 +75,7 @@ uint64_t tr_parse_party(struct tr_parse_ctx *pc, int side, const char *s, size_t
 {
     struct tr_id_memo *m = &pc->memo[side];
     if (n > 0 && n == m->len && memcmp(s, m->id, n) == 0) return m->key;
-    const uint64_t key = tr_keyhash(pc->kh, s, n);
-    if (pc->ids) {
-        tr_id_book_prefetch(pc->ids, key);
-        pc->pending[pc->n_pending++] = (struct tr_id_pending){s, n, key};
-    }
+    const uint64_t key = tr_parse_id(pc, s, n);
     if (n <= sizeof m->id) {
         memcpy(m->id, s, n);
         m->len = n, m->key = key;

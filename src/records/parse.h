@@ -46,13 +46,6 @@ struct tr_parse_ctx {
         uint32_t len; /* 0: none yet */
         char id[24];
     } antenna_memo[2];
-    /* Ids of the line still to note in the id book (their slots prefetched meanwhile). */
-    struct tr_id_pending {
-        const char *id;
-        size_t len;
-        uint64_t key;
-    } pending[2];
-    int n_pending;
 };
 
 typedef enum tr_reason (*tr_convert_fn)(struct tr_parse_ctx *pc, const struct tr_fields *f,
@@ -90,9 +83,7 @@ enum tr_reason tr_parse_line(struct tr_parse_ctx *pc, const struct tr_schema *s,
 
 /* Helpers for the converters. */
 uint64_t tr_parse_id(struct tr_parse_ctx *pc, const char *s, size_t n);
-/* The same for a party column (side 0: caller, 1: recipient), remembering its last id; a new id
- * is noted in the id book when the line's conversion ends (tr_parse_line), its place in the book
- * fetched into the cache meanwhile. */
+/* The same for a party column (side 0: caller, 1: recipient), remembering its last id. */
 uint64_t tr_parse_party(struct tr_parse_ctx *pc, int side, const char *s, size_t n);
 int32_t tr_parse_antenna(struct tr_parse_ctx *pc, const char *s, size_t n);
 /* The same for a party's antenna column (side 0: caller, 1: recipient), remembering its last. */

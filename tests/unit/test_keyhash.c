@@ -177,9 +177,9 @@ static void test_fingerprints_differ_from_keys(void **state)
     unlink(path);
 }
 
-/* The id book tells two ids with one key apart, by their bytes or, for long ids, by their
- * fingerprints; the same id seen again is no collision. Keys are forced equal here: SipHash
- * would take about 2^32 ids to collide by chance. */
+/* The id book tells two ids with one key apart, by their fingerprints (short ids and long ones
+ * alike); the same id seen again is no collision. Keys are forced equal here: SipHash would take
+ * about 2^32 ids to collide by chance. Notes are batched: each check flushes first. */
 static void test_id_book_collisions(void **state)
 {
     (void)state;
@@ -190,27 +190,35 @@ static void test_id_book_collisions(void **state)
     assert_int_equal(tr_keyhash_init(&kh, &cfg, err, sizeof err), 0);
     struct tr_id_book b;
     tr_id_book_init(&b);
-    tr_id_book_note(&b, &kh, 42, "255700000001", 12);
-    tr_id_book_note(&b, &kh, 42, "255700000001", 12);
+    tr_id_book_note(&b, 42, "255700000001", 12);
+    tr_id_book_note(&b, 42, "255700000001", 12);
+    tr_id_book_flush(&b);
     assert_int_equal(b.collisions, 0);
-    tr_id_book_note(&b, &kh, 42, "255700000002", 12);
+    tr_id_book_note(&b, 42, "255700000002", 12);
+    tr_id_book_flush(&b);
     assert_int_equal(b.collisions, 1);
     assert_true(b.first_collision_key == 42);
     const char *long_a = "an-id-longer-than-twenty-two-bytes-A",
                *long_b = "an-id-longer-than-twenty-two-bytes-B";
-    tr_id_book_note(&b, &kh, 7, long_a, strlen(long_a));
-    tr_id_book_note(&b, &kh, 7, long_a, strlen(long_a));
+    tr_id_book_note(&b, 7, long_a, strlen(long_a));
+    tr_id_book_note(&b, 7, long_a, strlen(long_a));
+    tr_id_book_flush(&b);
     assert_int_equal(b.collisions, 1);
-    tr_id_book_note(&b, &kh, 7, long_b, strlen(long_b));
+    tr_id_book_note(&b, 7, long_b, strlen(long_b));
+    tr_id_book_flush(&b);
     assert_int_equal(b.collisions, 2);
-    /* Growth keeps every entry: 100,000 distinct ids with distinct keys, no collision. */
+    assert_int_equal(b.n_extra, 2); /* each second id kept once, for the count across ranks */
+    /* Growth keeps every entry: 100,000 distinct ids with distinct keys (several batches, the
+     * book doubling inside them), no collision. */
     char id[32];
     for (int i = 0; i < 100000; i++) {
         int n = snprintf(id, sizeof id, "2557%08d", i);
-        tr_id_book_note(&b, &kh, tr_keyhash(&kh, id, (size_t)n), id, (size_t)n);
+        tr_id_book_note(&b, tr_keyhash(&kh, id, (size_t)n), id, (size_t)n);
     }
+    tr_id_book_flush(&b);
     assert_int_equal(b.collisions, 2);
     assert_int_equal(b.n_used, 100002);
+    assert_int_equal(b.n_batch, 0);
     tr_id_book_free(&b);
 }
 
