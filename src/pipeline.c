@@ -234,14 +234,13 @@ static int stress(const struct tr_ctx *ctx, const struct tr_config *cfg, const c
     return rc;
 }
 
-static int check_key(const struct tr_ctx *ctx, const struct tr_config *cfg)
+int tr_pipeline_key(const struct tr_ctx *ctx, const struct tr_config *cfg, struct tr_keyhash *kh)
 {
-    struct tr_keyhash kh;
     char err[512];
-    int rc = tr_keyhash_init(&kh, cfg, err, sizeof err);
+    int rc = tr_keyhash_init(kh, cfg, err, sizeof err);
     if (rc && ctx->rank == 0) TR_ERROR(ctx, "%s", err);
     if ((rc = tr_agree(ctx, rc ? TR_EXIT_USAGE : TR_EXIT_OK))) return rc;
-    if (!kh.from_file && ctx->rank == 0)
+    if (!kh->from_file && ctx->rank == 0)
         TR_WARN(ctx, "privacy.key_file is not set: subscriber keys use a key derived from the seed,"
                      " which is not secret (fine for demos and tests only)");
     return TR_EXIT_OK;
@@ -249,11 +248,9 @@ static int check_key(const struct tr_ctx *ctx, const struct tr_config *cfg)
 
 int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg, int resume_run)
 {
-    int rc = check_key(ctx, cfg);
-    if (rc) return rc;
     struct tr_keyhash kh;
-    char err[512];
-    tr_keyhash_init(&kh, cfg, err, sizeof err);
+    int rc = tr_pipeline_key(ctx, cfg, &kh);
+    if (rc) return rc;
     char *config_text = tr_config_to_ini(cfg), fingerprint[65];
     tr_ckpt_fingerprint(ctx, cfg, fingerprint);
     const char *output = cfg->output.path;

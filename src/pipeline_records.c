@@ -10,6 +10,7 @@
 #include "crosscheck/crosscheck.h"
 #include "output/checkpoint.h"
 #include "partition/partition.h"
+#include "records/columnar.h"
 
 #include <malloc.h>
 #include <math.h>
@@ -20,45 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* All-to-all: at most this much sent per rank per round. */
-#define ROUND_BYTES ((size_t)256 << 20)
-
-/* Keys that two different ids share: every rank sends each distinct (key, fingerprint) it saw
- * to the key's owner, which counts keys with more than one fingerprint. */
-static int64_t count_collisions(const struct tr_ctx *ctx, const struct tr_partition *p,
-                                const struct tr_id_book *ids)
-{
-    struct tr_array pairs;
-    tr_array_init(&pairs, 2 * sizeof(uint64_t));
-    tr_array_reserve(&pairs, ids->n_used + 1);
-    for (size_t k = 0; k < ids->n_slots; k++) {
-        if (!ids->slot[k].fingerprint) continue;
-        uint64_t *pair = tr_array_push(&pairs);
-        pair[0] = ids->slot[k].key;
-        pair[1] = ids->slot[k].fingerprint;
-    }
-    for (size_t k = 0; k < ids->n_extra; k++) {
-        uint64_t *pair = tr_array_push(&pairs);
-        pair[0] = ids->extra[k][0];
-        pair[1] = ids->extra[k][1];
-    }
-    tr_partition_shuffle(ctx, p, &pairs, ROUND_BYTES);
-    tr_sort_keyed(&pairs); /* by (key, fingerprint) */
-    int64_t shared = 0;    /* counted at the key's owner only, whatever the ranks saw */
-    for (size_t first = 0; first < pairs.n;) { /* one group per key: more than one id? */
-        const uint64_t *g = tr_array_at(&pairs, first);
-        size_t last = first + 1;
-        int several = 0;
-        for (; last < pairs.n && ((uint64_t *)tr_array_at(&pairs, last))[0] == g[0]; last++)
-            several |= ((uint64_t *)tr_array_at(&pairs, last))[1] != g[1];
-        shared += several;
-        first = last;
-    }
-    tr_array_free(&pairs);
-    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &shared, 1, MPI_INT64_T, MPI_SUM, ctx->comm));
-    return shared;
-}
-
 /* Sorts every table (ingest has put each record at its owner: the pass's, when there is one),
  * drops exact duplicates (counted per file, added to dups), and counts key collisions when
  * asked. */
@@ -67,7 +29,7 @@ static int64_t partition_tables(const struct tr_ctx *ctx, struct tr_ingest *in,
 {
     struct tr_partition p;
     tr_partition_pass(pass ? pass : &(struct tr_pass){0, 1, ctx->size}, &p);
-    if (collisions) *collisions = count_collisions(ctx, &p, &in->ids);
+    if (collisions) *collisions = tr_ingest_collisions(ctx, in);
     if (collisions && *collisions && ctx->rank == 0)
         TR_WARN(ctx,
                 "%lld subscriber keys are shared by different ids (64-bit key collisions):"
@@ -173,9 +135,12 @@ static int passes_needed(const struct tr_ctx *ctx, const struct tr_config *cfg)
 {
     const double limit = tr_config_bytes(cfg->partition.max_memory_per_rank);
     if (limit <= 0) return 1;
-    struct tr_input_files files;
-    if (tr_inputs_resolve(ctx, cfg, &files)) return 1; /* the read says what is wrong */
     double bytes = 0; /* rank 0's view, for all: every rank must make as many passes */
+    struct tr_input_files files = {0};
+    if (cfg->inputs.columnar[0]) /* as many passes as for the CSVs it was made from */
+        bytes = ctx->rank == 0 ? (double)tr_columnar_csv_bytes(cfg->inputs.columnar) : 0;
+    else if (tr_inputs_resolve(ctx, cfg, &files))
+        return 1; /* the read says what is wrong */
     for (int t = 0; t < TR_T_COUNT && ctx->rank == 0; t++)
         for (int k = 0; k < files.n[t]; k++) {
             struct stat st;

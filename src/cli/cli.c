@@ -42,7 +42,7 @@ static const struct option_spec options[] = {
     {OPT_OUT, "--out", "PATH",
      "generate: folder to write into (created if missing); train, score, merge: the run file to "
      "write (default: RUN.h5 itself); stress: a part file for telrisk merge (default: into "
-     "RUN.h5)"},
+     "RUN.h5); convert: the columnar inputs file"},
     {OPT_RUN, "--run", "RUN.h5", "the run file whose loan book (/portfolio) is stressed"},
     {OPT_SCENARIOS, "--scenarios", "FILE",
      "stress scenarios (inputs/scenarios/*.ini; default: stress.scenarios)"},
@@ -106,6 +106,10 @@ static const struct tr_command commands[] = {
     {"merge", "RUN.h5 PART.h5... [--out NEW.h5]",
      "gather per-scenario stress part files into the run file they came from", OPT_OUT | OPT_COMMON,
      0, 2, TR_CLI_MAX_POSITIONAL, tr_cmd_merge},
+    {"convert", "--config FILE --out INPUTS.h5",
+     "the input tables, parsed once, as compressed HDF5 columns: later runs set inputs.columnar "
+     "and skip CSV parsing",
+     OPT_CONFIG | OPT_OUT | OPT_COMMON, OPT_CONFIG | OPT_OUT, 0, 0, tr_cmd_convert},
     {"config", "[--config FILE]", "print the effective configuration, every key, as INI",
      OPT_CONFIG | OPT_COMMON, 0, 0, 0, tr_cmd_config},
 };

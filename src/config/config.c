@@ -31,6 +31,7 @@ struct key_spec {
 static const struct key_spec keys[] = {
     {"run.seed", KEY_U64, F(run.seed), "42", 0, 0, NULL, "seed of every random stream"},
     {"inputs.dir", KEY_STR, F(inputs.dir), "data/demo", 0, 0, NULL, "each table is <dir>/<table>.csv or <dir>/<table>/*.csv"},
+    {"inputs.columnar", KEY_STR, F(inputs.columnar), "", 0, 0, NULL, "a file telrisk convert wrote: every table from it, no CSV read (default: none)"},
     {"inputs.cdr", KEY_STR, F(inputs.cdr), "", 0, 0, NULL, "call-detail records: a file, list or glob (default from dir)"},
     {"inputs.recharges", KEY_STR, F(inputs.recharges), "", 0, 0, NULL, "airtime top-ups"},
     {"inputs.mobilemoney", KEY_STR, F(inputs.mobilemoney), "", 0, 0, NULL, "mobile-money transactions"},

@@ -24,6 +24,7 @@ struct tr_config {
         char subscribers[TR_PATH_MAX];
         char loans[TR_PATH_MAX];
         char sim_swaps[TR_PATH_MAX];
+        char columnar[TR_PATH_MAX];
         double max_reject_rate;
     } inputs;
     struct {

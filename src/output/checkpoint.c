@@ -143,6 +143,7 @@ void tr_ckpt_fingerprint(const struct tr_ctx *ctx, const struct tr_config *cfg, 
         for (int t = 0; !bad && t < TR_T_COUNT; t++)
             for (int k = 0; k < files.n[t]; k++)
                 digest_file(&h, files.path[t][k]);
+        digest_file(&h, cfg->inputs.columnar);
         digest_file(&h, cfg->privacy.key_file);
         digest_file(&h, cfg->stress.scenarios);
         digest_file(&h, cfg->stress.correlation_file);

@@ -39,22 +39,30 @@ static enum tr_reason convert(struct tr_parse_ctx *pc, const struct tr_fields *f
         tr_parse_party_antenna(pc, 1, TR_FIELD(f, col, RECIPIENT_ANTENNA));
     pc->stats->unknown_antenna +=
         (caller_antenna == TR_UNKNOWN_ANTENNA) | (recipient_antenna == TR_UNKNOWN_ANTENNA);
-    const struct tr_cdr out = {.self = caller,
-                               .other = recipient,
-                               .order = order,
-                               .t = t,
-                               .antenna_self = caller_antenna,
-                               .duration = has_duration || !text ? (int32_t)duration : -1,
-                               .line = (uint32_t)pc->line_hash & TR_CDR_LINE_MASK,
-                               .text = (uint32_t)text,
-                               .international = (uint32_t)international,
-                               .outgoing = 1};
-    struct tr_cdr *r = tr_array_push2(pc->out);
-    r[0] = r[1] = out;
-    r[1].self = recipient, r[1].other = caller;
-    r[1].antenna_self = recipient_antenna;
-    r[1].outgoing = 0;
+    tr_cdr_pair(tr_array_push2(pc->out), caller, recipient, order, t,
+                has_duration || !text ? (int32_t)duration : -1, caller_antenna, recipient_antenna,
+                (uint32_t)pc->line_hash, text, international);
     return TR_ACCEPT;
+}
+
+void tr_cdr_pair(struct tr_cdr out[2], uint64_t caller, uint64_t recipient, uint64_t order,
+                 int64_t t, int32_t duration, int32_t caller_antenna, int32_t recipient_antenna,
+                 uint32_t line, int text, int international)
+{
+    out[0] = (struct tr_cdr){.self = caller,
+                             .other = recipient,
+                             .order = order,
+                             .t = t,
+                             .antenna_self = caller_antenna,
+                             .duration = duration,
+                             .line = line & TR_CDR_LINE_MASK,
+                             .text = (uint32_t)(text != 0),
+                             .international = (uint32_t)(international != 0),
+                             .outgoing = 1};
+    out[1] = out[0];
+    out[1].self = recipient, out[1].other = caller;
+    out[1].antenna_self = recipient_antenna;
+    out[1].outgoing = 0;
 }
 
 const struct tr_schema tr_schema_cdr = {

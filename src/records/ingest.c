@@ -4,6 +4,8 @@
 #include "core/progress.h"
 #include "io/reader.h"
 #include "partition/partition.h"
+#include "records/columnar.h"
+#include "records/route.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -11,26 +13,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define READ_CHUNK  (16u << 20) /* bytes per MPI-IO read */
-#define ROUND_BYTES (16u << 20) /* bytes of a rank's range read before its records are sent */
-
-/* Records on their way to their owners: parsed into `staged`, sent at the end of each reading
- * round (io/reader.h), appended to the owner's table on arrival. Only a round's records wait,
- * so a rank never holds more than its own share plus a round. */
-struct route {
-    const struct tr_partition *owners;
-    struct tr_array staged;
-    char *send; /* staged records grouped by owner */
-    size_t send_cap;
-    int *count; /* [4 P]: sent to, their displacements, received from, theirs */
-    /* The runs received while one file is read (first record, how many, from which rank): their
-     * line numbers count from the sender's first line, known when the file has been read. */
-    struct run {
-        size_t first, n;
-        int from;
-    } * runs;
-    size_t n_runs, cap_runs;
-};
+#define READ_CHUNK          (16u << 20) /* bytes per MPI-IO read */
+#define ROUND_BYTES         (16u << 20) /* bytes of a rank's range read before its records are sent */
+#define SHUFFLE_ROUND_BYTES ((size_t)256 << 20) /* the ids' all-to-all: sent per rank per round */
 
 /* What the line handler needs while one file is read. */
 struct file_job {
@@ -44,7 +29,7 @@ struct file_job {
     size_t n_rejects, cap_rejects;
     const struct tr_pass *pass; /* NULL: keep every record */
     int64_t t_first, t_last;    /* over every accepted record, kept or not */
-    struct route *route;        /* NULL: records stay here (the antennas) */
+    struct tr_route *route;     /* NULL: records stay here (the antennas, convert) */
     struct tr_array *table;     /* where this rank's records of the table end up */
 };
 
@@ -71,62 +56,14 @@ static void after_accept(struct file_job *job, size_t first)
     a->n = kept;
 }
 
-static uint64_t key_at(const struct tr_array *a, size_t i)
-{
-    uint64_t key;
-    memcpy(&key, tr_array_at(a, i), sizeof key);
-    return key;
-}
-
-/* Collective: the staged records to their owners, appended to table. */
-static void route_round(const struct tr_ctx *ctx, struct route *r, struct tr_array *table)
-{
-    const int P = ctx->size;
-    struct tr_array *st = &r->staged;
-    const size_t size = st->size;
-    int *sent = r->count, *sent_at = sent + P, *got = sent + 2 * P, *got_at = sent + 3 * P;
-    memset(sent, 0, sizeof(int) * (size_t)P);
-    for (size_t i = 0; i < st->n; i++)
-        sent[tr_partition_owner(r->owners, key_at(st, i))]++;
-    int at = 0;
-    for (int q = 0; q < P; q++)
-        sent_at[q] = at, at += sent[q];
-    if (st->n * size > r->send_cap)
-        r->send = TR_REALLOC(r->send, r->send_cap = st->n * size + (st->n * size) / 4);
-    for (int q = 0; q < P; q++)
-        got_at[q] = sent_at[q]; /* a cursor per owner, for now */
-    for (size_t i = 0; i < st->n; i++)
-        memcpy(r->send + (size_t)got_at[tr_partition_owner(r->owners, key_at(st, i))]++ * size,
-               tr_array_at(st, i), size);
-    MPI_CHECK(MPI_Alltoall(sent, 1, MPI_INT, got, 1, MPI_INT, ctx->comm));
-    at = 0;
-    for (int q = 0; q < P; q++)
-        got_at[q] = at, at += got[q];
-    tr_array_reserve_touched(table, table->n + (size_t)at + 1);
-    MPI_Datatype rec;
-    MPI_CHECK(MPI_Type_contiguous((int)size, MPI_BYTE, &rec));
-    MPI_CHECK(MPI_Type_commit(&rec));
-    MPI_CHECK(MPI_Alltoallv(r->send, sent, sent_at, rec, tr_array_at(table, table->n), got, got_at,
-                            rec, ctx->comm));
-    MPI_CHECK(MPI_Type_free(&rec));
-    for (int q = 0; q < P; q++) {
-        if (got[q] == 0) continue;
-        if (r->n_runs == r->cap_runs)
-            r->runs = TR_REALLOC(r->runs, sizeof *r->runs * (r->cap_runs = 2 * r->cap_runs + 16));
-        r->runs[r->n_runs++] = (struct run){table->n + (size_t)got_at[q], (size_t)got[q], q};
-    }
-    table->n += (size_t)at;
-    st->n = 0;
-}
-
 static void on_round(void *user)
 {
     struct file_job *job = user;
-    if (job->route) route_round(job->ctx, job->route, job->table);
+    if (job->route) tr_route_round(job->ctx, job->route, job->table);
 }
 
 /* The file's records got their line within the sender's range: now in the file. */
-static void number_lines(const struct tr_ctx *ctx, struct route *r, struct tr_array *table,
+static void number_lines(const struct tr_ctx *ctx, struct tr_route *r, struct tr_array *table,
                          size_t order_at, int64_t first_line)
 {
     int64_t *first = TR_MALLOC(sizeof(int64_t) * (size_t)ctx->size);
@@ -292,8 +229,7 @@ static void number_regions(struct tr_ingest *in)
     tr_antenna_index_build(&in->antenna_index, a->data, a->n);
 }
 
-/* Every rank has read every antenna (the same on each): their regions numbered, or an error. */
-static int antennas_read(const struct tr_ctx *ctx, struct tr_ingest *in)
+int tr_ingest_antennas_read(const struct tr_ctx *ctx, struct tr_ingest *in)
 {
     if (in->table[TR_T_ANTENNAS].n > TR_ANTENNA_MAX) {
         if (ctx->rank == 0)
@@ -417,6 +353,7 @@ static int start_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, s
     for (int t = 0; t < TR_T_COUNT; t++)
         tr_array_init(&in->table[t], tr_schema_of((enum tr_table_id)t)->record_size);
     tr_id_book_init(&in->ids);
+    in->key_collisions = -1;
     struct tr_input_files files;
     const int rc = tr_inputs_resolve(ctx, cfg, &files);
     if (rc) return rc;
@@ -425,9 +362,12 @@ static int start_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, s
     return TR_EXIT_OK;
 }
 
-int tr_ingest_pass(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                   const struct tr_keyhash *kh, const struct tr_pass *pass, struct tr_ingest *in)
+/* local: records stay on the rank that read them, in file order (telrisk convert). */
+static int ingest(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                  const struct tr_keyhash *kh, const struct tr_pass *pass, int local,
+                  struct tr_ingest *in)
 {
+    if (cfg->inputs.columnar[0]) return tr_columnar_read(ctx, cfg, kh, pass, in);
     int rc = start_ingest(ctx, cfg, in);
     if (rc) return rc;
     /* Progress: each rank reads about its share of every file's bytes. */
@@ -442,23 +382,21 @@ int tr_ingest_pass(const struct tr_ctx *ctx, const struct tr_config *cfg,
      * the key space. */
     struct tr_partition owners;
     tr_partition_pass(pass ? pass : &(struct tr_pass){0, 1, ctx->size}, &owners);
-    struct route route = {.owners = &owners};
-    route.count = TR_MALLOC(sizeof(int) * 4 * (size_t)ctx->size);
+    struct tr_route route;
+    tr_route_init(&route, &owners, ctx->size);
     struct file_job job = {.ctx = ctx, .pass = pass, .t_first = INT64_MAX, .t_last = INT64_MIN};
     for (int f = 0; f < in->n_files && !rc; f++) {
         int t = table_of(&in->files[f]);
-        if (t != TR_T_ANTENNAS && in->antenna_index.slot == NULL && (rc = antennas_read(ctx, in)))
+        if (t != TR_T_ANTENNAS && in->antenna_index.slot == NULL &&
+            (rc = tr_ingest_antennas_read(ctx, in)))
             break;
         size_t before = in->table[t].n;
         job.schema = tr_schema_of((enum tr_table_id)t);
         job.file = f;
         job.path = in->files[f].path;
         job.table = &in->table[t];
-        job.route = t == TR_T_ANTENNAS ? NULL : &route;
-        if (job.route && route.staged.size != job.table->size) {
-            tr_array_free(&route.staged);
-            tr_array_init(&route.staged, job.table->size);
-        }
+        job.route = t == TR_T_ANTENNAS || local ? NULL : &route;
+        if (job.route) tr_route_stage(&route, job.table->size);
         job.pc = (struct tr_parse_ctx){.kh = kh,
                                        .antennas = t == TR_T_ANTENNAS ? NULL : &in->antenna_index,
                                        .regions = &in->regions,
@@ -468,30 +406,83 @@ int tr_ingest_pass(const struct tr_ctx *ctx, const struct tr_config *cfg,
         rc = read_one(ctx, in, &job);
         if (!rc && t == TR_T_ANTENNAS) share_antennas(ctx, &in->table[t], before);
     }
-    tr_array_free(&route.staged);
-    free(route.send);
-    free(route.count);
-    free(route.runs);
+    tr_route_free(&route);
     tr_partition_free(&owners);
-    if (!rc && in->antenna_index.slot == NULL) rc = antennas_read(ctx, in);
+    if (!rc && in->antenna_index.slot == NULL) rc = tr_ingest_antennas_read(ctx, in);
     tr_id_book_flush(&in->ids);
     tr_progress_end();
     if (rc) {
         free(job.rejects);
         return rc;
     }
-    total_stats(ctx, in);
-    int64_t span[2] = {job.t_first, job.t_last == INT64_MIN ? INT64_MAX : -job.t_last};
-    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, span, 2, MPI_INT64_T, MPI_MIN, ctx->comm));
-    in->t_first = span[0], in->t_last = span[1] == INT64_MAX ? INT64_MIN : -span[1];
     /* The rates come from the summed counts: a file over the limit stops the run before its
      * (possibly huge) rejects are gathered. */
-    /* A later pass parses the same lines: its rejects and rates are the first pass's. */
-    const int later = pass && pass->k > 0;
-    rc = later ? TR_EXIT_OK : tr_agree(ctx, check_reject_rates(ctx, cfg, in));
-    if (!rc && !later) gather_rejects(ctx, in, job.rejects, job.n_rejects);
+    rc = tr_ingest_finish(ctx, cfg, pass, job.t_first, job.t_last, in);
+    if (!rc && !(pass && pass->k > 0)) gather_rejects(ctx, in, job.rejects, job.n_rejects);
     free(job.rejects);
     return rc;
+}
+
+int tr_ingest_finish(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                     const struct tr_pass *pass, int64_t t_first, int64_t t_last,
+                     struct tr_ingest *in)
+{
+    total_stats(ctx, in);
+    int64_t span[2] = {t_first, t_last == INT64_MIN ? INT64_MAX : -t_last};
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, span, 2, MPI_INT64_T, MPI_MIN, ctx->comm));
+    in->t_first = span[0], in->t_last = span[1] == INT64_MAX ? INT64_MIN : -span[1];
+    /* A later pass parses the same lines: its rejects and rates are the first pass's. */
+    return pass && pass->k > 0 ? TR_EXIT_OK : tr_agree(ctx, check_reject_rates(ctx, cfg, in));
+}
+
+int64_t tr_ingest_collisions(const struct tr_ctx *ctx, const struct tr_ingest *in)
+{
+    if (in->key_collisions >= 0) return in->key_collisions; /* columnar inputs: as converted */
+    const struct tr_id_book *ids = &in->ids;
+    struct tr_partition p;
+    tr_partition_pass(&(struct tr_pass){0, 1, ctx->size}, &p);
+    struct tr_array pairs;
+    tr_array_init(&pairs, 2 * sizeof(uint64_t));
+    tr_array_reserve(&pairs, ids->n_used + 1);
+    for (size_t k = 0; k < ids->n_slots; k++) {
+        if (!ids->slot[k].fingerprint) continue;
+        uint64_t *pair = tr_array_push(&pairs);
+        pair[0] = ids->slot[k].key;
+        pair[1] = ids->slot[k].fingerprint;
+    }
+    for (size_t k = 0; k < ids->n_extra; k++) {
+        uint64_t *pair = tr_array_push(&pairs);
+        pair[0] = ids->extra[k][0];
+        pair[1] = ids->extra[k][1];
+    }
+    tr_partition_shuffle(ctx, &p, &pairs, SHUFFLE_ROUND_BYTES);
+    tr_sort_keyed(&pairs); /* by (key, fingerprint) */
+    int64_t shared = 0;    /* counted at the key's owner only, whatever the ranks saw */
+    for (size_t first = 0; first < pairs.n;) { /* one group per key: more than one id? */
+        const uint64_t *g = tr_array_at(&pairs, first);
+        size_t last = first + 1;
+        int several = 0;
+        for (; last < pairs.n && ((uint64_t *)tr_array_at(&pairs, last))[0] == g[0]; last++)
+            several |= ((uint64_t *)tr_array_at(&pairs, last))[1] != g[1];
+        shared += several;
+        first = last;
+    }
+    tr_array_free(&pairs);
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &shared, 1, MPI_INT64_T, MPI_SUM, ctx->comm));
+    tr_partition_free(&p);
+    return shared;
+}
+
+int tr_ingest_pass(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                   const struct tr_keyhash *kh, const struct tr_pass *pass, struct tr_ingest *in)
+{
+    return ingest(ctx, cfg, kh, pass, 0, in);
+}
+
+int tr_ingest_local(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                    const struct tr_keyhash *kh, struct tr_ingest *in)
+{
+    return ingest(ctx, cfg, kh, NULL, 1, in);
 }
 
 void tr_ingest_free(struct tr_ingest *in)
@@ -566,6 +557,7 @@ static int check_one(const struct tr_ctx *ctx, struct tr_ingest *in, int f, int6
 int tr_ingest_check(const struct tr_ctx *ctx, const struct tr_config *cfg,
                     const struct tr_keyhash *kh, int64_t max_lines, struct tr_ingest *in)
 {
+    if (cfg->inputs.columnar[0]) return tr_columnar_check(ctx, cfg, kh, in);
     int rc = start_ingest(ctx, cfg, in);
     if (rc) return rc;
     for (int f = 0; f < in->n_files && ctx->rank == 0; f++) {

@@ -26,6 +26,7 @@ struct tr_ingest {
     int64_t bytes;           /* input bytes */
     int64_t t_first, t_last; /* earliest and latest event time of any accepted record, all ranks
                                 (INT64_MAX, INT64_MIN: none) */
+    int64_t key_collisions;  /* read from columnar inputs (their ids are gone); else -1 */
 };
 
 struct tr_pass;
@@ -39,6 +40,20 @@ int tr_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, const struc
  * (for collisions) in the first pass only. */
 int tr_ingest_pass(const struct tr_ctx *ctx, const struct tr_config *cfg,
                    const struct tr_keyhash *kh, const struct tr_pass *pass, struct tr_ingest *in);
+/* The same, but each rank keeps the records it read, in file order (the two copies of a
+ * two-party line side by side): what telrisk convert writes. */
+int tr_ingest_local(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                    const struct tr_keyhash *kh, struct tr_ingest *in);
+/* For the readers of ingest (CSV, columnar). Every rank has read every antenna (the same on
+ * each): their regions numbered, or an error (too many). */
+int tr_ingest_antennas_read(const struct tr_ctx *ctx, struct tr_ingest *in);
+/* Collective, after every table is read: the counts summed, the window, the reject rates. */
+int tr_ingest_finish(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                     const struct tr_pass *pass, int64_t t_first, int64_t t_last,
+                     struct tr_ingest *in);
+/* Collective: keys that different ids share, over every rank's id book (each distinct (key,
+ * fingerprint) goes to the key's owner, which counts keys with more than one). */
+int64_t tr_ingest_collisions(const struct tr_ctx *ctx, const struct tr_ingest *in);
 void tr_ingest_free(struct tr_ingest *in);
 
 /* Collective (rank 0 reads): every input file's header and first max_lines lines (all of the

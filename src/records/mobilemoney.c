@@ -40,13 +40,17 @@ static enum tr_reason convert(struct tr_parse_ctx *pc, const struct tr_fields *f
     r->type = (uint8_t)type;
     r->outgoing = 1;
     r->pad[0] = r->pad[1] = 0;
-    struct tr_money *q = r + 1;
-    *q = *r;
-    q->self = r->other, q->other = r->self;
-    q->balance_before = r->other_before, q->balance_after = r->other_after;
-    q->other_before = r->balance_before, q->other_after = r->balance_after;
-    q->outgoing = 0;
+    tr_money_recipient(r, r + 1);
     return TR_ACCEPT;
+}
+
+void tr_money_recipient(const struct tr_money *caller, struct tr_money *out)
+{
+    *out = *caller;
+    out->self = caller->other, out->other = caller->self;
+    out->balance_before = caller->other_before, out->balance_after = caller->other_after;
+    out->other_before = caller->balance_before, out->other_after = caller->balance_after;
+    out->outgoing = 0;
 }
 
 const struct tr_schema tr_schema_mobilemoney = {

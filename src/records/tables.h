@@ -62,6 +62,10 @@ struct tr_cdr {
     uint32_t text : 1, international : 1, outgoing : 1;
 };
 #define TR_CDR_LINE_MASK ((1u << 29) - 1)
+/* A CDR's two records: the caller's copy (out[0]) and the recipient's (out[1]). */
+void tr_cdr_pair(struct tr_cdr out[2], uint64_t caller, uint64_t recipient, uint64_t order,
+                 int64_t t, int32_t duration, int32_t caller_antenna, int32_t recipient_antenna,
+                 uint32_t line, int text, int international);
 
 enum tr_txn_type {
     TR_P2P,
@@ -89,6 +93,9 @@ struct tr_money {
     int32_t antenna;
     uint8_t type, outgoing, pad[2];
 };
+
+/* The recipient's copy of a payment from the caller's: parties and balances swapped. */
+void tr_money_recipient(const struct tr_money *caller, struct tr_money *out);
 
 /* The one-party event tables share their first four fields: key, time, order, line. */
 struct tr_recharge {
