@@ -7,6 +7,8 @@
 #   scripts/bench.sh --no-gen     skip timing the generator (reuse the data)
 #   scripts/bench.sh --vs-duckdb  telrisk against DuckDB on the same per-subscriber CDR features
 #                                 (see vs_duckdb below)
+#   scripts/bench.sh --scaling    the CDR path (read, partition, basic indicators) at 1 and 2 ranks
+#                                 on countries of about 2 M, 20 M and 100 M CDRs (see scaling below)
 # The stress stage is timed on its own (telrisk stress on the run file's loan book): one scenario,
 # 1 M Monte Carlo paths, its figure of merit paths per second per rank.
 set -euo pipefail
@@ -48,36 +50,35 @@ vs_duckdb() {
     fi
     mkdir -p "$cdr_only"
     for t in cdr antennas subscribers; do ln -sf "$clean/$t.csv" "$cdr_only/$t.csv"; done
-    local lines
     lines=$(awk -F, '$1 == "cdr" { print $2 }' "$clean/truth/summary.csv")
     echo "telrisk vs DuckDB $(cd "$duck" && node -e "console.log(require('@duckdb/node-api/package.json').version)" 2>/dev/null || echo 1.5):" \
          "$lines CDRs ($(du -BM "$clean/cdr.csv" | cut -f1)B), 500,000 subscribers, $(date -u +%Y-%m-%d), $(nproc) cores"
     printf "%-8s %5s %9s %14s %14s\n" engine ranks seconds "CDRs/s/rank" "peak MiB, all"
     local duck_s=() tel_s=() duck_m=() tel_m=()
     for np in 1 2; do
-        for run in 1 2; do
+        for run in 1 2; do # each engine twice in a row: each pays once for the other's memory
             local out=/dev/null
             [ $np = 2 ] && [ $run = 1 ] && out="$bench/duckdb_features.csv"
-            local log
-            log=$( { /usr/bin/time -f "time %e %M" node "$duck/run.mjs" "$clean/cdr.csv" "$clean/subscribers.csv" "$np" \
-                     $([ "$out" = /dev/null ] || echo "$out"); } 2>&1)
-            local s m
-            s=$(echo "$log" | sed -nE 's/.*"seconds":([0-9.]+).*/\1/p')
-            m=$(echo "$log" | awk '$1 == "time" { printf "%.0f", $3 / 1024 }')
-            printf "%-8s %5d %9.2f %14.3g %14d\n" duckdb "$np" "$s" "$(calc "$lines / $s / $np")" "$m"
-            [ $np = 2 ] && duck_s+=("$s") && duck_m+=("$m")
-            log=$(mpiexec -n "$np" "$root/build/telrisk" run --config "$root/inputs/nation.ini" \
-                  --set inputs.dir="$cdr_only" --set features.set=basic --set output.path="$bench/basic.h5" 2>&1)
-            s=$(echo "$log" | awk '$1 == "telrisk:" && ($2 == "read" || $2 == "partition" || $2 == "indicators") && $4 == "s" { t += $3 } END { printf "%.2f", t }')
-            m=$(echo "$log" | awk '$1 == "telrisk:" && $2 == "indicators" && $4 == "s" { for (k = 1; k <= NF; k++) if ($k == "in" && $(k+1) == "all") print $(k-2) }')
-            printf "%-8s %5d %9.2f %14.3g %14d\n" telrisk "$np" "$s" "$(calc "$lines / $s / $np")" "$m"
-            [ $np = 2 ] && tel_s+=("$s") && tel_m+=("$m")
+            duckdb_once "$np" "$out"
+            [ $np = 2 ] && duck_s+=("$secs") && duck_m+=("$mib")
+        done
+        for run in 1 2; do
+            telrisk_once "$np" --set inputs.dir="$cdr_only"
+            [ $np = 2 ] && tel_s+=("$secs") && tel_m+=("$mib")
         done
     done
     /usr/bin/python3 "$root/scripts/duckdb/compare.py" "$bench/basic.h5" "$bench/duckdb_features.csv"
     for k in 0 1; do
         printf "2 ranks/threads, run %d: telrisk %.1fx DuckDB's speed, at %.0f%% of its memory\n" $((k + 1)) \
             "$(calc "${duck_s[$k]} / ${tel_s[$k]}")" "$(calc "100 * ${tel_m[$k]} / ${duck_m[$k]}")"
+    done
+    # Columnar inputs: the same CDRs converted once, then read instead of parsed.
+    /usr/bin/time -f "%e" -o "$bench/convert.time" mpiexec -n 2 "$root/build/telrisk" convert \
+        --config "$root/inputs/nation.ini" --set inputs.dir="$cdr_only" --out "$bench/clean-cdr.h5" \
+        >/dev/null 2>&1
+    echo "convert, 2 ranks: $(cat "$bench/convert.time") s, $(du -BM "$bench/clean-cdr.h5" | cut -f1)B of columns"
+    for run in 1 2; do
+        telrisk_once 2 --set inputs.columnar="$bench/clean-cdr.h5" | sed 's/^telrisk /columnar/'
     done
     for run in 1 2; do
         /usr/bin/time -f "%e" -o "$bench/whole.time" mpiexec -n 2 "$root/build/telrisk" run \
@@ -86,6 +87,63 @@ vs_duckdb() {
         echo "whole telrisk run (every table, every stage, run file written), 2 ranks: $(cat "$bench/whole.time") s"
     done
 }
+# One DuckDB run at $1 threads (features to $2 unless /dev/null): a row; secs and mib set.
+duckdb_once() {
+    local log
+    log=$( { /usr/bin/time -f "time %e %M" node "$bench/duckdb/run.mjs" "$bench/clean/cdr.csv" \
+             "$bench/clean/subscribers.csv" "$1" $([ "$2" = /dev/null ] || echo "$2"); } 2>&1)
+    secs=$(echo "$log" | sed -nE 's/.*"seconds":([0-9.]+).*/\1/p')
+    mib=$(echo "$log" | awk '$1 == "time" { printf "%.0f", $3 / 1024 }')
+    printf "%-8s %5d %9.2f %14.3g %14d\n" duckdb "$1" "$secs" "$(calc "$lines / $secs / $1")" "$mib"
+}
+# One telrisk run at $1 ranks (more settings after it), basic features: a row; secs and mib set
+# (read + partition + indicators; the ranks' peaks summed).
+telrisk_once() {
+    local np=$1 log
+    shift
+    log=$(mpiexec -n "$np" "$root/build/telrisk" run --config "$root/inputs/nation.ini" "$@" \
+          --set features.set=basic --set output.path="$bench/basic.h5" 2>&1)
+    secs=$(echo "$log" | awk '$1 == "telrisk:" && ($2 == "read" || $2 == "partition" || $2 == "indicators") && $4 == "s" { t += $3 } END { printf "%.2f", t }')
+    mib=$(echo "$log" | awk '$1 == "telrisk:" && $2 == "indicators" && $4 == "s" { for (k = 1; k <= NF; k++) if ($k == "in" && $(k+1) == "all") print $(k-2) }')
+    printf "%-8s %5d %9.2f %14.3g %14d\n" telrisk "$np" "$secs" "$(calc "$lines / $secs / $np")" "$mib"
+}
+# The model of docs/performance.md checked: countries of 50,000, 500,000 and 2,400,000
+# subscribers (about 2 M, 20 M and 100 M CDRs; generated once, without defects, into
+# $bench/scale), their CDRs, antennas and register only, features.set = basic, each at 1 and 2
+# ranks: per stage seconds and CDRs per second per rank, and the ranks' peak memory summed.
+scaling() {
+    printf "%-10s %5s %11s %8s %10s %12s %8s %14s\n" CDRs ranks read partition indicators \
+        "CDRs/s/rank" "B/CDR" "peak MiB, all"
+    for subs in 50000 500000 2400000; do
+        local dir="$bench/scale/s$subs" only="$bench/scale/s$subs-cdr"
+        if [ ! -f "$dir/truth/summary.csv" ]; then
+            mpiexec -n 2 "$root/build/telrisk" generate --config "$root/inputs/nation.ini" \
+                --set generate.subscribers=$subs --set generate.duplicate_rate=0 \
+                --set generate.malformed_rate=0 --set generate.unknown_antenna_rate=0 \
+                --out "$dir" >/dev/null 2>&1
+        fi
+        mkdir -p "$only"
+        for t in cdr antennas subscribers; do ln -sf "$dir/$t.csv" "$only/$t.csv"; done
+        lines=$(awk -F, '$1 == "cdr" { print $2 }' "$dir/truth/summary.csv")
+        for np in 1 2; do
+            for run in 1 2; do
+                mpiexec -n "$np" "$root/build/telrisk" run --config "$root/inputs/nation.ini" \
+                    --set inputs.dir="$only" --set features.set=basic \
+                    --set output.path="$bench/scale.h5" 2>&1 |
+                    awk -v np="$np" -v lines="$lines" '$1 == "telrisk:" && $4 == "s" {
+                        t[$2] = $3; for (k = 1; k <= NF; k++) if ($k == "in" && $(k+1) == "all") m = $(k-2) }
+                        END { s = t["read"] + t["partition"] + t["indicators"]
+                              printf "%-10d %5d %11.2f %8.2f %10.2f %12.3g %8.0f %14d\n", lines, np,
+                                  t["read"], t["partition"], t["indicators"], lines / s / np,
+                                  m * 1048576 / lines, m }'
+            done
+        done
+    done
+}
+if [ "${1:-}" = "--scaling" ]; then
+    scaling
+    exit 0
+fi
 if [ "${1:-}" = "--vs-duckdb" ]; then
     vs_duckdb
     exit 0

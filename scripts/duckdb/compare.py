@@ -17,22 +17,11 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tests", "tools"))
+from check_basic import ORDER as FEATURES, agree  # noqa: E402
 from check_run import subscriber_keys  # noqa: E402
 
 import h5py  # noqa: E402
 import numpy as np  # noqa: E402
-
-FEATURES = ("interactions_in", "interactions_out", "calls", "texts", "active_days", "contacts",
-            "call_duration_mean", "call_duration_std", "percent_nocturnal", "percent_initiated",
-            "antennas", "entropy_of_contacts", "interevent_time_mean")
-
-
-def agree(a, b):
-    if math.isnan(a) or math.isnan(b):
-        return math.isnan(a) and math.isnan(b)
-    scale = max(abs(a), abs(b))
-    return abs(a - b) <= (1e-9 * scale if scale >= 1e-3 else 1e-12)
-
 
 def main():
     run_path, duck_path = sys.argv[1], sys.argv[2]

@@ -5,12 +5,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t fnv1a(const char *s, size_t n)
+/* The first 8 bytes of an id, zero padded. */
+static uint64_t head_of(const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t k = 0; k < n; k++)
+    uint64_t w = 0;
+    for (size_t k = 0; k < n && k < 8; k++) /* bytes, not memcpy: no call for a short id */
+        w |= (uint64_t)(unsigned char)s[k] << (8 * k);
+    return w;
+}
+
+static uint64_t hash_of(const char *s, size_t n)
+{
+    uint64_t h = (head_of(s, n) ^ n) * 0x9E3779B97F4A7C15ull;
+    for (size_t k = 8; k < n; k++) /* the bytes past the first 8, if any */
         h = (h ^ (unsigned char)s[k]) * 1099511628211ULL;
-    return h;
+    return h ^ (h >> 29);
 }
 
 void tr_antenna_index_build(struct tr_antenna_index *ix, const struct tr_antenna_rec *a, size_t n)
@@ -23,10 +32,11 @@ void tr_antenna_index_build(struct tr_antenna_index *ix, const struct tr_antenna
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(a[i].id);
         if (tr_antenna_find(ix, a[i].id, len) >= 0) continue; /* first definition wins */
-        size_t s = fnv1a(a[i].id, len) & (ix->n_slots - 1);
-        while (ix->slot[s])
+        size_t s = hash_of(a[i].id, len) & (ix->n_slots - 1);
+        while (ix->slot[s].index)
             s = (s + 1) & (ix->n_slots - 1);
-        ix->slot[s] = (int32_t)i + 1;
+        ix->slot[s] =
+            (struct tr_antenna_slot){(int32_t)i + 1, (uint32_t)len, head_of(a[i].id, len)};
     }
 }
 
@@ -39,10 +49,13 @@ void tr_antenna_index_free(struct tr_antenna_index *ix)
 int32_t tr_antenna_find(const struct tr_antenna_index *ix, const char *id, size_t n)
 {
     if (n >= sizeof ix->antennas[0].id) return -1;
-    size_t s = fnv1a(id, n) & (ix->n_slots - 1);
-    for (; ix->slot[s]; s = (s + 1) & (ix->n_slots - 1)) {
-        const char *cand = ix->antennas[ix->slot[s] - 1].id; /* NUL-terminated, n < its size */
-        if (cand[n] == 0 && memcmp(cand, id, n) == 0) return ix->slot[s] - 1;
+    const uint64_t head = head_of(id, n);
+    size_t s = hash_of(id, n) & (ix->n_slots - 1);
+    for (; ix->slot[s].index; s = (s + 1) & (ix->n_slots - 1)) {
+        const struct tr_antenna_slot *c = &ix->slot[s];
+        if (c->len != n || c->head != head) continue;
+        if (n <= 8 || memcmp(ix->antennas[c->index - 1].id + 8, id + 8, n - 8) == 0)
+            return c->index - 1;
     }
     return -1;
 }

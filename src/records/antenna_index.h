@@ -9,7 +9,13 @@
 
 struct tr_antenna_index {
     size_t n_slots; /* a power of two */
-    int32_t *slot;  /* antenna index + 1; 0 = empty */
+    /* Per slot: antenna index + 1 (0 = empty), and the id's length and first 8 bytes (zero
+     * padded), so that an id of up to 8 bytes is found with one comparison of a word. */
+    struct tr_antenna_slot {
+        int32_t index;
+        uint32_t len;
+        uint64_t head;
+    } * slot;
     const struct tr_antenna_rec *antennas;
 };
 

@@ -545,11 +545,7 @@ static int read_accounts(const struct tr_ctx *ctx, hid_t f, const char *path,
 static hid_t open_inputs(const struct tr_ctx *ctx, const char *path, const struct tr_keyhash *kh,
                          struct tr_ingest *in)
 {
-    memset(in, 0, sizeof *in);
-    for (int t = 0; t < TR_T_COUNT; t++)
-        tr_array_init(&in->table[t], tr_schema_of((enum tr_table_id)t)->record_size);
-    tr_id_book_init(&in->ids);
-    in->key_collisions = -1;
+    tr_ingest_init(in);
     struct tr_h5_quiet q;
     tr_h5_quiet_begin(&q);
     hid_t f = access(path, R_OK) == 0 ? H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT) : -1;

@@ -346,14 +346,19 @@ int tr_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, const struc
     return tr_ingest_pass(ctx, cfg, kh, NULL, in);
 }
 
-/* Empty tables and the input files' list (collective). 0, or the resolver's exit code. */
-static int start_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, struct tr_ingest *in)
+void tr_ingest_init(struct tr_ingest *in)
 {
     memset(in, 0, sizeof *in);
     for (int t = 0; t < TR_T_COUNT; t++)
         tr_array_init(&in->table[t], tr_schema_of((enum tr_table_id)t)->record_size);
     tr_id_book_init(&in->ids);
     in->key_collisions = -1;
+}
+
+/* Empty tables and the input files' list (collective). 0, or the resolver's exit code. */
+static int start_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, struct tr_ingest *in)
+{
+    tr_ingest_init(in);
     struct tr_input_files files;
     const int rc = tr_inputs_resolve(ctx, cfg, &files);
     if (rc) return rc;

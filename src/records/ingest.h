@@ -44,7 +44,9 @@ int tr_ingest_pass(const struct tr_ctx *ctx, const struct tr_config *cfg,
  * two-party line side by side): what telrisk convert writes. */
 int tr_ingest_local(const struct tr_ctx *ctx, const struct tr_config *cfg,
                     const struct tr_keyhash *kh, struct tr_ingest *in);
-/* For the readers of ingest (CSV, columnar). Every rank has read every antenna (the same on
+/* For the readers of ingest (CSV, columnar). Empty tables, an empty id book. */
+void tr_ingest_init(struct tr_ingest *in);
+/* Every rank has read every antenna (the same on
  * each): their regions numbered, or an error (too many). */
 int tr_ingest_antennas_read(const struct tr_ctx *ctx, struct tr_ingest *in);
 /* Collective, after every table is read: the counts summed, the window, the reject rates. */

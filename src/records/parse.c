@@ -54,10 +54,9 @@ enum tr_reason tr_parse_line(struct tr_parse_ctx *pc, const struct tr_schema *s,
                              const struct tr_header_map *m, const char *line, size_t len,
                              uint64_t order)
 {
-    enum tr_reason r = tr_line_precheck(line, len);
-    if (r != TR_ACCEPT) return r;
     struct tr_fields f;
-    tr_split(line, len, &f);
+    const enum tr_reason r = tr_split_checked(line, len, &f);
+    if (r != TR_ACCEPT) return r;
     if (f.n < m->n_fields) return TR_R_MISSING_FIELD;
     if (f.n > m->n_fields) return TR_R_EXTRA_FIELD;
     pc->line_hash = tr_line_hash(line, len);

@@ -131,6 +131,50 @@ static int ts(const char *s, int64_t *t)
     return tr_parse_timestamp(s, strlen(s), t);
 }
 
+/* The one-pass tokenizer against the two-step reference (tr_line_precheck, then tr_split) on
+ * random lines over a small alphabet (commas, NULs, quotes, letters), of every length from 0 to
+ * 70 and a few long ones, the field limit crossed, and lines whose NUL or quote comes after it. */
+static void test_split_checked_matches(void **state)
+{
+    (void)state;
+    static const char alphabet[] = {',', ',', ',', 'a', 'b', '7', '"', '\0'};
+    static char line[TR_MAX_LINE + 16];
+    static struct tr_fields want, got;
+    uint64_t x = 12345;
+    for (int trial = 0; trial < 20000; trial++) {
+        size_t len = trial < 10000 ? (size_t)(trial % 71) : (size_t)(trial % 7) * 300 + 3;
+        for (size_t k = 0; k < len; k++) {
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            /* mostly plain bytes, so that most lines pass the checks */
+            const unsigned r = (unsigned)(x >> 59);
+            line[k] = r < 20 ? alphabet[3 + r % 3] : alphabet[r % 8];
+        }
+        if (trial % 5 == 0) /* no NUL or quote at all */
+            for (size_t k = 0; k < len; k++)
+                if (line[k] == 0 || line[k] == '"') line[k] = 'z';
+        enum tr_reason r_want = tr_line_precheck(line, len);
+        if (r_want == TR_ACCEPT) tr_split(line, len, &want);
+        const enum tr_reason r_got = tr_split_checked(line, len, &got);
+        assert_int_equal(r_got, r_want);
+        if (r_want != TR_ACCEPT) continue;
+        assert_int_equal(got.n, want.n);
+        for (int k = 0; k < got.n && k < TR_MAX_FIELDS; k++) {
+            assert_ptr_equal(got.p[k], want.p[k]);
+            assert_int_equal(got.len[k], want.len[k]);
+        }
+    }
+    /* Over the field limit, then a NUL and a quote further on: the NUL is the reason. */
+    memset(line, ',', 600);
+    line[590] = '"', line[595] = 0;
+    assert_int_equal(tr_split_checked(line, 600, &got), TR_R_NUL_BYTE);
+    line[595] = ',';
+    assert_int_equal(tr_split_checked(line, 600, &got), TR_R_STRAY_QUOTE);
+    line[590] = ',';
+    assert_int_equal(tr_split_checked(line, 600, &got), TR_ACCEPT);
+    assert_int_equal(got.n, TR_MAX_FIELDS + 1);
+    assert_int_equal(tr_split_checked(line, TR_MAX_LINE + 1, &got), TR_R_LINE_TOO_LONG);
+}
+
 static void test_timestamp_exact_values(void **state)
 {
     (void)state;
@@ -323,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_reason_names),
         cmocka_unit_test(test_split_basic_and_empty),
         cmocka_unit_test(test_split_field_limit),
+        cmocka_unit_test(test_split_checked_matches),
         cmocka_unit_test(test_timestamp_exact_values),
         cmocka_unit_test(test_timestamp_rejects),
         cmocka_unit_test(test_date),
