@@ -54,24 +54,31 @@ vs_duckdb() {
     echo "telrisk vs DuckDB $(cd "$duck" && node -e "console.log(require('@duckdb/node-api/package.json').version)" 2>/dev/null || echo 1.5):" \
          "$lines CDRs ($(du -BM "$clean/cdr.csv" | cut -f1)B), 500,000 subscribers, $(date -u +%Y-%m-%d), $(nproc) cores"
     printf "%-8s %5s %9s %14s %14s\n" engine ranks seconds "CDRs/s/rank" "peak MiB, all"
-    local duck_s=() tel_s=() duck_m=() tel_m=()
     for np in 1 2; do
-        for run in 1 2; do # each engine twice in a row: each pays once for the other's memory
+        # Each engine three times in a row (the first run after the other engine pays for the
+        # memory the other just gave back: this VM backs fresh memory slowly); compared by
+        # medians, every run shown.
+        local duck_s=() tel_s=() duck_m=() tel_m=()
+        for run in 1 2 3; do
             local out=/dev/null
             [ $np = 2 ] && [ $run = 1 ] && out="$bench/duckdb_features.csv"
             duckdb_once "$np" "$out"
-            [ $np = 2 ] && duck_s+=("$secs") && duck_m+=("$mib")
+            duck_s+=("$secs") && duck_m+=("$mib")
         done
-        for run in 1 2; do
+        for run in 1 2 3; do
             telrisk_once "$np" --set inputs.dir="$cdr_only"
-            [ $np = 2 ] && tel_s+=("$secs") && tel_m+=("$mib")
+            tel_s+=("$secs") && tel_m+=("$mib")
         done
+        local d t
+        d=$(printf "%s\n" "${duck_s[@]}" | sort -g | sed -n 2p)
+        t=$(printf "%s\n" "${tel_s[@]}" | sort -g | sed -n 2p)
+        printf "%d ranks/threads, medians: telrisk %.2f s, DuckDB %.2f s: %.1fx DuckDB's speed (each run against each: %.1fx to %.1fx), at %.0f%% of its memory\n" \
+            "$np" "$t" "$d" "$(calc "$d / $t")" \
+            "$(calc "$(printf "%s\n" "${duck_s[@]}" | sort -g | head -1) / $(printf "%s\n" "${tel_s[@]}" | sort -g | tail -1)")" \
+            "$(calc "$(printf "%s\n" "${duck_s[@]}" | sort -g | tail -1) / $(printf "%s\n" "${tel_s[@]}" | sort -g | head -1)")" \
+            "$(calc "100 * ${tel_m[0]} / ${duck_m[0]}")"
     done
     /usr/bin/python3 "$root/scripts/duckdb/compare.py" "$bench/basic.h5" "$bench/duckdb_features.csv"
-    for k in 0 1; do
-        printf "2 ranks/threads, run %d: telrisk %.1fx DuckDB's speed, at %.0f%% of its memory\n" $((k + 1)) \
-            "$(calc "${duck_s[$k]} / ${tel_s[$k]}")" "$(calc "100 * ${tel_m[$k]} / ${duck_m[$k]}")"
-    done
     # Columnar inputs: the same CDRs converted once, then read instead of parsed.
     /usr/bin/time -f "%e" -o "$bench/convert.time" mpiexec -n 2 "$root/build/telrisk" convert \
         --config "$root/inputs/nation.ini" --set inputs.dir="$cdr_only" --out "$bench/clean-cdr.h5" \
@@ -149,9 +156,9 @@ if [ "${1:-}" = "--vs-duckdb" ]; then
     exit 0
 fi
 
-row() { printf "%-11s %5s %12s %9s %12s %15s %14s\n" "$@"; }
+row() { printf "%-18s %5s %12s %9s %12s %15s %14s %14s\n" "$@"; }
 echo "telrisk bench, $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
-row stage ranks records seconds records/s "records/s/rank" "peak MiB/rank"
+row stage ranks records seconds records/s "records/s/rank" "peak MiB/rank" "peak MiB, all"
 
 if [ $time_generation -eq 1 ] || [ ! -f "$data/truth/summary.csv" ]; then
     for np in 1 2; do
@@ -165,14 +172,22 @@ if [ $time_generation -eq 1 ] || [ ! -f "$data/truth/summary.csv" ]; then
     done
 fi
 
+# telrisk's stage lines (stdin, its log) as table rows at $1 ranks; $2: a suffix for the names.
+stage_rows() {
+    awk -v np="$1" -v suffix="${2:-}" '$1 == "telrisk:" && $4 == "s" {
+        peak = all = 0
+        for (k = 1; k < NF; k++) {
+            if ($k == "peak") peak = $(k + 1) + 0
+            if ($k == "in" && $(k + 1) == "all") all = $(k - 2) + 0
+        }
+        printf "%-18s %5d %12d %9.2f %12.3g %15.3g %14d %14d\n", $2 suffix, np, $5, $3, $7, $7 / np, peak, all }'
+}
+
 # telrisk run: one line per stage, as the run logs them.
 for np in 1 2; do
     for run in 1 2; do
         mpiexec -n "$np" "$root/build/telrisk" run --config "$root/inputs/nation.ini" \
-            --set inputs.dir="$data" --set output.path="$bench/nation.h5" 2>&1 |
-            awk -v np="$np" '$1 == "telrisk:" && $4 == "s" {
-                printf "%-11s %5d %12d %9.2f %12.3g %15.3g %14d\n", $2, np, $5, $3, $7, $7 / np, $(NF-1) + 0 }' |
-            sed 's/MiB\/rank//'
+            --set inputs.dir="$data" --set output.path="$bench/nation.h5" 2>&1 | stage_rows "$np"
     done
 done
 
@@ -186,9 +201,7 @@ for screening in default none; do
         log=$(mpiexec -n "$np" "$root/build/telrisk" train "$bench/nation.h5" \
               --config "$root/inputs/nation.ini" "${relax[@]}" --out "$bench/train.h5" 2>&1)
         echo "$log" | sed -nE "s/.*train: ([0-9]+) of ([0-9]+) features.*/# $screening screening: \1 of \2 features/p"
-        echo "$log" | awk -v np="$np" '$1 == "telrisk:" && $4 == "s" {
-                printf "%-11s %5d %12d %9.2f %12.3g %15.3g %14d\n", $2, np, $5, $3, $7, $7 / np, $(NF-1) + 0 }' |
-            sed 's/MiB\/rank//'
+        echo "$log" | stage_rows "$np"
     done
 done
 
@@ -198,10 +211,7 @@ for np in 1 2; do
     for run in 1 2; do
         mpiexec -n "$np" "$root/build/telrisk" stress --run "$bench/nation.h5" \
             --scenarios "$root/inputs/scenarios/regulatory.ini" --scenario severely_adverse \
-            --set stress.paths=1000000 --out "$bench/stress_part.h5" 2>&1 |
-            awk -v np="$np" '$1 == "telrisk:" && $4 == "s" {
-                printf "%-11s %5d %12d %9.2f %12.3g %15.3g %14d\n", $2, np, $5, $3, $7, $7 / np, $(NF-1) + 0 }' |
-            sed 's/MiB\/rank//'
+            --set stress.paths=1000000 --out "$bench/stress_part.h5" 2>&1 | stage_rows "$np"
     done
 done
 
@@ -209,7 +219,5 @@ done
 # the input needs in one pass (the stage rows add up the passes; peak memory per rank).
 mpiexec -n 2 "$root/build/telrisk" run --config "$root/inputs/nation.ini" --set inputs.dir="$data" \
     --set output.path="$bench/passes.h5" --set partition.max_memory_per_rank=2G 2>&1 |
-    awk '/passes over key ranges/ { sub(/^telrisk: /, "# "); print }
-         $1 == "telrisk:" && $4 == "s" && ($2 == "read" || $2 == "partition") {
-             printf "%-11s %5d %12d %9.2f %12.3g %15.3g %14d\n", $2 "/pass", 2, $5, $3, $7, $7 / 2, $(NF-1) + 0 }' |
-    sed 's/MiB\/rank//'
+    tee >(awk '/passes over key ranges/ { sub(/^telrisk: /, "# "); print }') |
+    grep -E "^telrisk: (read|partition) " | stage_rows 2 /pass

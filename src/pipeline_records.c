@@ -122,12 +122,13 @@ static void log_crosschecks(const struct tr_ctx *ctx, const struct tr_crosscheck
 
 /* A rank's peak memory, modelled from its share b of the input bytes in K passes as
  *   BASE + PER_PASS_BYTE x b / K + KEPT_BYTE x b:
- * the records of a pass from the read to the partition's peak, and what stays across passes (the
- * features and the ids; the heap does not give all of it back). Fitted on the benchmark country
- * (1.1 GB of CSV per rank at 2 ranks: 3.9 GiB in one pass, 1.85 GiB in four). */
+ * the records of a pass (read straight to their owners, sorted in place) and what stays across
+ * passes (the features and the ids). Fitted, with a margin, on the benchmark country (1.08 GB of
+ * CSV per rank at 2 ranks: 1.87 GB measured in one pass, 0.88 GB in three; the model says 2.03
+ * and 0.95). */
 #define BASE_BYTES    3e8
-#define PER_PASS_BYTE 3.3
-#define KEPT_BYTE     0.5
+#define PER_PASS_BYTE 1.5
+#define KEPT_BYTE     0.1
 #define MAX_PASSES    64
 
 /* How many passes keep a rank under partition.max_memory_per_rank (1: no limit, or enough). */

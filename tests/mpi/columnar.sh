@@ -18,8 +18,9 @@ mpiexec -n 2 "$telrisk" convert --config "$config" --quiet --set inputs.dir="$da
     --out "$work/inputs.h5" 2>/dev/null || fail "convert"
 # Every table is there, a dataset per field, the ids only as keys: no subscriber id of the
 # register appears in the file's bytes (raw ids are 12-digit numbers).
-h5ls -r "$work/inputs.h5" | grep -q "^/tables/cdr/caller " || fail "no /tables/cdr/caller column"
-ids=$(tail -n +2 "$data/subscribers.csv" | cut -d, -f1 | head -200)
+# (grep without -q reads all its input: with -q it may stop early, and pipefail see a SIGPIPE)
+h5ls -r "$work/inputs.h5" | grep "^/tables/cdr/caller " >/dev/null || fail "no /tables/cdr/caller column"
+ids=$(awk -F, 'NR > 1 && NR <= 201 { print $1 }' "$data/subscribers.csv")
 for id in $ids; do
     grep -qaF "$id" "$work/inputs.h5" && fail "a raw subscriber id is in the columnar file"
 done
@@ -37,7 +38,7 @@ for np in 1 3; do
             fail "$np ranks: $object differs from the run from the CSVs"
     done
 done
-run_from 2 "$work/passes.h5" --set partition.max_memory_per_rank=320000000 2>/dev/null ||
+run_from 2 "$work/passes.h5" --set partition.max_memory_per_rank=305000000 2>/dev/null ||
     fail "the run in passes from columnar inputs"
 passes=$(h5dump -a /provenance/passes "$work/passes.h5" | sed -n 's/.*(0): \([0-9]*\).*/\1/p')
 [ "${passes:-0}" -gt 1 ] || fail "the columnar run made $passes passes"
@@ -45,7 +46,7 @@ h5diff "$work/csv.h5" "$work/passes.h5" /subscribers /subscribers || fail "passe
 echo "columnar: $(du -b "$work/inputs.h5" | cut -f1) bytes for $(du -cb "$data"/*.csv | tail -1 | cut -f1) of CSV; runs at 1 and 3 ranks and in $passes passes equal the run from the CSVs"
 
 # run --check on columnar inputs: the key, the files' counts and the regions, in a moment.
-run_from 2 "$work/x.h5" --check 2>/dev/null | grep -q "^cdr .* lines checked" ||
+run_from 2 "$work/x.h5" --check 2>/dev/null | grep "^cdr .* lines checked" >/dev/null ||
     fail "run --check with columnar inputs"
 
 expect_exit2() { # what, pattern, command...
