@@ -146,6 +146,15 @@ static int tie_less(const struct tr_cdr *a, const struct tr_cdr *b)
     return a->order != b->order ? a->order < b->order : a->outgoing < b->outgoing;
 }
 
+/* qsort's view of a tie run: items by their records' (order, outgoing). */
+static const struct tr_cdr *tie_records;
+static int cmp_tie(const void *pa, const void *pb)
+{
+    const struct tr_cdr *a = &tie_records[((const struct item *)pa)->idx],
+                        *b = &tie_records[((const struct item *)pb)->idx];
+    return tie_less(a, b) ? -1 : tie_less(b, a);
+}
+
 /* The total order (key, time, order, outgoing). */
 static int cmp_cdr(const void *pa, const void *pb)
 {
@@ -224,12 +233,17 @@ static void sort_bucket(struct tr_cdr *r, size_t n, struct bucket_scratch *s)
         size_t j = i + 1;
         while (j < n && v[j].key == v[i].key)
             j++;
-        for (size_t k = i + 1; k < j; k++) {
-            struct item x = v[k];
-            size_t q = k;
-            while (q > i && tie_less(&r[x.idx], &r[v[q - 1].idx]))
-                v[q] = v[q - 1], q--;
-            v[q] = x;
+        if (j - i > 64) { /* a bulk sender's thousands of records in one second */
+            tie_records = r;
+            qsort(v + i, j - i, sizeof *v, cmp_tie);
+        } else {
+            for (size_t k = i + 1; k < j; k++) {
+                struct item x = v[k];
+                size_t q = k;
+                while (q > i && tie_less(&r[x.idx], &r[v[q - 1].idx]))
+                    v[q] = v[q - 1], q--;
+                v[q] = x;
+            }
         }
         i = j;
     }

@@ -408,7 +408,7 @@ static void read_rows(hid_t g, const struct schema *s, uint64_t first, size_t n,
  * rank keeps every antenna). */
 static void stage_row(struct reader *r, int table, const char *row, struct tr_array *staged)
 {
-    char rec[2 * sizeof(struct tr_money)];
+    _Alignas(8) char rec[2 * sizeof(struct tr_money)];
     const size_t k = records_of(table, row, rec);
     for (size_t j = 0; j < k; j++) {
         const char *one = rec + j * staged->size;
@@ -522,6 +522,8 @@ static int read_accounts(const struct tr_ctx *ctx, hid_t f, const char *path,
     if (n) H5_CHECK(H5Dread(d, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, in->file_stats));
     H5_CHECK(H5Dclose(d));
     H5_CHECK(H5Gclose(g));
+    for (int k = 0; k < n && ctx->rank == 0; k++)
+        in->bytes += in->file_stats[k].bytes;       /* summed over ranks later, as the CSV read's */
     for (int k = 0; k < n && ctx->rank != 0; k++) { /* summed over ranks later: rank 0's */
         const int64_t bytes = in->file_stats[k].bytes;
         memset(&in->file_stats[k], 0, sizeof in->file_stats[k]);
