@@ -108,7 +108,7 @@ static const struct key_spec keys[] = {
     {"stress.lgd_floor_microloan", KEY_F64, F(stress.lgd_floor_microloan), "0.30", 0, 1, NULL, "IRB LGD floor, other retail (Basel III: 30%)"},
     {"stress.lgd_floor_revolving", KEY_F64, F(stress.lgd_floor_revolving), "0.50", 0, 1, NULL, "IRB LGD floor, qualifying revolving retail (Basel III: 50%)"},
     {"stress.lgd_floor_mortgage", KEY_F64, F(stress.lgd_floor_mortgage), "0.05", 0, 1, NULL, "IRB LGD floor, residential mortgages (Basel III: 5%)"},
-    {"privacy.key_file", KEY_STR, F(privacy.key_file), "", 0, 0, NULL, "secret key for subscriber pseudonyms"},
+    {"privacy.key_file", KEY_STR, F(privacy.key_file), "", 0, 0, NULL, "secret key for subscriber pseudonyms: a file of 32 hex digits that others may not read or write"},
     {"privacy.k_min", KEY_I64, F(privacy.k_min), "10", 1, 1e6, NULL, "aggregates of fewer subscribers are suppressed"},
 };
 /* clang-format on */

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int hex_value(char c)
 {
@@ -18,6 +19,17 @@ static int read_key_file(const char *path, unsigned char key[crypto_shorthash_KE
     FILE *f = fopen(path, "r");
     if (!f) {
         snprintf(err, errlen, "privacy.key_file %s: %s", path, strerror(errno));
+        return 1;
+    }
+    /* The secret that keeps phone numbers out of the outputs: a file anyone on the machine may
+     * read or change is refused (its owner and group only). */
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || (st.st_mode & S_IRWXO)) {
+        snprintf(err, errlen,
+                 "privacy.key_file %s: readable or writable by others (mode %04o): make it "
+                 "private (chmod 600)",
+                 path, (unsigned)(st.st_mode & 07777));
+        fclose(f);
         return 1;
     }
     char line[128] = "";

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char *write_temp(const char *text)
@@ -118,6 +119,34 @@ static void expect_key_file_error(const char *text, const char *fragment)
     if (tr_keyhash_init(&kh, &cfg, err, sizeof err) == 0) fail_msg("key file '%s' accepted", text);
     if (!strstr(err, path)) fail_msg("'%s' does not name the file %s", err, path);
     if (fragment && !strstr(err, fragment)) fail_msg("'%s' does not say '%s'", err, fragment);
+    unlink(path);
+}
+
+/* A key file others may read or write is refused, naming the file and the mode; the owner's and
+ * group's permissions alone are fine. */
+static void test_key_file_permissions(void **state)
+{
+    (void)state;
+    struct tr_config cfg;
+    tr_config_defaults(&cfg);
+    const char *path = write_temp("000102030405060708090a0b0c0d0e0f\n");
+    snprintf(cfg.privacy.key_file, sizeof cfg.privacy.key_file, "%s", path);
+    char err[512] = "";
+    struct tr_keyhash kh;
+    const mode_t refused[] = {0644, 0604, 0602, 0601, 0666}, fine[] = {0600, 0400, 0640, 0660};
+    for (size_t k = 0; k < sizeof refused / sizeof *refused; k++) {
+        assert_int_equal(chmod(path, refused[k]), 0);
+        err[0] = 0;
+        if (tr_keyhash_init(&kh, &cfg, err, sizeof err) == 0)
+            fail_msg("a key file of mode %04o accepted", (unsigned)refused[k]);
+        assert_non_null(strstr(err, path));
+        assert_non_null(strstr(err, "chmod 600"));
+    }
+    for (size_t k = 0; k < sizeof fine / sizeof *fine; k++) {
+        assert_int_equal(chmod(path, fine[k]), 0);
+        if (tr_keyhash_init(&kh, &cfg, err, sizeof err))
+            fail_msg("a key file of mode %04o refused: %s", (unsigned)fine[k], err);
+    }
     unlink(path);
 }
 
@@ -229,6 +258,7 @@ int main(void)
         cmocka_unit_test(test_seeded_key),
         cmocka_unit_test(test_key_file),
         cmocka_unit_test(test_key_file_errors),
+        cmocka_unit_test(test_key_file_permissions),
         cmocka_unit_test(test_fingerprints_differ_from_keys),
         cmocka_unit_test(test_id_book_collisions),
     };
