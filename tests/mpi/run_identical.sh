@@ -32,28 +32,28 @@ for np in 2 3 4; do
 done
 [ $status -eq 0 ] && echo "run: identical at 1, 2, 3 and 4 ranks"
 
+# A feature set's /subscribers the same at two rank counts: set, ranks, ranks (runs kept as
+# $work/<set><ranks>.h5).
+same_features() {
+    local set=$1
+    shift
+    for np in "$@"; do
+        mpiexec -n "$np" "$telrisk" run --config "$config" --quiet --set inputs.dir="$data" \
+            --set features.set="$set" --set output.path="$work/run.h5" 2>"$work/$set.log" ||
+            { cat "$work/$set.log"; exit 1; }
+        mv "$work/run.h5" "$work/$set$np.h5"
+    done
+    h5diff "$work/$set$1.h5" "$work/$set$2.h5" /subscribers /subscribers ||
+        { echo "features.set = $set: /subscribers differs between $1 and $2 ranks"; status=1; }
+    [ $status -ne 0 ] || echo "run: features.set = $set identical at $1 and $2 ranks"
+}
+
 # features.set = full (897 features): the same at 1 and 3 ranks.
-for np in 1 3; do
-    mpiexec -n "$np" "$telrisk" run --config "$config" --quiet --set inputs.dir="$data" \
-        --set features.set=full --set output.path="$work/run.h5" 2>"$work/full.log" ||
-        { cat "$work/full.log"; exit 1; }
-    mv "$work/run.h5" "$work/full$np.h5"
-done
-h5diff "$work/full1.h5" "$work/full3.h5" /subscribers /subscribers ||
-    { echo "features.set = full: /subscribers differs between 1 and 3 ranks"; status=1; }
-[ $status -eq 0 ] && echo "run: features.set = full identical at 1 and 3 ranks"
+same_features full 1 3
 
 # features.set = basic (the thirteen CDR basics): the same at 1 and 4 ranks, and every value as
 # tests/tools/check_basic.py recomputes it from the CSV.
-for np in 1 4; do
-    mpiexec -n "$np" "$telrisk" run --config "$config" --quiet --set inputs.dir="$data" \
-        --set features.set=basic --set output.path="$work/run.h5" 2>"$work/basic.log" ||
-        { cat "$work/basic.log"; exit 1; }
-    mv "$work/run.h5" "$work/basic$np.h5"
-done
-h5diff "$work/basic1.h5" "$work/basic4.h5" /subscribers /subscribers ||
-    { echo "features.set = basic: /subscribers differs between 1 and 4 ranks"; status=1; }
-[ $status -eq 0 ] && echo "run: features.set = basic identical at 1 and 4 ranks"
+same_features basic 1 4
 /usr/bin/python3 "$tools/check_basic.py" "$data" "$work/basic4.h5" --seed "$seed" || status=1
 
 # Dumps in several files: the CDRs cut into parts of 40,000 lines (each with the header), read
