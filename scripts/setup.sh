@@ -8,6 +8,8 @@ packages=(
     libgsl-dev libcmocka-dev libinih-dev libsodium-dev
     slurm-wlm munge
     python3 python3-h5py
+    valgrind
+    clang libclang-rt-14-dev llvm  # scripts/fuzz.sh: libFuzzer and llvm-symbolizer
     r-base-core
 )
 missing=()

@@ -190,7 +190,8 @@ static int model(const struct tr_ctx *ctx, const struct tr_config *cfg, const ch
         tr_portfolio_join_pd(&s->book, s->rows.n, s->rows.key, c->pd);
     }
     tr_stage_begin(&s->stages);
-    const struct tr_run_output out = {.config_text = config_text,
+    const struct tr_run_output out = {.k_min = cfg->privacy.k_min,
+                                      .config_text = config_text,
                                       .fingerprint = fingerprint,
                                       .seed = cfg->run.seed,
                                       .stages = s->stages.stat,
@@ -220,7 +221,8 @@ static int stress(const struct tr_ctx *ctx, const struct tr_config *cfg, const c
     tr_stage_end(ctx, &s->stages, "stress", (int64_t)s->book.n, "loans");
     tr_stress_record(ctx, &s->stages, &s->params, s->results, s->n_results);
     tr_stage_begin(&s->stages);
-    const struct tr_run_output out = {.config_text = config_text,
+    const struct tr_run_output out = {.k_min = cfg->privacy.k_min,
+                                      .config_text = config_text,
                                       .fingerprint = fingerprint,
                                       .seed = cfg->run.seed,
                                       .stages = s->stages.stat,

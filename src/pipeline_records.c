@@ -188,6 +188,7 @@ static int write_records(const struct tr_ctx *ctx, const struct tr_config *cfg,
                          int64_t collisions, int passes)
 {
     struct tr_run_output out = {
+        .k_min = cfg->privacy.k_min,
         .passes = passes,
         .checkpoint = tr_ckpt_stage_names[TR_CKPT_RECORDS],
         .fingerprint = fingerprint,

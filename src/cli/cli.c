@@ -27,6 +27,7 @@ enum option_bit {
     OPT_SCENARIO = 1u << 19,
     OPT_RESUME = 1u << 20,
     OPT_CHECK = 1u << 21,
+    OPT_KEY_FILE = 1u << 22,
 };
 #define OPT_COMMON (OPT_SET | OPT_QUIET | OPT_VERBOSE | OPT_HELP)
 
@@ -53,6 +54,8 @@ static const struct option_spec options[] = {
     {OPT_CHECK, "--check", NULL,
      "check the config, key file, every input's header and first 1,000 lines, the scenarios and "
      "the output path in seconds, and stop (nothing written)"},
+    {OPT_KEY_FILE, "--key-file", "K",
+     "the secret key file (32 hex digits, mode 600) the run was made with: privacy.key_file"},
     {OPT_MODEL, "--model", "TRAINED.h5", "a run file whose /models score this run (the champion)"},
     {OPT_PD, "--pd", "P", "probability of default, 0 < P < 1"},
     {OPT_LGD, "--lgd", "L", "loss given default, 0 < L <= 1"},
@@ -110,6 +113,14 @@ static const struct tr_command commands[] = {
      "the input tables, parsed once, as compressed HDF5 columns: later runs set inputs.columnar "
      "and skip CSV parsing",
      OPT_CONFIG | OPT_OUT | OPT_COMMON, OPT_CONFIG | OPT_OUT, 0, 0, tr_cmd_convert},
+    {"lookup", "--key-file K MSISDN...",
+     "the pseudonymous key of each subscriber id, as /subscribers/key holds it (for an "
+     "authorised analyst)",
+     OPT_KEY_FILE | OPT_CONFIG | OPT_COMMON, OPT_KEY_FILE, 1, TR_CLI_MAX_POSITIONAL, tr_cmd_lookup},
+    {"verify", "RUN.h5",
+     "check every dataset of a run file against the checksum written with it: exit 0 intact, 2 "
+     "altered, truncated or unreadable",
+     OPT_COMMON, 0, 1, 1, tr_cmd_verify},
     {"config", "[--config FILE]", "print the effective configuration, every key, as INI",
      OPT_CONFIG | OPT_COMMON, 0, 0, 0, tr_cmd_config},
 };
@@ -197,6 +208,9 @@ static int store(struct tr_cli_args *args, enum option_bit bit, const char *valu
     case OPT_CHECK:
         args->check = 1;
         break;
+    case OPT_KEY_FILE:
+        args->key_file = value;
+        break;
     }
     return 0;
 }
@@ -268,7 +282,8 @@ int tr_cli_validate(const struct tr_cli_args *args, char *err, size_t errlen)
                     (opt->bit == OPT_MODEL && args->model_path) ||
                     (opt->bit == OPT_RUN && args->run_path) || (opt->bit == OPT_PD && args->pd) ||
                     (opt->bit == OPT_LGD && args->lgd) ||
-                    (opt->bit == OPT_CLASS && args->exposure_class);
+                    (opt->bit == OPT_CLASS && args->exposure_class) ||
+                    (opt->bit == OPT_KEY_FILE && args->key_file);
         if (!given) {
             snprintf(err, errlen, "%s: %s %s is required (usage: telrisk %s %s)",
                      args->command->name, opt->name, opt->metavar, args->command->name,

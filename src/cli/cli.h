@@ -30,6 +30,7 @@ struct tr_cli_args {
     const char *scenario;                             /* stress: --scenario */
     int resume;                                       /* run: --resume */
     int check;                                        /* run: --check */
+    const char *key_file;                             /* lookup: --key-file */
     const char *positional[TR_CLI_MAX_POSITIONAL];    /* arguments that are not options, in order */
     int n_positional;
     int quiet;

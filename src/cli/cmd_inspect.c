@@ -1,4 +1,5 @@
 #include "cli/commands.h"
+#include "config/config.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "output/runfile.h"
@@ -9,13 +10,15 @@
  * answer so the job ends with one exit code. */
 int tr_cmd_inspect(const struct tr_ctx *ctx, const struct tr_cli_args *args)
 {
-    int rc = TR_EXIT_OK;
+    struct tr_config cfg; /* defaults and --set: privacy.k_min */
+    int rc = tr_load_config(ctx, args, &cfg);
+    if (rc) return rc;
     if (ctx->rank == 0) {
         if (args->n_positional < 1) {
             fprintf(ctx->msg, "telrisk: inspect needs a run file: telrisk inspect RUN.h5\n");
             rc = TR_EXIT_USAGE;
         } else {
-            rc = tr_runfile_inspect(args->positional[0], stdout, ctx->msg);
+            rc = tr_runfile_inspect(args->positional[0], cfg.privacy.k_min, stdout, ctx->msg);
         }
     }
     MPI_CHECK(MPI_Bcast(&rc, 1, MPI_INT, 0, ctx->comm));

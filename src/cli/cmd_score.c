@@ -3,6 +3,7 @@
  * it uses over its own bins, and of the grades; when the run has its own models (the
  * challenger), the two are compared on the run's hold-out. */
 #include "cli/commands.h"
+#include "config/config.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "io/h5.h"
@@ -91,16 +92,22 @@ static void drift(const struct tr_ctx *ctx, const struct tr_models *m, const dou
     memcpy(mon->grade_reference, m->grade_population, sizeof mon->grade_reference);
     tr_grade_counts(ctx, grade, n, mon->grade_now);
     snprintf(mon->grades.name, sizeof mon->grades.name, "grade");
-    mon->grades.psi = tr_psi(mon->grade_reference, mon->grade_now, mon->n_grades);
+    int64_t trained = 0; /* subscribers when trained: the score bands cover all of them */
+    for (int b = 0; b < m->score_bands.n_numeric; b++)
+        trained += m->score_bands.population[b];
+    mon->grades.psi = tr_psi_pooled(mon->grade_reference, mon->grade_now, mon->n_grades, trained);
     snprintf(mon->grades.band, sizeof mon->grades.band, "%s", tr_psi_band(mon->grades.psi));
 }
 
 int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
 {
     const char *path = args->positional[0];
+    struct tr_config cfg; /* defaults and --set: privacy.k_min for the tables written */
+    int rc = tr_load_config(ctx, args, &cfg);
+    if (rc) return rc;
     struct tr_stored_run r;
     struct tr_models m;
-    int rc = tr_stored_run_load(ctx, path, &r);
+    rc = tr_stored_run_load(ctx, path, &r);
     if (rc) return rc;
     if ((rc = load_models(ctx, args->model_path, &m))) {
         tr_models_free(&m);
@@ -155,7 +162,8 @@ int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     if (challenger)
         TR_INFO(ctx, "score: challenger (the run's own models) hold-out AUC %.4f",
                 mon.challenger.auc);
-    const struct tr_run_output out = {.seed = r.seed,
+    const struct tr_run_output out = {.k_min = cfg.privacy.k_min,
+                                      .seed = r.seed,
                                       .region_names = (const char *const *)r.region_names,
                                       .n_regions = m.n_regions,
                                       .n_local = r.n,

@@ -41,7 +41,8 @@ int tr_cmd_train(const struct tr_ctx *ctx, const struct tr_cli_args *args)
             "(%.4f s each); hold-out AUC %.4f",
             m->n_used, m->n_features, (long long)m->train_rows, m->iterations, m->fit_seconds,
             m->fit_seconds / (m->iterations ? m->iterations : 1), c.validation.assigned.m.auc);
-    const struct tr_run_output out = {.seed = r.seed,
+    const struct tr_run_output out = {.k_min = cfg.privacy.k_min,
+                                      .seed = r.seed,
                                       .region_names = (const char *const *)r.region_names,
                                       .n_regions = r.n_regions,
                                       .n_local = r.n,

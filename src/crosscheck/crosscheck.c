@@ -460,8 +460,11 @@ void tr_crosscheck_run(const struct tr_ctx *ctx, const struct tr_config *cfg,
         rule_simbox(&st, &s);
         rule_velocity(&st, &s);
         rule_dormant(&st, &s);
-        qsort(out->alerts + first_alert, out->n_alerts - first_alert, sizeof *out->alerts,
-              cmp_alert);
+        /* Only when there are two or more: before the first alert out->alerts is NULL, which
+         * neither qsort nor pointer arithmetic may be given. */
+        if (out->n_alerts - first_alert > 1)
+            qsort(out->alerts + first_alert, out->n_alerts - first_alert, sizeof *out->alerts,
+                  cmp_alert);
     }
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, st.recon, (int)(n_recon * sizeof *st.recon / 8),
                             MPI_INT64_T, MPI_SUM, ctx->comm));
@@ -483,11 +486,14 @@ void tr_crosscheck_append(struct tr_crosscheck *dst, const struct tr_crosscheck 
 {
     dst->alerts =
         TR_REALLOC(dst->alerts, sizeof *dst->alerts * (dst->n_alerts + src->n_alerts + 1));
-    memcpy(dst->alerts + dst->n_alerts, src->alerts, sizeof *src->alerts * src->n_alerts);
+    /* A pass without alerts or breaks has NULL for them, which memcpy may not be given. */
+    if (src->n_alerts)
+        memcpy(dst->alerts + dst->n_alerts, src->alerts, sizeof *src->alerts * src->n_alerts);
     dst->n_alerts += src->n_alerts;
     dst->breaks =
         TR_REALLOC(dst->breaks, sizeof *dst->breaks * (dst->n_breaks + src->n_breaks + 1));
-    memcpy(dst->breaks + dst->n_breaks, src->breaks, sizeof *src->breaks * src->n_breaks);
+    if (src->n_breaks)
+        memcpy(dst->breaks + dst->n_breaks, src->breaks, sizeof *src->breaks * src->n_breaks);
     dst->n_breaks += src->n_breaks;
     dst->flags = TR_REALLOC(dst->flags, n_dst + n_src + 1);
     memcpy(dst->flags + n_dst, src->flags, n_src);

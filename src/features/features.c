@@ -62,12 +62,16 @@ static const struct selection *select_features(const struct tr_feature_options *
     tr_bc_feature_info(keys, sel->n_bc, bc_info);
     sel->from = TR_MALLOC(sizeof *sel->from * (sel->n_bc + TR_FEAT_COUNT));
     sel->info = TR_MALLOC(sizeof *sel->info * (sel->n_bc + TR_FEAT_COUNT));
-    for (size_t k = 0; k < sel->n_bc; k++)
-        if (keep_bc(keys[k], o->full)) sel->from[sel->n] = (int)k, sel->info[sel->n++] = bc_info[k];
+    for (size_t k = 0; k < sel->n_bc; k++) {
+        if (keep_bc(keys[k], o->full))
+            sel->from[sel->n] = (int)k, sel->info[sel->n++] = bc_info[k];
+        else
+            free((char *)bc_info[k].description); /* not selected: nothing else points to it */
+    }
     for (int k = 0; k < TR_FEAT_COUNT; k++)
         if (keep_fixed(k, o->full))
             sel->from[sel->n] = (int)sel->n_bc + k, sel->info[sel->n++] = tr_feature_registry[k];
-    free(bc_info); /* the strings it points to live on */
+    free(bc_info); /* the selected ones' descriptions live on in the cache */
     return sel;
 }
 

@@ -135,9 +135,12 @@ int tr_parse_fixed(const char *s, size_t n, int scale, int64_t *v)
     if (k == n || (unsigned)(s[k] - '0') > 9) return 1;
     const int64_t limit = INT64_MAX / 10 - 10;
     int64_t whole = 0;
+    int huge = 0; /* too large to hold: said only once the whole text is known to be a number */
     for (; k < n && (unsigned)(s[k] - '0') <= 9; k++) {
-        if (whole > limit) return 2;
-        whole = whole * 10 + (s[k] - '0');
+        if (whole > limit)
+            huge = 1;
+        else
+            whole = whole * 10 + (s[k] - '0');
     }
     int64_t frac = 0;
     int places = 0, round_up = 0;
@@ -152,6 +155,7 @@ int tr_parse_fixed(const char *s, size_t n, int scale, int64_t *v)
                 round_up = d >= 5, places++;
         }
     }
+    if (huge) return 2;
     for (; places < scale; places++)
         frac *= 10;
     for (int q = 0; q < scale; q++) {

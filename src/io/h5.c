@@ -272,6 +272,43 @@ void tr_h5_quiet_end(const struct tr_h5_quiet *q)
     H5_CHECK(H5Eset_auto2(H5E_DEFAULT, q->func, q->data));
 }
 
+void tr_h5_shape_of(hid_t obj, int is_attr, struct tr_h5_shape *s)
+{
+    /* Damaged metadata (an unknown dataspace class...) fails these calls: an object of no class
+     * and no rank, which every reader refuses, rather than a failed check (exit 3). */
+    struct tr_h5_quiet q;
+    tr_h5_quiet_begin(&q);
+    memset(s, 0, sizeof *s);
+    s->cls = H5T_NO_CLASS;
+    s->rank = -2;
+    hid_t type = is_attr ? H5Aget_type(obj) : H5Dget_type(obj);
+    hid_t space = is_attr ? H5Aget_space(obj) : H5Dget_space(obj);
+    hsize_t dims[H5S_MAX_RANK]; /* whatever the rank: a file may hold up to 32 dimensions */
+    const int rank = space < 0 ? -1 : H5Sget_simple_extent_ndims(space);
+    /* points < 0 also for more than 2^63 elements: then "too many", not "unreadable" */
+    const hssize_t points = space < 0 ? -1 : H5Sget_simple_extent_npoints(space);
+    if (type >= 0 && rank >= 0 && H5Sget_simple_extent_dims(space, dims, NULL) >= 0) {
+        s->cls = H5Tget_class(type);
+        s->variable = s->cls == H5T_STRING && H5Tis_variable_str(type) > 0;
+        s->rank = H5Sget_simple_extent_type(space) == H5S_NULL ? -1 : rank;
+        for (int k = 0; k < rank && k < 2; k++)
+            s->dims[k] = dims[k];
+        s->points = points < 0 ? (hsize_t)-1 : (hsize_t)points;
+    }
+    if (space >= 0) H5Sclose(space);
+    if (type >= 0) H5Tclose(type);
+    tr_h5_quiet_end(&q);
+}
+
+hid_t tr_h5_open_dataset(hid_t loc, const char *path)
+{
+    struct tr_h5_quiet q;
+    tr_h5_quiet_begin(&q);
+    hid_t d = H5Lexists(loc, path, H5P_DEFAULT) > 0 ? H5Dopen2(loc, path, H5P_DEFAULT) : -1;
+    tr_h5_quiet_end(&q);
+    return d < 0 ? H5I_INVALID_HID : d;
+}
+
 hsize_t tr_h5_rows(hid_t dset)
 {
     hid_t space = H5Dget_space(dset);

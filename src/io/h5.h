@@ -74,4 +74,20 @@ struct tr_h5_quiet {
 void tr_h5_quiet_begin(struct tr_h5_quiet *q);
 void tr_h5_quiet_end(const struct tr_h5_quiet *q);
 
+/* What a reader checks of a dataset or attribute before it reads it (a file may come from
+ * anywhere): its type's class and its dataspace (H5T_NO_CLASS and rank -2 when HDF5 cannot tell:
+ * damaged metadata). */
+struct tr_h5_shape {
+    H5T_class_t cls;
+    int variable;    /* a variable-length string */
+    int rank;        /* -1: an empty (null) dataspace; 0: a scalar; -2: unreadable */
+    hsize_t dims[2]; /* the first two dimensions, 0 beyond the rank */
+    hsize_t points;  /* elements */
+};
+void tr_h5_shape_of(hid_t obj, int is_attr, struct tr_h5_shape *s);
+
+/* The dataset at path, opened without HDF5's error printing: H5I_INVALID_HID when there is none
+ * (nothing of that name, or a group). */
+hid_t tr_h5_open_dataset(hid_t loc, const char *path);
+
 #endif

@@ -146,7 +146,10 @@ int tr_inputs_resolve(const struct tr_ctx *ctx, const struct tr_config *cfg,
         for (int t = 0; t < TR_T_COUNT; t++)
             bad |= resolve_table(ctx, cfg, in, (enum tr_table_id)t);
     bad = tr_agree(ctx, bad ? TR_EXIT_INPUT : TR_EXIT_OK);
-    if (!bad) share(ctx, in);
+    if (bad)
+        tr_inputs_free(in); /* rank 0's lists so far: the callers free only what succeeded */
+    else
+        share(ctx, in);
     return bad;
 }
 

@@ -14,7 +14,7 @@ struct tr_input_files {
 };
 
 /* Collective. 0, or TR_EXIT_INPUT when a configured input matches nothing or a required table
- * (antennas, cdr) has no file; the reason is printed once. */
+ * (antennas, cdr) has no file; the reason is printed once, and nothing is left to free. */
 int tr_inputs_resolve(const struct tr_ctx *ctx, const struct tr_config *cfg,
                       struct tr_input_files *in);
 void tr_inputs_free(struct tr_input_files *in);

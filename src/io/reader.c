@@ -46,15 +46,18 @@ static size_t strip_cr(const char *line, size_t len)
     return len > 0 && line[len - 1] == '\r' ? len - 1 : len;
 }
 
-/* Rank 0 reads the first line and sends it to every rank. Returns the offset after it. */
+/* Rank 0 reads the first line and sends it to every rank. Returns the offset after it; *ended_at
+ * is where the file ended when that is before the size it had at open (else -1). */
 static int64_t share_header(const struct tr_ctx *ctx, MPI_File fh, struct tr_read_info *info,
-                            int *rc)
+                            int *rc, int64_t *ended_at)
 {
-    int64_t meta[3] = {0, 0, 0}; /* has_header, header_len, data_begin */
+    /* has_header, header_len, data_begin, and where the file ended if before its size (-1) */
+    int64_t meta[4] = {0, 0, 0, -1};
     if (ctx->rank == 0 && info->bytes > 0) {
         size_t got = 0;
         size_t want = info->bytes < TR_HEADER_MAX ? (size_t)info->bytes : TR_HEADER_MAX;
         *rc = read_at(fh, 0, info->header, want, &got);
+        if (*rc == MPI_SUCCESS && got < want) meta[3] = (int64_t)got; /* it shrank since */
         if (*rc == MPI_SUCCESS) {
             char *nl = memchr(info->header, '\n', got);
             size_t len = nl ? (size_t)(nl - info->header) : got;
@@ -72,7 +75,8 @@ static int64_t share_header(const struct tr_ctx *ctx, MPI_File fh, struct tr_rea
     int status = *rc;
     MPI_CHECK(MPI_Bcast(&status, 1, MPI_INT, 0, ctx->comm));
     *rc = status;
-    MPI_CHECK(MPI_Bcast(meta, 3, MPI_INT64_T, 0, ctx->comm));
+    MPI_CHECK(MPI_Bcast(meta, 4, MPI_INT64_T, 0, ctx->comm));
+    *ended_at = meta[3];
     info->has_header = (int)meta[0];
     info->header_len = (size_t)meta[1];
     MPI_CHECK(MPI_Bcast(info->header, (int)info->header_len, MPI_CHAR, 0, ctx->comm));
@@ -93,6 +97,8 @@ struct scan {
     char *long_head;
     /* rounds still to end (handler->on_round calls still owed) and where the next one starts */
     int64_t rounds_left, cut, step;
+    int64_t ended_at; /* where a read found the file's end before its size at open, or -1 */
+    int unterminated; /* the last line had no newline */
 };
 
 static void emit(struct scan *s, const char *line, size_t avail, size_t len, int64_t offset)
@@ -151,7 +157,11 @@ static int scan_range(MPI_File fh, int64_t size, int64_t begin, size_t chunk, st
         size_t want = chunk - kept, got = 0;
         if ((int64_t)want > size - at) want = (size_t)(size - at);
         rc = read_at(fh, at, buf + kept, want, &got);
-        if (rc != MPI_SUCCESS || got == 0) break;
+        if (rc != MPI_SUCCESS) break;
+        if (got < want) { /* the file shrank: what was read of its last line is not a line */
+            s->ended_at = at + (int64_t)got;
+            break;
+        }
         at += (int64_t)got;
         tr_progress_add((double)got);
         size_t used = scan_lines(s, buf, kept + got, kept_at);
@@ -167,7 +177,8 @@ static int scan_range(MPI_File fh, int64_t size, int64_t begin, size_t chunk, st
         memmove(buf, buf + used, kept);
         kept_at += (int64_t)used;
     }
-    if (rc == MPI_SUCCESS && !s->done) { /* the last line has no newline */
+    if (rc == MPI_SUCCESS && !s->done && s->ended_at < 0) { /* the last line has no newline */
+        s->unterminated = s->in_long || kept > 0;
         if (s->in_long)
             emit_long(s);
         else if (kept > 0)
@@ -178,10 +189,42 @@ static int scan_range(MPI_File fh, int64_t size, int64_t begin, size_t chunk, st
     return rc;
 }
 
+/* Rank 0 says a file changed size while it was read (every rank knows it): its lines cannot all
+ * be accounted for, so the read fails rather than give some of them. */
+static int report_changed(const struct tr_ctx *ctx, const char *path, int64_t bytes, int64_t now)
+{
+    if (ctx->rank == 0)
+        TR_ERROR(ctx,
+                 "%s %s from %lld to %lld bytes while it was read: was it still being written or"
+                 " cut short? Rerun once the file is complete",
+                 path, now < bytes ? "shrank" : "grew", (long long)bytes, (long long)now);
+    return TR_EXIT_INPUT;
+}
+
+/* Collective, after every rank has read its range: the file's size must be the one it had at
+ * open on every rank (a shrink seen as a short read, a growth as a larger size: a writer still
+ * appending, whose last line may have been read half-written). Also agrees on whether the last
+ * line lacked its newline. */
+static int same_size(const struct tr_ctx *ctx, MPI_File fh, const char *path, int64_t bytes,
+                     const struct scan *s, int *unterminated)
+{
+    int64_t now = s->ended_at;
+    if (now < 0) {
+        MPI_Offset size = bytes;
+        now = MPI_File_get_size(fh, &size) == MPI_SUCCESS ? (int64_t)size : bytes;
+    }
+    int64_t v[3] = {-now, now, s->unterminated}; /* max of -now: the least size seen */
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, v, 3, MPI_INT64_T, MPI_MAX, ctx->comm));
+    *unterminated = (int)v[2];
+    if (-v[0] == bytes && v[1] == bytes) return TR_EXIT_OK;
+    return report_changed(ctx, path, bytes, -v[0] < bytes ? -v[0] : v[1]);
+}
+
 /* Where this rank's first line starts: begin itself if a line starts there, else after the next
- * newline (which may lie beyond the range: then the rank owns no line). */
+ * newline (which may lie beyond the range: then the rank owns no line). *ended_at: as in
+ * struct scan. */
 static int first_line_start(MPI_File fh, int64_t data_begin, int64_t begin, int64_t size,
-                            int64_t *start)
+                            int64_t *start, int64_t *ended_at)
 {
     *start = begin;
     if (begin == data_begin) return MPI_SUCCESS;
@@ -189,9 +232,14 @@ static int first_line_start(MPI_File fh, int64_t data_begin, int64_t begin, int6
     int64_t at = begin - 1;
     while (at < size) {
         size_t got = 0;
-        int rc = read_at(fh, at, buf, sizeof buf, &got);
+        const size_t want = size - at < (int64_t)sizeof buf ? (size_t)(size - at) : sizeof buf;
+        int rc = read_at(fh, at, buf, want, &got);
         if (rc != MPI_SUCCESS) return rc;
-        if (got == 0) break;
+        if (got < want) { /* the file shrank: this rank cannot tell where its lines start */
+            *ended_at = at + (int64_t)got;
+            *start = size;
+            return MPI_SUCCESS;
+        }
         char *nl = memchr(buf, '\n', got);
         if (nl) {
             *start = at + (nl - buf) + 1;
@@ -226,8 +274,10 @@ int tr_read_file(const struct tr_ctx *ctx, const char *path, size_t chunk_bytes,
     MPI_CHECK(MPI_File_get_size(fh, &size));
     info->bytes = (int64_t)size;
     rc = MPI_SUCCESS;
-    int64_t data_begin = share_header(ctx, fh, info, &rc);
+    int64_t header_end = -1;
+    int64_t data_begin = share_header(ctx, fh, info, &rc, &header_end);
     int bad = rc != MPI_SUCCESS ? report_mpi_error(ctx, rc, "read", path, 1) : 0;
+    if (!bad && header_end >= 0) bad = report_changed(ctx, path, info->bytes, header_end);
     if (!bad && info->bytes > 0 && !info->has_header && ctx->rank == 0)
         TR_ERROR(ctx, "%s: the header line is longer than %d bytes", path, TR_HEADER_MAX);
     if (!bad && info->bytes > 0 && !info->has_header) bad = TR_EXIT_INPUT;
@@ -236,15 +286,15 @@ int tr_read_file(const struct tr_ctx *ctx, const char *path, size_t chunk_bytes,
     if (!bad) {
         int64_t begin, end, start;
         tr_reader_range(data_begin, info->bytes, ctx->rank, ctx->size, &begin, &end);
-        struct scan s = {.h = handler, .end = end};
+        struct scan s = {.h = handler, .end = end, .ended_at = -1};
         if (handler->round_bytes > 0) { /* R from the file's size: the same on every rank */
             const int64_t per_rank = (info->bytes - data_begin) / ctx->size;
             s.rounds_left = per_rank / (int64_t)handler->round_bytes + 1;
             s.step = (end - begin + s.rounds_left - 1) / s.rounds_left + 1;
             s.cut = begin + s.step;
         }
-        rc = first_line_start(fh, data_begin, begin, info->bytes, &start);
-        if (rc == MPI_SUCCESS && start < end)
+        rc = first_line_start(fh, data_begin, begin, info->bytes, &start, &s.ended_at);
+        if (rc == MPI_SUCCESS && start < end && s.ended_at < 0)
             rc = scan_range(
                 fh, info->bytes, start,
                 chunk_bytes < 2 * TR_READER_LONG_LINE ? 2 * TR_READER_LONG_LINE : chunk_bytes, &s);
@@ -252,7 +302,8 @@ int tr_read_file(const struct tr_ctx *ctx, const char *path, size_t chunk_bytes,
             handler->on_round(handler->user);
         if (rc != MPI_SUCCESS) bad = report_mpi_error(ctx, rc, "read", path, 0);
         info->local_lines = s.count;
-        bad = tr_agree(ctx, bad);
+        const int changed = same_size(ctx, fh, path, info->bytes, &s, &info->unterminated);
+        bad = tr_agree(ctx, bad ? bad : changed);
     }
     MPI_CHECK(MPI_File_close(&fh));
     if (bad) return bad;

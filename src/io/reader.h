@@ -38,11 +38,13 @@ struct tr_read_info {
     int64_t local_lines; /* data lines this rank owns */
     int64_t first_line;  /* 1-based line number of this rank's first data line (header = 1) */
     int64_t total_lines; /* data lines in the file, all ranks */
+    int unterminated;    /* its last line has no newline (all ranks know) */
 };
 
 /* Collective. Reads path, calling on_header (every rank, before any line; may be NULL) and then
  * handler->on_line for each line this rank owns. Returns 0, or TR_EXIT_INPUT on every rank when
- * the file cannot be opened or read (the reason printed once) or on_header returns non-zero. */
+ * the file cannot be opened or read, or changes size while it is read (shrinks or grows: the
+ * reason printed once), or on_header returns non-zero. */
 int tr_read_file(const struct tr_ctx *ctx, const char *path, size_t chunk_bytes,
                  int (*on_header)(void *user, const struct tr_read_info *info),
                  const struct tr_line_handler *handler, struct tr_read_info *info);

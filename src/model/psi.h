@@ -13,6 +13,12 @@
 #define TR_PSI_NAME_MAX 96
 
 double tr_psi(const int64_t *reference, const int64_t *now, int bins);
+
+/* PSI where some reference bins are suppressed (-1, privacy.k_min): those bins are pooled into
+ * one, whose reference is ref_total less the published bins (suppression hides each hidden
+ * bin, never their sum). */
+#define TR_PSI_MAX_BINS 64
+double tr_psi_pooled(const int64_t *reference, const int64_t *now, int bins, int64_t ref_total);
 const char *tr_psi_band(double psi); /* "stable", "moderate", "significant"; "undefined" for NaN */
 
 struct tr_psi_row {

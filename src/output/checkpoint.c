@@ -1,4 +1,5 @@
 #include "output/checkpoint.h"
+#include "output/seal.h"
 
 #include "core/error.h"
 #include "core/fs.h"
@@ -206,7 +207,7 @@ static hid_t create_ckpt(const struct tr_ctx *ctx, const char *output, enum tr_c
 /* Collective: closes and renames it. */
 static int publish_ckpt(const struct tr_ctx *ctx, hid_t f, char *path, char *tmp)
 {
-    const int rc = f < 0 ? TR_EXIT_INPUT : tr_runfile_publish(ctx, f, path, tmp);
+    const int rc = f < 0 ? TR_EXIT_INPUT : tr_runfile_publish(ctx, f, path, tmp, 0);
     free(path);
     return rc;
 }
@@ -305,11 +306,7 @@ int tr_ckpt_assemble(const struct tr_ctx *ctx, const char *output, int done,
             H5_CHECK(f);
             fill(output, f, done, stages, n_stages, resumed_after, ctx->size);
             H5_CHECK(H5Fclose(f));
-            if (rename(tmp, output) != 0) {
-                snprintf(err, sizeof err, "cannot rename %s to %s: %s", tmp, output,
-                         strerror(errno));
-                rc = TR_EXIT_INPUT;
-            }
+            if (tr_seal_and_rename(tmp, output, err, sizeof err)) rc = TR_EXIT_INPUT;
         }
         if (rc) {
             fprintf(ctx->msg, "telrisk: writing the run file: %s\n", err);

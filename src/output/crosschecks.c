@@ -2,12 +2,14 @@
  * fraud alert with its evidence, and /subscribers/flags. Alerts and breaks are written by the
  * ranks that found them, in key order, so the tables are the same at any rank count. */
 #include "output/groups.h"
+#include "output/suppress.h"
 
 #include "core/error.h"
 #include "crosscheck/crosscheck.h"
 #include "io/textbuf.h"
 #include "model/validate.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,6 +196,7 @@ struct backtest_row {
     int32_t region;
     char region_name[48];
     int32_t grade;
+    int8_t suppressed; /* enum tr_cell_state */
     int64_t n, defaults;
     double mean_pd, default_rate, p_value;
     char zone[8];
@@ -210,6 +213,7 @@ void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_run
         NUM_FIELD(s, region, H5T_STD_I32LE, NULL),
         STR_FIELD(s, region_name, 47, NULL),
         NUM_FIELD(s, grade, H5T_STD_I32LE, NULL),
+        NUM_FIELD(s, suppressed, H5T_STD_I8LE, NULL),
         NUM_FIELD(s, n, H5T_STD_I64LE, "subscribers"),
         NUM_FIELD(s, defaults, H5T_STD_I64LE, "subscribers"),
         NUM_FIELD(s, mean_pd, H5T_IEEE_F64LE, "fraction"),
@@ -223,6 +227,12 @@ void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_run
     const int G = v->n_grades + 1;
     const size_t cells = (size_t)(out->n_regions + 1) * (size_t)G;
     s *rows = TR_CALLOC(cells + 1, sizeof *rows);
+    /* Regions (and all, -1) down, grades (and all, 0) across: each cell's subscribers. */
+    struct tr_cell *state = TR_CALLOC(cells + 1, sizeof *state);
+    for (size_t at = 0; at < cells; at++)
+        state[at] = (struct tr_cell){v->backtest[at].n, (int)(at / (size_t)G) - 1,
+                                     (int)(at % (size_t)G) - 1, 0};
+    tr_suppress(state, cells, out->k_min);
     for (size_t at = 0; at < cells; at++) {
         const struct tr_backtest_cell *c = &v->backtest[at];
         s *r = &rows[at];
@@ -236,14 +246,24 @@ void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_run
         r->national_mean_pd = c->national_mean_pd, r->national_p_value = c->national_p_value;
         snprintf(r->national_zone, sizeof r->national_zone, "%s",
                  c->national_zone < 0 ? "" : tr_zone_names[c->national_zone]);
+        if ((r->suppressed = state[at].state)) {
+            r->n = r->defaults = -1;
+            r->mean_pd = r->default_rate = r->p_value = NAN;
+            r->national_mean_pd = r->national_p_value = NAN;
+            memset(r->zone, 0, sizeof r->zone);
+            memset(r->national_zone, 0, sizeof r->national_zone);
+        }
     }
+    free(state);
     tr_rf_small_table(ctx, g, "backtest", fields, (int)(sizeof fields / sizeof *fields), sizeof(s),
                       rows, cells,
                       "the models against the hold-out's outcomes, per region (-1: all) and grade "
                       "(0: all grades): mean PD against the default rate, one-sided binomial "
                       "p-value of that many defaults or more, and its traffic-light zone (green "
                       "p > 0.05, yellow down to 0.0001, red below); the same for the national "
-                      "model's PDs on the same rows");
+                      "model's PDs on the same rows; suppressed 1: fewer than privacy.k_min "
+                      "subscribers, 2: hidden so that such a cell cannot be derived from a total "
+                      "(figures -1, NaN or empty)");
     free(rows);
 }
 

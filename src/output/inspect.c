@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "io/h5.h"
+#include "output/suppress.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -63,6 +64,7 @@ struct inspection {
     hsize_t n, n_cols;
     struct tally *tallies; /* [regions.n] regions, then unknown region, then national */
     int64_t files, lines, accepted, rejected;
+    int64_t k_min; /* privacy.k_min: rows of fewer subscribers are suppressed here too */
 };
 
 static int fail(const struct inspection *in, const char *what)
@@ -128,6 +130,14 @@ static int read_root(struct inspection *in)
     if (rc) return fail(in, "not a telrisk run file (no readable /regions/names)");
     if (read_attr_strings(in->file, "/subscribers/features", "names", &in->features))
         return fail(in, "not a telrisk run file (no /subscribers/features with names)");
+    /* The run's own privacy.k_min, when it asked for more than this command does. */
+    struct strings config = {0};
+    if (read_attr_strings(in->file, ".", "config", &config) == 0 && config.n == 1) {
+        const char *at = strstr(string_at(&config, 0), "\nk_min = ");
+        const long long run_k = at ? strtoll(at + 9, NULL, 10) : 0;
+        if (run_k > in->k_min) in->k_min = run_k;
+    }
+    free(config.text);
     return TR_EXIT_OK;
 }
 
@@ -298,6 +308,41 @@ static void print_row(FILE *out, const struct inspection *in, int name_width, co
     fputc('\n', out);
 }
 
+/* Why a row shows no figures (output/suppress.h), or NULL when it shows them. */
+static const char *suppressed_text(int8_t state)
+{
+    return state == TR_CELL_SMALL        ? "suppressed: fewer than privacy.k_min subscribers"
+           : state == TR_CELL_COMPLEMENT ? "suppressed: would give a small row away"
+                                         : NULL;
+}
+
+/* The per-region rows' states: regions, the unknown region, with the national row their total. */
+static int8_t *region_row_states(const struct inspection *in)
+{
+    const size_t n = in->regions.n + 2;
+    struct tr_cell *cells = TR_CALLOC(n, sizeof *cells);
+    for (size_t r = 0; r < n; r++)
+        cells[r] =
+            (struct tr_cell){(int64_t)in->tallies[r].subscribers, 0, r + 1 < n ? (int)r : -1, 0};
+    tr_suppress(cells, n, in->k_min);
+    int8_t *state = TR_CALLOC(n, 1);
+    for (size_t r = 0; r < n; r++)
+        state[r] = cells[r].state;
+    free(cells);
+    return state;
+}
+
+static void print_row_or_why(FILE *out, const struct inspection *in, int name_width,
+                             const char *name, const struct tally *t, int8_t state)
+{
+    if (!state) {
+        print_row(out, in, name_width, name, t);
+        return;
+    }
+    print_padded(out, name, name_width);
+    fprintf(out, "  %11s  %s\n", "-", suppressed_text(state));
+}
+
 static void print_table(FILE *out, const struct inspection *in)
 {
     int name_width = column_width("(unknown)", 8);
@@ -310,11 +355,16 @@ static void print_table(FILE *out, const struct inspection *in)
         fprintf(out, "  %*s", column_width(name, 10), name);
     }
     fputc('\n', out);
+    int8_t *state = region_row_states(in);
     for (size_t r = 0; r < in->regions.n; r++)
-        print_row(out, in, name_width, string_at(&in->regions, r), &in->tallies[r]);
+        print_row_or_why(out, in, name_width, string_at(&in->regions, r), &in->tallies[r],
+                         state[r]);
     if (in->tallies[in->regions.n].subscribers)
-        print_row(out, in, name_width, "(unknown)", &in->tallies[in->regions.n]);
-    print_row(out, in, name_width, "national", &in->tallies[in->regions.n + 1]);
+        print_row_or_why(out, in, name_width, "(unknown)", &in->tallies[in->regions.n],
+                         state[in->regions.n]);
+    print_row_or_why(out, in, name_width, "national", &in->tallies[in->regions.n + 1],
+                     state[in->regions.n + 1]);
+    free(state);
 }
 
 static void print_summary(FILE *out, const struct inspection *in)
@@ -340,6 +390,7 @@ static void print_summary(FILE *out, const struct inspection *in)
 struct model_line {
     int32_t region;
     int8_t own_model;
+    int8_t suppressed; /* 0 in a file written before suppression */
     int64_t train_defaults, holdout_rows, holdout_defaults;
     double auc, auc_national_model, mean_pd, default_rate, hl_p;
 };
@@ -349,6 +400,7 @@ static hid_t model_line_type(void)
     hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(struct model_line));
     H5Tinsert(t, "region", HOFFSET(struct model_line, region), H5T_NATIVE_INT32);
     H5Tinsert(t, "own_model", HOFFSET(struct model_line, own_model), H5T_NATIVE_INT8);
+    H5Tinsert(t, "suppressed", HOFFSET(struct model_line, suppressed), H5T_NATIVE_INT8);
     H5Tinsert(t, "train_defaults", HOFFSET(struct model_line, train_defaults), H5T_NATIVE_INT64);
     H5Tinsert(t, "holdout_rows", HOFFSET(struct model_line, holdout_rows), H5T_NATIVE_INT64);
     H5Tinsert(t, "holdout_defaults", HOFFSET(struct model_line, holdout_defaults),
@@ -396,6 +448,11 @@ static int print_models(FILE *out, const struct inspection *in)
         const struct model_line *m = &rows[(k + 1) % dims[0]]; /* regions first, "all" last */
         print_padded(out, m->region < 0 ? "all" : string_at(&in->regions, (size_t)m->region),
                      width);
+        if (m->suppressed) {
+            fprintf(out, "  %5s  %s\n", m->own_model ? "yes" : "no",
+                    suppressed_text(m->suppressed));
+            continue;
+        }
         fprintf(out,
                 "  %5s  %9" PRId64 "  %8" PRId64 "  %8" PRId64
                 "  %7.4f  %8.4f  %7.4f  %8.4f  %6.3f\n",
@@ -568,9 +625,10 @@ static void release(struct inspection *in)
     free(in->tallies);
 }
 
-int tr_runfile_inspect(const char *path, FILE *out, FILE *msg)
+int tr_runfile_inspect(const char *path, int64_t k_min, FILE *out, FILE *msg)
 {
-    struct inspection in = {.path = path, .msg = msg ? msg : stderr, .file = H5I_INVALID_HID};
+    struct inspection in = {
+        .path = path, .msg = msg ? msg : stderr, .file = H5I_INVALID_HID, .k_min = k_min};
     struct tr_h5_quiet quiet;
     tr_h5_quiet_begin(&quiet); /* every failure below is reported with the file's path */
     int rc = open_file(&in);

@@ -9,6 +9,7 @@
 #include "model/psi.h"
 #include "model/train.h"
 #include "model/validate.h"
+#include "output/suppress.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -49,18 +50,21 @@ struct calibration_row {
     int32_t group;
     int64_t n, defaults;
     double mean_pd, default_rate;
+    int8_t suppressed; /* enum tr_cell_state */
 };
 
 struct grade_row {
     int32_t grade;
     double upper;
-    int64_t population;
+    int64_t population; /* -1: suppressed */
+    int8_t suppressed;  /* enum tr_cell_state */
 };
 
 struct summary_row {
     int32_t region; /* -1: all regions */
     char name[64];
     int8_t own_model;
+    int8_t suppressed; /* enum tr_cell_state: the hold-out's or the training rows' */
     int64_t train_rows, train_defaults, holdout_rows, holdout_defaults;
     double auc, auc_national_model, gini, ks, brier, mean_pd, default_rate, hl_p;
 };
@@ -178,11 +182,23 @@ static void write_bins(const struct tr_ctx *ctx, hid_t g, const struct tr_models
     free(rows);
 }
 
+/* A hold-out's figures, or, when state hides them (privacy.k_min: fewer hold-out subscribers
+ * than k, or hidden so that such a region cannot be derived), -1 counts, NaN figures and no
+ * calibration rows. Calibration deciles of fewer than k subscribers are hidden likewise. */
 static void write_metrics(const struct tr_ctx *ctx, hid_t loc, const char *name,
-                          const struct tr_validation_cell *c, const char *description)
+                          const struct tr_validation_cell *cell, int8_t state, int64_t k_min,
+                          const char *description)
 {
     hid_t g = tr_h5_group(loc, name, description);
-    const int64_t n = (int64_t)c->m.n, defaults = (int64_t)c->m.positives;
+    struct tr_validation_cell hidden;
+    if (state) {
+        memset(&hidden, 0, sizeof hidden);
+        hidden.m.auc = hidden.m.gini = hidden.m.ks = hidden.m.brier = hidden.m.log_loss = NAN;
+        hidden.m.mean_pd = hidden.m.default_rate = hidden.cal.hl_stat = hidden.cal.hl_p = NAN;
+    }
+    const struct tr_validation_cell *c = state ? &hidden : cell;
+    tr_h5_attr_scalar(g, "suppressed", H5T_STD_I8LE, H5T_NATIVE_INT8, &state);
+    const int64_t n = state ? -1 : (int64_t)c->m.n, defaults = state ? -1 : (int64_t)c->m.positives;
     tr_h5_attr_scalar(g, "n", H5T_STD_I64LE, H5T_NATIVE_INT64, &n);
     tr_h5_attr_scalar(g, "defaults", H5T_STD_I64LE, H5T_NATIVE_INT64, &defaults);
     const struct {
@@ -206,12 +222,23 @@ static void write_metrics(const struct tr_ctx *ctx, hid_t loc, const char *name,
         NUM_FIELD(s, defaults, H5T_STD_I64LE, "subscribers"),
         NUM_FIELD(s, mean_pd, H5T_IEEE_F64LE, "fraction"),
         NUM_FIELD(s, default_rate, H5T_IEEE_F64LE, "fraction"),
+        NUM_FIELD(s, suppressed, H5T_STD_I8LE, NULL),
     };
     s rows[TR_CAL_GROUPS];
     memset(rows, 0, sizeof rows);
+    struct tr_cell cells[TR_CAL_GROUPS + 1];
     for (int k = 0; k < c->cal.groups; k++)
-        rows[k] =
-            (s){k + 1, c->cal.n[k], c->cal.defaults[k], c->cal.mean_pd[k], c->cal.default_rate[k]};
+        cells[k] = (struct tr_cell){c->cal.n[k], 0, k, 0};
+    cells[c->cal.groups] = (struct tr_cell){(int64_t)c->m.n, 0, -1, 0};
+    tr_suppress(cells, (size_t)c->cal.groups + 1, k_min);
+    for (int k = 0; k < c->cal.groups; k++)
+        rows[k] = cells[k].state ? (s){k + 1, -1, -1, NAN, NAN, cells[k].state}
+                                 : (s){k + 1,
+                                       c->cal.n[k],
+                                       c->cal.defaults[k],
+                                       c->cal.mean_pd[k],
+                                       c->cal.default_rate[k],
+                                       0};
     tr_rf_small_table(ctx, g, "calibration", fields, (int)(sizeof fields / sizeof *fields),
                       sizeof(s), rows, (size_t)c->cal.groups,
                       "the rows sorted by predicted PD and cut into deciles (1 the safest): "
@@ -240,10 +267,17 @@ static void write_coefficients(const struct tr_ctx *ctx, hid_t g, const struct t
     free(rows);
 }
 
+/* What a region's published figures may show (output/suppress.h): its hold-out's, and its
+ * training rows'. */
+struct region_states {
+    int8_t holdout, train;
+};
+
 static void write_model(const struct tr_ctx *ctx, hid_t models, const char *name,
                         const struct tr_models *m, const struct tr_model *model,
                         const char *region_name, const struct tr_validation_cell *own,
-                        const struct tr_validation_cell *national)
+                        const struct tr_validation_cell *national, struct region_states st,
+                        int64_t k_min)
 {
     hid_t g = tr_h5_group(models, name,
                           model->region < 0 ? "the national model: plain maximum likelihood over "
@@ -255,8 +289,12 @@ static void write_model(const struct tr_ctx *ctx, hid_t models, const char *name
     tr_h5_attr_scalar(g, "region", H5T_STD_I32LE, H5T_NATIVE_INT32, &region);
     tr_h5_attr_str(g, "region_name", region_name ? region_name : "all");
     tr_h5_attr_scalar(g, "own_model", H5T_STD_I32LE, H5T_NATIVE_INT32, &fitted);
-    tr_h5_attr_scalar(g, "train_rows", H5T_STD_I64LE, H5T_NATIVE_INT64, &model->train_rows);
-    tr_h5_attr_scalar(g, "train_defaults", H5T_STD_I64LE, H5T_NATIVE_INT64, &model->train_defaults);
+    const int64_t hidden = -1;
+    tr_h5_attr_scalar(g, "train_rows", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                      st.train ? &hidden : &model->train_rows);
+    tr_h5_attr_scalar(g, "train_defaults", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                      st.train ? &hidden : &model->train_defaults);
+    tr_h5_attr_scalar(g, "train_suppressed", H5T_STD_I8LE, H5T_NATIVE_INT8, &st.train);
     if (model->fitted) {
         const struct tr_logit_fit *f = &model->fit;
         const int32_t iterations = f->iterations, converged = f->converged;
@@ -277,10 +315,10 @@ static void write_model(const struct tr_ctx *ctx, hid_t models, const char *name
             snprintf(why, sizeof why, "%s%s", TOO_FEW, NATIONAL_SUFFIX);
         tr_h5_attr_str(g, "problem", why);
     }
-    write_metrics(ctx, g, "validation", own,
+    write_metrics(ctx, g, "validation", own, st.holdout, k_min,
                   "the hold-out rows this model scores (a region's: its own hold-out)");
     if (national)
-        write_metrics(ctx, g, "validation_national", national,
+        write_metrics(ctx, g, "validation_national", national, st.holdout, k_min,
                       "the same hold-out rows scored by the national model, for comparison");
     H5_CHECK(H5Gclose(g));
 }
@@ -302,7 +340,42 @@ static struct summary_row summary_of(int region, const char *name, const struct 
     return r;
 }
 
-static void write_summary(const struct tr_ctx *ctx, hid_t g, const struct tr_run_output *out)
+/* Each region's states (index r + 1; index 0 the "all" row): hold-out and training rows, each
+ * suppressed across the regions with "all" as their total. */
+static struct region_states *region_states(const struct tr_run_output *out)
+{
+    const struct tr_models *m = out->models;
+    const struct tr_validation *v = out->validation;
+    const int R = m->n_regions;
+    struct region_states *st = TR_CALLOC((size_t)R + 1, sizeof *st);
+    struct tr_cell *cells = TR_CALLOC((size_t)R + 1, sizeof *cells);
+    for (int pass = 0; pass < 2; pass++) {
+        cells[0] = (struct tr_cell){pass ? m->train_rows : (int64_t)v->assigned.m.n, 0, -1, 0};
+        for (int r = 0; r < R; r++)
+            cells[r + 1] = (struct tr_cell){
+                pass ? m->regions[r].train_rows : (int64_t)v->region[r].m.n, 0, r, 0};
+        tr_suppress(cells, (size_t)R + 1, out->k_min);
+        for (int r = 0; r <= R; r++)
+            *(pass ? &st[r].train : &st[r].holdout) = cells[r].state;
+    }
+    free(cells);
+    return st;
+}
+
+/* The row as published: hidden figures -1 (counts) or NaN. */
+static void hide_summary(struct summary_row *r, struct region_states st)
+{
+    r->suppressed = st.holdout > st.train ? st.holdout : st.train;
+    if (st.train) r->train_rows = r->train_defaults = -1;
+    if (st.holdout) {
+        r->holdout_rows = r->holdout_defaults = -1;
+        r->auc = r->auc_national_model = r->gini = r->ks = r->brier = NAN;
+        r->mean_pd = r->default_rate = r->hl_p = NAN;
+    }
+}
+
+static void write_summary(const struct tr_ctx *ctx, hid_t g, const struct tr_run_output *out,
+                          const struct region_states *st)
 {
     const struct tr_models *m = out->models;
     const struct tr_validation *v = out->validation;
@@ -311,6 +384,7 @@ static void write_summary(const struct tr_ctx *ctx, hid_t g, const struct tr_run
         NUM_FIELD(s, region, H5T_STD_I32LE, NULL),
         STR_FIELD(s, name, 63, NULL),
         NUM_FIELD(s, own_model, H5T_STD_I8LE, NULL),
+        NUM_FIELD(s, suppressed, H5T_STD_I8LE, NULL),
         NUM_FIELD(s, train_rows, H5T_STD_I64LE, "subscribers"),
         NUM_FIELD(s, train_defaults, H5T_STD_I64LE, "subscribers"),
         NUM_FIELD(s, holdout_rows, H5T_STD_I64LE, "subscribers"),
@@ -332,11 +406,16 @@ static void write_summary(const struct tr_ctx *ctx, hid_t g, const struct tr_run
     for (int r = 0; r < m->n_regions; r++)
         rows[r + 1] = summary_of(r, out->region_names[r], &m->regions[r], &v->region[r],
                                  &v->region_national[r]);
+    for (int r = 0; r <= m->n_regions; r++)
+        hide_summary(&rows[r], st[r]);
     tr_rf_small_table(ctx, g, "summary", fields, (int)(sizeof fields / sizeof *fields), sizeof(s),
                       rows, (size_t)m->n_regions + 1,
                       "validation on the hold-out at a glance: all regions (region -1, each "
                       "subscriber by its own model), then each region (own_model 0: scored by "
-                      "the national model); auc_national_model scores the same rows nationally");
+                      "the national model); auc_national_model scores the same rows nationally; "
+                      "suppressed 1: fewer than privacy.k_min hold-out or training subscribers, "
+                      "2: hidden so that such a region cannot be derived from the all row (those "
+                      "figures -1 or NaN)");
     free(rows);
 }
 
@@ -347,24 +426,37 @@ static int grade_fields(struct tr_h5_field *out)
         NUM_FIELD(s, grade, H5T_STD_I32LE, NULL),
         NUM_FIELD(s, upper, H5T_IEEE_F64LE, "fraction"),
         NUM_FIELD(s, population, H5T_STD_I64LE, "subscribers"),
+        NUM_FIELD(s, suppressed, H5T_STD_I8LE, NULL),
     };
     memcpy(out, fields, sizeof fields);
     return (int)(sizeof fields / sizeof *fields);
 }
 
-static void write_grades(const struct tr_ctx *ctx, hid_t g, const struct tr_models *m)
+static void write_grades(const struct tr_ctx *ctx, hid_t g, const struct tr_models *m,
+                         int64_t k_min)
 {
     struct tr_h5_field fields[MAX_FIELDS];
     const int n_fields = grade_fields(fields);
     struct grade_row rows[TR_MAX_GRADES];
     memset(rows, 0, sizeof rows);
+    struct tr_cell cells[TR_MAX_GRADES + 1];
+    int64_t total = 0;
+    for (int k = 0; k < m->card.n_grades; k++) {
+        cells[k] = (struct tr_cell){m->grade_population[k], 0, k, 0};
+        total += m->grade_population[k];
+    }
+    cells[m->card.n_grades] = (struct tr_cell){total, 0, -1, 0};
+    tr_suppress(cells, (size_t)m->card.n_grades + 1, k_min);
     for (int k = 0; k < m->card.n_grades; k++)
-        rows[k] = (struct grade_row){k + 1, m->card.upper[k], m->grade_population[k]};
+        rows[k] = (struct grade_row){k + 1, m->card.upper[k],
+                                     cells[k].state ? -1 : m->grade_population[k], cells[k].state};
     tr_rf_small_table(ctx, g, "grades", fields, n_fields, sizeof *rows, rows,
                       (size_t)m->card.n_grades,
                       "the master scale: grade g holds PDs above the previous grade's upper bound "
                       "up to its own; population: subscribers per grade when the models were "
-                      "trained (the reference of the grades' PSI)");
+                      "trained (the reference of the grades' PSI; -1 where suppressed: 1 fewer "
+                      "than privacy.k_min, 2 hidden so that such a grade cannot be derived from "
+                      "the total, which is the score bands' population)");
 }
 
 struct band_row {
@@ -404,6 +496,12 @@ static void write_score_bands(const struct tr_ctx *ctx, hid_t g, const struct tr
                       "subscribers in each: the reference of the score's PSI");
 }
 
+/* A figure over n subscribers alone, with no total to hide it in: TR_CELL_SMALL or published. */
+static int8_t small(int64_t n, int64_t k_min)
+{
+    return n > 0 && n < k_min ? TR_CELL_SMALL : TR_CELL_PUBLISHED;
+}
+
 static void write_settings(hid_t g, const struct tr_models *m)
 {
     tr_h5_attr_str(g, "transform", m->transform == TR_TRANSFORM_WOE ? "woe" : "standardize");
@@ -430,22 +528,28 @@ void tr_rf_write_models(const struct tr_ctx *ctx, hid_t file, const struct tr_ru
     write_settings(g, m);
     write_features(ctx, g, m);
     write_bins(ctx, g, m);
-    write_grades(ctx, g, m);
+    tr_h5_attr_scalar(g, "k_min", H5T_STD_I64LE, H5T_NATIVE_INT64, &out->k_min);
+    write_grades(ctx, g, m, out->k_min);
     write_score_bands(ctx, g, m);
-    write_summary(ctx, g, out);
-    write_model(ctx, g, "national", m, &m->national, NULL, &v->national, NULL);
+    struct region_states *st = region_states(out);
+    write_summary(ctx, g, out, st);
+    const struct region_states national = {small(v->national.m.n, out->k_min),
+                                           small(m->national.train_rows, out->k_min)};
+    write_model(ctx, g, "national", m, &m->national, NULL, &v->national, NULL, national,
+                out->k_min);
     for (int r = 0; r < m->n_regions; r++) {
         char name[32];
         snprintf(name, sizeof name, "region_%d", r);
         write_model(ctx, g, name, m, &m->regions[r], out->region_names[r], &v->region[r],
-                    &v->region_national[r]);
+                    &v->region_national[r], st[r + 1], out->k_min);
     }
+    free(st);
     write_metrics(
-        ctx, g, "validation", &v->assigned,
+        ctx, g, "validation", &v->assigned, small(v->assigned.m.n, out->k_min), out->k_min,
         "the whole hold-out, each subscriber scored by its own model (as /subscribers/pd)");
     if (v->out_of_time.m.n > 0)
-        write_metrics(ctx, g, "out_of_time", &v->out_of_time,
-                      "the out-of-time sample (model.oot_date), each by its own model");
+        write_metrics(ctx, g, "out_of_time", &v->out_of_time, small(v->out_of_time.m.n, out->k_min),
+                      out->k_min, "the out-of-time sample (model.oot_date), each by its own model");
     H5_CHECK(H5Gclose(g));
 }
 

@@ -2,6 +2,7 @@
  * collectively through the MPI-IO driver, closed by every rank, then renamed by rank 0. A run
  * killed part way leaves only <path>.tmp-<seed>, never a file under the final name. */
 #include "output/runfile.h"
+#include "output/seal.h"
 
 #include "core/error.h"
 #include "io/h5.h"
@@ -134,13 +135,17 @@ static void write_root_attrs(const struct tr_ctx *ctx, hid_t f, const struct tr_
     if (out->checkpoint) tr_h5_attr_str(f, "inputs_fingerprint", out->fingerprint);
 }
 
-/* After every rank has closed the file: only then does it appear under its final name. */
-static int publish(const struct tr_ctx *ctx, const char *path, const char *tmp)
+/* After every rank has closed the file: only then does it appear under its final name, sealed
+ * (output/seal.h) unless it is a checkpoint, which only this program reads back. */
+static int publish(const struct tr_ctx *ctx, const char *path, const char *tmp, int seal)
 {
     int rc = TR_EXIT_OK;
-    if (ctx->rank == 0 && rename(tmp, path) != 0) {
-        fprintf(ctx->msg, "telrisk: cannot rename %s to %s: %s (the finished run is kept there)\n",
-                tmp, path, strerror(errno));
+    char err[2600] = "";
+    if (ctx->rank == 0 &&
+        (seal ? tr_seal_and_rename(tmp, path, err, sizeof err)
+              : rename(tmp, path) != 0 && snprintf(err, sizeof err, "cannot rename %s to %s: %s",
+                                                   tmp, path, strerror(errno)))) {
+        fprintf(ctx->msg, "telrisk: %s (the finished file is kept at %s)\n", err, tmp);
         rc = TR_EXIT_INPUT;
     }
     return tr_agree(ctx, rc);
@@ -155,10 +160,10 @@ hid_t tr_runfile_create(const struct tr_ctx *ctx, const char *path, const struct
     return f;
 }
 
-int tr_runfile_publish(const struct tr_ctx *ctx, hid_t f, const char *path, char *tmp)
+int tr_runfile_publish(const struct tr_ctx *ctx, hid_t f, const char *path, char *tmp, int seal)
 {
     H5_CHECK(H5Fclose(f));
-    int rc = publish(ctx, path, tmp);
+    int rc = publish(ctx, path, tmp, seal);
     free(tmp);
     return rc;
 }
@@ -178,5 +183,5 @@ int tr_runfile_write(const struct tr_ctx *ctx, const char *path, const struct tr
     tr_rf_write_crosschecks(ctx, f, out);
     tr_rf_write_portfolio(ctx, f, out->portfolio);
     tr_rf_write_stress(ctx, f, out->stress_params, out->stress, out->n_stress);
-    return tr_runfile_publish(ctx, f, path, tmp);
+    return tr_runfile_publish(ctx, f, path, tmp, 1);
 }

@@ -104,6 +104,8 @@ struct tr_run_output {
     /* cross-checks (NULL: none, and no flags) */
     const struct tr_crosscheck *crosschecks;
     const uint8_t *flags; /* [n_local]: bit r set when rule r raised an alert */
+    /* privacy.k_min: region and grade aggregates of fewer subscribers are suppressed */
+    int64_t k_min;
 };
 
 /* Collective over ctx->comm. Writes path (through a temporary name renamed at the end).
@@ -113,13 +115,15 @@ int tr_runfile_write(const struct tr_ctx *ctx, const char *path, const struct tr
 /* The pieces of tr_runfile_write, for steps that write other content: the temporary name a
  * file is written under; creating it (collective; out->seed names it; H5I_INVALID_HID on every
  * rank when it cannot be created, the reason printed; *tmp to pass on); closing it and renaming
- * it to path (collective; frees tmp; returns an exit code). */
+ * it to path (collective; frees tmp; returns an exit code), with its checksums written first
+ * when seal (every file but a checkpoint). */
 char *tr_runfile_temp_path(const char *path, uint64_t seed);
 hid_t tr_runfile_create(const struct tr_ctx *ctx, const char *path, const struct tr_run_output *out,
                         char **tmp);
-int tr_runfile_publish(const struct tr_ctx *ctx, hid_t f, const char *path, char *tmp);
+int tr_runfile_publish(const struct tr_ctx *ctx, hid_t f, const char *path, char *tmp, int seal);
 
-/* Prints the per-region summary of a run file (telrisk inspect). Returns an exit code. */
-int tr_runfile_inspect(const char *path, FILE *out, FILE *msg);
+/* Prints the per-region summary of a run file (telrisk inspect), rows of fewer than k_min
+ * subscribers suppressed. Returns an exit code. */
+int tr_runfile_inspect(const char *path, int64_t k_min, FILE *out, FILE *msg);
 
 #endif

@@ -1,4 +1,5 @@
 #include "output/stored.h"
+#include "output/seal.h"
 
 #include "core/error.h"
 #include "core/fs.h"
@@ -36,6 +37,100 @@ static int has(hid_t loc, const char *path)
     return yes;
 }
 
+/* ---- Before reading: a file another program wrote, damaged or crafted, is refused with its
+ * reason (exit 2), never left to fail an HDF5 call (exit 3) or to overrun a buffer. ---- */
+
+/* The most rows a reader takes: their bytes fit a size_t, whatever the row. */
+#define MAX_ROWS ((hsize_t)1 << 48)
+
+/* Strings tr_rf_read_strings can read (want: how many; (hsize_t)-1 any). NULL, or the problem. */
+static const char *strings_problem(hid_t obj, int is_attr, hsize_t want)
+{
+    struct tr_h5_shape s;
+    tr_h5_shape_of(obj, is_attr, &s);
+    if (s.cls != H5T_STRING) return "does not hold text";
+    if (s.points > INT32_MAX / 2) return "holds too many strings";
+    if (want != (hsize_t)-1 && s.points != want) return "does not have one name per column";
+    return NULL;
+}
+
+/* The dataset at path: a rank-`rank` array of class cls and `rows` rows. NULL, or the problem. */
+static const char *column_problem(hid_t f, const char *path, H5T_class_t cls, int rank,
+                                  hsize_t rows)
+{
+    hid_t d = tr_h5_open_dataset(f, path);
+    if (d < 0) return "is missing";
+    struct tr_h5_shape s;
+    tr_h5_shape_of(d, 0, &s);
+    H5_CHECK(H5Dclose(d));
+    if (s.cls != cls) return cls == H5T_FLOAT ? "is not of numbers" : "is not of integers";
+    if (s.rank != rank) return rank == 1 ? "is not one column" : "is not a table";
+    if (s.dims[0] != rows) return "does not have a row per subscriber (/subscribers/features)";
+    return NULL;
+}
+
+/* The root's seed: one integer. */
+static int seed_ok(hid_t f)
+{
+    if (H5Aexists(f, "seed") <= 0) return 0;
+    hid_t a = H5Aopen(f, "seed", H5P_DEFAULT);
+    H5_CHECK(a);
+    struct tr_h5_shape s;
+    tr_h5_shape_of(a, 1, &s);
+    H5_CHECK(H5Aclose(a));
+    return s.cls == H5T_INTEGER && s.points == 1;
+}
+
+/* The region names: a dataset of text. */
+static const char *regions_problem(hid_t f)
+{
+    hid_t d = tr_h5_open_dataset(f, "regions/names");
+    if (d < 0) return "/regions/names is missing";
+    const char *why = strings_problem(d, 0, (hsize_t)-1);
+    H5_CHECK(H5Dclose(d));
+    return why ? "/regions/names does not hold the region names" : NULL;
+}
+
+/* Everything tr_stored_run_load reads, of the type and shape it reads (rows, cols: the features'
+ * shape). 0, or 1 with the problem in why. */
+static int check_run_layout(hid_t f, hsize_t *rows, hsize_t *cols, char *why, size_t len)
+{
+    static const struct {
+        const char *path;
+        H5T_class_t cls;
+    } columns[] = {{"subscribers/key", H5T_INTEGER},
+                   {"subscribers/region", H5T_INTEGER},
+                   {"subscribers/label", H5T_INTEGER},
+                   {"subscribers/holdout", H5T_INTEGER},
+                   {"subscribers/pd", H5T_FLOAT}};
+    hid_t d = tr_h5_open_dataset(f, "subscribers/features");
+    if (d < 0) return snprintf(why, len, "/subscribers/features is not a dataset"), 1;
+    struct tr_h5_shape s;
+    tr_h5_shape_of(d, 0, &s);
+    const char *names = H5Aexists(d, "names") > 0 ? NULL : "is missing";
+    if (!names) {
+        hid_t a = H5Aopen(d, "names", H5P_DEFAULT);
+        H5_CHECK(a);
+        names = strings_problem(a, 1, s.dims[1]);
+        H5_CHECK(H5Aclose(a));
+    }
+    H5_CHECK(H5Dclose(d));
+    *rows = s.dims[0], *cols = s.dims[1];
+    if (s.cls != H5T_FLOAT || s.rank != 2 || *rows > MAX_ROWS ||
+        (*cols && *rows > SIZE_MAX / sizeof(double) / *cols))
+        return snprintf(why, len, "/subscribers/features is not a table of numbers"), 1;
+    if (names) return snprintf(why, len, "/subscribers/features: its names attribute %s", names), 1;
+    const char *problem = regions_problem(f);
+    if (problem) return snprintf(why, len, "%s", problem), 1;
+    if (!seed_ok(f)) return snprintf(why, len, "the root has no integer attribute seed"), 1;
+    for (size_t k = 0; k < sizeof columns / sizeof *columns; k++) {
+        if (k == 4 && !has(f, columns[k].path)) continue; /* pd is optional */
+        problem = column_problem(f, columns[k].path, columns[k].cls, 1, *rows);
+        if (problem) return snprintf(why, len, "/%s %s", columns[k].path, problem), 1;
+    }
+    return 0;
+}
+
 static void read_slice(hid_t f, const char *name, hid_t mem_type, void *buf, uint64_t first,
                        size_t n)
 {
@@ -43,6 +138,37 @@ static void read_slice(hid_t f, const char *name, hid_t mem_type, void *buf, uin
     H5_CHECK(d);
     tr_h5_read_rows(d, mem_type, buf, first, n);
     H5_CHECK(H5Dclose(d));
+}
+
+/* The column of row i that the later stages could not index with or trust, or NULL: a region
+ * outside [-1, n_regions), a label not -1/0/1, a sample not 0-2, a key not above the row
+ * before's (previous: that key, when there is a row before), a PD outside [0, 1] (NaN: none). */
+static const char *row_problem(const struct tr_stored_run *r, size_t i, const uint64_t *previous)
+{
+    if (r->region[i] < -1 || r->region[i] >= r->n_regions) return "region";
+    if (r->label[i] < -1 || r->label[i] > 1) return "label";
+    if (r->sample[i] < 0 || r->sample[i] > 2) return "holdout";
+    if (previous && r->key[i] <= *previous) return "key";
+    if (r->pd && !(isnan(r->pd[i]) || (r->pd[i] >= 0 && r->pd[i] <= 1))) return "pd";
+    return NULL;
+}
+
+/* Every row of this rank's slice (keys from the row before its first). 0, or 1 with the first
+ * bad row in why. */
+static int check_run_values(hid_t f, const struct tr_stored_run *r, char *why, size_t len)
+{
+    uint64_t before = 0;
+    if (r->first > 0) read_slice(f, "subscribers/key", H5T_NATIVE_UINT64, &before, r->first - 1, 1);
+    for (size_t i = 0; i < r->n; i++) {
+        const uint64_t *previous = i > 0 ? &r->key[i - 1] : r->first > 0 ? &before : NULL;
+        const char *what = row_problem(r, i, previous);
+        if (what) {
+            snprintf(why, len, "/subscribers/%s row %" PRIu64 " is out of its range%s", what,
+                     r->first + i, what[0] == 'k' ? " (keys must increase)" : "");
+            return 1;
+        }
+    }
+    return 0;
 }
 
 char **tr_rf_read_strings(hid_t obj, int is_attr, int *n)
@@ -85,16 +211,19 @@ int tr_stored_run_load(const struct tr_ctx *ctx, const char *path, struct tr_sto
              f < 0 ? "cannot open it as an HDF5 file"
                    : "not a telrisk run file with features (no /subscribers/features)");
     int rc = tr_fail_agree(ctx, ok ? TR_EXIT_OK : TR_EXIT_INPUT, why);
+    char problem[512] = "";
+    hsize_t dims[2] = {0, 0};
+    if (!rc) {
+        const int bad = check_run_layout(f, &dims[0], &dims[1], problem, sizeof problem);
+        snprintf(why, sizeof why, "%s: not a run file telrisk can read: %s", path, problem);
+        rc = tr_fail_agree(ctx, bad ? TR_EXIT_INPUT : TR_EXIT_OK, why);
+    }
     if (rc) {
         if (f >= 0) H5Fclose(f);
         return rc;
     }
     hid_t d = H5Dopen2(f, "subscribers/features", H5P_DEFAULT);
     H5_CHECK(d);
-    hid_t space = H5Dget_space(d);
-    hsize_t dims[2] = {0, 0};
-    H5_CHECK(H5Sget_simple_extent_dims(space, dims, NULL));
-    H5_CHECK(H5Sclose(space));
     hid_t a = H5Aopen(d, "names", H5P_DEFAULT);
     H5_CHECK(a);
     r->names = tr_rf_read_strings(a, 1, &r->n_features);
@@ -126,8 +255,11 @@ int tr_stored_run_load(const struct tr_ctx *ctx, const char *path, struct tr_sto
         r->pd = TR_MALLOC(sizeof(double) * (r->n + 1));
         read_slice(f, "subscribers/pd", H5T_NATIVE_DOUBLE, r->pd, r->first, r->n);
     }
+    const int bad = check_run_values(f, r, problem, sizeof problem);
     H5_CHECK(H5Fclose(f));
-    return TR_EXIT_OK;
+    snprintf(why, sizeof why, "%s: not a run file telrisk can read: %s", path, problem);
+    if ((rc = tr_fail_agree(ctx, bad ? TR_EXIT_INPUT : TR_EXIT_OK, why))) tr_stored_run_free(r);
+    return rc;
 }
 
 void tr_stored_run_free(struct tr_stored_run *r)
@@ -180,8 +312,9 @@ static int publish_copy(const struct tr_ctx *ctx, hid_t f, char *tmp, const char
 {
     H5_CHECK(H5Fclose(f));
     int rc = TR_EXIT_OK;
-    if (ctx->rank == 0 && rename(tmp, to) != 0) {
-        fprintf(ctx->msg, "telrisk: cannot rename %s to %s: %s\n", tmp, to, strerror(errno));
+    char err[2600] = "";
+    if (ctx->rank == 0 && tr_seal_and_rename(tmp, to, err, sizeof err)) {
+        fprintf(ctx->msg, "telrisk: %s\n", err);
         rc = TR_EXIT_INPUT;
     }
     free(tmp);
@@ -265,6 +398,39 @@ static void read_identity(hid_t f, int part, uint64_t *seed, char created[32])
     free(text);
 }
 
+/* What read_identity and tr_stored_book_load read, of the type they read (/portfolio/loans:
+ * tr_rf_read_portfolio checks it). 0, or 1 with the problem in why. */
+static int check_book_layout(hid_t f, char *why, size_t len)
+{
+    hid_t a = H5Aopen(f, "created_utc", H5P_DEFAULT);
+    H5_CHECK(a);
+    const char *created = strings_problem(a, 1, (hsize_t)-1);
+    H5_CHECK(H5Aclose(a));
+    const char *regions = regions_problem(f);
+    if (created) return snprintf(why, len, "its attribute created_utc is not text"), 1;
+    if (regions) return snprintf(why, len, "%s", regions), 1;
+    if (!seed_ok(f)) return snprintf(why, len, "the root has no integer attribute seed"), 1;
+    return 0;
+}
+
+/* What the stress stage indexes with: each loan's region in [-1, n_regions), and the borrowers'
+ * keys in order (within this rank's slice). 0, or 1 with the first bad row in why. */
+static int check_book_values(const struct tr_stored_book *b, char *why, size_t len)
+{
+    for (size_t i = 0; i < b->book.n; i++) {
+        const struct tr_exposure *e = &b->book.e[i];
+        if (e->region < -1 || e->region >= b->n_regions ||
+            (i > 0 && e->subscriber < b->book.e[i - 1].subscriber)) {
+            snprintf(why, len,
+                     "/portfolio/loans row %" PRIu64 " has a region that is not one of the "
+                     "file's %d, or a borrower out of key order",
+                     b->book.first + i, b->n_regions);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int tr_stored_book_load(const struct tr_ctx *ctx, const char *path, struct tr_stored_book *b)
 {
     memset(b, 0, sizeof *b);
@@ -275,14 +441,20 @@ int tr_stored_book_load(const struct tr_ctx *ctx, const char *path, struct tr_st
     snprintf(why, sizeof why, "%s: %s", path,
              f < 0 ? "cannot open it as an HDF5 file" : "not a telrisk run file");
     int rc = tr_fail_agree(ctx, ok ? TR_EXIT_OK : TR_EXIT_INPUT, why);
+    char err[512] = "";
     if (!rc) {
-        char err[512] = "";
+        const int bad = check_book_layout(f, err, sizeof err);
+        snprintf(why, sizeof why, "%s: not a run file telrisk can read: %s", path, err);
+        rc = tr_fail_agree(ctx, bad ? TR_EXIT_INPUT : TR_EXIT_OK, why);
+    }
+    if (!rc) {
         read_identity(f, 0, &b->seed, b->created);
         hid_t d = H5Dopen2(f, "regions/names", H5P_DEFAULT);
         H5_CHECK(d);
         b->region_names = tr_rf_read_strings(d, 0, &b->n_regions);
         H5_CHECK(H5Dclose(d));
-        const int bad = tr_rf_read_portfolio(ctx, f, &b->book, err, sizeof err);
+        const int bad = tr_rf_read_portfolio(ctx, f, &b->book, err, sizeof err) ||
+                        check_book_values(b, err, sizeof err);
         snprintf(why, sizeof why, "%s: %s", path, err);
         rc = tr_fail_agree(ctx, bad ? TR_EXIT_INPUT : TR_EXIT_OK, why);
     }
@@ -326,7 +498,7 @@ int tr_stored_stress_write(const struct tr_ctx *ctx, const char *run, const char
     tr_h5_attr_str(f, "source_created_utc", b->created);
     tr_h5_attr_scalar(f, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &b->seed);
     tr_rf_write_stress(ctx, f, p, results, n);
-    return tr_runfile_publish(ctx, f, part, tmp);
+    return tr_runfile_publish(ctx, f, part, tmp, 1);
 }
 
 /* Copies each part's /stress groups into f (rank 0 only, the POSIX driver). */
@@ -397,10 +569,7 @@ int tr_stored_stress_merge(const struct tr_ctx *ctx, const char *run, const char
             if (merge_parts(w, seed, created, parts, n_parts, err, sizeof err)) rc = TR_EXIT_INPUT;
             H5_CHECK(H5Fclose(w));
         }
-        if (!rc && rename(tmp, to) != 0) {
-            snprintf(err, sizeof err, "cannot rename %s to %s: %s", tmp, to, strerror(errno));
-            rc = TR_EXIT_INPUT;
-        }
+        if (!rc && tr_seal_and_rename(tmp, to, err, sizeof err)) rc = TR_EXIT_INPUT;
         if (rc) {
             unlink(tmp);
             fprintf(ctx->msg, "telrisk: merge: %s\n", err);

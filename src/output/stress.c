@@ -3,6 +3,7 @@
  * correlation matrix), so a group copied into another file by `telrisk merge` still says how it
  * was made. */
 #include "output/groups.h"
+#include "output/suppress.h"
 
 #include "core/error.h"
 #include "stress/stress.h"
@@ -101,16 +102,47 @@ static int read_loans(hid_t d, uint64_t first, size_t n, struct tr_portfolio *bo
     return rc;
 }
 
-/* /portfolio/loans opened, with its row count; H5I_INVALID_HID (err set) when absent. */
+/* Whether d is a table read_loans can read: one column of records with every member of
+ * LOAN_FIELDS, of its class (text: fixed-length UTF-8, which HDF5 converts to the row's), and
+ * rows whose bytes fit in memory. A file from elsewhere must not fail an HDF5 call (exit 3). */
+static int loans_readable(hid_t d)
+{
+    typedef struct loan_row s;
+    const struct tr_h5_field fields[] = LOAN_FIELDS(s);
+    struct tr_h5_shape shape;
+    tr_h5_shape_of(d, 0, &shape);
+    if (shape.cls != H5T_COMPOUND || shape.rank != 1 ||
+        shape.dims[0] > SIZE_MAX / 2 / sizeof(struct loan_row))
+        return 0;
+    hid_t type = H5Dget_type(d);
+    H5_CHECK(type);
+    int ok = 1;
+    for (size_t k = 0; ok && k < sizeof fields / sizeof *fields; k++) {
+        const int at = H5Tget_member_index(type, fields[k].name);
+        hid_t m = at < 0 ? H5I_INVALID_HID : H5Tget_member_type(type, (unsigned)at);
+        const int text = fields[k].type == H5I_INVALID_HID;
+        ok = m >= 0 && H5Tget_class(m) == (text ? H5T_STRING : H5Tget_class(fields[k].type)) &&
+             (!text || (H5Tis_variable_str(m) == 0 && H5Tget_cset(m) == H5T_CSET_UTF8));
+        if (m >= 0) H5_CHECK(H5Tclose(m));
+    }
+    H5_CHECK(H5Tclose(type));
+    return ok;
+}
+
+/* /portfolio/loans opened, with its row count; H5I_INVALID_HID (err set) when absent or not a
+ * table of loans. */
 static hid_t open_loans(hid_t file, uint64_t *rows, char *err, size_t errlen)
 {
-    if (H5Lexists(file, "portfolio", H5P_DEFAULT) <= 0 ||
-        H5Lexists(file, "portfolio/loans", H5P_DEFAULT) <= 0) {
+    hid_t d = tr_h5_open_dataset(file, "portfolio/loans");
+    if (d < 0) {
         snprintf(err, errlen, "it has no /portfolio/loans (written by telrisk run)");
         return H5I_INVALID_HID;
     }
-    hid_t d = H5Dopen2(file, "portfolio/loans", H5P_DEFAULT);
-    H5_CHECK(d);
+    if (!loans_readable(d)) {
+        H5_CHECK(H5Dclose(d));
+        snprintf(err, errlen, "its /portfolio/loans is not a table of loans as telrisk writes it");
+        return H5I_INVALID_HID;
+    }
     *rows = tr_h5_rows(d);
     return d;
 }
@@ -202,12 +234,51 @@ struct quantile_row {
     double probability, loss;
 };
 
-static void write_regions(const struct tr_ctx *ctx, hid_t g, const struct tr_stress_result *r)
+/* The regions as published: a region of fewer than p->k_min borrowers (and, so that it cannot be
+ * derived from the total, the next smallest) keeps its name and z, and loses every other figure
+ * (-1, NaN), here and in es_contribution's column. */
+static struct tr_stress_region *published_regions(const struct tr_stress_params *p,
+                                                  const struct tr_stress_result *r,
+                                                  double *es_region)
+{
+    const int R = r->n_regions;
+    struct tr_stress_region *rows = TR_MALLOC(sizeof *rows * ((size_t)R + 1));
+    memcpy(rows, r->regions, sizeof *rows * ((size_t)R + 1));
+    struct tr_cell *cells = TR_CALLOC((size_t)R + 1, sizeof *cells);
+    for (int g = 0; g <= R; g++)
+        cells[g] = (struct tr_cell){rows[g].borrowers, 0, g < R ? g : -1, 0};
+    tr_suppress(cells, (size_t)R + 1, p->k_min);
+    for (int g = 0; g <= R; g++) {
+        struct tr_stress_region *x = &rows[g];
+        x->suppressed = cells[g].state;
+        if (!x->suppressed) continue;
+        const double z = x->z;
+        char name[TR_REGION_NAME_MAX];
+        memcpy(name, x->region, sizeof name);
+        memset(x, 0, sizeof *x);
+        memcpy(x->region, name, sizeof name);
+        x->loans = x->borrowers = x->unrated_loans = -1;
+        x->unrated_ead = x->ead = x->pd = x->lgd = x->el = x->capital = x->rwa = NAN;
+        x->pd_stressed = x->pd_horizon = x->el_stressed = NAN;
+        x->capital_stressed = x->rwa_stressed = x->mc_el = x->es_contribution = NAN;
+        x->z = z;
+        x->suppressed = cells[g].state;
+        for (int l = 0; l < p->n_levels && g < R; l++)
+            es_region[(size_t)l * (size_t)R + (size_t)g] = NAN;
+    }
+    free(cells);
+    return rows;
+}
+
+static void write_regions(const struct tr_ctx *ctx, hid_t g, const struct tr_stress_region *rows,
+                          int n_regions)
 {
     typedef struct tr_stress_region s;
     const struct tr_h5_field fields[] = {
         STR_FIELD(s, region, TR_REGION_NAME_MAX - 1, NULL),
+        NUM_FIELD(s, suppressed, H5T_STD_I8LE, NULL),
         NUM_FIELD(s, loans, H5T_STD_I64LE, "loans"),
+        NUM_FIELD(s, borrowers, H5T_STD_I64LE, "subscribers"),
         NUM_FIELD(s, unrated_loans, H5T_STD_I64LE, "loans"),
         NUM_FIELD(s, unrated_ead, H5T_IEEE_F64LE, "currency"),
         NUM_FIELD(s, ead, H5T_IEEE_F64LE, "currency"),
@@ -226,12 +297,14 @@ static void write_regions(const struct tr_ctx *ctx, hid_t g, const struct tr_str
         NUM_FIELD(s, es_contribution, H5T_IEEE_F64LE, "currency"),
     };
     tr_rf_small_table(ctx, g, "regions", fields, (int)(sizeof fields / sizeof *fields), sizeof(s),
-                      r->regions, (size_t)r->n_regions + 1,
+                      rows, (size_t)n_regions + 1,
                       "per region, then the total: the book as it stands (EAD-weighted PD and "
                       "LGD after floors, expected loss, IRB capital and RWA) and under the "
                       "scenario (z, one-year and horizon PD, stressed EL over the horizon, IRB "
                       "capital and RWA at the stressed PD), the Monte Carlo mean loss and the "
-                      "contribution to expected shortfall at the highest level");
+                      "contribution to expected shortfall at the highest level; suppressed 1: "
+                      "fewer than privacy.k_min borrowers, 2: hidden so that such a region "
+                      "cannot be derived from the total (figures -1 or NaN)");
 }
 
 static void write_measures(const struct tr_ctx *ctx, hid_t g, const struct tr_stress_params *p,
@@ -288,6 +361,7 @@ static void write_settings(hid_t g, const struct tr_stress_params *p,
     tr_h5_attr_f64s(g, "levels", p->levels, (size_t)p->n_levels);
     tr_h5_attr_scalar(g, "scaling", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &p->scaling);
     tr_h5_attr_scalar(g, "pd_floor", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &p->pd_floor);
+    tr_h5_attr_scalar(g, "k_min", H5T_STD_I64LE, H5T_NATIVE_INT64, &p->k_min);
     tr_h5_attr_f64s(g, "lgd_by_product", p->lgd, 3);
     tr_h5_attr_f64s(g, "lgd_floor_by_product", p->lgd_floor, 3);
     tr_h5_attr_strs(g, "products", tr_product_names, 3);
@@ -314,13 +388,19 @@ void tr_rf_write_stress(const struct tr_ctx *ctx, hid_t file, const struct tr_st
                  r->horizon_years);
         hid_t g = tr_h5_group(stress, r->name, what);
         write_settings(g, p, r);
-        write_regions(ctx, g, r);
-        write_measures(ctx, g, p, r);
         const hsize_t R = (hsize_t)r->n_regions;
-        write_matrix(ctx, g, "es_contribution", r->mc.es_region, (hsize_t)p->n_levels, R,
+        double *es_region = TR_MALLOC(sizeof(double) * ((size_t)p->n_levels * R + 1));
+        memcpy(es_region, r->mc.es_region, sizeof(double) * (size_t)p->n_levels * R);
+        struct tr_stress_region *rows = published_regions(p, r, es_region);
+        write_regions(ctx, g, rows, r->n_regions);
+        write_measures(ctx, g, p, r);
+        write_matrix(ctx, g, "es_contribution", es_region, (hsize_t)p->n_levels, R,
                      "each region's contribution to the expected shortfall: [level, region] "
-                     "(rows: the levels attribute; they add up to the ES)",
+                     "(rows: the levels attribute; they add up to the ES; NaN: a suppressed "
+                     "region)",
                      "currency");
+        free(rows);
+        free(es_region);
         write_matrix(ctx, g, "correlation", p->correlation, R, R,
                      "correlation of the regions' systematic factors: [region, region]", NULL);
         H5_CHECK(H5Gclose(g));

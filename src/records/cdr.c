@@ -19,17 +19,22 @@ static enum tr_reason convert(struct tr_parse_ctx *pc, const struct tr_fields *f
     const int text = type == 1;
     const int has_duration = f->len[col[DURATION]] > 0;
     int64_t duration = -1, international_milli = 0;
-    if ((has_duration || !text) && tr_parse_fixed(TR_FIELD(f, col, DURATION), 0, &duration))
-        return TR_R_BAD_NUMBER;
-    if (f->len[col[INTERNATIONAL]] > 0 &&
-        tr_parse_fixed(TR_FIELD(f, col, INTERNATIONAL), 3, &international_milli))
-        return TR_R_BAD_NUMBER;
+    /* A number too large to hold is a value out of range (bad_value, after the signs). */
+    enum tr_reason d = TR_ACCEPT, i = TR_ACCEPT;
+    if (has_duration || !text)
+        d = tr_number_reason(tr_parse_fixed(TR_FIELD(f, col, DURATION), 0, &duration));
+    if (f->len[col[INTERNATIONAL]] > 0)
+        i = tr_number_reason(
+            tr_parse_fixed(TR_FIELD(f, col, INTERNATIONAL), 3, &international_milli));
+    if (d == TR_R_BAD_NUMBER || i == TR_R_BAD_NUMBER) return TR_R_BAD_NUMBER;
     if (tr_text_is_negative(TR_FIELD(f, col, DURATION)) ||
         tr_text_is_negative(TR_FIELD(f, col, INTERNATIONAL)))
         return TR_R_NEGATIVE_VALUE;
-    if (duration > INT32_MAX || (international_milli != 0 && international_milli != 1000))
+    if (d != TR_ACCEPT || i != TR_ACCEPT || duration > INT32_MAX ||
+        (international_milli != 0 && international_milli != 1000))
         return TR_R_BAD_VALUE;
-    if (f->len[col[CALLER]] == 0 || f->len[col[RECIPIENT]] == 0) return TR_R_BAD_VALUE;
+    if (!tr_id_ok(TR_FIELD(f, col, CALLER)) || !tr_id_ok(TR_FIELD(f, col, RECIPIENT)))
+        return TR_R_BAD_VALUE;
     const int international = international_milli == 1000;
 
     const uint64_t caller = tr_parse_party(pc, 0, TR_FIELD(f, col, CALLER));

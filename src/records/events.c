@@ -9,9 +9,10 @@ static enum tr_reason convert_recharge(struct tr_parse_ctx *pc, const struct tr_
 {
     int64_t t, amount;
     if (tr_parse_timestamp(TR_FIELD(f, col, 2), &t)) return TR_R_BAD_TIMESTAMP;
-    if (tr_parse_money(TR_FIELD(f, col, 1), 0, &amount) != TR_ACCEPT) return TR_R_BAD_NUMBER;
+    const enum tr_reason why = tr_parse_money(TR_FIELD(f, col, 1), 0, &amount);
+    if (why == TR_R_BAD_NUMBER) return why;
     if (tr_text_is_negative(TR_FIELD(f, col, 1))) return TR_R_NEGATIVE_VALUE;
-    if (f->len[col[0]] == 0) return TR_R_BAD_VALUE;
+    if (why == TR_R_BAD_VALUE || !tr_id_ok(TR_FIELD(f, col, 0))) return TR_R_BAD_VALUE;
     struct tr_recharge *r = tr_array_push(pc->out);
     r->self = tr_parse_id(pc, TR_FIELD(f, col, 0));
     r->t = t;
@@ -26,9 +27,10 @@ static enum tr_reason convert_data(struct tr_parse_ctx *pc, const struct tr_fiel
 {
     int64_t t, kb;
     if (tr_parse_timestamp(TR_FIELD(f, col, 2), &t)) return TR_R_BAD_TIMESTAMP;
-    if (tr_parse_fixed(TR_FIELD(f, col, 1), 3, &kb)) return TR_R_BAD_NUMBER;
+    const enum tr_reason why = tr_number_reason(tr_parse_fixed(TR_FIELD(f, col, 1), 3, &kb));
+    if (why == TR_R_BAD_NUMBER) return why;
     if (tr_text_is_negative(TR_FIELD(f, col, 1))) return TR_R_NEGATIVE_VALUE;
-    if (f->len[col[0]] == 0) return TR_R_BAD_VALUE;
+    if (why == TR_R_BAD_VALUE || !tr_id_ok(TR_FIELD(f, col, 0))) return TR_R_BAD_VALUE;
     struct tr_data *r = tr_array_push(pc->out);
     r->self = tr_parse_id(pc, TR_FIELD(f, col, 0));
     r->t = t;
@@ -43,7 +45,7 @@ static enum tr_reason convert_swap(struct tr_parse_ctx *pc, const struct tr_fiel
 {
     int64_t t;
     if (tr_parse_timestamp(TR_FIELD(f, col, 1), &t)) return TR_R_BAD_TIMESTAMP;
-    if (f->len[col[0]] == 0) return TR_R_BAD_VALUE;
+    if (!tr_id_ok(TR_FIELD(f, col, 0))) return TR_R_BAD_VALUE;
     struct tr_swap *r = tr_array_push(pc->out);
     r->self = tr_parse_id(pc, TR_FIELD(f, col, 0));
     r->t = t;

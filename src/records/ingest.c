@@ -31,6 +31,7 @@ struct file_job {
     int64_t t_first, t_last;    /* over every accepted record, kept or not */
     struct tr_route *route;     /* NULL: records stay here (the antennas, convert) */
     struct tr_array *table;     /* where this rank's records of the table end up */
+    uint32_t id_fields;         /* the fields whose digits excerpts mask (tr_id_fields) */
 };
 
 /* After a line is accepted (its records pc.out[first..]): its time into the window, and the
@@ -80,7 +81,46 @@ static void number_lines(const struct tr_ctx *ctx, struct tr_route *r, struct tr
     free(first);
 }
 
-void tr_mask_excerpt(const char *line, size_t len, char out[TR_EXCERPT_MAX])
+/* "YYYY-MM-DD" or "YYYY-MM-DD hh:mm[:ss]" (or with a T): how every table writes its times, the
+ * digits an operator needs to see in a rejected line, and never a phone number. */
+static int timestamp_shaped(const char *s, size_t n)
+{
+    static const char date[] = "DDDD-DD-DD", time[] = "?DD:DD:DD";
+    if (n != 10 && n != 16 && n != 19) return 0;
+    for (size_t k = 0; k < n; k++) {
+        const char want = k < 10 ? date[k] : time[k - 10];
+        const int digit = s[k] >= '0' && s[k] <= '9';
+        if (want == 'D' ? !digit : want == '?' ? s[k] != ' ' && s[k] != 'T' : s[k] != want)
+            return 0;
+    }
+    return 1;
+}
+
+/* End of the field starting at s[from] (a comma outside quotes, or len): the whole line's fields,
+ * so a quoted id with commas in it is one field. */
+static size_t field_end(const char *line, size_t from, size_t len)
+{
+    int quoted = 0;
+    size_t k = from;
+    for (; k < len && (quoted || line[k] != ','); k++)
+        if (line[k] == '"') quoted = !quoted;
+    return k;
+}
+
+uint32_t tr_id_fields(const struct tr_schema *s, const struct tr_header_map *m)
+{
+    uint32_t fields = 0;
+    for (int k = 0; k < s->n_cols + s->n_optional; k++) {
+        const char *name = k < s->n_cols ? s->cols[k] : s->optional[k - s->n_cols];
+        const size_t n = strlen(name);
+        const int is_id = n > 3 && strcmp(name + n - 3, "_id") == 0 &&
+                          strcmp(name, "antenna_id") != 0 && strcmp(name, "tower_id") != 0;
+        if (is_id && m->col[k] >= 0 && m->col[k] < 32) fields |= 1u << m->col[k];
+    }
+    return fields;
+}
+
+void tr_mask_excerpt(const char *line, size_t len, uint32_t id_fields, char out[TR_EXCERPT_MAX])
 {
     size_t n = len < TR_EXCERPT_MAX - 1 ? len : TR_EXCERPT_MAX - 1;
     for (size_t k = 0; k < n; k++) {
@@ -89,21 +129,21 @@ void tr_mask_excerpt(const char *line, size_t len, char out[TR_EXCERPT_MAX])
             (c < 32 || c >= 127) ? '?' : (char)c; /* ASCII only: valid UTF-8 whatever the cut */
     }
     out[n] = 0;
-    /* Mask digit runs as they stand in the whole line, so a long number cut by the excerpt's
-     * end is masked too. */
-    size_t k = 0;
-    while (k < n) {
-        if (line[k] < '0' || line[k] > '9') {
-            k++;
-            continue;
-        }
-        size_t e = k;
-        while (e < len && line[e] >= '0' && line[e] <= '9')
-            e++;
-        if (e - k >= 6)
-            for (size_t q = k; q < e && q < n; q++)
-                out[q] = '#';
-        k = e;
+    /* The header's id fields lose their digits (an agent's AG03430 too); so does any other
+     * field with 6 digits or more, however they are spaced, quoted or mixed with letters
+     * (+255 738 324 210, "255,738,324,210", T328eb401d94: a phone number in a shifted line),
+     * unless it is a timestamp. Fields are taken from the whole line, so one the excerpt's end
+     * cuts is judged by all its digits. */
+    for (size_t from = 0, field = 0; from < n; field++) {
+        const size_t end = field_end(line, from, len);
+        size_t digits = 0;
+        for (size_t k = from; k < end; k++)
+            digits += line[k] >= '0' && line[k] <= '9';
+        const int id = field < 32 && (id_fields >> field & 1);
+        if (id || (digits >= 6 && !timestamp_shaped(line + from, end - from)))
+            for (size_t k = from; k < end && k < n; k++)
+                if (line[k] >= '0' && line[k] <= '9') out[k] = '#';
+        from = end + 1;
     }
 }
 
@@ -132,7 +172,7 @@ static void on_line(void *user, const char *line, size_t avail, size_t len, int6
     rj->file = job->file;
     rj->line = index;
     snprintf(rj->reason, sizeof rj->reason, "%s", tr_reason_names[r]);
-    tr_mask_excerpt(line, avail, rj->excerpt);
+    tr_mask_excerpt(line, avail, job->id_fields, rj->excerpt);
 }
 
 static int on_header(void *user, const struct tr_read_info *info)
@@ -147,6 +187,7 @@ static int on_header(void *user, const struct tr_read_info *info)
         if (job->ctx->rank == 0) TR_ERROR(job->ctx, "%s: %s", job->path, err); /* all saw it */
         return TR_EXIT_INPUT;
     }
+    job->id_fields = tr_id_fields(job->schema, &job->map);
     return 0;
 }
 
@@ -177,6 +218,12 @@ static int read_one(const struct tr_ctx *ctx, struct tr_ingest *in, struct file_
         st->bytes = info->bytes;
         st->lines = info->local_lines;
         in->bytes += ctx->rank == 0 ? info->bytes : 0;
+        /* Allowed (docs/formats.md), but also how a file cut short looks: said once. */
+        if (info->unterminated && ctx->rank == 0 && !(job->pass && job->pass->k > 0))
+            TR_WARN(ctx,
+                    "the last line of %s has no newline: read as a line, but if the file was"
+                    " cut short, that record may be incomplete",
+                    job->path);
     }
     free(info);
     return rc;
@@ -197,7 +244,8 @@ static void share_antennas(const struct tr_ctx *ctx, struct tr_array *a, size_t 
                              MPI_BYTE, ctx->comm));
     a->n = first_new;
     tr_array_reserve(a, first_new + (size_t)total / a->size);
-    memcpy(tr_array_at(a, first_new), all, (size_t)total);
+    /* No antenna on any rank leaves the table without storage: memcpy may not see its NULL. */
+    if (total > 0) memcpy(tr_array_at(a, first_new), all, (size_t)total);
     a->n = first_new + (size_t)total / a->size;
     free(all);
     free(displs);
@@ -235,6 +283,19 @@ int tr_ingest_antennas_read(const struct tr_ctx *ctx, struct tr_ingest *in)
         if (ctx->rank == 0)
             TR_ERROR(ctx, "more than %d antennas: telrisk's records hold 24-bit indices",
                      TR_ANTENNA_MAX);
+        return TR_EXIT_INPUT;
+    }
+    /* No antenna means no region: every subscriber would be rejected or unplaced, and the error
+     * would name the register, not the file at fault. */
+    if (in->table[TR_T_ANTENNAS].n == 0) {
+        for (int f = 0; f < in->n_files && ctx->rank == 0; f++)
+            if (strcmp(in->files[f].table, "antennas") == 0) {
+                TR_ERROR(ctx,
+                         "%s: no antenna accepted (the antennas table is empty, or every line was"
+                         " rejected): a run needs the antennas and their regions",
+                         in->files[f].path);
+                break;
+            }
         return TR_EXIT_INPUT;
     }
     number_regions(in);

@@ -66,8 +66,14 @@ int tr_ingest_check(const struct tr_ctx *ctx, const struct tr_config *cfg,
                     const struct tr_keyhash *kh, int64_t max_lines, struct tr_ingest *in);
 
 /* The excerpt of a rejected line as stored: at most TR_EXCERPT_MAX - 1 bytes, control and
- * non-ASCII bytes as '?' (so it is valid UTF-8 wherever it is cut), and every run of 6 or more
- * digits masked with '#', so no phone number is kept. */
-void tr_mask_excerpt(const char *line, size_t len, char out[TR_EXCERPT_MAX]);
+ * non-ASCII bytes as '?' (so it is valid UTF-8 wherever it is cut), and no id: the digits of the
+ * fields the header names as ids (bit k of id_fields: field k) are masked with '#', and so are
+ * those of any other field with 6 digits or more that is not a timestamp (a phone number in the
+ * wrong column, or a line whose fields are shifted). */
+void tr_mask_excerpt(const char *line, size_t len, uint32_t id_fields, char out[TR_EXCERPT_MAX]);
+
+/* The fields of a file's lines that hold ids (subscribers, counterparties, transactions, loans;
+ * not antennas or towers), as tr_mask_excerpt takes them. */
+uint32_t tr_id_fields(const struct tr_schema *s, const struct tr_header_map *m);
 
 #endif

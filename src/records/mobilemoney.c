@@ -15,12 +15,16 @@ static enum tr_reason convert(struct tr_parse_ctx *pc, const struct tr_fields *f
     int64_t t;
     if (tr_parse_timestamp(TR_FIELD(f, col, TIME), &t)) return TR_R_BAD_TIMESTAMP;
     int64_t v[5]; /* amount and the four balances */
-    for (int k = 0; k < 5; k++)
-        if (tr_parse_money(TR_FIELD(f, col, AMOUNT + k), k > 0, &v[k]) != TR_ACCEPT)
-            return TR_R_BAD_NUMBER;
+    int out_of_range = 0;
+    for (int k = 0; k < 5; k++) {
+        const enum tr_reason r = tr_parse_money(TR_FIELD(f, col, AMOUNT + k), k > 0, &v[k]);
+        if (r == TR_R_BAD_NUMBER) return r;
+        out_of_range |= r == TR_R_BAD_VALUE;
+    }
     for (int k = 0; k < 5; k++)
         if (tr_text_is_negative(TR_FIELD(f, col, AMOUNT + k))) return TR_R_NEGATIVE_VALUE;
-    if (f->len[col[CALLER]] == 0 || f->len[col[RECIPIENT]] == 0 || f->len[col[TXN]] == 0)
+    if (out_of_range || !tr_id_ok(TR_FIELD(f, col, CALLER)) ||
+        !tr_id_ok(TR_FIELD(f, col, RECIPIENT)) || !tr_id_ok(TR_FIELD(f, col, TXN)))
         return TR_R_BAD_VALUE;
 
     struct tr_money *r = tr_array_push2(pc->out);

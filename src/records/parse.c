@@ -38,6 +38,12 @@ int tr_header_map(const struct tr_schema *s, const char *line, size_t len, struc
             }
             size_t used = strlen(err);
             snprintf(err + used, errlen - used, ")");
+            /* A file whose lines end in a lone CR is one long header line. */
+            used = strlen(err);
+            if (memchr(line, '\r', len))
+                snprintf(err + used, errlen - used,
+                         "; the header holds a carriage return: lines must end in \\n or"
+                         " \\r\\n");
             return 1;
         }
     }
@@ -46,6 +52,17 @@ int tr_header_map(const struct tr_schema *s, const char *line, size_t len, struc
         *c = -1;
         for (int j = 0; j < f.n && *c < 0; j++)
             if (tr_field_is(f.p[j], f.len[j], s->optional[k])) *c = j;
+    }
+    /* A column the table reads, named twice: which of the two holds the data is anyone's guess,
+     * so the file is refused rather than read from the first. */
+    for (int k = 0; k < s->n_cols + s->n_optional; k++) {
+        const char *name = k < s->n_cols ? s->cols[k] : s->optional[k - s->n_cols];
+        for (int j = m->col[k] + 1; m->col[k] >= 0 && j < f.n; j++)
+            if (tr_field_is(f.p[j], f.len[j], name)) {
+                snprintf(err, errlen, "header names the column '%s' twice (columns %d and %d)",
+                         name, m->col[k] + 1, j + 1);
+                return 1;
+            }
     }
     return 0;
 }
@@ -109,7 +126,9 @@ enum tr_reason tr_parse_money(const char *s, size_t n, int optional, int64_t *v)
         *v = TR_NO_BALANCE;
         return TR_ACCEPT;
     }
-    return tr_parse_fixed(s, n, 2, v) ? TR_R_BAD_NUMBER : TR_ACCEPT;
+    const enum tr_reason r = tr_number_reason(tr_parse_fixed(s, n, 2, v));
+    if (r != TR_ACCEPT) return r;
+    return *v > TR_MONEY_MAX_CENTS || *v < -TR_MONEY_MAX_CENTS ? TR_R_BAD_VALUE : TR_ACCEPT;
 }
 
 int tr_word_index(const char *s, size_t n, const char *const *words)

@@ -72,7 +72,8 @@ struct tr_header_map {
     int col[TR_MAX_COLUMNS]; /* field index of schema column k (optional ones: -1 absent) */
 };
 
-/* Matches the header (BOM and CR already removed). 0, or 1 with err naming the missing column. */
+/* Matches the header (BOM and CR already removed). 0, or 1 with err naming the missing column or
+ * a column the table reads that the header names twice. */
 int tr_header_map(const struct tr_schema *s, const char *line, size_t len, struct tr_header_map *m,
                   char *err, size_t errlen);
 
@@ -88,9 +89,27 @@ uint64_t tr_parse_party(struct tr_parse_ctx *pc, int side, const char *s, size_t
 int32_t tr_parse_antenna(struct tr_parse_ctx *pc, const char *s, size_t n);
 /* The same for a party's antenna column (side 0: caller, 1: recipient), remembering its last. */
 int32_t tr_parse_party_antenna(struct tr_parse_ctx *pc, int side, const char *s, size_t n);
-/* An amount in cents; empty gives TR_NO_BALANCE when optional. TR_R_BAD_NUMBER or TR_ACCEPT:
- * the sign is the converter's to check, after every field has parsed (reason order). */
+/* Money beyond this many cents (10^12 currency units) is no real amount or balance in any
+ * currency, and sums of such values could overflow the 64-bit cents of the control totals. */
+#define TR_MONEY_MAX_CENTS ((int64_t)100000000000000)
+/* An amount in cents; empty gives TR_NO_BALANCE when optional. TR_R_BAD_NUMBER (not a number),
+ * TR_R_BAD_VALUE (a number beyond +-TR_MONEY_MAX_CENTS) or TR_ACCEPT: the sign and the range are
+ * the converter's to report, after every field has parsed (reason order). */
 enum tr_reason tr_parse_money(const char *s, size_t n, int optional, int64_t *v);
+/* A number's parse (tr_parse_fixed: 0 ok, 1 not a number, 2 out of range) as a reason:
+ * TR_R_BAD_NUMBER, or TR_R_BAD_VALUE for a number too large to hold, which the converter reports
+ * after the signs (a value outside the column's domain). */
+static inline enum tr_reason tr_number_reason(int parsed)
+{
+    return parsed == 0 ? TR_ACCEPT : parsed == 2 ? TR_R_BAD_VALUE : TR_R_BAD_NUMBER;
+}
+/* Whether an id field (subscriber, transaction, loan) is one: not empty, and no space or tab at
+ * either end (" 2557..." would key another subscriber than "2557...", one person split in two
+ * without a word). */
+static inline int tr_id_ok(const char *s, size_t n)
+{
+    return n > 0 && s[0] != ' ' && s[0] != '\t' && s[n - 1] != ' ' && s[n - 1] != '\t';
+}
 /* Index of s among a NULL-terminated list of words, or -1. */
 int tr_word_index(const char *s, size_t n, const char *const *words);
 

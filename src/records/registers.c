@@ -19,7 +19,10 @@ static enum tr_reason convert_antenna(struct tr_parse_ctx *pc, const struct tr_f
     if (fabs(lat) > 90 || fabs(lon) > 180) return TR_R_BAD_VALUE;
     const size_t id_len = f->len[col[0]], tower_len = f->len[col[1]], region_len = f->len[col[4]];
     struct tr_antenna_rec *r;
-    if (id_len == 0 || id_len >= sizeof r->id || tower_len >= sizeof r->tower || region_len >= 32)
+    /* An antenna without a region would make a region named "" (and a subscriber placed by it
+     * would land there). */
+    if (id_len == 0 || id_len >= sizeof r->id || tower_len >= sizeof r->tower || region_len == 0 ||
+        region_len >= 32)
         return TR_R_BAD_VALUE;
     r = tr_array_push(pc->out);
     memset(r, 0, sizeof *r);
@@ -42,7 +45,7 @@ static enum tr_reason convert_subscriber(struct tr_parse_ctx *pc, const struct t
     int plan = tr_word_index(TR_FIELD(f, col, 3), plans);
     int32_t region = -1;
     if (f->len[col[1]] > 0) region = tr_region_find(pc->regions, TR_FIELD(f, col, 1));
-    if (plan < 0 || (f->len[col[1]] > 0 && region < 0) || f->len[col[0]] == 0)
+    if (plan < 0 || (f->len[col[1]] > 0 && region < 0) || !tr_id_ok(TR_FIELD(f, col, 0)))
         return TR_R_BAD_VALUE;
     struct tr_subscriber *r = tr_array_push(pc->out);
     memset(r, 0, sizeof *r);
@@ -66,21 +69,25 @@ static enum tr_reason convert_loan(struct tr_parse_ctx *pc, const struct tr_fiel
     const int has_pd = col[9] >= 0 && f->len[col[9]] > 0; /* the optional pd column */
     if (tr_parse_date_n(TR_FIELD(f, col, 3), &issued) || tr_parse_date_n(TR_FIELD(f, col, 4), &due))
         return TR_R_BAD_TIMESTAMP;
-    if (tr_parse_money(TR_FIELD(f, col, 5), 0, &amount) != TR_ACCEPT ||
-        tr_parse_money(TR_FIELD(f, col, 6), 0, &outstanding) != TR_ACCEPT)
-        return TR_R_BAD_NUMBER;
-    if (f->len[col[8]] > 0 && tr_parse_fixed(TR_FIELD(f, col, 8), 6, &lgd_milli))
+    const enum tr_reason ra = tr_parse_money(TR_FIELD(f, col, 5), 0, &amount),
+                         ro = tr_parse_money(TR_FIELD(f, col, 6), 0, &outstanding);
+    enum tr_reason rl = TR_ACCEPT;
+    if (f->len[col[8]] > 0)
+        rl = tr_number_reason(tr_parse_fixed(TR_FIELD(f, col, 8), 6, &lgd_milli));
+    if (ra == TR_R_BAD_NUMBER || ro == TR_R_BAD_NUMBER || rl == TR_R_BAD_NUMBER)
         return TR_R_BAD_NUMBER;
     if (has_pd && tr_parse_double(TR_FIELD(f, col, 9), &pd)) return TR_R_BAD_NUMBER;
-    if (has_pd && tr_text_is_negative(TR_FIELD(f, col, 9))) return TR_R_NEGATIVE_VALUE;
-    if (has_pd && !(pd > 0 && pd < 1)) return TR_R_BAD_VALUE; /* a PD strictly between 0 and 1 */
-    if (tr_text_is_negative(TR_FIELD(f, col, 5)) || tr_text_is_negative(TR_FIELD(f, col, 6)) ||
+    /* Every sign before any domain (docs/formats.md's order): a PD of 1.5 does not hide a
+     * negative amount. */
+    if ((has_pd && tr_text_is_negative(TR_FIELD(f, col, 9))) ||
+        tr_text_is_negative(TR_FIELD(f, col, 5)) || tr_text_is_negative(TR_FIELD(f, col, 6)) ||
         tr_text_is_negative(TR_FIELD(f, col, 8)))
         return TR_R_NEGATIVE_VALUE;
     int product = tr_word_index(TR_FIELD(f, col, 2), tr_product_names);
     int status = tr_word_index(TR_FIELD(f, col, 7), tr_status_names);
-    if (product < 0 || status < 0 || lgd_milli > 1000000 || f->len[col[0]] == 0 ||
-        f->len[col[1]] == 0)
+    if (product < 0 || status < 0 || ra != TR_ACCEPT || ro != TR_ACCEPT || rl != TR_ACCEPT ||
+        lgd_milli > 1000000 || (has_pd && !(pd > 0 && pd < 1)) || /* a PD strictly in (0, 1) */
+        !tr_id_ok(TR_FIELD(f, col, 0)) || !tr_id_ok(TR_FIELD(f, col, 1)))
         return TR_R_BAD_VALUE;
     struct tr_loan_rec *r = tr_array_push(pc->out);
     memset(r, 0, sizeof *r);

@@ -161,6 +161,7 @@ int tr_stress_params_init(const struct tr_config *cfg, const char *const *region
     const int R = n_regions;
     p->scaling = cfg->stress.scaling;
     p->pd_floor = cfg->stress.pd_floor;
+    p->k_min = cfg->privacy.k_min;
     const double lgd[3] = {cfg->stress.lgd_microloan, cfg->stress.lgd_revolving,
                            cfg->stress.lgd_mortgage};
     const double floor[3] = {cfg->stress.lgd_floor_microloan, cfg->stress.lgd_floor_revolving,
@@ -229,9 +230,10 @@ enum pool_sum { P_EAD, P_EAD_PD, P_EAD_LGD, P_EAD_R, N_POOL_SUMS };
 
 struct book_sums {
     int R, G;
-    tr_exact *region; /* [(R + 1) x N_SUMS] */
-    tr_exact *pool;   /* [R x 3 x G x N_POOL_SUMS] */
-    int64_t *counts;  /* [(R + 1) x 2]: loans, unrated loans; then [R x 3 x G] pool loans */
+    tr_exact *region;   /* [(R + 1) x N_SUMS] */
+    tr_exact *pool;     /* [R x 3 x G x N_POOL_SUMS] */
+    int64_t *counts;    /* [(R + 1) x 2]: loans, unrated loans; then [R x 3 x G] pool loans */
+    int64_t *borrowers; /* [R + 1]: distinct borrower keys */
 };
 
 static size_t pool_of(const struct book_sums *b, int region, int cls, int grade)
@@ -285,9 +287,15 @@ static void sum_book(const struct tr_ctx *ctx, const struct tr_stress_params *p,
     b->region = TR_CALLOC((size_t)(R + 1) * N_SUMS, sizeof(tr_exact));
     b->pool = TR_CALLOC(n_pools * N_POOL_SUMS + 1, sizeof(tr_exact));
     b->counts = TR_CALLOC(2 * (size_t)(R + 1) + n_pools, sizeof(int64_t));
+    b->borrowers = TR_CALLOC((size_t)R + 1, sizeof(int64_t));
     for (size_t i = 0; i < book->n; i++) {
         const struct tr_exposure *e = &book->e[i];
         const int g = e->region >= 0 && e->region < R ? e->region : R; /* unknown: total only */
+        /* Sorted by borrower, and a borrower's loans all on the rank that holds the borrower. */
+        if (i == 0 || e->subscriber != book->e[i - 1].subscriber) {
+            b->borrowers[g]++;
+            if (g != R) b->borrowers[R]++;
+        }
         b->counts[2 * g]++;
         if (g != R) b->counts[2 * R]++;
         if (e->pd_source == TR_PD_NONE || g == R) { /* unrated, or no region to stress it in */
@@ -303,6 +311,7 @@ static void sum_book(const struct tr_ctx *ctx, const struct tr_stress_params *p,
     tr_exact_allreduce(ctx, b->pool, n_pools * N_POOL_SUMS);
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, b->counts, (int)(2 * (size_t)(R + 1) + n_pools),
                             MPI_INT64_T, MPI_SUM, ctx->comm));
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, b->borrowers, R + 1, MPI_INT64_T, MPI_SUM, ctx->comm));
 }
 
 static void free_sums(struct book_sums *b)
@@ -310,6 +319,7 @@ static void free_sums(struct book_sums *b)
     free(b->region);
     free(b->pool);
     free(b->counts);
+    free(b->borrowers);
 }
 
 /* The non-empty pools, in (region, class, grade) order. */
@@ -343,6 +353,7 @@ static void fill_region(const struct book_sums *b, int g, struct tr_stress_regio
         v[k] = tr_exact_value(&s[k]);
     const double ead = v[S_EAD], per = ead > 0 ? 1 / ead : 0;
     r->loans = b->counts[2 * g];
+    r->borrowers = b->borrowers[g];
     r->unrated_loans = b->counts[2 * g + 1];
     r->unrated_ead = v[S_UNRATED_EAD];
     r->ead = ead;

@@ -30,6 +30,7 @@ struct tr_stress_params {
     double *correlation; /* [n_regions x n_regions] factor correlation matrix */
     double *chol;        /* [n_regions x n_regions] its lower Cholesky factor */
     char scenario_file[TR_PATH_MAX];
+    int64_t k_min; /* privacy.k_min: regions of fewer borrowers are suppressed when written */
 };
 
 /* 0, or 1 with err naming the key or file and what is wrong. Reads stress.correlation_file. */
@@ -49,6 +50,7 @@ int tr_scenarios_check_regions(const struct tr_scenarios *all, const char *const
 struct tr_stress_region {
     char region[TR_REGION_NAME_MAX];
     int64_t loans;         /* open loans with money outstanding */
+    int64_t borrowers;     /* the subscribers who owe them */
     int64_t unrated_loans; /* of them, with no PD (left out below) */
     double unrated_ead;    /* their exposure */
     double ead;            /* rated exposure */
@@ -62,6 +64,7 @@ struct tr_stress_region {
     double capital_stressed, rwa_stressed; /* IRB at pd_stressed */
     double mc_el;                          /* Monte Carlo mean loss over the horizon */
     double es_contribution;                /* share of the portfolio's ES at the highest level */
+    int8_t suppressed; /* as written: enum tr_cell_state of output/suppress.h (privacy.k_min) */
 };
 
 struct tr_stress_result {

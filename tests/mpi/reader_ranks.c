@@ -1,11 +1,13 @@
 /* io/reader on several ranks: run under `mpiexec -n N` (N = 1..4). Rank 0 writes a set of files
  * whose range boundaries (for this N) fall on chosen bytes -- a line start, a newline, the middle
  * of a line, between a CR and its LF, inside a long line -- plus tiny files (fewer bytes than
- * ranks), an empty file, CRLF without a final newline and a few hundred random shapes. Every rank
+ * ranks), an empty file, CRLF without a final newline and a few hundred random shapes (and a
+ * file cut short, then one extended, while every rank reads it: all must fail). Every rank
  * reads each file with tr_read_file on MPI_COMM_WORLD; rank 0 gathers all lines (offset, global
  * line number = first_line + index, length, bytes) and checks them against its own serial split
  * of the file: every line exactly once, in order. Exit 0 on success; otherwise rank 0 prints the
  * first difference and every rank exits 1. */
+#include "core/error.h"
 #include "io/reader.h"
 
 #include <stdarg.h>
@@ -372,6 +374,73 @@ static void write_all(void)
     }
 }
 
+/* ------------------------------------------------------------------ a file that changes */
+
+/* Rank 0 cuts the file to half its size (or appends a line) at its first round, while every rank
+ * is reading; the rounds hold a barrier, as ingest's hold collectives. Every rank must return
+ * TR_EXIT_INPUT (none may wait for the others, none may hand out a partial read as the file),
+ * and rank 0 alone says why, naming the file. */
+struct changing {
+    const char *path;
+    long cut; /* -1: append */
+    int rounds;
+};
+
+static void drop_line(void *user, const char *line, size_t avail, size_t len, int64_t offset,
+                      int64_t index)
+{
+    (void)user, (void)line, (void)avail, (void)len, (void)offset, (void)index;
+}
+
+static void change_on_round(void *user)
+{
+    struct changing *ch = user;
+    if (ch->rounds++ == 0 && rank == 0) {
+        FILE *f = fopen(ch->path, ch->cut >= 0 ? "r+b" : "ab");
+        if (!f ||
+            (ch->cut >= 0 ? ftruncate(fileno(f), ch->cut) != 0 : fputs("appended,late\n", f) < 0))
+            MPI_Abort(MPI_COMM_WORLD, 1);
+        fclose(f);
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+}
+
+static int check_changing(long cut, const char *want)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/changing.csv", dir);
+    if (rank == 0) {
+        char *data = malloc(2 + 600000);
+        memcpy(data, "h\n", 2);
+        for (int k = 0; k < 60000; k++) {
+            char line[11];
+            snprintf(line, sizeof line, "line%05d\n", k);
+            memcpy(data + 2 + 10 * k, line, 10);
+        }
+        write_file("changing.csv", data, 2 + 600000);
+        free(data);
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+    static char msg[4096];
+    memset(msg, 0, sizeof msg);
+    FILE *out = fmemopen(msg, sizeof msg, "w");
+    struct tr_ctx ctx;
+    tr_ctx_init(&ctx, MPI_COMM_WORLD, out);
+    struct tr_read_info *info = calloc(1, sizeof *info);
+    struct changing ch = {path, cut, 0};
+    struct tr_line_handler h = {&ch, drop_line, 20000, change_on_round};
+    const int rc = tr_read_file(&ctx, path, 0, NULL, &h, info);
+    fclose(out);
+    free(info);
+    int bad = rc != TR_EXIT_INPUT || (rank == 0) != (strstr(msg, want) != NULL);
+    if (bad)
+        fail("changing.csv", 0, "rank %d: returned %d, said '%s' (want %d and '%s' on rank 0)",
+             rank, rc, msg, TR_EXIT_INPUT, want);
+    int any = 0;
+    MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    return any;
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
@@ -405,6 +474,9 @@ int main(int argc, char **argv)
         snprintf(name, sizeof name, "random_%03d.csv", k);
         bad = check_file(name, 0);
     }
+
+    if (!bad) bad = check_changing(300001, "changing.csv shrank from 600002 to 300001 bytes");
+    if (!bad) bad = check_changing(-1, "changing.csv grew from 600002 to 600016 bytes");
 
     MPI_Barrier(MPI_COMM_WORLD);
     if (rank == 0) {

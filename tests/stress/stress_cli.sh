@@ -3,7 +3,8 @@
 # column (every third open loan carries its own PD):
 # - telrisk run stresses the loan book; check_stress.py recomputes every IRB and stressed figure
 #   and checks the Monte Carlo results;
-# - telrisk stress on the stored book (3 ranks) gives the run's /stress bit for bit;
+# - telrisk stress on the stored book (3 ranks) gives the run's /stress bit for bit; with
+#   privacy.k_min = 20, regions of fewer borrowers are suppressed, none derivable from the total;
 # - one scenario per process (1, 2 and 4 ranks) into part files, merged into a run made without
 #   stress, gives the same /stress as one run of all the scenarios;
 # - a correlation file gives the same figures whatever its region order, and not the default's;
@@ -32,6 +33,14 @@ mpiexec -n 2 "$telrisk" run "${common[@]}" --set stress.scenarios="$scenarios" \
 own=$(/usr/bin/python3 -c "import h5py, sys; b = h5py.File(sys.argv[1])['portfolio/loans'];
 print(sum(s == b'loan' for s in b['pd_source']))" "$work/run.h5")
 [ "$own" -gt 0 ] || fail "no loan carries its own PD in /portfolio"
+# Small-cell suppression: with privacy.k_min = 20, the regions of fewer borrowers (and the next
+# smallest, so the total does not give them away) are hidden; check_stress.py recomputes which.
+cp "$work/run.h5" "$work/k20.h5"
+mpiexec -n 2 "$telrisk" stress --run "$work/k20.h5" --scenarios "$scenarios" "${common[@]}" \
+    --set privacy.k_min=20 || fail "telrisk stress with privacy.k_min=20"
+/usr/bin/python3 "$tools/check_stress.py" "$work/data" "$work/k20.h5" "$scenarios" --seed "$seed" |
+    tee "$work/k20.out"
+grep -q "([1-9][0-9]* region rows suppressed" "$work/k20.out" || fail "k_min=20 suppressed no region"
 
 # A run made without the stress stage, then its stored book stressed in place at 3 ranks: the
 # figures of the run that had the stage.

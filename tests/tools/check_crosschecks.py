@@ -12,7 +12,8 @@ usage: check_crosschecks.py DATA_DIR RUN.h5 --seed SEED
   its alerts on planted subscribers (precision);
 - /subscribers/flags agrees with the alerts;
 - the backtest by region and grade (own models' PDs) recomputed here: counts, mean PD, the
-  one-sided binomial p-value (summed here from the binomial terms) and the traffic-light zone.
+  one-sided binomial p-value (summed here from the binomial terms) and the traffic-light zone;
+  cells of fewer than privacy.k_min subscribers hidden, and none derivable from a total.
 """
 import csv
 import math
@@ -23,6 +24,7 @@ import h5py
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
 from check_run import accepted_records, malformed_lines, subscriber_keys  # noqa: E402
+import suppression  # noqa: E402
 
 RULES = ["account_takeover", "impossible_travel", "simbox", "velocity", "dormant_then_active"]
 
@@ -57,11 +59,19 @@ def check_backtest(f, check):
     scale = f["models"].attrs["master_scale"]
     grade = [int(sum(1 for u in scale if u < p)) + 1 for p in pd]
     rows = f["crosschecks/backtest"][:]
-    checked = 0
+    k = suppression.k_min(f)
+    checked, cells = 0, {}
     for r in rows:
         sel = [i for i in range(len(pd))
                if (r["region"] < 0 or region[i] == r["region"]) and (r["grade"] == 0 or grade[i] == r["grade"])]
         n, d = len(sel), int(sum(y[i] for i in sel))
+        cells[(int(r["region"]), int(r["grade"]))] = (n, int(r["suppressed"]))
+        if r["suppressed"]:
+            check(suppression.hidden_values(r, ("n", "defaults"), ("mean_pd", "default_rate", "p_value",
+                                                                    "national_mean_pd", "national_p_value"))
+                  and text(r["zone"]) == "" and text(r["national_zone"]) == "",
+                  f"backtest region {r['region']} grade {r['grade']}: suppressed but shows figures")
+            continue
         if not (r["n"] == n and r["defaults"] == d):
             check(False, f"backtest region {r['region']} grade {r['grade']}: {r['n']}/{r['defaults']} vs {n}/{d}")
             continue
@@ -73,7 +83,13 @@ def check_backtest(f, check):
               and text(r["zone"]) == zone(r["p_value"]))
         check(ok, f"backtest region {r['region']} grade {r['grade']}: p {r['p_value']} vs {p}, zone {text(r['zone'])}")
         checked += 1
-    return checked
+    # Regions down (-1: all), grades across (0: all): every row and column with its total.
+    regions = sorted({c[0] for c in cells})
+    grades = sorted({c[1] for c in cells})
+    lines = [((r, 0), [(r, g) for g in grades if g > 0]) for r in regions]
+    lines += [((-1, g), [(r, g) for r in regions if r >= 0]) for g in grades]
+    hidden = suppression.check_cells(check, "backtest", cells, k, lines)
+    return checked, hidden
 
 
 def main():
@@ -160,7 +176,7 @@ def main():
     registered = set(int(x) for x in keys)
     check(got_flags == {kk: v for kk, v in want_flags.items() if kk in registered}, "flags match the alerts")
 
-    cells = check_backtest(f, check) if "backtest" in c else 0
+    cells, hidden = check_backtest(f, check) if "backtest" in c else (0, 0)
     check(("backtest" in c) == ("models" in f), "a backtest when the run has models")
 
     if failures:
@@ -168,7 +184,7 @@ def main():
         return 1
     print(f"crosschecks: {len(want)} ledger breaks exact, duplicates and unknown antennas exact, "
           f"control totals exact, {len(alerts)} alerts within the recall and precision bars, "
-          f"{cells} backtest cells recomputed")
+          f"{cells} backtest cells recomputed, {hidden} suppressed (privacy.k_min) and protected")
     return 0
 
 

@@ -26,6 +26,7 @@ import numpy as np
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
 from check_run import subscriber_keys  # noqa: E402
+import suppression  # noqa: E402
 
 failures = []
 
@@ -154,6 +155,30 @@ def check_bins(f, train_rows):
         check(np.allclose(woe, rows["woe"], rtol=1e-12, atol=1e-12), f"{name}: WoE from the counts")
 
 
+def check_summary(f, check, k, region, label, sample):
+    """/models/summary: each region's hold-out and training rows recomputed; small ones hidden,
+    none derivable from the all row."""
+    rows = f["models/summary"][:]
+    holdout, train = {}, {}
+    for r in rows:
+        sel = region == r["region"] if r["region"] >= 0 else np.ones(len(region), bool)
+        h = int(((label >= 0) & (sample == 1) & sel).sum())
+        t = int(((label >= 0) & (sample == 0) & sel).sum())
+        hide_h, hide_t = r["holdout_rows"] == -1, r["train_rows"] == -1
+        check(r["suppressed"] == 0 or hide_h or hide_t, f"summary region {r['region']}: marked but shows all")
+        check(hide_h or r["holdout_rows"] == h, f"summary region {r['region']}: hold-out rows {r['holdout_rows']} vs {h}")
+        check(hide_t or r["region"] < 0 or r["train_rows"] == t, f"summary region {r['region']}: training rows")
+        check(not hide_h or np.isnan(r["auc"]), f"summary region {r['region']}: hidden hold-out shows its AUC")
+        key = int(r["region"]) if r["region"] >= 0 else "all"
+        holdout[key] = (h, 1 if 0 < h < k else 2 if hide_h else 0)
+        train[key] = (t, 1 if 0 < t < k else 2 if hide_t else 0)
+        check(not (0 < h < k) or hide_h, f"summary region {r['region']}: {h} hold-out rows shown")
+        check(not (0 < t < k) or hide_t, f"summary region {r['region']}: {t} training rows shown")
+    regions = [key for key in holdout if key != "all"]
+    for name, cells in (("summary hold-out", holdout), ("summary training", train)):
+        suppression.check_cells(check, name, cells, k, [("all", regions)])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("data")
@@ -187,8 +212,14 @@ def main():
     check(np.array_equal(np.bincount(at, minlength=len(bands)), bands["population"]),
           "score bands: population per band")
     grades = models["grades"][:]
-    check(np.array_equal(np.bincount(grade - 1, minlength=len(grades))[:len(grades)], grades["population"]),
-          "grades: population per grade")
+    k = suppression.k_min(f)
+    per_grade = np.bincount(grade - 1, minlength=len(grades))[:len(grades)]
+    shown = grades["suppressed"] == 0
+    check(np.array_equal(per_grade[shown], grades["population"][shown]) and
+          np.all(grades["population"][~shown] == -1), "grades: population per grade")
+    cells = {g: (int(per_grade[g]), int(grades["suppressed"][g])) for g in range(len(grades))}
+    cells["all"] = (len(grade), 0)
+    suppression.check_cells(check, "grades", cells, k, [("all", list(range(len(grades))))])
 
     hold = (label >= 0) & (sample == 1)
     y = (label[hold] == 1).astype(float)
@@ -204,8 +235,16 @@ def main():
         oot = (label >= 0) & (sample == 2)
         groups.append(("out_of_time", models["out_of_time"], pd[oot], (label[oot] == 1).astype(float)))
     check(("out_of_time" in models) == bool(((label >= 0) & (sample == 2)).any()), "out-of-time group iff such rows")
+    check_summary(f, check, k, region, label, sample)
     for name, g, p, yy in groups:
         m = g.attrs
+        if m["suppressed"]:
+            check((m["suppressed"] == 1) == (0 < len(p) < k) or "region_" in name,
+                  f"{name}: {len(p)} hold-out rows, suppressed {m['suppressed']}")
+            check(m["n"] == -1 and m["defaults"] == -1 and np.isnan(m["auc"]) and len(g["calibration"]) == 0,
+                  f"{name}: suppressed but shows figures")
+            continue
+        check(not (0 < len(p) < k), f"{name}: {len(p)} hold-out rows, under k={k}, not suppressed")
         check(m["n"] == len(p) and m["defaults"] == yy.sum(), f"{name}: rows and defaults")
         if len(p) < 10 or yy.sum() in (0, len(yy)):
             continue
@@ -216,7 +255,14 @@ def main():
         check(close(m["mean_pd"], p.mean()) and close(m["default_rate"], yy.mean()), f"{name}: calibration in the large")
         check(close(m["hosmer_lemeshow"], hosmer_lemeshow(p, yy), 1e-8), f"{name}: Hosmer-Lemeshow")
         cal = g["calibration"][:]
-        check(cal["n"].sum() == len(p) and cal["defaults"].sum() == yy.sum(), f"{name}: calibration deciles")
+        shown = cal["suppressed"] == 0
+        hidden = (~shown).sum()
+        # Deciles of fewer than k rows are hidden, two at least when any is (or the total gives
+        # it away): the published ones add up to no more than the rows.
+        check(hidden != 1 and np.all(cal["n"][shown] >= k) and np.all(cal["n"][~shown] == -1),
+              f"{name}: calibration deciles suppressed")
+        check((cal["n"][shown].sum() == len(p) and cal["defaults"][shown].sum() == yy.sum()) if hidden == 0
+              else cal["n"][shown].sum() < len(p), f"{name}: calibration deciles")
 
     if a.quality:
         k = subscriber_keys(a.seed)

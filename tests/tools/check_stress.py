@@ -24,6 +24,7 @@ import numpy as np
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
 from check_run import accepted_records, malformed_lines, subscriber_keys  # noqa: E402
+import suppression  # noqa: E402
 
 N = NormalDist()
 PRODUCTS = ["microloan", "revolving", "mortgage"]
@@ -141,15 +142,18 @@ def main():
     expect("stress: one group per scenario", sorted(f["stress"]) == sorted(scenarios),
            f"{sorted(f['stress'])} != {sorted(scenarios)}")
     el_stressed = {}
+    hidden_regions = 0
     for name in scenarios:
         g = f[f"stress/{name}"]
         years = int(ini[f"scenario {name}"].get("horizon_years", "1"))
         expect(f"{name}: horizon", int(g.attrs["horizon_years"]) == years)
         sums = defaultdict(lambda: defaultdict(float))
+        borrowers = defaultdict(set)
         for key, product, ead, pd, lgd, source, region in want:
             for where in (region, len(names)):
                 s = sums[where]
                 s["loans"] += 1
+                borrowers[where].add(key)
                 if source == "none" or region < 0:
                     s["unrated_loans"] += 1
                     s["unrated_ead"] += ead
@@ -172,9 +176,26 @@ def main():
                 s["capital_stressed"] += ead * capital(product, stressed, lgd_f) * cfg["scaling"]
         table = g["regions"][:]
         expect(f"{name}: a row per region and a total", len(table) == len(names) + 1)
+        # Regions of fewer than k borrowers hidden, and none derivable from the total.
+        k = int(g.attrs["k_min"])
+        cells = {i: (len(borrowers[i]), int(row["suppressed"])) for i, row in enumerate(table)}
+        hidden = suppression.check_cells(lambda ok, what: expect(what, ok), f"{name}: regions", cells, k,
+                                          [(len(names), list(range(len(names))))])
+        hidden_regions += hidden
+        es_c = g["es_contribution"][:]
         for i, row in enumerate(table):
             region = row["region"].decode()
             expect(f"{name}: row {i} region", region == (names[i] if i < len(names) else "total"))
+            if row["suppressed"]:
+                expect(f"{name}/{region}: suppressed, no figures",
+                       suppression.hidden_values(row, ("loans", "borrowers", "unrated_loans"),
+                                                 ("ead", "pd", "el", "capital", "rwa", "el_stressed",
+                                                  "mc_el", "es_contribution"))
+                       and bool(np.all(np.isnan(es_c[:, i]))))
+                if i < len(names):
+                    close(f"{name}/{region}: z", row["z"], scenario_z(ini, name, region))
+                continue
+            expect(f"{name}/{region}: borrowers", int(row["borrowers"]) == len(borrowers[i]))
             s = sums[i]
             ead = s["ead"]
             for field in ("loans", "unrated_loans"):
@@ -196,7 +217,6 @@ def main():
         # --- Monte Carlo: what must hold whatever the paths ---
         q = g["loss_distribution"][:]
         rm = g["risk_measures"][:]
-        es_c = g["es_contribution"][:]
         levels = list(g.attrs["levels"])
         expect(f"{name}: loss quantiles rise", bool(np.all(np.diff(q["loss"]) >= 0)))
         expect(f"{name}: 1000 quantiles", len(q) == 1000 and q["probability"][-1] == 1.0)
@@ -204,16 +224,19 @@ def main():
             at = int(round(level * 1000)) - 1
             close(f"{name}: VaR {level} is the loss at that probability", rm["var"][k], q["loss"][at])
             expect(f"{name}: ES {level} beyond VaR", rm["es"][k] >= rm["var"][k])
-            close(f"{name}: ES {level} contributions add up", es_c[k].sum(), rm["es"][k], rel=1e-12)
+            if not hidden:
+                close(f"{name}: ES {level} contributions add up", es_c[k].sum(), rm["es"][k], rel=1e-12)
             close(f"{name}: VaR share", rm["var_share"][k], rm["var"][k] / total["ead"])
         close(f"{name}: regions' ES contributions", float(total["es_contribution"]),
               float(rm["es"][-1]))
         for i in range(len(names)):
-            close(f"{name}: region {i} ES contribution", table[i]["es_contribution"], es_c[-1][i])
+            if not table[i]["suppressed"]:
+                close(f"{name}: region {i} ES contribution", table[i]["es_contribution"], es_c[-1][i])
         close(f"{name}: Monte Carlo mean loss against the stressed EL", total["mc_el"],
               total["el_stressed"], rel=0.03)
-        close(f"{name}: regional mean losses add up", sum(table[i]["mc_el"] for i in range(len(names))),
-              total["mc_el"], rel=1e-9)
+        if not hidden:
+            close(f"{name}: regional mean losses add up", sum(table[i]["mc_el"] for i in range(len(names))),
+                  total["mc_el"], rel=1e-9)
         corr = g["correlation"][:]
         expect(f"{name}: correlation matrix", corr.shape == (len(names),) * 2 and
                bool(np.all(np.diag(corr) == 1)) and bool(np.all(corr == corr.T)))
@@ -226,7 +249,7 @@ def main():
         return 1
     print(f"stress: /portfolio is the {len(want)} open loans ({dict(sources)}); "
           f"{len(scenarios)} scenarios' IRB and stressed figures recomputed for {len(names)} "
-          f"regions; Monte Carlo consistent")
+          f"regions ({hidden_regions} region rows suppressed by privacy.k_min); Monte Carlo consistent")
     return 0
 
 

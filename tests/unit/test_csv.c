@@ -330,6 +330,12 @@ static void test_fixed_rejects(void **state)
     assert_int_equal(fx("9223372036854775807", 0, &v), 2);
     assert_int_equal(fx("10000000000000", 6, &v), 2);
     assert_int_equal(fx("100000000000000000000000000000000000000.5", 2, &v), 2);
+    /* A text that is no number is "not a number" however many digits it starts with (found by
+     * tests/fuzz: "92233720368547203685>7" was out of range, so a bad_value reject). */
+    assert_int_equal(fx("92233720368547203685>7", 2, &v), 1);
+    assert_int_equal(fx("-99999999999999999999x", 2, &v), 1);
+    assert_int_equal(fx("99999999999999999999.5.5", 0, &v), 1);
+    assert_int_equal(fx("99999999999999999999.", 2, &v), 1);
 }
 
 static int dbl(const char *s, double *v)

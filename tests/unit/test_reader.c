@@ -1,6 +1,7 @@
 /* io/reader: one rank (MPI_COMM_SELF) reading files through MPI-IO: newlines, CRs, the BOM, a
  * missing final newline, empty and header-only files, line numbers and offsets, long lines, reads
- * that span the reader's chunks, errors; and tr_reader_range's cover of the data area.
+ * that span the reader's chunks, errors, a file cut short or extended while it is read; and
+ * tr_reader_range's cover of the data area.
  * tests/mpi/reader_ranks.c does the same files on 1-4 ranks. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -230,6 +231,7 @@ static void test_no_final_newline(void **state)
     expect_line(&c, 0, "first", 2);
     expect_line(&c, 1, "last line", 8);
     assert_true(info->total_lines == 2);
+    assert_true(info->unterminated); /* ingest warns: the file may have been cut short */
     collect_free(&c);
     free(info);
 }
@@ -472,6 +474,92 @@ static void test_errors(void **state)
     free(info);
 }
 
+/* ------------------------------------------------------------------ a file that changes */
+
+/* A writer still at work, or a file cut short by another process, while the run reads it: the
+ * handler's round callback (which ingest uses to send records) truncates or extends the file. */
+struct changer {
+    struct collect c; /* first: on_line takes the same pointer */
+    const char *path;
+    int rounds;
+    long truncate_to; /* >= 0: truncate to this size at the first round; -1: append a line */
+};
+
+static void change_on_round(void *user)
+{
+    struct changer *ch = user;
+    if (ch->rounds++ > 0) return;
+    if (ch->truncate_to >= 0) {
+        assert_int_equal(truncate(ch->path, ch->truncate_to), 0);
+    } else {
+        FILE *f = fopen(ch->path, "ab");
+        assert_non_null(f);
+        fputs("appended,late\n", f);
+        fclose(f);
+    }
+}
+
+/* 60,000 lines of 10 bytes after a 2-byte header: read in 7 rounds of at most 100,000 bytes. */
+static const char *write_numbered(const char *name)
+{
+    static char data[2 + 600000];
+    memcpy(data, "h\n", 2);
+    for (int k = 0; k < 60000; k++) {
+        char line[11];
+        snprintf(line, sizeof line, "line%05d\n", k);
+        memcpy(data + 2 + 10 * k, line, 10);
+    }
+    return write_bytes(name, data, sizeof data);
+}
+
+static int read_changing(const char *path, long truncate_to, struct changer *ch,
+                         struct tr_read_info *info)
+{
+    memset(ch, 0, sizeof *ch);
+    ch->path = path;
+    ch->truncate_to = truncate_to;
+    FILE *msg = fmemopen(msgbuf, sizeof msgbuf, "w");
+    struct tr_ctx ctx;
+    tr_ctx_init(&ctx, MPI_COMM_SELF, msg);
+    struct tr_line_handler h = {ch, on_line, 100000, change_on_round};
+    int rc = tr_read_file(&ctx, path, 0, NULL, &h, info);
+    fclose(msg);
+    return rc;
+}
+
+static void test_file_changes_while_read(void **state)
+{
+    (void)state;
+    struct tr_read_info *info = new_info();
+    struct changer ch;
+    /* Cut at a line boundary after the first round: the reader must not hand out the 30,000
+     * lines left as if they were the file (before, it did, and returned 0). */
+    const long cuts[] = {300002, 150005, 2, 0};
+    for (size_t k = 0; k < sizeof cuts / sizeof *cuts; k++) {
+        const char *path = write_numbered("shrinks.csv");
+        assert_int_equal(read_changing(path, cuts[k], &ch, info), TR_EXIT_INPUT);
+        assert_non_null(strstr(msgbuf, "shrinks.csv shrank from 600002 to"));
+        /* Every round still ends (ingest's are collective), and no line is a cut one. */
+        assert_int_equal(ch.rounds, 7);
+        for (size_t q = 0; q < ch.c.n; q++)
+            assert_int_equal(ch.c.lines[q].len, 9);
+        collect_free(&ch.c);
+    }
+    /* A line appended while the file is read: the size read is not the file's any more. */
+    const char *path = write_numbered("grows.csv");
+    assert_int_equal(read_changing(path, -1, &ch, info), TR_EXIT_INPUT);
+    assert_non_null(strstr(msgbuf, "grows.csv grew from 600002 to 600016 bytes"));
+    assert_int_equal(ch.rounds, 7);
+    collect_free(&ch.c);
+    /* Unchanged, the same reads succeed: 60,000 lines, the last one with its newline. */
+    path = write_numbered("same.csv");
+    assert_int_equal(read_changing(path, 600002, &ch, info), 0);
+    assert_int_equal(ch.c.n, 60000);
+    assert_false(info->unterminated);
+    collect_free(&ch.c);
+    free(info);
+}
+
 /* ------------------------------------------------------------------ tr_reader_range */
 
 static void check_cover(int64_t data_begin, int64_t size, int nranks)
@@ -534,6 +622,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_long_line_inner_cr),
         cmocka_unit_test(test_chunk_boundaries),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_file_changes_while_read),
         cmocka_unit_test(test_reader_range_cover),
     };
     int failed = cmocka_run_group_tests(tests, setup, teardown);

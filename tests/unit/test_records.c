@@ -395,8 +395,8 @@ static void test_raw_line_reasons(void **state)
     memcpy(big, "S1,", 3);
     memcpy(big + TR_MAX_LINE - 19, "2020-01-01 00:00:00", 19);
     big[TR_MAX_LINE - 20] = ',';
-    /* 4,096 bytes: a valid (if huge) amount field... */
-    assert_int_equal(feed_n(&t, big, TR_MAX_LINE, 1), TR_R_BAD_NUMBER);
+    /* 4,096 bytes: a well-formed amount too large to hold (a value out of range)... */
+    assert_int_equal(feed_n(&t, big, TR_MAX_LINE, 1), TR_R_BAD_VALUE);
     /* ...and one byte more is too long, whatever else is wrong. */
     big[TR_MAX_LINE] = '"';
     assert_int_equal(feed_n(&t, big, TR_MAX_LINE + 1, 1), TR_R_LINE_TOO_LONG);
@@ -744,42 +744,69 @@ static void test_mask_excerpt(void **state)
     (void)state;
     char out[TR_EXCERPT_MAX];
     const char *line = "call,+254712345678,12345,2020-01-01 12:34:56,65";
-    tr_mask_excerpt(line, strlen(line), out);
+    tr_mask_excerpt(line, strlen(line), 0, out);
     /* The phone number's 12 digits are masked; a 5-digit run and the timestamp stay readable. */
     assert_string_equal(out, "call,+############,12345,2020-01-01 12:34:56,65");
-    tr_mask_excerpt("x123456y", 8, out);
+    tr_mask_excerpt("x123456y", 8, 0, out);
     assert_string_equal(out, "x######y");
-    tr_mask_excerpt("1234567", 7, out); /* a run at the very start and end */
+    tr_mask_excerpt("1234567", 7, 0, out); /* a run at the very start and end */
     assert_string_equal(out, "#######");
-    tr_mask_excerpt("20200101", 8, out);
+    tr_mask_excerpt("20200101", 8, 0, out);
     assert_string_equal(out, "########");
+    /* However a phone number is written, its digits go: spaced, dashed, quoted with commas in
+     * it, inside an alphanumeric id; times and short numbers stay. */
+    line = "+255 738 324 210,255-738-324-210,\"255,738\",AG02866,3.00";
+    tr_mask_excerpt(line, strlen(line), 0, out);
+    assert_string_equal(out, "+### ### ### ###,###-###-###-###,\"###,###\",AG02866,3.00");
+    tr_mask_excerpt("x,T328eb401d94e7cfc1", 20, 0, out);
+    assert_string_equal(out, "x,T###eb###d##e#cfc#");
+    /* The fields the header names as ids are masked whatever their digits: an agent's 5. */
+    line = "cashin,AG03430,\"25,5\",x9,2020-03-09 12:15:00";
+    tr_mask_excerpt(line, strlen(line), 1u << 1 | 1u << 2 | 1u << 3, out);
+    assert_string_equal(out, "cashin,AG#####,\"##,#\",x#,2020-03-09 12:15:00");
+    /* Which fields are ids, from a header: mobile money's transaction, sender and recipient (not
+     * its antenna), wherever the header puts them; the CDR's two parties, not their antennas. */
+    struct tr_header_map m;
+    char err[256];
+    const char *mm = "timestamp,caller_id,txn_type,amount,txn_id,recipient_id,antenna_id,"
+                     "sender_balance_before,sender_balance_after,recipient_balance_before,"
+                     "recipient_balance_after";
+    assert_int_equal(tr_header_map(&tr_schema_mobilemoney, mm, strlen(mm), &m, err, sizeof err), 0);
+    assert_int_equal(tr_id_fields(&tr_schema_mobilemoney, &m), 1u << 1 | 1u << 4 | 1u << 5);
+    const char *cdr = "txn_type,caller_id,recipient_id,timestamp,duration,caller_antenna,"
+                      "recipient_antenna,international";
+    assert_int_equal(tr_header_map(&tr_schema_cdr, cdr, strlen(cdr), &m, err, sizeof err), 0);
+    assert_int_equal(tr_id_fields(&tr_schema_cdr, &m), 1u << 1 | 1u << 2);
+    line = "2020-02-30,2020-03-02 24:00:00,2020-03-02T08:02,12:34:56:7";
+    tr_mask_excerpt(line, strlen(line), 0, out);
+    assert_string_equal(out, "2020-02-30,2020-03-02 24:00:00,2020-03-02T08:02,##:##:##:#");
 
     /* Control bytes (NUL included, as nul_byte lines have them) and non-ASCII bytes become '?':
      * the excerpt is valid UTF-8 however the line is cut (a cut inside a multi-byte character
      * would not be). */
     tr_mask_excerpt("a\tb\0c\rd\x7f"
                     "e\xc3\xa9",
-                    11, out);
+                    11, 0, out);
     assert_string_equal(out, "a?b?c?d?e??");
 
     /* Long lines are cut to TR_EXCERPT_MAX - 1 bytes. */
     char big[200];
     memset(big, 'x', sizeof big);
-    tr_mask_excerpt(big, sizeof big, out);
+    tr_mask_excerpt(big, sizeof big, 0, out);
     assert_int_equal(strlen(out), TR_EXCERPT_MAX - 1);
     /* A number cut by the excerpt's end is masked by its whole length: 3 digits shown, of 9. */
     memcpy(big + TR_EXCERPT_MAX - 4, "123456789", 9);
-    tr_mask_excerpt(big, sizeof big, out);
+    tr_mask_excerpt(big, sizeof big, 0, out);
     assert_int_equal(strlen(out), TR_EXCERPT_MAX - 1);
     assert_memory_equal(out + TR_EXCERPT_MAX - 4, "###", 3);
     assert_int_equal(out[TR_EXCERPT_MAX - 5], 'x');
     /* A 5-digit run cut by the end is kept. */
     memset(big, 'x', sizeof big);
     memcpy(big + TR_EXCERPT_MAX - 4, "12345", 5);
-    tr_mask_excerpt(big, sizeof big, out);
+    tr_mask_excerpt(big, sizeof big, 0, out);
     assert_memory_equal(out + TR_EXCERPT_MAX - 4, "123", 3);
     /* Empty. */
-    tr_mask_excerpt("", 0, out);
+    tr_mask_excerpt("", 0, 0, out);
     assert_string_equal(out, "");
 }
 
@@ -940,6 +967,129 @@ static void test_ingest_header_lacks_column(void **state)
     remove_dir(dir);
 }
 
+/* ------------------------------------------------------------------ hostile inputs */
+
+/* tests/hostile's corpus found these: each assertion failed before its fix. */
+static void test_hostile_values(void **state)
+{
+    (void)state;
+    const char *t = "2020-01-01 00:00:00";
+    char line[256];
+    /* A number too large to hold is a value out of range (bad_value, as a 3,000,000,000 s
+     * duration is), not "not a number"; a sign still comes first and a later non-number still
+     * wins. */
+    snprintf(line, sizeof line, "call,A,B,%s,99999999999999999999,,,0", t);
+    expect_reason(&tr_schema_cdr, line, TR_R_BAD_VALUE);
+    snprintf(line, sizeof line, "call,A,B,%s,-99999999999999999999,,,0", t);
+    expect_reason(&tr_schema_cdr, line, TR_R_NEGATIVE_VALUE);
+    snprintf(line, sizeof line, "call,A,B,%s,99999999999999999999,,,x", t);
+    expect_reason(&tr_schema_cdr, line, TR_R_BAD_NUMBER);
+    snprintf(line, sizeof line, "call,A,B,%s,60,,,99999999999999999999", t);
+    expect_reason(&tr_schema_cdr, line, TR_R_BAD_VALUE);
+    expect_reason(&tr_schema_mobiledata, "S1,99999999999999999999,2020-01-01 00:00:00",
+                  TR_R_BAD_VALUE);
+    expect_reason(&tr_schema_mobiledata, "S1,-99999999999999999999,2020-01-01 00:00:00",
+                  TR_R_NEGATIVE_VALUE);
+    /* Money: up to 10^12 currency units; beyond, a bad value (three amounts of 9 x 10^16 made
+     * a control total overflow and come out wrong, without a word). */
+    expect_reason(&tr_schema_recharges, "S1,1000000000000.00,2020-01-01 00:00:00", TR_ACCEPT);
+    expect_reason(&tr_schema_recharges, "S1,1000000000000.01,2020-01-01 00:00:00", TR_R_BAD_VALUE);
+    expect_reason(&tr_schema_recharges, "S1,90000000000000000.00,2020-01-01 00:00:00",
+                  TR_R_BAD_VALUE);
+    expect_reason(&tr_schema_recharges, "S1,-90000000000000000.00,2020-01-01 00:00:00",
+                  TR_R_NEGATIVE_VALUE);
+    const char *mm = "T1,p2p,A,B,2020-01-01 00:00:00,%s,%s,5.00,,,";
+    snprintf(line, sizeof line, mm, "90000000000000000.00", "22.00");
+    expect_reason(&tr_schema_mobilemoney, line, TR_R_BAD_VALUE);
+    snprintf(line, sizeof line, mm, "90000000000000000.00", "x");
+    expect_reason(&tr_schema_mobilemoney, line, TR_R_BAD_NUMBER);
+    snprintf(line, sizeof line, mm, "17.00", "99999999999999999999");
+    expect_reason(&tr_schema_mobilemoney, line, TR_R_BAD_VALUE);
+    expect_reason(&tr_schema_loans, "L1,S1,microloan,2020-01-01,2020-02-01,1e3,0.00,repaid,",
+                  TR_R_BAD_NUMBER);
+    expect_reason(&tr_schema_loans,
+                  "L1,S1,microloan,2020-01-01,2020-02-01,99999999999999999999,0.00,repaid,",
+                  TR_R_BAD_VALUE);
+    /* An id with a space or tab at either end would key another subscriber: a bad value, in
+     * every table; inside an id a space is data. */
+    snprintf(line, sizeof line, "call, A,B,%s,60,,,0", t);
+    expect_reason(&tr_schema_cdr, line, TR_R_BAD_VALUE);
+    snprintf(line, sizeof line, "call,A,B\t,%s,60,,,0", t);
+    expect_reason(&tr_schema_cdr, line, TR_R_BAD_VALUE);
+    snprintf(line, sizeof line, "call,A B,B,%s,60,,,0", t);
+    expect_reason(&tr_schema_cdr, line, TR_ACCEPT);
+    expect_reason(&tr_schema_mobilemoney, "T1 ,p2p,A,B,2020-01-01 00:00:00,1.00,,,,,",
+                  TR_R_BAD_VALUE);
+    expect_reason(&tr_schema_recharges, "S1 ,1.00,2020-01-01 00:00:00", TR_R_BAD_VALUE);
+    expect_reason(&tr_schema_mobiledata, " S1,1.00,2020-01-01 00:00:00", TR_R_BAD_VALUE);
+    expect_reason(&tr_schema_sim_swaps, " S1,2020-01-01 00:00:00", TR_R_BAD_VALUE);
+    expect_reason(&tr_schema_subscribers, "S1 ,Rift,2019-01-01,prepaid", TR_R_BAD_VALUE);
+    expect_reason(&tr_schema_loans, "L1, S1,microloan,2020-01-01,2020-02-01,1.00,0.00,repaid,",
+                  TR_R_BAD_VALUE);
+    expect_reason(&tr_schema_loans, " L1,S1,microloan,2020-01-01,2020-02-01,1.00,0.00,repaid,",
+                  TR_R_BAD_VALUE);
+    /* An antenna without a region made a region named "". */
+    expect_reason(&tr_schema_antennas, "ANT9,T9,-1.0,36.0,", TR_R_BAD_VALUE);
+    /* Loans: every sign before any domain: a PD of 1.5 hid a negative amount. */
+    struct table tl;
+    open_table(&tl, &tr_schema_loans,
+               "loan_id,subscriber_id,product,issued,due,amount,outstanding,status,lgd,pd");
+    assert_int_equal(feed(&tl, "L1,S1,microloan,2020-01-01,2020-02-01,-1.00,0.00,repaid,,1.5"),
+                     TR_R_NEGATIVE_VALUE);
+    assert_int_equal(feed(&tl, "L1,S1,microloan,2020-01-01,2020-02-01,1.00,0.00,repaid,,1.5"),
+                     TR_R_BAD_VALUE);
+    close_table(&tl);
+}
+
+/* A header naming a column the table reads twice is refused (which one holds the data?); a
+ * column it ignores may repeat. A header with a lone CR in it says so. */
+static void test_header_duplicate_column(void **state)
+{
+    (void)state;
+    struct tr_header_map m;
+    char err[512] = "";
+    const char *h = "caller_id,amount,timestamp,amount";
+    assert_int_equal(tr_header_map(&tr_schema_recharges, h, strlen(h), &m, err, sizeof err), 1);
+    assert_string_equal(err, "header names the column 'amount' twice (columns 2 and 4)");
+    h = "loan_id,subscriber_id,product,issued,due,amount,outstanding,status,lgd,pd,pd";
+    assert_int_equal(tr_header_map(&tr_schema_loans, h, strlen(h), &m, err, sizeof err), 1);
+    assert_non_null(strstr(err, "'pd' twice (columns 10 and 11)"));
+    h = "note,caller_id,amount,note,timestamp";
+    assert_int_equal(tr_header_map(&tr_schema_recharges, h, strlen(h), &m, err, sizeof err), 0);
+    h = "caller_id,amount,timestamp\rS1,1.00,2020-01-01 00:00:00\r";
+    assert_int_equal(tr_header_map(&tr_schema_recharges, h, strlen(h), &m, err, sizeof err), 1);
+    assert_non_null(strstr(err, "lacks the column 'timestamp'"));
+    assert_non_null(strstr(err, "carriage return"));
+}
+
+/* An antennas table without an antenna stops the run naming it (before, the run went on and
+ * stopped on the register's rejects, naming subscribers.csv, or went on with no region). */
+static void test_ingest_no_antenna(void **state)
+{
+    (void)state;
+    char dir[64];
+    strcpy(dir, "/tmp/telrisk_records_XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    write_file(dir, "antennas.csv", "antenna_id,tower_id,latitude,longitude,region\n");
+    write_file(dir, "cdr.csv",
+               "txn_type,caller_id,recipient_id,timestamp,duration,caller_antenna,"
+               "recipient_antenna,international\ncall,A,B,2020-01-01 00:00:00,5,,,0\n");
+    struct tr_config cfg;
+    tr_config_defaults(&cfg);
+    snprintf(cfg.inputs.dir, sizeof cfg.inputs.dir, "%s", dir);
+    char msgbuf[4096] = "";
+    FILE *msg = fmemopen(msgbuf, sizeof msgbuf, "w");
+    struct tr_ctx ctx;
+    tr_ctx_init(&ctx, MPI_COMM_SELF, msg);
+    struct tr_ingest in;
+    int rc = tr_ingest(&ctx, &cfg, &kh, &in);
+    fclose(msg);
+    assert_int_equal(rc, TR_EXIT_INPUT);
+    assert_non_null(strstr(msgbuf, "antennas.csv: no antenna accepted"));
+    tr_ingest_free(&in);
+    remove_dir(dir);
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
@@ -971,6 +1121,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_mask_excerpt),
         cmocka_unit_test(test_ingest_small_directory),
         cmocka_unit_test(test_ingest_header_lacks_column),
+        cmocka_unit_test(test_hostile_values),
+        cmocka_unit_test(test_header_duplicate_column),
+        cmocka_unit_test(test_ingest_no_antenna),
     };
     int failed = cmocka_run_group_tests(tests, setup, teardown);
     MPI_Finalize();

@@ -8,7 +8,9 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "core/fs.h"
 #include "output/runfile.h"
+#include "output/stored.h"
 
 #include <dirent.h>
 #include <hdf5.h>
@@ -116,14 +118,20 @@ static int write_run(MPI_Comm comm, const char *path, const struct tr_run_output
     return rc;
 }
 
-static int inspect(const char *path, char *out_text, size_t cap)
+/* k_min 1: nothing suppressed. */
+static int inspect_k(const char *path, int64_t k_min, char *out_text, size_t cap)
 {
     FILE *out = fmemopen(out_text, cap, "w");
     FILE *msg = fmemopen(text, sizeof text, "w");
-    int rc = tr_runfile_inspect(path, out, msg);
+    int rc = tr_runfile_inspect(path, k_min, out, msg);
     fclose(out);
     fclose(msg);
     return rc;
+}
+
+static int inspect(const char *path, char *out_text, size_t cap)
+{
+    return inspect_k(path, 1, out_text, cap);
 }
 
 static void make_dir(char *dir)
@@ -531,6 +539,16 @@ static void test_inspect(void **state)
     assert_non_null(strstr(table, "calls/wk")); /* the column's label */
     assert_null(strstr(table, "balance_mean")); /* not one of the features inspect shows */
     assert_non_null(strstr(table, "2 files, 30 lines, 27 accepted, 3 rejected"));
+    /* privacy.k_min 2: the unknown region's one subscriber is hidden, and South's 2 with it (or
+     * 10 - 4 - 3 - 2 would give it away); the others and the national row stay. */
+    assert_int_equal(inspect_k(path, 2, table, sizeof table), TR_EXIT_OK);
+    assert_int_equal(count_on_line(table, "North", &line), 4);
+    assert_int_equal(count_on_line(table, "Central Highlands", &line), 3);
+    assert_int_equal(count_on_line(table, "national", &line), 10);
+    count_on_line(table, "(unknown)", &line);
+    assert_non_null(strstr(line, "suppressed: fewer than privacy.k_min subscribers"));
+    count_on_line(table, "South", &line);
+    assert_non_null(strstr(line, "suppressed: would give a small row away"));
     remove_dir(dir);
 }
 
@@ -632,6 +650,183 @@ static void test_any_rank_count(void **state)
     unsetenv("SOURCE_DATE_EPOCH");
 }
 
+/* ------------------------------------------------------------------ damaged run files */
+
+/* Row `row` of the 1-D dataset (or, with member, of that member of a table) set to *v. */
+static void poke(hid_t f, const char *path, const char *member, hsize_t row, hid_t type,
+                 const void *v)
+{
+    hid_t d = H5Dopen2(f, path, H5P_DEFAULT), space = H5Dget_space(d), mem_type = type;
+    const hsize_t one = 1;
+    assert_true(H5Sselect_hyperslab(space, H5S_SELECT_SET, &row, NULL, &one, NULL) >= 0);
+    hid_t mem = H5Screate_simple(1, &one, NULL);
+    if (member) { /* the one member: HDF5 leaves the others as they are */
+        mem_type = H5Tcreate(H5T_COMPOUND, H5Tget_size(type));
+        assert_true(H5Tinsert(mem_type, member, 0, type) >= 0);
+    }
+    assert_true(H5Dwrite(d, mem_type, mem, space, H5P_DEFAULT, v) >= 0);
+    if (member) H5Tclose(mem_type);
+    H5Sclose(mem), H5Sclose(space), H5Dclose(d);
+}
+
+/* An attribute of obj replaced by n values of type (strings: char *). */
+static void replace_attr(hid_t f, const char *obj, const char *name, hid_t type, hsize_t n,
+                         const void *v)
+{
+    assert_true(H5Adelete_by_name(f, obj, name, H5P_DEFAULT) >= 0);
+    hid_t space = H5Screate_simple(1, &n, NULL);
+    hid_t a = H5Acreate_by_name(f, obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(a >= 0 && H5Awrite(a, type, v) >= 0);
+    H5Aclose(a), H5Sclose(space);
+}
+
+static void names_of_numbers(hid_t f)
+{
+    const int v[N_FEAT] = {1, 2, 3, 4};
+    replace_attr(f, "subscribers/features", "names", H5T_NATIVE_INT, N_FEAT, v);
+}
+
+static void fewer_names(hid_t f)
+{
+    hid_t t = str_type(8);
+    replace_attr(f, "subscribers/features", "names", t, 2, "calls\0\0\0days\0\0\0\0");
+    H5Tclose(t);
+}
+
+static void seed_of_text(hid_t f)
+{
+    hid_t t = str_type(8);
+    replace_attr(f, ".", "seed", t, 1, "42\0\0\0\0\0\0");
+    H5Tclose(t);
+}
+
+static void region_out_of_range(hid_t f)
+{
+    const int32_t region = N_REG; /* regions are 0 .. N_REG - 1, and -1 */
+    poke(f, "subscribers/region", NULL, 2, H5T_NATIVE_INT32, &region);
+}
+
+static void keys_decrease(hid_t f)
+{
+    const uint64_t key = 2; /* row 0's is 3 */
+    poke(f, "subscribers/key", NULL, 1, H5T_NATIVE_UINT64, &key);
+}
+
+static void short_column(hid_t f)
+{
+    assert_true(H5Ldelete(f, "subscribers/label", H5P_DEFAULT) >= 0);
+    const hsize_t rows = N_SUB - 1;
+    const int8_t labels[N_SUB] = {0};
+    hid_t space = H5Screate_simple(1, &rows, NULL);
+    hid_t d = H5Dcreate2(f, "subscribers/label", H5T_STD_I8LE, space, H5P_DEFAULT, H5P_DEFAULT,
+                         H5P_DEFAULT);
+    assert_true(H5Dwrite(d, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, labels) >= 0);
+    H5Dclose(d), H5Sclose(space);
+}
+
+static void loan_region_out_of_range(hid_t f)
+{
+    const int32_t region = 9;
+    poke(f, "portfolio/loans", "region", 0, H5T_NATIVE_INT32, &region);
+}
+
+/* Loads path with one reader (book 0: tr_stored_run_load, 1: tr_stored_book_load); what it
+ * printed goes to text. */
+static int load_stored(const char *path, int book)
+{
+    FILE *msg = fmemopen(text, sizeof text, "w");
+    struct tr_ctx ctx;
+    tr_ctx_init(&ctx, MPI_COMM_SELF, msg);
+    struct tr_stored_run r;
+    struct tr_stored_book b;
+    int rc = book ? tr_stored_book_load(&ctx, path, &b) : tr_stored_run_load(&ctx, path, &r);
+    fclose(msg);
+    if (rc == TR_EXIT_OK && book) {
+        assert_int_equal(b.book.n, 2);
+        tr_stored_book_free(&b);
+    } else if (rc == TR_EXIT_OK) {
+        assert_int_equal(r.n, N_SUB);
+        assert_int_equal(r.n_features, N_FEAT);
+        tr_stored_run_free(&r);
+    }
+    return rc;
+}
+
+/* A damaged copy of path for each case: the reader refuses it (exit 2) naming what is wrong. */
+struct damage {
+    void (*apply)(hid_t f);
+    const char *named; /* in the message */
+};
+
+static void expect_refusals(const char *dir, const char *path, int book, const struct damage *cases,
+                            size_t n)
+{
+    char damaged[160], err[512];
+    for (size_t k = 0; k < n; k++) {
+        snprintf(damaged, sizeof damaged, "%s/damaged%zu.h5", dir, k);
+        assert_int_equal(tr_copy_file(path, damaged, err, sizeof err), 0);
+        hid_t f = H5Fopen(damaged, H5F_ACC_RDWR, H5P_DEFAULT);
+        assert_true(f >= 0);
+        cases[k].apply(f);
+        H5Fclose(f);
+        assert_int_equal(load_stored(damaged, book), TR_EXIT_INPUT);
+        if (!strstr(text, cases[k].named))
+            fail_msg("case %zu: '%s' not in: %s", k, cases[k].named, text);
+        assert_int_equal(H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL), 0); /* all closed */
+    }
+}
+
+/* The synthetic run with a loan book of two loans, written into a new folder dir as path. */
+static void write_run_with_book(char *dir, char *path, size_t len)
+{
+    static struct tr_exposure e[2] = {
+        {.subscriber = 3, .region = 0, .pd_source = TR_PD_LOAN, .ead = 100, .pd = 0.02},
+        {.subscriber = 17, .region = 1, .pd_source = TR_PD_NONE, .ead = 50, .lgd = 0.4}};
+    e[0].lgd = e[1].pd = NAN;
+    static const struct tr_portfolio book = {.n = 2, .e = e};
+    make_dir(dir);
+    snprintf(path, len, "%s/run.h5", dir);
+    struct tr_run_output out = synthetic_run(0, 1);
+    out.portfolio = &book;
+    assert_int_equal(write_run(MPI_COMM_SELF, path, &out), TR_EXIT_OK);
+}
+
+/* A run file damaged (or crafted) by another program: telrisk train and score refuse it with
+ * exit 2 and what is wrong, where they used to fail an HDF5 call (exit 3), overrun a buffer or
+ * load regions and keys the later stages index with (found by tests/fuzz/fuzz_runfile.c). */
+static void test_stored_run_damage(void **state)
+{
+    (void)state;
+    static const struct damage cases[] = {
+        {names_of_numbers, "names attribute does not hold text"},
+        {fewer_names, "names attribute does not have one name per column"},
+        {seed_of_text, "no integer attribute seed"},
+        {region_out_of_range, "/subscribers/region row 2"},
+        {keys_decrease, "/subscribers/key row 1"},
+        {short_column, "/subscribers/label does not have a row per subscriber"},
+    };
+    char dir[64], path[128];
+    write_run_with_book(dir, path, sizeof path);
+    assert_int_equal(load_stored(path, 0), TR_EXIT_OK);
+    expect_refusals(dir, path, 0, cases, sizeof cases / sizeof *cases);
+    remove_dir(dir);
+}
+
+/* The same for telrisk stress's reader of the loan book. */
+static void test_stored_book_damage(void **state)
+{
+    (void)state;
+    static const struct damage cases[] = {
+        {seed_of_text, "no integer attribute seed"},
+        {loan_region_out_of_range, "/portfolio/loans row 0"},
+    };
+    char dir[64], path[128];
+    write_run_with_book(dir, path, sizeof path);
+    assert_int_equal(load_stored(path, 1), TR_EXIT_OK);
+    expect_refusals(dir, path, 1, cases, sizeof cases / sizeof *cases);
+    remove_dir(dir);
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
@@ -639,6 +834,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_write_read_back),   cmocka_unit_test(test_cannot_create),
         cmocka_unit_test(test_empty_run),         cmocka_unit_test(test_inspect),
         cmocka_unit_test(test_inspect_bad_files), cmocka_unit_test(test_any_rank_count),
+        cmocka_unit_test(test_stored_run_damage), cmocka_unit_test(test_stored_book_damage),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     MPI_Finalize();

@@ -394,6 +394,7 @@ static int cmp_keyed(const void *a, const void *b)
 /* Stable sort by time of n items of the given size whose first member is an int64_t time. */
 static void sort_by_time(void *items, size_t n, size_t size)
 {
+    if (n < 2) return; /* in order already; and items is NULL for a file without records */
     struct keyed *k = TR_MALLOC(sizeof *k * (n ? n : 1));
     char *src = TR_MALLOC(size * (n ? n : 1));
     memcpy(src, items, size * n);

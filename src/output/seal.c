@@ -1,0 +1,337 @@
+#include "output/seal.h"
+
+#include "core/error.h"
+#include "io/h5.h"
+
+#include <errno.h>
+#include <hdf5.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DIGEST_BYTES  crypto_generichash_BYTES /* 32: BLAKE2b-256 */
+#define CHECKSUM_ATTR "checksum"
+#define CHECKSUM_TEXT (sizeof TR_CHECKSUM_PREFIX - 1 + 2 * DIGEST_BYTES)
+#define SLAB_BYTES    ((size_t)16 << 20) /* a dataset is hashed this much at a time */
+
+struct digest {
+    crypto_generichash_state state;
+    int64_t bytes; /* hashed so far */
+};
+
+static void feed(struct digest *d, const void *p, size_t n)
+{
+    crypto_generichash_update(&d->state, p, n);
+    d->bytes += (int64_t)n;
+}
+
+/* Little-endian, so the digest does not depend on the machine that computes it. */
+static void feed_u64(struct digest *d, uint64_t v)
+{
+    unsigned char b[8];
+    for (int k = 0; k < 8; k++)
+        b[k] = (unsigned char)(v >> (8 * k));
+    feed(d, b, sizeof b);
+}
+
+/* n values read with the object's own file type (no conversion: the bytes as stored). Variable-
+ * length strings come as pointers: their lengths and bytes are hashed. Other variable-length
+ * types are not written by telrisk: -1. */
+static int feed_values(struct digest *d, hid_t type, const void *buf, size_t n)
+{
+    if (H5Tis_variable_str(type) > 0) {
+        const char *const *s = buf;
+        for (size_t i = 0; i < n; i++) {
+            size_t len = s[i] ? strlen(s[i]) : 0;
+            feed_u64(d, len);
+            if (len) feed(d, s[i], len);
+        }
+        return 0;
+    }
+    if (H5Tdetect_class(type, H5T_VLEN) != 0 || H5Tdetect_class(type, H5T_REFERENCE) != 0)
+        return -1;
+    feed(d, buf, n * H5Tget_size(type));
+    return 0;
+}
+
+/* The type's class and size and the space's shape: a reshaped or retyped object differs even when
+ * its bytes do not. */
+static int feed_shape(struct digest *d, hid_t type, hid_t space, hssize_t *points)
+{
+    int rank = H5Sget_simple_extent_ndims(space);
+    *points = H5Sget_simple_extent_npoints(space);
+    if (rank < 0 || *points < 0) return -1;
+    hsize_t dims[H5S_MAX_RANK];
+    if (H5Sget_simple_extent_dims(space, dims, NULL) < 0) return -1;
+    feed_u64(d, (uint64_t)H5Tget_class(type));
+    feed_u64(d, H5Tget_size(type));
+    feed_u64(d, (uint64_t)rank);
+    for (int k = 0; k < rank; k++)
+        feed_u64(d, dims[k]);
+    return 0;
+}
+
+static int feed_attribute(struct digest *d, hid_t obj, const char *name)
+{
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    if (a < 0) return -1;
+    hid_t type = H5Aget_type(a), space = H5Aget_space(a);
+    hssize_t points = 0;
+    int rc = type < 0 || space < 0 ? -1 : feed_shape(d, type, space, &points);
+    void *buf = rc ? NULL : calloc(points ? (size_t)points : 1, H5Tget_size(type));
+    if (!rc && !buf) TR_DIE(TR_EXIT_INTERNAL, "out of memory reading attribute %s", name);
+    feed(d, name, strlen(name) + 1);
+    if (!rc && points > 0) {
+        rc = H5Aread(a, type, buf) < 0 ? -1 : feed_values(d, type, buf, (size_t)points);
+        if (H5Tis_variable_str(type) > 0) H5Dvlen_reclaim(type, space, H5P_DEFAULT, buf);
+    }
+    free(buf);
+    if (space >= 0) H5Sclose(space);
+    if (type >= 0) H5Tclose(type);
+    H5Aclose(a);
+    return rc;
+}
+
+struct attr_walk {
+    struct digest *d;
+    int failed;
+};
+
+static herr_t attribute_cb(hid_t obj, const char *name, const H5A_info_t *info, void *data)
+{
+    (void)info;
+    struct attr_walk *w = data;
+    if (strcmp(name, CHECKSUM_ATTR) == 0) return 0;
+    if (feed_attribute(w->d, obj, name)) w->failed = 1;
+    return w->failed ? 1 : 0;
+}
+
+/* Every attribute but the checksum itself, in name order (the same order wherever it is read). */
+static int feed_attributes(struct digest *d, hid_t obj)
+{
+    struct attr_walk w = {d, 0};
+    hsize_t at = 0;
+    if (H5Aiterate2(obj, H5_INDEX_NAME, H5_ITER_INC, &at, attribute_cb, &w) < 0) return -1;
+    return w.failed ? -1 : 0;
+}
+
+/* Rows [first, first + n) of the dataset (the first dimension), all of each row. */
+static int feed_rows(struct digest *d, hid_t dset, hid_t type, hid_t space, int rank,
+                     const hsize_t *dims, hsize_t first, hsize_t n, void *buf)
+{
+    hsize_t start[H5S_MAX_RANK] = {0}, count[H5S_MAX_RANK];
+    memcpy(count, dims, (size_t)rank * sizeof *dims);
+    start[0] = first, count[0] = n;
+    hid_t mem = H5Screate_simple(rank, count, NULL);
+    int rc = mem < 0 || H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
+                     H5Dread(dset, type, mem, space, H5P_DEFAULT, buf) < 0
+                 ? -1
+                 : 0;
+    size_t points = 1;
+    for (int k = 0; k < rank; k++)
+        points *= count[k];
+    if (!rc) rc = feed_values(d, type, buf, points);
+    if (!rc && H5Tis_variable_str(type) > 0) H5Dvlen_reclaim(type, mem, H5P_DEFAULT, buf);
+    if (mem >= 0) H5Sclose(mem);
+    return rc;
+}
+
+static int feed_dataset(struct digest *d, hid_t dset)
+{
+    hid_t type = H5Dget_type(dset), space = H5Dget_space(dset);
+    hssize_t points = 0;
+    int rc = type < 0 || space < 0 ? -1 : feed_shape(d, type, space, &points);
+    int rank = rc ? 0 : H5Sget_simple_extent_ndims(space);
+    hsize_t dims[H5S_MAX_RANK] = {1};
+    if (!rc && rank > 0) H5Sget_simple_extent_dims(space, dims, NULL);
+    if (!rc && points > 0 && rank == 0) { /* scalar */
+        void *buf = calloc(1, H5Tget_size(type));
+        if (!buf) TR_DIE(TR_EXIT_INTERNAL, "out of memory");
+        rc = H5Dread(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0
+                 ? -1
+                 : feed_values(d, type, buf, 1);
+        free(buf);
+    } else if (!rc && points > 0) {
+        size_t row_bytes = H5Tget_size(type) * (size_t)(points / (hssize_t)dims[0]);
+        hsize_t slab = row_bytes >= SLAB_BYTES ? 1 : SLAB_BYTES / row_bytes;
+        if (slab > dims[0]) slab = dims[0];
+        void *buf = malloc(slab * row_bytes);
+        if (!buf) TR_DIE(TR_EXIT_INTERNAL, "out of memory");
+        for (hsize_t first = 0; !rc && first < dims[0]; first += slab) {
+            hsize_t n = dims[0] - first < slab ? dims[0] - first : slab;
+            rc = feed_rows(d, dset, type, space, rank, dims, first, n, buf);
+        }
+        free(buf);
+    }
+    if (space >= 0) H5Sclose(space);
+    if (type >= 0) H5Tclose(type);
+    return rc;
+}
+
+/* The object's digest as text: TR_CHECKSUM_PREFIX then 64 hex digits. */
+static int object_checksum(hid_t obj, int is_dataset, char text[CHECKSUM_TEXT + 1], int64_t *bytes)
+{
+    struct digest d = {.bytes = 0};
+    crypto_generichash_init(&d.state, NULL, 0, DIGEST_BYTES);
+    feed(&d, is_dataset ? "dataset" : "group", is_dataset ? 8 : 6);
+    int rc = (is_dataset && feed_dataset(&d, obj)) || feed_attributes(&d, obj) ? -1 : 0;
+    unsigned char out[DIGEST_BYTES];
+    crypto_generichash_final(&d.state, out, sizeof out);
+    memcpy(text, TR_CHECKSUM_PREFIX, sizeof TR_CHECKSUM_PREFIX - 1);
+    sodium_bin2hex(text + sizeof TR_CHECKSUM_PREFIX - 1, 2 * DIGEST_BYTES + 1, out, sizeof out);
+    *bytes += d.bytes;
+    return rc;
+}
+
+/* Every group and dataset of the file, by path, in name order. */
+struct object_list {
+    char **paths;
+    int *is_dataset;
+    size_t n, cap;
+};
+
+static herr_t object_cb(hid_t root, const char *name, const H5O_info_t *info, void *data)
+{
+    (void)root;
+    struct object_list *l = data;
+    if (info->type != H5O_TYPE_GROUP && info->type != H5O_TYPE_DATASET) return 0;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 64;
+        l->paths = TR_REALLOC(l->paths, l->cap * sizeof *l->paths);
+        l->is_dataset = TR_REALLOC(l->is_dataset, l->cap * sizeof *l->is_dataset);
+    }
+    size_t len = strlen(name) + 1;
+    l->paths[l->n] = memcpy(TR_MALLOC(len), name, len);
+    l->is_dataset[l->n++] = info->type == H5O_TYPE_DATASET;
+    return 0;
+}
+
+static void object_list_free(struct object_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->paths[i]);
+    free(l->paths);
+    free(l->is_dataset);
+}
+
+static int list_objects(hid_t f, struct object_list *l)
+{
+    memset(l, 0, sizeof *l);
+    return H5Ovisit2(f, H5_INDEX_NAME, H5_ITER_INC, object_cb, l, H5O_INFO_BASIC) < 0 ? -1 : 0;
+}
+
+static int write_checksum(hid_t obj, const char *text)
+{
+    if (H5Aexists(obj, CHECKSUM_ATTR) > 0 && H5Adelete(obj, CHECKSUM_ATTR) < 0) return -1;
+    tr_h5_attr_str(obj, CHECKSUM_ATTR, text);
+    return 0;
+}
+
+int tr_seal_file(const char *path, char *err, size_t errlen)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    H5_CHECK(fapl);
+    /* The format the run file was written in (output/runfile.c). */
+    H5_CHECK(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18));
+    hid_t f = H5Fopen(path, H5F_ACC_RDWR, fapl);
+    H5_CHECK(H5Pclose(fapl));
+    struct object_list l = {0};
+    if (f < 0 || list_objects(f, &l)) {
+        snprintf(err, errlen, "cannot reopen %s to write its checksums", path);
+        object_list_free(&l);
+        if (f >= 0) H5Fclose(f);
+        return 1;
+    }
+    int rc = 0;
+    int64_t bytes = 0;
+    for (size_t i = 0; !rc && i < l.n; i++) {
+        char text[CHECKSUM_TEXT + 1];
+        hid_t obj = H5Oopen(f, l.paths[i], H5P_DEFAULT);
+        rc = obj < 0 || object_checksum(obj, l.is_dataset[i], text, &bytes) ||
+             write_checksum(obj, text);
+        if (rc) snprintf(err, errlen, "cannot checksum %s in %s", l.paths[i], path);
+        if (obj >= 0) H5Oclose(obj);
+    }
+    object_list_free(&l);
+    if (H5Fclose(f) < 0 && !rc) snprintf(err, errlen, "cannot close %s", path), rc = 1;
+    return rc;
+}
+
+int tr_seal_and_rename(const char *tmp, const char *path, char *err, size_t errlen)
+{
+    if (tr_seal_file(tmp, err, errlen)) return 1;
+    if (rename(tmp, path) != 0) {
+        snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
+/* The stored checksum of obj, or "" when it has none. */
+static void stored_checksum(hid_t obj, char text[CHECKSUM_TEXT + 1])
+{
+    memset(text, 0, CHECKSUM_TEXT + 1);
+    if (H5Aexists(obj, CHECKSUM_ATTR) <= 0) return;
+    hid_t a = H5Aopen(obj, CHECKSUM_ATTR, H5P_DEFAULT);
+    hid_t type = a >= 0 ? H5Aget_type(a) : -1;
+    if (type >= 0 && H5Tis_variable_str(type) == 0 && H5Tget_size(type) == CHECKSUM_TEXT + 1)
+        if (H5Aread(a, type, text) < 0) memset(text, 0, CHECKSUM_TEXT + 1);
+    text[CHECKSUM_TEXT] = 0;
+    if (type >= 0) H5Tclose(type);
+    if (a >= 0) H5Aclose(a);
+}
+
+/* One object: 0 intact, 1 altered, unsealed or unreadable (said on out). */
+static int verify_object(hid_t f, const char *path, int is_dataset, FILE *out,
+                         struct tr_verify_report *r)
+{
+    char want[CHECKSUM_TEXT + 1], got[CHECKSUM_TEXT + 1];
+    hid_t obj = H5Oopen(f, path, H5P_DEFAULT);
+    const char *problem = NULL;
+    if (obj < 0) {
+        problem = "cannot be opened";
+    } else {
+        stored_checksum(obj, want);
+        if (object_checksum(obj, is_dataset, got, &r->bytes))
+            problem = "cannot be read";
+        else if (!want[0])
+            problem = "has no checksum";
+        else if (strcmp(want, got) != 0)
+            problem = "differs from its checksum (altered)";
+        H5Oclose(obj);
+    }
+    r->objects++;
+    r->datasets += is_dataset;
+    if (problem) {
+        fprintf(out, "verify: %s %s %s\n", is_dataset ? "dataset" : "group",
+                strcmp(path, ".") == 0 ? "/" : path, problem);
+        r->bad++;
+    }
+    return problem != NULL;
+}
+
+int tr_verify_file(const char *path, FILE *out, struct tr_verify_report *r, char *err,
+                   size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    struct tr_h5_quiet quiet;
+    tr_h5_quiet_begin(&quiet);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    struct object_list l = {0};
+    int rc = 0;
+    if (f < 0 || list_objects(f, &l)) {
+        object_list_free(&l);
+        snprintf(err, errlen,
+                 "%s cannot be read as HDF5 (truncated, damaged or not a run file): HDF5 refuses "
+                 "to open it or to list its objects",
+                 path);
+        rc = 2;
+    } else {
+        for (size_t i = 0; i < l.n; i++)
+            if (verify_object(f, l.paths[i], l.is_dataset[i], out, r)) rc = 1;
+        object_list_free(&l);
+    }
+    if (f >= 0 && H5Fclose(f) < 0 && !rc) snprintf(err, errlen, "cannot close %s", path), rc = 2;
+    tr_h5_quiet_end(&quiet);
+    return rc;
+}

@@ -1,0 +1,208 @@
+#!/usr/bin/python3
+"""Hostile inputs: every case of manifest.ini through a real `telrisk run` at 2 ranks.
+
+usage: run_hostile.py TELRISK CONFIG WORKDIR [CASE...]
+
+Generates a tiny defect-free country from CONFIG (inputs/test.ini, made much smaller through
+--set), writes the corpus into WORKDIR/cases (cases/*.csv and what make_cases.py writes), and for
+each case runs telrisk with the case's file in place of one table, under a timeout (a hang fails).
+It checks the exit code exactly; for a run that succeeds, that /rejects holds exactly the case's
+rows (line and reason) and none for any other file, that /provenance/inputs counts the file's real
+data lines (lines == accepted + rejected), the accepted lines, duplicates and unknown antennas the
+manifest gives, and that no excerpt holds a run of 6 digits; for a run that fails, that one error
+line matches the manifest's message and names the file, and that no run file was written.
+Needs h5py: run it with Debian's /usr/bin/python3. Exit 0 when every case holds, else 1.
+"""
+import configparser
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import h5py
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RANKS = 2
+TIMEOUT = 60  # seconds per run: a hang of the other ranks fails the case, it does not stall ctest
+# The country: small enough for 0.5 s a run, without planted defects (the rejects are the case's).
+COUNTRY = ["generate.subscribers=300", "generate.days=14", "generate.block_subscribers=100",
+           "generate.malformed_rate=0", "generate.duplicate_rate=0",
+           "generate.unknown_antenna_rate=0"]
+DIGITS6 = re.compile(rb"[0-9]{6}")
+
+
+def data_lines(data):
+    """Data lines of a file, counted from its bytes as docs/formats.md defines them: lines end at
+    '\\n' or at the end of the file; the first is the header; an empty file has none."""
+    if not data:
+        return 0
+    return data.count(b"\n") + (0 if data.endswith(b"\n") else 1) - 1
+
+
+def run(cmd, log):
+    """Runs cmd in its own process group; returns (exit code, stderr text). A run still going
+    after TIMEOUT seconds is killed, group and all, and reported as exit None."""
+    with open(log, "wb") as err:
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+        try:
+            code = p.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+            code = None
+    with open(log, "rb") as f:
+        return code, f.read().decode("utf-8", "replace")
+
+
+def expected_rejects(text):
+    rows = []
+    for item in text.split("\n"):
+        item = item.strip()
+        if item:
+            line, reason = item.split()
+            rows.append((int(line), reason))
+    return rows
+
+
+def check_success(name, case, path, h5, stderr, problems):
+    with h5py.File(h5, "r") as f:
+        inputs = f["provenance/inputs"][:]
+        rejects = f["rejects"][:]
+    paths = [p.decode() for p in inputs["path"]]
+    if path not in paths:
+        problems.append(f"{path} is not in /provenance/inputs")
+        return
+    k = paths.index(path)
+    row = inputs[k]
+    with open(path, "rb") as fp:
+        data = fp.read()
+    real = data_lines(data)
+    got = [(int(r["line"]), r["reason"].decode()) for r in rejects if r["file"] == k]
+    want = expected_rejects(case.get("rejects", ""))
+    accepted = case.getint("accepted")
+    if got != want:
+        extra = [r for r in got if r not in want]
+        missing = [r for r in want if r not in got]
+        problems.append(f"rejects differ: unexpected {extra}, missing {missing}")
+    others = [(paths[r["file"]], int(r["line"]), r["reason"].decode()) for r in rejects
+              if r["file"] != k]
+    if others:
+        problems.append(f"rejects in other files (the country has none): {others[:3]}")
+    if row["lines"] != row["accepted"] + row["rejected"]:
+        problems.append(f"lines {row['lines']} != accepted {row['accepted']} + rejected "
+                        f"{row['rejected']}")
+    if row["lines"] != real:
+        problems.append(f"/provenance/inputs counts {row['lines']} lines, the file has {real}")
+    if row["bytes"] != len(data):
+        problems.append(f"/provenance/inputs says {row['bytes']} bytes, the file has {len(data)}")
+    if row["accepted"] != accepted:
+        problems.append(f"{row['accepted']} lines accepted, want {accepted}")
+    if row["rejected"] != len(want):
+        problems.append(f"{row['rejected']} lines rejected, want {len(want)}")
+    if accepted + len(want) != real:  # the manifest itself must account for every line
+        problems.append(f"manifest: accepted {accepted} + {len(want)} rejects != {real} lines")
+    for key in ("duplicates", "unknown_antenna"):
+        if row[key] != case.getint(key, 0):
+            problems.append(f"{key} {row[key]}, want {case.getint(key, 0)}")
+    for r in rejects:
+        if DIGITS6.search(r["excerpt"]):
+            problems.append(f"excerpt of line {r['line']} shows 6 digits: {r['excerpt']!r}")
+    errors = [line for line in stderr.splitlines() if "error" in line]
+    if errors:
+        problems.append(f"a successful run printed: {errors[0]}")
+    warning = case.get("warning")
+    said = [line for line in stderr.splitlines() if "warning" in line and path in line]
+    if warning and not any(re.search(warning, line) for line in said):
+        problems.append(f"no warning matching '{warning}' naming the file")
+    if not warning and said:
+        problems.append(f"unexpected warning: {said[0]}")
+
+
+def check_failure(case, path, h5, stderr, problems):
+    pattern = case.get("message")
+    lines = [line for line in stderr.splitlines() if re.search(pattern, line)]
+    if len(lines) != 1:
+        problems.append(f"'{pattern}' printed {len(lines)} times, want once")
+    elif path not in lines[0]:
+        problems.append(f"the message does not name {path}: {lines[0]}")
+    if os.path.exists(h5):
+        problems.append("a failed run left a run file")
+
+
+def main():
+    if len(sys.argv) < 4:
+        sys.exit(__doc__)
+    telrisk, config, work = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]), sys.argv[3]
+    only = set(sys.argv[4:])
+    start = time.time()
+    shutil.rmtree(work, ignore_errors=True)
+    cases_dir, out = os.path.join(work, "cases"), os.path.join(work, "out")
+    country = os.path.join(work, "country")
+    os.makedirs(out)
+    shutil.copytree(os.path.join(HERE, "cases"), cases_dir)
+    subprocess.run([sys.executable, os.path.join(HERE, "make_cases.py"), cases_dir], check=True)
+    gen = ["mpiexec", "-n", str(RANKS), telrisk, "generate", "--config", config, "--out", country,
+           "--quiet"]
+    for s in COUNTRY:
+        gen += ["--set", s]
+    code, err = run(gen, os.path.join(work, "generate.log"))
+    if code != 0:
+        sys.exit(f"FAIL: telrisk generate exited {code}:\n{err}")
+
+    manifest = configparser.ConfigParser(interpolation=None, inline_comment_prefixes=(";",))
+    manifest.read(os.path.join(HERE, "manifest.ini"))
+    status = 0
+    used = {manifest[n]["file"] for n in manifest.sections()}
+    unused = sorted(set(os.listdir(cases_dir)) - used)
+    if unused and not only:
+        print(f"FAIL: case files no case uses: {unused}")
+        status = 1
+    ran = 0
+    for name in manifest.sections():
+        if only and name not in only:
+            continue
+        case = manifest[name]
+        path = os.path.join(os.path.abspath(cases_dir), case["file"])
+        h5 = os.path.join(os.path.abspath(out), name + ".h5")
+        cmd = ["mpiexec", "-n", str(RANKS), telrisk, "run", "--config", config, "--quiet",
+               "--set", "inputs.dir=" + os.path.abspath(country), "--set", "output.path=" + h5,
+               "--set", f"inputs.{case['table']}={path}",
+               # Every reject is checked, so none may stop the run, unless the case says so.
+               "--set", "inputs.max_reject_rate=1"]
+        for s in case.get("set", "").split():
+            cmd += ["--set", s]
+        t0 = time.time()
+        code, stderr = run(cmd, os.path.join(out, name + ".log"))
+        seconds = time.time() - t0
+        ran += 1
+        problems = []
+        want = case.getint("exit")
+        if code is None:
+            problems.append(f"no exit within {TIMEOUT} s (a hang)")
+        elif code != want:
+            problems.append(f"exit {code}, want {want}")
+        elif code == 0:
+            check_success(name, case, path, h5, stderr, problems)
+        else:
+            check_failure(case, path, h5, stderr, problems)
+        if problems:
+            status = 1
+            print(f"FAIL: {name} ({case['table']}, {case['file']}):")
+            for p in problems:
+                print(f"    {p}")
+            print("    stderr: " + stderr.strip().replace("\n", "\n            ")[:2000])
+        elif code == 0:
+            print(f"ok: {name}: exit 0, {case['accepted']} accepted, "
+                  f"{len(expected_rejects(case.get('rejects', '')))} rejected ({seconds:.1f} s)")
+        else:
+            print(f"ok: {name}: exit {code}, '{case['message']}' ({seconds:.1f} s)")
+    print(f"hostile inputs: {ran} cases in {time.time() - start:.0f} s"
+          + ("" if status == 0 else ": FAILED"))
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
