@@ -829,6 +829,23 @@ static void remove_dir(const char *dir)
     assert_int_equal(system(cmd), 0);
 }
 
+/* tr_ingest of the tables in dir on this process alone, with max_reject_rate, its messages into
+ * msgbuf. */
+static int ingest_dir(const char *dir, double max_reject_rate, char *msgbuf, size_t cap,
+                      struct tr_ingest *in)
+{
+    struct tr_config cfg;
+    tr_config_defaults(&cfg);
+    snprintf(cfg.inputs.dir, sizeof cfg.inputs.dir, "%s", dir);
+    if (max_reject_rate >= 0) cfg.inputs.max_reject_rate = max_reject_rate;
+    FILE *msg = fmemopen(msgbuf, cap, "w");
+    struct tr_ctx ctx;
+    tr_ctx_init(&ctx, MPI_COMM_SELF, msg);
+    const int rc = tr_ingest(&ctx, &cfg, &kh, in);
+    fclose(msg);
+    return rc;
+}
+
 static void test_ingest_small_directory(void **state)
 {
     (void)state;
@@ -852,17 +869,9 @@ static void test_ingest_small_directory(void **state)
                "call,+254712345678,+254700000002,2020-01-01 00:00:00,5,ANT1,ANT9,0\n"
                "call,+254712345678,+254700000002,2020-01-01 00:00:00,-5,ANT1,ANT2,0\n"
                "text,A,B,2020-01-01 00:00:00,,ANT2,,0\n");
-    struct tr_config cfg;
-    tr_config_defaults(&cfg);
-    snprintf(cfg.inputs.dir, sizeof cfg.inputs.dir, "%s", dir);
-    cfg.inputs.max_reject_rate = 0.9;
     char msgbuf[4096] = "";
-    FILE *msg = fmemopen(msgbuf, sizeof msgbuf, "w");
-    struct tr_ctx ctx;
-    tr_ctx_init(&ctx, MPI_COMM_SELF, msg);
     struct tr_ingest in;
-    int rc = tr_ingest(&ctx, &cfg, &kh, &in);
-    fclose(msg);
+    int rc = ingest_dir(dir, 0.9, msgbuf, sizeof msgbuf, &in);
     if (rc) fail_msg("tr_ingest: %d: %s", rc, msgbuf);
 
     /* Antennas: the BOM and CRs are gone, the bad one rejected; regions sorted. */
@@ -949,16 +958,9 @@ static void test_ingest_header_lacks_column(void **state)
     write_file(dir, "cdr.csv",
                "txn_type,caller_id,recipient_id,timestamp,caller_antenna,"
                "recipient_antenna,international\n");
-    struct tr_config cfg;
-    tr_config_defaults(&cfg);
-    snprintf(cfg.inputs.dir, sizeof cfg.inputs.dir, "%s", dir);
     char msgbuf[4096] = "";
-    FILE *msg = fmemopen(msgbuf, sizeof msgbuf, "w");
-    struct tr_ctx ctx;
-    tr_ctx_init(&ctx, MPI_COMM_SELF, msg);
     struct tr_ingest in;
-    int rc = tr_ingest(&ctx, &cfg, &kh, &in);
-    fclose(msg);
+    int rc = ingest_dir(dir, -1, msgbuf, sizeof msgbuf, &in);
     /* The whole file is an error (exit 2), naming the file and the column. */
     assert_int_equal(rc, TR_EXIT_INPUT);
     assert_non_null(strstr(msgbuf, "cdr.csv"));
@@ -1074,16 +1076,9 @@ static void test_ingest_no_antenna(void **state)
     write_file(dir, "cdr.csv",
                "txn_type,caller_id,recipient_id,timestamp,duration,caller_antenna,"
                "recipient_antenna,international\ncall,A,B,2020-01-01 00:00:00,5,,,0\n");
-    struct tr_config cfg;
-    tr_config_defaults(&cfg);
-    snprintf(cfg.inputs.dir, sizeof cfg.inputs.dir, "%s", dir);
     char msgbuf[4096] = "";
-    FILE *msg = fmemopen(msgbuf, sizeof msgbuf, "w");
-    struct tr_ctx ctx;
-    tr_ctx_init(&ctx, MPI_COMM_SELF, msg);
     struct tr_ingest in;
-    int rc = tr_ingest(&ctx, &cfg, &kh, &in);
-    fclose(msg);
+    int rc = ingest_dir(dir, -1, msgbuf, sizeof msgbuf, &in);
     assert_int_equal(rc, TR_EXIT_INPUT);
     assert_non_null(strstr(msgbuf, "antennas.csv: no antenna accepted"));
     tr_ingest_free(&in);
