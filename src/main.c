@@ -1,4 +1,4 @@
-#include "telrisk.h"
+#include "cli/telrisk.h"
 
 #include <malloc.h>
 #include <mpi.h>

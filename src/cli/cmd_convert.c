@@ -7,7 +7,7 @@
 #include "core/error.h"
 #include "core/keyhash.h"
 #include "core/timer.h"
-#include "pipeline.h"
+#include "pipeline/pipeline.h"
 #include "records/columnar.h"
 
 #include <sys/stat.h>

@@ -19,7 +19,7 @@ int tr_cmd_lookup(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     snprintf(cfg.privacy.key_file, sizeof cfg.privacy.key_file, "%s", args->key_file);
     struct tr_keyhash kh;
     char err[512] = "";
-    if (tr_keyhash_init(&kh, &cfg, err, sizeof err)) {
+    if (tr_keyhash_init(&kh, cfg.privacy.key_file, cfg.run.seed, err, sizeof err)) {
         if (ctx->rank == 0) fprintf(ctx->msg, "telrisk: lookup: %s\n", err);
         return TR_EXIT_USAGE;
     }

@@ -6,7 +6,7 @@
 #include "config/config.h"
 #include "core/error.h"
 #include "core/keyhash.h"
-#include "pipeline.h"
+#include "pipeline/pipeline.h"
 #include "records/ingest.h"
 #include "stress/stress.h"
 
@@ -61,7 +61,7 @@ static int check(const struct tr_ctx *ctx, const struct tr_config *cfg)
 {
     struct tr_keyhash kh;
     char err[TR_PATH_MAX + 512] = "";
-    int rc = tr_keyhash_init(&kh, cfg, err, sizeof err);
+    int rc = tr_keyhash_init(&kh, cfg->privacy.key_file, cfg->run.seed, err, sizeof err);
     if ((rc = tr_fail_agree(ctx, rc ? TR_EXIT_USAGE : TR_EXIT_OK, err))) return rc;
     struct tr_ingest in;
     rc = tr_ingest_check(ctx, cfg, &kh, CHECK_LINES, &in);

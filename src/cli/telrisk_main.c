@@ -1,4 +1,4 @@
-#include "telrisk.h"
+#include "cli/telrisk.h"
 
 #include "cli/commands.h"
 #include "config/config.h"

@@ -2,7 +2,6 @@
 
 #include "core/calendar.h"
 #include "core/error.h"
-#include "model/scorecard.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -393,9 +392,11 @@ int tr_config_validate(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MAX])
                  cfg->generate.regions, cfg->generate.subscribers);
         return 1;
     }
-    struct tr_scorecard card;
+    double upper[TR_CONFIG_MAX_GRADES];
+    int n_grades = 0;
     char why[TR_CONFIG_ERR_MAX - 32];
-    if (tr_master_scale_parse(cfg->model.master_scale, &card, why, sizeof why)) {
+    if (tr_config_master_scale(cfg->model.master_scale, upper, TR_CONFIG_MAX_GRADES, &n_grades, why,
+                               sizeof why)) {
         snprintf(err, TR_CONFIG_ERR_MAX, "model.master_scale: %s", why);
         return 1;
     }
@@ -448,4 +449,35 @@ char *tr_config_to_ini(const struct tr_config *cfg)
     }
     out[len] = 0;
     return out;
+}
+
+int tr_config_master_scale(const char *text, double *upper, int max, int *n, char *err,
+                           size_t errlen)
+{
+    *n = 0;
+    const char *p = text;
+    while (*p) {
+        char *end;
+        double v = strtod(p, &end);
+        if (end == p || v <= 0 || v > 1 || (*n && v <= upper[*n - 1])) {
+            snprintf(err, errlen,
+                     "master scale '%s': expected increasing PDs in (0, 1], comma-separated", text);
+            return 1;
+        }
+        if (*n == max) {
+            snprintf(err, errlen, "master scale '%s': more than %d grades", text, max);
+            return 1;
+        }
+        upper[(*n)++] = v;
+        p = *end == ',' ? end + 1 : end;
+        if (*end && *end != ',') {
+            snprintf(err, errlen, "master scale '%s': unexpected '%c'", text, *end);
+            return 1;
+        }
+    }
+    if (*n == 0 || upper[*n - 1] != 1) {
+        snprintf(err, errlen, "master scale '%s': the last bound must be 1", text);
+        return 1;
+    }
+    return 0;
 }

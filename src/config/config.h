@@ -129,4 +129,10 @@ const char *tr_config_nearest_key(const char *name);
  * Returns a malloc'd string. */
 char *tr_config_to_ini(const struct tr_config *cfg);
 
+/* model.master_scale's text ("0.01,0.02,...,1": increasing PD upper bounds in (0, 1], the last 1)
+ * into upper[0..*n), at most max of them. 0, or 1 with err saying what is wrong. */
+#define TR_CONFIG_MAX_GRADES 32
+int tr_config_master_scale(const char *text, double *upper, int max, int *n, char *err,
+                           size_t errlen);
+
 #endif

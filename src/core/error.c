@@ -2,7 +2,6 @@
 #include "core/error.h"
 
 #include <gsl/gsl_errno.h>
-#include <hdf5.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -24,11 +23,6 @@ _Noreturn void tr_die(const char *file, int line, int code, const char *fmt, ...
     fflush(stderr);
     if (initialized && !finalized) MPI_Abort(MPI_COMM_WORLD, code);
     exit(code);
-}
-
-void tr_h5_print_stack(void)
-{
-    H5Eprint2(H5E_DEFAULT, stderr);
 }
 
 static void gsl_error_reporter(const char *reason, const char *file, int line, int gsl_errno)

@@ -31,16 +31,6 @@ _Noreturn void tr_die(const char *file, int line, int code, const char *fmt, ...
         }                                                                                          \
     } while (0)
 
-/* H5_CHECK: HDF5 calls return a negative value on failure; the HDF5 error stack is printed. */
-#define H5_CHECK(call)                                                                             \
-    do {                                                                                           \
-        if ((call) < 0) {                                                                          \
-            tr_h5_print_stack();                                                                   \
-            TR_DIE(TR_EXIT_INTERNAL, "%s failed", #call);                                          \
-        }                                                                                          \
-    } while (0)
-void tr_h5_print_stack(void);
-
 /* GSL_CHECK: GSL's own abort handler is off (tr_gsl_init), so status codes are checked here. */
 #define GSL_CHECK(call)                                                                            \
     do {                                                                                           \

@@ -53,19 +53,20 @@ static int read_key_file(const char *path, unsigned char key[crypto_shorthash_KE
     return 0;
 }
 
-int tr_keyhash_init(struct tr_keyhash *kh, const struct tr_config *cfg, char *err, size_t errlen)
+int tr_keyhash_init(struct tr_keyhash *kh, const char *key_file, uint64_t seed, char *err,
+                    size_t errlen)
 {
     if (sodium_init() < 0) {
         snprintf(err, errlen, "libsodium failed to initialise");
         return 1;
     }
-    kh->from_file = cfg->privacy.key_file[0] != 0;
+    kh->from_file = key_file && key_file[0] != 0;
     if (kh->from_file) {
-        if (read_key_file(cfg->privacy.key_file, kh->key, err, errlen)) return 1;
+        if (read_key_file(key_file, kh->key, err, errlen)) return 1;
     } else {
         char seed_text[64];
         int n = snprintf(seed_text, sizeof seed_text, "telrisk demo key %llu",
-                         (unsigned long long)cfg->run.seed);
+                         (unsigned long long)seed);
         crypto_generichash(kh->key, sizeof kh->key, (const unsigned char *)seed_text, (size_t)n,
                            NULL, 0);
     }

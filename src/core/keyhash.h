@@ -4,8 +4,6 @@
 #ifndef TELRISK_CORE_KEYHASH_H
 #define TELRISK_CORE_KEYHASH_H
 
-#include "config/config.h"
-
 #include <sodium.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,9 +14,10 @@ struct tr_keyhash {
     int from_file; /* 0: derived from the seed (not secret: demos and tests) */
 };
 
-/* The key from privacy.key_file (32 hex digits), else derived from run.seed. 0 = ok; else err
- * says why (unreadable file, wrong format). */
-int tr_keyhash_init(struct tr_keyhash *kh, const struct tr_config *cfg, char *err, size_t errlen);
+/* The key from key_file (privacy.key_file: 32 hex digits), else (NULL or empty) derived from the
+ * seed (run.seed). 0 = ok; else err says why (unreadable file, wrong format). */
+int tr_keyhash_init(struct tr_keyhash *kh, const char *key_file, uint64_t seed, char *err,
+                    size_t errlen);
 
 static inline uint64_t tr_keyhash_bytes(const unsigned char *key, const char *id, size_t n)
 {

@@ -4,9 +4,20 @@
 #define TELRISK_CORE_STAGE_H
 
 #include "core/log.h"
-#include "output/runfile.h"
+
+#include <stdint.h>
 
 #define TR_MAX_STAGES 24
+
+/* One pipeline stage's timing and figure of merit. Same on every rank. */
+struct tr_stage_stat {
+    char name[32];
+    double seconds;       /* wall time, slowest rank */
+    int64_t records;      /* records (or subscribers) the stage processed, all ranks */
+    double records_per_s; /* records / seconds */
+    double peak_mib;      /* largest peak resident memory of any rank after the stage */
+    double peak_mib_sum;  /* the ranks' peaks, summed (what the job asks of its nodes) */
+};
 
 struct tr_stages {
     struct tr_stage_stat stat[TR_MAX_STAGES];

@@ -5,7 +5,7 @@
 #ifndef TELRISK_FEATURES_BASIC_H
 #define TELRISK_FEATURES_BASIC_H
 
-#include "output/runfile.h"
+#include "features/registry.h"
 #include "records/tables.h"
 
 #include <stddef.h>

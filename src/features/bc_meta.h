@@ -3,7 +3,7 @@
 #ifndef TELRISK_FEATURES_BC_META_H
 #define TELRISK_FEATURES_BC_META_H
 
-#include "output/runfile.h"
+#include "features/registry.h"
 
 #include <stddef.h>
 

@@ -8,7 +8,7 @@
 #include "features/bc_meta.h"
 #include "features/indicators.h"
 #include "features/registry.h"
-#include "model/labels.h"
+#include "features/labels.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
 #ifndef TELRISK_FEATURES_FEATURES_H
 #define TELRISK_FEATURES_FEATURES_H
 
-#include "output/runfile.h"
+#include "features/registry.h"
 #include "records/tables.h"
 
 #include <stddef.h>

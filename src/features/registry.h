@@ -4,7 +4,13 @@
 #ifndef TELRISK_FEATURES_REGISTRY_H
 #define TELRISK_FEATURES_REGISTRY_H
 
-#include "output/runfile.h"
+
+/* Feature metadata (the registry's view). */
+struct tr_feature_info {
+    const char *name;
+    const char *unit;
+    const char *description;
+};
 
 /* Mobile money, per direction: all records, those where the subscriber pays (out), receives (in).
  */

@@ -318,3 +318,8 @@ hsize_t tr_h5_rows(hid_t dset)
     H5_CHECK(H5Sclose(space));
     return dims[0];
 }
+
+void tr_h5_print_stack(void)
+{
+    H5Eprint2(H5E_DEFAULT, stderr);
+}

@@ -5,11 +5,23 @@
 #ifndef TELRISK_IO_H5_H
 #define TELRISK_IO_H5_H
 
+#include "core/error.h"
 #include "core/log.h"
 
 #include <hdf5.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* H5_CHECK: HDF5 calls return a negative value on failure; the HDF5 error stack is printed. */
+#define H5_CHECK(call)                                                                             \
+    do {                                                                                           \
+        if ((call) < 0) {                                                                          \
+            tr_h5_print_stack();                                                                   \
+            TR_DIE(TR_EXIT_INTERNAL, "%s failed", #call);                                          \
+        }                                                                                          \
+    } while (0)
+void tr_h5_print_stack(void);
+
 
 /* A fixed-length, NUL-terminated UTF-8 string type of len characters (plus the NUL). */
 hid_t tr_h5_str_type(size_t len);

@@ -4,9 +4,11 @@
 #ifndef TELRISK_MODEL_SCORECARD_H
 #define TELRISK_MODEL_SCORECARD_H
 
+#include "config/config.h"
+
 #include <stddef.h>
 
-#define TR_MAX_GRADES 32
+#define TR_MAX_GRADES TR_CONFIG_MAX_GRADES
 
 struct tr_scorecard {
     double base_points, base_odds, pdo;

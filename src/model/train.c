@@ -3,7 +3,7 @@
 #include "core/error.h"
 #include "core/rng.h"
 #include "model/blocksum.h"
-#include "model/labels.h"
+#include "features/labels.h"
 
 #include <math.h>
 #include <stdio.h>

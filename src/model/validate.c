@@ -1,7 +1,7 @@
 #include "model/validate.h"
 
 #include "core/error.h"
-#include "model/labels.h"
+#include "features/labels.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>

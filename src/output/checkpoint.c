@@ -4,7 +4,7 @@
 #include "core/error.h"
 #include "core/fs.h"
 #include "io/h5.h"
-#include "io/inputs.h"
+#include "records/inputs.h"
 #include "output/groups.h"
 
 #include <errno.h>

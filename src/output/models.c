@@ -5,7 +5,7 @@
 #include "output/groups.h"
 
 #include "core/error.h"
-#include "model/labels.h"
+#include "features/labels.h"
 #include "model/psi.h"
 #include "model/train.h"
 #include "model/validate.h"

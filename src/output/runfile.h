@@ -4,46 +4,14 @@
 #define TELRISK_OUTPUT_RUNFILE_H
 
 #include "core/log.h"
+#include "core/stage.h"
+#include "features/registry.h"
+#include "records/accounts.h"
 
 #include <hdf5.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-
-#define TR_REJECT_REASON_MAX 24
-#define TR_EXCERPT_MAX       64
-#define TR_TABLE_NAME_MAX    16
-
-/* One input file's accounting. Same on every rank. */
-struct tr_input_stat {
-    char table[TR_TABLE_NAME_MAX];
-    char path[1024];
-    int64_t bytes;
-    int64_t lines;    /* data lines, header excluded */
-    int64_t accepted; /* lines = accepted + rejected */
-    int64_t rejected;
-    int64_t duplicates;      /* accepted records that repeat an earlier one exactly */
-    int64_t unknown_antenna; /* accepted records naming an antenna absent from the antennas table */
-};
-
-/* One pipeline stage's timing and figure of merit. Same on every rank. */
-struct tr_stage_stat {
-    char name[32];
-    double seconds;       /* wall time, slowest rank */
-    int64_t records;      /* records (or subscribers) the stage processed, all ranks */
-    double records_per_s; /* records / seconds */
-    double peak_mib;      /* largest peak resident memory of any rank after the stage */
-    double peak_mib_sum;  /* the ranks' peaks, summed (what the job asks of its nodes) */
-};
-
-/* One rejected line. Digit runs of 6 or more in the excerpt are masked (no phone numbers). */
-struct tr_reject {
-    char table[TR_TABLE_NAME_MAX];
-    int32_t file; /* index into the inputs */
-    int64_t line; /* 1-based, header = 1 */
-    char reason[TR_REJECT_REASON_MAX];
-    char excerpt[TR_EXCERPT_MAX];
-};
 
 struct tr_models;
 struct tr_validation;
@@ -52,13 +20,6 @@ struct tr_crosscheck;
 struct tr_portfolio;
 struct tr_stress_params;
 struct tr_stress_result;
-
-/* Feature metadata (the registry's view). */
-struct tr_feature_info {
-    const char *name;
-    const char *unit;
-    const char *description;
-};
 
 struct tr_run_output {
     /* root attributes */

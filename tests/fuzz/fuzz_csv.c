@@ -358,7 +358,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     struct tr_config cfg;
     tr_config_defaults(&cfg);
     char err[256];
-    FZ_ASSERT(tr_keyhash_init(&kh, &cfg, err, sizeof err) == 0);
+    FZ_ASSERT(tr_keyhash_init(&kh, cfg.privacy.key_file, cfg.run.seed, err, sizeof err) == 0);
     tr_ingest_init(&world);
     struct tr_file_stats stats = {0};
     struct tr_parse_ctx pc = {

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "config/config.h"
 #include "core/keyhash.h"
 #include "records/id_book.h"
 
@@ -57,10 +58,10 @@ static void test_seeded_key(void **state)
     char err[256] = "";
     struct tr_keyhash a, b, c;
     cfg.run.seed = 42;
-    assert_int_equal(tr_keyhash_init(&a, &cfg, err, sizeof err), 0);
-    assert_int_equal(tr_keyhash_init(&b, &cfg, err, sizeof err), 0);
+    assert_int_equal(tr_keyhash_init(&a, cfg.privacy.key_file, cfg.run.seed, err, sizeof err), 0);
+    assert_int_equal(tr_keyhash_init(&b, cfg.privacy.key_file, cfg.run.seed, err, sizeof err), 0);
     cfg.run.seed = 43;
-    assert_int_equal(tr_keyhash_init(&c, &cfg, err, sizeof err), 0);
+    assert_int_equal(tr_keyhash_init(&c, cfg.privacy.key_file, cfg.run.seed, err, sizeof err), 0);
     assert_int_equal(a.from_file, 0);
     /* The same seed, the same keys (runs reproduce); another seed, other keys. */
     assert_memory_equal(a.key, b.key, sizeof a.key);
@@ -94,7 +95,7 @@ static void test_key_file(void **state)
     for (size_t k = 0; k < 3; k++) {
         const char *path = write_temp(texts[k]);
         snprintf(cfg.privacy.key_file, sizeof cfg.privacy.key_file, "%s", path);
-        if (tr_keyhash_init(&kh, &cfg, err, sizeof err)) fail_msg("key file %zu: %s", k, err);
+        if (tr_keyhash_init(&kh, cfg.privacy.key_file, cfg.run.seed, err, sizeof err)) fail_msg("key file %zu: %s", k, err);
         assert_int_equal(kh.from_file, 1);
         for (int j = 0; j < 16; j++)
             assert_int_equal(kh.key[j], j);
@@ -104,7 +105,7 @@ static void test_key_file(void **state)
     /* The file's key, not the seed's. */
     struct tr_keyhash seeded;
     cfg.privacy.key_file[0] = 0;
-    assert_int_equal(tr_keyhash_init(&seeded, &cfg, err, sizeof err), 0);
+    assert_int_equal(tr_keyhash_init(&seeded, cfg.privacy.key_file, cfg.run.seed, err, sizeof err), 0);
     assert_memory_not_equal(seeded.key, kh.key, sizeof kh.key);
 }
 
@@ -116,7 +117,7 @@ static void expect_key_file_error(const char *text, const char *fragment)
     snprintf(cfg.privacy.key_file, sizeof cfg.privacy.key_file, "%s", path);
     char err[512] = "";
     struct tr_keyhash kh;
-    if (tr_keyhash_init(&kh, &cfg, err, sizeof err) == 0) fail_msg("key file '%s' accepted", text);
+    if (tr_keyhash_init(&kh, cfg.privacy.key_file, cfg.run.seed, err, sizeof err) == 0) fail_msg("key file '%s' accepted", text);
     if (!strstr(err, path)) fail_msg("'%s' does not name the file %s", err, path);
     if (fragment && !strstr(err, fragment)) fail_msg("'%s' does not say '%s'", err, fragment);
     unlink(path);
@@ -137,14 +138,14 @@ static void test_key_file_permissions(void **state)
     for (size_t k = 0; k < sizeof refused / sizeof *refused; k++) {
         assert_int_equal(chmod(path, refused[k]), 0);
         err[0] = 0;
-        if (tr_keyhash_init(&kh, &cfg, err, sizeof err) == 0)
+        if (tr_keyhash_init(&kh, cfg.privacy.key_file, cfg.run.seed, err, sizeof err) == 0)
             fail_msg("a key file of mode %04o accepted", (unsigned)refused[k]);
         assert_non_null(strstr(err, path));
         assert_non_null(strstr(err, "chmod 600"));
     }
     for (size_t k = 0; k < sizeof fine / sizeof *fine; k++) {
         assert_int_equal(chmod(path, fine[k]), 0);
-        if (tr_keyhash_init(&kh, &cfg, err, sizeof err))
+        if (tr_keyhash_init(&kh, cfg.privacy.key_file, cfg.run.seed, err, sizeof err))
             fail_msg("a key file of mode %04o refused: %s", (unsigned)fine[k], err);
     }
     unlink(path);
@@ -167,7 +168,7 @@ static void test_key_file_errors(void **state)
     strcpy(cfg.privacy.key_file, "/nonexistent/telrisk.key");
     char err[512] = "";
     struct tr_keyhash kh;
-    assert_int_equal(tr_keyhash_init(&kh, &cfg, err, sizeof err), 1);
+    assert_int_equal(tr_keyhash_init(&kh, cfg.privacy.key_file, cfg.run.seed, err, sizeof err), 1);
     assert_non_null(strstr(err, "/nonexistent/telrisk.key"));
 }
 
@@ -178,7 +179,7 @@ static void test_fingerprints_differ_from_keys(void **state)
     tr_config_defaults(&cfg);
     char err[256] = "";
     struct tr_keyhash kh;
-    assert_int_equal(tr_keyhash_init(&kh, &cfg, err, sizeof err), 0);
+    assert_int_equal(tr_keyhash_init(&kh, cfg.privacy.key_file, cfg.run.seed, err, sizeof err), 0);
     assert_memory_not_equal(kh.key, kh.fingerprint_key, sizeof kh.key);
     int equal = 0;
     char id[32];
@@ -197,7 +198,7 @@ static void test_fingerprints_differ_from_keys(void **state)
     /* From a key file as well: the fingerprint key is derived, not the key itself. */
     const char *path = write_temp("000102030405060708090a0b0c0d0e0f\n");
     snprintf(cfg.privacy.key_file, sizeof cfg.privacy.key_file, "%s", path);
-    assert_int_equal(tr_keyhash_init(&kh, &cfg, err, sizeof err), 0);
+    assert_int_equal(tr_keyhash_init(&kh, cfg.privacy.key_file, cfg.run.seed, err, sizeof err), 0);
     assert_memory_not_equal(kh.key, kh.fingerprint_key, sizeof kh.key);
     char msg[15];
     for (int k = 0; k < 15; k++)
@@ -216,7 +217,7 @@ static void test_id_book_collisions(void **state)
     tr_config_defaults(&cfg);
     struct tr_keyhash kh;
     char err[256];
-    assert_int_equal(tr_keyhash_init(&kh, &cfg, err, sizeof err), 0);
+    assert_int_equal(tr_keyhash_init(&kh, cfg.privacy.key_file, cfg.run.seed, err, sizeof err), 0);
     struct tr_id_book b;
     tr_id_book_init(&b);
     tr_id_book_note(&b, 42, "255700000001", 12);

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "model/labels.h"
+#include "features/labels.h"
 
 #include <math.h>
 

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "telrisk.h"
+#include "cli/telrisk.h"
 
 #include <mpi.h>
 #include <stdio.h>

@@ -36,7 +36,7 @@ static int setup(void **state)
     struct tr_config cfg;
     tr_config_defaults(&cfg);
     char err[256] = "";
-    if (tr_keyhash_init(&kh, &cfg, err, sizeof err)) return 1;
+    if (tr_keyhash_init(&kh, cfg.privacy.key_file, cfg.run.seed, err, sizeof err)) return 1;
     memset(antennas, 0, sizeof antennas);
     strcpy(antennas[0].id, "ANT001");
     strcpy(antennas[1].id, "ANT002");

@@ -1,8 +1,8 @@
 /* Which files make up each input table: `[inputs] <table>` (a file, a comma-separated list, a
  * directory of *.csv or a glob), else <dir>/<table>.csv, else the .csv files in <dir>/<table>/.
  * Resolved on rank 0 and shared, so every rank reads the same list in the same (sorted) order. */
-#ifndef TELRISK_IO_INPUTS_H
-#define TELRISK_IO_INPUTS_H
+#ifndef TELRISK_RECORDS_INPUTS_H
+#define TELRISK_RECORDS_INPUTS_H
 
 #include "config/config.h"
 #include "core/log.h"

@@ -1,4 +1,4 @@
-#include "io/inputs.h"
+#include "records/inputs.h"
 
 #include "core/error.h"
 

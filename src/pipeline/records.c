@@ -1,7 +1,7 @@
 /* The stages that read the input records: read, partition, indicators, cross-checks, and the
  * loan book as the loans table gives it; their results go to the records checkpoint
  * (output/checkpoint.h) and the records are freed. */
-#include "pipeline_records.h"
+#include "pipeline/records.h"
 
 #include "core/calendar.h"
 #include "core/error.h"

@@ -1,4 +1,4 @@
-#include "model/labels.h"
+#include "features/labels.h"
 
 #include "core/rng.h"
 

@@ -1,7 +1,7 @@
 /* The library entry: a whole telrisk command on any communicator, messages to msg. Returns the
  * exit code (0 ok, 1 usage/config, 2 input, 3 internal), the same on every rank. */
-#ifndef TELRISK_TELRISK_H
-#define TELRISK_TELRISK_H
+#ifndef TELRISK_CLI_TELRISK_H
+#define TELRISK_CLI_TELRISK_H
 
 #include <mpi.h>
 #include <stdio.h>

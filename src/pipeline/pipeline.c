@@ -1,4 +1,4 @@
-#include "pipeline.h"
+#include "pipeline/pipeline.h"
 
 #include "core/error.h"
 #include "core/keyhash.h"
@@ -7,7 +7,7 @@
 #include "output/checkpoint.h"
 #include "output/groups.h"
 #include "output/stored.h"
-#include "pipeline_records.h"
+#include "pipeline/records.h"
 #include "stress/stress.h"
 
 #include <signal.h>
@@ -239,7 +239,7 @@ static int stress(const struct tr_ctx *ctx, const struct tr_config *cfg, const c
 int tr_pipeline_key(const struct tr_ctx *ctx, const struct tr_config *cfg, struct tr_keyhash *kh)
 {
     char err[512];
-    int rc = tr_keyhash_init(kh, cfg, err, sizeof err);
+    int rc = tr_keyhash_init(kh, cfg->privacy.key_file, cfg->run.seed, err, sizeof err);
     if (rc && ctx->rank == 0) TR_ERROR(ctx, "%s", err);
     if ((rc = tr_agree(ctx, rc ? TR_EXIT_USAGE : TR_EXIT_OK))) return rc;
     if (!kh->from_file && ctx->rank == 0)

@@ -1,10 +1,11 @@
-/* What the credit models learn from: a subscriber's label is the outcome of its first loan issued
+/* What the credit models learn from, drawn with the indicators (the loans are in memory only
+ * while the records are): a subscriber's label is the outcome of its first loan issued
  * after the observation window (within model.horizon_days of its end), as the loan book stands
  * at its cut: default 1, repaid 0; an open loan or none at all leaves it unlabelled (-1). The
  * hold-out is drawn by keyed hash of the subscriber key, so it is the same at any rank count and
  * in every run with the same seed. */
-#ifndef TELRISK_MODEL_LABELS_H
-#define TELRISK_MODEL_LABELS_H
+#ifndef TELRISK_FEATURES_LABELS_H
+#define TELRISK_FEATURES_LABELS_H
 
 #include "records/tables.h"
 

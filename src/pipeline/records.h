@@ -1,4 +1,4 @@
-/* The stages of `telrisk run` that read the input records (src/pipeline_records.c). */
+/* The stages of `telrisk run` that read the input records (pipeline/records.c). */
 #ifndef TELRISK_PIPELINE_RECORDS_H
 #define TELRISK_PIPELINE_RECORDS_H
 
