@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/keyhash.h"
 #include "core/timer.h"
+#include "partition/exchange.h"
 #include "pipeline/pipeline.h"
 #include "records/columnar.h"
 
@@ -26,9 +27,9 @@ int tr_cmd_convert(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     if ((rc = tr_pipeline_key(ctx, &cfg, &kh))) return rc;
     const double started = tr_now();
     struct tr_ingest in;
-    rc = tr_ingest_local(ctx, &cfg, &kh, &in);
+    rc = tr_ingest(ctx, &cfg, &kh, NULL, &in); /* no router: records stay in file order */
     if (!rc) {
-        const int64_t collisions = tr_ingest_collisions(ctx, &in);
+        const int64_t collisions = tr_key_collisions(ctx, &in);
         rc = tr_columnar_write(ctx, &in, &kh, collisions, args->out_dir);
     }
     if (!rc && ctx->rank == 0) {

@@ -2,8 +2,7 @@
  * (key, time, input order). The key space is cut into equal ranges: keys are keyed hashes, so
  * ranks get even shares of subscribers (and, over many subscribers, of records), and the cut is
  * known before any record is read, so ingest sends each record to its owner as it reads it.
- * Nothing computed depends on the cut. Only partition/, ingest's routing and core's reductions
- * talk MPI between ranks beyond a stage's own allreduce. */
+ * Nothing computed depends on the cut. Records cross ranks only through partition/exchange.h. */
 #ifndef TELRISK_PARTITION_PARTITION_H
 #define TELRISK_PARTITION_PARTITION_H
 
@@ -30,12 +29,6 @@ struct tr_pass {
 int tr_pass_contains(const struct tr_pass *s, uint64_t key);
 /* The pass's owners: rank r gets its slice (keys outside the pass go somewhere, unused). */
 void tr_partition_pass(const struct tr_pass *s, struct tr_partition *p);
-
-/* Collective. Sends every record of a (records start with their uint64 key) to its owner, in
- * rounds of at most round_bytes sent per rank, and replaces a's contents with the records this
- * rank owns (unsorted). */
-void tr_partition_shuffle(const struct tr_ctx *ctx, const struct tr_partition *p,
-                          struct tr_array *a, size_t round_bytes);
 
 /* Sorts records (each starting with its uint64 key) by (key, time, order, tie): byte offsets of
  * the int64 time (-1: none), the uint64 order and a one-byte tie-break (-1: none). */

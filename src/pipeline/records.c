@@ -9,8 +9,7 @@
 #include "core/progress.h"
 #include "crosscheck/crosscheck.h"
 #include "output/checkpoint.h"
-#include "partition/partition.h"
-#include "records/columnar.h"
+#include "partition/exchange.h"
 
 #include <malloc.h>
 #include <math.h>
@@ -27,9 +26,8 @@
 static int64_t partition_tables(const struct tr_ctx *ctx, struct tr_ingest *in,
                                 const struct tr_pass *pass, int64_t *dups, int64_t *collisions)
 {
-    struct tr_partition p;
-    tr_partition_pass(pass ? pass : &(struct tr_pass){0, 1, ctx->size}, &p);
-    if (collisions) *collisions = tr_ingest_collisions(ctx, in);
+    (void)pass; /* ingest has put each record at its owner: the sorts are local */
+    if (collisions) *collisions = tr_key_collisions(ctx, in);
     if (collisions && *collisions && ctx->rank == 0)
         TR_WARN(ctx,
                 "%lld subscriber keys are shared by different ids (64-bit key collisions):"
@@ -63,7 +61,6 @@ static int64_t partition_tables(const struct tr_ctx *ctx, struct tr_ingest *in,
     for (int f = 0; f < in->n_files; f++)
         dups[f] += mine[f];
     free(mine);
-    tr_partition_free(&p);
     return records;
 }
 
@@ -136,18 +133,9 @@ static int passes_needed(const struct tr_ctx *ctx, const struct tr_config *cfg)
 {
     const double limit = tr_config_bytes(cfg->partition.max_memory_per_rank);
     if (limit <= 0) return 1;
-    double bytes = 0; /* rank 0's view, for all: every rank must make as many passes */
-    struct tr_input_files files = {0};
-    if (cfg->inputs.columnar[0]) /* as many passes as for the CSVs it was made from */
-        bytes = ctx->rank == 0 ? (double)tr_columnar_csv_bytes(cfg->inputs.columnar) : 0;
-    else if (tr_inputs_resolve(ctx, cfg, &files))
-        return 1; /* the read says what is wrong */
-    for (int t = 0; t < TR_T_COUNT && ctx->rank == 0; t++)
-        for (int k = 0; k < files.n[t]; k++) {
-            struct stat st;
-            if (stat(files.path[t][k], &st) == 0) bytes += (double)st.st_size;
-        }
-    tr_inputs_free(&files);
+    /* Rank 0's view, for all: every rank must make as many passes. */
+    double bytes = tr_input_source_of(cfg)->bytes(ctx, cfg);
+    if (tr_agree(ctx, bytes < 0 ? TR_EXIT_INPUT : TR_EXIT_OK)) return 1; /* the read says why */
     MPI_CHECK(MPI_Bcast(&bytes, 1, MPI_DOUBLE, 0, ctx->comm));
     const double b = bytes / ctx->size, room = limit - BASE_BYTES - KEPT_BYTE * b;
     int passes = room > 0 ? (int)ceil(PER_PASS_BYTE * b / room) : MAX_PASSES;
@@ -172,7 +160,10 @@ int tr_records_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
     *passes = passes_needed(ctx, cfg);
     const struct tr_pass first = {0, *passes, ctx->size};
     tr_stage_begin(stages);
-    int rc = *passes > 1 ? tr_ingest_pass(ctx, cfg, kh, &first, in) : tr_ingest(ctx, cfg, kh, in);
+    struct tr_pass_router router;
+    tr_pass_router_init(&router, ctx, *passes > 1 ? &first : NULL);
+    int rc = tr_ingest(ctx, cfg, kh, &router.router, in);
+    tr_pass_router_free(&router);
     if (rc) return rc;
     /* The figure of merit: accepted lines (in->records counts every rank's). */
     tr_stage_end(ctx, stages, "read", ctx->rank == 0 ? in->records : 0, "records");
@@ -302,7 +293,11 @@ int tr_records_stages(const struct tr_ctx *ctx, const struct tr_config *cfg,
         struct tr_ingest later, *cur = in;
         if (k > 0) { /* the inputs again, keeping this pass's records (accounted for in pass 1) */
             tr_stage_begin(&st);
-            if ((rc = tr_ingest_pass(ctx, cfg, kh, &pass, &later))) {
+            struct tr_pass_router router;
+            tr_pass_router_init(&router, ctx, &pass);
+            rc = tr_ingest(ctx, cfg, kh, &router.router, &later);
+            tr_pass_router_free(&router);
+            if (rc) {
                 tr_ingest_free(&later);
                 break;
             }

@@ -4,7 +4,6 @@
 #include "core/progress.h"
 #include "io/h5.h"
 #include "output/groups.h"
-#include "records/route.h"
 
 #include <hdf5.h>
 #include <stddef.h>
@@ -383,8 +382,8 @@ int tr_columnar_write(const struct tr_ctx *ctx, const struct tr_ingest *in,
 struct reader {
     hid_t f;
     struct tr_ingest *in;
-    const struct tr_pass *pass;
-    struct tr_route *route;
+    const struct tr_router *router; /* NULL: every record kept here */
+    struct tr_array staged;         /* a round's records, for the router */
     int64_t t_first, t_last;
 };
 
@@ -419,7 +418,8 @@ static void stage_row(struct reader *r, int table, const char *row, struct tr_ar
         }
         uint64_t self;
         memcpy(&self, one, sizeof self);
-        if (r->pass && table != TR_T_ANTENNAS && !tr_pass_contains(r->pass, self)) continue;
+        const struct tr_router *to = r->router;
+        if (to && to->keeps && table != TR_T_ANTENNAS && !to->keeps(to->self, self)) continue;
         memcpy(tr_array_push(staged), one, staged->size);
     }
 }
@@ -448,16 +448,20 @@ static void read_table(const struct tr_ctx *ctx, struct reader *r, int table)
         buf = TR_REALLOC(buf, s.row_size * (rows + 1));
         col = TR_REALLOC(col, 64 * (rows + 1));
     }
-    if (r->route) tr_route_stage(r->route, table_out->size);
+    const int routed = !everyone && r->router && r->router->send;
+    if (routed && r->staged.size != table_out->size) {
+        tr_array_free(&r->staged);
+        tr_array_init(&r->staged, table_out->size);
+    }
     for (uint64_t k = 0, at = first; k < rounds; k++) {
         const uint64_t n = everyone ? rows : (last - at < ROUND_ROWS ? last - at : ROUND_ROWS);
         memset(buf, 0, s.row_size * (size_t)n); /* fields without a column (padding) are 0 */
         read_rows(t, &s, at, (size_t)n, buf, col);
         tr_progress_add((double)n);
         for (uint64_t i = 0; i < n; i++)
-            stage_row(r, table, buf + i * s.row_size, everyone ? table_out : &r->route->staged);
+            stage_row(r, table, buf + i * s.row_size, routed ? &r->staged : table_out);
         at += n;
-        if (!everyone) tr_route_round(ctx, r->route, table_out);
+        if (routed) r->router->send(r->router->self, ctx, &r->staged, table_out, NULL);
     }
     free(buf);
     free(col);
@@ -564,20 +568,19 @@ static hid_t open_inputs(const struct tr_ctx *ctx, const char *path, const struc
     return f;
 }
 
-int tr_columnar_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                     const struct tr_keyhash *kh, const struct tr_pass *pass, struct tr_ingest *in)
+/* The columnar source's read: each rank an equal share of every table's rows, routed. */
+static int columnar_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                         const struct tr_keyhash *kh, const struct tr_router *router,
+                         struct tr_ingest *in)
 {
     hid_t f = open_inputs(ctx, cfg->inputs.columnar, kh, in);
     if (f < 0) return TR_EXIT_INPUT;
-    if (pass && pass->k > 0) { /* a later pass: the rejects are the first pass's */
+    const int later = router && router->later_pass;
+    if (later) { /* a later pass: the rejects are the first pass's */
         free(in->rejects);
         in->rejects = NULL, in->n_rejects = 0;
     }
-    struct tr_partition owners;
-    tr_partition_pass(pass ? pass : &(struct tr_pass){0, 1, ctx->size}, &owners);
-    struct tr_route route;
-    tr_route_init(&route, &owners, ctx->size);
-    struct reader r = {f, in, pass, &route, INT64_MAX, INT64_MIN};
+    struct reader r = {.f = f, .in = in, .router = router, .t_first = INT64_MAX, .t_last = INT64_MIN};
     int rc = TR_EXIT_OK;
     tr_progress_begin(ctx, "read", 0, "rows");
     for (int t = 0; t < TR_T_COUNT && !rc; t++) {
@@ -585,25 +588,28 @@ int tr_columnar_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
         if (t == TR_T_ANTENNAS) rc = tr_ingest_antennas_read(ctx, in);
     }
     tr_progress_end();
-    tr_route_free(&route);
-    tr_partition_free(&owners);
+    tr_array_free(&r.staged);
     H5_CHECK(H5Fclose(f));
     if (rc) return rc;
-    return tr_ingest_finish(ctx, cfg, pass, r.t_first, r.t_last, in);
+    return tr_ingest_finish(ctx, cfg, later, r.t_first, r.t_last, in);
 }
 
-int tr_columnar_check(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                      const struct tr_keyhash *kh, struct tr_ingest *in)
+/* The columnar source's check: the file's key and version, its input files' counts (as converted:
+ * all their lines) and the antennas' regions, no other table. */
+static int columnar_check(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                          const struct tr_keyhash *kh, int64_t max_lines, struct tr_ingest *in)
 {
     hid_t f = open_inputs(ctx, cfg->inputs.columnar, kh, in);
     if (f < 0) return TR_EXIT_INPUT;
-    struct reader r = {f, in, NULL, NULL, INT64_MAX, INT64_MIN};
+    (void)max_lines;
+    struct reader r = {.f = f, .in = in, .t_first = INT64_MAX, .t_last = INT64_MIN};
     read_table(ctx, &r, TR_T_ANTENNAS);
     H5_CHECK(H5Fclose(f));
     return tr_ingest_antennas_read(ctx, in);
 }
 
-int64_t tr_columnar_csv_bytes(const char *path)
+/* The bytes of the CSV files a columnar inputs file was made from (0 when it cannot be read). */
+static int64_t csv_bytes_of(const char *path)
 {
     struct tr_h5_quiet q;
     tr_h5_quiet_begin(&q);
@@ -627,3 +633,12 @@ int64_t tr_columnar_csv_bytes(const char *path)
     tr_h5_quiet_end(&q);
     return bytes;
 }
+
+/* As many passes as for the CSVs it was made from. */
+static double columnar_bytes(const struct tr_ctx *ctx, const struct tr_config *cfg)
+{
+    return ctx->rank == 0 ? (double)csv_bytes_of(cfg->inputs.columnar) : 0;
+}
+
+const struct tr_input_source tr_columnar_source = {
+    .name = "columnar", .read = columnar_read, .check = columnar_check, .bytes = columnar_bytes};

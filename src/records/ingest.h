@@ -29,36 +29,72 @@ struct tr_ingest {
     int64_t key_collisions;  /* read from columnar inputs (their ids are gone); else -1 */
 };
 
-struct tr_pass;
+/* Records received in one round from one sender: table rows [first, first + n) from rank `from`
+ * (the CSV read numbers their lines from the sender's first line once the file is read). */
+struct tr_received_run {
+    size_t first, n;
+    int from;
+};
+struct tr_received {
+    struct tr_received_run *run; /* [n], room for cap */
+    size_t n, cap;
+};
 
-/* Collective. 0, or an exit code (the reason printed once): TR_EXIT_INPUT for missing or
- * unreadable files, bad headers, or a file whose reject rate exceeds inputs.max_reject_rate. */
+/* Where a read puts the records it parses: the read's only tie to partition/, which provides a
+ * run's router (partition/exchange.h: tr_pass_router). A NULL router keeps every record on the
+ * rank that read it, in file order (telrisk convert). */
+struct tr_router {
+    void *self;
+    /* Whether this pass keeps the records of subscriber key (NULL: every one). */
+    int (*keeps)(const void *self, uint64_t key);
+    /* Collective, at the end of each reading round: the staged records (each starting with its
+     * subscriber's key) to their owners, appended to table; staged emptied; the runs received
+     * added to got. */
+    void (*send)(void *self, const struct tr_ctx *ctx, struct tr_array *staged,
+                 struct tr_array *table, struct tr_received *got);
+    /* A later pass of a run in passes: its lines were accounted for by the first (no ids noted,
+     * no rejects gathered, no reject rate checked again). */
+    int later_pass;
+};
+
+/* An input source: where the records come from (the CSV files, or a columnar file telrisk convert
+ * made from them). Each parses or loads every table, accounts for every line and routes the
+ * records through the router. */
+struct tr_input_source {
+    const char *name;
+    /* Collective. 0, or an exit code (the reason printed once): TR_EXIT_INPUT for missing or
+     * unreadable files, bad headers, or a file whose reject rate exceeds inputs.max_reject_rate. */
+    int (*read)(const struct tr_ctx *ctx, const struct tr_config *cfg, const struct tr_keyhash *kh,
+                const struct tr_router *router, struct tr_ingest *in);
+    /* Collective (telrisk run --check): headers and the first max_lines lines, in seconds. */
+    int (*check)(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                 const struct tr_keyhash *kh, int64_t max_lines, struct tr_ingest *in);
+    /* Collective: the bytes of the CSV inputs the records come from, on rank 0 (0 elsewhere; -1
+     * when they cannot be found: the read says why). */
+    double (*bytes)(const struct tr_ctx *ctx, const struct tr_config *cfg);
+};
+extern const struct tr_input_source tr_csv_source;      /* records/csv_source.c */
+extern const struct tr_input_source tr_columnar_source; /* records/columnar.c */
+/* inputs.columnar set: the columnar source; else the CSV files. */
+const struct tr_input_source *tr_input_source_of(const struct tr_config *cfg);
+
+/* Collective: the configured source's read (tr_input_source_of). */
 int tr_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, const struct tr_keyhash *kh,
-              struct tr_ingest *in);
-/* The same for one pass of a run in passes (partition/partition.h): every line is parsed and
- * accounted for as above, but only records with a party in the pass are kept, and ids are noted
- * (for collisions) in the first pass only. */
-int tr_ingest_pass(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                   const struct tr_keyhash *kh, const struct tr_pass *pass, struct tr_ingest *in);
-/* The same, but each rank keeps the records it read, in file order (the two copies of a
- * two-party line side by side): what telrisk convert writes. */
-int tr_ingest_local(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                    const struct tr_keyhash *kh, struct tr_ingest *in);
+              const struct tr_router *router, struct tr_ingest *in);
 /* For the readers of ingest (CSV, columnar). Empty tables, an empty id book. */
 void tr_ingest_init(struct tr_ingest *in);
 /* Every rank has read every antenna (the same on
  * each): their regions numbered, or an error (too many). */
 int tr_ingest_antennas_read(const struct tr_ctx *ctx, struct tr_ingest *in);
+/* The run's regions: the antennas' region names, sorted; each antenna gets its index. */
+void tr_ingest_number_regions(struct tr_ingest *in);
 /* Collective, after every table is read: the counts summed, the window, the reject rates. */
 int tr_ingest_finish(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                     const struct tr_pass *pass, int64_t t_first, int64_t t_last,
+                     int later_pass, int64_t t_first, int64_t t_last,
                      struct tr_ingest *in);
-/* Collective: keys that different ids share, over every rank's id book (each distinct (key,
- * fingerprint) goes to the key's owner, which counts keys with more than one). */
-int64_t tr_ingest_collisions(const struct tr_ctx *ctx, const struct tr_ingest *in);
 void tr_ingest_free(struct tr_ingest *in);
 
-/* Collective (rank 0 reads): every input file's header and first max_lines lines (all of the
+/* Collective: the configured source's check. With CSV inputs rank 0 reads every input file's header and first max_lines lines (all of the
  * antennas, which give the regions), parsed as the run would, in seconds. in->file_stats[f] counts
  * the lines checked and rejected by reason; in->regions holds the regions. 0, or an exit code with
  * the reason printed (a missing file, a bad header). */

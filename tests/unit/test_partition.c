@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "core/rng.h"
+#include "partition/exchange.h"
 #include "partition/partition.h"
 
 #include <stdlib.h>

@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/keyhash.h"
+#include "partition/exchange.h"
 #include "records/ingest.h"
 #include "records/parse.h"
 
@@ -841,7 +842,10 @@ static int ingest_dir(const char *dir, double max_reject_rate, char *msgbuf, siz
     FILE *msg = fmemopen(msgbuf, cap, "w");
     struct tr_ctx ctx;
     tr_ctx_init(&ctx, MPI_COMM_SELF, msg);
-    const int rc = tr_ingest(&ctx, &cfg, &kh, in);
+    struct tr_pass_router router; /* as a run in one pass routes them */
+    tr_pass_router_init(&router, &ctx, NULL);
+    const int rc = tr_ingest(&ctx, &cfg, &kh, &router.router, in);
+    tr_pass_router_free(&router);
     fclose(msg);
     return rc;
 }

@@ -1,0 +1,414 @@
+/* The CSV input source: every file of every table read in parallel (MPI-IO byte ranges,
+ * io/reader.h), each line parsed where it is read, accepted or rejected with its reason, and each
+ * record sent on to its owner at the end of every reading round (the router). */
+#include "records/ingest.h"
+
+#include "core/error.h"
+#include "core/progress.h"
+#include "io/reader.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define READ_CHUNK  (16u << 20) /* bytes per MPI-IO read */
+#define ROUND_BYTES (16u << 20) /* bytes of a rank's range read before its records are sent */
+
+/* What the line handler needs while one file is read. */
+struct file_job {
+    const struct tr_ctx *ctx;
+    const struct tr_schema *schema;
+    struct tr_header_map map;
+    struct tr_parse_ctx pc;
+    int file;
+    const char *path;
+    struct tr_reject *rejects; /* this rank's, line = local index until the read ends */
+    size_t n_rejects, cap_rejects;
+    const struct tr_router *router; /* NULL: every record kept where it is read (convert) */
+    int routed;                     /* this table's records go through the router's rounds */
+    struct tr_array staged;         /* a round's records, each starting with its subscriber's key */
+    struct tr_received got;         /* the runs the rounds brought, for number_lines */
+    int64_t t_first, t_last;        /* over every accepted record, kept or not */
+    struct tr_array *table;         /* where this rank's records of the table end up */
+    uint32_t id_fields;             /* the fields whose digits excerpts mask (tr_id_fields) */
+};
+
+/* After a line is accepted (its records pc.out[first..]): its time into the window, and the
+ * records whose subscriber the pass does not hold dropped (each party's copy on its own). */
+static void after_accept(struct file_job *job, size_t first)
+{
+    struct tr_array *a = job->pc.out;
+    const int t = job->schema->table;
+    const int64_t when = tr_record_time(t, tr_array_at(a, first));
+    if (when != INT64_MIN) {
+        if (when < job->t_first) job->t_first = when;
+        if (when > job->t_last) job->t_last = when;
+    }
+    const struct tr_router *r = job->router;
+    if (!r || !r->keeps || t == TR_T_ANTENNAS) return;
+    size_t kept = first;
+    for (size_t i = first; i < a->n; i++) {
+        uint64_t self;
+        memcpy(&self, tr_array_at(a, i), sizeof self);
+        if (!r->keeps(r->self, self)) continue;
+        if (kept != i) memcpy(tr_array_at(a, kept), tr_array_at(a, i), a->size);
+        kept++;
+    }
+    a->n = kept;
+}
+
+static void on_round(void *user)
+{
+    struct file_job *job = user;
+    if (job->routed)
+        job->router->send(job->router->self, job->ctx, &job->staged, job->table, &job->got);
+}
+
+/* The file's records got their line within the sender's range: now in the file. */
+static void number_lines(const struct tr_ctx *ctx, struct tr_received *r, struct tr_array *table,
+                         size_t order_at, int64_t first_line)
+{
+    int64_t *first = TR_MALLOC(sizeof(int64_t) * (size_t)ctx->size);
+    MPI_CHECK(MPI_Allgather(&first_line, 1, MPI_INT64_T, first, 1, MPI_INT64_T, ctx->comm));
+    for (size_t k = 0; k < r->n; k++)
+        for (size_t i = r->run[k].first; i < r->run[k].first + r->run[k].n; i++) {
+            char *at = (char *)tr_array_at(table, i) + order_at;
+            uint64_t order;
+            memcpy(&order, at, sizeof order);
+            order += (uint64_t)first[r->run[k].from];
+            memcpy(at, &order, sizeof order);
+        }
+    r->n = 0;
+    free(first);
+}
+
+static void on_line(void *user, const char *line, size_t avail, size_t len, int64_t offset,
+                    int64_t index)
+{
+    struct file_job *job = user;
+    (void)offset; /* records are placed by line number (index), not byte */
+    const size_t first = job->pc.out->n;
+    enum tr_reason r = len > TR_MAX_LINE ? TR_R_LINE_TOO_LONG
+                                         : tr_parse_line(&job->pc, job->schema, &job->map, line,
+                                                         len, tr_order(job->file, index));
+    if (r == TR_ACCEPT) {
+        after_accept(job, first);
+        return;
+    }
+    job->pc.stats->rejected++;
+    job->pc.stats->by_reason[r]++;
+    if (job->n_rejects == job->cap_rejects) {
+        job->cap_rejects = job->cap_rejects ? 2 * job->cap_rejects : 256;
+        job->rejects = TR_REALLOC(job->rejects, sizeof *job->rejects * job->cap_rejects);
+    }
+    struct tr_reject *rj = &job->rejects[job->n_rejects++];
+    memset(rj, 0, sizeof *rj);
+    snprintf(rj->table, sizeof rj->table, "%s", tr_table_names[job->schema->table]);
+    rj->file = job->file;
+    rj->line = index;
+    snprintf(rj->reason, sizeof rj->reason, "%s", tr_reason_names[r]);
+    tr_mask_excerpt(line, avail, job->id_fields, rj->excerpt);
+}
+
+static int on_header(void *user, const struct tr_read_info *info)
+{
+    struct file_job *job = user;
+    if (!info->has_header) { /* an empty file: no columns, no lines */
+        job->map.n_fields = 0;
+        return 0;
+    }
+    char err[512];
+    if (tr_header_map(job->schema, info->header, info->header_len, &job->map, err, sizeof err)) {
+        if (job->ctx->rank == 0) TR_ERROR(job->ctx, "%s: %s", job->path, err); /* all saw it */
+        return TR_EXIT_INPUT;
+    }
+    job->id_fields = tr_id_fields(job->schema, &job->map);
+    return 0;
+}
+
+/* Reads one file of a table into in->table[t] (the records this rank owns), its stats and this
+ * rank's rejects. */
+static int read_one(const struct tr_ctx *ctx, struct tr_ingest *in, struct file_job *job)
+{
+    struct tr_read_info *info = TR_MALLOC(sizeof *info);
+    struct tr_line_handler h = {job, on_line, job->routed ? ROUND_BYTES : 0, on_round};
+    const size_t earlier = job->n_rejects; /* other files' rejects, already numbered */
+    struct tr_array *table = job->table;
+    const size_t records_before = table->n, order_at = tr_order_offset(job->schema->table);
+    int rc = tr_read_file(ctx, job->path, READ_CHUNK, on_header, &h, info);
+    if (rc) job->got.n = 0;
+    if (!rc) {
+        for (size_t k = earlier; k < job->n_rejects; k++)
+            job->rejects[k].line += info->first_line;
+        if (job->routed)
+            number_lines(ctx, &job->got, table, order_at, info->first_line);
+        else /* the antennas: read here, numbered here */
+            for (size_t k = records_before; order_at != (size_t)-1 && k < table->n; k++) {
+                uint64_t order;
+                memcpy(&order, (char *)tr_array_at(table, k) + order_at, sizeof order);
+                order += (uint64_t)info->first_line;
+                memcpy((char *)tr_array_at(table, k) + order_at, &order, sizeof order);
+            }
+        struct tr_file_stats *st = job->pc.stats;
+        st->bytes = info->bytes;
+        st->lines = info->local_lines;
+        in->bytes += ctx->rank == 0 ? info->bytes : 0;
+        /* Allowed (docs/formats.md), but also how a file cut short looks: said once. */
+        if (info->unterminated && ctx->rank == 0 && !(job->router && job->router->later_pass))
+            TR_WARN(ctx,
+                    "the last line of %s has no newline: read as a line, but if the file was"
+                    " cut short, that record may be incomplete",
+                    job->path);
+    }
+    free(info);
+    return rc;
+}
+
+/* Every rank gets every antenna, in file order (rank r's lines precede rank r+1's). */
+static void share_antennas(const struct tr_ctx *ctx, struct tr_array *a, size_t first_new)
+{
+    int mine = (int)((a->n - first_new) * a->size);
+    int *counts = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
+    int *displs = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
+    MPI_CHECK(MPI_Allgather(&mine, 1, MPI_INT, counts, 1, MPI_INT, ctx->comm));
+    int total = 0;
+    for (int r = 0; r < ctx->size; r++)
+        displs[r] = total, total += counts[r];
+    char *all = TR_MALLOC((size_t)total + 1);
+    MPI_CHECK(MPI_Allgatherv((char *)tr_array_at(a, first_new), mine, MPI_BYTE, all, counts, displs,
+                             MPI_BYTE, ctx->comm));
+    a->n = first_new;
+    tr_array_reserve(a, first_new + (size_t)total / a->size);
+    /* No antenna on any rank leaves the table without storage: memcpy may not see its NULL. */
+    if (total > 0) memcpy(tr_array_at(a, first_new), all, (size_t)total);
+    a->n = first_new + (size_t)total / a->size;
+    free(all);
+    free(displs);
+    free(counts);
+}
+
+static void add_files(struct tr_ingest *in, const struct tr_input_files *files)
+{
+    for (int t = 0; t < TR_T_COUNT; t++)
+        in->n_files += files->n[t];
+    in->files = TR_CALLOC((size_t)in->n_files + 1, sizeof *in->files);
+    in->file_stats = TR_CALLOC((size_t)in->n_files + 1, sizeof *in->file_stats);
+    int f = 0;
+    /* Tables in data-flow order: antennas first (CDRs need them), then the register. */
+    for (int t = 0; t < TR_T_COUNT; t++)
+        for (int k = 0; k < files->n[t]; k++, f++) {
+            snprintf(in->files[f].table, sizeof in->files[f].table, "%s", tr_table_names[t]);
+            snprintf(in->files[f].path, sizeof in->files[f].path, "%s", files->path[t][k]);
+        }
+}
+
+static int table_of(const struct tr_input_stat *s)
+{
+    for (int t = 0; t < TR_T_COUNT; t++)
+        if (strcmp(s->table, tr_table_names[t]) == 0) return t;
+    return -1;
+}
+
+static int cmp_reject(const void *pa, const void *pb)
+{
+    const struct tr_reject *a = pa, *b = pb;
+    if (a->file != b->file) return a->file < b->file ? -1 : 1;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
+/* All rejects to rank 0, sorted by (file, line). */
+static void gather_rejects(const struct tr_ctx *ctx, struct tr_ingest *in, struct tr_reject *mine,
+                           size_t n_mine)
+{
+    /* Counts in records (a reject is 120 bytes): up to 2^31 of them per rank. */
+    MPI_Datatype rec;
+    MPI_CHECK(MPI_Type_contiguous((int)sizeof *mine, MPI_BYTE, &rec));
+    MPI_CHECK(MPI_Type_commit(&rec));
+    int count = (int)n_mine;
+    int *counts = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
+    int *displs = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
+    MPI_CHECK(MPI_Gather(&count, 1, MPI_INT, counts, 1, MPI_INT, 0, ctx->comm));
+    int64_t total = 0;
+    if (ctx->rank == 0)
+        for (int r = 0; r < ctx->size; r++)
+            displs[r] = (int)total, total += counts[r];
+    if (total > INT32_MAX) TR_DIE(TR_EXIT_INPUT, "more than 2^31 rejected lines");
+    in->rejects = TR_MALLOC(sizeof *mine * ((size_t)total + 1));
+    MPI_CHECK(MPI_Gatherv(mine, count, rec, in->rejects, counts, displs, rec, 0, ctx->comm));
+    MPI_CHECK(MPI_Type_free(&rec));
+    in->n_rejects = (size_t)total;
+    qsort(in->rejects, in->n_rejects, sizeof *in->rejects, cmp_reject);
+    free(displs);
+    free(counts);
+}
+
+/* Empty tables and the input files' list (collective). 0, or the resolver's exit code. */
+static int start_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, struct tr_ingest *in)
+{
+    tr_ingest_init(in);
+    struct tr_input_files files;
+    const int rc = tr_inputs_resolve(ctx, cfg, &files);
+    if (rc) return rc;
+    add_files(in, &files);
+    tr_inputs_free(&files);
+    return TR_EXIT_OK;
+}
+
+/* The CSV source's read: every file of every table, its lines parsed where they are read and the
+ * records routed (router NULL: kept there, in file order: telrisk convert). */
+static int csv_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                    const struct tr_keyhash *kh, const struct tr_router *router,
+                    struct tr_ingest *in)
+{
+    int rc = start_ingest(ctx, cfg, in);
+    if (rc) return rc;
+    /* Progress: each rank reads about its share of every file's bytes. */
+    double bytes = 0;
+    for (int f = 0; f < in->n_files; f++) {
+        struct stat st;
+        if (stat(in->files[f].path, &st) == 0) bytes += (double)st.st_size;
+    }
+    tr_progress_begin(ctx, "read", bytes / ctx->size, "bytes");
+
+    /* Every record goes to its subscriber's owner as it is read (the router's rounds). */
+    const int later = router && router->later_pass;
+    struct file_job job = {.ctx = ctx, .router = router, .t_first = INT64_MAX, .t_last = INT64_MIN};
+    for (int f = 0; f < in->n_files && !rc; f++) {
+        int t = table_of(&in->files[f]);
+        if (t != TR_T_ANTENNAS && in->antenna_index.slot == NULL &&
+            (rc = tr_ingest_antennas_read(ctx, in)))
+            break;
+        size_t before = in->table[t].n;
+        job.schema = tr_schema_of((enum tr_table_id)t);
+        job.file = f;
+        job.path = in->files[f].path;
+        job.table = &in->table[t];
+        job.routed = t != TR_T_ANTENNAS && router && router->send;
+        if (job.routed && job.staged.size != job.table->size) {
+            tr_array_free(&job.staged);
+            tr_array_init(&job.staged, job.table->size);
+        }
+        job.pc = (struct tr_parse_ctx){.kh = kh,
+                                       .antennas = t == TR_T_ANTENNAS ? NULL : &in->antenna_index,
+                                       .regions = &in->regions,
+                                       .ids = later ? NULL : &in->ids,
+                                       .stats = &in->file_stats[f],
+                                       .out = job.routed ? &job.staged : job.table};
+        rc = read_one(ctx, in, &job);
+        if (!rc && t == TR_T_ANTENNAS) share_antennas(ctx, &in->table[t], before);
+    }
+    tr_array_free(&job.staged);
+    free(job.got.run);
+    if (!rc && in->antenna_index.slot == NULL) rc = tr_ingest_antennas_read(ctx, in);
+    tr_id_book_flush(&in->ids);
+    tr_progress_end();
+    if (rc) {
+        free(job.rejects);
+        return rc;
+    }
+    /* The rates come from the summed counts: a file over the limit stops the run before its
+     * (possibly huge) rejects are gathered. */
+    rc = tr_ingest_finish(ctx, cfg, later, job.t_first, job.t_last, in);
+    if (!rc && !later) gather_rejects(ctx, in, job.rejects, job.n_rejects);
+    free(job.rejects);
+    return rc;
+}
+
+/* One line of f without its newline (and a CR before it); -1 at the end. */
+static ssize_t next_line(FILE *f, char **line, size_t *cap)
+{
+    ssize_t n = getline(line, cap, f);
+    if (n <= 0) return -1;
+    if ((*line)[n - 1] == '\n') (*line)[--n] = 0;
+    if (n > 0 && (*line)[n - 1] == '\r') (*line)[--n] = 0;
+    return n;
+}
+
+/* Rank 0: the header and up to max_lines lines of one file (all of an antennas file). */
+static int check_one(const struct tr_ctx *ctx, struct tr_ingest *in, int f, int64_t max_lines,
+                     const struct tr_keyhash *kh)
+{
+    const int t = table_of(&in->files[f]);
+    const struct tr_schema *schema = tr_schema_of((enum tr_table_id)t);
+    FILE *fp = fopen(in->files[f].path, "rb");
+    if (!fp) {
+        TR_ERROR(ctx, "%s: %s", in->files[f].path, strerror(errno));
+        return TR_EXIT_INPUT;
+    }
+    char *line = NULL, err[512];
+    size_t cap = 0;
+    ssize_t n = next_line(fp, &line, &cap);
+    int rc = TR_EXIT_OK;
+    struct tr_header_map map;
+    if (n >= 0) {
+        const char *h = line;
+        if (n >= 3 && memcmp(h, "\xEF\xBB\xBF", 3) == 0) h += 3, n -= 3; /* a UTF-8 BOM */
+        if (tr_header_map(schema, h, (size_t)n, &map, err, sizeof err)) {
+            TR_ERROR(ctx, "%s: %s", in->files[f].path, err);
+            rc = TR_EXIT_INPUT;
+        }
+    }
+    struct tr_parse_ctx pc = {.kh = kh,
+                              .antennas = t == TR_T_ANTENNAS ? NULL : &in->antenna_index,
+                              .regions = &in->regions,
+                              .ids = &in->ids,
+                              .stats = &in->file_stats[f],
+                              .out = &in->table[t]};
+    const int64_t limit = t == TR_T_ANTENNAS ? INT64_MAX : max_lines;
+    for (int64_t k = 0; !rc && k < limit && (n = next_line(fp, &line, &cap)) >= 0; k++) {
+        in->file_stats[f].lines++;
+        const enum tr_reason r =
+            (size_t)n > TR_MAX_LINE
+                ? TR_R_LINE_TOO_LONG
+                : tr_parse_line(&pc, schema, &map, line, (size_t)n, tr_order(f, (uint64_t)k + 2));
+        if (r != TR_ACCEPT) in->file_stats[f].rejected++, in->file_stats[f].by_reason[r]++;
+    }
+    free(line);
+    fclose(fp);
+    return rc;
+}
+
+/* The CSV source's check (telrisk run --check). */
+static int csv_check(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                     const struct tr_keyhash *kh, int64_t max_lines, struct tr_ingest *in)
+{
+    int rc = start_ingest(ctx, cfg, in);
+    if (rc) return rc;
+    for (int f = 0; f < in->n_files && ctx->rank == 0; f++) {
+        const int t = table_of(&in->files[f]);
+        if (t != TR_T_ANTENNAS && in->antenna_index.slot == NULL) tr_ingest_number_regions(in);
+        rc |= check_one(ctx, in, f, max_lines, kh);
+    }
+    if (in->antenna_index.slot == NULL) tr_ingest_number_regions(in);
+    /* The regions, which only rank 0 read, for every rank. */
+    int n = in->regions.n;
+    MPI_CHECK(MPI_Bcast(&n, 1, MPI_INT, 0, ctx->comm));
+    if (ctx->rank != 0) {
+        free(in->regions.name);
+        in->regions.name = TR_CALLOC((size_t)n + 1, 32);
+        in->regions.n = n;
+    }
+    MPI_CHECK(MPI_Bcast(in->regions.name, n * 32, MPI_CHAR, 0, ctx->comm));
+    return tr_agree(ctx, rc);
+}
+
+/* Rank 0: the bytes of every input file (0 elsewhere); -1 when the inputs cannot be resolved (the
+ * read says why). Collective. */
+static double csv_bytes(const struct tr_ctx *ctx, const struct tr_config *cfg)
+{
+    struct tr_input_files files = {0};
+    if (tr_inputs_resolve(ctx, cfg, &files)) return -1;
+    double bytes = 0;
+    for (int t = 0; t < TR_T_COUNT && ctx->rank == 0; t++)
+        for (int k = 0; k < files.n[t]; k++) {
+            struct stat st;
+            if (stat(files.path[t][k], &st) == 0) bytes += (double)st.st_size;
+        }
+    tr_inputs_free(&files);
+    return bytes;
+}
+
+const struct tr_input_source tr_csv_source = {
+    .name = "csv", .read = csv_read, .check = csv_check, .bytes = csv_bytes};
