@@ -1,42 +1,21 @@
 /* telrisk score RUN.h5 --model TRAINED.h5: the stored models (the champion) score a newer run's
- * subscribers. Drift is measured against the champion's training population: PSI of each feature
- * it uses over its own bins, and of the grades; when the run has its own models (the
- * challenger), the two are compared on the run's hold-out. */
+ * subscribers; the drift against the champion's training population (crosscheck/drift.h) and
+ * the backtest follow; when the run has its own models (the challenger), the two are compared on
+ * the run's hold-out. */
 #include "cli/commands.h"
 #include "config/config.h"
 #include "core/error.h"
 #include "core/log.h"
-#include "io/h5.h"
-#include "model/psi.h"
+#include "crosscheck/backtest.h"
+#include "crosscheck/drift.h"
 #include "model/train.h"
 #include "model/validate.h"
-#include "output/groups.h"
 #include "output/stored.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Every rank reads the (small) stored models itself. */
-static int load_models(const struct tr_ctx *ctx, const char *path, struct tr_models *m)
-{
-    memset(m, 0, sizeof *m); /* freed by the caller whatever happens */
-    char err[512] = "";
-    struct tr_h5_quiet q;
-    tr_h5_quiet_begin(&q);
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    tr_h5_quiet_end(&q);
-    int rc = f < 0;
-    if (rc)
-        snprintf(err, sizeof err, "cannot open it as an HDF5 file");
-    else
-        rc = tr_rf_read_models(f, m, err, sizeof err);
-    if (f >= 0) H5Fclose(f);
-    char why[1100];
-    snprintf(why, sizeof why, "--model %s: %s", path, err);
-    return tr_fail_agree(ctx, rc ? TR_EXIT_INPUT : TR_EXIT_OK, why);
-}
 
 /* The run's feature columns in the model's order (NaN for a column it does not use and the run
  * lacks). Returns the name of a used feature the run lacks, or NULL. */
@@ -59,46 +38,6 @@ static const char *remap(const struct tr_models *m, const struct tr_stored_run *
     return missing;
 }
 
-static void drift(const struct tr_ctx *ctx, const struct tr_models *m, const double *values,
-                  size_t n, const double *score, const int8_t *grade, struct tr_monitoring *mon)
-{
-    int64_t bands[TR_MAX_BINS] = {0};
-    for (size_t i = 0; i < n; i++)
-        bands[tr_bin_of(&m->score_bands, score[i])]++;
-    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, bands, TR_MAX_BINS, MPI_INT64_T, MPI_SUM, ctx->comm));
-    snprintf(mon->score.name, sizeof mon->score.name, "score");
-    mon->score.psi = tr_psi(m->score_bands.population, bands, m->score_bands.n_numeric);
-    snprintf(mon->score.band, sizeof mon->score.band, "%s", tr_psi_band(mon->score.psi));
-    mon->n_features = m->n_used;
-    mon->features = TR_CALLOC((size_t)m->n_used + 1, sizeof *mon->features);
-    int64_t *now = TR_CALLOC((size_t)m->n_used * TR_MAX_BINS + 1, sizeof(int64_t));
-    for (size_t i = 0; i < n; i++)
-        for (int u = 0; u < m->n_used; u++) {
-            const int j = m->used[u];
-            now[(size_t)u * TR_MAX_BINS +
-                (size_t)tr_bin_of(&m->bins[j], values[i * (size_t)m->n_features + (size_t)j])]++;
-        }
-    MPI_CHECK(
-        MPI_Allreduce(MPI_IN_PLACE, now, m->n_used * TR_MAX_BINS, MPI_INT64_T, MPI_SUM, ctx->comm));
-    for (int u = 0; u < m->n_used; u++) {
-        const struct tr_bins *b = &m->bins[m->used[u]];
-        struct tr_psi_row *row = &mon->features[u];
-        snprintf(row->name, sizeof row->name, "%s", m->names[m->used[u]]);
-        row->psi = tr_psi(b->population, now + (size_t)u * TR_MAX_BINS, b->n_numeric + 1);
-        snprintf(row->band, sizeof row->band, "%s", tr_psi_band(row->psi));
-    }
-    free(now);
-    mon->n_grades = m->card.n_grades;
-    memcpy(mon->grade_reference, m->grade_population, sizeof mon->grade_reference);
-    tr_grade_counts(ctx, grade, n, mon->grade_now);
-    snprintf(mon->grades.name, sizeof mon->grades.name, "grade");
-    int64_t trained = 0; /* subscribers when trained: the score bands cover all of them */
-    for (int b = 0; b < m->score_bands.n_numeric; b++)
-        trained += m->score_bands.population[b];
-    mon->grades.psi = tr_psi_pooled(mon->grade_reference, mon->grade_now, mon->n_grades, trained);
-    snprintf(mon->grades.band, sizeof mon->grades.band, "%s", tr_psi_band(mon->grades.psi));
-}
-
 int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
 {
     const char *path = args->positional[0];
@@ -109,7 +48,7 @@ int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     struct tr_models m;
     rc = tr_stored_run_load(ctx, path, &r);
     if (rc) return rc;
-    if ((rc = load_models(ctx, args->model_path, &m))) {
+    if ((rc = tr_stored_models_load(ctx, args->model_path, &m))) {
         tr_models_free(&m);
         tr_stored_run_free(&r);
         return rc;
@@ -137,16 +76,18 @@ int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     tr_models_score(&m, &rows, pd, pd_national, score, grade);
     struct tr_validation v, duel;
     const struct tr_validation_rows vr = {r.n, r.region, r.label, r.sample, pd, pd_national};
-    tr_validate(ctx, &vr, m.n_regions, &m.card, &v);
+    tr_validate(ctx, &vr, m.n_regions, &v);
+    struct tr_backtest bt;
+    tr_backtest_run(ctx, &vr, m.n_regions, &m.card, &bt);
     struct tr_monitoring mon;
     memset(&mon, 0, sizeof mon);
-    drift(ctx, &m, values, r.n, score, grade, &mon);
+    tr_drift(ctx, &m, values, r.n, score, grade, &mon);
     mon.champion = v.assigned.m;
     int challenger = r.pd != NULL;
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &challenger, 1, MPI_INT, MPI_MAX, ctx->comm));
     if (challenger) { /* the run's own PDs against the champion's, on the same rows */
         const struct tr_validation_rows dr = {r.n, r.region, r.label, r.sample, pd, r.pd};
-        tr_validate(ctx, &dr, 0, NULL, &duel);
+        tr_validate(ctx, &dr, 0, &duel);
         mon.has_challenger = 1;
         mon.challenger = duel.national.m;
         tr_validation_free(&duel);
@@ -170,6 +111,7 @@ int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
                                       .key = r.key,
                                       .models = &m,
                                       .validation = &v,
+                                      .backtest = &bt,
                                       .pd = pd,
                                       .score = score,
                                       .grade = grade,
@@ -180,6 +122,7 @@ int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     if (!rc) TR_INFO(ctx, "run file: %s", to);
     free(mon.features);
     tr_validation_free(&v);
+    tr_backtest_free(&bt);
     free(pd), free(pd_national), free(score), free(grade), free(values);
     tr_models_free(&m);
     tr_stored_run_free(&r);

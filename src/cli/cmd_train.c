@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/stage.h"
+#include "crosscheck/backtest.h"
 #include "model/credit.h"
 #include "output/stored.h"
 
@@ -35,6 +36,8 @@ int tr_cmd_train(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     }
     const struct tr_models *m = &c.models;
     tr_stage_end(ctx, &stages, "train", (int64_t)r.n, "subscribers");
+    struct tr_backtest bt;
+    tr_backtest_credit(ctx, &rows, &c, r.n_regions, &bt);
     tr_stage_record(ctx, &stages, "train.newton", m->fit_seconds, m->iterations, "iterations");
     TR_INFO(ctx,
             "train: %d of %d features, %lld training rows, %d Newton iterations in %.3f s "
@@ -49,12 +52,14 @@ int tr_cmd_train(const struct tr_ctx *ctx, const struct tr_cli_args *args)
                                       .key = r.key,
                                       .models = m,
                                       .validation = &c.validation,
+                                      .backtest = &bt,
                                       .pd = c.pd,
                                       .score = c.score,
                                       .grade = c.grade};
     const char *to = args->out_dir ? args->out_dir : path;
     rc = tr_stored_run_update(ctx, path, to, &out, r.first);
     if (!rc) TR_INFO(ctx, "run file: %s", to);
+    tr_backtest_free(&bt);
     tr_credit_free(&c);
     tr_stored_run_free(&r);
     return rc;

@@ -19,7 +19,7 @@ int tr_credit_learn(const struct tr_ctx *ctx, const struct tr_config *cfg,
     tr_models_reference(ctx, rows, c->score, c->grade, cfg->run.seed, &c->models);
     const struct tr_validation_rows v = {rows->n,      rows->region, rows->label,
                                          rows->sample, c->pd,        c->pd_national};
-    tr_validate(ctx, &v, n_regions, &c->models.card, &c->validation);
+    tr_validate(ctx, &v, n_regions, &c->validation);
     return TR_EXIT_OK;
 }
 

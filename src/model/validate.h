@@ -7,7 +7,6 @@
 
 #include "core/log.h"
 #include "model/metrics.h"
-#include "model/scorecard.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -28,18 +27,6 @@ struct tr_validation_cell {
     struct tr_calibration cal;
 };
 
-/* A backtest cell: the hold-out rows of one region (or all) and one grade (or all, grade 0),
- * their mean PD against the observed default rate, and the one-sided binomial test of "no more
- * defaults than the PDs predict": p = P(X >= defaults) for X ~ Binomial(n, mean PD). Zones as in
- * the Basel traffic light: green p > 0.05, yellow 0.0001 < p <= 0.05, red p <= 0.0001. The same
- * for the national model's PDs on the same rows. */
-struct tr_backtest_cell {
-    int64_t n, defaults;
-    double mean_pd, default_rate, p_value;
-    double national_mean_pd, national_p_value;
-    int zone, national_zone; /* 0 green, 1 yellow, 2 red; -1 no rows */
-};
-
 struct tr_validation {
     int n_regions;
     struct tr_validation_cell assigned; /* the whole hold-out, each row by its own model */
@@ -47,12 +34,7 @@ struct tr_validation {
     struct tr_validation_cell *region;  /* [n_regions]: the region's hold-out, its own model */
     struct tr_validation_cell *region_national; /* [n_regions]: the same rows, national model */
     struct tr_validation_cell out_of_time;      /* the out-of-time sample, own models */
-    int n_grades;                               /* 0: no backtest */
-    struct tr_backtest_cell
-        *backtest; /* [(n_regions + 1) x (n_grades + 1)]: region -1 first, grade 0 = all */
 };
-
-extern const char *const tr_zone_names[3]; /* "green", "yellow", "red" */
 
 /* The rows to validate on this rank, in key order. */
 struct tr_validation_rows {
@@ -64,9 +46,20 @@ struct tr_validation_rows {
     const double *pd_national; /* [n] */
 };
 
-/* Collective. card: the master scale for the backtest by grade (NULL: no backtest). */
+/* Collective. */
 void tr_validate(const struct tr_ctx *ctx, const struct tr_validation_rows *rows, int n_regions,
-                 const struct tr_scorecard *card, struct tr_validation *v);
+                 struct tr_validation *v);
+
+/* One labelled row outside the training sample, gathered. */
+struct tr_validation_row {
+    double pd, pd_national, y;
+    int32_t region;
+    int32_t sample;
+};
+/* Collective: the labelled rows outside the training sample, all on rank 0 in key order (*n of
+ * them; none elsewhere), to free. */
+struct tr_validation_row *tr_validation_gather(const struct tr_ctx *ctx,
+                                               const struct tr_validation_rows *rows, size_t *n);
 void tr_validation_free(struct tr_validation *v);
 
 /* Calibration of p[n] against y[n] (0/1): sorted by p (ties by position). */

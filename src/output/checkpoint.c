@@ -317,3 +317,27 @@ int tr_ckpt_assemble(const struct tr_ctx *ctx, const char *output, int done,
     }
     return tr_agree(ctx, rc);
 }
+
+void tr_ckpt_load_stages(const char *output, enum tr_ckpt_stage stage, struct tr_stages *stages)
+{
+    char *path = tr_ckpt_path(output, stage);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    H5_CHECK(f);
+    stages->n = tr_rf_read_stages(f, stages->stat, TR_MAX_STAGES);
+    H5_CHECK(H5Fclose(f));
+    free(path);
+}
+
+int tr_ckpt_load_book(const struct tr_ctx *ctx, const char *path, size_t n, const uint64_t *key,
+                      struct tr_portfolio *book)
+{
+    char err[512] = "";
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    H5_CHECK(f);
+    const int rc = key ? tr_rf_read_portfolio_aligned(ctx, f, n, key, book, err, sizeof err)
+                       : tr_rf_read_portfolio(ctx, f, book, err, sizeof err);
+    H5_CHECK(H5Fclose(f));
+    char why[1200];
+    snprintf(why, sizeof why, "%s: %s", path, err);
+    return tr_fail_agree(ctx, rc ? TR_EXIT_INPUT : TR_EXIT_OK, why);
+}

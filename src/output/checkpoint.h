@@ -16,7 +16,9 @@
 
 #include "config/config.h"
 #include "core/log.h"
+#include "core/stage.h"
 #include "output/runfile.h"
+#include "stress/portfolio.h"
 
 enum tr_ckpt_stage { TR_CKPT_NONE, TR_CKPT_RECORDS, TR_CKPT_MODEL, TR_CKPT_STRESS };
 extern const char *const tr_ckpt_stage_names[4]; /* "", "records", "model", "stress" */
@@ -50,6 +52,13 @@ int tr_ckpt_write_stress(const struct tr_ctx *ctx, const char *output,
 /* Collective (rank 0 works): output.path from the checkpoints up to `done`, its
  * /provenance/stages replaced by the n given and resumed_after (a stage name, or "") recorded.
  * Returns an exit code. */
+/* The stages so far, as the checkpoint of stage recorded them. */
+void tr_ckpt_load_stages(const char *output, enum tr_ckpt_stage stage, struct tr_stages *stages);
+/* Collective: this rank's exposures from a checkpoint's loan book: those of its n subscribers
+ * (sorted keys; ranks in key order), or with key NULL an even cut of them. An exit code, agreed. */
+int tr_ckpt_load_book(const struct tr_ctx *ctx, const char *path, size_t n, const uint64_t *key,
+                      struct tr_portfolio *book);
+
 int tr_ckpt_assemble(const struct tr_ctx *ctx, const char *output, int done,
                      const struct tr_stage_stat *stages, int n_stages, const char *resumed_after);
 

@@ -5,6 +5,7 @@
 #include "output/suppress.h"
 
 #include "core/error.h"
+#include "crosscheck/backtest.h"
 #include "crosscheck/crosscheck.h"
 #include "io/textbuf.h"
 #include "model/validate.h"
@@ -206,8 +207,8 @@ struct backtest_row {
 
 void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_run_output *out)
 {
-    if (!out->validation || out->validation->n_grades <= 0) return;
-    const struct tr_validation *v = out->validation;
+    if (!out->backtest || out->backtest->n_grades <= 0) return;
+    const struct tr_backtest *v = out->backtest;
     typedef struct backtest_row s;
     const struct tr_h5_field fields[] = {
         NUM_FIELD(s, region, H5T_STD_I32LE, NULL),
@@ -230,11 +231,11 @@ void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_run
     /* Regions (and all, -1) down, grades (and all, 0) across: each cell's subscribers. */
     struct tr_cell *state = TR_CALLOC(cells + 1, sizeof *state);
     for (size_t at = 0; at < cells; at++)
-        state[at] = (struct tr_cell){v->backtest[at].n, (int)(at / (size_t)G) - 1,
+        state[at] = (struct tr_cell){v->cell[at].n, (int)(at / (size_t)G) - 1,
                                      (int)(at % (size_t)G) - 1, 0};
     tr_suppress(state, cells, out->k_min);
     for (size_t at = 0; at < cells; at++) {
-        const struct tr_backtest_cell *c = &v->backtest[at];
+        const struct tr_backtest_cell *c = &v->cell[at];
         s *r = &rows[at];
         r->region = (int32_t)(at / (size_t)G) - 1;
         snprintf(r->region_name, sizeof r->region_name, "%.47s",

@@ -6,7 +6,7 @@
 
 #include "core/error.h"
 #include "features/labels.h"
-#include "model/psi.h"
+#include "crosscheck/drift.h"
 #include "model/train.h"
 #include "model/validate.h"
 #include "output/suppress.h"

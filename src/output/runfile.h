@@ -15,6 +15,7 @@
 
 struct tr_models;
 struct tr_validation;
+struct tr_backtest;
 struct tr_monitoring;
 struct tr_crosscheck;
 struct tr_portfolio;
@@ -52,6 +53,7 @@ struct tr_run_output {
     /* credit models (NULL: none, and no pd/score/grade); the same on every rank */
     const struct tr_models *models;
     const struct tr_validation *validation;
+    const struct tr_backtest *backtest; /* NULL: none */
     const double *pd;    /* [n_local]: probability of default within the horizon, own model */
     const double *score; /* [n_local]: scorecard points */
     const int8_t *grade; /* [n_local]: master-scale grade, 1 the safest */

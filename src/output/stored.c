@@ -4,7 +4,7 @@
 #include "core/error.h"
 #include "core/fs.h"
 #include "io/h5.h"
-#include "model/psi.h"
+#include "crosscheck/drift.h"
 #include "output/groups.h"
 #include "stress/stress.h"
 
@@ -576,4 +576,23 @@ int tr_stored_stress_merge(const struct tr_ctx *ctx, const char *run, const char
         }
     }
     return tr_agree(ctx, rc);
+}
+
+int tr_stored_models_load(const struct tr_ctx *ctx, const char *path, struct tr_models *m)
+{
+    memset(m, 0, sizeof *m); /* freed by the caller whatever happens */
+    char err[512] = "";
+    struct tr_h5_quiet q;
+    tr_h5_quiet_begin(&q);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    tr_h5_quiet_end(&q);
+    int rc = f < 0;
+    if (rc)
+        snprintf(err, sizeof err, "cannot open it as an HDF5 file");
+    else
+        rc = tr_rf_read_models(f, m, err, sizeof err);
+    if (f >= 0) H5Fclose(f);
+    char why[1100];
+    snprintf(why, sizeof why, "--model %s: %s", path, err);
+    return tr_fail_agree(ctx, rc ? TR_EXIT_INPUT : TR_EXIT_OK, why);
 }

@@ -3,9 +3,9 @@
 #include "core/error.h"
 #include "core/keyhash.h"
 #include "core/stage.h"
+#include "crosscheck/backtest.h"
 #include "model/credit.h"
 #include "output/checkpoint.h"
-#include "output/groups.h"
 #include "output/stored.h"
 #include "pipeline/records.h"
 #include "stress/stress.h"
@@ -28,6 +28,7 @@ struct run_state {
     const char **feature_names;  /* [rows.n_features] */
     struct tr_portfolio book;    /* the exposures of this rank's subscribers */
     struct tr_credit credit;     /* credit.pd NULL: no model */
+    struct tr_backtest backtest; /* of credit's PDs on the hold-out */
     struct tr_stress_params params;
     struct tr_scenarios *scenarios; /* NULL: no stress.scenarios */
     struct tr_stress_result *results;
@@ -39,6 +40,7 @@ static void state_free(struct run_state *s)
     tr_stress_results_free(s->results, s->n_results);
     tr_stress_params_free(&s->params);
     free(s->scenarios);
+    tr_backtest_free(&s->backtest);
     tr_credit_free(&s->credit);
     tr_portfolio_free(&s->book);
     free(s->feature_names);
@@ -102,34 +104,6 @@ static int records(const struct tr_ctx *ctx, const struct tr_config *cfg, const 
     return rc;
 }
 
-/* The stages so far, as the last checkpoint recorded them. */
-static void load_stages(const char *output, int stage, struct tr_stages *stages)
-{
-    char *path = tr_ckpt_path(output, (enum tr_ckpt_stage)stage);
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    H5_CHECK(f);
-    stages->n = tr_rf_read_stages(f, stages->stat, TR_MAX_STAGES);
-    H5_CHECK(H5Fclose(f));
-    free(path);
-}
-
-/* This rank's exposures from a checkpoint's loan book: those of its own subscribers (aligned),
- * or an even cut of them. */
-static int load_book(const struct tr_ctx *ctx, const char *path, const struct run_state *s,
-                     int aligned, struct tr_portfolio *book)
-{
-    char err[512] = "";
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    H5_CHECK(f);
-    const int rc = aligned ? tr_rf_read_portfolio_aligned(ctx, f, s->rows.n, s->rows.key, book, err,
-                                                          sizeof err)
-                           : tr_rf_read_portfolio(ctx, f, book, err, sizeof err);
-    H5_CHECK(H5Fclose(f));
-    char why[1200];
-    snprintf(why, sizeof why, "%s: %s", path, err);
-    return tr_fail_agree(ctx, rc ? TR_EXIT_INPUT : TR_EXIT_OK, why);
-}
-
 /* Resuming: what the finished stages left, from their checkpoints. */
 static int resume(const struct tr_ctx *ctx, const struct tr_config *cfg, int done,
                   struct run_state *s)
@@ -139,7 +113,7 @@ static int resume(const struct tr_ctx *ctx, const struct tr_config *cfg, int don
     int rc = tr_stored_run_load(ctx, path, &s->stored);
     free(path);
     if (rc) return rc;
-    load_stages(output, done, &s->stages);
+    tr_ckpt_load_stages(output, (enum tr_ckpt_stage)done, &s->stages);
     s->n_regions = s->stored.n_regions;
     s->names = TR_CALLOC((size_t)s->n_regions + 1, sizeof(char *));
     for (int g = 0; g < s->n_regions; g++)
@@ -151,10 +125,10 @@ static int resume(const struct tr_ctx *ctx, const struct tr_config *cfg, int don
     if ((rc = stress_prepare(ctx, cfg, s))) return rc;
     if (done == TR_CKPT_RECORDS) { /* the model comes next: the book of these subscribers */
         path = tr_ckpt_path(output, TR_CKPT_RECORDS);
-        rc = load_book(ctx, path, s, 1, &s->book);
+        rc = tr_ckpt_load_book(ctx, path, s->rows.n, s->rows.key, &s->book);
     } else if (done == TR_CKPT_MODEL && s->scenarios) { /* the stress analyses come next */
         path = tr_ckpt_path(output, TR_CKPT_MODEL);
-        rc = load_book(ctx, path, s, 0, &s->book);
+        rc = tr_ckpt_load_book(ctx, path, 0, NULL, &s->book);
     } else {
         path = NULL;
     }
@@ -175,6 +149,7 @@ static int model(const struct tr_ctx *ctx, const struct tr_config *cfg, const ch
          * its run file, without models. */
         TR_WARN(ctx, "no credit model: %s; the run file has no /models and no PDs",
                 c->models.why_none);
+    tr_backtest_credit(ctx, &s->rows, c, s->n_regions, &s->backtest);
     tr_stage_end(ctx, &s->stages, "model", (int64_t)s->rows.n, "subscribers");
     /* Its figure of merit: Newton iterations (national and regional fits) per second. */
     const struct tr_models *m = &c->models;
@@ -201,6 +176,7 @@ static int model(const struct tr_ctx *ctx, const struct tr_config *cfg, const ch
                                       .n_local = s->rows.n,
                                       .models = c->pd ? m : NULL,
                                       .validation = c->pd ? &c->validation : NULL,
+                                      .backtest = c->pd ? &s->backtest : NULL,
                                       .pd = c->pd,
                                       .score = c->score,
                                       .grade = c->grade,

@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "model/binning.h"
-#include "model/psi.h"
+#include "crosscheck/drift.h"
 #include "model/validate.h"
 
 #include <math.h>

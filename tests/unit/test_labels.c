@@ -1,4 +1,4 @@
-/* model/labels: the first loan after the window decides; open or none is unlabelled; the
+/* features/labels: the first loan after the window decides; open or none is unlabelled; the
  * hold-out is a keyed share. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "model/psi.h"
+#include "crosscheck/drift.h"
 #include "output/suppress.h"
 
 #include <math.h>

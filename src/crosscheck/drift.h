@@ -1,12 +1,15 @@
-/* Population stability: how far a distribution over fixed bins has moved from a reference,
+/* Drift of a scored population from the one a model learnt on (telrisk score --model).
+ * Population stability: how far a distribution over fixed bins has moved from a reference,
  *   PSI = sum over bins of (now share - reference share) * ln(now share / reference share),
  * shares floored at 1e-4 so an empty bin does not make it infinite. The usual reading: under 0.1
  * stable, 0.1 to 0.25 a moderate shift to watch, over 0.25 a significant shift (retrain). */
-#ifndef TELRISK_MODEL_PSI_H
-#define TELRISK_MODEL_PSI_H
+#ifndef TELRISK_CROSSCHECK_DRIFT_H
+#define TELRISK_CROSSCHECK_DRIFT_H
 
+#include "core/log.h"
 #include "model/metrics.h"
 #include "model/scorecard.h"
+#include "model/train.h"
 
 #include <stdint.h>
 
@@ -39,5 +42,12 @@ struct tr_monitoring {
     int has_challenger;
     struct tr_metrics champion, challenger; /* hold-out of the scored run */
 };
+
+/* Collective: the drift of n scored rows (values [n x m->n_features] in the model's feature order,
+ * their score and grade) against the model's training population: PSI of the score over its
+ * bands, of each used feature over its bins, and of the grades (hidden grades pooled); mon's
+ * features to free. */
+void tr_drift(const struct tr_ctx *ctx, const struct tr_models *m, const double *values, size_t n,
+              const double *score, const int8_t *grade, struct tr_monitoring *mon);
 
 #endif

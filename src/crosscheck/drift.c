@@ -1,0 +1,85 @@
+#include "crosscheck/drift.h"
+
+#include "core/error.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+double tr_psi(const int64_t *reference, const int64_t *now, int bins)
+{
+    double ref_total = 0, now_total = 0, psi = 0;
+    for (int b = 0; b < bins; b++)
+        ref_total += (double)reference[b], now_total += (double)now[b];
+    if (ref_total == 0 || now_total == 0) return NAN;
+    for (int b = 0; b < bins; b++) {
+        const double r = fmax((double)reference[b] / ref_total, 1e-4);
+        const double n = fmax((double)now[b] / now_total, 1e-4);
+        psi += (n - r) * log(n / r);
+    }
+    return psi;
+}
+
+double tr_psi_pooled(const int64_t *reference, const int64_t *now, int bins, int64_t ref_total)
+{
+    int64_t ref[TR_PSI_MAX_BINS + 1], cur[TR_PSI_MAX_BINS + 1], published = 0, pooled_now = 0;
+    int n = 0, hidden = 0;
+    for (int b = 0; b < bins && b < TR_PSI_MAX_BINS; b++) {
+        if (reference[b] < 0) {
+            hidden = 1, pooled_now += now[b];
+            continue;
+        }
+        ref[n] = reference[b], cur[n++] = now[b];
+        published += reference[b];
+    }
+    /* The hidden bins' reference together is what the published ones leave of the total. */
+    if (hidden) ref[n] = ref_total - published, cur[n++] = pooled_now;
+    return tr_psi(ref, cur, n);
+}
+
+const char *tr_psi_band(double psi)
+{
+    if (isnan(psi)) return "undefined"; /* no reference population */
+    return psi < 0.1 ? "stable" : psi <= 0.25 ? "moderate" : "significant";
+}
+
+void tr_drift(const struct tr_ctx *ctx, const struct tr_models *m, const double *values, size_t n,
+              const double *score, const int8_t *grade, struct tr_monitoring *mon)
+{
+    int64_t bands[TR_MAX_BINS] = {0};
+    for (size_t i = 0; i < n; i++)
+        bands[tr_bin_of(&m->score_bands, score[i])]++;
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, bands, TR_MAX_BINS, MPI_INT64_T, MPI_SUM, ctx->comm));
+    snprintf(mon->score.name, sizeof mon->score.name, "score");
+    mon->score.psi = tr_psi(m->score_bands.population, bands, m->score_bands.n_numeric);
+    snprintf(mon->score.band, sizeof mon->score.band, "%s", tr_psi_band(mon->score.psi));
+    mon->n_features = m->n_used;
+    mon->features = TR_CALLOC((size_t)m->n_used + 1, sizeof *mon->features);
+    int64_t *now = TR_CALLOC((size_t)m->n_used * TR_MAX_BINS + 1, sizeof(int64_t));
+    for (size_t i = 0; i < n; i++)
+        for (int u = 0; u < m->n_used; u++) {
+            const int j = m->used[u];
+            now[(size_t)u * TR_MAX_BINS +
+                (size_t)tr_bin_of(&m->bins[j], values[i * (size_t)m->n_features + (size_t)j])]++;
+        }
+    MPI_CHECK(
+        MPI_Allreduce(MPI_IN_PLACE, now, m->n_used * TR_MAX_BINS, MPI_INT64_T, MPI_SUM, ctx->comm));
+    for (int u = 0; u < m->n_used; u++) {
+        const struct tr_bins *b = &m->bins[m->used[u]];
+        struct tr_psi_row *row = &mon->features[u];
+        snprintf(row->name, sizeof row->name, "%s", m->names[m->used[u]]);
+        row->psi = tr_psi(b->population, now + (size_t)u * TR_MAX_BINS, b->n_numeric + 1);
+        snprintf(row->band, sizeof row->band, "%s", tr_psi_band(row->psi));
+    }
+    free(now);
+    mon->n_grades = m->card.n_grades;
+    memcpy(mon->grade_reference, m->grade_population, sizeof mon->grade_reference);
+    tr_grade_counts(ctx, grade, n, mon->grade_now);
+    snprintf(mon->grades.name, sizeof mon->grades.name, "grade");
+    int64_t trained = 0; /* subscribers when trained: the score bands cover all of them */
+    for (int b = 0; b < m->score_bands.n_numeric; b++)
+        trained += m->score_bands.population[b];
+    mon->grades.psi = tr_psi_pooled(mon->grade_reference, mon->grade_now, mon->n_grades, trained);
+    snprintf(mon->grades.band, sizeof mon->grades.band, "%s", tr_psi_band(mon->grades.psi));
+}
