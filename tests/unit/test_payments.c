@@ -298,6 +298,21 @@ static void test_one_record(void **state)
     EXPECT(v, {TR_FEAT_MM_CASHOUT_SHARE, NAN}, {TR_FEAT_MM_BALANCE_MIN, 0});
 }
 
+/* A cash-out the subscriber received (its number is an agent's till) is not money it paid out:
+ * of 50.00 paid out (p2p), none cashed out; the received 100.00 still counts as a cash-out
+ * record. (It made the share 2 = 100 / 50.) */
+static void test_cashout_received(void **state)
+{
+    (void)state;
+    const struct tr_money m[2] = {pay(JAN(2, 0), TR_CASHOUT, 0, 10000, 5, TR_NO_BALANCE),
+                                  pay(JAN(3, 0), TR_P2P, 1, 5000, 6, TR_NO_BALANCE)};
+    const struct tr_subscriber_records r = {.key = 1, .money = m, .n_money = 2, .window_end = END};
+    double v[TR_FEAT_COUNT];
+    compute(&r, v);
+    EXPECT(v, {TR_FEAT_MM_CASHOUT_SHARE, 0}, {TR_FEAT_MM_TYPE_COUNT + TR_CASHOUT, 1},
+           {TR_FEAT_MM_TYPE_AMOUNT + TR_CASHOUT, 100});
+}
+
 /* Gaps: two top-ups have one gap, no CV; three with equal gaps a CV of 0; three at one time no
  * CV (a mean gap of 0). */
 static void test_topup_gaps(void **state)
@@ -374,7 +389,7 @@ int main(void)
         cmocka_unit_test(test_money_by_type),  cmocka_unit_test(test_usage_loans_register),
         cmocka_unit_test(test_no_records),     cmocka_unit_test(test_one_record),
         cmocka_unit_test(test_topup_gaps),     cmocka_unit_test(test_sums_past_64_bits),
-        cmocka_unit_test(test_scratch_reuse),
+        cmocka_unit_test(test_scratch_reuse),  cmocka_unit_test(test_cashout_received),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
