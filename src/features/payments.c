@@ -63,6 +63,7 @@ static void money_by_type(const struct tr_subscriber_records *r, struct tr_indic
 {
     int64_t count[TR_TXN_TYPES] = {0}, balances = 0, bal_min = 0, bal_max = 0, dom_n = 0;
     __int128 cents[TR_TXN_TYPES] = {0}, paid_out = 0, balance_sum = 0; /* no overflow */
+    __int128 cashed_out = 0; /* the subscriber's own cash-outs, not an agent's till's */
     double dom_sum = 0, dom_sum2 = 0;
     size_t billers = 0;
     for (size_t k = 0; k < r->n_money; k++) {
@@ -70,6 +71,7 @@ static void money_by_type(const struct tr_subscriber_records *r, struct tr_indic
         count[m->type]++;
         cents[m->type] += m->amount;
         if (m->outgoing) paid_out += m->amount;
+        if (m->outgoing && m->type == TR_CASHOUT) cashed_out += m->amount;
         if (m->balance_after != TR_NO_BALANCE) {
             if (balances == 0 || m->balance_after < bal_min) bal_min = m->balance_after;
             if (balances == 0 || m->balance_after > bal_max) bal_max = m->balance_after;
@@ -92,7 +94,7 @@ static void money_by_type(const struct tr_subscriber_records *r, struct tr_indic
     out[TR_FEAT_MM_BALANCE_MEAN] = balances ? (double)balance_sum / 100.0 / (double)balances : NAN;
     out[TR_FEAT_MM_BALANCE_MIN] = balances ? (double)bal_min / 100.0 : NAN;
     out[TR_FEAT_MM_BALANCE_MAX] = balances ? (double)bal_max / 100.0 : NAN;
-    out[TR_FEAT_MM_CASHOUT_SHARE] = paid_out ? (double)cents[TR_CASHOUT] / (double)paid_out : NAN;
+    out[TR_FEAT_MM_CASHOUT_SHARE] = paid_out ? (double)cashed_out / (double)paid_out : NAN;
     out[TR_FEAT_MM_BILLPAY_BILLERS] = (double)tr_distinct_u64(s->keys, billers);
     double mean = dom_n ? dom_sum / (double)dom_n : 0;
     out[TR_FEAT_MM_BILLPAY_DOM_STD] =

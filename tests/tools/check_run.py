@@ -226,7 +226,8 @@ def main():
         want["mm_balance_min"] = min(bal) / 100 if bal else math.nan
         want["mm_balance_max"] = max(bal) / 100 if bal else math.nan
         paid = sum(m[2] for m in mm if m[0])
-        want["mm_cashout_share"] = sum(m[2] for m in mm if m[1] == "cashout") / paid if paid else math.nan
+        cashed = sum(m[2] for m in mm if m[1] == "cashout" and m[0])  # its own, not a till's
+        want["mm_cashout_share"] = cashed / paid if paid else math.nan
         bills = [m for m in mm if m[1] == "billpay" and m[0]]
         want["mm_billpay_billers"] = len({m[3] for m in bills})
         doms = [int(m[5][8:10]) for m in bills]
