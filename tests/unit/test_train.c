@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "core/error.h"
-#include "model/labels.h"
+#include "features/labels.h"
 #include "model/train.h"
 
 #include <math.h>
