@@ -103,22 +103,21 @@ int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     if (challenger)
         TR_INFO(ctx, "score: challenger (the run's own models) hold-out AUC %.4f",
                 mon.challenger.auc);
-    const struct tr_run_output out = {.k_min = cfg.privacy.k_min,
-                                      .seed = r.seed,
-                                      .region_names = (const char *const *)r.region_names,
-                                      .n_regions = m.n_regions,
-                                      .n_local = r.n,
-                                      .key = r.key,
-                                      .models = &m,
-                                      .validation = &v,
-                                      .backtest = &bt,
-                                      .pd = pd,
-                                      .score = score,
-                                      .grade = grade,
-                                      .monitoring = &mon,
-                                      .monitoring_model = args->model_path};
+    const struct tr_rf_regions regions = {.names = (const char *const *)r.region_names,
+                                          .n = m.n_regions};
+    const struct tr_rf_models models = {.models = &m, .validation = &v};
+    const struct tr_rf_scores scores = {.n_local = r.n, .pd = pd, .score = score, .grade = grade};
+    const struct tr_rf_monitoring monitoring = {.monitoring = &mon,
+                                                .model_path = args->model_path};
+    const struct tr_rf_crosschecks checks = {.backtest = &bt, .drift = &mon};
+    const struct tr_run_contents out = {.k_min = cfg.privacy.k_min,
+                                        .regions = &regions,
+                                        .models = &models,
+                                        .scores = &scores,
+                                        .monitoring = &monitoring,
+                                        .crosschecks = &checks};
     const char *to = args->out_dir ? args->out_dir : path;
-    rc = tr_stored_run_update(ctx, path, to, &out, r.first);
+    rc = tr_stored_run_update(ctx, &r, path, to, &out);
     if (!rc) TR_INFO(ctx, "run file: %s", to);
     free(mon.features);
     tr_validation_free(&v);

@@ -44,20 +44,19 @@ int tr_cmd_train(const struct tr_ctx *ctx, const struct tr_cli_args *args)
             "(%.4f s each); hold-out AUC %.4f",
             m->n_used, m->n_features, (long long)m->train_rows, m->iterations, m->fit_seconds,
             m->fit_seconds / (m->iterations ? m->iterations : 1), c.validation.assigned.m.auc);
-    const struct tr_run_output out = {.k_min = cfg.privacy.k_min,
-                                      .seed = r.seed,
-                                      .region_names = (const char *const *)r.region_names,
-                                      .n_regions = r.n_regions,
-                                      .n_local = r.n,
-                                      .key = r.key,
-                                      .models = m,
-                                      .validation = &c.validation,
-                                      .backtest = &bt,
-                                      .pd = c.pd,
-                                      .score = c.score,
-                                      .grade = c.grade};
+    const struct tr_rf_regions regions = {.names = (const char *const *)r.region_names,
+                                          .n = r.n_regions};
+    const struct tr_rf_models models = {.models = m, .validation = &c.validation};
+    const struct tr_rf_scores scores = {
+        .n_local = r.n, .pd = c.pd, .score = c.score, .grade = c.grade};
+    const struct tr_rf_crosschecks backtest = {.backtest = &bt};
+    const struct tr_run_contents out = {.k_min = cfg.privacy.k_min,
+                                        .regions = &regions,
+                                        .models = &models,
+                                        .scores = &scores,
+                                        .crosschecks = &backtest};
     const char *to = args->out_dir ? args->out_dir : path;
-    rc = tr_stored_run_update(ctx, path, to, &out, r.first);
+    rc = tr_stored_run_update(ctx, &r, path, to, &out);
     if (!rc) TR_INFO(ctx, "run file: %s", to);
     tr_backtest_free(&bt);
     tr_credit_free(&c);

@@ -174,7 +174,7 @@ void tr_ckpt_remove(const struct tr_ctx *ctx, const char *output, uint64_t seed)
     MPI_CHECK(MPI_Barrier(ctx->comm));
 }
 
-static void write_root(hid_t f, const struct tr_run_output *out, enum tr_ckpt_stage stage)
+static void write_root(hid_t f, const struct tr_rf_root *out, enum tr_ckpt_stage stage)
 {
     tr_h5_attr_str(f, "description", "a telrisk checkpoint (output/checkpoint.h): not a run file");
     tr_h5_attr_str(f, "telrisk_version", TELRISK_VERSION);
@@ -184,23 +184,23 @@ static void write_root(hid_t f, const struct tr_run_output *out, enum tr_ckpt_st
     tr_h5_attr_str(f, "inputs_fingerprint", out->fingerprint);
 }
 
-static void write_stages(const struct tr_ctx *ctx, hid_t f, const struct tr_run_output *out)
+static void write_stages(const struct tr_ctx *ctx, hid_t f, const struct tr_rf_provenance *p)
 {
     hid_t g = tr_h5_group(f, "provenance", "the stages run so far");
-    tr_rf_write_stages(ctx, g, out->stages, out->n_stages);
+    tr_rf_write_stages(ctx, g, p->stages, p->n_stages);
     H5_CHECK(H5Gclose(g));
 }
 
 /* Collective: a later stage's checkpoint, created under its temporary name with its root
  * attributes and the stages so far (H5I_INVALID_HID when it cannot be created). */
 static hid_t create_ckpt(const struct tr_ctx *ctx, const char *output, enum tr_ckpt_stage stage,
-                         const struct tr_run_output *out, char **path, char **tmp)
+                         const struct tr_run_contents *c, char **path, char **tmp)
 {
     *path = tr_ckpt_path(output, stage);
-    hid_t f = tr_runfile_create(ctx, *path, out, tmp);
+    hid_t f = tr_runfile_create(ctx, *path, c->root->seed, tmp);
     if (f < 0) return f;
-    write_root(f, out, stage);
-    write_stages(ctx, f, out);
+    write_root(f, c->root, stage);
+    write_stages(ctx, f, c->provenance);
     return f;
 }
 
@@ -213,34 +213,36 @@ static int publish_ckpt(const struct tr_ctx *ctx, hid_t f, char *path, char *tmp
 }
 
 int tr_ckpt_write_model(const struct tr_ctx *ctx, const char *output,
-                        const struct tr_run_output *out)
+                        const struct tr_run_contents *c)
 {
     char *path = NULL, *tmp = NULL;
-    hid_t f = create_ckpt(ctx, output, TR_CKPT_MODEL, out, &path, &tmp);
+    hid_t f = create_ckpt(ctx, output, TR_CKPT_MODEL, c, &path, &tmp);
     if (f < 0) return publish_ckpt(ctx, f, path, tmp);
-    if (out->models) {
-        tr_rf_write_models(ctx, f, out);
-        uint64_t first = 0, total = 0, n = out->n_local;
+    if (c->models) {
+        tr_rf_write_models(ctx, f, c);
+        uint64_t first = 0, total = 0, n = c->scores->n_local;
         MPI_CHECK(MPI_Exscan(&n, &first, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
         if (ctx->rank == 0) first = 0;
         MPI_CHECK(MPI_Allreduce(&n, &total, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
         hid_t g = tr_h5_group(f, "subscribers", "the model's scores");
-        tr_rf_write_scores(ctx, g, out, first, total);
+        tr_rf_write_scores(ctx, g, c->scores, first, total);
         H5_CHECK(H5Gclose(g));
         g = tr_h5_group(f, "crosschecks", "the backtest of the model's PDs");
-        tr_rf_write_backtest(ctx, g, out);
+        tr_rf_write_backtest(ctx, g, c->crosschecks ? c->crosschecks->backtest : NULL, c->regions,
+                             c->k_min);
         H5_CHECK(H5Gclose(g));
     }
-    tr_rf_write_portfolio(ctx, f, out->portfolio);
+    tr_rf_write_portfolio(ctx, f, c->portfolio);
     return publish_ckpt(ctx, f, path, tmp);
 }
 
 int tr_ckpt_write_stress(const struct tr_ctx *ctx, const char *output,
-                         const struct tr_run_output *out)
+                         const struct tr_run_contents *c)
 {
     char *path = NULL, *tmp = NULL;
-    hid_t f = create_ckpt(ctx, output, TR_CKPT_STRESS, out, &path, &tmp);
-    if (f >= 0) tr_rf_write_stress(ctx, f, out->stress_params, out->stress, out->n_stress);
+    hid_t f = create_ckpt(ctx, output, TR_CKPT_STRESS, c, &path, &tmp);
+    if (f >= 0 && c->stress)
+        tr_rf_write_stress(ctx, f, c->stress->params, c->stress->results, c->stress->n);
     return publish_ckpt(ctx, f, path, tmp);
 }
 

@@ -40,14 +40,18 @@ void tr_ckpt_fingerprint(const struct tr_ctx *ctx, const struct tr_config *cfg, 
  * while one (seed) or the run file was being written left. */
 void tr_ckpt_remove(const struct tr_ctx *ctx, const char *output, uint64_t seed);
 
-/* Collective: the records checkpoint is tr_runfile_write of out with out->checkpoint set. These
- * write the later ones: the model's (out->models, validation, pd/score/grade of out->n_local rows
- * in global order, portfolio) and the stress analyses' (out->stress). out->stages and
- * out->config_text go in each. Return an exit code. */
+/* What each checkpoint holds, by run-file group (output/runfile.h), besides the root (with its
+ * checkpoint and fingerprint attributes) and the provenance's stages so far:
+ *   records: provenance (inputs, passes), rejects, regions, subscribers (with flags),
+ *            crosschecks (checks), portfolio: written by tr_runfile_write;
+ *   model:   models, scores, crosschecks (backtest), portfolio (with the model PDs), regions and
+ *            k_min for their labels and suppression: tr_ckpt_write_model;
+ *   stress:  stress: tr_ckpt_write_stress.
+ * Collective; each returns an exit code. */
 int tr_ckpt_write_model(const struct tr_ctx *ctx, const char *output,
-                        const struct tr_run_output *out);
+                        const struct tr_run_contents *c);
 int tr_ckpt_write_stress(const struct tr_ctx *ctx, const char *output,
-                         const struct tr_run_output *out);
+                         const struct tr_run_contents *c);
 
 /* Collective (rank 0 works): output.path from the checkpoints up to `done`, its
  * /provenance/stages replaced by the n given and resumed_after (a stage name, or "") recorded.

@@ -69,13 +69,14 @@ static void add(struct rows *r, const char *check, const char *table, int region
 }
 
 /* The inputs' accounting per table, then the per-region counts. */
-static void summary_rows(const struct tr_run_output *out, struct rows *r)
+static void summary_rows(const struct tr_crosscheck *c, const struct tr_rf_provenance *p,
+                         const struct tr_rf_regions *regions, struct rows *r)
 {
     for (int t = 0; t < TR_T_COUNT; t++) {
         int64_t v[5] = {0};
         int seen = 0;
-        for (int f = 0; f < out->n_inputs; f++) {
-            const struct tr_input_stat *in = &out->inputs[f];
+        for (int f = 0; f < p->n_inputs; f++) {
+            const struct tr_input_stat *in = &p->inputs[f];
             if (strcmp(in->table, tr_table_names[t]) != 0) continue;
             seen = 1;
             v[0] += in->lines, v[1] += in->accepted, v[2] += in->rejected;
@@ -87,10 +88,9 @@ static void summary_rows(const struct tr_run_output *out, struct rows *r)
         for (int k = 0; k < 5; k++)
             add(r, what[k], tr_table_names[t], REGION_ALL, "(all)", v[k], 0);
     }
-    const struct tr_crosscheck *c = out->crosschecks;
-    for (int g = -1; g < out->n_regions; g++) {
+    for (int g = -1; g < regions->n; g++) {
         const struct tr_recon *x = &c->recon[g + 1];
-        const char *name = g < 0 ? "(unknown)" : out->region_names[g];
+        const char *name = g < 0 ? "(unknown)" : regions->names[g];
         for (int t = TR_T_CDR; t < TR_T_COUNT; t++)
             if (t != TR_T_LOANS) add(r, "records", tr_table_names[t], g, name, x->records[t], 0);
         add(r, "unregistered_subscribers", "", g, name, x->unregistered_keys, 0);
@@ -108,7 +108,8 @@ static void summary_rows(const struct tr_run_output *out, struct rows *r)
     }
 }
 
-static void write_summary(const struct tr_ctx *ctx, hid_t g, const struct tr_run_output *out)
+static void write_summary(const struct tr_ctx *ctx, hid_t g, const struct tr_crosscheck *c,
+                          const struct tr_rf_provenance *p, const struct tr_rf_regions *regions)
 {
     typedef struct summary_row s;
     const struct tr_h5_field fields[] = {
@@ -120,7 +121,7 @@ static void write_summary(const struct tr_ctx *ctx, hid_t g, const struct tr_run
         NUM_FIELD(s, amount, H5T_IEEE_F64LE, "currency"),
     };
     struct rows r = {0};
-    summary_rows(out, &r);
+    summary_rows(c, p, regions, &r);
     tr_rf_small_table(ctx, g, "summary", fields, (int)(sizeof fields / sizeof *fields), sizeof(s),
                       r.v, r.n,
                       "reconciliation, one row per check, table and region (region -2: all "
@@ -205,10 +206,10 @@ struct backtest_row {
     char national_zone[8];
 };
 
-void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_run_output *out)
+void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_backtest *v,
+                          const struct tr_rf_regions *regions, int64_t k_min)
 {
-    if (!out->backtest || out->backtest->n_grades <= 0) return;
-    const struct tr_backtest *v = out->backtest;
+    if (!v || v->n_grades <= 0) return;
     typedef struct backtest_row s;
     const struct tr_h5_field fields[] = {
         NUM_FIELD(s, region, H5T_STD_I32LE, NULL),
@@ -226,20 +227,20 @@ void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_run
         STR_FIELD(s, national_zone, 7, NULL),
     };
     const int G = v->n_grades + 1;
-    const size_t cells = (size_t)(out->n_regions + 1) * (size_t)G;
+    const size_t cells = (size_t)(regions->n + 1) * (size_t)G;
     s *rows = TR_CALLOC(cells + 1, sizeof *rows);
     /* Regions (and all, -1) down, grades (and all, 0) across: each cell's subscribers. */
     struct tr_cell *state = TR_CALLOC(cells + 1, sizeof *state);
     for (size_t at = 0; at < cells; at++)
         state[at] = (struct tr_cell){v->cell[at].n, (int)(at / (size_t)G) - 1,
                                      (int)(at % (size_t)G) - 1, 0};
-    tr_suppress(state, cells, out->k_min);
+    tr_suppress(state, cells, k_min);
     for (size_t at = 0; at < cells; at++) {
         const struct tr_backtest_cell *c = &v->cell[at];
         s *r = &rows[at];
         r->region = (int32_t)(at / (size_t)G) - 1;
         snprintf(r->region_name, sizeof r->region_name, "%.47s",
-                 r->region < 0 ? "(all)" : out->region_names[r->region]);
+                 r->region < 0 ? "(all)" : regions->names[r->region]);
         r->grade = (int32_t)(at % (size_t)G);
         r->n = c->n, r->defaults = c->defaults;
         r->mean_pd = c->mean_pd, r->default_rate = c->default_rate, r->p_value = c->p_value;
@@ -268,15 +269,16 @@ void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_run
     free(rows);
 }
 
-void tr_rf_write_crosschecks(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out)
+void tr_rf_write_crosschecks(const struct tr_ctx *ctx, hid_t file, const struct tr_run_contents *c)
 {
-    if (!out->crosschecks) return;
+    const struct tr_rf_crosschecks *x = c->crosschecks;
+    if (!x || !x->checks) return;
     hid_t g = tr_h5_group(file, "crosschecks",
                           "data reconciliation, mobile-money ledger breaks and fraud alerts "
                           "(docs/crosschecks.md)");
-    write_summary(ctx, g, out);
-    write_breaks(ctx, g, out->crosschecks);
-    write_alerts(ctx, g, out->crosschecks);
-    tr_rf_write_backtest(ctx, g, out);
+    write_summary(ctx, g, x->checks, c->provenance, c->regions);
+    write_breaks(ctx, g, x->checks);
+    write_alerts(ctx, g, x->checks);
+    tr_rf_write_backtest(ctx, g, x->backtest, c->regions, c->k_min);
     H5_CHECK(H5Gclose(g));
 }

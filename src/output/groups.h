@@ -34,7 +34,7 @@ void tr_rf_rows_table(const struct tr_ctx *ctx, hid_t loc, const char *name,
                       const void *rows, uint64_t n_local, const char *description);
 
 /* /provenance/inputs and /provenance/stages (rank 0 writes the rows). */
-void tr_rf_write_provenance(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out);
+void tr_rf_write_provenance(const struct tr_ctx *ctx, hid_t file, const struct tr_rf_provenance *p);
 
 /* The rows of a compound table, converted to the struct the fields describe (to free); NULL when
  * absent. */
@@ -55,38 +55,44 @@ int tr_rf_read_stages(hid_t file, struct tr_stage_stat *stages, int max);
  * process: the assembly of a resumed run on rank 0). */
 void tr_rf_rewrite_job(hid_t provenance, int ranks);
 
-/* /crosschecks/backtest into the open group, when out->validation has grades. */
-void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_run_output *out);
+/* /crosschecks/backtest into the open group, when bt (NULL: none) has grades. */
+void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_backtest *bt,
+                          const struct tr_rf_regions *regions, int64_t k_min);
 
-/* /rejects: all rows are on rank 0; the count is shared first. */
-void tr_rf_write_rejects(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out);
+/* /rejects: all rows are on rank 0; the count is shared first. p: the inputs they index. */
+void tr_rf_write_rejects(const struct tr_ctx *ctx, hid_t file, const struct tr_rf_rejects *rejects,
+                         const struct tr_rf_provenance *p);
 
 /* /regions/names and /subscribers/{key, region, features}. */
-void tr_rf_write_regions(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out);
-void tr_rf_write_subscribers(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out);
+void tr_rf_write_regions(const struct tr_ctx *ctx, hid_t file, const struct tr_rf_regions *regions);
+/* With scores (NULL: none) among them. */
+void tr_rf_write_subscribers(const struct tr_ctx *ctx, hid_t file,
+                             const struct tr_rf_subscribers *sub, const struct tr_rf_scores *scores);
 
-/* /models: binning, screening, coefficients and validation (output/models.c), when out->models. */
-void tr_rf_write_models(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out);
+/* /models: binning, screening, coefficients and validation (output/models.c), when c->models,
+ * with c's regions and k_min. */
+void tr_rf_write_models(const struct tr_ctx *ctx, hid_t file, const struct tr_run_contents *c);
 
 /* Reads /models back into m (names, bins, coefficients; not the validation). 0, or 1 with err. */
 int tr_rf_read_models(hid_t file, struct tr_models *m, char *err, size_t errlen);
 
 struct tr_monitoring;
 /* /monitoring: PSI and champion/challenger (telrisk score --model). */
-void tr_rf_write_monitoring(const struct tr_ctx *ctx, hid_t file, const struct tr_monitoring *mon,
-                            const char *model_path);
+void tr_rf_write_monitoring(const struct tr_ctx *ctx, hid_t file,
+                            const struct tr_rf_monitoring *monitoring);
 
 /* /crosschecks/drift: the monitoring's PSI rows, into the open /crosschecks group. */
 void tr_rf_write_drift(const struct tr_ctx *ctx, hid_t crosschecks,
                        const struct tr_monitoring *mon);
 
 /* /subscribers/{pd, score, grade} into the open /subscribers group: rows [first, first +
- * out->n_local) of total. */
+ * scores->n_local) of total. */
 void tr_rf_write_scores(const struct tr_ctx *ctx, hid_t subscribers,
-                        const struct tr_run_output *out, uint64_t first, uint64_t total);
+                        const struct tr_rf_scores *scores, uint64_t first, uint64_t total);
 
-/* /crosschecks (output/crosschecks.c), when out->crosschecks. */
-void tr_rf_write_crosschecks(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out);
+/* /crosschecks (output/crosschecks.c), when c->crosschecks has checks: with c's provenance (the
+ * inputs' accounting), regions and k_min. */
+void tr_rf_write_crosschecks(const struct tr_ctx *ctx, hid_t file, const struct tr_run_contents *c);
 
 struct tr_portfolio;
 struct tr_stress_params;

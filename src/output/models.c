@@ -342,10 +342,10 @@ static struct summary_row summary_of(int region, const char *name, const struct 
 
 /* Each region's states (index r + 1; index 0 the "all" row): hold-out and training rows, each
  * suppressed across the regions with "all" as their total. */
-static struct region_states *region_states(const struct tr_run_output *out)
+static struct region_states *region_states(const struct tr_rf_models *x, int64_t k_min)
 {
-    const struct tr_models *m = out->models;
-    const struct tr_validation *v = out->validation;
+    const struct tr_models *m = x->models;
+    const struct tr_validation *v = x->validation;
     const int R = m->n_regions;
     struct region_states *st = TR_CALLOC((size_t)R + 1, sizeof *st);
     struct tr_cell *cells = TR_CALLOC((size_t)R + 1, sizeof *cells);
@@ -354,7 +354,7 @@ static struct region_states *region_states(const struct tr_run_output *out)
         for (int r = 0; r < R; r++)
             cells[r + 1] = (struct tr_cell){
                 pass ? m->regions[r].train_rows : (int64_t)v->region[r].m.n, 0, r, 0};
-        tr_suppress(cells, (size_t)R + 1, out->k_min);
+        tr_suppress(cells, (size_t)R + 1, k_min);
         for (int r = 0; r <= R; r++)
             *(pass ? &st[r].train : &st[r].holdout) = cells[r].state;
     }
@@ -374,11 +374,11 @@ static void hide_summary(struct summary_row *r, struct region_states st)
     }
 }
 
-static void write_summary(const struct tr_ctx *ctx, hid_t g, const struct tr_run_output *out,
-                          const struct region_states *st)
+static void write_summary(const struct tr_ctx *ctx, hid_t g, const struct tr_rf_models *x,
+                          const char *const *region_names, const struct region_states *st)
 {
-    const struct tr_models *m = out->models;
-    const struct tr_validation *v = out->validation;
+    const struct tr_models *m = x->models;
+    const struct tr_validation *v = x->validation;
     typedef struct summary_row s;
     const struct tr_h5_field fields[] = {
         NUM_FIELD(s, region, H5T_STD_I32LE, NULL),
@@ -404,7 +404,7 @@ static void write_summary(const struct tr_ctx *ctx, hid_t g, const struct tr_run
     rows[0] = summary_of(-1, "all", &all, &v->assigned, &v->national);
     rows[0].train_rows = m->train_rows;
     for (int r = 0; r < m->n_regions; r++)
-        rows[r + 1] = summary_of(r, out->region_names[r], &m->regions[r], &v->region[r],
+        rows[r + 1] = summary_of(r, region_names[r], &m->regions[r], &v->region[r],
                                  &v->region_national[r]);
     for (int r = 0; r <= m->n_regions; r++)
         hide_summary(&rows[r], st[r]);
@@ -517,39 +517,40 @@ static void write_settings(hid_t g, const struct tr_models *m)
     tr_h5_attr_f64s(g, "master_scale", m->card.upper, (size_t)m->card.n_grades);
 }
 
-void tr_rf_write_models(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out)
+void tr_rf_write_models(const struct tr_ctx *ctx, hid_t file, const struct tr_run_contents *c)
 {
-    const struct tr_models *m = out->models;
-    const struct tr_validation *v = out->validation;
-    if (!m) return;
+    if (!c->models || !c->models->models) return;
+    const struct tr_models *m = c->models->models;
+    const struct tr_validation *v = c->models->validation;
+    const char *const *names = c->regions->names;
+    const int64_t k_min = c->k_min;
     hid_t g = tr_h5_group(file, "models",
                           "credit-risk models: binning (bins, features), the national model, one "
                           "per region, validation on the hold-out (summary); docs/models.md");
     write_settings(g, m);
     write_features(ctx, g, m);
     write_bins(ctx, g, m);
-    tr_h5_attr_scalar(g, "k_min", H5T_STD_I64LE, H5T_NATIVE_INT64, &out->k_min);
-    write_grades(ctx, g, m, out->k_min);
+    tr_h5_attr_scalar(g, "k_min", H5T_STD_I64LE, H5T_NATIVE_INT64, &k_min);
+    write_grades(ctx, g, m, k_min);
     write_score_bands(ctx, g, m);
-    struct region_states *st = region_states(out);
-    write_summary(ctx, g, out, st);
-    const struct region_states national = {small(v->national.m.n, out->k_min),
-                                           small(m->national.train_rows, out->k_min)};
-    write_model(ctx, g, "national", m, &m->national, NULL, &v->national, NULL, national,
-                out->k_min);
+    struct region_states *st = region_states(c->models, k_min);
+    write_summary(ctx, g, c->models, names, st);
+    const struct region_states national = {small(v->national.m.n, k_min),
+                                           small(m->national.train_rows, k_min)};
+    write_model(ctx, g, "national", m, &m->national, NULL, &v->national, NULL, national, k_min);
     for (int r = 0; r < m->n_regions; r++) {
         char name[32];
         snprintf(name, sizeof name, "region_%d", r);
-        write_model(ctx, g, name, m, &m->regions[r], out->region_names[r], &v->region[r],
-                    &v->region_national[r], st[r + 1], out->k_min);
+        write_model(ctx, g, name, m, &m->regions[r], names[r], &v->region[r],
+                    &v->region_national[r], st[r + 1], k_min);
     }
     free(st);
     write_metrics(
-        ctx, g, "validation", &v->assigned, small(v->assigned.m.n, out->k_min), out->k_min,
+        ctx, g, "validation", &v->assigned, small(v->assigned.m.n, k_min), k_min,
         "the whole hold-out, each subscriber scored by its own model (as /subscribers/pd)");
     if (v->out_of_time.m.n > 0)
-        write_metrics(ctx, g, "out_of_time", &v->out_of_time, small(v->out_of_time.m.n, out->k_min),
-                      out->k_min, "the out-of-time sample (model.oot_date), each by its own model");
+        write_metrics(ctx, g, "out_of_time", &v->out_of_time, small(v->out_of_time.m.n, k_min),
+                      k_min, "the out-of-time sample (model.oot_date), each by its own model");
     H5_CHECK(H5Gclose(g));
 }
 
@@ -820,15 +821,15 @@ static void attr_metrics(hid_t g, const char *prefix, const struct tr_metrics *m
     }
 }
 
-void tr_rf_write_monitoring(const struct tr_ctx *ctx, hid_t file, const struct tr_monitoring *mon,
-                            const char *model_path)
+void tr_rf_write_monitoring(const struct tr_ctx *ctx, hid_t file, const struct tr_rf_monitoring *x)
 {
+    const struct tr_monitoring *mon = x->monitoring;
     hid_t g = tr_h5_group(file, "monitoring",
                           "the run scored by a stored model (the champion): drift of each feature "
                           "it uses and of the grades against its training population (PSI: under "
                           "0.1 stable, 0.1-0.25 moderate, over 0.25 significant), and the champion "
                           "against this run's own model (the challenger) on this run's hold-out");
-    tr_h5_attr_str(g, "model", model_path);
+    tr_h5_attr_str(g, "model", x->model_path);
     struct tr_h5_field fields[MAX_FIELDS];
     const int n_fields = psi_fields(fields);
     tr_rf_small_table(ctx, g, "feature_psi", fields, n_fields, sizeof(struct tr_psi_row),

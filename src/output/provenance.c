@@ -24,11 +24,11 @@ struct reject_row {
 };
 
 /* The longest input path: the file keeps paths no wider than needed. */
-static size_t longest_path(const struct tr_run_output *out)
+static size_t longest_path(const struct tr_rf_provenance *p)
 {
-    size_t longest = 0, cap = sizeof out->inputs[0].path;
-    for (int i = 0; i < out->n_inputs; i++) {
-        size_t len = strnlen(out->inputs[i].path, cap);
+    size_t longest = 0, cap = sizeof p->inputs[0].path;
+    for (int i = 0; i < p->n_inputs; i++) {
+        size_t len = strnlen(p->inputs[i].path, cap);
         if (len > longest) longest = len;
     }
     return longest < cap ? longest : cap - 1;
@@ -64,12 +64,12 @@ void tr_rf_rows_table(const struct tr_ctx *ctx, hid_t loc, const char *name,
     H5_CHECK(H5Tclose(file));
 }
 
-static void write_inputs(const struct tr_ctx *ctx, hid_t group, const struct tr_run_output *out)
+static void write_inputs(const struct tr_ctx *ctx, hid_t group, const struct tr_rf_provenance *p)
 {
     typedef struct tr_input_stat s;
     const struct tr_h5_field fields[] = {
         STR_FIELD(s, table, TR_TABLE_NAME_MAX - 1, NULL),
-        STR_FIELD(s, path, longest_path(out), NULL),
+        STR_FIELD(s, path, longest_path(p), NULL),
         NUM_FIELD(s, bytes, H5T_STD_I64LE, "B"),
         NUM_FIELD(s, lines, H5T_STD_I64LE, "lines"),
         NUM_FIELD(s, accepted, H5T_STD_I64LE, "lines"),
@@ -78,7 +78,7 @@ static void write_inputs(const struct tr_ctx *ctx, hid_t group, const struct tr_
         NUM_FIELD(s, unknown_antenna, H5T_STD_I64LE, "records"),
     };
     tr_rf_small_table(ctx, group, "inputs", fields, (int)(sizeof fields / sizeof *fields),
-                      sizeof(s), out->inputs, (size_t)out->n_inputs,
+                      sizeof(s), p->inputs, (size_t)p->n_inputs,
                       "one row per input file: table, path, size, data lines (header excluded) "
                       "= accepted + rejected; duplicates and unknown_antenna count accepted "
                       "records that repeat an earlier one exactly or name an unknown antenna");
@@ -164,54 +164,56 @@ void tr_rf_rewrite_job(hid_t provenance, int ranks)
     write_job_attrs(provenance, ranks, values);
 }
 
-void tr_rf_write_provenance(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out)
+void tr_rf_write_provenance(const struct tr_ctx *ctx, hid_t file, const struct tr_rf_provenance *p)
 {
     hid_t g = tr_h5_group(file, "provenance",
                           "where the run's numbers came from and what the run cost; differs "
                           "between runs of the same inputs (timings, paths); attributes: the "
                           "ranks and the Slurm job that made it");
     write_job(ctx, g);
-    const int32_t passes = out->passes > 1 ? out->passes : 1;
+    const int32_t passes = p->passes > 1 ? p->passes : 1;
     tr_h5_attr_scalar(g, "passes", H5T_STD_I32LE, H5T_NATIVE_INT32, &passes);
-    write_inputs(ctx, g, out);
-    tr_rf_write_stages(ctx, g, out->stages, out->n_stages);
+    write_inputs(ctx, g, p);
+    tr_rf_write_stages(ctx, g, p->stages, p->n_stages);
     H5_CHECK(H5Gclose(g));
 }
 
 static void fill_reject_row(struct reject_row *row, const struct tr_reject *r,
-                            const struct tr_run_output *out)
+                            const struct tr_rf_provenance *p)
 {
     memset(row, 0, sizeof *row);
     memcpy(row->table, r->table, sizeof row->table);
     row->file = r->file;
-    if (r->file >= 0 && r->file < out->n_inputs)
-        memcpy(row->path, out->inputs[r->file].path, sizeof row->path);
+    if (r->file >= 0 && r->file < p->n_inputs)
+        memcpy(row->path, p->inputs[r->file].path, sizeof row->path);
     row->line = r->line;
     memcpy(row->reason, r->reason, sizeof row->reason);
     memcpy(row->excerpt, r->excerpt, sizeof row->excerpt);
 }
 
-static void write_reject_rows(hid_t d, hid_t mem, const struct tr_run_output *out)
+static void write_reject_rows(hid_t d, hid_t mem, const struct tr_rf_rejects *rj,
+                              const struct tr_rf_provenance *p)
 {
     struct reject_row *rows = TR_MALLOC(sizeof *rows * REJECT_BLOCK);
-    for (size_t first = 0; first < out->n_rejects; first += REJECT_BLOCK) {
-        size_t n = out->n_rejects - first < REJECT_BLOCK ? out->n_rejects - first : REJECT_BLOCK;
+    for (size_t first = 0; first < rj->n; first += REJECT_BLOCK) {
+        size_t n = rj->n - first < REJECT_BLOCK ? rj->n - first : REJECT_BLOCK;
         for (size_t k = 0; k < n; k++)
-            fill_reject_row(&rows[k], &out->rejects[first + k], out);
+            fill_reject_row(&rows[k], &rj->rows[first + k], p);
         tr_h5_write_slab(d, mem, rows, first, n);
     }
     free(rows);
 }
 
-void tr_rf_write_rejects(const struct tr_ctx *ctx, hid_t file, const struct tr_run_output *out)
+void tr_rf_write_rejects(const struct tr_ctx *ctx, hid_t file, const struct tr_rf_rejects *rj,
+                         const struct tr_rf_provenance *p)
 {
-    uint64_t n = ctx->rank == 0 ? out->n_rejects : 0;
+    uint64_t n = ctx->rank == 0 ? rj->n : 0;
     MPI_CHECK(MPI_Bcast(&n, 1, MPI_UINT64_T, 0, ctx->comm));
     typedef struct reject_row s;
     const struct tr_h5_field fields[] = {
         STR_FIELD(s, table, TR_TABLE_NAME_MAX - 1, NULL),
         NUM_FIELD(s, file, H5T_STD_I32LE, NULL),
-        STR_FIELD(s, path, longest_path(out), NULL),
+        STR_FIELD(s, path, longest_path(p), NULL),
         NUM_FIELD(s, line, H5T_STD_I64LE, NULL),
         STR_FIELD(s, reason, TR_REJECT_REASON_MAX - 1, NULL),
         STR_FIELD(s, excerpt, TR_EXCERPT_MAX - 1, NULL),
@@ -224,7 +226,7 @@ void tr_rf_write_rejects(const struct tr_ctx *ctx, hid_t file, const struct tr_r
                           "and line: table, file (row of /provenance/inputs) and its path, line "
                           "(1-based, the header is line 1), reason, and the line's start with "
                           "digit runs of 6 or more masked");
-    if (ctx->rank == 0) write_reject_rows(d, mem, out);
+    if (ctx->rank == 0) write_reject_rows(d, mem, rj, p);
     H5_CHECK(H5Dclose(d));
     H5_CHECK(H5Tclose(mem));
     H5_CHECK(H5Tclose(ftype));

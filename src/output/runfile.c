@@ -29,9 +29,11 @@ char *tr_runfile_temp_path(const char *path, uint64_t seed)
 
 /* Creating a file is collective and must see the same shape everywhere; a rank that disagrees
  * would leave the others waiting in HDF5, so that is a bug to stop at once. */
-static void check_ranks_agree(const struct tr_ctx *ctx, const struct tr_run_output *out)
+static void check_ranks_agree(const struct tr_ctx *ctx, const struct tr_run_contents *c)
 {
-    int mine[4] = {out->n_features, out->n_regions, out->n_inputs, out->n_stages};
+    int mine[4] = {c->subscribers ? c->subscribers->n_features : 0, c->regions ? c->regions->n : 0,
+                   c->provenance ? c->provenance->n_inputs : 0,
+                   c->provenance ? c->provenance->n_stages : 0};
     int lo[4], hi[4];
     MPI_CHECK(MPI_Allreduce(mine, lo, 4, MPI_INT, MPI_MIN, ctx->comm));
     MPI_CHECK(MPI_Allreduce(mine, hi, 4, MPI_INT, MPI_MAX, ctx->comm));
@@ -118,7 +120,7 @@ static void created_utc(const struct tr_ctx *ctx, char text[32])
     MPI_CHECK(MPI_Bcast(text, 32, MPI_CHAR, 0, ctx->comm));
 }
 
-static void write_root_attrs(const struct tr_ctx *ctx, hid_t f, const struct tr_run_output *out)
+static void write_root_attrs(const struct tr_ctx *ctx, hid_t f, const struct tr_rf_root *out)
 {
     char created[32];
     created_utc(ctx, created);
@@ -151,10 +153,9 @@ static int publish(const struct tr_ctx *ctx, const char *path, const char *tmp, 
     return tr_agree(ctx, rc);
 }
 
-hid_t tr_runfile_create(const struct tr_ctx *ctx, const char *path, const struct tr_run_output *out,
-                        char **tmp)
+hid_t tr_runfile_create(const struct tr_ctx *ctx, const char *path, uint64_t seed, char **tmp)
 {
-    *tmp = tr_runfile_temp_path(path, out->seed);
+    *tmp = tr_runfile_temp_path(path, seed);
     hid_t f = create_file(ctx, path, *tmp);
     if (f < 0) free(*tmp), *tmp = NULL;
     return f;
@@ -168,20 +169,21 @@ int tr_runfile_publish(const struct tr_ctx *ctx, hid_t f, const char *path, char
     return rc;
 }
 
-int tr_runfile_write(const struct tr_ctx *ctx, const char *path, const struct tr_run_output *out)
+int tr_runfile_write(const struct tr_ctx *ctx, const char *path, const struct tr_run_contents *c)
 {
-    check_ranks_agree(ctx, out);
+    check_ranks_agree(ctx, c);
     char *tmp = NULL;
-    hid_t f = tr_runfile_create(ctx, path, out, &tmp);
+    hid_t f = tr_runfile_create(ctx, path, c->root->seed, &tmp);
     if (f < 0) return TR_EXIT_INPUT;
-    write_root_attrs(ctx, f, out);
-    tr_rf_write_provenance(ctx, f, out);
-    tr_rf_write_rejects(ctx, f, out);
-    tr_rf_write_regions(ctx, f, out);
-    tr_rf_write_subscribers(ctx, f, out);
-    tr_rf_write_models(ctx, f, out);
-    tr_rf_write_crosschecks(ctx, f, out);
-    tr_rf_write_portfolio(ctx, f, out->portfolio);
-    tr_rf_write_stress(ctx, f, out->stress_params, out->stress, out->n_stress);
+    write_root_attrs(ctx, f, c->root);
+    if (c->provenance) tr_rf_write_provenance(ctx, f, c->provenance);
+    if (c->rejects) tr_rf_write_rejects(ctx, f, c->rejects, c->provenance);
+    if (c->regions) tr_rf_write_regions(ctx, f, c->regions);
+    if (c->subscribers) tr_rf_write_subscribers(ctx, f, c->subscribers, c->scores);
+    tr_rf_write_models(ctx, f, c);
+    if (c->monitoring) tr_rf_write_monitoring(ctx, f, c->monitoring);
+    tr_rf_write_crosschecks(ctx, f, c);
+    tr_rf_write_portfolio(ctx, f, c->portfolio);
+    if (c->stress) tr_rf_write_stress(ctx, f, c->stress->params, c->stress->results, c->stress->n);
     return tr_runfile_publish(ctx, f, path, tmp, 1);
 }

@@ -22,67 +22,118 @@ struct tr_portfolio;
 struct tr_stress_params;
 struct tr_stress_result;
 
-struct tr_run_output {
-    /* root attributes */
+/* One struct per group of the run file (docs/output.md), each taken by that group's writer
+ * alone. Arrays of this rank's subscribers hold its rows in key order, and rank r's keys all
+ * precede rank r + 1's; everything else is the same on every rank. */
+
+/* The root's attributes. */
+struct tr_rf_root {
+    const char *config_text; /* the effective configuration, as INI */
+    uint64_t seed;
     const char *checkpoint;  /* NULL, or the stage a checkpoint file holds (output/checkpoint.h) */
     const char *fingerprint; /* a checkpoint's: tr_ckpt_fingerprint of the run's inputs */
-    const char *config_text;
-    uint64_t seed;
-    int passes; /* over key ranges (partition.max_memory_per_rank); 0 or 1: one */
-    /* provenance: the same on every rank */
-    const struct tr_input_stat *inputs;
+};
+
+/* /provenance: the inputs' accounting and the stages' figures. */
+struct tr_rf_provenance {
+    const struct tr_input_stat *inputs; /* [n_inputs] */
     int n_inputs;
-    const struct tr_stage_stat *stages;
+    const struct tr_stage_stat *stages; /* [n_stages] */
     int n_stages;
-    /* rejects: all of them on rank 0 (sorted by file, line); none elsewhere */
-    const struct tr_reject *rejects;
-    size_t n_rejects;
-    /* regions: the same on every rank; region i is names[i] */
-    const char *const *region_names;
-    int n_regions;
-    /* subscribers: this rank's rows, in key order; rank r's keys all precede rank r+1's */
+    int passes; /* over key ranges (partition.max_memory_per_rank); 0 or 1: one */
+};
+
+/* /rejects: all of them on rank 0 (sorted by file, line; file indexes the provenance's inputs),
+ * none elsewhere. */
+struct tr_rf_rejects {
+    const struct tr_reject *rows; /* [n] */
+    size_t n;
+};
+
+/* /regions/names; every per-region table's labels: region i is names[i]. */
+struct tr_rf_regions {
+    const char *const *names; /* [n] */
+    int n;
+};
+
+/* /subscribers/{key, region, label, holdout, features, flags}. */
+struct tr_rf_subscribers {
     size_t n_local;
     const uint64_t *key;    /* [n_local] */
     const int32_t *region;  /* [n_local], -1 unknown */
     const int8_t *label;    /* [n_local]: 1 default, 0 repaid, -1 unlabelled */
-    const int8_t *holdout;  /* [n_local]: 1 in the validation hold-out */
+    const int8_t *holdout;  /* [n_local]: features/labels.h's sample */
     const double *features; /* [n_local x n_features], row-major, NaN = undefined */
     int n_features;
     const struct tr_feature_info *feature_info; /* [n_features] */
     int64_t key_collisions; /* keys shared by different subscriber ids, all ranks */
-    /* credit models (NULL: none, and no pd/score/grade); the same on every rank */
-    const struct tr_models *models;
-    const struct tr_validation *validation;
-    const struct tr_backtest *backtest; /* NULL: none */
+    const uint8_t *flags;   /* [n_local]: bit r set when cross-check rule r alerted; NULL: none */
+};
+
+/* /subscribers/{pd, score, grade}: the same rows. */
+struct tr_rf_scores {
+    size_t n_local;
     const double *pd;    /* [n_local]: probability of default within the horizon, own model */
     const double *score; /* [n_local]: scorecard points */
     const int8_t *grade; /* [n_local]: master-scale grade, 1 the safest */
-    const struct tr_monitoring *monitoring; /* telrisk score --model: drift and comparison */
-    const char *monitoring_model;           /* the stored model's file */
-    /* the loan book and its stress analyses (NULL / 0: none) */
-    const struct tr_portfolio *portfolio;
-    const struct tr_stress_params *stress_params;
-    const struct tr_stress_result *stress;
-    int n_stress;
-    /* cross-checks (NULL: none, and no flags) */
-    const struct tr_crosscheck *crosschecks;
-    const uint8_t *flags; /* [n_local]: bit r set when rule r raised an alert */
-    /* privacy.k_min: region and grade aggregates of fewer subscribers are suppressed */
-    int64_t k_min;
 };
 
-/* Collective over ctx->comm. Writes path (through a temporary name renamed at the end).
- * Returns 0, or TR_EXIT_INPUT with the reason printed when the file cannot be written. */
-int tr_runfile_write(const struct tr_ctx *ctx, const char *path, const struct tr_run_output *out);
+/* /models: the models and their hold-out validation. */
+struct tr_rf_models {
+    const struct tr_models *models;
+    const struct tr_validation *validation;
+};
+
+/* /monitoring (telrisk score --model): drift and champion against challenger. */
+struct tr_rf_monitoring {
+    const struct tr_monitoring *monitoring;
+    const char *model_path; /* the champion's file */
+};
+
+/* /crosschecks: the records' cross-checks (with the provenance's inputs and the regions for its
+ * summary), the models' backtest, and drift (each NULL: absent). */
+struct tr_rf_crosschecks {
+    const struct tr_crosscheck *checks;
+    const struct tr_backtest *backtest;
+    const struct tr_monitoring *drift;
+};
+
+/* /stress/<scenario> for each result. */
+struct tr_rf_stress {
+    const struct tr_stress_params *params;
+    const struct tr_stress_result *results; /* [n] */
+    int n;
+};
+
+/* What one file holds: the groups present (NULL: absent), in the order they are written, and
+ * privacy.k_min: region and grade aggregates of fewer subscribers are suppressed. */
+struct tr_run_contents {
+    int64_t k_min;
+    const struct tr_rf_root *root;
+    const struct tr_rf_provenance *provenance;
+    const struct tr_rf_rejects *rejects;
+    const struct tr_rf_regions *regions;
+    const struct tr_rf_subscribers *subscribers;
+    const struct tr_rf_scores *scores;
+    const struct tr_rf_models *models;
+    const struct tr_rf_monitoring *monitoring;
+    const struct tr_rf_crosschecks *crosschecks;
+    const struct tr_portfolio *portfolio;
+    const struct tr_rf_stress *stress;
+};
+
+/* Collective over ctx->comm. Writes path (through a temporary name renamed at the end): the root
+ * and every group c holds. Returns 0, or TR_EXIT_INPUT with the reason printed when the file
+ * cannot be written. */
+int tr_runfile_write(const struct tr_ctx *ctx, const char *path, const struct tr_run_contents *c);
 
 /* The pieces of tr_runfile_write, for steps that write other content: the temporary name a
- * file is written under; creating it (collective; out->seed names it; H5I_INVALID_HID on every
+ * file is written under; creating it (collective; the seed names it; H5I_INVALID_HID on every
  * rank when it cannot be created, the reason printed; *tmp to pass on); closing it and renaming
  * it to path (collective; frees tmp; returns an exit code), with its checksums written first
  * when seal (every file but a checkpoint). */
 char *tr_runfile_temp_path(const char *path, uint64_t seed);
-hid_t tr_runfile_create(const struct tr_ctx *ctx, const char *path, const struct tr_run_output *out,
-                        char **tmp);
+hid_t tr_runfile_create(const struct tr_ctx *ctx, const char *path, uint64_t seed, char **tmp);
 int tr_runfile_publish(const struct tr_ctx *ctx, hid_t f, const char *path, char *tmp, int seal);
 
 /* Prints the per-region summary of a run file (telrisk inspect), rows of fewer than k_min

@@ -323,18 +323,19 @@ static int publish_copy(const struct tr_ctx *ctx, hid_t f, char *tmp, const char
 
 /* The loan book's model PDs are the old models': rejoin the new PDs (a loan's own PD stays), and
  * drop stress results computed from the old ones (telrisk stress makes them again). */
-static void refresh_book(const struct tr_ctx *ctx, hid_t f, const struct tr_run_output *out)
+static void refresh_book(const struct tr_ctx *ctx, hid_t f, const struct tr_stored_run *run,
+                         const struct tr_rf_scores *scores)
 {
     if (!has(f, "portfolio/loans")) return;
     struct tr_portfolio book;
     char err[512] = "";
     const int bad =
-        tr_rf_read_portfolio_aligned(ctx, f, out->n_local, out->key, &book, err, sizeof err);
+        tr_rf_read_portfolio_aligned(ctx, f, run->n, run->key, &book, err, sizeof err);
     if (tr_agree(ctx, bad)) TR_DIE(TR_EXIT_INPUT, "/portfolio/loans: %s", err);
     for (size_t i = 0; i < book.n; i++)
         if (book.e[i].pd_source == TR_PD_MODEL)
             book.e[i].pd_source = TR_PD_NONE, book.e[i].pd = NAN;
-    if (out->pd) tr_portfolio_join_pd(&book, out->n_local, out->key, out->pd);
+    if (scores && scores->pd) tr_portfolio_join_pd(&book, run->n, run->key, scores->pd);
     unlink_if(f, "portfolio");
     tr_rf_write_portfolio(ctx, f, &book);
     tr_portfolio_free(&book);
@@ -345,11 +346,24 @@ static void refresh_book(const struct tr_ctx *ctx, hid_t f, const struct tr_run_
     }
 }
 
-int tr_stored_run_update(const struct tr_ctx *ctx, const char *from, const char *to,
-                         const struct tr_run_output *out, uint64_t first)
+/* /crosschecks' backtest and drift replaced by c's (when the run has cross-checks). */
+static void refresh_crosschecks(const struct tr_ctx *ctx, hid_t f, const struct tr_run_contents *c)
+{
+    unlink_if(f, "crosschecks/drift");
+    unlink_if(f, "crosschecks/backtest");
+    if (!has(f, "crosschecks") || !c->crosschecks) return;
+    hid_t cc = H5Gopen2(f, "crosschecks", H5P_DEFAULT);
+    H5_CHECK(cc);
+    tr_rf_write_backtest(ctx, cc, c->crosschecks->backtest, c->regions, c->k_min);
+    if (c->crosschecks->drift) tr_rf_write_drift(ctx, cc, c->crosschecks->drift);
+    H5_CHECK(H5Gclose(cc));
+}
+
+int tr_stored_run_update(const struct tr_ctx *ctx, const struct tr_stored_run *run,
+                         const char *from, const char *to, const struct tr_run_contents *c)
 {
     char *tmp = NULL;
-    hid_t f = open_copy(ctx, from, to, out->seed, &tmp);
+    hid_t f = open_copy(ctx, from, to, run->seed, &tmp);
     if (f < 0) {
         free(tmp);
         return TR_EXIT_INPUT;
@@ -359,22 +373,16 @@ int tr_stored_run_update(const struct tr_ctx *ctx, const char *from, const char 
     unlink_if(f, "subscribers/pd");
     unlink_if(f, "subscribers/score");
     unlink_if(f, "subscribers/grade");
-    uint64_t total = out->n_local;
+    uint64_t total = run->n;
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &total, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
     hid_t g = H5Gopen2(f, "subscribers", H5P_DEFAULT);
     H5_CHECK(g);
-    tr_rf_write_scores(ctx, g, out, first, total);
+    tr_rf_write_scores(ctx, g, c->scores, run->first, total);
     H5_CHECK(H5Gclose(g));
-    tr_rf_write_models(ctx, f, out);
-    if (out->monitoring) tr_rf_write_monitoring(ctx, f, out->monitoring, out->monitoring_model);
-    refresh_book(ctx, f, out);
-    unlink_if(f, "crosschecks/drift");
-    if (out->monitoring && has(f, "crosschecks")) {
-        hid_t cc = H5Gopen2(f, "crosschecks", H5P_DEFAULT);
-        H5_CHECK(cc);
-        tr_rf_write_drift(ctx, cc, out->monitoring);
-        H5_CHECK(H5Gclose(cc));
-    }
+    tr_rf_write_models(ctx, f, c);
+    if (c->monitoring) tr_rf_write_monitoring(ctx, f, c->monitoring);
+    refresh_book(ctx, f, run, c->scores);
+    refresh_crosschecks(ctx, f, c);
     return publish_copy(ctx, f, tmp, to);
 }
 
@@ -486,9 +494,8 @@ int tr_stored_stress_write(const struct tr_ctx *ctx, const char *run, const char
         tr_rf_write_stress(ctx, f, p, results, n);
         return publish_copy(ctx, f, tmp, run);
     }
-    struct tr_run_output head = {.seed = b->seed};
     char *tmp = NULL;
-    hid_t f = tr_runfile_create(ctx, part, &head, &tmp);
+    hid_t f = tr_runfile_create(ctx, part, b->seed, &tmp);
     if (f < 0) return TR_EXIT_INPUT;
     tr_h5_attr_str(f, "description",
                    "telrisk stress results for one run (telrisk merge adds them to it); "

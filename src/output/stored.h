@@ -38,11 +38,12 @@ int tr_stored_models_load(const struct tr_ctx *ctx, const char *path, struct tr_
 int tr_stored_run_load(const struct tr_ctx *ctx, const char *path, struct tr_stored_run *r);
 void tr_stored_run_free(struct tr_stored_run *r);
 
-/* Collective: copies `from` to a temporary name beside `to`, replaces its /models and
- * /subscribers/{pd, score, grade} (and /monitoring when out->monitoring) with out's, renames it
- * to `to`. out->n_local rows start at row `first`. Returns an exit code. */
-int tr_stored_run_update(const struct tr_ctx *ctx, const char *from, const char *to,
-                         const struct tr_run_output *out, uint64_t first);
+/* Collective: copies `from` (loaded as run) to a temporary name beside `to`, replaces its /models,
+ * /subscribers/{pd, score, grade}, /crosschecks/{backtest, drift} and /monitoring with c's
+ * (models, scores of run's rows, crosschecks, monitoring; regions and k_min), rejoins the loan
+ * book's model PDs, renames it to `to`. Returns an exit code. */
+int tr_stored_run_update(const struct tr_ctx *ctx, const struct tr_stored_run *run,
+                         const char *from, const char *to, const struct tr_run_contents *c);
 
 struct tr_stress_params;
 struct tr_stress_result;

@@ -165,22 +165,23 @@ static int model(const struct tr_ctx *ctx, const struct tr_config *cfg, const ch
         tr_portfolio_join_pd(&s->book, s->rows.n, s->rows.key, c->pd);
     }
     tr_stage_begin(&s->stages);
-    const struct tr_run_output out = {.k_min = cfg->privacy.k_min,
-                                      .config_text = config_text,
-                                      .fingerprint = fingerprint,
-                                      .seed = cfg->run.seed,
-                                      .stages = s->stages.stat,
-                                      .n_stages = s->stages.n,
-                                      .region_names = (const char *const *)s->names,
-                                      .n_regions = s->n_regions,
-                                      .n_local = s->rows.n,
-                                      .models = c->pd ? m : NULL,
-                                      .validation = c->pd ? &c->validation : NULL,
-                                      .backtest = c->pd ? &s->backtest : NULL,
-                                      .pd = c->pd,
-                                      .score = c->score,
-                                      .grade = c->grade,
-                                      .portfolio = &s->book};
+    const struct tr_rf_root root = {
+        .config_text = config_text, .seed = cfg->run.seed, .fingerprint = fingerprint};
+    const struct tr_rf_provenance provenance = {.stages = s->stages.stat, .n_stages = s->stages.n};
+    const struct tr_rf_regions regions = {.names = (const char *const *)s->names,
+                                          .n = s->n_regions};
+    const struct tr_rf_models models = {.models = m, .validation = &c->validation};
+    const struct tr_rf_scores scores = {
+        .n_local = s->rows.n, .pd = c->pd, .score = c->score, .grade = c->grade};
+    const struct tr_rf_crosschecks backtest = {.backtest = &s->backtest};
+    const struct tr_run_contents out = {.k_min = cfg->privacy.k_min,
+                                        .root = &root,
+                                        .provenance = &provenance,
+                                        .regions = &regions,
+                                        .models = c->pd ? &models : NULL,
+                                        .scores = c->pd ? &scores : NULL,
+                                        .crosschecks = c->pd ? &backtest : NULL,
+                                        .portfolio = &s->book};
     const int rc = tr_ckpt_write_model(ctx, cfg->output.path, &out);
     tr_stage_end(ctx, &s->stages, "checkpoint.model", (int64_t)s->rows.n, "subscribers");
     return rc;
@@ -197,15 +198,13 @@ static int stress(const struct tr_ctx *ctx, const struct tr_config *cfg, const c
     tr_stage_end(ctx, &s->stages, "stress", (int64_t)s->book.n, "loans");
     tr_stress_record(ctx, &s->stages, &s->params, s->results, s->n_results);
     tr_stage_begin(&s->stages);
-    const struct tr_run_output out = {.k_min = cfg->privacy.k_min,
-                                      .config_text = config_text,
-                                      .fingerprint = fingerprint,
-                                      .seed = cfg->run.seed,
-                                      .stages = s->stages.stat,
-                                      .n_stages = s->stages.n,
-                                      .stress_params = &s->params,
-                                      .stress = s->results,
-                                      .n_stress = s->n_results};
+    const struct tr_rf_root root = {
+        .config_text = config_text, .seed = cfg->run.seed, .fingerprint = fingerprint};
+    const struct tr_rf_provenance provenance = {.stages = s->stages.stat, .n_stages = s->stages.n};
+    const struct tr_rf_stress stress = {
+        .params = &s->params, .results = s->results, .n = s->n_results};
+    const struct tr_run_contents out = {
+        .k_min = cfg->privacy.k_min, .root = &root, .provenance = &provenance, .stress = &stress};
     const int rc = tr_ckpt_write_stress(ctx, cfg->output.path, &out);
     tr_stage_end(ctx, &s->stages, "checkpoint.stress", ctx->rank == 0 ? s->n_results : 0,
                  "scenarios");

@@ -178,34 +178,37 @@ static int write_records(const struct tr_ctx *ctx, const struct tr_config *cfg,
                          const struct tr_portfolio *book, const struct tr_stages *stages,
                          int64_t collisions, int passes)
 {
-    struct tr_run_output out = {
-        .k_min = cfg->privacy.k_min,
-        .passes = passes,
-        .checkpoint = tr_ckpt_stage_names[TR_CKPT_RECORDS],
-        .fingerprint = fingerprint,
-        .config_text = config_text,
-        .seed = cfg->run.seed,
-        .inputs = in->files,
-        .n_inputs = in->n_files,
-        .stages = stages->stat,
-        .n_stages = stages->n,
-        .rejects = in->rejects,
-        .n_rejects = ctx->rank == 0 ? in->n_rejects : 0,
-        .region_names = names,
-        .n_regions = in->regions.n,
-        .n_local = ft->n,
-        .key = ft->key,
-        .region = ft->region,
-        .label = ft->label,
-        .holdout = ft->holdout,
-        .features = ft->values,
-        .n_features = ft->n_features,
-        .feature_info = ft->info,
-        .key_collisions = collisions,
-        .crosschecks = checks,
-        .flags = checks->flags,
-        .portfolio = book,
-    };
+    const struct tr_rf_root root = {.config_text = config_text,
+                                    .seed = cfg->run.seed,
+                                    .checkpoint = tr_ckpt_stage_names[TR_CKPT_RECORDS],
+                                    .fingerprint = fingerprint};
+    const struct tr_rf_provenance provenance = {.inputs = in->files,
+                                                .n_inputs = in->n_files,
+                                                .stages = stages->stat,
+                                                .n_stages = stages->n,
+                                                .passes = passes};
+    const struct tr_rf_rejects rejects = {.rows = in->rejects,
+                                          .n = ctx->rank == 0 ? in->n_rejects : 0};
+    const struct tr_rf_regions regions = {.names = names, .n = in->regions.n};
+    const struct tr_rf_subscribers subscribers = {.n_local = ft->n,
+                                                  .key = ft->key,
+                                                  .region = ft->region,
+                                                  .label = ft->label,
+                                                  .holdout = ft->holdout,
+                                                  .features = ft->values,
+                                                  .n_features = ft->n_features,
+                                                  .feature_info = ft->info,
+                                                  .key_collisions = collisions,
+                                                  .flags = checks->flags};
+    const struct tr_rf_crosschecks crosschecks = {.checks = checks};
+    const struct tr_run_contents out = {.k_min = cfg->privacy.k_min,
+                                        .root = &root,
+                                        .provenance = &provenance,
+                                        .rejects = &rejects,
+                                        .regions = &regions,
+                                        .subscribers = &subscribers,
+                                        .crosschecks = &crosschecks,
+                                        .portfolio = book};
     int rc = TR_EXIT_OK;
     if (ctx->rank == 0 && tr_mkdir_parent(cfg->output.path) != 0) {
         TR_ERROR(ctx, "cannot create the folder of output.path %s: %s", cfg->output.path,

@@ -52,25 +52,34 @@ static struct tr_exposure book_records[2] = {
     {.subscriber = 20, .loan = 2, .region = 1, .pd_source = TR_PD_NONE, .ead = 50}};
 static struct tr_exposure book_model[2];
 
-static struct tr_run_output run_output(const struct tr_portfolio *book, int n_stages)
+/* A checkpoint's groups as the pipeline fills them (output/runfile.h). */
+struct groups {
+    struct tr_rf_root root;
+    struct tr_rf_provenance provenance;
+    struct tr_rf_regions regions;
+    struct tr_rf_subscribers subscribers;
+    struct tr_run_contents c; /* the groups above, and the book */
+};
+
+static void run_output(const struct tr_portfolio *book, int n_stages, struct groups *g)
 {
-    return (struct tr_run_output){.fingerprint = print,
-                                  .config_text = config_text,
-                                  .seed = 7,
-                                  .stages = stages,
-                                  .n_stages = n_stages,
-                                  .region_names = region_names,
-                                  .n_regions = 2,
-                                  .n_local = N_SUB,
-                                  .key = keys,
-                                  .region = regions,
-                                  .label = labels,
-                                  .holdout = holdouts,
-                                  .features = features,
-                                  .n_features = 2,
-                                  .feature_info = info,
-                                  .portfolio = book,
-                                  .k_min = 1};
+    g->root = (struct tr_rf_root){.fingerprint = print, .config_text = config_text, .seed = 7};
+    g->provenance = (struct tr_rf_provenance){.stages = stages, .n_stages = n_stages};
+    g->regions = (struct tr_rf_regions){.names = region_names, .n = 2};
+    g->subscribers = (struct tr_rf_subscribers){.n_local = N_SUB,
+                                                .key = keys,
+                                                .region = regions,
+                                                .label = labels,
+                                                .holdout = holdouts,
+                                                .features = features,
+                                                .n_features = 2,
+                                                .feature_info = info};
+    g->c = (struct tr_run_contents){.root = &g->root,
+                                    .provenance = &g->provenance,
+                                    .regions = &g->regions,
+                                    .subscribers = &g->subscribers,
+                                    .portfolio = book,
+                                    .k_min = 1};
 }
 
 /* ------------------------------------------------------------------ helpers */
@@ -168,12 +177,13 @@ static void write_records(const char *output, const char *config)
 {
     static const struct tr_portfolio book = {.n = 2, .e = book_records};
     book_records[1].pd = book_records[0].lgd = book_records[1].lgd = NAN;
-    struct tr_run_output out = run_output(&book, 2);
-    out.checkpoint = tr_ckpt_stage_names[TR_CKPT_RECORDS];
-    out.config_text = config;
+    struct groups out;
+    run_output(&book, 2, &out);
+    out.root.checkpoint = tr_ckpt_stage_names[TR_CKPT_RECORDS];
+    out.root.config_text = config;
     char *path = tr_ckpt_path(output, TR_CKPT_RECORDS);
     listen();
-    assert_int_equal(tr_runfile_write(&ctx, path, &out), TR_EXIT_OK);
+    assert_int_equal(tr_runfile_write(&ctx, path, &out.c), TR_EXIT_OK);
     done_listening();
     free(path);
 }
@@ -185,9 +195,10 @@ static void write_model(const char *output)
     static const struct tr_portfolio book = {.n = 2, .e = book_model};
     memcpy(book_model, book_records, sizeof book_model);
     book_model[1].pd = 0.07, book_model[1].pd_source = TR_PD_MODEL;
-    const struct tr_run_output out = run_output(&book, 3);
+    struct groups out;
+    run_output(&book, 3, &out);
     listen();
-    assert_int_equal(tr_ckpt_write_model(&ctx, output, &out), TR_EXIT_OK);
+    assert_int_equal(tr_ckpt_write_model(&ctx, output, &out.c), TR_EXIT_OK);
     done_listening();
     char *path = tr_ckpt_path(output, TR_CKPT_MODEL);
     hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
@@ -207,9 +218,10 @@ static void write_model(const char *output)
 /* The stress checkpoint (no scenario) with a /stress group planted. */
 static void write_stress(const char *output)
 {
-    const struct tr_run_output out = run_output(NULL, 4);
+    struct groups out;
+    run_output(NULL, 4, &out);
     listen();
-    assert_int_equal(tr_ckpt_write_stress(&ctx, output, &out), TR_EXIT_OK);
+    assert_int_equal(tr_ckpt_write_stress(&ctx, output, &out.c), TR_EXIT_OK);
     done_listening();
     char *path = tr_ckpt_path(output, TR_CKPT_STRESS);
     hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);

@@ -76,23 +76,37 @@ static void fill_features(void)
 
 /* The whole run as rank `rank` of `size` holds it: rows spread over all ranks but the last (so
  * one rank has none whenever there are two or more), rejects on rank 0 only. */
-static struct tr_run_output synthetic_run(int rank, int size)
+struct synthetic {
+    struct tr_rf_root root;
+    struct tr_rf_provenance provenance;
+    struct tr_rf_rejects rejects;
+    struct tr_rf_regions regions;
+    struct tr_rf_subscribers subscribers;
+    struct tr_run_contents c; /* the groups above */
+};
+
+static void link_groups(struct synthetic *s)
+{
+    s->c = (struct tr_run_contents){.root = &s->root,
+                                    .provenance = &s->provenance,
+                                    .rejects = &s->rejects,
+                                    .regions = &s->regions,
+                                    .subscribers = &s->subscribers};
+}
+
+static void synthetic_run(int rank, int size, struct synthetic *s)
 {
     fill_features();
     int holders = size > 1 ? size - 1 : 1;
     size_t first = rank < holders ? (size_t)rank * N_SUB / (size_t)holders : N_SUB;
     size_t end = rank < holders ? (size_t)(rank + 1) * N_SUB / (size_t)holders : N_SUB;
-    return (struct tr_run_output){
-        .config_text = config_text,
-        .seed = 42,
-        .inputs = inputs,
-        .n_inputs = N_IN,
-        .stages = stages,
-        .n_stages = N_STAGE,
-        .rejects = rank == 0 ? rejects : NULL,
-        .n_rejects = rank == 0 ? N_REJ : 0,
-        .region_names = region_names,
-        .n_regions = N_REG,
+    s->root = (struct tr_rf_root){.config_text = config_text, .seed = 42};
+    s->provenance = (struct tr_rf_provenance){
+        .inputs = inputs, .n_inputs = N_IN, .stages = stages, .n_stages = N_STAGE};
+    s->rejects = (struct tr_rf_rejects){.rows = rank == 0 ? rejects : NULL,
+                                        .n = rank == 0 ? N_REJ : 0};
+    s->regions = (struct tr_rf_regions){.names = region_names, .n = N_REG};
+    s->subscribers = (struct tr_rf_subscribers){
         .n_local = end - first,
         .key = keys + first,
         .region = regions + first,
@@ -102,18 +116,19 @@ static struct tr_run_output synthetic_run(int rank, int size)
         .n_features = N_FEAT,
         .feature_info = feature_info,
     };
+    link_groups(s);
 }
 
 /* ------------------------------------------------------------------ helpers */
 
 static char text[1 << 16]; /* what tr_runfile_write / inspect printed */
 
-static int write_run(MPI_Comm comm, const char *path, const struct tr_run_output *out)
+static int write_run(MPI_Comm comm, const char *path, const struct synthetic *out)
 {
     FILE *msg = fmemopen(text, sizeof text, "w");
     struct tr_ctx ctx;
     tr_ctx_init(&ctx, comm, msg);
-    int rc = tr_runfile_write(&ctx, path, out);
+    int rc = tr_runfile_write(&ctx, path, &out->c);
     fclose(msg);
     return rc;
 }
@@ -445,7 +460,8 @@ static void test_write_read_back(void **state)
     char dir[64], path[128];
     make_dir(dir);
     snprintf(path, sizeof path, "%s/run.h5", dir);
-    struct tr_run_output out = synthetic_run(0, 1);
+    struct synthetic out;
+    synthetic_run(0, 1, &out);
     assert_int_equal(write_run(MPI_COMM_SELF, path, &out), TR_EXIT_OK);
     check_file(path, 1);
     assert_int_equal(count_temporaries(dir), 0);
@@ -459,7 +475,8 @@ static void test_write_read_back(void **state)
 static void test_cannot_create(void **state)
 {
     (void)state;
-    struct tr_run_output out = synthetic_run(0, 1);
+    struct synthetic out;
+    synthetic_run(0, 1, &out);
     const char *path = "/tmp/telrisk_no_such_folder/deeper/run.h5";
     assert_int_equal(write_run(MPI_COMM_SELF, path, &out), TR_EXIT_INPUT);
     assert_non_null(strstr(text, path));
@@ -485,7 +502,8 @@ static void test_empty_run(void **state)
     for (size_t i = 0; i < big; i++)
         config[i] = i % 64 == 63 ? '\n' : 'a' + (char)(i % 26);
     config[big] = 0;
-    struct tr_run_output out = {.config_text = config, .seed = 7};
+    struct synthetic out = {.root = {.config_text = config, .seed = 7}};
+    link_groups(&out);
     assert_int_equal(write_run(MPI_COMM_SELF, path, &out), TR_EXIT_OK);
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(f >= 0);
@@ -523,7 +541,8 @@ static void test_inspect(void **state)
     char dir[64], path[128], table[8192];
     make_dir(dir);
     snprintf(path, sizeof path, "%s/run.h5", dir);
-    struct tr_run_output out = synthetic_run(0, 1);
+    struct synthetic out;
+    synthetic_run(0, 1, &out);
     assert_int_equal(write_run(MPI_COMM_SELF, path, &out), TR_EXIT_OK);
     assert_int_equal(inspect(path, table, sizeof table), TR_EXIT_OK);
     const char *line;
@@ -623,12 +642,13 @@ static void test_any_rank_count(void **state)
     snprintf(paths[0], sizeof paths[0], "%s/world.h5", dir);
     snprintf(paths[1], sizeof paths[1], "%s/half%d.h5", dir, rank % 2);
     snprintf(paths[2], sizeof paths[2], "%s/self.h5", dir);
-    struct tr_run_output out = synthetic_run(rank, size);
+    struct synthetic out;
+    synthetic_run(rank, size, &out);
     assert_int_equal(write_run(MPI_COMM_WORLD, paths[0], &out), TR_EXIT_OK);
-    out = synthetic_run(half_rank, half_size);
+    synthetic_run(half_rank, half_size, &out);
     assert_int_equal(write_run(half, paths[1], &out), TR_EXIT_OK);
     if (rank == 0) {
-        out = synthetic_run(0, 1);
+        synthetic_run(0, 1, &out);
         assert_int_equal(write_run(MPI_COMM_SELF, paths[2], &out), TR_EXIT_OK);
     }
     MPI_Barrier(MPI_COMM_WORLD);
@@ -786,8 +806,9 @@ static void write_run_with_book(char *dir, char *path, size_t len)
     static const struct tr_portfolio book = {.n = 2, .e = e};
     make_dir(dir);
     snprintf(path, len, "%s/run.h5", dir);
-    struct tr_run_output out = synthetic_run(0, 1);
-    out.portfolio = &book;
+    struct synthetic out;
+    synthetic_run(0, 1, &out);
+    out.c.portfolio = &book;
     assert_int_equal(write_run(MPI_COMM_SELF, path, &out), TR_EXIT_OK);
 }
 
