@@ -504,11 +504,11 @@ static int read_accounts(const struct tr_ctx *ctx, hid_t f, const char *path,
     a = H5Aopen(g, "tables", H5P_DEFAULT);
     H5_CHECK(a);
     int n = 0, n_paths = 0;
-    char **tables = tr_rf_read_strings(a, 1, &n);
+    char **tables = tr_h5_read_strings(a, 1, &n);
     H5_CHECK(H5Aclose(a));
     a = H5Aopen(g, "paths", H5P_DEFAULT);
     H5_CHECK(a);
-    char **paths = tr_rf_read_strings(a, 1, &n_paths);
+    char **paths = tr_h5_read_strings(a, 1, &n_paths);
     H5_CHECK(H5Aclose(a));
     in->n_files = n;
     in->files = TR_CALLOC((size_t)n + 1, sizeof *in->files);
