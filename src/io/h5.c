@@ -300,6 +300,49 @@ void tr_h5_shape_of(hid_t obj, int is_attr, struct tr_h5_shape *s)
     tr_h5_quiet_end(&q);
 }
 
+const char *tr_h5_strings_problem(hid_t obj, int is_attr, hsize_t *n)
+{
+    struct tr_h5_shape s;
+    tr_h5_shape_of(obj, is_attr, &s);
+    *n = s.points;
+    if (s.cls != H5T_STRING) return "does not hold text";
+    /* the count is an int, and the array of pointers must not overflow */
+    if (s.points > INT32_MAX / 2) return "holds too many strings";
+    return NULL;
+}
+
+char **tr_h5_read_strings(hid_t obj, int is_attr, int *n)
+{
+    hsize_t points = 0;
+    *n = 0;
+    if (tr_h5_strings_problem(obj, is_attr, &points)) return NULL;
+    hid_t space = is_attr ? H5Aget_space(obj) : H5Dget_space(obj);
+    hid_t ftype = is_attr ? H5Aget_type(obj) : H5Dget_type(obj);
+    H5_CHECK(space);
+    H5_CHECK(ftype);
+    *n = (int)points;
+    char **out = TR_MALLOC(sizeof(char *) * ((size_t)*n + 1));
+    hid_t mtype = H5Tcopy(H5T_C_S1);
+    H5_CHECK(H5Tset_cset(mtype, H5Tget_cset(ftype))); /* HDF5 converts no character sets */
+    const int variable = H5Tis_variable_str(ftype) > 0;
+    const size_t width = variable ? sizeof(char *) : H5Tget_size(ftype) + 1;
+    H5_CHECK(H5Tset_size(mtype, variable ? H5T_VARIABLE : width));
+    char *buf = TR_CALLOC((size_t)*n + 1, width);
+    if (*n)
+        H5_CHECK(is_attr ? H5Aread(obj, mtype, buf)
+                         : H5Dread(obj, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf));
+    for (int i = 0; i < *n; i++) {
+        const char *v = variable ? ((char **)buf)[i] : buf + (size_t)i * width;
+        out[i] = variable ? strdup(v ? v : "") : strndup(v, width - 1);
+    }
+    if (variable && *n) H5_CHECK(H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, buf));
+    free(buf);
+    H5_CHECK(H5Tclose(mtype));
+    H5_CHECK(H5Tclose(ftype));
+    H5_CHECK(H5Sclose(space));
+    return out;
+}
+
 hid_t tr_h5_open_dataset(hid_t loc, const char *path)
 {
     struct tr_h5_quiet q;

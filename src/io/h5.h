@@ -22,7 +22,6 @@
     } while (0)
 void tr_h5_print_stack(void);
 
-
 /* A fixed-length, NUL-terminated UTF-8 string type of len characters (plus the NUL). */
 hid_t tr_h5_str_type(size_t len);
 
@@ -97,6 +96,15 @@ struct tr_h5_shape {
     hsize_t points;  /* elements */
 };
 void tr_h5_shape_of(hid_t obj, int is_attr, struct tr_h5_shape *s);
+
+/* NULL when obj (an attribute when is_attr, else a dataset) holds strings tr_h5_read_strings
+ * can read, *n of them (fixed or variable length, a scalar or 1-D); else the problem, to follow
+ * the object's name in a message. */
+const char *tr_h5_strings_problem(hid_t obj, int is_attr, hsize_t *n);
+
+/* The strings of a string attribute (is_attr) or dataset: *n of them, each and the array to free;
+ * NULL (*n = 0) when tr_h5_strings_problem finds a problem (a file may come from anywhere). */
+char **tr_h5_read_strings(hid_t obj, int is_attr, int *n);
 
 /* The dataset at path, opened without HDF5's error printing: H5I_INVALID_HID when there is none
  * (nothing of that name, or a group). */

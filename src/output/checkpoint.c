@@ -51,7 +51,7 @@ static char *root_text(hid_t f, const char *name)
     hid_t a = H5Aopen(f, name, H5P_DEFAULT);
     H5_CHECK(a);
     int n = 0;
-    char **v = tr_rf_read_strings(a, 1, &n);
+    char **v = tr_h5_read_strings(a, 1, &n);
     H5_CHECK(H5Aclose(a));
     char *text = n ? v[0] : NULL;
     for (int k = 1; k < n; k++)

@@ -41,10 +41,6 @@ void tr_rf_write_provenance(const struct tr_ctx *ctx, hid_t file, const struct t
 void *tr_rf_read_table(hid_t loc, const char *name, const struct tr_h5_field *fields, int n_fields,
                        size_t size, size_t *n_rows);
 
-/* The strings of a 1-D (or scalar) string attribute (is_attr) or dataset, fixed or variable
- * length: *n of them, each and the array to free. */
-char **tr_rf_read_strings(hid_t obj, int is_attr, int *n);
-
 /* /provenance/stages into the open group (rank 0 writes the rows), and read back (at most max
  * rows; returns how many). */
 void tr_rf_write_stages(const struct tr_ctx *ctx, hid_t group, const struct tr_stage_stat *stages,

@@ -43,15 +43,13 @@ static int has(hid_t loc, const char *path)
 /* The most rows a reader takes: their bytes fit a size_t, whatever the row. */
 #define MAX_ROWS ((hsize_t)1 << 48)
 
-/* Strings tr_rf_read_strings can read (want: how many; (hsize_t)-1 any). NULL, or the problem. */
+/* Strings tr_h5_read_strings can read (want: how many; (hsize_t)-1 any). NULL, or the problem. */
 static const char *strings_problem(hid_t obj, int is_attr, hsize_t want)
 {
-    struct tr_h5_shape s;
-    tr_h5_shape_of(obj, is_attr, &s);
-    if (s.cls != H5T_STRING) return "does not hold text";
-    if (s.points > INT32_MAX / 2) return "holds too many strings";
-    if (want != (hsize_t)-1 && s.points != want) return "does not have one name per column";
-    return NULL;
+    hsize_t n = 0;
+    const char *why = tr_h5_strings_problem(obj, is_attr, &n);
+    if (!why && want != (hsize_t)-1 && n != want) return "does not have one name per column";
+    return why;
 }
 
 /* The dataset at path: a rank-`rank` array of class cls and `rows` rows. NULL, or the problem. */
@@ -171,35 +169,6 @@ static int check_run_values(hid_t f, const struct tr_stored_run *r, char *why, s
     return 0;
 }
 
-char **tr_rf_read_strings(hid_t obj, int is_attr, int *n)
-{
-    hid_t space = is_attr ? H5Aget_space(obj) : H5Dget_space(obj);
-    hid_t ftype = is_attr ? H5Aget_type(obj) : H5Dget_type(obj);
-    H5_CHECK(space);
-    H5_CHECK(ftype);
-    *n = (int)H5Sget_simple_extent_npoints(space);
-    char **out = TR_MALLOC(sizeof(char *) * ((size_t)*n + 1));
-    hid_t mtype = H5Tcopy(H5T_C_S1);
-    H5_CHECK(H5Tset_cset(mtype, H5Tget_cset(ftype))); /* HDF5 converts no character sets */
-    const int variable = H5Tis_variable_str(ftype) > 0;
-    const size_t width = variable ? sizeof(char *) : H5Tget_size(ftype) + 1;
-    H5_CHECK(H5Tset_size(mtype, variable ? H5T_VARIABLE : width));
-    char *buf = TR_CALLOC((size_t)*n + 1, width);
-    if (*n)
-        H5_CHECK(is_attr ? H5Aread(obj, mtype, buf)
-                         : H5Dread(obj, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf));
-    for (int i = 0; i < *n; i++) {
-        const char *v = variable ? ((char **)buf)[i] : buf + (size_t)i * width;
-        out[i] = variable ? strdup(v ? v : "") : strndup(v, width - 1);
-    }
-    if (variable && *n) H5_CHECK(H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, buf));
-    free(buf);
-    H5_CHECK(H5Tclose(mtype));
-    H5_CHECK(H5Tclose(ftype));
-    H5_CHECK(H5Sclose(space));
-    return out;
-}
-
 int tr_stored_run_load(const struct tr_ctx *ctx, const char *path, struct tr_stored_run *r)
 {
     memset(r, 0, sizeof *r);
@@ -226,12 +195,12 @@ int tr_stored_run_load(const struct tr_ctx *ctx, const char *path, struct tr_sto
     H5_CHECK(d);
     hid_t a = H5Aopen(d, "names", H5P_DEFAULT);
     H5_CHECK(a);
-    r->names = tr_rf_read_strings(a, 1, &r->n_features);
+    r->names = tr_h5_read_strings(a, 1, &r->n_features);
     H5_CHECK(H5Aclose(a));
     H5_CHECK(H5Dclose(d));
     d = H5Dopen2(f, "regions/names", H5P_DEFAULT);
     H5_CHECK(d);
-    r->region_names = tr_rf_read_strings(d, 0, &r->n_regions);
+    r->region_names = tr_h5_read_strings(d, 0, &r->n_regions);
     H5_CHECK(H5Dclose(d));
     a = H5Aopen(f, "seed", H5P_DEFAULT);
     H5_CHECK(a);
@@ -398,7 +367,7 @@ static void read_identity(hid_t f, int part, uint64_t *seed, char created[32])
     a = H5Aopen(f, part ? "source_created_utc" : "created_utc", H5P_DEFAULT);
     H5_CHECK(a);
     int n = 0;
-    char **text = tr_rf_read_strings(a, 1, &n);
+    char **text = tr_h5_read_strings(a, 1, &n);
     H5_CHECK(H5Aclose(a));
     snprintf(created, 32, "%s", n ? text[0] : "");
     for (int k = 0; k < n; k++)
@@ -459,7 +428,7 @@ int tr_stored_book_load(const struct tr_ctx *ctx, const char *path, struct tr_st
         read_identity(f, 0, &b->seed, b->created);
         hid_t d = H5Dopen2(f, "regions/names", H5P_DEFAULT);
         H5_CHECK(d);
-        b->region_names = tr_rf_read_strings(d, 0, &b->n_regions);
+        b->region_names = tr_h5_read_strings(d, 0, &b->n_regions);
         H5_CHECK(H5Dclose(d));
         const int bad = tr_rf_read_portfolio(ctx, f, &b->book, err, sizeof err) ||
                         check_book_values(b, err, sizeof err);
