@@ -153,7 +153,7 @@ static int read_attr(hid_t f, const char *obj, const char *name, char *buf, size
     hid_t a = H5Aopen_by_name(f, obj, name, H5P_DEFAULT, H5P_DEFAULT);
     assert_true(a >= 0);
     int n = 0;
-    char **v = tr_rf_read_strings(a, 1, &n);
+    char **v = tr_h5_read_strings(a, 1, &n);
     H5Aclose(a);
     assert_int_equal(n, 1);
     snprintf(buf, len, "%s", v[0]);
