@@ -90,7 +90,39 @@ def cycles(edges):
     return found
 
 
+def self_test():
+    """The checker first proves on a made-up tree that it finds each kind of problem."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp)
+        files = {
+            "core/a.h": '#include "config/c.h"\n',             # upward
+            "config/c.h": '#include "core/a.h"\n',             # (with the above: a cycle)
+            "records/r.c": "#include <hdf5.h>\nhid_t f;\n",     # HDF5 outside io/ and output/
+            "records/g.c": '#include "generate/x.h"\n',        # beside
+            "generate/x.h": "",
+            "io/ok.c": '#include "core/a.h"\n#include <hdf5.h>\n',  # fine
+        }
+        for name, text in files.items():
+            (src / name).parent.mkdir(parents=True, exist_ok=True)
+            (src / name).write_text(text)
+        edges, problems = scan(src)
+        found = cycles(edges)
+        text = "\n".join(problems)
+        want = ['core/ includes "config/c.h", a layer above it', "HDF5 used outside",
+                'records/ includes "generate/x.h", a layer beside it']
+        missing = [w for w in want if w not in text] + ([] if found else ["a cycle"])
+        extra = [p for p in problems if p.startswith("io/")]
+        if missing or extra or len(problems) != 4:
+            print("check_layers: the self-test failed: missing", missing, "extra", extra,
+                  "found", problems)
+            return False
+    return True
+
+
 def main():
+    if not self_test():
+        return 1
     src = Path(sys.argv[1]).resolve()
     edges, problems = scan(src)
     if "--graph" in sys.argv:

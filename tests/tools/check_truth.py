@@ -484,10 +484,11 @@ def run(args):
     tlci = need_cols("loans", h, ("loan_id", "subscriber_id", "product", "after_window", "status",
                                   "eventual_default", "pd"))
     tloan_n = len(h)
-    regions_rows = None
-    if os.path.exists(tpath("regions")):
-        h, rows = read_csv_text(tpath("regions"))
-        regions_rows = (h, rows)
+    # truth/regions.csv is written by every generate run: its absence is an error, not a check
+    # passed over.
+    h, rows = read_csv_text(tpath("regions"))
+    need_cols("regions", h, ("region", "subscribers", "antennas"))
+    regions_rows = (h, rows)
 
     # kinds of subscribers per truth/subscribers.csv
     t_kind, t_wake = {}, {}
@@ -895,18 +896,19 @@ def run(args):
                 rep.bad(chk, "%s: truth region %s, tables say %s%s" % (
                     sid, r[tsci["region"]], want.decode(),
                     "" if reg else " (home antenna's region)"))
-    if regions_rows is not None:
-        h, rows = regions_rows
-        if "region" in h and "subscribers" in h and "antennas" in h:
-            nsub = Counter(r[tsci["region"]] for r in tsub_rows if len(r) == tsub_n)
-            nant = Counter(v.decode() for v in ant_region.values())
-            for r in rows:
-                if len(r) != len(h):
-                    continue
-                g = r[h.index("region")]
-                if r[h.index("subscribers")] != str(nsub.get(g, 0)) or r[h.index("antennas")] != str(nant.get(g, 0)):
-                    rep.bad(chk, "truth/regions.csv %s: %s subscribers, %s antennas; counted %d, %d" % (
-                        g, r[h.index("subscribers")], r[h.index("antennas")], nsub.get(g, 0), nant.get(g, 0)))
+    h, rows = regions_rows
+    nsub = Counter(r[tsci["region"]] for r in tsub_rows if len(r) == tsub_n)
+    nant = Counter(v.decode() for v in ant_region.values())
+    if not rows:
+        rep.bad(chk, "truth/regions.csv has no region")
+    for k, r in enumerate(rows):
+        if len(r) != len(h):
+            rep.bad(chk, "truth/regions.csv row %d has %d fields" % (k + 2, len(r)))
+            continue
+        g = r[h.index("region")]
+        if r[h.index("subscribers")] != str(nsub.get(g, 0)) or r[h.index("antennas")] != str(nant.get(g, 0)):
+            rep.bad(chk, "truth/regions.csv %s: %s subscribers, %s antennas; counted %d, %d" % (
+                g, r[h.index("subscribers")], r[h.index("antennas")], nsub.get(g, 0), nant.get(g, 0)))
 
     # ---------------- 8. truth/loans.csv
     chk = "8. truth/loans.csv = loans.csv (loan_id, subscriber_id, product, status)"
