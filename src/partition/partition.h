@@ -25,6 +25,12 @@ int tr_partition_owner(const struct tr_partition *p, uint64_t key);
 struct tr_pass {
     int k, K, P;
 };
+/* Collective: how many passes keep a rank's peak memory under partition.max_memory_per_rank (1:
+ * no limit, or enough), from a model of the peak fitted on the benchmark country
+ * (partition/passes.c); says so, and warns when even the most passes cannot. */
+struct tr_config;
+int tr_passes_plan(const struct tr_ctx *ctx, const struct tr_config *cfg);
+
 /* Whether key belongs to the pass (to any rank's slice of it). */
 int tr_pass_contains(const struct tr_pass *s, uint64_t key);
 /* The pass's owners: rank r gets its slice (keys outside the pass go somewhere, unused). */

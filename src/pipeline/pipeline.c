@@ -1,213 +1,98 @@
+/* `telrisk run` as a table of stages: what each reads and writes, and the checkpoint that keeps
+ * its results (a resumed run skips the stages its last checkpoint covers). The records stages run
+ * once per pass over key ranges (one pass unless partition.max_memory_per_rank asks for more);
+ * the others once. docs/architecture.md draws the same table. */
 #include "pipeline/pipeline.h"
 
 #include "core/error.h"
-#include "core/keyhash.h"
-#include "core/stage.h"
-#include "crosscheck/backtest.h"
-#include "model/credit.h"
 #include "output/checkpoint.h"
-#include "output/stored.h"
-#include "pipeline/records.h"
-#include "stress/stress.h"
+#include "pipeline/run.h"
 
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* What the stages after the records work on, computed in this process or loaded from the
- * checkpoints of a killed one. The subscribers' rows on each rank are in key order, and rank r's
- * precede rank r + 1's: the model's sums are the same whatever the cut (a resumed run may even
- * use another rank count). */
-struct run_state {
-    struct tr_stages stages;
-    int n_regions;
-    char **names;                /* [n_regions] */
-    struct tr_feature_table ft;  /* computed here ... */
-    struct tr_stored_run stored; /* ... or loaded from the records checkpoint */
-    struct tr_model_rows rows;   /* the one of the two in use */
-    const char **feature_names;  /* [rows.n_features] */
-    struct tr_portfolio book;    /* the exposures of this rank's subscribers */
-    struct tr_credit credit;     /* credit.pd NULL: no model */
-    struct tr_backtest backtest; /* of credit's PDs on the hold-out */
-    struct tr_stress_params params;
-    struct tr_scenarios *scenarios; /* NULL: no stress.scenarios */
-    struct tr_stress_result *results;
-    int n_results;
+struct stage {
+    const char *name;            /* its row in /provenance/stages; TELRISK_TEST_KILL's name */
+    int per_pass;                /* once per pass over key ranges */
+    enum tr_ckpt_stage kept_in;  /* the checkpoint holding its results (TR_CKPT_NONE: none) */
+    int (*run)(struct tr_run *r);
+    int (*wanted)(const struct tr_run *r); /* NULL: always */
+    const char *reads, *writes;            /* for people: the parts of struct tr_run */
 };
 
-static void state_free(struct run_state *s)
+static int stressing(const struct tr_run *r)
 {
-    tr_stress_results_free(s->results, s->n_results);
-    tr_stress_params_free(&s->params);
-    free(s->scenarios);
-    tr_backtest_free(&s->backtest);
-    tr_credit_free(&s->credit);
-    tr_portfolio_free(&s->book);
-    free(s->feature_names);
-    tr_feature_table_free(&s->ft);
-    tr_stored_run_free(&s->stored);
-    for (int g = 0; g < s->n_regions; g++)
-        free(s->names[g]);
-    free(s->names);
+    return r->scenarios != NULL;
 }
 
-/* A test's stand-in for preemption: TELRISK_TEST_KILL=<stage> ends the run with SIGTERM as the
- * stage begins, as Slurm's would (tests/slurm/resume.sh). */
-static void test_kill(const struct tr_ctx *ctx, const char *stage)
+static const struct stage stages[] = {
+    {.name = "read", .per_pass = 1, .kept_in = TR_CKPT_RECORDS, .run = tr_stage_read,
+     .reads = "the input files (records/: CSV or columnar)",
+     .writes = "cur: the pass's records, each at its subscriber's owner; in: every file's "
+               "accounting and rejects; names, scenarios"},
+    {.name = "partition", .per_pass = 1, .kept_in = TR_CKPT_RECORDS, .run = tr_stage_partition,
+     .reads = "cur", .writes = "cur sorted by (key, time, order), exact duplicates dropped; dups, "
+                               "collisions"},
+    {.name = "indicators", .per_pass = 1, .kept_in = TR_CKPT_RECORDS, .run = tr_stage_indicators,
+     .reads = "cur", .writes = "pass_ft: each subscriber's indicators, label and sample"},
+    {.name = "crosschecks", .per_pass = 1, .kept_in = TR_CKPT_RECORDS,
+     .run = tr_stage_crosschecks, .reads = "cur, pass_ft's keys and regions",
+     .writes = "pass_checks: reconciliation, ledger, fraud alerts; pass_book: the loans"},
+    {.name = "checkpoint.records", .kept_in = TR_CKPT_RECORDS, .run = tr_stage_records_checkpoint,
+     .reads = "in, ft, checks, book", .writes = "PATH.ckpt-records.h5; rows"},
+    {.name = "model", .kept_in = TR_CKPT_MODEL, .run = tr_stage_model, .reads = "rows",
+     .writes = "credit: models, validation, PDs, scores, grades; book's model PDs"},
+    {.name = "backtest", .kept_in = TR_CKPT_MODEL, .run = tr_stage_backtest,
+     .reads = "rows, credit", .writes = "backtest"},
+    {.name = "checkpoint.model", .kept_in = TR_CKPT_MODEL, .run = tr_stage_model_checkpoint,
+     .reads = "credit, backtest, book", .writes = "PATH.ckpt-model.h5"},
+    {.name = "stress", .kept_in = TR_CKPT_STRESS, .run = tr_stage_stress, .wanted = stressing,
+     .reads = "book, params, scenarios", .writes = "results"},
+    {.name = "checkpoint.stress", .kept_in = TR_CKPT_STRESS, .run = tr_stage_stress_checkpoint,
+     .wanted = stressing, .reads = "results", .writes = "PATH.ckpt-stress.h5"},
+    {.name = "write", .kept_in = TR_CKPT_NONE, .run = tr_stage_write,
+     .reads = "the checkpoints", .writes = "output.path"},
+};
+#define N_STAGES (sizeof stages / sizeof *stages)
+
+/* Tests only (fenced: built with TELRISK_TEST_HOOKS, CMake's option of that name): the stand-in
+ * for a preemption, TELRISK_TEST_KILL=<stage> ends the run with SIGTERM as the stage begins, as
+ * Slurm's would (tests/mpi/resume.sh). */
+static void test_kill_point(const struct tr_ctx *ctx, const char *stage)
 {
+#ifdef TELRISK_TEST_HOOKS
     const char *at = getenv("TELRISK_TEST_KILL");
     if (ctx->rank == 0 && at && strcmp(at, stage) == 0) raise(SIGTERM);
+#else
+    (void)ctx, (void)stage;
+#endif
 }
 
-/* The scenario file and the [stress] keys against the run's regions, before the long stages. */
-static int stress_prepare(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                          struct run_state *s)
+static int run_stage(struct tr_run *r, const struct stage *s)
 {
-    if (!cfg->stress.scenarios[0]) return TR_EXIT_OK;
-    s->scenarios = TR_MALLOC(sizeof *s->scenarios);
-    char err[TR_PATH_MAX + 512] = "";
-    int rc = tr_stress_prepare(cfg, cfg->stress.scenarios, NULL, (const char *const *)s->names,
-                               s->n_regions, &s->params, s->scenarios, err, sizeof err);
-    if (rc && ctx->rank == 0) TR_ERROR(ctx, "stress.scenarios: %s", err);
-    return tr_agree(ctx, rc ? TR_EXIT_USAGE : TR_EXIT_OK);
+    if (s->wanted && !s->wanted(r)) return TR_EXIT_OK;
+    test_kill_point(r->ctx, s->name);
+    return s->run(r);
 }
 
-static void rows_from_features(struct run_state *s)
+/* Every stage in order: the records stages pass by pass (or what their checkpoint holds), then
+ * the stages the last checkpoint does not cover. */
+static int run_stages(struct tr_run *r)
 {
-    const struct tr_feature_table *ft = &s->ft;
-    s->feature_names = TR_MALLOC(sizeof(char *) * ((size_t)ft->n_features + 1));
-    for (int j = 0; j < ft->n_features; j++)
-        s->feature_names[j] = ft->info[j].name;
-    s->rows = (struct tr_model_rows){ft->n,      ft->n_features, s->feature_names, ft->key,
-                                     ft->region, ft->label,      ft->holdout,      ft->values};
-}
-
-/* The stages that read the input records, then their checkpoint. */
-static int records(const struct tr_ctx *ctx, const struct tr_config *cfg, const char *config_text,
-                   const char *fingerprint, const struct tr_keyhash *kh, struct run_state *s)
-{
-    struct tr_ingest in;
-    int passes = 1;
-    int rc = tr_records_read(ctx, cfg, kh, &s->stages, &in, &passes);
-    if (!rc) {
-        s->n_regions = in.regions.n;
-        s->names = TR_CALLOC((size_t)in.regions.n + 1, sizeof(char *));
-        for (int g = 0; g < in.regions.n; g++)
-            s->names[g] = strdup(in.regions.name[g]);
-        rc = stress_prepare(ctx, cfg, s);
-    }
-    if (!rc)
-        rc = tr_records_stages(ctx, cfg, config_text, fingerprint, kh, &in, passes,
-                               (const char *const *)s->names, &s->stages, &s->ft, &s->book);
-    tr_ingest_free(&in);
-    if (!rc) rows_from_features(s);
-    return rc;
-}
-
-/* Resuming: what the finished stages left, from their checkpoints. */
-static int resume(const struct tr_ctx *ctx, const struct tr_config *cfg, int done,
-                  struct run_state *s)
-{
-    const char *output = cfg->output.path;
-    char *path = tr_ckpt_path(output, TR_CKPT_RECORDS);
-    int rc = tr_stored_run_load(ctx, path, &s->stored);
-    free(path);
-    if (rc) return rc;
-    tr_ckpt_load_stages(output, (enum tr_ckpt_stage)done, &s->stages);
-    s->n_regions = s->stored.n_regions;
-    s->names = TR_CALLOC((size_t)s->n_regions + 1, sizeof(char *));
-    for (int g = 0; g < s->n_regions; g++)
-        s->names[g] = strdup(s->stored.region_names[g]);
-    const struct tr_stored_run *r = &s->stored;
-    s->rows = (struct tr_model_rows){r->n,      r->n_features, (const char *const *)r->names,
-                                     r->key,    r->region,     r->label,
-                                     r->sample, r->values};
-    if ((rc = stress_prepare(ctx, cfg, s))) return rc;
-    if (done == TR_CKPT_RECORDS) { /* the model comes next: the book of these subscribers */
-        path = tr_ckpt_path(output, TR_CKPT_RECORDS);
-        rc = tr_ckpt_load_book(ctx, path, s->rows.n, s->rows.key, &s->book);
-    } else if (done == TR_CKPT_MODEL && s->scenarios) { /* the stress analyses come next */
-        path = tr_ckpt_path(output, TR_CKPT_MODEL);
-        rc = tr_ckpt_load_book(ctx, path, 0, NULL, &s->book);
-    } else {
-        path = NULL;
-    }
-    free(path);
-    return rc;
-}
-
-/* The model stage: learn, score every subscriber, validate on the hold-out; the model PDs into
- * the loan book; the model checkpoint. */
-static int model(const struct tr_ctx *ctx, const struct tr_config *cfg, const char *config_text,
-                 const char *fingerprint, struct run_state *s)
-{
-    test_kill(ctx, "model");
-    tr_stage_begin(&s->stages);
-    struct tr_credit *c = &s->credit;
-    if (tr_credit_learn(ctx, cfg, &s->rows, s->n_regions, c))
-        /* A population without outcomes yet (what `telrisk score --model` scores) still gets
-         * its run file, without models. */
-        TR_WARN(ctx, "no credit model: %s; the run file has no /models and no PDs",
-                c->models.why_none);
-    tr_backtest_credit(ctx, &s->rows, c, s->n_regions, &s->backtest);
-    tr_stage_end(ctx, &s->stages, "model", (int64_t)s->rows.n, "subscribers");
-    /* Its figure of merit: Newton iterations (national and regional fits) per second. */
-    const struct tr_models *m = &c->models;
-    tr_stage_record(ctx, &s->stages, "model.newton", m->fit_seconds, m->iterations, "iterations");
-    const struct tr_validation_cell *hv = &c->validation.assigned;
-    if (c->pd) {
-        TR_INFO(ctx,
-                "model: %d of %d features, %lld training rows, %d Newton iterations (%.3f s each); "
-                "hold-out AUC %.4f, mean PD %.4f against default rate %.4f",
-                m->n_used, s->rows.n_features, (long long)m->train_rows, m->iterations,
-                m->fit_seconds / (m->iterations ? m->iterations : 1), hv->m.auc, hv->m.mean_pd,
-                hv->m.default_rate);
-        tr_portfolio_join_pd(&s->book, s->rows.n, s->rows.key, c->pd);
-    }
-    tr_stage_begin(&s->stages);
-    const struct tr_rf_root root = {
-        .config_text = config_text, .seed = cfg->run.seed, .fingerprint = fingerprint};
-    const struct tr_rf_provenance provenance = {.stages = s->stages.stat, .n_stages = s->stages.n};
-    const struct tr_rf_regions regions = {.names = (const char *const *)s->names,
-                                          .n = s->n_regions};
-    const struct tr_rf_models models = {.models = m, .validation = &c->validation};
-    const struct tr_rf_scores scores = {
-        .n_local = s->rows.n, .pd = c->pd, .score = c->score, .grade = c->grade};
-    const struct tr_rf_crosschecks backtest = {.backtest = &s->backtest};
-    const struct tr_run_contents out = {.k_min = cfg->privacy.k_min,
-                                        .root = &root,
-                                        .provenance = &provenance,
-                                        .regions = &regions,
-                                        .models = c->pd ? &models : NULL,
-                                        .scores = c->pd ? &scores : NULL,
-                                        .crosschecks = c->pd ? &backtest : NULL,
-                                        .portfolio = &s->book};
-    const int rc = tr_ckpt_write_model(ctx, cfg->output.path, &out);
-    tr_stage_end(ctx, &s->stages, "checkpoint.model", (int64_t)s->rows.n, "subscribers");
-    return rc;
-}
-
-/* The stress stage: each scenario over the loan book; the stress checkpoint. */
-static int stress(const struct tr_ctx *ctx, const struct tr_config *cfg, const char *config_text,
-                  const char *fingerprint, struct run_state *s)
-{
-    test_kill(ctx, "stress");
-    tr_stage_begin(&s->stages);
-    s->results = tr_stress_all(ctx, &s->params, (const char *const *)s->names, &s->book,
-                               s->scenarios, NULL, &s->n_results);
-    tr_stage_end(ctx, &s->stages, "stress", (int64_t)s->book.n, "loans");
-    tr_stress_record(ctx, &s->stages, &s->params, s->results, s->n_results);
-    tr_stage_begin(&s->stages);
-    const struct tr_rf_root root = {
-        .config_text = config_text, .seed = cfg->run.seed, .fingerprint = fingerprint};
-    const struct tr_rf_provenance provenance = {.stages = s->stages.stat, .n_stages = s->stages.n};
-    const struct tr_rf_stress stress = {
-        .params = &s->params, .results = s->results, .n = s->n_results};
-    const struct tr_run_contents out = {
-        .k_min = cfg->privacy.k_min, .root = &root, .provenance = &provenance, .stress = &stress};
-    const int rc = tr_ckpt_write_stress(ctx, cfg->output.path, &out);
-    tr_stage_end(ctx, &s->stages, "checkpoint.stress", ctx->rank == 0 ? s->n_results : 0,
-                 "scenarios");
+    int rc = TR_EXIT_OK;
+    if (r->done != TR_CKPT_NONE)
+        rc = tr_run_resume(r);
+    else
+        for (r->pass = 0; !rc && (r->pass == 0 || r->pass < r->passes); r->pass++) {
+            for (size_t k = 0; !rc && k < N_STAGES; k++)
+                if (stages[k].per_pass) rc = run_stage(r, &stages[k]);
+            if (!rc) tr_run_end_pass(r);
+        }
+    for (size_t k = 0; !rc && k < N_STAGES; k++)
+        if (!stages[k].per_pass && (stages[k].kept_in > (enum tr_ckpt_stage)r->done ||
+                                    stages[k].kept_in == TR_CKPT_NONE))
+            rc = run_stage(r, &stages[k]);
     return rc;
 }
 
@@ -223,46 +108,34 @@ int tr_pipeline_key(const struct tr_ctx *ctx, const struct tr_config *cfg, struc
     return TR_EXIT_OK;
 }
 
-int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg, int resume_run)
+/* Collective: where a resumed run goes on from (r->done), or a fresh run's start (another run's
+ * leftover checkpoints removed). */
+static int find_start(struct tr_run *r, int resume)
+{
+    const char *output = r->cfg->output.path;
+    r->done = TR_CKPT_NONE;
+    if (!resume) {
+        tr_ckpt_remove(r->ctx, output, r->cfg->run.seed); /* another run's leftovers: not ours */
+        return TR_EXIT_OK;
+    }
+    const int rc = tr_ckpt_find(r->ctx, output, r->config_text, r->fingerprint, &r->done);
+    if (rc) return rc;
+    TR_INFO(r->ctx,
+            r->done ? "--resume: the %s stage's checkpoint is there; going on from it"
+                    : "--resume: no checkpoint of this run%s; starting from the inputs",
+            tr_ckpt_stage_names[r->done]);
+    return TR_EXIT_OK;
+}
+
+int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg, int resume)
 {
     struct tr_keyhash kh;
     int rc = tr_pipeline_key(ctx, cfg, &kh);
     if (rc) return rc;
-    char *config_text = tr_config_to_ini(cfg), fingerprint[65];
-    tr_ckpt_fingerprint(ctx, cfg, fingerprint);
-    const char *output = cfg->output.path;
-    int done = TR_CKPT_NONE;
-    if (resume_run && (rc = tr_ckpt_find(ctx, output, config_text, fingerprint, &done))) {
-        free(config_text);
-        return rc;
-    }
-    if (resume_run)
-        TR_INFO(ctx,
-                done ? "--resume: the %s stage's checkpoint is there; going on from it"
-                     : "--resume: no checkpoint of this run%s; starting from the inputs",
-                tr_ckpt_stage_names[done]);
-    else
-        tr_ckpt_remove(ctx, output, cfg->run.seed); /* another run's leftovers: not ours */
-
-    struct run_state s;
-    memset(&s, 0, sizeof s);
-    rc = done ? resume(ctx, cfg, done, &s) : records(ctx, cfg, config_text, fingerprint, &kh, &s);
-    if (!rc && done < TR_CKPT_MODEL) rc = model(ctx, cfg, config_text, fingerprint, &s);
-    const int stressed = !rc && s.scenarios != NULL;
-    if (stressed && done < TR_CKPT_STRESS) rc = stress(ctx, cfg, config_text, fingerprint, &s);
-    if (!rc) {
-        test_kill(ctx, "write");
-        struct tr_stages last = s.stages;
-        tr_stage_begin(&last);
-        rc = tr_ckpt_assemble(ctx, output, stressed ? TR_CKPT_STRESS : TR_CKPT_MODEL, s.stages.stat,
-                              s.stages.n, tr_ckpt_stage_names[done]);
-        tr_stage_end(ctx, &last, "write", (int64_t)s.rows.n, "subscribers");
-    }
-    if (!rc) {
-        tr_ckpt_remove(ctx, output, cfg->run.seed);
-        TR_INFO(ctx, "run file: %s", output);
-    }
-    state_free(&s);
-    free(config_text);
+    struct tr_run r = {.ctx = ctx, .cfg = cfg, .kh = &kh, .config_text = tr_config_to_ini(cfg)};
+    tr_ckpt_fingerprint(ctx, cfg, r.fingerprint);
+    rc = find_start(&r, resume);
+    if (!rc) rc = run_stages(&r);
+    tr_run_free(&r);
     return tr_agree(ctx, rc);
 }

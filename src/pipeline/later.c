@@ -1,0 +1,203 @@
+/* The stages after the records: model, backtest, stress, each followed by its checkpoint, and
+ * the write that assembles the run file from the checkpoints. They work on what the records
+ * stages left or, resuming, on what their checkpoints hold. */
+#include "pipeline/run.h"
+
+#include "core/error.h"
+#include "output/checkpoint.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void tr_run_rows_from_features(struct tr_run *r)
+{
+    const struct tr_feature_table *ft = &r->ft;
+    r->feature_names = TR_MALLOC(sizeof(char *) * ((size_t)ft->n_features + 1));
+    for (int j = 0; j < ft->n_features; j++)
+        r->feature_names[j] = ft->info[j].name;
+    r->rows = (struct tr_model_rows){.n = ft->n,
+                                     .n_features = ft->n_features,
+                                     .names = r->feature_names,
+                                     .key = ft->key,
+                                     .region = ft->region,
+                                     .label = ft->label,
+                                     .sample = ft->holdout,
+                                     .values = ft->values};
+}
+
+int tr_run_prepare_stress(struct tr_run *r)
+{
+    const struct tr_config *cfg = r->cfg;
+    if (!cfg->stress.scenarios[0]) return TR_EXIT_OK;
+    r->scenarios = TR_MALLOC(sizeof *r->scenarios);
+    char err[TR_PATH_MAX + 512] = "";
+    int rc = tr_stress_prepare(cfg, cfg->stress.scenarios, NULL, (const char *const *)r->names,
+                               r->n_regions, &r->params, r->scenarios, err, sizeof err);
+    if (rc && r->ctx->rank == 0) TR_ERROR(r->ctx, "stress.scenarios: %s", err);
+    return tr_agree(r->ctx, rc ? TR_EXIT_USAGE : TR_EXIT_OK);
+}
+
+/* The loan book the next stage needs: after the records, that of this rank's subscribers
+ * (aligned with its rows, for the model's PDs); after the model, an even cut for the stress. */
+static int resume_book(struct tr_run *r)
+{
+    const char *output = r->cfg->output.path;
+    if (r->done == TR_CKPT_RECORDS || (r->done == TR_CKPT_MODEL && r->scenarios)) {
+        char *path = tr_ckpt_path(output, (enum tr_ckpt_stage)r->done);
+        const int aligned = r->done == TR_CKPT_RECORDS;
+        const int rc = tr_ckpt_load_book(r->ctx, path, aligned ? r->rows.n : 0,
+                                         aligned ? r->rows.key : NULL, &r->book);
+        free(path);
+        return rc;
+    }
+    return TR_EXIT_OK;
+}
+
+int tr_run_resume(struct tr_run *r)
+{
+    const char *output = r->cfg->output.path;
+    char *path = tr_ckpt_path(output, TR_CKPT_RECORDS);
+    int rc = tr_stored_run_load(r->ctx, path, &r->stored);
+    free(path);
+    if (rc) return rc;
+    tr_ckpt_load_stages(output, (enum tr_ckpt_stage)r->done, &r->stages);
+    const struct tr_stored_run *s = &r->stored;
+    r->n_regions = s->n_regions;
+    r->names = TR_CALLOC((size_t)r->n_regions + 1, sizeof(char *));
+    for (int g = 0; g < r->n_regions; g++)
+        r->names[g] = strdup(s->region_names[g]);
+    r->rows = (struct tr_model_rows){.n = s->n,
+                                     .n_features = s->n_features,
+                                     .names = (const char *const *)s->names,
+                                     .key = s->key,
+                                     .region = s->region,
+                                     .label = s->label,
+                                     .sample = s->sample,
+                                     .values = s->values};
+    if ((rc = tr_run_prepare_stress(r))) return rc;
+    return resume_book(r);
+}
+
+int tr_stage_model(struct tr_run *r)
+{
+    const struct tr_ctx *ctx = r->ctx;
+    tr_stage_begin(&r->stages);
+    struct tr_credit *c = &r->credit;
+    if (tr_credit_learn(ctx, r->cfg, &r->rows, r->n_regions, c))
+        /* A population without outcomes yet (what `telrisk score --model` scores) still gets
+         * its run file, without models. */
+        TR_WARN(ctx, "no credit model: %s; the run file has no /models and no PDs",
+                c->models.why_none);
+    tr_stage_end(ctx, &r->stages, "model", (int64_t)r->rows.n, "subscribers");
+    /* Its figure of merit: Newton iterations (national and regional fits) per second. */
+    const struct tr_models *m = &c->models;
+    tr_stage_record(ctx, &r->stages, "model.newton", m->fit_seconds, m->iterations, "iterations");
+    if (!c->pd) return TR_EXIT_OK;
+    const struct tr_validation_cell *hv = &c->validation.assigned;
+    TR_INFO(ctx,
+            "model: %d of %d features, %lld training rows, %d Newton iterations (%.3f s each); "
+            "hold-out AUC %.4f, mean PD %.4f against default rate %.4f",
+            m->n_used, r->rows.n_features, (long long)m->train_rows, m->iterations,
+            m->fit_seconds / (m->iterations ? m->iterations : 1), hv->m.auc, hv->m.mean_pd,
+            hv->m.default_rate);
+    tr_portfolio_join_pd(&r->book, r->rows.n, r->rows.key, c->pd);
+    return TR_EXIT_OK;
+}
+
+int tr_stage_backtest(struct tr_run *r)
+{
+    tr_stage_begin(&r->stages);
+    tr_backtest_credit(r->ctx, &r->rows, &r->credit, r->n_regions, &r->backtest);
+    tr_stage_end(r->ctx, &r->stages, "backtest", (int64_t)r->rows.n, "subscribers");
+    return TR_EXIT_OK;
+}
+
+int tr_stage_model_checkpoint(struct tr_run *r)
+{
+    const struct tr_credit *c = &r->credit;
+    tr_stage_begin(&r->stages);
+    const struct tr_rf_root root = {
+        .config_text = r->config_text, .seed = r->cfg->run.seed, .fingerprint = r->fingerprint};
+    const struct tr_rf_provenance provenance = {.stages = r->stages.stat, .n_stages = r->stages.n};
+    const struct tr_rf_regions regions = {.names = (const char *const *)r->names,
+                                          .n = r->n_regions};
+    const struct tr_rf_models models = {.models = &c->models, .validation = &c->validation};
+    const struct tr_rf_scores scores = {
+        .n_local = r->rows.n, .pd = c->pd, .score = c->score, .grade = c->grade};
+    const struct tr_rf_crosschecks backtest = {.backtest = &r->backtest};
+    const struct tr_run_contents out = {.k_min = r->cfg->privacy.k_min,
+                                        .root = &root,
+                                        .provenance = &provenance,
+                                        .regions = &regions,
+                                        .models = c->pd ? &models : NULL,
+                                        .scores = c->pd ? &scores : NULL,
+                                        .crosschecks = c->pd ? &backtest : NULL,
+                                        .portfolio = &r->book};
+    const int rc = tr_ckpt_write_model(r->ctx, r->cfg->output.path, &out);
+    tr_stage_end(r->ctx, &r->stages, "checkpoint.model", (int64_t)r->rows.n, "subscribers");
+    return rc;
+}
+
+int tr_stage_stress(struct tr_run *r)
+{
+    tr_stage_begin(&r->stages);
+    r->results = tr_stress_all(r->ctx, &r->params, (const char *const *)r->names, &r->book,
+                               r->scenarios, NULL, &r->n_results);
+    tr_stage_end(r->ctx, &r->stages, "stress", (int64_t)r->book.n, "loans");
+    tr_stress_record(r->ctx, &r->stages, &r->params, r->results, r->n_results);
+    return TR_EXIT_OK;
+}
+
+int tr_stage_stress_checkpoint(struct tr_run *r)
+{
+    tr_stage_begin(&r->stages);
+    const struct tr_rf_root root = {
+        .config_text = r->config_text, .seed = r->cfg->run.seed, .fingerprint = r->fingerprint};
+    const struct tr_rf_provenance provenance = {.stages = r->stages.stat, .n_stages = r->stages.n};
+    const struct tr_rf_stress stress = {
+        .params = &r->params, .results = r->results, .n = r->n_results};
+    const struct tr_run_contents out = {
+        .k_min = r->cfg->privacy.k_min, .root = &root, .provenance = &provenance, .stress = &stress};
+    const int rc = tr_ckpt_write_stress(r->ctx, r->cfg->output.path, &out);
+    tr_stage_end(r->ctx, &r->stages, "checkpoint.stress", r->ctx->rank == 0 ? r->n_results : 0,
+                 "scenarios");
+    return rc;
+}
+
+int tr_stage_write(struct tr_run *r)
+{
+    const char *output = r->cfg->output.path;
+    struct tr_stages last = r->stages; /* the file's stages end before its own writing */
+    tr_stage_begin(&last);
+    int rc = tr_ckpt_assemble(r->ctx, output, r->scenarios ? TR_CKPT_STRESS : TR_CKPT_MODEL,
+                              r->stages.stat, r->stages.n, tr_ckpt_stage_names[r->done]);
+    tr_stage_end(r->ctx, &last, "write", (int64_t)r->rows.n, "subscribers");
+    if (rc) return rc;
+    tr_ckpt_remove(r->ctx, output, r->cfg->run.seed);
+    TR_INFO(r->ctx, "run file: %s", output);
+    return TR_EXIT_OK;
+}
+
+void tr_run_free(struct tr_run *r)
+{
+    tr_stress_results_free(r->results, r->n_results);
+    tr_stress_params_free(&r->params);
+    free(r->scenarios);
+    tr_backtest_free(&r->backtest);
+    tr_credit_free(&r->credit);
+    tr_portfolio_free(&r->book);
+    tr_portfolio_free(&r->pass_book);
+    free(r->feature_names);
+    tr_feature_table_free(&r->ft);
+    tr_feature_table_free(&r->pass_ft);
+    tr_crosscheck_free(&r->checks);
+    tr_crosscheck_free(&r->pass_checks);
+    tr_stored_run_free(&r->stored);
+    tr_ingest_free(&r->in);
+    tr_ingest_free(&r->later);
+    free(r->dups);
+    for (int g = 0; g < r->n_regions; g++)
+        free(r->names[g]);
+    free(r->names);
+    free(r->config_text);
+}
