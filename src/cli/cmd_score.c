@@ -38,6 +38,124 @@ static const char *remap(const struct tr_models *m, const struct tr_stored_run *
     return missing;
 }
 
+/* The run scored by the champion: its PDs, points and grades, their validation and backtest on
+ * the run's hold-out, and the drift from the champion's training population. */
+struct scored {
+    double *values;              /* [n x the model's n_features], the run's in the model's order */
+    double *pd, *pd_national;    /* [n] */
+    double *score;               /* [n] points */
+    int8_t *grade;               /* [n] */
+    struct tr_validation v;
+    struct tr_backtest bt;
+    struct tr_monitoring mon;
+};
+
+static void scored_free(struct scored *s)
+{
+    free(s->mon.features);
+    tr_validation_free(&s->v);
+    tr_backtest_free(&s->bt);
+    free(s->pd), free(s->pd_national), free(s->score), free(s->grade), free(s->values);
+}
+
+/* Collective: whether the model can score the run (its features there, the same regions); an
+ * exit code, the reason printed once. s->values filled. */
+static int check_fit(const struct tr_ctx *ctx, const char *path, const char *model_path,
+                     const struct tr_models *m, const struct tr_stored_run *r, struct scored *s)
+{
+    s->values = TR_MALLOC(sizeof(double) * (r->n * (size_t)m->n_features + 1));
+    const char *missing = remap(m, r, s->values);
+    char why[512];
+    if (missing)
+        snprintf(why, sizeof why, "%s lacks the feature %.100s that the model uses", path, missing);
+    else if (m->n_regions != r->n_regions)
+        snprintf(why, sizeof why, "%s has %d regions, the model %s %d: not the same country", path,
+                 r->n_regions, model_path, m->n_regions);
+    if (!missing && m->n_regions != r->n_regions) missing = "regions";
+    return tr_fail_agree(ctx, missing ? TR_EXIT_INPUT : TR_EXIT_OK, why);
+}
+
+/* Collective: every row scored, validated, backtested; the drift; the run's own models (the
+ * challenger), when it has them, against the champion on the same rows. */
+static void score_run(const struct tr_ctx *ctx, const struct tr_models *m,
+                      const struct tr_stored_run *r, struct scored *s)
+{
+    const struct tr_model_rows rows = {.n = r->n,
+                                       .n_features = m->n_features,
+                                       .names = (const char *const *)m->names,
+                                       .key = r->key,
+                                       .region = r->region,
+                                       .label = r->label,
+                                       .sample = r->sample,
+                                       .values = s->values};
+    s->pd = TR_MALLOC(sizeof(double) * (r->n + 1));
+    s->pd_national = TR_MALLOC(sizeof(double) * (r->n + 1));
+    s->score = TR_MALLOC(sizeof(double) * (r->n + 1));
+    s->grade = TR_MALLOC(r->n + 1);
+    tr_models_score(m, &rows, s->pd, s->pd_national, s->score, s->grade);
+    const struct tr_validation_rows vr = {.n = r->n,
+                                          .region = r->region,
+                                          .label = r->label,
+                                          .sample = r->sample,
+                                          .pd = s->pd,
+                                          .pd_national = s->pd_national};
+    tr_validate(ctx, &vr, m->n_regions, &s->v);
+    tr_backtest_run(ctx, &vr, m->n_regions, &m->card, &s->bt);
+    tr_drift(ctx, m, s->values, r->n, s->score, s->grade, &s->mon);
+    s->mon.champion = s->v.assigned.m;
+    int challenger = r->pd != NULL;
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &challenger, 1, MPI_INT, MPI_MAX, ctx->comm));
+    if (!challenger) return;
+    struct tr_validation duel;
+    struct tr_validation_rows dr = vr;
+    dr.pd_national = r->pd; /* the challenger's PDs in the second column */
+    tr_validate(ctx, &dr, 0, &duel);
+    s->mon.has_challenger = 1;
+    s->mon.challenger = duel.national.m;
+    tr_validation_free(&duel);
+}
+
+static void log_scored(const struct tr_ctx *ctx, const char *path, const char *model_path,
+                       const struct tr_monitoring *mon)
+{
+    int significant = 0;
+    for (int u = 0; u < mon->n_features; u++)
+        significant += mon->features[u].psi > 0.25;
+    TR_INFO(ctx,
+            "score: %s scored by %s; grade PSI %.4f (%s), %d of %d features drifted "
+            "significantly; hold-out AUC champion %.4f%s",
+            path, model_path, mon->grades.psi, mon->grades.band, significant, mon->n_features,
+            mon->champion.auc, mon->has_challenger ? "" : " (no challenger)");
+    if (mon->has_challenger)
+        TR_INFO(ctx, "score: challenger (the run's own models) hold-out AUC %.4f",
+                mon->challenger.auc);
+}
+
+/* Collective: the scored run file (the run's, or --out). */
+static int write_scored(const struct tr_ctx *ctx, const struct tr_cli_args *args, int64_t k_min,
+                        const struct tr_stored_run *r, const struct tr_models *m,
+                        const struct scored *s)
+{
+    const struct tr_rf_regions regions = {.names = (const char *const *)r->region_names,
+                                          .n = m->n_regions};
+    const struct tr_rf_models models = {.models = m, .validation = &s->v};
+    const struct tr_rf_scores scores = {
+        .n_local = r->n, .pd = s->pd, .score = s->score, .grade = s->grade};
+    const struct tr_rf_monitoring monitoring = {.monitoring = &s->mon,
+                                                .model_path = args->model_path};
+    const struct tr_rf_crosschecks checks = {.backtest = &s->bt, .drift = &s->mon};
+    const struct tr_run_contents out = {.k_min = k_min,
+                                        .regions = &regions,
+                                        .models = &models,
+                                        .scores = &scores,
+                                        .monitoring = &monitoring,
+                                        .crosschecks = &checks};
+    const char *path = args->positional[0], *to = args->out_dir ? args->out_dir : path;
+    const int rc = tr_stored_run_update(ctx, r, path, to, &out);
+    if (!rc) TR_INFO(ctx, "run file: %s", to);
+    return rc;
+}
+
 int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
 {
     const char *path = args->positional[0];
@@ -45,84 +163,17 @@ int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     int rc = tr_load_config(ctx, args, &cfg);
     if (rc) return rc;
     struct tr_stored_run r;
+    if ((rc = tr_stored_run_load(ctx, path, &r))) return rc;
     struct tr_models m;
-    rc = tr_stored_run_load(ctx, path, &r);
-    if (rc) return rc;
-    if ((rc = tr_stored_models_load(ctx, args->model_path, &m))) {
-        tr_models_free(&m);
-        tr_stored_run_free(&r);
-        return rc;
+    struct scored s = {0};
+    rc = tr_stored_models_load(ctx, args->model_path, &m);
+    if (!rc) rc = check_fit(ctx, path, args->model_path, &m, &r, &s);
+    if (!rc) {
+        score_run(ctx, &m, &r, &s);
+        log_scored(ctx, path, args->model_path, &s.mon);
+        rc = write_scored(ctx, args, cfg.privacy.k_min, &r, &m, &s);
     }
-    double *values = TR_MALLOC(sizeof(double) * (r.n * (size_t)m.n_features + 1));
-    const char *missing = remap(&m, &r, values);
-    char why[512];
-    if (missing)
-        snprintf(why, sizeof why, "%s lacks the feature %.100s that the model uses", path, missing);
-    else if (m.n_regions != r.n_regions)
-        snprintf(why, sizeof why, "%s has %d regions, the model %s %d: not the same country", path,
-                 r.n_regions, args->model_path, m.n_regions);
-    if (!missing && m.n_regions != r.n_regions) missing = "regions";
-    if ((rc = tr_fail_agree(ctx, missing ? TR_EXIT_INPUT : TR_EXIT_OK, why))) {
-        free(values), tr_models_free(&m), tr_stored_run_free(&r);
-        return rc;
-    }
-    const struct tr_model_rows rows = {r.n,      m.n_features, (const char *const *)m.names,
-                                       r.key,    r.region,     r.label,
-                                       r.sample, values};
-    double *pd = TR_MALLOC(sizeof(double) * (r.n + 1)),
-           *pd_national = TR_MALLOC(sizeof(double) * (r.n + 1)),
-           *score = TR_MALLOC(sizeof(double) * (r.n + 1));
-    int8_t *grade = TR_MALLOC(r.n + 1);
-    tr_models_score(&m, &rows, pd, pd_national, score, grade);
-    struct tr_validation v, duel;
-    const struct tr_validation_rows vr = {r.n, r.region, r.label, r.sample, pd, pd_national};
-    tr_validate(ctx, &vr, m.n_regions, &v);
-    struct tr_backtest bt;
-    tr_backtest_run(ctx, &vr, m.n_regions, &m.card, &bt);
-    struct tr_monitoring mon;
-    memset(&mon, 0, sizeof mon);
-    tr_drift(ctx, &m, values, r.n, score, grade, &mon);
-    mon.champion = v.assigned.m;
-    int challenger = r.pd != NULL;
-    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &challenger, 1, MPI_INT, MPI_MAX, ctx->comm));
-    if (challenger) { /* the run's own PDs against the champion's, on the same rows */
-        const struct tr_validation_rows dr = {r.n, r.region, r.label, r.sample, pd, r.pd};
-        tr_validate(ctx, &dr, 0, &duel);
-        mon.has_challenger = 1;
-        mon.challenger = duel.national.m;
-        tr_validation_free(&duel);
-    }
-    int significant = 0;
-    for (int u = 0; u < mon.n_features; u++)
-        significant += mon.features[u].psi > 0.25;
-    TR_INFO(ctx,
-            "score: %s scored by %s; grade PSI %.4f (%s), %d of %d features drifted "
-            "significantly; hold-out AUC champion %.4f%s",
-            path, args->model_path, mon.grades.psi, mon.grades.band, significant, mon.n_features,
-            mon.champion.auc, challenger ? "" : " (no challenger)");
-    if (challenger)
-        TR_INFO(ctx, "score: challenger (the run's own models) hold-out AUC %.4f",
-                mon.challenger.auc);
-    const struct tr_rf_regions regions = {.names = (const char *const *)r.region_names,
-                                          .n = m.n_regions};
-    const struct tr_rf_models models = {.models = &m, .validation = &v};
-    const struct tr_rf_scores scores = {.n_local = r.n, .pd = pd, .score = score, .grade = grade};
-    const struct tr_rf_monitoring monitoring = {.monitoring = &mon,
-                                                .model_path = args->model_path};
-    const struct tr_rf_crosschecks checks = {.backtest = &bt, .drift = &mon};
-    const struct tr_run_contents out = {.k_min = cfg.privacy.k_min,
-                                        .regions = &regions,
-                                        .models = &models,
-                                        .scores = &scores,
-                                        .monitoring = &monitoring,
-                                        .crosschecks = &checks};
-    const char *to = args->out_dir ? args->out_dir : path;
-    rc = tr_stored_run_update(ctx, &r, path, to, &out);
-    if (!rc) TR_INFO(ctx, "run file: %s", to);
-    free(mon.features);
-    tr_validation_free(&v);
-    tr_backtest_free(&bt);
-    free(pd), free(pd_national), free(score), free(grade), free(values);
+    scored_free(&s);
     tr_models_free(&m);
     tr_stored_run_free(&r);
     return rc;

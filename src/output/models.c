@@ -709,15 +709,9 @@ static void read_features(hid_t g, struct tr_models *m)
     free(b);
 }
 
-int tr_rf_read_models(hid_t file, struct tr_models *m, char *err, size_t errlen)
+/* The transform, the penalty and the scorecard's scaling and master scale. */
+static void read_scaling(hid_t g, struct tr_models *m)
 {
-    memset(m, 0, sizeof *m);
-    if (H5Lexists(file, "models", H5P_DEFAULT) <= 0) {
-        snprintf(err, errlen, "it has no /models (a run or train writes them)");
-        return 1;
-    }
-    hid_t g = H5Gopen2(file, "models", H5P_DEFAULT);
-    H5_CHECK(g);
     char transform[32];
     attr_text(g, "transform", transform, sizeof transform);
     m->transform =
@@ -729,12 +723,17 @@ int tr_rf_read_models(hid_t file, struct tr_models *m, char *err, size_t errlen)
     hid_t a = H5Aopen(g, "master_scale", H5P_DEFAULT);
     H5_CHECK(a);
     hid_t space = H5Aget_space(a);
+    H5_CHECK(space);
     hssize_t grades = H5Sget_simple_extent_npoints(space);
     H5_CHECK(H5Sclose(space));
     m->card.n_grades = grades > 0 && grades <= TR_MAX_GRADES ? (int)grades : 0;
     if (m->card.n_grades) H5_CHECK(H5Aread(a, H5T_NATIVE_DOUBLE, m->card.upper));
     H5_CHECK(H5Aclose(a));
-    read_features(g, m);
+}
+
+/* The trained population, PSI's reference: subscribers per grade and per score band. */
+static void read_reference(hid_t g, struct tr_models *m)
+{
     struct tr_h5_field fields[MAX_FIELDS];
     size_t n_grades;
     struct grade_row *gr =
@@ -751,9 +750,39 @@ int tr_rf_read_models(hid_t file, struct tr_models *m, char *err, size_t errlen)
     }
     m->score_bands.n_numeric = (int)(n_bands < TR_MAX_PREBINS ? n_bands : TR_MAX_PREBINS);
     free(br);
-    m->train_rows = attr_int64(g, "train_rows");
-    m->iterations = attr_int(g, "newton_iterations");
-    if (H5Aexists(g, "settings") > 0) attr_text(g, "settings", m->settings, sizeof m->settings);
+}
+
+/* /models/region_<r>: its coefficients, or the reason its fit failed. 0, or 1 with err. */
+static int read_region(hid_t g, struct tr_models *m, int r, char *err, size_t errlen)
+{
+    char name[32];
+    snprintf(name, sizeof name, "region_%d", r);
+    hid_t rg = H5Gopen2(g, name, H5P_DEFAULT);
+    H5_CHECK(rg);
+    struct tr_model *reg = &m->regions[r];
+    reg->region = r;
+    reg->train_rows = attr_int64(rg, "train_rows");
+    reg->train_defaults = attr_int64(rg, "train_defaults");
+    int rc = 0;
+    if (attr_int(rg, "own_model")) {
+        rc = read_coefficients(rg, m, reg, err, errlen);
+    } else { /* a failed fit's reason, without the suffix the writer adds */
+        char why[sizeof reg->fit.problem + 64];
+        attr_text(rg, "problem", why, sizeof why);
+        char *suffix = strstr(why, NATIONAL_SUFFIX);
+        if (suffix && strncmp(why, TOO_FEW, strlen(TOO_FEW)) != 0) {
+            *suffix = '\0';
+            const size_t len = strlen(why), cap = sizeof reg->fit.problem - 1;
+            memcpy(reg->fit.problem, why, len < cap ? len : cap);
+        }
+    }
+    H5_CHECK(H5Gclose(rg));
+    return rc;
+}
+
+/* The national model, then every region_<r> there is. 0, or 1 with err. */
+static int read_fits(hid_t g, struct tr_models *m, char *err, size_t errlen)
+{
     hid_t nat = H5Gopen2(g, "national", H5P_DEFAULT);
     H5_CHECK(nat);
     m->national.region = -1;
@@ -767,28 +796,27 @@ int tr_rf_read_models(hid_t file, struct tr_models *m, char *err, size_t errlen)
         if (H5Lexists(g, name, H5P_DEFAULT) <= 0) break;
     }
     m->regions = TR_CALLOC((size_t)m->n_regions + 1, sizeof *m->regions);
-    for (int r = 0; r < m->n_regions && !rc; r++) {
-        snprintf(name, sizeof name, "region_%d", r);
-        hid_t rg = H5Gopen2(g, name, H5P_DEFAULT);
-        H5_CHECK(rg);
-        struct tr_model *reg = &m->regions[r];
-        reg->region = r;
-        reg->train_rows = attr_int64(rg, "train_rows");
-        reg->train_defaults = attr_int64(rg, "train_defaults");
-        if (attr_int(rg, "own_model")) {
-            rc = read_coefficients(rg, m, reg, err, errlen);
-        } else { /* a failed fit's reason, without the suffix the writer adds */
-            char why[sizeof reg->fit.problem + 64];
-            attr_text(rg, "problem", why, sizeof why);
-            char *suffix = strstr(why, NATIONAL_SUFFIX);
-            if (suffix && strncmp(why, TOO_FEW, strlen(TOO_FEW)) != 0) {
-                *suffix = '\0';
-                const size_t len = strlen(why), cap = sizeof reg->fit.problem - 1;
-                memcpy(reg->fit.problem, why, len < cap ? len : cap);
-            }
-        }
-        H5_CHECK(H5Gclose(rg));
+    for (int r = 0; r < m->n_regions && !rc; r++)
+        rc = read_region(g, m, r, err, errlen);
+    return rc;
+}
+
+int tr_rf_read_models(hid_t file, struct tr_models *m, char *err, size_t errlen)
+{
+    memset(m, 0, sizeof *m);
+    if (H5Lexists(file, "models", H5P_DEFAULT) <= 0) {
+        snprintf(err, errlen, "it has no /models (a run or train writes them)");
+        return 1;
     }
+    hid_t g = H5Gopen2(file, "models", H5P_DEFAULT);
+    H5_CHECK(g);
+    read_scaling(g, m);
+    read_features(g, m);
+    read_reference(g, m);
+    m->train_rows = attr_int64(g, "train_rows");
+    m->iterations = attr_int(g, "newton_iterations");
+    if (H5Aexists(g, "settings") > 0) attr_text(g, "settings", m->settings, sizeof m->settings);
+    const int rc = read_fits(g, m, err, errlen);
     H5_CHECK(H5Gclose(g));
     return rc;
 }

@@ -109,6 +109,101 @@ size_t tr_mc_quantile_index(double level, size_t P)
     return at >= P ? P - 1 : at;
 }
 
+/* Pass 1: every path's total loss (this rank's paths, in path order), the regions' and the
+ * total's expected loss summed exactly (the same bits in any order). */
+static double *first_pass(const struct tr_ctx *ctx, struct sim *s, uint64_t n,
+                          struct tr_mc_result *out)
+{
+    const int R = s->o->n_regions;
+    double *mine = TR_MALLOC(sizeof(double) * (n + 1));
+    tr_exact *by_region = TR_CALLOC((size_t)R + 1, sizeof(tr_exact));
+    tr_progress_begin(ctx, "montecarlo", (double)n, "paths");
+    for (uint64_t i = 0; i < n; i++) {
+        tr_progress_add(1);
+        mine[i] = path_loss(s, s->first + i);
+        for (int g = 0; g < R; g++)
+            tr_exact_add(&by_region[g], s->by_region[g]);
+        tr_exact_add(&by_region[R], mine[i]);
+    }
+    tr_progress_end();
+    tr_exact_allreduce(ctx, by_region, (size_t)R + 1);
+    out->el_region = TR_CALLOC((size_t)R + 1, sizeof(double));
+    for (int g = 0; g < R; g++)
+        out->el_region[g] = tr_exact_value(&by_region[g]) / (double)s->o->paths;
+    out->el = tr_exact_value(&by_region[R]) / (double)s->o->paths;
+    free(by_region);
+    return mine;
+}
+
+/* Rank 0: the quantiles and VaRs of all the paths' losses; each level's tail threshold. */
+static void rank_losses(const double *all, size_t P, const struct tr_mc_options *o,
+                        struct tr_mc_result *out, double *tail_loss, int64_t *tail_path)
+{
+    struct ranked *r = TR_MALLOC(sizeof *r * P);
+    for (size_t p = 0; p < P; p++)
+        r[p] = (struct ranked){all[p], (int64_t)p};
+    qsort(r, P, sizeof *r, cmp_ranked);
+    for (int k = 0; k < o->n_quantiles; k++)
+        out->quantile[k] = r[tr_mc_quantile_index((double)(k + 1) / o->n_quantiles, P)].loss;
+    for (int l = 0; l < o->n_levels; l++) {
+        /* VaR: the smallest loss with at least a share `level` of paths at or below it; the
+         * tail: the paths from there up, ranked by (loss, path). */
+        const size_t at = tr_mc_quantile_index(o->levels[l], P);
+        out->var[l] = r[at].loss;
+        tail_loss[l] = r[at].loss, tail_path[l] = r[at].path;
+    }
+    free(r);
+}
+
+/* Collective: the n losses of each rank to rank 0 in path order, ranked there; the quantiles,
+ * VaRs and tail thresholds to every rank. */
+static void quantiles(const struct tr_ctx *ctx, const double *mine, uint64_t n,
+                      const struct tr_mc_options *o, struct tr_mc_result *out, double *tail_loss,
+                      int64_t *tail_path)
+{
+    out->quantile = TR_CALLOC((size_t)o->n_quantiles + 1, sizeof(double));
+    int count = (int)n, *counts = TR_MALLOC(sizeof(int) * (size_t)ctx->size),
+        *displs = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
+    MPI_CHECK(MPI_Gather(&count, 1, MPI_INT, counts, 1, MPI_INT, 0, ctx->comm));
+    double *all = NULL;
+    if (ctx->rank == 0) {
+        int at = 0;
+        for (int k = 0; k < ctx->size; k++)
+            displs[k] = at, at += counts[k];
+        all = TR_MALLOC(sizeof(double) * ((size_t)o->paths + 1));
+    }
+    MPI_CHECK(MPI_Gatherv(mine, count, MPI_DOUBLE, all, counts, displs, MPI_DOUBLE, 0, ctx->comm));
+    if (ctx->rank == 0) rank_losses(all, (size_t)o->paths, o, out, tail_loss, tail_path);
+    MPI_CHECK(MPI_Bcast(out->quantile, o->n_quantiles, MPI_DOUBLE, 0, ctx->comm));
+    MPI_CHECK(MPI_Bcast(out->var, TR_MC_MAX_LEVELS, MPI_DOUBLE, 0, ctx->comm));
+    MPI_CHECK(MPI_Bcast(tail_loss, TR_MC_MAX_LEVELS, MPI_DOUBLE, 0, ctx->comm));
+    MPI_CHECK(MPI_Bcast(tail_path, TR_MC_MAX_LEVELS, MPI_INT64_T, 0, ctx->comm));
+    free(all);
+    free(displs);
+    free(counts);
+}
+
+/* Pass 2: the same paths again (their streams are keyed), summing the tails exactly: ES in all
+ * and its regional contributions. */
+static void second_pass(const struct tr_ctx *ctx, struct sim *s, uint64_t n,
+                        struct tr_mc_result *out)
+{
+    const struct tr_mc_options *o = s->o;
+    const int R = o->n_regions;
+    const size_t P = (size_t)o->paths, m = (size_t)o->n_levels * (size_t)(R + 1);
+    double *acc = TR_CALLOC(m + 1, sizeof(double));
+    tr_block_sum(ctx, n, m, add_tail, s, acc);
+    out->es_region = TR_CALLOC((size_t)o->n_levels * (size_t)R + 1, sizeof(double));
+    for (int l = 0; l < o->n_levels; l++) {
+        const double k = (double)(P - tr_mc_quantile_index(o->levels[l], P)); /* tail */
+        const double *a = acc + (size_t)l * (size_t)(R + 1);
+        out->es[l] = a[R] / k;
+        for (int g = 0; g < R; g++)
+            out->es_region[(size_t)l * (size_t)R + (size_t)g] = a[g] / k;
+    }
+    free(acc);
+}
+
 int tr_mc_loss(const struct tr_ctx *ctx, const struct tr_pool *pools, size_t n_pools,
                const struct tr_mc_options *o, struct tr_mc_result *out)
 {
@@ -117,98 +212,29 @@ int tr_mc_loss(const struct tr_ctx *ctx, const struct tr_pool *pools, size_t n_p
         (uint64_t)o->paths > (uint64_t)INT32_MAX * 64)
         return 1;
     const double t0 = MPI_Wtime();
-    const int R = o->n_regions;
-    const size_t P = (size_t)o->paths;
+    const size_t R = (size_t)o->n_regions;
     const uint64_t first = (uint64_t)o->paths * (uint64_t)ctx->rank / (uint64_t)ctx->size;
     const uint64_t n = (uint64_t)o->paths * (uint64_t)(ctx->rank + 1) / (uint64_t)ctx->size - first;
-    struct sim s = {pools,
-                    n_pools,
-                    TR_CALLOC(n_pools + 1, sizeof(double)),
-                    TR_CALLOC(n_pools + 1, sizeof(double)),
-                    o,
-                    tr_rng_alloc(),
-                    TR_CALLOC((size_t)R, sizeof(double)),
-                    TR_CALLOC((size_t)R, sizeof(double)),
-                    TR_CALLOC((size_t)R, sizeof(double)),
-                    first,
-                    NULL,
-                    NULL,
-                    NULL};
+    struct sim s = {.pools = pools,
+                    .n_pools = n_pools,
+                    .a = TR_CALLOC(n_pools + 1, sizeof(double)),
+                    .b = TR_CALLOC(n_pools + 1, sizeof(double)),
+                    .o = o,
+                    .rng = tr_rng_alloc(),
+                    .z = TR_CALLOC(R, sizeof(double)),
+                    .e = TR_CALLOC(R, sizeof(double)),
+                    .by_region = TR_CALLOC(R, sizeof(double)),
+                    .first = first};
     pool_constants(&s);
-    /* Pass 1: every path's total loss, gathered to rank 0 in path order; the regions' losses
-     * summed exactly (the same bits in any order). */
-    double *mine = TR_MALLOC(sizeof(double) * (n + 1));
-    tr_exact *by_region = TR_CALLOC((size_t)R + 1, sizeof(tr_exact));
-    tr_progress_begin(ctx, "montecarlo", (double)n, "paths");
-    for (uint64_t i = 0; i < n; i++) {
-        tr_progress_add(1);
-        mine[i] = path_loss(&s, first + i);
-        for (int g = 0; g < R; g++)
-            tr_exact_add(&by_region[g], s.by_region[g]);
-        tr_exact_add(&by_region[R], mine[i]);
-    }
-    tr_progress_end();
+    double *mine = first_pass(ctx, &s, n, out);
     s.loss = mine;
-    tr_exact_allreduce(ctx, by_region, (size_t)R + 1);
-    out->el_region = TR_CALLOC((size_t)R + 1, sizeof(double));
-    for (int g = 0; g < R; g++)
-        out->el_region[g] = tr_exact_value(&by_region[g]) / (double)o->paths;
-    out->el = tr_exact_value(&by_region[R]) / (double)o->paths;
-    free(by_region);
-    out->quantile = TR_CALLOC((size_t)o->n_quantiles + 1, sizeof(double));
-    int count = (int)n, *counts = TR_MALLOC(sizeof(int) * (size_t)ctx->size),
-        *displs = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
-    MPI_CHECK(MPI_Gather(&count, 1, MPI_INT, counts, 1, MPI_INT, 0, ctx->comm));
-    double *all = NULL;
     double tail_loss[TR_MC_MAX_LEVELS] = {0};
     int64_t tail_path[TR_MC_MAX_LEVELS] = {0};
-    if (ctx->rank == 0) {
-        int at = 0;
-        for (int k = 0; k < ctx->size; k++)
-            displs[k] = at, at += counts[k];
-        all = TR_MALLOC(sizeof(double) * ((size_t)o->paths + 1));
-    }
-    MPI_CHECK(MPI_Gatherv(mine, count, MPI_DOUBLE, all, counts, displs, MPI_DOUBLE, 0, ctx->comm));
-    if (ctx->rank == 0) {
-        struct ranked *r = TR_MALLOC(sizeof *r * P);
-        for (size_t p = 0; p < P; p++)
-            r[p] = (struct ranked){all[p], (int64_t)p};
-        qsort(r, P, sizeof *r, cmp_ranked);
-        for (int k = 0; k < o->n_quantiles; k++)
-            out->quantile[k] = r[tr_mc_quantile_index((double)(k + 1) / o->n_quantiles, P)].loss;
-        for (int l = 0; l < o->n_levels; l++) {
-            /* VaR: the smallest loss with at least a share `level` of paths at or below it; the
-             * tail: the paths from there up, ranked by (loss, path). */
-            const size_t at = tr_mc_quantile_index(o->levels[l], P);
-            out->var[l] = r[at].loss;
-            tail_loss[l] = r[at].loss, tail_path[l] = r[at].path;
-        }
-        free(r);
-    }
-    MPI_CHECK(MPI_Bcast(out->quantile, o->n_quantiles, MPI_DOUBLE, 0, ctx->comm));
-    MPI_CHECK(MPI_Bcast(out->var, TR_MC_MAX_LEVELS, MPI_DOUBLE, 0, ctx->comm));
-    MPI_CHECK(MPI_Bcast(tail_loss, TR_MC_MAX_LEVELS, MPI_DOUBLE, 0, ctx->comm));
-    MPI_CHECK(MPI_Bcast(tail_path, TR_MC_MAX_LEVELS, MPI_INT64_T, 0, ctx->comm));
-    /* Pass 2: the same paths again (their streams are keyed), summing the tails exactly. */
+    quantiles(ctx, mine, n, o, out, tail_loss, tail_path);
     s.tail_loss = tail_loss, s.tail_path = tail_path;
-    const size_t m = (size_t)o->n_levels * (size_t)(R + 1);
-    double *acc = TR_CALLOC(m + 1, sizeof(double));
-    tr_block_sum(ctx, n, m, add_tail, &s, acc);
-    out->es_region = TR_CALLOC((size_t)o->n_levels * (size_t)R + 1, sizeof(double));
-    for (int l = 0; l < o->n_levels; l++) {
-        const double k =
-            (double)((size_t)o->paths - tr_mc_quantile_index(o->levels[l], P)); /* tail */
-        const double *a = acc + (size_t)l * (size_t)(R + 1);
-        out->es[l] = a[R] / k;
-        for (int g = 0; g < R; g++)
-            out->es_region[(size_t)l * (size_t)R + (size_t)g] = a[g] / k;
-    }
+    second_pass(ctx, &s, n, out);
     double seconds = MPI_Wtime() - t0;
     MPI_CHECK(MPI_Allreduce(&seconds, &out->seconds, 1, MPI_DOUBLE, MPI_MAX, ctx->comm));
-    free(acc);
-    free(all);
-    free(displs);
-    free(counts);
     free(mine);
     free(s.z), free(s.e), free(s.by_region), free(s.a), free(s.b);
     gsl_rng_free(s.rng);
