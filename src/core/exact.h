@@ -1,7 +1,8 @@
 /* Exact, order-independent sums of doubles: each addend is rounded once to a fixed-point number
  * with 60 fractional bits held in a 128-bit integer, and integers add exactly in any order. So a
- * sum over ranks is bit-identical whatever the rank count and the reduction order (DESIGN.md,
- * "Reproducibility"). Range: |addend| < 2^62, |sum| < 2^66; resolution 2^-60 (about 8.7e-19). */
+ * sum over ranks is bit-identical whatever the rank count and the reduction order
+ * (docs/architecture.md, "Reproducibility"). Range: |addend| < 2^62, |sum| < 2^66; resolution 2^-60
+ * (about 8.7e-19). */
 #ifndef TELRISK_CORE_EXACT_H
 #define TELRISK_CORE_EXACT_H
 

@@ -26,8 +26,8 @@ struct tr_feature_table {
     const struct tr_feature_info *info; /* [n_features] */
     uint64_t *key;                      /* [n], increasing */
     int32_t *region;                    /* [n]: the register's, else the home antenna's, else -1 */
-    int8_t *label;                      /* [n]: model/labels.h */
-    int8_t *holdout; /* [n]: TR_TRAINING, TR_HOLDOUT or TR_OUT_OF_TIME (model/labels.h) */
+    int8_t *label;                      /* [n]: features/labels.h */
+    int8_t *holdout; /* [n]: TR_TRAINING, TR_HOLDOUT or TR_OUT_OF_TIME (features/labels.h) */
     double *values;  /* [n x n_features], row-major */
     int64_t unregistered[TR_T_COUNT]; /* records whose subscriber is not in the register */
 };

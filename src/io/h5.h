@@ -1,7 +1,8 @@
 /* HDF5 helpers for the run file. Everything they create has a fixed size, a contiguous layout,
  * fixed-length strings and no timestamps, so the same content gives the same bytes whatever the
- * number of ranks that wrote it (DESIGN.md, "Reproducibility"). Creating objects and attributes
- * is collective in parallel HDF5: every rank makes the same calls with the same values. */
+ * number of ranks that wrote it (docs/architecture.md, "Reproducibility"). Creating objects and
+ * attributes is collective in parallel HDF5: every rank makes the same calls with the same values.
+ */
 #ifndef TELRISK_IO_H5_H
 #define TELRISK_IO_H5_H
 

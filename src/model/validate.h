@@ -41,7 +41,7 @@ struct tr_validation_rows {
     size_t n;
     const int32_t *region;     /* [n] */
     const int8_t *label;       /* [n]: 1, 0, -1 (unlabelled rows are skipped) */
-    const int8_t *sample;      /* [n]: model/labels.h */
+    const int8_t *sample;      /* [n]: features/labels.h */
     const double *pd;          /* [n]: own model */
     const double *pd_national; /* [n] */
 };

@@ -1,4 +1,4 @@
-/* The run file: one HDF5 file per run, written collectively (DESIGN.md, "The run file").
+/* The run file: one HDF5 file per run, written collectively (docs/output.md).
  * Only output/ and io/ touch HDF5. */
 #ifndef TELRISK_OUTPUT_RUNFILE_H
 #define TELRISK_OUTPUT_RUNFILE_H

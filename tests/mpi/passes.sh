@@ -13,7 +13,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 mpiexec -n 2 "$telrisk" run "${common[@]}" --set output.path="$work/one.h5" 2>/dev/null ||
     fail "the one-pass run"
 input=$(du -cb "$data"/*.csv | tail -1 | cut -f1)
-# 310 MB: the model of src/pipeline_records.c (300 MB of base) leaves room for a few MB of records
+# 310 MB: the model of src/partition/passes.c (300 MB of base) leaves room for a few MB of records
 # per pass, so this small country takes several passes.
 limit=310000000
 for np in 1 3; do
