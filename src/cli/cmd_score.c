@@ -41,10 +41,10 @@ static const char *remap(const struct tr_models *m, const struct tr_stored_run *
 /* The run scored by the champion: its PDs, points and grades, their validation and backtest on
  * the run's hold-out, and the drift from the champion's training population. */
 struct scored {
-    double *values;              /* [n x the model's n_features], the run's in the model's order */
-    double *pd, *pd_national;    /* [n] */
-    double *score;               /* [n] points */
-    int8_t *grade;               /* [n] */
+    double *values;           /* [n x the model's n_features], the run's in the model's order */
+    double *pd, *pd_national; /* [n] */
+    double *score;            /* [n] points */
+    int8_t *grade;            /* [n] */
     struct tr_validation v;
     struct tr_backtest bt;
     struct tr_monitoring mon;

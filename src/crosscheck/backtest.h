@@ -25,7 +25,6 @@ struct tr_backtest_cell {
     int zone, national_zone; /* 0 green, 1 yellow, 2 red; -1 no rows */
 };
 
-
 struct tr_backtest {
     int n_regions;
     int n_grades;                  /* 0: no backtest */

@@ -4,7 +4,6 @@
 #ifndef TELRISK_FEATURES_REGISTRY_H
 #define TELRISK_FEATURES_REGISTRY_H
 
-
 /* Feature metadata (the registry's view). */
 struct tr_feature_info {
     const char *name;

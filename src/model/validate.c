@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 struct ranked {
     double p;
     size_t at;
@@ -53,8 +52,8 @@ void tr_calibration(const double *p, const double *y, size_t n, struct tr_calibr
 }
 
 /* Metrics and calibration of the rows that `keep` selects, with their own or the national PD. */
-static void cell(const struct tr_validation_row *rows, size_t n, int region, int sample, int national,
-                 struct tr_validation_cell *out)
+static void cell(const struct tr_validation_row *rows, size_t n, int region, int sample,
+                 int national, struct tr_validation_cell *out)
 {
     double *p = TR_MALLOC(sizeof(double) * (n + 1)), *y = TR_MALLOC(sizeof(double) * (n + 1));
     size_t k = 0;
@@ -77,8 +76,8 @@ struct tr_validation_row *tr_validation_gather(const struct tr_ctx *ctx,
     struct tr_validation_row *local = TR_MALLOC(sizeof *local * (r->n + 1));
     for (size_t i = 0; i < r->n; i++) {
         if (r->label[i] < 0 || r->sample[i] == TR_TRAINING) continue;
-        local[mine++] =
-            (struct tr_validation_row){r->pd[i], r->pd_national[i], r->label[i] > 0, r->region[i], r->sample[i]};
+        local[mine++] = (struct tr_validation_row){r->pd[i], r->pd_national[i], r->label[i] > 0,
+                                                   r->region[i], r->sample[i]};
     }
     int bytes = (int)(mine * sizeof *local), *counts = TR_MALLOC(sizeof(int) * (size_t)ctx->size),
         *displs = TR_MALLOC(sizeof(int) * (size_t)ctx->size);

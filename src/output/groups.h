@@ -63,7 +63,8 @@ void tr_rf_write_rejects(const struct tr_ctx *ctx, hid_t file, const struct tr_r
 void tr_rf_write_regions(const struct tr_ctx *ctx, hid_t file, const struct tr_rf_regions *regions);
 /* With scores (NULL: none) among them. */
 void tr_rf_write_subscribers(const struct tr_ctx *ctx, hid_t file,
-                             const struct tr_rf_subscribers *sub, const struct tr_rf_scores *scores);
+                             const struct tr_rf_subscribers *sub,
+                             const struct tr_rf_scores *scores);
 
 /* /models: binning, screening, coefficients and validation (output/models.c), when c->models,
  * with c's regions and k_min. */

@@ -404,8 +404,8 @@ static void write_summary(const struct tr_ctx *ctx, hid_t g, const struct tr_rf_
     rows[0] = summary_of(-1, "all", &all, &v->assigned, &v->national);
     rows[0].train_rows = m->train_rows;
     for (int r = 0; r < m->n_regions; r++)
-        rows[r + 1] = summary_of(r, region_names[r], &m->regions[r], &v->region[r],
-                                 &v->region_national[r]);
+        rows[r + 1] =
+            summary_of(r, region_names[r], &m->regions[r], &v->region[r], &v->region_national[r]);
     for (int r = 0; r <= m->n_regions; r++)
         hide_summary(&rows[r], st[r]);
     tr_rf_small_table(ctx, g, "summary", fields, (int)(sizeof fields / sizeof *fields), sizeof(s),

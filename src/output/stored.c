@@ -298,8 +298,7 @@ static void refresh_book(const struct tr_ctx *ctx, hid_t f, const struct tr_stor
     if (!has(f, "portfolio/loans")) return;
     struct tr_portfolio book;
     char err[512] = "";
-    const int bad =
-        tr_rf_read_portfolio_aligned(ctx, f, run->n, run->key, &book, err, sizeof err);
+    const int bad = tr_rf_read_portfolio_aligned(ctx, f, run->n, run->key, &book, err, sizeof err);
     if (tr_agree(ctx, bad)) TR_DIE(TR_EXIT_INPUT, "/portfolio/loans: %s", err);
     for (size_t i = 0; i < book.n; i++)
         if (book.e[i].pd_source == TR_PD_MODEL)

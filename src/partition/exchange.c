@@ -49,8 +49,8 @@ static void group_by_owner(struct tr_exchange *x, int P, const char *recs, size_
     if (n * size > x->send_cap)
         x->send = TR_REALLOC(x->send, x->send_cap = n * size + (n * size) / 4);
     for (size_t i = 0; i < n; i++)
-        memcpy(x->send + (size_t)cursor[tr_partition_owner(x->owners, key_at(recs, size, i))]++ *
-                             size,
+        memcpy(x->send +
+                   (size_t)cursor[tr_partition_owner(x->owners, key_at(recs, size, i))]++ * size,
                recs + i * size, size);
 }
 

@@ -156,8 +156,10 @@ int tr_stage_stress_checkpoint(struct tr_run *r)
     const struct tr_rf_provenance provenance = {.stages = r->stages.stat, .n_stages = r->stages.n};
     const struct tr_rf_stress stress = {
         .params = &r->params, .results = r->results, .n = r->n_results};
-    const struct tr_run_contents out = {
-        .k_min = r->cfg->privacy.k_min, .root = &root, .provenance = &provenance, .stress = &stress};
+    const struct tr_run_contents out = {.k_min = r->cfg->privacy.k_min,
+                                        .root = &root,
+                                        .provenance = &provenance,
+                                        .stress = &stress};
     const int rc = tr_ckpt_write_stress(r->ctx, r->cfg->output.path, &out);
     tr_stage_end(r->ctx, &r->stages, "checkpoint.stress", r->ctx->rank == 0 ? r->n_results : 0,
                  "scenarios");

@@ -13,9 +13,9 @@
 #include <string.h>
 
 struct stage {
-    const char *name;            /* its row in /provenance/stages; TELRISK_TEST_KILL's name */
-    int per_pass;                /* once per pass over key ranges */
-    enum tr_ckpt_stage kept_in;  /* the checkpoint holding its results (TR_CKPT_NONE: none) */
+    const char *name;           /* its row in /provenance/stages; TELRISK_TEST_KILL's name */
+    int per_pass;               /* once per pass over key ranges */
+    enum tr_ckpt_stage kept_in; /* the checkpoint holding its results (TR_CKPT_NONE: none) */
     int (*run)(struct tr_run *r);
     int (*wanted)(const struct tr_run *r); /* NULL: always */
     const char *reads, *writes;            /* for people: the parts of struct tr_run */
@@ -27,32 +27,69 @@ static int stressing(const struct tr_run *r)
 }
 
 static const struct stage stages[] = {
-    {.name = "read", .per_pass = 1, .kept_in = TR_CKPT_RECORDS, .run = tr_stage_read,
+    {.name = "read",
+     .per_pass = 1,
+     .kept_in = TR_CKPT_RECORDS,
+     .run = tr_stage_read,
      .reads = "the input files (records/: CSV or columnar)",
      .writes = "cur: the pass's records, each at its subscriber's owner; in: every file's "
                "accounting and rejects; names, scenarios"},
-    {.name = "partition", .per_pass = 1, .kept_in = TR_CKPT_RECORDS, .run = tr_stage_partition,
-     .reads = "cur", .writes = "cur sorted by (key, time, order), exact duplicates dropped; dups, "
-                               "collisions"},
-    {.name = "indicators", .per_pass = 1, .kept_in = TR_CKPT_RECORDS, .run = tr_stage_indicators,
-     .reads = "cur", .writes = "pass_ft: each subscriber's indicators, label and sample"},
-    {.name = "crosschecks", .per_pass = 1, .kept_in = TR_CKPT_RECORDS,
-     .run = tr_stage_crosschecks, .reads = "cur, pass_ft's keys and regions",
+    {.name = "partition",
+     .per_pass = 1,
+     .kept_in = TR_CKPT_RECORDS,
+     .run = tr_stage_partition,
+     .reads = "cur",
+     .writes = "cur sorted by (key, time, order), exact duplicates dropped; dups, "
+               "collisions"},
+    {.name = "indicators",
+     .per_pass = 1,
+     .kept_in = TR_CKPT_RECORDS,
+     .run = tr_stage_indicators,
+     .reads = "cur",
+     .writes = "pass_ft: each subscriber's indicators, label and sample"},
+    {.name = "crosschecks",
+     .per_pass = 1,
+     .kept_in = TR_CKPT_RECORDS,
+     .run = tr_stage_crosschecks,
+     .reads = "cur, pass_ft's keys and regions",
      .writes = "pass_checks: reconciliation, ledger, fraud alerts; pass_book: the loans"},
-    {.name = "checkpoint.records", .kept_in = TR_CKPT_RECORDS, .run = tr_stage_records_checkpoint,
-     .reads = "in, ft, checks, book", .writes = "PATH.ckpt-records.h5; rows"},
-    {.name = "model", .kept_in = TR_CKPT_MODEL, .run = tr_stage_model, .reads = "rows",
+    {.name = "checkpoint.records",
+     .kept_in = TR_CKPT_RECORDS,
+     .run = tr_stage_records_checkpoint,
+     .reads = "in, ft, checks, book",
+     .writes = "PATH.ckpt-records.h5; rows"},
+    {.name = "model",
+     .kept_in = TR_CKPT_MODEL,
+     .run = tr_stage_model,
+     .reads = "rows",
      .writes = "credit: models, validation, PDs, scores, grades; book's model PDs"},
-    {.name = "backtest", .kept_in = TR_CKPT_MODEL, .run = tr_stage_backtest,
-     .reads = "rows, credit", .writes = "backtest"},
-    {.name = "checkpoint.model", .kept_in = TR_CKPT_MODEL, .run = tr_stage_model_checkpoint,
-     .reads = "credit, backtest, book", .writes = "PATH.ckpt-model.h5"},
-    {.name = "stress", .kept_in = TR_CKPT_STRESS, .run = tr_stage_stress, .wanted = stressing,
-     .reads = "book, params, scenarios", .writes = "results"},
-    {.name = "checkpoint.stress", .kept_in = TR_CKPT_STRESS, .run = tr_stage_stress_checkpoint,
-     .wanted = stressing, .reads = "results", .writes = "PATH.ckpt-stress.h5"},
-    {.name = "write", .kept_in = TR_CKPT_NONE, .run = tr_stage_write,
-     .reads = "the checkpoints", .writes = "output.path"},
+    {.name = "backtest",
+     .kept_in = TR_CKPT_MODEL,
+     .run = tr_stage_backtest,
+     .reads = "rows, credit",
+     .writes = "backtest"},
+    {.name = "checkpoint.model",
+     .kept_in = TR_CKPT_MODEL,
+     .run = tr_stage_model_checkpoint,
+     .reads = "credit, backtest, book",
+     .writes = "PATH.ckpt-model.h5"},
+    {.name = "stress",
+     .kept_in = TR_CKPT_STRESS,
+     .run = tr_stage_stress,
+     .wanted = stressing,
+     .reads = "book, params, scenarios",
+     .writes = "results"},
+    {.name = "checkpoint.stress",
+     .kept_in = TR_CKPT_STRESS,
+     .run = tr_stage_stress_checkpoint,
+     .wanted = stressing,
+     .reads = "results",
+     .writes = "PATH.ckpt-stress.h5"},
+    {.name = "write",
+     .kept_in = TR_CKPT_NONE,
+     .run = tr_stage_write,
+     .reads = "the checkpoints",
+     .writes = "output.path"},
 };
 #define N_STAGES (sizeof stages / sizeof *stages)
 
@@ -90,8 +127,8 @@ static int run_stages(struct tr_run *r)
             if (!rc) tr_run_end_pass(r);
         }
     for (size_t k = 0; !rc && k < N_STAGES; k++)
-        if (!stages[k].per_pass && (stages[k].kept_in > (enum tr_ckpt_stage)r->done ||
-                                    stages[k].kept_in == TR_CKPT_NONE))
+        if (!stages[k].per_pass &&
+            (stages[k].kept_in > (enum tr_ckpt_stage)r->done || stages[k].kept_in == TR_CKPT_NONE))
             rc = run_stage(r, &stages[k]);
     return rc;
 }

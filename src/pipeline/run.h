@@ -21,19 +21,19 @@ struct tr_run {
     const struct tr_ctx *ctx;
     const struct tr_config *cfg;
     const struct tr_keyhash *kh;
-    char *config_text;    /* the effective configuration, as INI (the root's config) */
-    char fingerprint[65]; /* of the inputs (the checkpoints') */
-    int done;             /* the last checkpoint a resumed run found (TR_CKPT_NONE: none) */
+    char *config_text;       /* the effective configuration, as INI (the root's config) */
+    char fingerprint[65];    /* of the inputs (the checkpoints') */
+    int done;                /* the last checkpoint a resumed run found (TR_CKPT_NONE: none) */
     struct tr_stages stages; /* /provenance/stages so far */
 
     /* The records stages, pass by pass (one pass without partition.max_memory_per_rank). */
-    int passes, pass;            /* how many; the one under way (0-based) */
-    struct tr_stages pass_stages; /* this pass's rows, merged into stages after it */
-    struct tr_ingest in;         /* pass 1's records; its accounting (files, rejects) stays */
-    struct tr_ingest later;      /* a later pass's records */
-    struct tr_ingest *cur;       /* the pass's records: &in or &later */
-    int64_t *dups;               /* [in.n_files]: exact duplicates dropped, per file */
-    int64_t collisions;          /* subscriber keys shared by different ids (pass 1) */
+    int passes, pass;                  /* how many; the one under way (0-based) */
+    struct tr_stages pass_stages;      /* this pass's rows, merged into stages after it */
+    struct tr_ingest in;               /* pass 1's records; its accounting (files, rejects) stays */
+    struct tr_ingest later;            /* a later pass's records */
+    struct tr_ingest *cur;             /* the pass's records: &in or &later */
+    int64_t *dups;                     /* [in.n_files]: exact duplicates dropped, per file */
+    int64_t collisions;                /* subscriber keys shared by different ids (pass 1) */
     int64_t window_start, window_stop; /* seconds: the observation window */
     struct tr_feature_table pass_ft;   /* this pass's subscribers' indicators ... */
     struct tr_crosscheck pass_checks;  /* ... their cross-checks ... */
@@ -58,7 +58,7 @@ struct tr_run {
 };
 
 /* The stages (each collective; an exit code, the same on every rank). */
-int tr_stage_read(struct tr_run *r);        /* pipeline/records.c */
+int tr_stage_read(struct tr_run *r); /* pipeline/records.c */
 int tr_stage_partition(struct tr_run *r);
 int tr_stage_indicators(struct tr_run *r);
 int tr_stage_crosschecks(struct tr_run *r);

@@ -111,9 +111,8 @@ void tr_ingest_init(struct tr_ingest *in)
     in->key_collisions = -1;
 }
 
-int tr_ingest_finish(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                     int later_pass, int64_t t_first, int64_t t_last,
-                     struct tr_ingest *in)
+int tr_ingest_finish(const struct tr_ctx *ctx, const struct tr_config *cfg, int later_pass,
+                     int64_t t_first, int64_t t_last, struct tr_ingest *in)
 {
     total_stats(ctx, in);
     int64_t span[2] = {t_first, t_last == INT64_MIN ? INT64_MAX : -t_last};
