@@ -404,8 +404,8 @@ static void write_summary(const struct tr_ctx *ctx, hid_t g, const struct tr_rf_
     rows[0] = summary_of(-1, "all", &all, &v->assigned, &v->national);
     rows[0].train_rows = m->train_rows;
     for (int r = 0; r < m->n_regions; r++)
-        rows[r + 1] = summary_of(r, region_names[r], &m->regions[r], &v->region[r],
-                                 &v->region_national[r]);
+        rows[r + 1] =
+            summary_of(r, region_names[r], &m->regions[r], &v->region[r], &v->region_national[r]);
     for (int r = 0; r <= m->n_regions; r++)
         hide_summary(&rows[r], st[r]);
     tr_rf_small_table(ctx, g, "summary", fields, (int)(sizeof fields / sizeof *fields), sizeof(s),
@@ -560,9 +560,8 @@ void *tr_rf_read_table(hid_t loc, const char *name, const struct tr_h5_field *fi
                        size_t size, size_t *n_rows)
 {
     *n_rows = 0;
-    if (H5Lexists(loc, name, H5P_DEFAULT) <= 0) return NULL;
-    hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
-    H5_CHECK(d);
+    hid_t d = tr_h5_open_dataset(loc, name); /* quietly: absent (or not a dataset) is no rows */
+    if (d < 0) return NULL;
     const hsize_t dims[1] = {tr_h5_rows(d)};
     hid_t mem, file;
     tr_h5_compound(fields, n_fields, size, &mem, &file);
@@ -688,7 +687,7 @@ static void read_features(hid_t g, struct tr_models *m)
     m->sd = TR_CALLOC(n + 1, sizeof(double));
     m->dropped = TR_CALLOC(n + 1, sizeof *m->dropped);
     for (size_t j = 0; j < n; j++) {
-        m->names[j] = strdup(f[j].name);
+        m->names[j] = TR_STRDUP(f[j].name);
         m->mean[j] = f[j].mean, m->sd[j] = f[j].sd;
         memcpy(m->dropped[j], f[j].dropped, TR_DROP_REASON_MAX);
         m->bins[j].iv = f[j].iv, m->bins[j].trend = f[j].trend;

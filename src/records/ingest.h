@@ -67,8 +67,8 @@ struct tr_input_source {
     int (*read)(const struct tr_ctx *ctx, const struct tr_config *cfg, const struct tr_keyhash *kh,
                 const struct tr_router *router, struct tr_ingest *in);
     /* Collective (telrisk run --check): headers and the first max_lines lines, in seconds. */
-    int (*check)(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                 const struct tr_keyhash *kh, int64_t max_lines, struct tr_ingest *in);
+    int (*check)(const struct tr_ctx *ctx, const struct tr_config *cfg, const struct tr_keyhash *kh,
+                 int64_t max_lines, struct tr_ingest *in);
     /* Collective: the bytes of the CSV inputs the records come from, on rank 0 (0 elsewhere; -1
      * when they cannot be found: the read says why). */
     double (*bytes)(const struct tr_ctx *ctx, const struct tr_config *cfg);
@@ -89,15 +89,19 @@ int tr_ingest_antennas_read(const struct tr_ctx *ctx, struct tr_ingest *in);
 /* The run's regions: the antennas' region names, sorted; each antenna gets its index. */
 void tr_ingest_number_regions(struct tr_ingest *in);
 /* Collective, after every table is read: the counts summed, the window, the reject rates. */
-int tr_ingest_finish(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                     int later_pass, int64_t t_first, int64_t t_last,
-                     struct tr_ingest *in);
+int tr_ingest_finish(const struct tr_ctx *ctx, const struct tr_config *cfg, int later_pass,
+                     int64_t t_first, int64_t t_last, struct tr_ingest *in);
 void tr_ingest_free(struct tr_ingest *in);
+/* Collective, for the readers of ingest: every rank's n_mine rejects to rank 0 (in->rejects,
+ * sorted by (file, line); none elsewhere). 0, or TR_EXIT_INPUT (said once) when there are more
+ * than 2^31 - 1 in all: MPI counts them in ints. */
+int tr_ingest_gather_rejects(const struct tr_ctx *ctx, struct tr_ingest *in,
+                             const struct tr_reject *mine, size_t n_mine);
 
-/* Collective: the configured source's check. With CSV inputs rank 0 reads every input file's header and first max_lines lines (all of the
- * antennas, which give the regions), parsed as the run would, in seconds. in->file_stats[f] counts
- * the lines checked and rejected by reason; in->regions holds the regions. 0, or an exit code with
- * the reason printed (a missing file, a bad header). */
+/* Collective: the configured source's check. With CSV inputs rank 0 reads every input file's header
+ * and first max_lines lines (all of the antennas, which give the regions), parsed as the run would,
+ * in seconds. in->file_stats[f] counts the lines checked and rejected by reason; in->regions holds
+ * the regions. 0, or an exit code with the reason printed (a missing file, a bad header). */
 int tr_ingest_check(const struct tr_ctx *ctx, const struct tr_config *cfg,
                     const struct tr_keyhash *kh, int64_t max_lines, struct tr_ingest *in);
 
