@@ -1,4 +1,5 @@
 #include "cli/telrisk.h"
+#include "core/error.h"
 
 #include <malloc.h>
 #include <mpi.h>
@@ -11,8 +12,8 @@ int main(int argc, char **argv)
      * copies themselves on virtual machines. */
     mallopt(M_MMAP_THRESHOLD, 1 << 30);
     mallopt(M_TRIM_THRESHOLD, -1);
-    MPI_Init(&argc, &argv);
+    MPI_CHECK(MPI_Init(&argc, &argv));
     int code = telrisk_main(argc, argv, MPI_COMM_WORLD, stderr);
-    MPI_Finalize();
+    MPI_CHECK(MPI_Finalize());
     return code;
 }

@@ -21,7 +21,7 @@
 /* The nearest existing folder of path's folder is a writable folder (the rest is created). */
 static int output_writable(const char *path)
 {
-    char *copy = strdup(path), *dir = dirname(copy);
+    char *copy = TR_STRDUP(path), *dir = dirname(copy);
     while (access(dir, F_OK) != 0 && strcmp(dir, "/") != 0 && strcmp(dir, ".") != 0)
         dir = dirname(dir);
     struct stat st;

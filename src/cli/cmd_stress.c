@@ -49,14 +49,15 @@ int tr_cmd_stress(const struct tr_ctx *ctx, const struct tr_cli_args *args)
         struct tr_stages stages = {0};
         tr_stage_begin(&stages);
         int n = 0;
-        struct tr_stress_result *res = tr_stress_all(ctx, &p, (const char *const *)b.region_names,
-                                                     &b.book, scenarios, args->scenario, &n);
+        struct tr_stress_result *res = NULL;
+        rc = tr_stress_run_scenarios(ctx, &p, (const char *const *)b.region_names, &b.book,
+                                     scenarios, args->scenario, &res, &n);
         tr_stage_end(ctx, &stages, "stress", (int64_t)b.book.n, "loans");
         tr_stress_record(ctx, &stages, &p, res, n);
         /* --out naming the run file itself: into the run file, not a part replacing it. */
         const char *part =
             args->out_dir && !same_file(args->out_dir, args->run_path) ? args->out_dir : NULL;
-        rc = tr_stored_stress_write(ctx, args->run_path, part, &b, &p, res, n);
+        if (!rc) rc = tr_stored_stress_write(ctx, args->run_path, part, &b, &p, res, n);
         if (!rc)
             TR_INFO(ctx, "stress: %d scenario(s) in %s", n,
                     args->out_dir ? args->out_dir : args->run_path);

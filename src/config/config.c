@@ -157,10 +157,15 @@ const char *tr_config_nearest_key(const char *name)
     return best;
 }
 
-static int valid_date(const char *s)
+/* 0 when value suits the date key k (a date YYYY-MM-DD, or nothing where its default is
+ * nothing); else 1 with err naming the key. */
+static int date_problem(const struct key_spec *k, const char *value, char *err, size_t errlen)
 {
     int64_t days;
-    return tr_parse_date(s, &days) == 0;
+    if (tr_parse_date(value, &days) == 0 || (value[0] == '\0' && k->def[0] == '\0')) return 0;
+    snprintf(err, errlen, "%s = '%s': expected a date YYYY-MM-DD%s", k->name, value,
+             k->def[0] == '\0' ? " or nothing" : "");
+    return 1;
 }
 
 static int enum_allows(const char *choices, const char *value)
@@ -219,11 +224,7 @@ static int assign(struct tr_config *cfg, const struct key_spec *k, const char *v
         strcpy(field, value);
         return 0;
     case KEY_DATE:
-        if (!valid_date(value) && !(value[0] == '\0' && k->def[0] == '\0')) {
-            snprintf(err, errlen, "%s = '%s': expected a date YYYY-MM-DD%s", k->name, value,
-                     k->def[0] == '\0' ? " or nothing" : "");
-            return 1;
-        }
+        if (date_problem(k, value, err, errlen)) return 1;
         memset(field, 0, k->size);
         strcpy(field, value);
         return 0;
@@ -369,8 +370,24 @@ double tr_config_bytes(const char *text)
     return v;
 }
 
+/* Every date key holds a date. tr_config_set refuses anything else, but a configuration filled
+ * in by code did not pass through it, and the generator and the models take these dates as
+ * given (generate.start: tr_world_build). */
+static int dates_problem(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MAX])
+{
+    for (size_t i = 0; i < N_KEYS; i++) {
+        const struct key_spec *k = &keys[i];
+        if (k->type != KEY_DATE) continue;
+        char value[64]; /* whatever the field holds, NUL-terminated */
+        snprintf(value, sizeof value, "%.*s", (int)k->size, (const char *)cfg + k->offset);
+        if (date_problem(k, value, err, TR_CONFIG_ERR_MAX)) return 1;
+    }
+    return 0;
+}
+
 int tr_config_validate(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MAX])
 {
+    if (dates_problem(cfg, err)) return 1;
     if (tr_config_bytes(cfg->partition.max_memory_per_rank) < 0) {
         snprintf(err, TR_CONFIG_ERR_MAX,
                  "partition.max_memory_per_rank = '%s': expected a size such as 2G, 800M or "

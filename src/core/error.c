@@ -6,8 +6,12 @@
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
+/* Its MPI calls are unchecked: this is where a failure would be reported (MPI_CHECK would come
+ * back here). exit() is for a process whose MPI is not running (before MPI_Init, after
+ * MPI_Finalize): the process is then the whole job. */
 _Noreturn void tr_die(const char *file, int line, int code, const char *fmt, ...)
 {
     int rank = 0, initialized = 0, finalized = 0;
@@ -72,4 +76,19 @@ void *tr_realloc(void *p, size_t bytes, const char *file, int line)
     void *q = realloc(p, bytes ? bytes : 1);
     if (!q) tr_die(file, line, TR_EXIT_INTERNAL, "out of memory growing to %zu bytes", bytes);
     return huge(q, bytes);
+}
+
+char *tr_strdup(const char *s, const char *file, int line)
+{
+    char *copy = strdup(s);
+    if (!copy)
+        tr_die(file, line, TR_EXIT_INTERNAL, "out of memory copying %zu bytes", strlen(s) + 1);
+    return copy;
+}
+
+char *tr_strndup(const char *s, size_t n, const char *file, int line)
+{
+    char *copy = strndup(s, n);
+    if (!copy) tr_die(file, line, TR_EXIT_INTERNAL, "out of memory copying %zu bytes", n + 1);
+    return copy;
 }

@@ -20,6 +20,10 @@ _Noreturn void tr_die(const char *file, int line, int code, const char *fmt, ...
 
 #define TR_DIE(code, ...) tr_die(__FILE__, __LINE__, (code), __VA_ARGS__)
 
+/* MPI_CHECK: every MPI call in src/ goes through it, on a communicator whose errors return
+ * (core/log.h: tr_ctx_open), except MPI_Wtime (it returns the time, not an error code), the
+ * MPI-IO calls whose failure is the input's and is reported with the file's path (io/reader.c,
+ * io/ordered.c), and tr_die's own calls (it is where a failure would be reported). */
 #define MPI_CHECK(call)                                                                            \
     do {                                                                                           \
         int mpi_check_rc_ = (call);                                                                \
@@ -47,5 +51,11 @@ void *tr_realloc(void *p, size_t bytes, const char *file, int line);
 #define TR_MALLOC(bytes)       tr_malloc((bytes), __FILE__, __LINE__)
 #define TR_CALLOC(count, size) tr_calloc((count), (size), __FILE__, __LINE__)
 #define TR_REALLOC(p, bytes)   tr_realloc((p), (bytes), __FILE__, __LINE__)
+
+/* strdup and strndup that end the job like TR_MALLOC instead of returning NULL. */
+char *tr_strdup(const char *s, const char *file, int line);
+char *tr_strndup(const char *s, size_t n, const char *file, int line);
+#define TR_STRDUP(s)     tr_strdup((s), __FILE__, __LINE__)
+#define TR_STRNDUP(s, n) tr_strndup((s), (n), __FILE__, __LINE__)
 
 #endif

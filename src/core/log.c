@@ -13,6 +13,19 @@ void tr_ctx_init(struct tr_ctx *ctx, MPI_Comm comm, FILE *msg)
     ctx->level = TR_LOG_INFO;
 }
 
+void tr_ctx_open(struct tr_ctx *ctx, MPI_Comm caller, FILE *msg)
+{
+    MPI_Comm comm;
+    MPI_CHECK(MPI_Comm_dup(caller, &comm));
+    MPI_CHECK(MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN));
+    tr_ctx_init(ctx, comm, msg);
+}
+
+void tr_ctx_close(struct tr_ctx *ctx)
+{
+    MPI_CHECK(MPI_Comm_free(&ctx->comm));
+}
+
 void tr_log(const struct tr_ctx *ctx, enum tr_log_level level, const char *fmt, ...)
 {
     if (level > ctx->level) return;

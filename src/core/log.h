@@ -17,7 +17,17 @@ struct tr_ctx {
     enum tr_log_level level;
 };
 
+/* A context on comm itself: MPI errors on it go to comm's own handler. */
 void tr_ctx_init(struct tr_ctx *ctx, MPI_Comm comm, FILE *msg);
+
+/* Collective over caller: a context on a duplicate of caller whose error handler is
+ * MPI_ERRORS_RETURN, so a failing MPI call comes back to MPI_CHECK, which names the call and MPI's
+ * reason and ends the job with exit 3 (under MPI_ERRORS_ARE_FATAL, MPI would end it itself, with
+ * its own exit code and no word of which call). caller and its handler are left as they were.
+ * Freed with tr_ctx_close. */
+void tr_ctx_open(struct tr_ctx *ctx, MPI_Comm caller, FILE *msg);
+/* Collective: frees the communicator tr_ctx_open made (ctx->comm is MPI_COMM_NULL after). */
+void tr_ctx_close(struct tr_ctx *ctx);
 
 void tr_log(const struct tr_ctx *ctx, enum tr_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

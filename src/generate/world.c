@@ -215,8 +215,11 @@ void tr_world_build(struct tr_world *w, const struct tr_config *cfg)
     w->subscribers = cfg->generate.subscribers;
     w->n_regions = (int32_t)cfg->generate.regions;
     w->days = cfg->generate.days;
+    /* tr_config_validate refuses a generate.start that is not a date (exit 1, naming the key):
+     * one here is a configuration that skipped validation, a bug. */
     if (tr_parse_date(cfg->generate.start, &w->start_day))
-        TR_DIE(TR_EXIT_USAGE, "generate.start '%s' is not a date", cfg->generate.start);
+        TR_DIE(TR_EXIT_INTERNAL, "generate.start '%s' is not a date, yet passed validation",
+               cfg->generate.start);
     w->start_epoch = w->start_day * 86400;
     w->regions = TR_CALLOC((size_t)w->n_regions, sizeof(struct tr_region));
 

@@ -374,7 +374,7 @@ static int opaque_of(hid_t type, const char *tag, size_t size)
     if (H5Tget_class(type) != H5T_OPAQUE || H5Tget_size(type) != size) return 0;
     char *its = H5Tget_tag(type);
     const int same = its && strcmp(its, tag) == 0;
-    H5free_memory(its);
+    H5_CHECK(H5free_memory(its));
     return same;
 }
 
@@ -394,7 +394,7 @@ void *tr_colfile_read_blob(struct tr_colfile *f, const char *path, const char *t
         items = malloc(size * ((size_t)s.points + 1));
     if (items && s.points && H5Dread(d, raw, H5S_ALL, H5S_ALL, H5P_DEFAULT, items) < 0)
         free(items), items = NULL;
-    if (raw >= 0) H5Tclose(raw);
+    if (raw >= 0) H5_CHECK(H5Tclose(raw));
     tr_h5_quiet_end(&q);
     H5_CHECK(H5Dclose(d));
     if (items) *n = (size_t)s.points;

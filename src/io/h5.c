@@ -142,9 +142,20 @@ static void insert_field(hid_t mem, hid_t file, size_t file_offset, const struct
     H5_CHECK(H5Tclose(ft));
 }
 
+/* H5Tget_size of a type telrisk made: 0 (its failure) is internal. */
+static size_t type_size(hid_t type)
+{
+    const size_t size = H5Tget_size(type);
+    if (size == 0) {
+        tr_h5_print_stack();
+        TR_DIE(TR_EXIT_INTERNAL, "H5Tget_size failed");
+    }
+    return size;
+}
+
 static size_t file_field_size(const struct tr_h5_field *f)
 {
-    return f->type == H5I_INVALID_HID ? f->file_len + 1 : H5Tget_size(f->type);
+    return f->type == H5I_INVALID_HID ? f->file_len + 1 : type_size(f->type);
 }
 
 void tr_h5_compound(const struct tr_h5_field *fields, int n, size_t mem_size, hid_t *mem_type,
@@ -227,7 +238,7 @@ static size_t row_bytes(hid_t dset, hid_t mem_type)
     hsize_t cols = select_rows(space, 0, 0, &none);
     H5_CHECK(H5Sclose(none));
     H5_CHECK(H5Sclose(space));
-    return (size_t)cols * H5Tget_size(mem_type);
+    return (size_t)cols * type_size(mem_type);
 }
 
 void tr_h5_write_rows(const struct tr_ctx *ctx, hid_t dset, hid_t mem_type, const void *buf,
@@ -295,8 +306,8 @@ void tr_h5_shape_of(hid_t obj, int is_attr, struct tr_h5_shape *s)
             s->dims[k] = dims[k];
         s->points = points < 0 ? (hsize_t)-1 : (hsize_t)points;
     }
-    if (space >= 0) H5Sclose(space);
-    if (type >= 0) H5Tclose(type);
+    if (space >= 0) H5_CHECK(H5Sclose(space));
+    if (type >= 0) H5_CHECK(H5Tclose(type));
     tr_h5_quiet_end(&q);
 }
 
@@ -323,6 +334,7 @@ char **tr_h5_read_strings(hid_t obj, int is_attr, int *n)
     *n = (int)points;
     char **out = TR_MALLOC(sizeof(char *) * ((size_t)*n + 1));
     hid_t mtype = H5Tcopy(H5T_C_S1);
+    H5_CHECK(mtype);
     H5_CHECK(H5Tset_cset(mtype, H5Tget_cset(ftype))); /* HDF5 converts no character sets */
     const int variable = H5Tis_variable_str(ftype) > 0;
     const size_t width = variable ? sizeof(char *) : H5Tget_size(ftype) + 1;
@@ -333,7 +345,7 @@ char **tr_h5_read_strings(hid_t obj, int is_attr, int *n)
                          : H5Dread(obj, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf));
     for (int i = 0; i < *n; i++) {
         const char *v = variable ? ((char **)buf)[i] : buf + (size_t)i * width;
-        out[i] = variable ? strdup(v ? v : "") : strndup(v, width - 1);
+        out[i] = variable ? TR_STRDUP(v ? v : "") : TR_STRNDUP(v, width - 1);
     }
     if (variable && *n) H5_CHECK(H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, buf));
     free(buf);
@@ -341,6 +353,20 @@ char **tr_h5_read_strings(hid_t obj, int is_attr, int *n)
     H5_CHECK(H5Tclose(ftype));
     H5_CHECK(H5Sclose(space));
     return out;
+}
+
+int tr_h5_link_exists(hid_t loc, const char *path)
+{
+    const htri_t yes = H5Lexists(loc, path, H5P_DEFAULT);
+    H5_CHECK(yes);
+    return yes > 0;
+}
+
+int tr_h5_attr_exists(hid_t obj, const char *name)
+{
+    const htri_t yes = H5Aexists(obj, name);
+    H5_CHECK(yes);
+    return yes > 0;
 }
 
 hid_t tr_h5_open_dataset(hid_t loc, const char *path)

@@ -8,12 +8,14 @@ int tr_ordered_open(const struct tr_ctx *ctx, const char *path, struct tr_ordere
 {
     f->bytes_before = 0;
     f->lines_before = 0;
+    /* Unchecked on purpose: an output the user named that cannot be created is an input error
+     * (exit 2), reported with its path. */
     int rc =
         MPI_File_open(ctx->comm, path, MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL, &f->fh);
     if (rc != MPI_SUCCESS) {
         char msg[MPI_MAX_ERROR_STRING];
         int len = 0;
-        MPI_Error_string(rc, msg, &len);
+        MPI_CHECK(MPI_Error_string(rc, msg, &len));
         if (ctx->rank == 0) fprintf(ctx->msg, "telrisk: cannot create %s: %s\n", path, msg);
         return TR_EXIT_INPUT;
     }

@@ -25,18 +25,20 @@ static int report_mpi_error(const struct tr_ctx *ctx, int rc, const char *what, 
 {
     char msg[MPI_MAX_ERROR_STRING];
     int len = 0;
-    MPI_Error_string(rc, msg, &len);
+    MPI_CHECK(MPI_Error_string(rc, msg, &len));
     if (!collective || ctx->rank == 0) TR_ERROR(ctx, "cannot %s %s: %s", what, path, msg);
     return TR_EXIT_INPUT;
 }
 
+/* A read that fails is the input's fault (a file on a failing disk, a directory named as a file):
+ * its code goes back to be reported with the path (exit 2), not to MPI_CHECK. */
 static int read_at(MPI_File fh, int64_t at, char *buf, size_t want, size_t *got)
 {
     MPI_Status st;
     int rc = MPI_File_read_at(fh, (MPI_Offset)at, buf, (int)want, MPI_CHAR, &st);
     if (rc != MPI_SUCCESS) return rc;
     int count = 0;
-    MPI_Get_count(&st, MPI_CHAR, &count);
+    MPI_CHECK(MPI_Get_count(&st, MPI_CHAR, &count));
     *got = (size_t)count;
     return MPI_SUCCESS;
 }
@@ -209,13 +211,18 @@ static int same_size(const struct tr_ctx *ctx, MPI_File fh, const char *path, in
                      const struct scan *s, int *unterminated)
 {
     int64_t now = s->ended_at;
+    int sized = MPI_SUCCESS;
     if (now < 0) {
+        /* Unchecked on purpose: a file that cannot be sized any more (gone from a network disk)
+         * is reported with its path below, after the collective step. */
         MPI_Offset size = bytes;
-        now = MPI_File_get_size(fh, &size) == MPI_SUCCESS ? (int64_t)size : bytes;
+        sized = MPI_File_get_size(fh, &size);
+        now = sized == MPI_SUCCESS ? (int64_t)size : bytes;
     }
     int64_t v[3] = {-now, now, s->unterminated}; /* max of -now: the least size seen */
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, v, 3, MPI_INT64_T, MPI_MAX, ctx->comm));
     *unterminated = (int)v[2];
+    if (sized != MPI_SUCCESS) return report_mpi_error(ctx, sized, "size", path, 0);
     if (-v[0] == bytes && v[1] == bytes) return TR_EXIT_OK;
     return report_changed(ctx, path, bytes, -v[0] < bytes ? -v[0] : v[1]);
 }
@@ -268,6 +275,7 @@ int tr_read_file(const struct tr_ctx *ctx, const char *path, size_t chunk_bytes,
     if (tr_fail_agree(ctx, missing ? TR_EXIT_INPUT : TR_EXIT_OK, missing ? why : NULL))
         return TR_EXIT_INPUT;
     MPI_File fh;
+    /* Unchecked on purpose: a file MPI-IO cannot open is an input error, reported with its path. */
     int rc = MPI_File_open(ctx->comm, path, MPI_MODE_RDONLY, MPI_INFO_NULL, &fh);
     if (rc != MPI_SUCCESS) return report_mpi_error(ctx, rc, "open", path, 1);
     MPI_Offset size = 0;

@@ -279,7 +279,7 @@ static void fit_one(const struct tr_ctx *ctx, const struct tr_logit_data *d,
 static void fit_models(const struct tr_ctx *ctx, const struct tr_config *cfg,
                        const struct tr_model_rows *r, struct tr_models *m)
 {
-    const double t0 = MPI_Wtime();
+    const double t0 = MPI_Wtime(); /* the time, not an error code: nothing to check */
     double *x = design(m, r), *y = TR_MALLOC(sizeof(double) * (r->n + 1)),
            *w = TR_MALLOC(sizeof(double) * (r->n + 1));
     int64_t *per = TR_CALLOC(2 * (size_t)m->n_regions + 2, sizeof(int64_t)); /* rows, defaults */
@@ -319,7 +319,7 @@ static void fit_models(const struct tr_ctx *ctx, const struct tr_config *cfg,
 int tr_models_train(const struct tr_ctx *ctx, const struct tr_config *cfg,
                     const struct tr_model_rows *r, int n_regions, struct tr_models *m)
 {
-    const double t0 = MPI_Wtime();
+    const double t0 = MPI_Wtime(); /* the time, not an error code: nothing to check */
     memset(m, 0, sizeof *m);
     const int F = r->n_features;
     m->transform = strcmp(cfg->model.transform, "standardize") == 0 ? TR_TRANSFORM_STANDARDIZE
@@ -328,7 +328,7 @@ int tr_models_train(const struct tr_ctx *ctx, const struct tr_config *cfg,
     m->n_features = F;
     m->names = TR_MALLOC(sizeof(char *) * ((size_t)F + 1));
     for (int j = 0; j < F; j++)
-        m->names[j] = strdup(r->names[j]);
+        m->names[j] = TR_STRDUP(r->names[j]);
     m->bins = TR_CALLOC((size_t)F + 1, sizeof *m->bins);
     m->mean = TR_CALLOC((size_t)F + 1, sizeof(double));
     m->sd = TR_CALLOC((size_t)F + 1, sizeof(double));

@@ -1,6 +1,8 @@
 /* telrisk inspect: a run file summarised for people, one row per region. Reads the file
- * serially and never ends the job on a bad file: anything unexpected is reported with the
- * file's path and gives TR_EXIT_INPUT. */
+ * serially and never ends the job on a bad file: anything unexpected in it is reported with the
+ * file's path and the object and gives TR_EXIT_INPUT. HDF5 calls that do not depend on the file
+ * (closing what was opened, building memory types and selections) are H5_CHECKed: their failure
+ * is internal (exit 3). */
 #include "output/runfile.h"
 
 #include "core/error.h"
@@ -80,21 +82,23 @@ static int read_strings(hid_t id, int is_attr, struct strings *s)
     hid_t space = is_attr ? H5Aget_space(id) : H5Dget_space(id);
     int rank = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
     hssize_t n = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
+    const size_t size = type >= 0 ? H5Tget_size(type) : 0; /* 0: HDF5 cannot tell */
     int ok = type >= 0 && H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) == 0 &&
-             (rank == 0 || rank == 1) && n >= 0;
+             size > 0 && (rank == 0 || rank == 1) && n >= 0;
     if (ok) {
         s->n = (size_t)n;
-        s->width = H5Tget_size(type) + 1; /* room for a NUL even when the file has none */
+        s->width = size + 1; /* room for a NUL even when the file has none */
         s->text = TR_CALLOC(s->n ? s->n : 1, s->width);
         hid_t mem = H5Tcopy(type); /* same character set: HDF5 does not convert between sets */
-        ok = mem >= 0 && H5Tset_size(mem, s->width) >= 0 &&
-             H5Tset_strpad(mem, H5T_STR_NULLTERM) >= 0;
-        ok = ok && (is_attr ? H5Aread(id, mem, s->text)
-                            : H5Dread(id, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, s->text)) >= 0;
-        if (mem >= 0) H5Tclose(mem);
+        H5_CHECK(mem);
+        H5_CHECK(H5Tset_size(mem, s->width));
+        H5_CHECK(H5Tset_strpad(mem, H5T_STR_NULLTERM));
+        ok = (is_attr ? H5Aread(id, mem, s->text)
+                      : H5Dread(id, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, s->text)) >= 0;
+        H5_CHECK(H5Tclose(mem));
     }
-    if (type >= 0) H5Tclose(type);
-    if (space >= 0) H5Sclose(space);
+    if (type >= 0) H5_CHECK(H5Tclose(type));
+    if (space >= 0) H5_CHECK(H5Sclose(space));
     return ok ? 0 : -1;
 }
 
@@ -103,7 +107,7 @@ static int read_attr_strings(hid_t loc, const char *obj, const char *name, struc
     hid_t a = H5Aopen_by_name(loc, obj, name, H5P_DEFAULT, H5P_DEFAULT);
     if (a < 0) return -1;
     int rc = read_strings(a, 1, s);
-    H5Aclose(a);
+    H5_CHECK(H5Aclose(a));
     return rc;
 }
 
@@ -112,7 +116,7 @@ static int read_attr_scalar(hid_t loc, const char *name, hid_t mem_type, void *v
     hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
     if (a < 0) return -1;
     int rc = H5Aread(a, mem_type, value) < 0 ? -1 : 0;
-    H5Aclose(a);
+    H5_CHECK(H5Aclose(a));
     return rc;
 }
 
@@ -126,7 +130,7 @@ static int read_root(struct inspection *in)
         return fail(in, "the root attributes created_utc, seed or ranks are missing or unreadable");
     hid_t d = H5Dopen2(in->file, "/regions/names", H5P_DEFAULT);
     int rc = d < 0 ? -1 : read_strings(d, 0, &in->regions);
-    if (d >= 0) H5Dclose(d);
+    if (d >= 0) H5_CHECK(H5Dclose(d));
     if (rc) return fail(in, "not a telrisk run file (no readable /regions/names)");
     if (read_attr_strings(in->file, "/subscribers/features", "names", &in->features))
         return fail(in, "not a telrisk run file (no /subscribers/features with names)");
@@ -160,21 +164,23 @@ static int dims_of(hid_t d, int want_rank, hsize_t *dims)
     if (space < 0) return -1;
     int ok = H5Sget_simple_extent_ndims(space) == want_rank &&
              H5Sget_simple_extent_dims(space, dims, NULL) == want_rank;
-    H5Sclose(space);
+    H5_CHECK(H5Sclose(space));
     return ok ? 0 : -1;
 }
 
+/* Rows [first, first + n) of d, whose shape dims_of has checked. */
 static int read_block(hid_t d, hid_t mem_type, hsize_t first, hsize_t n, hsize_t cols, void *buf)
 {
     hid_t space = H5Dget_space(d);
+    if (space < 0) return -1;
     int rank = cols ? 2 : 1;
     hsize_t start[2] = {first, 0}, count[2] = {n, cols};
     hid_t mem = H5Screate_simple(rank, count, NULL);
-    int ok = space >= 0 && mem >= 0 &&
-             H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
-             H5Dread(d, mem_type, mem, space, H5P_DEFAULT, buf) >= 0;
-    if (mem >= 0) H5Sclose(mem);
-    if (space >= 0) H5Sclose(space);
+    H5_CHECK(mem);
+    H5_CHECK(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL));
+    int ok = H5Dread(d, mem_type, mem, space, H5P_DEFAULT, buf) >= 0;
+    H5_CHECK(H5Sclose(mem));
+    H5_CHECK(H5Sclose(space));
     return ok ? 0 : -1;
 }
 
@@ -231,8 +237,8 @@ static int read_subscribers(struct inspection *in)
     in->tallies = TR_CALLOC(in->regions.n + 2, sizeof *in->tallies);
     if (rc == TR_EXIT_OK && tally_blocks(in, region, features))
         rc = fail(in, "cannot read /subscribers/region or /subscribers/features");
-    if (region >= 0) H5Dclose(region);
-    if (features >= 0) H5Dclose(features);
+    if (region >= 0) H5_CHECK(H5Dclose(region));
+    if (features >= 0) H5_CHECK(H5Dclose(features));
     return rc;
 }
 
@@ -262,8 +268,8 @@ static int read_inputs(struct inspection *in)
         in->rejected += rows[i].rejected;
     }
     free(rows);
-    if (d >= 0) H5Dclose(d);
-    H5Tclose(mem);
+    if (d >= 0) H5_CHECK(H5Dclose(d));
+    H5_CHECK(H5Tclose(mem));
     return ok ? TR_EXIT_OK : fail(in, "cannot read /provenance/inputs");
 }
 
@@ -395,42 +401,75 @@ struct model_line {
     double auc, auc_national_model, mean_pd, default_rate, hl_p;
 };
 
+/* A memory type picking named fields out of a table's rows. */
+struct member {
+    const char *name;
+    size_t offset;
+    hid_t type;
+};
+
+static hid_t memory_type(size_t size, const struct member *m, size_t n)
+{
+    hid_t t = H5Tcreate(H5T_COMPOUND, size);
+    H5_CHECK(t);
+    for (size_t k = 0; k < n; k++)
+        H5_CHECK(H5Tinsert(t, m[k].name, m[k].offset, m[k].type));
+    return t;
+}
+
+#define MEMORY_TYPE(row, members)                                                                  \
+    memory_type(sizeof(row), members, sizeof members / sizeof *members)
+
 static hid_t model_line_type(void)
 {
-    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(struct model_line));
-    H5Tinsert(t, "region", HOFFSET(struct model_line, region), H5T_NATIVE_INT32);
-    H5Tinsert(t, "own_model", HOFFSET(struct model_line, own_model), H5T_NATIVE_INT8);
-    H5Tinsert(t, "suppressed", HOFFSET(struct model_line, suppressed), H5T_NATIVE_INT8);
-    H5Tinsert(t, "train_defaults", HOFFSET(struct model_line, train_defaults), H5T_NATIVE_INT64);
-    H5Tinsert(t, "holdout_rows", HOFFSET(struct model_line, holdout_rows), H5T_NATIVE_INT64);
-    H5Tinsert(t, "holdout_defaults", HOFFSET(struct model_line, holdout_defaults),
-              H5T_NATIVE_INT64);
-    H5Tinsert(t, "auc", HOFFSET(struct model_line, auc), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "auc_national_model", HOFFSET(struct model_line, auc_national_model),
-              H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "mean_pd", HOFFSET(struct model_line, mean_pd), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "default_rate", HOFFSET(struct model_line, default_rate), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "hl_p", HOFFSET(struct model_line, hl_p), H5T_NATIVE_DOUBLE);
-    return t;
+    typedef struct model_line s;
+    const struct member m[] = {
+        {"region", HOFFSET(s, region), H5T_NATIVE_INT32},
+        {"own_model", HOFFSET(s, own_model), H5T_NATIVE_INT8},
+        {"suppressed", HOFFSET(s, suppressed), H5T_NATIVE_INT8},
+        {"train_defaults", HOFFSET(s, train_defaults), H5T_NATIVE_INT64},
+        {"holdout_rows", HOFFSET(s, holdout_rows), H5T_NATIVE_INT64},
+        {"holdout_defaults", HOFFSET(s, holdout_defaults), H5T_NATIVE_INT64},
+        {"auc", HOFFSET(s, auc), H5T_NATIVE_DOUBLE},
+        {"auc_national_model", HOFFSET(s, auc_national_model), H5T_NATIVE_DOUBLE},
+        {"mean_pd", HOFFSET(s, mean_pd), H5T_NATIVE_DOUBLE},
+        {"default_rate", HOFFSET(s, default_rate), H5T_NATIVE_DOUBLE},
+        {"hl_p", HOFFSET(s, hl_p), H5T_NATIVE_DOUBLE},
+    };
+    return MEMORY_TYPE(s, m);
+}
+
+/* Whether the file has the link name: 1 or 0; -1 (said) when HDF5 cannot tell (a damaged
+ * group). */
+static int has_link(const struct inspection *in, const char *name)
+{
+    const htri_t yes = H5Lexists(in->file, name, H5P_DEFAULT);
+    if (yes < 0) {
+        char what[128];
+        snprintf(what, sizeof what, "cannot tell whether it has /%s", name);
+        fail(in, what);
+    }
+    return yes < 0 ? -1 : yes > 0;
 }
 
 /* /models/summary as a table, when the run has models: each region's own model (or the
  * national one) on its hold-out, beside the national model on the same rows. */
 static int print_models(FILE *out, const struct inspection *in)
 {
-    if (H5Lexists(in->file, "models", H5P_DEFAULT) <= 0) return TR_EXIT_OK;
+    const int has = has_link(in, "models");
+    if (has <= 0) return has < 0 ? TR_EXIT_INPUT : TR_EXIT_OK;
     hid_t d = H5Dopen2(in->file, "models/summary", H5P_DEFAULT);
     if (d < 0) return fail(in, "/models has no summary table");
     hsize_t dims[1] = {0};
     if (dims_of(d, 1, dims)) {
-        H5Dclose(d);
+        H5_CHECK(H5Dclose(d));
         return fail(in, "/models/summary is not a table");
     }
     struct model_line *rows = TR_CALLOC((size_t)dims[0] + 1, sizeof *rows);
     hid_t t = model_line_type();
     herr_t e = H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows);
-    H5Tclose(t);
-    H5Dclose(d);
+    H5_CHECK(H5Tclose(t));
+    H5_CHECK(H5Dclose(d));
     if (e < 0) {
         free(rows);
         return fail(in, "cannot read /models/summary");
@@ -477,26 +516,31 @@ struct check_line {
 /* One line per kind of finding from /crosschecks/summary, all regions together. */
 static int print_crosschecks(FILE *out, const struct inspection *in)
 {
-    if (H5Lexists(in->file, "crosschecks", H5P_DEFAULT) <= 0) return TR_EXIT_OK;
+    const int has = has_link(in, "crosschecks");
+    if (has <= 0) return has < 0 ? TR_EXIT_INPUT : TR_EXIT_OK;
     hid_t d = H5Dopen2(in->file, "crosschecks/summary", H5P_DEFAULT);
     if (d < 0) return fail(in, "/crosschecks has no summary table");
     hsize_t dims[1] = {0};
     if (dims_of(d, 1, dims)) {
-        H5Dclose(d);
+        H5_CHECK(H5Dclose(d));
         return fail(in, "/crosschecks/summary is not a table");
     }
-    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(struct check_line));
-    hid_t s32 = H5Tcopy(H5T_C_S1), s24 = H5Tcopy(H5T_C_S1);
-    H5Tset_size(s32, 32), H5Tset_size(s24, 24);
-    H5Tset_cset(s32, H5T_CSET_UTF8), H5Tset_cset(s24, H5T_CSET_UTF8);
-    H5Tinsert(t, "check", HOFFSET(struct check_line, check), s32);
-    H5Tinsert(t, "table", HOFFSET(struct check_line, table), s24);
-    H5Tinsert(t, "region", HOFFSET(struct check_line, region), H5T_NATIVE_INT32);
-    H5Tinsert(t, "count", HOFFSET(struct check_line, count), H5T_NATIVE_INT64);
+    /* The strings' sizes less one: tr_h5_str_type adds the NUL. */
+    hid_t s32 = tr_h5_str_type(31), s24 = tr_h5_str_type(23);
+    typedef struct check_line s;
+    const struct member m[] = {
+        {"check", HOFFSET(s, check), s32},
+        {"table", HOFFSET(s, table), s24},
+        {"region", HOFFSET(s, region), H5T_NATIVE_INT32},
+        {"count", HOFFSET(s, count), H5T_NATIVE_INT64},
+    };
+    hid_t t = MEMORY_TYPE(s, m);
     struct check_line *rows = TR_CALLOC((size_t)dims[0] + 1, sizeof *rows);
     herr_t e = H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows);
-    H5Tclose(t), H5Tclose(s32), H5Tclose(s24);
-    H5Dclose(d);
+    H5_CHECK(H5Tclose(t));
+    H5_CHECK(H5Tclose(s32));
+    H5_CHECK(H5Tclose(s24));
+    H5_CHECK(H5Dclose(d));
     if (e < 0) {
         free(rows);
         return fail(in, "cannot read /crosschecks/summary");
@@ -543,38 +587,37 @@ static int read_last_row(hid_t g, const char *name, hid_t type, void *row)
     hid_t d = H5Dopen2(g, name, H5P_DEFAULT);
     hsize_t dims[1] = {0};
     int rc = d < 0 || dims_of(d, 1, dims) || dims[0] == 0;
-    if (!rc) {
-        hid_t space = H5Dget_space(d), mem = H5Screate_simple(1, (hsize_t[1]){1}, NULL);
-        H5Sselect_hyperslab(space, H5S_SELECT_SET, (hsize_t[1]){dims[0] - 1}, NULL, (hsize_t[1]){1},
-                            NULL);
-        rc = H5Dread(d, type, mem, space, H5P_DEFAULT, row) < 0;
-        H5Sclose(mem), H5Sclose(space);
-    }
-    if (d >= 0) H5Dclose(d);
+    if (!rc) rc = read_block(d, type, dims[0] - 1, 1, 0, row);
+    if (d >= 0) H5_CHECK(H5Dclose(d));
     return rc;
 }
 
 /* One line per stress scenario: the whole book as it stands and under the scenario. */
 static int print_stress(FILE *out, const struct inspection *in)
 {
-    if (H5Lexists(in->file, "stress", H5P_DEFAULT) <= 0) return TR_EXIT_OK;
+    const int has = has_link(in, "stress");
+    if (has <= 0) return has < 0 ? TR_EXIT_INPUT : TR_EXIT_OK;
     hid_t g = H5Gopen2(in->file, "stress", H5P_DEFAULT);
     H5G_info_t info;
     if (g < 0 || H5Gget_info(g, &info) < 0) {
-        if (g >= 0) H5Gclose(g);
+        if (g >= 0) H5_CHECK(H5Gclose(g));
         return fail(in, "cannot read /stress");
     }
-    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(struct stress_line));
-    H5Tinsert(t, "ead", HOFFSET(struct stress_line, ead), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "el", HOFFSET(struct stress_line, el), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "el_stressed", HOFFSET(struct stress_line, el_stressed), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "capital", HOFFSET(struct stress_line, capital), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "capital_stressed", HOFFSET(struct stress_line, capital_stressed),
-              H5T_NATIVE_DOUBLE);
-    hid_t m = H5Tcreate(H5T_COMPOUND, sizeof(struct measure_line));
-    H5Tinsert(m, "level", HOFFSET(struct measure_line, level), H5T_NATIVE_DOUBLE);
-    H5Tinsert(m, "var", HOFFSET(struct measure_line, var), H5T_NATIVE_DOUBLE);
-    H5Tinsert(m, "es", HOFFSET(struct measure_line, es), H5T_NATIVE_DOUBLE);
+    typedef struct stress_line sl;
+    const struct member lines[] = {
+        {"ead", HOFFSET(sl, ead), H5T_NATIVE_DOUBLE},
+        {"el", HOFFSET(sl, el), H5T_NATIVE_DOUBLE},
+        {"el_stressed", HOFFSET(sl, el_stressed), H5T_NATIVE_DOUBLE},
+        {"capital", HOFFSET(sl, capital), H5T_NATIVE_DOUBLE},
+        {"capital_stressed", HOFFSET(sl, capital_stressed), H5T_NATIVE_DOUBLE},
+    };
+    typedef struct measure_line ml;
+    const struct member measures[] = {
+        {"level", HOFFSET(ml, level), H5T_NATIVE_DOUBLE},
+        {"var", HOFFSET(ml, var), H5T_NATIVE_DOUBLE},
+        {"es", HOFFSET(ml, es), H5T_NATIVE_DOUBLE},
+    };
+    hid_t t = MEMORY_TYPE(sl, lines), m = MEMORY_TYPE(ml, measures);
     fprintf(out, "\nstress: the whole loan book, as it stands -> under the scenario (EL over the "
                  "horizon; Monte Carlo VaR and ES at the highest level)\n");
     fprintf(out, "%-18s %5s %12s %12s %12s %12s %12s %7s %12s %12s\n", "scenario", "years", "EAD",
@@ -582,7 +625,12 @@ static int print_stress(FILE *out, const struct inspection *in)
     int rc = TR_EXIT_OK;
     for (hsize_t k = 0; k < info.nlinks && !rc; k++) {
         char name[64] = "";
-        H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, k, name, sizeof name, H5P_DEFAULT);
+        const ssize_t len = H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, k, name,
+                                               sizeof name, H5P_DEFAULT);
+        if (len < 0 || (size_t)len >= sizeof name) {
+            rc = fail(in, "a name in /stress cannot be read or is not a scenario's");
+            break;
+        }
         hid_t sg = H5Gopen2(g, name, H5P_DEFAULT);
         struct stress_line l = {0};
         struct measure_line v = {0};
@@ -595,10 +643,11 @@ static int print_stress(FILE *out, const struct inspection *in)
             fprintf(out, "%-18s %5d %12.6g %12.6g %12.6g %12.6g %12.6g %7g %12.6g %12.6g\n", name,
                     years, l.ead, l.el, l.el_stressed, l.capital, l.capital_stressed, v.level,
                     v.var, v.es);
-        if (sg >= 0) H5Gclose(sg);
+        if (sg >= 0) H5_CHECK(H5Gclose(sg));
     }
-    H5Tclose(t), H5Tclose(m);
-    H5Gclose(g);
+    H5_CHECK(H5Tclose(t));
+    H5_CHECK(H5Tclose(m));
+    H5_CHECK(H5Gclose(g));
     return rc;
 }
 
@@ -617,7 +666,7 @@ static int open_file(struct inspection *in)
 
 static void release(struct inspection *in)
 {
-    if (in->file >= 0) H5Fclose(in->file);
+    if (in->file >= 0) H5_CHECK(H5Fclose(in->file));
     free(in->regions.text);
     free(in->features.text);
     free(in->version.text);

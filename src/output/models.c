@@ -560,9 +560,8 @@ void *tr_rf_read_table(hid_t loc, const char *name, const struct tr_h5_field *fi
                        size_t size, size_t *n_rows)
 {
     *n_rows = 0;
-    if (H5Lexists(loc, name, H5P_DEFAULT) <= 0) return NULL;
-    hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
-    H5_CHECK(d);
+    hid_t d = tr_h5_open_dataset(loc, name); /* quietly: absent (or not a dataset) is no rows */
+    if (d < 0) return NULL;
     const hsize_t dims[1] = {tr_h5_rows(d)};
     hid_t mem, file;
     tr_h5_compound(fields, n_fields, size, &mem, &file);
@@ -688,7 +687,7 @@ static void read_features(hid_t g, struct tr_models *m)
     m->sd = TR_CALLOC(n + 1, sizeof(double));
     m->dropped = TR_CALLOC(n + 1, sizeof *m->dropped);
     for (size_t j = 0; j < n; j++) {
-        m->names[j] = strdup(f[j].name);
+        m->names[j] = TR_STRDUP(f[j].name);
         m->mean[j] = f[j].mean, m->sd[j] = f[j].sd;
         memcpy(m->dropped[j], f[j].dropped, TR_DROP_REASON_MAX);
         m->bins[j].iv = f[j].iv, m->bins[j].trend = f[j].trend;
@@ -780,6 +779,17 @@ static int read_region(hid_t g, struct tr_models *m, int r, char *err, size_t er
     return rc;
 }
 
+/* Whether a stored file (another run's, given with --model) has a link or an attribute: 1, 0,
+ * or -1 when HDF5 cannot tell (said by the caller, without HDF5's trace). */
+static int stored_has(hid_t loc, const char *name, int attribute)
+{
+    struct tr_h5_quiet q;
+    tr_h5_quiet_begin(&q);
+    const htri_t e = attribute ? H5Aexists(loc, name) : H5Lexists(loc, name, H5P_DEFAULT);
+    tr_h5_quiet_end(&q);
+    return e < 0 ? -1 : e > 0;
+}
+
 /* The national model, then every region_<r> there is. 0, or 1 with err. */
 static int read_fits(hid_t g, struct tr_models *m, char *err, size_t errlen)
 {
@@ -793,7 +803,12 @@ static int read_fits(hid_t g, struct tr_models *m, char *err, size_t errlen)
     char name[32];
     for (m->n_regions = 0;; m->n_regions++) {
         snprintf(name, sizeof name, "region_%d", m->n_regions);
-        if (H5Lexists(g, name, H5P_DEFAULT) <= 0) break;
+        const int there = stored_has(g, name, 0);
+        if (there < 0) {
+            snprintf(err, errlen, "/models/%s cannot be read", name);
+            return 1;
+        }
+        if (!there) break;
     }
     m->regions = TR_CALLOC((size_t)m->n_regions + 1, sizeof *m->regions);
     for (int r = 0; r < m->n_regions && !rc; r++)
@@ -804,8 +819,11 @@ static int read_fits(hid_t g, struct tr_models *m, char *err, size_t errlen)
 int tr_rf_read_models(hid_t file, struct tr_models *m, char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
-    if (H5Lexists(file, "models", H5P_DEFAULT) <= 0) {
-        snprintf(err, errlen, "it has no /models (a run or train writes them)");
+    const int there = stored_has(file, "models", 0);
+    if (there <= 0) {
+        snprintf(err, errlen,
+                 there < 0 ? "its /models cannot be read"
+                           : "it has no /models (a run or train writes them)");
         return 1;
     }
     hid_t g = H5Gopen2(file, "models", H5P_DEFAULT);
@@ -815,7 +833,7 @@ int tr_rf_read_models(hid_t file, struct tr_models *m, char *err, size_t errlen)
     read_reference(g, m);
     m->train_rows = attr_int64(g, "train_rows");
     m->iterations = attr_int(g, "newton_iterations");
-    if (H5Aexists(g, "settings") > 0) attr_text(g, "settings", m->settings, sizeof m->settings);
+    if (stored_has(g, "settings", 1) > 0) attr_text(g, "settings", m->settings, sizeof m->settings);
     const int rc = read_fits(g, m, err, errlen);
     H5_CHECK(H5Gclose(g));
     return rc;

@@ -138,10 +138,10 @@ static void job_values(char values[JOB_VARS][128])
 static void write_job_attrs(hid_t g, int ranks, char values[JOB_VARS][128])
 {
     const int32_t r = ranks;
-    if (H5Aexists(g, "ranks") > 0) H5_CHECK(H5Adelete(g, "ranks"));
+    if (tr_h5_attr_exists(g, "ranks")) H5_CHECK(H5Adelete(g, "ranks"));
     tr_h5_attr_scalar(g, "ranks", H5T_STD_I32LE, H5T_NATIVE_INT32, &r);
     for (int k = 0; k < JOB_VARS; k++) {
-        if (H5Aexists(g, job_attrs[k]) > 0) H5_CHECK(H5Adelete(g, job_attrs[k]));
+        if (tr_h5_attr_exists(g, job_attrs[k])) H5_CHECK(H5Adelete(g, job_attrs[k]));
         tr_h5_attr_str(g, job_attrs[k], values[k]);
     }
 }

@@ -97,10 +97,10 @@ static hid_t create_file(const struct tr_ctx *ctx, const char *path, const char 
     if (rc && ctx->rank == 0) {
         fprintf(ctx->msg, "telrisk: cannot create run file %s: HDF5 (MPI-IO) cannot create %s:\n",
                 path, tmp);
-        if (why >= 0) H5Eprint2(why, ctx->msg);
+        if (why >= 0) H5Eprint2(why, ctx->msg); /* the reason itself: nothing left to report to */
         unlink(tmp);
     }
-    if (why >= 0) H5Eclose_stack(why);
+    if (why >= 0) H5_CHECK(H5Eclose_stack(why));
     return rc ? H5I_INVALID_HID : f;
 }
 

@@ -36,7 +36,10 @@ static void feed_u64(struct digest *d, uint64_t v)
 
 /* n values read with the object's own file type (no conversion: the bytes as stored). Variable-
  * length strings come as pointers: their lengths and bytes are hashed. Other variable-length
- * types are not written by telrisk: -1. */
+ * types are not written by telrisk: -1. The calls on the file's objects below return -1 where
+ * they fail (a file to verify may come from anywhere: the object is then "cannot be read");
+ * those that do not depend on the file (closing, memory spaces, selections within the shape
+ * read) are H5_CHECKed. */
 static int feed_values(struct digest *d, hid_t type, const void *buf, size_t n)
 {
     if (H5Tis_variable_str(type) > 0) {
@@ -48,9 +51,11 @@ static int feed_values(struct digest *d, hid_t type, const void *buf, size_t n)
         }
         return 0;
     }
-    if (H5Tdetect_class(type, H5T_VLEN) != 0 || H5Tdetect_class(type, H5T_REFERENCE) != 0)
+    const size_t size = H5Tget_size(type); /* 0: HDF5 cannot tell */
+    if (H5Tdetect_class(type, H5T_VLEN) != 0 || H5Tdetect_class(type, H5T_REFERENCE) != 0 ||
+        size == 0)
         return -1;
-    feed(d, buf, n * H5Tget_size(type));
+    feed(d, buf, n * size);
     return 0;
 }
 
@@ -63,8 +68,11 @@ static int feed_shape(struct digest *d, hid_t type, hid_t space, hssize_t *point
     if (rank < 0 || *points < 0) return -1;
     hsize_t dims[H5S_MAX_RANK];
     if (H5Sget_simple_extent_dims(space, dims, NULL) < 0) return -1;
-    feed_u64(d, (uint64_t)H5Tget_class(type));
-    feed_u64(d, H5Tget_size(type));
+    const H5T_class_t cls = H5Tget_class(type);
+    const size_t size = H5Tget_size(type);
+    if (cls == H5T_NO_CLASS || size == 0) return -1; /* HDF5 cannot tell: damaged metadata */
+    feed_u64(d, (uint64_t)cls);
+    feed_u64(d, size);
     feed_u64(d, (uint64_t)rank);
     for (int k = 0; k < rank; k++)
         feed_u64(d, dims[k]);
@@ -82,13 +90,15 @@ static int feed_attribute(struct digest *d, hid_t obj, const char *name)
     if (!rc && !buf) TR_DIE(TR_EXIT_INTERNAL, "out of memory reading attribute %s", name);
     feed(d, name, strlen(name) + 1);
     if (!rc && points > 0) {
-        rc = H5Aread(a, type, buf) < 0 ? -1 : feed_values(d, type, buf, (size_t)points);
-        if (H5Tis_variable_str(type) > 0) H5Dvlen_reclaim(type, space, H5P_DEFAULT, buf);
+        const int read = H5Aread(a, type, buf) >= 0;
+        rc = read ? feed_values(d, type, buf, (size_t)points) : -1;
+        if (read && H5Tis_variable_str(type) > 0)
+            H5_CHECK(H5Dvlen_reclaim(type, space, H5P_DEFAULT, buf));
     }
     free(buf);
-    if (space >= 0) H5Sclose(space);
-    if (type >= 0) H5Tclose(type);
-    H5Aclose(a);
+    if (space >= 0) H5_CHECK(H5Sclose(space));
+    if (type >= 0) H5_CHECK(H5Tclose(type));
+    H5_CHECK(H5Aclose(a));
     return rc;
 }
 
@@ -123,16 +133,16 @@ static int feed_rows(struct digest *d, hid_t dset, hid_t type, hid_t space, int 
     memcpy(count, dims, (size_t)rank * sizeof *dims);
     start[0] = first, count[0] = n;
     hid_t mem = H5Screate_simple(rank, count, NULL);
-    int rc = mem < 0 || H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
-                     H5Dread(dset, type, mem, space, H5P_DEFAULT, buf) < 0
-                 ? -1
-                 : 0;
+    H5_CHECK(mem);
+    H5_CHECK(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL));
+    const int read = H5Dread(dset, type, mem, space, H5P_DEFAULT, buf) >= 0;
     size_t points = 1;
     for (int k = 0; k < rank; k++)
         points *= count[k];
-    if (!rc) rc = feed_values(d, type, buf, points);
-    if (!rc && H5Tis_variable_str(type) > 0) H5Dvlen_reclaim(type, mem, H5P_DEFAULT, buf);
-    if (mem >= 0) H5Sclose(mem);
+    int rc = read ? feed_values(d, type, buf, points) : -1;
+    if (read && H5Tis_variable_str(type) > 0)
+        H5_CHECK(H5Dvlen_reclaim(type, mem, H5P_DEFAULT, buf));
+    H5_CHECK(H5Sclose(mem));
     return rc;
 }
 
@@ -143,7 +153,7 @@ static int feed_dataset(struct digest *d, hid_t dset)
     int rc = type < 0 || space < 0 ? -1 : feed_shape(d, type, space, &points);
     int rank = rc ? 0 : H5Sget_simple_extent_ndims(space);
     hsize_t dims[H5S_MAX_RANK] = {1};
-    if (!rc && rank > 0) H5Sget_simple_extent_dims(space, dims, NULL);
+    if (!rc && rank > 0 && H5Sget_simple_extent_dims(space, dims, NULL) < 0) rc = -1;
     if (!rc && points > 0 && rank == 0) { /* scalar */
         void *buf = calloc(1, H5Tget_size(type));
         if (!buf) TR_DIE(TR_EXIT_INTERNAL, "out of memory");
@@ -163,8 +173,8 @@ static int feed_dataset(struct digest *d, hid_t dset)
         }
         free(buf);
     }
-    if (space >= 0) H5Sclose(space);
-    if (type >= 0) H5Tclose(type);
+    if (space >= 0) H5_CHECK(H5Sclose(space));
+    if (type >= 0) H5_CHECK(H5Tclose(type));
     return rc;
 }
 
@@ -222,7 +232,8 @@ static int list_objects(hid_t f, struct object_list *l)
 
 static int write_checksum(hid_t obj, const char *text)
 {
-    if (H5Aexists(obj, CHECKSUM_ATTR) > 0 && H5Adelete(obj, CHECKSUM_ATTR) < 0) return -1;
+    const htri_t sealed = H5Aexists(obj, CHECKSUM_ATTR);
+    if (sealed < 0 || (sealed > 0 && H5Adelete(obj, CHECKSUM_ATTR) < 0)) return -1;
     tr_h5_attr_str(obj, CHECKSUM_ATTR, text);
     return 0;
 }
@@ -239,7 +250,7 @@ int tr_seal_file(const char *path, char *err, size_t errlen)
     if (f < 0 || list_objects(f, &l)) {
         snprintf(err, errlen, "cannot reopen %s to write its checksums", path);
         object_list_free(&l);
-        if (f >= 0) H5Fclose(f);
+        if (f >= 0) H5_CHECK(H5Fclose(f));
         return 1;
     }
     int rc = 0;
@@ -250,7 +261,7 @@ int tr_seal_file(const char *path, char *err, size_t errlen)
         rc = obj < 0 || object_checksum(obj, l.is_dataset[i], text, &bytes) ||
              write_checksum(obj, text);
         if (rc) snprintf(err, errlen, "cannot checksum %s in %s", l.paths[i], path);
-        if (obj >= 0) H5Oclose(obj);
+        if (obj >= 0) H5_CHECK(H5Oclose(obj));
     }
     object_list_free(&l);
     if (H5Fclose(f) < 0 && !rc) snprintf(err, errlen, "cannot close %s", path), rc = 1;
@@ -277,8 +288,8 @@ static void stored_checksum(hid_t obj, char text[CHECKSUM_TEXT + 1])
     if (type >= 0 && H5Tis_variable_str(type) == 0 && H5Tget_size(type) == CHECKSUM_TEXT + 1)
         if (H5Aread(a, type, text) < 0) memset(text, 0, CHECKSUM_TEXT + 1);
     text[CHECKSUM_TEXT] = 0;
-    if (type >= 0) H5Tclose(type);
-    if (a >= 0) H5Aclose(a);
+    if (type >= 0) H5_CHECK(H5Tclose(type));
+    if (a >= 0) H5_CHECK(H5Aclose(a));
 }
 
 /* One object: 0 intact, 1 altered, unsealed or unreadable (said on out). */
@@ -298,7 +309,7 @@ static int verify_object(hid_t f, const char *path, int is_dataset, FILE *out,
             problem = "has no checksum";
         else if (strcmp(want, got) != 0)
             problem = "differs from its checksum (altered)";
-        H5Oclose(obj);
+        H5_CHECK(H5Oclose(obj));
     }
     r->objects++;
     r->datasets += is_dataset;

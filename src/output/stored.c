@@ -37,6 +37,17 @@ static int has(hid_t loc, const char *path)
     return yes;
 }
 
+/* Whether obj has the attribute name; a file HDF5 cannot answer for has none (quietly: the
+ * caller says what is missing). */
+static int has_attr(hid_t obj, const char *name)
+{
+    struct tr_h5_quiet q;
+    tr_h5_quiet_begin(&q);
+    int yes = H5Aexists(obj, name) > 0;
+    tr_h5_quiet_end(&q);
+    return yes;
+}
+
 /* ---- Before reading: a file another program wrote, damaged or crafted, is refused with its
  * reason (exit 2), never left to fail an HDF5 call (exit 3) or to overrun a buffer. ---- */
 
@@ -70,7 +81,7 @@ static const char *column_problem(hid_t f, const char *path, H5T_class_t cls, in
 /* The root's seed: one integer. */
 static int seed_ok(hid_t f)
 {
-    if (H5Aexists(f, "seed") <= 0) return 0;
+    if (!has_attr(f, "seed")) return 0;
     hid_t a = H5Aopen(f, "seed", H5P_DEFAULT);
     H5_CHECK(a);
     struct tr_h5_shape s;
@@ -105,7 +116,7 @@ static int check_run_layout(hid_t f, hsize_t *rows, hsize_t *cols, char *why, si
     if (d < 0) return snprintf(why, len, "/subscribers/features is not a dataset"), 1;
     struct tr_h5_shape s;
     tr_h5_shape_of(d, 0, &s);
-    const char *names = H5Aexists(d, "names") > 0 ? NULL : "is missing";
+    const char *names = has_attr(d, "names") ? NULL : "is missing";
     if (!names) {
         hid_t a = H5Aopen(d, "names", H5P_DEFAULT);
         H5_CHECK(a);
@@ -188,7 +199,7 @@ int tr_stored_run_load(const struct tr_ctx *ctx, const char *path, struct tr_sto
         rc = tr_fail_agree(ctx, bad ? TR_EXIT_INPUT : TR_EXIT_OK, why);
     }
     if (rc) {
-        if (f >= 0) H5Fclose(f);
+        if (f >= 0) H5_CHECK(H5Fclose(f));
         return rc;
     }
     hid_t d = H5Dopen2(f, "subscribers/features", H5P_DEFAULT);
@@ -290,16 +301,30 @@ static int publish_copy(const struct tr_ctx *ctx, hid_t f, char *tmp, const char
     return tr_agree(ctx, rc);
 }
 
-/* The loan book's model PDs are the old models': rejoin the new PDs (a loan's own PD stays), and
- * drop stress results computed from the old ones (telrisk stress makes them again). */
-static void refresh_book(const struct tr_ctx *ctx, hid_t f, const struct tr_stored_run *run,
-                         const struct tr_rf_scores *scores)
+/* Collective: closes a copy that will not be published and removes it. */
+static void abandon_copy(const struct tr_ctx *ctx, hid_t f, char *tmp)
 {
-    if (!has(f, "portfolio/loans")) return;
+    H5_CHECK(H5Fclose(f));
+    if (ctx->rank == 0) unlink(tmp);
+    free(tmp);
+}
+
+/* Collective. The loan book's model PDs are the old models': rejoin the new PDs (a loan's own PD
+ * stays), and drop stress results computed from the old ones (telrisk stress makes them again).
+ * 0, or TR_EXIT_INPUT (said with the file's path) when the book `from` holds cannot be read. */
+static int refresh_book(const struct tr_ctx *ctx, hid_t f, const char *from,
+                        const struct tr_stored_run *run, const struct tr_rf_scores *scores)
+{
+    if (!has(f, "portfolio/loans")) return TR_EXIT_OK;
     struct tr_portfolio book;
-    char err[512] = "";
+    char err[512] = "", why[TR_PATH_MAX + sizeof err + 8];
     const int bad = tr_rf_read_portfolio_aligned(ctx, f, run->n, run->key, &book, err, sizeof err);
-    if (tr_agree(ctx, bad)) TR_DIE(TR_EXIT_INPUT, "/portfolio/loans: %s", err);
+    snprintf(why, sizeof why, "%s: %s", from, err);
+    const int rc = tr_fail_agree(ctx, bad ? TR_EXIT_INPUT : TR_EXIT_OK, bad ? why : NULL);
+    if (rc) {
+        tr_portfolio_free(&book);
+        return rc;
+    }
     for (size_t i = 0; i < book.n; i++)
         if (book.e[i].pd_source == TR_PD_MODEL)
             book.e[i].pd_source = TR_PD_NONE, book.e[i].pd = NAN;
@@ -312,6 +337,7 @@ static void refresh_book(const struct tr_ctx *ctx, hid_t f, const struct tr_stor
                      "telrisk stress makes it again");
         unlink_if(f, "stress");
     }
+    return TR_EXIT_OK;
 }
 
 /* /crosschecks' backtest and drift replaced by c's (when the run has cross-checks). */
@@ -349,7 +375,11 @@ int tr_stored_run_update(const struct tr_ctx *ctx, const struct tr_stored_run *r
     H5_CHECK(H5Gclose(g));
     tr_rf_write_models(ctx, f, c);
     if (c->monitoring) tr_rf_write_monitoring(ctx, f, c->monitoring);
-    refresh_book(ctx, f, run, c->scores);
+    const int rc = refresh_book(ctx, f, from, run, c->scores);
+    if (rc) {
+        abandon_copy(ctx, f, tmp);
+        return rc;
+    }
     refresh_crosschecks(ctx, f, c);
     return publish_copy(ctx, f, tmp, to);
 }
@@ -411,8 +441,8 @@ int tr_stored_book_load(const struct tr_ctx *ctx, const char *path, struct tr_st
 {
     memset(b, 0, sizeof *b);
     hid_t f = open_read(path);
-    const int ok = f >= 0 && has(f, "regions/names") && H5Aexists(f, "created_utc") > 0 &&
-                   H5Aexists(f, "seed") > 0;
+    const int ok =
+        f >= 0 && has(f, "regions/names") && has_attr(f, "created_utc") && has_attr(f, "seed");
     char why[1400] = "";
     snprintf(why, sizeof why, "%s: %s", path,
              f < 0 ? "cannot open it as an HDF5 file" : "not a telrisk run file");
@@ -476,6 +506,28 @@ int tr_stored_stress_write(const struct tr_ctx *ctx, const char *run, const char
     return tr_runfile_publish(ctx, f, part, tmp, 1);
 }
 
+/* Every group of a part file's /stress into stress, replacing those of the same name. A part
+ * file is the user's: 0, or -1 (quietly) where HDF5 cannot read or copy it. */
+static int copy_scenarios(hid_t pf, hid_t stress)
+{
+    struct tr_h5_quiet q;
+    tr_h5_quiet_begin(&q);
+    hid_t ps = H5Gopen2(pf, "stress", H5P_DEFAULT);
+    H5G_info_t info = {0};
+    int rc = ps < 0 || H5Gget_info(ps, &info) < 0 ? -1 : 0;
+    for (hsize_t i = 0; !rc && i < info.nlinks; i++) {
+        char name[TR_SCENARIO_NAME_MAX] = "";
+        const ssize_t len = H5Lget_name_by_idx(ps, ".", H5_INDEX_NAME, H5_ITER_INC, i, name,
+                                               sizeof name, H5P_DEFAULT);
+        rc = len < 0 || (size_t)len >= sizeof name ? -1 : 0; /* no scenario has a longer name */
+        if (!rc && has(stress, name)) H5_CHECK(H5Ldelete(stress, name, H5P_DEFAULT));
+        if (!rc) rc = H5Ocopy(ps, name, stress, name, H5P_DEFAULT, H5P_DEFAULT) < 0 ? -1 : 0;
+    }
+    if (ps >= 0) H5_CHECK(H5Gclose(ps));
+    tr_h5_quiet_end(&q);
+    return rc;
+}
+
 /* Copies each part's /stress groups into f (rank 0 only, the POSIX driver). */
 static int merge_parts(hid_t f, uint64_t seed, const char *created, const char *const *parts,
                        int n_parts, char *err, size_t errlen)
@@ -490,7 +542,7 @@ static int merge_parts(hid_t f, uint64_t seed, const char *created, const char *
         hid_t pf = open_read(parts[k]);
         uint64_t part_seed = 0;
         char part_created[32] = "";
-        if (pf < 0 || H5Aexists(pf, "source_created_utc") <= 0 || !has(pf, "stress")) {
+        if (pf < 0 || !has_attr(pf, "source_created_utc") || !seed_ok(pf) || !has(pf, "stress")) {
             snprintf(err, errlen, "%s: not a telrisk stress part file (telrisk stress --out)",
                      parts[k]);
             rc = 1;
@@ -504,17 +556,10 @@ static int merge_parts(hid_t f, uint64_t seed, const char *created, const char *
                 rc = 1;
             }
         }
-        hid_t ps = rc ? H5I_INVALID_HID : H5Gopen2(pf, "stress", H5P_DEFAULT);
-        H5G_info_t info = {0};
-        if (!rc) H5_CHECK(H5Gget_info(ps, &info));
-        for (hsize_t i = 0; !rc && i < info.nlinks; i++) {
-            char name[TR_SCENARIO_NAME_MAX] = "";
-            H5_CHECK(H5Lget_name_by_idx(ps, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name,
-                                        H5P_DEFAULT));
-            if (has(stress, name)) H5_CHECK(H5Ldelete(stress, name, H5P_DEFAULT));
-            H5_CHECK(H5Ocopy(ps, name, stress, name, H5P_DEFAULT, H5P_DEFAULT));
+        if (!rc && copy_scenarios(pf, stress)) {
+            snprintf(err, errlen, "%s: its /stress cannot be read (a damaged part file)", parts[k]);
+            rc = 1;
         }
-        if (ps >= 0) H5_CHECK(H5Gclose(ps));
         if (pf >= 0) H5_CHECK(H5Fclose(pf));
     }
     H5_CHECK(H5Gclose(stress));
@@ -531,7 +576,7 @@ int tr_stored_stress_merge(const struct tr_ctx *ctx, const char *run, const char
         hid_t f = open_read(run);
         uint64_t seed = 0;
         char created[32] = "";
-        if (f < 0 || H5Aexists(f, "created_utc") <= 0 || !has(f, "regions/names")) {
+        if (f < 0 || !has_attr(f, "created_utc") || !seed_ok(f) || !has(f, "regions/names")) {
             snprintf(err, sizeof err, "%s: not a telrisk run file", run);
             rc = TR_EXIT_INPUT;
         } else
@@ -566,7 +611,7 @@ int tr_stored_models_load(const struct tr_ctx *ctx, const char *path, struct tr_
         snprintf(err, sizeof err, "cannot open it as an HDF5 file");
     else
         rc = tr_rf_read_models(f, m, err, sizeof err);
-    if (f >= 0) H5Fclose(f);
+    if (f >= 0) H5_CHECK(H5Fclose(f));
     char why[1100];
     snprintf(why, sizeof why, "--model %s: %s", path, err);
     return tr_fail_agree(ctx, rc ? TR_EXIT_INPUT : TR_EXIT_OK, why);

@@ -41,7 +41,9 @@ void tr_stored_run_free(struct tr_stored_run *r);
 /* Collective: copies `from` (loaded as run) to a temporary name beside `to`, replaces its /models,
  * /subscribers/{pd, score, grade}, /crosschecks/{backtest, drift} and /monitoring with c's
  * (models, scores of run's rows, crosschecks, monitoring; regions and k_min), rejoins the loan
- * book's model PDs, renames it to `to`. Returns an exit code. */
+ * book's model PDs, renames it to `to`. Returns an exit code: TR_EXIT_INPUT (said, with the
+ * path) when the copy cannot be made or published, or when `from`'s /portfolio/loans cannot be
+ * read (then the copy is removed and `to` left as it was). */
 int tr_stored_run_update(const struct tr_ctx *ctx, const struct tr_stored_run *run,
                          const char *from, const char *to, const struct tr_run_contents *c);
 

@@ -64,6 +64,9 @@ static int word_index(const char *w, const char *const *words, int n)
     return -1;
 }
 
+/* The largest EAD a loan can have: its outstanding amount, int64 cents, in currency units. */
+#define EAD_MAX ((double)INT64_MAX / 100)
+
 /* Rows [first, first + n) of /portfolio/loans into book (replacing its exposures). */
 static int read_loans(hid_t d, uint64_t first, size_t n, struct tr_portfolio *book, char *err,
                       size_t errlen)
@@ -83,7 +86,10 @@ static int read_loans(hid_t d, uint64_t first, size_t n, struct tr_portfolio *bo
         const struct loan_row *r = &rows[i];
         const int product = word_index(r->product, tr_product_names, 3);
         const int source = word_index(r->pd_source, tr_pd_source_names, 3);
-        if (product < 0 || source < 0 || !(r->ead >= 0) ||
+        /* Bounded as a run writes them (an EAD from int64 cents, an LGD in [0, 1] or NaN for
+         * the product's): the stress sums take nothing larger (core/exact.h). */
+        if (product < 0 || source < 0 || !(r->ead >= 0 && r->ead <= EAD_MAX) ||
+            !(isnan(r->lgd) || (r->lgd >= 0 && r->lgd <= 1)) ||
             (source != TR_PD_NONE && !(r->pd > 0 && r->pd <= 1))) {
             snprintf(err, errlen, "/portfolio/loans row %llu is not a valid exposure",
                      (unsigned long long)(first + i));
@@ -117,6 +123,8 @@ static int loans_readable(hid_t d)
     hid_t type = H5Dget_type(d);
     H5_CHECK(type);
     int ok = 1;
+    struct tr_h5_quiet q; /* a missing member is an answer here, not an error to print */
+    tr_h5_quiet_begin(&q);
     for (size_t k = 0; ok && k < sizeof fields / sizeof *fields; k++) {
         const int at = H5Tget_member_index(type, fields[k].name);
         hid_t m = at < 0 ? H5I_INVALID_HID : H5Tget_member_type(type, (unsigned)at);
@@ -125,6 +133,7 @@ static int loans_readable(hid_t d)
              (!text || (H5Tis_variable_str(m) == 0 && H5Tget_cset(m) == H5T_CSET_UTF8));
         if (m >= 0) H5_CHECK(H5Tclose(m));
     }
+    tr_h5_quiet_end(&q);
     H5_CHECK(H5Tclose(type));
     return ok;
 }
@@ -373,7 +382,7 @@ void tr_rf_write_stress(const struct tr_ctx *ctx, hid_t file, const struct tr_st
                         const struct tr_stress_result *results, int n)
 {
     if (n == 0) return;
-    hid_t stress = H5Lexists(file, "stress", H5P_DEFAULT) > 0
+    hid_t stress = tr_h5_link_exists(file, "stress")
                        ? H5Gopen2(file, "stress", H5P_DEFAULT)
                        : tr_h5_group(file, "stress",
                                      "regulatory stress analyses, one group per scenario; "
@@ -381,8 +390,7 @@ void tr_rf_write_stress(const struct tr_ctx *ctx, hid_t file, const struct tr_st
     H5_CHECK(stress);
     for (int k = 0; k < n; k++) {
         const struct tr_stress_result *r = &results[k];
-        if (H5Lexists(stress, r->name, H5P_DEFAULT) > 0)
-            H5_CHECK(H5Ldelete(stress, r->name, H5P_DEFAULT));
+        if (tr_h5_link_exists(stress, r->name)) H5_CHECK(H5Ldelete(stress, r->name, H5P_DEFAULT));
         char what[160];
         snprintf(what, sizeof what, "the stress scenario %s over %d year(s)", r->name,
                  r->horizon_years);

@@ -65,7 +65,7 @@ int tr_run_resume(struct tr_run *r)
     r->n_regions = s->n_regions;
     r->names = TR_CALLOC((size_t)r->n_regions + 1, sizeof(char *));
     for (int g = 0; g < r->n_regions; g++)
-        r->names[g] = strdup(s->region_names[g]);
+        r->names[g] = TR_STRDUP(s->region_names[g]);
     r->rows = (struct tr_model_rows){.n = s->n,
                                      .n_features = s->n_features,
                                      .names = (const char *const *)s->names,
@@ -141,8 +141,10 @@ int tr_stage_model_checkpoint(struct tr_run *r)
 int tr_stage_stress(struct tr_run *r)
 {
     tr_stage_begin(&r->stages);
-    r->results = tr_stress_all(r->ctx, &r->params, (const char *const *)r->names, &r->book,
-                               r->scenarios, NULL, &r->n_results);
+    const int rc =
+        tr_stress_run_scenarios(r->ctx, &r->params, (const char *const *)r->names, &r->book,
+                                r->scenarios, NULL, &r->results, &r->n_results);
+    if (rc) return rc;
     tr_stage_end(r->ctx, &r->stages, "stress", (int64_t)r->book.n, "loans");
     tr_stress_record(r->ctx, &r->stages, &r->params, r->results, r->n_results);
     return TR_EXIT_OK;

@@ -25,7 +25,7 @@ static int after_first_read(struct tr_run *r)
     r->n_regions = r->in.regions.n;
     r->names = TR_CALLOC((size_t)r->n_regions + 1, sizeof(char *));
     for (int g = 0; g < r->n_regions; g++)
-        r->names[g] = strdup(r->in.regions.name[g]);
+        r->names[g] = TR_STRDUP(r->in.regions.name[g]);
     return tr_run_prepare_stress(r);
 }
 

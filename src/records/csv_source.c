@@ -8,6 +8,7 @@
 #include "io/reader.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,11 +219,23 @@ static int cmp_reject(const void *pa, const void *pb)
     return a->line < b->line ? -1 : a->line > b->line;
 }
 
-/* All rejects to rank 0, sorted by (file, line). */
-static void gather_rejects(const struct tr_ctx *ctx, struct tr_ingest *in, struct tr_reject *mine,
-                           size_t n_mine)
+int tr_ingest_gather_rejects(const struct tr_ctx *ctx, struct tr_ingest *in,
+                             const struct tr_reject *mine, size_t n_mine)
 {
-    /* Counts in records (a reject is 120 bytes): up to 2^31 of them per rank. */
+    /* Counts in records (a reject is 120 bytes), and MPI's counts are ints: more than 2^31 - 1
+     * rejects in all cannot be gathered. The rate limit lets them through only when
+     * inputs.max_reject_rate is near 1, on inputs that are not telrisk's tables. */
+    int64_t total = (int64_t)n_mine;
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &total, 1, MPI_INT64_T, MPI_SUM, ctx->comm));
+    if (total > INT32_MAX) {
+        if (ctx->rank == 0)
+            TR_ERROR(ctx,
+                     "%" PRId64 " lines rejected in all: more than the 2147483647 telrisk can "
+                     "list in /rejects; these are not the tables telrisk reads (lower "
+                     "inputs.max_reject_rate to stop at the first bad file)",
+                     total);
+        return TR_EXIT_INPUT;
+    }
     MPI_Datatype rec;
     MPI_CHECK(MPI_Type_contiguous((int)sizeof *mine, MPI_BYTE, &rec));
     MPI_CHECK(MPI_Type_commit(&rec));
@@ -230,18 +243,18 @@ static void gather_rejects(const struct tr_ctx *ctx, struct tr_ingest *in, struc
     int *counts = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
     int *displs = TR_MALLOC(sizeof(int) * (size_t)ctx->size);
     MPI_CHECK(MPI_Gather(&count, 1, MPI_INT, counts, 1, MPI_INT, 0, ctx->comm));
-    int64_t total = 0;
     if (ctx->rank == 0)
-        for (int r = 0; r < ctx->size; r++)
-            displs[r] = (int)total, total += counts[r];
-    if (total > INT32_MAX) TR_DIE(TR_EXIT_INPUT, "more than 2^31 rejected lines");
-    in->rejects = TR_MALLOC(sizeof *mine * ((size_t)total + 1));
+        for (int r = 0, at = 0; r < ctx->size; at += counts[r++])
+            displs[r] = at;
+    const size_t here = ctx->rank == 0 ? (size_t)total : 0;
+    in->rejects = TR_MALLOC(sizeof *mine * (here + 1));
     MPI_CHECK(MPI_Gatherv(mine, count, rec, in->rejects, counts, displs, rec, 0, ctx->comm));
     MPI_CHECK(MPI_Type_free(&rec));
-    in->n_rejects = (size_t)total;
+    in->n_rejects = here;
     qsort(in->rejects, in->n_rejects, sizeof *in->rejects, cmp_reject);
     free(displs);
     free(counts);
+    return TR_EXIT_OK;
 }
 
 /* Empty tables and the input files' list (collective). 0, or the resolver's exit code. */
@@ -311,7 +324,7 @@ static int csv_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
     /* The rates come from the summed counts: a file over the limit stops the run before its
      * (possibly huge) rejects are gathered. */
     rc = tr_ingest_finish(ctx, cfg, later, job.t_first, job.t_last, in);
-    if (!rc && !later) gather_rejects(ctx, in, job.rejects, job.n_rejects);
+    if (!rc && !later) rc = tr_ingest_gather_rejects(ctx, in, job.rejects, job.n_rejects);
     free(job.rejects);
     return rc;
 }

@@ -92,6 +92,11 @@ void tr_ingest_number_regions(struct tr_ingest *in);
 int tr_ingest_finish(const struct tr_ctx *ctx, const struct tr_config *cfg, int later_pass,
                      int64_t t_first, int64_t t_last, struct tr_ingest *in);
 void tr_ingest_free(struct tr_ingest *in);
+/* Collective, for the readers of ingest: every rank's n_mine rejects to rank 0 (in->rejects,
+ * sorted by (file, line); none elsewhere). 0, or TR_EXIT_INPUT (said once) when there are more
+ * than 2^31 - 1 in all: MPI counts them in ints. */
+int tr_ingest_gather_rejects(const struct tr_ctx *ctx, struct tr_ingest *in,
+                             const struct tr_reject *mine, size_t n_mine);
 
 /* Collective: the configured source's check. With CSV inputs rank 0 reads every input file's header
  * and first max_lines lines (all of the antennas, which give the regions), parsed as the run would,

@@ -35,7 +35,7 @@ static const char *configured(const struct tr_config *cfg, enum tr_table_id t)
 static void add(struct tr_input_files *in, enum tr_table_id t, const char *path)
 {
     in->path[t] = TR_REALLOC(in->path[t], sizeof(char *) * (size_t)(in->n[t] + 1));
-    in->path[t][in->n[t]++] = strdup(path);
+    in->path[t][in->n[t]++] = TR_STRDUP(path);
 }
 
 static int cmp_path(const void *a, const void *b)
@@ -93,7 +93,7 @@ static int resolve_table(const struct tr_ctx *ctx, const struct tr_config *cfg,
 {
     const char *list = configured(cfg, t);
     if (list[0]) {
-        char *copy = strdup(list), *save = NULL;
+        char *copy = TR_STRDUP(list), *save = NULL;
         int bad = 0;
         for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
             while (*item == ' ')

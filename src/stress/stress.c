@@ -8,6 +8,7 @@
 #include "stress/irb.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <math.h>
@@ -322,8 +323,11 @@ static void free_sums(struct book_sums *b)
     free(b->borrowers);
 }
 
-/* The non-empty pools, in (region, class, grade) order. */
-static struct tr_pool *make_pools(const struct book_sums *b, size_t *n_out)
+/* The non-empty pools, in (region, class, grade) order, into *out. TR_EXIT_INPUT (said once) for
+ * a pool of more loans than the Monte Carlo counts (2^32 - 1); the counts are summed over ranks,
+ * so every rank returns the same. */
+static int make_pools(const struct tr_ctx *ctx, const struct book_sums *b, const char *scenario,
+                      const char *const *region_names, struct tr_pool **out, size_t *n_out)
 {
     const size_t n_pools = (size_t)b->R * 3 * (size_t)b->G;
     struct tr_pool *pools = TR_CALLOC(n_pools + 1, sizeof *pools);
@@ -333,7 +337,17 @@ static struct tr_pool *make_pools(const struct book_sums *b, size_t *n_out)
         const tr_exact *s = &b->pool[k * N_POOL_SUMS];
         const double ead = tr_exact_value(&s[P_EAD]);
         if (loans == 0 || ead <= 0) continue;
-        if (loans > UINT32_MAX) TR_DIE(TR_EXIT_INPUT, "a Monte Carlo pool of over 2^32 loans");
+        if (loans > UINT32_MAX) {
+            if (ctx->rank == 0)
+                TR_ERROR(ctx,
+                         "stress %s: the Monte Carlo pool of region %s, class %s, grade %zu "
+                         "holds %" PRId64 " loans, more than the 4294967295 (2^32 - 1) a pool "
+                         "can hold",
+                         scenario, region_names[k / (3 * (size_t)b->G)],
+                         tr_irb_class_names[k / (size_t)b->G % 3], k % (size_t)b->G + 1, loans);
+            free(pools);
+            return TR_EXIT_INPUT;
+        }
         pools[n++] = (struct tr_pool){.region = (int)(k / (3 * (size_t)b->G)),
                                       .pd = tr_exact_value(&s[P_EAD_PD]) / ead,
                                       .lgd = tr_exact_value(&s[P_EAD_LGD]) / ead,
@@ -341,8 +355,9 @@ static struct tr_pool *make_pools(const struct book_sums *b, size_t *n_out)
                                       .loans = (uint32_t)loans,
                                       .ead = ead};
     }
+    *out = pools;
     *n_out = n;
-    return pools;
+    return TR_EXIT_OK;
 }
 
 static void fill_region(const struct book_sums *b, int g, struct tr_stress_region *r)
@@ -370,12 +385,12 @@ static void fill_region(const struct book_sums *b, int g, struct tr_stress_regio
     r->rwa_stressed = 12.5 * v[S_CAPITAL_STRESSED];
 }
 
-void tr_stress_scenario(const struct tr_ctx *ctx, const struct tr_stress_params *p,
-                        const char *const *region_names, const struct tr_portfolio *book,
-                        const struct tr_scenarios *all, const struct tr_scenario *s,
-                        struct tr_stress_result *out)
+int tr_stress_scenario(const struct tr_ctx *ctx, const struct tr_stress_params *p,
+                       const char *const *region_names, const struct tr_portfolio *book,
+                       const struct tr_scenarios *all, const struct tr_scenario *s,
+                       struct tr_stress_result *out)
 {
-    const double t0 = MPI_Wtime();
+    const double t0 = MPI_Wtime(); /* the time, not an error code: nothing to check */
     const int R = p->n_regions;
     memset(out, 0, sizeof *out);
     snprintf(out->name, sizeof out->name, "%s", s->name);
@@ -393,7 +408,12 @@ void tr_stress_scenario(const struct tr_ctx *ctx, const struct tr_stress_params 
                  g < R ? region_names[g] : "total");
         if (g < R) out->regions[g].z = z[g]; /* also where the region has no rated exposure */
     }
-    struct tr_pool *pools = make_pools(&b, &out->n_pools);
+    struct tr_pool *pools = NULL;
+    if (make_pools(ctx, &b, s->name, region_names, &pools, &out->n_pools)) {
+        free(z);
+        free_sums(&b);
+        return TR_EXIT_INPUT;
+    }
     /* The scenario's streams: keyed by its name, so it gives the same paths alone or in a set. */
     uint64_t name_key = 0;
     for (const char *c = s->name; *c; c++)
@@ -420,6 +440,7 @@ void tr_stress_scenario(const struct tr_ctx *ctx, const struct tr_stress_params 
     free_sums(&b);
     double seconds = MPI_Wtime() - t0;
     MPI_CHECK(MPI_Allreduce(&seconds, &out->seconds, 1, MPI_DOUBLE, MPI_MAX, ctx->comm));
+    return TR_EXIT_OK;
 }
 
 void tr_stress_result_free(struct tr_stress_result *r)
@@ -446,11 +467,30 @@ int tr_stress_prepare(const struct tr_config *cfg, const char *scenario_file, co
     return 0;
 }
 
-struct tr_stress_result *tr_stress_all(const struct tr_ctx *ctx, const struct tr_stress_params *p,
-                                       const char *const *region_names,
-                                       const struct tr_portfolio *book,
-                                       const struct tr_scenarios *scenarios, const char *only,
-                                       int *n)
+/* One scenario's figures in the log, and the unrated loans once. */
+static void report(const struct tr_ctx *ctx, const struct tr_stress_params *p,
+                   const struct tr_stress_result *r, int first)
+{
+    const struct tr_stress_region *t = &r->regions[r->n_regions];
+    const int top = p->n_levels - 1;
+    TR_INFO(ctx,
+            "stress %s (%d y): EAD %.4g, EL %.4g -> %.4g, capital %.4g -> %.4g; VaR %g%% "
+            "%.4g, ES %.4g; %lld paths x %zu pools in %.2f s (%.3g paths/s per rank)",
+            r->name, r->horizon_years, t->ead, t->el, t->el_stressed, t->capital,
+            t->capital_stressed, 100 * p->levels[top], r->mc.var[top], r->mc.es[top],
+            (long long)p->paths, r->n_pools, r->mc.seconds,
+            (double)p->paths / (r->mc.seconds > 0 ? r->mc.seconds : 1) / ctx->size);
+    if (t->unrated_loans && first) /* the same loans in every scenario: said once */
+        TR_WARN(ctx,
+                "stress: %lld open loans (EAD %.4g) have no PD (no pd column, no model "
+                "PD) or no region, and are left out; counted in unrated_loans",
+                (long long)t->unrated_loans, t->unrated_ead);
+}
+
+int tr_stress_run_scenarios(const struct tr_ctx *ctx, const struct tr_stress_params *p,
+                            const char *const *region_names, const struct tr_portfolio *book,
+                            const struct tr_scenarios *scenarios, const char *only,
+                            struct tr_stress_result **results, int *n)
 {
     struct tr_stress_result *out = TR_CALLOC((size_t)scenarios->n + 1, sizeof *out);
     *n = 0;
@@ -458,23 +498,16 @@ struct tr_stress_result *tr_stress_all(const struct tr_ctx *ctx, const struct tr
         const struct tr_scenario *s = &scenarios->s[k];
         if (only && strcmp(s->name, only) != 0) continue;
         struct tr_stress_result *r = &out[(*n)++];
-        tr_stress_scenario(ctx, p, region_names, book, scenarios, s, r);
-        const struct tr_stress_region *t = &r->regions[r->n_regions];
-        const int top = p->n_levels - 1;
-        TR_INFO(ctx,
-                "stress %s (%d y): EAD %.4g, EL %.4g -> %.4g, capital %.4g -> %.4g; VaR %g%% "
-                "%.4g, ES %.4g; %lld paths x %zu pools in %.2f s (%.3g paths/s per rank)",
-                r->name, r->horizon_years, t->ead, t->el, t->el_stressed, t->capital,
-                t->capital_stressed, 100 * p->levels[top], r->mc.var[top], r->mc.es[top],
-                (long long)p->paths, r->n_pools, r->mc.seconds,
-                (double)p->paths / (r->mc.seconds > 0 ? r->mc.seconds : 1) / ctx->size);
-        if (t->unrated_loans && *n == 1) /* the same loans in every scenario: said once */
-            TR_WARN(ctx,
-                    "stress: %lld open loans (EAD %.4g) have no PD (no pd column, no model "
-                    "PD) or no region, and are left out; counted in unrated_loans",
-                    (long long)t->unrated_loans, t->unrated_ead);
+        const int rc = tr_stress_scenario(ctx, p, region_names, book, scenarios, s, r);
+        if (rc) {
+            tr_stress_results_free(out, *n);
+            *results = NULL, *n = 0;
+            return rc;
+        }
+        report(ctx, p, r, *n == 1);
     }
-    return out;
+    *results = out;
+    return TR_EXIT_OK;
 }
 
 void tr_stress_results_free(struct tr_stress_result *r, int n)

@@ -86,13 +86,13 @@ int tr_stress_prepare(const struct tr_config *cfg, const char *scenario_file, co
                       const char *const *region_names, int n_regions, struct tr_stress_params *p,
                       struct tr_scenarios *scenarios, char *err, size_t errlen);
 
-/* Collective: every scenario (or only `only`) over this rank's exposures, one log line each.
- * Returns the results (*n of them, freed with tr_stress_results_free). */
-struct tr_stress_result *tr_stress_all(const struct tr_ctx *ctx, const struct tr_stress_params *p,
-                                       const char *const *region_names,
-                                       const struct tr_portfolio *book,
-                                       const struct tr_scenarios *scenarios, const char *only,
-                                       int *n);
+/* Collective: every scenario (or only `only`) over this rank's exposures, one log line each:
+ * *results (*n of them, freed with tr_stress_results_free). 0, or TR_EXIT_INPUT (said once; no
+ * results) for a book the Monte Carlo cannot take: a pool of more than 2^32 - 1 loans. */
+int tr_stress_run_scenarios(const struct tr_ctx *ctx, const struct tr_stress_params *p,
+                            const char *const *region_names, const struct tr_portfolio *book,
+                            const struct tr_scenarios *scenarios, const char *only,
+                            struct tr_stress_result **results, int *n);
 void tr_stress_results_free(struct tr_stress_result *r, int n);
 
 struct tr_stages;
@@ -100,11 +100,12 @@ struct tr_stages;
 void tr_stress_record(const struct tr_ctx *ctx, struct tr_stages *stages,
                       const struct tr_stress_params *p, const struct tr_stress_result *r, int n);
 
-/* Collective: one scenario over this rank's exposures. */
-void tr_stress_scenario(const struct tr_ctx *ctx, const struct tr_stress_params *p,
-                        const char *const *region_names, const struct tr_portfolio *book,
-                        const struct tr_scenarios *all, const struct tr_scenario *s,
-                        struct tr_stress_result *out);
+/* Collective: one scenario over this rank's exposures. 0, or TR_EXIT_INPUT as
+ * tr_stress_run_scenarios (out then holds what was made so far, for tr_stress_result_free). */
+int tr_stress_scenario(const struct tr_ctx *ctx, const struct tr_stress_params *p,
+                       const char *const *region_names, const struct tr_portfolio *book,
+                       const struct tr_scenarios *all, const struct tr_scenario *s,
+                       struct tr_stress_result *out);
 void tr_stress_result_free(struct tr_stress_result *r);
 
 #endif

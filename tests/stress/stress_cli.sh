@@ -140,4 +140,19 @@ model = book[book["pd_source"] == b"model"]
 assert len(model) and all(p == subs[int(k)] for k, p in zip(model["subscriber"], model["pd"]))
 assert all(book[book["pd_source"] == b"loan"]["pd"] == 0.0321)
 PY
+# A run whose loan book is damaged: retraining says so with the file's name (exit 2 on every
+# rank), leaves neither the output nor its temporary copy, and the input as it was.
+cp "$work/run.h5" "$work/damaged.h5"
+/usr/bin/python3 - "$work/damaged.h5" <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r+") as f:
+    del f["portfolio/loans"]
+    f["portfolio/loans"] = list(range(10))
+PY
+before=$(sha256sum <"$work/damaged.h5")
+expect_error 2 "damaged.h5: its /portfolio/loans is not a table of loans" \
+    mpiexec -n 2 "$telrisk" train "$work/damaged.h5" --config "$config" --quiet \
+    --out "$work/damaged_out.h5"
+! ls "$work"/damaged_out.h5* >/dev/null 2>&1 || fail "a refused retraining left its output"
+[ "$(sha256sum <"$work/damaged.h5")" = "$before" ] || fail "a refused retraining changed its input"
 echo "stress: the run's figures recomputed; stress again, per-scenario parts merged and a correlation file give the same /stress; errors refused"

@@ -147,6 +147,21 @@ static void test_validation_across_keys(void **state)
     assert_int_equal(tr_config_set(&c, "model.master_scale=0.1,0.05,1", err), 0);
     assert_int_equal(tr_config_validate(&c, err), 1);
     assert_non_null(strstr(err, "model.master_scale"));
+    /* A date filled in by code, past tr_config_set: refused here, naming the key (the generator
+     * would otherwise meet it). */
+    tr_config_defaults(&c);
+    snprintf(c.generate.start, sizeof c.generate.start, "2021-02-30");
+    assert_int_equal(tr_config_validate(&c, err), 1);
+    assert_non_null(strstr(err, "generate.start = '2021-02-30'"));
+    c.generate.start[0] = 0; /* its default is a date: nothing is not one */
+    assert_int_equal(tr_config_validate(&c, err), 1);
+    assert_non_null(strstr(err, "generate.start"));
+    tr_config_defaults(&c);
+    snprintf(c.model.oot_date, sizeof c.model.oot_date, "soon");
+    assert_int_equal(tr_config_validate(&c, err), 1);
+    assert_non_null(strstr(err, "model.oot_date = 'soon'"));
+    c.model.oot_date[0] = 0; /* nothing: no out-of-time sample */
+    assert_int_equal(tr_config_validate(&c, err), 0);
 }
 
 static void test_ini_dump_reads_back(void **state)

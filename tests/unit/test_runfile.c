@@ -103,8 +103,8 @@ static void synthetic_run(int rank, int size, struct synthetic *s)
     s->root = (struct tr_rf_root){.config_text = config_text, .seed = 42};
     s->provenance = (struct tr_rf_provenance){
         .inputs = inputs, .n_inputs = N_IN, .stages = stages, .n_stages = N_STAGE};
-    s->rejects = (struct tr_rf_rejects){.rows = rank == 0 ? rejects : NULL,
-                                        .n = rank == 0 ? N_REJ : 0};
+    s->rejects =
+        (struct tr_rf_rejects){.rows = rank == 0 ? rejects : NULL, .n = rank == 0 ? N_REJ : 0};
     s->regions = (struct tr_rf_regions){.names = region_names, .n = N_REG};
     s->subscribers = (struct tr_rf_subscribers){
         .n_local = end - first,
@@ -592,6 +592,40 @@ static void test_inspect_bad_files(void **state)
     remove_dir(dir);
 }
 
+/* A run file whose later groups are damaged: inspect names the file and the object, exit 2. */
+static void test_inspect_damaged_groups(void **state)
+{
+    (void)state;
+    char dir[64], path[128], table[8192];
+    make_dir(dir);
+    snprintf(path, sizeof path, "%s/run.h5", dir);
+    struct synthetic out;
+    synthetic_run(0, 1, &out);
+    assert_int_equal(write_run(MPI_COMM_SELF, path, &out), TR_EXIT_OK);
+    /* /models without its summary table */
+    hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(f >= 0);
+    H5Gclose(H5Gcreate2(f, "models", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    H5Fclose(f);
+    assert_int_equal(inspect(path, table, sizeof table), TR_EXIT_INPUT);
+    assert_non_null(strstr(text, path));
+    assert_non_null(strstr(text, "/models has no summary table"));
+    /* /stress holding a name longer than any scenario's */
+    f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    H5Ldelete(f, "models", H5P_DEFAULT);
+    hid_t g = H5Gcreate2(f, "stress", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    char name[100];
+    memset(name, 'x', sizeof name - 1);
+    name[sizeof name - 1] = 0;
+    H5Gclose(H5Gcreate2(g, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    H5Gclose(g);
+    H5Fclose(f);
+    assert_int_equal(inspect(path, table, sizeof table), TR_EXIT_INPUT);
+    assert_non_null(strstr(text, path));
+    assert_non_null(strstr(text, "a name in /stress"));
+    remove_dir(dir);
+}
+
 static char *slurp(const char *path, long *len)
 {
     FILE *f = fopen(path, "rb");
@@ -852,10 +886,11 @@ int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_write_read_back),   cmocka_unit_test(test_cannot_create),
-        cmocka_unit_test(test_empty_run),         cmocka_unit_test(test_inspect),
-        cmocka_unit_test(test_inspect_bad_files), cmocka_unit_test(test_any_rank_count),
-        cmocka_unit_test(test_stored_run_damage), cmocka_unit_test(test_stored_book_damage),
+        cmocka_unit_test(test_write_read_back),    cmocka_unit_test(test_cannot_create),
+        cmocka_unit_test(test_empty_run),          cmocka_unit_test(test_inspect),
+        cmocka_unit_test(test_inspect_bad_files),  cmocka_unit_test(test_inspect_damaged_groups),
+        cmocka_unit_test(test_any_rank_count),     cmocka_unit_test(test_stored_run_damage),
+        cmocka_unit_test(test_stored_book_damage),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     MPI_Finalize();
