@@ -219,6 +219,8 @@ static int publish_ckpt(const struct tr_ctx *ctx, hid_t f, char *path, char *tmp
 int tr_ckpt_write_model(const struct tr_ctx *ctx, const char *output,
                         const struct tr_run_contents *c)
 {
+    tr_run_contents_check(c);
+    if (c->models && !c->scores) TR_DIE(TR_EXIT_INTERNAL, "a model checkpoint without scores");
     char *path = NULL, *tmp = NULL;
     hid_t f = create_ckpt(ctx, output, TR_CKPT_MODEL, c, &path, &tmp);
     if (f < 0) return publish_ckpt(ctx, f, path, tmp);
@@ -243,6 +245,7 @@ int tr_ckpt_write_model(const struct tr_ctx *ctx, const char *output,
 int tr_ckpt_write_stress(const struct tr_ctx *ctx, const char *output,
                          const struct tr_run_contents *c)
 {
+    tr_run_contents_check(c);
     char *path = NULL, *tmp = NULL;
     hid_t f = create_ckpt(ctx, output, TR_CKPT_STRESS, c, &path, &tmp);
     if (f >= 0 && c->stress)

@@ -53,9 +53,6 @@ int tr_ckpt_write_model(const struct tr_ctx *ctx, const char *output,
 int tr_ckpt_write_stress(const struct tr_ctx *ctx, const char *output,
                          const struct tr_run_contents *c);
 
-/* Collective (rank 0 works): output.path from the checkpoints up to `done`, its
- * /provenance/stages replaced by the n given and resumed_after (a stage name, or "") recorded.
- * Returns an exit code. */
 /* The stages so far, as the checkpoint of stage recorded them. */
 void tr_ckpt_load_stages(const char *output, enum tr_ckpt_stage stage, struct tr_stages *stages);
 /* Collective: this rank's exposures from a checkpoint's loan book: those of its n subscribers
@@ -63,6 +60,9 @@ void tr_ckpt_load_stages(const char *output, enum tr_ckpt_stage stage, struct tr
 int tr_ckpt_load_book(const struct tr_ctx *ctx, const char *path, size_t n, const uint64_t *key,
                       struct tr_portfolio *book);
 
+/* Collective (rank 0 works): output.path from the checkpoints up to `done`, its
+ * /provenance/stages replaced by the n given and resumed_after (a stage name, or "") recorded.
+ * Returns an exit code. */
 int tr_ckpt_assemble(const struct tr_ctx *ctx, const char *output, int done,
                      const struct tr_stage_stat *stages, int n_stages, const char *resumed_after);
 

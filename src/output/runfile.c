@@ -169,8 +169,17 @@ int tr_runfile_publish(const struct tr_ctx *ctx, hid_t f, const char *path, char
     return rc;
 }
 
+void tr_run_contents_check(const struct tr_run_contents *c)
+{
+    const int has_checks = c->crosschecks && c->crosschecks->checks;
+    if (!c->root || (c->rejects && !c->provenance) ||
+        ((c->models || c->crosschecks) && !c->regions) || (has_checks && !c->provenance))
+        TR_DIE(TR_EXIT_INTERNAL, "a run file's groups lack the groups that label them (a bug)");
+}
+
 int tr_runfile_write(const struct tr_ctx *ctx, const char *path, const struct tr_run_contents *c)
 {
+    tr_run_contents_check(c);
     check_ranks_agree(ctx, c);
     char *tmp = NULL;
     hid_t f = tr_runfile_create(ctx, path, c->root->seed, &tmp);

@@ -106,7 +106,10 @@ struct tr_rf_stress {
 };
 
 /* What one file holds: the groups present (NULL: absent), in the order they are written, and
- * privacy.k_min: region and grade aggregates of fewer subscribers are suppressed. */
+ * privacy.k_min: region and grade aggregates of fewer subscribers are suppressed. Some groups
+ * label theirs with others: root is always there; rejects need provenance (the inputs they
+ * index), models and crosschecks need regions, crosschecks' checks need provenance too
+ * (tr_run_contents_check ends the job on a caller that breaks this: a bug). */
 struct tr_run_contents {
     int64_t k_min;
     const struct tr_rf_root *root;
@@ -121,6 +124,8 @@ struct tr_run_contents {
     const struct tr_portfolio *portfolio;
     const struct tr_rf_stress *stress;
 };
+
+void tr_run_contents_check(const struct tr_run_contents *c);
 
 /* Collective over ctx->comm. Writes path (through a temporary name renamed at the end): the root
  * and every group c holds. Returns 0, or TR_EXIT_INPUT with the reason printed when the file

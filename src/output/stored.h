@@ -28,13 +28,13 @@ struct tr_stored_run {
     char **region_names; /* [n_regions] */
 };
 
-/* Collective. 0, or TR_EXIT_INPUT with the reason printed once. */
 /* Collective: a run file's (or a trained file's) /models, read by every rank (they are small), for
  * telrisk score --model. 0, or TR_EXIT_INPUT with the reason printed once; m to free
  * (tr_models_free) either way. */
 struct tr_models;
 int tr_stored_models_load(const struct tr_ctx *ctx, const char *path, struct tr_models *m);
 
+/* Collective. 0, or TR_EXIT_INPUT with the reason printed once. */
 int tr_stored_run_load(const struct tr_ctx *ctx, const char *path, struct tr_stored_run *r);
 void tr_stored_run_free(struct tr_stored_run *r);
 

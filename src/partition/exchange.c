@@ -84,6 +84,22 @@ void tr_exchange_round(const struct tr_ctx *ctx, struct tr_exchange *x, struct t
     staged->n = 0;
 }
 
+/* Collective: how many records of a this rank will receive, all rounds together (so the table
+ * they go to is reserved once, at its size). */
+static size_t records_to_receive(const struct tr_ctx *ctx, const struct tr_partition *p,
+                                 const struct tr_array *a)
+{
+    int64_t *count = TR_CALLOC(2 * (size_t)ctx->size, sizeof(int64_t)), *recv = count + ctx->size;
+    for (size_t i = 0; i < a->n; i++)
+        count[tr_partition_owner(p, key_at(a->data, a->size, i))]++;
+    MPI_CHECK(MPI_Alltoall(count, 1, MPI_INT64_T, recv, 1, MPI_INT64_T, ctx->comm));
+    size_t total = 0;
+    for (int q = 0; q < ctx->size; q++)
+        total += (size_t)recv[q];
+    free(count);
+    return total;
+}
+
 void tr_partition_shuffle(const struct tr_ctx *ctx, const struct tr_partition *p,
                           struct tr_array *a, size_t round_bytes)
 {
@@ -95,6 +111,7 @@ void tr_partition_shuffle(const struct tr_ctx *ctx, const struct tr_partition *p
     tr_exchange_init(&x, p, ctx->size);
     struct tr_array out;
     tr_array_init(&out, a->size);
+    tr_array_reserve(&out, records_to_receive(ctx, p, a) + 1); /* a and out: twice the records */
     for (size_t k = 0; k < rounds; k++) {
         const size_t from = a->n * k / rounds, to = a->n * (k + 1) / rounds;
         exchange(ctx, &x, (const char *)a->data + from * a->size, to - from, a->size, &out, NULL);

@@ -2,7 +2,9 @@
  * (key, time, input order). The key space is cut into equal ranges: keys are keyed hashes, so
  * ranks get even shares of subscribers (and, over many subscribers, of records), and the cut is
  * known before any record is read, so ingest sends each record to its owner as it reads it.
- * Nothing computed depends on the cut. Records cross ranks only through partition/exchange.h. */
+ * Nothing computed depends on the cut. Subscribers' records cross ranks only through
+ * partition/exchange.h (the antennas, which every rank holds, and the rejects, gathered to rank 0,
+ * go their own ways in records/). */
 #ifndef TELRISK_PARTITION_PARTITION_H
 #define TELRISK_PARTITION_PARTITION_H
 

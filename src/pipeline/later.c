@@ -88,7 +88,7 @@ int tr_stage_model(struct tr_run *r)
          * its run file, without models. */
         TR_WARN(ctx, "no credit model: %s; the run file has no /models and no PDs",
                 c->models.why_none);
-    tr_stage_end(ctx, &r->stages, "model", (int64_t)r->rows.n, "subscribers");
+    tr_stage_end(ctx, &r->stages, r->stage, (int64_t)r->rows.n, "subscribers");
     /* Its figure of merit: Newton iterations (national and regional fits) per second. */
     const struct tr_models *m = &c->models;
     tr_stage_record(ctx, &r->stages, "model.newton", m->fit_seconds, m->iterations, "iterations");
@@ -108,7 +108,7 @@ int tr_stage_backtest(struct tr_run *r)
 {
     tr_stage_begin(&r->stages);
     tr_backtest_credit(r->ctx, &r->rows, &r->credit, r->n_regions, &r->backtest);
-    tr_stage_end(r->ctx, &r->stages, "backtest", (int64_t)r->rows.n, "subscribers");
+    tr_stage_end(r->ctx, &r->stages, r->stage, (int64_t)r->rows.n, "subscribers");
     return TR_EXIT_OK;
 }
 
@@ -134,7 +134,7 @@ int tr_stage_model_checkpoint(struct tr_run *r)
                                         .crosschecks = c->pd ? &backtest : NULL,
                                         .portfolio = &r->book};
     const int rc = tr_ckpt_write_model(r->ctx, r->cfg->output.path, &out);
-    tr_stage_end(r->ctx, &r->stages, "checkpoint.model", (int64_t)r->rows.n, "subscribers");
+    tr_stage_end(r->ctx, &r->stages, r->stage, (int64_t)r->rows.n, "subscribers");
     return rc;
 }
 
@@ -145,7 +145,7 @@ int tr_stage_stress(struct tr_run *r)
         tr_stress_run_scenarios(r->ctx, &r->params, (const char *const *)r->names, &r->book,
                                 r->scenarios, NULL, &r->results, &r->n_results);
     if (rc) return rc;
-    tr_stage_end(r->ctx, &r->stages, "stress", (int64_t)r->book.n, "loans");
+    tr_stage_end(r->ctx, &r->stages, r->stage, (int64_t)r->book.n, "loans");
     tr_stress_record(r->ctx, &r->stages, &r->params, r->results, r->n_results);
     return TR_EXIT_OK;
 }
@@ -163,8 +163,7 @@ int tr_stage_stress_checkpoint(struct tr_run *r)
                                         .provenance = &provenance,
                                         .stress = &stress};
     const int rc = tr_ckpt_write_stress(r->ctx, r->cfg->output.path, &out);
-    tr_stage_end(r->ctx, &r->stages, "checkpoint.stress", r->ctx->rank == 0 ? r->n_results : 0,
-                 "scenarios");
+    tr_stage_end(r->ctx, &r->stages, r->stage, r->ctx->rank == 0 ? r->n_results : 0, "scenarios");
     return rc;
 }
 
@@ -175,7 +174,7 @@ int tr_stage_write(struct tr_run *r)
     tr_stage_begin(&last);
     int rc = tr_ckpt_assemble(r->ctx, output, r->scenarios ? TR_CKPT_STRESS : TR_CKPT_MODEL,
                               r->stages.stat, r->stages.n, tr_ckpt_stage_names[r->done]);
-    tr_stage_end(r->ctx, &last, "write", (int64_t)r->rows.n, "subscribers");
+    tr_stage_end(r->ctx, &last, r->stage, (int64_t)r->rows.n, "subscribers");
     if (rc) return rc;
     tr_ckpt_remove(r->ctx, output, r->cfg->run.seed);
     TR_INFO(r->ctx, "run file: %s", output);

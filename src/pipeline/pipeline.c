@@ -13,7 +13,9 @@
 #include <string.h>
 
 struct stage {
-    const char *name;           /* its row in /provenance/stages; TELRISK_TEST_KILL's name */
+    /* Its row's name in /provenance/stages (write's row is in the log only: the file is written
+     * by then), and TELRISK_TEST_KILL's name for it. */
+    const char *name;
     int per_pass;               /* once per pass over key ranges */
     enum tr_ckpt_stage kept_in; /* the checkpoint holding its results (TR_CKPT_NONE: none) */
     int (*run)(struct tr_run *r);
@@ -110,6 +112,7 @@ static int run_stage(struct tr_run *r, const struct stage *s)
 {
     if (s->wanted && !s->wanted(r)) return TR_EXIT_OK;
     test_kill_point(r->ctx, s->name);
+    r->stage = s->name;
     return s->run(r);
 }
 

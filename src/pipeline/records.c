@@ -42,7 +42,7 @@ int tr_stage_read(struct tr_run *r)
     tr_pass_router_free(&router);
     if (rc) return rc;
     /* The figure of merit: accepted lines (records counts every rank's). */
-    tr_stage_end(ctx, &r->pass_stages, "read", ctx->rank == 0 ? r->cur->records : 0, "records");
+    tr_stage_end(ctx, &r->pass_stages, r->stage, ctx->rank == 0 ? r->cur->records : 0, "records");
     if (r->passes > 1) TR_INFO(ctx, "pass %d of %d over key ranges", r->pass + 1, r->passes);
     return r->pass == 0 ? after_first_read(r) : TR_EXIT_OK;
 }
@@ -88,7 +88,7 @@ int tr_stage_partition(struct tr_run *r)
                     (long long)r->collisions);
     }
     const int64_t held = sort_tables(ctx, r->cur, r->dups);
-    tr_stage_end(ctx, &r->pass_stages, "partition", held, "records");
+    tr_stage_end(ctx, &r->pass_stages, r->stage, held, "records");
     return TR_EXIT_OK;
 }
 
@@ -147,7 +147,7 @@ int tr_stage_indicators(struct tr_run *r)
     tr_features_compute(in->table, in->table[TR_T_ANTENNAS].data, in->table[TR_T_ANTENNAS].n,
                         r->window_stop, &fo, &r->pass_ft);
     tr_progress_end();
-    tr_stage_end(r->ctx, &r->pass_stages, "indicators", records_held(in), "records");
+    tr_stage_end(r->ctx, &r->pass_stages, r->stage, records_held(in), "records");
     return TR_EXIT_OK;
 }
 
@@ -168,7 +168,7 @@ int tr_stage_crosschecks(struct tr_run *r)
     tr_progress_begin(r->ctx, "crosschecks", (double)ft->n, "subscribers");
     tr_crosscheck_run(r->ctx, r->cfg, &ci, &r->pass_checks);
     tr_progress_end();
-    tr_stage_end(r->ctx, &r->pass_stages, "crosschecks", records_held(in), "records");
+    tr_stage_end(r->ctx, &r->pass_stages, r->stage, records_held(in), "records");
     /* The loan book with the loans' own PDs; the model's join it later. */
     tr_portfolio_build(r->ctx, &in->table[TR_T_LOANS], ft->n, ft->key, ft->region, NULL,
                        &r->pass_book);
@@ -282,7 +282,7 @@ int tr_stage_records_checkpoint(struct tr_run *r)
     tr_stage_begin(&r->stages);
     int rc = make_output_folder(ctx, r->cfg->output.path);
     if (!rc) rc = write_records(r);
-    tr_stage_end(ctx, &r->stages, "checkpoint.records", (int64_t)r->ft.n, "subscribers");
+    tr_stage_end(ctx, &r->stages, r->stage, (int64_t)r->ft.n, "subscribers");
     tr_ingest_free(&r->in); /* the accounting is in the checkpoint now */
     if (!rc) tr_run_rows_from_features(r);
     return rc;

@@ -24,16 +24,18 @@ struct tr_run {
     char *config_text;       /* the effective configuration, as INI (the root's config) */
     char fingerprint[65];    /* of the inputs (the checkpoints') */
     int done;                /* the last checkpoint a resumed run found (TR_CKPT_NONE: none) */
+    const char *stage;       /* the stage under way: its row's name in /provenance/stages */
     struct tr_stages stages; /* /provenance/stages so far */
 
     /* The records stages, pass by pass (one pass without partition.max_memory_per_rank). */
-    int passes, pass;                  /* how many; the one under way (0-based) */
-    struct tr_stages pass_stages;      /* this pass's rows, merged into stages after it */
-    struct tr_ingest in;               /* pass 1's records; its accounting (files, rejects) stays */
-    struct tr_ingest later;            /* a later pass's records */
-    struct tr_ingest *cur;             /* the pass's records: &in or &later */
-    int64_t *dups;                     /* [in.n_files]: exact duplicates dropped, per file */
-    int64_t collisions;                /* subscriber keys shared by different ids (pass 1) */
+    int passes, pass;             /* how many; the one under way (0-based) */
+    struct tr_stages pass_stages; /* this pass's rows, merged into stages after it */
+    struct tr_ingest in;    /* pass 1's records; its accounting (files, rejects) stays until the
+                               records checkpoint holds it */
+    struct tr_ingest later; /* a later pass's records */
+    struct tr_ingest *cur;  /* the pass's records: &in or &later */
+    int64_t *dups;          /* [in.n_files]: exact duplicates dropped, per file */
+    int64_t collisions;     /* subscriber keys shared by different ids (pass 1) */
     int64_t window_start, window_stop; /* seconds: the observation window */
     struct tr_feature_table pass_ft;   /* this pass's subscribers' indicators ... */
     struct tr_crosscheck pass_checks;  /* ... their cross-checks ... */

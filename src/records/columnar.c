@@ -152,8 +152,8 @@ static struct schema schema_of(int table)
 
 /* ---- rows to records and back ---- */
 
-/* The rows of this rank's records of a table (read by tr_ingest_local: in file order, the two
- * copies of a two-party line side by side); returns how many, *rows to free. */
+/* The rows of this rank's records of a table (read by tr_ingest with no router: in file order, the
+ * two copies of a two-party line side by side); returns how many, *rows to free. */
 static size_t rows_of(int table, const struct tr_array *a, const struct schema *s, char **rows)
 {
     const size_t n = s->two_party ? a->n / 2 : a->n;

@@ -11,8 +11,8 @@
 
 #define TR_COLUMNAR_VERSION 1
 
-/* Collective: writes in (from tr_ingest_local: each rank's records in file order) and the key
- * collisions to path. 0, or TR_EXIT_INPUT with the reason printed. */
+/* Collective: writes in (from tr_ingest with no router: each rank's records in file order) and the
+ * key collisions to path. 0, or TR_EXIT_INPUT with the reason printed. */
 int tr_columnar_write(const struct tr_ctx *ctx, const struct tr_ingest *in,
                       const struct tr_keyhash *kh, int64_t collisions, const char *path);
 

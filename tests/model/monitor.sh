@@ -37,6 +37,7 @@ echo "score: a run by its own models: same PDs, score and grade PSI 0, champion 
 
 run 2 generate --config "$config" --quiet --set generate.interactions_per_day=6 --out "$work/busy"
 run 2 run --config "$config" --quiet --set inputs.dir="$work/busy" --set output.path="$work/busy.h5"
+cp "$work/busy.h5" "$work/busy_own.h5" # before the champion scores it
 run 3 score "$work/busy.h5" --model "$work/base.h5" --quiet
 /usr/bin/python3 - "$work/base.h5" "$work/busy.h5" <<'PY'
 import sys
@@ -63,7 +64,20 @@ assert calls and all(psi[n][1] == "significant" for n in calls), {n: psi[n] for 
 drift = {r["name"].decode(): r["psi"] for r in busy["crosschecks/drift"][:]}
 assert drift["score"] == busy["monitoring"].attrs["score_psi"] and drift["grade"] == busy["monitoring"].attrs["grade_psi"]
 assert all(drift[n] == p for n, (p, _) in psi.items()), "the drift summary is the monitoring's"
+# The backtest follows the champion that scored the run: its all-regions, all-grades cell is the
+# hold-out's labelled rows with the champion's PDs (/subscribers/pd), not the run's own models'.
+sub = busy["subscribers"]
+rows = (sub["holdout"][:] == 1) & (sub["label"][:] >= 0)
+bt = busy["crosschecks/backtest"][:]
+cell = bt[(bt["region"] == -1) & (bt["grade"] == 0)][0]
+assert cell["suppressed"] == 0 and cell["n"] == rows.sum(), (cell, rows.sum())
+assert cell["defaults"] == (sub["label"][:][rows] == 1).sum()
+assert abs(cell["mean_pd"] - sub["pd"][:][rows].mean()) <= 1e-12, (cell["mean_pd"], sub["pd"][:][rows].mean())
+own = h5py.File(sys.argv[1].replace("base.h5", "busy_own.h5"), "r")["crosschecks/backtest"][:]
+own_cell = own[(own["region"] == -1) & (own["grade"] == 0)][0]
+assert own_cell["mean_pd"] != cell["mean_pd"], "the backtest still describes the run's own models"
 
+print("score: the backtest is the champion's on the scored run's hold-out")
 print(f"score: {checked} feature PSIs recomputed; call features drift significantly:",
       ", ".join(f"{n.split('__')[0]} {psi[n][0]:.2f}" for n in calls))
 PY
