@@ -21,9 +21,14 @@ int tr_cmd_train(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     struct tr_stored_run r;
     if ((rc = tr_stored_run_load(ctx, path, &r))) return rc;
     cfg.run.seed = r.seed; /* the hold-out was drawn with it; the binning sample goes with it */
-    const struct tr_model_rows rows = {r.n,      r.n_features, (const char *const *)r.names,
-                                       r.key,    r.region,     r.label,
-                                       r.sample, r.values};
+    const struct tr_model_rows rows = {.n = r.n,
+                                       .n_features = r.n_features,
+                                       .names = (const char *const *)r.names,
+                                       .key = r.key,
+                                       .region = r.region,
+                                       .label = r.label,
+                                       .sample = r.sample,
+                                       .values = r.values};
     struct tr_credit c;
     struct tr_stages stages = {0};
     tr_stage_begin(&stages);

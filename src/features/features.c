@@ -123,7 +123,13 @@ static struct tr_bc_user bc_user(const struct tr_subscriber_records *r, struct b
     for (size_t k = 0; k < r->n_recharges; k++)
         b->top[k] =
             (struct tr_bc_recharge){r->recharges[k].t, (double)r->recharges[k].amount / 100.0};
-    return (struct tr_bc_user){b->rec, r->n_cdr, b->top, r->n_recharges, pos, n_pos, has_recharges};
+    return (struct tr_bc_user){.records = b->rec,
+                               .n_records = r->n_cdr,
+                               .recharges = b->top,
+                               .n_recharges = r->n_recharges,
+                               .positions = pos,
+                               .n_positions = n_pos,
+                               .has_recharges = has_recharges};
 }
 
 void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_rec *antennas,

@@ -290,7 +290,7 @@ static void fit_models(const struct tr_ctx *ctx, const struct tr_config *cfg,
             per[2 * r->region[i]]++, per[2 * r->region[i] + 1] += r->label[i];
     }
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, per, 2 * m->n_regions, MPI_INT64_T, MPI_SUM, ctx->comm));
-    const struct tr_logit_data d = {r->n, m->n_used + 1, x, y, w};
+    const struct tr_logit_data d = {.n = r->n, .p = m->n_used + 1, .x = x, .y = y, .weight = w};
     const struct tr_logit_options plain = {0};
     m->national.region = -1;
     fit_one(ctx, &d, &plain, &m->national);

@@ -76,8 +76,11 @@ struct tr_validation_row *tr_validation_gather(const struct tr_ctx *ctx,
     struct tr_validation_row *local = TR_MALLOC(sizeof *local * (r->n + 1));
     for (size_t i = 0; i < r->n; i++) {
         if (r->label[i] < 0 || r->sample[i] == TR_TRAINING) continue;
-        local[mine++] = (struct tr_validation_row){r->pd[i], r->pd_national[i], r->label[i] > 0,
-                                                   r->region[i], r->sample[i]};
+        local[mine++] = (struct tr_validation_row){.pd = r->pd[i],
+                                                   .pd_national = r->pd_national[i],
+                                                   .y = r->label[i] > 0,
+                                                   .region = r->region[i],
+                                                   .sample = r->sample[i]};
     }
     int bytes = (int)(mine * sizeof *local), *counts = TR_MALLOC(sizeof(int) * (size_t)ctx->size),
         *displs = TR_MALLOC(sizeof(int) * (size_t)ctx->size);

@@ -134,7 +134,10 @@ static int on_header(void *user, const struct tr_read_info *info)
 static int read_one(const struct tr_ctx *ctx, struct tr_ingest *in, struct file_job *job)
 {
     struct tr_read_info *info = TR_MALLOC(sizeof *info);
-    struct tr_line_handler h = {job, on_line, job->routed ? ROUND_BYTES : 0, on_round};
+    struct tr_line_handler h = {.user = job,
+                                .on_line = on_line,
+                                .round_bytes = job->routed ? ROUND_BYTES : 0,
+                                .on_round = on_round};
     const size_t earlier = job->n_rejects; /* other files' rejects, already numbered */
     struct tr_array *table = job->table;
     const size_t records_before = table->n, order_at = tr_order_offset(job->schema->table);

@@ -418,13 +418,14 @@ int tr_stress_scenario(const struct tr_ctx *ctx, const struct tr_stress_params *
     uint64_t name_key = 0;
     for (const char *c = s->name; *c; c++)
         name_key = tr_mix64(name_key ^ (unsigned char)*c);
-    const struct tr_mc_options o = {tr_key(p->seed, 0x5374726573ULL /* "Stres" */, name_key, 0),
-                                    p->paths,
-                                    R,
-                                    p->chol,
-                                    p->n_levels,
-                                    p->levels,
-                                    TR_STRESS_QUANTILES};
+    const struct tr_mc_options o = {.seed =
+                                        tr_key(p->seed, 0x5374726573ULL /* "Stres" */, name_key, 0),
+                                    .paths = p->paths,
+                                    .n_regions = R,
+                                    .factor_chol = p->chol,
+                                    .n_levels = p->n_levels,
+                                    .levels = p->levels,
+                                    .n_quantiles = TR_STRESS_QUANTILES};
     if (tr_mc_loss(ctx, pools, out->n_pools, &o, &out->mc))
         TR_DIE(TR_EXIT_INTERNAL, "Monte Carlo options passed validation but were refused");
     memcpy(out->quantile, out->mc.quantile, sizeof out->quantile);
