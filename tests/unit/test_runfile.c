@@ -605,7 +605,21 @@ static void test_summary_read(void **state)
     assert_int_equal(s.lines, 30);
     assert_int_equal(s.rejected, 3);
     tr_run_summary_free(&s);
-    /* /models without its summary table: the run's part stays, the models' is absent */
+    remove_dir(dir);
+}
+
+/* A damaged part leaves the parts read before it. */
+static void test_summary_damage(void **state)
+{
+    (void)state;
+    char dir[64], path[128];
+    make_dir(dir);
+    snprintf(path, sizeof path, "%s/run.h5", dir);
+    struct synthetic out;
+    synthetic_run(0, 1, &out);
+    assert_int_equal(write_run(MPI_COMM_SELF, path, &out), TR_EXIT_OK);
+    struct tr_run_summary s;
+    /* /models without its summary table */
     hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
     assert_true(f >= 0);
     H5Gclose(H5Gcreate2(f, "models", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
@@ -615,6 +629,23 @@ static void test_summary_read(void **state)
     fclose(msg);
     assert_int_equal(s.parts, TR_SUMMARY_RUN);
     assert_non_null(strstr(text, "/models has no summary table"));
+    tr_run_summary_free(&s);
+    /* a summary row naming region 7 of 3: refused, not looked up */
+    f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t row = H5Tcreate(H5T_COMPOUND, sizeof(int32_t)),
+          one = H5Screate_simple(1, &(hsize_t){1}, NULL);
+    H5Tinsert(row, "region", 0, H5T_NATIVE_INT32);
+    hid_t d = H5Dcreate2(f, "models/summary", row, one, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Dwrite(d, row, H5S_ALL, H5S_ALL, H5P_DEFAULT, &(int32_t){7});
+    H5Dclose(d);
+    H5Sclose(one);
+    H5Tclose(row);
+    H5Fclose(f);
+    msg = fmemopen(text, sizeof text, "w");
+    assert_int_equal(tr_run_summary_read(path, &s, msg), TR_EXIT_INPUT);
+    fclose(msg);
+    assert_int_equal(s.parts, TR_SUMMARY_RUN);
+    assert_non_null(strstr(text, "/models/summary names a region that /regions/names does not"));
     tr_run_summary_free(&s);
     remove_dir(dir);
 }
@@ -940,6 +971,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_inspect_bad_files),  cmocka_unit_test(test_inspect_damaged_groups),
         cmocka_unit_test(test_any_rank_count),     cmocka_unit_test(test_stored_run_damage),
         cmocka_unit_test(test_stored_book_damage), cmocka_unit_test(test_summary_read),
+        cmocka_unit_test(test_summary_damage),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     MPI_Finalize();
