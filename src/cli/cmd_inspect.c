@@ -2,7 +2,7 @@
 #include "config/config.h"
 #include "core/error.h"
 #include "core/log.h"
-#include "output/runfile.h"
+#include "present/inspect.h"
 
 #include <stdio.h>
 
@@ -18,7 +18,7 @@ int tr_cmd_inspect(const struct tr_ctx *ctx, const struct tr_cli_args *args)
             fprintf(ctx->msg, "telrisk: inspect needs a run file: telrisk inspect RUN.h5\n");
             rc = TR_EXIT_USAGE;
         } else {
-            rc = tr_runfile_inspect(args->positional[0], cfg.privacy.k_min, stdout, ctx->msg);
+            rc = tr_inspect_file(args->positional[0], cfg.privacy.k_min, stdout, ctx->msg);
         }
     }
     MPI_CHECK(MPI_Bcast(&rc, 1, MPI_INT, 0, ctx->comm));

@@ -141,8 +141,4 @@ char *tr_runfile_temp_path(const char *path, uint64_t seed);
 hid_t tr_runfile_create(const struct tr_ctx *ctx, const char *path, uint64_t seed, char **tmp);
 int tr_runfile_publish(const struct tr_ctx *ctx, hid_t f, const char *path, char *tmp, int seal);
 
-/* Prints the per-region summary of a run file (telrisk inspect), rows of fewer than k_min
- * subscribers suppressed. Returns an exit code. */
-int tr_runfile_inspect(const char *path, int64_t k_min, FILE *out, FILE *msg);
-
 #endif

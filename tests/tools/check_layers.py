@@ -22,6 +22,7 @@ LAYERS = [
     ["crosscheck"],
     ["stress"],
     ["output"],
+    ["present"],  # the run shown to people (inspect, report): output/ reads, present/ lays out
     ["pipeline"],
     ["cli"],
     ["."],  # src/main.c: the program
@@ -102,6 +103,9 @@ def self_test():
             "records/g.c": '#include "generate/x.h"\n',        # beside
             "generate/x.h": "",
             "io/ok.c": '#include "core/a.h"\n#include <hdf5.h>\n',  # fine
+            "output/o.h": '#include "present/p.h"\n',         # upward (storage below people)
+            "present/p.h": '#include "output/s.h"\nhid_t f;\n',  # fine include; HDF5 outside
+            "output/s.h": "",
         }
         for name, text in files.items():
             (src / name).parent.mkdir(parents=True, exist_ok=True)
@@ -110,10 +114,12 @@ def self_test():
         found = cycles(edges)
         text = "\n".join(problems)
         want = ['core/ includes "config/c.h", a layer above it', "HDF5 used outside",
-                'records/ includes "generate/x.h", a layer beside it']
+                'records/ includes "generate/x.h", a layer beside it',
+                'output/ includes "present/p.h", a layer above it',
+                "present/p.h:2: HDF5 used outside"]
         missing = [w for w in want if w not in text] + ([] if found else ["a cycle"])
         extra = [p for p in problems if p.startswith("io/")]
-        if missing or extra or len(problems) != 4:
+        if missing or extra or len(problems) != 6:
             print("check_layers: the self-test failed: missing", missing, "extra", extra,
                   "found", problems)
             return False

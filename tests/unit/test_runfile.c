@@ -1,5 +1,6 @@
 /* output/runfile: a small synthetic run written, then read back value by value with the HDF5 C
- * API; failures to create; telrisk inspect's table; the same file from any number of ranks. */
+ * API; failures to create; telrisk inspect (output/summary reads, present/inspect prints); the
+ * same file from any number of ranks. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,8 @@
 #include "core/fs.h"
 #include "output/runfile.h"
 #include "output/stored.h"
+#include "output/summary.h"
+#include "present/inspect.h"
 
 #include <dirent.h>
 #include <hdf5.h>
@@ -138,7 +141,7 @@ static int inspect_k(const char *path, int64_t k_min, char *out_text, size_t cap
 {
     FILE *out = fmemopen(out_text, cap, "w");
     FILE *msg = fmemopen(text, sizeof text, "w");
-    int rc = tr_runfile_inspect(path, k_min, out, msg);
+    int rc = tr_inspect_file(path, k_min, out, msg);
     fclose(out);
     fclose(msg);
     return rc;
@@ -571,6 +574,82 @@ static void test_inspect(void **state)
     remove_dir(dir);
 }
 
+/* The storage side alone: the file read into plain data, a part at a time. */
+static void test_summary_read(void **state)
+{
+    (void)state;
+    char dir[64], path[128];
+    make_dir(dir);
+    snprintf(path, sizeof path, "%s/run.h5", dir);
+    struct synthetic out;
+    synthetic_run(0, 1, &out);
+    assert_int_equal(write_run(MPI_COMM_SELF, path, &out), TR_EXIT_OK);
+    struct tr_run_summary s;
+    assert_int_equal(tr_run_summary_read(path, &s, NULL), TR_EXIT_OK);
+    assert_int_equal(s.parts, TR_SUMMARY_RUN); /* no models, cross-checks or stress written */
+    assert_string_equal(s.path, path);
+    assert_int_equal(s.seed, 42);
+    assert_int_equal(s.k_min, 0); /* the config holds no privacy.k_min */
+    assert_int_equal(s.n_regions, N_REG);
+    assert_string_equal(s.regions[1], "Central Highlands");
+    assert_int_equal(s.n_features, N_FEAT);
+    assert_string_equal(s.features[3], "balance_mean");
+    assert_int_equal(s.subscribers, N_SUB);
+    assert_int_equal(s.tallies[0].subscribers, 4);
+    assert_int_equal(tr_summary_unknown(&s)->subscribers, 1);
+    const struct tr_summary_tally *nat = tr_summary_national(&s);
+    assert_int_equal(nat->subscribers, N_SUB);
+    assert_int_equal(nat->defined[2], N_SUB - 1);  /* row 3's NaN */
+    assert_true(fabs(nat->sum[0] - 452.5) < 1e-9); /* 0.25 + 10.25 + ... + 90.25 */
+    assert_int_equal(s.files, 2);
+    assert_int_equal(s.lines, 30);
+    assert_int_equal(s.rejected, 3);
+    tr_run_summary_free(&s);
+    remove_dir(dir);
+}
+
+/* A damaged part leaves the parts read before it. */
+static void test_summary_damage(void **state)
+{
+    (void)state;
+    char dir[64], path[128];
+    make_dir(dir);
+    snprintf(path, sizeof path, "%s/run.h5", dir);
+    struct synthetic out;
+    synthetic_run(0, 1, &out);
+    assert_int_equal(write_run(MPI_COMM_SELF, path, &out), TR_EXIT_OK);
+    struct tr_run_summary s;
+    /* /models without its summary table */
+    hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(f >= 0);
+    H5Gclose(H5Gcreate2(f, "models", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    H5Fclose(f);
+    FILE *msg = fmemopen(text, sizeof text, "w");
+    assert_int_equal(tr_run_summary_read(path, &s, msg), TR_EXIT_INPUT);
+    fclose(msg);
+    assert_int_equal(s.parts, TR_SUMMARY_RUN);
+    assert_non_null(strstr(text, "/models has no summary table"));
+    tr_run_summary_free(&s);
+    /* a summary row naming region 7 of 3: refused, not looked up */
+    f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t row = H5Tcreate(H5T_COMPOUND, sizeof(int32_t)),
+          one = H5Screate_simple(1, &(hsize_t){1}, NULL);
+    H5Tinsert(row, "region", 0, H5T_NATIVE_INT32);
+    hid_t d = H5Dcreate2(f, "models/summary", row, one, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Dwrite(d, row, H5S_ALL, H5S_ALL, H5P_DEFAULT, &(int32_t){7});
+    H5Dclose(d);
+    H5Sclose(one);
+    H5Tclose(row);
+    H5Fclose(f);
+    msg = fmemopen(text, sizeof text, "w");
+    assert_int_equal(tr_run_summary_read(path, &s, msg), TR_EXIT_INPUT);
+    fclose(msg);
+    assert_int_equal(s.parts, TR_SUMMARY_RUN);
+    assert_non_null(strstr(text, "/models/summary names a region that /regions/names does not"));
+    tr_run_summary_free(&s);
+    remove_dir(dir);
+}
+
 static void test_inspect_bad_files(void **state)
 {
     (void)state;
@@ -610,6 +689,7 @@ static void test_inspect_damaged_groups(void **state)
     assert_int_equal(inspect(path, table, sizeof table), TR_EXIT_INPUT);
     assert_non_null(strstr(text, path));
     assert_non_null(strstr(text, "/models has no summary table"));
+    assert_non_null(strstr(table, "national")); /* what was read before the damage is shown */
     /* /stress holding a name longer than any scenario's */
     f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
     H5Ldelete(f, "models", H5P_DEFAULT);
@@ -890,7 +970,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_empty_run),          cmocka_unit_test(test_inspect),
         cmocka_unit_test(test_inspect_bad_files),  cmocka_unit_test(test_inspect_damaged_groups),
         cmocka_unit_test(test_any_rank_count),     cmocka_unit_test(test_stored_run_damage),
-        cmocka_unit_test(test_stored_book_damage),
+        cmocka_unit_test(test_stored_book_damage), cmocka_unit_test(test_summary_read),
+        cmocka_unit_test(test_summary_damage),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     MPI_Finalize();

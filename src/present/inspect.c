@@ -1,0 +1,189 @@
+#include "present/inspect.h"
+
+#include "core/error.h"
+#include "crosscheck/crosscheck.h"
+#include "present/view.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Characters on screen, not bytes: region names may be UTF-8 ("Région Île"). */
+static int display_width(const char *text)
+{
+    int n = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        n += (*p & 0xC0) != 0x80;
+    return n;
+}
+
+static int column_width(const char *heading, int at_least)
+{
+    int len = display_width(heading);
+    return len > at_least ? len : at_least;
+}
+
+static void print_padded(FILE *out, const char *text, int width)
+{
+    fprintf(out, "%s%*s", text, width - display_width(text), "");
+}
+
+/* The per-region table's columns and the width of its first. */
+struct table {
+    struct tr_view_column cols[TR_VIEW_GLANCE];
+    int n_cols, name_width;
+};
+
+static void print_mean(FILE *out, int width, const struct tr_summary_tally *t, size_t feature)
+{
+    double mean;
+    if (!tr_view_mean(t, feature, &mean)) {
+        fprintf(out, "  %*s", width, "-");
+        return;
+    }
+    if (fabs(mean) < 0.005) mean = 0.0; /* no "-0.00" */
+    fprintf(out, fabs(mean) < 1e7 ? "  %*.2f" : "  %*.4g", width, mean);
+}
+
+/* A row's figures, or why it shows none. */
+static void print_row(FILE *out, const struct table *tb, const char *name,
+                      const struct tr_summary_tally *t, int8_t state)
+{
+    print_padded(out, name, tb->name_width);
+    if (state) {
+        fprintf(out, "  %11s  %s\n", "-", tr_view_why(state));
+        return;
+    }
+    fprintf(out, "  %11" PRIu64, t->subscribers);
+    for (int k = 0; k < tb->n_cols; k++)
+        print_mean(out, column_width(tb->cols[k].label, 10), t, tb->cols[k].feature);
+    fputc('\n', out);
+}
+
+/* The regions, the unknown region when it has anyone, and the nation. */
+static void print_table(FILE *out, const struct tr_run_summary *s, int64_t k_min)
+{
+    struct table tb = {.name_width = column_width("(unknown)", 8)};
+    tb.n_cols = tr_view_glance(s, tb.cols);
+    for (size_t r = 0; r < s->n_regions; r++)
+        tb.name_width = column_width(s->regions[r], tb.name_width);
+    print_padded(out, "region", tb.name_width);
+    fprintf(out, "  %11s", "subscribers");
+    for (int k = 0; k < tb.n_cols; k++)
+        fprintf(out, "  %*s", column_width(tb.cols[k].label, 10), tb.cols[k].label);
+    fputc('\n', out);
+    int8_t *state = tr_view_region_states(s, k_min);
+    for (size_t r = 0; r < s->n_regions; r++)
+        print_row(out, &tb, s->regions[r], &s->tallies[r], state[r]);
+    if (tr_summary_unknown(s)->subscribers)
+        print_row(out, &tb, "(unknown)", tr_summary_unknown(s), state[s->n_regions]);
+    print_row(out, &tb, "national", tr_summary_national(s), state[s->n_regions + 1]);
+    free(state);
+}
+
+static void print_run(FILE *out, const struct tr_run_summary *s, int64_t k_min)
+{
+    fprintf(out, "run file     %s\n", s->path);
+    fprintf(out, "telrisk      %s, created %s, seed %" PRIu64 ", %d rank%s\n", s->version,
+            s->created, s->seed, (int)s->ranks, s->ranks == 1 ? "" : "s");
+    fprintf(out,
+            "subscribers  %" PRIu64 " in %zu regions, %zu features (means below skip "
+            "undefined values)\n\n",
+            s->subscribers, s->n_regions, s->n_features);
+    print_table(out, s, k_min);
+    double rate = s->lines ? 100.0 * (double)s->rejected / (double)s->lines : 0.0;
+    fprintf(out,
+            "\ninputs: %" PRId64 " files, %" PRId64 " lines, %" PRId64 " accepted, %" PRId64
+            " rejected (%.3f%%)\n",
+            s->files, s->lines, s->accepted, s->rejected, rate);
+}
+
+static void print_model(FILE *out, const struct tr_summary_model *m)
+{
+    const char *own = m->region < 0 ? "-" : m->own_model ? "yes" : "no";
+    if (m->suppressed) {
+        fprintf(out, "  %5s  %s\n", m->own_model ? "yes" : "no", tr_view_why(m->suppressed));
+        return;
+    }
+    fprintf(out,
+            "  %5s  %9" PRId64 "  %8" PRId64 "  %8" PRId64 "  %7.4f  %8.4f  %7.4f  %8.4f  %6.3f\n",
+            own, m->train_defaults, m->holdout_rows, m->holdout_defaults, m->auc,
+            m->auc_national_model, m->mean_pd, m->default_rate, m->hl_p);
+}
+
+/* Each region's own model (or the national one) on its hold-out, beside the national model on
+ * the same rows; the rows as the file's suppression left them. */
+static void print_models(FILE *out, const struct tr_run_summary *s)
+{
+    int width = 8;
+    for (size_t r = 0; r < s->n_regions; r++)
+        if (display_width(s->regions[r]) > width) width = display_width(s->regions[r]);
+    fprintf(out, "\nmodels: hold-out validation (own: the region's model; AUC nat.: the national "
+                 "model on the same rows)\n");
+    print_padded(out, "region", width);
+    fprintf(out, "  %5s  %9s  %8s  %8s  %7s  %8s  %7s  %8s  %6s\n", "own", "train def", "hold-out",
+            "defaults", "AUC", "AUC nat.", "mean PD", "def rate", "HL p");
+    for (size_t k = 0; k < s->n_models; k++) {
+        /* the file has all regions first; people read the regions, then their total */
+        const struct tr_summary_model *m = &s->models[(k + 1) % s->n_models];
+        print_padded(out, m->region < 0 ? "all" : s->regions[m->region], width);
+        print_model(out, m);
+    }
+}
+
+static void print_checks(FILE *out, const struct tr_summary_checks *c)
+{
+    fprintf(out,
+            "\ncrosschecks: %" PRId64 " ledger breaks, %" PRId64 " duplicate records, %" PRId64
+            " unknown antennas, %" PRId64 " unregistered subscribers\nfraud alerts:",
+            c->ledger_breaks, c->duplicates, c->unknown_antennas, c->unregistered_subscribers);
+    for (int q = 0; q < TR_RULE_COUNT; q++)
+        fprintf(out, " %s %" PRId64 "%s", tr_rule_names[q], c->alerts[q],
+                q + 1 < TR_RULE_COUNT ? "," : "\n");
+}
+
+/* One line per scenario: the whole loan book as it stands and under the scenario. */
+static void print_stress(FILE *out, const struct tr_run_summary *s)
+{
+    fprintf(out, "\nstress: the whole loan book, as it stands -> under the scenario (EL over the "
+                 "horizon; Monte Carlo VaR and ES at the highest level)\n");
+    fprintf(out, "%-18s %5s %12s %12s %12s %12s %12s %7s %12s %12s\n", "scenario", "years", "EAD",
+            "EL", "stressed EL", "capital", "stressed cap", "level", "VaR", "ES");
+    for (size_t k = 0; k < s->n_scenarios; k++) {
+        const struct tr_summary_scenario *v = &s->scenarios[k];
+        fprintf(out, "%-18s %5d %12.6g %12.6g %12.6g %12.6g %12.6g %7g %12.6g %12.6g\n", v->name,
+                (int)v->years, v->ead, v->el, v->el_stressed, v->capital, v->capital_stressed,
+                v->level, v->var, v->es);
+    }
+}
+
+void tr_inspect_print(FILE *out, const struct tr_run_summary *s, int64_t k_min)
+{
+    if (!(s->parts & TR_SUMMARY_RUN)) return;
+    print_run(out, s, k_min);
+    if (s->parts & TR_SUMMARY_MODELS) print_models(out, s);
+    if (s->parts & TR_SUMMARY_CHECKS) print_checks(out, &s->checks);
+    if (s->parts & TR_SUMMARY_STRESS) print_stress(out, s);
+}
+
+int tr_inspect_file(const char *path, int64_t k_min, FILE *out, FILE *msg)
+{
+    msg = msg ? msg : stderr;
+    /* The reader's reason is held until the parts it read are printed: a person reads what the
+     * file shows, then why it stops there. */
+    char *said = NULL;
+    size_t len = 0;
+    FILE *held = open_memstream(&said, &len);
+    struct tr_run_summary s;
+    const int rc = tr_run_summary_read(path, &s, held ? held : msg);
+    tr_inspect_print(out, &s, k_min);
+    fflush(out);
+    if (held) {
+        fclose(held);
+        fputs(said, msg);
+        free(said);
+    }
+    tr_run_summary_free(&s);
+    return rc;
+}

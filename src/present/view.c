@@ -1,0 +1,68 @@
+#include "present/view.h"
+
+#include "core/error.h"
+#include "output/suppress.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Features worth a glance, in column order, with their column labels. */
+static const struct {
+    const char *name, *label;
+} glance[TR_VIEW_GLANCE] = {
+    {"number_of_interactions__allweek__allday__call__mean", "calls/wk"},
+    {"number_of_contacts__allweek__allday__call__mean", "callees/wk"},
+    {"active_days__allweek__allday__callandtext__mean", "active days/wk"},
+    {"radius_of_gyration__allweek__allday__mean", "gyration km"},
+    {"mm_count_all", "payments"},
+    {"recharges_sum", "top-ups"},
+};
+
+int tr_view_glance(const struct tr_run_summary *s, struct tr_view_column cols[TR_VIEW_GLANCE])
+{
+    int n = 0;
+    for (int k = 0; k < TR_VIEW_GLANCE; k++)
+        for (size_t j = 0; j < s->n_features; j++)
+            if (strcmp(s->features[j], glance[k].name) == 0) {
+                cols[n++] = (struct tr_view_column){.feature = j, .label = glance[k].label};
+                break;
+            }
+    return n;
+}
+
+int tr_view_mean(const struct tr_summary_tally *t, size_t feature, double *mean)
+{
+    if (t->defined[feature] == 0) return 0;
+    *mean = t->sum[feature] / (double)t->defined[feature];
+    return 1;
+}
+
+int8_t *tr_view_region_states(const struct tr_run_summary *s, int64_t k_min)
+{
+    const size_t n = s->n_regions + 2;
+    const int64_t k = s->k_min > k_min ? s->k_min : k_min;
+    struct tr_cell *cells = TR_CALLOC(n, sizeof *cells);
+    for (size_t r = 0; r < n; r++)
+        cells[r] = (struct tr_cell){
+            .n = (int64_t)s->tallies[r].subscribers, .row = 0, .col = r + 1 < n ? (int)r : -1};
+    tr_suppress(cells, n, k);
+    int8_t *state = TR_CALLOC(n, 1);
+    for (size_t r = 0; r < n; r++)
+        state[r] = cells[r].state;
+    free(cells);
+    return state;
+}
+
+const char *tr_view_why(int8_t state)
+{
+    switch (state) {
+    case TR_CELL_PUBLISHED:
+        return NULL;
+    case TR_CELL_SMALL:
+        return "suppressed: fewer than privacy.k_min subscribers";
+    case TR_CELL_COMPLEMENT:
+        return "suppressed: would give a small row away";
+    default: /* a state this telrisk does not know (a newer or damaged file): still hidden */
+        return "suppressed";
+    }
+}

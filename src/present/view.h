@@ -1,0 +1,38 @@
+/* What a presentation of a run shows, whatever its medium (telrisk inspect's text, and the HTML
+ * report of issue 21): the features worth a glance and their labels, a row's means, and which
+ * rows of the per-region table are suppressed. Shared so that every medium shows the same
+ * figures and hides the same cells (privacy.k_min). Plain data in, no HDF5 (output/summary.h
+ * reads the file). */
+#ifndef TELRISK_PRESENT_VIEW_H
+#define TELRISK_PRESENT_VIEW_H
+
+#include "output/summary.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TR_VIEW_GLANCE 6 /* at most this many feature columns */
+
+/* A column of the per-region table: a feature of the summary and its label for people. */
+struct tr_view_column {
+    size_t feature; /* index into the summary's features and each tally's sums */
+    const char *label;
+};
+
+/* The features worth a glance that the run computed, in column order (those it did not compute
+ * are skipped): returns how many went into cols. */
+int tr_view_glance(const struct tr_run_summary *s, struct tr_view_column cols[TR_VIEW_GLANCE]);
+
+/* The mean of a feature over a row's defined values: 1, or 0 when none is defined. */
+int tr_view_mean(const struct tr_summary_tally *t, size_t feature, double *mean);
+
+/* The state (output/suppress.h) of each row of s->tallies ([n_regions + 2], to free): the regions
+ * and the unknown region as cells, the nation as their total. k_min is the command's
+ * privacy.k_min; the run's own applies when it is larger (a person may ask for more suppression
+ * than the run did, never less). */
+int8_t *tr_view_region_states(const struct tr_run_summary *s, int64_t k_min);
+
+/* Why a row shows no figures, or NULL when it shows them (state 0). */
+const char *tr_view_why(int8_t state);
+
+#endif
