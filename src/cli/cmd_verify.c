@@ -22,7 +22,8 @@ int tr_cmd_verify(const struct tr_ctx *ctx, const struct tr_cli_args *args)
         } else if (found) {
             fprintf(ctx->msg,
                     "telrisk: verify: %s: %" PRId64 " of %" PRId64
-                    " objects fail their checksums: the file is not the one telrisk wrote\n",
+                    " objects fail their checksums or the manifest: the file is not the one "
+                    "telrisk wrote\n",
                     path, r.bad, r.objects);
             rc = TR_EXIT_INPUT;
         } else {

@@ -11,6 +11,7 @@
 
 #define DIGEST_BYTES  crypto_generichash_BYTES /* 32: BLAKE2b-256 */
 #define CHECKSUM_ATTR "checksum"
+#define MANIFEST_ATTR "manifest" /* the root's: every other object, its kind and checksum */
 #define CHECKSUM_TEXT (sizeof TR_CHECKSUM_PREFIX - 1 + 2 * DIGEST_BYTES)
 #define SLAB_BYTES    ((size_t)16 << 20) /* a dataset is hashed this much at a time */
 
@@ -238,6 +239,60 @@ static int write_checksum(hid_t obj, const char *text)
     return 0;
 }
 
+/* A manifest line: "<kind> <path> <checksum>", kind "group" or "dataset", path from the root
+ * without its leading slash (as H5Ovisit names it). */
+static char *manifest_line(const char *path, int is_dataset, const char *checksum)
+{
+    const size_t len = strlen(path) + CHECKSUM_TEXT + 16;
+    char *line = TR_MALLOC(len);
+    snprintf(line, len, "%s %s %s", is_dataset ? "dataset" : "group", path, checksum);
+    return line;
+}
+
+/* The root's manifest replaced by lines[n]. */
+static int write_manifest(hid_t root, char **lines, size_t n)
+{
+    const htri_t there = H5Aexists(root, MANIFEST_ATTR);
+    if (there < 0 || (there > 0 && H5Adelete(root, MANIFEST_ATTR) < 0)) return -1;
+    tr_h5_attr_strs(root, MANIFEST_ATTR, (const char *const *)lines, n);
+    return 0;
+}
+
+/* Every object but the root sealed (l->paths[0] is the root: H5Ovisit's first), each one's
+ * manifest line into lines. 0, or 1 with err naming the object. */
+static int seal_objects(hid_t f, const char *path, const struct object_list *l, char **lines,
+                        char *err, size_t errlen)
+{
+    int64_t bytes = 0;
+    for (size_t i = 1; i < l->n; i++) {
+        char text[CHECKSUM_TEXT + 1];
+        hid_t obj = H5Oopen(f, l->paths[i], H5P_DEFAULT);
+        const int rc = obj < 0 || object_checksum(obj, l->is_dataset[i], text, &bytes) ||
+                       write_checksum(obj, text);
+        if (obj >= 0) H5_CHECK(H5Oclose(obj));
+        if (rc) {
+            snprintf(err, errlen, "cannot checksum %s in %s", l->paths[i], path);
+            return 1;
+        }
+        lines[i - 1] = manifest_line(l->paths[i], l->is_dataset[i], text);
+    }
+    return 0;
+}
+
+/* The root last: its manifest, then its checksum, which covers the manifest with its other
+ * attributes, so that no object can be deleted, added, renamed or swapped unseen. */
+static int seal_root(hid_t f, const char *path, char **lines, size_t n, char *err, size_t errlen)
+{
+    hid_t root = H5Oopen(f, ".", H5P_DEFAULT);
+    char text[CHECKSUM_TEXT + 1];
+    int64_t bytes = 0;
+    const int rc = root < 0 || write_manifest(root, lines, n) ||
+                   object_checksum(root, 0, text, &bytes) || write_checksum(root, text);
+    if (root >= 0) H5_CHECK(H5Oclose(root));
+    if (rc) snprintf(err, errlen, "cannot write the manifest and root checksum of %s", path);
+    return rc;
+}
+
 int tr_seal_file(const char *path, char *err, size_t errlen)
 {
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
@@ -247,22 +302,18 @@ int tr_seal_file(const char *path, char *err, size_t errlen)
     hid_t f = H5Fopen(path, H5F_ACC_RDWR, fapl);
     H5_CHECK(H5Pclose(fapl));
     struct object_list l = {0};
-    if (f < 0 || list_objects(f, &l)) {
+    if (f < 0 || list_objects(f, &l) || l.n == 0 || strcmp(l.paths[0], ".") != 0) {
         snprintf(err, errlen, "cannot reopen %s to write its checksums", path);
         object_list_free(&l);
         if (f >= 0) H5_CHECK(H5Fclose(f));
         return 1;
     }
-    int rc = 0;
-    int64_t bytes = 0;
-    for (size_t i = 0; !rc && i < l.n; i++) {
-        char text[CHECKSUM_TEXT + 1];
-        hid_t obj = H5Oopen(f, l.paths[i], H5P_DEFAULT);
-        rc = obj < 0 || object_checksum(obj, l.is_dataset[i], text, &bytes) ||
-             write_checksum(obj, text);
-        if (rc) snprintf(err, errlen, "cannot checksum %s in %s", l.paths[i], path);
-        if (obj >= 0) H5_CHECK(H5Oclose(obj));
-    }
+    char **lines = TR_CALLOC(l.n + 1, sizeof *lines);
+    int rc = seal_objects(f, path, &l, lines, err, errlen);
+    if (!rc) rc = seal_root(f, path, lines, l.n - 1, err, errlen);
+    for (size_t i = 0; i < l.n; i++)
+        free(lines[i]);
+    free(lines);
     object_list_free(&l);
     if (H5Fclose(f) < 0 && !rc) snprintf(err, errlen, "cannot close %s", path), rc = 1;
     return rc;
@@ -321,6 +372,92 @@ static int verify_object(hid_t f, const char *path, int is_dataset, FILE *out,
     return problem != NULL;
 }
 
+/* The index of the object at path in l, or -1. */
+static long find_object(const struct object_list *l, const char *path)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->paths[i], path) == 0) return (long)i;
+    return -1;
+}
+
+/* One manifest line against the file: 0, or 1 when its object is gone or another is there
+ * (said on out). seen[i] marks the objects the manifest names. */
+static int check_manifest_line(hid_t f, const char *line, const struct object_list *l, char *seen,
+                               FILE *out)
+{
+    char kind[16] = "", want[CHECKSUM_TEXT + 1] = "";
+    const char *space = strchr(line, ' '), *last = strrchr(line, ' ');
+    if (!space || last == space || (size_t)(space - line) >= sizeof kind ||
+        strlen(last + 1) != CHECKSUM_TEXT) {
+        fprintf(out, "verify: the manifest has a line that is not one: %.80s\n", line);
+        return 1;
+    }
+    memcpy(kind, line, (size_t)(space - line));
+    memcpy(want, last + 1, CHECKSUM_TEXT);
+    char *path = TR_STRNDUP(space + 1, (size_t)(last - space - 1));
+    const long at = find_object(l, path);
+    int bad = 0;
+    if (at < 0) {
+        fprintf(out, "verify: %s %s is in the manifest but absent (deleted or renamed)\n", kind,
+                path);
+        bad = 1;
+    } else {
+        seen[at] = 1;
+        char got[CHECKSUM_TEXT + 1];
+        hid_t obj = H5Oopen(f, path, H5P_DEFAULT);
+        if (obj >= 0) {
+            stored_checksum(obj, got);
+            H5_CHECK(H5Oclose(obj));
+        }
+        const int same_kind = strcmp(kind, l->is_dataset[at] ? "dataset" : "group") == 0;
+        if (obj < 0 || !same_kind || strcmp(got, want) != 0) {
+            fprintf(out,
+                    "verify: %s %s is not the object the manifest sealed there (swapped or "
+                    "replaced)\n",
+                    kind, path);
+            bad = 1;
+        }
+    }
+    free(path);
+    return bad;
+}
+
+/* Which objects exist and where: every object the root's manifest names is there, with the
+ * checksum it was sealed with, and no other. 0, or 1 (each difference said on out). */
+static int verify_manifest(hid_t f, const struct object_list *l, FILE *out,
+                           struct tr_verify_report *r)
+{
+    int n = 0, bad = 0;
+    char **lines = NULL;
+    if (H5Aexists(f, MANIFEST_ATTR) > 0) {
+        hid_t a = H5Aopen(f, MANIFEST_ATTR, H5P_DEFAULT);
+        if (a >= 0) {
+            lines = tr_h5_read_strings(a, 1, &n);
+            H5_CHECK(H5Aclose(a));
+        }
+    }
+    if (!lines) {
+        fprintf(out, "verify: the root has no readable manifest: which objects exist cannot be "
+                     "checked\n");
+        r->bad++;
+        return 1;
+    }
+    char *seen = TR_CALLOC(l->n + 1, 1);
+    for (int k = 0; k < n; k++)
+        bad += check_manifest_line(f, lines[k], l, seen, out);
+    for (size_t i = 1; i < l->n; i++) /* 0: the root, which holds the manifest */
+        if (!seen[i])
+            fprintf(out, "verify: %s %s is not in the manifest (added or renamed)\n",
+                    l->is_dataset[i] ? "dataset" : "group", l->paths[i]),
+                bad++;
+    for (int k = 0; k < n; k++)
+        free(lines[k]);
+    free(lines);
+    free(seen);
+    r->bad += bad;
+    return bad > 0;
+}
+
 int tr_verify_file(const char *path, FILE *out, struct tr_verify_report *r, char *err,
                    size_t errlen)
 {
@@ -340,6 +477,7 @@ int tr_verify_file(const char *path, FILE *out, struct tr_verify_report *r, char
     } else {
         for (size_t i = 0; i < l.n; i++)
             if (verify_object(f, l.paths[i], l.is_dataset[i], out, r)) rc = 1;
+        if (verify_manifest(f, &l, out, r)) rc = 1;
         object_list_free(&l);
     }
     if (f >= 0 && H5Fclose(f) < 0 && !rc) snprintf(err, errlen, "cannot close %s", path), rc = 2;

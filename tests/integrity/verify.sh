@@ -75,6 +75,31 @@ for what, edit in [
     r = subprocess.run([telrisk, "verify", f"{work}/edit.h5"], capture_output=True, text=True)
     assert r.returncode == 2 and what in r.stderr, (what, r.returncode, r.stderr)
 print("verify: a value, a group's attribute, a root attribute changed and a checksum removed are each found")
+# Which objects exist and where (the root's manifest): deleted, added, renamed and swapped objects,
+# each intact in itself, fail verify naming them.
+def swap(f, a, b):
+    f.move(a, a + "_tmp"), f.move(b, a), f.move(a + "_tmp", b)
+for whats, edit in [
+    (["dataset rejects is in the manifest but absent"], lambda f: f.__delitem__("rejects")),
+    (["dataset crosschecks/alerts is in the manifest but absent"],
+     lambda f: f.__delitem__("crosschecks/alerts")),
+    (["group stress/baseline is in the manifest but absent"], lambda f: f.__delitem__("stress/baseline")),
+    (["dataset extra is not in the manifest"], lambda f: f.create_dataset("extra", data=[1, 2])),
+    (["dataset rejects is in the manifest but absent", "dataset rejected is not in the manifest"],
+     lambda f: f.move("rejects", "rejected")),
+    (["group stress/adverse is not the object the manifest sealed there",
+      "group stress/severely_adverse is not the object the manifest sealed there"],
+     lambda f: swap(f, "stress/adverse", "stress/severely_adverse")),
+    (["group models/region_1 is not the object the manifest sealed there"],
+     lambda f: swap(f, "models/region_1", "models/region_2")),
+    (["group / differs from its checksum"], lambda f: f.attrs.__setitem__("manifest", [b"group x y"])),
+]:
+    shutil.copy(run, f"{work}/edit.h5")
+    with h5py.File(f"{work}/edit.h5", "r+") as f:
+        edit(f)
+    r = subprocess.run([telrisk, "verify", f"{work}/edit.h5"], capture_output=True, text=True)
+    assert r.returncode == 2 and all(w in r.stderr for w in whats), (whats, r.returncode, r.stderr)
+print("verify: deleted, added, renamed and swapped objects and an edited manifest are each found")
 PY
 head -c $(($(stat -c %s "$work/run.h5") - 4096)) "$work/run.h5" >"$work/truncated.h5"
 expect_damage "$work/truncated.h5" "cannot be read as HDF5"

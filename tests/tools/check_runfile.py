@@ -30,7 +30,8 @@ INPUT_FIELDS = ("table", "path", "bytes", "lines", "accepted", "rejected", "dupl
 STAGE_FIELDS = ("name", "seconds", "records", "records_per_s", "peak_mib", "peak_mib_sum")
 REJECT_FIELDS = ("table", "file", "path", "line", "reason", "excerpt")
 # Differ between runs of the same inputs by design (docs/architecture.md, "Reproducibility").
-VARYING_ROOT_ATTRS = ("ranks", "created_utc", "checksum")  # the checksum covers the other two
+# the checksum covers the other two; the manifest lists /provenance's checksums (timings)
+VARYING_ROOT_ATTRS = ("ranks", "created_utc", "checksum", "manifest")
 VARYING_GROUPS = ("provenance",)
 
 

@@ -21,6 +21,8 @@ the same inputs, config and seed:
     `created_utc` and `config` among them: docs/output.md) and of any object in which a path was
     replaced (/rejects). Every other object's `checksum` covers only that object's own values and
     attributes, which the digest takes as they are, so they stay in.
+  - the root's `manifest` (every object's kind, path and checksum, /provenance's among them, whose
+    timings differ from run to run); the objects it names are in the digest themselves.
 A NaN counts as a NaN whatever its sign and payload bits; every other number counts by its bits.
 
 --groups prints one digest per group too: of the group's own attributes and of its datasets
@@ -39,7 +41,7 @@ import textwrap
 import h5py
 import numpy as np
 
-LEFT_OUT_ROOT_ATTRS = {"ranks", "created_utc", "checksum"}
+LEFT_OUT_ROOT_ATTRS = {"ranks", "created_utc", "checksum", "manifest"}
 LEFT_OUT_GROUPS = {"/provenance"}
 
 
