@@ -5,9 +5,12 @@
 #include "pipeline/pipeline.h"
 
 #include "core/error.h"
+#include "core/fs.h"
+#include "io/lock.h"
 #include "output/checkpoint.h"
 #include "pipeline/run.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,15 +170,41 @@ static int find_start(struct tr_run *r, int resume)
     return TR_EXIT_OK;
 }
 
+/* Collective: output.path's folder made, and the output claimed for this run (io/lock.h) by
+ * rank 0, which holds *lock until the run ends. */
+static int claim_output(const struct tr_ctx *ctx, const char *output, struct tr_lock *lock)
+{
+    int rc = TR_EXIT_OK, stale = 0;
+    char err[TR_PATH_MAX + 512] = "";
+    *lock = (struct tr_lock){.fd = -1};
+    if (ctx->rank == 0 && tr_mkdir_parent(output) != 0) {
+        TR_ERROR(ctx, "cannot create the folder of output.path %s: %s", output, strerror(errno));
+        rc = TR_EXIT_INPUT;
+    } else if (ctx->rank == 0) {
+        if (tr_lock_take(output, lock, &stale, err, sizeof err) != TR_LOCK_TAKEN) {
+            TR_ERROR(ctx, "%s", err);
+            rc = TR_EXIT_INPUT;
+        } else {
+            if (stale)
+                TR_WARN(ctx, "output.path %s: the lock of a run that is gone taken over", output);
+        }
+    }
+    return tr_agree(ctx, rc);
+}
+
 int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg, int resume)
 {
     struct tr_keyhash kh;
     int rc = tr_pipeline_key(ctx, cfg, &kh);
     if (rc) return rc;
+    struct tr_lock lock;
+    if ((rc = claim_output(ctx, cfg->output.path, &lock))) return rc;
     struct tr_run r = {.ctx = ctx, .cfg = cfg, .kh = &kh, .config_text = tr_config_to_ini(cfg)};
     tr_ckpt_fingerprint(ctx, cfg, r.fingerprint);
     rc = find_start(&r, resume);
     if (!rc) rc = run_stages(&r);
     tr_run_free(&r);
-    return tr_agree(ctx, rc);
+    rc = tr_agree(ctx, rc);
+    tr_lock_release(&lock);
+    return rc;
 }

@@ -62,6 +62,39 @@ if [ $code -eq 2 ] && [ "$(grep -c 'cannot open data/.*(on 2 of 3 ranks)' "$work
 else
     echo "FAIL: inputs on one rank only: exit $code"; cat "$work/err"; status=1
 fi
+# One run per output (io/lock.h): a second run on an output.path a live run holds exits 2 naming
+# the holder, and the first one publishes its file and leaves no lock.
+lock_run=(run --config "$config" --quiet --set inputs.dir="$data" --set output.path="$work/locked.h5")
+# The first run made slow (2 M Monte Carlo paths a scenario: about 8 s) so that the second starts
+# while it holds the output.
+scenarios=$(dirname "$config")/scenarios/regulatory.ini
+timeout 120 mpiexec -n 2 "$telrisk" "${lock_run[@]}" --set stress.scenarios="$scenarios" \
+    --set stress.paths=2000000 >"$work/first.out" 2>"$work/first.err" &
+first=$!
+for _ in $(seq 200); do [ -e "$work/locked.h5.lock" ] && break; sleep 0.05; done
+expect 2 "locked.h5 is in use by another run (host=$(hostname) pid=" -- "${lock_run[@]}"
+wait $first
+code=$?
+if [ $code -eq 0 ] && "$telrisk" verify "$work/locked.h5" >/dev/null && [ ! -e "$work/locked.h5.lock" ]; then
+    echo "ok: two runs on one output path: the first published an intact file, the second refused"
+else
+    echo "FAIL: the first of two runs on one output path: exit $code"; cat "$work/first.err"; status=1
+fi
+# A lock a live process holds (another job's, on any node: here a Python process holding the
+# same fcntl lock) is refused, naming its holder; one left by a run that is gone is taken over.
+/usr/bin/python3 -c '
+import fcntl, sys, time
+f = open(sys.argv[1], "a+")
+fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+f.truncate(0); f.write("host=elsewhere-node pid=12 job=777 started=0\n"); f.flush()
+print("held", flush=True); time.sleep(60)' "$work/locked.h5.lock" >"$work/holder.out" &
+holder=$!
+for _ in $(seq 200); do grep -q held "$work/holder.out" 2>/dev/null && break; sleep 0.05; done
+expect 2 "locked.h5 is in use by another run (host=elsewhere-node pid=12 job=777" -- "${lock_run[@]}"
+kill $holder; wait $holder 2>/dev/null
+expect 0 "the lock of a run that is gone taken over" -- "${lock_run[@]}"
+[ -e "$work/locked.h5.lock" ] && { echo "FAIL: a finished run left its lock"; status=1; }
+
 # run --check: what the run would stop on, found in seconds (exit 2 or 1 and one message), and
 # a clean bill on the good data (one line per input file, exit 0).
 check=(run --config "$config" --check --set inputs.dir="$data" --set output.path="$work/run.h5")
