@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "crosscheck/backtest.h"
 #include "crosscheck/drift.h"
+#include "model/credit.h"
 #include "model/train.h"
 #include "model/validate.h"
 #include "output/stored.h"
@@ -93,12 +94,7 @@ static void score_run(const struct tr_ctx *ctx, const struct tr_models *m,
     s->score = TR_MALLOC(sizeof(double) * (r->n + 1));
     s->grade = TR_MALLOC(r->n + 1);
     tr_models_score(m, &rows, s->pd, s->pd_national, s->score, s->grade);
-    const struct tr_validation_rows vr = {.n = r->n,
-                                          .region = r->region,
-                                          .label = r->label,
-                                          .sample = r->sample,
-                                          .pd = s->pd,
-                                          .pd_national = s->pd_national};
+    const struct tr_validation_rows vr = tr_validation_rows_of(&rows, s->pd, s->pd_national);
     tr_validate(ctx, &vr, m->n_regions, &s->v);
     tr_backtest_run(ctx, &vr, m->n_regions, &m->card, &s->bt);
     tr_drift(ctx, m, s->values, r->n, s->score, s->grade, &s->mon);

@@ -82,12 +82,7 @@ void tr_backtest_credit(const struct tr_ctx *ctx, const struct tr_model_rows *ro
 {
     memset(bt, 0, sizeof *bt);
     if (!c->pd) return;
-    const struct tr_validation_rows v = {.n = rows->n,
-                                         .region = rows->region,
-                                         .label = rows->label,
-                                         .sample = rows->sample,
-                                         .pd = c->pd,
-                                         .pd_national = c->pd_national};
+    const struct tr_validation_rows v = tr_validation_rows_of(rows, c->pd, c->pd_national);
     tr_backtest_run(ctx, &v, n_regions, &c->models.card, bt);
 }
 

@@ -17,14 +17,20 @@ int tr_credit_learn(const struct tr_ctx *ctx, const struct tr_config *cfg,
     c->grade = TR_MALLOC(rows->n + 1);
     tr_models_score(&c->models, rows, c->pd, c->pd_national, c->score, c->grade);
     tr_models_reference(ctx, rows, c->score, c->grade, cfg->run.seed, &c->models);
-    const struct tr_validation_rows v = {.n = rows->n,
-                                         .region = rows->region,
-                                         .label = rows->label,
-                                         .sample = rows->sample,
-                                         .pd = c->pd,
-                                         .pd_national = c->pd_national};
+    const struct tr_validation_rows v = tr_validation_rows_of(rows, c->pd, c->pd_national);
     tr_validate(ctx, &v, n_regions, &c->validation);
     return TR_EXIT_OK;
+}
+
+struct tr_validation_rows tr_validation_rows_of(const struct tr_model_rows *rows, const double *pd,
+                                                const double *pd_national)
+{
+    return (struct tr_validation_rows){.n = rows->n,
+                                       .region = rows->region,
+                                       .label = rows->label,
+                                       .sample = rows->sample,
+                                       .pd = pd,
+                                       .pd_national = pd_national};
 }
 
 void tr_credit_free(struct tr_credit *c)

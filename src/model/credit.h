@@ -20,4 +20,8 @@ int tr_credit_learn(const struct tr_ctx *ctx, const struct tr_config *cfg,
                     const struct tr_model_rows *rows, int n_regions, struct tr_credit *c);
 void tr_credit_free(struct tr_credit *c);
 
+/* The rows to validate or backtest: rows' regions, labels and samples with these PDs. */
+struct tr_validation_rows tr_validation_rows_of(const struct tr_model_rows *rows, const double *pd,
+                                                const double *pd_national);
+
 #endif
