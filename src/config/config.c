@@ -29,6 +29,11 @@ struct key_spec {
 /* clang-format off */
 static const struct key_spec keys[] = {
     {"run.seed", KEY_U64, F(run.seed), "42", 0, 0, NULL, "seed of every random stream"},
+    {"run.window_start", KEY_DATE, F(run.window_start), "", 0, 0, NULL, "first day of the observation window (YYYY-MM-DD, with window_end; empty: from the data)"},
+    {"run.window_end", KEY_DATE, F(run.window_end), "", 0, 0, NULL, "last day of the observation window, included (YYYY-MM-DD)"},
+    {"run.observation_date", KEY_DATE, F(run.observation_date), "", 0, 0, NULL, "or: the first day after the window (YYYY-MM-DD, with window_days)"},
+    {"run.window_days", KEY_I64, F(run.window_days), "0", 0, 36500, NULL, "days of the window before observation_date (0: not set)"},
+    {"run.window_min_share", KEY_F64, F(run.window_min_share), "0.01", 0, 1, NULL, "window from the data: the first and last days with at least this share of the typical day's lines bound it"},
     {"inputs.dir", KEY_STR, F(inputs.dir), "data/demo", 0, 0, NULL, "each table is <dir>/<table>.csv or <dir>/<table>/*.csv"},
     {"inputs.columnar", KEY_STR, F(inputs.columnar), "", 0, 0, NULL, "a file telrisk convert wrote: every table from it, no CSV read (default: none)"},
     {"inputs.cdr", KEY_STR, F(inputs.cdr), "", 0, 0, NULL, "call-detail records: a file, list or glob (default from dir)"},
@@ -385,9 +390,34 @@ static int dates_problem(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MAX
     return 0;
 }
 
+/* The window's keys come in pairs, and one pair at most: a half-set window is a typo, and two
+ * ways of setting it could disagree. */
+static int window_problem(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MAX])
+{
+    const int range = cfg->run.window_start[0] || cfg->run.window_end[0];
+    const int dated = cfg->run.observation_date[0] || cfg->run.window_days > 0;
+    int64_t a = 0, b = 0;
+    if (range && dated)
+        snprintf(err, TR_CONFIG_ERR_MAX,
+                 "run: set the window by window_start and window_end, or by observation_date "
+                 "and window_days, not both");
+    else if (range && !(cfg->run.window_start[0] && cfg->run.window_end[0]))
+        snprintf(err, TR_CONFIG_ERR_MAX, "run.window_%s is empty: set both window_start and window_end",
+                 cfg->run.window_start[0] ? "end" : "start");
+    else if (dated && !(cfg->run.observation_date[0] && cfg->run.window_days > 0))
+        snprintf(err, TR_CONFIG_ERR_MAX, "run.%s is not set: set both observation_date and window_days",
+                 cfg->run.observation_date[0] ? "window_days" : "observation_date");
+    else if (range && (tr_parse_date(cfg->run.window_start, &a), tr_parse_date(cfg->run.window_end, &b), a > b))
+        snprintf(err, TR_CONFIG_ERR_MAX, "run.window_start = %s is after run.window_end = %s",
+                 cfg->run.window_start, cfg->run.window_end);
+    else
+        return 0;
+    return 1;
+}
+
 int tr_config_validate(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MAX])
 {
-    if (dates_problem(cfg, err)) return 1;
+    if (dates_problem(cfg, err) || window_problem(cfg, err)) return 1;
     if (tr_config_bytes(cfg->partition.max_memory_per_rank) < 0) {
         snprintf(err, TR_CONFIG_ERR_MAX,
                  "partition.max_memory_per_rank = '%s': expected a size such as 2G, 800M or "

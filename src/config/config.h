@@ -13,6 +13,13 @@
 struct tr_config {
     struct {
         uint64_t seed;
+        /* The observation window, when the config sets it (docs/formats.md, "The observation
+         * window"): [window_start, window_end], both days included; or the window_days days
+         * before observation_date. "" and 0: found from the bulk of the data. */
+        char window_start[16], window_end[16]; /* YYYY-MM-DD or "" */
+        char observation_date[16];             /* YYYY-MM-DD: the first day after the window */
+        int64_t window_days;
+        double window_min_share; /* the bulk rule: a day's lines / the typical day's */
     } run;
     struct {
         char dir[TR_PATH_MAX];

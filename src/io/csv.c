@@ -9,7 +9,8 @@
 const char *const tr_reason_names[TR_R_COUNT] = {
     "accepted",      "line_too_long",  "nul_byte",         "stray_quote",
     "missing_field", "extra_field",    "unknown_txn_type", "bad_timestamp",
-    "bad_number",    "negative_value", "bad_value",
+    "bad_number",    "negative_value", "bad_value",        "out_of_window",
+    "conflicting_duplicate",
 };
 
 enum tr_reason tr_line_precheck(const char *line, size_t len)

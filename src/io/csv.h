@@ -22,6 +22,9 @@ enum tr_reason {
     TR_R_BAD_NUMBER,
     TR_R_NEGATIVE_VALUE,
     TR_R_BAD_VALUE,
+    /* found after the read (records/late.h), when the records are at their owners */
+    TR_R_OUT_OF_WINDOW,
+    TR_R_CONFLICTING_DUPLICATE,
     TR_R_COUNT
 };
 extern const char *const tr_reason_names[TR_R_COUNT];

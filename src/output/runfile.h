@@ -68,6 +68,8 @@ struct tr_rf_subscribers {
     const struct tr_feature_info *feature_info; /* [n_features] */
     int64_t key_collisions; /* keys shared by different subscriber ids, all ranks */
     const uint8_t *flags;   /* [n_local]: bit r set when cross-check rule r alerted; NULL: none */
+    int64_t window_start, window_end; /* seconds, [start, end): the observation window */
+    const char *window_rule;          /* how it was found, in words */
 };
 
 /* /subscribers/{pd, score, grade}: the same rows. */

@@ -2,6 +2,7 @@
  * at the offset of all lower ranks' rows, so the file is the same at any rank count. */
 #include "output/groups.h"
 
+#include "core/calendar.h"
 #include "core/error.h"
 #include "io/h5.h"
 
@@ -56,6 +57,24 @@ static void write_and_close(const struct tr_ctx *ctx, hid_t d, hid_t mem_type, c
     H5_CHECK(H5Dclose(d));
 }
 
+/* The window the indicators cover, as dates: its first and last days, and the observation date
+ * (the day after it, from which labels and tenure count). */
+static void write_window(hid_t g, const struct tr_rf_subscribers *sub)
+{
+    const int64_t days[3] = {sub->window_start / 86400, sub->window_end / 86400 - 1,
+                             sub->window_end / 86400};
+    static const char *const names[3] = {"window_start", "window_end", "observation_date"};
+    for (int k = 0; k < 3; k++) {
+        int y, m, d;
+        char date[16] = "";
+        tr_civil_from_days(days[k], &y, &m, &d);
+        if (sub->window_end > sub->window_start)
+            snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, d);
+        tr_h5_attr_str(g, names[k], date);
+    }
+    tr_h5_attr_str(g, "window_rule", sub->window_rule ? sub->window_rule : "");
+}
+
 void tr_rf_write_subscribers(const struct tr_ctx *ctx, hid_t file,
                              const struct tr_rf_subscribers *sub, const struct tr_rf_scores *scores)
 {
@@ -65,6 +84,7 @@ void tr_rf_write_subscribers(const struct tr_ctx *ctx, hid_t file,
     MPI_CHECK(MPI_Allreduce(&n_local, &total, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
     hsize_t dims[2] = {total, sub->n_features > 0 ? (hsize_t)sub->n_features : 0};
     hid_t g = tr_h5_group(file, "subscribers", "one row per subscriber, in key order");
+    write_window(g, sub);
     hid_t d = tr_h5_dataset(g, "key", H5T_STD_U64LE, 1, dims,
                             "pseudonymous subscriber key: SipHash-2-4 of the subscriber id "
                             "(MSISDN) with the run's secret key; strictly increasing",

@@ -118,6 +118,19 @@ static int64_t run_k_min(hid_t file)
     return k;
 }
 
+/* The window's attributes of /subscribers; "" where a file (an older one) has none. */
+static void read_window(hid_t file, struct tr_run_summary *s)
+{
+    struct strings text[3] = {{0}};
+    static const char *const names[3] = {"window_start", "window_end", "window_rule"};
+    for (int k = 0; k < 3; k++)
+        if (H5Aexists_by_name(file, "/subscribers", names[k], H5P_DEFAULT) > 0)
+            read_attr_strings(file, "/subscribers", names[k], &text[k]);
+    s->window_start = take_first(&text[0]);
+    s->window_end = take_first(&text[1]);
+    s->window_rule = take_first(&text[2]);
+}
+
 static int read_root(struct reader *in)
 {
     struct tr_run_summary *s = in->s;
@@ -136,6 +149,7 @@ static int read_root(struct reader *in)
     if (!rc && read_attr_strings(in->file, "/subscribers/features", "names", &features))
         rc = fail(in, "not a telrisk run file (no /subscribers/features with names)");
     if (!rc) s->k_min = run_k_min(in->file);
+    read_window(in->file, s);
     s->version = take_first(&version);
     s->created = take_first(&created);
     s->n_regions = regions.n;
@@ -570,6 +584,9 @@ void tr_run_summary_free(struct tr_run_summary *s)
     free(s->path);
     free(s->version);
     free(s->created);
+    free(s->window_start);
+    free(s->window_end);
+    free(s->window_rule);
     free_list(s->regions, s->n_regions);
     free_list(s->features, s->n_features);
     if (s->tallies) {

@@ -60,6 +60,8 @@ struct tr_run_summary {
     unsigned parts; /* enum tr_summary_part */
     /* root attributes */
     char *version, *created; /* the first string of each ("" when the attribute holds none) */
+    /* /subscribers' window: first and last days, and how it was found ("": not recorded) */
+    char *window_start, *window_end, *window_rule;
     uint64_t seed;
     int32_t ranks;
     int64_t k_min; /* the run's own privacy.k_min, from its config attribute; 0: not there */

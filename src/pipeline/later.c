@@ -199,6 +199,8 @@ void tr_run_free(struct tr_run *r)
     tr_ingest_free(&r->in);
     tr_ingest_free(&r->later);
     free(r->dups);
+    tr_loan_drop_free(&r->loan_drop);
+    tr_late_free(&r->late);
     for (int g = 0; g < r->n_regions; g++)
         free(r->names[g]);
     free(r->names);

@@ -28,6 +28,28 @@ static int after_first_read(struct tr_run *r)
     return tr_run_prepare_stress(r);
 }
 
+/* Pass 1: the observation window (every line's day is noted by then) and the loan ids given to
+ * different lines; both hold for every pass. */
+static void decide_window(struct tr_run *r)
+{
+    const struct tr_ctx *ctx = r->ctx;
+    tr_window_decide(ctx, r->cfg, &r->in.days, &r->window);
+    r->window_start = r->window.start, r->window_stop = r->window.end;
+    if (r->window.end > r->window.start && ctx->rank == 0) {
+        int y0, m0, d0, y1, m1, d1;
+        tr_civil_from_days(r->window.start / 86400, &y0, &m0, &d0);
+        tr_civil_from_days(r->window.end / 86400 - 1, &y1, &m1, &d1);
+        TR_INFO(ctx, "observation window %04d-%02d-%02d to %04d-%02d-%02d (%lld days), %s", y0, m0,
+                d0, y1, m1, d1, (long long)((r->window.end - r->window.start) / 86400),
+                r->window.rule);
+    }
+    if (r->window.days_outside > 0 && ctx->rank == 0)
+        TR_WARN(ctx, "%lld days of the inputs hold events outside the window: their lines are "
+                     "rejected (out_of_window, in /rejects)",
+                (long long)r->window.days_outside);
+    tr_loan_conflicts(ctx, &r->in.loan_notes, &r->late, &r->loan_drop);
+}
+
 int tr_stage_read(struct tr_run *r)
 {
     const struct tr_ctx *ctx = r->ctx;
@@ -40,6 +62,9 @@ int tr_stage_read(struct tr_run *r)
     int rc = tr_ingest(ctx, r->cfg, r->kh, &router.router, r->cur);
     tr_pass_router_free(&router);
     if (rc) return rc;
+    if (r->pass == 0) decide_window(r);
+    tr_window_filter(&r->window, r->cur->table, &r->late);
+    tr_loans_drop(&r->cur->table[TR_T_LOANS], &r->loan_drop);
     /* The figure of merit: accepted lines (records counts every rank's). */
     tr_stage_end(ctx, &r->pass_stages, r->stage, ctx->rank == 0 ? r->cur->records : 0, "records");
     if (r->passes > 1) TR_INFO(ctx, "pass %d of %d over key ranges", r->pass + 1, r->passes);
@@ -87,8 +112,11 @@ int tr_stage_partition(struct tr_run *r)
                     (long long)r->collisions);
     }
     const int64_t held = sort_tables(ctx, r->cur, r->dups);
+    tr_subscriber_conflicts(&r->cur->table[TR_T_SUBSCRIBERS], &r->late);
+    /* The pass's late rejects join the run's accounting, which pass 1 holds. */
+    const int rc = tr_ingest_add_late(ctx, r->cfg, &r->in, &r->late);
     tr_stage_end(ctx, &r->pass_stages, r->stage, held, "records");
-    return TR_EXIT_OK;
+    return rc;
 }
 
 /* Whether any input file belongs to this table. */
@@ -97,19 +125,6 @@ static int has_table(const struct tr_ingest *in, const char *table)
     for (int f = 0; f < in->n_files; f++)
         if (strcmp(in->files[f].table, table) == 0) return 1;
     return 0;
-}
-
-/* The observation window: from midnight before the first event (call, payment, top-up, data
- * session, swap) of any subscriber to midnight after the last (over every accepted record, so
- * every pass of a run in passes sees the same). */
-static void observation_window(const struct tr_ingest *in, int64_t *start, int64_t *end)
-{
-    if (in->t_first == INT64_MAX) {
-        *start = *end = 0;
-        return;
-    }
-    *start = tr_day_of(in->t_first) * 86400;
-    *end = (tr_day_of(in->t_last) + 1) * 86400;
 }
 
 /* model.oot_date in days since 1970, INT64_MAX when it is empty (validated with the config). */
@@ -141,7 +156,6 @@ int tr_stage_indicators(struct tr_run *r)
                                           .holdout = cfg->model.holdout,
                                           .seed = cfg->run.seed,
                                           .oot_day = oot_day(cfg)};
-    observation_window(in, &r->window_start, &r->window_stop);
     tr_progress_begin(r->ctx, "indicators", 0, "subscribers");
     tr_features_compute(in->table, in->table[TR_T_ANTENNAS].data, in->table[TR_T_ANTENNAS].n,
                         r->window_stop, &fo, &r->pass_ft);
@@ -238,7 +252,10 @@ static int write_records(const struct tr_run *r)
                                                   .n_features = ft->n_features,
                                                   .feature_info = ft->info,
                                                   .key_collisions = r->collisions,
-                                                  .flags = r->checks.flags};
+                                                  .flags = r->checks.flags,
+                                                  .window_start = r->window.start,
+                                                  .window_end = r->window.end,
+                                                  .window_rule = r->window.rule};
     const struct tr_rf_crosschecks crosschecks = {.checks = &r->checks};
     const struct tr_run_contents out = {.k_min = r->cfg->privacy.k_min,
                                         .root = &root,
@@ -254,9 +271,23 @@ static int write_records(const struct tr_run *r)
     return rc;
 }
 
+/* Rank 0: out_of_window lines do not stop a run (they are well formed), but a file mostly
+ * outside the window is likely another period's, and is named. */
+static void warn_outside(const struct tr_run *r)
+{
+    for (int f = 0; f < r->in.n_files && r->ctx->rank == 0; f++) {
+        const int64_t out = r->in.file_stats[f].by_reason[TR_R_OUT_OF_WINDOW];
+        const int64_t lines = r->in.files[f].lines;
+        if (out > 0 && (double)out > r->cfg->inputs.max_reject_rate * (double)lines)
+            TR_WARN(r->ctx, "%s: %lld of %lld lines are outside the observation window (%s)",
+                    r->in.files[f].path, (long long)out, (long long)lines, r->window.rule);
+    }
+}
+
 int tr_stage_records_checkpoint(struct tr_run *r)
 {
     const struct tr_ctx *ctx = r->ctx;
+    warn_outside(r);
     for (int f = 0; f < r->in.n_files; f++)
         r->in.files[f].duplicates = r->dups[f];
     int64_t subscribers = (int64_t)r->ft.n;

@@ -13,6 +13,7 @@
 #include "crosscheck/crosscheck.h"
 #include "features/features.h"
 #include "model/credit.h"
+#include "partition/conflicts.h"
 #include "output/stored.h"
 #include "records/ingest.h"
 #include "stress/stress.h"
@@ -36,7 +37,10 @@ struct tr_run {
     struct tr_ingest *cur;  /* the pass's records: &in or &later */
     int64_t *dups;          /* [in.n_files]: exact duplicates dropped, per file */
     int64_t collisions;     /* subscriber keys shared by different ids (pass 1) */
-    int64_t window_start, window_stop; /* seconds: the observation window */
+    struct tr_window window;           /* the observation window (pass 1 decides it) */
+    int64_t window_start, window_stop; /* seconds: the window's bounds */
+    struct tr_loan_drop loan_drop;     /* loan lines whose id another line holds (pass 1) */
+    struct tr_late_rejects late;       /* the pass's lines rejected after the read */
     struct tr_feature_table pass_ft;   /* this pass's subscribers' indicators ... */
     struct tr_crosscheck pass_checks;  /* ... their cross-checks ... */
     struct tr_portfolio pass_book;     /* ... and loans */

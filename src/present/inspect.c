@@ -87,6 +87,8 @@ static void print_run(FILE *out, const struct tr_run_summary *s, int64_t k_min)
     fprintf(out, "run file     %s\n", s->path);
     fprintf(out, "telrisk      %s, created %s, seed %" PRIu64 ", %d rank%s\n", s->version,
             s->created, s->seed, (int)s->ranks, s->ranks == 1 ? "" : "s");
+    if (s->window_start && s->window_start[0])
+        fprintf(out, "window       %s to %s, %s\n", s->window_start, s->window_end, s->window_rule);
     fprintf(out,
             "subscribers  %" PRIu64 " in %zu regions, %zu features (means below skip "
             "undefined values)\n\n",

@@ -324,6 +324,8 @@ static void stage_row(struct reader *r, int table, const char *row, struct tr_ar
     for (size_t j = 0; j < k; j++) {
         const char *one = rec + j * staged->size;
         const int64_t when = tr_record_time(table, one);
+        if (j == 0 && r->router && !r->router->later_pass && table != TR_T_ANTENNAS)
+            tr_ingest_note_line(r->in, table, one);
         if (j == 0 && when != INT64_MIN) {
             if (when < r->t_first) r->t_first = when;
             if (when > r->t_last) r->t_last = when;

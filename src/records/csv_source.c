@@ -34,6 +34,8 @@ struct file_job {
     int64_t t_first, t_last;        /* over every accepted record, kept or not */
     struct tr_array *table;         /* where this rank's records of the table end up */
     uint32_t id_fields;             /* the fields whose digits excerpts mask (tr_id_fields) */
+    struct tr_ingest *in;           /* where lines are noted (tr_ingest_note_line) ... */
+    int noting;                     /* ... in a run's first pass */
 };
 
 /* After a line is accepted (its records pc.out[first..]): its time into the window, and the
@@ -43,6 +45,7 @@ static void after_accept(struct file_job *job, size_t first)
     struct tr_array *a = job->pc.out;
     const int t = job->schema->table;
     const int64_t when = tr_record_time(t, tr_array_at(a, first));
+    if (job->noting) tr_ingest_note_line(job->in, t, tr_array_at(a, first));
     if (when != INT64_MIN) {
         if (when < job->t_first) job->t_first = when;
         if (when > job->t_last) job->t_last = when;
@@ -139,6 +142,7 @@ static int read_one(const struct tr_ctx *ctx, struct tr_ingest *in, struct file_
                                 .round_bytes = job->routed ? ROUND_BYTES : 0,
                                 .on_round = on_round};
     const size_t earlier = job->n_rejects; /* other files' rejects, already numbered */
+    const size_t notes_before = in->loan_notes.n; /* and loans noted */
     struct tr_array *table = job->table;
     const size_t records_before = table->n, order_at = tr_order_offset(job->schema->table);
     int rc = tr_read_file(ctx, job->path, READ_CHUNK, on_header, &h, info);
@@ -146,6 +150,9 @@ static int read_one(const struct tr_ctx *ctx, struct tr_ingest *in, struct file_
     if (!rc) {
         for (size_t k = earlier; k < job->n_rejects; k++)
             job->rejects[k].line += info->first_line;
+        for (size_t k = notes_before; k < in->loan_notes.n; k++)
+            ((struct tr_loan_note *)tr_array_at(&in->loan_notes, k))->order +=
+                (uint64_t)info->first_line;
         if (job->routed)
             number_lines(ctx, &job->got, table, order_at, info->first_line);
         else /* the antennas: read here, numbered here */
@@ -290,7 +297,12 @@ static int csv_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
 
     /* Every record goes to its subscriber's owner as it is read (the router's rounds). */
     const int later = router && router->later_pass;
-    struct file_job job = {.ctx = ctx, .router = router, .t_first = INT64_MAX, .t_last = INT64_MIN};
+    struct file_job job = {.ctx = ctx,
+                           .router = router,
+                           .t_first = INT64_MAX,
+                           .t_last = INT64_MIN,
+                           .in = in,
+                           .noting = router && !later};
     for (int f = 0; f < in->n_files && !rc; f++) {
         int t = table_of(&in->files[f]);
         if (t != TR_T_ANTENNAS && in->antenna_index.slot == NULL &&

@@ -79,23 +79,28 @@ static void total_stats(const struct tr_ctx *ctx, struct tr_ingest *in)
 }
 
 /* Stops the run when a file's reject rate is over the limit, naming its commonest reason. */
-static int check_reject_rates(const struct tr_ctx *ctx, const struct tr_config *cfg,
+static int reject_rates_over(const struct tr_ctx *ctx, const struct tr_config *cfg,
                               const struct tr_ingest *in)
 {
     int bad = 0;
     for (int f = 0; f < in->n_files; f++) {
         const struct tr_input_stat *s = &in->files[f];
-        if (s->lines == 0 || (double)s->rejected <= cfg->inputs.max_reject_rate * (double)s->lines)
+        /* A line outside the window is well formed: the window's choice, not the file's fault
+         * (the records checkpoint warns of files mostly outside it). */
+        const int64_t faulty = s->rejected - in->file_stats[f].by_reason[TR_R_OUT_OF_WINDOW];
+        if (s->lines == 0 || (double)faulty <= cfg->inputs.max_reject_rate * (double)s->lines)
             continue;
         int top = 1;
         for (int r = 1; r < TR_R_COUNT; r++)
-            if (in->file_stats[f].by_reason[r] > in->file_stats[f].by_reason[top]) top = r;
+            if (r != TR_R_OUT_OF_WINDOW &&
+                in->file_stats[f].by_reason[r] > in->file_stats[f].by_reason[top])
+                top = r;
         if (ctx->rank == 0)
             TR_ERROR(ctx,
                      "%s: %lld of %lld lines rejected (%.2f%%, over inputs.max_reject_rate = %g);"
                      " commonest reason: %s (%lld lines)",
-                     s->path, (long long)s->rejected, (long long)s->lines,
-                     100.0 * (double)s->rejected / (double)s->lines, cfg->inputs.max_reject_rate,
+                     s->path, (long long)faulty, (long long)s->lines,
+                     100.0 * (double)faulty / (double)s->lines, cfg->inputs.max_reject_rate,
                      tr_reason_names[top], (long long)in->file_stats[f].by_reason[top]);
         bad = TR_EXIT_INPUT;
     }
@@ -109,6 +114,8 @@ void tr_ingest_init(struct tr_ingest *in)
         tr_array_init(&in->table[t], tr_schema_of((enum tr_table_id)t)->record_size);
     tr_id_book_init(&in->ids);
     in->key_collisions = -1;
+    tr_day_counts_init(&in->days);
+    tr_array_init(&in->loan_notes, sizeof(struct tr_loan_note));
 }
 
 int tr_ingest_finish(const struct tr_ctx *ctx, const struct tr_config *cfg, int later_pass,
@@ -119,7 +126,23 @@ int tr_ingest_finish(const struct tr_ctx *ctx, const struct tr_config *cfg, int 
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, span, 2, MPI_INT64_T, MPI_MIN, ctx->comm));
     in->t_first = span[0], in->t_last = span[1] == INT64_MAX ? INT64_MIN : -span[1];
     /* A later pass parses the same lines: its rejects and rates are the first pass's. */
-    return later_pass ? TR_EXIT_OK : tr_agree(ctx, check_reject_rates(ctx, cfg, in));
+    return later_pass ? TR_EXIT_OK : tr_ingest_check_reject_rates(ctx, cfg, in);
+}
+
+int tr_ingest_check_reject_rates(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                                 const struct tr_ingest *in)
+{
+    return tr_agree(ctx, reject_rates_over(ctx, cfg, in));
+}
+
+void tr_ingest_note_line(struct tr_ingest *in, int table, const void *rec)
+{
+    const int64_t when = tr_record_time(table, rec);
+    if (when != INT64_MIN) tr_day_counts_add(&in->days, when);
+    if (table != TR_T_LOANS) return;
+    const struct tr_loan_rec *loan = rec;
+    struct tr_loan_note *note = tr_array_push(&in->loan_notes);
+    *note = (struct tr_loan_note){.loan = loan->loan, .line = loan->line, .order = loan->order};
 }
 
 void tr_ingest_free(struct tr_ingest *in)
@@ -128,6 +151,8 @@ void tr_ingest_free(struct tr_ingest *in)
         tr_array_free(&in->table[t]);
     tr_antenna_index_free(&in->antenna_index);
     tr_id_book_free(&in->ids);
+    tr_day_counts_free(&in->days);
+    tr_array_free(&in->loan_notes);
     free(in->regions.name);
     free(in->files);
     free(in->file_stats);

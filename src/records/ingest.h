@@ -11,6 +11,7 @@
 #include "records/antenna_index.h"
 #include "records/id_book.h"
 #include "records/parse.h"
+#include "records/window.h"
 
 struct tr_ingest {
     struct tr_array table[TR_T_COUNT]; /* this rank's records; antennas: all of them, every rank */
@@ -27,7 +28,20 @@ struct tr_ingest {
     int64_t t_first, t_last; /* earliest and latest event time of any accepted record, all ranks
                                 (INT64_MAX, INT64_MIN: none) */
     int64_t key_collisions;  /* read from columnar inputs (their ids are gone); else -1 */
+    /* Noted as each line is read, in a run's first pass (every line, whatever pass keeps its
+     * records): its lines per day, for the observation window; and every loan's (loan_id key,
+     * line hash, order), for loan ids given twice (partition/conflicts.h). */
+    struct tr_day_counts days;
+    struct tr_array loan_notes; /* struct tr_loan_note */
 };
+
+struct tr_loan_note {
+    uint64_t loan, line, order;
+};
+
+/* For the input sources: a line accepted in a run's first pass, rec its primary record (the
+ * caller's copy), noted for the window and the loan ids. */
+void tr_ingest_note_line(struct tr_ingest *in, int table, const void *rec);
 
 /* Records received in one round from one sender: table rows [first, first + n) from rank `from`
  * (the CSV read numbers their lines from the sender's first line once the file is read). */
@@ -92,6 +106,15 @@ void tr_ingest_number_regions(struct tr_ingest *in);
 int tr_ingest_finish(const struct tr_ctx *ctx, const struct tr_config *cfg, int later_pass,
                      int64_t t_first, int64_t t_last, struct tr_ingest *in);
 void tr_ingest_free(struct tr_ingest *in);
+/* Collective: stops the run (TR_EXIT_INPUT, said once) when a file's reject rate is over
+ * inputs.max_reject_rate, naming its commonest reason. */
+int tr_ingest_check_reject_rates(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                                 const struct tr_ingest *in);
+/* Collective: every rank's late rejects (records/late.h) accounted in acct, the run's first pass:
+ * its rejects on rank 0 (merged in (file, line) order), its files' counts; l emptied. Then the
+ * reject rates are checked again. 0, or TR_EXIT_INPUT. */
+int tr_ingest_add_late(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                       struct tr_ingest *acct, struct tr_late_rejects *l);
 /* Collective, for the readers of ingest: every rank's n_mine rejects to rank 0 (in->rejects,
  * sorted by (file, line); none elsewhere). 0, or TR_EXIT_INPUT (said once) when there are more
  * than 2^31 - 1 in all: MPI counts them in ints. */

@@ -164,6 +164,45 @@ static void test_validation_across_keys(void **state)
     assert_int_equal(tr_config_validate(&c, err), 0);
 }
 
+/* The window's keys: one pair at most, both of a pair, in order. */
+static void expect_window(const char *const *sets, const char *problem)
+{
+    struct tr_config c;
+    tr_config_defaults(&c);
+    char err[TR_CONFIG_ERR_MAX];
+    for (const char *const *s = sets; *s; s++)
+        assert_int_equal(tr_config_set(&c, *s, err), 0);
+    assert_int_equal(tr_config_validate(&c, err), problem != NULL);
+    if (problem) assert_non_null(strstr(err, problem));
+}
+
+static void test_window_keys(void **state)
+{
+    (void)state;
+    expect_window((const char *[]){NULL}, NULL);
+    expect_window((const char *[]){"run.window_start=2020-01-01", "run.window_end=2020-01-31", NULL},
+                  NULL);
+    expect_window((const char *[]){"run.window_start=2020-01-01", "run.window_end=2020-01-01", NULL},
+                  NULL); /* a window of one day */
+    expect_window((const char *[]){"run.observation_date=2020-02-01", "run.window_days=31", NULL},
+                  NULL);
+    expect_window((const char *[]){"run.window_start=2020-01-01", NULL}, "run.window_end is empty");
+    expect_window((const char *[]){"run.window_end=2020-01-01", NULL}, "run.window_start is empty");
+    expect_window((const char *[]){"run.window_days=30", NULL}, "run.observation_date is not set");
+    expect_window((const char *[]){"run.observation_date=2020-02-01", NULL},
+                  "run.window_days is not set");
+    expect_window((const char *[]){"run.window_start=2020-02-01", "run.window_end=2020-01-31", NULL},
+                  "is after run.window_end");
+    expect_window((const char *[]){"run.window_start=2020-01-01", "run.window_end=2020-01-31",
+                                   "run.observation_date=2020-02-01", "run.window_days=31", NULL},
+                  "not both");
+    struct tr_config c;
+    char err[TR_CONFIG_ERR_MAX];
+    tr_config_defaults(&c);
+    assert_int_equal(tr_config_set(&c, "run.window_start=2020-02-30", err), 1);
+    assert_int_equal(tr_config_set(&c, "run.window_min_share=1.5", err), 1);
+}
+
 static void test_ini_dump_reads_back(void **state)
 {
     (void)state;
@@ -206,6 +245,7 @@ int main(void)
         cmocka_unit_test(test_bad_values),
         cmocka_unit_test(test_set_overrides),
         cmocka_unit_test(test_validation_across_keys),
+        cmocka_unit_test(test_window_keys),
         cmocka_unit_test(test_ini_dump_reads_back),
         cmocka_unit_test(test_missing_file),
     };

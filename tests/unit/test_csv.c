@@ -55,7 +55,8 @@ static void test_reason_names(void **state)
     const char *want[TR_R_COUNT] = {"accepted",         "line_too_long", "nul_byte",
                                     "stray_quote",      "missing_field", "extra_field",
                                     "unknown_txn_type", "bad_timestamp", "bad_number",
-                                    "negative_value",   "bad_value"};
+                                    "negative_value",   "bad_value",     "out_of_window",
+                                    "conflicting_duplicate"};
     for (int r = 0; r < TR_R_COUNT; r++)
         assert_string_equal(tr_reason_names[r], want[r]);
 }
