@@ -17,8 +17,8 @@ static int check_inputs(const struct tr_ctx *ctx, const struct tr_cli_args *args
     *unverified = NULL;
     size_t len = 1;
     for (int k = 0; k < args->n_positional; k++) {
-        const int rc = tr_seal_check_input(ctx, args->positional[k],
-                                           k ? "stress part" : "run file", !args->no_verify);
+        const int rc = tr_seal_check_input(ctx, args->positional[k], k ? "stress part" : "run file",
+                                           !args->no_verify);
         if (rc) return rc;
         len += strlen(args->positional[k]) + 2;
     }

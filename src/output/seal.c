@@ -513,8 +513,11 @@ static int check_one(const char *path, const char *role, char *why, size_t len)
     else if (found)
         snprintf(why, len,
                  "%s %s is damaged or altered: %s (%" PRId64 " of %" PRId64
-                 " objects fail; telrisk verify %s lists them; --no-verify reads it anyway)",
-                 role, path, first, r.bad, r.objects, path);
+                 " objects fail; telrisk verify %s lists them; %s)",
+                 role, path, first, r.bad, r.objects, path,
+                 strcmp(role, "checkpoint") == 0
+                     ? "a run without --resume starts over from the inputs"
+                     : "--no-verify reads it anyway");
     return found != 0;
 }
 

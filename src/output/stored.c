@@ -272,8 +272,8 @@ static void unlink_if(hid_t f, const char *path)
 static void note_unverified(hid_t f, const char *paths)
 {
     if (!paths || !paths[0]) return;
-    hid_t at = has(f, "provenance") ? H5Oopen(f, "provenance", H5P_DEFAULT)
-                                    : H5Oopen(f, ".", H5P_DEFAULT);
+    hid_t at =
+        has(f, "provenance") ? H5Oopen(f, "provenance", H5P_DEFAULT) : H5Oopen(f, ".", H5P_DEFAULT);
     H5_CHECK(at);
     char *before = NULL;
     if (has_attr(at, "unverified_inputs")) {
@@ -641,19 +641,21 @@ static int part_matches(hid_t pf, const char *path, const char *print, char *err
         snprintf(err, errlen,
                  "%s: has no source_fingerprint (made by an older telrisk): which run it came "
                  "from cannot be told; make it again with telrisk stress --out",
-                 path), rc = 1;
+                 path),
+            rc = 1;
     else if (strcmp(source, print) != 0)
         snprintf(err, errlen,
                  "%s: made from another run (another loan book, inputs, config or seed: its "
                  "source_fingerprint %.16s..., this run's %.16s...); not merged",
-                 path, source, print), rc = 1;
+                 path, source, print),
+            rc = 1;
     free(source);
     return rc;
 }
 
 /* Copies each part's /stress groups into f (rank 0 only, the POSIX driver). */
-static int merge_parts(hid_t f, const char *print, const char *const *parts, int n_parts,
-                       char *err, size_t errlen)
+static int merge_parts(hid_t f, const char *print, const char *const *parts, int n_parts, char *err,
+                       size_t errlen)
 {
     hid_t stress = has(f, "stress") ? H5Gopen2(f, "stress", H5P_DEFAULT)
                                     : tr_h5_group(f, "stress",
