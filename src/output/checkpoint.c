@@ -419,6 +419,7 @@ int tr_ckpt_assemble(const struct tr_ctx *ctx, const char *output, const char *r
     if (ctx->rank == 0) {
         char err[2600] = "", *records = tr_ckpt_path(output, run, TR_CKPT_RECORDS),
              *tmp = tr_runfile_temp_path(output, 0);
+        tr_h5_writing(output, tmp);
         if (tr_copy_file(records, tmp, err, sizeof err)) {
             rc = TR_EXIT_INPUT;
         } else {
@@ -432,6 +433,7 @@ int tr_ckpt_assemble(const struct tr_ctx *ctx, const char *output, const char *r
             fprintf(ctx->msg, "telrisk: writing the run file: %s\n", err);
             unlink(tmp);
         }
+        tr_h5_writing(NULL, NULL);
         free(records);
         free(tmp);
     }

@@ -307,9 +307,11 @@ static hid_t open_copy(const struct tr_ctx *ctx, const char *from, const char *t
     int rc = TR_EXIT_OK;
     if (ctx->rank == 0 && tr_copy_file(from, *tmp, err, sizeof err)) {
         fprintf(ctx->msg, "telrisk: %s\n", err);
+        unlink(*tmp); /* what the copy wrote before it failed */
         rc = TR_EXIT_INPUT;
     }
     if (tr_agree(ctx, rc)) return H5I_INVALID_HID;
+    tr_h5_writing(to, *tmp); /* until published or abandoned */
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     H5_CHECK(fapl);
     H5_CHECK(H5Pset_fapl_mpio(fapl, ctx->comm, MPI_INFO_NULL));
@@ -330,6 +332,7 @@ static int publish_copy(const struct tr_ctx *ctx, hid_t f, char *tmp, const char
         fprintf(ctx->msg, "telrisk: %s\n", err);
         rc = TR_EXIT_INPUT;
     }
+    tr_h5_writing(to, NULL);
     free(tmp);
     return tr_agree(ctx, rc);
 }
@@ -339,6 +342,7 @@ static void abandon_copy(const struct tr_ctx *ctx, hid_t f, char *tmp)
 {
     H5_CHECK(H5Fclose(f));
     if (ctx->rank == 0) unlink(tmp);
+    tr_h5_writing(NULL, NULL);
     free(tmp);
 }
 
@@ -690,6 +694,7 @@ int tr_stored_stress_merge(const struct tr_ctx *ctx, const char *run, const char
         } else
             content_fingerprint(f, print);
         if (f >= 0) H5_CHECK(H5Fclose(f));
+        tr_h5_writing(to, tmp);
         if (!rc && tr_copy_file(run, tmp, err, sizeof err)) rc = TR_EXIT_INPUT;
         if (!rc) {
             hid_t w = H5Fopen(tmp, H5F_ACC_RDWR, H5P_DEFAULT);
@@ -703,6 +708,7 @@ int tr_stored_stress_merge(const struct tr_ctx *ctx, const char *run, const char
             unlink(tmp);
             fprintf(ctx->msg, "telrisk: merge: %s\n", err);
         }
+        tr_h5_writing(NULL, NULL);
     }
     return tr_agree(ctx, rc);
 }
