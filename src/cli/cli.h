@@ -31,7 +31,8 @@ struct tr_cli_args {
     int resume;                                       /* run: --resume */
     int check;                                        /* run: --check */
     const char *key_file;                             /* lookup: --key-file */
-    const char *positional[TR_CLI_MAX_POSITIONAL];    /* arguments that are not options, in order */
+    int no_verify; /* --no-verify: read run files without checking their seal first */
+    const char *positional[TR_CLI_MAX_POSITIONAL]; /* arguments that are not options, in order */
     int n_positional;
     int quiet;
     int verbose;

@@ -2,6 +2,7 @@
 #include "config/config.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "output/seal.h"
 #include "present/inspect.h"
 
 #include <stdio.h>
@@ -13,6 +14,9 @@ int tr_cmd_inspect(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     struct tr_config cfg; /* defaults and --set: privacy.k_min */
     int rc = tr_load_config(ctx, args, &cfg);
     if (rc) return rc;
+    if (args->n_positional >= 1 &&
+        (rc = tr_seal_check_input(ctx, args->positional[0], "run file", !args->no_verify)))
+        return rc;
     if (ctx->rank == 0) {
         if (args->n_positional < 1) {
             fprintf(ctx->msg, "telrisk: inspect needs a run file: telrisk inspect RUN.h5\n");

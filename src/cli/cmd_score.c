@@ -11,6 +11,7 @@
 #include "model/credit.h"
 #include "model/train.h"
 #include "model/validate.h"
+#include "output/seal.h"
 #include "output/stored.h"
 
 #include <math.h>
@@ -158,8 +159,14 @@ int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     struct tr_config cfg; /* defaults and --set: privacy.k_min for the tables written */
     int rc = tr_load_config(ctx, args, &cfg);
     if (rc) return rc;
+    if ((rc = tr_seal_check_input(ctx, path, "run file", !args->no_verify)) ||
+        (rc = tr_seal_check_input(ctx, args->model_path, "--model", !args->no_verify)))
+        return rc;
     struct tr_stored_run r;
     if ((rc = tr_stored_run_load(ctx, path, &r))) return rc;
+    char unverified[2 * TR_PATH_MAX + 8];
+    snprintf(unverified, sizeof unverified, "%s; %s", path, args->model_path);
+    r.unverified = args->no_verify ? unverified : NULL;
     struct tr_models m;
     struct scored s = {0};
     rc = tr_stored_models_load(ctx, args->model_path, &m);

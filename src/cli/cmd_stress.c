@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/stage.h"
+#include "output/seal.h"
 #include "output/stored.h"
 #include "stress/stress.h"
 
@@ -35,8 +36,10 @@ int tr_cmd_stress(const struct tr_ctx *ctx, const struct tr_cli_args *args)
                               "stress.scenarios in the config)\n");
         return TR_EXIT_USAGE;
     }
+    if ((rc = tr_seal_check_input(ctx, args->run_path, "run file", !args->no_verify))) return rc;
     struct tr_stored_book b;
     if ((rc = tr_stored_book_load(ctx, args->run_path, &b))) return rc;
+    b.unverified = args->no_verify ? args->run_path : NULL;
     cfg.run.seed = b.seed; /* the run's streams: the same figures as the run's own stress */
     struct tr_stress_params p;
     struct tr_scenarios *scenarios = TR_MALLOC(sizeof *scenarios);

@@ -7,6 +7,7 @@
 #include "core/stage.h"
 #include "crosscheck/backtest.h"
 #include "model/credit.h"
+#include "output/seal.h"
 #include "output/stored.h"
 
 #include <stdlib.h>
@@ -18,8 +19,10 @@ int tr_cmd_train(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     int rc = tr_load_config(ctx, args, &cfg);
     if (rc) return rc;
     const char *path = args->positional[0];
+    if ((rc = tr_seal_check_input(ctx, path, "run file", !args->no_verify))) return rc;
     struct tr_stored_run r;
     if ((rc = tr_stored_run_load(ctx, path, &r))) return rc;
+    r.unverified = args->no_verify ? path : NULL;
     cfg.run.seed = r.seed; /* the hold-out was drawn with it; the binning sample goes with it */
     const struct tr_model_rows rows = {.n = r.n,
                                        .n_features = r.n_features,

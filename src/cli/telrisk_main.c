@@ -4,6 +4,7 @@
 #include "config/config.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "io/h5diag.h"
 
 #include <string.h>
 
@@ -36,6 +37,7 @@ static int run_command(struct tr_ctx *ctx, int argc, char **argv)
     }
     if (args.quiet) ctx->level = TR_LOG_WARN;
     if (args.verbose) ctx->level = TR_LOG_DEBUG;
+    tr_h5_diagnostics(args.verbose); /* HDF5's own error stacks: for --verbose only */
     return tr_agree(ctx, args.command->run(ctx, &args));
 }
 

@@ -29,6 +29,23 @@ _Noreturn void tr_die(const char *file, int line, int code, const char *fmt, ...
     exit(code);
 }
 
+_Noreturn void tr_die_input(const char *fmt, ...)
+{
+    int rank = 0, initialized = 0, finalized = 0;
+    MPI_Initialized(&initialized);
+    MPI_Finalized(&finalized);
+    if (initialized && !finalized) MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "telrisk[%d]: error: ", rank);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    fflush(stderr);
+    if (initialized && !finalized) MPI_Abort(MPI_COMM_WORLD, TR_EXIT_INPUT);
+    exit(TR_EXIT_INPUT);
+}
+
 static void gsl_error_reporter(const char *reason, const char *file, int line, int gsl_errno)
 {
     /* Reported through GSL_CHECK at the call site; keep GSL from aborting the process here. */

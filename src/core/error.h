@@ -20,6 +20,12 @@ _Noreturn void tr_die(const char *file, int line, int code, const char *fmt, ...
 
 #define TR_DIE(code, ...) tr_die(__FILE__, __LINE__, (code), __VA_ARGS__)
 
+/* A failure of the file system under a collective write (no space, quota, I/O error) that no
+ * rank can unwind from with the others waiting in the same HDF5 call: the message (the file and
+ * the system's reason, no source location: it is no bug), then the job ends with
+ * TR_EXIT_INPUT. */
+_Noreturn void tr_die_input(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* MPI_CHECK: every MPI call in src/ goes through it, on a communicator whose errors return
  * (core/log.h: tr_ctx_open), except MPI_Wtime (it returns the time, not an error code), the
  * MPI-IO calls whose failure is the input's and is reported with the file's path (io/reader.c,

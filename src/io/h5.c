@@ -1,9 +1,13 @@
 #include "io/h5.h"
+#include "io/h5diag.h"
 
 #include "core/error.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 /* Rows per collective write are bounded so no rank hands MPI-IO more than this in one call
  * (MPI counts are int, and collective buffers are allocated per call). */
@@ -391,4 +395,85 @@ hsize_t tr_h5_rows(hid_t dset)
 void tr_h5_print_stack(void)
 {
     H5Eprint2(H5E_DEFAULT, stderr);
+}
+
+static int diagnostics;                            /* --verbose */
+static char writing_path[4096], writing_tmp[4096]; /* "": nothing being written */
+
+void tr_h5_diagnostics(int on)
+{
+    diagnostics = on;
+    H5_CHECK(H5Eset_auto2(H5E_DEFAULT, on ? (H5E_auto2_t)H5Eprint2 : NULL, on ? stderr : NULL));
+}
+
+void tr_h5_writing(const char *path, const char *tmp)
+{
+    snprintf(writing_path, sizeof writing_path, "%s", tmp ? path : "");
+    snprintf(writing_tmp, sizeof writing_tmp, "%s", tmp ? tmp : "");
+}
+
+/* The text between `after` and the next quote in s, into out: how HDF5 quotes the system's
+ * reason ("errno = 28, error message = 'No space left on device'", "MPI error string is '...'"). */
+static int quoted_after(const char *s, const char *after, char *out, size_t len)
+{
+    const char *at = s ? strstr(s, after) : NULL;
+    if (!at) return 0;
+    at += strlen(after);
+    const size_t n = strcspn(at, "'");
+    snprintf(out, len, "%.*s", (int)(n < len ? n : len - 1), at);
+    return n > 0;
+}
+
+struct reason {
+    int io;         /* a low-level I/O or file driver failure is on the stack */
+    char text[256]; /* the system's words, when HDF5 quoted them */
+};
+
+static herr_t reason_cb(unsigned n, const H5E_error2_t *e, void *data)
+{
+    (void)n;
+    struct reason *r = data;
+    if (e->maj_num == H5E_IO || e->maj_num == H5E_VFL) r->io = 1;
+    if (!r->text[0] && !quoted_after(e->desc, "error message = '", r->text, sizeof r->text))
+        quoted_after(e->desc, "error string is '", r->text, sizeof r->text);
+    return 0;
+}
+
+/* The system's reason for a failed write into out (256 bytes): the words HDF5 quoted, errno's,
+ * or, when the MPI-IO driver kept neither (it says only "file write failed"), what the file
+ * system shows: no space left on it. 0 when the failure is not the file system's. */
+static int system_reason(int saved_errno, char out[256])
+{
+    struct reason r = {0};
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, reason_cb, &r);
+    const int system = saved_errno == ENOSPC || saved_errno == EDQUOT || saved_errno == EIO ||
+                       saved_errno == EFBIG || saved_errno == EROFS;
+    struct statvfs st;
+    if (r.text[0])
+        snprintf(out, 256, "%s", r.text);
+    else if (system)
+        snprintf(out, 256, "%s", strerror(saved_errno));
+    else if (r.io && statvfs(writing_tmp, &st) == 0 &&
+             st.f_bavail * st.f_frsize < ((uint64_t)1 << 20))
+        snprintf(out, 256, "%s", strerror(ENOSPC));
+    else if (r.io)
+        snprintf(out, 256,
+                 "the file system refused a write (HDF5's MPI-IO driver gives no reason)");
+    else
+        return 0;
+    return 1;
+}
+
+_Noreturn void tr_h5_fail(const char *call, const char *file, int line)
+{
+    const int saved_errno = errno;
+    char reason[256];
+    if (writing_tmp[0] && system_reason(saved_errno, reason)) {
+        if (diagnostics) tr_h5_print_stack();
+        unlink(writing_tmp); /* never a half-written file left behind */
+        tr_die_input("cannot write %s: %s (the temporary file %s is removed)", writing_path, reason,
+                     writing_tmp);
+    }
+    tr_h5_print_stack();
+    tr_die(file, line, TR_EXIT_INTERNAL, "%s failed", call);
 }

@@ -13,15 +13,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* H5_CHECK: HDF5 calls return a negative value on failure; the HDF5 error stack is printed. */
+/* H5_CHECK: HDF5 calls return a negative value on failure. While a file is being written
+ * (tr_h5_writing) and the failure is the file system's (no space, quota, I/O error: the system's
+ * reason is on HDF5's error stack), the job ends with exit 2 and one message naming the file and
+ * the reason, the temporary file removed; any other failure is internal: the HDF5 error stack is
+ * printed and the job ends with exit 3. */
 #define H5_CHECK(call)                                                                             \
     do {                                                                                           \
-        if ((call) < 0) {                                                                          \
-            tr_h5_print_stack();                                                                   \
-            TR_DIE(TR_EXIT_INTERNAL, "%s failed", #call);                                          \
-        }                                                                                          \
+        if ((call) < 0) tr_h5_fail(#call, __FILE__, __LINE__);                                     \
     } while (0)
+_Noreturn void tr_h5_fail(const char *call, const char *file, int line);
 void tr_h5_print_stack(void);
+
+/* This process is writing `path` under the temporary name tmp (the file a failure removes);
+ * tmp NULL: no longer. Per process: each rank says so for the file it writes. */
+void tr_h5_writing(const char *path, const char *tmp);
 
 /* A fixed-length, NUL-terminated UTF-8 string type of len characters (plus the NUL). */
 hid_t tr_h5_str_type(size_t len);

@@ -3,10 +3,12 @@
 
 #include "core/error.h"
 #include "core/fs.h"
+#include "core/log.h"
 #include "io/h5.h"
 #include "records/inputs.h"
 #include "output/groups.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <hdf5.h>
 #include <sodium.h>
@@ -18,12 +20,25 @@
 
 const char *const tr_ckpt_stage_names[4] = {"", "records", "model", "stress"};
 
-char *tr_ckpt_path(const char *output, enum tr_ckpt_stage stage)
+char *tr_ckpt_path(const char *output, const char *run, enum tr_ckpt_stage stage)
 {
-    const size_t len = strlen(output) + 32;
+    const size_t len = strlen(output) + 48;
     char *p = TR_MALLOC(len);
-    snprintf(p, len, "%s.ckpt-%s.h5", output, tr_ckpt_stage_names[stage]);
+    snprintf(p, len, "%s.ckpt-%.*s-%s.h5", output, TR_CKPT_PRINT_NAME, run,
+             tr_ckpt_stage_names[stage]);
     return p;
+}
+
+void tr_ckpt_run_fingerprint(const char *inputs, const char *config_text, char out[65])
+{
+    crypto_generichash_state h;
+    unsigned char sum[32];
+    crypto_generichash_init(&h, NULL, 0, sizeof sum);
+    crypto_generichash_update(&h, (const unsigned char *)TELRISK_VERSION, sizeof TELRISK_VERSION);
+    crypto_generichash_update(&h, (const unsigned char *)inputs, strlen(inputs) + 1);
+    crypto_generichash_update(&h, (const unsigned char *)config_text, strlen(config_text) + 1);
+    crypto_generichash_final(&h, sum, sizeof sum);
+    sodium_bin2hex(out, 65, sum, sizeof sum);
 }
 
 static hid_t open_quiet(const char *path, unsigned mode)
@@ -64,12 +79,11 @@ static char *root_text(hid_t f, const char *name)
     return text;
 }
 
-/* Rank 0: 1 when the checkpoint of `stage` is there and was made with this config, 0 when absent;
- * -1 with why set when it is someone else's. */
-static int usable(const char *output, int stage, const char *config_text, const char *fingerprint,
-                  char *why, size_t len)
+/* Rank 0: 1 when the file at path is a checkpoint of `stage` made with this config and these
+ * inputs, 0 when absent; -1 with why set when it is someone else's. */
+static int judge(const char *path, int stage, const char *config_text, const char *fingerprint,
+                 char *why, size_t len)
 {
-    char *path = tr_ckpt_path(output, (enum tr_ckpt_stage)stage);
     hid_t f = open_quiet(path, H5F_ACC_RDONLY);
     int rc = 0;
     if (f >= 0) {
@@ -98,26 +112,122 @@ static int usable(const char *output, int stage, const char *config_text, const 
         free(kind), free(config), free(version), free(print);
         H5_CHECK(H5Fclose(f));
     }
-    free(path);
     return rc;
 }
 
-int tr_ckpt_find(const struct tr_ctx *ctx, const char *output, const char *config_text,
-                 const char *fingerprint, int *done)
+/* The stage a checkpoint's file name gives (old names "PATH.ckpt-model.h5" too), or 0. */
+static int stage_of_name(const char *name)
+{
+    for (int s = TR_CKPT_RECORDS; s <= TR_CKPT_STRESS; s++) {
+        char tail[32];
+        snprintf(tail, sizeof tail, "%s.h5", tr_ckpt_stage_names[s]);
+        const size_t n = strlen(name), t = strlen(tail);
+        if (n > t && strcmp(name + n - t, tail) == 0 && name[n - t - 1] == '-') return s;
+    }
+    return 0;
+}
+
+/* Rank 0: the files beside output whose names are another run's checkpoints (or the temporary
+ * files of one): "PATH.ckpt-*" not named with this run's fingerprint. Their names, one per line,
+ * into list (at most len), and how many; the first one that is a whole checkpoint in *first. */
+static int foreign_checkpoints(const char *output, const char *run, char *list, size_t len,
+                               char *first, size_t first_len)
+{
+    char *copy = TR_STRDUP(output), *slash = strrchr(copy, '/');
+    const char *dir = slash ? (slash == copy ? "/" : copy) : ".", *base = slash ? slash + 1 : copy;
+    if (slash) *slash = 0;
+    char mine[64], prefix[TR_PATH_MAX];
+    snprintf(prefix, sizeof prefix, "%s.ckpt-", base);
+    snprintf(mine, sizeof mine, "%.*s-", TR_CKPT_PRINT_NAME, run);
+    DIR *d = opendir(dir);
+    int n = 0;
+    list[0] = first[0] = 0;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        const char *name = e->d_name;
+        if (strncmp(name, prefix, strlen(prefix)) != 0) continue;
+        if (strncmp(name + strlen(prefix), mine, strlen(mine)) == 0) continue; /* ours */
+        const size_t at = strlen(list);
+        if (at + strlen(name) + strlen(dir) + 3 < len)
+            snprintf(list + at, len - at, "%s%s/%s", n ? ", " : "", dir, name);
+        if (!first[0] && stage_of_name(name)) snprintf(first, first_len, "%s/%s", dir, name);
+        n++;
+    }
+    if (d) closedir(d);
+    free(copy);
+    return n;
+}
+
+/* Rank 0: how far this run's own checkpoints go (*done), or -1 with why when one under this
+ * run's name is not its own after all (a fingerprint prefix shared, a file put there by hand). */
+static int own_chain(const char *output, const char *run, const char *config_text,
+                     const char *fingerprint, int *done, char *why, size_t len)
+{
+    *done = 0;
+    for (int s = TR_CKPT_RECORDS; s <= TR_CKPT_STRESS; s++) {
+        char *path = tr_ckpt_path(output, run, (enum tr_ckpt_stage)s);
+        const int u = judge(path, s, config_text, fingerprint, why, len);
+        free(path);
+        if (u < 0) return -1;
+        if (u == 0) break;
+        *done = s;
+    }
+    return 0;
+}
+
+/* Rank 0, resuming without a checkpoint of this run: why another run's are not taken (-1), or 0
+ * when there is none. */
+static int refuse_foreign(const char *output, const char *run, const char *config_text,
+                          const char *fingerprint, char *why, size_t len)
+{
+    char list[1024], first[TR_PATH_MAX + 64];
+    if (!foreign_checkpoints(output, run, list, sizeof list, first, sizeof first) || !first[0])
+        return 0;
+    char reason[2048] = "";
+    if (judge(first, stage_of_name(first), config_text, fingerprint, reason, sizeof reason) >= 0)
+        snprintf(reason, sizeof reason, "%s is another run's (another seed or telrisk)", first);
+    snprintf(why, len,
+             "no checkpoint of this run; %s. Another run's checkpoints are never taken over nor "
+             "removed: they are left as they are (%s)",
+             reason, list);
+    return -1;
+}
+
+int tr_ckpt_find(const struct tr_ctx *ctx, const char *output, const char *run,
+                 const char *config_text, const char *fingerprint, int *done)
 {
     int found[2] = {0, 0}; /* stage reached, failed */
-    char why[2048] = "";
-    if (ctx->rank == 0)
-        for (int s = TR_CKPT_RECORDS; s <= TR_CKPT_STRESS; s++) {
-            const int u = usable(output, s, config_text, fingerprint, why, sizeof why);
-            if (u < 0) found[1] = 1;
-            if (u != 1) break;
-            found[0] = s;
-        }
+    char why[4096] = "";
+    if (ctx->rank == 0) {
+        found[1] =
+            own_chain(output, run, config_text, fingerprint, &found[0], why, sizeof why) ||
+            (!found[0] && refuse_foreign(output, run, config_text, fingerprint, why, sizeof why));
+    }
     MPI_CHECK(MPI_Bcast(found, 2, MPI_INT, 0, ctx->comm));
     if (found[1] && ctx->rank == 0) fprintf(ctx->msg, "telrisk: --resume: %s\n", why);
     *done = found[0];
-    return found[1] ? TR_EXIT_USAGE : TR_EXIT_OK;
+    if (found[1]) return TR_EXIT_USAGE;
+    /* Each one read is verified first: a damaged checkpoint is refused, never sealed into a run
+     * file as intact. */
+    for (int s = TR_CKPT_RECORDS; s <= *done; s++) {
+        char *path = tr_ckpt_path(output, run, (enum tr_ckpt_stage)s);
+        const int rc = tr_seal_check_input(ctx, path, "checkpoint", 1);
+        free(path);
+        if (rc) return rc;
+    }
+    return TR_EXIT_OK;
+}
+
+void tr_ckpt_report_foreign(const struct tr_ctx *ctx, const char *output, const char *run)
+{
+    if (ctx->rank != 0) return;
+    char list[1024], first[TR_PATH_MAX + 64];
+    const int n = foreign_checkpoints(output, run, list, sizeof list, first, sizeof first);
+    if (n)
+        TR_WARN(ctx,
+                "%d file(s) beside output.path are another run's checkpoints (other inputs, "
+                "config or seed): not read, not removed; remove them when that run is given up: "
+                "%s",
+                n, list);
 }
 
 /* A file's path, size and modification time into the digest (a missing file: its path only). */
@@ -159,12 +269,12 @@ void tr_ckpt_fingerprint(const struct tr_ctx *ctx, const struct tr_config *cfg, 
     MPI_CHECK(MPI_Bcast(out, 65, MPI_CHAR, 0, ctx->comm));
 }
 
-void tr_ckpt_remove(const struct tr_ctx *ctx, const char *output, uint64_t seed)
+void tr_ckpt_remove(const struct tr_ctx *ctx, const char *output, const char *run, uint64_t seed)
 {
     if (ctx->rank == 0) {
         for (int s = TR_CKPT_RECORDS; s <= TR_CKPT_STRESS; s++) {
             /* and what a kill during its writing left */
-            char *path = tr_ckpt_path(output, (enum tr_ckpt_stage)s),
+            char *path = tr_ckpt_path(output, run, (enum tr_ckpt_stage)s),
                  *tmp = tr_runfile_temp_path(path, seed);
             unlink(path);
             unlink(tmp);
@@ -200,7 +310,7 @@ static void write_stages(const struct tr_ctx *ctx, hid_t f, const struct tr_rf_p
 static hid_t create_ckpt(const struct tr_ctx *ctx, const char *output, enum tr_ckpt_stage stage,
                          const struct tr_run_contents *c, char **path, char **tmp)
 {
-    *path = tr_ckpt_path(output, stage);
+    *path = tr_ckpt_path(output, c->root->run_fingerprint, stage);
     hid_t f = tr_runfile_create(ctx, *path, c->root->seed, tmp);
     if (f < 0) return f;
     write_root(f, c->root, stage);
@@ -208,10 +318,10 @@ static hid_t create_ckpt(const struct tr_ctx *ctx, const char *output, enum tr_c
     return f;
 }
 
-/* Collective: closes and renames it. */
+/* Collective: closes, seals and renames it (sealed as a run file is: --resume verifies it). */
 static int publish_ckpt(const struct tr_ctx *ctx, hid_t f, char *path, char *tmp)
 {
-    const int rc = f < 0 ? TR_EXIT_INPUT : tr_runfile_publish(ctx, f, path, tmp, 0);
+    const int rc = f < 0 ? TR_EXIT_INPUT : tr_runfile_publish(ctx, f, path, tmp, 1);
     free(path);
     return rc;
 }
@@ -262,11 +372,12 @@ static void copy_over(hid_t from, hid_t to, const char *name)
 }
 
 /* Rank 0: the later checkpoints' groups and the final stages into the open copy f. */
-static void fill(const char *output, hid_t f, int done, const struct tr_stage_stat *stages,
-                 int n_stages, const char *resumed_after, int ranks)
+static void fill(const char *output, const char *run, hid_t f, int done,
+                 const struct tr_stage_stat *stages, int n_stages, const char *resumed_after,
+                 int ranks)
 {
     if (done >= TR_CKPT_MODEL) {
-        char *path = tr_ckpt_path(output, TR_CKPT_MODEL);
+        char *path = tr_ckpt_path(output, run, TR_CKPT_MODEL);
         hid_t m = open_quiet(path, H5F_ACC_RDONLY);
         H5_CHECK(m);
         static const char *const from_model[] = {"models",
@@ -281,7 +392,7 @@ static void fill(const char *output, hid_t f, int done, const struct tr_stage_st
         free(path);
     }
     if (done >= TR_CKPT_STRESS) {
-        char *path = tr_ckpt_path(output, TR_CKPT_STRESS);
+        char *path = tr_ckpt_path(output, run, TR_CKPT_STRESS);
         hid_t s = open_quiet(path, H5F_ACC_RDONLY);
         H5_CHECK(s);
         copy_over(s, f, "stress");
@@ -301,19 +412,20 @@ static void fill(const char *output, hid_t f, int done, const struct tr_stage_st
     if (tr_h5_attr_exists(f, "inputs_fingerprint")) H5_CHECK(H5Adelete(f, "inputs_fingerprint"));
 }
 
-int tr_ckpt_assemble(const struct tr_ctx *ctx, const char *output, int done,
+int tr_ckpt_assemble(const struct tr_ctx *ctx, const char *output, const char *run, int done,
                      const struct tr_stage_stat *stages, int n_stages, const char *resumed_after)
 {
     int rc = TR_EXIT_OK;
     if (ctx->rank == 0) {
-        char err[2600] = "", *records = tr_ckpt_path(output, TR_CKPT_RECORDS),
+        char err[2600] = "", *records = tr_ckpt_path(output, run, TR_CKPT_RECORDS),
              *tmp = tr_runfile_temp_path(output, 0);
+        tr_h5_writing(output, tmp);
         if (tr_copy_file(records, tmp, err, sizeof err)) {
             rc = TR_EXIT_INPUT;
         } else {
             hid_t f = H5Fopen(tmp, H5F_ACC_RDWR, H5P_DEFAULT);
             H5_CHECK(f);
-            fill(output, f, done, stages, n_stages, resumed_after, ctx->size);
+            fill(output, run, f, done, stages, n_stages, resumed_after, ctx->size);
             H5_CHECK(H5Fclose(f));
             if (tr_seal_and_rename(tmp, output, err, sizeof err)) rc = TR_EXIT_INPUT;
         }
@@ -321,15 +433,17 @@ int tr_ckpt_assemble(const struct tr_ctx *ctx, const char *output, int done,
             fprintf(ctx->msg, "telrisk: writing the run file: %s\n", err);
             unlink(tmp);
         }
+        tr_h5_writing(NULL, NULL);
         free(records);
         free(tmp);
     }
     return tr_agree(ctx, rc);
 }
 
-void tr_ckpt_load_stages(const char *output, enum tr_ckpt_stage stage, struct tr_stages *stages)
+void tr_ckpt_load_stages(const char *output, const char *run, enum tr_ckpt_stage stage,
+                         struct tr_stages *stages)
 {
-    char *path = tr_ckpt_path(output, stage);
+    char *path = tr_ckpt_path(output, run, stage);
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     H5_CHECK(f);
     stages->n = tr_rf_read_stages(f, stages->stat, TR_MAX_STAGES);

@@ -5,6 +5,7 @@
 #define TELRISK_OUTPUT_GROUPS_H
 
 #include "output/runfile.h"
+#include "output/seal.h"
 
 #include "io/h5.h"
 
@@ -111,5 +112,10 @@ int tr_rf_read_portfolio(const struct tr_ctx *ctx, hid_t file, struct tr_portfol
 /* /stress/<scenario> for each result, replacing a group of the same name. */
 void tr_rf_write_stress(const struct tr_ctx *ctx, hid_t file, const struct tr_stress_params *p,
                         const struct tr_stress_result *results, int n);
+
+/* The checksum the seal (output/seal.c) gives the object at path of the open file f, computed
+ * from its values and attributes whatever its stored checksum says: 0, or -1 ("" in text) when it
+ * cannot be read. */
+int tr_seal_digest_of(hid_t f, const char *path, char text[TR_CHECKSUM_TEXT + 1]);
 
 #endif

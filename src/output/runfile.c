@@ -158,6 +158,7 @@ hid_t tr_runfile_create(const struct tr_ctx *ctx, const char *path, uint64_t see
     *tmp = tr_runfile_temp_path(path, seed);
     hid_t f = create_file(ctx, path, *tmp);
     if (f < 0) free(*tmp), *tmp = NULL;
+    if (f >= 0) tr_h5_writing(path, *tmp); /* until published */
     return f;
 }
 
@@ -165,6 +166,7 @@ int tr_runfile_publish(const struct tr_ctx *ctx, hid_t f, const char *path, char
 {
     H5_CHECK(H5Fclose(f));
     int rc = publish(ctx, path, tmp, seal);
+    tr_h5_writing(path, NULL);
     free(tmp);
     return rc;
 }

@@ -32,6 +32,7 @@ struct tr_rf_root {
     uint64_t seed;
     const char *checkpoint;  /* NULL, or the stage a checkpoint file holds (output/checkpoint.h) */
     const char *fingerprint; /* a checkpoint's: tr_ckpt_fingerprint of the run's inputs */
+    const char *run_fingerprint; /* a checkpoint's: tr_ckpt_run_fingerprint, in its name */
 };
 
 /* /provenance: the inputs' accounting and the stages' figures. */

@@ -1,10 +1,13 @@
 #include "output/seal.h"
+#include "output/groups.h"
 
 #include "core/error.h"
+#include "core/log.h"
 #include "io/h5.h"
 
 #include <errno.h>
 #include <hdf5.h>
+#include <inttypes.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -482,5 +485,67 @@ int tr_verify_file(const char *path, FILE *out, struct tr_verify_report *r, char
     }
     if (f >= 0 && H5Fclose(f) < 0 && !rc) snprintf(err, errlen, "cannot close %s", path), rc = 2;
     tr_h5_quiet_end(&quiet);
+    return rc;
+}
+
+/* The first line verify wrote (its first finding), without its "verify: " and newline. */
+static void first_finding(const char *text, char *out, size_t len)
+{
+    const char *from = strncmp(text, "verify: ", 8) == 0 ? text + 8 : text;
+    const size_t n = strcspn(from, "\n");
+    snprintf(out, len, "%.*s", (int)(n < len ? n : len - 1), from);
+}
+
+/* Rank 0: 0 when path is intact, else 1 with why naming the file and its first damaged object. */
+static int check_one(const char *path, const char *role, char *why, size_t len)
+{
+    char *text = NULL, err[2200] = "", first[512] = "";
+    size_t size = 0;
+    FILE *mem = open_memstream(&text, &size);
+    if (!mem) TR_DIE(TR_EXIT_INTERNAL, "out of memory verifying %s", path);
+    struct tr_verify_report r;
+    const int found = tr_verify_file(path, mem, &r, err, sizeof err);
+    fclose(mem);
+    first_finding(text ? text : "", first, sizeof first);
+    free(text);
+    if (found == 2)
+        snprintf(why, len, "%s %s: %s", role, path, err);
+    else if (found)
+        snprintf(why, len,
+                 "%s %s is damaged or altered: %s (%" PRId64 " of %" PRId64
+                 " objects fail; telrisk verify %s lists them; %s)",
+                 role, path, first, r.bad, r.objects, path,
+                 strcmp(role, "checkpoint") == 0
+                     ? "a run without --resume starts over from the inputs"
+                     : "--no-verify reads it anyway");
+    return found != 0;
+}
+
+int tr_seal_check_input(const struct tr_ctx *ctx, const char *path, const char *role, int verify)
+{
+    if (!verify) {
+        if (ctx->rank == 0)
+            TR_WARN(ctx, "--no-verify: %s %s is read without checking its checksums", role, path);
+        return TR_EXIT_OK;
+    }
+    char why[3000] = "";
+    int bad = ctx->rank == 0 && check_one(path, role, why, sizeof why);
+    MPI_CHECK(MPI_Bcast(&bad, 1, MPI_INT, 0, ctx->comm)); /* rank 0's finding is everyone's */
+    if (bad && ctx->rank == 0) TR_ERROR(ctx, "%s", why);
+    return bad ? TR_EXIT_INPUT : TR_EXIT_OK;
+}
+
+int tr_seal_digest_of(hid_t f, const char *path, char text[TR_CHECKSUM_TEXT + 1])
+{
+    struct tr_h5_quiet q;
+    tr_h5_quiet_begin(&q);
+    hid_t obj = H5Lexists(f, path, H5P_DEFAULT) > 0 ? H5Oopen(f, path, H5P_DEFAULT) : -1;
+    H5O_info_t info;
+    int rc = obj < 0 || H5Oget_info2(obj, &info, H5O_INFO_BASIC) < 0 ? -1 : 0;
+    int64_t bytes = 0;
+    if (!rc) rc = object_checksum(obj, info.type == H5O_TYPE_DATASET, text, &bytes);
+    if (obj >= 0) H5Oclose(obj);
+    tr_h5_quiet_end(&q);
+    if (rc) memset(text, 0, TR_CHECKSUM_TEXT + 1);
     return rc;
 }

@@ -11,6 +11,9 @@
 #include <stdio.h>
 
 #define TR_CHECKSUM_PREFIX "blake2b-256:"
+#define TR_CHECKSUM_TEXT   (sizeof TR_CHECKSUM_PREFIX - 1 + 64) /* the prefix, 64 hex digits */
+
+struct tr_ctx;
 
 /* Writes the checksum attributes into a closed HDF5 file at path (replacing earlier ones). 0, or
  * 1 with err saying why. */
@@ -31,5 +34,11 @@ struct tr_verify_report {
  * object altered or unsealed; 2: the file cannot be opened or read (err says why). */
 int tr_verify_file(const char *path, FILE *out, struct tr_verify_report *r, char *err,
                    size_t errlen);
+
+/* Collective: what every command that reads a run file (or --resume a checkpoint) does first.
+ * Rank 0 verifies path (role: how the message names it, "run file", "--model", "checkpoint");
+ * 0 when intact, else TR_EXIT_INPUT on every rank with one message naming the file and its first
+ * damaged object. verify 0 (--no-verify): a warning, and 0. */
+int tr_seal_check_input(const struct tr_ctx *ctx, const char *path, const char *role, int verify);
 
 #endif

@@ -12,6 +12,7 @@
 #include <hdf5.h>
 #include <inttypes.h>
 #include <math.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,6 +265,38 @@ static void unlink_if(hid_t f, const char *path)
     if (has(f, path)) H5_CHECK(H5Ldelete(f, path, H5P_DEFAULT));
 }
 
+/* The inputs a step read with --no-verify, appended to the attribute unverified_inputs of
+ * /provenance (of the root when there is none), so that the file it wrote says it was made from
+ * files whose seal nobody checked. Collective on a file open with MPI-IO (the same calls
+ * everywhere), or rank 0's alone. */
+static void note_unverified(hid_t f, const char *paths)
+{
+    if (!paths || !paths[0]) return;
+    hid_t at =
+        has(f, "provenance") ? H5Oopen(f, "provenance", H5P_DEFAULT) : H5Oopen(f, ".", H5P_DEFAULT);
+    H5_CHECK(at);
+    char *before = NULL;
+    if (has_attr(at, "unverified_inputs")) {
+        hid_t a = H5Aopen(at, "unverified_inputs", H5P_DEFAULT);
+        H5_CHECK(a);
+        int n = 0;
+        char **v = tr_h5_read_strings(a, 1, &n);
+        H5_CHECK(H5Aclose(a));
+        before = n ? v[0] : NULL;
+        for (int k = 1; k < n; k++)
+            free(v[k]);
+        free(v);
+        H5_CHECK(H5Adelete(at, "unverified_inputs"));
+    }
+    const size_t len = (before ? strlen(before) : 0) + strlen(paths) + 3;
+    char *text = TR_MALLOC(len);
+    snprintf(text, len, "%s%s%s", before ? before : "", before ? "; " : "", paths);
+    tr_h5_attr_str(at, "unverified_inputs", text);
+    free(text);
+    free(before);
+    H5_CHECK(H5Oclose(at));
+}
+
 /* Collective: a copy of `from` under a temporary name beside `to`, opened for writing with
  * MPI-IO (H5I_INVALID_HID when the copy failed, printed). *tmp is the name to free. */
 static hid_t open_copy(const struct tr_ctx *ctx, const char *from, const char *to, uint64_t seed,
@@ -274,9 +307,11 @@ static hid_t open_copy(const struct tr_ctx *ctx, const char *from, const char *t
     int rc = TR_EXIT_OK;
     if (ctx->rank == 0 && tr_copy_file(from, *tmp, err, sizeof err)) {
         fprintf(ctx->msg, "telrisk: %s\n", err);
+        unlink(*tmp); /* what the copy wrote before it failed */
         rc = TR_EXIT_INPUT;
     }
     if (tr_agree(ctx, rc)) return H5I_INVALID_HID;
+    tr_h5_writing(to, *tmp); /* until published or abandoned */
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     H5_CHECK(fapl);
     H5_CHECK(H5Pset_fapl_mpio(fapl, ctx->comm, MPI_INFO_NULL));
@@ -297,6 +332,7 @@ static int publish_copy(const struct tr_ctx *ctx, hid_t f, char *tmp, const char
         fprintf(ctx->msg, "telrisk: %s\n", err);
         rc = TR_EXIT_INPUT;
     }
+    tr_h5_writing(to, NULL);
     free(tmp);
     return tr_agree(ctx, rc);
 }
@@ -306,6 +342,7 @@ static void abandon_copy(const struct tr_ctx *ctx, hid_t f, char *tmp)
 {
     H5_CHECK(H5Fclose(f));
     if (ctx->rank == 0) unlink(tmp);
+    tr_h5_writing(NULL, NULL);
     free(tmp);
 }
 
@@ -381,12 +418,13 @@ int tr_stored_run_update(const struct tr_ctx *ctx, const struct tr_stored_run *r
         return rc;
     }
     refresh_crosschecks(ctx, f, c);
+    note_unverified(f, run->unverified);
     return publish_copy(ctx, f, tmp, to);
 }
 
 /* ---- The stress step: `telrisk stress` and `telrisk merge` ---- */
 
-/* A run file's identity: its seed and creation time (a part file carries its run's). */
+/* A run file's seed and creation time (a part file carries its run's time). */
 static void read_identity(hid_t f, int part, uint64_t *seed, char created[32])
 {
     hid_t a = H5Aopen(f, "seed", H5P_DEFAULT);
@@ -402,6 +440,66 @@ static void read_identity(hid_t f, int part, uint64_t *seed, char created[32])
     for (int k = 0; k < n; k++)
         free(text[k]);
     free(text);
+}
+
+/* A root text attribute (to free), or NULL when absent or not text. */
+static char *root_text(hid_t f, const char *name)
+{
+    if (!has_attr(f, name)) return NULL;
+    hid_t a = H5Aopen(f, name, H5P_DEFAULT);
+    H5_CHECK(a);
+    int n = 0;
+    char **v = tr_h5_read_strings(a, 1, &n);
+    H5_CHECK(H5Aclose(a));
+    char *text = n ? v[0] : NULL;
+    for (int k = 1; k < n; k++)
+        free(v[k]);
+    free(v);
+    return text;
+}
+
+/* The run's config without its [stress] section: those keys (the scenarios a job array splits
+ * into parts, paths, levels) shape /stress only, never the loan book, and a part's own stress
+ * settings are on its scenario groups. */
+static void feed_config(crypto_generichash_state *h, hid_t f)
+{
+    char *config = root_text(f, "config");
+    int in_stress = 0;
+    for (char *line = config, *next; line && *line; line = next) {
+        next = line + strcspn(line, "\n");
+        if (*next) *next++ = 0;
+        const char *t = line + strspn(line, " \t");
+        if (*t == '[') in_stress = strncmp(t, "[stress]", 8) == 0;
+        if (!in_stress) crypto_generichash_update(h, (const unsigned char *)t, strlen(t) + 1);
+    }
+    free(config);
+}
+
+/* Rank-local: the run's content fingerprint (hex): what its loan book was made from and is. A
+ * part made from this run carries it (source_fingerprint); merge matches parts by it, not by time
+ * (SOURCE_DATE_EPOCH fixes every run's created_utc). The objects' digests are computed from their
+ * values, not taken from their stored checksums (a file read with --no-verify). */
+static void content_fingerprint(hid_t f, char out[65])
+{
+    static const char *const objects[] = {"provenance/inputs", "regions/names", "portfolio/loans"};
+    crypto_generichash_state h;
+    unsigned char sum[32], seed_le[8];
+    crypto_generichash_init(&h, NULL, 0, sizeof sum);
+    uint64_t seed = 0;
+    char created[32];
+    read_identity(f, 0, &seed, created);
+    for (int k = 0; k < 8; k++)
+        seed_le[k] = (unsigned char)(seed >> (8 * k));
+    crypto_generichash_update(&h, seed_le, sizeof seed_le);
+    feed_config(&h, f);
+    for (size_t k = 0; k < sizeof objects / sizeof *objects; k++) {
+        char digest[TR_CHECKSUM_TEXT + 1];
+        tr_seal_digest_of(f, objects[k], digest); /* "" when absent: that counts too */
+        crypto_generichash_update(&h, (const unsigned char *)objects[k], strlen(objects[k]) + 1);
+        crypto_generichash_update(&h, (const unsigned char *)digest, strlen(digest) + 1);
+    }
+    crypto_generichash_final(&h, sum, sizeof sum);
+    sodium_bin2hex(out, 65, sum, sizeof sum);
 }
 
 /* What read_identity and tr_stored_book_load read, of the type they read (/portfolio/loans:
@@ -455,6 +553,8 @@ int tr_stored_book_load(const struct tr_ctx *ctx, const char *path, struct tr_st
     }
     if (!rc) {
         read_identity(f, 0, &b->seed, b->created);
+        if (ctx->rank == 0) content_fingerprint(f, b->fingerprint);
+        MPI_CHECK(MPI_Bcast(b->fingerprint, sizeof b->fingerprint, MPI_CHAR, 0, ctx->comm));
         hid_t d = H5Dopen2(f, "regions/names", H5P_DEFAULT);
         H5_CHECK(d);
         b->region_names = tr_h5_read_strings(d, 0, &b->n_regions);
@@ -490,6 +590,7 @@ int tr_stored_stress_write(const struct tr_ctx *ctx, const char *run, const char
             return TR_EXIT_INPUT;
         }
         tr_rf_write_stress(ctx, f, p, results, n);
+        note_unverified(f, b->unverified);
         return publish_copy(ctx, f, tmp, run);
     }
     char *tmp = NULL;
@@ -501,8 +602,10 @@ int tr_stored_stress_write(const struct tr_ctx *ctx, const char *run, const char
     tr_h5_attr_str(f, "telrisk_version", TELRISK_VERSION);
     tr_h5_attr_str(f, "source_run", run);
     tr_h5_attr_str(f, "source_created_utc", b->created);
+    tr_h5_attr_str(f, "source_fingerprint", b->fingerprint);
     tr_h5_attr_scalar(f, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &b->seed);
     tr_rf_write_stress(ctx, f, p, results, n);
+    note_unverified(f, b->unverified);
     return tr_runfile_publish(ctx, f, part, tmp, 1);
 }
 
@@ -528,9 +631,35 @@ static int copy_scenarios(hid_t pf, hid_t stress)
     return rc;
 }
 
+/* 0 when the part at path was made from the run whose content fingerprint is `print`, else 1
+ * with why. */
+static int part_matches(hid_t pf, const char *path, const char *print, char *err, size_t errlen)
+{
+    if (pf < 0 || !has_attr(pf, "source_created_utc") || !seed_ok(pf) || !has(pf, "stress")) {
+        snprintf(err, errlen, "%s: not a telrisk stress part file (telrisk stress --out)", path);
+        return 1;
+    }
+    char *source = root_text(pf, "source_fingerprint");
+    int rc = 0;
+    if (!source)
+        snprintf(err, errlen,
+                 "%s: has no source_fingerprint (made by an older telrisk): which run it came "
+                 "from cannot be told; make it again with telrisk stress --out",
+                 path),
+            rc = 1;
+    else if (strcmp(source, print) != 0)
+        snprintf(err, errlen,
+                 "%s: made from another run (another loan book, inputs, config or seed: its "
+                 "source_fingerprint %.16s..., this run's %.16s...); not merged",
+                 path, source, print),
+            rc = 1;
+    free(source);
+    return rc;
+}
+
 /* Copies each part's /stress groups into f (rank 0 only, the POSIX driver). */
-static int merge_parts(hid_t f, uint64_t seed, const char *created, const char *const *parts,
-                       int n_parts, char *err, size_t errlen)
+static int merge_parts(hid_t f, const char *print, const char *const *parts, int n_parts, char *err,
+                       size_t errlen)
 {
     hid_t stress = has(f, "stress") ? H5Gopen2(f, "stress", H5P_DEFAULT)
                                     : tr_h5_group(f, "stress",
@@ -540,22 +669,7 @@ static int merge_parts(hid_t f, uint64_t seed, const char *created, const char *
     int rc = 0;
     for (int k = 0; k < n_parts && !rc; k++) {
         hid_t pf = open_read(parts[k]);
-        uint64_t part_seed = 0;
-        char part_created[32] = "";
-        if (pf < 0 || !has_attr(pf, "source_created_utc") || !seed_ok(pf) || !has(pf, "stress")) {
-            snprintf(err, errlen, "%s: not a telrisk stress part file (telrisk stress --out)",
-                     parts[k]);
-            rc = 1;
-        } else {
-            read_identity(pf, 1, &part_seed, part_created);
-            if (part_seed != seed || strcmp(part_created, created) != 0) {
-                snprintf(err, errlen,
-                         "%s: made from another run (created %s, seed %" PRIu64
-                         "; this one: %s, %" PRIu64 ")",
-                         parts[k], part_created, part_seed, created, seed);
-                rc = 1;
-            }
-        }
+        rc = part_matches(pf, parts[k], print, err, errlen);
         if (!rc && copy_scenarios(pf, stress)) {
             snprintf(err, errlen, "%s: its /stress cannot be read (a damaged part file)", parts[k]);
             rc = 1;
@@ -567,26 +681,26 @@ static int merge_parts(hid_t f, uint64_t seed, const char *created, const char *
 }
 
 int tr_stored_stress_merge(const struct tr_ctx *ctx, const char *run, const char *to,
-                           const char *const *parts, int n_parts)
+                           const char *const *parts, int n_parts, const char *unverified)
 {
     int rc = TR_EXIT_OK;
     if (ctx->rank == 0) {
-        char err[2400] = "", tmp[TR_PATH_MAX + 64];
+        char err[2400] = "", tmp[TR_PATH_MAX + 64], print[65] = "";
         snprintf(tmp, sizeof tmp, "%s.merge-tmp", to);
         hid_t f = open_read(run);
-        uint64_t seed = 0;
-        char created[32] = "";
         if (f < 0 || !has_attr(f, "created_utc") || !seed_ok(f) || !has(f, "regions/names")) {
             snprintf(err, sizeof err, "%s: not a telrisk run file", run);
             rc = TR_EXIT_INPUT;
         } else
-            read_identity(f, 0, &seed, created);
+            content_fingerprint(f, print);
         if (f >= 0) H5_CHECK(H5Fclose(f));
+        tr_h5_writing(to, tmp);
         if (!rc && tr_copy_file(run, tmp, err, sizeof err)) rc = TR_EXIT_INPUT;
         if (!rc) {
             hid_t w = H5Fopen(tmp, H5F_ACC_RDWR, H5P_DEFAULT);
             H5_CHECK(w);
-            if (merge_parts(w, seed, created, parts, n_parts, err, sizeof err)) rc = TR_EXIT_INPUT;
+            if (merge_parts(w, print, parts, n_parts, err, sizeof err)) rc = TR_EXIT_INPUT;
+            if (!rc) note_unverified(w, unverified);
             H5_CHECK(H5Fclose(w));
         }
         if (!rc && tr_seal_and_rename(tmp, to, err, sizeof err)) rc = TR_EXIT_INPUT;
@@ -594,6 +708,7 @@ int tr_stored_stress_merge(const struct tr_ctx *ctx, const char *run, const char
             unlink(tmp);
             fprintf(ctx->msg, "telrisk: merge: %s\n", err);
         }
+        tr_h5_writing(NULL, NULL);
     }
     return tr_agree(ctx, rc);
 }

@@ -25,7 +25,8 @@ struct tr_stored_run {
     int n_features;
     char **names; /* [n_features] */
     int n_regions;
-    char **region_names; /* [n_regions] */
+    char **region_names;    /* [n_regions] */
+    const char *unverified; /* set by the caller: inputs read with --no-verify, or NULL */
 };
 
 /* Collective: a run file's (or a trained file's) /models, read by every rank (they are small), for
@@ -58,6 +59,8 @@ struct tr_stored_book {
     int n_regions;
     char **region_names; /* [n_regions] */
     struct tr_portfolio book;
+    char fingerprint[65];   /* the run's content (tr_stored_book_load): what a part must match */
+    const char *unverified; /* set by the caller: inputs read with --no-verify, or NULL */
 };
 
 /* Collective. 0, or TR_EXIT_INPUT with the reason printed once. */
@@ -71,9 +74,12 @@ int tr_stored_stress_write(const struct tr_ctx *ctx, const char *run, const char
                            const struct tr_stored_book *b, const struct tr_stress_params *p,
                            const struct tr_stress_result *results, int n);
 
-/* Collective (rank 0 works): `to` becomes `run` with every part's /stress groups (a part from
- * another run is refused). Returns an exit code, the reason printed. */
+/* Collective (rank 0 works): `to` becomes `run` with every part's /stress groups. A part is
+ * matched to the run by content, not time: its source_fingerprint must be the run's content
+ * fingerprint (its seed, its config without [stress], its /provenance/inputs, /regions/names and
+ * /portfolio/loans), so a part of another run is refused. unverified: inputs read with
+ * --no-verify (recorded in `to`), or NULL. Returns an exit code, the reason printed. */
 int tr_stored_stress_merge(const struct tr_ctx *ctx, const char *run, const char *to,
-                           const char *const *parts, int n_parts);
+                           const char *const *parts, int n_parts, const char *unverified);
 
 #endif

@@ -43,7 +43,7 @@ static int resume_book(struct tr_run *r)
 {
     const char *output = r->cfg->output.path;
     if (r->done == TR_CKPT_RECORDS || (r->done == TR_CKPT_MODEL && r->scenarios)) {
-        char *path = tr_ckpt_path(output, (enum tr_ckpt_stage)r->done);
+        char *path = tr_ckpt_path(output, r->run_print, (enum tr_ckpt_stage)r->done);
         const int aligned = r->done == TR_CKPT_RECORDS;
         const int rc = tr_ckpt_load_book(r->ctx, path, aligned ? r->rows.n : 0,
                                          aligned ? r->rows.key : NULL, &r->book);
@@ -56,11 +56,11 @@ static int resume_book(struct tr_run *r)
 int tr_run_resume(struct tr_run *r)
 {
     const char *output = r->cfg->output.path;
-    char *path = tr_ckpt_path(output, TR_CKPT_RECORDS);
+    char *path = tr_ckpt_path(output, r->run_print, TR_CKPT_RECORDS);
     int rc = tr_stored_run_load(r->ctx, path, &r->stored);
     free(path);
     if (rc) return rc;
-    tr_ckpt_load_stages(output, (enum tr_ckpt_stage)r->done, &r->stages);
+    tr_ckpt_load_stages(output, r->run_print, (enum tr_ckpt_stage)r->done, &r->stages);
     const struct tr_stored_run *s = &r->stored;
     r->n_regions = s->n_regions;
     r->names = TR_CALLOC((size_t)r->n_regions + 1, sizeof(char *));
@@ -116,8 +116,10 @@ int tr_stage_model_checkpoint(struct tr_run *r)
 {
     const struct tr_credit *c = &r->credit;
     tr_stage_begin(&r->stages);
-    const struct tr_rf_root root = {
-        .config_text = r->config_text, .seed = r->cfg->run.seed, .fingerprint = r->fingerprint};
+    const struct tr_rf_root root = {.config_text = r->config_text,
+                                    .seed = r->cfg->run.seed,
+                                    .fingerprint = r->fingerprint,
+                                    .run_fingerprint = r->run_print};
     const struct tr_rf_provenance provenance = {.stages = r->stages.stat, .n_stages = r->stages.n};
     const struct tr_rf_regions regions = {.names = (const char *const *)r->names,
                                           .n = r->n_regions};
@@ -153,8 +155,10 @@ int tr_stage_stress(struct tr_run *r)
 int tr_stage_stress_checkpoint(struct tr_run *r)
 {
     tr_stage_begin(&r->stages);
-    const struct tr_rf_root root = {
-        .config_text = r->config_text, .seed = r->cfg->run.seed, .fingerprint = r->fingerprint};
+    const struct tr_rf_root root = {.config_text = r->config_text,
+                                    .seed = r->cfg->run.seed,
+                                    .fingerprint = r->fingerprint,
+                                    .run_fingerprint = r->run_print};
     const struct tr_rf_provenance provenance = {.stages = r->stages.stat, .n_stages = r->stages.n};
     const struct tr_rf_stress stress = {
         .params = &r->params, .results = r->results, .n = r->n_results};
@@ -172,11 +176,12 @@ int tr_stage_write(struct tr_run *r)
     const char *output = r->cfg->output.path;
     struct tr_stages last = r->stages; /* the file's stages end before its own writing */
     tr_stage_begin(&last);
-    int rc = tr_ckpt_assemble(r->ctx, output, r->scenarios ? TR_CKPT_STRESS : TR_CKPT_MODEL,
-                              r->stages.stat, r->stages.n, tr_ckpt_stage_names[r->done]);
+    int rc = tr_ckpt_assemble(r->ctx, output, r->run_print,
+                              r->scenarios ? TR_CKPT_STRESS : TR_CKPT_MODEL, r->stages.stat,
+                              r->stages.n, tr_ckpt_stage_names[r->done]);
     tr_stage_end(r->ctx, &last, r->stage, (int64_t)r->rows.n, "subscribers");
     if (rc) return rc;
-    tr_ckpt_remove(r->ctx, output, r->cfg->run.seed);
+    tr_ckpt_remove(r->ctx, output, r->run_print, r->cfg->run.seed);
     TR_INFO(r->ctx, "run file: %s", output);
     return TR_EXIT_OK;
 }

@@ -158,11 +158,15 @@ static int find_start(struct tr_run *r, int resume)
     const char *output = r->cfg->output.path;
     r->done = TR_CKPT_NONE;
     if (!resume) {
-        tr_ckpt_remove(r->ctx, output, r->cfg->run.seed); /* another run's leftovers: not ours */
+        /* This run's own leftovers (a killed run of the same inputs and config) only */
+        tr_ckpt_remove(r->ctx, output, r->run_print, r->cfg->run.seed);
+        tr_ckpt_report_foreign(r->ctx, output, r->run_print);
         return TR_EXIT_OK;
     }
-    const int rc = tr_ckpt_find(r->ctx, output, r->config_text, r->fingerprint, &r->done);
+    const int rc =
+        tr_ckpt_find(r->ctx, output, r->run_print, r->config_text, r->fingerprint, &r->done);
     if (rc) return rc;
+    tr_ckpt_report_foreign(r->ctx, output, r->run_print);
     TR_INFO(r->ctx,
             r->done ? "--resume: the %s stage's checkpoint is there; going on from it"
                     : "--resume: no checkpoint of this run%s; starting from the inputs",
@@ -201,6 +205,7 @@ int tr_pipeline_run(const struct tr_ctx *ctx, const struct tr_config *cfg, int r
     if ((rc = claim_output(ctx, cfg->output.path, &lock))) return rc;
     struct tr_run r = {.ctx = ctx, .cfg = cfg, .kh = &kh, .config_text = tr_config_to_ini(cfg)};
     tr_ckpt_fingerprint(ctx, cfg, r.fingerprint);
+    tr_ckpt_run_fingerprint(r.fingerprint, r.config_text, r.run_print);
     rc = find_start(&r, resume);
     if (!rc) rc = run_stages(&r);
     tr_run_free(&r);

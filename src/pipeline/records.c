@@ -232,7 +232,8 @@ static int write_records(const struct tr_run *r)
     const struct tr_rf_root root = {.config_text = r->config_text,
                                     .seed = r->cfg->run.seed,
                                     .checkpoint = tr_ckpt_stage_names[TR_CKPT_RECORDS],
-                                    .fingerprint = r->fingerprint};
+                                    .fingerprint = r->fingerprint,
+                                    .run_fingerprint = r->run_print};
     const struct tr_rf_provenance provenance = {.inputs = r->in.files,
                                                 .n_inputs = r->in.n_files,
                                                 .stages = r->stages.stat,
@@ -265,7 +266,7 @@ static int write_records(const struct tr_run *r)
                                         .subscribers = &subscribers,
                                         .crosschecks = &crosschecks,
                                         .portfolio = &r->book};
-    char *path = tr_ckpt_path(r->cfg->output.path, TR_CKPT_RECORDS);
+    char *path = tr_ckpt_path(r->cfg->output.path, r->run_print, TR_CKPT_RECORDS);
     const int rc = tr_runfile_write(r->ctx, path, &out);
     free(path);
     return rc;

@@ -24,6 +24,7 @@ struct tr_run {
     const struct tr_keyhash *kh;
     char *config_text;       /* the effective configuration, as INI (the root's config) */
     char fingerprint[65];    /* of the inputs (the checkpoints') */
+    char run_print[65];      /* of the inputs, config and seed: in the checkpoints' names */
     int done;                /* the last checkpoint a resumed run found (TR_CKPT_NONE: none) */
     const char *stage;       /* the stage under way: its row's name in /provenance/stages */
     struct tr_stages stages; /* /provenance/stages so far */

@@ -36,7 +36,7 @@ for stage in model stress write; do
     TELRISK_TEST_KILL=$stage mpiexec -n 2 "$telrisk" run "${common[@]}" 2>/dev/null || rc=$?
     [ $rc -ne 0 ] || fail "killed at $stage: exit 0"
     [ ! -e "$out" ] || fail "killed at $stage: a run file was left"
-    for c in ${left[$stage]}; do [ -e "$out.ckpt-$c.h5" ] || fail "killed at $stage: no $c checkpoint"; done
+    for c in ${left[$stage]}; do ls "$out".ckpt-*-$c.h5 >/dev/null 2>&1 || fail "killed at $stage: no $c checkpoint"; done
     mpiexec -n 3 "$telrisk" run "${common[@]}" --resume 2>"$work/resume.log" ||
         { cat "$work/resume.log"; fail "resume after $stage"; }
     same_as_reference "killed at $stage, resumed at 3 ranks"
@@ -52,13 +52,13 @@ done
 rm -f "$out"
 mpiexec -n 2 "$telrisk" run "${common[@]}" 2>/dev/null &
 pid=$!
-for _ in $(seq 1 600); do [ -e "$out.ckpt-model.h5" ] && break; sleep 0.02; done
-[ -e "$out.ckpt-model.h5" ] || { kill $pid; fail "no model checkpoint within 12 s"; }
+for _ in $(seq 1 600); do ls "$out".ckpt-*-model.h5 >/dev/null 2>&1 && break; sleep 0.02; done
+ls "$out".ckpt-*-model.h5 >/dev/null 2>&1 || { kill $pid; fail "no model checkpoint within 12 s"; }
 kill -TERM $pid
 rc=0
 wait $pid || rc=$?
 [ $rc -ne 0 ] || fail "SIGTERM mid-stress: the run finished before the signal (make it longer)"
-[ -e "$out.ckpt-stress.h5" ] && fail "SIGTERM mid-stress: a stress checkpoint was written"
+ls "$out".ckpt-*-stress.h5 >/dev/null 2>&1 && fail "SIGTERM mid-stress: a stress checkpoint was written"
 [ ! -e "$out" ] || fail "SIGTERM mid-stress: a run file was left"
 mpiexec -n 1 "$telrisk" run "${common[@]}" --resume 2>/dev/null || fail "resume after SIGTERM"
 same_as_reference "SIGTERM mid-stress, resumed at 1 rank"
@@ -76,7 +76,12 @@ rc=0
 mpiexec -n 2 "$telrisk" run "${common[@]}" --resume 2>"$work/err.log" || rc=$?
 [ $rc -eq 1 ] && grep -q "other input files" "$work/err.log" ||
     { cat "$work/err.log"; fail "resume after an input changed: exit $rc"; }
-# Without --resume a run starts over and clears them.
-mpiexec -n 2 "$telrisk" run "${common[@]}" 2>/dev/null || fail "a fresh run over old checkpoints"
+# Without --resume a run starts over from the inputs, and leaves the other inputs' checkpoints
+# (another run's: its fingerprint is in their names) where they are, saying so.
+ls "$out".ckpt-* >"$work/foreign.txt"
+mpiexec -n 2 "$telrisk" run "${common[@]}" 2>"$work/err.log" || fail "a fresh run over old checkpoints"
+grep -q "another run's checkpoints" "$work/err.log" || { cat "$work/err.log"; fail "not said"; }
+ls "$out".ckpt-* | cmp -s - "$work/foreign.txt" || fail "the other run's checkpoints were touched"
+rm -f $(cat "$work/foreign.txt")
 same_as_reference "a fresh run over old checkpoints"
-echo "resume: another config's or other inputs' checkpoints refused (exit 1); a run without --resume starts over"
+echo "resume: another config's or other inputs' checkpoints refused (exit 1); a run without --resume starts over, leaving them"

@@ -42,7 +42,7 @@ echo "slurm: score job $job, its run file equals mpiexec's"
 rm -f "$work/score.h5"
 rc=0
 TELRISK_TEST_KILL=model sbatch --wait "$root/jobs/score.sbatch" "$work/job.ini" >/dev/null || rc=$?
-[ $rc -ne 0 ] && [ ! -e "$work/score.h5" ] && [ -e "$work/score.h5.ckpt-records.h5" ] ||
+[ $rc -ne 0 ] && [ ! -e "$work/score.h5" ] && ls "$work"/score.h5.ckpt-*-records.h5 >/dev/null 2>&1 ||
     fail "a killed score job: exit $rc, or a run file or no checkpoint"
 job=$(sbatch --parsable --wait "$root/jobs/score.sbatch" "$work/job.ini") || fail "the resubmitted job"
 grep -q "going on from it" "$work/telrisk-score-$job.log" || fail "the resubmitted job did not resume"

@@ -63,7 +63,8 @@ struct groups {
 
 static void run_output(const struct tr_portfolio *book, int n_stages, struct groups *g)
 {
-    g->root = (struct tr_rf_root){.fingerprint = print, .config_text = config_text, .seed = 7};
+    g->root = (struct tr_rf_root){
+        .fingerprint = print, .run_fingerprint = print, .config_text = config_text, .seed = 7};
     g->provenance = (struct tr_rf_provenance){.stages = stages, .n_stages = n_stages};
     g->regions = (struct tr_rf_regions){.names = region_names, .n = 2};
     g->subscribers = (struct tr_rf_subscribers){.n_local = N_SUB,
@@ -138,12 +139,18 @@ static void touch(const char *path, const char *content)
     fclose(f);
 }
 
-static int find(const char *output, const char *config, const char *fingerprint, int *done)
+static int find_as(const char *output, const char *run, const char *config, const char *fingerprint,
+                   int *done)
 {
     listen();
-    const int rc = tr_ckpt_find(&ctx, output, config, fingerprint, done);
+    const int rc = tr_ckpt_find(&ctx, output, run, config, fingerprint, done);
     done_listening();
     return rc;
+}
+
+static int find(const char *output, const char *config, const char *fingerprint, int *done)
+{
+    return find_as(output, print, config, fingerprint, done);
 }
 
 /* A root (obj ".") or object's string attribute into buf; 0 when absent. */
@@ -181,7 +188,7 @@ static void write_records(const char *output, const char *config)
     run_output(&book, 2, &out);
     out.root.checkpoint = tr_ckpt_stage_names[TR_CKPT_RECORDS];
     out.root.config_text = config;
-    char *path = tr_ckpt_path(output, TR_CKPT_RECORDS);
+    char *path = tr_ckpt_path(output, print, TR_CKPT_RECORDS);
     listen();
     assert_int_equal(tr_runfile_write(&ctx, path, &out.c), TR_EXIT_OK);
     done_listening();
@@ -200,7 +207,7 @@ static void write_model(const char *output)
     listen();
     assert_int_equal(tr_ckpt_write_model(&ctx, output, &out.c), TR_EXIT_OK);
     done_listening();
-    char *path = tr_ckpt_path(output, TR_CKPT_MODEL);
+    char *path = tr_ckpt_path(output, print, TR_CKPT_MODEL);
     hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
     assert_true(f >= 0);
     hid_t g = tr_h5_group(f, "models", "planted");
@@ -212,6 +219,8 @@ static void write_model(const char *output)
     hid_t d = tr_h5_dataset(g, "pd", H5T_IEEE_F64LE, 1, &n, "planted", NULL);
     assert_true(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, pd) >= 0);
     H5Dclose(d), H5Gclose(g), H5Fclose(f);
+    char err[256];
+    assert_int_equal(tr_seal_file(path, err, sizeof err), 0); /* sealed again, as written */
     free(path);
 }
 
@@ -223,12 +232,14 @@ static void write_stress(const char *output)
     listen();
     assert_int_equal(tr_ckpt_write_stress(&ctx, output, &out.c), TR_EXIT_OK);
     done_listening();
-    char *path = tr_ckpt_path(output, TR_CKPT_STRESS);
+    char *path = tr_ckpt_path(output, print, TR_CKPT_STRESS);
     hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
     assert_true(f >= 0);
     hid_t g = tr_h5_group(f, "stress", "planted");
     tr_h5_attr_str(g, "marker", "the stress checkpoint's stress");
     H5Gclose(g), H5Fclose(f);
+    char err[256];
+    assert_int_equal(tr_seal_file(path, err, sizeof err), 0); /* sealed again, as written */
     free(path);
 }
 
@@ -261,15 +272,16 @@ static int verify(const char *path)
 static void test_paths(void **state)
 {
     (void)state;
-    static const char *const want[4] = {"out/run.h5.ckpt-.h5", "out/run.h5.ckpt-records.h5",
-                                        "out/run.h5.ckpt-model.h5", "out/run.h5.ckpt-stress.h5"};
+    static const char *const want[4] = {
+        "out/run.h5.ckpt-0011223344556677-.h5", "out/run.h5.ckpt-0011223344556677-records.h5",
+        "out/run.h5.ckpt-0011223344556677-model.h5", "out/run.h5.ckpt-0011223344556677-stress.h5"};
     for (int s = TR_CKPT_NONE; s <= TR_CKPT_STRESS; s++) {
-        char *p = tr_ckpt_path("out/run.h5", (enum tr_ckpt_stage)s);
+        char *p = tr_ckpt_path("out/run.h5", print, (enum tr_ckpt_stage)s);
         assert_string_equal(p, want[s]);
         free(p);
     }
-    char *p = tr_ckpt_path("/a b/ünïcode.h5", TR_CKPT_MODEL);
-    assert_string_equal(p, "/a b/ünïcode.h5.ckpt-model.h5");
+    char *p = tr_ckpt_path("/a b/ünïcode.h5", print, TR_CKPT_MODEL);
+    assert_string_equal(p, "/a b/ünïcode.h5.ckpt-0011223344556677-model.h5");
     free(p);
 }
 
@@ -295,7 +307,7 @@ static void test_write_and_find(void **state)
     assert_int_equal(done, TR_CKPT_STRESS);
     assert_string_equal(text, ""); /* found quietly */
 
-    char *path = tr_ckpt_path(out, TR_CKPT_MODEL);
+    char *path = tr_ckpt_path(out, print, TR_CKPT_MODEL);
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(f >= 0);
     assert_true(read_attr(f, ".", "checkpoint", buf, sizeof buf));
@@ -328,8 +340,9 @@ static void test_find_gaps(void **state)
     write_records(out, config_text);
     write_model(out);
     write_stress(out);
-    char *records = tr_ckpt_path(out, TR_CKPT_RECORDS), *model = tr_ckpt_path(out, TR_CKPT_MODEL);
-    char *aside = tr_ckpt_path(out, TR_CKPT_NONE);
+    char *records = tr_ckpt_path(out, print, TR_CKPT_RECORDS),
+         *model = tr_ckpt_path(out, print, TR_CKPT_MODEL);
+    char *aside = tr_ckpt_path(out, print, TR_CKPT_NONE);
     assert_int_equal(rename(model, aside), 0);
     int done = -1;
     assert_int_equal(find(out, config_text, print, &done), TR_EXIT_OK);
@@ -351,7 +364,8 @@ static void test_find_refuses(void **state)
     make_dir(dir);
     snprintf(out, sizeof out, "%s/run.h5", dir);
     write_records(out, config_text);
-    char *records = tr_ckpt_path(out, TR_CKPT_RECORDS), *model = tr_ckpt_path(out, TR_CKPT_MODEL);
+    char *records = tr_ckpt_path(out, print, TR_CKPT_RECORDS),
+         *model = tr_ckpt_path(out, print, TR_CKPT_MODEL);
     int done = -1;
     assert_int_equal(find(out, "[run]\nseed = 8\n", print, &done), TR_EXIT_USAGE);
     assert_int_equal(done, TR_CKPT_NONE);
@@ -406,7 +420,8 @@ static void test_assemble(void **state)
     write_model(out);
     write_stress(out);
     listen();
-    assert_int_equal(tr_ckpt_assemble(&ctx, out, TR_CKPT_STRESS, stages, 4, "model"), TR_EXIT_OK);
+    assert_int_equal(tr_ckpt_assemble(&ctx, out, print, TR_CKPT_STRESS, stages, 4, "model"),
+                     TR_EXIT_OK);
     done_listening();
     hid_t f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(f >= 0);
@@ -452,7 +467,8 @@ static void test_assemble_records_only(void **state)
     write_records(out, config_text);
     write_model(out); /* there, but not done: not taken */
     listen();
-    assert_int_equal(tr_ckpt_assemble(&ctx, out, TR_CKPT_RECORDS, stages, 2, ""), TR_EXIT_OK);
+    assert_int_equal(tr_ckpt_assemble(&ctx, out, print, TR_CKPT_RECORDS, stages, 2, ""),
+                     TR_EXIT_OK);
     done_listening();
     hid_t f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(f >= 0);
@@ -477,7 +493,8 @@ static void test_assemble_without_records(void **state)
     make_dir(dir);
     snprintf(out, sizeof out, "%s/run.h5", dir);
     listen();
-    assert_int_equal(tr_ckpt_assemble(&ctx, out, TR_CKPT_RECORDS, stages, 2, ""), TR_EXIT_INPUT);
+    assert_int_equal(tr_ckpt_assemble(&ctx, out, print, TR_CKPT_RECORDS, stages, 2, ""),
+                     TR_EXIT_INPUT);
     done_listening();
     assert_non_null(strstr(text, "writing the run file"));
     assert_false(exists(out));
@@ -497,30 +514,77 @@ static void test_remove(void **state)
     snprintf(other, sizeof other, "%s/run2.h5", dir);
     touch(out, "an older run file");
     for (int s = TR_CKPT_RECORDS; s <= TR_CKPT_STRESS; s++) {
-        char *ckpt = tr_ckpt_path(out, (enum tr_ckpt_stage)s);
+        char *ckpt = tr_ckpt_path(out, print, (enum tr_ckpt_stage)s);
         char *tmp = tr_runfile_temp_path(ckpt, 7), *tmp9 = tr_runfile_temp_path(ckpt, 9);
         touch(ckpt, "x"), touch(tmp, "x"), touch(tmp9, "x");
         free(ckpt), free(tmp), free(tmp9);
     }
-    char *assembly = tr_runfile_temp_path(out, 0), *others = tr_ckpt_path(other, TR_CKPT_RECORDS);
-    touch(assembly, "x"), touch(others, "x");
-    assert_int_equal(count_entries(dir, ""), 2 + 12); /* . and .. */
+    char *assembly = tr_runfile_temp_path(out, 0),
+         *others = tr_ckpt_path(other, print, TR_CKPT_RECORDS);
+    /* another run's (another fingerprint) checkpoint of the same output: never removed */
+    char *foreign = tr_ckpt_path(out, "ffeeddccbbaa9988", TR_CKPT_MODEL);
+    touch(assembly, "x"), touch(others, "x"), touch(foreign, "x");
+    assert_int_equal(count_entries(dir, ""), 2 + 13); /* . and .. */
     tr_ctx_init(&ctx, MPI_COMM_WORLD, stderr);
-    tr_ckpt_remove(&ctx, out, 7);
+    tr_ckpt_remove(&ctx, out, print, 7);
     assert_true(exists(out));
     assert_true(exists(others));
+    assert_true(exists(foreign));
     assert_false(exists(assembly));
     for (int s = TR_CKPT_RECORDS; s <= TR_CKPT_STRESS; s++) {
-        char *ckpt = tr_ckpt_path(out, (enum tr_ckpt_stage)s);
+        char *ckpt = tr_ckpt_path(out, print, (enum tr_ckpt_stage)s);
         char *tmp9 = tr_runfile_temp_path(ckpt, 9);
         assert_false(exists(ckpt));
         assert_true(exists(tmp9));
         free(ckpt), free(tmp9);
     }
-    assert_int_equal(count_entries(dir, ""), 2 + 5);
-    tr_ckpt_remove(&ctx, out, 7); /* nothing left to remove: fine */
-    assert_int_equal(count_entries(dir, ""), 2 + 5);
-    free(assembly), free(others);
+    assert_int_equal(count_entries(dir, ""), 2 + 6);
+    tr_ckpt_remove(&ctx, out, print, 7); /* nothing left to remove: fine */
+    assert_int_equal(count_entries(dir, ""), 2 + 6);
+    free(assembly), free(others), free(foreign);
+    remove_dir(dir);
+}
+
+/* A checkpoint whose values changed after it was sealed is refused when found (exit 2, naming
+ * it and the object); another run's checkpoints (another fingerprint in the name) are never taken
+ * for this run's: refused (exit 1) with their names, and left where they are. */
+static void test_find_verifies(void **state)
+{
+    (void)state;
+    char dir[64], out[96];
+    make_dir(dir);
+    snprintf(out, sizeof out, "%s/run.h5", dir);
+    write_records(out, config_text);
+    write_model(out);
+    char *model = tr_ckpt_path(out, print, TR_CKPT_MODEL);
+    int done = -1;
+    assert_int_equal(find(out, config_text, print, &done), TR_EXIT_OK);
+    assert_int_equal(done, TR_CKPT_MODEL);
+    /* one bit of the loans' storage flipped, as a disk would */
+    hid_t f = H5Fopen(model, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    hid_t d = H5Dopen2(f, "portfolio/loans", H5P_DEFAULT);
+    assert_true(d >= 0);
+    const haddr_t at = H5Dget_offset(d);
+    H5Dclose(d);
+    H5Fclose(f);
+    int fd = open(model, O_RDWR);
+    unsigned char byte;
+    assert_int_equal(pread(fd, &byte, 1, (off_t)at + 9), 1);
+    byte ^= 0x10;
+    assert_int_equal(pwrite(fd, &byte, 1, (off_t)at + 9), 1);
+    close(fd);
+    assert_int_equal(find(out, config_text, print, &done), TR_EXIT_INPUT);
+    assert_non_null(strstr(text, model));
+    assert_non_null(strstr(text, "dataset portfolio/loans differs from its checksum"));
+    /* the same checkpoints seen by a run of another fingerprint */
+    static const char other[] = "99887766554433221100ffeeddccbbaa99887766554433221100ffeeddccbbaa";
+    assert_int_equal(find_as(out, other, config_text, print, &done), TR_EXIT_USAGE);
+    assert_int_equal(done, TR_CKPT_NONE);
+    assert_non_null(strstr(text, "no checkpoint of this run"));
+    assert_non_null(strstr(text, model));
+    assert_true(exists(model));
+    free(model);
     remove_dir(dir);
 }
 
@@ -602,6 +666,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_write_and_find),
         cmocka_unit_test(test_find_gaps),
         cmocka_unit_test(test_find_refuses),
+        cmocka_unit_test(test_find_verifies),
         cmocka_unit_test(test_config_compared_whole),
         cmocka_unit_test(test_assemble),
         cmocka_unit_test(test_assemble_records_only),
