@@ -270,8 +270,8 @@ struct ini_state {
     char msg[TR_CONFIG_ERR_MAX - 64];
     int failed;
     FILE *file;
-    int line;        /* of the line inih read last */
-    int indented;    /* it began with a blank: a continuation when multiline values are on */
+    int line;         /* of the line inih read last */
+    int indented;     /* it began with a blank: a continuation when multiline values are on */
     int seen[N_KEYS]; /* the line that gave each key, 0 if none yet */
     const struct key_spec *last; /* the key of the last pair */
 };

@@ -92,7 +92,8 @@ static void test_repeated_key(void **state)
     struct tr_config c;
     tr_config_defaults(&c);
     char err[TR_CONFIG_ERR_MAX] = "";
-    const char *path = write_temp("[run]\nseed = 7\n[generate]\nregions = 3\n; note\nregions = 4\n");
+    const char *path =
+        write_temp("[run]\nseed = 7\n[generate]\nregions = 3\n; note\nregions = 4\n");
     assert_int_equal(tr_config_load(&c, path, err), 1);
     assert_string_equal(strstr(err, ":6: "),
                         ":6: key 'generate.regions' given twice (lines 4 and 6)");
