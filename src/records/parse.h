@@ -90,7 +90,7 @@ int32_t tr_parse_antenna(struct tr_parse_ctx *pc, const char *s, size_t n);
 /* The same for a party's antenna column (side 0: caller, 1: recipient), remembering its last. */
 int32_t tr_parse_party_antenna(struct tr_parse_ctx *pc, int side, const char *s, size_t n);
 /* Money beyond this many cents (10^12 currency units) is no real amount or balance in any
- * currency, and sums of such values could overflow the 64-bit cents of the control totals. */
+ * currency (the control totals sum cents exactly whatever their count: tr_isum, core/exact.h). */
 #define TR_MONEY_MAX_CENTS ((int64_t)100000000000000)
 /* An amount in cents; empty gives TR_NO_BALANCE when optional. TR_R_BAD_NUMBER (not a number),
  * TR_R_BAD_VALUE (a number beyond +-TR_MONEY_MAX_CENTS) or TR_ACCEPT: the sign and the range are
