@@ -40,6 +40,7 @@ static const struct key_spec keys[] = {
     {"inputs.loans", KEY_STR, F(inputs.loans), "", 0, 0, NULL, "loan book"},
     {"inputs.sim_swaps", KEY_STR, F(inputs.sim_swaps), "", 0, 0, NULL, "SIM swap events"},
     {"inputs.max_reject_rate", KEY_F64, F(inputs.max_reject_rate), "0.01", 0, 1, NULL, "largest share of rejected lines in any file before the run stops"},
+    {"inputs.max_outstanding_ratio", KEY_F64, F(inputs.max_outstanding_ratio), "2", 1, 1e6, NULL, "a loan whose outstanding exceeds this multiple of its amount (interest and fees included) is rejected (inconsistent_fields)"},
     {"generate.subscribers", KEY_I64, F(generate.subscribers), "50000", 1, 1e8, NULL, "subscribers in the generated country"},
     {"generate.regions", KEY_I64, F(generate.regions), "12", 1, 64, NULL, "regions (of very different sizes)"},
     {"generate.days", KEY_I64, F(generate.days), "30", 1, 366, NULL, "days in the observation window"},

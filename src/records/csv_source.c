@@ -307,6 +307,7 @@ static int csv_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
             tr_array_init(&job.staged, job.table->size);
         }
         job.pc = (struct tr_parse_ctx){.kh = kh,
+                                       .max_outstanding_ratio = cfg->inputs.max_outstanding_ratio,
                                        .antennas = t == TR_T_ANTENNAS ? NULL : &in->antenna_index,
                                        .regions = &in->regions,
                                        .ids = later ? NULL : &in->ids,
@@ -343,8 +344,8 @@ static ssize_t next_line(FILE *f, char **line, size_t *cap)
 }
 
 /* Rank 0: the header and up to max_lines lines of one file (all of an antennas file). */
-static int check_one(const struct tr_ctx *ctx, struct tr_ingest *in, int f, int64_t max_lines,
-                     const struct tr_keyhash *kh)
+static int check_one(const struct tr_ctx *ctx, const struct tr_config *cfg, struct tr_ingest *in,
+                     int f, int64_t max_lines, const struct tr_keyhash *kh)
 {
     const int t = table_of(&in->files[f]);
     const struct tr_schema *schema = tr_schema_of((enum tr_table_id)t);
@@ -367,6 +368,7 @@ static int check_one(const struct tr_ctx *ctx, struct tr_ingest *in, int f, int6
         }
     }
     struct tr_parse_ctx pc = {.kh = kh,
+                              .max_outstanding_ratio = cfg->inputs.max_outstanding_ratio,
                               .antennas = t == TR_T_ANTENNAS ? NULL : &in->antenna_index,
                               .regions = &in->regions,
                               .ids = &in->ids,
@@ -395,7 +397,7 @@ static int csv_check(const struct tr_ctx *ctx, const struct tr_config *cfg,
     for (int f = 0; f < in->n_files && ctx->rank == 0; f++) {
         const int t = table_of(&in->files[f]);
         if (t != TR_T_ANTENNAS && in->antenna_index.slot == NULL) tr_ingest_number_regions(in);
-        rc |= check_one(ctx, in, f, max_lines, kh);
+        rc |= check_one(ctx, cfg, in, f, max_lines, kh);
     }
     if (in->antenna_index.slot == NULL) tr_ingest_number_regions(in);
     /* The regions, which only rank 0 read, for every rank. */

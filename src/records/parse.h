@@ -29,9 +29,10 @@ struct tr_parse_ctx {
     const struct tr_antenna_index *antennas; /* NULL while the antennas table itself is read */
     const struct tr_region_list *regions;    /* region names known to the run */
     struct tr_id_book *ids;
-    struct tr_file_stats *stats; /* of the file being read */
-    struct tr_array *out;        /* the table's records */
-    uint64_t line_hash;          /* of the line being converted (tr_line_hash) */
+    struct tr_file_stats *stats;  /* of the file being read */
+    struct tr_array *out;         /* the table's records */
+    uint64_t line_hash;           /* of the line being converted (tr_line_hash) */
+    double max_outstanding_ratio; /* inputs.max_outstanding_ratio (loans) */
     /* The last id parsed in each party's column and its key: a CDR export sorted by caller
      * repeats the caller line after line, which then costs neither a hash nor the id book. */
     struct tr_id_memo {
