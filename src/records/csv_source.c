@@ -272,6 +272,21 @@ static int start_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, s
     return TR_EXIT_OK;
 }
 
+/* Every antenna file read: repeated ids settled (their rejects among this rank's), then the
+ * regions and the index. A later pass's rejects are the first's: not kept again. */
+static int antennas_done(const struct tr_ctx *ctx, struct tr_ingest *in, struct file_job *job)
+{
+    struct tr_reject *more;
+    const size_t n = tr_ingest_antenna_repeats(ctx, in, &more);
+    if (n) {
+        job->rejects = TR_REALLOC(job->rejects, sizeof *more * (job->n_rejects + n));
+        memcpy(job->rejects + job->n_rejects, more, sizeof *more * n);
+        job->n_rejects += n, job->cap_rejects = job->n_rejects;
+    }
+    free(more);
+    return tr_ingest_antennas_read(ctx, in);
+}
+
 /* The CSV source's read: every file of every table, its lines parsed where they are read and the
  * records routed (router NULL: kept there, in file order: telrisk convert). */
 static int csv_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
@@ -294,7 +309,7 @@ static int csv_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
     for (int f = 0; f < in->n_files && !rc; f++) {
         int t = table_of(&in->files[f]);
         if (t != TR_T_ANTENNAS && in->antenna_index.slot == NULL &&
-            (rc = tr_ingest_antennas_read(ctx, in)))
+            (rc = antennas_done(ctx, in, &job)))
             break;
         size_t before = in->table[t].n;
         job.schema = tr_schema_of((enum tr_table_id)t);
@@ -318,7 +333,7 @@ static int csv_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
     }
     tr_array_free(&job.staged);
     free(job.got.run);
-    if (!rc && in->antenna_index.slot == NULL) rc = tr_ingest_antennas_read(ctx, in);
+    if (!rc && in->antenna_index.slot == NULL) rc = antennas_done(ctx, in, &job);
     tr_id_book_flush(&in->ids);
     tr_progress_end();
     if (rc) {

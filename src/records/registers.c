@@ -4,6 +4,7 @@
 #include "records/parse.h"
 
 #include "records/antenna_index.h"
+#include "records/ingest.h"
 #include "records/tables.h"
 
 #include <math.h>
@@ -12,7 +13,6 @@
 static enum tr_reason convert_antenna(struct tr_parse_ctx *pc, const struct tr_fields *f,
                                       const int *col, uint64_t order)
 {
-    (void)order;
     double lat, lon;
     if (tr_parse_double(TR_FIELD(f, col, 2), &lat) || tr_parse_double(TR_FIELD(f, col, 3), &lon))
         return TR_R_BAD_NUMBER;
@@ -35,6 +35,10 @@ static enum tr_reason convert_antenna(struct tr_parse_ctx *pc, const struct tr_f
     memcpy(r->tower, f->p[col[1]], tower_len);
     r->lat = lat;
     r->lon = lon;
+    r->order = order;
+    r->line = pc->line_hash;
+    const size_t len = (size_t)(f->p[f->n - 1] + f->len[f->n - 1] - f->p[0]);
+    tr_mask_excerpt(f->p[0], len, 0, r->excerpt); /* no id field: antenna and tower ids are kept */
     /* Regions are numbered once every antenna is known (sorted names); keep the name's place. */
     r->region = -1;
     memcpy(r->region_name, f->p[col[4]], region_len);
