@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "config/config.h"
 #include "core/error.h"
+#include "core/fs.h"
 #include "core/keyhash.h"
 #include "pipeline/pipeline.h"
 #include "records/ingest.h"
@@ -61,7 +62,11 @@ static int check(const struct tr_ctx *ctx, const struct tr_config *cfg)
 {
     struct tr_keyhash kh;
     char err[TR_PATH_MAX + 512] = "";
-    int rc = tr_keyhash_init(&kh, cfg->privacy.key_file, cfg->run.seed, err, sizeof err);
+    snprintf(err, sizeof err, "output.path %s is a folder: it must name the run file",
+             cfg->output.path);
+    int rc = tr_fail_agree(ctx, tr_path_is_folder(cfg->output.path) ? TR_EXIT_INPUT : 0, err);
+    if (rc) return rc;
+    rc = tr_keyhash_init(&kh, cfg->privacy.key_file, cfg->run.seed, err, sizeof err);
     if ((rc = tr_fail_agree(ctx, rc ? TR_EXIT_USAGE : TR_EXIT_OK, err))) return rc;
     struct tr_ingest in;
     rc = tr_ingest_check(ctx, cfg, &kh, CHECK_LINES, &in);

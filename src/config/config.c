@@ -45,6 +45,7 @@ static const struct key_spec keys[] = {
     {"inputs.loans", KEY_STR, F(inputs.loans), "", 0, 0, NULL, "loan book"},
     {"inputs.sim_swaps", KEY_STR, F(inputs.sim_swaps), "", 0, 0, NULL, "SIM swap events"},
     {"inputs.max_reject_rate", KEY_F64, F(inputs.max_reject_rate), "0.01", 0, 1, NULL, "largest share of rejected lines in any file before the run stops"},
+    {"inputs.max_outstanding_ratio", KEY_F64, F(inputs.max_outstanding_ratio), "2", 1, 1e6, NULL, "a loan whose outstanding exceeds this multiple of its amount (interest and fees included) is rejected (inconsistent_fields)"},
     {"generate.subscribers", KEY_I64, F(generate.subscribers), "50000", 1, 1e8, NULL, "subscribers in the generated country"},
     {"generate.regions", KEY_I64, F(generate.regions), "12", 1, 64, NULL, "regions (of very different sizes)"},
     {"generate.days", KEY_I64, F(generate.days), "30", 1, 366, NULL, "days in the observation window"},
@@ -274,13 +275,48 @@ struct ini_state {
     const char *path;
     char msg[TR_CONFIG_ERR_MAX - 64];
     int failed;
+    FILE *file;
+    int line;         /* of the line inih read last */
+    int indented;     /* it began with a blank: a continuation when multiline values are on */
+    int seen[N_KEYS]; /* the line that gave each key, 0 if none yet */
+    const struct key_spec *last; /* the key of the last pair */
 };
+
+/* inih's reader, counting lines: the Debian build's handler is told no line number. */
+static char *read_counted(char *str, int num, void *user)
+{
+    struct ini_state *st = user;
+    char *got = fgets(str, num, st->file);
+    if (got) st->line++, st->indented = got[0] == ' ' || got[0] == '\t';
+    return got;
+}
+
+/* A key given twice: which of the two the file means is anyone's guess, so neither is taken. An
+ * indented line after a key is inih's continuation of its value, not a second key. */
+static int repeated_key(struct ini_state *st, const char *section, const char *name)
+{
+    char full[128];
+    snprintf(full, sizeof full, "%s.%s", section, name);
+    const struct key_spec *k = find_key(full);
+    if (!k) return 0; /* set_key names it */
+    const int continued = st->indented && k == st->last;
+    st->last = k;
+    int *seen = &st->seen[k - keys];
+    if (*seen && !continued) {
+        snprintf(st->msg, sizeof st->msg, "key '%s' given twice (lines %d and %d)", full, *seen,
+                 st->line);
+        return 1;
+    }
+    if (!*seen) *seen = st->line;
+    return 0;
+}
 
 static int on_ini_pair(void *user, const char *section, const char *name, const char *value)
 {
     struct ini_state *st = user;
     if (st->failed) return 0;
-    if (set_key(st->cfg, section, name, value, st->msg, sizeof st->msg)) {
+    if (repeated_key(st, section, name) ||
+        set_key(st->cfg, section, name, value, st->msg, sizeof st->msg)) {
         st->failed = 1;
         return 0; /* inih reports this line number */
     }
@@ -313,12 +349,13 @@ static int check_line_lengths(const char *path, char err[TR_CONFIG_ERR_MAX])
 int tr_config_load(struct tr_config *cfg, const char *path, char err[TR_CONFIG_ERR_MAX])
 {
     if (check_line_lengths(path, err)) return 1;
-    struct ini_state st = {.cfg = cfg, .path = path};
-    int rc = ini_parse(path, on_ini_pair, &st);
-    if (rc == -1) {
+    struct ini_state st = {.cfg = cfg, .path = path, .file = fopen(path, "r")};
+    if (!st.file) {
         snprintf(err, TR_CONFIG_ERR_MAX, "%s: cannot open config file: %s", path, strerror(errno));
         return 1;
     }
+    int rc = ini_parse_stream(read_counted, &st, on_ini_pair, &st);
+    fclose(st.file);
     if (rc == -2) {
         snprintf(err, TR_CONFIG_ERR_MAX, "%s: out of memory reading config", path);
         return 1;

@@ -33,6 +33,7 @@ struct tr_config {
         char sim_swaps[TR_PATH_MAX];
         char columnar[TR_PATH_MAX];
         double max_reject_rate;
+        double max_outstanding_ratio; /* a loan's outstanding over its amount, at most */
     } inputs;
     struct {
         int64_t subscribers;

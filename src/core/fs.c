@@ -22,6 +22,13 @@ int tr_mkdir_p(const char *path)
     }
 }
 
+int tr_path_is_folder(const char *path)
+{
+    struct stat st;
+    const size_t n = strlen(path);
+    return (n > 0 && path[n - 1] == '/') || (stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+}
+
 int tr_mkdir_parent(const char *file)
 {
     char buf[4096];

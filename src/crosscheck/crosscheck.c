@@ -375,18 +375,21 @@ static void count(struct state *st, const struct sub *s)
         domestic = !s->r.cdr[k].international;
     int subscriber =
         s->reg_index >= 0 || domestic || s->r.n_recharges || s->r.n_data || s->r.n_swaps;
-    int64_t paid = 0;
+    tr_isum paid = {0};
     int pays = 0;
     for (size_t k = 0; k < s->r.n_money; k++) {
         const struct tr_money *m = &s->r.money[k];
         if (!subscriber_side(m)) continue;
         subscriber = 1;
-        if (pays_out(m)) pays = 1, paid += m->amount;
+        if (pays_out(m)) pays = 1, tr_isum_add(&paid, m->amount);
         /* Control totals: once per record, on its subscriber's side (a p2p on the sender's). */
         if (m->type != TR_P2P || m->outgoing)
-            r->txn_count[m->type]++, r->txn_cents[m->type] += m->amount;
+            r->txn_count[m->type]++, tr_isum_add(&r->txn_cents[m->type], m->amount);
     }
-    if (pays && s->r.n_cdr == 0) r->payers_without_calls++, r->payers_without_calls_cents += paid;
+    if (pays && s->r.n_cdr == 0) {
+        r->payers_without_calls++;
+        r->payers_without_calls_cents.hi += paid.hi, r->payers_without_calls_cents.lo += paid.lo;
+    }
     if (subscriber && s->reg_index < 0) r->unregistered_keys++;
 }
 

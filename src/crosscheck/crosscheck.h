@@ -11,6 +11,7 @@
 #define TELRISK_CROSSCHECK_CROSSCHECK_H
 
 #include "config/config.h"
+#include "core/exact.h"
 #include "core/log.h"
 #include "records/tables.h"
 
@@ -57,11 +58,11 @@ struct tr_ledger_break {
 struct tr_recon {
     int64_t records[TR_T_COUNT];        /* records involving the region's subscribers */
     int64_t payers_without_calls;       /* subscribers with payments and no CDR at all */
-    int64_t payers_without_calls_cents; /* what they paid out */
+    tr_isum payers_without_calls_cents; /* what they paid out (exact: core/exact.h) */
     int64_t ledger_checked;             /* records with a balance on the account's side */
     int64_t ledger_breaks[2];           /* by enum tr_ledger_kind */
     int64_t txn_count[TR_TXN_TYPES];    /* control totals: each record once, on the side of */
-    int64_t txn_cents[TR_TXN_TYPES];    /* its subscriber (the sender's for p2p) */
+    tr_isum txn_cents[TR_TXN_TYPES];    /* its subscriber (the sender's for p2p); exact */
     int64_t unregistered_keys;          /* keys in the records absent from the register */
     int64_t alerts[TR_RULE_COUNT];
 };

@@ -22,6 +22,20 @@ static double normal_of(const struct tr_world *w, uint64_t purpose, int64_t i, u
     return gsl_cdf_ugaussian_Pinv(fmin(fmax(u, 1e-12), 1 - 1e-12));
 }
 
+int64_t tr_dormant_first_day(const struct tr_world *w)
+{
+    /* Dormant for at least 60% of the window, and never for less than fraud.dormant_days: a
+     * planted case the rule cannot find would make the truth and the rule disagree. */
+    const int64_t share = (int64_t)ceil(0.6 * (double)w->days),
+                  rule = (int64_t)ceil(w->cfg->fraud.dormant_days);
+    return share > rule ? share : rule;
+}
+
+int tr_dormant_fits(const struct tr_world *w)
+{
+    return w->days >= 8 && tr_dormant_first_day(w) <= w->days - 2; /* wakes a day before the end */
+}
+
 enum tr_kind tr_person_kind(const struct tr_world *w, int64_t i)
 {
     const struct tr_config *c = w->cfg;
@@ -38,7 +52,7 @@ enum tr_kind tr_person_kind(const struct tr_world *w, int64_t i)
         if (u < acc) {
             /* Money frauds need a wallet; dormancy needs time to be dormant in. */
             if (k != TR_KIND_SIMBOX && !tr_person_has_wallet(w, i)) return TR_KIND_NORMAL;
-            if (k == TR_KIND_DORMANT && w->days < 8) return TR_KIND_NORMAL;
+            if (k == TR_KIND_DORMANT && !tr_dormant_fits(w)) return TR_KIND_NORMAL;
             if ((k == TR_KIND_TAKEOVER || k == TR_KIND_FAR_PAYMENT || k == TR_KIND_BURST) &&
                 w->days < 3)
                 return TR_KIND_NORMAL;
@@ -64,9 +78,9 @@ int tr_person_has_wallet(const struct tr_world *w, int64_t i)
 int64_t tr_person_dormant_until(const struct tr_world *w, int64_t i)
 {
     if (tr_person_kind(w, i) != TR_KIND_DORMANT) return 0;
-    /* Dormant for at least 60% of the window, waking at least a day before its end. */
-    int64_t lo = (int64_t)ceil(0.6 * (double)w->days), hi = w->days - 2;
-    if (hi < lo) hi = lo;
+    /* Waking at least a day before the window's end (tr_person_kind plants none where that
+     * leaves no day to wake on). */
+    const int64_t lo = tr_dormant_first_day(w), hi = w->days - 2;
     return lo + (int64_t)(unit_of(w, TR_S_KIND, i, 1) * (double)(hi - lo + 1));
 }
 

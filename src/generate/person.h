@@ -46,6 +46,11 @@ struct tr_person {
 
 /* Cheap parts, used when enumerating potential contacts. */
 enum tr_kind tr_person_kind(const struct tr_world *w, int64_t i);
+/* The earliest day a dormant account wakes on: 60% of the window, but not before
+ * fraud.dormant_days (the rule's own threshold). */
+int64_t tr_dormant_first_day(const struct tr_world *w);
+/* Whether the window leaves a day to wake on (else no dormant_then_active case is planted). */
+int tr_dormant_fits(const struct tr_world *w);
 double tr_person_sociability(const struct tr_world *w, int64_t i);
 int tr_person_has_wallet(const struct tr_world *w, int64_t i);
 int64_t tr_person_dormant_until(const struct tr_world *w, int64_t i);

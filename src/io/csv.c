@@ -7,9 +7,20 @@
 #include <string.h>
 
 const char *const tr_reason_names[TR_R_COUNT] = {
-    "accepted",      "line_too_long",  "nul_byte",         "stray_quote",
-    "missing_field", "extra_field",    "unknown_txn_type", "bad_timestamp",
-    "bad_number",    "negative_value", "bad_value",        "out_of_window",
+    "accepted",
+    "line_too_long",
+    "nul_byte",
+    "stray_quote",
+    "missing_field",
+    "extra_field",
+    "unknown_txn_type",
+    "bad_timestamp",
+    "bad_number",
+    "negative_value",
+    "bad_value",
+    "bad_encoding",
+    "inconsistent_fields",
+    "out_of_window",
     "conflicting_duplicate",
 };
 
@@ -195,4 +206,30 @@ int tr_parse_double(const char *s, size_t n, double *v)
     buf[n] = 0;
     *v = strtod(buf, NULL);
     return isfinite(*v) ? 0 : 1;
+}
+
+int tr_utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        const unsigned c = *p++;
+        if (c < 0x80) continue;
+        /* The lead byte gives the length and the second byte's range (which rules out the
+         * overlong forms, the surrogates and anything past U+10FFFF). */
+        int more;
+        unsigned lo = 0x80, hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF)
+            more = 1;
+        else if (c >= 0xE0 && c <= 0xEF)
+            more = 2, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+        else if (c >= 0xF0 && c <= 0xF4)
+            more = 3, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+        else
+            return 0;
+        if (end - p < more || *p < lo || *p > hi) return 0;
+        for (int k = 1; k < more; k++)
+            if (p[k] < 0x80 || p[k] > 0xBF) return 0;
+        p += more;
+    }
+    return 1;
 }

@@ -22,9 +22,11 @@ enum tr_reason {
     TR_R_BAD_NUMBER,
     TR_R_NEGATIVE_VALUE,
     TR_R_BAD_VALUE,
-    /* found after the read (records/late.h), when the records are at their owners */
-    TR_R_OUT_OF_WINDOW,
-    TR_R_CONFLICTING_DUPLICATE,
+    TR_R_BAD_ENCODING,        /* a text field that is not UTF-8 */
+    TR_R_INCONSISTENT_FIELDS, /* fields each valid, together impossible (a loan due before issue) */
+    /* found once a whole table, or every table, is read (records/late.h) */
+    TR_R_OUT_OF_WINDOW,         /* an event outside the observation window */
+    TR_R_CONFLICTING_DUPLICATE, /* a key given again with other content */
     TR_R_COUNT
 };
 extern const char *const tr_reason_names[TR_R_COUNT];
@@ -55,6 +57,11 @@ int tr_parse_date_n(const char *s, size_t n, int64_t *days);
 int tr_parse_fixed(const char *s, size_t n, int scale, int64_t *v);
 /* Whether a number's text is below zero, before any rounding ("-0.004" is, "-0.00" is not). */
 int tr_text_is_negative(const char *s, size_t n);
+
+/* Whether s[0..n) is well-formed UTF-8 (RFC 3629: no overlong form, no surrogate, nothing past
+ * U+10FFFF). Text that reaches the run file's UTF-8 strings must be: a Latin-1 byte there makes
+ * every reader that decodes it fail or print a replacement character. */
+int tr_utf8_valid(const char *s, size_t n);
 /* The same grammar as a double. 0 = ok. */
 int tr_parse_double(const char *s, size_t n, double *v);
 

@@ -95,14 +95,14 @@ static void summary_rows(const struct tr_crosscheck *c, const struct tr_rf_prove
             if (t != TR_T_LOANS) add(r, "records", tr_table_names[t], g, name, x->records[t], 0);
         add(r, "unregistered_subscribers", "", g, name, x->unregistered_keys, 0);
         add(r, "payers_without_calls", "mobilemoney", g, name, x->payers_without_calls,
-            (double)x->payers_without_calls_cents / 100);
+            tr_isum_units(&x->payers_without_calls_cents));
         add(r, "ledger_checked", "mobilemoney", g, name, x->ledger_checked, 0);
         add(r, "ledger_arithmetic", "mobilemoney", g, name, x->ledger_breaks[TR_LEDGER_ARITHMETIC],
             0);
         add(r, "ledger_chain", "mobilemoney", g, name, x->ledger_breaks[TR_LEDGER_CHAIN], 0);
         for (int k = 0; k < TR_TXN_TYPES; k++)
             add(r, "control_total", tr_txn_type_names[k], g, name, x->txn_count[k],
-                (double)x->txn_cents[k] / 100);
+                tr_isum_units(&x->txn_cents[k]));
         for (int k = 0; k < TR_RULE_COUNT; k++)
             add(r, "alerts", tr_rule_names[k], g, name, x->alerts[k], 0);
     }

@@ -181,7 +181,10 @@ static int claim_output(const struct tr_ctx *ctx, const char *output, struct tr_
     int rc = TR_EXIT_OK, stale = 0;
     char err[TR_PATH_MAX + 512] = "";
     *lock = (struct tr_lock){.fd = -1};
-    if (ctx->rank == 0 && tr_mkdir_parent(output) != 0) {
+    if (ctx->rank == 0 && tr_path_is_folder(output)) {
+        TR_ERROR(ctx, "output.path %s is a folder: it must name the run file", output);
+        rc = TR_EXIT_INPUT;
+    } else if (ctx->rank == 0 && tr_mkdir_parent(output) != 0) {
         TR_ERROR(ctx, "cannot create the folder of output.path %s: %s", output, strerror(errno));
         rc = TR_EXIT_INPUT;
     } else if (ctx->rank == 0) {

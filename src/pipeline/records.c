@@ -21,6 +21,8 @@
 static int after_first_read(struct tr_run *r)
 {
     r->dups = TR_CALLOC((size_t)r->in.n_files + 1, sizeof(int64_t));
+    for (int f = 0; f < r->in.n_files; f++) /* the antennas' repeats, counted as they were read */
+        r->dups[f] = r->in.files[f].duplicates;
     r->n_regions = r->in.regions.n;
     r->names = TR_CALLOC((size_t)r->n_regions + 1, sizeof(char *));
     for (int g = 0; g < r->n_regions; g++)

@@ -279,6 +279,21 @@ static int start_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, s
     return TR_EXIT_OK;
 }
 
+/* Every antenna file read: repeated ids settled (their rejects among this rank's), then the
+ * regions and the index. A later pass's rejects are the first's: not kept again. */
+static int antennas_done(const struct tr_ctx *ctx, struct tr_ingest *in, struct file_job *job)
+{
+    struct tr_reject *more;
+    const size_t n = tr_ingest_antenna_repeats(ctx, in, &more);
+    if (n) {
+        job->rejects = TR_REALLOC(job->rejects, sizeof *more * (job->n_rejects + n));
+        memcpy(job->rejects + job->n_rejects, more, sizeof *more * n);
+        job->n_rejects += n, job->cap_rejects = job->n_rejects;
+    }
+    free(more);
+    return tr_ingest_antennas_read(ctx, in);
+}
+
 /* The CSV source's read: every file of every table, its lines parsed where they are read and the
  * records routed (router NULL: kept there, in file order: telrisk convert). */
 static int csv_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
@@ -306,7 +321,7 @@ static int csv_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
     for (int f = 0; f < in->n_files && !rc; f++) {
         int t = table_of(&in->files[f]);
         if (t != TR_T_ANTENNAS && in->antenna_index.slot == NULL &&
-            (rc = tr_ingest_antennas_read(ctx, in)))
+            (rc = antennas_done(ctx, in, &job)))
             break;
         size_t before = in->table[t].n;
         job.schema = tr_schema_of((enum tr_table_id)t);
@@ -319,6 +334,7 @@ static int csv_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
             tr_array_init(&job.staged, job.table->size);
         }
         job.pc = (struct tr_parse_ctx){.kh = kh,
+                                       .max_outstanding_ratio = cfg->inputs.max_outstanding_ratio,
                                        .antennas = t == TR_T_ANTENNAS ? NULL : &in->antenna_index,
                                        .regions = &in->regions,
                                        .ids = later ? NULL : &in->ids,
@@ -329,7 +345,7 @@ static int csv_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
     }
     tr_array_free(&job.staged);
     free(job.got.run);
-    if (!rc && in->antenna_index.slot == NULL) rc = tr_ingest_antennas_read(ctx, in);
+    if (!rc && in->antenna_index.slot == NULL) rc = antennas_done(ctx, in, &job);
     tr_id_book_flush(&in->ids);
     tr_progress_end();
     if (rc) {
@@ -355,8 +371,8 @@ static ssize_t next_line(FILE *f, char **line, size_t *cap)
 }
 
 /* Rank 0: the header and up to max_lines lines of one file (all of an antennas file). */
-static int check_one(const struct tr_ctx *ctx, struct tr_ingest *in, int f, int64_t max_lines,
-                     const struct tr_keyhash *kh)
+static int check_one(const struct tr_ctx *ctx, const struct tr_config *cfg, struct tr_ingest *in,
+                     int f, int64_t max_lines, const struct tr_keyhash *kh)
 {
     const int t = table_of(&in->files[f]);
     const struct tr_schema *schema = tr_schema_of((enum tr_table_id)t);
@@ -379,6 +395,7 @@ static int check_one(const struct tr_ctx *ctx, struct tr_ingest *in, int f, int6
         }
     }
     struct tr_parse_ctx pc = {.kh = kh,
+                              .max_outstanding_ratio = cfg->inputs.max_outstanding_ratio,
                               .antennas = t == TR_T_ANTENNAS ? NULL : &in->antenna_index,
                               .regions = &in->regions,
                               .ids = &in->ids,
@@ -407,7 +424,7 @@ static int csv_check(const struct tr_ctx *ctx, const struct tr_config *cfg,
     for (int f = 0; f < in->n_files && ctx->rank == 0; f++) {
         const int t = table_of(&in->files[f]);
         if (t != TR_T_ANTENNAS && in->antenna_index.slot == NULL) tr_ingest_number_regions(in);
-        rc |= check_one(ctx, in, f, max_lines, kh);
+        rc |= check_one(ctx, cfg, in, f, max_lines, kh);
     }
     if (in->antenna_index.slot == NULL) tr_ingest_number_regions(in);
     /* The regions, which only rank 0 read, for every rank. */

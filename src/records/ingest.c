@@ -33,6 +33,79 @@ void tr_ingest_number_regions(struct tr_ingest *in)
     tr_antenna_index_build(&in->antenna_index, a->data, a->n);
 }
 
+/* The rows of an id, the one to keep first: smallest line hash, then content, then place (so
+ * byte-identical lines keep the earliest). */
+static int cmp_antenna_rows(const void *pa, const void *pb)
+{
+    const struct tr_antenna_rec *a = *(const struct tr_antenna_rec *const *)pa,
+                                *b = *(const struct tr_antenna_rec *const *)pb;
+    int c = strcmp(a->id, b->id);
+    if (c == 0 && a->line != b->line) c = a->line < b->line ? -1 : 1;
+    if (c == 0) c = strcmp(a->tower, b->tower);
+    if (c == 0) c = strcmp(a->region_name, b->region_name);
+    if (c == 0 && a->lat != b->lat) c = a->lat < b->lat ? -1 : 1;
+    if (c == 0 && a->lon != b->lon) c = a->lon < b->lon ? -1 : 1;
+    if (c == 0 && a->order != b->order) c = a->order < b->order ? -1 : 1;
+    return c;
+}
+
+static int same_antenna(const struct tr_antenna_rec *a, const struct tr_antenna_rec *b)
+{
+    return strcmp(a->tower, b->tower) == 0 && strcmp(a->region_name, b->region_name) == 0 &&
+           a->lat == b->lat && a->lon == b->lon;
+}
+
+/* Rank 0's account of a row not kept: a repeat (duplicates) or a reject with its line. */
+static void account_dropped(const struct tr_antenna_rec *r, int conflicting,
+                            struct tr_file_stats *stats, struct tr_reject *rj)
+{
+    struct tr_file_stats *st = &stats[tr_order_file(r->order)];
+    if (!conflicting) {
+        st->duplicates++;
+        return;
+    }
+    st->rejected++, st->by_reason[TR_R_CONFLICTING_DUPLICATE]++;
+    memset(rj, 0, sizeof *rj);
+    snprintf(rj->table, sizeof rj->table, "%s", tr_table_names[TR_T_ANTENNAS]);
+    rj->file = tr_order_file(r->order);
+    rj->line = tr_order_line(r->order);
+    snprintf(rj->reason, sizeof rj->reason, "%s", tr_reason_names[TR_R_CONFLICTING_DUPLICATE]);
+    memcpy(rj->excerpt, r->excerpt, sizeof rj->excerpt);
+}
+
+size_t tr_ingest_antenna_repeats(const struct tr_ctx *ctx, struct tr_ingest *in,
+                                 struct tr_reject **rejects)
+{
+    struct tr_array *a = &in->table[TR_T_ANTENNAS];
+    struct tr_antenna_rec *all = (struct tr_antenna_rec *)a->data;
+    const struct tr_antenna_rec **by_id = TR_MALLOC(sizeof *by_id * (a->n + 1));
+    uint8_t *drop = TR_CALLOC(a->n + 1, 1);
+    for (size_t k = 0; k < a->n; k++)
+        by_id[k] = &all[k];
+    qsort(by_id, a->n, sizeof *by_id, cmp_antenna_rows);
+    size_t n = 0;
+    *rejects = NULL;
+    for (size_t k = 1, kept = 0; k < a->n; k++) {
+        const struct tr_antenna_rec *r = by_id[k], *keep = by_id[kept];
+        if (strcmp(r->id, keep->id) != 0) {
+            kept = k;
+            continue;
+        }
+        drop[r - all] = 1;
+        const int conflicting = !same_antenna(r, keep);
+        if (ctx->rank != 0) continue;
+        if (conflicting) *rejects = TR_REALLOC(*rejects, sizeof **rejects * (n + 1));
+        account_dropped(r, conflicting, in->file_stats, conflicting ? &(*rejects)[n++] : NULL);
+    }
+    size_t left = 0; /* the rows kept, in file order */
+    for (size_t k = 0; k < a->n; k++)
+        if (!drop[k]) all[left++] = all[k];
+    a->n = left;
+    free(drop);
+    free(by_id);
+    return n;
+}
+
 int tr_ingest_antennas_read(const struct tr_ctx *ctx, struct tr_ingest *in)
 {
     if (in->table[TR_T_ANTENNAS].n > TR_ANTENNA_MAX) {
@@ -71,6 +144,7 @@ static void total_stats(const struct tr_ctx *ctx, struct tr_ingest *in)
         in->files[f].rejected = sum[f].rejected;
         in->files[f].accepted = sum[f].lines - sum[f].rejected;
         in->files[f].unknown_antenna = sum[f].unknown_antenna;
+        in->files[f].duplicates = sum[f].duplicates; /* the antennas' (tr_ingest_antenna_repeats) */
         in->records += in->files[f].accepted;
     }
     free(in->file_stats);

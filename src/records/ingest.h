@@ -100,6 +100,14 @@ void tr_ingest_init(struct tr_ingest *in);
 /* Every rank has read every antenna (the same on
  * each): their regions numbered, or an error (too many). */
 int tr_ingest_antennas_read(const struct tr_ctx *ctx, struct tr_ingest *in);
+/* Every antenna read (the same rows on every rank): an id given more than once keeps one row, the
+ * one whose raw line has the smallest hash (tr_line_hash; then its content), whatever the files'
+ * order. A row equal to it in every field is a repeat: dropped and counted in its file's
+ * duplicates (the later copy's, for byte-identical lines); any other row of the id is rejected
+ * (conflicting_duplicate). The table keeps file order. Rank 0 counts these in in->file_stats and
+ * returns the rejects in *rejects (n of them, malloc'd); other ranks return 0. */
+size_t tr_ingest_antenna_repeats(const struct tr_ctx *ctx, struct tr_ingest *in,
+                                 struct tr_reject **rejects);
 /* The run's regions: the antennas' region names, sorted; each antenna gets its index. */
 void tr_ingest_number_regions(struct tr_ingest *in);
 /* Collective, after every table is read: the counts summed, the window, the reject rates. */

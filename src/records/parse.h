@@ -29,9 +29,10 @@ struct tr_parse_ctx {
     const struct tr_antenna_index *antennas; /* NULL while the antennas table itself is read */
     const struct tr_region_list *regions;    /* region names known to the run */
     struct tr_id_book *ids;
-    struct tr_file_stats *stats; /* of the file being read */
-    struct tr_array *out;        /* the table's records */
-    uint64_t line_hash;          /* of the line being converted (tr_line_hash) */
+    struct tr_file_stats *stats;  /* of the file being read */
+    struct tr_array *out;         /* the table's records */
+    uint64_t line_hash;           /* of the line being converted (tr_line_hash) */
+    double max_outstanding_ratio; /* inputs.max_outstanding_ratio (loans) */
     /* The last id parsed in each party's column and its key: a CDR export sorted by caller
      * repeats the caller line after line, which then costs neither a hash nor the id book. */
     struct tr_id_memo {
@@ -90,7 +91,7 @@ int32_t tr_parse_antenna(struct tr_parse_ctx *pc, const char *s, size_t n);
 /* The same for a party's antenna column (side 0: caller, 1: recipient), remembering its last. */
 int32_t tr_parse_party_antenna(struct tr_parse_ctx *pc, int side, const char *s, size_t n);
 /* Money beyond this many cents (10^12 currency units) is no real amount or balance in any
- * currency, and sums of such values could overflow the 64-bit cents of the control totals. */
+ * currency (the control totals sum cents exactly whatever their count: tr_isum, core/exact.h). */
 #define TR_MONEY_MAX_CENTS ((int64_t)100000000000000)
 /* An amount in cents; empty gives TR_NO_BALANCE when optional. TR_R_BAD_NUMBER (not a number),
  * TR_R_BAD_VALUE (a number beyond +-TR_MONEY_MAX_CENTS) or TR_ACCEPT: the sign and the range are

@@ -4,6 +4,7 @@
 #include "records/parse.h"
 
 #include "records/antenna_index.h"
+#include "records/ingest.h"
 #include "records/tables.h"
 
 #include <math.h>
@@ -12,7 +13,6 @@
 static enum tr_reason convert_antenna(struct tr_parse_ctx *pc, const struct tr_fields *f,
                                       const int *col, uint64_t order)
 {
-    (void)order;
     double lat, lon;
     if (tr_parse_double(TR_FIELD(f, col, 2), &lat) || tr_parse_double(TR_FIELD(f, col, 3), &lon))
         return TR_R_BAD_NUMBER;
@@ -24,12 +24,21 @@ static enum tr_reason convert_antenna(struct tr_parse_ctx *pc, const struct tr_f
     if (id_len == 0 || id_len >= sizeof r->id || tower_len >= sizeof r->tower || region_len == 0 ||
         region_len >= 32)
         return TR_R_BAD_VALUE;
+    /* The ids and the region reach the run file's UTF-8 strings (/regions, the alerts' evidence):
+     * a Latin-1 region name there breaks every reader that decodes it. */
+    if (!tr_utf8_valid(TR_FIELD(f, col, 0)) || !tr_utf8_valid(TR_FIELD(f, col, 1)) ||
+        !tr_utf8_valid(TR_FIELD(f, col, 4)))
+        return TR_R_BAD_ENCODING;
     r = tr_array_push(pc->out);
     memset(r, 0, sizeof *r);
     memcpy(r->id, f->p[col[0]], id_len);
     memcpy(r->tower, f->p[col[1]], tower_len);
     r->lat = lat;
     r->lon = lon;
+    r->order = order;
+    r->line = pc->line_hash;
+    const size_t len = (size_t)(f->p[f->n - 1] + f->len[f->n - 1] - f->p[0]);
+    tr_mask_excerpt(f->p[0], len, 0, r->excerpt); /* no id field: antenna and tower ids are kept */
     /* Regions are numbered once every antenna is known (sorted names); keep the name's place. */
     r->region = -1;
     memcpy(r->region_name, f->p[col[4]], region_len);
@@ -89,6 +98,11 @@ static enum tr_reason convert_loan(struct tr_parse_ctx *pc, const struct tr_fiel
         lgd_milli > 1000000 || (has_pd && !(pd > 0 && pd < 1)) || /* a PD strictly in (0, 1) */
         !tr_id_ok(TR_FIELD(f, col, 0)) || !tr_id_ok(TR_FIELD(f, col, 1)))
         return TR_R_BAD_VALUE;
+    /* Each field valid, the loan impossible: due before it is issued (or the same day: no term),
+     * or owing more than a multiple of what it lent (one such line quadrupled a book's stressed
+     * EAD). The cents are exact in a double (at most 10^14). */
+    if (due <= issued || (double)outstanding > pc->max_outstanding_ratio * (double)amount)
+        return TR_R_INCONSISTENT_FIELDS;
     struct tr_loan_rec *r = tr_array_push(pc->out);
     memset(r, 0, sizeof *r);
     r->self = tr_parse_id(pc, TR_FIELD(f, col, 1));

@@ -152,7 +152,8 @@ struct tr_loan_rec {
     uint8_t product, status, pad[6];
 };
 
-/* Antennas are small and every rank holds all of them, in file order. */
+/* Antennas are small and every rank holds all of them, in file order. The line's place, hash and
+ * excerpt decide a repeated id (tr_ingest_antenna_repeats) and name the line rejected. */
 struct tr_antenna_rec {
     char id[24];
     char tower[24];
@@ -160,10 +161,12 @@ struct tr_antenna_rec {
     double lat, lon;
     int32_t region; /* index into the run's sorted region names */
     int32_t pad;
+    uint64_t order;   /* tr_order(file, line) */
+    uint64_t line;    /* hash of the raw line (tr_line_hash) */
+    char excerpt[64]; /* as /rejects keeps it (tr_mask_excerpt, TR_EXCERPT_MAX) */
 };
 
-/* Where a table's records keep their `order` (bytes from the record's start); antennas have
- * none (SIZE_MAX). */
+/* Where a table's records keep their `order` (bytes from the record's start). */
 static inline size_t tr_order_offset(int table)
 {
     switch (table) {
@@ -181,6 +184,8 @@ static inline size_t tr_order_offset(int table)
         return offsetof(struct tr_subscriber, order);
     case TR_T_LOANS:
         return offsetof(struct tr_loan_rec, order);
+    case TR_T_ANTENNAS:
+        return offsetof(struct tr_antenna_rec, order);
     default:
         return (size_t)-1;
     }

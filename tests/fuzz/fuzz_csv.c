@@ -383,7 +383,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                               .regions = &world.regions,
                               .ids = shared_ids(),
                               .stats = &stats,
-                              .out = &in.table[FZ_TABLE]};
+                              .out = &in.table[FZ_TABLE],
+                              .max_outstanding_ratio = 2};
     const int refused = parse_file(s, (const char *)data, size, &pc, 1);
     FZ_ASSERT(stats.lines == 0 || !refused);
     FZ_ASSERT(stats.rejected <= stats.lines);

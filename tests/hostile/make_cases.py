@@ -82,6 +82,24 @@ def cases():
     c["antennas_empty.csv"] = b""
     # Lines ending in a lone CR (old Mac): the whole file is one header line.
     c["cdr_cr_only.csv"] = lines(CDR, cdr(1), cdr(2), end=b"\r")
+    # Issue 18: text that reaches the run file's UTF-8 strings (an antenna's id, tower and region)
+    # must be UTF-8. One good antenna per region of the country first (the register needs them).
+    good = [b"A%05d,T%05d,%s,%s,%s" % (k, k, lat, lon, region) for k, (lat, lon, region) in
+            enumerate([(b"-9.218097", b"31.009442", b"Kilima"), (b"-9.130559", b"31.036938",
+                                                                   b"Mlimani"),
+                       (b"-6.5", b"35.1", b"Mvuli"), (b"-5.5", b"33.2", b"Nyanda"),
+                       (b"-7.1", b"39.2", b"Pwani"), (b"-2.5", b"32.9", b"Ziwani")])]
+    c["antennas_encoding.csv"] = lines(
+        b"antenna_id,tower_id,latitude,longitude,region", *good,
+        b"A00010,T00010,-9.2,31.0,Kil\xe9ma",                 # Latin-1 region
+        b"A0\xe911,T00011,-9.2,31.0,Kilima",                  # Latin-1 antenna id
+        b"A00012,T\xe912,-9.2,31.0,Kilima",                   # Latin-1 tower id
+        b"A00013,T00013,-9.2,31.0,R\xc3\xa9gion \xc3\x8ele",  # UTF-8: a region of its own
+        b"A00014,T00014,-9.2,31.0,Kilima\xc3",                # a cut sequence
+        b"A00015,T00015,-9.2,31.0,Kilima\xc0\xaf",            # an overlong '/'
+        b"A00016,T00016,-9.2,31.0,Kil\xe9ma_" + b"x" * 30,     # 37 bytes: bad_value first
+        b"A00017,T00017,91.0,31.0,Kil\xe9ma",                 # latitude 91: bad_value first
+        b"A00018,T00018,-9.2,31.0,\xed\xa0\x80")              # a surrogate
     return c
 
 

@@ -122,6 +122,30 @@ def check_success(name, case, path, h5, stderr, problems):
         problems.append(f"unexpected warning: {said[0]}")
 
 
+def datasets(h5):
+    """Every dataset's values outside /provenance and /rejects (what an input's place in its file
+    must not change)."""
+    out = {}
+    with h5py.File(h5, "r") as f:
+        def visit(name, obj):
+            if isinstance(obj, h5py.Dataset) and not name.startswith(("provenance", "rejects")):
+                out[name] = obj[()]
+        f.visititems(visit)
+    return out
+
+
+def check_same_as(other, h5, problems):
+    """same_as: this case's run file holds what the other case's does, /provenance and /rejects
+    aside."""
+    mine, theirs = datasets(h5), datasets(other)
+    if sorted(mine) != sorted(theirs):
+        problems.append(f"same_as: datasets differ: {sorted(set(mine) ^ set(theirs))[:5]}")
+        return
+    differ = [n for n in mine if mine[n].tobytes() != theirs[n].tobytes()]
+    if differ:
+        problems.append(f"same_as: {len(differ)} datasets differ, e.g. {differ[:6]}")
+
+
 def check_failure(case, path, h5, stderr, problems):
     pattern = case.get("message")
     lines = [line for line in stderr.splitlines() if re.search(pattern, line)]
@@ -187,6 +211,9 @@ def main():
             problems.append(f"exit {code}, want {want}")
         elif code == 0:
             check_success(name, case, path, h5, stderr, problems)
+            if "same_as" in case:
+                check_same_as(os.path.join(os.path.abspath(out), case["same_as"] + ".h5"), h5,
+                              problems)
         else:
             check_failure(case, path, h5, stderr, problems)
         if problems:

@@ -83,6 +83,39 @@ static void test_unknown_key_names_line_and_nearest(void **state)
     assert_string_equal(tr_config_nearest_key("inputs.cdrs"), "inputs.cdr");
 }
 
+/* A key given twice in a file is refused, naming the key and both lines (the same section
+ * twice, or the key again under a repeated section heading); --set still overrides a file's key,
+ * and an indented line continues the value above it. */
+static void test_repeated_key(void **state)
+{
+    (void)state;
+    struct tr_config c;
+    tr_config_defaults(&c);
+    char err[TR_CONFIG_ERR_MAX] = "";
+    const char *path =
+        write_temp("[run]\nseed = 7\n[generate]\nregions = 3\n; note\nregions = 4\n");
+    assert_int_equal(tr_config_load(&c, path, err), 1);
+    assert_string_equal(strstr(err, ":6: "),
+                        ":6: key 'generate.regions' given twice (lines 4 and 6)");
+    unlink(path);
+    tr_config_defaults(&c);
+    path = write_temp("[inputs]\nmax_reject_rate = 0.5\n[run]\nseed = 1\n[inputs]\n"
+                      "max_reject_rate = 0.9\n");
+    assert_int_equal(tr_config_load(&c, path, err), 1);
+    assert_non_null(strstr(err, "key 'inputs.max_reject_rate' given twice (lines 2 and 6)"));
+    unlink(path);
+    tr_config_defaults(&c);
+    path = write_temp("[run]\nseed = 7\n[generate]\nregions = 3\n");
+    assert_int_equal(tr_config_load(&c, path, err), 0);
+    assert_int_equal(tr_config_set(&c, "generate.regions=5", err), 0);
+    assert_int_equal(c.generate.regions, 5);
+    unlink(path);
+    tr_config_defaults(&c);
+    path = write_temp("[output]\npath = out/a\n  b.h5\n");
+    assert_int_equal(tr_config_load(&c, path, err), 0);
+    unlink(path);
+}
+
 static void test_bad_values(void **state)
 {
     (void)state;
@@ -242,6 +275,7 @@ int main(void)
         cmocka_unit_test(test_defaults_match_design),
         cmocka_unit_test(test_load_file),
         cmocka_unit_test(test_unknown_key_names_line_and_nearest),
+        cmocka_unit_test(test_repeated_key),
         cmocka_unit_test(test_bad_values),
         cmocka_unit_test(test_set_overrides),
         cmocka_unit_test(test_validation_across_keys),

@@ -9,6 +9,7 @@
 
 #include "config/config.h"
 #include "crosscheck/crosscheck.h"
+#include "records/parse.h"
 
 #include <mpi.h>
 #include <string.h>
@@ -86,7 +87,44 @@ static void test_ledger_breaks_once_where_they_happen(void **state)
     assert_int_equal(c.recon[1].ledger_breaks[TR_LEDGER_CHAIN], 1);
     /* Control totals: each record once, on the subscriber's side. */
     assert_int_equal(c.recon[1].txn_count[TR_BILLPAY], 2);
-    assert_int_equal(c.recon[1].txn_cents[TR_BILLPAY], 1000);
+    assert_true(tr_isum_value(&c.recon[1].txn_cents[TR_BILLPAY]) == 1000);
+    tr_crosscheck_free(&c);
+    tr_array_free(&pay);
+}
+
+/* 93,000 cash-ins of 10^12 currency units (the most an amount may be) in one region: the control
+ * total is 9.3 x 10^16 exactly, where 64-bit cents wrapped to -9.15 x 10^16; summed over two
+ * "ranks" word by word (as the run's MPI_SUM and its passes do) it stays exact. The same account's
+ * 93,000 cash-outs of 10^12 make the payers-without-calls total as large. */
+static void test_control_total_beyond_int64(void **state)
+{
+    (void)state;
+    struct tr_array pay;
+    tr_array_init(&pay, sizeof(struct tr_money));
+    const int64_t most = TR_MONEY_MAX_CENTS;
+    for (int k = 0; k < 93000; k++)
+        money(&pay, 1000 + k, 10 + k, TR_CASHIN, 0, most, TR_NO_BALANCE, TR_NO_BALANCE);
+    for (int k = 0; k < 93000; k++)
+        money(&pay, 200000 + k, 100000 + k, TR_CASHOUT, 1, most, TR_NO_BALANCE, TR_NO_BALANCE);
+    struct tr_crosscheck c;
+    run(&pay, &c);
+    const __int128 want = (__int128)93000 * most;
+    assert_int_equal(c.recon[1].txn_count[TR_CASHIN], 93000);
+    assert_true(tr_isum_value(&c.recon[1].txn_cents[TR_CASHIN]) == want);
+    assert_true(tr_isum_units(&c.recon[1].txn_cents[TR_CASHIN]) == 9.3e16);
+    assert_true(tr_isum_value(&c.recon[1].txn_cents[TR_CASHOUT]) == want);
+    assert_int_equal(c.recon[1].payers_without_calls, 1);
+    assert_true(tr_isum_units(&c.recon[1].payers_without_calls_cents) == 9.3e16);
+    struct tr_crosscheck sum = {0};
+    tr_crosscheck_append(&sum, &c, 0, 1, 1);
+    tr_crosscheck_append(&sum, &c, 1, 1, 1);
+    assert_true(tr_isum_value(&sum.recon[1].txn_cents[TR_CASHIN]) == 2 * want);
+    assert_true(tr_isum_units(&sum.recon[1].txn_cents[TR_CASHIN]) == 1.86e17);
+    /* Negative addends split and sum exactly too. */
+    tr_isum s = {0};
+    tr_isum_add(&s, -most), tr_isum_add(&s, -1), tr_isum_add(&s, 3);
+    assert_true(tr_isum_value(&s) == -most + 2);
+    tr_crosscheck_free(&sum);
     tr_crosscheck_free(&c);
     tr_array_free(&pay);
 }
@@ -124,6 +162,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ledger_same_second_out_of_chain_order),
         cmocka_unit_test(test_ledger_breaks_once_where_they_happen),
+        cmocka_unit_test(test_control_total_beyond_int64),
         cmocka_unit_test(test_velocity_one_alert_per_burst),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);

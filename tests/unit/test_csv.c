@@ -52,10 +52,20 @@ static void test_reason_names(void **state)
 {
     (void)state;
     /* The names are what the run file stores: the list order of docs/formats.md. */
-    const char *want[TR_R_COUNT] = {"accepted",         "line_too_long", "nul_byte",
-                                    "stray_quote",      "missing_field", "extra_field",
-                                    "unknown_txn_type", "bad_timestamp", "bad_number",
-                                    "negative_value",   "bad_value",     "out_of_window",
+    const char *want[TR_R_COUNT] = {"accepted",
+                                    "line_too_long",
+                                    "nul_byte",
+                                    "stray_quote",
+                                    "missing_field",
+                                    "extra_field",
+                                    "unknown_txn_type",
+                                    "bad_timestamp",
+                                    "bad_number",
+                                    "negative_value",
+                                    "bad_value",
+                                    "bad_encoding",
+                                    "inconsistent_fields",
+                                    "out_of_window",
                                     "conflicting_duplicate"};
     for (int r = 0; r < TR_R_COUNT; r++)
         assert_string_equal(tr_reason_names[r], want[r]);
@@ -366,6 +376,35 @@ static void test_double(void **state)
     }
 }
 
+/* UTF-8 as RFC 3629 has it: Latin-1 bytes, cut sequences, overlong forms, surrogates and code
+ * points past U+10FFFF are not. */
+static void test_utf8(void **state)
+{
+    (void)state;
+    static const char *const good[] = {"",
+                                       "Kilima",
+                                       "R\xC3\xA9gion \xC3\x8Ele",
+                                       "\xE2\x82\xAC",
+                                       "\xF0\x9F\x93\xB1",
+                                       "\xF4\x8F\xBF\xBF",
+                                       "\xED\x9F\xBF"};
+    static const char *const bad[] = {"R\xE9gion",        /* Latin-1 e acute */
+                                      "\xC3",             /* cut */
+                                      "\xE2\x82",         /* cut */
+                                      "\xC0\xAF",         /* overlong '/' */
+                                      "\xE0\x80\xAF",     /* overlong */
+                                      "\xED\xA0\x80",     /* a surrogate */
+                                      "\xF4\x90\x80\x80", /* past U+10FFFF */
+                                      "\xF5\x80\x80\x80",
+                                      "\x80",
+                                      "\xFF",
+                                      "\xC3\x28"};
+    for (size_t k = 0; k < sizeof good / sizeof *good; k++)
+        assert_true(tr_utf8_valid(good[k], strlen(good[k])));
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
+        if (tr_utf8_valid(bad[k], strlen(bad[k]))) fail_msg("bad[%zu] taken for UTF-8", k);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -381,6 +420,7 @@ int main(void)
         cmocka_unit_test(test_fixed_values_and_rounding),
         cmocka_unit_test(test_fixed_rejects),
         cmocka_unit_test(test_double),
+        cmocka_unit_test(test_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -175,6 +175,39 @@ static void test_too_many_rejects(void **state)
     fclose(msg);
 }
 
+/* output.path naming a folder (an existing one, or a name ending in '/'): telrisk run and run
+ * --check both stop with exit 2 and the message, before any input is read or file written. */
+static void test_output_path_folder(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/telrisk_outdir_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char config[] = "/tmp/telrisk_outcfg_XXXXXX";
+    const int fd = mkstemp(config);
+    assert_true(fd >= 0);
+    close(fd); /* an empty config: every default */
+    char set[2][128];
+    snprintf(set[0], sizeof set[0], "output.path=%s", dir);
+    snprintf(set[1], sizeof set[1], "output.path=%s/new/", dir);
+    for (int k = 0; k < 4; k++) {
+        char text[4096] = "";
+        FILE *msg = fmemopen(text, sizeof text, "w");
+        char *argv[] = {"telrisk", "run", "--config", config, "--set", set[k % 2], "--check", NULL};
+        assert_int_equal(telrisk_main(k < 2 ? 6 : 7, argv, MPI_COMM_SELF, msg), TR_EXIT_INPUT);
+        fclose(msg);
+        char want[256];
+        snprintf(want, sizeof want, "output.path %s is a folder: it must name the run file",
+                 set[k % 2] + strlen("output.path="));
+        print_message("%s", text);
+        assert_non_null(strstr(text, want));
+    }
+    char lock[128];
+    snprintf(lock, sizeof lock, "%s.lock", dir);
+    assert_int_equal(access(lock, F_OK), -1); /* nothing claimed */
+    assert_int_equal(rmdir(dir), 0);          /* nothing written inside (no new/ made) */
+    unlink(config);
+}
+
 int main(void)
 {
     /* The children start MPI themselves: they are forked before this process starts it. */
@@ -189,6 +222,7 @@ int main(void)
         cmocka_unit_test(test_main_leaves_caller),
         cmocka_unit_test(test_strdup),
         cmocka_unit_test(test_too_many_rejects),
+        cmocka_unit_test(test_output_path_folder),
     };
     failed += cmocka_run_group_tests_name("in process", with_mpi, NULL, NULL);
     MPI_Finalize();

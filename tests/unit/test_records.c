@@ -75,8 +75,12 @@ static void open_table(struct table *t, const struct tr_schema *s, const char *h
     if (tr_header_map(s, header, strlen(header), &t->map, err, sizeof err))
         fail_msg("header '%s': %s", header, err);
     tr_array_init(&t->out, s->record_size);
-    t->pc = (struct tr_parse_ctx){
-        .kh = &kh, .antennas = &aix, .regions = &regions, .stats = &t->stats, .out = &t->out};
+    t->pc = (struct tr_parse_ctx){.kh = &kh,
+                                  .antennas = &aix,
+                                  .regions = &regions,
+                                  .stats = &t->stats,
+                                  .out = &t->out,
+                                  .max_outstanding_ratio = 2};
 }
 
 static void open_default(struct table *t, const struct tr_schema *s)
@@ -293,6 +297,14 @@ static void test_antenna_valid(void **state)
     assert_float_equal(a->lon, 36.8219, 1e-12);
     assert_string_equal(a->region_name, "Nairobi");
     assert_int_equal(a->region, -1); /* numbered once every antenna is known */
+    /* Text that reaches the run file must be UTF-8: Latin-1 in the id, tower or region is
+     * bad_encoding (after bad_value: a Latin-1 region of 32 bytes is still bad_value). */
+    assert_int_equal(feed(&t, "ANT002,T01,-1.2,36.8,R\xC3\xA9gion"), TR_ACCEPT);
+    assert_int_equal(feed(&t, "ANT003,T01,-1.2,36.8,R\xE9gion"), TR_R_BAD_ENCODING);
+    assert_int_equal(feed(&t, "ANT\xE9,T01,-1.2,36.8,Nairobi"), TR_R_BAD_ENCODING);
+    assert_int_equal(feed(&t, "ANT004,T\xE9,-1.2,36.8,Nairobi"), TR_R_BAD_ENCODING);
+    assert_int_equal(feed(&t, "ANT005,T01,-1.2,36.8,R\xE9gion_of_thirty_two_bytes_or_more"),
+                     TR_R_BAD_VALUE);
     /* The extremes of the ranges are valid degrees. */
     assert_int_equal(feed(&t, "ANT002,T02,-90,180,Coast"), TR_ACCEPT);
     assert_int_equal(feed(&t, "ANT003,T02,90,-180,Coast"), TR_ACCEPT);
@@ -349,6 +361,37 @@ static void test_loan_valid(void **state)
     assert_true(((const struct tr_loan_rec *)last(&t))->lgd == 1.0);
     assert_int_equal(feed(&t, "L4,S1,revolving,2020-01-01,2020-02-01,10,0,open,0"), TR_ACCEPT);
     assert_true(((const struct tr_loan_rec *)last(&t))->lgd == 0.0);
+    close_table(&t);
+}
+
+/* Loans whose fields are each valid but impossible together: due on or before the day of issue,
+ * or owing more than inputs.max_outstanding_ratio (2 here) times the amount; they come after every
+ * single field's reason (a bad status still says bad_value). */
+static void test_loan_inconsistent(void **state)
+{
+    (void)state;
+    const struct tr_schema *s = &tr_schema_loans;
+    expect_reason(s, "L1,S1,microloan,2020-02-01,2020-01-01,10,0,open,", TR_R_INCONSISTENT_FIELDS);
+    expect_reason(s, "L1,S1,microloan,2020-02-01,2020-02-01,10,0,open,", TR_R_INCONSISTENT_FIELDS);
+    expect_reason(s, "L1,S1,microloan,2020-01-01,2020-01-02,10,20.01,open,",
+                  TR_R_INCONSISTENT_FIELDS);
+    expect_reason(s, "L1,S1,microloan,2020-01-01,2020-02-01,0,0.01,open,",
+                  TR_R_INCONSISTENT_FIELDS);
+    /* 18,000 times its amount: the line of the issue. */
+    expect_reason(s, "L1,S1,revolving,2020-01-01,2021-01-01,50,900000,open,",
+                  TR_R_INCONSISTENT_FIELDS);
+    expect_reason(s, "L1,S1,microloan,2020-02-01,2020-01-01,10,0,closed,", TR_R_BAD_VALUE);
+    expect_reason(s, "L1,S1,microloan,2020-02-01,2020-01-01,-10,0,open,", TR_R_NEGATIVE_VALUE);
+    /* Accepted: a day's term, exactly twice the amount, nothing lent and nothing owed. */
+    expect_reason(s, "L1,S1,microloan,2020-01-01,2020-01-02,10,20,open,", TR_ACCEPT);
+    expect_reason(s, "L1,S1,microloan,2020-01-01,2020-01-02,0,0,repaid,", TR_ACCEPT);
+    /* The ratio is the configured one. */
+    struct table t;
+    open_default(&t, s);
+    t.pc.max_outstanding_ratio = 1;
+    assert_int_equal(feed(&t, "L1,S1,microloan,2020-01-01,2020-01-02,10,10.01,open,"),
+                     TR_R_INCONSISTENT_FIELDS);
+    assert_int_equal(feed(&t, "L1,S1,microloan,2020-01-01,2020-01-02,10,10,open,"), TR_ACCEPT);
     close_table(&t);
 }
 
@@ -1101,6 +1144,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_antenna_valid),
         cmocka_unit_test(test_subscriber_valid),
         cmocka_unit_test(test_loan_valid),
+        cmocka_unit_test(test_loan_inconsistent),
         cmocka_unit_test(test_loan_pd_column),
         cmocka_unit_test(test_raw_line_reasons),
         cmocka_unit_test(test_field_count_reasons),
