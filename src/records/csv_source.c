@@ -282,12 +282,14 @@ int tr_ingest_gather_rejects(const struct tr_ctx *ctx, struct tr_ingest *in,
     return TR_EXIT_OK;
 }
 
-/* Empty tables and the input files' list (collective). 0, or the resolver's exit code. */
-static int start_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, struct tr_ingest *in)
+/* Empty tables and the input files' list (collective; notes: the resolver's). 0, or the
+ * resolver's exit code. */
+static int start_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, struct tr_ingest *in,
+                        int notes)
 {
     tr_ingest_init(in);
     struct tr_input_files files;
-    const int rc = tr_inputs_resolve(ctx, cfg, &files);
+    const int rc = tr_inputs_resolve(ctx, cfg, &files, notes);
     if (rc) return rc;
     add_files(in, &files);
     tr_inputs_free(&files);
@@ -300,7 +302,7 @@ static int csv_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
                     const struct tr_keyhash *kh, const struct tr_router *router,
                     struct tr_ingest *in)
 {
-    int rc = start_ingest(ctx, cfg, in);
+    int rc = start_ingest(ctx, cfg, in, !(router && router->later_pass));
     if (rc) return rc;
     /* Progress: each rank reads about its share of every file's bytes. */
     double bytes = 0;
@@ -404,7 +406,7 @@ static int check_one(const struct tr_ctx *ctx, struct tr_ingest *in, int f, int6
 static int csv_check(const struct tr_ctx *ctx, const struct tr_config *cfg,
                      const struct tr_keyhash *kh, int64_t max_lines, struct tr_ingest *in)
 {
-    int rc = start_ingest(ctx, cfg, in);
+    int rc = start_ingest(ctx, cfg, in, 1);
     if (rc) return rc;
     for (int f = 0; f < in->n_files && ctx->rank == 0; f++) {
         const int t = table_of(&in->files[f]);
@@ -428,8 +430,14 @@ static int csv_check(const struct tr_ctx *ctx, const struct tr_config *cfg,
  * read says why). Collective. */
 static double csv_bytes(const struct tr_ctx *ctx, const struct tr_config *cfg)
 {
+    /* Quietly: what is wrong with the inputs is the read's to say, once. */
+    struct tr_ctx quiet = *ctx;
+    FILE *null = fopen("/dev/null", "w");
+    if (null) quiet.msg = null;
     struct tr_input_files files = {0};
-    if (tr_inputs_resolve(ctx, cfg, &files)) return -1;
+    const int bad = tr_inputs_resolve(&quiet, cfg, &files, 0);
+    if (null) fclose(null);
+    if (bad) return -1;
     double bytes = 0;
     for (int t = 0; t < TR_T_COUNT && ctx->rank == 0; t++)
         for (int k = 0; k < files.n[t]; k++) {
