@@ -194,6 +194,21 @@ int tr_inputs_required(const struct tr_config *cfg, enum tr_table_id t)
     return 0;
 }
 
+int tr_inputs_empty(const struct tr_ctx *ctx, const struct tr_config *cfg, enum tr_table_id t,
+                    int files, int notes)
+{
+    const char *name = tr_table_names[t];
+    if (tr_inputs_required(cfg, t) && t != TR_T_ANTENNAS) { /* no antennas: the read says it */
+        TR_ERROR(ctx, "the %s table is empty (%d file%s, no data line), and the run requires it%s",
+                 name, files, files == 1 ? "" : "s", t == TR_T_CDR ? "" : " (inputs.require)");
+        return 1;
+    }
+    if (notes && t != TR_T_ANTENNAS)
+        TR_WARN(ctx, "the %s table is empty (%d file%s, no data line); %s", name, files,
+                files == 1 ? "" : "s", without(t));
+    return 0;
+}
+
 /* Rank 0: an absent table, said (a required one is an error). Returns 1 on an error. */
 static int absent(const struct tr_ctx *ctx, const struct tr_config *cfg, enum tr_table_id t,
                   int notes)
