@@ -303,12 +303,17 @@ static int empty_tables(const struct tr_ctx *ctx, const struct tr_config *cfg,
 {
     int bad = 0;
     for (int t = 0; t < TR_T_COUNT && ctx->rank == 0; t++) {
-        int files = 0;
+        int files = 0, first = -1;
         int64_t lines = 0;
         for (int f = 0; f < in->n_files; f++)
-            if (table_of(&in->files[f]) == t) files++, lines += in->file_stats[f].lines;
+            if (table_of(&in->files[f]) == t) {
+                first = first < 0 ? f : first;
+                files++;
+                lines += in->file_stats[f].lines;
+            }
         if (files > 0 && lines == 0)
-            bad |= tr_inputs_empty(ctx, cfg, (enum tr_table_id)t, files, !later);
+            bad |= tr_inputs_empty(ctx, cfg, (enum tr_table_id)t, in->files[first].path, files,
+                                   !later);
     }
     return tr_agree(ctx, bad ? TR_EXIT_INPUT : TR_EXIT_OK);
 }

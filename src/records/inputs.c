@@ -195,17 +195,20 @@ int tr_inputs_required(const struct tr_config *cfg, enum tr_table_id t)
 }
 
 int tr_inputs_empty(const struct tr_ctx *ctx, const struct tr_config *cfg, enum tr_table_id t,
-                    int files, int notes)
+                    const char *first, int files, int notes)
 {
     const char *name = tr_table_names[t];
+    char more[64] = "";
+    if (files > 1)
+        snprintf(more, sizeof more, " and %d more file%s", files - 1, files > 2 ? "s" : "");
     if (tr_inputs_required(cfg, t) && t != TR_T_ANTENNAS) { /* no antennas: the read says it */
-        TR_ERROR(ctx, "the %s table is empty (%d file%s, no data line), and the run requires it%s",
-                 name, files, files == 1 ? "" : "s", t == TR_T_CDR ? "" : " (inputs.require)");
+        TR_ERROR(ctx, "the %s table is empty (%s%s: no data line), and the run requires it%s", name,
+                 first, more, t == TR_T_CDR ? "" : " (inputs.require)");
         return 1;
     }
     if (notes && t != TR_T_ANTENNAS)
-        TR_WARN(ctx, "the %s table is empty (%d file%s, no data line); %s", name, files,
-                files == 1 ? "" : "s", without(t));
+        TR_WARN(ctx, "the %s table is empty (%s%s: no data line); %s", name, first, more,
+                without(t));
     return 0;
 }
 
