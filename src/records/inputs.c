@@ -184,14 +184,20 @@ static const char *without(enum tr_table_id t)
     }
 }
 
-int tr_inputs_required(const struct tr_config *cfg, enum tr_table_id t)
+/* Whether inputs.require names table t. */
+static int listed(const struct tr_config *cfg, enum tr_table_id t)
 {
-    if (t == TR_T_ANTENNAS || t == TR_T_CDR) return 1;
     const char *name = tr_table_names[t], *at = cfg->inputs.require;
     const size_t n = strlen(name);
     for (; (at = strstr(at, name)); at += n) /* a whole word of the list */
-        if ((at == cfg->inputs.require || strchr(", ", at[-1])) && strchr(", ", at[n])) return 1;
+        if ((at == cfg->inputs.require || strchr(", ", at[-1])) && strchr(", ", at[n]))
+            return 1;
     return 0;
+}
+
+int tr_inputs_required(const struct tr_config *cfg, enum tr_table_id t)
+{
+    return t == TR_T_ANTENNAS || t == TR_T_CDR || listed(cfg, t);
 }
 
 int tr_inputs_empty(const struct tr_ctx *ctx, const struct tr_config *cfg, enum tr_table_id t,
@@ -201,9 +207,12 @@ int tr_inputs_empty(const struct tr_ctx *ctx, const struct tr_config *cfg, enum 
     char more[64] = "";
     if (files > 1)
         snprintf(more, sizeof more, " and %d more file%s", files - 1, files > 2 ? "s" : "");
-    if (tr_inputs_required(cfg, t) && t != TR_T_ANTENNAS) { /* no antennas: the read says it */
-        TR_ERROR(ctx, "the %s table is empty (%s%s: no data line), and the run requires it%s", name,
-                 first, more, t == TR_T_CDR ? "" : " (inputs.require)");
+    /* An empty cdr file is a table without records (docs/formats.md), unless required by name;
+     * no antenna at all is the read's to say. */
+    if (listed(cfg, t) && t != TR_T_ANTENNAS) {
+        TR_ERROR(ctx, "the %s table is empty (%s%s: no data line), and the run requires it "
+                      "(inputs.require)",
+                 name, first, more);
         return 1;
     }
     if (notes && t != TR_T_ANTENNAS)

@@ -27,7 +27,7 @@ int tr_inputs_resolve(const struct tr_ctx *ctx, const struct tr_config *cfg,
  * them. */
 int tr_inputs_required(const struct tr_config *cfg, enum tr_table_id t);
 /* Rank 0, after the read: table t's files (files of them, the first named first) hold no data
- * line. Said (notes), and 1 when the run requires the table (said as an error), else 0. */
+ * line. Said (notes), and 1 when inputs.require names the table (said as an error), else 0. */
 int tr_inputs_empty(const struct tr_ctx *ctx, const struct tr_config *cfg, enum tr_table_id t,
                     const char *first, int files, int notes);
 void tr_inputs_free(struct tr_input_files *in);
