@@ -34,7 +34,7 @@ static const struct key_spec keys[] = {
     {"run.observation_date", KEY_DATE, F(run.observation_date), "", 0, 0, NULL, "or: the first day after the window (YYYY-MM-DD, with window_days)"},
     {"run.window_days", KEY_I64, F(run.window_days), "0", 0, 36500, NULL, "days of the window before observation_date (0: not set)"},
     {"run.window_min_share", KEY_F64, F(run.window_min_share), "0.01", 0, 1, NULL, "window from the data: the first and last days with at least this share of the typical day's lines bound it"},
-    {"inputs.dir", KEY_STR, F(inputs.dir), "data/demo", 0, 0, NULL, "each table is <dir>/<table>.csv or <dir>/<table>/*.csv"},
+    {"inputs.dir", KEY_STR, F(inputs.dir), "data/demo", 0, 0, NULL, "each table is <dir>/<table>.csv, <dir>/<table>.csv.gz or the folder <dir>/<table>/ (its *.csv and *.csv.gz)"},
     {"inputs.columnar", KEY_STR, F(inputs.columnar), "", 0, 0, NULL, "a file telrisk convert wrote: every table from it, no CSV read (default: none)"},
     {"inputs.cdr", KEY_STR, F(inputs.cdr), "", 0, 0, NULL, "call-detail records: a file, list or glob (default from dir)"},
     {"inputs.recharges", KEY_STR, F(inputs.recharges), "", 0, 0, NULL, "airtime top-ups"},
@@ -44,6 +44,7 @@ static const struct key_spec keys[] = {
     {"inputs.subscribers", KEY_STR, F(inputs.subscribers), "", 0, 0, NULL, "subscriber register"},
     {"inputs.loans", KEY_STR, F(inputs.loans), "", 0, 0, NULL, "loan book"},
     {"inputs.sim_swaps", KEY_STR, F(inputs.sim_swaps), "", 0, 0, NULL, "SIM swap events"},
+    {"inputs.require", KEY_STR, F(inputs.require), "", 0, 0, NULL, "tables a run needs (e.g. loans, sim_swaps): absent or empty, the run stops (default: none; antennas and cdr always)"},
     {"inputs.max_reject_rate", KEY_F64, F(inputs.max_reject_rate), "0.01", 0, 1, NULL, "largest share of rejected lines in any file before the run stops"},
     {"inputs.max_outstanding_ratio", KEY_F64, F(inputs.max_outstanding_ratio), "2", 1, 1e6, NULL, "a loan whose outstanding exceeds this multiple of its amount (interest and fees included) is rejected (inconsistent_fields)"},
     {"generate.subscribers", KEY_I64, F(generate.subscribers), "50000", 1, 1e8, NULL, "subscribers in the generated country"},
@@ -452,9 +453,32 @@ static int window_problem(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MA
     return 1;
 }
 
+/* inputs.require: a comma-separated list of table names. The names are repeated from
+ * records/tables.c, which config (a lower layer) cannot include. */
+static int require_problem(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MAX])
+{
+    static const char *const tables[] = {"antennas",    "subscribers", "cdr",   "recharges",
+                                         "mobilemoney", "mobiledata",  "loans", "sim_swaps"};
+    char copy[TR_PATH_MAX], *save = NULL;
+    snprintf(copy, sizeof copy, "%s", cfg->inputs.require);
+    for (char *w = strtok_r(copy, ", ", &save); w; w = strtok_r(NULL, ", ", &save)) {
+        size_t k = 0;
+        while (k < sizeof tables / sizeof *tables && strcmp(w, tables[k]) != 0)
+            k++;
+        if (k < sizeof tables / sizeof *tables) continue;
+        snprintf(err, TR_CONFIG_ERR_MAX,
+                 "inputs.require: '%s' is no table (antennas, subscribers, cdr, recharges, "
+                 "mobilemoney, mobiledata, loans, sim_swaps)",
+                 w);
+        return 1;
+    }
+    return 0;
+}
+
 int tr_config_validate(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MAX])
 {
     if (dates_problem(cfg, err) || window_problem(cfg, err)) return 1;
+    if (require_problem(cfg, err)) return 1;
     if (tr_config_bytes(cfg->partition.max_memory_per_rank) < 0) {
         snprintf(err, TR_CONFIG_ERR_MAX,
                  "partition.max_memory_per_rank = '%s': expected a size such as 2G, 800M or "

@@ -32,6 +32,7 @@ struct tr_config {
         char loans[TR_PATH_MAX];
         char sim_swaps[TR_PATH_MAX];
         char columnar[TR_PATH_MAX];
+        char require[TR_PATH_MAX]; /* tables whose absence or emptiness stops the run */
         double max_reject_rate;
         double max_outstanding_ratio; /* a loan's outstanding over its amount, at most */
     } inputs;

@@ -248,7 +248,7 @@ void tr_ckpt_fingerprint(const struct tr_ctx *ctx, const struct tr_config *cfg, 
     FILE *null = fopen("/dev/null", "w");
     if (null) quiet.msg = null;
     struct tr_input_files files;
-    const int bad = tr_inputs_resolve(&quiet, cfg, &files);
+    const int bad = tr_inputs_resolve(&quiet, cfg, &files, 0);
     if (null) fclose(null);
     memset(out, 0, 65);
     if (ctx->rank == 0) {

@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "io/h5.h"
+#include "records/tables.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -82,6 +83,47 @@ static void write_inputs(const struct tr_ctx *ctx, hid_t group, const struct tr_
                       "one row per input file: table, path, size, data lines (header excluded) "
                       "= accepted + rejected; duplicates and unknown_antenna count accepted "
                       "records that repeat an earlier one exactly or name an unknown antenna");
+}
+
+/* A table's state: read (data lines in its files), empty (files, no data line) or absent (no
+ * file: the table was not found, or its folder held no file read). */
+struct table_row {
+    char table[TR_TABLE_NAME_MAX];
+    char state[8];
+    int32_t files;
+    int64_t lines;
+};
+
+/* /provenance/tables, from the inputs' rows: every table, said even when no file made it, so an
+ * absent loan book or SIM-swap log is in the file and not only in a log. */
+static void write_tables(const struct tr_ctx *ctx, hid_t group, const struct tr_rf_provenance *p)
+{
+    struct table_row rows[TR_T_COUNT];
+    memset(rows, 0, sizeof rows);
+    for (int t = 0; t < TR_T_COUNT; t++) {
+        snprintf(rows[t].table, sizeof rows[t].table, "%s", tr_table_names[t]);
+        for (int i = 0; i < p->n_inputs; i++)
+            if (strcmp(p->inputs[i].table, tr_table_names[t]) == 0) {
+                rows[t].files++;
+                rows[t].lines += p->inputs[i].lines;
+            }
+        snprintf(rows[t].state, sizeof rows[t].state, "%s",
+                 rows[t].files == 0   ? "absent"
+                 : rows[t].lines == 0 ? "empty"
+                                      : "read");
+    }
+    typedef struct table_row s;
+    const struct tr_h5_field fields[] = {
+        STR_FIELD(s, table, TR_TABLE_NAME_MAX - 1, NULL),
+        STR_FIELD(s, state, sizeof(((s *)0)->state) - 1, NULL),
+        NUM_FIELD(s, files, H5T_STD_I32LE, "files"),
+        NUM_FIELD(s, lines, H5T_STD_I64LE, "lines"),
+    };
+    tr_rf_small_table(ctx, group, "tables", fields, (int)(sizeof fields / sizeof *fields),
+                      sizeof(s), rows, TR_T_COUNT,
+                      "one row per input table, read or not: state read (its files hold data "
+                      "lines), empty (files without a data line) or absent (no file), its files "
+                      "and data lines");
 }
 
 #define STAGE_FIELDS(s)                                                                            \
@@ -174,6 +216,7 @@ void tr_rf_write_provenance(const struct tr_ctx *ctx, hid_t file, const struct t
     const int32_t passes = p->passes > 1 ? p->passes : 1;
     tr_h5_attr_scalar(g, "passes", H5T_STD_I32LE, H5T_NATIVE_INT32, &passes);
     write_inputs(ctx, g, p);
+    write_tables(ctx, g, p);
     tr_rf_write_stages(ctx, g, p->stages, p->n_stages);
     H5_CHECK(H5Gclose(g));
 }

@@ -289,6 +289,40 @@ static int read_inputs(struct reader *in)
     return ok ? TR_EXIT_OK : fail(in, "cannot read /provenance/inputs");
 }
 
+/* /provenance/tables, when the file has it (a file written before it has not: none). */
+static int read_tables(struct reader *in)
+{
+    if (H5Lexists(in->file, "/provenance/tables", H5P_DEFAULT) <= 0) return TR_EXIT_OK;
+    typedef struct tr_summary_table row;
+    hid_t mem = H5Tcreate(H5T_COMPOUND, sizeof(row)), str = H5Tcopy(H5T_C_S1);
+    H5_CHECK(mem);
+    H5_CHECK(str);
+    H5_CHECK(H5Tset_size(str, sizeof(((row *)0)->table)));
+    H5_CHECK(H5Tset_cset(str, H5T_CSET_UTF8)); /* as written: HDF5 converts no character set */
+    H5_CHECK(H5Tinsert(mem, "table", offsetof(row, table), str));
+    hid_t state = H5Tcopy(H5T_C_S1);
+    H5_CHECK(state);
+    H5_CHECK(H5Tset_size(state, sizeof(((row *)0)->state)));
+    H5_CHECK(H5Tset_cset(state, H5T_CSET_UTF8));
+    H5_CHECK(H5Tinsert(mem, "state", offsetof(row, state), state));
+    H5_CHECK(H5Tinsert(mem, "files", offsetof(row, files), H5T_NATIVE_INT32));
+    H5_CHECK(H5Tinsert(mem, "lines", offsetof(row, lines), H5T_NATIVE_INT64));
+    hid_t d = H5Dopen2(in->file, "/provenance/tables", H5P_DEFAULT);
+    hsize_t n[1] = {0};
+    int ok = d >= 0 && dims_of(d, 1, n) == 0;
+    struct tr_run_summary *s = in->s;
+    if (ok) {
+        s->tables = TR_CALLOC(n[0] ? n[0] : 1, sizeof *s->tables);
+        ok = n[0] == 0 || H5Dread(d, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, s->tables) >= 0;
+        s->n_tables = ok ? (size_t)n[0] : 0;
+    }
+    if (d >= 0) H5_CHECK(H5Dclose(d));
+    H5_CHECK(H5Tclose(state));
+    H5_CHECK(H5Tclose(str));
+    H5_CHECK(H5Tclose(mem));
+    return ok ? TR_EXIT_OK : fail(in, "cannot read /provenance/tables");
+}
+
 /* A memory type picking named fields out of a table's rows. */
 struct member {
     const char *name;
@@ -563,6 +597,7 @@ int tr_run_summary_read(const char *path, struct tr_run_summary *s, FILE *msg)
     if (rc == TR_EXIT_OK) rc = read_root(&in);
     if (rc == TR_EXIT_OK) rc = read_subscribers(&in);
     if (rc == TR_EXIT_OK) rc = read_inputs(&in);
+    if (rc == TR_EXIT_OK) rc = read_tables(&in);
     if (rc == TR_EXIT_OK) s->parts |= TR_SUMMARY_RUN;
     if (rc == TR_EXIT_OK) rc = read_models(&in);
     if (rc == TR_EXIT_OK) rc = read_checks(&in);
@@ -582,6 +617,7 @@ static void free_list(char **list, size_t n)
 void tr_run_summary_free(struct tr_run_summary *s)
 {
     free(s->path);
+    free(s->tables);
     free(s->version);
     free(s->created);
     free(s->window_start);

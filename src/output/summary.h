@@ -55,6 +55,14 @@ struct tr_summary_scenario {
     double level, var, es;
 };
 
+/* A row of /provenance/tables: an input table's state (read, empty, absent). */
+struct tr_summary_table {
+    char table[16];
+    char state[8];
+    int32_t files;
+    int64_t lines;
+};
+
 struct tr_run_summary {
     char *path;
     unsigned parts; /* enum tr_summary_part */
@@ -74,6 +82,9 @@ struct tr_run_summary {
     struct tr_summary_tally *tallies;
     /* /provenance/inputs, added up */
     int64_t files, lines, accepted, rejected;
+    /* /provenance/tables (none in a file written before it) */
+    size_t n_tables;
+    struct tr_summary_table *tables;
     size_t n_models;
     struct tr_summary_model *models; /* in the file's order: all regions first */
     struct tr_summary_checks checks;

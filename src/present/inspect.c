@@ -99,6 +99,15 @@ static void print_run(FILE *out, const struct tr_run_summary *s, int64_t k_min)
             "\ninputs: %" PRId64 " files, %" PRId64 " lines, %" PRId64 " accepted, %" PRId64
             " rejected (%.3f%%)\n",
             s->files, s->lines, s->accepted, s->rejected, rate);
+    /* Every table, so that one the run did without (no loans: no model) is seen. */
+    for (size_t t = 0; t < s->n_tables; t++) {
+        const struct tr_summary_table *r = &s->tables[t];
+        fprintf(out, "  %-12s %-6s", r->table, r->state);
+        if (r->files > 0)
+            fprintf(out, " %d file%s, %" PRId64 " lines", (int)r->files, r->files == 1 ? "" : "s",
+                    r->lines);
+        fputc('\n', out);
+    }
 }
 
 static void print_model(FILE *out, const struct tr_summary_model *m)

@@ -116,6 +116,30 @@ static void on_line(void *user, const char *line, size_t avail, size_t len, int6
     tr_mask_excerpt(line, avail, job->id_fields, rj->excerpt);
 }
 
+/* What a header that does not parse looks like, when that says more than a missing column: a
+ * file in another encoding or with another separator ("" otherwise). */
+static const char *header_hint(const char *h, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)h;
+    const int bom16 =
+        len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF));
+    if (bom16 || memchr(h, 0, len)) return "; the file looks UTF-16 encoded: telrisk reads UTF-8";
+    if (memchr(h, '\t', len) && !memchr(h, ',', len))
+        return "; the file is separated by tabs: telrisk reads comma-separated values";
+    return "";
+}
+
+/* The header's columns for the schema, or the error (with a hint) naming path, said by rank 0
+ * (every rank has the same header). */
+static int map_header(const struct tr_ctx *ctx, const struct tr_schema *schema, const char *path,
+                      const char *h, size_t len, struct tr_header_map *map)
+{
+    char err[512];
+    if (!tr_header_map(schema, h, len, map, err, sizeof err)) return TR_EXIT_OK;
+    if (ctx->rank == 0) TR_ERROR(ctx, "%s: %s%s", path, err, header_hint(h, len));
+    return TR_EXIT_INPUT;
+}
+
 static int on_header(void *user, const struct tr_read_info *info)
 {
     struct file_job *job = user;
@@ -123,11 +147,8 @@ static int on_header(void *user, const struct tr_read_info *info)
         job->map.n_fields = 0;
         return 0;
     }
-    char err[512];
-    if (tr_header_map(job->schema, info->header, info->header_len, &job->map, err, sizeof err)) {
-        if (job->ctx->rank == 0) TR_ERROR(job->ctx, "%s: %s", job->path, err); /* all saw it */
+    if (map_header(job->ctx, job->schema, job->path, info->header, info->header_len, &job->map))
         return TR_EXIT_INPUT;
-    }
     job->id_fields = tr_id_fields(job->schema, &job->map);
     return 0;
 }
@@ -140,7 +161,8 @@ static int read_one(const struct tr_ctx *ctx, struct tr_ingest *in, struct file_
     struct tr_line_handler h = {.user = job,
                                 .on_line = on_line,
                                 .round_bytes = job->routed ? ROUND_BYTES : 0,
-                                .on_round = on_round};
+                                .on_round = on_round,
+                                .stream_rank = job->file};
     const size_t earlier = job->n_rejects; /* other files' rejects, already numbered */
     const size_t notes_before = in->loan_notes.n; /* and loans noted */
     struct tr_array *table = job->table;
@@ -267,12 +289,14 @@ int tr_ingest_gather_rejects(const struct tr_ctx *ctx, struct tr_ingest *in,
     return TR_EXIT_OK;
 }
 
-/* Empty tables and the input files' list (collective). 0, or the resolver's exit code. */
-static int start_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, struct tr_ingest *in)
+/* Empty tables and the input files' list (collective; notes: the resolver's). 0, or the
+ * resolver's exit code. */
+static int start_ingest(const struct tr_ctx *ctx, const struct tr_config *cfg, struct tr_ingest *in,
+                        int notes)
 {
     tr_ingest_init(in);
     struct tr_input_files files;
-    const int rc = tr_inputs_resolve(ctx, cfg, &files);
+    const int rc = tr_inputs_resolve(ctx, cfg, &files, notes);
     if (rc) return rc;
     add_files(in, &files);
     tr_inputs_free(&files);
@@ -294,13 +318,35 @@ static int antennas_done(const struct tr_ctx *ctx, struct tr_ingest *in, struct 
     return tr_ingest_antennas_read(ctx, in);
 }
 
+/* Collective, after the read (the counts summed): the tables whose files hold no data line, said
+ * once; TR_EXIT_INPUT when the run requires one. */
+static int empty_tables(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                        const struct tr_ingest *in, int later)
+{
+    int bad = 0;
+    for (int t = 0; t < TR_T_COUNT && ctx->rank == 0; t++) {
+        int files = 0, first = -1;
+        int64_t lines = 0;
+        for (int f = 0; f < in->n_files; f++)
+            if (table_of(&in->files[f]) == t) {
+                first = first < 0 ? f : first;
+                files++;
+                lines += in->file_stats[f].lines;
+            }
+        if (files > 0 && lines == 0)
+            bad |= tr_inputs_empty(ctx, cfg, (enum tr_table_id)t, in->files[first].path, files,
+                                   !later);
+    }
+    return tr_agree(ctx, bad ? TR_EXIT_INPUT : TR_EXIT_OK);
+}
+
 /* The CSV source's read: every file of every table, its lines parsed where they are read and the
  * records routed (router NULL: kept there, in file order: telrisk convert). */
 static int csv_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
                     const struct tr_keyhash *kh, const struct tr_router *router,
                     struct tr_ingest *in)
 {
-    int rc = start_ingest(ctx, cfg, in);
+    int rc = start_ingest(ctx, cfg, in, !(router && router->later_pass));
     if (rc) return rc;
     /* Progress: each rank reads about its share of every file's bytes. */
     double bytes = 0;
@@ -355,44 +401,34 @@ static int csv_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
     /* The rates come from the summed counts: a file over the limit stops the run before its
      * (possibly huge) rejects are gathered. */
     rc = tr_ingest_finish(ctx, cfg, later, job.t_first, job.t_last, in);
+    if (!rc) rc = empty_tables(ctx, cfg, in, later);
     if (!rc && !later) rc = tr_ingest_gather_rejects(ctx, in, job.rejects, job.n_rejects);
     free(job.rejects);
     return rc;
 }
 
-/* One line of f without its newline (and a CR before it); -1 at the end. */
-static ssize_t next_line(FILE *f, char **line, size_t *cap)
-{
-    ssize_t n = getline(line, cap, f);
-    if (n <= 0) return -1;
-    if ((*line)[n - 1] == '\n') (*line)[--n] = 0;
-    if (n > 0 && (*line)[n - 1] == '\r') (*line)[--n] = 0;
-    return n;
-}
-
-/* Rank 0: the header and up to max_lines lines of one file (all of an antennas file). */
+/* Rank 0: the header and up to max_lines lines of one file (all of an antennas file), gzip or
+ * not. */
 static int check_one(const struct tr_ctx *ctx, const struct tr_config *cfg, struct tr_ingest *in,
                      int f, int64_t max_lines, const struct tr_keyhash *kh)
 {
     const int t = table_of(&in->files[f]);
     const struct tr_schema *schema = tr_schema_of((enum tr_table_id)t);
-    FILE *fp = fopen(in->files[f].path, "rb");
+    char why[TR_PATH_MAX + 256];
+    struct tr_text_in *fp = tr_text_open(in->files[f].path, why, sizeof why);
     if (!fp) {
-        TR_ERROR(ctx, "%s: %s", in->files[f].path, strerror(errno));
+        TR_ERROR(ctx, "%s", why);
         return TR_EXIT_INPUT;
     }
-    char *line = NULL, err[512];
+    char *line = NULL;
     size_t cap = 0;
-    ssize_t n = next_line(fp, &line, &cap);
-    int rc = TR_EXIT_OK;
+    long n = tr_text_line(fp, &line, &cap);
+    int rc = n < -1 ? TR_EXIT_INPUT : TR_EXIT_OK;
     struct tr_header_map map;
     if (n >= 0) {
         const char *h = line;
         if (n >= 3 && memcmp(h, "\xEF\xBB\xBF", 3) == 0) h += 3, n -= 3; /* a UTF-8 BOM */
-        if (tr_header_map(schema, h, (size_t)n, &map, err, sizeof err)) {
-            TR_ERROR(ctx, "%s: %s", in->files[f].path, err);
-            rc = TR_EXIT_INPUT;
-        }
+        rc = map_header(ctx, schema, in->files[f].path, h, (size_t)n, &map);
     }
     struct tr_parse_ctx pc = {.kh = kh,
                               .max_outstanding_ratio = cfg->inputs.max_outstanding_ratio,
@@ -402,7 +438,7 @@ static int check_one(const struct tr_ctx *ctx, const struct tr_config *cfg, stru
                               .stats = &in->file_stats[f],
                               .out = &in->table[t]};
     const int64_t limit = t == TR_T_ANTENNAS ? INT64_MAX : max_lines;
-    for (int64_t k = 0; !rc && k < limit && (n = next_line(fp, &line, &cap)) >= 0; k++) {
+    for (int64_t k = 0; !rc && k < limit && (n = tr_text_line(fp, &line, &cap)) >= 0; k++) {
         in->file_stats[f].lines++;
         const enum tr_reason r =
             (size_t)n > TR_MAX_LINE
@@ -411,7 +447,10 @@ static int check_one(const struct tr_ctx *ctx, const struct tr_config *cfg, stru
         if (r != TR_ACCEPT) in->file_stats[f].rejected++, in->file_stats[f].by_reason[r]++;
     }
     free(line);
-    fclose(fp);
+    if (tr_text_close(fp, why, sizeof why) && !rc) { /* a gzip stream cut short or corrupt */
+        TR_ERROR(ctx, "%s", why);
+        rc = TR_EXIT_INPUT;
+    }
     return rc;
 }
 
@@ -419,7 +458,7 @@ static int check_one(const struct tr_ctx *ctx, const struct tr_config *cfg, stru
 static int csv_check(const struct tr_ctx *ctx, const struct tr_config *cfg,
                      const struct tr_keyhash *kh, int64_t max_lines, struct tr_ingest *in)
 {
-    int rc = start_ingest(ctx, cfg, in);
+    int rc = start_ingest(ctx, cfg, in, 1);
     if (rc) return rc;
     for (int f = 0; f < in->n_files && ctx->rank == 0; f++) {
         const int t = table_of(&in->files[f]);
@@ -443,8 +482,14 @@ static int csv_check(const struct tr_ctx *ctx, const struct tr_config *cfg,
  * read says why). Collective. */
 static double csv_bytes(const struct tr_ctx *ctx, const struct tr_config *cfg)
 {
+    /* Quietly: what is wrong with the inputs is the read's to say, once. */
+    struct tr_ctx quiet = *ctx;
+    FILE *null = fopen("/dev/null", "w");
+    if (null) quiet.msg = null;
     struct tr_input_files files = {0};
-    if (tr_inputs_resolve(ctx, cfg, &files)) return -1;
+    const int bad = tr_inputs_resolve(&quiet, cfg, &files, 0);
+    if (null) fclose(null);
+    if (bad) return -1;
     double bytes = 0;
     for (int t = 0; t < TR_T_COUNT && ctx->rank == 0; t++)
         for (int k = 0; k < files.n[t]; k++) {

@@ -2,13 +2,18 @@
 """Writes the hostile cases that cannot be stored as text in the repository: CRLF and BOM files,
 files without a final newline or cut mid-line, NUL bytes, binary garbage (a fixed seed), lines of
 1 MiB and 20 MiB, a line of exactly 4,096 bytes, ids thousands of bytes long, empty files and
-lone-CR line ends. The same bytes every time.
+lone-CR line ends; and, for issue 18, gzip files and folders of parts (Spark's among them), a FIFO,
+a cut gzip stream, UTF-16, tab-separated and zip files, and a path with a comma. The same bytes
+every time.
 
 usage: make_cases.py DIR   (the cases go into DIR, beside the copies of cases/*.csv)
 """
+import gzip
+import io
 import os
 import random
 import sys
+import zipfile
 
 CDR = b"txn_type,caller_id,recipient_id,timestamp,duration,caller_antenna,recipient_antenna,international"
 MM = (b"txn_id,txn_type,caller_id,recipient_id,timestamp,amount,sender_balance_before,"
@@ -103,12 +108,77 @@ def cases():
     return c
 
 
+LOANS = b"loan_id,subscriber_id,product,issued,due,amount,outstanding,status,lgd,pd"
+SIM_SWAPS = b"subscriber_id,timestamp"
+RECHARGES = b"caller_id,amount,timestamp"
+
+
+def gz(data):
+    """gzip bytes without a timestamp or name: the same bytes every time."""
+    return gzip.compress(data, compresslevel=6, mtime=0)
+
+
+def loan(n, status=b"repaid"):
+    return b"LN%02d,2557000000%02d,microloan,2020-04-19,2020-05-20,35.00,0.00,%s,0.68," % (
+        n, n, status)
+
+
+def zipped(name, data):
+    """A zip archive holding one file, with a fixed date."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), data)
+    return out.getvalue()
+
+
+def issue18_cases():
+    """Files of issue 18 ("every file accounted for"): {relative path: bytes}; a path with a '/'
+    is a file in a folder of parts."""
+    c = {}
+    # A gzip file: read as its text is, line numbers and rejects as for the plain file.
+    c["cdr_gzip.csv.gz"] = gz(lines(CDR, cdr(1), cdr(2), cdr(3, b"2020-02-30 09:33:51"), b"",
+                                    cdr(4), end=b"\r\n"))
+    # A folder of parts, one plain and one gzip: each file's lines accounted for.
+    c["cdr_parts/part-1.csv"] = lines(CDR, cdr(1), cdr(2))
+    c["cdr_parts/part-2.csv.gz"] = gz(lines(CDR, cdr(5), b"x\x00y", cdr(6), last=False))
+    # Spark's output folder named like a file: parts, _SUCCESS and .crc files (ignored).
+    c["spark_loans.csv/part-00000.csv.gz"] = gz(lines(LOANS, loan(1), loan(2), loan(3)))
+    c["spark_loans.csv/part-00001.csv.gz"] = gz(lines(LOANS, loan(4, b"default"), b"LN05,oops"))
+    c["spark_loans.csv/_SUCCESS"] = b""
+    c["spark_loans.csv/.part-00000.csv.gz.crc"] = b"crc\x00\x01"
+    # A folder with a file no rule reads or ignores.
+    c["cdr_stray/part-1.csv"] = lines(CDR, cdr(1))
+    c["cdr_stray/notes.txt"] = b"where these parts came from\n"
+    # A folder beside the file of the same table.
+    c["cdr_beside/part-1.csv"] = lines(CDR, cdr(1))
+    # A gzip stream cut short: 200 lines compressed, the file cut to half its bytes.
+    whole = gz(lines(CDR, *[cdr(k) for k in range(200)]))
+    c["cdr_gzip_cut.csv.gz"] = whole[:len(whole) // 2]
+    # Other encodings, separators and archives: the header error says what the file looks like.
+    text = lines(RECHARGES, b"255700000001,5.00,2020-03-15 12:04:46")
+    c["recharges_utf16.csv"] = text.decode().encode("utf-16")  # with its BOM, little-endian
+    c["recharges_tabs.csv"] = text.replace(b",", b"\t")
+    c["cdr_zip.csv"] = zipped("cdr.csv", lines(CDR, cdr(1)))
+    # A path with a comma in its name, and a header alone (an empty table).
+    c["sim_swaps,comma.csv"] = lines(SIM_SWAPS, b"255700000001,2020-03-07 18:36:46",
+                                     b"255700000002,2020-03-08 10:00:00")
+    c["sim_swaps_header_alone.csv"] = lines(SIM_SWAPS)
+    return c
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
-    for name, data in cases().items():
+    made = cases()
+    made.update(issue18_cases())
+    for name, data in made.items():
+        os.makedirs(os.path.dirname(os.path.join(out, name)), exist_ok=True)
         with open(os.path.join(out, name), "wb") as f:
             f.write(data)
+    # A FIFO: opening it for reading would wait for a writer forever.
+    fifo = os.path.join(out, "sim_swaps_fifo.csv")
+    if not os.path.exists(fifo):
+        os.mkfifo(fifo)
 
 
 if __name__ == "__main__":

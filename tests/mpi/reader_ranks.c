@@ -129,7 +129,7 @@ static int check_file(const char *name, size_t chunk)
     tr_ctx_init(&ctx, MPI_COMM_WORLD, stderr);
     struct tr_read_info *info = calloc(1, sizeof *info);
     struct mine m = {.info = info};
-    struct tr_line_handler h = {&m, on_line, 0, NULL};
+    struct tr_line_handler h = {&m, on_line, 0, NULL, 0};
     int rc = tr_read_file(&ctx, path, chunk, NULL, &h, info);
 
     /* Local checks, every rank: the header, the counts, the index sequence. */
@@ -428,7 +428,7 @@ static int check_changing(long cut, const char *want)
     tr_ctx_init(&ctx, MPI_COMM_WORLD, out);
     struct tr_read_info *info = calloc(1, sizeof *info);
     struct changing ch = {path, cut, 0};
-    struct tr_line_handler h = {&ch, drop_line, 20000, change_on_round};
+    struct tr_line_handler h = {&ch, drop_line, 20000, change_on_round, 0};
     const int rc = tr_read_file(&ctx, path, 0, NULL, &h, info);
     fclose(out);
     free(info);

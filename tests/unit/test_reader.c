@@ -1,7 +1,8 @@
 /* io/reader: one rank (MPI_COMM_SELF) reading files through MPI-IO: newlines, CRs, the BOM, a
  * missing final newline, empty and header-only files, line numbers and offsets, long lines, reads
  * that span the reader's chunks, errors, a file cut short or extended while it is read; and
- * tr_reader_range's cover of the data area.
+ * tr_reader_range's cover of the data area; gzip files read as a stream (the same lines as the
+ * plain file, a truncated or corrupt stream, archives and what is not a regular file refused).
  * tests/mpi/reader_ranks.c does the same files on 1-4 ranks. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,7 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 static char dir[64];
 
@@ -118,7 +121,7 @@ static int read_path(const char *path, size_t chunk, struct collect *c, struct t
     FILE *msg = fmemopen(msgbuf, sizeof msgbuf, "w");
     struct tr_ctx ctx;
     tr_ctx_init(&ctx, MPI_COMM_SELF, msg);
-    struct tr_line_handler h = {c, on_line, 0, NULL};
+    struct tr_line_handler h = {c, on_line, 0, NULL, 0};
     int rc = tr_read_file(&ctx, path, chunk, on_header, &h, info);
     fclose(msg);
     return rc;
@@ -521,7 +524,7 @@ static int read_changing(const char *path, long truncate_to, struct changer *ch,
     FILE *msg = fmemopen(msgbuf, sizeof msgbuf, "w");
     struct tr_ctx ctx;
     tr_ctx_init(&ctx, MPI_COMM_SELF, msg);
-    struct tr_line_handler h = {ch, on_line, 100000, change_on_round};
+    struct tr_line_handler h = {ch, on_line, 100000, change_on_round, 0};
     int rc = tr_read_file(&ctx, path, 0, NULL, &h, info);
     fclose(msg);
     return rc;
@@ -607,6 +610,156 @@ static void test_reader_range_cover(void **state)
     assert_true(b == 100 && e == 100);
 }
 
+/* ------------------------------------------------------------------ gzip */
+
+/* data gzipped into dir/name. */
+static const char *write_gzip(const char *name, const char *data, size_t n)
+{
+    static char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    gzFile gz = gzopen(path, "wb6");
+    assert_non_null(gz);
+    if (n > 0) assert_int_equal(gzwrite(gz, data, (unsigned)n), (int)n);
+    assert_int_equal(gzclose(gz), Z_OK);
+    return path;
+}
+
+/* The same lines (text, lengths, offsets in the text, indexes), header and info but the size. */
+static void expect_same(const struct collect *a, const struct tr_read_info *ia,
+                        const struct collect *b, const struct tr_read_info *ib)
+{
+    assert_int_equal(a->has_header, b->has_header);
+    assert_string_equal(a->header, b->header);
+    assert_int_equal(a->n, b->n);
+    for (size_t k = 0; k < a->n; k++) {
+        assert_int_equal(a->lines[k].avail, b->lines[k].avail);
+        assert_int_equal(a->lines[k].len, b->lines[k].len);
+        assert_int_equal(a->lines[k].offset, b->lines[k].offset);
+        assert_int_equal(a->lines[k].index, b->lines[k].index);
+        assert_memory_equal(a->lines[k].text, b->lines[k].text, a->lines[k].avail);
+    }
+    assert_int_equal(ia->total_lines, ib->total_lines);
+    assert_int_equal(ia->first_line, ib->first_line);
+    assert_int_equal(ia->unterminated, ib->unterminated);
+}
+
+static void test_gzip_same_lines(void **state)
+{
+    (void)state;
+    /* BOM, CRLF, an empty line, a NUL byte, a lone CR, no final newline; a long line (beyond the
+     * 128 kB buffer); an empty file; a header alone. */
+    static const char small[] = "\xEF\xBB\xBFh1,h2\r\na,b\r\n\nx\0y,z\nc\rd\nlast";
+    const size_t huge = 300000;
+    char *big = malloc(huge + 16);
+    memcpy(big, "h\nab\n", 5);
+    memset(big + 5, 'q', huge);
+    memcpy(big + 5 + huge, "\r\nend\n", 6);
+    const struct {
+        const char *data;
+        size_t n;
+    } cases[] = {{small, sizeof small - 1}, {big, huge + 11}, {"", 0}, {"h\n", 2}, {"h", 1}};
+    for (size_t q = 0; q < sizeof cases / sizeof *cases; q++) {
+        struct collect a = {0}, b = {0};
+        struct tr_read_info *ia = new_info(), *ib = new_info();
+        const char *plain = write_bytes("same.csv", cases[q].data, cases[q].n);
+        assert_int_equal(read_path(plain, 0, &a, ia), 0);
+        const char *gz = write_gzip("same.csv.gz", cases[q].data, cases[q].n);
+        assert_int_equal(read_path(gz, 0, &b, ib), 0);
+        struct stat st;
+        assert_int_equal(stat(gz, &st), 0);
+        assert_int_equal(ib->bytes, st.st_size); /* the size on disk */
+        assert_int_equal(b.headers_seen, 1);
+        expect_same(&a, ia, &b, ib);
+        collect_free(&a), collect_free(&b);
+        free(ia), free(ib);
+    }
+    free(big);
+}
+
+static void test_gzip_errors(void **state)
+{
+    (void)state;
+    struct collect c = {0};
+    struct tr_read_info *info = new_info();
+    /* Cut short: every byte but the last 30 (its end and part of the deflate stream). */
+    char text[4096];
+    size_t n = 0;
+    for (int k = 0; k < 200; k++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "%d,%d\n", k, k * 7);
+    const char *gz = write_gzip("cut.csv.gz", text, n);
+    assert_int_equal(truncate(gz, 40), 0);
+    assert_int_equal(read_path(gz, 0, &c, info), TR_EXIT_INPUT);
+    assert_non_null(strstr(msgbuf, "cut.csv.gz: gzip: unexpected end of file"));
+    collect_free(&c);
+
+    /* A flipped byte in the stream: zlib's reason (a bad CRC or bad deflate data). */
+    gz = write_gzip("corrupt.csv.gz", text, n);
+    FILE *f = fopen(gz, "r+b");
+    fseek(f, 30, SEEK_SET);
+    fputc(0xff, f);
+    fclose(f);
+    assert_int_equal(read_path(gz, 0, &c, info), TR_EXIT_INPUT);
+    assert_non_null(strstr(msgbuf, "corrupt.csv.gz: gzip: "));
+    assert_non_null(strstr(msgbuf, "(a corrupt gzip file)"));
+    collect_free(&c);
+
+    /* Archives telrisk does not read, whatever their name. */
+    const char *const magic[] = {"PK\x03\x04rest", "BZh91AY",
+                                 "\xFD"
+                                 "7zXZ\x00rest",
+                                 "\x28\xB5\x2F\xFDrest"};
+    const char *const kind[] = {"zip", "bzip2", "xz", "zstd"};
+    for (int k = 0; k < 4; k++) {
+        const char *p = write_bytes("archive.csv", magic[k], 10);
+        assert_int_equal(read_path(p, 0, &c, info), TR_EXIT_INPUT);
+        char want[128];
+        snprintf(want, sizeof want, "archive.csv is a %s archive, not read: telrisk reads CSV",
+                 kind[k]);
+        assert_non_null(strstr(msgbuf, want));
+        assert_int_equal(c.headers_seen, 0);
+    }
+
+    /* A FIFO is refused before it is opened (an open would wait for a writer: a hang). */
+    char fifo[160];
+    snprintf(fifo, sizeof fifo, "%s/fifo.csv", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(read_path(fifo, 0, &c, info), TR_EXIT_INPUT);
+    assert_non_null(strstr(msgbuf, "fifo.csv is not a regular file (a FIFO)"));
+    assert_int_equal(read_path("/dev/zero", 0, &c, info), TR_EXIT_INPUT);
+    assert_non_null(strstr(msgbuf, "/dev/zero is not a regular file (a character device)"));
+    collect_free(&c);
+    free(info);
+}
+
+/* tr_text_*: the lines of a plain and a gzip file, as --check reads them. */
+static void test_text_stream(void **state)
+{
+    (void)state;
+    static const char data[] = "h\r\na\n\nb\0c\nlast";
+    const char *paths[2];
+    char keep[160];
+    snprintf(keep, sizeof keep, "%s", write_bytes("t.csv", data, sizeof data - 1));
+    paths[0] = keep;
+    paths[1] = write_gzip("t.csv.gz", data, sizeof data - 1);
+    for (int k = 0; k < 2; k++) {
+        char why[256] = "", *line = NULL;
+        size_t cap = 0;
+        struct tr_text_in *t = tr_text_open(paths[k], why, sizeof why);
+        assert_non_null(t);
+        assert_int_equal(tr_text_line(t, &line, &cap), 1);
+        assert_string_equal(line, "h");
+        assert_int_equal(tr_text_line(t, &line, &cap), 1);
+        assert_int_equal(tr_text_line(t, &line, &cap), 0);
+        assert_int_equal(tr_text_line(t, &line, &cap), 3);
+        assert_memory_equal(line, "b\0c", 3);
+        assert_int_equal(tr_text_line(t, &line, &cap), 4);
+        assert_string_equal(line, "last");
+        assert_int_equal(tr_text_line(t, &line, &cap), -1);
+        assert_int_equal(tr_text_close(t, why, sizeof why), 0);
+        free(line);
+    }
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
@@ -624,6 +777,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_file_changes_while_read),
         cmocka_unit_test(test_reader_range_cover),
+        cmocka_unit_test(test_gzip_same_lines),
+        cmocka_unit_test(test_gzip_errors),
+        cmocka_unit_test(test_text_stream),
     };
     int failed = cmocka_run_group_tests(tests, setup, teardown);
     MPI_Finalize();
