@@ -175,7 +175,8 @@ static int own_chain(const char *output, const char *run, const char *config_tex
 }
 
 /* Rank 0, resuming without a checkpoint of this run: why another run's are not taken (-1), or 0
- * when there is none. */
+ * when there is none. Said as a warning: the run starts from its inputs (a requeued daily job
+ * whose inputs are a new day's must run, not wait for someone to clear yesterday's files). */
 static int refuse_foreign(const char *output, const char *run, const char *config_text,
                           const char *fingerprint, char *why, size_t len)
 {
@@ -187,7 +188,7 @@ static int refuse_foreign(const char *output, const char *run, const char *confi
         snprintf(reason, sizeof reason, "%s is another run's (another seed or telrisk)", first);
     snprintf(why, len,
              "no checkpoint of this run; %s. Another run's checkpoints are never taken over nor "
-             "removed: they are left as they are (%s)",
+             "removed: they are left as they are (%s); starting from the inputs",
              reason, list);
     return -1;
 }
@@ -198,9 +199,10 @@ int tr_ckpt_find(const struct tr_ctx *ctx, const char *output, const char *run,
     int found[2] = {0, 0}; /* stage reached, failed */
     char why[4096] = "";
     if (ctx->rank == 0) {
-        found[1] =
-            own_chain(output, run, config_text, fingerprint, &found[0], why, sizeof why) ||
-            (!found[0] && refuse_foreign(output, run, config_text, fingerprint, why, sizeof why));
+        found[1] = own_chain(output, run, config_text, fingerprint, &found[0], why, sizeof why);
+        if (!found[1] && !found[0] &&
+            refuse_foreign(output, run, config_text, fingerprint, why, sizeof why))
+            TR_WARN(ctx, "--resume: %s", why);
     }
     MPI_CHECK(MPI_Bcast(found, 2, MPI_INT, 0, ctx->comm));
     if (found[1] && ctx->rank == 0) fprintf(ctx->msg, "telrisk: --resume: %s\n", why);

@@ -166,7 +166,8 @@ static int find_start(struct tr_run *r, int resume)
     const int rc =
         tr_ckpt_find(r->ctx, output, r->run_print, r->config_text, r->fingerprint, &r->done);
     if (rc) return rc;
-    tr_ckpt_report_foreign(r->ctx, output, r->run_print);
+    if (r->done != TR_CKPT_NONE) /* without one of its own, tr_ckpt_find said which it left */
+        tr_ckpt_report_foreign(r->ctx, output, r->run_print);
     TR_INFO(r->ctx,
             r->done ? "--resume: the %s stage's checkpoint is there; going on from it"
                     : "--resume: no checkpoint of this run%s; starting from the inputs",

@@ -507,7 +507,8 @@ static int columnar_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
     tr_array_free(&r.staged);
     tr_colfile_close(f);
     if (rc) return rc;
-    return tr_ingest_finish(ctx, cfg, later, r.t_first, r.t_last, in);
+    rc = tr_ingest_finish(ctx, cfg, later, r.t_first, r.t_last, in);
+    return rc ? rc : tr_ingest_table_states(ctx, cfg, in, later, 1);
 }
 
 /* The columnar source's check: the file's key and version, its input files' counts (as converted:

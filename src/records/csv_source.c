@@ -318,27 +318,6 @@ static int antennas_done(const struct tr_ctx *ctx, struct tr_ingest *in, struct 
     return tr_ingest_antennas_read(ctx, in);
 }
 
-/* Collective, after the read (the counts summed): the tables whose files hold no data line, said
- * once; TR_EXIT_INPUT when the run requires one. */
-static int empty_tables(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                        const struct tr_ingest *in, int later)
-{
-    int bad = 0;
-    for (int t = 0; t < TR_T_COUNT && ctx->rank == 0; t++) {
-        int files = 0, first = -1;
-        int64_t lines = 0;
-        for (int f = 0; f < in->n_files; f++)
-            if (table_of(&in->files[f]) == t) {
-                first = first < 0 ? f : first;
-                files++;
-                lines += in->file_stats[f].lines;
-            }
-        if (files > 0 && lines == 0)
-            bad |= tr_inputs_empty(ctx, cfg, (enum tr_table_id)t, in->files[first].path, files,
-                                   !later);
-    }
-    return tr_agree(ctx, bad ? TR_EXIT_INPUT : TR_EXIT_OK);
-}
 
 /* The CSV source's read: every file of every table, its lines parsed where they are read and the
  * records routed (router NULL: kept there, in file order: telrisk convert). */
@@ -401,7 +380,7 @@ static int csv_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
     /* The rates come from the summed counts: a file over the limit stops the run before its
      * (possibly huge) rejects are gathered. */
     rc = tr_ingest_finish(ctx, cfg, later, job.t_first, job.t_last, in);
-    if (!rc) rc = empty_tables(ctx, cfg, in, later);
+    if (!rc) rc = tr_ingest_table_states(ctx, cfg, in, later, 0);
     if (!rc && !later) rc = tr_ingest_gather_rejects(ctx, in, job.rejects, job.n_rejects);
     free(job.rejects);
     return rc;

@@ -209,6 +209,44 @@ int tr_ingest_check_reject_rates(const struct tr_ctx *ctx, const struct tr_confi
     return tr_agree(ctx, reject_rates_over(ctx, cfg, in));
 }
 
+static int table_of(const struct tr_input_stat *s)
+{
+    for (int t = 0; t < TR_T_COUNT; t++)
+        if (strcmp(s->table, tr_table_names[t]) == 0) return t;
+    return -1;
+}
+
+/* Rank 0: a table required by name that the columnar inputs lack (converted without it). */
+static int absent_required(const struct tr_ctx *ctx, const struct tr_config *cfg, int t)
+{
+    if (!tr_inputs_required(cfg, (enum tr_table_id)t)) return 0;
+    TR_ERROR(ctx, "the %s table is absent from the columnar inputs %s (converted without it), and "
+                  "the run requires it",
+             tr_table_names[t], cfg->inputs.columnar);
+    return 1;
+}
+
+int tr_ingest_table_states(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                           const struct tr_ingest *in, int later, int check_absent)
+{
+    int bad = 0;
+    for (int t = 0; t < TR_T_COUNT && ctx->rank == 0; t++) {
+        int files = 0, first = -1;
+        int64_t lines = 0;
+        for (int f = 0; f < in->n_files; f++)
+            if (table_of(&in->files[f]) == t) {
+                first = first < 0 ? f : first;
+                files++;
+                lines += in->file_stats[f].lines;
+            }
+        if (files == 0 && check_absent) bad |= absent_required(ctx, cfg, t);
+        if (files > 0 && lines == 0)
+            bad |= tr_inputs_empty(ctx, cfg, (enum tr_table_id)t, in->files[first].path, files,
+                                   !later);
+    }
+    return tr_agree(ctx, bad ? TR_EXIT_INPUT : TR_EXIT_OK);
+}
+
 void tr_ingest_note_line(struct tr_ingest *in, int table, const void *rec)
 {
     const int64_t when = tr_record_time(table, rec);

@@ -114,6 +114,12 @@ void tr_ingest_number_regions(struct tr_ingest *in);
 int tr_ingest_finish(const struct tr_ctx *ctx, const struct tr_config *cfg, int later_pass,
                      int64_t t_first, int64_t t_last, struct tr_ingest *in);
 void tr_ingest_free(struct tr_ingest *in);
+/* Collective, after the read (the counts summed): the tables whose files hold no data line, said
+ * once (in the first pass); with check_absent (columnar inputs, whose tables the resolver did not
+ * see), a required table without a file too. TR_EXIT_INPUT when the run requires one
+ * (inputs.require). */
+int tr_ingest_table_states(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                           const struct tr_ingest *in, int later, int check_absent);
 /* Collective: stops the run (TR_EXIT_INPUT, said once) when a file's reject rate is over
  * inputs.max_reject_rate, naming its commonest reason. */
 int tr_ingest_check_reject_rates(const struct tr_ctx *ctx, const struct tr_config *cfg,

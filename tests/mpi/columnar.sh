@@ -71,5 +71,21 @@ mpiexec -n 1 "$telrisk" convert --config "$config" --quiet --set inputs.columnar
     --out "$work/again.h5" >"$work/err.log" 2>&1 || rc=$?
 [ $rc -eq 1 ] && grep -q "inputs.columnar must be empty" "$work/err.log" ||
     fail "convert with inputs.columnar set: exit $rc"
+# inputs.require holds for columnar inputs too: converted without its loans, a run that requires
+# them is refused; an empty sim_swaps table required is refused as well.
+mkdir -p "$work/noloans"
+cp "$data"/*.csv "$work/noloans/"
+rm "$work/noloans/loans.csv"
+head -1 "$data/sim_swaps.csv" >"$work/noloans/sim_swaps.csv"
+mpiexec -n 2 "$telrisk" convert --config "$config" --quiet --set inputs.dir="$work/noloans" \
+    --out "$work/noloans.h5" 2>/dev/null || fail "convert without loans"
+expect_exit2 "required loans absent from columnar inputs" \
+    "the loans table is absent from the columnar inputs .*noloans.h5.*requires it" \
+    mpiexec -n 2 "$telrisk" run "${common[@]}" --set inputs.columnar="$work/noloans.h5" \
+    --set inputs.require=loans --set output.path="$work/x.h5"
+expect_exit2 "required sim_swaps empty in columnar inputs" \
+    "the sim_swaps table is empty .*requires it" \
+    mpiexec -n 2 "$telrisk" run "${common[@]}" --set inputs.columnar="$work/noloans.h5" \
+    --set inputs.require=sim_swaps --set output.path="$work/x.h5"
 [ ! -e "$work/x.h5" ] || fail "a refused run left a run file"
-echo "columnar: another key, a run file, a missing file and convert of columnar inputs refused"
+echo "columnar: another key, a run file, a missing file, convert of columnar inputs, and required tables absent or empty refused"

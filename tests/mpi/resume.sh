@@ -17,11 +17,12 @@ out="$work/run.h5"
 common=(--config "$config" --quiet --set inputs.dir="$data" --set stress.scenarios="$scenarios"
         --set stress.paths=300000 --set output.path="$out")
 fail() { echo "FAIL: $*"; exit 1; }
-same_as_reference() { # WHAT
+same_as_reference() { # WHAT [the other run's checkpoints, which stay]
     for object in /subscribers /rejects /regions /models /crosschecks /portfolio /stress; do
         h5diff "$work/reference.h5" "$out" $object $object || fail "$1: $object differs"
     done
-    ls "$out".ckpt-* >/dev/null 2>&1 && fail "$1: checkpoints left behind"
+    [ "$(ls "$out".ckpt-* 2>/dev/null)" = "$(cat "${2:-/dev/null}")" ] ||
+        fail "$1: checkpoints left behind"
     ls "$work"/*.tmp-* >/dev/null 2>&1 && fail "$1: temporary files left behind"
     return 0
 }
@@ -64,18 +65,26 @@ mpiexec -n 1 "$telrisk" run "${common[@]}" --resume 2>/dev/null || fail "resume 
 same_as_reference "SIGTERM mid-stress, resumed at 1 rank"
 echo "resume: SIGTERM in the middle of the stress stage (exit $rc), resumed at 1 rank: the same run file"
 
-# Another config's checkpoints are refused, by name.
+# Another config's checkpoints are never taken: --resume without one of its own says why (by
+# name) and starts from the inputs, leaving them (a requeued daily job on a new day's inputs must
+# run). The run it writes is that config's own.
 TELRISK_TEST_KILL=stress mpiexec -n 2 "$telrisk" run "${common[@]}" 2>/dev/null || true
-rc=0
-mpiexec -n 2 "$telrisk" run "${common[@]}" --set model.lambda=5 --resume 2>"$work/err.log" || rc=$?
-[ $rc -eq 1 ] && grep -q "another configuration" "$work/err.log" ||
-    { cat "$work/err.log"; fail "resume with another config: exit $rc"; }
-# Checkpoints made from other input files are refused too (a file's time changed).
+ls "$out".ckpt-* >"$work/foreign.txt"
+mpiexec -n 2 "$telrisk" run "${common[@]}" --set model.lambda=5 --resume 2>"$work/err.log" ||
+    { cat "$work/err.log"; fail "resume with another config"; }
+grep -q "another configuration.*starting from the inputs" "$work/err.log" ||
+    { cat "$work/err.log"; fail "resume with another config: not said"; }
+/usr/bin/python3 -c "import h5py,sys; assert b'lambda = 5' in bytes(h5py.File(sys.argv[1]).attrs['config'])" "$out" ||
+    fail "resume with another config: the run file is not that config's"
+ls "$out".ckpt-* | grep -F -f "$work/foreign.txt" | cmp -s - "$work/foreign.txt" ||
+    fail "resume with another config touched the other run's checkpoints"
+# Checkpoints made from other input files are not taken either (a file's time changed).
 touch "$data/recharges.csv"
-rc=0
-mpiexec -n 2 "$telrisk" run "${common[@]}" --resume 2>"$work/err.log" || rc=$?
-[ $rc -eq 1 ] && grep -q "other input files" "$work/err.log" ||
-    { cat "$work/err.log"; fail "resume after an input changed: exit $rc"; }
+mpiexec -n 2 "$telrisk" run "${common[@]}" --resume 2>"$work/err.log" ||
+    { cat "$work/err.log"; fail "resume after an input changed"; }
+grep -q "other input files.*starting from the inputs" "$work/err.log" ||
+    { cat "$work/err.log"; fail "resume after an input changed: not said"; }
+same_as_reference "a resume after an input changed (from the inputs)" "$work/foreign.txt"
 # Without --resume a run starts over from the inputs, and leaves the other inputs' checkpoints
 # (another run's: its fingerprint is in their names) where they are, saying so.
 ls "$out".ckpt-* >"$work/foreign.txt"
@@ -84,4 +93,4 @@ grep -q "another run's checkpoints" "$work/err.log" || { cat "$work/err.log"; fa
 ls "$out".ckpt-* | cmp -s - "$work/foreign.txt" || fail "the other run's checkpoints were touched"
 rm -f $(cat "$work/foreign.txt")
 same_as_reference "a fresh run over old checkpoints"
-echo "resume: another config's or other inputs' checkpoints refused (exit 1); a run without --resume starts over, leaving them"
+echo "resume: another config's or other inputs' checkpoints never taken: --resume says why and starts from the inputs; a run without --resume starts over; both leave them"
