@@ -440,12 +440,15 @@ static int window_problem(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MA
                  "run: set the window by window_start and window_end, or by observation_date "
                  "and window_days, not both");
     else if (range && !(cfg->run.window_start[0] && cfg->run.window_end[0]))
-        snprintf(err, TR_CONFIG_ERR_MAX, "run.window_%s is empty: set both window_start and window_end",
+        snprintf(err, TR_CONFIG_ERR_MAX,
+                 "run.window_%s is empty: set both window_start and window_end",
                  cfg->run.window_start[0] ? "end" : "start");
     else if (dated && !(cfg->run.observation_date[0] && cfg->run.window_days > 0))
-        snprintf(err, TR_CONFIG_ERR_MAX, "run.%s is not set: set both observation_date and window_days",
+        snprintf(err, TR_CONFIG_ERR_MAX,
+                 "run.%s is not set: set both observation_date and window_days",
                  cfg->run.observation_date[0] ? "window_days" : "observation_date");
-    else if (range && (tr_parse_date(cfg->run.window_start, &a), tr_parse_date(cfg->run.window_end, &b), a > b))
+    else if (range && (tr_parse_date(cfg->run.window_start, &a),
+                       tr_parse_date(cfg->run.window_end, &b), a > b))
         snprintf(err, TR_CONFIG_ERR_MAX, "run.window_start = %s is after run.window_end = %s",
                  cfg->run.window_start, cfg->run.window_end);
     else

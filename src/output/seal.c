@@ -11,6 +11,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define DIGEST_BYTES  crypto_generichash_BYTES /* 32: BLAKE2b-256 */
 #define CHECKSUM_ATTR "checksum"
@@ -83,6 +84,25 @@ static int feed_shape(struct digest *d, hid_t type, hid_t space, hssize_t *point
     return 0;
 }
 
+/* Whether values of type hold memory HDF5 allocates on read (variable-length strings or
+ * sequences, anywhere in a compound or array): a crafted file may use them where telrisk writes
+ * fixed ones, and they must be given back. */
+static int holds_vlen(hid_t type)
+{
+    if (H5Tis_variable_str(type) > 0 || H5Tdetect_class(type, H5T_VLEN) > 0) return 1;
+    const H5T_class_t c = H5Tget_class(type);
+    if (c != H5T_COMPOUND && c != H5T_ARRAY) return 0;
+    const int n = c == H5T_COMPOUND ? H5Tget_nmembers(type) : 1;
+    int found = 0;
+    for (int k = 0; k < n && !found; k++) {
+        hid_t m = c == H5T_COMPOUND ? H5Tget_member_type(type, (unsigned)k) : H5Tget_super(type);
+        if (m < 0) continue;
+        found = holds_vlen(m);
+        H5Tclose(m);
+    }
+    return found;
+}
+
 static int feed_attribute(struct digest *d, hid_t obj, const char *name)
 {
     hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
@@ -96,7 +116,7 @@ static int feed_attribute(struct digest *d, hid_t obj, const char *name)
     if (!rc && points > 0) {
         const int read = H5Aread(a, type, buf) >= 0;
         rc = read ? feed_values(d, type, buf, (size_t)points) : -1;
-        if (read && H5Tis_variable_str(type) > 0)
+        if (read && holds_vlen(type))
             H5_CHECK(H5Dvlen_reclaim(type, space, H5P_DEFAULT, buf));
     }
     free(buf);
@@ -144,8 +164,7 @@ static int feed_rows(struct digest *d, hid_t dset, hid_t type, hid_t space, int 
     for (int k = 0; k < rank; k++)
         points *= count[k];
     int rc = read ? feed_values(d, type, buf, points) : -1;
-    if (read && H5Tis_variable_str(type) > 0)
-        H5_CHECK(H5Dvlen_reclaim(type, mem, H5P_DEFAULT, buf));
+    if (read && holds_vlen(type)) H5_CHECK(H5Dvlen_reclaim(type, mem, H5P_DEFAULT, buf));
     H5_CHECK(H5Sclose(mem));
     return rc;
 }
@@ -155,6 +174,13 @@ static int feed_dataset(struct digest *d, hid_t dset)
     hid_t type = H5Dget_type(dset), space = H5Dget_space(dset);
     hssize_t points = 0;
     int rc = type < 0 || space < 0 ? -1 : feed_shape(d, type, space, &points);
+    /* telrisk writes every element it declares: a dataset whose storage is not all there (a
+     * crafted extent of 10^15 rows, or a write cut short) is damaged, and reading its fill values
+     * would take forever. */
+    H5D_space_status_t stored = H5D_SPACE_STATUS_ERROR;
+    if (!rc && points > 0 && (H5Dget_space_status(dset, &stored) < 0 ||
+                              stored != H5D_SPACE_STATUS_ALLOCATED))
+        rc = -1;
     int rank = rc ? 0 : H5Sget_simple_extent_ndims(space);
     hsize_t dims[H5S_MAX_RANK] = {1};
     if (!rc && rank > 0 && H5Sget_simple_extent_dims(space, dims, NULL) < 0) rc = -1;
@@ -477,6 +503,10 @@ int tr_verify_file(const char *path, FILE *out, struct tr_verify_report *r, char
                  "to open it or to list its objects",
                  path);
         rc = 2;
+    } else if (H5Aexists(f, "telrisk_version") <= 0) { /* some other HDF5 file, or a bare copy */
+        object_list_free(&l);
+        snprintf(err, errlen, "%s is not a telrisk run file (no telrisk_version attribute)", path);
+        rc = 2;
     } else {
         for (size_t i = 0; i < l.n; i++)
             if (verify_object(f, l.paths[i], l.is_dataset[i], out, r)) rc = 1;
@@ -504,6 +534,17 @@ static int check_one(const char *path, const char *role, char *why, size_t len)
     FILE *mem = open_memstream(&text, &size);
     if (!mem) TR_DIE(TR_EXIT_INTERNAL, "out of memory verifying %s", path);
     struct tr_verify_report r;
+    struct stat st;
+    /* A file that is not there is said as such, not as a file HDF5 cannot read. */
+    const char *absent = stat(path, &st) != 0  ? strerror(errno)
+                         : !S_ISREG(st.st_mode) ? "not a regular file"
+                                                : NULL;
+    if (absent) {
+        fclose(mem);
+        free(text);
+        snprintf(why, len, "%s %s: cannot open it: %s", role, path, absent);
+        return 1;
+    }
     const int found = tr_verify_file(path, mem, &r, err, sizeof err);
     fclose(mem);
     first_finding(text ? text : "", first, sizeof first);

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NOTES_ROUND_BYTES ((size_t)64 << 20) /* the loan notes' all-to-all: sent per rank per round */
+#define NOTES_ROUND_BYTES                                                                          \
+    ((size_t)64 << 20) /* the loan notes' all-to-all: sent per rank per round */
 
 /* The excerpt says why, not where the kept row is: a line number can run to 6 digits, which the
  * excerpts never show (they might be an id). */
@@ -72,7 +73,8 @@ static void reject_losers(const struct tr_array *notes, struct tr_late_rejects *
         for (; g1 < notes->n; g1++) {
             const struct tr_loan_note *n = tr_array_at(notes, g1);
             if (n->loan != first->loan) break;
-            if (n->line == first->line && n->order < ((const struct tr_loan_note *)tr_array_at(notes, best))->order)
+            if (n->line == first->line &&
+                n->order < ((const struct tr_loan_note *)tr_array_at(notes, best))->order)
                 best = g1;
         }
         const uint64_t kept_order = ((const struct tr_loan_note *)tr_array_at(notes, best))->order;
@@ -110,8 +112,8 @@ void tr_loan_conflicts(const struct tr_ctx *ctx, struct tr_array *notes,
         displs[r] = total;
     drop->order = TR_MALLOC(sizeof(uint64_t) * ((size_t)total + 1));
     drop->n = (size_t)total;
-    MPI_CHECK(MPI_Allgatherv(mine, count, MPI_UINT64_T, drop->order, counts, displs,
-                             MPI_UINT64_T, ctx->comm));
+    MPI_CHECK(MPI_Allgatherv(mine, count, MPI_UINT64_T, drop->order, counts, displs, MPI_UINT64_T,
+                             ctx->comm));
     qsort(drop->order, drop->n, sizeof *drop->order, cmp_u64);
     free(mine), free(counts), free(displs);
 }

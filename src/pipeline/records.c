@@ -46,8 +46,9 @@ static void decide_window(struct tr_run *r)
                 r->window.rule);
     }
     if (r->window.days_outside > 0 && ctx->rank == 0)
-        TR_WARN(ctx, "%lld days of the inputs hold events outside the window: their lines are "
-                     "rejected (out_of_window, in /rejects)",
+        TR_WARN(ctx,
+                "%lld days of the inputs hold events outside the window: their lines are "
+                "rejected (out_of_window, in /rejects)",
                 (long long)r->window.days_outside);
     tr_loan_conflicts(ctx, &r->in.loan_notes, &r->late, &r->loan_drop);
 }

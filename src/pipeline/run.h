@@ -32,13 +32,13 @@ struct tr_run {
     /* The records stages, pass by pass (one pass without partition.max_memory_per_rank). */
     int passes, pass;             /* how many; the one under way (0-based) */
     struct tr_stages pass_stages; /* this pass's rows, merged into stages after it */
-    struct tr_ingest in;    /* pass 1's records; its accounting (files, rejects) stays until the
-                               records checkpoint holds it */
-    struct tr_ingest later; /* a later pass's records */
-    struct tr_ingest *cur;  /* the pass's records: &in or &later */
-    int64_t *dups;          /* [in.n_files]: exact duplicates dropped, per file */
-    int64_t collisions;     /* subscriber keys shared by different ids (pass 1) */
-    struct tr_window window;           /* the observation window (pass 1 decides it) */
+    struct tr_ingest in;     /* pass 1's records; its accounting (files, rejects) stays until the
+                                records checkpoint holds it */
+    struct tr_ingest later;  /* a later pass's records */
+    struct tr_ingest *cur;   /* the pass's records: &in or &later */
+    int64_t *dups;           /* [in.n_files]: exact duplicates dropped, per file */
+    int64_t collisions;      /* subscriber keys shared by different ids (pass 1) */
+    struct tr_window window; /* the observation window (pass 1 decides it) */
     int64_t window_start, window_stop; /* seconds: the window's bounds */
     struct tr_loan_drop loan_drop;     /* loan lines whose id another line holds (pass 1) */
     struct tr_late_rejects late;       /* the pass's lines rejected after the read */

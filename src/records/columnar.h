@@ -9,7 +9,8 @@
 
 #include "records/ingest.h"
 
-#define TR_COLUMNAR_VERSION 2 /* 2: the reject reasons found after the read (out_of_window, ...) */
+#define TR_COLUMNAR_VERSION 2 /* 2: the reject reasons found after the read (out_of_window, ...)   \
+                               */
 
 /* Collective: writes in (from tr_ingest with no router: each rank's records in file order) and the
  * key collisions to path. 0, or TR_EXIT_INPUT with the reason printed. */

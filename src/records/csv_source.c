@@ -163,7 +163,7 @@ static int read_one(const struct tr_ctx *ctx, struct tr_ingest *in, struct file_
                                 .round_bytes = job->routed ? ROUND_BYTES : 0,
                                 .on_round = on_round,
                                 .stream_rank = job->file};
-    const size_t earlier = job->n_rejects; /* other files' rejects, already numbered */
+    const size_t earlier = job->n_rejects;        /* other files' rejects, already numbered */
     const size_t notes_before = in->loan_notes.n; /* and loans noted */
     struct tr_array *table = job->table;
     const size_t records_before = table->n, order_at = tr_order_offset(job->schema->table);
@@ -317,7 +317,6 @@ static int antennas_done(const struct tr_ctx *ctx, struct tr_ingest *in, struct 
     free(more);
     return tr_ingest_antennas_read(ctx, in);
 }
-
 
 /* The CSV source's read: every file of every table, its lines parsed where they are read and the
  * records routed (router NULL: kept there, in file order: telrisk convert). */

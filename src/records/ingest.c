@@ -154,7 +154,7 @@ static void total_stats(const struct tr_ctx *ctx, struct tr_ingest *in)
 
 /* Stops the run when a file's reject rate is over the limit, naming its commonest reason. */
 static int reject_rates_over(const struct tr_ctx *ctx, const struct tr_config *cfg,
-                              const struct tr_ingest *in)
+                             const struct tr_ingest *in)
 {
     int bad = 0;
     for (int f = 0; f < in->n_files; f++) {
@@ -220,8 +220,9 @@ static int table_of(const struct tr_input_stat *s)
 static int absent_required(const struct tr_ctx *ctx, const struct tr_config *cfg, int t)
 {
     if (!tr_inputs_required(cfg, (enum tr_table_id)t)) return 0;
-    TR_ERROR(ctx, "the %s table is absent from the columnar inputs %s (converted without it), and "
-                  "the run requires it",
+    TR_ERROR(ctx,
+             "the %s table is absent from the columnar inputs %s (converted without it), and "
+             "the run requires it",
              tr_table_names[t], cfg->inputs.columnar);
     return 1;
 }

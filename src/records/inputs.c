@@ -190,8 +190,7 @@ static int listed(const struct tr_config *cfg, enum tr_table_id t)
     const char *name = tr_table_names[t], *at = cfg->inputs.require;
     const size_t n = strlen(name);
     for (; (at = strstr(at, name)); at += n) /* a whole word of the list */
-        if ((at == cfg->inputs.require || strchr(", ", at[-1])) && strchr(", ", at[n]))
-            return 1;
+        if ((at == cfg->inputs.require || strchr(", ", at[-1])) && strchr(", ", at[n])) return 1;
     return 0;
 }
 
@@ -210,8 +209,9 @@ int tr_inputs_empty(const struct tr_ctx *ctx, const struct tr_config *cfg, enum 
     /* An empty cdr file is a table without records (docs/formats.md), unless required by name;
      * no antenna at all is the read's to say. */
     if (listed(cfg, t) && t != TR_T_ANTENNAS) {
-        TR_ERROR(ctx, "the %s table is empty (%s%s: no data line), and the run requires it "
-                      "(inputs.require)",
+        TR_ERROR(ctx,
+                 "the %s table is empty (%s%s: no data line), and the run requires it "
+                 "(inputs.require)",
                  name, first, more);
         return 1;
     }

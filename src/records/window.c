@@ -115,8 +115,8 @@ static struct day_lines *gather_days(const struct tr_ctx *ctx, const struct tr_d
     for (int r = 0; ctx->rank == 0 && r < ctx->size; total += counts[r++])
         displs[r] = total;
     struct day_lines *all = TR_MALLOC(sizeof *all * ((size_t)total / 2 + 1));
-    MPI_CHECK(MPI_Gatherv(pairs, words, MPI_INT64_T, all, counts, displs, MPI_INT64_T, 0,
-                          ctx->comm));
+    MPI_CHECK(
+        MPI_Gatherv(pairs, words, MPI_INT64_T, all, counts, displs, MPI_INT64_T, 0, ctx->comm));
     free(pairs), free(counts), free(displs);
     size_t m = 0, got = (size_t)total / 2;
     qsort(all, got, sizeof *all, by_day);
@@ -219,8 +219,9 @@ static void excerpt_of(int64_t t, const struct tr_window *w, char out[TR_EXCERPT
     tr_civil_from_days(w->start / 86400, &y0, &m0, &d0);
     tr_civil_from_days(w->end / 86400 - 1, &y1, &m1, &d1);
     const int64_t s = t - tr_day_of(t) * 86400;
-    snprintf(out, TR_EXCERPT_MAX, "%04d-%02d-%02d %02d:%02d:%02d not in %04d-%02d-%02d..%04d-%02d-%02d",
-             y, m, d, (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60), y0, m0, d0, y1, m1, d1);
+    snprintf(out, TR_EXCERPT_MAX,
+             "%04d-%02d-%02d %02d:%02d:%02d not in %04d-%02d-%02d..%04d-%02d-%02d", y, m, d,
+             (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60), y0, m0, d0, y1, m1, d1);
 }
 
 /* The time that places a record: an event's time; a subscriber's activation (midnight), which

@@ -28,11 +28,11 @@ void tr_day_counts_free(struct tr_day_counts *c);
 #define TR_WINDOW_RULE_MAX 160
 
 struct tr_window {
-    int64_t start, end;               /* seconds, [start, end): midnight to midnight; 0, 0: none */
-    int64_t min_lines;                /* the bulk rule's threshold (0: the config's window) */
-    int64_t typical_lines;            /* the typical day's lines (0: the config's window) */
-    int64_t days_outside;             /* days with lines outside the window */
-    char rule[TR_WINDOW_RULE_MAX];    /* how it was found, in words (/provenance) */
+    int64_t start, end;            /* seconds, [start, end): midnight to midnight; 0, 0: none */
+    int64_t min_lines;             /* the bulk rule's threshold (0: the config's window) */
+    int64_t typical_lines;         /* the typical day's lines (0: the config's window) */
+    int64_t days_outside;          /* days with lines outside the window */
+    char rule[TR_WINDOW_RULE_MAX]; /* how it was found, in words (/provenance) */
 };
 
 /* Collective: the window from the config or, without one, from every rank's day counts. The

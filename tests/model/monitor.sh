@@ -135,10 +135,11 @@ expect() { # expect CODE PATTERN COMMAND...
         { echo "telrisk $*: exit $rc (want $code), stderr:"; cat "$work/err.log"; exit 1; }
 }
 expect 1 "score: --model TRAINED.h5 is required" score "$work/base.h5"
-expect 2 "cannot open it as an HDF5 file" score "$work/base.h5" --model "$work/missing.h5"
-expect 2 "cannot open it as an HDF5 file" train "$data/truth/summary.csv"
+expect 2 "missing.h5: cannot open it: No such file or directory" score "$work/base.h5" --model "$work/missing.h5"
+expect 2 "summary.csv: .*cannot be read as HDF5" train "$data/truth/summary.csv"
 h5copy -i "$work/base.h5" -o "$work/regions.h5" -s /regions -d /regions
 expect 2 "not a telrisk run file" train "$work/regions.h5"
 h5copy -i "$work/base.h5" -o "$work/nomodel.h5" -s /subscribers -d /subscribers
-expect 2 "it has no /models" score "$work/base.h5" --model "$work/nomodel.h5"
+expect 2 "nomodel.h5 is not a telrisk run file" score "$work/base.h5" --model "$work/nomodel.h5"
+expect 2 "it has no /models" score "$work/base.h5" --model "$work/nomodel.h5" --no-verify
 echo "errors: a missing --model, a missing file, a CSV, an HDF5 file without features, a run without /models"

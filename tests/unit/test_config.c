@@ -213,10 +213,11 @@ static void test_window_keys(void **state)
 {
     (void)state;
     expect_window((const char *[]){NULL}, NULL);
-    expect_window((const char *[]){"run.window_start=2020-01-01", "run.window_end=2020-01-31", NULL},
-                  NULL);
-    expect_window((const char *[]){"run.window_start=2020-01-01", "run.window_end=2020-01-01", NULL},
-                  NULL); /* a window of one day */
+    expect_window(
+        (const char *[]){"run.window_start=2020-01-01", "run.window_end=2020-01-31", NULL}, NULL);
+    expect_window(
+        (const char *[]){"run.window_start=2020-01-01", "run.window_end=2020-01-01", NULL},
+        NULL); /* a window of one day */
     expect_window((const char *[]){"run.observation_date=2020-02-01", "run.window_days=31", NULL},
                   NULL);
     expect_window((const char *[]){"run.window_start=2020-01-01", NULL}, "run.window_end is empty");
@@ -224,8 +225,9 @@ static void test_window_keys(void **state)
     expect_window((const char *[]){"run.window_days=30", NULL}, "run.observation_date is not set");
     expect_window((const char *[]){"run.observation_date=2020-02-01", NULL},
                   "run.window_days is not set");
-    expect_window((const char *[]){"run.window_start=2020-02-01", "run.window_end=2020-01-31", NULL},
-                  "is after run.window_end");
+    expect_window(
+        (const char *[]){"run.window_start=2020-02-01", "run.window_end=2020-01-31", NULL},
+        "is after run.window_end");
     expect_window((const char *[]){"run.window_start=2020-01-01", "run.window_end=2020-01-31",
                                    "run.observation_date=2020-02-01", "run.window_days=31", NULL},
                   "not both");

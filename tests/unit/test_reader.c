@@ -704,9 +704,7 @@ static void test_gzip_errors(void **state)
     collect_free(&c);
 
     /* Archives telrisk does not read, whatever their name. */
-    const char *const magic[] = {"PK\x03\x04rest", "BZh91AY",
-                                 "\xFD"
-                                 "7zXZ\x00rest",
+    const char *const magic[] = {"PK\x03\x04rest", "BZh91AY", "\xFD\x37zXZ\x00rest",
                                  "\x28\xB5\x2F\xFDrest"};
     const char *const kind[] = {"zip", "bzip2", "xz", "zstd"};
     for (int k = 0; k < 4; k++) {

@@ -74,7 +74,8 @@ static void test_config_window(void **state)
     tr_day_counts_init(&c);
     add(&c, "2020-01-05", 100);
     struct tr_window w;
-    decide(&c, &w, (const char *[]){"run.window_start=2020-01-01", "run.window_end=2020-01-31", NULL});
+    decide(&c, &w,
+           (const char *[]){"run.window_start=2020-01-01", "run.window_end=2020-01-31", NULL});
     assert_int_equal(w.start, day("2020-01-01") * 86400);
     assert_int_equal(w.end, day("2020-02-01") * 86400);
     assert_non_null(strstr(w.rule, "from the config"));
@@ -112,10 +113,13 @@ static void test_filter_rejects_each_line_once(void **state)
     tr_cdr_pair(tr_array_push2(&tables[TR_T_CDR]), 1, 2, tr_order(3, 7), out, 60, 0, 0, 1, 0, 0);
     tr_cdr_pair(tr_array_push2(&tables[TR_T_CDR]), 1, 2, tr_order(3, 8), in, 60, 0, 0, 2, 0, 0);
     struct tr_subscriber *s = tr_array_push(&tables[TR_T_SUBSCRIBERS]);
-    *s = (struct tr_subscriber){.self = 1, .order = tr_order(1, 2), .activation = (int32_t)day("2020-02-01")};
+    *s = (struct tr_subscriber){
+        .self = 1, .order = tr_order(1, 2), .activation = (int32_t)day("2020-02-01")};
     s = tr_array_push(&tables[TR_T_SUBSCRIBERS]);
-    *s = (struct tr_subscriber){.self = 2, .order = tr_order(1, 3), .activation = (int32_t)day("2020-01-31")};
-    const struct tr_window w = {.start = day("2020-01-01") * 86400, .end = day("2020-02-01") * 86400};
+    *s = (struct tr_subscriber){
+        .self = 2, .order = tr_order(1, 3), .activation = (int32_t)day("2020-01-31")};
+    const struct tr_window w = {.start = day("2020-01-01") * 86400,
+                                .end = day("2020-02-01") * 86400};
     struct tr_late_rejects late = {0};
     tr_window_filter(&w, tables, &late);
     assert_int_equal(tables[TR_T_CDR].n, 2); /* both copies of line 8 */
