@@ -29,6 +29,8 @@ enum option_bit {
     OPT_CHECK = 1u << 21,
     OPT_KEY_FILE = 1u << 22,
     OPT_NO_VERIFY = 1u << 23,
+    OPT_KEY = 1u << 24,
+    OPT_ID = 1u << 25,
 };
 #define OPT_COMMON (OPT_SET | OPT_QUIET | OPT_VERBOSE | OPT_HELP)
 
@@ -57,6 +59,8 @@ static const struct option_spec options[] = {
      "the output path in seconds, and stop (nothing written)"},
     {OPT_KEY_FILE, "--key-file", "K",
      "the secret key file (32 hex digits, mode 600) the run was made with: privacy.key_file"},
+    {OPT_KEY, "--key", "K", "explain: the subscriber's key, as /subscribers/key holds it"},
+    {OPT_ID, "--id", "MSISDN", "explain: the subscriber's id, keyed with --key-file"},
     {OPT_NO_VERIFY, "--no-verify", NULL,
      "read the run files given without checking their checksums first (forensics on a damaged "
      "file; a warning, and a file written records its unverified inputs)"},
@@ -123,6 +127,10 @@ static const struct tr_command commands[] = {
      "the pseudonymous key of each subscriber id, as /subscribers/key holds it (for an "
      "authorised analyst)",
      OPT_KEY_FILE | OPT_CONFIG | OPT_COMMON, OPT_KEY_FILE, 1, TR_CLI_MAX_POSITIONAL, tr_cmd_lookup},
+    {"explain", "RUN.h5 (--key K | --id MSISDN --key-file K) [--no-verify]",
+     "one subscriber's score, grade, PD, the reasons stored for it and the nearest bins that "
+     "would raise its score",
+     OPT_KEY | OPT_ID | OPT_KEY_FILE | OPT_NO_VERIFY | OPT_COMMON, 0, 1, 1, tr_cmd_explain},
     {"verify", "RUN.h5",
      "check every dataset of a run file against the checksum written with it: exit 0 intact, 2 "
      "altered, truncated or unreadable",
@@ -216,6 +224,12 @@ static int store(struct tr_cli_args *args, enum option_bit bit, const char *valu
         break;
     case OPT_KEY_FILE:
         args->key_file = value;
+        break;
+    case OPT_KEY:
+        args->key = value;
+        break;
+    case OPT_ID:
+        args->id = value;
         break;
     case OPT_NO_VERIFY:
         args->no_verify = 1;

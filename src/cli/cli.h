@@ -30,7 +30,8 @@ struct tr_cli_args {
     const char *scenario;                             /* stress: --scenario */
     int resume;                                       /* run: --resume */
     int check;                                        /* run: --check */
-    const char *key_file;                             /* lookup: --key-file */
+    const char *key_file;                             /* lookup, explain: --key-file */
+    const char *key, *id;                             /* explain: --key, --id */
     int no_verify; /* --no-verify: read run files without checking their seal first */
     const char *positional[TR_CLI_MAX_POSITIONAL]; /* arguments that are not options, in order */
     int n_positional;

@@ -47,6 +47,9 @@ struct scored {
     double *pd, *pd_national; /* [n] */
     double *score;            /* [n] points */
     int8_t *grade;            /* [n] */
+    double *points;           /* [n x used features]; NULL without per-bin points */
+    int32_t *reasons;         /* [n x n_reasons] */
+    int n_reasons;
     struct tr_validation v;
     struct tr_backtest bt;
     struct tr_monitoring mon;
@@ -58,6 +61,7 @@ static void scored_free(struct scored *s)
     tr_validation_free(&s->v);
     tr_backtest_free(&s->bt);
     free(s->pd), free(s->pd_national), free(s->score), free(s->grade), free(s->values);
+    free(s->points), free(s->reasons);
 }
 
 /* Collective: whether the model can score the run (its features there, the same regions); an
@@ -95,6 +99,7 @@ static void score_run(const struct tr_ctx *ctx, const struct tr_models *m,
     s->score = TR_MALLOC(sizeof(double) * (r->n + 1));
     s->grade = TR_MALLOC(r->n + 1);
     tr_models_score(m, &rows, s->pd, s->pd_national, s->score, s->grade);
+    tr_credit_reasons(m, &rows, s->n_reasons, &s->points, &s->reasons);
     const struct tr_validation_rows vr = tr_validation_rows_of(&rows, s->pd, s->pd_national);
     tr_validate(ctx, &vr, m->n_regions, &s->v);
     tr_backtest_run(ctx, &vr, m->n_regions, &m->card, &s->bt);
@@ -137,7 +142,8 @@ static int write_scored(const struct tr_ctx *ctx, const struct tr_cli_args *args
                                           .n = m->n_regions};
     const struct tr_rf_models models = {.models = m, .validation = &s->v};
     const struct tr_rf_scores scores = {
-        .n_local = r->n, .pd = s->pd, .score = s->score, .grade = s->grade};
+        .n_local = r->n, .pd = s->pd, .score = s->score, .grade = s->grade,
+        .models = m, .points = s->points, .reasons = s->reasons, .n_reasons = s->n_reasons};
     const struct tr_rf_monitoring monitoring = {.monitoring = &s->mon,
                                                 .model_path = args->model_path};
     const struct tr_rf_crosschecks checks = {.backtest = &s->bt, .drift = &s->mon};
@@ -168,7 +174,7 @@ int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     snprintf(unverified, sizeof unverified, "%s; %s", path, args->model_path);
     r.unverified = args->no_verify ? unverified : NULL;
     struct tr_models m;
-    struct scored s = {0};
+    struct scored s = {.n_reasons = (int)cfg.model.reasons};
     rc = tr_stored_models_load(ctx, args->model_path, &m);
     if (!rc) rc = check_fit(ctx, path, args->model_path, &m, &r, &s);
     if (!rc) {

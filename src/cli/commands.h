@@ -18,6 +18,7 @@ int tr_cmd_stress(const struct tr_ctx *ctx, const struct tr_cli_args *args);
 int tr_cmd_merge(const struct tr_ctx *ctx, const struct tr_cli_args *args);
 int tr_cmd_convert(const struct tr_ctx *ctx, const struct tr_cli_args *args);
 int tr_cmd_lookup(const struct tr_ctx *ctx, const struct tr_cli_args *args);
+int tr_cmd_explain(const struct tr_ctx *ctx, const struct tr_cli_args *args);
 int tr_cmd_verify(const struct tr_ctx *ctx, const struct tr_cli_args *args);
 
 /* Loads defaults, the --config file and the --set overrides, then validates. Prints the error

@@ -75,6 +75,7 @@ static const struct key_spec keys[] = {
     {"model.base_points", KEY_F64, F(model.base_points), "600", -1e6, 1e6, NULL, "scorecard points at the base odds"},
     {"model.base_odds", KEY_F64, F(model.base_odds), "50", 1e-6, 1e9, NULL, "good:bad odds that score the base points"},
     {"model.pdo", KEY_F64, F(model.pdo), "20", 1e-6, 1e6, NULL, "points to double the odds"},
+    {"model.reasons", KEY_I64, F(model.reasons), "4", 1, 16, NULL, "reasons stored per scored subscriber: the features whose points fall furthest below their best (docs/models.md)"},
     {"model.master_scale", KEY_STR, F(model.master_scale), "0.0025,0.005,0.01,0.02,0.04,0.08,0.16,0.32,1", 0, 0, NULL, "rating grades: increasing PD upper bounds, the last 1"},
     {"model.prebins", KEY_I64, F(model.prebins), "20", 2, 64, NULL, "binning: quantile pre-bins per feature before merging to a monotonic trend"},
     {"model.min_bin_share", KEY_F64, F(model.min_bin_share), "0.05", 0, 0.5, NULL, "binning: smallest share of the training rows in a bin"},

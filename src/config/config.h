@@ -82,6 +82,7 @@ struct tr_config {
         int64_t horizon_days;         /* loans issued this many days after the window give labels */
         double base_points, base_odds, pdo; /* scorecard scaling */
         char master_scale[256];             /* increasing PD bounds of the rating grades */
+        int64_t reasons;                    /* top reasons stored per scored subscriber */
     } model;
     struct {
         double takeover_hours, takeover_share;

@@ -16,10 +16,22 @@ int tr_credit_learn(const struct tr_ctx *ctx, const struct tr_config *cfg,
     c->score = TR_MALLOC(sizeof(double) * (rows->n + 1));
     c->grade = TR_MALLOC(rows->n + 1);
     tr_models_score(&c->models, rows, c->pd, c->pd_national, c->score, c->grade);
+    c->n_reasons = (int)cfg->model.reasons;
+    tr_credit_reasons(&c->models, rows, c->n_reasons, &c->points, &c->reasons);
     tr_models_reference(ctx, rows, c->score, c->grade, cfg->run.seed, &c->models);
     const struct tr_validation_rows v = tr_validation_rows_of(rows, c->pd, c->pd_national);
     tr_validate(ctx, &v, n_regions, &c->validation);
     return TR_EXIT_OK;
+}
+
+void tr_credit_reasons(const struct tr_models *m, const struct tr_model_rows *rows, int n_reasons,
+                       double **points, int32_t **reasons)
+{
+    *points = NULL, *reasons = NULL;
+    if (!tr_reasons_available(m)) return;
+    *points = TR_MALLOC(sizeof(double) * (rows->n * (size_t)m->n_used + 1));
+    *reasons = TR_MALLOC(sizeof(int32_t) * (rows->n * (size_t)n_reasons + 1));
+    tr_reasons_score(m, rows, n_reasons, *points, *reasons);
 }
 
 struct tr_validation_rows tr_validation_rows_of(const struct tr_model_rows *rows, const double *pd,
@@ -41,5 +53,7 @@ void tr_credit_free(struct tr_credit *c)
     free(c->pd_national);
     free(c->score);
     free(c->grade);
+    free(c->points);
+    free(c->reasons);
     memset(c, 0, sizeof *c);
 }

@@ -4,6 +4,7 @@
 #ifndef TELRISK_MODEL_CREDIT_H
 #define TELRISK_MODEL_CREDIT_H
 
+#include "model/reasons.h"
 #include "model/train.h"
 #include "model/validate.h"
 
@@ -12,7 +13,16 @@ struct tr_credit {
     struct tr_validation validation;
     double *pd, *pd_national, *score; /* [rows->n]; NULL when there is no model */
     int8_t *grade;                    /* [rows->n] */
+    double *points;                   /* [rows->n x n_used]; NULL without per-bin points */
+    int32_t *reasons;                 /* [rows->n x n_reasons] codes (model/reasons.h) */
+    int n_reasons;                    /* model.reasons */
 };
+
+/* Each row's points [rows->n x n_used] and top reasons [rows->n x n_reasons] (model/reasons.h),
+ * allocated; both NULL when the models have no per-bin points. The one code for telrisk run,
+ * train and score. */
+void tr_credit_reasons(const struct tr_models *m, const struct tr_model_rows *rows, int n_reasons,
+                       double **points, int32_t **reasons);
 
 /* Collective. 0, or TR_EXIT_INPUT when there is nothing to learn from (c->models.why_none says
  * why, nothing printed; c->pd stays NULL). tr_credit_free(c) applies either way. */

@@ -386,6 +386,8 @@ static void fill(const char *output, const char *run, hid_t f, int done,
                                                  "subscribers/pd",
                                                  "subscribers/score",
                                                  "subscribers/grade",
+                                                 "subscribers/points",
+                                                 "subscribers/reasons",
                                                  "crosschecks/backtest",
                                                  "portfolio"};
         for (size_t k = 0; k < sizeof from_model / sizeof *from_model; k++)

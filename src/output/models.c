@@ -9,6 +9,7 @@
 #include "crosscheck/drift.h"
 #include "model/train.h"
 #include "model/validate.h"
+#include "output/reasons.h"
 #include "output/suppress.h"
 
 #include <math.h>
@@ -307,6 +308,7 @@ static void write_model(const struct tr_ctx *ctx, hid_t models, const char *name
         tr_h5_attr_scalar(g, "aic", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &f->aic);
         tr_h5_attr_str(g, "problem", f->problem);
         write_coefficients(ctx, g, m, model);
+        tr_rf_write_points(ctx, g, m, model);
     } else {
         char why[sizeof model->fit.problem + 64];
         if (model->fit.problem[0])
@@ -533,6 +535,7 @@ void tr_rf_write_models(const struct tr_ctx *ctx, hid_t file, const struct tr_ru
     tr_h5_attr_scalar(g, "k_min", H5T_STD_I64LE, H5T_NATIVE_INT64, &k_min);
     write_grades(ctx, g, m, k_min);
     write_score_bands(ctx, g, m);
+    tr_rf_write_reason_codes(ctx, g, m);
     struct region_states *st = region_states(c->models, k_min);
     write_summary(ctx, g, c->models, names, st);
     const struct region_states national = {small(v->national.m.n, k_min),

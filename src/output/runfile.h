@@ -73,12 +73,16 @@ struct tr_rf_subscribers {
     const char *window_rule;          /* how it was found, in words */
 };
 
-/* /subscribers/{pd, score, grade}: the same rows. */
+/* /subscribers/{pd, score, grade, points, reasons}: the same rows. */
 struct tr_rf_scores {
     size_t n_local;
     const double *pd;    /* [n_local]: probability of default within the horizon, own model */
     const double *score; /* [n_local]: scorecard points */
     const int8_t *grade; /* [n_local]: master-scale grade, 1 the safest */
+    const struct tr_models *models; /* the models that scored them (points' columns) */
+    const double *points;    /* [n_local x used features]; NULL: no points (standardize) */
+    const int32_t *reasons;  /* [n_local x n_reasons] codes (model/reasons.h) */
+    int n_reasons;
 };
 
 /* /models: the models and their hold-out validation. */

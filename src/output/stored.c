@@ -404,6 +404,8 @@ int tr_stored_run_update(const struct tr_ctx *ctx, const struct tr_stored_run *r
     unlink_if(f, "subscribers/pd");
     unlink_if(f, "subscribers/score");
     unlink_if(f, "subscribers/grade");
+    unlink_if(f, "subscribers/points");
+    unlink_if(f, "subscribers/reasons");
     uint64_t total = run->n;
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &total, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
     hid_t g = H5Gopen2(f, "subscribers", H5P_DEFAULT);

@@ -5,6 +5,7 @@
 #include "core/calendar.h"
 #include "core/error.h"
 #include "io/h5.h"
+#include "output/reasons.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -145,4 +146,5 @@ void tr_rf_write_scores(const struct tr_ctx *ctx, hid_t g, const struct tr_rf_sc
                       "PDs up to its bound), 1 the safest",
                       NULL);
     write_and_close(ctx, d, H5T_NATIVE_INT8, sc->grade, first, n_local);
+    tr_rf_write_reason_rows(ctx, g, sc, first, total);
 }
