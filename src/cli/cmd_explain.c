@@ -39,8 +39,10 @@ static int key_of(const struct tr_ctx *ctx, const struct tr_cli_args *args, cons
         errno = 0;
         *key = strtoull(args->key, &end, 10);
         if (errno || end == args->key || *end || args->key[0] == '-') {
-            snprintf(err, sizeof err, "explain: --key '%.100s' is not a key (a whole number "
-                     "of /subscribers/key)", args->key);
+            snprintf(err, sizeof err,
+                     "explain: --key '%.100s' is not a key (a whole number "
+                     "of /subscribers/key)",
+                     args->key);
             rc = TR_EXIT_USAGE;
         }
     } else {
@@ -114,8 +116,8 @@ static void print_reasons(FILE *out, const struct tr_models *m, const struct tr_
     }
 }
 
-static void print_suggestions(FILE *out, const struct tr_models *m,
-                              const struct tr_rf_explained *e, const double *v)
+static void print_suggestions(FILE *out, const struct tr_models *m, const struct tr_rf_explained *e,
+                              const double *v)
 {
     struct tr_suggestion s[SUGGESTIONS];
     const int n = tr_reasons_suggest(m, e->region, v, s, SUGGESTIONS);
@@ -143,8 +145,10 @@ static void print_explained(FILE *out, uint64_t key, const struct tr_models *m,
     double *v = model_values(m, e);
     fprintf(out, "key: %" PRIu64 "\nrow: %" PRIu64 "\nregion: %d (%s)\n", key, e->row,
             (int)e->region, e->region_name);
-    if (model->region >= 0) fprintf(out, "model: region_%d\n", model->region);
-    else fprintf(out, "model: national\n");
+    if (model->region >= 0)
+        fprintf(out, "model: region_%d\n", model->region);
+    else
+        fprintf(out, "model: national\n");
     fprintf(out, "score: %.17g\ngrade: %d\npd: %.17g\n", e->score, (int)e->grade, e->pd);
     fprintf(out, "base points: %.17g\n", tr_points_base(m, model));
     print_reasons(out, m, e, v);

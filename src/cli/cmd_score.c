@@ -141,9 +141,14 @@ static int write_scored(const struct tr_ctx *ctx, const struct tr_cli_args *args
     const struct tr_rf_regions regions = {.names = (const char *const *)r->region_names,
                                           .n = m->n_regions};
     const struct tr_rf_models models = {.models = m, .validation = &s->v};
-    const struct tr_rf_scores scores = {
-        .n_local = r->n, .pd = s->pd, .score = s->score, .grade = s->grade,
-        .models = m, .points = s->points, .reasons = s->reasons, .n_reasons = s->n_reasons};
+    const struct tr_rf_scores scores = {.n_local = r->n,
+                                        .pd = s->pd,
+                                        .score = s->score,
+                                        .grade = s->grade,
+                                        .models = m,
+                                        .points = s->points,
+                                        .reasons = s->reasons,
+                                        .n_reasons = s->n_reasons};
     const struct tr_rf_monitoring monitoring = {.monitoring = &s->mon,
                                                 .model_path = args->model_path};
     const struct tr_rf_crosschecks checks = {.backtest = &s->bt, .drift = &s->mon};

@@ -55,9 +55,14 @@ int tr_cmd_train(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     const struct tr_rf_regions regions = {.names = (const char *const *)r.region_names,
                                           .n = r.n_regions};
     const struct tr_rf_models models = {.models = m, .validation = &c.validation};
-    const struct tr_rf_scores scores = {
-        .n_local = r.n, .pd = c.pd, .score = c.score, .grade = c.grade,
-        .models = &c.models, .points = c.points, .reasons = c.reasons, .n_reasons = c.n_reasons};
+    const struct tr_rf_scores scores = {.n_local = r.n,
+                                        .pd = c.pd,
+                                        .score = c.score,
+                                        .grade = c.grade,
+                                        .models = &c.models,
+                                        .points = c.points,
+                                        .reasons = c.reasons,
+                                        .n_reasons = c.n_reasons};
     const struct tr_rf_crosschecks backtest = {.backtest = &bt};
     const struct tr_run_contents out = {.k_min = cfg.privacy.k_min,
                                         .regions = &regions,

@@ -93,8 +93,8 @@ static void row_in_order(const struct tr_models *m, const int *order, int32_t re
     }
 }
 
-void tr_reasons_row(const struct tr_models *m, int32_t region, const double *values,
-                    int n_reasons, double *points, int32_t *codes)
+void tr_reasons_row(const struct tr_models *m, int32_t region, const double *values, int n_reasons,
+                    double *points, int32_t *codes)
 {
     int *order = TR_MALLOC(sizeof *order * ((size_t)m->n_used + 1));
     column_order(m, order);

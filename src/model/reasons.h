@@ -47,8 +47,8 @@ enum tr_reason_dir tr_reason_direction(const struct tr_bins *b, int bin, int bes
 
 /* One row (values[n_features], its region): points[n_used] of each used feature, and the codes
  * of its top n_reasons reasons (TR_REASON_NONE after the last). */
-void tr_reasons_row(const struct tr_models *m, int32_t region, const double *values,
-                    int n_reasons, double *points, int32_t *codes);
+void tr_reasons_row(const struct tr_models *m, int32_t region, const double *values, int n_reasons,
+                    double *points, int32_t *codes);
 
 /* Every row of rows: points [rows->n x n_used], codes [rows->n x n_reasons]. */
 void tr_reasons_score(const struct tr_models *m, const struct tr_model_rows *rows, int n_reasons,

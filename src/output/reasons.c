@@ -72,8 +72,12 @@ void tr_rf_write_points(const struct tr_ctx *ctx, hid_t model_group, const struc
     for (int u = 0; u < m->n_used; u++)
         n += (size_t)m->bins[m->used[u]].n_numeric + 1;
     struct points_row *rows = TR_CALLOC(n, sizeof *rows), *r = rows + 1;
-    rows[0] = (struct points_row){.feature = -1, .name = "(base)", .bin = -1, .lower = NAN,
-                                  .upper = NAN, .woe = NAN,
+    rows[0] = (struct points_row){.feature = -1,
+                                  .name = "(base)",
+                                  .bin = -1,
+                                  .lower = NAN,
+                                  .upper = NAN,
+                                  .woe = NAN,
                                   .coefficient = model->fit.beta[0],
                                   .points = tr_points_base(m, model)};
     for (int u = 0; u < m->n_used; u++)
@@ -102,10 +106,8 @@ static int code_fields(struct tr_h5_field *out)
 {
     typedef struct code_row s;
     const struct tr_h5_field fields[] = {
-        NUM_FIELD(s, code, H5T_STD_I32LE, NULL),
-        NUM_FIELD(s, feature, H5T_STD_I32LE, NULL),
-        STR_FIELD(s, name, NAME_LEN - 1, NULL),
-        STR_FIELD(s, direction, 7, NULL),
+        NUM_FIELD(s, code, H5T_STD_I32LE, NULL), NUM_FIELD(s, feature, H5T_STD_I32LE, NULL),
+        STR_FIELD(s, name, NAME_LEN - 1, NULL),  STR_FIELD(s, direction, 7, NULL),
         STR_FIELD(s, text, 319, NULL),
     };
     memcpy(out, fields, sizeof fields);
@@ -204,8 +206,10 @@ static int find_key(hid_t file, uint64_t key, hsize_t *row, hsize_t *rows)
     hsize_t lo = 0, hi = *rows;
     while (lo < hi) {
         const hsize_t mid = lo + (hi - lo) / 2;
-        if (keys[mid] < key) lo = mid + 1;
-        else hi = mid;
+        if (keys[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     const int found = lo < *rows && keys[lo] == key;
     free(keys);
@@ -301,12 +305,12 @@ static int read_explained(hid_t file, uint64_t key, struct tr_rf_explained *e, c
     double *pd = read_cell(file, "subscribers/pd", H5T_NATIVE_DOUBLE, 8, row, rows, NULL);
     double *score = read_cell(file, "subscribers/score", H5T_NATIVE_DOUBLE, 8, row, rows, NULL);
     int8_t *grade = read_cell(file, "subscribers/grade", H5T_NATIVE_INT8, 1, row, rows, NULL);
-    e->values = read_cell(file, "subscribers/features", H5T_NATIVE_DOUBLE, 8, row, rows,
-                          &e->n_features);
-    e->points = read_cell(file, "subscribers/points", H5T_NATIVE_DOUBLE, 8, row, rows,
-                          &e->n_points);
-    e->reasons = read_cell(file, "subscribers/reasons", H5T_NATIVE_INT32, 4, row, rows,
-                           &e->n_reasons);
+    e->values =
+        read_cell(file, "subscribers/features", H5T_NATIVE_DOUBLE, 8, row, rows, &e->n_features);
+    e->points =
+        read_cell(file, "subscribers/points", H5T_NATIVE_DOUBLE, 8, row, rows, &e->n_points);
+    e->reasons =
+        read_cell(file, "subscribers/reasons", H5T_NATIVE_INT32, 4, row, rows, &e->n_reasons);
     int n_names = 0;
     e->names = feature_names(file, &n_names);
     const int whole = region && pd && score && grade && e->values && e->points && e->reasons &&

@@ -28,10 +28,10 @@ struct tr_rf_explained {
     double pd, score;
     int8_t grade;
     int n_features;
-    char **names;    /* [n_features]: /subscribers/features' columns */
-    double *values;  /* [n_features] */
-    int n_points;    /* the models' used features */
-    double *points;  /* [n_points] */
+    char **names;   /* [n_features]: /subscribers/features' columns */
+    double *values; /* [n_features] */
+    int n_points;   /* the models' used features */
+    double *points; /* [n_points] */
     int n_reasons;
     int32_t *reasons; /* [n_reasons] */
 };

@@ -80,8 +80,8 @@ struct tr_rf_scores {
     const double *score; /* [n_local]: scorecard points */
     const int8_t *grade; /* [n_local]: master-scale grade, 1 the safest */
     const struct tr_models *models; /* the models that scored them (points' columns) */
-    const double *points;    /* [n_local x used features]; NULL: no points (standardize) */
-    const int32_t *reasons;  /* [n_local x n_reasons] codes (model/reasons.h) */
+    const double *points;           /* [n_local x used features]; NULL: no points (standardize) */
+    const int32_t *reasons;         /* [n_local x n_reasons] codes (model/reasons.h) */
     int n_reasons;
 };
 

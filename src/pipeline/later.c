@@ -124,9 +124,14 @@ int tr_stage_model_checkpoint(struct tr_run *r)
     const struct tr_rf_regions regions = {.names = (const char *const *)r->names,
                                           .n = r->n_regions};
     const struct tr_rf_models models = {.models = &c->models, .validation = &c->validation};
-    const struct tr_rf_scores scores = {
-        .n_local = r->rows.n, .pd = c->pd, .score = c->score, .grade = c->grade,
-        .models = &c->models, .points = c->points, .reasons = c->reasons, .n_reasons = c->n_reasons};
+    const struct tr_rf_scores scores = {.n_local = r->rows.n,
+                                        .pd = c->pd,
+                                        .score = c->score,
+                                        .grade = c->grade,
+                                        .models = &c->models,
+                                        .points = c->points,
+                                        .reasons = c->reasons,
+                                        .n_reasons = c->n_reasons};
     const struct tr_rf_crosschecks backtest = {.backtest = &r->backtest};
     const struct tr_run_contents out = {.k_min = r->cfg->privacy.k_min,
                                         .root = &root,
