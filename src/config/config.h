@@ -20,6 +20,7 @@ struct tr_config {
         char observation_date[16];             /* YYYY-MM-DD: the first day after the window */
         int64_t window_days;
         double window_min_share; /* the bulk rule: a day's lines / the typical day's */
+        char timezone[64];       /* IANA name: the local clock of night, days and weeks */
     } run;
     struct {
         char dir[TR_PATH_MAX];
