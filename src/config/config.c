@@ -74,6 +74,7 @@ static const struct key_spec keys[] = {
     {"model.transform", KEY_ENUM, F(model.transform), "woe", 0, 0, "woe|standardize", "feature transform before the regression"},
     {"model.lambda", KEY_F64, F(model.lambda), "100", 0, 1e6, NULL, "L2 shrinkage of regional models toward the national one"},
     {"model.holdout", KEY_F64, F(model.holdout), "0.3", 0, 0.9, NULL, "share of labelled subscribers held out for validation"},
+    {"model.holdout_salt", KEY_STR, F(model.holdout_salt), "telrisk", 0, 0, NULL, "salt of the hold-out draw, a hash of each subscriber id that does not depend on privacy.key_file (a new salt, a new draw)"},
     {"model.base_points", KEY_F64, F(model.base_points), "600", -1e6, 1e6, NULL, "scorecard points at the base odds"},
     {"model.base_odds", KEY_F64, F(model.base_odds), "50", 1e-6, 1e9, NULL, "good:bad odds that score the base points"},
     {"model.pdo", KEY_F64, F(model.pdo), "20", 1e-6, 1e6, NULL, "points to double the odds"},

@@ -72,6 +72,7 @@ struct tr_config {
         char transform[16];
         double lambda;
         double holdout;
+        char holdout_salt[64];        /* the hold-out draw's own key (core/keyhash.h) */
         int64_t prebins;              /* binning: quantile pre-bins per feature */
         double min_bin_share;         /* binning: smallest share of training rows per bin */
         char trend[16];               /* binning: auto, ascending or descending */

@@ -198,8 +198,7 @@ void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_
         const int8_t label =
             tr_label_issued(r.loans, r.n_loans, window_end, o->horizon_days, &issued_day);
         out->label[out->n] = label;
-        out->holdout[out->n] =
-            tr_sample_of(s->self, label, issued_day, o->seed, o->holdout, o->oot_day);
+        out->holdout[out->n] = tr_sample_of(s->holdout, label, issued_day, o->oot_day);
         out->region[out->n] = s->region >= 0 ? s->region : home >= 0 ? antennas[home].region : -1;
         out->n++;
     }

@@ -162,8 +162,6 @@ int tr_stage_indicators(struct tr_run *r)
                                           .basic = strcmp(cfg->features.set, "basic") == 0,
                                           .has_recharges = has_table(in, "recharges"),
                                           .horizon_days = cfg->model.horizon_days,
-                                          .holdout = cfg->model.holdout,
-                                          .seed = cfg->run.seed,
                                           .oot_day = oot_day(cfg),
                                           .zone = &zone};
     tr_progress_begin(r->ctx, "indicators", 0, "subscribers");
