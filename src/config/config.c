@@ -2,6 +2,7 @@
 
 #include "core/calendar.h"
 #include "core/error.h"
+#include "core/tz.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -34,6 +35,7 @@ static const struct key_spec keys[] = {
     {"run.observation_date", KEY_DATE, F(run.observation_date), "", 0, 0, NULL, "or: the first day after the window (YYYY-MM-DD, with window_days)"},
     {"run.window_days", KEY_I64, F(run.window_days), "0", 0, 36500, NULL, "days of the window before observation_date (0: not set)"},
     {"run.window_min_share", KEY_F64, F(run.window_min_share), "0.01", 0, 1, NULL, "window from the data: the first and last days with at least this share of the typical day's lines bound it"},
+    {"run.timezone", KEY_STR, F(run.timezone), "UTC", 0, 0, NULL, "IANA time zone of the local clock every local-time indicator reads (night, home, days, weeks); the inputs are UTC"},
     {"inputs.dir", KEY_STR, F(inputs.dir), "data/demo", 0, 0, NULL, "each table is <dir>/<table>.csv, <dir>/<table>.csv.gz or the folder <dir>/<table>/ (its *.csv and *.csv.gz)"},
     {"inputs.columnar", KEY_STR, F(inputs.columnar), "", 0, 0, NULL, "a file telrisk convert wrote: every table from it, no CSV read (default: none)"},
     {"inputs.cdr", KEY_STR, F(inputs.cdr), "", 0, 0, NULL, "call-detail records: a file, list or glob (default from dir)"},
@@ -72,6 +74,7 @@ static const struct key_spec keys[] = {
     {"model.transform", KEY_ENUM, F(model.transform), "woe", 0, 0, "woe|standardize", "feature transform before the regression"},
     {"model.lambda", KEY_F64, F(model.lambda), "100", 0, 1e6, NULL, "L2 shrinkage of regional models toward the national one"},
     {"model.holdout", KEY_F64, F(model.holdout), "0.3", 0, 0.9, NULL, "share of labelled subscribers held out for validation"},
+    {"model.holdout_salt", KEY_STR, F(model.holdout_salt), "telrisk", 0, 0, NULL, "salt of the hold-out draw, a hash of each subscriber id that does not depend on privacy.key_file (a new salt, a new draw)"},
     {"model.base_points", KEY_F64, F(model.base_points), "600", -1e6, 1e6, NULL, "scorecard points at the base odds"},
     {"model.base_odds", KEY_F64, F(model.base_odds), "50", 1e-6, 1e9, NULL, "good:bad odds that score the base points"},
     {"model.pdo", KEY_F64, F(model.pdo), "20", 1e-6, 1e6, NULL, "points to double the odds"},
@@ -479,9 +482,24 @@ static int require_problem(const struct tr_config *cfg, char err[TR_CONFIG_ERR_M
     return 0;
 }
 
+/* run.timezone names a zone of the system's tz database (loaded and dropped: the run loads it
+ * again where it is used). */
+static int timezone_problem(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MAX])
+{
+    struct tr_tz z;
+    char why[TR_CONFIG_ERR_MAX - 32];
+    if (tr_tz_load(&z, cfg->run.timezone, why, sizeof why) == 0) {
+        tr_tz_free(&z);
+        return 0;
+    }
+    snprintf(err, TR_CONFIG_ERR_MAX, "run.timezone: %s", why);
+    return 1;
+}
+
 int tr_config_validate(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MAX])
 {
     if (dates_problem(cfg, err) || window_problem(cfg, err)) return 1;
+    if (timezone_problem(cfg, err)) return 1;
     if (require_problem(cfg, err)) return 1;
     if (tr_config_bytes(cfg->partition.max_memory_per_rank) < 0) {
         snprintf(err, TR_CONFIG_ERR_MAX,

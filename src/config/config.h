@@ -20,6 +20,7 @@ struct tr_config {
         char observation_date[16];             /* YYYY-MM-DD: the first day after the window */
         int64_t window_days;
         double window_min_share; /* the bulk rule: a day's lines / the typical day's */
+        char timezone[64];       /* IANA name: the local clock of night, days and weeks */
     } run;
     struct {
         char dir[TR_PATH_MAX];
@@ -71,6 +72,7 @@ struct tr_config {
         char transform[16];
         double lambda;
         double holdout;
+        char holdout_salt[64];        /* the hold-out draw's own key (core/keyhash.h) */
         int64_t prebins;              /* binning: quantile pre-bins per feature */
         double min_bin_share;         /* binning: smallest share of training rows per bin */
         char trend[16];               /* binning: auto, ascending or descending */

@@ -75,3 +75,22 @@ int tr_keyhash_init(struct tr_keyhash *kh, const char *key_file, uint64_t seed, 
                        (const unsigned char *)"telrisk-fingerprint", 19);
     return 0;
 }
+
+void tr_holdout_draw_init(struct tr_holdout_draw *d, const char *salt, double share)
+{
+    /* A key of its own: a domain tag keeps it apart from the seed-derived subscriber key. */
+    crypto_generichash_state st;
+    static const char tag[] = "telrisk holdout salt";
+    crypto_generichash_init(&st, NULL, 0, sizeof d->key);
+    crypto_generichash_update(&st, (const unsigned char *)tag, sizeof tag);
+    crypto_generichash_update(&st, (const unsigned char *)salt, strlen(salt));
+    crypto_generichash_final(&st, d->key, sizeof d->key);
+    d->share = share;
+}
+
+uint64_t tr_holdout_check(const struct tr_holdout_draw *d)
+{
+    char text[64];
+    const int n = snprintf(text, sizeof text, "telrisk holdout check %.17g", d->share);
+    return tr_keyhash_bytes(d->key, text, (size_t)n);
+}

@@ -29,6 +29,20 @@ static inline uint64_t tr_keyhash_bytes(const unsigned char *key, const char *id
     return v;
 }
 
+/* The hold-out draw (model.holdout_salt, model.holdout): SipHash of the raw id keyed by the salt
+ * alone, not by the privacy key, so that rotating privacy.key_file keeps every subscriber in its
+ * sample and the models the same. The salt is no secret and a phone number has about 10^9
+ * values: whoever has the salt could reverse such a hash by trying them all. So only its one bit
+ * (hold-out or not) is kept, at ingest where the id is at hand; the hash itself is never stored. */
+struct tr_holdout_draw {
+    unsigned char key[crypto_shorthash_KEYBYTES];
+    double share;
+};
+void tr_holdout_draw_init(struct tr_holdout_draw *d, const char *salt, double share);
+/* A value that tells draws apart (salt and share), and nothing about any id: columnar inputs
+ * carry the draw of their conversion and a run with another refuses them. */
+uint64_t tr_holdout_check(const struct tr_holdout_draw *d);
+
 static inline uint64_t tr_keyhash(const struct tr_keyhash *kh, const char *id, size_t n)
 {
     return tr_keyhash_bytes(kh->key, id, n);
@@ -37,6 +51,12 @@ static inline uint64_t tr_keyhash(const struct tr_keyhash *kh, const char *id, s
 static inline uint64_t tr_keyhash_fingerprint(const struct tr_keyhash *kh, const char *id, size_t n)
 {
     return tr_keyhash_bytes(kh->fingerprint_key, id, n);
+}
+
+/* 1 for the hold-out share of ids: the draw's hash as a uniform number in [0, 1), below it. */
+static inline int tr_holdout_drawn(const struct tr_holdout_draw *d, const char *id, size_t n)
+{
+    return (double)(tr_keyhash_bytes(d->key, id, n) >> 11) * 0x1.0p-53 < d->share;
 }
 
 #endif

@@ -17,7 +17,7 @@ const struct tr_feature_info tr_basic_features[TR_BASIC_COUNT] = {
     [TR_BASIC_CONTACTS] = {"contacts", "count", "distinct other parties"},
     [TR_BASIC_DURATION_MEAN] = {"call_duration_mean", "seconds", "mean call duration, both directions; NaN without calls"},
     [TR_BASIC_DURATION_STD] = {"call_duration_std", "seconds", "population standard deviation of call durations; NaN without calls"},
-    [TR_BASIC_NOCTURNAL] = {"percent_nocturnal", "share", "share of calls and texts from 19:00 to 07:00 UTC (19:00 included, 07:00 not); NaN without any"},
+    [TR_BASIC_NOCTURNAL] = {"percent_nocturnal", "share", "share of calls and texts from 19:00 to 07:00 of run.timezone (19:00 included, 07:00 not); NaN without any"},
     [TR_BASIC_INITIATED] = {"percent_initiated", "share", "share of calls and texts the subscriber made; NaN without any"},
     [TR_BASIC_ANTENNAS] = {"antennas", "count", "distinct known antennas on the subscriber's side"},
     [TR_BASIC_ENTROPY] = {"entropy_of_contacts", "nats", "entropy of the shares of records with each other party, ln N - sum n ln n / N; NaN without any"},
@@ -73,7 +73,8 @@ static size_t contact_add(struct tr_basic_scratch *s, size_t distinct, uint64_t 
     return distinct;
 }
 
-void tr_basic_compute(const struct tr_cdr *c, size_t n, struct tr_basic_scratch *s, double *out)
+void tr_basic_compute(const struct tr_cdr *c, size_t n, const struct tr_tz *zone,
+                      struct tr_basic_scratch *s, double *out)
 {
     for (int k = 0; k < TR_BASIC_COUNT; k++)
         out[k] = 0;
@@ -97,7 +98,7 @@ void tr_basic_compute(const struct tr_cdr *c, size_t n, struct tr_basic_scratch 
     for (size_t k = 0; k < n; k++) {
         outgoing += c[k].outgoing;
         if (!c[k].text) calls++, duration_sum += c[k].duration;
-        const int64_t t = c[k].t, day = tr_day_of(t), second = t - day * 86400;
+        const int64_t t = tr_tz_local(zone, c[k].t), day = tr_day_of(t), second = t - day * 86400;
         night += second >= 19 * 3600 || second < 7 * 3600;
         days += k == 0 || day != last_day;
         last_day = day;

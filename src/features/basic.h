@@ -5,6 +5,7 @@
 #ifndef TELRISK_FEATURES_BASIC_H
 #define TELRISK_FEATURES_BASIC_H
 
+#include "core/tz.h"
 #include "features/registry.h"
 #include "records/tables.h"
 
@@ -44,7 +45,9 @@ struct tr_basic_scratch {
 void tr_basic_scratch_init(struct tr_basic_scratch *s, size_t n_antennas);
 void tr_basic_scratch_free(struct tr_basic_scratch *s);
 
-/* out[TR_BASIC_COUNT] from one subscriber's CDRs c[0..n), sorted by time. */
-void tr_basic_compute(const struct tr_cdr *c, size_t n, struct tr_basic_scratch *s, double *out);
+/* out[TR_BASIC_COUNT] from one subscriber's CDRs c[0..n), sorted by time; night and days on the
+ * local clock of zone (NULL: UTC). */
+void tr_basic_compute(const struct tr_cdr *c, size_t n, const struct tr_tz *zone,
+                      struct tr_basic_scratch *s, double *out);
 
 #endif

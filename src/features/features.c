@@ -17,8 +17,11 @@
 static struct tr_bc_options bc_options(const struct tr_feature_options *o)
 {
     /* bandicoot's defaults: weekly grouping, mean and std; full adds its splits. */
-    return (struct tr_bc_options){
-        .groupby_week = 1, .extended = 0, .split_week = o->full, .split_day = o->full};
+    return (struct tr_bc_options){.groupby_week = 1,
+                                  .extended = 0,
+                                  .split_week = o->full,
+                                  .split_day = o->full,
+                                  .zone = o->zone};
 }
 
 /* Which computed values become features. bandicoot's keys (its recharge ones only with a
@@ -166,7 +169,8 @@ void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_
         tr_progress_add(1);
         const struct tr_subscriber *s = tr_array_at(reg, i);
         if (out->n > 0 && out->key[out->n - 1] == s->self) continue; /* a repeated register row */
-        struct tr_subscriber_records r = {.key = s->self, .reg = s, .window_end = window_end};
+        struct tr_subscriber_records r = {
+            .key = s->self, .reg = s, .window_end = window_end, .zone = o->zone};
         r.cdr = take(&tables[TR_T_CDR], &at[TR_T_CDR], s->self, &lost[TR_T_CDR], &r.n_cdr);
         r.money = take(&tables[TR_T_MOBILEMONEY], &at[TR_T_MOBILEMONEY], s->self,
                        &lost[TR_T_MOBILEMONEY], &r.n_money);
@@ -180,7 +184,7 @@ void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_
                        &r.n_swaps);
         double *row = out->values + out->n * nf;
         if (o->basic) {
-            tr_basic_compute(r.cdr, r.n_cdr, &basic_scratch, row);
+            tr_basic_compute(r.cdr, r.n_cdr, o->zone, &basic_scratch, row);
         } else {
             struct tr_bc_user u = bc_user(&r, &buf, pos, n_antennas, o->has_recharges);
             tr_bc_compute(&u, &bo, &bc_scratch, all);
@@ -194,8 +198,7 @@ void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_
         const int8_t label =
             tr_label_issued(r.loans, r.n_loans, window_end, o->horizon_days, &issued_day);
         out->label[out->n] = label;
-        out->holdout[out->n] =
-            tr_sample_of(s->self, label, issued_day, o->seed, o->holdout, o->oot_day);
+        out->holdout[out->n] = tr_sample_of(s->holdout, label, issued_day, o->oot_day);
         out->region[out->n] = s->region >= 0 ? s->region : home >= 0 ? antennas[home].region : -1;
         out->n++;
     }

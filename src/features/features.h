@@ -4,6 +4,7 @@
 #ifndef TELRISK_FEATURES_FEATURES_H
 #define TELRISK_FEATURES_FEATURES_H
 
+#include "core/tz.h"
 #include "features/registry.h"
 #include "records/tables.h"
 
@@ -13,11 +14,10 @@
 struct tr_feature_options {
     int full;  /* features.set = full: bandicoot's weekday/weekend and day/night splits too */
     int basic; /* features.set = basic: the thirteen CDR basics only (features/basic.h) */
-    int has_recharges;    /* the run has a recharges table: bandicoot's recharge indicators */
-    int64_t horizon_days; /* labels: model.horizon_days */
-    double holdout;       /* model.holdout */
-    uint64_t seed;        /* run.seed, for the hold-out draw */
-    int64_t oot_day;      /* model.oot_date in days since 1970; INT64_MAX: none */
+    int has_recharges;        /* the run has a recharges table: bandicoot's recharge indicators */
+    int64_t horizon_days;     /* labels: model.horizon_days */
+    int64_t oot_day;          /* model.oot_date in days since 1970; INT64_MAX: none */
+    const struct tr_tz *zone; /* run.timezone (NULL: UTC) */
 };
 
 struct tr_feature_table {

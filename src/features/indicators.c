@@ -43,10 +43,10 @@ size_t tr_distinct_u64(uint64_t *v, size_t n)
     return d;
 }
 
-/* Bandicoot's night: 19:00 to 07:00, both edges inclusive. */
-static int is_night(int64_t t)
+/* Bandicoot's night: 19:00 to 07:00 of the local clock, both edges inclusive. */
+static int is_night(const struct tr_tz *zone, int64_t t)
 {
-    int64_t sec = ((t % 86400) + 86400) % 86400;
+    const int64_t local = tr_tz_local(zone, t), sec = ((local % 86400) + 86400) % 86400;
     return sec >= 19 * 3600 || sec <= 7 * 3600;
 }
 
@@ -71,7 +71,7 @@ int32_t tr_home_antenna(const struct tr_subscriber_records *r, struct tr_indicat
     tr_indicator_scratch_reserve(s, r->n_cdr + 1);
     size_t n_night = 0, n_all = 0;
     for (size_t k = 0; k < r->n_cdr; k++)
-        if (r->cdr[k].antenna_self >= 0 && is_night(r->cdr[k].t))
+        if (r->cdr[k].antenna_self >= 0 && is_night(r->zone, r->cdr[k].t))
             s->antennas[n_night++] = r->cdr[k].antenna_self;
     if (n_night) return mode_i32(s->antennas, n_night);
     for (size_t k = 0; k < r->n_cdr; k++)

@@ -6,6 +6,7 @@
 #define TELRISK_FEATURES_INDICATORS_H
 
 #include "features/registry.h"
+#include "core/tz.h"
 #include "records/tables.h"
 
 #include <stddef.h>
@@ -27,6 +28,7 @@ struct tr_subscriber_records {
     const struct tr_swap *swaps;
     size_t n_swaps;
     int64_t window_end; /* seconds: the end of the observation window (last record's day end) */
+    const struct tr_tz *zone; /* run.timezone: the clock of night and days (NULL: UTC) */
 };
 
 /* Scratch space reused across subscribers. */

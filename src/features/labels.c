@@ -1,7 +1,5 @@
 #include "features/labels.h"
 
-#include "core/rng.h"
-
 int8_t tr_label(const struct tr_loan_rec *loans, size_t n, int64_t window_end, int64_t horizon_days)
 {
     int64_t issued;
@@ -25,14 +23,8 @@ int8_t tr_label_issued(const struct tr_loan_rec *loans, size_t n, int64_t window
     return first->status == TR_ST_DEFAULT ? 1 : 0;
 }
 
-int8_t tr_sample_of(uint64_t key, int8_t label, int64_t issued_day, uint64_t seed, double share,
-                    int64_t oot_day)
+int8_t tr_sample_of(int drawn, int8_t label, int64_t issued_day, int64_t oot_day)
 {
     if (label != TR_UNLABELLED && issued_day >= oot_day) return TR_OUT_OF_TIME;
-    return tr_holdout(key, seed, share) ? TR_HOLDOUT : TR_TRAINING;
-}
-
-int8_t tr_holdout(uint64_t key, uint64_t seed, double share)
-{
-    return tr_unit(tr_key(seed, 0x486f6c646f7574ULL /* "Holdout" */, key, 0)) < share;
+    return drawn ? TR_HOLDOUT : TR_TRAINING;
 }

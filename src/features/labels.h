@@ -2,8 +2,9 @@
  * while the records are): a subscriber's label is the outcome of its first loan issued
  * after the observation window (within model.horizon_days of its end), as the loan book stands
  * at its cut: default 1, repaid 0; an open loan or none at all leaves it unlabelled (-1). The
- * hold-out is drawn by keyed hash of the subscriber key, so it is the same at any rank count and
- * in every run with the same seed. */
+ * hold-out is drawn at ingest from the subscriber id with model.holdout_salt (not the privacy
+ * key), so it is the same at any rank count, in every run with the same salt, whatever the key
+ * file. */
 #ifndef TELRISK_FEATURES_LABELS_H
 #define TELRISK_FEATURES_LABELS_H
 
@@ -27,11 +28,8 @@ int8_t tr_label_issued(const struct tr_loan_rec *loans, size_t n, int64_t window
                        int64_t horizon_days, int64_t *issued_day);
 
 /* TR_OUT_OF_TIME for a labelled subscriber whose loan was issued on or after oot_day (INT64_MAX:
- * no out-of-time sample), else the keyed hold-out draw. */
-int8_t tr_sample_of(uint64_t key, int8_t label, int64_t issued_day, uint64_t seed, double share,
-                    int64_t oot_day);
-
-/* 1 for the hold-out share of subscribers, else 0. */
-int8_t tr_holdout(uint64_t key, uint64_t seed, double share);
+ * no out-of-time sample), else the hold-out draw made at ingest (drawn: struct tr_subscriber's
+ * holdout, core/keyhash.h's tr_holdout_drawn). */
+int8_t tr_sample_of(int drawn, int8_t label, int64_t issued_day, int64_t oot_day);
 
 #endif

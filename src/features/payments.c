@@ -80,7 +80,7 @@ static void money_by_type(const struct tr_subscriber_records *r, struct tr_indic
         }
         if (m->type == TR_BILLPAY && m->outgoing) {
             int y, mo, d;
-            tr_civil_from_days(tr_day_of(m->t), &y, &mo, &d);
+            tr_civil_from_days(tr_day_of(tr_tz_local(r->zone, m->t)), &y, &mo, &d);
             dom_sum += d, dom_sum2 += (double)d * d, dom_n++;
             s->keys[billers++] = m->other;
         }
@@ -124,13 +124,13 @@ static void usage(const struct tr_subscriber_records *r, double *out)
     int64_t top_days = 0, data_days = 0, last = INT64_MIN;
     for (size_t k = 0; k < r->n_recharges; k++) {
         tally_add(&top, r->recharges[k].amount);
-        int64_t d = tr_day_of(r->recharges[k].t);
+        int64_t d = tr_day_of(tr_tz_local(r->zone, r->recharges[k].t));
         top_days += d != last, last = d;
     }
     last = INT64_MIN;
     for (size_t k = 0; k < r->n_data; k++) {
         tally_add(&data, r->data[k].volume); /* kB */
-        int64_t d = tr_day_of(r->data[k].t);
+        int64_t d = tr_day_of(tr_tz_local(r->zone, r->data[k].t));
         data_days += d != last, last = d;
     }
     out[TR_FEAT_RECHARGES_COUNT] = (double)top.n;

@@ -6,6 +6,7 @@
 #include "core/calendar.h"
 #include "core/error.h"
 #include "core/progress.h"
+#include "core/tz.h"
 #include "output/checkpoint.h"
 #include "partition/exchange.h"
 
@@ -152,17 +153,22 @@ int tr_stage_indicators(struct tr_run *r)
     const struct tr_config *cfg = r->cfg;
     struct tr_ingest *in = r->cur;
     tr_stage_begin(&r->pass_stages);
+    struct tr_tz zone;
+    char why[256];
+    /* The config's validation loaded it already: failing now is no config error. */
+    if (tr_tz_load(&zone, cfg->run.timezone, why, sizeof why))
+        TR_DIE(TR_EXIT_INTERNAL, "run.timezone: %s", why);
     const struct tr_feature_options fo = {.full = strcmp(cfg->features.set, "full") == 0,
                                           .basic = strcmp(cfg->features.set, "basic") == 0,
                                           .has_recharges = has_table(in, "recharges"),
                                           .horizon_days = cfg->model.horizon_days,
-                                          .holdout = cfg->model.holdout,
-                                          .seed = cfg->run.seed,
-                                          .oot_day = oot_day(cfg)};
+                                          .oot_day = oot_day(cfg),
+                                          .zone = &zone};
     tr_progress_begin(r->ctx, "indicators", 0, "subscribers");
     tr_features_compute(in->table, in->table[TR_T_ANTENNAS].data, in->table[TR_T_ANTENNAS].n,
                         r->window_stop, &fo, &r->pass_ft);
     tr_progress_end();
+    tr_tz_free(&zone);
     tr_stage_end(r->ctx, &r->pass_stages, r->stage, records_held(in), "records");
     return TR_EXIT_OK;
 }

@@ -100,6 +100,7 @@ static const struct column subscriber_cols[] = {
     KEY(struct tr_subscriber, self, U64),       COL(struct tr_subscriber, order, U64),
     KEY(struct tr_subscriber, line, U64),       COL(struct tr_subscriber, region, I32),
     COL(struct tr_subscriber, activation, I32), COL(struct tr_subscriber, plan, U8),
+    COL(struct tr_subscriber, holdout, U8),
 };
 static const struct column loan_cols[] = {
     KEY(struct tr_loan_rec, self, U64),   COL(struct tr_loan_rec, order, U64),
@@ -245,6 +246,7 @@ static void write_accounts(struct tr_colfile *f, const struct tr_ingest *in,
     const uint64_t check = key_check(kh);
     tr_colfile_attr_write(f, ".", "telrisk_columnar", TR_COL_I32, &version);
     tr_colfile_attr_write(f, ".", "key_check", TR_COL_U64, &check);
+    tr_colfile_attr_write(f, ".", "holdout_check", TR_COL_U64, &in->holdout_check);
     tr_colfile_attr_write(f, ".", "key_collisions", TR_COL_I64, &collisions);
     tr_colfile_attr_str(f, ".", "telrisk_version", TELRISK_VERSION);
     tr_colfile_group(f, "files", "the input files converted, in the run's order");
@@ -377,10 +379,11 @@ static void read_table(const struct tr_ctx *ctx, struct reader *r, int table)
 
 /* The root's version and key check: TR_EXIT_OK, or TR_EXIT_INPUT with the reason printed once. */
 static int check_identity(const struct tr_ctx *ctx, struct tr_colfile *f, const char *path,
-                          const struct tr_keyhash *kh, struct tr_ingest *in)
+                          const struct tr_keyhash *kh, uint64_t holdout, struct tr_ingest *in)
 {
     int32_t version = 0;
-    uint64_t check = 0;
+    uint64_t check = 0, holdout_check = 0;
+    tr_colfile_attr_read(f, ".", "holdout_check", TR_COL_U64, &holdout_check);
     /* Absent (not our file, or an older one): left 0, refused below. */
     tr_colfile_attr_read(f, ".", "telrisk_columnar", TR_COL_I32, &version);
     tr_colfile_attr_read(f, ".", "key_check", TR_COL_U64, &check);
@@ -396,6 +399,14 @@ static int check_identity(const struct tr_ctx *ctx, struct tr_colfile *f, const 
             TR_ERROR(ctx,
                      "%s was converted with another subscriber key (privacy.key_file): its keys "
                      "would not match this run's",
+                     path);
+        return TR_EXIT_INPUT;
+    }
+    if (holdout_check != holdout) {
+        if (ctx->rank == 0)
+            TR_ERROR(ctx,
+                     "%s was converted with another hold-out draw (model.holdout_salt or "
+                     "model.holdout): its subscribers' samples would not be this run's",
                      path);
         return TR_EXIT_INPUT;
     }
@@ -445,9 +456,9 @@ static const char *read_files(const struct tr_ctx *ctx, struct tr_colfile *f, st
 /* Every rank: the file's accounts (rank 0 the rejects too), its key and version checked. 0, or
  * an exit code with the reason printed. */
 static int read_accounts(const struct tr_ctx *ctx, struct tr_colfile *f, const char *path,
-                         const struct tr_keyhash *kh, struct tr_ingest *in)
+                         const struct tr_keyhash *kh, uint64_t holdout, struct tr_ingest *in)
 {
-    const int rc = check_identity(ctx, f, path, kh, in);
+    const int rc = check_identity(ctx, f, path, kh, holdout, in);
     if (rc) return rc;
     const char *why = read_files(ctx, f, in);
     if (!why && ctx->rank == 0) {
@@ -465,10 +476,14 @@ static int read_accounts(const struct tr_ctx *ctx, struct tr_colfile *f, const c
 
 /* Collective: the file open, its key and version checked, its accounts read (in emptied first);
  * NULL with the reason printed once. */
-static struct tr_colfile *open_inputs(const struct tr_ctx *ctx, const char *path,
+static struct tr_colfile *open_inputs(const struct tr_ctx *ctx, const struct tr_config *cfg,
                                       const struct tr_keyhash *kh, struct tr_ingest *in)
 {
+    const char *path = cfg->inputs.columnar;
+    struct tr_holdout_draw draw;
+    tr_holdout_draw_init(&draw, cfg->model.holdout_salt, cfg->model.holdout);
     tr_ingest_init(in);
+    in->holdout_check = tr_holdout_check(&draw);
     struct tr_colfile *f;
     const int rc = tr_colfile_open(path, &f);
     if (tr_agree(ctx, rc)) {
@@ -476,7 +491,7 @@ static struct tr_colfile *open_inputs(const struct tr_ctx *ctx, const char *path
         tr_colfile_close(f);
         return NULL;
     }
-    if (tr_agree(ctx, read_accounts(ctx, f, path, kh, in))) {
+    if (tr_agree(ctx, read_accounts(ctx, f, path, kh, in->holdout_check, in))) {
         tr_colfile_close(f);
         return NULL;
     }
@@ -488,7 +503,7 @@ static int columnar_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
                          const struct tr_keyhash *kh, const struct tr_router *router,
                          struct tr_ingest *in)
 {
-    struct tr_colfile *f = open_inputs(ctx, cfg->inputs.columnar, kh, in);
+    struct tr_colfile *f = open_inputs(ctx, cfg, kh, in);
     if (!f) return TR_EXIT_INPUT;
     const int later = router && router->later_pass;
     if (later) { /* a later pass: the rejects are the first pass's */
@@ -516,7 +531,7 @@ static int columnar_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
 static int columnar_check(const struct tr_ctx *ctx, const struct tr_config *cfg,
                           const struct tr_keyhash *kh, int64_t max_lines, struct tr_ingest *in)
 {
-    struct tr_colfile *f = open_inputs(ctx, cfg->inputs.columnar, kh, in);
+    struct tr_colfile *f = open_inputs(ctx, cfg, kh, in);
     if (!f) return TR_EXIT_INPUT;
     (void)max_lines;
     struct reader r = {.f = f, .in = in, .t_first = INT64_MAX, .t_last = INT64_MIN};

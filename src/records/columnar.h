@@ -9,8 +9,9 @@
 
 #include "records/ingest.h"
 
-#define TR_COLUMNAR_VERSION 2 /* 2: the reject reasons found after the read (out_of_window, ...)   \
-                               */
+/* 2: the reject reasons found after the read (out_of_window, ...); 3: the subscribers' hold-out
+ * draw (model.holdout_salt, model.holdout) */
+#define TR_COLUMNAR_VERSION 3
 
 /* Collective: writes in (from tr_ingest with no router: each rank's records in file order) and the
  * key collisions to path. 0, or TR_EXIT_INPUT with the reason printed. */

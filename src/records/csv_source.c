@@ -23,6 +23,7 @@ struct file_job {
     const struct tr_schema *schema;
     struct tr_header_map map;
     struct tr_parse_ctx pc;
+    struct tr_holdout_draw draw;
     int file;
     const char *path;
     struct tr_reject *rejects; /* this rank's, line = local index until the read ends */
@@ -357,7 +358,10 @@ static int csv_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
             tr_array_free(&job.staged);
             tr_array_init(&job.staged, job.table->size);
         }
+        tr_holdout_draw_init(&job.draw, cfg->model.holdout_salt, cfg->model.holdout);
+        in->holdout_check = tr_holdout_check(&job.draw);
         job.pc = (struct tr_parse_ctx){.kh = kh,
+                                       .draw = &job.draw,
                                        .max_outstanding_ratio = cfg->inputs.max_outstanding_ratio,
                                        .antennas = t == TR_T_ANTENNAS ? NULL : &in->antenna_index,
                                        .regions = &in->regions,
@@ -408,7 +412,10 @@ static int check_one(const struct tr_ctx *ctx, const struct tr_config *cfg, stru
         if (n >= 3 && memcmp(h, "\xEF\xBB\xBF", 3) == 0) h += 3, n -= 3; /* a UTF-8 BOM */
         rc = map_header(ctx, schema, in->files[f].path, h, (size_t)n, &map);
     }
+    struct tr_holdout_draw draw;
+    tr_holdout_draw_init(&draw, cfg->model.holdout_salt, cfg->model.holdout);
     struct tr_parse_ctx pc = {.kh = kh,
+                              .draw = &draw,
                               .max_outstanding_ratio = cfg->inputs.max_outstanding_ratio,
                               .antennas = t == TR_T_ANTENNAS ? NULL : &in->antenna_index,
                               .regions = &in->regions,

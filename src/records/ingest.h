@@ -18,6 +18,7 @@ struct tr_ingest {
     struct tr_region_list regions;
     struct tr_antenna_index antenna_index;
     struct tr_id_book ids;
+    uint64_t holdout_check; /* the subscribers' hold-out draw (tr_holdout_check) */
     int n_files;
     struct tr_input_stat *files;      /* [n_files], the same on every rank */
     struct tr_file_stats *file_stats; /* [n_files], summed over ranks */

@@ -26,6 +26,7 @@ struct tr_id_book; /* key -> raw id seen, for collision detection */
 
 struct tr_parse_ctx {
     const struct tr_keyhash *kh;
+    const struct tr_holdout_draw *draw;      /* the subscribers' hold-out bit; NULL: none drawn */
     const struct tr_antenna_index *antennas; /* NULL while the antennas table itself is read */
     const struct tr_region_list *regions;    /* region names known to the run */
     struct tr_id_book *ids;

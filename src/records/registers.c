@@ -64,6 +64,7 @@ static enum tr_reason convert_subscriber(struct tr_parse_ctx *pc, const struct t
     r->region = region;
     r->activation = (int32_t)activation;
     r->plan = (uint8_t)plan;
+    r->holdout = pc->draw ? (uint8_t)tr_holdout_drawn(pc->draw, TR_FIELD(f, col, 0)) : 0;
     return TR_ACCEPT;
 }
 

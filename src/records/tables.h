@@ -130,7 +130,9 @@ struct tr_subscriber {
     uint64_t line;
     int32_t region;     /* index into the run's regions; -1 when the register leaves it empty */
     int32_t activation; /* days since 1970-01-01 */
-    uint8_t plan, pad[7];
+    uint8_t plan;
+    uint8_t holdout; /* 1: drawn into the hold-out at ingest (tr_holdout_drawn), 0 not */
+    uint8_t pad[6];
 };
 
 enum tr_product { TR_MICRO, TR_REVOLVE, TR_MORTGAGE_LOAN };

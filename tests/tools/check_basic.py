@@ -3,7 +3,10 @@
 every registered subscriber from the generated cdr.csv (docs/indicators.md's definitions, written
 afresh here) and compares them with the run file's.
 
-Usage: check_basic.py DATA_DIR RUN.h5 [--seed 42]
+Usage: check_basic.py DATA_DIR RUN.h5 [--seed 42] [--timezone NAME]
+
+--timezone: the run's run.timezone; night and days are then read on that zone's clock, the
+offsets taken from Python's zoneinfo (its own reader of the tz database, not telrisk's).
 
 The accepted CDRs are the lines that truth/defects.csv does not list as malformed, each exact
 repeat dropped (check_run.accepted_records); each counts for both parties. Counts must be equal,
@@ -35,7 +38,21 @@ def epoch(ts):
     return calendar.timegm((y, mo, da, h, mi, s, 0, 0, 0))
 
 
-def features(events, known):
+def local_clock(zone):
+    """UTC seconds -> the zone's local clock, in seconds since its 1970-01-01 00:00."""
+    if zone is None:
+        return lambda t: t
+    import datetime
+    import zoneinfo
+    zi = zoneinfo.ZoneInfo(zone)
+
+    def local(t):
+        d = datetime.datetime.fromtimestamp(t, tz=datetime.timezone.utc).astimezone(zi)
+        return t + int(d.utcoffset().total_seconds())
+    return local
+
+
+def features(events, known, local):
     """events: (t, other, is_call, duration, outgoing, antenna) of one subscriber."""
     n = len(events)
     nan = math.nan
@@ -48,12 +65,13 @@ def features(events, known):
     durations = [e[3] for e in events if e[2]]
     times = sorted(e[0] for e in events)
     per_contact = Counter(e[1] for e in events)
-    night = sum(1 for e in events if e[0] % 86400 >= 19 * 3600 or e[0] % 86400 < 7 * 3600)
+    clock = [local(e[0]) for e in events]
+    night = sum(1 for c in clock if c % 86400 >= 19 * 3600 or c % 86400 < 7 * 3600)
     mean = sum(durations) / len(durations) if durations else nan
     std = math.sqrt(sum((d - mean) ** 2 for d in durations) / len(durations)) if durations else nan
     return dict(
         interactions_in=n - out, interactions_out=out, calls=len(durations),
-        texts=n - len(durations), active_days=len({t // 86400 for t in times}),
+        texts=n - len(durations), active_days=len({c // 86400 for c in clock}),
         contacts=len(per_contact), call_duration_mean=mean, call_duration_std=std,
         percent_nocturnal=night / n, percent_initiated=out / n,
         antennas=len({e[5] for e in events if e[5] in known}),
@@ -71,6 +89,8 @@ def agree(a, b):
 def main():
     data_dir, run_path = sys.argv[1], sys.argv[2]
     seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 42
+    zone = sys.argv[sys.argv.index("--timezone") + 1] if "--timezone" in sys.argv else None
+    local = local_clock(zone)
     key = subscriber_keys(seed)
     with open(f"{data_dir}/antennas.csv") as f:
         known = {line.split(",")[0] for line in list(f)[1:]}
@@ -100,7 +120,7 @@ def main():
             if bad <= 10:
                 print(f"check_basic: registered subscriber {sid[:3]}... has no row")
             continue
-        want = features(events.get(sid, []), known)
+        want = features(events.get(sid, []), known, local)
         for c, name in enumerate(ORDER):
             got = float(values[i, c])
             ok = got == want[name] if name in COUNTS else agree(got, want[name])
@@ -109,8 +129,8 @@ def main():
                 bad += 1
                 if bad <= 10:
                     print(f"check_basic: {sid[:3]}... {name}: run {got!r}, expected {want[name]!r}")
-    print(f"check_basic: {len(register)} subscribers, {checked} values recomputed:"
-          f" {bad} disagreements")
+    print(f"check_basic: {len(register)} subscribers, {checked} values recomputed"
+          f" ({zone or 'UTC'}): {bad} disagreements")
     sys.exit(1 if bad else 0)
 
 

@@ -52,8 +52,8 @@ static void add_recharge(struct user *u, const char *at, double amount)
     u->with_recharges = 1;
 }
 
-static const struct tr_bc_options NONE_DEFAULT = {0, 0, 0, 0};
-static const struct tr_bc_options NONE_EXTENDED = {0, 1, 0, 0};
+static const struct tr_bc_options NONE_DEFAULT = {0, 0, 0, 0, NULL};
+static const struct tr_bc_options NONE_EXTENDED = {0, 1, 0, 0, NULL};
 
 /* Computes u and returns the value of key (fails the test if the key does not exist). */
 static double value(const struct user *u, const struct tr_bc_options *o, const char *key)
@@ -270,7 +270,7 @@ static void test_week_grouping_across_iso_year(void **state)
 {
     (void)state;
     struct user u = {0};
-    struct tr_bc_options week = {1, 0, 0, 0};
+    struct tr_bc_options week = {1, 0, 0, 0, NULL};
     /* 2015-12-31 (Thu), 2016-01-01 (Fri), 2016-01-03 (Sun) are all ISO week 2015-W53;
      * 2016-01-04 (Mon) is 2016-W01. Texts per week [3, 1]: mean 2, std 1. */
     add(&u, "2015-12-31 12:00:00", 't', 'o', 1, 0, -1);
@@ -298,7 +298,7 @@ static void test_night_edges(void **state)
 {
     (void)state;
     struct user u = {0};
-    struct tr_bc_options split = {0, 0, 0, 1};
+    struct tr_bc_options split = {0, 0, 0, 1, NULL};
     /* Night is 19:00:00-07:00:00 with both edges night: 07:00:00 and 19:00:00 are night,
      * 07:00:01 and 18:59:59 are day. */
     add(&u, "2015-03-02 07:00:00", 't', 'o', 1, 0, -1);
@@ -316,7 +316,7 @@ static void test_weekend_split(void **state)
 {
     (void)state;
     struct user u = {0};
-    struct tr_bc_options split = {0, 0, 1, 0};
+    struct tr_bc_options split = {0, 0, 1, 0, NULL};
     /* 2015-03-06 is a Friday (weekday), 03-07 Saturday and 03-08 Sunday (weekend). */
     add(&u, "2015-03-06 23:59:59", 'c', 'o', 1, 10, -1);
     add(&u, "2015-03-07 00:00:00", 'c', 'i', 2, 20, -1);
@@ -395,16 +395,48 @@ static void test_keys(void **state)
     (void)state;
     const char *const *keys;
     /* The default options: 22 call/text/spatial indicators, churn, then recharges. */
-    size_t n = tr_bc_keys(&(struct tr_bc_options){1, 0, 0, 0}, &keys);
+    size_t n = tr_bc_keys(&(struct tr_bc_options){1, 0, 0, 0, NULL}, &keys);
     assert_string_equal(keys[0], "active_days__allweek__allday__callandtext__mean");
     assert_string_equal(keys[1], "active_days__allweek__allday__callandtext__std");
     assert_string_equal(keys[6], "call_duration__allweek__allday__call__mean__mean");
     assert_string_equal(keys[n - 1], "average_balance_recharges");
-    size_t r = tr_bc_recharge_keys_start(&(struct tr_bc_options){1, 0, 0, 0});
+    size_t r = tr_bc_recharge_keys_start(&(struct tr_bc_options){1, 0, 0, 0, NULL});
     assert_string_equal(keys[r], "amount_recharges__allweek__allday__mean__mean");
     assert_string_equal(keys[r - 1], "churn_rate__std");
     /* bandicoot's regression set (weekly, extended, both splits): 1,731 keys besides "name". */
-    assert_int_equal(tr_bc_keys(&(struct tr_bc_options){1, 1, 1, 1}, &keys), 1731);
+    assert_int_equal(tr_bc_keys(&(struct tr_bc_options){1, 1, 1, 1, NULL}, &keys), 1731);
+}
+
+/* run.timezone: night, weekends and days on the zone's clock, gaps in elapsed seconds. At
+ * Africa/Dar_es_Salaam (UTC+3, no DST) 16:00:00 UTC is 19:00:00 (night), 04:00:01 UTC is 07:00:01
+ * (day); Friday 2015-03-06 22:00 UTC is Saturday 01:00 there (weekend, the same day as 01:00 UTC
+ * on Saturday). */
+static void test_night_in_a_zone(void **state)
+{
+    (void)state;
+    struct tr_tz dar;
+    char err[256];
+    assert_int_equal(tr_tz_load(&dar, "Africa/Dar_es_Salaam", err, sizeof err), 0);
+    struct user u = {0};
+    add(&u, "2015-03-02 03:59:59", 't', 'o', 1, 0, -1);
+    add(&u, "2015-03-02 04:00:01", 't', 'o', 1, 0, -1);
+    add(&u, "2015-03-02 16:00:00", 't', 'o', 1, 0, -1);
+    add(&u, "2015-03-02 16:30:00", 't', 'o', 1, 0, -1);
+    add(&u, "2015-03-06 22:00:00", 't', 'o', 1, 0, -1);
+    add(&u, "2015-03-07 01:00:00", 't', 'o', 1, 0, -1);
+    struct tr_bc_options utc = {0, 0, 1, 1, NULL}, local = {0, 0, 1, 1, &dar};
+    /* UTC: night 03:59:59, 04:00:01, 22:00, 01:00 (4 of 6); local: 06:59:59, 19:00, 19:30,
+     * 01:00, 04:00 (5 of 6). */
+    assert_close(value(&u, &utc, "percent_nocturnal__allweek__allday__text"), 4.0 / 6);
+    assert_close(value(&u, &local, "percent_nocturnal__allweek__allday__text"), 5.0 / 6);
+    assert_close(value(&u, &utc, "number_of_interactions__weekend__allday__text"), 1);
+    assert_close(value(&u, &local, "number_of_interactions__weekend__allday__text"), 2);
+    assert_close(value(&u, &utc, "active_days__allweek__allday__callandtext"), 3);
+    assert_close(value(&u, &local, "active_days__allweek__allday__callandtext"), 2);
+    /* Gaps are elapsed time on either clock. */
+    assert_close(value(&u, &local, "interevent_time__allweek__allday__text__mean"),
+                 value(&u, &utc, "interevent_time__allweek__allday__text__mean"));
+    tr_tz_free(&dar);
 }
 
 static void test_scratch_reuse(void **state)
@@ -420,7 +452,7 @@ static void test_scratch_reuse(void **state)
         add(&b, at, k % 3 ? 't' : 'c', k % 2 ? 'o' : 'i', (uint64_t)(k % 7), 5, k % 5 - 1);
     }
     /* One scratch through a, b, a: a's values both times, whatever b left behind. */
-    struct tr_bc_options o = {1, 1, 1, 1};
+    struct tr_bc_options o = {1, 1, 1, 1, NULL};
     const char *const *keys;
     size_t n = tr_bc_keys(&o, &keys);
     double *v1 = malloc(sizeof *v1 * n), *v2 = malloc(sizeof *v2 * n);
@@ -468,6 +500,7 @@ int main(void)
         cmocka_unit_test(test_binning_slot_has_no_month),
         cmocka_unit_test(test_week_grouping_across_iso_year),
         cmocka_unit_test(test_night_edges),
+        cmocka_unit_test(test_night_in_a_zone),
         cmocka_unit_test(test_weekend_split),
         cmocka_unit_test(test_summary_extended),
         cmocka_unit_test(test_recharges),

@@ -63,21 +63,21 @@ static void test_hand_made(void **state)
     struct tr_basic_scratch s;
     tr_basic_scratch_init(&s, 8);
     double v[TR_BASIC_COUNT];
-    tr_basic_compute(c, 5, &s, v);
+    tr_basic_compute(c, 5, NULL, &s, v);
     check_five(v);
 
     /* One record: no gap, an entropy of 0, a standard deviation of 0 for one call. */
-    tr_basic_compute(c + 2, 1, &s, v);
+    tr_basic_compute(c + 2, 1, NULL, &s, v);
     assert_true(v[TR_BASIC_IN] == 1 && v[TR_BASIC_OUT] == 0 && v[TR_BASIC_CONTACTS] == 1);
     assert_true(v[TR_BASIC_DURATION_MEAN] == 120 && v[TR_BASIC_DURATION_STD] == 0);
     assert_true(v[TR_BASIC_ENTROPY] == 0 && v[TR_BASIC_ANTENNAS] == 1);
     assert_true(isnan(v[TR_BASIC_INTEREVENT_MEAN]));
     /* Texts only: no call duration. */
-    tr_basic_compute(c + 4, 1, &s, v);
+    tr_basic_compute(c + 4, 1, NULL, &s, v);
     assert_true(isnan(v[TR_BASIC_DURATION_MEAN]) && isnan(v[TR_BASIC_DURATION_STD]));
     assert_true(v[TR_BASIC_ANTENNAS] == 0 && v[TR_BASIC_NOCTURNAL] == 1);
     /* No records at all: counts of 0, shares and means undefined. */
-    tr_basic_compute(c, 0, &s, v);
+    tr_basic_compute(c, 0, NULL, &s, v);
     for (int k = 0; k < TR_BASIC_COUNT; k++) {
         const int count = k == TR_BASIC_IN || k == TR_BASIC_OUT || k == TR_BASIC_CALLS ||
                           k == TR_BASIC_TEXTS || k == TR_BASIC_ACTIVE_DAYS ||
@@ -85,7 +85,7 @@ static void test_hand_made(void **state)
         assert_true(count ? v[k] == 0 : isnan(v[k]));
     }
     /* The scratch carries nothing from one subscriber to the next. */
-    tr_basic_compute(c, 5, &s, v);
+    tr_basic_compute(c, 5, NULL, &s, v);
     check_five(v);
     tr_basic_scratch_free(&s);
 }
@@ -104,7 +104,7 @@ static void test_many_contacts(void **state)
     /* Antennas 0-3 here, and 5 in the five records it is reused for below. */
     tr_basic_scratch_init(&s, 6);
     double v[TR_BASIC_COUNT];
-    tr_basic_compute(c, N, &s, v);
+    tr_basic_compute(c, N, NULL, &s, v);
     assert_true(v[TR_BASIC_CONTACTS] == 1001); /* 1,000 keys, the last record's UINT64_MAX */
     assert_true(v[TR_BASIC_ANTENNAS] == 4);
     /* 999 contacts x 5 records, one with 4 and UINT64_MAX with 1: N = 5000. */
@@ -112,7 +112,7 @@ static void test_many_contacts(void **state)
     assert_true(fabs(v[TR_BASIC_ENTROPY] - want) < 1e-12);
     struct tr_cdr small[5];
     fill_five(small);
-    tr_basic_compute(small, 5, &s, v);
+    tr_basic_compute(small, 5, NULL, &s, v);
     check_five(v);
     tr_basic_scratch_free(&s);
 }

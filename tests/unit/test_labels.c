@@ -6,9 +6,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "core/keyhash.h"
 #include "features/labels.h"
 
 #include <math.h>
+#include <stdio.h>
 
 static struct tr_loan_rec loan(int32_t issued, uint8_t status, uint64_t order)
 {
@@ -45,23 +47,33 @@ static void test_first_loan_after_the_window_decides(void **state)
     assert_int_equal(tr_label(NULL, 0, end, 60), TR_UNLABELLED);
 }
 
+/* The hold-out draw of an id: its share, the same each time, another with another salt, and
+ * nothing of the privacy key in it (it takes none). */
 static void test_holdout_share(void **state)
 {
     (void)state;
     const int n = 200000;
-    int in = 0, in_other_seed = 0, same = 0;
+    int in = 0, in_other_salt = 0, same = 0;
+    struct tr_holdout_draw d, other, none, all;
+    tr_holdout_draw_init(&d, "telrisk", 0.3);
+    tr_holdout_draw_init(&other, "another salt", 0.3);
+    tr_holdout_draw_init(&none, "telrisk", 0.0);
+    tr_holdout_draw_init(&all, "telrisk", 1.0);
     for (int k = 0; k < n; k++) {
-        uint64_t key = (uint64_t)k * 0x9e3779b97f4a7c15ULL;
-        int a = tr_holdout(key, 42, 0.3);
+        char id[16];
+        const int len = snprintf(id, sizeof id, "2557%08d", k);
+        int a = tr_holdout_drawn(&d, id, (size_t)len);
         in += a;
-        same += a == tr_holdout(key, 42, 0.3);
-        in_other_seed += a == tr_holdout(key, 43, 0.3);
+        same += a == tr_holdout_drawn(&d, id, (size_t)len);
+        in_other_salt += a == tr_holdout_drawn(&other, id, (size_t)len);
+        assert_int_equal(tr_holdout_drawn(&none, id, (size_t)len), 0);
+        assert_int_equal(tr_holdout_drawn(&all, id, (size_t)len), 1);
     }
     assert_int_equal(same, n);
     assert_true(fabs(in / (double)n - 0.3) < 5 * sqrt(0.3 * 0.7 / n));
-    assert_true(in_other_seed < n * 0.7); /* another seed, another draw */
-    assert_int_equal(tr_holdout(12345, 42, 0.0), 0);
-    assert_int_equal(tr_holdout(12345, 42, 1.0), 1);
+    assert_true(in_other_salt < n * 0.7); /* another salt, another draw */
+    assert_true(tr_holdout_check(&d) != tr_holdout_check(&other));
+    assert_true(tr_holdout_check(&d) != tr_holdout_check(&none));
 }
 
 /* Out of time: a labelled subscriber whose labelling loan was issued on or after the date; the
@@ -76,13 +88,14 @@ static void test_out_of_time_sample(void **state)
     assert_int_equal(issued, 18295);
     assert_int_equal(tr_label_issued(l + 1, 1, end, 60, &issued), 0);
     assert_int_equal(issued, 18320);
-    const uint64_t key = 0x1234;
-    const int8_t usual = tr_holdout(key, 42, 0.3) ? TR_HOLDOUT : TR_TRAINING;
-    assert_int_equal(tr_sample_of(key, 1, 18295, 42, 0.3, 18300), usual);
-    assert_int_equal(tr_sample_of(key, 0, 18320, 42, 0.3, 18300), TR_OUT_OF_TIME);
-    assert_int_equal(tr_sample_of(key, 0, 18300, 42, 0.3, 18300), TR_OUT_OF_TIME);
-    assert_int_equal(tr_sample_of(key, TR_UNLABELLED, INT64_MAX, 42, 0.3, 18300), usual);
-    assert_int_equal(tr_sample_of(key, 1, 18320, 42, 0.3, INT64_MAX), usual);
+    for (int drawn = 0; drawn <= 1; drawn++) {
+        const int8_t usual = drawn ? TR_HOLDOUT : TR_TRAINING;
+        assert_int_equal(tr_sample_of(drawn, 1, 18295, 18300), usual);
+        assert_int_equal(tr_sample_of(drawn, 0, 18320, 18300), TR_OUT_OF_TIME);
+        assert_int_equal(tr_sample_of(drawn, 0, 18300, 18300), TR_OUT_OF_TIME);
+        assert_int_equal(tr_sample_of(drawn, TR_UNLABELLED, INT64_MAX, 18300), usual);
+        assert_int_equal(tr_sample_of(drawn, 1, 18320, INT64_MAX), usual);
+    }
     assert_int_equal(tr_label_issued(NULL, 0, end, 60, &issued), TR_UNLABELLED);
     assert_true(issued == INT64_MAX);
 }

@@ -6,6 +6,8 @@
 #ifndef TELRISK_FEATURES_BANDICOOT_BANDICOOT_H
 #define TELRISK_FEATURES_BANDICOOT_BANDICOOT_H
 
+#include "core/tz.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,6 +45,11 @@ struct tr_bc_options {
                          skewness) */
     int split_week;   /* also weekday/weekend */
     int split_day;    /* also day/night */
+    /* The clock night, days, weekends, ISO weeks and 30-minute slots are read on: NULL takes the
+     * times as written (bandicoot's local times; the run's UTC); else t is UTC and this zone's
+     * local time is used. Gaps between records (interevent times, conversations) stay elapsed
+     * seconds either way. */
+    const struct tr_tz *zone;
 };
 
 /* Working memory for tr_bc_compute, reused from one subscriber to the next: it grows to the

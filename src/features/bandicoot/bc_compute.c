@@ -143,7 +143,8 @@ static void prepare_records(struct bc_job *j)
     int32_t n_contacts = 0, n_antennas = 0;
     uint32_t gen_c = bc_next_gen(s);
     for (size_t r = 0; r < j->u->n_records; r++) {
-        int64_t day = floor_div(rec[r].t, 86400), sec = rec[r].t - day * 86400;
+        const int64_t local = tr_tz_local(j->zone, rec[r].t);
+        int64_t day = floor_div(local, 86400), sec = local - day * 86400;
         if (day != d.day) day_info(day, &d);
         s->week[r] = d.week;
         s->day[r] = (int32_t)day;
@@ -175,7 +176,7 @@ static void prepare_recharges(struct bc_job *j)
     struct tr_bc_scratch *s = j->s;
     struct day_info d = {.day = INT64_MIN};
     for (size_t r = 0; r < j->u->n_recharges; r++) {
-        int64_t t = j->u->recharges[r].t, day = floor_div(t, 86400);
+        int64_t t = tr_tz_local(j->zone, j->u->recharges[r].t), day = floor_div(t, 86400);
         if (day != d.day) day_info(day, &d);
         s->r_week[r] = d.week;
         s->r_flags[r] = time_flags(t - day * 86400, &d);
@@ -333,7 +334,7 @@ void tr_bc_compute(const struct tr_bc_user *u, const struct tr_bc_options *o,
     size_t n = u->n_records > u->n_recharges ? u->n_records : u->n_recharges;
     reserve_items(scratch, n + 1);
     reserve_table(scratch, u->n_records);
-    struct bc_job j = {.u = u, .lay = lay, .s = scratch};
+    struct bc_job j = {.u = u, .lay = lay, .s = scratch, .zone = o->zone};
     prepare_records(&j);
     int recharges = u->has_recharges && u->n_recharges > 0;
     if (recharges) prepare_recharges(&j);

@@ -107,7 +107,8 @@ struct bc_job {
     const struct bc_layout *lay;
     struct tr_bc_scratch *s;
     size_t n_contacts, n_antennas;
-    int32_t home; /* dense antenna of home, -1 without one */
+    int32_t home;             /* dense antenna of home, -1 without one */
+    const struct tr_tz *zone; /* tr_bc_options' */
 };
 
 /* Record flags prepared once per subscriber. */
