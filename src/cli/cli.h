@@ -32,6 +32,7 @@ struct tr_cli_args {
     int check;                                        /* run: --check */
     const char *key_file;                             /* lookup: --key-file */
     int no_verify; /* --no-verify: read run files without checking their seal first */
+    int force;     /* --force: write over an existing output file */
     const char *positional[TR_CLI_MAX_POSITIONAL]; /* arguments that are not options, in order */
     int n_positional;
     int quiet;

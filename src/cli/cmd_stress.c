@@ -48,7 +48,12 @@ int tr_cmd_stress(const struct tr_ctx *ctx, const struct tr_cli_args *args)
                            b.n_regions, &p, scenarios, err, sizeof err);
     char why[sizeof err + 32];
     snprintf(why, sizeof why, "stress: %s", err);
-    if (!(rc = tr_fail_agree(ctx, rc ? TR_EXIT_USAGE : TR_EXIT_OK, why))) {
+    /* --out naming the run file itself: into the run file, not a part replacing it. */
+    const char *part =
+        args->out_dir && !same_file(args->out_dir, args->run_path) ? args->out_dir : NULL;
+    rc = tr_fail_agree(ctx, rc ? TR_EXIT_USAGE : TR_EXIT_OK, why);
+    if (!rc) rc = tr_refuse_overwrite(ctx, args, part ? part : args->run_path);
+    if (!rc) {
         struct tr_stages stages = {0};
         tr_stage_begin(&stages);
         int n = 0;
@@ -57,9 +62,6 @@ int tr_cmd_stress(const struct tr_ctx *ctx, const struct tr_cli_args *args)
                                      scenarios, args->scenario, &res, &n);
         tr_stage_end(ctx, &stages, "stress", (int64_t)b.book.n, "loans");
         tr_stress_record(ctx, &stages, &p, res, n);
-        /* --out naming the run file itself: into the run file, not a part replacing it. */
-        const char *part =
-            args->out_dir && !same_file(args->out_dir, args->run_path) ? args->out_dir : NULL;
         if (!rc) rc = tr_stored_stress_write(ctx, args->run_path, part, &b, &p, res, n);
         if (!rc)
             TR_INFO(ctx, "stress: %d scenario(s) in %s", n,
