@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/stage.h"
+#include "output/history.h"
 #include "output/seal.h"
 #include "output/stored.h"
 #include "stress/stress.h"
@@ -41,6 +42,9 @@ int tr_cmd_stress(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     if ((rc = tr_stored_book_load(ctx, args->run_path, &b))) return rc;
     b.unverified = args->no_verify ? args->run_path : NULL;
     cfg.run.seed = b.seed; /* the run's streams: the same figures as the run's own stress */
+    char *applied = tr_config_to_ini(&cfg);
+    tr_history_config(applied); /* the seed it used, not the one it was given */
+    free(applied);
     struct tr_stress_params p;
     struct tr_scenarios *scenarios = TR_MALLOC(sizeof *scenarios);
     char err[TR_PATH_MAX + 512] = "";
