@@ -31,6 +31,7 @@ enum option_bit {
     OPT_NO_VERIFY = 1u << 23,
     OPT_KEY = 1u << 24,
     OPT_ID = 1u << 25,
+    OPT_FORCE = 1u << 26,
 };
 #define OPT_COMMON (OPT_SET | OPT_QUIET | OPT_VERBOSE | OPT_HELP)
 
@@ -64,6 +65,8 @@ static const struct option_spec options[] = {
     {OPT_NO_VERIFY, "--no-verify", NULL,
      "read the run files given without checking their checksums first (forensics on a damaged "
      "file; a warning, and a file written records its unverified inputs)"},
+    {OPT_FORCE, "--force", NULL,
+     "write over the output file when it exists (without it: exit 2, nothing written)"},
     {OPT_MODEL, "--model", "TRAINED.h5", "a run file whose /models score this run (the champion)"},
     {OPT_PD, "--pd", "P", "probability of default, 0 < P < 1"},
     {OPT_LGD, "--lgd", "L", "loss given default, 0 < L <= 1"},
@@ -88,9 +91,9 @@ static const struct tr_command commands[] = {
     {"generate", "--config FILE --out DIR",
      "synthetic nationwide data with planted, known truth (tables + DIR/truth/)",
      OPT_CONFIG | OPT_OUT | OPT_COMMON, OPT_CONFIG | OPT_OUT, 0, 0, tr_cmd_generate},
-    {"run", "--config FILE [--resume] [--check]",
+    {"run", "--config FILE [--resume] [--check] [--force]",
      "the whole pipeline into one HDF5 run file (output.path)",
-     OPT_CONFIG | OPT_RESUME | OPT_CHECK | OPT_COMMON, OPT_CONFIG, 0, 0, tr_cmd_run},
+     OPT_CONFIG | OPT_RESUME | OPT_CHECK | OPT_FORCE | OPT_COMMON, OPT_CONFIG, 0, 0, tr_cmd_run},
     {"inspect", "RUN.h5 [--no-verify]", "per-region summary of a run file, for people",
      OPT_NO_VERIFY | OPT_COMMON, 0, 1, 1, tr_cmd_inspect},
     {"indicators",
@@ -100,29 +103,30 @@ static const struct tr_command commands[] = {
      OPT_ANTENNAS | OPT_RECHARGES | OPT_GROUPBY | OPT_SUMMARY | OPT_SPLIT_WEEK | OPT_SPLIT_DAY |
          OPT_COMMON,
      OPT_ANTENNAS, 1, 1, tr_cmd_indicators},
-    {"train", "RUN.h5 [--config FILE] [--out NEW.h5] [--no-verify]",
+    {"train", "RUN.h5 [--config FILE] [--out NEW.h5] [--force] [--no-verify]",
      "learn the credit models again from a run file's stored features (no CSV read)",
-     OPT_CONFIG | OPT_OUT | OPT_NO_VERIFY | OPT_COMMON, 0, 1, 1, tr_cmd_train},
-    {"score", "RUN.h5 --model TRAINED.h5 [--out NEW.h5] [--no-verify]",
+     OPT_CONFIG | OPT_OUT | OPT_FORCE | OPT_NO_VERIFY | OPT_COMMON, 0, 1, 1, tr_cmd_train},
+    {"score", "RUN.h5 --model TRAINED.h5 [--out NEW.h5] [--force] [--no-verify]",
      "score a run's subscribers with stored models; PSI drift and champion/challenger",
-     OPT_MODEL | OPT_OUT | OPT_NO_VERIFY | OPT_COMMON, OPT_MODEL, 1, 1, tr_cmd_score},
+     OPT_MODEL | OPT_OUT | OPT_FORCE | OPT_NO_VERIFY | OPT_COMMON, OPT_MODEL, 1, 1, tr_cmd_score},
     {"irb", "--pd P --lgd L --class C [--maturity M] [--set stress.scaling=1.06]",
      "Basel IRB calculator: asset correlation, capital K and risk weight of one exposure",
      OPT_PD | OPT_LGD | OPT_CLASS | OPT_MATURITY | OPT_CONFIG | OPT_COMMON,
      OPT_PD | OPT_LGD | OPT_CLASS, 0, 0, tr_cmd_irb},
     {"stress",
      "--run RUN.h5 [--scenarios FILE] [--scenario NAME] [--out PART.h5] [--config FILE] "
-     "[--no-verify]",
+     "[--force] [--no-verify]",
      "stress a run's loan book again: IRB capital, stressed PDs, Monte Carlo loss per scenario",
-     OPT_RUN | OPT_SCENARIOS | OPT_SCENARIO | OPT_OUT | OPT_CONFIG | OPT_NO_VERIFY | OPT_COMMON,
+     OPT_RUN | OPT_SCENARIOS | OPT_SCENARIO | OPT_OUT | OPT_CONFIG | OPT_FORCE | OPT_NO_VERIFY |
+         OPT_COMMON,
      OPT_RUN, 0, 0, tr_cmd_stress},
-    {"merge", "RUN.h5 PART.h5... [--out NEW.h5] [--no-verify]",
+    {"merge", "RUN.h5 PART.h5... [--out NEW.h5] [--force] [--no-verify]",
      "gather per-scenario stress part files into the run file they came from",
-     OPT_OUT | OPT_NO_VERIFY | OPT_COMMON, 0, 2, TR_CLI_MAX_POSITIONAL, tr_cmd_merge},
-    {"convert", "--config FILE --out INPUTS.h5",
+     OPT_OUT | OPT_FORCE | OPT_NO_VERIFY | OPT_COMMON, 0, 2, TR_CLI_MAX_POSITIONAL, tr_cmd_merge},
+    {"convert", "--config FILE --out INPUTS.h5 [--force]",
      "the input tables, parsed once, as compressed HDF5 columns: later runs set inputs.columnar "
      "and skip CSV parsing",
-     OPT_CONFIG | OPT_OUT | OPT_COMMON, OPT_CONFIG | OPT_OUT, 0, 0, tr_cmd_convert},
+     OPT_CONFIG | OPT_OUT | OPT_FORCE | OPT_COMMON, OPT_CONFIG | OPT_OUT, 0, 0, tr_cmd_convert},
     {"lookup", "--key-file K MSISDN...",
      "the pseudonymous key of each subscriber id, as /subscribers/key holds it (for an "
      "authorised analyst)",
@@ -233,6 +237,9 @@ static int store(struct tr_cli_args *args, enum option_bit bit, const char *valu
         break;
     case OPT_NO_VERIFY:
         args->no_verify = 1;
+        break;
+    case OPT_FORCE:
+        args->force = 1;
         break;
     }
     return 0;

@@ -33,6 +33,7 @@ struct tr_cli_args {
     const char *key_file;                             /* lookup, explain: --key-file */
     const char *key, *id;                             /* explain: --key, --id */
     int no_verify; /* --no-verify: read run files without checking their seal first */
+    int force;     /* --force: write over an existing output file */
     const char *positional[TR_CLI_MAX_POSITIONAL]; /* arguments that are not options, in order */
     int n_positional;
     int quiet;

@@ -23,6 +23,7 @@ int tr_cmd_convert(const struct tr_ctx *ctx, const struct tr_cli_args *args)
             TR_ERROR(ctx, "convert reads the CSV inputs: inputs.columnar must be empty");
         return TR_EXIT_USAGE;
     }
+    if ((rc = tr_refuse_overwrite(ctx, args, args->out_dir))) return rc;
     struct tr_keyhash kh;
     if ((rc = tr_pipeline_key(ctx, &cfg, &kh))) return rc;
     const double started = tr_now();

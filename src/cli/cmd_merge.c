@@ -34,6 +34,7 @@ int tr_cmd_merge(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     const char *run = args->positional[0];
     char *unverified = NULL;
     int rc = check_inputs(ctx, args, &unverified);
+    if (!rc) rc = tr_refuse_overwrite(ctx, args, args->out_dir ? args->out_dir : run);
     if (!rc)
         rc = tr_stored_stress_merge(ctx, run, args->out_dir ? args->out_dir : run,
                                     args->positional + 1, args->n_positional - 1, unverified);

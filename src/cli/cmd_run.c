@@ -106,5 +106,7 @@ int tr_cmd_run(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     int rc = tr_load_config(ctx, args, &cfg);
     if (rc) return rc;
     if (args->check) return check(ctx, &cfg);
+    /* A daily job that replaces yesterday's file says so with --force (jobs/score.sbatch). */
+    if ((rc = tr_refuse_overwrite(ctx, args, cfg.output.path))) return rc;
     return tr_pipeline_run(ctx, &cfg, args->resume);
 }

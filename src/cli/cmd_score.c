@@ -182,6 +182,7 @@ int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     struct scored s = {.n_reasons = (int)cfg.model.reasons};
     rc = tr_stored_models_load(ctx, args->model_path, &m);
     if (!rc) rc = check_fit(ctx, path, args->model_path, &m, &r, &s);
+    if (!rc) rc = tr_refuse_overwrite(ctx, args, args->out_dir ? args->out_dir : path);
     if (!rc) {
         score_run(ctx, &m, &r, &s);
         log_scored(ctx, path, args->model_path, &s.mon);

@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/stage.h"
+#include "output/history.h"
 #include "output/seal.h"
 #include "output/stored.h"
 #include "stress/stress.h"
@@ -41,6 +42,9 @@ int tr_cmd_stress(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     if ((rc = tr_stored_book_load(ctx, args->run_path, &b))) return rc;
     b.unverified = args->no_verify ? args->run_path : NULL;
     cfg.run.seed = b.seed; /* the run's streams: the same figures as the run's own stress */
+    char *applied = tr_config_to_ini(&cfg);
+    tr_history_config(applied); /* the seed it used, not the one it was given */
+    free(applied);
     struct tr_stress_params p;
     struct tr_scenarios *scenarios = TR_MALLOC(sizeof *scenarios);
     char err[TR_PATH_MAX + 512] = "";
@@ -48,7 +52,12 @@ int tr_cmd_stress(const struct tr_ctx *ctx, const struct tr_cli_args *args)
                            b.n_regions, &p, scenarios, err, sizeof err);
     char why[sizeof err + 32];
     snprintf(why, sizeof why, "stress: %s", err);
-    if (!(rc = tr_fail_agree(ctx, rc ? TR_EXIT_USAGE : TR_EXIT_OK, why))) {
+    /* --out naming the run file itself: into the run file, not a part replacing it. */
+    const char *part =
+        args->out_dir && !same_file(args->out_dir, args->run_path) ? args->out_dir : NULL;
+    rc = tr_fail_agree(ctx, rc ? TR_EXIT_USAGE : TR_EXIT_OK, why);
+    if (!rc) rc = tr_refuse_overwrite(ctx, args, part ? part : args->run_path);
+    if (!rc) {
         struct tr_stages stages = {0};
         tr_stage_begin(&stages);
         int n = 0;
@@ -57,9 +66,6 @@ int tr_cmd_stress(const struct tr_ctx *ctx, const struct tr_cli_args *args)
                                      scenarios, args->scenario, &res, &n);
         tr_stage_end(ctx, &stages, "stress", (int64_t)b.book.n, "loans");
         tr_stress_record(ctx, &stages, &p, res, n);
-        /* --out naming the run file itself: into the run file, not a part replacing it. */
-        const char *part =
-            args->out_dir && !same_file(args->out_dir, args->run_path) ? args->out_dir : NULL;
         if (!rc) rc = tr_stored_stress_write(ctx, args->run_path, part, &b, &p, res, n);
         if (!rc)
             TR_INFO(ctx, "stress: %d scenario(s) in %s", n,

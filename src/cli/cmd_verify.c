@@ -1,12 +1,35 @@
 /* telrisk verify: recomputes the checksum of every dataset and group of a run file (output/seal.h)
- * so a truncated, damaged or altered file is found before anyone relies on it. Rank 0 reads. */
+ * so a truncated, damaged or altered file is found before anyone relies on it, then checks that
+ * its /provenance/history is well formed and in keeping with it (output/history.h). Rank 0
+ * reads. */
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "output/history.h"
 #include "output/seal.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+
+/* Rank 0, on a file whose seal holds: its history well formed and in keeping with the file
+ * (output/history.h). 0, or 1 said. */
+static int check_history(const struct tr_ctx *ctx, const char *path)
+{
+    int rows = 0;
+    if (tr_history_verify(path, ctx->msg, &rows)) {
+        fprintf(ctx->msg,
+                "telrisk: verify: %s: its seal holds but /provenance/history does not tell how it "
+                "was made (above)\n",
+                path);
+        return 1;
+    }
+    if (!rows)
+        fprintf(ctx->msg,
+                "telrisk: verify: %s has no /provenance/history (written before telrisk "
+                "kept one, or a checkpoint)\n",
+                path);
+    return 0;
+}
 
 int tr_cmd_verify(const struct tr_ctx *ctx, const struct tr_cli_args *args)
 {
@@ -25,6 +48,8 @@ int tr_cmd_verify(const struct tr_ctx *ctx, const struct tr_cli_args *args)
                     " objects fail their checksums or the manifest: the file is not the one "
                     "telrisk wrote\n",
                     path, r.bad, r.objects);
+            rc = TR_EXIT_INPUT;
+        } else if (check_history(ctx, path)) {
             rc = TR_EXIT_INPUT;
         } else {
             printf("%s: intact (%" PRId64 " objects, %" PRId64 " datasets, %" PRId64

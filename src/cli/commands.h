@@ -26,4 +26,14 @@ int tr_cmd_verify(const struct tr_ctx *ctx, const struct tr_cli_args *args);
  * rank reaches the same answer. */
 int tr_load_config(const struct tr_ctx *ctx, const struct tr_cli_args *args, struct tr_config *cfg);
 
+/* The same over a base configuration's INI text (a stored run's root config) instead of the
+ * defaults alone: defaults, then base, then --config, then --set. */
+int tr_load_config_over(const struct tr_ctx *ctx, const struct tr_cli_args *args, const char *base,
+                        struct tr_config *cfg);
+
+/* Collective: TR_EXIT_INPUT, said once, when the file a command would write (path) exists and
+ * --force was not given: no command writes over a file unasked. 0 otherwise (a folder is left to
+ * the writer, which says so). */
+int tr_refuse_overwrite(const struct tr_ctx *ctx, const struct tr_cli_args *args, const char *path);
+
 #endif

@@ -1,5 +1,6 @@
 #include "output/checkpoint.h"
 #include "output/seal.h"
+#include "output/history.h"
 
 #include "core/error.h"
 #include "core/fs.h"
@@ -431,7 +432,10 @@ int tr_ckpt_assemble(const struct tr_ctx *ctx, const char *output, const char *r
             H5_CHECK(f);
             fill(output, run, f, done, stages, n_stages, resumed_after, ctx->size);
             H5_CHECK(H5Fclose(f));
-            if (tr_seal_and_rename(tmp, output, err, sizeof err)) rc = TR_EXIT_INPUT;
+            /* Row 1 of the history: this run (a resumed one says --resume in its command line). */
+            if (tr_history_append(tmp, err, sizeof err) ||
+                tr_seal_and_rename(tmp, output, err, sizeof err))
+                rc = TR_EXIT_INPUT;
         }
         if (rc) {
             fprintf(ctx->msg, "telrisk: writing the run file: %s\n", err);

@@ -3,6 +3,7 @@
  * killed part way leaves only <path>.tmp-<seed>, never a file under the final name. */
 #include "output/runfile.h"
 #include "output/seal.h"
+#include "output/history.h"
 
 #include "core/error.h"
 #include "io/h5.h"
@@ -137,16 +138,24 @@ static void write_root_attrs(const struct tr_ctx *ctx, hid_t f, const struct tr_
     if (out->checkpoint) tr_h5_attr_str(f, "inputs_fingerprint", out->fingerprint);
 }
 
+/* Rank 0: the closed file at tmp finished (its history row, its seal, as seal asks) and renamed to
+ * path. 0, or 1 with err. */
+static int finish(const char *path, const char *tmp, int seal, char *err, size_t errlen)
+{
+    if (seal == TR_PUBLISH_RUN && tr_history_append(tmp, err, errlen)) return 1;
+    if (seal) return tr_seal_and_rename(tmp, path, err, errlen);
+    if (rename(tmp, path) == 0) return 0;
+    snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+    return 1;
+}
+
 /* After every rank has closed the file: only then does it appear under its final name, sealed
- * (output/seal.h) unless it is a checkpoint, which only this program reads back. */
+ * (output/seal.h) unless plain. */
 static int publish(const struct tr_ctx *ctx, const char *path, const char *tmp, int seal)
 {
     int rc = TR_EXIT_OK;
     char err[2600] = "";
-    if (ctx->rank == 0 &&
-        (seal ? tr_seal_and_rename(tmp, path, err, sizeof err)
-              : rename(tmp, path) != 0 && snprintf(err, sizeof err, "cannot rename %s to %s: %s",
-                                                   tmp, path, strerror(errno)))) {
+    if (ctx->rank == 0 && finish(path, tmp, seal, err, sizeof err)) {
         fprintf(ctx->msg, "telrisk: %s (the finished file is kept at %s)\n", err, tmp);
         rc = TR_EXIT_INPUT;
     }

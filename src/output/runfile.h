@@ -143,7 +143,9 @@ int tr_runfile_write(const struct tr_ctx *ctx, const char *path, const struct tr
  * file is written under; creating it (collective; the seed names it; H5I_INVALID_HID on every
  * rank when it cannot be created, the reason printed; *tmp to pass on); closing it and renaming
  * it to path (collective; frees tmp; returns an exit code), with its checksums written first
- * when seal (every file but a checkpoint). */
+ * when seal is TR_PUBLISH_SEALED (a checkpoint), and this command's /provenance/history row
+ * (output/history.h) before them when TR_PUBLISH_RUN (a file people read). */
+enum { TR_PUBLISH_PLAIN = 0, TR_PUBLISH_SEALED = 1, TR_PUBLISH_RUN = 2 };
 char *tr_runfile_temp_path(const char *path, uint64_t seed);
 hid_t tr_runfile_create(const struct tr_ctx *ctx, const char *path, uint64_t seed, char **tmp);
 int tr_runfile_publish(const struct tr_ctx *ctx, hid_t f, const char *path, char *tmp, int seal);

@@ -1,4 +1,5 @@
 #include "output/seal.h"
+#include "output/history.h"
 #include "output/groups.h"
 
 #include "core/error.h"
@@ -116,8 +117,7 @@ static int feed_attribute(struct digest *d, hid_t obj, const char *name)
     if (!rc && points > 0) {
         const int read = H5Aread(a, type, buf) >= 0;
         rc = read ? feed_values(d, type, buf, (size_t)points) : -1;
-        if (read && holds_vlen(type))
-            H5_CHECK(H5Dvlen_reclaim(type, space, H5P_DEFAULT, buf));
+        if (read && holds_vlen(type)) H5_CHECK(H5Dvlen_reclaim(type, space, H5P_DEFAULT, buf));
     }
     free(buf);
     if (space >= 0) H5_CHECK(H5Sclose(space));
@@ -178,8 +178,8 @@ static int feed_dataset(struct digest *d, hid_t dset)
      * crafted extent of 10^15 rows, or a write cut short) is damaged, and reading its fill values
      * would take forever. */
     H5D_space_status_t stored = H5D_SPACE_STATUS_ERROR;
-    if (!rc && points > 0 && (H5Dget_space_status(dset, &stored) < 0 ||
-                              stored != H5D_SPACE_STATUS_ALLOCATED))
+    if (!rc && points > 0 &&
+        (H5Dget_space_status(dset, &stored) < 0 || stored != H5D_SPACE_STATUS_ALLOCATED))
         rc = -1;
     int rank = rc ? 0 : H5Sget_simple_extent_ndims(space);
     hsize_t dims[H5S_MAX_RANK] = {1};
@@ -536,7 +536,7 @@ static int check_one(const char *path, const char *role, char *why, size_t len)
     struct tr_verify_report r;
     struct stat st;
     /* A file that is not there is said as such, not as a file HDF5 cannot read. */
-    const char *absent = stat(path, &st) != 0  ? strerror(errno)
+    const char *absent = stat(path, &st) != 0   ? strerror(errno)
                          : !S_ISREG(st.st_mode) ? "not a regular file"
                                                 : NULL;
     if (absent) {
@@ -564,6 +564,10 @@ static int check_one(const char *path, const char *role, char *why, size_t len)
 
 int tr_seal_check_input(const struct tr_ctx *ctx, const char *path, const char *role, int verify)
 {
+    /* Every file a command reads passes here: its history row names it (a checkpoint is the
+     * run's own, not an input). */
+    if (ctx->rank == 0 && strcmp(role, "checkpoint") != 0)
+        tr_history_input(strcmp(role, "--model") == 0 ? "champion" : role, path);
     if (!verify) {
         if (ctx->rank == 0)
             TR_WARN(ctx, "--no-verify: %s %s is read without checking its checksums", role, path);

@@ -1,5 +1,6 @@
 #include "output/stored.h"
 #include "output/seal.h"
+#include "output/history.h"
 
 #include "core/error.h"
 #include "core/fs.h"
@@ -17,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+static char *root_text(hid_t f, const char *name);
 
 /* Every rank opens the file read-only on its own (the POSIX driver): a few independent reads of
  * its slice, no collective step. */
@@ -218,6 +221,7 @@ int tr_stored_run_load(const struct tr_ctx *ctx, const char *path, struct tr_sto
     H5_CHECK(a);
     H5_CHECK(H5Aread(a, H5T_NATIVE_UINT64, &r->seed));
     H5_CHECK(H5Aclose(a));
+    r->config = root_text(f, "config");
     /* An even cut of the rows: any cut gives the same results (sums are by global row). */
     const uint64_t total = dims[0];
     r->first = total * (uint64_t)ctx->rank / (uint64_t)ctx->size;
@@ -257,6 +261,7 @@ void tr_stored_run_free(struct tr_stored_run *r)
     free(r->sample);
     free(r->values);
     free(r->pd);
+    free(r->config);
     memset(r, 0, sizeof *r);
 }
 
@@ -328,7 +333,8 @@ static int publish_copy(const struct tr_ctx *ctx, hid_t f, char *tmp, const char
     H5_CHECK(H5Fclose(f));
     int rc = TR_EXIT_OK;
     char err[2600] = "";
-    if (ctx->rank == 0 && tr_seal_and_rename(tmp, to, err, sizeof err)) {
+    if (ctx->rank == 0 &&
+        (tr_history_append(tmp, err, sizeof err) || tr_seal_and_rename(tmp, to, err, sizeof err))) {
         fprintf(ctx->msg, "telrisk: %s\n", err);
         rc = TR_EXIT_INPUT;
     }
@@ -390,6 +396,21 @@ static void refresh_crosschecks(const struct tr_ctx *ctx, hid_t f, const struct 
     H5_CHECK(H5Gclose(cc));
 }
 
+/* Collective: what the models were made with, when the caller changed it: the samples drawn
+ * again (/subscribers/holdout) and the root config. */
+static void refresh_lineage(const struct tr_ctx *ctx, hid_t f, const struct tr_stored_run *run)
+{
+    if (run->samples_changed) {
+        hid_t d = H5Dopen2(f, "subscribers/holdout", H5P_DEFAULT);
+        H5_CHECK(d);
+        tr_h5_write_rows(ctx, d, H5T_NATIVE_INT8, run->sample, run->first, run->n);
+        H5_CHECK(H5Dclose(d));
+    }
+    if (!run->new_config) return;
+    if (has_attr(f, "config")) H5_CHECK(H5Adelete(f, "config"));
+    tr_h5_attr_str(f, "config", run->new_config);
+}
+
 int tr_stored_run_update(const struct tr_ctx *ctx, const struct tr_stored_run *run,
                          const char *from, const char *to, const struct tr_run_contents *c)
 {
@@ -420,6 +441,7 @@ int tr_stored_run_update(const struct tr_ctx *ctx, const struct tr_stored_run *r
         return rc;
     }
     refresh_crosschecks(ctx, f, c);
+    refresh_lineage(ctx, f, run);
     note_unverified(f, run->unverified);
     return publish_copy(ctx, f, tmp, to);
 }
@@ -608,7 +630,7 @@ int tr_stored_stress_write(const struct tr_ctx *ctx, const char *run, const char
     tr_h5_attr_scalar(f, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &b->seed);
     tr_rf_write_stress(ctx, f, p, results, n);
     note_unverified(f, b->unverified);
-    return tr_runfile_publish(ctx, f, part, tmp, 1);
+    return tr_runfile_publish(ctx, f, part, tmp, TR_PUBLISH_RUN);
 }
 
 /* Every group of a part file's /stress into stress, replacing those of the same name. A part
@@ -705,7 +727,9 @@ int tr_stored_stress_merge(const struct tr_ctx *ctx, const char *run, const char
             if (!rc) note_unverified(w, unverified);
             H5_CHECK(H5Fclose(w));
         }
-        if (!rc && tr_seal_and_rename(tmp, to, err, sizeof err)) rc = TR_EXIT_INPUT;
+        if (!rc && (tr_history_append(tmp, err, sizeof err) ||
+                    tr_seal_and_rename(tmp, to, err, sizeof err)))
+            rc = TR_EXIT_INPUT;
         if (rc) {
             unlink(tmp);
             fprintf(ctx->msg, "telrisk: merge: %s\n", err);

@@ -27,6 +27,12 @@ struct tr_stored_run {
     int n_regions;
     char **region_names;    /* [n_regions] */
     const char *unverified; /* set by the caller: inputs read with --no-verify, or NULL */
+    char *config;           /* the root's config (INI text), NULL when it has none */
+    /* Set by the caller for tr_stored_run_update: the root config the written file's models were
+     * made with (NULL: the file's stays), and whether `sample` was drawn again (then
+     * /subscribers/holdout is rewritten from it). */
+    const char *new_config;
+    int samples_changed;
 };
 
 /* Collective: a run file's (or a trained file's) /models, read by every rank (they are small), for

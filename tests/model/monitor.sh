@@ -38,7 +38,7 @@ echo "score: a run by its own models: same PDs, score and grade PSI 0, champion 
 run 2 generate --config "$config" --quiet --set generate.interactions_per_day=6 --out "$work/busy"
 run 2 run --config "$config" --quiet --set inputs.dir="$work/busy" --set output.path="$work/busy.h5"
 cp "$work/busy.h5" "$work/busy_own.h5" # before the champion scores it
-run 3 score "$work/busy.h5" --model "$work/base.h5" --quiet
+run 3 score "$work/busy.h5" --model "$work/base.h5" --quiet --force # into the run file, on purpose
 /usr/bin/python3 - "$work/base.h5" "$work/busy.h5" <<'PY'
 import sys
 import h5py, numpy as np
@@ -100,7 +100,7 @@ run 2 run --config "$config" --quiet --set inputs.dir="$data" --set inputs.loans
 grep -q "no credit model: the training sample has 0 labelled subscribers" "$work/log" ||
     { echo "no warning for a run without outcomes"; exit 1; }
 ! h5ls "$work/fresh.h5/models" >/dev/null 2>&1 || { echo "a run without outcomes has /models"; exit 1; }
-run 2 score "$work/fresh.h5" --model "$work/base.h5" --quiet
+run 2 score "$work/fresh.h5" --model "$work/base.h5" --quiet --force # into the run file, on purpose
 [ "$(attr /monitoring/has_challenger "$work/fresh.h5")" = 0 ] || { echo "a challenger from nowhere"; exit 1; }
 h5ls "$work/fresh.h5/subscribers/pd" >/dev/null || { echo "no PDs from the champion"; exit 1; }
 echo "no outcomes: a run file without models, then scored by the champion"

@@ -14,7 +14,9 @@ mkdir -p "$work"
 cp -r "$data" "$work/data" # ours to touch (the inputs' fingerprint)
 data="$work/data"
 out="$work/run.h5"
-common=(--config "$config" --quiet --set inputs.dir="$data" --set stress.scenarios="$scenarios"
+# --force: every run here publishes over the one before at $out, on purpose (integrity.lineage
+# tests the refusal without it).
+common=(--config "$config" --quiet --force --set inputs.dir="$data" --set stress.scenarios="$scenarios"
         --set stress.paths=300000 --set output.path="$out")
 fail() { echo "FAIL: $*"; exit 1; }
 same_as_reference() { # WHAT [the other run's checkpoints, which stay]

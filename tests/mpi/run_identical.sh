@@ -64,7 +64,7 @@ awk -v dir="$work/daily" 'NR == 1 { header = $0; next }
       if (!(f in seen)) { print header > f; seen[f] = 1 } print > f }' "$data/cdr.csv"
 for how in folder glob; do
     [ $how = folder ] && cdr="$work/daily" || cdr="$work/daily/cdr-*.csv"
-    mpiexec -n 2 "$telrisk" run --config "$config" --quiet --set inputs.dir="$data" \
+    mpiexec -n 2 "$telrisk" run --config "$config" --quiet --force --set inputs.dir="$data" \
         --set inputs.cdr="$cdr" --set output.path="$work/run.h5" 2>"$work/daily.log" ||
         { cat "$work/daily.log"; exit 1; }
     h5diff "$work/run1.h5" "$work/run.h5" /subscribers /subscribers ||

@@ -37,7 +37,7 @@ print(sum(s == b'loan' for s in b['pd_source']))" "$work/run.h5")
 # smallest, so the total does not give them away) are hidden; check_stress.py recomputes which.
 cp "$work/run.h5" "$work/k20.h5"
 mpiexec -n 2 "$telrisk" stress --run "$work/k20.h5" --scenarios "$scenarios" "${common[@]}" \
-    --set privacy.k_min=20 || fail "telrisk stress with privacy.k_min=20"
+    --set privacy.k_min=20 --force || fail "telrisk stress with privacy.k_min=20"
 /usr/bin/python3 "$tools/check_stress.py" "$work/data" "$work/k20.h5" "$scenarios" --seed "$seed" |
     tee "$work/k20.out"
 grep -q "([1-9][0-9]* region rows suppressed" "$work/k20.out" || fail "k_min=20 suppressed no region"
@@ -48,13 +48,13 @@ mpiexec -n 2 "$telrisk" run "${common[@]}" --set output.path="$work/bare.h5" 2>"
     { cat "$work/bare.log"; exit 1; }
 h5ls "$work/bare.h5/stress" >/dev/null 2>&1 && fail "a run without stress.scenarios has /stress"
 cp "$work/bare.h5" "$work/again.h5"
-mpiexec -n 3 "$telrisk" stress --run "$work/again.h5" --scenarios "$scenarios" "${common[@]}" ||
+mpiexec -n 3 "$telrisk" stress --run "$work/again.h5" --scenarios "$scenarios" "${common[@]}" --force ||
     fail "telrisk stress in place"
 h5diff "$work/run.h5" "$work/again.h5" /stress /stress || fail "telrisk stress differs from the run's"
 # --out naming the run file itself writes into it rather than over it.
 cp "$work/bare.h5" "$work/same.h5"
 "$telrisk" stress --run "$work/same.h5" --out "$work/same.h5" --scenarios "$scenarios" \
-    "${common[@]}" --scenario adverse || fail "stress --out RUN.h5"
+    "${common[@]}" --scenario adverse --force || fail "stress --out RUN.h5"
 h5diff "$work/run.h5" "$work/same.h5" /stress/adverse /stress/adverse ||
     fail "stress --out RUN.h5: not the run's adverse scenario"
 h5ls "$work/same.h5/subscribers/features" >/dev/null || fail "stress --out RUN.h5 lost the run"
@@ -85,7 +85,7 @@ PY
 for tag in forward reverse; do
     cp "$work/bare.h5" "$work/corr_$tag.h5"
     mpiexec -n 2 "$telrisk" stress --run "$work/corr_$tag.h5" --scenarios "$scenarios" "${common[@]}" \
-        --set stress.correlation_file="$work/correlation_$tag.csv" || fail "stress with a correlation file"
+        --set stress.correlation_file="$work/correlation_$tag.csv" --force || fail "stress with a correlation file"
 done
 h5diff "$work/corr_forward.h5" "$work/corr_reverse.h5" /stress /stress ||
     fail "a correlation file's region order changes the figures"
