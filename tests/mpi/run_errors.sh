@@ -64,7 +64,9 @@ else
 fi
 # One run per output (io/lock.h): a second run on an output.path a live run holds exits 2 naming
 # the holder, and the first one publishes its file and leaves no lock.
-lock_run=(run --config "$config" --quiet --set inputs.dir="$data" --set output.path="$work/locked.h5")
+# (--force: the later runs write over the file the first one published)
+lock_run=(run --config "$config" --quiet --set inputs.dir="$data" --set output.path="$work/locked.h5"
+    --force)
 # The first run made slow (2 M Monte Carlo paths a scenario: about 8 s) so that the second starts
 # while it holds the output.
 scenarios=$(dirname "$config")/scenarios/regulatory.ini
