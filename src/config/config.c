@@ -1,5 +1,7 @@
 #include "config/config.h"
 
+#include "config/feature_lists.h"
+
 #include "core/calendar.h"
 #include "core/error.h"
 
@@ -78,7 +80,11 @@ static const struct key_spec keys[] = {
     {"model.master_scale", KEY_STR, F(model.master_scale), "0.0025,0.005,0.01,0.02,0.04,0.08,0.16,0.32,1", 0, 0, NULL, "rating grades: increasing PD upper bounds, the last 1"},
     {"model.prebins", KEY_I64, F(model.prebins), "20", 2, 64, NULL, "binning: quantile pre-bins per feature before merging to a monotonic trend"},
     {"model.min_bin_share", KEY_F64, F(model.min_bin_share), "0.05", 0, 0.5, NULL, "binning: smallest share of the training rows in a bin"},
-    {"model.trend", KEY_ENUM, F(model.trend), "auto", 0, 0, "auto|ascending|descending", "binning: the default rate rises (ascending) or falls (descending) with every feature's value, or each feature's better direction (auto)"},
+    {"model.trend", KEY_STR, F(model.trend), "auto", 0, 0, NULL, "binning: the default rate rises (ascending) or falls (descending) with the value, either (auto: the better), or no constraint (none); a bare word for every feature, feature:word for one (e.g. auto, calls_out:ascending)"},
+    {"model.include", KEY_STR, F(model.include), "", 0, 0, NULL, "features that may enter the models, comma-separated (empty: every feature); screening still applies"},
+    {"model.exclude", KEY_STR, F(model.exclude), "", 0, 0, NULL, "features that may not enter the models, comma-separated"},
+    {"model.bins", KEY_STR, F(model.bins), "", 0, 0, NULL, "manual bin edges, feature:e1|e2|..., comma-separated: exactly those bins, no pre-bins or merging"},
+    {"model.special", KEY_STR, F(model.special), "", 0, 0, NULL, "special values, feature:v1|v2|..., comma-separated: each value a bin of its own (own WoE, never merged)"},
     {"model.min_iv", KEY_F64, F(model.min_iv), "0.02", 0, 10, NULL, "screening: features with a smaller information value are left out"},
     {"model.max_correlation", KEY_F64, F(model.max_correlation), "0.8", 0.1, 1, NULL, "screening: a feature this correlated with a stronger one (after the transform) is left out"},
     {"model.defaults_per_feature", KEY_I64, F(model.defaults_per_feature), "10", 1, 1e6, NULL, "screening: at most one feature per this many training defaults (the strongest kept)"},
@@ -481,7 +487,7 @@ static int require_problem(const struct tr_config *cfg, char err[TR_CONFIG_ERR_M
 int tr_config_validate(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MAX])
 {
     if (dates_problem(cfg, err) || window_problem(cfg, err)) return 1;
-    if (require_problem(cfg, err)) return 1;
+    if (require_problem(cfg, err) || tr_config_feature_lists_problem(cfg, err)) return 1;
     if (tr_config_bytes(cfg->partition.max_memory_per_rank) < 0) {
         snprintf(err, TR_CONFIG_ERR_MAX,
                  "partition.max_memory_per_rank = '%s': expected a size such as 2G, 800M or "
