@@ -88,7 +88,7 @@ static void count_bins(const struct tr_ctx *ctx, const struct tr_model_rows *r,
         MPI_Allreduce(MPI_IN_PLACE, c, (int)((size_t)F * per), MPI_INT64_T, MPI_SUM, ctx->comm));
     for (int j = 0; j < F; j++) {
         const int64_t *cj = c + (size_t)j * per;
-        const int n = bins[j].n_numeric + 1;
+        const int n = tr_bins_count(&bins[j]);
         memcpy(bins[j].count, cj, sizeof(int64_t) * (size_t)n);
         memcpy(bins[j].defaults, cj + TR_MAX_BINS, sizeof(int64_t) * (size_t)n);
         memcpy(bins[j].population, cj + 2 * TR_MAX_BINS, sizeof(int64_t) * (size_t)n);
