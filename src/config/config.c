@@ -287,6 +287,7 @@ struct ini_state {
     int indented;     /* it began with a blank: a continuation when multiline values are on */
     int seen[N_KEYS]; /* the line that gave each key, 0 if none yet */
     const struct key_spec *last; /* the key of the last pair */
+    int continued;               /* the last pair continued its key's value */
 };
 
 /* inih's reader, counting lines: the Debian build's handler is told no line number. */
@@ -307,7 +308,7 @@ static int repeated_key(struct ini_state *st, const char *section, const char *n
     const struct key_spec *k = find_key(full);
     if (!k) return 0; /* set_key names it */
     const int continued = st->indented && k == st->last;
-    st->last = k;
+    st->last = k, st->continued = continued;
     int *seen = &st->seen[k - keys];
     if (*seen && !continued) {
         snprintf(st->msg, sizeof st->msg, "key '%s' given twice (lines %d and %d)", full, *seen,
@@ -318,12 +319,38 @@ static int repeated_key(struct ini_state *st, const char *section, const char *n
     return 0;
 }
 
+/* The per-feature lists (config/feature_lists.h) outgrow inih's lines: an indented line after
+ * one of them adds its items, where another key's continuation replaces the value. */
+static int append_list(struct ini_state *st, const char *value)
+{
+    static const char *const lists[] = {"model.include", "model.exclude", "model.trend",
+                                        "model.bins", "model.special"};
+    const struct key_spec *k = st->last;
+    size_t i = 0;
+    while (i < sizeof lists / sizeof *lists && strcmp(lists[i], k->name) != 0)
+        i++;
+    if (i == sizeof lists / sizeof *lists) return 0;
+    char *field = (char *)st->cfg + k->offset;
+    const size_t len = strlen(field);
+    if (len + 2 + strlen(value) >= k->size) {
+        snprintf(st->msg, sizeof st->msg, "%s: value longer than %zu characters", k->name,
+                 k->size - 1);
+        return -1;
+    }
+    snprintf(field + len, k->size - len, "%s%s", len ? ", " : "", value);
+    return 1;
+}
+
 static int on_ini_pair(void *user, const char *section, const char *name, const char *value)
 {
     struct ini_state *st = user;
     if (st->failed) return 0;
-    if (repeated_key(st, section, name) ||
-        set_key(st->cfg, section, name, value, st->msg, sizeof st->msg)) {
+    st->continued = 0; /* an unknown key leaves it so: set_key names that key */
+    const int appended = repeated_key(st, section, name) ? -1
+                         : st->continued                 ? append_list(st, value)
+                                                         : 0;
+    if (appended < 0 ||
+        (!appended && set_key(st->cfg, section, name, value, st->msg, sizeof st->msg))) {
         st->failed = 1;
         return 0; /* inih reports this line number */
     }

@@ -118,8 +118,8 @@ static int check_item(void *user, const char *name, const char *value, char *err
         return 1;
     case TREND:
         if (tr_config_trend_word(value) == -9) {
-            snprintf(err, errlen, "%s: '%s': expected auto, ascending, descending or none",
-                     s->key, value);
+            snprintf(err, errlen, "%s: '%s': expected auto, ascending, descending or none", s->key,
+                     value);
             return 1;
         }
         if (!name[0] && s->bare++) {
@@ -134,9 +134,9 @@ static int check_item(void *user, const char *name, const char *value, char *err
             snprintf(err, errlen, "%s: '%s': expected feature:value|value...", s->key, value);
             return 1;
         }
-        if (tr_config_list_numbers(value, v, s->kind == EDGES ? TR_LIST_MAX_EDGES
-                                                              : TR_LIST_MAX_SPECIAL,
-                                   &n, s->kind == EDGES, why, sizeof why) == 0)
+        if (tr_config_list_numbers(value, v,
+                                   s->kind == EDGES ? TR_LIST_MAX_EDGES : TR_LIST_MAX_SPECIAL, &n,
+                                   s->kind == EDGES, why, sizeof why) == 0)
             return 0;
         snprintf(err, errlen, "%s: %s: %s", s->key, name, why);
         return 1;

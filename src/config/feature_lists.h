@@ -14,9 +14,9 @@
 
 #include <stddef.h>
 
-#define TR_LIST_NAME_MAX  96 /* a feature's name, with its NUL */
-#define TR_LIST_MAX_EDGES 63 /* model.bins: edges per feature (model.prebins at most 64) */
-#define TR_LIST_MAX_SPECIAL 8 /* model.special: values per feature */
+#define TR_LIST_NAME_MAX    96 /* a feature's name, with its NUL */
+#define TR_LIST_MAX_EDGES   63 /* model.bins: edges per feature (model.prebins at most 64) */
+#define TR_LIST_MAX_SPECIAL 8  /* model.special: values per feature */
 
 /* Called for each item; name is "" for a bare item (no ':'). 0 to go on, 1 to stop with err. */
 typedef int (*tr_list_fn)(void *user, const char *name, const char *value, char *err,

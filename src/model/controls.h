@@ -14,12 +14,12 @@
 #define TR_CONTROL_WHY_MAX 32
 
 struct tr_feature_control {
-    int candidate;                 /* may enter the models */
-    char why[TR_CONTROL_WHY_MAX];  /* when not: "in model.exclude" or "not in model.include" */
-    int trend;                     /* TR_TREND_* (model/binning.h) */
-    int n_edges;                   /* model.bins: 0 quantile pre-bins, merged */
+    int candidate;                /* may enter the models */
+    char why[TR_CONTROL_WHY_MAX]; /* when not: "in model.exclude" or "not in model.include" */
+    int trend;                    /* TR_TREND_* (model/binning.h) */
+    int n_edges;                  /* model.bins: 0 quantile pre-bins, merged */
     double edges[TR_MAX_PREBINS - 1];
-    int n_special;                 /* model.special */
+    int n_special; /* model.special */
     double special[TR_MAX_SPECIAL];
 };
 

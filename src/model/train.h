@@ -62,9 +62,9 @@ struct tr_models {
     struct tr_bins score_bands; /* deciles of the scores when trained, with their population */
     int iterations;             /* Newton iterations over all fits */
     /* Wall times (slowest rank): not in /models, which must be the same at any rank count. */
-    double seconds;     /* binning, screening and fitting */
-    double fit_seconds; /* the Newton iterations of all fits */
-    char settings[6 * TR_PATH_MAX]; /* the model.* settings it was trained with, "k=v; ..." */
+    double seconds;                   /* binning, screening and fitting */
+    double fit_seconds;               /* the Newton iterations of all fits */
+    char settings[6 * TR_PATH_MAX];   /* the model.* settings it was trained with, "k=v; ..." */
     char why_none[TR_CONFIG_ERR_MAX]; /* why there is no model (tr_models_train failed) */
 };
 

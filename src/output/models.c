@@ -169,9 +169,11 @@ static void write_bins(const struct tr_ctx *ctx, hid_t g, const struct tr_models
             r->bin = k;
             r->missing = k == b->n_numeric;
             r->special = k > b->n_numeric;
-            r->lower = r->missing ? NAN : r->special ? b->special[k - b->n_numeric - 1] : b->lower[k];
-            r->upper = r->missing   ? NAN
-                       : r->special ? r->lower
+            r->lower = r->missing   ? NAN
+                       : r->special ? b->special[k - b->n_numeric - 1]
+                                    : b->lower[k];
+            r->upper = r->missing             ? NAN
+                       : r->special           ? r->lower
                        : k + 1 < b->n_numeric ? b->lower[k + 1]
                                               : INFINITY;
             r->count = b->count[k], r->defaults = b->defaults[k], r->population = b->population[k];

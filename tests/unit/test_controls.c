@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define N 3000
 #define F 3
@@ -131,12 +132,16 @@ static void test_grammar(void **state)
                         "model.trend: 'sideways': expected auto, ascending, descending or none");
     expect_config_error("model.trend=calls:up", "model.trend: 'up': expected");
     expect_config_error("model.trend=auto, descending", "model.trend: two trends for every");
-    expect_config_error("model.bins=calls:20|10", "model.bins: calls: '20|10': the values must be increasing");
-    expect_config_error("model.bins=calls:1|x", "model.bins: calls: 'x' in '1|x' is not a finite number");
+    expect_config_error("model.bins=calls:20|10",
+                        "model.bins: calls: '20|10': the values must be increasing");
+    expect_config_error("model.bins=calls:1|x",
+                        "model.bins: calls: 'x' in '1|x' is not a finite number");
     expect_config_error("model.bins=10|20", "model.bins: '10|20': expected feature:value");
-    expect_config_error("model.special=calls:-1|-1", "model.special: calls: '-1|-1': the values must be distinct");
+    expect_config_error("model.special=calls:-1|-1",
+                        "model.special: calls: '-1|-1': the values must be distinct");
     expect_config_error("model.special=calls:1|2|3|4|5|6|7|8|9", "more than 8 values");
-    expect_config_error("model.include=calls:1", "model.include: 'calls:1': expected feature names only");
+    expect_config_error("model.include=calls:1",
+                        "model.include: 'calls:1': expected feature names only");
     expect_config_error("model.exclude=calls,,noise", "model.exclude: '' is not an item");
     struct tr_config cfg;
     char err[TR_CONFIG_ERR_MAX];
@@ -144,6 +149,20 @@ static void test_grammar(void **state)
                           "model.special=calls:-1|999, noise:0", "model.include=calls , noise",
                           "model.exclude="};
     if (config(good, 5, &cfg, err)) fail_msg("%s", err);
+    /* A long list goes on over indented lines (inih's lines end at 198 bytes): items added. */
+    char path[] = "/tmp/telrisk_controls_XXXXXX";
+    const int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    fputs("[model]\nexclude = calls\n  noise\ntrend = auto\n  calls:descending\n"
+          "  balance:none\nlambda = 3\n",
+          f);
+    fclose(f);
+    tr_config_defaults(&cfg);
+    if (tr_config_load(&cfg, path, err)) fail_msg("%s", err);
+    unlink(path);
+    assert_string_equal(cfg.model.exclude, "calls, noise");
+    assert_string_equal(cfg.model.trend, "auto, calls:descending, balance:none");
+    assert_true(cfg.model.lambda == 3);
 }
 
 static void expect_names_error(const char *const *sets, size_t n, const char *want)
@@ -342,9 +361,9 @@ int main(int argc, char **argv)
     MPI_Init(&argc, &argv);
     plant();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_grammar),        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_grammar),         cmocka_unit_test(test_names),
         cmocka_unit_test(test_include_exclude), cmocka_unit_test(test_manual_edges),
-        cmocka_unit_test(test_trend),          cmocka_unit_test(test_special),
+        cmocka_unit_test(test_trend),           cmocka_unit_test(test_special),
     };
     const int failed = cmocka_run_group_tests(tests, NULL, NULL);
     MPI_Finalize();
