@@ -8,8 +8,10 @@
 #  - per-feature trends: the WoE of the numeric bins monotonic in the stated direction;
 #  - a special value: one bin, lower = upper = the value, with its own count, defaults,
 #    population and WoE, apart from the numeric bins;
-#  - the same /models and /subscribers at 2 and 3 ranks, and from telrisk train of a run without
-#    controls at 1 and 4 ranks (the controls apply alike in run and train);
+#  - the same /models and /subscribers at 2 and 3 ranks, after --resume at 4 (killed as the model
+#    stage began), and from telrisk train of a run without controls at 1 and 4 ranks (the controls
+#    apply alike in run and train);
+#  - read back as a champion (telrisk score --model): the same PDs, bins and controls, PSI 0;
 #  - misspelt names refused, exit 1, naming the key and the nearest feature, in run and train.
 # usage: controls.sh TELRISK CONFIG DATA_DIR WORKDIR
 set -euo pipefail
@@ -30,6 +32,17 @@ run 3 run --config "$config" --quiet --set inputs.dir="$data" --set output.path=
 h5diff "$work/ctl2.h5" "$work/ctl3.h5" /models /models
 h5diff "$work/ctl2.h5" "$work/ctl3.h5" /subscribers /subscribers
 echo "run: the same /models and /subscribers at 2 and 3 ranks"
+# Killed as the model stage begins, resumed at 4 ranks from the records checkpoint: the controls
+# are checked again against the stored features and give the same bits.
+rc=0
+TELRISK_TEST_KILL=model mpiexec -n 2 "$telrisk" run --config "$config" --quiet --set inputs.dir="$data" \
+    --set output.path="$work/resumed.h5" "${controls[@]}" 2>/dev/null || rc=$?
+[ "$rc" != 0 ] && [ ! -e "$work/resumed.h5" ] || { echo "the killed run did not stop (exit $rc)"; exit 1; }
+run 4 run --config "$config" --quiet --set inputs.dir="$data" --set output.path="$work/resumed.h5" \
+    "${controls[@]}" --resume
+h5diff "$work/ctl2.h5" "$work/resumed.h5" /models /models
+h5diff "$work/ctl2.h5" "$work/resumed.h5" /subscribers /subscribers
+echo "resume: killed at the model stage, resumed at 4 ranks: the same /models and /subscribers"
 run 2 run --config "$config" --quiet --set inputs.dir="$data" --set output.path="$work/plain.h5"
 for np in 1 4; do
     run "$np" train "$work/plain.h5" --quiet --out "$work/train$np.h5" "${controls[@]}"
@@ -40,6 +53,18 @@ echo "train: a run without controls, retrained with them, gives the controlled r
 run 2 train "$work/plain.h5" --quiet --out "$work/include.h5" --set model.defaults_per_feature=1 \
     --set "model.include=data_count, mm_amount_max_in, tenure_days, postpaid, recharges_sum"
 /usr/bin/python3 "$tools/check_models.py" "$data" "$work/ctl2.h5" --seed "$seed"
+# A stored model with special bins and manual edges, read back as a champion: the same PDs, its
+# /models/bins and /models/controls again, every PSI 0.
+run 2 score "$work/ctl2.h5" --model "$work/ctl2.h5" --quiet --out "$work/self.h5"
+h5diff "$work/ctl2.h5" "$work/self.h5" /subscribers /subscribers
+h5diff "$work/ctl2.h5" "$work/self.h5" /models/bins /models/bins
+h5diff "$work/ctl2.h5" "$work/self.h5" /models/controls /models/controls
+/usr/bin/python3 - "$work/self.h5" <<'PY'
+import sys, h5py
+psi = h5py.File(sys.argv[1], "r")["monitoring/feature_psi"][:]
+assert len(psi) and all(p == 0 for p in psi["psi"]), psi
+PY
+echo "score: the controlled model read back as champion: same PDs, bins and controls, PSI 0"
 
 /usr/bin/python3 - "$work/ctl2.h5" "$work/include.h5" "$work/plain.h5" "$nocturnal" <<'PY'
 import sys
