@@ -71,6 +71,10 @@ static void bin_text(const struct tr_bins *b, int k, char *out, size_t cap)
         snprintf(out, cap, "missing");
         return;
     }
+    if (k > b->n_numeric) { /* a special value's own bin (model.special) */
+        snprintf(out, cap, "= %.6g", b->special[k - b->n_numeric - 1]);
+        return;
+    }
     const double lo = b->lower[k], hi = k + 1 < b->n_numeric ? b->lower[k + 1] : INFINITY;
     snprintf(out, cap, "[%.6g, %.6g)", lo, hi);
 }

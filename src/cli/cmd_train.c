@@ -127,7 +127,10 @@ int tr_cmd_train(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     tr_stage_begin(&stages);
     rc = tr_credit_learn(ctx, &cfg, &rows, r.n_regions, &c);
     if (rc) {
-        if (ctx->rank == 0) TR_ERROR(ctx, "no credit model from %s: %s", path, c.models.why_none);
+        if (ctx->rank == 0 && rc == TR_EXIT_USAGE) /* the controls name no stored feature */
+            TR_ERROR(ctx, "%s (the features of %s)", c.models.why_none, path);
+        else if (ctx->rank == 0)
+            TR_ERROR(ctx, "no credit model from %s: %s", path, c.models.why_none);
         tr_credit_free(&c);
         tr_stored_run_free(&r);
         free(config_text);

@@ -1,5 +1,7 @@
 #include "config/config.h"
 
+#include "config/feature_lists.h"
+
 #include "core/calendar.h"
 #include "core/error.h"
 #include "core/tz.h"
@@ -82,7 +84,11 @@ static const struct key_spec keys[] = {
     {"model.master_scale", KEY_STR, F(model.master_scale), "0.0025,0.005,0.01,0.02,0.04,0.08,0.16,0.32,1", 0, 0, NULL, "rating grades: increasing PD upper bounds, the last 1"},
     {"model.prebins", KEY_I64, F(model.prebins), "20", 2, 64, NULL, "binning: quantile pre-bins per feature before merging to a monotonic trend"},
     {"model.min_bin_share", KEY_F64, F(model.min_bin_share), "0.05", 0, 0.5, NULL, "binning: smallest share of the training rows in a bin"},
-    {"model.trend", KEY_ENUM, F(model.trend), "auto", 0, 0, "auto|ascending|descending", "binning: the default rate rises (ascending) or falls (descending) with every feature's value, or each feature's better direction (auto)"},
+    {"model.trend", KEY_STR, F(model.trend), "auto", 0, 0, NULL, "binning: the default rate rises (ascending) or falls (descending) with the value, either (auto: the better), or no constraint (none); a bare word for every feature, feature:word for one (e.g. auto, calls_out:ascending)"},
+    {"model.include", KEY_STR, F(model.include), "", 0, 0, NULL, "features that may enter the models, comma-separated (empty: every feature); screening still applies"},
+    {"model.exclude", KEY_STR, F(model.exclude), "", 0, 0, NULL, "features that may not enter the models, comma-separated"},
+    {"model.bins", KEY_STR, F(model.bins), "", 0, 0, NULL, "manual bin edges, feature:e1|e2|..., comma-separated: exactly those bins, no pre-bins or merging"},
+    {"model.special", KEY_STR, F(model.special), "", 0, 0, NULL, "special values, feature:v1|v2|..., comma-separated: each value a bin of its own (own WoE, never merged)"},
     {"model.min_iv", KEY_F64, F(model.min_iv), "0.02", 0, 10, NULL, "screening: features with a smaller information value are left out"},
     {"model.max_correlation", KEY_F64, F(model.max_correlation), "0.8", 0.1, 1, NULL, "screening: a feature this correlated with a stronger one (after the transform) is left out"},
     {"model.defaults_per_feature", KEY_I64, F(model.defaults_per_feature), "10", 1, 1e6, NULL, "screening: at most one feature per this many training defaults (the strongest kept)"},
@@ -285,6 +291,7 @@ struct ini_state {
     int indented;     /* it began with a blank: a continuation when multiline values are on */
     int seen[N_KEYS]; /* the line that gave each key, 0 if none yet */
     const struct key_spec *last; /* the key of the last pair */
+    int continued;               /* the last pair continued its key's value */
 };
 
 /* inih's reader, counting lines: the Debian build's handler is told no line number. */
@@ -305,7 +312,7 @@ static int repeated_key(struct ini_state *st, const char *section, const char *n
     const struct key_spec *k = find_key(full);
     if (!k) return 0; /* set_key names it */
     const int continued = st->indented && k == st->last;
-    st->last = k;
+    st->last = k, st->continued = continued;
     int *seen = &st->seen[k - keys];
     if (*seen && !continued) {
         snprintf(st->msg, sizeof st->msg, "key '%s' given twice (lines %d and %d)", full, *seen,
@@ -316,12 +323,38 @@ static int repeated_key(struct ini_state *st, const char *section, const char *n
     return 0;
 }
 
+/* The per-feature lists (config/feature_lists.h) outgrow inih's lines: an indented line after
+ * one of them adds its items, where another key's continuation replaces the value. */
+static int append_list(struct ini_state *st, const char *value)
+{
+    static const char *const lists[] = {"model.include", "model.exclude", "model.trend",
+                                        "model.bins", "model.special"};
+    const struct key_spec *k = st->last;
+    size_t i = 0;
+    while (i < sizeof lists / sizeof *lists && strcmp(lists[i], k->name) != 0)
+        i++;
+    if (i == sizeof lists / sizeof *lists) return 0;
+    char *field = (char *)st->cfg + k->offset;
+    const size_t len = strlen(field);
+    if (len + 2 + strlen(value) >= k->size) {
+        snprintf(st->msg, sizeof st->msg, "%s: value longer than %zu characters", k->name,
+                 k->size - 1);
+        return -1;
+    }
+    snprintf(field + len, k->size - len, "%s%s", len ? ", " : "", value);
+    return 1;
+}
+
 static int on_ini_pair(void *user, const char *section, const char *name, const char *value)
 {
     struct ini_state *st = user;
     if (st->failed) return 0;
-    if (repeated_key(st, section, name) ||
-        set_key(st->cfg, section, name, value, st->msg, sizeof st->msg)) {
+    st->continued = 0; /* an unknown key leaves it so: set_key names that key */
+    const int appended = repeated_key(st, section, name) ? -1
+                         : st->continued                 ? append_list(st, value)
+                                                         : 0;
+    if (appended < 0 ||
+        (!appended && set_key(st->cfg, section, name, value, st->msg, sizeof st->msg))) {
         st->failed = 1;
         return 0; /* inih reports this line number */
     }
@@ -500,7 +533,7 @@ int tr_config_validate(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MAX])
 {
     if (dates_problem(cfg, err) || window_problem(cfg, err)) return 1;
     if (timezone_problem(cfg, err)) return 1;
-    if (require_problem(cfg, err)) return 1;
+    if (require_problem(cfg, err) || tr_config_feature_lists_problem(cfg, err)) return 1;
     if (tr_config_bytes(cfg->partition.max_memory_per_rank) < 0) {
         snprintf(err, TR_CONFIG_ERR_MAX,
                  "partition.max_memory_per_rank = '%s': expected a size such as 2G, 800M or "

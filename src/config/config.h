@@ -75,7 +75,11 @@ struct tr_config {
         char holdout_salt[64];        /* the hold-out draw's own key (core/keyhash.h) */
         int64_t prebins;              /* binning: quantile pre-bins per feature */
         double min_bin_share;         /* binning: smallest share of training rows per bin */
-        char trend[16];               /* binning: auto, ascending or descending */
+        char trend[TR_PATH_MAX];      /* binning: a trend for all, feature:trend for one */
+        char include[TR_PATH_MAX];    /* features that may enter the models ("": all) */
+        char exclude[TR_PATH_MAX];    /* features that may not */
+        char bins[TR_PATH_MAX];       /* manual bin edges, feature:e1|e2|... */
+        char special[TR_PATH_MAX];    /* special values, each its own bin: feature:v1|v2... */
         double min_iv;                /* screening by information value */
         double max_correlation;       /* screening by correlation with a stronger feature */
         int64_t defaults_per_feature; /* screening: training defaults per feature at least */

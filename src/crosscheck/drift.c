@@ -69,7 +69,7 @@ void tr_drift(const struct tr_ctx *ctx, const struct tr_models *m, const double 
         const struct tr_bins *b = &m->bins[m->used[u]];
         struct tr_psi_row *row = &mon->features[u];
         snprintf(row->name, sizeof row->name, "%s", m->names[m->used[u]]);
-        row->psi = tr_psi(b->population, now + (size_t)u * TR_MAX_BINS, b->n_numeric + 1);
+        row->psi = tr_psi(b->population, now + (size_t)u * TR_MAX_BINS, tr_bins_count(b));
         snprintf(row->band, sizeof row->band, "%s", tr_psi_band(row->psi));
     }
     free(now);

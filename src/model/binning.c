@@ -30,6 +30,8 @@ int tr_prebins(double *sample, size_t n, int n_prebins, double lower[TR_MAX_BINS
 int tr_bin_of(const struct tr_bins *b, double x)
 {
     if (isnan(x)) return b->n_numeric;
+    for (int s = 0; s < b->n_special; s++)
+        if (x == b->special[s]) return b->n_numeric + 1 + s;
     int lo = 0, hi = b->n_numeric - 1; /* the last bin whose lower bound is <= x */
     while (lo < hi) {
         int mid = (lo + hi + 1) / 2;
@@ -56,10 +58,11 @@ static void merge_next(struct tr_bins *b, int at)
     b->population[at] += b->population[at + 1];
     const int tail = b->n_numeric - at - 2; /* numeric bins after at + 1 */
     memmove(&b->lower[at + 1], &b->lower[at + 2], sizeof(double) * (size_t)tail);
-    /* The counts move with their missing bin, which follows the numeric ones. */
-    memmove(&b->count[at + 1], &b->count[at + 2], sizeof(int64_t) * (size_t)(tail + 1));
-    memmove(&b->defaults[at + 1], &b->defaults[at + 2], sizeof(int64_t) * (size_t)(tail + 1));
-    memmove(&b->population[at + 1], &b->population[at + 2], sizeof(int64_t) * (size_t)(tail + 1));
+    /* The counts move with the missing and special bins, which follow the numeric ones. */
+    const size_t moved = (size_t)(tail + 1 + b->n_special);
+    memmove(&b->count[at + 1], &b->count[at + 2], sizeof(int64_t) * moved);
+    memmove(&b->defaults[at + 1], &b->defaults[at + 2], sizeof(int64_t) * moved);
+    memmove(&b->population[at + 1], &b->population[at + 2], sizeof(int64_t) * moved);
     b->n_numeric--;
 }
 
@@ -111,10 +114,11 @@ static void enforce_min_size(struct tr_bins *b, int64_t min_count)
 static void set_woe(struct tr_bins *b)
 {
     int64_t total = 0, bad = 0;
-    for (int i = 0; i <= b->n_numeric; i++)
+    const int all = tr_bins_count(b);
+    for (int i = 0; i < all; i++)
         total += b->count[i], bad += b->defaults[i];
     b->iv = 0;
-    for (int i = 0; i <= b->n_numeric; i++) {
+    for (int i = 0; i < all; i++) {
         if (b->count[i] == 0) {
             b->woe[i] = 0; /* nothing learnt: neutral */
             continue;
@@ -127,12 +131,37 @@ static void set_woe(struct tr_bins *b)
     }
 }
 
+/* The direction the numeric bins' default rates take (empty bins aside): +1 never falling, -1
+ * never rising (+1 when both), 0 neither or a single bin. */
+static int observed_trend(const struct tr_bins *b)
+{
+    int up = 1, down = 1, prev = -1, seen = 0;
+    for (int i = 0; i < b->n_numeric; i++) {
+        if (b->count[i] == 0) continue;
+        if (prev >= 0) up &= rate_cmp(b, i, prev) >= 0, down &= rate_cmp(b, i, prev) <= 0;
+        prev = i, seen++;
+    }
+    return b->n_numeric < 2 || seen < 2 ? 0 : up ? 1 : down ? -1 : 0;
+}
+
+void tr_bins_keep(struct tr_bins *b)
+{
+    set_woe(b);
+    b->trend = observed_trend(b);
+}
+
 void tr_bins_merge(struct tr_bins *b, double min_share, int want)
 {
-    int64_t total = b->count[b->n_numeric]; /* the share is of all training rows, missing too */
-    for (int i = 0; i < b->n_numeric; i++)
+    int64_t total = 0; /* the share is of all training rows, missing and special too */
+    for (int i = 0; i < tr_bins_count(b); i++)
         total += b->count[i];
     const int64_t min_count = (int64_t)ceil(min_share * (double)total);
+    if (want == TR_TREND_NONE) {
+        enforce_min_size(b, 1);
+        enforce_min_size(b, min_count);
+        tr_bins_keep(b);
+        return;
+    }
     struct tr_bins best = *b;
     int have = 0;
     for (int trend = 1; trend >= -1; trend -= 2) {

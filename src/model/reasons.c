@@ -34,7 +34,7 @@ int tr_points_best_bin(const struct tr_models *m, const struct tr_model *model, 
     const struct tr_bins *b = &m->bins[m->used[u]];
     int best = -1;
     double most = -INFINITY;
-    for (int k = 0; k <= b->n_numeric; k++) {
+    for (int k = 0; k < tr_bins_count(b); k++) { /* numeric, missing and special bins */
         const double p = tr_points_of_bin(m, model, u, k);
         if (b->count[k] > 0 && p > most) best = k, most = p;
     }
@@ -43,8 +43,9 @@ int tr_points_best_bin(const struct tr_models *m, const struct tr_model *model, 
 
 enum tr_reason_dir tr_reason_direction(const struct tr_bins *b, int bin, int best)
 {
-    if (bin == b->n_numeric) return TR_REASON_MISSING;
-    if (best == b->n_numeric) return TR_REASON_PRESENT;
+    /* a special value (model.special) is told as the missing bin is: a value of its own kind */
+    if (bin >= b->n_numeric) return TR_REASON_MISSING;
+    if (best >= b->n_numeric) return TR_REASON_PRESENT;
     return bin > best ? TR_REASON_HIGH : TR_REASON_LOW;
 }
 
@@ -131,8 +132,8 @@ void tr_reason_text(const struct tr_models *m, int32_t code, char *out, size_t c
     static const char *const words[TR_REASON_DIRS] = {
         "higher than for the best-scoring subscribers",
         "lower than for the best-scoring subscribers",
-        "not known (undefined), where a known value scores better",
-        "known, where subscribers with it undefined score better"};
+        "not known (undefined) or one of its special values, where another value scores better",
+        "an ordinary value, where subscribers with it undefined or special score better"};
     const int j = code / TR_REASON_DIRS, dir = code % TR_REASON_DIRS;
     const char *description = tr_feature_description(m->names[j]);
     const int has = description && description[0];
@@ -148,7 +149,7 @@ static int nearest_better(const struct tr_models *m, const struct tr_model *mode
 {
     const struct tr_bins *b = &m->bins[m->used[u]];
     int found = -1;
-    if (bin == b->n_numeric) {
+    if (bin >= b->n_numeric) { /* missing or special: the numeric bin of most points */
         for (int k = 0; k < b->n_numeric; k++)
             if (b->count[k] > 0 && tr_points_of_bin(m, model, u, k) > have &&
                 (found < 0 ||

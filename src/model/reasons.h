@@ -21,8 +21,8 @@
 enum tr_reason_dir {
     TR_REASON_HIGH,    /* in a higher bin than the best */
     TR_REASON_LOW,     /* in a lower bin than the best */
-    TR_REASON_MISSING, /* undefined, where a defined value scores better */
-    TR_REASON_PRESENT, /* defined, where an undefined value scores better */
+    TR_REASON_MISSING, /* undefined or special (model.special), where another value scores better */
+    TR_REASON_PRESENT, /* an ordinary value, where an undefined or special one scores better */
     TR_REASON_DIRS
 };
 

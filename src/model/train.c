@@ -52,8 +52,12 @@ static void place_prebins(const struct tr_ctx *ctx, const struct tr_model_rows *
     const size_t rows = total / (size_t)(F ? F : 1);
     double *column = TR_MALLOC(sizeof(double) * (rows + 1));
     for (int j = 0; j < F; j++) {
-        for (size_t i = 0; i < rows; i++)
-            column[i] = all[i * (size_t)F + (size_t)j];
+        if (bins[j].n_numeric) continue; /* manual edges (place_manual) */
+        /* Special values have bins of their own: they place no cut. */
+        for (size_t i = 0; i < rows; i++) {
+            const double x = all[i * (size_t)F + (size_t)j];
+            column[i] = tr_bins_special(&bins[j], x) ? NAN : x;
+        }
         bins[j].n_numeric = tr_prebins(column, rows, n_prebins, bins[j].lower);
     }
     free(column);
@@ -84,7 +88,7 @@ static void count_bins(const struct tr_ctx *ctx, const struct tr_model_rows *r,
         MPI_Allreduce(MPI_IN_PLACE, c, (int)((size_t)F * per), MPI_INT64_T, MPI_SUM, ctx->comm));
     for (int j = 0; j < F; j++) {
         const int64_t *cj = c + (size_t)j * per;
-        const int n = bins[j].n_numeric + 1;
+        const int n = tr_bins_count(&bins[j]);
         memcpy(bins[j].count, cj, sizeof(int64_t) * (size_t)n);
         memcpy(bins[j].defaults, cj + TR_MAX_BINS, sizeof(int64_t) * (size_t)n);
         memcpy(bins[j].population, cj + 2 * TR_MAX_BINS, sizeof(int64_t) * (size_t)n);
@@ -94,6 +98,7 @@ static void count_bins(const struct tr_ctx *ctx, const struct tr_model_rows *r,
 
 struct moments_pass {
     const struct tr_model_rows *r;
+    const struct tr_bins *bins;
 };
 
 /* Per feature: training rows with a value, their sum, their sum of squares. */
@@ -104,7 +109,7 @@ static void add_moments(void *user, size_t i, double *acc)
     if (!is_training(r, i)) return;
     const double *x = r->values + i * (size_t)r->n_features;
     for (int j = 0; j < r->n_features; j++) {
-        if (isnan(x[j])) continue;
+        if (isnan(x[j]) || tr_bins_special(&ps->bins[j], x[j])) continue; /* no number */
         acc[3 * j] += 1, acc[3 * j + 1] += x[j], acc[3 * j + 2] += x[j] * x[j];
     }
 }
@@ -114,7 +119,7 @@ static void standardize_moments(const struct tr_ctx *ctx, const struct tr_model_
 {
     const int F = r->n_features;
     double *acc = TR_CALLOC(3 * (size_t)F + 1, sizeof(double));
-    struct moments_pass ps = {r};
+    struct moments_pass ps = {r, m->bins};
     tr_block_sum(ctx, r->n, 3 * (size_t)F, add_moments, &ps, acc);
     for (int j = 0; j < F; j++) {
         const double n = acc[3 * j];
@@ -128,7 +133,8 @@ static void standardize_moments(const struct tr_ctx *ctx, const struct tr_model_
 double tr_model_transform(const struct tr_models *m, int j, double x)
 {
     if (m->transform == TR_TRANSFORM_WOE) return m->bins[j].woe[tr_bin_of(&m->bins[j], x)];
-    if (isnan(x) || m->sd[j] == 0) return 0; /* missing: the training mean */
+    /* missing, or a special value (a code, not a number): the training mean */
+    if (isnan(x) || m->sd[j] == 0 || tr_bins_special(&m->bins[j], x)) return 0;
     return (x - m->mean[j]) / m->sd[j];
 }
 
@@ -188,7 +194,10 @@ static void screen(const struct tr_ctx *ctx, const struct tr_config *cfg,
     const int F = m->n_features;
     int *cand = TR_MALLOC(sizeof(int) * ((size_t)F + 1)), c = 0;
     for (int j = 0; j < F; j++) {
-        if (m->bins[j].n_numeric < 2 && m->bins[j].count[m->bins[j].n_numeric] == 0)
+        if (!m->control[j].candidate) /* the modeller's word comes first */
+            snprintf(m->dropped[j], TR_DROP_REASON_MAX, "%s", m->control[j].why);
+        else if (m->bins[j].n_numeric < 2 && m->bins[j].count[m->bins[j].n_numeric] == 0 &&
+                 m->bins[j].n_special == 0)
             snprintf(m->dropped[j], TR_DROP_REASON_MAX, "constant");
         else if (m->transform == TR_TRANSFORM_STANDARDIZE && m->sd[j] == 0)
             snprintf(m->dropped[j], TR_DROP_REASON_MAX, "constant where defined");
@@ -316,6 +325,39 @@ static void fit_models(const struct tr_ctx *ctx, const struct tr_config *cfg,
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &m->fit_seconds, 1, MPI_DOUBLE, MPI_MAX, ctx->comm));
 }
 
+/* The settings the models are trained with, as the file records them: model.trend's text (its
+ * per-feature trends too), the lists, the edges and special values as written. */
+static void write_settings(const struct tr_config *cfg, struct tr_models *m)
+{
+    snprintf(m->settings, sizeof m->settings,
+             "transform=%s; lambda=%g; prebins=%lld; min_bin_share=%g; trend=%s; min_iv=%g; "
+             "max_correlation=%g; defaults_per_feature=%lld; min_region_defaults=%lld; "
+             "holdout=%g; horizon_days=%lld; oot_date=%s; include=%s; exclude=%s; bins=%s; "
+             "special=%s",
+             cfg->model.transform, cfg->model.lambda, (long long)cfg->model.prebins,
+             cfg->model.min_bin_share, cfg->model.trend, cfg->model.min_iv,
+             cfg->model.max_correlation, (long long)cfg->model.defaults_per_feature,
+             (long long)cfg->model.min_region_defaults, cfg->model.holdout,
+             (long long)cfg->model.horizon_days, cfg->model.oot_date, cfg->model.include,
+             cfg->model.exclude, cfg->model.bins, cfg->model.special);
+}
+
+/* The modeller's bins before any counting: special values, and manual edges in place of the
+ * quantile pre-bins (place_prebins leaves a feature with numeric bins as it is). */
+static void controlled_bins(struct tr_models *m)
+{
+    for (int j = 0; j < m->n_features; j++) {
+        const struct tr_feature_control *c = &m->control[j];
+        struct tr_bins *b = &m->bins[j];
+        b->n_special = c->n_special;
+        memcpy(b->special, c->special, sizeof(double) * (size_t)c->n_special);
+        if (!c->n_edges) continue;
+        b->lower[0] = -INFINITY;
+        memcpy(b->lower + 1, c->edges, sizeof(double) * (size_t)c->n_edges);
+        b->n_numeric = c->n_edges + 1;
+    }
+}
+
 int tr_models_train(const struct tr_ctx *ctx, const struct tr_config *cfg,
                     const struct tr_model_rows *r, int n_regions, struct tr_models *m)
 {
@@ -341,16 +383,11 @@ int tr_models_train(const struct tr_ctx *ctx, const struct tr_config *cfg,
     m->card.base_points = cfg->model.base_points;
     m->card.base_odds = cfg->model.base_odds;
     m->card.pdo = cfg->model.pdo;
+    m->control = TR_CALLOC((size_t)F + 1, sizeof *m->control);
+    if (tr_model_controls(cfg, r->names, F, m->control, m->why_none, sizeof m->why_none))
+        return TR_EXIT_USAGE;
 
-    snprintf(m->settings, sizeof m->settings,
-             "transform=%s; lambda=%g; prebins=%lld; min_bin_share=%g; trend=%s; min_iv=%g; "
-             "max_correlation=%g; defaults_per_feature=%lld; min_region_defaults=%lld; "
-             "holdout=%g; horizon_days=%lld; oot_date=%s",
-             cfg->model.transform, cfg->model.lambda, (long long)cfg->model.prebins,
-             cfg->model.min_bin_share, cfg->model.trend, cfg->model.min_iv,
-             cfg->model.max_correlation, (long long)cfg->model.defaults_per_feature,
-             (long long)cfg->model.min_region_defaults, cfg->model.holdout,
-             (long long)cfg->model.horizon_days, cfg->model.oot_date);
+    write_settings(cfg, m);
     int64_t train[2] = {0, 0}; /* rows, defaults */
     for (size_t i = 0; i < r->n; i++)
         if (is_training(r, i)) train[0]++, train[1] += r->label[i];
@@ -365,13 +402,14 @@ int tr_models_train(const struct tr_ctx *ctx, const struct tr_config *cfg,
                  (long long)train[0], (long long)train[1]);
         return TR_EXIT_INPUT;
     }
+    controlled_bins(m);
     place_prebins(ctx, r, cfg->run.seed, train[0], (int)cfg->model.prebins, m->bins);
     count_bins(ctx, r, m->bins);
-    const int trend = strcmp(cfg->model.trend, "ascending") == 0    ? 1
-                      : strcmp(cfg->model.trend, "descending") == 0 ? -1
-                                                                    : 0;
     for (int j = 0; j < F; j++)
-        tr_bins_merge(&m->bins[j], cfg->model.min_bin_share, trend);
+        if (m->control[j].n_edges)
+            tr_bins_keep(&m->bins[j]); /* manual edges: exactly those bins */
+        else
+            tr_bins_merge(&m->bins[j], cfg->model.min_bin_share, m->control[j].trend);
     standardize_moments(ctx, r, m);
     screen(ctx, cfg, r, train[1], m);
     fit_models(ctx, cfg, r, m);
@@ -458,6 +496,7 @@ void tr_models_free(struct tr_models *m)
     free(m->mean);
     free(m->sd);
     free(m->dropped);
+    free(m->control);
     free(m->used);
     tr_logit_fit_free(&m->national.fit);
     for (int g = 0; g < m->n_regions; g++)

@@ -8,6 +8,7 @@
 #include "config/config.h"
 #include "core/log.h"
 #include "model/binning.h"
+#include "model/controls.h"
 #include "model/logit.h"
 #include "model/scorecard.h"
 
@@ -48,6 +49,7 @@ struct tr_models {
     struct tr_bins *bins;                /* [n_features] */
     double *mean, *sd;                   /* [n_features]: training rows, missing left out */
     char (*dropped)[TR_DROP_REASON_MAX]; /* [n_features] */
+    struct tr_feature_control *control;  /* [n_features]: the modeller's (model/controls.h) */
     int n_used;
     int *used; /* [n_used]: columns in the models, by decreasing IV */
     int n_regions;
@@ -60,15 +62,16 @@ struct tr_models {
     struct tr_bins score_bands; /* deciles of the scores when trained, with their population */
     int iterations;             /* Newton iterations over all fits */
     /* Wall times (slowest rank): not in /models, which must be the same at any rank count. */
-    double seconds;     /* binning, screening and fitting */
-    double fit_seconds; /* the Newton iterations of all fits */
-    char settings[512]; /* the model.* settings it was trained with, "key=value; ..." */
-    char why_none[256]; /* why there is no model (tr_models_train failed) */
+    double seconds;                   /* binning, screening and fitting */
+    double fit_seconds;               /* the Newton iterations of all fits */
+    char settings[6 * TR_PATH_MAX];   /* the model.* settings it was trained with, "k=v; ..." */
+    char why_none[TR_CONFIG_ERR_MAX]; /* why there is no model (tr_models_train failed) */
 };
 
 /* Collective. Learns the models from the training rows. Returns 0, or TR_EXIT_INPUT with the
  * reason in m->why_none (not printed) when there is nothing to learn from (no defaults or no
- * repaid loans): tr_models_free(m) still applies. */
+ * repaid loans), or TR_EXIT_USAGE when the modeller's controls name a feature that is not among
+ * rows->names (or contradict each other): tr_models_free(m) still applies. */
 int tr_models_train(const struct tr_ctx *ctx, const struct tr_config *cfg,
                     const struct tr_model_rows *rows, int n_regions, struct tr_models *m);
 

@@ -71,6 +71,11 @@ void tr_rf_write_subscribers(const struct tr_ctx *ctx, hid_t file,
  * with c's regions and k_min. */
 void tr_rf_write_models(const struct tr_ctx *ctx, hid_t file, const struct tr_run_contents *c);
 
+/* /models/controls into the open /models group (output/model_controls.c), when m has them; read
+ * back into m->control (left NULL when the file has none). */
+void tr_rf_write_controls(const struct tr_ctx *ctx, hid_t g, const struct tr_models *m);
+void tr_rf_read_controls(hid_t g, struct tr_models *m);
+
 /* Reads /models back into m (names, bins, coefficients; not the validation). 0, or 1 with err. */
 int tr_rf_read_models(hid_t file, struct tr_models *m, char *err, size_t errlen);
 

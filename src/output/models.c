@@ -37,6 +37,7 @@ struct bin_row {
     char name[NAME_MAX_LEN];
     int32_t bin;
     int8_t missing;
+    int8_t special; /* model.special: the value lower (= upper) alone */
     double lower, upper;
     int64_t count, defaults, population;
     double default_rate, woe;
@@ -102,6 +103,7 @@ static int bin_fields(struct tr_h5_field *out)
         STR_FIELD(s, name, NAME_MAX_LEN - 1, NULL),
         NUM_FIELD(s, bin, H5T_STD_I32LE, NULL),
         NUM_FIELD(s, missing, H5T_STD_I8LE, NULL),
+        NUM_FIELD(s, special, H5T_STD_I8LE, NULL),
         NUM_FIELD(s, lower, H5T_IEEE_F64LE, NULL),
         NUM_FIELD(s, upper, H5T_IEEE_F64LE, NULL),
         NUM_FIELD(s, count, H5T_STD_I64LE, "subscribers"),
@@ -158,25 +160,33 @@ static void write_bins(const struct tr_ctx *ctx, hid_t g, const struct tr_models
     const int n_fields = bin_fields(fields);
     size_t n = 0;
     for (int j = 0; j < m->n_features; j++)
-        n += (size_t)m->bins[j].n_numeric + 1;
+        n += (size_t)tr_bins_count(&m->bins[j]);
     s *rows = TR_CALLOC(n + 1, sizeof *rows), *r = rows;
     for (int j = 0; j < m->n_features; j++) {
         const struct tr_bins *b = &m->bins[j];
-        for (int k = 0; k <= b->n_numeric; k++, r++) {
+        for (int k = 0; k < tr_bins_count(b); k++, r++) {
             r->feature = j;
             copy_name(r->name, NAME_MAX_LEN, m->names[j]);
             r->bin = k;
             r->missing = k == b->n_numeric;
-            r->lower = r->missing ? NAN : b->lower[k];
-            r->upper = r->missing ? NAN : k + 1 < b->n_numeric ? b->lower[k + 1] : INFINITY;
+            r->special = k > b->n_numeric;
+            r->lower = r->missing   ? NAN
+                       : r->special ? b->special[k - b->n_numeric - 1]
+                                    : b->lower[k];
+            r->upper = r->missing             ? NAN
+                       : r->special           ? r->lower
+                       : k + 1 < b->n_numeric ? b->lower[k + 1]
+                                              : INFINITY;
             r->count = b->count[k], r->defaults = b->defaults[k], r->population = b->population[k];
             r->default_rate = b->count[k] ? (double)b->defaults[k] / (double)b->count[k] : NAN;
             r->woe = b->woe[k];
         }
     }
     tr_rf_small_table(ctx, g, "bins", fields, n_fields, sizeof(s), rows, n,
-                      "every feature's bins: a value x is in the numeric bin with lower <= x < "
-                      "upper, a missing one (NaN) in the bin with missing = 1; count and defaults "
+                      "every feature's bins: a value x equal to a special value (model.special) is "
+                      "in the bin with special = 1 and lower = upper = x, a missing one (NaN) in "
+                      "the bin with missing = 1, any other in the numeric bin with lower <= x < "
+                      "upper; count and defaults "
                       "over the training sample, population over all subscribers (the reference "
                       "of PSI); woe = ln((count - defaults + 0.5) / (repaid + 0.5)) - "
                       "ln((defaults + 0.5) / (all defaults + 0.5)), the transformed value");
@@ -532,6 +542,7 @@ void tr_rf_write_models(const struct tr_ctx *ctx, hid_t file, const struct tr_ru
     write_settings(g, m);
     write_features(ctx, g, m);
     write_bins(ctx, g, m);
+    tr_rf_write_controls(ctx, g, m);
     tr_h5_attr_scalar(g, "k_min", H5T_STD_I64LE, H5T_NATIVE_INT64, &k_min);
     write_grades(ctx, g, m, k_min);
     write_score_bands(ctx, g, m);
@@ -700,11 +711,16 @@ static void read_features(hid_t g, struct tr_models *m)
     struct bin_row *b = tr_rf_read_table(g, "bins", fields, n_fields, sizeof *b, &n);
     for (size_t k = 0; k < n; k++) {
         if (b[k].feature < 0 || b[k].feature >= m->n_features || b[k].bin < 0 ||
-            b[k].bin >= TR_MAX_BINS || (!b[k].missing && b[k].bin >= TR_MAX_PREBINS))
+            b[k].bin >= TR_MAX_BINS ||
+            (!b[k].missing && !b[k].special && b[k].bin >= TR_MAX_PREBINS))
             continue; /* not a file telrisk wrote: ignored rather than overrun */
         struct tr_bins *x = &m->bins[b[k].feature];
-        const int at = b[k].bin;
-        if (!b[k].missing) x->lower[at] = b[k].lower, x->n_numeric = at + 1;
+        const int at = b[k].bin, s = at - x->n_numeric - 1; /* specials follow the missing bin */
+        if (b[k].special && (s < 0 || s >= TR_MAX_SPECIAL)) continue;
+        if (b[k].special)
+            x->special[s] = b[k].lower, x->n_special = s + 1;
+        else if (!b[k].missing)
+            x->lower[at] = b[k].lower, x->n_numeric = at + 1;
         x->count[at] = b[k].count, x->defaults[at] = b[k].defaults;
         x->population[at] = b[k].population, x->woe[at] = b[k].woe;
     }
@@ -833,6 +849,7 @@ int tr_rf_read_models(hid_t file, struct tr_models *m, char *err, size_t errlen)
     H5_CHECK(g);
     read_scaling(g, m);
     read_features(g, m);
+    tr_rf_read_controls(g, m);
     read_reference(g, m);
     m->train_rows = attr_int64(g, "train_rows");
     m->iterations = attr_int(g, "newton_iterations");

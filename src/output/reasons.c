@@ -48,20 +48,24 @@ static int feature_points(const struct tr_models *m, const struct tr_model *mode
 {
     const int j = m->used[u], best = tr_points_best_bin(m, model, u);
     const struct tr_bins *b = &m->bins[j];
-    for (int k = 0; k <= b->n_numeric; k++, r++) {
+    for (int k = 0; k < tr_bins_count(b); k++, r++) { /* numeric, missing, special bins */
         r->feature = j;
         snprintf(r->name, NAME_LEN, "%s", m->names[j]);
         r->bin = k;
         r->missing = k == b->n_numeric;
-        r->lower = r->missing ? NAN : b->lower[k];
-        r->upper = r->missing ? NAN : k + 1 < b->n_numeric ? b->lower[k + 1] : INFINITY;
+        const int special = k > b->n_numeric; /* lower = upper = the value */
+        r->lower = r->missing ? NAN : special ? b->special[k - b->n_numeric - 1] : b->lower[k];
+        r->upper = r->missing  ? NAN
+                   : special   ? r->lower
+                   : k + 1 < b->n_numeric ? b->lower[k + 1]
+                                          : INFINITY;
         r->count = b->count[k];
         r->woe = b->woe[k];
         r->coefficient = model->fit.beta[u + 1];
         r->points = tr_points_of_bin(m, model, u, k);
         r->best = k == best;
     }
-    return b->n_numeric + 1;
+    return tr_bins_count(b);
 }
 
 void tr_rf_write_points(const struct tr_ctx *ctx, hid_t model_group, const struct tr_models *m,
@@ -70,7 +74,7 @@ void tr_rf_write_points(const struct tr_ctx *ctx, hid_t model_group, const struc
     if (!tr_reasons_available(m)) return;
     size_t n = 1;
     for (int u = 0; u < m->n_used; u++)
-        n += (size_t)m->bins[m->used[u]].n_numeric + 1;
+        n += (size_t)tr_bins_count(&m->bins[m->used[u]]);
     struct points_row *rows = TR_CALLOC(n, sizeof *rows), *r = rows + 1;
     rows[0] = (struct points_row){.feature = -1,
                                   .name = "(base)",

@@ -37,6 +37,16 @@ int tr_run_prepare_stress(struct tr_run *r)
     return tr_agree(r->ctx, rc ? TR_EXIT_USAGE : TR_EXIT_OK);
 }
 
+int tr_run_check_controls(struct tr_run *r, const char *const *names, int n)
+{
+    struct tr_feature_control *c = TR_CALLOC((size_t)n + 1, sizeof *c);
+    char err[TR_CONFIG_ERR_MAX];
+    const int bad = tr_model_controls(r->cfg, names, n, c, err, sizeof err);
+    free(c);
+    if (bad && r->ctx->rank == 0) TR_ERROR(r->ctx, "%s", err);
+    return tr_agree(r->ctx, bad ? TR_EXIT_USAGE : TR_EXIT_OK);
+}
+
 /* The loan book the next stage needs: after the records, that of this rank's subscribers
  * (aligned with its rows, for the model's PDs); after the model, an even cut for the stress. */
 static int resume_book(struct tr_run *r)
@@ -74,7 +84,9 @@ int tr_run_resume(struct tr_run *r)
                                      .label = s->label,
                                      .sample = s->sample,
                                      .values = s->values};
-    if ((rc = tr_run_prepare_stress(r))) return rc;
+    if ((rc = tr_run_prepare_stress(r)) ||
+        (rc = tr_run_check_controls(r, r->rows.names, r->rows.n_features)))
+        return rc;
     return resume_book(r);
 }
 
@@ -83,7 +95,12 @@ int tr_stage_model(struct tr_run *r)
     const struct tr_ctx *ctx = r->ctx;
     tr_stage_begin(&r->stages);
     struct tr_credit *c = &r->credit;
-    if (tr_credit_learn(ctx, r->cfg, &r->rows, r->n_regions, c))
+    const int rc = tr_credit_learn(ctx, r->cfg, &r->rows, r->n_regions, c);
+    if (rc == TR_EXIT_USAGE) { /* the controls, checked before the long stages: not reached */
+        if (ctx->rank == 0) TR_ERROR(ctx, "%s", c->models.why_none);
+        return rc;
+    }
+    if (rc)
         /* A population without outcomes yet (what `telrisk score --model` scores) still gets
          * its run file, without models. */
         TR_WARN(ctx, "no credit model: %s; the run file has no /models and no PDs",

@@ -17,8 +17,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Pass 1 only: the regions for the later stages, and the scenarios checked against them before
- * the long stages. */
+static int has_table(const struct tr_ingest *in, const char *table);
+
+/* The modeller's controls against the features this run will compute (the recharge indicators
+ * only with a recharges table). */
+static int check_controls(struct tr_run *r)
+{
+    const struct tr_feature_options fo = {.full = strcmp(r->cfg->features.set, "full") == 0,
+                                          .basic = strcmp(r->cfg->features.set, "basic") == 0,
+                                          .has_recharges = has_table(&r->in, "recharges")};
+    int n = 0;
+    const struct tr_feature_info *info = tr_feature_list(&fo, &n);
+    const char **names = TR_MALLOC(sizeof(char *) * ((size_t)n + 1));
+    for (int j = 0; j < n; j++)
+        names[j] = info[j].name;
+    const int rc = tr_run_check_controls(r, names, n);
+    free(names);
+    return rc;
+}
+
+/* Pass 1 only: the regions for the later stages, and the scenarios and the modeller's controls
+ * checked against them before the long stages. */
 static int after_first_read(struct tr_run *r)
 {
     r->dups = TR_CALLOC((size_t)r->in.n_files + 1, sizeof(int64_t));
@@ -28,7 +47,8 @@ static int after_first_read(struct tr_run *r)
     r->names = TR_CALLOC((size_t)r->n_regions + 1, sizeof(char *));
     for (int g = 0; g < r->n_regions; g++)
         r->names[g] = TR_STRDUP(r->in.regions.name[g]);
-    return tr_run_prepare_stress(r);
+    const int rc = tr_run_prepare_stress(r);
+    return rc ? rc : check_controls(r);
 }
 
 /* Pass 1: the observation window (every line's day is noted by then) and the loan ids given to

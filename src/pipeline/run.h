@@ -83,6 +83,9 @@ void tr_run_end_pass(struct tr_run *r);
 void tr_run_rows_from_features(struct tr_run *r);
 /* Collective: the scenario file and the [stress] keys against the run's regions. */
 int tr_run_prepare_stress(struct tr_run *r);
+/* Collective: the modeller's controls (model.include, ...) against these features, before the
+ * long stages: a name that is none of them is a config error (exit 1). */
+int tr_run_check_controls(struct tr_run *r, const char *const *names, int n);
 /* Collective, resuming: what the finished stages left, from their checkpoints. */
 int tr_run_resume(struct tr_run *r);
 void tr_run_free(struct tr_run *r);

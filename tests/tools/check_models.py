@@ -110,14 +110,20 @@ def rederive_pd(f, values, region):
         x = values[:, j]
         if transform == "woe":
             rows = bins[bins["feature"] == j]
-            numeric = rows[rows["missing"] == 0]
+            special = rows[rows["special"] == 1] if "special" in rows.dtype.names else rows[:0]
+            numeric = rows[(rows["missing"] == 0) & ~np.isin(rows["bin"], special["bin"])]
             lower = numeric["lower"]
             at = np.searchsorted(lower, np.nan_to_num(x, nan=-np.inf), side="right") - 1
             t = numeric["woe"][np.maximum(at, 0)]
             t[np.isnan(x)] = rows[rows["missing"] == 1]["woe"][0]
+            for s in special:  # model.special: the value alone, before any numeric bin
+                t[x == s["lower"]] = s["woe"]
         else:
             mean, sd = feats["mean"][j], feats["sd"][j]
             t = np.where(np.isnan(x), 0.0, (x - mean) / sd)
+            for s in (bins[(bins["feature"] == j) & (bins["special"] == 1)]
+                      if "special" in bins.dtype.names else []):
+                t[x == s["lower"]] = 0.0  # a code, not a number: the training mean
         transformed[name] = t
     def eta_of(group):
         c = group["coefficients"][:]
@@ -142,6 +148,8 @@ def check_bins(f, train_rows):
         name = text(feats["name"][j])
         check(rows["count"].sum() == train_rows, f"{name}: bin counts add up to the training rows")
         numeric = rows[rows["missing"] == 0]
+        if "special" in rows.dtype.names:
+            numeric = numeric[numeric["special"] == 0]
         numeric = numeric[numeric["count"] > 0]
         rate = numeric["defaults"] / numeric["count"]
         trend = feats["trend"][j]
