@@ -138,12 +138,12 @@ grep -q "2 file(s) beside output.path are another run's checkpoints" "$work/err"
     { cat "$work/err"; fail "the other config's run did not say it left the checkpoints"; }
 sha256sum -c --quiet "$work/ckpt.sha" || fail "another config's run changed or removed the checkpoints"
 # --resume with another config takes none of them: it starts from the inputs, saying why
-mpiexec -n 2 "$telrisk" run "${common[@]}" "${ck[@]}" --set model.lambda=7 --resume 2>"$work/err" ||
+mpiexec -n 2 "$telrisk" run "${common[@]}" "${ck[@]}" --set model.lambda=7 --resume --force 2>"$work/err" ||
     { cat "$work/err"; fail "--resume with another config"; }
 grep -q "no checkpoint of this run.*starting from the inputs" "$work/err" ||
     { cat "$work/err"; fail "--resume with another config did not say why it started over"; }
 sha256sum -c --quiet "$work/ckpt.sha" || fail "--resume with another config changed or removed the checkpoints"
-mpiexec -n 2 "$telrisk" run "${common[@]}" "${ck[@]}" --resume 2>/dev/null || fail "the first run's resume"
+mpiexec -n 2 "$telrisk" run "${common[@]}" "${ck[@]}" --resume --force 2>/dev/null || fail "the first run's resume"
 ls "$work"/ck.h5.ckpt-* >/dev/null 2>&1 && fail "its resume left checkpoints"
 "$telrisk" verify "$work/ck.h5" >/dev/null || fail "the resumed file is not intact"
 echo "read checks: another config's run (fresh or --resume) leaves a run's checkpoints byte for byte; they still resume"
