@@ -7,10 +7,11 @@ packages=(
     openmpi-bin libopenmpi-dev libhdf5-openmpi-dev hdf5-tools
     libgsl-dev libcmocka-dev libinih-dev libsodium-dev
     slurm-wlm munge
-    python3 python3-h5py
+    python3 python3-h5py python3-pandas  # output.pandas: every table into pandas in one line
+    tzdata                               # run.timezone: the IANA zones
     valgrind
     clang libclang-rt-14-dev llvm  # scripts/fuzz.sh: libFuzzer and llvm-symbolizer
-    r-base-core
+    r-base-core r-cran-proc  # model.auc_ci: DeLong intervals against pROC
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -38,6 +38,7 @@ static const struct key_spec keys[] = {
     {"run.window_days", KEY_I64, F(run.window_days), "0", 0, 36500, NULL, "days of the window before observation_date (0: not set)"},
     {"run.window_min_share", KEY_F64, F(run.window_min_share), "0.01", 0, 1, NULL, "window from the data: the first and last days with at least this share of the typical day's lines bound it"},
     {"run.timezone", KEY_STR, F(run.timezone), "UTC", 0, 0, NULL, "IANA time zone of the local clock every local-time indicator reads (night, home, days, weeks); the inputs are UTC"},
+    {"run.currency", KEY_STR, F(run.currency), "XXX", 0, 0, NULL, "ISO 4217 code (3 capital letters) of every amount in the inputs and the run file (default XXX: no currency named)"},
     {"inputs.dir", KEY_STR, F(inputs.dir), "data/demo", 0, 0, NULL, "each table is <dir>/<table>.csv, <dir>/<table>.csv.gz or the folder <dir>/<table>/ (its *.csv and *.csv.gz)"},
     {"inputs.columnar", KEY_STR, F(inputs.columnar), "", 0, 0, NULL, "a file telrisk convert wrote: every table from it, no CSV read (default: none)"},
     {"inputs.cdr", KEY_STR, F(inputs.cdr), "", 0, 0, NULL, "call-detail records: a file, list or glob (default from dir)"},
@@ -529,10 +530,26 @@ static int timezone_problem(const struct tr_config *cfg, char err[TR_CONFIG_ERR_
     return 1;
 }
 
+/* run.currency is an ISO 4217 code: three capital letters (which ones exist is ISO's list, not
+ * checked here: XXX, "no currency", is the default). */
+static int currency_problem(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MAX])
+{
+    const char *c = cfg->run.currency;
+    int ok = strlen(c) == 3;
+    for (int k = 0; ok && k < 3; k++)
+        ok = c[k] >= 'A' && c[k] <= 'Z';
+    if (ok) return 0;
+    snprintf(err, TR_CONFIG_ERR_MAX,
+             "run.currency = '%s': expected an ISO 4217 code, three capital letters (TZS, KES, "
+             "XXX)",
+             c);
+    return 1;
+}
+
 int tr_config_validate(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MAX])
 {
     if (dates_problem(cfg, err) || window_problem(cfg, err)) return 1;
-    if (timezone_problem(cfg, err)) return 1;
+    if (timezone_problem(cfg, err) || currency_problem(cfg, err)) return 1;
     if (require_problem(cfg, err) || tr_config_feature_lists_problem(cfg, err)) return 1;
     if (tr_config_bytes(cfg->partition.max_memory_per_rank) < 0) {
         snprintf(err, TR_CONFIG_ERR_MAX,

@@ -21,6 +21,7 @@ struct tr_config {
         int64_t window_days;
         double window_min_share; /* the bulk rule: a day's lines / the typical day's */
         char timezone[64];       /* IANA name: the local clock of night, days and weeks */
+        char currency[8];        /* ISO 4217 code of every amount: the run file's `currency` */
     } run;
     struct {
         char dir[TR_PATH_MAX];

@@ -38,7 +38,8 @@ size_t tr_h5_longest(const char *const *s, size_t n);
 hid_t tr_h5_group(hid_t loc, const char *name, const char *description);
 
 /* A contiguous dataset of rank 1 or 2, allocated at creation and never filled: every element is
- * written afterwards. unit may be NULL (no unit attribute). */
+ * written afterwards. unit: "" for keys and codes; NULL (no unit attribute) only where a
+ * `units` attribute gives one per column. */
 hid_t tr_h5_dataset(hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims,
                     const char *description, const char *unit);
 

@@ -2,6 +2,7 @@
  * fraud alert with its evidence, and /subscribers/flags. Alerts and breaks are written by the
  * ranks that found them, in key order, so the tables are the same at any rank count. */
 #include "output/groups.h"
+#include "output/region_codes.h"
 #include "output/suppress.h"
 
 #include "core/error.h"
@@ -14,8 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define REGION_ALL (-2) /* a row about every region together (from the inputs' accounting) */
 
 struct summary_row {
     char check[32];
@@ -86,11 +85,11 @@ static void summary_rows(const struct tr_crosscheck *c, const struct tr_rf_prove
         static const char *const what[5] = {"lines", "accepted", "rejected", "duplicates",
                                             "unknown_antenna"};
         for (int k = 0; k < 5; k++)
-            add(r, what[k], tr_table_names[t], REGION_ALL, "(all)", v[k], 0);
+            add(r, what[k], tr_table_names[t], TR_REGION_ALL, TR_REGION_ALL_NAME, v[k], 0);
     }
-    for (int g = -1; g < regions->n; g++) {
+    for (int g = TR_REGION_UNKNOWN; g < regions->n; g++) {
         const struct tr_recon *x = &c->recon[g + 1];
-        const char *name = g < 0 ? "(unknown)" : regions->names[g];
+        const char *name = g < 0 ? TR_REGION_UNKNOWN_NAME : regions->names[g];
         for (int t = TR_T_CDR; t < TR_T_COUNT; t++)
             if (t != TR_T_LOANS) add(r, "records", tr_table_names[t], g, name, x->records[t], 0);
         add(r, "unregistered_subscribers", "", g, name, x->unregistered_keys, 0);
@@ -218,11 +217,11 @@ void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_bac
         NUM_FIELD(s, suppressed, H5T_STD_I8LE, NULL),
         NUM_FIELD(s, n, H5T_STD_I64LE, "subscribers"),
         NUM_FIELD(s, defaults, H5T_STD_I64LE, "subscribers"),
-        NUM_FIELD(s, mean_pd, H5T_IEEE_F64LE, "fraction"),
+        NUM_FIELD(s, mean_pd, H5T_IEEE_F64LE, "probability"),
         NUM_FIELD(s, default_rate, H5T_IEEE_F64LE, "fraction"),
         NUM_FIELD(s, p_value, H5T_IEEE_F64LE, NULL),
         STR_FIELD(s, zone, 7, NULL),
-        NUM_FIELD(s, national_mean_pd, H5T_IEEE_F64LE, "fraction"),
+        NUM_FIELD(s, national_mean_pd, H5T_IEEE_F64LE, "probability"),
         NUM_FIELD(s, national_p_value, H5T_IEEE_F64LE, NULL),
         STR_FIELD(s, national_zone, 7, NULL),
     };
@@ -238,9 +237,11 @@ void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_bac
     for (size_t at = 0; at < cells; at++) {
         const struct tr_backtest_cell *c = &v->cell[at];
         s *r = &rows[at];
-        r->region = (int32_t)(at / (size_t)G) - 1;
+        /* the cells' first row is all regions together: the file's TR_REGION_ALL */
+        const int region = (int)(at / (size_t)G) - 1;
+        r->region = region < 0 ? TR_REGION_ALL : region;
         snprintf(r->region_name, sizeof r->region_name, "%.47s",
-                 r->region < 0 ? "(all)" : regions->names[r->region]);
+                 region < 0 ? TR_REGION_ALL_NAME : regions->names[region]);
         r->grade = (int32_t)(at % (size_t)G);
         r->n = c->n, r->defaults = c->defaults;
         r->mean_pd = c->mean_pd, r->default_rate = c->default_rate, r->p_value = c->p_value;
@@ -259,7 +260,7 @@ void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_bac
     free(state);
     tr_rf_small_table(ctx, g, "backtest", fields, (int)(sizeof fields / sizeof *fields), sizeof(s),
                       rows, cells,
-                      "the models against the hold-out's outcomes, per region (-1: all) and grade "
+                      "the models against the hold-out's outcomes, per region (-2: all) and grade "
                       "(0: all grades): mean PD against the default rate, one-sided binomial "
                       "p-value of that many defaults or more, and its traffic-light zone (green "
                       "p > 0.05, yellow down to 0.0001, red below); the same for the national "

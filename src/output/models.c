@@ -3,6 +3,7 @@
  * their inference, and the validation on the hold-out. No timings here (they are in /provenance):
  * /models is the same bits at any rank count. */
 #include "output/groups.h"
+#include "output/region_codes.h"
 
 #include "core/error.h"
 #include "features/labels.h"
@@ -63,8 +64,8 @@ struct grade_row {
 };
 
 struct summary_row {
-    int32_t region; /* -1: all regions */
-    char name[64];
+    int32_t region; /* TR_REGION_ALL: all regions */
+    char region_name[64];
     int8_t own_model;
     int8_t suppressed; /* enum tr_cell_state: the hold-out's or the training rows' */
     int64_t train_rows, train_defaults, holdout_rows, holdout_defaults;
@@ -231,7 +232,7 @@ static void write_metrics(const struct tr_ctx *ctx, hid_t loc, const char *name,
         NUM_FIELD(s, group, H5T_STD_I32LE, NULL),
         NUM_FIELD(s, n, H5T_STD_I64LE, "subscribers"),
         NUM_FIELD(s, defaults, H5T_STD_I64LE, "subscribers"),
-        NUM_FIELD(s, mean_pd, H5T_IEEE_F64LE, "fraction"),
+        NUM_FIELD(s, mean_pd, H5T_IEEE_F64LE, "probability"),
         NUM_FIELD(s, default_rate, H5T_IEEE_F64LE, "fraction"),
         NUM_FIELD(s, suppressed, H5T_STD_I8LE, NULL),
     };
@@ -296,9 +297,11 @@ static void write_model(const struct tr_ctx *ctx, hid_t models, const char *name
                                             : "a region's model, shrunk toward the national one "
                                               "(model.lambda), or none when the region has too "
                                               "few training defaults");
-    const int32_t region = model->region, fitted = model->fitted;
+    /* the national model is every region's: the file's code for all regions */
+    const int32_t region = model->region < 0 ? TR_REGION_ALL : model->region;
+    const int32_t fitted = model->fitted;
     tr_h5_attr_scalar(g, "region", H5T_STD_I32LE, H5T_NATIVE_INT32, &region);
-    tr_h5_attr_str(g, "region_name", region_name ? region_name : "all");
+    tr_h5_attr_str(g, "region_name", region_name ? region_name : TR_REGION_ALL_NAME);
     tr_h5_attr_scalar(g, "own_model", H5T_STD_I32LE, H5T_NATIVE_INT32, &fitted);
     const int64_t hidden = -1;
     tr_h5_attr_scalar(g, "train_rows", H5T_STD_I64LE, H5T_NATIVE_INT64,
@@ -342,7 +345,7 @@ static struct summary_row summary_of(int region, const char *name, const struct 
     struct summary_row r;
     memset(&r, 0, sizeof r);
     r.region = region;
-    copy_name(r.name, sizeof r.name, name);
+    copy_name(r.region_name, sizeof r.region_name, name);
     r.own_model = (int8_t)model->fitted;
     r.train_rows = model->train_rows, r.train_defaults = model->train_defaults;
     r.holdout_rows = (int64_t)own->m.n, r.holdout_defaults = (int64_t)own->m.positives;
@@ -394,7 +397,7 @@ static void write_summary(const struct tr_ctx *ctx, hid_t g, const struct tr_rf_
     typedef struct summary_row s;
     const struct tr_h5_field fields[] = {
         NUM_FIELD(s, region, H5T_STD_I32LE, NULL),
-        STR_FIELD(s, name, 63, NULL),
+        STR_FIELD(s, region_name, 63, NULL),
         NUM_FIELD(s, own_model, H5T_STD_I8LE, NULL),
         NUM_FIELD(s, suppressed, H5T_STD_I8LE, NULL),
         NUM_FIELD(s, train_rows, H5T_STD_I64LE, "subscribers"),
@@ -406,14 +409,14 @@ static void write_summary(const struct tr_ctx *ctx, hid_t g, const struct tr_rf_
         NUM_FIELD(s, gini, H5T_IEEE_F64LE, NULL),
         NUM_FIELD(s, ks, H5T_IEEE_F64LE, NULL),
         NUM_FIELD(s, brier, H5T_IEEE_F64LE, NULL),
-        NUM_FIELD(s, mean_pd, H5T_IEEE_F64LE, "fraction"),
+        NUM_FIELD(s, mean_pd, H5T_IEEE_F64LE, "probability"),
         NUM_FIELD(s, default_rate, H5T_IEEE_F64LE, "fraction"),
         NUM_FIELD(s, hl_p, H5T_IEEE_F64LE, NULL),
     };
     s *rows = TR_CALLOC((size_t)m->n_regions + 2, sizeof *rows);
     struct tr_model all = m->national;
     all.fitted = 0; /* the "all" row mixes regional and national models */
-    rows[0] = summary_of(-1, "all", &all, &v->assigned, &v->national);
+    rows[0] = summary_of(TR_REGION_ALL, TR_REGION_ALL_NAME, &all, &v->assigned, &v->national);
     rows[0].train_rows = m->train_rows;
     for (int r = 0; r < m->n_regions; r++)
         rows[r + 1] =
@@ -422,7 +425,7 @@ static void write_summary(const struct tr_ctx *ctx, hid_t g, const struct tr_rf_
         hide_summary(&rows[r], st[r]);
     tr_rf_small_table(ctx, g, "summary", fields, (int)(sizeof fields / sizeof *fields), sizeof(s),
                       rows, (size_t)m->n_regions + 1,
-                      "validation on the hold-out at a glance: all regions (region -1, each "
+                      "validation on the hold-out at a glance: all regions (region -2, each "
                       "subscriber by its own model), then each region (own_model 0: scored by "
                       "the national model); auc_national_model scores the same rows nationally; "
                       "suppressed 1: fewer than privacy.k_min hold-out or training subscribers, "
@@ -436,7 +439,7 @@ static int grade_fields(struct tr_h5_field *out)
     typedef struct grade_row s;
     const struct tr_h5_field fields[] = {
         NUM_FIELD(s, grade, H5T_STD_I32LE, NULL),
-        NUM_FIELD(s, upper, H5T_IEEE_F64LE, "fraction"),
+        NUM_FIELD(s, upper, H5T_IEEE_F64LE, "probability"),
         NUM_FIELD(s, population, H5T_STD_I64LE, "subscribers"),
         NUM_FIELD(s, suppressed, H5T_STD_I8LE, NULL),
     };

@@ -148,6 +148,22 @@ void tr_rf_write_reason_codes(const struct tr_ctx *ctx, hid_t models, const stru
     free(rows);
 }
 
+/* The reasons matrix's labels: rows /subscribers/key, columns the reason's rank, "1" the first
+ * (docs/output.md, "Matrices"). */
+static void write_reason_labels(hid_t d, int n)
+{
+    char(*rank)[12] = TR_CALLOC((size_t)n + 1, sizeof *rank);
+    const char **labels = TR_MALLOC(sizeof *labels * ((size_t)n + 1));
+    for (int k = 0; k < n; k++) {
+        snprintf(rank[k], sizeof rank[k], "%d", k + 1);
+        labels[k] = rank[k];
+    }
+    tr_h5_attr_strs(d, "axes", (const char *const[]){"key", "rank"}, 2);
+    tr_h5_attr_strs(d, "rank", labels, (size_t)n);
+    free(labels);
+    free(rank);
+}
+
 void tr_rf_write_reason_rows(const struct tr_ctx *ctx, hid_t subscribers,
                              const struct tr_rf_scores *sc, uint64_t first, uint64_t total)
 {
@@ -163,6 +179,7 @@ void tr_rf_write_reason_rows(const struct tr_ctx *ctx, hid_t subscribers,
     for (int u = 0; u < m->n_used; u++)
         names[u] = m->names[m->used[u]];
     tr_h5_attr_strs(d, "names", names, (size_t)m->n_used);
+    tr_h5_attr_strs(d, "axes", (const char *const[]){"key", "names"}, 2);
     free(names);
     tr_h5_write_rows(ctx, d, H5T_NATIVE_DOUBLE, sc->points, first, sc->n_local);
     H5_CHECK(H5Dclose(d));
@@ -171,7 +188,8 @@ void tr_rf_write_reason_rows(const struct tr_ctx *ctx, hid_t subscribers,
                       "the top model.reasons reasons, codes of /models/reason_codes: the used "
                       "features whose points fall furthest below their best bin's (ties: the "
                       "lower feature), most points lost first; -1 after the last",
-                      NULL);
+                      "");
+    write_reason_labels(d, sc->n_reasons);
     tr_h5_write_rows(ctx, d, H5T_NATIVE_INT32, sc->reasons, first, sc->n_local);
     H5_CHECK(H5Dclose(d));
 }

@@ -134,6 +134,7 @@ static void write_root_attrs(const struct tr_ctx *ctx, hid_t f, const struct tr_
     tr_h5_attr_str(f, "config", out->config_text);
     tr_h5_attr_scalar(f, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &out->seed);
     tr_h5_attr_scalar(f, "ranks", H5T_STD_I32LE, H5T_NATIVE_INT32, &ranks);
+    if (out->currency) tr_h5_attr_str(f, "currency", out->currency);
     if (out->checkpoint) tr_h5_attr_str(f, "checkpoint", out->checkpoint);
     if (out->checkpoint) tr_h5_attr_str(f, "inputs_fingerprint", out->fingerprint);
 }

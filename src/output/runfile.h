@@ -30,6 +30,7 @@ struct tr_stress_result;
 struct tr_rf_root {
     const char *config_text; /* the effective configuration, as INI */
     uint64_t seed;
+    const char *currency;    /* run.currency: the ISO 4217 code of every amount (unit currency) */
     const char *checkpoint;  /* NULL, or the stage a checkpoint file holds (output/checkpoint.h) */
     const char *fingerprint; /* a checkpoint's: tr_ckpt_fingerprint of the run's inputs */
     const char *run_fingerprint; /* a checkpoint's: tr_ckpt_run_fingerprint, in its name */

@@ -3,6 +3,7 @@
  * correlation matrix), so a group copied into another file by `telrisk merge` still says how it
  * was made. */
 #include "output/groups.h"
+#include "output/region_codes.h"
 #include "output/suppress.h"
 
 #include "core/error.h"
@@ -279,41 +280,63 @@ static struct tr_stress_region *published_regions(const struct tr_stress_params 
     return rows;
 }
 
+/* A row of /stress/<scenario>/regions: the region's code (as in every other table: a row of
+ * /regions/names, or TR_REGION_ALL for the total) before the stress stage's figures. */
+struct region_row {
+    int32_t region;
+    struct tr_stress_region r;
+};
+
+#define REGION_NUM(member, h5type, unit)                                                           \
+    {                                                                                              \
+#member, offsetof(struct region_row, r.member), (h5type), 0, 0, (unit)                     \
+    }
+
 static void write_regions(const struct tr_ctx *ctx, hid_t g, const struct tr_stress_region *rows,
                           int n_regions)
 {
-    typedef struct tr_stress_region s;
     const struct tr_h5_field fields[] = {
-        STR_FIELD(s, region, TR_REGION_NAME_MAX - 1, NULL),
-        NUM_FIELD(s, suppressed, H5T_STD_I8LE, NULL),
-        NUM_FIELD(s, loans, H5T_STD_I64LE, "loans"),
-        NUM_FIELD(s, borrowers, H5T_STD_I64LE, "subscribers"),
-        NUM_FIELD(s, unrated_loans, H5T_STD_I64LE, "loans"),
-        NUM_FIELD(s, unrated_ead, H5T_IEEE_F64LE, "currency"),
-        NUM_FIELD(s, ead, H5T_IEEE_F64LE, "currency"),
-        NUM_FIELD(s, pd, H5T_IEEE_F64LE, "probability"),
-        NUM_FIELD(s, lgd, H5T_IEEE_F64LE, "fraction"),
-        NUM_FIELD(s, el, H5T_IEEE_F64LE, "currency"),
-        NUM_FIELD(s, capital, H5T_IEEE_F64LE, "currency"),
-        NUM_FIELD(s, rwa, H5T_IEEE_F64LE, "currency"),
-        NUM_FIELD(s, z, H5T_IEEE_F64LE, "standard deviations"),
-        NUM_FIELD(s, pd_stressed, H5T_IEEE_F64LE, "probability"),
-        NUM_FIELD(s, pd_horizon, H5T_IEEE_F64LE, "probability"),
-        NUM_FIELD(s, el_stressed, H5T_IEEE_F64LE, "currency"),
-        NUM_FIELD(s, capital_stressed, H5T_IEEE_F64LE, "currency"),
-        NUM_FIELD(s, rwa_stressed, H5T_IEEE_F64LE, "currency"),
-        NUM_FIELD(s, mc_el, H5T_IEEE_F64LE, "currency"),
-        NUM_FIELD(s, es_contribution, H5T_IEEE_F64LE, "currency"),
+        NUM_FIELD(struct region_row, region, H5T_STD_I32LE, NULL),
+        {"region_name", offsetof(struct region_row, r.region), H5I_INVALID_HID, TR_REGION_NAME_MAX,
+         TR_REGION_NAME_MAX - 1, NULL},
+        REGION_NUM(suppressed, H5T_STD_I8LE, NULL),
+        REGION_NUM(loans, H5T_STD_I64LE, "loans"),
+        REGION_NUM(borrowers, H5T_STD_I64LE, "subscribers"),
+        REGION_NUM(unrated_loans, H5T_STD_I64LE, "loans"),
+        REGION_NUM(unrated_ead, H5T_IEEE_F64LE, "currency"),
+        REGION_NUM(ead, H5T_IEEE_F64LE, "currency"),
+        REGION_NUM(pd, H5T_IEEE_F64LE, "probability"),
+        REGION_NUM(lgd, H5T_IEEE_F64LE, "fraction"),
+        REGION_NUM(el, H5T_IEEE_F64LE, "currency"),
+        REGION_NUM(capital, H5T_IEEE_F64LE, "currency"),
+        REGION_NUM(rwa, H5T_IEEE_F64LE, "currency"),
+        REGION_NUM(z, H5T_IEEE_F64LE, "standard deviations"),
+        REGION_NUM(pd_stressed, H5T_IEEE_F64LE, "probability"),
+        REGION_NUM(pd_horizon, H5T_IEEE_F64LE, "probability"),
+        REGION_NUM(el_stressed, H5T_IEEE_F64LE, "currency"),
+        REGION_NUM(capital_stressed, H5T_IEEE_F64LE, "currency"),
+        REGION_NUM(rwa_stressed, H5T_IEEE_F64LE, "currency"),
+        REGION_NUM(mc_el, H5T_IEEE_F64LE, "currency"),
+        REGION_NUM(es_contribution, H5T_IEEE_F64LE, "currency"),
     };
-    tr_rf_small_table(ctx, g, "regions", fields, (int)(sizeof fields / sizeof *fields), sizeof(s),
-                      rows, (size_t)n_regions + 1,
-                      "per region, then the total: the book as it stands (EAD-weighted PD and "
+    struct region_row *out = TR_CALLOC((size_t)n_regions + 1, sizeof *out);
+    for (int k = 0; k <= n_regions; k++) {
+        out[k].region = k < n_regions ? k : TR_REGION_ALL;
+        out[k].r = rows[k];
+        if (k == n_regions) /* the stress stage's "total": the file's one name for all regions */
+            snprintf(out[k].r.region, sizeof out[k].r.region, "%s", TR_REGION_ALL_NAME);
+    }
+    tr_rf_small_table(ctx, g, "regions", fields, (int)(sizeof fields / sizeof *fields), sizeof *out,
+                      out, (size_t)n_regions + 1,
+                      "per region (region: a row of /regions/names), then the total (region -2): "
+                      "the book as it stands (EAD-weighted PD and "
                       "LGD after floors, expected loss, IRB capital and RWA) and under the "
                       "scenario (z, one-year and horizon PD, stressed EL over the horizon, IRB "
                       "capital and RWA at the stressed PD), the Monte Carlo mean loss and the "
                       "contribution to expected shortfall at the highest level; suppressed 1: "
                       "fewer than privacy.k_min borrowers, 2: hidden so that such a region "
                       "cannot be derived from the total (figures -1 or NaN)");
+    free(out);
 }
 
 static void write_measures(const struct tr_ctx *ctx, hid_t g, const struct tr_stress_params *p,
@@ -355,6 +378,24 @@ static void write_matrix(const struct tr_ctx *ctx, hid_t g, const char *name, co
     const hsize_t dims[2] = {rows, cols};
     hid_t d = tr_h5_dataset(g, name, H5T_IEEE_F64LE, 2, dims, description, unit);
     if (ctx->rank == 0) tr_h5_write_slab(d, H5T_NATIVE_DOUBLE, v, 0, rows);
+    H5_CHECK(H5Dclose(d));
+}
+
+/* Labels for both axes of a matrix, so that a reader needs nothing else to name its cells:
+ * `axes` names each axis in order, and an attribute of each axis's name holds its labels
+ * (`level`: the levels, `region`: the region names). */
+static void label_matrix(hid_t g, const char *name, const char *const axes[2],
+                         const struct tr_stress_params *p, const struct tr_stress_result *r)
+{
+    hid_t d = H5Dopen2(g, name, H5P_DEFAULT);
+    H5_CHECK(d);
+    tr_h5_attr_strs(d, "axes", axes, 2);
+    const char **names = TR_MALLOC(sizeof *names * ((size_t)r->n_regions + 1));
+    for (int k = 0; k < r->n_regions; k++)
+        names[k] = r->regions[k].region;
+    tr_h5_attr_strs(d, "region", names, (size_t)r->n_regions);
+    free(names);
+    if (strcmp(axes[0], "level") == 0) tr_h5_attr_f64s(d, "level", p->levels, (size_t)p->n_levels);
     H5_CHECK(H5Dclose(d));
 }
 
@@ -407,10 +448,12 @@ void tr_rf_write_stress(const struct tr_ctx *ctx, hid_t file, const struct tr_st
                      "(rows: the levels attribute; they add up to the ES; NaN: a suppressed "
                      "region)",
                      "currency");
+        label_matrix(g, "es_contribution", (const char *const[]){"level", "region"}, p, r);
         free(rows);
         free(es_region);
         write_matrix(ctx, g, "correlation", p->correlation, R, R,
-                     "correlation of the regions' systematic factors: [region, region]", NULL);
+                     "correlation of the regions' systematic factors: [region, region]", "1");
+        label_matrix(g, "correlation", (const char *const[]){"region", "region"}, p, r);
         H5_CHECK(H5Gclose(g));
     }
     H5_CHECK(H5Gclose(stress));

@@ -20,7 +20,7 @@ void tr_rf_write_regions(const struct tr_ctx *ctx, hid_t file, const struct tr_r
     hid_t d = tr_h5_dataset(g, "names", type, 1, dims,
                             "region names; /subscribers/region and the per-region results index "
                             "this list from 0",
-                            NULL);
+                            "");
     if (ctx->rank == 0) {
         char *packed = TR_CALLOC(n ? n : 1, width); /* zeroed: padding bytes reach the file */
         for (size_t i = 0; i < n; i++)
@@ -89,29 +89,33 @@ void tr_rf_write_subscribers(const struct tr_ctx *ctx, hid_t file,
     hid_t d = tr_h5_dataset(g, "key", H5T_STD_U64LE, 1, dims,
                             "pseudonymous subscriber key: SipHash-2-4 of the subscriber id "
                             "(MSISDN) with the run's secret key; strictly increasing",
-                            NULL);
+                            "");
     tr_h5_attr_scalar(d, "key_collisions", H5T_STD_I64LE, H5T_NATIVE_INT64, &sub->key_collisions);
     write_and_close(ctx, d, H5T_NATIVE_UINT64, sub->key, first, n_local);
     d = tr_h5_dataset(g, "region", H5T_STD_I32LE, 1, dims,
-                      "home region: row of /regions/names, -1 when unknown", NULL);
+                      "home region: row of /regions/names, -1 when unknown (-2, all "
+                      "regions, is in tables only)",
+                      "");
     write_and_close(ctx, d, H5T_NATIVE_INT32, sub->region, first, n_local);
     d = tr_h5_dataset(g, "label", H5T_STD_I8LE, 1, dims,
                       "outcome of the first loan issued within model.horizon_days after the "
                       "observation window, as the book stands at its cut: 1 default, 0 repaid, "
                       "-1 unlabelled (no such loan, or still open)",
-                      NULL);
+                      "");
     write_and_close(ctx, d, H5T_NATIVE_INT8, sub->label, first, n_local);
     d = tr_h5_dataset(g, "holdout", H5T_STD_I8LE, 1, dims,
                       "the sample a labelled subscriber belongs to: 0 training, 1 validation "
                       "hold-out (keyed hash of the key, model.holdout of subscribers), 2 "
                       "out-of-time (labelling loan issued on or after model.oot_date)",
-                      NULL);
+                      "");
     write_and_close(ctx, d, H5T_NATIVE_INT8, sub->holdout, first, n_local);
     d = tr_h5_dataset(g, "features", H5T_IEEE_F64LE, 2, dims,
                       "behavioural indicators, one column per feature (attributes names, units, "
                       "descriptions); NaN where a feature is undefined for the subscriber",
                       NULL);
     write_feature_info(d, sub);
+    /* rows: /subscribers/key; columns: the attribute names (docs/output.md, "Matrices") */
+    tr_h5_attr_strs(d, "axes", (const char *const[]){"key", "names"}, 2);
     write_and_close(ctx, d, H5T_NATIVE_DOUBLE, sub->features, first, n_local);
     if (scores) tr_rf_write_scores(ctx, g, scores, first, total);
     if (sub->flags) {
@@ -119,7 +123,7 @@ void tr_rf_write_subscribers(const struct tr_ctx *ctx, hid_t file,
                           "fraud alerts raised for the subscriber, one bit per rule: 1 "
                           "account_takeover, 2 impossible_travel, 4 simbox, 8 velocity, 16 "
                           "dormant_then_active (/crosschecks/alerts has each alert)",
-                          NULL);
+                          "");
         write_and_close(ctx, d, H5T_NATIVE_UINT8, sub->flags, first, n_local);
     }
     H5_CHECK(H5Gclose(g));
@@ -134,7 +138,7 @@ void tr_rf_write_scores(const struct tr_ctx *ctx, hid_t g, const struct tr_rf_sc
     d = tr_h5_dataset(g, "pd", H5T_IEEE_F64LE, 1, dims,
                       "probability of default within model.horizon_days, from the subscriber's "
                       "region's model (or the national one: /models/summary own_model)",
-                      "fraction");
+                      "probability");
     write_and_close(ctx, d, H5T_NATIVE_DOUBLE, sc->pd, first, n_local);
     d = tr_h5_dataset(g, "score", H5T_IEEE_F64LE, 1, dims,
                       "scorecard points: base_points + pdo / ln 2 x ln(odds / base_odds), odds "
@@ -144,7 +148,7 @@ void tr_rf_write_scores(const struct tr_ctx *ctx, hid_t g, const struct tr_rf_sc
     d = tr_h5_dataset(g, "grade", H5T_STD_I8LE, 1, dims,
                       "rating grade on the master scale (/models master_scale: grade g holds "
                       "PDs up to its bound), 1 the safest",
-                      NULL);
+                      "");
     write_and_close(ctx, d, H5T_NATIVE_INT8, sc->grade, first, n_local);
     tr_rf_write_reason_rows(ctx, g, sc, first, total);
 }

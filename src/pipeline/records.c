@@ -260,6 +260,7 @@ static int write_records(const struct tr_run *r)
 {
     const struct tr_rf_root root = {.config_text = r->config_text,
                                     .seed = r->cfg->run.seed,
+                                    .currency = r->cfg->run.currency,
                                     .checkpoint = tr_ckpt_stage_names[TR_CKPT_RECORDS],
                                     .fingerprint = r->fingerprint,
                                     .run_fingerprint = r->run_print};

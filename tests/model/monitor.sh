@@ -69,12 +69,12 @@ assert all(drift[n] == p for n, (p, _) in psi.items()), "the drift summary is th
 sub = busy["subscribers"]
 rows = (sub["holdout"][:] == 1) & (sub["label"][:] >= 0)
 bt = busy["crosschecks/backtest"][:]
-cell = bt[(bt["region"] == -1) & (bt["grade"] == 0)][0]
+cell = bt[(bt["region"] == -2) & (bt["grade"] == 0)][0]
 assert cell["suppressed"] == 0 and cell["n"] == rows.sum(), (cell, rows.sum())
 assert cell["defaults"] == (sub["label"][:][rows] == 1).sum()
 assert abs(cell["mean_pd"] - sub["pd"][:][rows].mean()) <= 1e-12, (cell["mean_pd"], sub["pd"][:][rows].mean())
 own = h5py.File(sys.argv[1].replace("base.h5", "busy_own.h5"), "r")["crosschecks/backtest"][:]
-own_cell = own[(own["region"] == -1) & (own["grade"] == 0)][0]
+own_cell = own[(own["region"] == -2) & (own["grade"] == 0)][0]
 assert own_cell["mean_pd"] != cell["mean_pd"], "the backtest still describes the run's own models"
 
 print("score: the backtest is the champion's on the scored run's hold-out")

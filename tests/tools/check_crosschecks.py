@@ -63,7 +63,7 @@ def check_backtest(f, check):
     checked, cells = 0, {}
     for r in rows:
         sel = [i for i in range(len(pd))
-               if (r["region"] < 0 or region[i] == r["region"]) and (r["grade"] == 0 or grade[i] == r["grade"])]
+               if (r["region"] == -2 or region[i] == r["region"]) and (r["grade"] == 0 or grade[i] == r["grade"])]
         n, d = len(sel), int(sum(y[i] for i in sel))
         cells[(int(r["region"]), int(r["grade"]))] = (n, int(r["suppressed"]))
         if r["suppressed"]:
@@ -83,11 +83,11 @@ def check_backtest(f, check):
               and text(r["zone"]) == zone(r["p_value"]))
         check(ok, f"backtest region {r['region']} grade {r['grade']}: p {r['p_value']} vs {p}, zone {text(r['zone'])}")
         checked += 1
-    # Regions down (-1: all), grades across (0: all): every row and column with its total.
+    # Regions down (-2: all), grades across (0: all): every row and column with its total.
     regions = sorted({c[0] for c in cells})
     grades = sorted({c[1] for c in cells})
     lines = [((r, 0), [(r, g) for g in grades if g > 0]) for r in regions]
-    lines += [((-1, g), [(r, g) for r in regions if r >= 0]) for g in grades]
+    lines += [((-2, g), [(r, g) for r in regions if r >= 0]) for g in grades]
     hidden = suppression.check_cells(check, "backtest", cells, k, lines)
     return checked, hidden
 

@@ -184,8 +184,9 @@ def main():
         hidden_regions += hidden
         es_c = g["es_contribution"][:]
         for i, row in enumerate(table):
-            region = row["region"].decode()
-            expect(f"{name}: row {i} region", region == (names[i] if i < len(names) else "total"))
+            region = row["region_name"].decode()
+            expect(f"{name}: row {i} region", region == (names[i] if i < len(names) else "(all)")
+                   and int(row["region"]) == (i if i < len(names) else -2))
             if row["suppressed"]:
                 expect(f"{name}/{region}: suppressed, no figures",
                        suppression.hidden_values(row, ("loans", "borrowers", "unrated_loans"),

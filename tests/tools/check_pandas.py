@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""A run file reads into pandas as docs/output.md ("pandas") shows, one line per object, and
+speaks one vocabulary:
+
+- every compound dataset (a table) loads with `table(d)` and every 1-D or 2-D dataset with
+  `series(d)` / `matrix(f, d)` (the idioms of docs/output.md, copied here verbatim), and their
+  string columns and labels come back as str;
+- every dataset has a `unit` attribute or (a table, /subscribers/features) a `units` attribute
+  with one string per member or column;
+- every 2-D dataset names its axes (`axes`) and has a label per row and per column;
+- region codes mean one thing everywhere: a row of /regions/names, -1 unknown, -2 all regions,
+  and the name beside a code is that region's name ("(unknown)", "(all)" for the sentinels);
+- the root says the currency of every amount (`currency`, three capital letters);
+- a PD's unit is `probability` in every table.
+usage: check_pandas.py RUN.h5   (exit 0 when all holds, 1 otherwise)
+"""
+import re
+import sys
+
+import h5py
+import numpy as np
+import pandas as pd
+
+# --- the idioms of docs/output.md, "pandas" ---------------------------------------------------
+def text(v):
+    return v.decode("utf-8") if isinstance(v, bytes) else str(v)
+
+
+def table(d):
+    return pd.DataFrame(d[:]).apply(lambda c: c.str.decode("utf-8") if c.dtype == object else c)
+
+
+def series(d):
+    return pd.Series(d.asstr()[:] if d.dtype.kind == "S" else d[:], name=d.name)
+
+
+def labels(f, d, axis):
+    name = text(d.attrs["axes"][axis])
+    return [text(x) for x in (d.attrs[name] if name in d.attrs else f["subscribers"][name][:])]
+
+
+def matrix(f, d):
+    return pd.DataFrame(d[:], index=labels(f, d, 0), columns=labels(f, d, 1))
+# -----------------------------------------------------------------------------------------------
+
+PD_MEMBERS = {"pd", "mean_pd", "national_mean_pd", "pd_stressed", "pd_horizon"}
+UNKNOWN, ALL = -1, -2
+
+
+def main(path):
+    problems = []
+
+    def check(ok, what):
+        if not ok:
+            problems.append(what)
+
+    with h5py.File(path, "r") as f:
+        regions = series(f["regions/names"]).tolist()
+        check(all(isinstance(r, str) for r in regions), "/regions/names: not str")
+        named = {i: r for i, r in enumerate(regions)}
+        named.update({UNKNOWN: "(unknown)", ALL: "(all)"})
+        currency = text(f.attrs.get("currency", b""))
+        check(re.fullmatch(r"[A-Z]{3}", currency) is not None, f"root currency {currency!r}")
+        objects = []
+        f.visititems(lambda name, o: objects.append(o) if isinstance(o, h5py.Dataset) else None)
+        tables = matrices = 0
+        for d in objects:
+            where = d.name
+            if d.dtype.names:
+                df = table(d)  # the one line of the docs
+                tables += 1
+                units = [text(u) for u in d.attrs.get("units", [])]
+                check(len(units) == len(df.columns), f"{where}: units {len(units)} for {len(df.columns)} members")
+                for c in df.columns[df.dtypes == object]:
+                    check(all(isinstance(v, str) for v in df[c]), f"{where}.{c}: not str")
+                for c, u in zip(df.columns, units):
+                    if c in PD_MEMBERS:
+                        check(u == "probability", f"{where}.{c}: PD in {u!r}")
+                if "region" in df.columns and df["region"].dtype.kind == "i":
+                    codes = set(df["region"].tolist())
+                    check(codes <= set(named), f"{where}: region codes {sorted(codes - set(named))}")
+                    name_col = "region_name" if "region_name" in df.columns else None
+                    check(name_col is not None or where.endswith("/loans"), f"{where}: codes without names")
+                    if name_col:
+                        bad = df[[named.get(c) != n for c, n in zip(df["region"], df[name_col])]]
+                        check(bad.empty, f"{where}: region code and name disagree: {bad[['region', name_col]].head(3).values.tolist()}")
+                continue
+            check("unit" in d.attrs or "units" in d.attrs, f"{where}: no unit")
+            if d.ndim == 1:
+                s = series(d)  # the one line of the docs
+                check(len(s) == d.shape[0], f"{where}: {len(s)} rows")
+            else:
+                check("axes" in d.attrs and len(d.attrs["axes"]) == 2, f"{where}: no axes")
+                if "axes" not in d.attrs:
+                    continue
+                m = matrix(f, d)  # the one line of the docs
+                matrices += 1
+                check(m.shape == d.shape, f"{where}: labels for {m.shape}, data {d.shape}")
+                check(all(isinstance(c, str) for c in m.columns), f"{where}: column labels not str")
+        for d in objects:
+            if d.name.endswith("/pd") and not d.dtype.names:
+                check(text(d.attrs.get("unit", b"")) == "probability", f"{d.name}: unit")
+        sub = series(f["subscribers/region"])
+        check(set(sub.unique()) <= set(range(len(regions))) | {UNKNOWN}, "/subscribers/region: codes")
+        for name in ("models/national",):
+            g = f[name]
+            check(int(g.attrs["region"]) == ALL and text(g.attrs["region_name"]) == "(all)", f"/{name}: region")
+        for r in range(len(regions)):
+            g = f.get(f"models/region_{r}")
+            check(g is None or (int(g.attrs["region"]) == r and text(g.attrs["region_name"]) == regions[r]),
+                  f"/models/region_{r}: region attributes")
+    for p in problems:
+        print(f"FAIL {p}")
+    print(f"check_pandas: {path}: {tables} tables, {matrices} matrices, {len(objects)} datasets, "
+          f"{len(problems)} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    sys.exit(main(sys.argv[1]))
