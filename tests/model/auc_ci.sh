@@ -2,7 +2,8 @@
 # The AUC's 95% interval (DeLong) against R's pROC: the test country at 3 ranks, every validation
 # group's auc, auc_lower and auc_upper equal to pROC's ci.auc(method = "delong") on the same PDs
 # and outcomes, to 1e-9 (auc_ci_vs_r.py); /models/summary holds its groups' bounds; telrisk
-# inspect shows each shown AUC with its interval.
+# inspect shows each shown AUC with its interval; with --set privacy.k_min=200 it suppresses every
+# region's model, as it does their tallies.
 # usage: auc_ci.sh TELRISK CONFIG DATA_DIR WORKDIR
 set -euo pipefail
 telrisk=$1 config=$2 data=$(cd "$3" && pwd) work=$4
@@ -21,3 +22,10 @@ awk '/^models:/ { on = 1; next } on && /^region/ { next } on && NF == 0 { on = 0
          if (few ? $7 != "-" : $7 !~ /^\[[01][.][0-9]+,$/) { print "FAIL: the interval: " $0; bad = 1 } }
      END { if (!n) { print "FAIL: no model rows"; bad = 1 }; exit bad }' "$work/inspect.txt"
 echo "inspect: every AUC shown with its interval"
+# inspect --set privacy.k_min=200 hides the models of regions with fewer hold-out or training
+# subscribers (as it hides their tallies): here every region's (hold-outs of 11 to 78 rows)
+"$telrisk" inspect "$work/run.h5" --set privacy.k_min=200 >"$work/inspect200.txt"
+awk '/^models:/ { on = 1; next } on && /^region/ { next } on && NF == 0 { on = 0 }
+     on && $1 != "all" { n++; if (!/suppressed/) { print "FAIL: shown at k 200: " $0; bad = 1 } }
+     END { if (n < 6) { print "FAIL: " n " region model rows"; bad = 1 }; exit bad }' "$work/inspect200.txt"
+echo "inspect --set privacy.k_min=200: every region's model suppressed"
