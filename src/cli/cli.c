@@ -48,7 +48,8 @@ static const struct option_spec options[] = {
      "generate: folder to write into (created if missing); train, score, merge: the run file to "
      "write (default: RUN.h5 itself); stress: a part file for telrisk merge (default: into "
      "RUN.h5); convert: the columnar inputs file"},
-    {OPT_RUN, "--run", "RUN.h5", "the run file whose loan book (/portfolio) is stressed"},
+    {OPT_RUN, "--run", "RUN.h5",
+     "the run file (stress: whose loan book is stressed; lookup: whose keys and seed are used)"},
     {OPT_SCENARIOS, "--scenarios", "FILE",
      "stress scenarios (inputs/scenarios/*.ini; default: stress.scenarios)"},
     {OPT_SCENARIO, "--scenario", "NAME", "only this scenario of the file"},
@@ -127,10 +128,11 @@ static const struct tr_command commands[] = {
      "the input tables, parsed once, as compressed HDF5 columns: later runs set inputs.columnar "
      "and skip CSV parsing",
      OPT_CONFIG | OPT_OUT | OPT_FORCE | OPT_COMMON, OPT_CONFIG | OPT_OUT, 0, 0, tr_cmd_convert},
-    {"lookup", "--key-file K MSISDN...",
-     "the pseudonymous key of each subscriber id, as /subscribers/key holds it (for an "
-     "authorised analyst)",
-     OPT_KEY_FILE | OPT_CONFIG | OPT_COMMON, OPT_KEY_FILE, 1, TR_CLI_MAX_POSITIONAL, tr_cmd_lookup},
+    {"lookup", "--key-file K [--run RUN.h5] [MSISDN... | -]",
+     "the pseudonymous key of each subscriber id (the arguments, or one a line on standard input), "
+     "as /subscribers/key holds it (for an authorised analyst)",
+     OPT_KEY_FILE | OPT_RUN | OPT_NO_VERIFY | OPT_CONFIG | OPT_COMMON, OPT_KEY_FILE, 0,
+     TR_CLI_MAX_POSITIONAL, tr_cmd_lookup},
     {"explain", "RUN.h5 (--key K | --id MSISDN --key-file K) [--no-verify]",
      "one subscriber's score, grade, PD, the reasons stored for it and the nearest bins that "
      "would raise its score",

@@ -1,5 +1,6 @@
 /* Logging to the run's message stream. Info and progress come from rank 0 only; warnings and
- * errors from whichever rank saw them, prefixed with its rank. */
+ * errors from whichever rank saw them, prefixed with its rank; a warning every rank would give
+ * alike is given once (TR_WARN_ONCE). */
 #ifndef TELRISK_CORE_LOG_H
 #define TELRISK_CORE_LOG_H
 
@@ -34,6 +35,12 @@ void tr_log(const struct tr_ctx *ctx, enum tr_log_level level, const char *fmt, 
 
 #define TR_ERROR(ctx, ...) tr_log((ctx), TR_LOG_ERROR, __VA_ARGS__)
 #define TR_WARN(ctx, ...)  tr_log((ctx), TR_LOG_WARN, __VA_ARGS__)
+/* A warning about what every rank found alike (a collective result, the same config): said once,
+ * by rank 0, not once per rank. */
+#define TR_WARN_ONCE(ctx, ...)                                                                     \
+    do {                                                                                           \
+        if ((ctx)->rank == 0) tr_log((ctx), TR_LOG_WARN, __VA_ARGS__);                             \
+    } while (0)
 #define TR_INFO(ctx, ...)  tr_log((ctx), TR_LOG_INFO, __VA_ARGS__)
 #define TR_DEBUG(ctx, ...) tr_log((ctx), TR_LOG_DEBUG, __VA_ARGS__)
 

@@ -165,11 +165,12 @@ int tr_generate(const struct tr_ctx *ctx, const struct tr_config *cfg, const cha
             " days from %s, on %d rank(s)",
             w.subscribers, w.n_regions, w.n_antennas, w.days, cfg->generate.start, ctx->size);
     if (cfg->generate.dormant_rate > 0 && !tr_dormant_fits(&w))
-        TR_WARN(ctx,
-                "no dormant_then_active case planted: a window of %" PRId64
-                " days leaves no day to wake on after fraud.dormant_days = %g (truth/planted.csv"
-                " says 0)",
-                w.days, cfg->fraud.dormant_days);
+        TR_WARN_ONCE(
+            ctx,
+            "no dormant_then_active case planted: a window of %" PRId64
+            " days leaves no day to wake on after fraud.dormant_days = %g (truth/planted.csv"
+            " says 0)",
+            w.days, cfg->fraud.dormant_days);
 
     struct tr_sink sink;
     tr_sink_init(&sink);

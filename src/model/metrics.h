@@ -8,7 +8,12 @@
 
 struct tr_metrics {
     size_t n, positives;
-    double auc;      /* Mann-Whitney: P(score of a default > score of a repaid), ties count half */
+    double auc; /* Mann-Whitney: P(score of a default > score of a repaid), ties count half */
+    /* The AUC's 95% confidence interval by DeLong's method (DeLong, DeLong and Clarke-Pearson
+     * 1988; pROC's ci.auc(method = "delong")): auc -+ z(0.975) sqrt(S10 / m + S01 / n), from the
+     * variances of the structural components (placements) of the m defaults and n repaid, clipped
+     * to [0, 1]; NaN with fewer than two of either class. */
+    double auc_lower, auc_upper;
     double gini;     /* 2 AUC - 1 */
     double ks;       /* max over thresholds of |TPR - FPR| */
     double brier;    /* mean (p - y)^2 */

@@ -69,7 +69,8 @@ struct summary_row {
     int8_t own_model;
     int8_t suppressed; /* enum tr_cell_state: the hold-out's or the training rows' */
     int64_t train_rows, train_defaults, holdout_rows, holdout_defaults;
-    double auc, auc_national_model, gini, ks, brier, mean_pd, default_rate, hl_p;
+    double auc, auc_lower, auc_upper, auc_national_model, gini, ks, brier, mean_pd, default_rate,
+        hl_p;
 };
 
 static void copy_name(char *dst, size_t cap, const char *src)
@@ -206,6 +207,7 @@ static void write_metrics(const struct tr_ctx *ctx, hid_t loc, const char *name,
     if (state) {
         memset(&hidden, 0, sizeof hidden);
         hidden.m.auc = hidden.m.gini = hidden.m.ks = hidden.m.brier = hidden.m.log_loss = NAN;
+        hidden.m.auc_lower = hidden.m.auc_upper = NAN;
         hidden.m.mean_pd = hidden.m.default_rate = hidden.cal.hl_stat = hidden.cal.hl_p = NAN;
     }
     const struct tr_validation_cell *c = state ? &hidden : cell;
@@ -217,6 +219,8 @@ static void write_metrics(const struct tr_ctx *ctx, hid_t loc, const char *name,
         const char *name;
         double value;
     } figures[] = {{"auc", c->m.auc},
+                   {"auc_lower", c->m.auc_lower},
+                   {"auc_upper", c->m.auc_upper},
                    {"gini", c->m.gini},
                    {"ks", c->m.ks},
                    {"brier", c->m.brier},
@@ -350,6 +354,7 @@ static struct summary_row summary_of(int region, const char *name, const struct 
     r.train_rows = model->train_rows, r.train_defaults = model->train_defaults;
     r.holdout_rows = (int64_t)own->m.n, r.holdout_defaults = (int64_t)own->m.positives;
     r.auc = own->m.auc, r.auc_national_model = national->m.auc, r.gini = own->m.gini;
+    r.auc_lower = own->m.auc_lower, r.auc_upper = own->m.auc_upper;
     r.ks = own->m.ks, r.brier = own->m.brier, r.mean_pd = own->m.mean_pd;
     r.default_rate = own->m.default_rate, r.hl_p = own->cal.hl_p;
     return r;
@@ -385,6 +390,7 @@ static void hide_summary(struct summary_row *r, struct region_states st)
     if (st.holdout) {
         r->holdout_rows = r->holdout_defaults = -1;
         r->auc = r->auc_national_model = r->gini = r->ks = r->brier = NAN;
+        r->auc_lower = r->auc_upper = NAN;
         r->mean_pd = r->default_rate = r->hl_p = NAN;
     }
 }
@@ -405,6 +411,8 @@ static void write_summary(const struct tr_ctx *ctx, hid_t g, const struct tr_rf_
         NUM_FIELD(s, holdout_rows, H5T_STD_I64LE, "subscribers"),
         NUM_FIELD(s, holdout_defaults, H5T_STD_I64LE, "subscribers"),
         NUM_FIELD(s, auc, H5T_IEEE_F64LE, NULL),
+        NUM_FIELD(s, auc_lower, H5T_IEEE_F64LE, NULL),
+        NUM_FIELD(s, auc_upper, H5T_IEEE_F64LE, NULL),
         NUM_FIELD(s, auc_national_model, H5T_IEEE_F64LE, NULL),
         NUM_FIELD(s, gini, H5T_IEEE_F64LE, NULL),
         NUM_FIELD(s, ks, H5T_IEEE_F64LE, NULL),
@@ -427,7 +435,8 @@ static void write_summary(const struct tr_ctx *ctx, hid_t g, const struct tr_rf_
                       rows, (size_t)m->n_regions + 1,
                       "validation on the hold-out at a glance: all regions (region -2, each "
                       "subscriber by its own model), then each region (own_model 0: scored by "
-                      "the national model); auc_national_model scores the same rows nationally; "
+                      "the national model); auc_lower and auc_upper: the AUC's 95% confidence "
+                      "interval (DeLong); auc_national_model scores the same rows nationally; "
                       "suppressed 1: fewer than privacy.k_min hold-out or training subscribers, "
                       "2: hidden so that such a region cannot be derived from the all row (those "
                       "figures -1 or NaN)");
@@ -881,8 +890,14 @@ static void attr_metrics(hid_t g, const char *prefix, const struct tr_metrics *m
     const struct {
         const char *name;
         double value;
-    } figures[] = {{"auc", m->auc},     {"gini", m->gini},       {"ks", m->ks},
-                   {"brier", m->brier}, {"mean_pd", m->mean_pd}, {"default_rate", m->default_rate}};
+    } figures[] = {{"auc", m->auc},
+                   {"auc_lower", m->auc_lower},
+                   {"auc_upper", m->auc_upper},
+                   {"gini", m->gini},
+                   {"ks", m->ks},
+                   {"brier", m->brier},
+                   {"mean_pd", m->mean_pd},
+                   {"default_rate", m->default_rate}};
     char name[64];
     for (size_t k = 0; k < sizeof figures / sizeof *figures; k++) {
         snprintf(name, sizeof name, "%s_%s", prefix, figures[k].name);

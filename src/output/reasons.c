@@ -299,6 +299,25 @@ int tr_rf_read_seed(const char *path, uint64_t *seed, char *err, size_t errlen)
     return there ? 0 : 2;
 }
 
+int tr_rf_read_keys(const char *path, uint64_t **keys, size_t *n, char *err, size_t errlen)
+{
+    *keys = NULL, *n = 0;
+    hid_t f = open_read(path, err, errlen);
+    if (f < 0) return 2;
+    hid_t d = tr_h5_open_dataset(f, "subscribers/key");
+    if (d == H5I_INVALID_HID) {
+        snprintf(err, errlen, "it has no /subscribers/key");
+    } else {
+        const hsize_t rows = tr_h5_rows(d);
+        *keys = TR_MALLOC(sizeof **keys * (rows + 1));
+        if (rows) tr_h5_read_rows(d, H5T_NATIVE_UINT64, *keys, 0, rows);
+        *n = (size_t)rows;
+        H5_CHECK(H5Dclose(d));
+    }
+    H5_CHECK(H5Fclose(f));
+    return *keys ? 0 : 2;
+}
+
 static int read_explained(hid_t file, uint64_t key, struct tr_rf_explained *e, char *err,
                           size_t errlen);
 

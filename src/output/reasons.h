@@ -47,4 +47,8 @@ int tr_rf_read_explained(const char *path, uint64_t key, struct tr_rf_explained 
 int tr_rf_read_seed(const char *path, uint64_t *seed, char *err, size_t errlen);
 void tr_rf_explained_free(struct tr_rf_explained *e);
 
+/* Independent: the run's /subscribers/key (strictly increasing), *n of them, to free. 0, or 2
+ * with the reason in err. */
+int tr_rf_read_keys(const char *path, uint64_t **keys, size_t *n, char *err, size_t errlen);
+
 #endif

@@ -376,8 +376,8 @@ static int refresh_book(const struct tr_ctx *ctx, hid_t f, const char *from,
     tr_rf_write_portfolio(ctx, f, &book);
     tr_portfolio_free(&book);
     if (has(f, "stress")) {
-        TR_WARN(ctx, "the models changed: /stress (made with the old PDs) is removed; "
-                     "telrisk stress makes it again");
+        TR_WARN_ONCE(ctx, "the models changed: /stress (made with the old PDs) is removed; "
+                          "telrisk stress makes it again");
         unlink_if(f, "stress");
     }
     return TR_EXIT_OK;

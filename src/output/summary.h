@@ -36,8 +36,9 @@ struct tr_summary_model {
     int32_t region; /* index into regions; negative: all regions */
     int8_t own_model;
     int8_t suppressed; /* output/suppress.h's state; 0 in a file written before suppression */
-    int64_t train_defaults, holdout_rows, holdout_defaults;
-    double auc, auc_national_model, mean_pd, default_rate, hl_p;
+    int64_t train_rows, train_defaults, holdout_rows, holdout_defaults; /* -1: suppressed */
+    /* auc_lower, auc_upper: the AUC's 95% interval (DeLong); 0 in a file written before it */
+    double auc, auc_lower, auc_upper, auc_national_model, mean_pd, default_rate, hl_p;
 };
 
 /* /crosschecks/summary's findings, all regions together. */

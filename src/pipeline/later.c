@@ -103,8 +103,8 @@ int tr_stage_model(struct tr_run *r)
     if (rc)
         /* A population without outcomes yet (what `telrisk score --model` scores) still gets
          * its run file, without models. */
-        TR_WARN(ctx, "no credit model: %s; the run file has no /models and no PDs",
-                c->models.why_none);
+        TR_WARN_ONCE(ctx, "no credit model: %s; the run file has no /models and no PDs",
+                     c->models.why_none);
     tr_stage_end(ctx, &r->stages, r->stage, (int64_t)r->rows.n, "subscribers");
     /* Its figure of merit: Newton iterations (national and regional fits) per second. */
     const struct tr_models *m = &c->models;

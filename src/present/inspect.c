@@ -110,37 +110,51 @@ static void print_run(FILE *out, const struct tr_run_summary *s, int64_t k_min)
     }
 }
 
-static void print_model(FILE *out, const struct tr_summary_model *m)
+/* The AUC and its 95% interval; "-" for an interval the file does not hold (NaN: fewer than two
+ * defaults or repaid; 0 and 0: written before intervals were). */
+static void print_auc(FILE *out, const struct tr_summary_model *m)
+{
+    if (isnan(m->auc_lower) || isnan(m->auc_upper) || (m->auc_lower == 0 && m->auc_upper == 0))
+        fprintf(out, "  %7.4f  %15s", m->auc, "-");
+    else
+        fprintf(out, "  %7.4f  [%6.4f, %6.4f]", m->auc, m->auc_lower, m->auc_upper);
+}
+
+static void print_model(FILE *out, const struct tr_summary_model *m, int8_t state)
 {
     const char *own = m->region < 0 ? "-" : m->own_model ? "yes" : "no";
-    if (m->suppressed) {
-        fprintf(out, "  %5s  %s\n", m->own_model ? "yes" : "no", tr_view_why(m->suppressed));
+    if (state) {
+        fprintf(out, "  %5s  %s\n", own, tr_view_why(state));
         return;
     }
-    fprintf(out,
-            "  %5s  %9" PRId64 "  %8" PRId64 "  %8" PRId64 "  %7.4f  %8.4f  %7.4f  %8.4f  %6.3f\n",
-            own, m->train_defaults, m->holdout_rows, m->holdout_defaults, m->auc,
-            m->auc_national_model, m->mean_pd, m->default_rate, m->hl_p);
+    fprintf(out, "  %5s  %9" PRId64 "  %8" PRId64 "  %8" PRId64, own, m->train_defaults,
+            m->holdout_rows, m->holdout_defaults);
+    print_auc(out, m);
+    fprintf(out, "  %8.4f  %7.4f  %8.4f  %6.3f\n", m->auc_national_model, m->mean_pd,
+            m->default_rate, m->hl_p);
 }
 
 /* Each region's own model (or the national one) on its hold-out, beside the national model on
- * the same rows; the rows as the file's suppression left them. */
-static void print_models(FILE *out, const struct tr_run_summary *s)
+ * the same rows; rows suppressed as the region table is (the larger of k_min and the run's). */
+static void print_models(FILE *out, const struct tr_run_summary *s, int64_t k_min)
 {
     int width = 8;
     for (size_t r = 0; r < s->n_regions; r++)
         if (display_width(s->regions[r]) > width) width = display_width(s->regions[r]);
-    fprintf(out, "\nmodels: hold-out validation (own: the region's model; AUC nat.: the national "
-                 "model on the same rows)\n");
+    fprintf(out, "\nmodels: hold-out validation (own: the region's model; AUC 95%% CI: DeLong's "
+                 "interval; AUC nat.: the national model on the same rows)\n");
     print_padded(out, "region", width);
-    fprintf(out, "  %5s  %9s  %8s  %8s  %7s  %8s  %7s  %8s  %6s\n", "own", "train def", "hold-out",
-            "defaults", "AUC", "AUC nat.", "mean PD", "def rate", "HL p");
+    fprintf(out, "  %5s  %9s  %8s  %8s  %7s  %15s  %8s  %7s  %8s  %6s\n", "own", "train def",
+            "hold-out", "defaults", "AUC", "AUC 95% CI", "AUC nat.", "mean PD", "def rate", "HL p");
+    int8_t *state = tr_view_model_states(s, k_min);
     for (size_t k = 0; k < s->n_models; k++) {
         /* the file has all regions first; people read the regions, then their total */
-        const struct tr_summary_model *m = &s->models[(k + 1) % s->n_models];
+        const size_t at = (k + 1) % s->n_models;
+        const struct tr_summary_model *m = &s->models[at];
         print_padded(out, m->region < 0 ? "all" : s->regions[m->region], width);
-        print_model(out, m);
+        print_model(out, m, state[at]);
     }
+    free(state);
 }
 
 static void print_checks(FILE *out, const struct tr_summary_checks *c)
@@ -173,7 +187,7 @@ void tr_inspect_print(FILE *out, const struct tr_run_summary *s, int64_t k_min)
 {
     if (!(s->parts & TR_SUMMARY_RUN)) return;
     print_run(out, s, k_min);
-    if (s->parts & TR_SUMMARY_MODELS) print_models(out, s);
+    if (s->parts & TR_SUMMARY_MODELS) print_models(out, s, k_min);
     if (s->parts & TR_SUMMARY_CHECKS) print_checks(out, &s->checks);
     if (s->parts & TR_SUMMARY_STRESS) print_stress(out, s);
 }

@@ -53,6 +53,39 @@ int8_t *tr_view_region_states(const struct tr_run_summary *s, int64_t k_min)
     return state;
 }
 
+/* One pass of tr_view_model_states: the states of one count of each model row. A count the file
+ * hid (-1) enters as a single subscriber, so it stays hidden and its complement is hidden too. */
+static void model_pass(const struct tr_run_summary *s, int64_t k, int train, int8_t *state)
+{
+    struct tr_cell *cells = TR_CALLOC(s->n_models + 1, sizeof *cells);
+    for (size_t r = 0; r < s->n_models; r++) {
+        const struct tr_summary_model *m = &s->models[r];
+        const int64_t n = train ? m->train_rows : m->holdout_rows;
+        cells[r] =
+            (struct tr_cell){.n = n < 0 ? 1 : n, .row = 0, .col = m->region < 0 ? -1 : (int)r};
+    }
+    tr_suppress(cells, s->n_models, k);
+    for (size_t r = 0; r < s->n_models; r++)
+        if (cells[r].state > state[r]) state[r] = cells[r].state;
+    free(cells);
+}
+
+int8_t *tr_view_model_states(const struct tr_run_summary *s, int64_t k_min)
+{
+    int64_t k = s->k_min > k_min ? s->k_min : k_min;
+    /* A file that hid a row suppressed at k >= 2 (its single subscribers are hidden already), so
+     * the rows it hid, entered as one subscriber each, stay hidden here whatever k asks. */
+    for (size_t r = 0; r < s->n_models; r++)
+        if (s->models[r].suppressed && k < 2) k = 2;
+    int8_t *state = TR_CALLOC(s->n_models + 1, 1);
+    model_pass(s, k, 0, state);
+    model_pass(s, k, 1, state);
+    /* the file's own reason wins: it knew the counts */
+    for (size_t r = 0; r < s->n_models; r++)
+        if (s->models[r].suppressed) state[r] = s->models[r].suppressed;
+    return state;
+}
+
 const char *tr_view_why(int8_t state)
 {
     switch (state) {

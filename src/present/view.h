@@ -32,6 +32,13 @@ int tr_view_mean(const struct tr_summary_tally *t, size_t feature, double *mean)
  * than the run did, never less). */
 int8_t *tr_view_region_states(const struct tr_run_summary *s, int64_t k_min);
 
+/* The state of each row of s->models ([n_models], to free), as output/models.c suppresses
+ * /models/summary but at the larger of k_min and the run's own privacy.k_min: a region's model
+ * is hidden when its hold-out or its training rows are too few (or would give such a region
+ * away), the all-regions row being their total. A row the file hid stays hidden, for the file's
+ * reason. */
+int8_t *tr_view_model_states(const struct tr_run_summary *s, int64_t k_min);
+
 /* Why a row shows no figures, or NULL when it shows them (state 0). */
 const char *tr_view_why(int8_t state);
 

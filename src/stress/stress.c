@@ -481,11 +481,11 @@ static void report(const struct tr_ctx *ctx, const struct tr_stress_params *p,
             t->capital_stressed, 100 * p->levels[top], r->mc.var[top], r->mc.es[top],
             (long long)p->paths, r->n_pools, r->mc.seconds,
             (double)p->paths / (r->mc.seconds > 0 ? r->mc.seconds : 1) / ctx->size);
-    if (t->unrated_loans && first) /* the same loans in every scenario: said once */
-        TR_WARN(ctx,
-                "stress: %lld open loans (EAD %.4g) have no PD (no pd column, no model "
-                "PD) or no region, and are left out; counted in unrated_loans",
-                (long long)t->unrated_loans, t->unrated_ead);
+    if (t->unrated_loans && first) /* the same loans in every scenario (and rank): said once */
+        TR_WARN_ONCE(ctx,
+                     "stress: %lld open loans (EAD %.4g) have no PD (no pd column, no model "
+                     "PD) or no region, and are left out; counted in unrated_loans",
+                     (long long)t->unrated_loans, t->unrated_ead);
 }
 
 int tr_stress_run_scenarios(const struct tr_ctx *ctx, const struct tr_stress_params *p,

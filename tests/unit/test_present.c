@@ -11,6 +11,7 @@
 #include "present/inspect.h"
 #include "present/view.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,11 +118,72 @@ static void test_suppression(void **state)
     assert_string_equal(text, "");
 }
 
+/* A run whose file suppressed nothing (k_min 1): a command asking for k = 200 hides the models
+ * of the regions as it hides their tallies; the all-regions row, their total, stays. */
+static void test_models_suppressed(void **state)
+{
+    (void)state;
+    struct tr_summary_model rows[3] = {
+        {.region = -1,
+         .train_rows = 1000,
+         .holdout_rows = 300,
+         .holdout_defaults = 30,
+         .auc = 0.75,
+         .auc_lower = 0.7,
+         .auc_upper = 0.8},
+        {.region = 0,
+         .own_model = 1,
+         .train_rows = 800,
+         .holdout_rows = 250,
+         .holdout_defaults = 25,
+         .auc = 0.76,
+         .auc_lower = 0.71,
+         .auc_upper = 0.81},
+        {.region = 1,
+         .own_model = 1,
+         .train_rows = 200,
+         .holdout_rows = 50,
+         .holdout_defaults = 5,
+         .auc = 0.7,
+         .auc_lower = NAN,
+         .auc_upper = NAN},
+    };
+    struct tr_run_summary s = summary();
+    s.models = rows, s.k_min = 1;
+    const char *text = print(&s, 1);
+    assert_non_null(strstr(text, "North         yes          0       250        25   0.7600  "
+                                 "[0.7100, 0.8100]"));
+    assert_non_null(strstr(text, "Région Île    yes          0        50         5   0.7000  "
+                                 "              -    0.0000"));
+    assert_non_null(strstr(text, "all             -          0       300        30   0.7500  "
+                                 "[0.7000, 0.8000]"));
+    text = print(&s, 200);
+    assert_non_null(strstr(text, "Région Île    yes  suppressed: fewer than privacy.k_min"));
+    assert_non_null(strstr(text, "North         yes  suppressed: would give a small row away"));
+    assert_non_null(strstr(text, "all             -          0       300        30   0.7500"));
+    assert_null(strstr(text, "0.7600"));
+    assert_null(strstr(text, "0.7100"));
+    int8_t *st = tr_view_model_states(&s, 200);
+    assert_int_equal(st[0], 0), assert_int_equal(st[1], 2), assert_int_equal(st[2], 1);
+    free(st);
+    /* training rows count too: 200 is enough, 201 is not */
+    rows[2].holdout_rows = 300, rows[0].holdout_rows = 550;
+    st = tr_view_model_states(&s, 201);
+    assert_int_equal(st[0], 0), assert_int_equal(st[1], 2), assert_int_equal(st[2], 1);
+    free(st);
+    /* a row the file hid stays hidden, with the file's reason, whatever k the command asks */
+    rows[2].suppressed = 2, rows[2].train_rows = rows[2].holdout_rows = -1;
+    st = tr_view_model_states(&s, 1);
+    assert_int_equal(st[2], 2), assert_int_equal(st[1], 2), assert_int_equal(st[0], 0);
+    free(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layout),
         cmocka_unit_test(test_suppression),
+        cmocka_unit_test(test_models_suppressed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The AUC's 95% interval (DeLong) against R's pROC: the test country at 3 ranks, every validation
+# group's auc, auc_lower and auc_upper equal to pROC's ci.auc(method = "delong") on the same PDs
+# and outcomes, to 1e-9 (auc_ci_vs_r.py); /models/summary holds its groups' bounds; telrisk
+# inspect shows each shown AUC with its interval; with --set privacy.k_min=200 it suppresses every
+# region's model, as it does their tallies.
+# usage: auc_ci.sh TELRISK CONFIG DATA_DIR WORKDIR
+set -euo pipefail
+telrisk=$1 config=$2 data=$(cd "$3" && pwd) work=$4
+here=$(cd "$(dirname "$0")" && pwd)
+rm -rf "$work"
+mkdir -p "$work"
+mpiexec -n 3 "$telrisk" run --config "$config" --quiet --set inputs.dir="$data" \
+    --set output.path="$work/run.h5" --set model.oot_date=2020-04-20 2>"$work/run.log" ||
+    { cat "$work/run.log"; echo "FAIL: the run"; exit 1; }
+/usr/bin/python3 "$here/auc_ci_vs_r.py" "$work/run.h5" "$work"
+"$telrisk" inspect "$work/run.h5" >"$work/inspect.txt"
+# every line of the models table that shows an AUC shows its interval beside it ("-" only with
+# fewer than two defaults or two repaid: no variance)
+awk '/^models:/ { on = 1; next } on && /^region/ { next } on && NF == 0 { on = 0 }
+     on && !/suppressed/ { n++; few = $5 < 2 || $4 - $5 < 2
+         if (few ? $7 != "-" : $7 !~ /^\[[01][.][0-9]+,$/) { print "FAIL: the interval: " $0; bad = 1 } }
+     END { if (!n) { print "FAIL: no model rows"; bad = 1 }; exit bad }' "$work/inspect.txt"
+echo "inspect: every AUC shown with its interval"
+# inspect --set privacy.k_min=200 hides the models of regions with fewer hold-out or training
+# subscribers (as it hides their tallies): here every region's (hold-outs of 11 to 78 rows)
+"$telrisk" inspect "$work/run.h5" --set privacy.k_min=200 >"$work/inspect200.txt"
+awk '/^models:/ { on = 1; next } on && /^region/ { next } on && NF == 0 { on = 0 }
+     on && $1 != "all" { n++; if (!/suppressed/) { print "FAIL: shown at k 200: " $0; bad = 1 } }
+     END { if (n < 6) { print "FAIL: " n " region model rows"; bad = 1 }; exit bad }' "$work/inspect200.txt"
+echo "inspect --set privacy.k_min=200: every region's model suppressed"
