@@ -64,7 +64,7 @@ h5ls "$work/score.h5/monitoring" >/dev/null || fail "score job with a champion: 
 echo "slurm: score job $job with a champion, /monitoring written"
 
 cp "$work/score.h5" "$work/stress_reference.h5"
-mpiexec -n 2 "$telrisk" stress --config job.ini --run "$work/stress_reference.h5" \
+mpiexec -n 2 "$telrisk" stress --config job.ini --run "$work/stress_reference.h5" --force \
     --scenarios "$scenarios" --quiet
 job=$(TELRISK_PROGRESS_SECONDS=0.01 "$root/jobs/submit-stress.sh" "$work/job.ini" "$work/score.h5" \
       "$scenarios" --wait) || fail "stress array and merge"
