@@ -154,96 +154,91 @@ static const struct option_spec *find_option(const char *arg, size_t name_len)
     return NULL;
 }
 
-static int store(struct tr_cli_args *args, enum option_bit bit, const char *value, char *err,
-                 size_t errlen)
+/* Where an option that takes a value keeps it; NULL for the others. */
+static const char **value_slot(struct tr_cli_args *args, enum option_bit bit)
 {
     switch (bit) {
     case OPT_CONFIG:
-        args->config_path = value;
-        break;
+        return &args->config_path;
     case OPT_OUT:
-        args->out_dir = value;
-        break;
-    case OPT_SET:
+        return &args->out_dir;
+    case OPT_ANTENNAS:
+        return &args->antennas_path;
+    case OPT_RECHARGES:
+        return &args->recharges_path;
+    case OPT_GROUPBY:
+        return &args->groupby;
+    case OPT_SUMMARY:
+        return &args->summary;
+    case OPT_PD:
+        return &args->pd;
+    case OPT_LGD:
+        return &args->lgd;
+    case OPT_CLASS:
+        return &args->exposure_class;
+    case OPT_MATURITY:
+        return &args->maturity;
+    case OPT_MODEL:
+        return &args->model_path;
+    case OPT_RUN:
+        return &args->run_path;
+    case OPT_SCENARIOS:
+        return &args->scenarios_path;
+    case OPT_SCENARIO:
+        return &args->scenario;
+    case OPT_KEY_FILE:
+        return &args->key_file;
+    case OPT_KEY:
+        return &args->key;
+    case OPT_ID:
+        return &args->id;
+    default:
+        return NULL;
+    }
+}
+
+/* Where a flag (an option without a value) is set; NULL for the others. */
+static int *flag_slot(struct tr_cli_args *args, enum option_bit bit)
+{
+    switch (bit) {
+    case OPT_QUIET:
+        return &args->quiet;
+    case OPT_VERBOSE:
+        return &args->verbose;
+    case OPT_HELP:
+        return &args->help;
+    case OPT_SPLIT_WEEK:
+        return &args->split_week;
+    case OPT_SPLIT_DAY:
+        return &args->split_day;
+    case OPT_RESUME:
+        return &args->resume;
+    case OPT_CHECK:
+        return &args->check;
+    case OPT_NO_VERIFY:
+        return &args->no_verify;
+    case OPT_FORCE:
+        return &args->force;
+    default:
+        return NULL;
+    }
+}
+
+static int store(struct tr_cli_args *args, enum option_bit bit, const char *value, char *err,
+                 size_t errlen)
+{
+    if (bit == OPT_SET) { /* the one option that may repeat */
         if (args->n_sets == TR_CLI_MAX_SETS) {
             snprintf(err, errlen, "more than %d --set options", TR_CLI_MAX_SETS);
             return 1;
         }
         args->sets[args->n_sets++] = value;
-        break;
-    case OPT_QUIET:
-        args->quiet = 1;
-        break;
-    case OPT_VERBOSE:
-        args->verbose = 1;
-        break;
-    case OPT_HELP:
-        args->help = 1;
-        break;
-    case OPT_ANTENNAS:
-        args->antennas_path = value;
-        break;
-    case OPT_RECHARGES:
-        args->recharges_path = value;
-        break;
-    case OPT_GROUPBY:
-        args->groupby = value;
-        break;
-    case OPT_SUMMARY:
-        args->summary = value;
-        break;
-    case OPT_SPLIT_WEEK:
-        args->split_week = 1;
-        break;
-    case OPT_SPLIT_DAY:
-        args->split_day = 1;
-        break;
-    case OPT_PD:
-        args->pd = value;
-        break;
-    case OPT_LGD:
-        args->lgd = value;
-        break;
-    case OPT_CLASS:
-        args->exposure_class = value;
-        break;
-    case OPT_MATURITY:
-        args->maturity = value;
-        break;
-    case OPT_MODEL:
-        args->model_path = value;
-        break;
-    case OPT_RUN:
-        args->run_path = value;
-        break;
-    case OPT_SCENARIOS:
-        args->scenarios_path = value;
-        break;
-    case OPT_SCENARIO:
-        args->scenario = value;
-        break;
-    case OPT_RESUME:
-        args->resume = 1;
-        break;
-    case OPT_CHECK:
-        args->check = 1;
-        break;
-    case OPT_KEY_FILE:
-        args->key_file = value;
-        break;
-    case OPT_KEY:
-        args->key = value;
-        break;
-    case OPT_ID:
-        args->id = value;
-        break;
-    case OPT_NO_VERIFY:
-        args->no_verify = 1;
-        break;
-    case OPT_FORCE:
-        args->force = 1;
-        break;
+        return 0;
     }
+    const char **slot = value_slot(args, bit);
+    int *flag = flag_slot(args, bit);
+    if (slot) *slot = value;
+    if (flag) *flag = 1;
     return 0;
 }
 

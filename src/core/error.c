@@ -11,39 +11,36 @@
 
 /* Its MPI calls are unchecked: this is where a failure would be reported (MPI_CHECK would come
  * back here). exit() is for a process whose MPI is not running (before MPI_Init, after
- * MPI_Finalize): the process is then the whole job. */
-_Noreturn void tr_die(const char *file, int line, int code, const char *fmt, ...)
+ * MPI_Finalize): the process is then the whole job. where: " (file:line)", or "" for a message
+ * about the input, which needs no place in the source. */
+static _Noreturn void die(int code, const char *where, const char *fmt, va_list ap)
 {
     int rank = 0, initialized = 0, finalized = 0;
     MPI_Initialized(&initialized);
     MPI_Finalized(&finalized);
     if (initialized && !finalized) MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    va_list ap;
-    va_start(ap, fmt);
     fprintf(stderr, "telrisk[%d]: error: ", rank);
     vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (%s:%d)\n", file, line);
-    va_end(ap);
+    fprintf(stderr, "%s\n", where);
     fflush(stderr);
     if (initialized && !finalized) MPI_Abort(MPI_COMM_WORLD, code);
     exit(code);
 }
 
-_Noreturn void tr_die_input(const char *fmt, ...)
+_Noreturn void tr_die(const char *file, int line, int code, const char *fmt, ...)
 {
-    int rank = 0, initialized = 0, finalized = 0;
-    MPI_Initialized(&initialized);
-    MPI_Finalized(&finalized);
-    if (initialized && !finalized) MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    char where[512];
+    snprintf(where, sizeof where, " (%s:%d)", file, line);
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "telrisk[%d]: error: ", rank);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    fflush(stderr);
-    if (initialized && !finalized) MPI_Abort(MPI_COMM_WORLD, TR_EXIT_INPUT);
-    exit(TR_EXIT_INPUT);
+    die(code, where, fmt, ap);
+}
+
+_Noreturn void tr_die_input(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    die(TR_EXIT_INPUT, "", fmt, ap);
 }
 
 static void gsl_error_reporter(const char *reason, const char *file, int line, int gsl_errno)

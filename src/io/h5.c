@@ -477,3 +477,20 @@ _Noreturn void tr_h5_fail(const char *call, const char *file, int line)
     tr_h5_print_stack();
     tr_die(file, line, TR_EXIT_INTERNAL, "%s failed", call);
 }
+
+char *tr_h5_attr_text(hid_t obj, const char *name)
+{
+    struct tr_h5_quiet q;
+    tr_h5_quiet_begin(&q);
+    hid_t a = H5Aexists(obj, name) > 0 ? H5Aopen(obj, name, H5P_DEFAULT) : H5I_INVALID_HID;
+    tr_h5_quiet_end(&q);
+    if (a < 0) return NULL;
+    int n = 0;
+    char **v = tr_h5_read_strings(a, 1, &n);
+    H5_CHECK(H5Aclose(a));
+    char *text = n ? v[0] : NULL;
+    for (int k = 1; k < n; k++)
+        free(v[k]);
+    free(v);
+    return text;
+}

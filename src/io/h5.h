@@ -114,6 +114,10 @@ const char *tr_h5_strings_problem(hid_t obj, int is_attr, hsize_t *n);
  * NULL (*n = 0) when tr_h5_strings_problem finds a problem (a file may come from anywhere). */
 char **tr_h5_read_strings(hid_t obj, int is_attr, int *n);
 
+/* The first string of obj's text attribute name (to free), or NULL when it is absent or not
+ * text: probed quietly, for files from anywhere. */
+char *tr_h5_attr_text(hid_t obj, const char *name);
+
 /* H5Lexists and H5Aexists for a file telrisk itself is writing, where a failure is internal
  * (H5_CHECK): 1 or 0. A file from elsewhere is probed quietly instead (tr_h5_open_dataset). */
 int tr_h5_link_exists(hid_t loc, const char *path);

@@ -60,26 +60,6 @@ static int has(hid_t loc, const char *path)
     return yes;
 }
 
-/* A root string attribute's value (to free), or NULL when absent or unreadable: a file under a
- * checkpoint's name may be anyone's, and is then not this stage's checkpoint (quietly: the caller
- * says so). */
-static char *root_text(hid_t f, const char *name)
-{
-    struct tr_h5_quiet q;
-    tr_h5_quiet_begin(&q);
-    hid_t a = H5Aexists(f, name) > 0 ? H5Aopen(f, name, H5P_DEFAULT) : H5I_INVALID_HID;
-    tr_h5_quiet_end(&q);
-    if (a < 0) return NULL;
-    int n = 0;
-    char **v = tr_h5_read_strings(a, 1, &n);
-    H5_CHECK(H5Aclose(a));
-    char *text = n ? v[0] : NULL;
-    for (int k = 1; k < n; k++)
-        free(v[k]);
-    free(v);
-    return text;
-}
-
 /* Rank 0: 1 when the file at path is a checkpoint of `stage` made with this config and these
  * inputs, 0 when absent; -1 with why set when it is someone else's. */
 static int judge(const char *path, int stage, const char *config_text, const char *fingerprint,
@@ -88,9 +68,9 @@ static int judge(const char *path, int stage, const char *config_text, const cha
     hid_t f = open_quiet(path, H5F_ACC_RDONLY);
     int rc = 0;
     if (f >= 0) {
-        char *kind = root_text(f, "checkpoint"), *config = root_text(f, "config"),
-             *version = root_text(f, "telrisk_version"),
-             *print = root_text(f, "inputs_fingerprint");
+        char *kind = tr_h5_attr_text(f, "checkpoint"), *config = tr_h5_attr_text(f, "config"),
+             *version = tr_h5_attr_text(f, "telrisk_version"),
+             *print = tr_h5_attr_text(f, "inputs_fingerprint");
         if (!kind || strcmp(kind, tr_ckpt_stage_names[stage]) != 0)
             snprintf(why, len, "%s is not a telrisk checkpoint of the %s stage", path,
                      tr_ckpt_stage_names[stage]);

@@ -75,29 +75,6 @@ void tr_history_config(const char *config_text)
     set_text(&now.config, config_text);
 }
 
-/* A text attribute of the root (to free), or NULL when absent or not text. */
-static char *root_text(hid_t f, const char *name)
-{
-    if (!tr_h5_attr_exists(f, name)) return NULL;
-    struct tr_h5_quiet q;
-    tr_h5_quiet_begin(&q);
-    hid_t a = H5Aopen(f, name, H5P_DEFAULT);
-    char *text = NULL;
-    if (a >= 0 && !tr_h5_strings_problem(a, 1, &(hsize_t){0})) {
-        int n = 0;
-        char **v = tr_h5_read_strings(a, 1, &n);
-        for (int k = 0; k < n; k++)
-            if (k == 0)
-                text = v[k];
-            else
-                free(v[k]);
-        free(v);
-    }
-    if (a >= 0) H5Aclose(a);
-    tr_h5_quiet_end(&q);
-    return text;
-}
-
 void tr_history_input(const char *role, const char *path)
 {
     char full[PATH_MAX], *sum = NULL;
@@ -105,7 +82,7 @@ void tr_history_input(const char *role, const char *path)
     tr_h5_quiet_begin(&q);
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     tr_h5_quiet_end(&q);
-    if (f >= 0) sum = root_text(f, "checksum");
+    if (f >= 0) sum = tr_h5_attr_text(f, "checksum");
     if (f >= 0) H5Fclose(f);
     /* Tab-separated: paths may hold spaces. */
     add_text(&now.inputs, role);
@@ -130,7 +107,7 @@ static void text_checksum(const char *text, char out[TR_CHECKSUM_TEXT + 1])
 /* The root config's checksum, "none" when the file has no config (a stress part file). */
 static void file_config_checksum(hid_t f, char out[TR_CHECKSUM_TEXT + 1])
 {
-    char *config = root_text(f, "config");
+    char *config = tr_h5_attr_text(f, "config");
     if (config)
         text_checksum(config, out);
     else
@@ -348,7 +325,7 @@ static const char *row_problem(char *const *row)
 /* The rows against each other and the file: the first made the file, the last left its config. */
 static int file_problems(hid_t f, const struct rows *r, FILE *out)
 {
-    char *part = root_text(f, "source_run"), sum[TR_CHECKSUM_TEXT + 1];
+    char *part = tr_h5_attr_text(f, "source_run"), sum[TR_CHECKSUM_TEXT + 1];
     const char *first = part ? "stress" : "run";
     int bad = 0;
     free(part);

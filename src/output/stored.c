@@ -19,8 +19,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static char *root_text(hid_t f, const char *name);
-
 /* Every rank opens the file read-only on its own (the POSIX driver): a few independent reads of
  * its slice, no collective step. */
 static hid_t open_read(const char *path)
@@ -221,7 +219,7 @@ int tr_stored_run_load(const struct tr_ctx *ctx, const char *path, struct tr_sto
     H5_CHECK(a);
     H5_CHECK(H5Aread(a, H5T_NATIVE_UINT64, &r->seed));
     H5_CHECK(H5Aclose(a));
-    r->config = root_text(f, "config");
+    r->config = tr_h5_attr_text(f, "config");
     /* An even cut of the rows: any cut gives the same results (sums are by global row). */
     const uint64_t total = dims[0];
     r->first = total * (uint64_t)ctx->rank / (uint64_t)ctx->size;
@@ -466,28 +464,12 @@ static void read_identity(hid_t f, int part, uint64_t *seed, char created[32])
     free(text);
 }
 
-/* A root text attribute (to free), or NULL when absent or not text. */
-static char *root_text(hid_t f, const char *name)
-{
-    if (!has_attr(f, name)) return NULL;
-    hid_t a = H5Aopen(f, name, H5P_DEFAULT);
-    H5_CHECK(a);
-    int n = 0;
-    char **v = tr_h5_read_strings(a, 1, &n);
-    H5_CHECK(H5Aclose(a));
-    char *text = n ? v[0] : NULL;
-    for (int k = 1; k < n; k++)
-        free(v[k]);
-    free(v);
-    return text;
-}
-
 /* The run's config without its [stress] section: those keys (the scenarios a job array splits
  * into parts, paths, levels) shape /stress only, never the loan book, and a part's own stress
  * settings are on its scenario groups. */
 static void feed_config(crypto_generichash_state *h, hid_t f)
 {
-    char *config = root_text(f, "config");
+    char *config = tr_h5_attr_text(f, "config");
     int in_stress = 0;
     for (char *line = config, *next; line && *line; line = next) {
         next = line + strcspn(line, "\n");
@@ -663,7 +645,7 @@ static int part_matches(hid_t pf, const char *path, const char *print, char *err
         snprintf(err, errlen, "%s: not a telrisk stress part file (telrisk stress --out)", path);
         return 1;
     }
-    char *source = root_text(pf, "source_fingerprint");
+    char *source = tr_h5_attr_text(pf, "source_fingerprint");
     int rc = 0;
     if (!source)
         snprintf(err, errlen,
