@@ -33,13 +33,25 @@ size_t tr_h5_longest(const char *const *s, size_t n)
     return longest;
 }
 
-/* Object headers without access/modification times: a timestamp would make two runs' files
- * differ in bytes. */
+/* Attributes an object header holds before HDF5 moves them all to dense storage: the most
+ * H5Pset_attr_phase_change allows, so that they never move. */
+#define MAX_COMPACT_ATTRS 65535
+
+void tr_h5_object_props(hid_t plist)
+{
+    /* A timestamp would make two runs' files differ in bytes. */
+    H5_CHECK(H5Pset_obj_track_times(plist, 0));
+    /* HDF5 1.10's H5Ocopy crashes on a variable-length attribute in dense storage (it converts it
+     * without a file location: HDFGroup/hdf5 issue 2414, fixed in 1.14.4), and the checkpoints'
+     * groups are copied into the run file, text attributes and all. */
+    H5_CHECK(H5Pset_attr_phase_change(plist, MAX_COMPACT_ATTRS, MAX_COMPACT_ATTRS));
+}
+
 static hid_t untimed(hid_t class_id)
 {
     hid_t plist = H5Pcreate(class_id);
     H5_CHECK(plist);
-    H5_CHECK(H5Pset_obj_track_times(plist, 0));
+    tr_h5_object_props(plist);
     return plist;
 }
 
@@ -82,32 +94,44 @@ static void write_attr(hid_t obj, const char *name, hid_t file_type, hid_t mem_t
     H5_CHECK(H5Aclose(a));
 }
 
+/* Attributes' strings are variable-length, so h5py gives them as str rather than bytes. Datasets
+ * keep fixed-length ones (tr_h5_str_type): parallel HDF5 1.10 cannot write variable-length data
+ * collectively, but an attribute is metadata, which every rank writes with the same value. */
+static hid_t text_type(void)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5_CHECK(t);
+    H5_CHECK(H5Tset_size(t, H5T_VARIABLE));
+    H5_CHECK(H5Tset_strpad(t, H5T_STR_NULLTERM));
+    H5_CHECK(H5Tset_cset(t, H5T_CSET_UTF8));
+    return t;
+}
+
 void tr_h5_attr_str(hid_t obj, const char *name, const char *value)
 {
     const char *text = value ? value : "";
-    hid_t type = tr_h5_str_type(strlen(text));
+    hid_t type = text_type();
     hid_t space = H5Screate(H5S_SCALAR);
     H5_CHECK(space);
-    write_attr(obj, name, type, type, space, text);
+    write_attr(obj, name, type, type, space, &text);
     H5_CHECK(H5Sclose(space));
     H5_CHECK(H5Tclose(type));
 }
 
 void tr_h5_attr_strs(hid_t obj, const char *name, const char *const *values, size_t n)
 {
-    size_t width = tr_h5_longest(values, n) + 1;
-    /* Zeroed: the bytes after each string's NUL reach the file too. */
-    char *packed = TR_CALLOC(n ? n : 1, width);
+    /* NULL as "": HDF5 would store a null pointer as a null string, not every reader's "" */
+    const char **text = TR_CALLOC(n ? n : 1, sizeof *text);
     for (size_t i = 0; i < n; i++)
-        if (values[i]) memcpy(packed + i * width, values[i], strlen(values[i]));
-    hid_t type = tr_h5_str_type(width - 1);
+        text[i] = values[i] ? values[i] : "";
+    hid_t type = text_type();
     hsize_t dims[1] = {n};
     hid_t space = H5Screate_simple(1, dims, NULL);
     H5_CHECK(space);
-    write_attr(obj, name, type, type, space, packed);
+    write_attr(obj, name, type, type, space, text);
     H5_CHECK(H5Sclose(space));
     H5_CHECK(H5Tclose(type));
-    free(packed);
+    free(text);
 }
 
 void tr_h5_attr_scalar(hid_t obj, const char *name, hid_t file_type, hid_t mem_type,
@@ -326,6 +350,18 @@ const char *tr_h5_strings_problem(hid_t obj, int is_attr, hsize_t *n)
     return NULL;
 }
 
+/* The n strings HDF5 read into buf (pointers when variable, else width bytes each, NUL-ended),
+ * each copied into memory of our own. */
+static char **copy_strings(const char *buf, int n, int variable, size_t width)
+{
+    char **out = TR_MALLOC(sizeof(char *) * ((size_t)n + 1));
+    for (int i = 0; i < n; i++) {
+        const char *v = variable ? ((char *const *)buf)[i] : buf + (size_t)i * width;
+        out[i] = variable ? TR_STRDUP(v ? v : "") : TR_STRNDUP(v, width - 1);
+    }
+    return out;
+}
+
 char **tr_h5_read_strings(hid_t obj, int is_attr, int *n)
 {
     hsize_t points = 0;
@@ -335,28 +371,36 @@ char **tr_h5_read_strings(hid_t obj, int is_attr, int *n)
     hid_t ftype = is_attr ? H5Aget_type(obj) : H5Dget_type(obj);
     H5_CHECK(space);
     H5_CHECK(ftype);
-    *n = (int)points;
-    char **out = TR_MALLOC(sizeof(char *) * ((size_t)*n + 1));
     hid_t mtype = H5Tcopy(H5T_C_S1);
     H5_CHECK(mtype);
     H5_CHECK(H5Tset_cset(mtype, H5Tget_cset(ftype))); /* HDF5 converts no character sets */
     const int variable = H5Tis_variable_str(ftype) > 0;
     const size_t width = variable ? sizeof(char *) : H5Tget_size(ftype) + 1;
     H5_CHECK(H5Tset_size(mtype, variable ? H5T_VARIABLE : width));
-    char *buf = TR_CALLOC((size_t)*n + 1, width);
-    if (*n)
-        H5_CHECK(is_attr ? H5Aread(obj, mtype, buf)
-                         : H5Dread(obj, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf));
-    for (int i = 0; i < *n; i++) {
-        const char *v = variable ? ((char **)buf)[i] : buf + (size_t)i * width;
-        out[i] = variable ? TR_STRDUP(v ? v : "") : TR_STRNDUP(v, width - 1);
-    }
-    if (variable && *n) H5_CHECK(H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, buf));
+    /* Zeroed: a variable-length read that stops part way leaves NULLs, which reclaiming skips. */
+    char *buf = TR_CALLOC((size_t)points + 1, width);
+    struct tr_h5_quiet q; /* damaged storage is the file's problem, said by the caller */
+    tr_h5_quiet_begin(&q);
+    const herr_t rc = points == 0 ? 0
+                      : is_attr   ? H5Aread(obj, mtype, buf)
+                                  : H5Dread(obj, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+    tr_h5_quiet_end(&q);
+    char **out = rc >= 0 ? copy_strings(buf, (int)points, variable, width) : NULL;
+    /* HDF5 allocated every variable-length string it read: given back however the read ended */
+    if (variable && points) H5_CHECK(H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, buf));
     free(buf);
     H5_CHECK(H5Tclose(mtype));
     H5_CHECK(H5Tclose(ftype));
     H5_CHECK(H5Sclose(space));
+    *n = out ? (int)points : 0;
     return out;
+}
+
+void tr_h5_free_strings(char **s, int n)
+{
+    for (int i = 0; s && i < n; i++)
+        free(s[i]);
+    free(s);
 }
 
 int tr_h5_link_exists(hid_t loc, const char *path)
@@ -478,19 +522,25 @@ _Noreturn void tr_h5_fail(const char *call, const char *file, int line)
     tr_die(file, line, TR_EXIT_INTERNAL, "%s failed", call);
 }
 
-char *tr_h5_attr_text(hid_t obj, const char *name)
+char **tr_h5_attr_texts(hid_t obj, const char *name, int *n)
 {
+    *n = 0;
     struct tr_h5_quiet q;
     tr_h5_quiet_begin(&q);
     hid_t a = H5Aexists(obj, name) > 0 ? H5Aopen(obj, name, H5P_DEFAULT) : H5I_INVALID_HID;
     tr_h5_quiet_end(&q);
     if (a < 0) return NULL;
-    int n = 0;
-    char **v = tr_h5_read_strings(a, 1, &n);
+    char **v = tr_h5_read_strings(a, 1, n);
     H5_CHECK(H5Aclose(a));
+    return v;
+}
+
+char *tr_h5_attr_text(hid_t obj, const char *name)
+{
+    int n = 0;
+    char **v = tr_h5_attr_texts(obj, name, &n);
     char *text = n ? v[0] : NULL;
-    for (int k = 1; k < n; k++)
-        free(v[k]);
-    free(v);
+    if (n) v[0] = NULL; /* kept: the caller's */
+    tr_h5_free_strings(v, n);
     return text;
 }

@@ -1,7 +1,8 @@
-/* HDF5 helpers for the run file. Everything they create has a fixed size, a contiguous layout,
- * fixed-length strings and no timestamps, so the same content gives the same bytes whatever the
- * number of ranks that wrote it (docs/architecture.md, "Reproducibility"). Creating objects and
- * attributes is collective in parallel HDF5: every rank makes the same calls with the same values.
+/* HDF5 helpers for the run file. Everything they create has a fixed size, a contiguous layout and
+ * no timestamps, so the same content gives the same bytes whatever the number of ranks that wrote
+ * it (docs/architecture.md, "Reproducibility"). Datasets hold fixed-length strings, attributes
+ * variable-length ones (docs/output.md, "Conventions"). Creating objects and attributes is
+ * collective in parallel HDF5: every rank makes the same calls with the same values.
  */
 #ifndef TELRISK_IO_H5_H
 #define TELRISK_IO_H5_H
@@ -29,11 +30,16 @@ void tr_h5_print_stack(void);
  * tmp NULL: no longer. Per process: each rank says so for the file it writes. */
 void tr_h5_writing(const char *path, const char *tmp);
 
-/* A fixed-length, NUL-terminated UTF-8 string type of len characters (plus the NUL). */
+/* A fixed-length, NUL-terminated UTF-8 string type of len characters (plus the NUL): datasets'
+ * strings, which parallel HDF5 1.10 can write collectively, as it cannot variable-length ones. */
 hid_t tr_h5_str_type(size_t len);
 
 /* The longest of n strings (NULL counts as empty). */
 size_t tr_h5_longest(const char *const *s, size_t n);
+
+/* What every object telrisk creates has (set on its creation property list, the file's for the
+ * root): no timestamps, and attributes kept in its header however many (io/h5.c says why). */
+void tr_h5_object_props(hid_t plist);
 
 hid_t tr_h5_group(hid_t loc, const char *name, const char *description);
 
@@ -43,6 +49,8 @@ hid_t tr_h5_group(hid_t loc, const char *name, const char *description);
 hid_t tr_h5_dataset(hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims,
                     const char *description, const char *unit);
 
+/* A text attribute, a scalar or n strings (NULL written as ""): variable-length, NUL-terminated,
+ * UTF-8, which h5py reads as str. */
 void tr_h5_attr_str(hid_t obj, const char *name, const char *value);
 void tr_h5_attr_strs(hid_t obj, const char *name, const char *const *values, size_t n);
 void tr_h5_attr_f64s(hid_t obj, const char *name, const double *values, size_t n);
@@ -110,12 +118,17 @@ void tr_h5_shape_of(hid_t obj, int is_attr, struct tr_h5_shape *s);
  * the object's name in a message. */
 const char *tr_h5_strings_problem(hid_t obj, int is_attr, hsize_t *n);
 
-/* The strings of a string attribute (is_attr) or dataset: *n of them, each and the array to free;
- * NULL (*n = 0) when tr_h5_strings_problem finds a problem (a file may come from anywhere). */
+/* The strings of a string attribute (is_attr) or dataset, fixed or variable length: *n of them,
+ * each and the array to free (tr_h5_free_strings); NULL (*n = 0) when tr_h5_strings_problem finds
+ * a problem or HDF5 cannot read them (a file may come from anywhere). */
 char **tr_h5_read_strings(hid_t obj, int is_attr, int *n);
+void tr_h5_free_strings(char **s, int n);
 
-/* The first string of obj's text attribute name (to free), or NULL when it is absent or not
- * text: probed quietly, for files from anywhere. */
+/* The readers of obj's text attribute name, whichever length its strings have (telrisk writes
+ * variable-length ones; older files, and files from elsewhere, may hold fixed ones): all its
+ * strings (*n, to free with tr_h5_free_strings), or the first one (to free). NULL when it is
+ * absent, not text or unreadable: probed quietly, for files from anywhere. */
+char **tr_h5_attr_texts(hid_t obj, const char *name, int *n);
 char *tr_h5_attr_text(hid_t obj, const char *name);
 
 /* H5Lexists and H5Aexists for a file telrisk itself is writing, where a failure is internal

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-/* The members of a row, all text (fixed-length strings, as every string of the file). */
+/* The members of a row, all text (fixed-length strings, as every dataset's in the file). */
 static const char *const members[] = {
     "command", "command_line",    "telrisk_version",      "time_utc",
     "config",  "config_checksum", "file_config_checksum", "inputs"};

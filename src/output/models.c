@@ -630,21 +630,13 @@ static int64_t attr_int64(hid_t obj, const char *name)
     return v;
 }
 
+/* A text attribute (variable or fixed length: io/h5.h), cut to cap bytes with its NUL. */
 static void attr_text(hid_t obj, const char *name, char *out, size_t cap)
 {
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    H5_CHECK(a);
-    hid_t type = H5Tcopy(H5T_C_S1), stored = H5Aget_type(a);
-    H5_CHECK(type);
-    H5_CHECK(stored);
-    H5_CHECK(H5Tset_cset(type, H5Tget_cset(stored))); /* HDF5 converts no character sets */
-    H5_CHECK(H5Tclose(stored));
-    H5_CHECK(H5Tset_size(type, cap));
-    H5_CHECK(H5Tset_strpad(type, H5T_STR_NULLTERM));
-    memset(out, 0, cap);
-    H5_CHECK(H5Aread(a, type, out));
-    H5_CHECK(H5Tclose(type));
-    H5_CHECK(H5Aclose(a));
+    char *text = tr_h5_attr_text(obj, name);
+    if (!text) TR_DIE(TR_EXIT_INTERNAL, "attribute %s is missing or not text", name);
+    snprintf(out, cap, "%s", text);
+    free(text);
 }
 
 static int feature_index(const struct tr_models *m, const char *name)

@@ -261,13 +261,7 @@ static char **feature_names(hid_t file, int *n)
 {
     hid_t d = tr_h5_open_dataset(file, "subscribers/features");
     if (d == H5I_INVALID_HID) return NULL;
-    char **names = NULL;
-    if (tr_h5_attr_exists(d, "names")) {
-        hid_t a = H5Aopen(d, "names", H5P_DEFAULT);
-        H5_CHECK(a);
-        names = tr_h5_read_strings(a, 1, n);
-        H5_CHECK(H5Aclose(a));
-    }
+    char **names = tr_h5_attr_texts(d, "names", n);
     H5_CHECK(H5Dclose(d));
     return names;
 }

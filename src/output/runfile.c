@@ -85,7 +85,7 @@ static hid_t create_file(const struct tr_ctx *ctx, const char *path, const char 
     hid_t fapl = file_access(ctx);
     hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
     H5_CHECK(fcpl);
-    H5_CHECK(H5Pset_obj_track_times(fcpl, 0)); /* the root group's header: no timestamps */
+    tr_h5_object_props(fcpl); /* the root group's header */
     struct tr_h5_quiet quiet;
     tr_h5_quiet_begin(&quiet);
     hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, fcpl, fapl);

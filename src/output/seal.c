@@ -66,7 +66,10 @@ static int feed_values(struct digest *d, hid_t type, const void *buf, size_t n)
 }
 
 /* The type's class and size and the space's shape: a reshaped or retyped object differs even when
- * its bytes do not. */
+ * its bytes do not. A variable-length string's size (every text attribute telrisk writes) is a
+ * pointer's, which depends on the machine: it counts as 0, a size no fixed-length type has. So
+ * the checksum is over the type as stored: the same text in a fixed-length string (an attribute
+ * of a file written before they became variable-length) has another one. */
 static int feed_shape(struct digest *d, hid_t type, hid_t space, hssize_t *points)
 {
     int rank = H5Sget_simple_extent_ndims(space);
@@ -78,7 +81,7 @@ static int feed_shape(struct digest *d, hid_t type, hid_t space, hssize_t *point
     const size_t size = H5Tget_size(type);
     if (cls == H5T_NO_CLASS || size == 0) return -1; /* HDF5 cannot tell: damaged metadata */
     feed_u64(d, (uint64_t)cls);
-    feed_u64(d, size);
+    feed_u64(d, H5Tis_variable_str(type) > 0 ? 0 : size);
     feed_u64(d, (uint64_t)rank);
     for (int k = 0; k < rank; k++)
         feed_u64(d, dims[k]);
@@ -358,18 +361,14 @@ int tr_seal_and_rename(const char *tmp, const char *path, char *err, size_t errl
     return 0;
 }
 
-/* The stored checksum of obj, or "" when it has none. */
+/* The stored checksum of obj, or "" when it has none or it is not one (whichever length its
+ * string: a file sealed before its attributes became variable-length has fixed ones). */
 static void stored_checksum(hid_t obj, char text[CHECKSUM_TEXT + 1])
 {
-    memset(text, 0, CHECKSUM_TEXT + 1);
-    if (H5Aexists(obj, CHECKSUM_ATTR) <= 0) return;
-    hid_t a = H5Aopen(obj, CHECKSUM_ATTR, H5P_DEFAULT);
-    hid_t type = a >= 0 ? H5Aget_type(a) : -1;
-    if (type >= 0 && H5Tis_variable_str(type) == 0 && H5Tget_size(type) == CHECKSUM_TEXT + 1)
-        if (H5Aread(a, type, text) < 0) memset(text, 0, CHECKSUM_TEXT + 1);
-    text[CHECKSUM_TEXT] = 0;
-    if (type >= 0) H5_CHECK(H5Tclose(type));
-    if (a >= 0) H5_CHECK(H5Aclose(a));
+    char *stored = tr_h5_attr_text(obj, CHECKSUM_ATTR);
+    snprintf(text, CHECKSUM_TEXT + 1, "%s",
+             stored && strlen(stored) == CHECKSUM_TEXT ? stored : "");
+    free(stored);
 }
 
 /* One object: 0 intact, 1 altered, unsealed or unreadable (said on out). */
@@ -457,14 +456,7 @@ static int verify_manifest(hid_t f, const struct object_list *l, FILE *out,
                            struct tr_verify_report *r)
 {
     int n = 0, bad = 0;
-    char **lines = NULL;
-    if (H5Aexists(f, MANIFEST_ATTR) > 0) {
-        hid_t a = H5Aopen(f, MANIFEST_ATTR, H5P_DEFAULT);
-        if (a >= 0) {
-            lines = tr_h5_read_strings(a, 1, &n);
-            H5_CHECK(H5Aclose(a));
-        }
-    }
+    char **lines = tr_h5_attr_texts(f, MANIFEST_ATTR, &n);
     if (!lines) {
         fprintf(out, "verify: the root has no readable manifest: which objects exist cannot be "
                      "checked\n");
@@ -479,9 +471,7 @@ static int verify_manifest(hid_t f, const struct object_list *l, FILE *out,
             fprintf(out, "verify: %s %s is not in the manifest (added or renamed)\n",
                     l->is_dataset[i] ? "dataset" : "group", l->paths[i]),
                 bad++;
-    for (int k = 0; k < n; k++)
-        free(lines[k]);
-    free(lines);
+    tr_h5_free_strings(lines, n);
     free(seen);
     r->bad += bad;
     return bad > 0;

@@ -206,16 +206,13 @@ int tr_stored_run_load(const struct tr_ctx *ctx, const char *path, struct tr_sto
     }
     hid_t d = H5Dopen2(f, "subscribers/features", H5P_DEFAULT);
     H5_CHECK(d);
-    hid_t a = H5Aopen(d, "names", H5P_DEFAULT);
-    H5_CHECK(a);
-    r->names = tr_h5_read_strings(a, 1, &r->n_features);
-    H5_CHECK(H5Aclose(a));
+    r->names = tr_h5_attr_texts(d, "names", &r->n_features);
     H5_CHECK(H5Dclose(d));
     d = H5Dopen2(f, "regions/names", H5P_DEFAULT);
     H5_CHECK(d);
     r->region_names = tr_h5_read_strings(d, 0, &r->n_regions);
     H5_CHECK(H5Dclose(d));
-    a = H5Aopen(f, "seed", H5P_DEFAULT);
+    hid_t a = H5Aopen(f, "seed", H5P_DEFAULT);
     H5_CHECK(a);
     H5_CHECK(H5Aread(a, H5T_NATIVE_UINT64, &r->seed));
     H5_CHECK(H5Aclose(a));
@@ -280,15 +277,7 @@ static void note_unverified(hid_t f, const char *paths)
     H5_CHECK(at);
     char *before = NULL;
     if (has_attr(at, "unverified_inputs")) {
-        hid_t a = H5Aopen(at, "unverified_inputs", H5P_DEFAULT);
-        H5_CHECK(a);
-        int n = 0;
-        char **v = tr_h5_read_strings(a, 1, &n);
-        H5_CHECK(H5Aclose(a));
-        before = n ? v[0] : NULL;
-        for (int k = 1; k < n; k++)
-            free(v[k]);
-        free(v);
+        before = tr_h5_attr_text(at, "unverified_inputs");
         H5_CHECK(H5Adelete(at, "unverified_inputs"));
     }
     const size_t len = (before ? strlen(before) : 0) + strlen(paths) + 3;
@@ -453,14 +442,8 @@ static void read_identity(hid_t f, int part, uint64_t *seed, char created[32])
     H5_CHECK(a);
     H5_CHECK(H5Aread(a, H5T_NATIVE_UINT64, seed));
     H5_CHECK(H5Aclose(a));
-    a = H5Aopen(f, part ? "source_created_utc" : "created_utc", H5P_DEFAULT);
-    H5_CHECK(a);
-    int n = 0;
-    char **text = tr_h5_read_strings(a, 1, &n);
-    H5_CHECK(H5Aclose(a));
-    snprintf(created, 32, "%s", n ? text[0] : "");
-    for (int k = 0; k < n; k++)
-        free(text[k]);
+    char *text = tr_h5_attr_text(f, part ? "source_created_utc" : "created_utc");
+    snprintf(created, 32, "%s", text ? text : "");
     free(text);
 }
 

@@ -28,42 +28,19 @@ static int fail(const struct reader *in, const char *what)
     return TR_EXIT_INPUT;
 }
 
-/* n strings of width bytes each, NUL-terminated, as HDF5 reads fixed-length strings. */
+/* Strings of a dataset or an attribute, fixed or variable length (io/h5.h reads both). */
 struct strings {
-    size_t n, width;
-    char *text;
+    int n;
+    char **v;
 };
 
-static const char *string_at(const struct strings *s, size_t i)
-{
-    return s->text + i * s->width;
-}
-
-/* A fixed-length string or 1-D array of them, from a dataset or an attribute. */
+/* A string or 1-D array of them, from a dataset or an attribute. */
 static int read_strings(hid_t id, int is_attr, struct strings *s)
 {
-    hid_t type = is_attr ? H5Aget_type(id) : H5Dget_type(id);
-    hid_t space = is_attr ? H5Aget_space(id) : H5Dget_space(id);
-    int rank = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
-    hssize_t n = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
-    const size_t size = type >= 0 ? H5Tget_size(type) : 0; /* 0: HDF5 cannot tell */
-    int ok = type >= 0 && H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) == 0 &&
-             size > 0 && (rank == 0 || rank == 1) && n >= 0;
-    if (ok) {
-        s->n = (size_t)n;
-        s->width = size + 1; /* room for a NUL even when the file has none */
-        s->text = TR_CALLOC(s->n ? s->n : 1, s->width);
-        hid_t mem = H5Tcopy(type); /* same character set: HDF5 does not convert between sets */
-        H5_CHECK(mem);
-        H5_CHECK(H5Tset_size(mem, s->width));
-        H5_CHECK(H5Tset_strpad(mem, H5T_STR_NULLTERM));
-        ok = (is_attr ? H5Aread(id, mem, s->text)
-                      : H5Dread(id, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, s->text)) >= 0;
-        H5_CHECK(H5Tclose(mem));
-    }
-    if (type >= 0) H5_CHECK(H5Tclose(type));
-    if (space >= 0) H5_CHECK(H5Sclose(space));
-    return ok ? 0 : -1;
+    struct tr_h5_shape shape;
+    tr_h5_shape_of(id, is_attr, &shape);
+    s->v = shape.rank == 0 || shape.rank == 1 ? tr_h5_read_strings(id, is_attr, &s->n) : NULL;
+    return s->v ? 0 : -1;
 }
 
 static int read_attr_strings(hid_t loc, const char *obj, const char *name, struct strings *s)
@@ -84,13 +61,10 @@ static int read_attr_scalar(hid_t loc, const char *name, hid_t mem_type, void *v
     return rc;
 }
 
-/* The strings as a list of their own (the summary's plain data), the block freed. */
+/* The strings as a list of their own (the summary's plain data). */
 static char **take_list(struct strings *s)
 {
-    char **list = TR_CALLOC(s->n ? s->n : 1, sizeof *list);
-    for (size_t i = 0; i < s->n; i++)
-        list[i] = TR_STRDUP(string_at(s, i));
-    free(s->text);
+    char **list = s->v ? s->v : TR_CALLOC(1, sizeof *list);
     *s = (struct strings){0};
     return list;
 }
@@ -98,8 +72,8 @@ static char **take_list(struct strings *s)
 /* An attribute's first string, "" when it holds none. */
 static char *take_first(struct strings *s)
 {
-    char *first = TR_STRDUP(s->n ? string_at(s, 0) : "");
-    free(s->text);
+    char *first = TR_STRDUP(s->n ? s->v[0] : "");
+    tr_h5_free_strings(s->v, s->n);
     *s = (struct strings){0};
     return first;
 }
@@ -111,10 +85,10 @@ static int64_t run_k_min(hid_t file)
     struct strings config = {0};
     long long k = 0;
     if (read_attr_strings(file, ".", "config", &config) == 0 && config.n == 1) {
-        const char *at = strstr(string_at(&config, 0), "\nk_min = ");
+        const char *at = strstr(config.v[0], "\nk_min = ");
         k = at ? strtoll(at + 9, NULL, 10) : 0;
     }
-    free(config.text);
+    tr_h5_free_strings(config.v, config.n);
     return k;
 }
 
@@ -152,9 +126,9 @@ static int read_root(struct reader *in)
     read_window(in->file, s);
     s->version = take_first(&version);
     s->created = take_first(&created);
-    s->n_regions = regions.n;
+    s->n_regions = (size_t)regions.n;
     s->regions = take_list(&regions);
-    s->n_features = features.n;
+    s->n_features = (size_t)features.n;
     s->features = take_list(&features);
     return rc;
 }

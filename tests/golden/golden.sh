@@ -38,7 +38,7 @@ run 2
 if [ "$renew" = --renew ]; then
     old=$(grep -v '^#' "$digest" 2>/dev/null || echo none)
     commit=$(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)
-    version=$(/usr/bin/python3 -c "import h5py, sys; print(h5py.File(sys.argv[1], 'r').attrs['telrisk_version'].decode())" "$work/run2.h5")
+    version=$(/usr/bin/python3 -c "import h5py, sys; print(h5py.File(sys.argv[1], 'r').attrs['telrisk_version'])" "$work/run2.h5")
     digest "$work/run2.h5" --write "$digest" "$groups" --comment "The golden digest \
 (tests/tools/golden_digest.py) of the run file of inputs/test.ini's generated country, run as \
 tests/mpi/run_identical.sh runs it (stress.scenarios = inputs/scenarios/regulatory.ini) at 2 ranks; \

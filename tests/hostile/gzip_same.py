@@ -32,6 +32,13 @@ def run(cmd):
         sys.exit(f"FAIL: {' '.join(cmd)} exited {p.returncode}:\n{p.stderr}")
 
 
+def attr_content(v):
+    """An attribute's content to compare: its bytes, or, for variable-length strings (str, or an
+    array of str objects, whose bytes would be pointers), its text."""
+    a = np.asarray(v)
+    return [str(x) for x in a.reshape(-1)] if a.dtype.kind in "OU" else a.tobytes()
+
+
 def same_attrs(a, b, name, skip, bad):
     keys = sorted(set(a.attrs) - skip), sorted(set(b.attrs) - skip)
     if keys[0] != keys[1]:
@@ -39,7 +46,7 @@ def same_attrs(a, b, name, skip, bad):
         return
     for k in keys[0]:
         x, y = a.attrs[k], b.attrs[k]
-        if np.asarray(x).tobytes() != np.asarray(y).tobytes() or str(x) != str(y):
+        if attr_content(x) != attr_content(y) or str(x) != str(y):
             bad(f"{name}: attribute {k} differs")
 
 

@@ -47,17 +47,24 @@ def run(telrisk, config, country, out, sets=()):
     return p.stderr
 
 
+def attr_content(v):
+    """An attribute's content to compare: its bytes, or, for variable-length strings (str, or an
+    array of str objects, whose bytes would be pointers), its text."""
+    a = np.asarray(v)
+    return [str(x) for x in a.reshape(-1)] if a.dtype.kind in "OU" else a.tobytes()
+
+
 def content(path):
     """Every object outside /provenance and /rejects: its attributes and, for datasets, data."""
     seen = {}
     with h5py.File(path, "r") as f:
-        seen["/"] = {k: np.asarray(v).tobytes() for k, v in f.attrs.items()
+        seen["/"] = {k: attr_content(v) for k, v in f.attrs.items()
                      if k not in ROOT_VOLATILE}
 
         def visit(name, obj):
             if name.split("/")[0] in ("provenance", "rejects"):
                 return
-            attrs = {k: np.asarray(v).tobytes() for k, v in obj.attrs.items()
+            attrs = {k: attr_content(v) for k, v in obj.attrs.items()
                      if k != "checksum"}
             data = obj[()].tobytes() if isinstance(obj, h5py.Dataset) else b""
             seen[name] = (attrs, data)
@@ -153,8 +160,8 @@ def day_lines(country, day):
 
 def check_config_window(telrisk, config, country, work, ref):
     with h5py.File(ref, "r") as f:
-        start = f["subscribers"].attrs["window_start"].decode()
-        end = f["subscribers"].attrs["window_end"].decode()
+        start = f["subscribers"].attrs["window_start"]  # str: a variable-length attribute
+        end = f["subscribers"].attrs["window_end"]
     out = os.path.join(work, "window_config.h5")
     run(telrisk, config, country, out, [f"run.window_start={start}", f"run.window_end={end}"])
     a, b = content(ref), content(out)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Run-file integrity: every file telrisk writes (a run, a resumed run, train, score, a stress part
 # and its merge) is sealed, and telrisk verify finds it intact; any flipped byte inside a
-# dataset's storage, a value or attribute changed through HDF5, a removed checksum and a
-# truncation are each reported with exit 2, naming the object.
+# dataset's storage or a text attribute's, a value or attribute changed through HDF5, a removed
+# checksum and a truncation are each reported with exit 2, naming the object.
 # usage: verify.sh TELRISK CONFIG DATA_DIR WORKDIR
 set -euo pipefail
 telrisk=$1 config=$2 data=$3 work=$4
@@ -75,6 +75,18 @@ for what, edit in [
     r = subprocess.run([telrisk, "verify", f"{work}/edit.h5"], capture_output=True, text=True)
     assert r.returncode == 2 and what in r.stderr, (what, r.returncode, r.stderr)
 print("verify: a value, a group's attribute, a root attribute changed and a checksum removed are each found")
+# A flipped bit in a text attribute's bytes: variable-length, they lie in the file's global heap,
+# outside every dataset's storage, and the seal hashes the text (never the pointer HDF5 reads).
+with h5py.File(run, "r") as f:
+    settings = f["models"].attrs["settings"].encode()
+at = data.find(settings)
+assert at > 0 and data.find(settings, at + 1) < 0, "the text of /models' settings is not in the file once"
+damaged = bytearray(data)
+damaged[at + len(settings) // 2] ^= 1
+open(f"{work}/flip.h5", "wb").write(damaged)
+r = subprocess.run([telrisk, "verify", f"{work}/flip.h5"], capture_output=True, text=True)
+assert r.returncode == 2 and "group models differs from its checksum" in r.stderr, (r.returncode, r.stderr)
+print("verify: a flipped bit in the text of a (variable-length) attribute is found")
 # Which objects exist and where (the root's manifest): deleted, added, renamed and swapped objects,
 # each intact in itself, fail verify naming them.
 def swap(f, a, b):

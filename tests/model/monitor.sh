@@ -44,7 +44,7 @@ import sys
 import h5py, numpy as np
 base, busy = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
 bins = base["models/bins"][:]
-names = [n.decode() if isinstance(n, bytes) else n for n in busy["subscribers/features"].attrs["names"]]
+names = list(busy["subscribers/features"].attrs["names"])
 x = busy["subscribers/features"][:]
 psi = {r["name"].decode(): (r["psi"], r["band"].decode()) for r in busy["monitoring/feature_psi"][:]}
 checked = 0
@@ -120,7 +120,6 @@ fallen = [r for r in range(len(f["regions/names"]))
 assert fallen, "every thin region's fit was trusted"
 for r in fallen:
     why = f[f"models/region_{r}"].attrs["problem"]
-    why = why.decode() if isinstance(why, bytes) else why
     assert why.endswith("scored by the national model") and "coefficients" not in f[f"models/region_{r}"], why
 print(f"thin regions: {len(fallen)} failed fits fall back to the national model")
 PY

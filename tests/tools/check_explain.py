@@ -11,7 +11,7 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from check_reasons import feature_bin, model_of  # noqa: E402
+from check_reasons import feature_bin, model_of, text as text_of  # noqa: E402
 
 
 def main():
@@ -27,10 +27,10 @@ def main():
     stored = [int(c) for c in s["reasons"][i] if c >= 0]
     assert codes == stored, f"reasons {codes} != stored {stored}"
     table = model_of(m, int(s["region"][i]))["points"][:]
-    names = [v.decode() for v in s["features"].attrs["names"]]
+    names = [text_of(v) for v in s["features"].attrs["names"]]
     x = s["features"][i]
     base = table[table["feature"] == -1]["points"][0]
-    used = [v.decode() for v in s["points"].attrs["names"]]
+    used = [text_of(v) for v in s["points"].attrs["names"]]
 
     def score_of(values):
         return base + sum(feature_bin(table[table["name"] == n.encode()], values[names.index(n)])["points"]

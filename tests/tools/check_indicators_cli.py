@@ -17,7 +17,7 @@ import tempfile
 import h5py
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_run import accepted_records, malformed_lines, siphash24  # noqa: E402
+from check_run import accepted_records, malformed_lines, siphash24, as_str  # noqa: E402
 import hashlib  # noqa: E402
 
 
@@ -47,7 +47,7 @@ def main():
             recharge_lines[f[0]].append(f"{f[2]},{f[1]},")
 
     run = h5py.File(run_path, "r")
-    names = [x.decode() for x in run["subscribers/features"].attrs["names"]]
+    names = [as_str(x) for x in run["subscribers/features"].attrs["names"]]
     keys = list(run["subscribers/key"][:])
     row_of = {int(k): i for i, k in enumerate(keys)}
     failures, compared = [], 0

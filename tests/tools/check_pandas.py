@@ -11,7 +11,9 @@ speaks one vocabulary:
 - region codes mean one thing everywhere: a row of /regions/names, -1 unknown, -2 all regions,
   and the name beside a code is that region's name ("(unknown)", "(all)" for the sentinels);
 - the root says the currency of every amount (`currency`, three capital letters);
-- a PD's unit is `probability` in every table.
+- a PD's unit is `probability` in every table;
+- every text attribute, of every object and the root, comes back from h5py as str, never bytes
+  (telrisk writes them variable-length; datasets keep fixed-length strings, read with `.asstr()`).
 usage: check_pandas.py RUN.h5   (exit 0 when all holds, 1 otherwise)
 """
 import re
@@ -44,6 +46,23 @@ def matrix(f, d):
 # -----------------------------------------------------------------------------------------------
 
 PD_MEMBERS = {"pd", "mean_pd", "national_mean_pd", "pd_stressed", "pd_horizon"}
+
+
+def text_attributes(f):
+    """(how many text attributes the file has, those h5py gives as bytes rather than str)."""
+    count, as_bytes = 0, []
+
+    def look(name, obj):
+        nonlocal count
+        for k, v in obj.attrs.items():
+            a = np.asarray(v)
+            if a.dtype.kind in "SOU":
+                count += 1
+                if not all(isinstance(x, str) for x in a.reshape(-1)):
+                    as_bytes.append(f"{name} attribute {k}")
+    look("/", f)
+    f.visititems(lambda name, obj: look("/" + name, obj))
+    return count, as_bytes
 UNKNOWN, ALL = -1, -2
 
 
@@ -59,7 +78,10 @@ def main(path):
         check(all(isinstance(r, str) for r in regions), "/regions/names: not str")
         named = {i: r for i, r in enumerate(regions)}
         named.update({UNKNOWN: "(unknown)", ALL: "(all)"})
-        currency = text(f.attrs.get("currency", b""))
+        n_text, as_bytes = text_attributes(f)
+        check(n_text > 0 and not as_bytes, f"text attributes given as bytes: {as_bytes[:5]}")
+        check(isinstance(f.attrs.get("currency"), str), "root currency is not str")
+        currency = text(f.attrs.get("currency", ""))
         check(re.fullmatch(r"[A-Z]{3}", currency) is not None, f"root currency {currency!r}")
         objects = []
         f.visititems(lambda name, o: objects.append(o) if isinstance(o, h5py.Dataset) else None)
@@ -99,7 +121,7 @@ def main(path):
                 check(all(isinstance(c, str) for c in m.columns), f"{where}: column labels not str")
         for d in objects:
             if d.name.endswith("/pd") and not d.dtype.names:
-                check(text(d.attrs.get("unit", b"")) == "probability", f"{d.name}: unit")
+                check(text(d.attrs.get("unit", "")) == "probability", f"{d.name}: unit")
         sub = series(f["subscribers/region"])
         check(set(sub.unique()) <= set(range(len(regions))) | {UNKNOWN}, "/subscribers/region: codes")
         for name in ("models/national",):
@@ -112,7 +134,7 @@ def main(path):
     for p in problems:
         print(f"FAIL {p}")
     print(f"check_pandas: {path}: {tables} tables, {matrices} matrices, {len(objects)} datasets, "
-          f"{len(problems)} problems")
+          f"{n_text} text attributes, {len(problems)} problems")
     return 1 if problems else 0
 
 

@@ -13,6 +13,12 @@ import h5py
 import numpy as np
 
 
+def text(v):
+    """A text attribute's value as str: variable-length (str, as telrisk writes them) or
+    fixed-length (bytes, as older files hold them)."""
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
 def model_of(m, region):
     g = m.get(f"region_{region}") if region >= 0 else None
     return g if g is not None and g.attrs["own_model"] else m["national"]
@@ -61,8 +67,8 @@ def main():
     rng = np.random.default_rng(int(sys.argv[3]) if len(sys.argv) > 3 else 19)
     f = h5py.File(path, "r")
     s, m = f["subscribers"], f["models"]
-    names = [v.decode() for v in s["points"].attrs["names"]]
-    feature_names = [v.decode() for v in s["features"].attrs["names"]]
+    names = [text(v) for v in s["points"].attrs["names"]]
+    feature_names = [text(v) for v in s["features"].attrs["names"]]
     model_features = [r.decode() for r in m["features"]["name"]]
     columns = [feature_names.index(v) for v in names]
     total = s["key"].shape[0]

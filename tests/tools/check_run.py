@@ -75,6 +75,12 @@ assert siphash24(bytes(range(16)), bytes(range(15))) == 0xA129CA6149BE45E5
 assert siphash24(bytes(range(16)), b"") == 0x726FDB47DD0E0E31
 
 
+def as_str(v):
+    """A text attribute's value as str: variable-length (str, as telrisk writes them) or
+    fixed-length (bytes, as older files hold them)."""
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
 def subscriber_keys(seed):
     """The run's pseudonym of a subscriber id: SipHash-2-4 with the demo key derived from the seed
     (memoised)."""
@@ -262,15 +268,14 @@ def main():
         want["postpaid"] = 1 if reg[3] == "postpaid" else 0
         return want
 
-    names = [x.decode() for x in run["subscribers/features"].attrs["names"]]
+    names = [as_str(x) for x in run["subscribers/features"].attrs["names"]]
     col = {n: i for i, n in enumerate(names)}
     keys = run["subscribers/key"][:]
     feats = run["subscribers/features"][:]
     region = run["subscribers/region"][:]
     label = run["subscribers/label"][:]
     sample = run["subscribers/holdout"][:]
-    config = run.attrs["config"]
-    config = config.decode() if isinstance(config, bytes) else str(config)
+    config = as_str(run.attrs["config"])
     oot = ([line.split("=", 1)[1].strip() for line in config.splitlines() if line.startswith("oot_date")]
            + [""])[0]
     horizon = 90  # model.horizon_days (the default; the tests do not change it)

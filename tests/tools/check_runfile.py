@@ -4,7 +4,7 @@
 Usage: check_runfile.py RUN.h5 [RUN2.h5]
 
 One file: the layout (every required group, dataset and root attribute present, every dataset
-described, strings fixed-length), the shapes (features = (len(key), len(names))), keys strictly
+described, datasets' strings fixed-length), the shapes (features = (len(key), len(names))), keys strictly
 increasing, regions in [-1, n_regions), per input lines == accepted + rejected, and rejects that
 point at real inputs; then a short summary.
 
@@ -50,6 +50,21 @@ def variable_strings(dtype):
     if dtype.names:
         return any(variable_strings(dtype.fields[n][0]) for n in dtype.names)
     return dtype.kind == "O"
+
+
+def text(v):
+    """A text attribute's value as str: variable-length (str, as telrisk writes them) or
+    fixed-length (bytes, as older files hold them)."""
+    return v.decode(errors="replace") if isinstance(v, bytes) else str(v)
+
+
+def attr_content(v):
+    """An attribute as what to compare: its type, shape and bytes, or, for variable-length strings
+    (str, or an array of str objects, whose bytes would be pointers), its text."""
+    a = np.asarray(v)
+    if a.dtype.kind in "OU":
+        return "text", a.shape, [text(x) for x in a.reshape(-1)]
+    return a.dtype.str, a.shape, np.ascontiguousarray(a).tobytes()
 
 
 def check_objects(f, bad):
@@ -138,7 +153,7 @@ def check_file(path):
             return bad.count
         n, n_features, n_regions = check_subscribers(f, bad)
         inputs, rejects = check_provenance(f, bad)
-        version = f.attrs["telrisk_version"].decode(errors="replace")
+        version = text(f.attrs["telrisk_version"])
         print(f"{path}: telrisk {version}, {f.attrs['ranks']} ranks, {n} subscribers, "
               f"{n_features} features, {n_regions} regions; {len(inputs)} inputs "
               f"({int(inputs['lines'].sum()) if len(inputs) else 0} lines, "
@@ -169,8 +184,7 @@ def compare_attrs(name, x, y, bad, skip=()):
         if k not in x.attrs or k not in y.attrs:
             bad(f"{name} attribute {k} is in one file only")
             continue
-        u, v = np.asarray(x.attrs[k]), np.asarray(y.attrs[k])
-        if u.dtype != v.dtype or u.shape != v.shape or not same_bits(u, v):
+        if attr_content(x.attrs[k]) != attr_content(y.attrs[k]):
             bad(f"{name} attribute {k} differs")
 
 

@@ -10,7 +10,10 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/fs.h"
+#include "io/h5.h"
+#include "output/groups.h"
 #include "output/runfile.h"
+#include "output/seal.h"
 #include "output/stored.h"
 #include "output/summary.h"
 #include "present/inspect.h"
@@ -186,38 +189,56 @@ static hid_t str_type(size_t size)
     return t;
 }
 
-static void expect_str_attr(hid_t loc, const char *obj, const char *name, const char *want)
+/* A text attribute as telrisk writes every one: variable-length UTF-8 (h5py reads it as str), n
+ * strings read into v with a variable-length memory type. */
+static void read_text_attr(hid_t loc, const char *obj, const char *name, char **v, size_t n)
 {
     hid_t a = H5Aopen_by_name(loc, obj, name, H5P_DEFAULT, H5P_DEFAULT);
     assert_true(a >= 0);
-    hid_t ftype = H5Aget_type(a);
+    hid_t ftype = H5Aget_type(a), space = H5Aget_space(a);
     assert_int_equal(H5Tget_class(ftype), H5T_STRING);
-    assert_int_equal(H5Tis_variable_str(ftype), 0); /* fixed-length: h5py, h5dump, pandas */
-    char buf[1 << 17] = "";
-    hid_t mtype = str_type(sizeof buf);
-    assert_true(H5Aread(a, mtype, buf) >= 0);
-    assert_string_equal(buf, want);
+    assert_int_equal(H5Tis_variable_str(ftype), 1);
+    assert_int_equal(H5Tget_cset(ftype), H5T_CSET_UTF8);
+    assert_int_equal(H5Sget_simple_extent_npoints(space), n);
+    hid_t mtype = H5Tcopy(H5T_C_S1);
+    assert_true(H5Tset_size(mtype, H5T_VARIABLE) >= 0);
+    assert_true(H5Tset_cset(mtype, H5T_CSET_UTF8) >= 0); /* HDF5 converts no ASCII <-> UTF-8 */
+    assert_true(H5Aread(a, mtype, v) >= 0);
     H5Tclose(mtype);
     H5Tclose(ftype);
+    H5Sclose(space);
     H5Aclose(a);
+}
+
+/* v's strings, as HDF5 allocated them, given back. */
+static void free_text_attr(char **v, size_t n)
+{
+    hsize_t dims[1] = {n};
+    hid_t space = H5Screate_simple(1, dims, NULL), mtype = H5Tcopy(H5T_C_S1);
+    assert_true(H5Tset_size(mtype, H5T_VARIABLE) >= 0);
+    assert_true(H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, v) >= 0);
+    H5Tclose(mtype);
+    H5Sclose(space);
+}
+
+static void expect_str_attr(hid_t loc, const char *obj, const char *name, const char *want)
+{
+    char *v[1] = {NULL};
+    read_text_attr(loc, obj, name, v, 1);
+    assert_non_null(v[0]);
+    assert_string_equal(v[0], want);
+    free_text_attr(v, 1);
 }
 
 static void expect_strs_attr(hid_t loc, const char *obj, const char *name, const char *const *want,
                              size_t n)
 {
-    hid_t a = H5Aopen_by_name(loc, obj, name, H5P_DEFAULT, H5P_DEFAULT);
-    assert_true(a >= 0);
-    hid_t space = H5Aget_space(a);
-    assert_int_equal(H5Sget_simple_extent_npoints(space), n);
-    char buf[16][64];
-    memset(buf, 0, sizeof buf);
-    hid_t mtype = str_type(64);
-    assert_true(H5Aread(a, mtype, buf) >= 0);
+    char *v[16] = {NULL};
+    assert_true(n <= 16);
+    read_text_attr(loc, obj, name, v, n);
     for (size_t i = 0; i < n; i++)
-        assert_string_equal(buf[i], want[i]);
-    H5Tclose(mtype);
-    H5Sclose(space);
-    H5Aclose(a);
+        assert_string_equal(v[i], want[i]);
+    free_text_attr(v, n);
 }
 
 /* Opens a dataset, checks it is contiguous, has `description` (and `unit` when want_unit: every
@@ -263,12 +284,11 @@ static void check_root(hid_t f, int ranks)
 {
     expect_str_attr(f, ".", "telrisk_version", TELRISK_VERSION);
     expect_str_attr(f, ".", "config", config_text);
-    char created[64] = "";
-    hid_t a = H5Aopen(f, "created_utc", H5P_DEFAULT);
-    hid_t t = str_type(sizeof created);
-    assert_true(H5Aread(a, t, created) >= 0);
-    H5Tclose(t);
-    H5Aclose(a);
+    char *v[1] = {NULL}, created[64] = "";
+    read_text_attr(f, ".", "created_utc", v, 1);
+    snprintf(created, sizeof created, "%s", v[0]);
+    free_text_attr(v, 1);
+    hid_t a;
     int y, mo, d, h, mi, s;
     char z;
     assert_int_equal(sscanf(created, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &z), 7);
@@ -963,6 +983,106 @@ static void test_stored_book_damage(void **state)
     remove_dir(dir);
 }
 
+/* ------------------------------------------------------------------ files of older versions */
+
+/* obj's text attribute name rewritten as a fixed-length string or 1-D array of them, as telrisk
+ * wrote every text attribute before they became variable-length. */
+static void make_fixed(hid_t obj, const char *name)
+{
+    int n = 0;
+    char **v = tr_h5_attr_texts(obj, name, &n);
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT), space = H5Aget_space(a);
+    H5Aclose(a);
+    if (!v) {
+        H5Sclose(space);
+        return; /* not text */
+    }
+    const size_t width = tr_h5_longest((const char *const *)v, (size_t)n) + 1;
+    char *packed = calloc((size_t)n + 1, width);
+    for (int i = 0; i < n; i++)
+        memcpy(packed + (size_t)i * width, v[i], strlen(v[i]));
+    hid_t type = str_type(width);
+    assert_true(H5Adelete(obj, name) >= 0);
+    a = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(a >= 0 && H5Awrite(a, type, packed) >= 0);
+    H5Aclose(a);
+    H5Tclose(type);
+    H5Sclose(space);
+    free(packed);
+    tr_h5_free_strings(v, n);
+}
+
+/* Every text attribute of every object made fixed-length; the seal's own (checksum, manifest)
+ * too when seal, else left as they are. */
+static herr_t fixed_cb(hid_t root, const char *path, const H5O_info_t *info, void *data)
+{
+    const int seal = *(const int *)data;
+    hid_t obj = H5Oopen(root, path, H5P_DEFAULT);
+    char names[64][64];
+    assert_true(info->num_attrs <= 64);
+    for (hsize_t k = 0; k < info->num_attrs; k++)
+        assert_true(H5Aget_name_by_idx(obj, ".", H5_INDEX_NAME, H5_ITER_INC, k, names[k], 64,
+                                       H5P_DEFAULT) > 0);
+    for (hsize_t k = 0; k < info->num_attrs; k++)
+        if (seal == (strcmp(names[k], "checksum") == 0 || strcmp(names[k], "manifest") == 0))
+            make_fixed(obj, names[k]);
+    H5Oclose(obj);
+    return 0;
+}
+
+static void make_all_fixed(const char *path, int seal)
+{
+    hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(f >= 0);
+    assert_true(H5Ovisit2(f, H5_INDEX_NAME, H5_ITER_INC, fixed_cb, &seal, H5O_INFO_NUM_ATTRS) >= 0);
+    H5Fclose(f);
+}
+
+static int verify(const char *path)
+{
+    FILE *null = fopen("/dev/null", "w");
+    struct tr_verify_report r;
+    char err[512];
+    const int rc = tr_verify_file(path, null, &r, err, sizeof err);
+    fclose(null);
+    return rc;
+}
+
+/* A file whose text attributes are all fixed-length, as telrisk wrote them before, checksums and
+ * manifest included: it verifies, and every reader takes it as the same run. The checksum is over
+ * the type as stored: the same text, fixed instead of variable-length, is a change until sealed. */
+static void test_fixed_length_attributes(void **state)
+{
+    (void)state;
+    char dir[64], path[128], err[512], root[TR_CHECKSUM_TEXT + 1];
+    write_run_with_book(dir, path, sizeof path);
+    assert_int_equal(verify(path), 0);
+    make_all_fixed(path, 0);
+    assert_int_equal(verify(path), 1);
+    assert_int_equal(tr_seal_file(path, err, sizeof err), 0);
+    make_all_fixed(path, 1);
+    hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_int_equal(tr_seal_digest_of(f, "/", root), 0); /* over the fixed-length manifest */
+    assert_true(H5Adelete(f, "checksum") >= 0);
+    tr_h5_attr_str(f, "checksum", root);
+    make_fixed(f, "checksum");
+    hid_t a = H5Aopen(f, "manifest", H5P_DEFAULT), t = H5Aget_type(a);
+    assert_int_equal(H5Tis_variable_str(t), 0);
+    H5Tclose(t);
+    H5Aclose(a);
+    H5Fclose(f);
+    assert_int_equal(verify(path), 0);
+    assert_int_equal(load_stored(path, 0), TR_EXIT_OK);
+    assert_int_equal(load_stored(path, 1), TR_EXIT_OK);
+    struct tr_run_summary s;
+    assert_int_equal(tr_run_summary_read(path, &s, NULL), TR_EXIT_OK);
+    assert_string_equal(s.version, TELRISK_VERSION);
+    assert_int_equal(s.n_features, N_FEAT);
+    assert_string_equal(s.features[3], "balance_mean");
+    tr_run_summary_free(&s);
+    remove_dir(dir);
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
@@ -972,7 +1092,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_inspect_bad_files),  cmocka_unit_test(test_inspect_damaged_groups),
         cmocka_unit_test(test_any_rank_count),     cmocka_unit_test(test_stored_run_damage),
         cmocka_unit_test(test_stored_book_damage), cmocka_unit_test(test_summary_read),
-        cmocka_unit_test(test_summary_damage),
+        cmocka_unit_test(test_summary_damage),     cmocka_unit_test(test_fixed_length_attributes),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     MPI_Finalize();
