@@ -177,10 +177,7 @@ static int feed_dataset(struct digest *d, hid_t dset)
     /* telrisk writes every element it declares: a dataset whose storage is not all there (a
      * crafted extent of 10^15 rows, or a write cut short) is damaged, and reading its fill values
      * would take forever. */
-    H5D_space_status_t stored = H5D_SPACE_STATUS_ERROR;
-    if (!rc && points > 0 &&
-        (H5Dget_space_status(dset, &stored) < 0 || stored != H5D_SPACE_STATUS_ALLOCATED))
-        rc = -1;
+    if (!rc && points > 0 && !tr_h5_storage_complete(dset)) rc = -1;
     int rank = rc ? 0 : H5Sget_simple_extent_ndims(space);
     hsize_t dims[H5S_MAX_RANK] = {1};
     if (!rc && rank > 0 && H5Sget_simple_extent_dims(space, dims, NULL) < 0) rc = -1;

@@ -68,8 +68,16 @@ def check_objects(f, bad):
             bad(f"/{name} has no description attribute")
         if variable_strings(obj.dtype):
             bad(f"/{name} holds variable-length strings (must be fixed-length)")
-        if obj.chunks is not None:
-            bad(f"/{name} is chunked (must be contiguous)")
+        # docs/output.md, Layout: 64 KiB or more is chunked in whole rows and deflated with
+        # shuffle (the level of io/h5.h); anything smaller is contiguous.
+        big = obj.size * obj.dtype.itemsize >= 64 << 10
+        if big and (obj.chunks is None or obj.compression != "gzip" or not obj.shuffle):
+            bad(f"/{name} is {obj.size * obj.dtype.itemsize} bytes but not chunked, shuffled "
+                f"and deflated")
+        if big and obj.chunks[1:] != obj.shape[1:]:
+            bad(f"/{name} has chunks {obj.chunks}: not whole rows")
+        if not big and obj.chunks is not None:
+            bad(f"/{name} is chunked though under 64 KiB (must be contiguous)")
     f.visititems(visit)
     return not missing and all(name in f.attrs for name in ROOT_ATTRS)
 
