@@ -38,14 +38,16 @@ size_t tr_h5_longest(const char *const *s, size_t n);
 
 hid_t tr_h5_group(hid_t loc, const char *name, const char *description);
 
-/* zlib's level for the run file's large datasets: 1 (fastest) to 9 (smallest); docs/performance.md
- * measures it. */
-#define TR_H5_DEFLATE_LEVEL 6
+/* zlib's level for the datasets of 64 KiB or more that this process creates from now on: 1
+ * (fastest, the default) to 9 (smallest), 0 for none (every dataset contiguous). Every rank sets
+ * the same (output.compression); docs/performance.md measures it. */
+void tr_h5_set_deflate(int level);
 
 /* A dataset of rank 1 or 2, allocated at creation and never filled: every element is written
- * afterwards. One of 64 KiB or more is chunked (whole rows, about 1 MiB a chunk), shuffled and
- * deflated, and must then be written with tr_h5_write_rows; a smaller one is contiguous. unit: "" for
- * keys and codes; NULL (no unit attribute) only where a `units` attribute gives one per column. */
+ * afterwards. One of 64 KiB or more is chunked (a matrix by column, about 256 KiB a chunk) and
+ * deflated (tr_h5_set_deflate), and must then be written with tr_h5_write_rows; a smaller one is
+ * contiguous. unit: "" for keys and codes; NULL (no unit attribute) only where a `units` attribute
+ * gives one per column. */
 hid_t tr_h5_dataset(hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims,
                     const char *description, const char *unit);
 
@@ -94,6 +96,14 @@ int tr_h5_storage_complete(hid_t dset);
 
 /* Rows per chunk of a chunked dataset; 0 for a contiguous one. */
 hsize_t tr_h5_chunk_rows(hid_t dset);
+
+/* Single process: the file `from` copied object by object into a new file `to` (root attributes,
+ * then every object under the root, each in name order, as stored: compressed chunks are not
+ * recompressed). Parallel HDF5 places the chunks of a collective write in an order that depends
+ * on which ranks compressed them; the copy's layout follows from the content alone, so a file is
+ * the same bytes at any rank count, and space freed by replaced objects is left behind. 0, or 1
+ * with err (`to` removed). */
+int tr_h5_repack(const char *from, const char *to, char *err, size_t errlen);
 
 /* The number of rows (the first dimension) of a rank-1 or rank-2 dataset. */
 hsize_t tr_h5_rows(hid_t dset);

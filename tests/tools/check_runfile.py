@@ -52,6 +52,19 @@ def variable_strings(dtype):
     return dtype.kind == "O"
 
 
+def compression_level(f):
+    """output.compression of the root config (1 where the config does not say)."""
+    config = f.attrs.get("config", b"")
+    config = config.decode() if isinstance(config, bytes) else str(config)
+    section = ""
+    for line in config.splitlines():
+        if line.startswith("["):
+            section = line.strip("[] ")
+        elif section == "output" and line.split("=")[0].strip() == "compression":
+            return int(line.split("=", 1)[1])
+    return 1
+
+
 def check_objects(f, bad):
     """Whether every required object is there (the other checks need them)."""
     for name in ROOT_ATTRS:
@@ -60,6 +73,7 @@ def check_objects(f, bad):
     missing = [name for name in DATASETS if not isinstance(f.get(name), h5py.Dataset)]
     for name in missing:
         bad(f"dataset /{name} missing")
+    level = compression_level(f)
 
     def visit(name, obj):
         if not isinstance(obj, h5py.Dataset):
@@ -68,16 +82,22 @@ def check_objects(f, bad):
             bad(f"/{name} has no description attribute")
         if variable_strings(obj.dtype):
             bad(f"/{name} holds variable-length strings (must be fixed-length)")
-        # docs/output.md, Layout: 64 KiB or more is chunked in whole rows and deflated with
-        # shuffle (the level of io/h5.h); anything smaller is contiguous.
-        big = obj.size * obj.dtype.itemsize >= 64 << 10
-        if big and (obj.chunks is None or obj.compression != "gzip" or not obj.shuffle):
-            bad(f"/{name} is {obj.size * obj.dtype.itemsize} bytes but not chunked, shuffled "
-                f"and deflated")
-        if big and obj.chunks[1:] != obj.shape[1:]:
-            bad(f"/{name} has chunks {obj.chunks}: not whole rows")
+        # docs/output.md, Layout: 64 KiB or more is chunked (a matrix by column, a list or
+        # table by rows) and deflated at output.compression, integers shuffled first; anything
+        # smaller, or everything at output.compression = 0, is contiguous.
+        big = level > 0 and obj.size * obj.dtype.itemsize >= 64 << 10
+        if big and (obj.chunks is None or obj.compression != "gzip" or obj.compression_opts != level):
+            bad(f"/{name} is {obj.size * obj.dtype.itemsize} bytes but not chunked and deflated "
+                f"at level {level}")
+            return
+        integer = obj.dtype.names is None and obj.dtype.kind in "iu" and obj.dtype.itemsize > 1
+        if big and obj.shuffle != integer:
+            bad(f"/{name}: shuffle {obj.shuffle}, but integers (only) are shuffled")
+        if big and obj.ndim == 2 and obj.chunks[1] != 1:
+            bad(f"/{name} has chunks {obj.chunks}: not by column")
         if not big and obj.chunks is not None:
-            bad(f"/{name} is chunked though under 64 KiB (must be contiguous)")
+            bad(f"/{name} is chunked though under 64 KiB or output.compression = 0 (must be "
+                f"contiguous)")
     f.visititems(visit)
     return not missing and all(name in f.attrs for name in ROOT_ATTRS)
 
