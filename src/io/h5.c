@@ -700,15 +700,23 @@ static herr_t copy_root_attr(hid_t src, const char *name, const H5A_info_t *info
     return rc;
 }
 
+struct repack {
+    hid_t dst;
+    const char *last; /* copied after every other object (tr_h5_repack) */
+    int last_seen;
+};
+
 /* Every object under the root of src copied to dst, as stored (a compressed chunk is copied, not
- * inflated and deflated again). */
-static herr_t copy_root_link(hid_t src, const char *name, const H5L_info_t *info, void *dst_p)
+ * inflated and deflated again), but the one to copy last. */
+static herr_t copy_root_link(hid_t src, const char *name, const H5L_info_t *info, void *data)
 {
     (void)info;
-    return H5Ocopy(src, name, *(const hid_t *)dst_p, name, H5P_DEFAULT, H5P_DEFAULT);
+    struct repack *r = data;
+    if (r->last && strcmp(name, r->last) == 0) return r->last_seen = 1, 0;
+    return H5Ocopy(src, name, r->dst, name, H5P_DEFAULT, H5P_DEFAULT);
 }
 
-int tr_h5_repack(const char *from, const char *to, char *err, size_t errlen)
+int tr_h5_repack(const char *from, const char *to, const char *last, char *err, size_t errlen)
 {
     struct tr_h5_quiet q;
     tr_h5_quiet_begin(&q);
@@ -718,11 +726,13 @@ int tr_h5_repack(const char *from, const char *to, char *err, size_t errlen)
     hid_t src = H5Fopen(from, H5F_ACC_RDONLY, fapl);
     hid_t fcpl = src < 0 ? src : H5Fget_create_plist(src); /* the same file settings */
     hid_t dst = fcpl < 0 ? fcpl : H5Fcreate(to, H5F_ACC_TRUNC, fcpl, fapl);
+    struct repack r = {.dst = dst, .last = last};
     int rc = dst < 0 ? -1 : 0;
     /* In name order, one object after another: where each lands in the file follows from the
      * content alone, never from the ranks that wrote it. */
     if (!rc) rc = H5Aiterate2(src, H5_INDEX_NAME, H5_ITER_INC, NULL, copy_root_attr, &dst) < 0;
-    if (!rc) rc = H5Literate(src, H5_INDEX_NAME, H5_ITER_INC, NULL, copy_root_link, &dst) < 0;
+    if (!rc) rc = H5Literate(src, H5_INDEX_NAME, H5_ITER_INC, NULL, copy_root_link, &r) < 0;
+    if (!rc && r.last_seen) rc = H5Ocopy(src, last, dst, last, H5P_DEFAULT, H5P_DEFAULT) < 0;
     if (dst >= 0 && H5Fclose(dst) < 0) rc = 1;
     if (fcpl >= 0) H5Pclose(fcpl);
     if (src >= 0) H5Fclose(src);

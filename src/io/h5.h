@@ -99,11 +99,13 @@ hsize_t tr_h5_chunk_rows(hid_t dset);
 
 /* Single process: the file `from` copied object by object into a new file `to` (root attributes,
  * then every object under the root, each in name order, as stored: compressed chunks are not
- * recompressed). Parallel HDF5 places the chunks of a collective write in an order that depends
- * on which ranks compressed them; the copy's layout follows from the content alone, so a file is
- * the same bytes at any rank count, and space freed by replaced objects is left behind. 0, or 1
- * with err (`to` removed). */
-int tr_h5_repack(const char *from, const char *to, char *err, size_t errlen);
+ * recompressed; the object named `last`, if there is one, after all others). Parallel HDF5
+ * places the chunks of a collective write in an order that depends on which ranks compressed
+ * them; the copy's layout follows from the content alone, so a file is the same bytes at any
+ * rank count, and space freed by replaced objects is left behind. An object whose size may vary
+ * between runs of the same content (`/provenance`: timings, command lines) goes last, so that
+ * nothing else moves. 0, or 1 with err (`to` removed). */
+int tr_h5_repack(const char *from, const char *to, const char *last, char *err, size_t errlen);
 
 /* The number of rows (the first dimension) of a rank-1 or rank-2 dataset. */
 hsize_t tr_h5_rows(hid_t dset);

@@ -457,7 +457,9 @@ static int repack(const char *tmp, char *err, size_t errlen)
     const size_t len = strlen(tmp) + sizeof ".pack";
     char *packed = TR_MALLOC(len);
     snprintf(packed, len, "%s.pack", tmp);
-    int rc = tr_h5_repack(tmp, packed, err, errlen);
+    /* /provenance last: its timings and command lines may differ between runs of the same content
+     */
+    int rc = tr_h5_repack(tmp, packed, "provenance", err, errlen);
     if (!rc && rename(packed, tmp) != 0) {
         snprintf(err, errlen, "cannot rename %s to %s: %s", packed, tmp, strerror(errno));
         unlink(packed);

@@ -10,8 +10,9 @@ point at real inputs; then a short summary.
 
 Two files (runs of the same inputs, for example at different rank counts): both are checked, and
 everything outside /provenance must be identical: the same objects, dtypes, shapes, attributes
-and values (NaN equal to NaN), and the same bits (so -0.0 against 0.0 counts as a difference).
-The root attributes `ranks` and `created_utc` may differ, and so may the root's `checksum`,
+and values (NaN equal to NaN), and the same bits (so -0.0 against 0.0 counts as a difference),
+stored the same way at the same place in the file (each dataset's address, or each chunk's
+address and stored size: the bytes on disk, not only the values). The root attributes `ranks` and `created_utc` may differ, and so may the root's `checksum`,
 which covers them.
 
 Exit status 0 when every check holds, 1 otherwise (each problem printed).
@@ -215,6 +216,15 @@ def compare_dataset(name, x, y, bad):
         bad(f"/{name}: same values but different bits (-0.0 against 0.0, or NaN payloads)")
 
 
+def storage(d):
+    """Where and how a dataset's values lie in its file: (layout, filters, addresses and sizes)."""
+    if d.chunks is None:
+        return ("contiguous", d.id.get_offset(), d.id.get_storage_size())
+    chunks = [d.id.get_chunk_info(i) for i in range(d.id.get_num_chunks())]
+    return ("chunked", d.chunks, d.compression, d.compression_opts, d.shuffle,
+            [(c.chunk_offset, c.byte_offset, c.size, c.filter_mask) for c in chunks])
+
+
 def objects(f):
     """Every group and dataset outside the groups that may vary, by name."""
     found = {}
@@ -241,6 +251,8 @@ def compare_files(path_a, path_b):
             compare_attrs(f"/{name}", x, y, bad)
             if isinstance(x, h5py.Dataset):
                 compare_dataset(name, x, y, bad)
+                if storage(x) != storage(y):
+                    bad(f"/{name}: the same values stored differently or elsewhere in the file")
         if not bad.count:
             print(f"{path_a} and {path_b}: identical outside /provenance ({len(oa)} objects "
                   "compared, root attributes ranks and created_utc and the checksum over them aside)")
