@@ -9,6 +9,8 @@
 #                                 (see vs_duckdb below)
 #   scripts/bench.sh --scaling    the CDR path (read, partition, basic indicators) at 1 and 2 ranks
 #                                 on countries of about 2 M, 20 M and 100 M CDRs (see scaling below)
+#   scripts/bench.sh --compression  the run file compressed (output.compression = 1) against not
+#                                 (0) on the demo country (see compression below)
 # The stress stage is timed on its own (telrisk stress on the run file's loan book): one scenario,
 # 1 M Monte Carlo paths, its figure of merit paths per second per rank.
 set -euo pipefail
@@ -147,6 +149,52 @@ scaling() {
         done
     done
 }
+# The run file's compression (issue 19), on the demo country (inputs/demo.ini, 50,000
+# subscribers, 3 stress scenarios) at 2 ranks: output.compression = 1 (the default) against 0
+# (every dataset contiguous, as before), five runs of each, alternated. Targets: the compressed
+# file at most half the size; the write stage (the run file assembled from the checkpoints,
+# repacked and sealed) at most 20 % slower by the medians. The checkpoint stages, where each
+# dataset is first written and so compressed, are shown beside it, and the whole run's wall time.
+compression() {
+    local demo="$bench/demo" out="$bench/compression"
+    mkdir -p "$out"
+    [ -f "$demo/truth/summary.csv" ] ||
+        mpiexec -n 2 "$root/build/telrisk" generate --config "$root/inputs/demo.ini" --out "$demo" >/dev/null 2>&1
+    declare -A write ckpt wall
+    for run in 1 2 3 4 5; do
+        for level in 0 1; do
+            local t0 t1 log
+            t0=$(date +%s.%N)
+            log=$(mpiexec -n 2 "$root/build/telrisk" run --config "$root/inputs/demo.ini" --force \
+                  --set inputs.dir="$demo" --set output.compression=$level \
+                  --set output.path="$out/level$level.h5" 2>&1)
+            t1=$(date +%s.%N)
+            write[$level]+="$(echo "$log" | awk '$2 == "write" { print $3 }') "
+            ckpt[$level]+="$(echo "$log" | awk '$2 ~ /^checkpoint\./ { s += $3 } END { print s }') "
+            wall[$level]+="$(calc "$t1 - $t0") "
+        done
+    done
+    median() { printf "%s\n" $1 | sort -g | sed -n 3p; }
+    local s0 s1 w0 w1
+    s0=$(stat -c %s "$out/level0.h5") s1=$(stat -c %s "$out/level1.h5")
+    w0=$(median "${write[0]}") w1=$(median "${write[1]}")
+    echo "run file compression, demo country, 2 ranks, $(date -u +%Y-%m-%d), five runs each (seconds):"
+    printf "%-28s %14s %14s\n" "" "compression=0" "compression=1"
+    printf "%-28s %14d %14d (%.1f%%)\n" "run file, bytes" "$s0" "$s1" "$(calc "100 * $s1 / $s0")"
+    printf "%-28s %14s %14s\n" "write stage, median" "$w0" "$w1"
+    printf "%-28s %14s %14s\n" "checkpoint stages, median" "$(median "${ckpt[0]}")" "$(median "${ckpt[1]}")"
+    printf "%-28s %14.2f %14.2f\n" "whole run (wall), median" "$(median "${wall[0]}")" "$(median "${wall[1]}")"
+    for level in 0 1; do echo "write stage, compression=$level: ${write[$level]}"; done
+    for level in 0 1; do echo "checkpoint stages, compression=$level: ${ckpt[$level]}"; done
+    awk -v s0="$s0" -v s1="$s1" -v w0="$w0" -v w1="$w1" 'BEGIN {
+        printf "target: file <= 50%%: %s; write stage <= 120%%: %s (%.0f%%)\n",
+            (s1 <= 0.5 * s0 ? "met" : "MISSED"), (w1 <= 1.2 * w0 ? "met" : "MISSED"), 100 * w1 / w0 }'
+}
+
+if [ "${1:-}" = "--compression" ]; then
+    compression
+    exit 0
+fi
 if [ "${1:-}" = "--scaling" ]; then
     scaling
     exit 0

@@ -4,6 +4,7 @@
 #include "config/config.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "io/h5.h"
 #include "io/h5diag.h"
 #include "output/history.h"
 
@@ -48,6 +49,7 @@ int tr_load_config_over(const struct tr_ctx *ctx, const struct tr_cli_args *args
         snprintf(msg, sizeof msg, "config: %s", err);
     }
     if (!bad) { /* what the command applies, for its history row (a command may narrow it) */
+        tr_h5_set_deflate((int)cfg->output.compression); /* the files it writes */
         char *text = tr_config_to_ini(cfg);
         tr_history_config(text);
         free(text);

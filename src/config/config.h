@@ -65,6 +65,7 @@ struct tr_config {
     } partition;
     struct {
         char path[TR_PATH_MAX];
+        int64_t compression; /* zlib level of the large datasets, 0: none (contiguous) */
     } output;
     struct {
         char set[16];

@@ -1,6 +1,7 @@
-/* HDF5 helpers for the run file. Everything they create has a fixed size, a contiguous layout and
- * no timestamps, so the same content gives the same bytes whatever the number of ranks that wrote
- * it (docs/architecture.md, "Reproducibility"). Datasets hold fixed-length strings, attributes
+/* HDF5 helpers for the run file. Everything they create has a fixed size, chunks (of a large
+ * dataset) that follow from its shape alone and no timestamps, so the same content gives the same
+ * values whatever the number of ranks that wrote it, and, once repacked (tr_h5_repack), the same
+ * bytes (docs/architecture.md, "Reproducibility"). Datasets hold fixed-length strings, attributes
  * variable-length ones (docs/output.md, "Conventions"). Creating objects and attributes is
  * collective in parallel HDF5: every rank makes the same calls with the same values.
  */
@@ -43,9 +44,16 @@ void tr_h5_object_props(hid_t plist);
 
 hid_t tr_h5_group(hid_t loc, const char *name, const char *description);
 
-/* A contiguous dataset of rank 1 or 2, allocated at creation and never filled: every element is
- * written afterwards. unit: "" for keys and codes; NULL (no unit attribute) only where a
- * `units` attribute gives one per column. */
+/* zlib's level for the datasets of 64 KiB or more that this process creates from now on: 1
+ * (fastest, the default) to 9 (smallest), 0 for none (every dataset contiguous). Every rank sets
+ * the same (output.compression); docs/performance.md measures it. */
+void tr_h5_set_deflate(int level);
+
+/* A dataset of rank 1 or 2, allocated at creation and never filled: every element is written
+ * afterwards. One of 64 KiB or more is chunked (a matrix by column, about 256 KiB a chunk) and
+ * deflated (tr_h5_set_deflate), and must then be written with tr_h5_write_rows; a smaller one is
+ * contiguous. unit: "" for keys and codes; NULL (no unit attribute) only where a `units` attribute
+ * gives one per column. */
 hid_t tr_h5_dataset(hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims,
                     const char *description, const char *unit);
 
@@ -77,14 +85,35 @@ void tr_h5_compound(const struct tr_h5_field *fields, int n, size_t mem_size, hi
 hid_t tr_h5_table(hid_t loc, const char *name, const struct tr_h5_field *fields, int n_fields,
                   hid_t file_type, hsize_t rows, const char *description);
 
-/* Independent: rows [first, first + n) of a rank-1 or rank-2 dataset from buf (whole rows). */
+/* Independent: rows [first, first + n) of a rank-1 or rank-2 contiguous dataset from buf (whole
+ * rows); a chunked one is an internal error (parallel HDF5 filters only collective writes). */
 void tr_h5_write_slab(hid_t dset, hid_t mem_type, const void *buf, hsize_t first, hsize_t n);
 
 /* Collective over ctx->comm: every rank writes its n_local whole rows starting at row `first`,
- * with collective MPI-IO, in rounds of bounded size; ranks with fewer rows (or none) take part
- * in every round with an empty selection. */
+ * with collective MPI-IO, in rounds of bounded size over the global rows (whole chunks each);
+ * ranks with no rows in a round take part with an empty selection. A table only rank 0 holds:
+ * n_local = its rows on rank 0, 0 elsewhere. */
 void tr_h5_write_rows(const struct tr_ctx *ctx, hid_t dset, hid_t mem_type, const void *buf,
                       uint64_t first, uint64_t n_local);
+
+/* 1 when every element of the dataset has storage in the file: a contiguous one allocated, a
+ * chunked one with every chunk there (HDF5's space status says "partly" for any compressed
+ * dataset, its storage being smaller than its values); 0 otherwise or when HDF5 cannot tell (a
+ * file may come from anywhere). Quiet. */
+int tr_h5_storage_complete(hid_t dset);
+
+/* Rows per chunk of a chunked dataset; 0 for a contiguous one. */
+hsize_t tr_h5_chunk_rows(hid_t dset);
+
+/* Single process: the file `from` copied object by object into a new file `to` (root attributes,
+ * then every object under the root, each in name order, as stored: compressed chunks are not
+ * recompressed; the object named `last`, if there is one, after all others). Parallel HDF5
+ * places the chunks of a collective write in an order that depends on which ranks compressed
+ * them; the copy's layout follows from the content alone, so a file is the same bytes at any
+ * rank count, and space freed by replaced objects is left behind. An object whose size may vary
+ * between runs of the same content (`/provenance`: timings, command lines) goes last, so that
+ * nothing else moves. 0, or 1 with err (`to` removed). */
+int tr_h5_repack(const char *from, const char *to, const char *last, char *err, size_t errlen);
 
 /* The number of rows (the first dimension) of a rank-1 or rank-2 dataset. */
 hsize_t tr_h5_rows(hid_t dset);

@@ -42,7 +42,7 @@ void tr_rf_small_table(const struct tr_ctx *ctx, hid_t loc, const char *name,
     hid_t mem, file;
     tr_h5_compound(fields, n_fields, mem_size, &mem, &file);
     hid_t d = tr_h5_table(loc, name, fields, n_fields, file, n_rows, description);
-    if (ctx->rank == 0) tr_h5_write_slab(d, mem, rows, 0, n_rows);
+    tr_h5_write_rows(ctx, d, mem, rows, 0, ctx->rank == 0 ? n_rows : 0);
     H5_CHECK(H5Dclose(d));
     H5_CHECK(H5Tclose(mem));
     H5_CHECK(H5Tclose(file));
@@ -234,15 +234,19 @@ static void fill_reject_row(struct reject_row *row, const struct tr_reject *r,
     memcpy(row->excerpt, r->excerpt, sizeof row->excerpt);
 }
 
-static void write_reject_rows(hid_t d, hid_t mem, const struct tr_rf_rejects *rj,
-                              const struct tr_rf_provenance *p)
+/* Collective: rank 0 holds the rejects; every rank takes part in each block's write. A block is
+ * a whole number of the dataset's chunks, so each chunk is compressed once. */
+static void write_reject_rows(const struct tr_ctx *ctx, hid_t d, hid_t mem, uint64_t total,
+                              const struct tr_rf_rejects *rj, const struct tr_rf_provenance *p)
 {
-    struct reject_row *rows = TR_MALLOC(sizeof *rows * REJECT_BLOCK);
-    for (size_t first = 0; first < rj->n; first += REJECT_BLOCK) {
-        size_t n = rj->n - first < REJECT_BLOCK ? rj->n - first : REJECT_BLOCK;
-        for (size_t k = 0; k < n; k++)
+    const uint64_t chunk = tr_h5_chunk_rows(d);
+    const uint64_t block = chunk ? (REJECT_BLOCK + chunk - 1) / chunk * chunk : REJECT_BLOCK;
+    struct reject_row *rows = TR_MALLOC(sizeof *rows * block);
+    for (uint64_t first = 0; first < total; first += block) {
+        uint64_t n = total - first < block ? total - first : block;
+        for (uint64_t k = 0; ctx->rank == 0 && k < n; k++)
             fill_reject_row(&rows[k], &rj->rows[first + k], p);
-        tr_h5_write_slab(d, mem, rows, first, n);
+        tr_h5_write_rows(ctx, d, mem, rows, first, ctx->rank == 0 ? n : 0);
     }
     free(rows);
 }
@@ -269,7 +273,7 @@ void tr_rf_write_rejects(const struct tr_ctx *ctx, hid_t file, const struct tr_r
                           "and line: table, file (row of /provenance/inputs) and its path, line "
                           "(1-based, the header is line 1), reason, and the line's start with "
                           "digit runs of 6 or more masked");
-    if (ctx->rank == 0) write_reject_rows(d, mem, rj, p);
+    write_reject_rows(ctx, d, mem, n, rj, p);
     H5_CHECK(H5Dclose(d));
     H5_CHECK(H5Tclose(mem));
     H5_CHECK(H5Tclose(ftype));

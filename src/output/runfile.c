@@ -144,7 +144,10 @@ static void write_root_attrs(const struct tr_ctx *ctx, hid_t f, const struct tr_
 static int finish(const char *path, const char *tmp, int seal, char *err, size_t errlen)
 {
     if (seal == TR_PUBLISH_RUN && tr_history_append(tmp, err, errlen)) return 1;
-    if (seal) return tr_seal_and_rename(tmp, path, err, errlen);
+    if (seal == TR_PUBLISH_RUN) return tr_seal_and_rename(tmp, path, err, errlen);
+    /* A checkpoint is sealed as written: its layout need not be the same at any rank count, as
+     * the run file assembled from it is repacked (output/seal.h). */
+    if (seal && tr_seal_file(tmp, err, errlen)) return 1;
     if (rename(tmp, path) == 0) return 0;
     snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
     return 1;

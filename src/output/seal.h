@@ -19,8 +19,9 @@ struct tr_ctx;
  * 1 with err saying why. */
 int tr_seal_file(const char *path, char *err, size_t errlen);
 
-/* Seals tmp, then renames it to path: how every finished output file appears (rank 0 only). 0,
- * or 1 with err saying why (tmp is left for the caller to remove). */
+/* Repacks tmp (io/h5.h, tr_h5_repack: the same bytes at any rank count), seals it, then renames
+ * it to path: how every finished run file appears (rank 0 only). 0, or 1 with err saying why
+ * (tmp is left for the caller to remove). */
 int tr_seal_and_rename(const char *tmp, const char *path, char *err, size_t errlen);
 
 struct tr_verify_report {

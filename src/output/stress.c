@@ -377,7 +377,7 @@ static void write_matrix(const struct tr_ctx *ctx, hid_t g, const char *name, co
 {
     const hsize_t dims[2] = {rows, cols};
     hid_t d = tr_h5_dataset(g, name, H5T_IEEE_F64LE, 2, dims, description, unit);
-    if (ctx->rank == 0) tr_h5_write_slab(d, H5T_NATIVE_DOUBLE, v, 0, rows);
+    tr_h5_write_rows(ctx, d, H5T_NATIVE_DOUBLE, v, 0, ctx->rank == 0 ? rows : 0);
     H5_CHECK(H5Dclose(d));
 }
 

@@ -21,14 +21,12 @@ void tr_rf_write_regions(const struct tr_ctx *ctx, hid_t file, const struct tr_r
                             "region names; /subscribers/region and the per-region results index "
                             "this list from 0",
                             "");
-    if (ctx->rank == 0) {
-        char *packed = TR_CALLOC(n ? n : 1, width); /* zeroed: padding bytes reach the file */
-        for (size_t i = 0; i < n; i++)
-            if (regions->names[i])
-                memcpy(packed + i * width, regions->names[i], strlen(regions->names[i]));
-        tr_h5_write_slab(d, type, packed, 0, n);
-        free(packed);
-    }
+    char *packed = TR_CALLOC(n ? n : 1, width); /* zeroed: padding bytes reach the file */
+    for (size_t i = 0; ctx->rank == 0 && i < n; i++)
+        if (regions->names[i])
+            memcpy(packed + i * width, regions->names[i], strlen(regions->names[i]));
+    tr_h5_write_rows(ctx, d, type, packed, 0, ctx->rank == 0 ? n : 0);
+    free(packed);
     H5_CHECK(H5Dclose(d));
     H5_CHECK(H5Tclose(type));
     H5_CHECK(H5Gclose(g));

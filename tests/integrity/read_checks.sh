@@ -28,7 +28,12 @@ import sys, h5py
 src, obj, out = sys.argv[1:]
 data = bytearray(open(src, "rb").read())
 with h5py.File(src, "r") as f:
-    at = f[obj].id.get_offset() + f[obj].id.get_storage_size() // 2
+    d = f[obj].id
+    if d.get_offset() is None:  # chunked (deflated): the middle of its first chunk as stored
+        chunk = d.get_chunk_info(0)
+        at = chunk.byte_offset + chunk.size // 2
+    else:
+        at = d.get_offset() + d.get_storage_size() // 2
 data[at] ^= 0x04
 open(out, "wb").write(data)
 PY
@@ -56,7 +61,23 @@ expect 2 "flipped_part.h5 is damaged or altered: dataset stress/adverse/regions 
 for f in t s p m; do [ ! -e "$work/$f.h5" ] || fail "$f.h5 was written from a damaged file"; done
 echo "read checks: train, score (run and --model), inspect, stress and merge (run and part) refuse a flipped bit, exit 2, naming the file and object"
 
-# --no-verify: they work, say so, and the file written says which input was not verified.
+# A flipped bit inside a deflated chunk no longer inflates: read with --no-verify, that is an
+# input error (exit 2) naming the dataset and file, with no HDF5 trace.
+expect 2 "cannot read /subscribers/features of $work/flipped.h5: its stored data is damaged" \
+    mpiexec -n 2 "$telrisk" train "$work/flipped.h5" --no-verify --quiet --out "$work/t.h5"
+! grep -q "HDF5-DIAG" "$work/err" || { cat "$work/err"; fail "an HDF5 trace without --verbose"; }
+[ ! -e "$work/t.h5" ] || fail "t.h5 was written from an undecodable file"
+
+# --no-verify: they work on an altered file (one feature value rewritten, so it decodes), say
+# so, and the file written says which input was not verified.
+cp "$work/run.h5" "$work/flipped.h5"
+/usr/bin/python3 - "$work/flipped.h5" <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r+") as f:
+    d = f["subscribers/features"]
+    d[0, 0] = d[0, 0] + 1
+PY
+expect 2 "$damaged" mpiexec -n 2 "$telrisk" inspect "$work/flipped.h5" --quiet
 expect 0 "--no-verify: run file $work/flipped.h5 is read without checking" \
     mpiexec -n 2 "$telrisk" train "$work/flipped.h5" --no-verify --quiet --out "$work/t.h5"
 expect 0 "--no-verify" mpiexec -n 2 "$telrisk" score "$work/flipped.h5" --model "$work/run.h5" --no-verify --quiet --out "$work/s.h5"

@@ -3,12 +3,14 @@
 # (TELRISK_TEST_KILL, the stand-in for a preemption) and one killed by a real SIGTERM in the middle
 # of its Monte Carlo leave no run file, only their stages' checkpoints; `telrisk run --resume`, at
 # another rank count, then writes what the uninterrupted run wrote (h5diff finds nothing outside
-# /provenance, whose ranks are the resuming run's) and removes the checkpoints and temporary files.
+# /provenance, whose ranks are the resuming run's; each dataset stored at the same place, the
+# same bytes) and removes the checkpoints and temporary files.
 # --resume refuses checkpoints made with another config or from changed input files.
 # usage: resume.sh TELRISK CONFIG DATA_DIR WORKDIR
 set -euo pipefail
 telrisk=$1 config=$2 data=$3 work=$4
 scenarios=$(cd "$(dirname "$config")" && pwd)/scenarios/regulatory.ini
+tools=$(cd "$(dirname "$0")/../tools" && pwd)
 rm -rf "$work"
 mkdir -p "$work"
 cp -r "$data" "$work/data" # ours to touch (the inputs' fingerprint)
@@ -23,6 +25,9 @@ same_as_reference() { # WHAT [the other run's checkpoints, which stay]
     for object in /subscribers /rejects /regions /models /crosschecks /portfolio /stress; do
         h5diff "$work/reference.h5" "$out" $object $object || fail "$1: $object differs"
     done
+    # and the same bytes on disk: each dataset at the same place, each chunk the same size
+    /usr/bin/python3 "$tools/check_runfile.py" "$work/reference.h5" "$out" >"$work/compare.log" ||
+        { cat "$work/compare.log"; fail "$1: not the reference's layout"; }
     [ "$(ls "$out".ckpt-* 2>/dev/null)" = "$(cat "${2:-/dev/null}")" ] ||
         fail "$1: checkpoints left behind"
     ls "$work"/*.tmp-* >/dev/null 2>&1 && fail "$1: temporary files left behind"

@@ -10,8 +10,9 @@ point at real inputs; then a short summary.
 
 Two files (runs of the same inputs, for example at different rank counts): both are checked, and
 everything outside /provenance must be identical: the same objects, dtypes, shapes, attributes
-and values (NaN equal to NaN), and the same bits (so -0.0 against 0.0 counts as a difference).
-The root attributes `ranks` and `created_utc` may differ, and so may the root's `checksum`,
+and values (NaN equal to NaN), and the same bits (so -0.0 against 0.0 counts as a difference),
+stored the same way at the same place in the file (each dataset's address, or each chunk's
+address and stored size: the bytes on disk, not only the values). The root attributes `ranks` and `created_utc` may differ, and so may the root's `checksum`,
 which covers them.
 
 Exit status 0 when every check holds, 1 otherwise (each problem printed).
@@ -67,6 +68,18 @@ def attr_content(v):
     return a.dtype.str, a.shape, np.ascontiguousarray(a).tobytes()
 
 
+def compression_level(f):
+    """output.compression of the root config (1 where the config does not say)."""
+    config = text(f.attrs.get("config", ""))
+    section = ""
+    for line in config.splitlines():
+        if line.startswith("["):
+            section = line.strip("[] ")
+        elif section == "output" and line.split("=")[0].strip() == "compression":
+            return int(line.split("=", 1)[1])
+    return 1
+
+
 def check_objects(f, bad):
     """Whether every required object is there (the other checks need them)."""
     for name in ROOT_ATTRS:
@@ -75,6 +88,7 @@ def check_objects(f, bad):
     missing = [name for name in DATASETS if not isinstance(f.get(name), h5py.Dataset)]
     for name in missing:
         bad(f"dataset /{name} missing")
+    level = compression_level(f)
 
     def visit(name, obj):
         if not isinstance(obj, h5py.Dataset):
@@ -83,8 +97,22 @@ def check_objects(f, bad):
             bad(f"/{name} has no description attribute")
         if variable_strings(obj.dtype):
             bad(f"/{name} holds variable-length strings (must be fixed-length)")
-        if obj.chunks is not None:
-            bad(f"/{name} is chunked (must be contiguous)")
+        # docs/output.md, Layout: 64 KiB or more is chunked (a matrix by column, a list or
+        # table by rows) and deflated at output.compression, integers shuffled first; anything
+        # smaller, or everything at output.compression = 0, is contiguous.
+        big = level > 0 and obj.size * obj.dtype.itemsize >= 64 << 10
+        if big and (obj.chunks is None or obj.compression != "gzip" or obj.compression_opts != level):
+            bad(f"/{name} is {obj.size * obj.dtype.itemsize} bytes but not chunked and deflated "
+                f"at level {level}")
+            return
+        integer = obj.dtype.names is None and obj.dtype.kind in "iu" and obj.dtype.itemsize > 1
+        if big and obj.shuffle != integer:
+            bad(f"/{name}: shuffle {obj.shuffle}, but integers (only) are shuffled")
+        if big and obj.ndim == 2 and obj.chunks[1] != 1:
+            bad(f"/{name} has chunks {obj.chunks}: not by column")
+        if not big and obj.chunks is not None:
+            bad(f"/{name} is chunked though under 64 KiB or output.compression = 0 (must be "
+                f"contiguous)")
     f.visititems(visit)
     return not missing and all(name in f.attrs for name in ROOT_ATTRS)
 
@@ -201,6 +229,15 @@ def compare_dataset(name, x, y, bad):
         bad(f"/{name}: same values but different bits (-0.0 against 0.0, or NaN payloads)")
 
 
+def storage(d):
+    """Where and how a dataset's values lie in its file: (layout, filters, addresses and sizes)."""
+    if d.chunks is None:
+        return ("contiguous", d.id.get_offset(), d.id.get_storage_size())
+    chunks = [d.id.get_chunk_info(i) for i in range(d.id.get_num_chunks())]
+    return ("chunked", d.chunks, d.compression, d.compression_opts, d.shuffle,
+            [(c.chunk_offset, c.byte_offset, c.size, c.filter_mask) for c in chunks])
+
+
 def objects(f):
     """Every group and dataset outside the groups that may vary, by name."""
     found = {}
@@ -227,6 +264,8 @@ def compare_files(path_a, path_b):
             compare_attrs(f"/{name}", x, y, bad)
             if isinstance(x, h5py.Dataset):
                 compare_dataset(name, x, y, bad)
+                if storage(x) != storage(y):
+                    bad(f"/{name}: the same values stored differently or elsewhere in the file")
         if not bad.count:
             print(f"{path_a} and {path_b}: identical outside /provenance ({len(oa)} objects "
                   "compared, root attributes ranks and created_utc and the checksum over them aside)")
