@@ -149,8 +149,8 @@ static void print_explained(FILE *out, uint64_t key, const struct tr_models *m,
     double *v = model_values(m, e);
     fprintf(out, "key: %" PRIu64 "\nrow: %" PRIu64 "\nregion: %d (%s)\n", key, e->row,
             (int)e->region, e->region_name);
-    if (model->region >= 0)
-        fprintf(out, "model: region_%d\n", model->region);
+    if (model->region >= 0) /* its region's own, by the name its group has (/models/regions) */
+        fprintf(out, "model: region %s\n", e->region_name);
     else
         fprintf(out, "model: national\n");
     fprintf(out, "score: %.17g\ngrade: %d\npd: %.17g\n", e->score, (int)e->grade, e->pd);

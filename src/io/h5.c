@@ -73,10 +73,15 @@ static hid_t untimed(hid_t class_id)
 
 hid_t tr_h5_group(hid_t loc, const char *name, const char *description)
 {
-    hid_t gcpl = untimed(H5P_GROUP_CREATE);
-    hid_t g = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    /* A group's name may be text from the inputs (a region's, under /models/regions): tagged
+     * UTF-8, as every string of the file is, for readers that go by the tag. */
+    hid_t gcpl = untimed(H5P_GROUP_CREATE), lcpl = H5Pcreate(H5P_LINK_CREATE);
+    H5_CHECK(lcpl);
+    H5_CHECK(H5Pset_char_encoding(lcpl, H5T_CSET_UTF8));
+    hid_t g = H5Gcreate2(loc, name, lcpl, gcpl, H5P_DEFAULT);
     H5_CHECK(g);
     H5_CHECK(H5Pclose(gcpl));
+    H5_CHECK(H5Pclose(lcpl));
     tr_h5_attr_str(g, "description", description);
     return g;
 }

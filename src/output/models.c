@@ -541,6 +541,26 @@ static void write_settings(hid_t g, const struct tr_models *m)
     tr_h5_attr_f64s(g, "master_scale", m->card.upper, (size_t)m->card.n_grades);
 }
 
+/* /models/regions/<name>: each region's model in a group named by the region, so that a reader
+ * finds it by the name it knows rather than by a row number (output/region_codes.h). */
+static void write_regional(const struct tr_ctx *ctx, hid_t models, const struct tr_rf_models *x,
+                           const char *const *names, const struct region_states *st, int64_t k_min)
+{
+    const struct tr_models *m = x->models;
+    const struct tr_validation *v = x->validation;
+    hid_t g = tr_h5_group(models, TR_REGION_GROUPS,
+                          "one group per region, named by its name in /regions/names ('%' written "
+                          "%25, '/' %2F, the name '.' %2E: docs/output.md)");
+    for (int r = 0; r < m->n_regions; r++) {
+        char *link = tr_region_link_name(names[r]);
+        if (!link) TR_DIE(TR_EXIT_INTERNAL, "region %d has an empty name", r);
+        write_model(ctx, g, link, m, &m->regions[r], names[r], &v->region[r],
+                    &v->region_national[r], st[r + 1], k_min);
+        free(link);
+    }
+    H5_CHECK(H5Gclose(g));
+}
+
 void tr_rf_write_models(const struct tr_ctx *ctx, hid_t file, const struct tr_run_contents *c)
 {
     if (!c->models || !c->models->models) return;
@@ -564,12 +584,7 @@ void tr_rf_write_models(const struct tr_ctx *ctx, hid_t file, const struct tr_ru
     const struct region_states national = {small(v->national.m.n, k_min),
                                            small(m->national.train_rows, k_min)};
     write_model(ctx, g, "national", m, &m->national, NULL, &v->national, NULL, national, k_min);
-    for (int r = 0; r < m->n_regions; r++) {
-        char name[32];
-        snprintf(name, sizeof name, "region_%d", r);
-        write_model(ctx, g, name, m, &m->regions[r], names[r], &v->region[r],
-                    &v->region_national[r], st[r + 1], k_min);
-    }
+    write_regional(ctx, g, c->models, names, st, k_min);
     free(st);
     write_metrics(
         ctx, g, "validation", &v->assigned, small(v->assigned.m.n, k_min), k_min,
@@ -774,12 +789,12 @@ static void read_reference(hid_t g, struct tr_models *m)
     free(br);
 }
 
-/* /models/region_<r>: its coefficients, or the reason its fit failed. 0, or 1 with err. */
-static int read_region(hid_t g, struct tr_models *m, int r, char *err, size_t errlen)
+/* /models/regions/<link>: region r's coefficients, or the reason its fit failed. 0, or 1 with
+ * err. */
+static int read_region(hid_t regions, const char *link, struct tr_models *m, int r, char *err,
+                       size_t errlen)
 {
-    char name[32];
-    snprintf(name, sizeof name, "region_%d", r);
-    hid_t rg = H5Gopen2(g, name, H5P_DEFAULT);
+    hid_t rg = H5Gopen2(regions, link, H5P_DEFAULT);
     H5_CHECK(rg);
     struct tr_model *reg = &m->regions[r];
     reg->region = r;
@@ -813,8 +828,55 @@ static int stored_has(hid_t loc, const char *name, int attribute)
     return e < 0 ? -1 : e > 0;
 }
 
-/* The national model, then every region_<r> there is. 0, or 1 with err. */
-static int read_fits(hid_t g, struct tr_models *m, char *err, size_t errlen)
+/* The stored file's region names (/regions/names, in row order): the names its regional groups
+ * go by. NULL with err when it has none to read. */
+static char **stored_region_names(hid_t file, int *n, char *err, size_t errlen)
+{
+    *n = 0;
+    hid_t d = tr_h5_open_dataset(file, "regions/names");
+    hsize_t rows = 0;
+    const char *problem = d < 0 ? "is missing" : tr_h5_strings_problem(d, 0, &rows);
+    char **names = problem ? NULL : tr_h5_read_strings(d, 0, n);
+    if (d >= 0) H5_CHECK(H5Dclose(d));
+    if (problem) snprintf(err, errlen, "its /regions/names, which names its models, %s", problem);
+    return names;
+}
+
+/* Every region's model, from the group named by its name (output/region_codes.h). 0, or 1 with
+ * err (a file written before the groups had names has /models/region_<r> instead: refused). */
+static int read_regional(hid_t file, hid_t models, struct tr_models *m, char *err, size_t errlen)
+{
+    int n = 0;
+    char **names = stored_region_names(file, &n, err, errlen);
+    if (!names) return 1;
+    const int there = stored_has(models, TR_REGION_GROUPS, 0);
+    int rc = there <= 0;
+    if (rc)
+        snprintf(err, errlen, "%s",
+                 there < 0 ? "its /models/regions cannot be read"
+                           : "it has no /models/regions (an older telrisk's file, whose regional "
+                             "models are /models/region_<r>: train it again)");
+    m->n_regions = rc ? 0 : n;
+    m->regions = TR_CALLOC((size_t)m->n_regions + 1, sizeof *m->regions);
+    hid_t g = rc ? H5I_INVALID_HID : H5Gopen2(models, TR_REGION_GROUPS, H5P_DEFAULT);
+    for (int r = 0; r < m->n_regions && !rc; r++) {
+        char *link = tr_region_link_name(names[r]);
+        if (link && stored_has(g, link, 0) > 0)
+            rc = read_region(g, link, m, r, err, errlen);
+        else
+            rc = 1, snprintf(err, errlen, "/models/regions has no group for region %d (%.200s)", r,
+                             names[r]);
+        free(link);
+    }
+    if (g >= 0) H5_CHECK(H5Gclose(g));
+    for (int r = 0; r < n; r++)
+        free(names[r]);
+    free(names);
+    return rc;
+}
+
+/* The national model, then every region's. 0, or 1 with err. */
+static int read_fits(hid_t file, hid_t g, struct tr_models *m, char *err, size_t errlen)
 {
     hid_t nat = H5Gopen2(g, "national", H5P_DEFAULT);
     H5_CHECK(nat);
@@ -823,20 +885,7 @@ static int read_fits(hid_t g, struct tr_models *m, char *err, size_t errlen)
     m->national.train_defaults = attr_int64(nat, "train_defaults");
     int rc = read_coefficients(nat, m, &m->national, err, errlen);
     H5_CHECK(H5Gclose(nat));
-    char name[32];
-    for (m->n_regions = 0;; m->n_regions++) {
-        snprintf(name, sizeof name, "region_%d", m->n_regions);
-        const int there = stored_has(g, name, 0);
-        if (there < 0) {
-            snprintf(err, errlen, "/models/%s cannot be read", name);
-            return 1;
-        }
-        if (!there) break;
-    }
-    m->regions = TR_CALLOC((size_t)m->n_regions + 1, sizeof *m->regions);
-    for (int r = 0; r < m->n_regions && !rc; r++)
-        rc = read_region(g, m, r, err, errlen);
-    return rc;
+    return rc ? rc : read_regional(file, g, m, err, errlen);
 }
 
 int tr_rf_read_models(hid_t file, struct tr_models *m, char *err, size_t errlen)
@@ -858,7 +907,7 @@ int tr_rf_read_models(hid_t file, struct tr_models *m, char *err, size_t errlen)
     m->train_rows = attr_int64(g, "train_rows");
     m->iterations = attr_int(g, "newton_iterations");
     if (stored_has(g, "settings", 1) > 0) attr_text(g, "settings", m->settings, sizeof m->settings);
-    const int rc = read_fits(g, m, err, errlen);
+    const int rc = read_fits(file, g, m, err, errlen);
     H5_CHECK(H5Gclose(g));
     return rc;
 }

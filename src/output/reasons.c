@@ -172,8 +172,9 @@ void tr_rf_write_reason_rows(const struct tr_ctx *ctx, hid_t subscribers,
     hsize_t dims[2] = {total, (hsize_t)m->n_used};
     hid_t d = tr_h5_dataset(subscribers, "points", H5T_IEEE_F64LE, 2, dims,
                             "each used feature's points under the subscriber's own model: its "
-                            "bin's points in /models/<model>/points (columns: attribute names, "
-                            "the models' used features); score = the base's points + their sum",
+                            "bin's points in /models/national/points or /models/regions/<name>/"
+                            "points (columns: attribute names, the models' used features); score "
+                            "= the base's points + their sum",
                             "points");
     const char **names = TR_MALLOC(sizeof *names * ((size_t)m->n_used + 1));
     for (int u = 0; u < m->n_used; u++)

@@ -92,13 +92,35 @@ static int seed_ok(hid_t f)
     return s.cls == H5T_INTEGER && s.points == 1;
 }
 
-/* The region names: a dataset of text. */
+static int cmp_text(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Whether some name is empty or repeated: each names its region's group (/models/regions/<name>),
+ * which needs a name of its own. Sorts names. */
+static int names_clash(char **names, int n)
+{
+    qsort(names, (size_t)n, sizeof *names, cmp_text);
+    for (int i = 0; i < n; i++)
+        if (!names[i][0] || (i > 0 && strcmp(names[i], names[i - 1]) == 0)) return 1;
+    return 0;
+}
+
+/* The region names: a dataset of text, every name one of its own. */
 static const char *regions_problem(hid_t f)
 {
     hid_t d = tr_h5_open_dataset(f, "regions/names");
     if (d < 0) return "/regions/names is missing";
     const char *why = strings_problem(d, 0, (hsize_t)-1);
+    int n = 0, clash = 0;
+    char **names = why ? NULL : tr_h5_read_strings(d, 0, &n);
+    if (names) clash = names_clash(names, n);
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
     H5_CHECK(H5Dclose(d));
+    if (clash) return "/regions/names has an empty or repeated name";
     return why ? "/regions/names does not hold the region names" : NULL;
 }
 

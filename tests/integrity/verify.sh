@@ -46,6 +46,7 @@ with h5py.File(run, "r") as f:
         if isinstance(obj, h5py.Dataset) and obj.id.get_offset() is not None and obj.id.get_storage_size():
             spans.append((obj.id.get_offset(), obj.id.get_offset() + obj.id.get_storage_size(), name))
     f.visititems(visit)
+    regions = sorted(f["models/regions"])  # the regional models' groups, by (escaped) name
 assert len(spans) > 30, spans
 data = open(run, "rb").read()
 random.seed(4)
@@ -102,8 +103,8 @@ for whats, edit in [
     (["group stress/adverse is not the object the manifest sealed there",
       "group stress/severely_adverse is not the object the manifest sealed there"],
      lambda f: swap(f, "stress/adverse", "stress/severely_adverse")),
-    (["group models/region_1 is not the object the manifest sealed there"],
-     lambda f: swap(f, "models/region_1", "models/region_2")),
+    ([f"group models/regions/{regions[1]} is not the object the manifest sealed there"],
+     lambda f: swap(f, f"models/regions/{regions[1]}", f"models/regions/{regions[2]}")),
     (["group / differs from its checksum"], lambda f: f.attrs.__setitem__("manifest", [b"group x y"])),
 ]:
     shutil.copy(run, f"{work}/edit.h5")

@@ -8,7 +8,8 @@ by the national model, each region's two, the out-of-time sample): its rows' PDs
 taken from /subscribers (the national model's PDs re-derived from /models by check_models.py),
 go to R, whose pROC computes the AUC and DeLong's interval; auc, auc_lower and auc_upper must
 match to 1e-9. /models/summary's auc_lower and auc_upper must be its groups' (all: validation;
-a region: region_<r>/validation). A group with fewer than two defaults or repaid has NaN bounds.
+a region: regions/<its name>/validation). A group with fewer than two defaults or repaid has NaN
+bounds.
 """
 import csv
 import math
@@ -20,6 +21,7 @@ import numpy as np
 
 sys.path.insert(0, __file__.rsplit("/", 2)[0] + "/tools")
 from check_models import rederive_pd  # noqa: E402
+import region_groups  # noqa: E402
 
 R_SCRIPT = r"""
 suppressPackageStartupMessages(library(pROC))
@@ -44,9 +46,9 @@ def groups_of(f):
     yield "validation", hold, pd, label
     yield "national/validation", hold, national, label
     for r in range(len(f["regions/names"])):
-        rows = hold & (region == r)
-        yield f"region_{r}/validation", rows, pd, label
-        yield f"region_{r}/validation_national", rows, national, label
+        rows, g = hold & (region == r), region_groups.path(f, r)
+        yield f"{g}/validation", rows, pd, label
+        yield f"{g}/validation_national", rows, national, label
     yield "out_of_time", (label >= 0) & (sample == 2), pd, label
 
 
@@ -84,7 +86,7 @@ def main():
                   f"{ref[0]:.6f} [{ref[1]:.6f}, {ref[2]:.6f}]")
     failures += [f"{g}: not computed by R" for g in stored]
     for row in models["summary"][:]:
-        g = "validation" if row["region"] < 0 else f"region_{row['region']}/validation"
+        g = "validation" if row["region"] < 0 else f"{region_groups.path(f, row['region'])}/validation"
         a = models[g].attrs
         for k in ("auc_lower", "auc_upper"):
             same = row[k] == a[k] or (math.isnan(row[k]) and math.isnan(a[k]))

@@ -86,7 +86,7 @@ assert "bins=mm_count_out:1|3|7;" in settings and f"{nocturnal}:descending" in s
 
 def used(g):
     return {t(n) for n in g["coefficients"]["name"][1:]} if "coefficients" in g else set()
-groups = [m["national"]] + [m[k] for k in m if k.startswith("region_")]
+groups = [m["national"]] + list(m["regions"].values())
 
 # exclude: in the plain run's models, in none of these
 plain_used = used(plain["models/national"])
@@ -100,7 +100,7 @@ print(f"exclude: recharges_mean, data_sum in no model (the plain run used {len(p
 
 # include (train): every used feature is listed
 listed = {"data_count", "mm_amount_max_in", "tenure_days", "postpaid", "recharges_sum"}
-inc_used = set().union(*(used(inc["models"][k]) for k in inc["models"] if k == "national" or k.startswith("region_")))
+inc_used = set().union(*(used(g) for g in [inc["models/national"], *inc["models/regions"].values()]))
 assert inc_used and inc_used <= listed, inc_used
 inc_feats = {t(r["name"]): r for r in inc["models/features"][:]}
 assert all(t(inc_feats[n]["dropped"]) == "not in model.include" for n in names if n not in listed)

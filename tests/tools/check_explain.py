@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Checks telrisk explain's output for one key against the run file: its score, grade and PD
-are the file's (the same doubles), its reasons are /subscribers/reasons' codes in order, and
-each improvement, applied by moving that feature's value into the suggested bin, raises the
-score recomputed from the own model's points table (by the points explain says).
+"""Checks telrisk explain's output for one key against the run file: the model it names (its
+region's, by the region's name, or national), its score, grade and PD are the file's (the same
+doubles), its reasons are /subscribers/reasons' codes in order, and each improvement, applied by
+moving that feature's value into the suggested bin, raises the score recomputed from the own
+model's points table (by the points explain says).
 usage: check_explain.py RUN.h5 KEY OUTPUT.txt"""
 import re
 import sys
@@ -12,6 +13,7 @@ import numpy as np
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
 from check_reasons import feature_bin, model_of, text as text_of  # noqa: E402
+import region_groups  # noqa: E402
 
 
 def main():
@@ -26,7 +28,11 @@ def main():
     codes = [int(c) for c in re.findall(r"^reason \d+: code (\d+) ", text, re.M)]
     stored = [int(c) for c in s["reasons"][i] if c >= 0]
     assert codes == stored, f"reasons {codes} != stored {stored}"
-    table = model_of(m, int(s["region"][i]))["points"][:]
+    r = int(s["region"][i])
+    g = model_of(m, r)
+    own = "national" if g.name == "/models/national" else f"region {region_groups.names(f)[r]}"
+    assert f"model: {own}" in text.splitlines(), f"the model is {own}, explain says otherwise"
+    table = g["points"][:]
     names = [text_of(v) for v in s["features"].attrs["names"]]
     x = s["features"][i]
     base = table[table["feature"] == -1]["points"][0]

@@ -7,6 +7,8 @@ Always (the file explains itself and its figures are right):
   - every subscriber's PD re-derived by hand from /models (bins, WoE or standardisation,
     coefficients of its region's model or the national one) matches /subscribers/pd;
   - score and grade follow from the PD by the scorecard formula and the master scale;
+  - each region's model is /models/regions/<its name> (tests/tools/region_groups.py), with its
+    region and region_name;
   - the bins: counts add up to the training sample, default rates move with the stated trend,
     WoE follows from the counts;
   - the hold-out metrics (AUC with midranks, Gini, KS, Brier, log loss, calibration deciles,
@@ -26,6 +28,7 @@ import numpy as np
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
 from check_run import subscriber_keys  # noqa: E402
+import region_groups  # noqa: E402
 import suppression  # noqa: E402
 
 failures = []
@@ -101,7 +104,7 @@ def rederive_pd(f, values, region):
     bins = models["bins"][:]
     transformed = {}
     coef_names = set()
-    groups = [models["national"]] + [models[f"region_{r}"] for r in range(len(f["regions/names"]))]
+    groups = [models["national"]] + list(models["regions"].values())
     for g in groups:
         if "coefficients" in g:
             coef_names.update(text(n) for n in g["coefficients"]["name"][1:])
@@ -134,7 +137,7 @@ def rederive_pd(f, values, region):
     national = eta_of(models["national"])
     eta = national.copy()
     for r in range(len(f["regions/names"])):
-        g = models[f"region_{r}"]
+        g = region_groups.group(f, r)
         if g.attrs["own_model"]:
             eta[region == r] = eta_of(g)[region == r]
     return 1 / (1 + np.exp(-eta)), 1 / (1 + np.exp(-national))
@@ -203,6 +206,7 @@ def main():
     train = (label >= 0) & (sample == 0)
     check(models.attrs["train_rows"] == train.sum(), "training rows")
     check_bins(f, train.sum())
+    region_groups.check_groups(f, check)
 
     own, national = rederive_pd(f, values, region)
     check(np.allclose(own, pd, rtol=1e-10, atol=1e-14), "PDs re-derived from /models match /subscribers/pd")
@@ -234,10 +238,10 @@ def main():
     groups = [("validation", models["validation"], pd[hold], y),
               ("national/validation", models["national/validation"], national[hold], y)]
     for r in range(len(f["regions/names"])):
-        rows = hold & (region == r)
-        groups.append((f"region_{r}/validation", models[f"region_{r}/validation"], pd[rows],
+        rows, g = hold & (region == r), region_groups.path(f, r)
+        groups.append((f"{g}/validation", models[f"{g}/validation"], pd[rows],
                        (label[rows] == 1).astype(float)))
-        groups.append((f"region_{r}/validation_national", models[f"region_{r}/validation_national"],
+        groups.append((f"{g}/validation_national", models[f"{g}/validation_national"],
                        national[rows], (label[rows] == 1).astype(float)))
     if "out_of_time" in models:
         oot = (label >= 0) & (sample == 2)
@@ -247,7 +251,7 @@ def main():
     for name, g, p, yy in groups:
         m = g.attrs
         if m["suppressed"]:
-            check((m["suppressed"] == 1) == (0 < len(p) < k) or "region_" in name,
+            check((m["suppressed"] == 1) == (0 < len(p) < k) or name.startswith("regions/"),
                   f"{name}: {len(p)} hold-out rows, suppressed {m['suppressed']}")
             check(m["n"] == -1 and m["defaults"] == -1 and np.isnan(m["auc"]) and len(g["calibration"]) == 0,
                   f"{name}: suppressed but shows figures")

@@ -10,6 +10,8 @@ speaks one vocabulary:
 - every 2-D dataset names its axes (`axes`) and has a label per row and per column;
 - region codes mean one thing everywhere: a row of /regions/names, -1 unknown, -2 all regions,
   and the name beside a code is that region's name ("(unknown)", "(all)" for the sentinels);
+- each region's model group is /models/regions/<name> (escaped: tests/tools/region_groups.py),
+  one per row of /regions/names, its region_name the link unescaped and its region that row;
 - the root says the currency of every amount (`currency`, three capital letters);
 - a PD's unit is `probability` in every table;
 - every text attribute, of every object and the root, comes back from h5py as str, never bytes
@@ -22,6 +24,9 @@ import sys
 import h5py
 import numpy as np
 import pandas as pd
+
+sys.path.insert(0, __file__.rsplit("/", 1)[0])
+import region_groups  # noqa: E402
 
 # --- the idioms of docs/output.md, "pandas" ---------------------------------------------------
 def text(v):
@@ -127,10 +132,7 @@ def main(path):
         for name in ("models/national",):
             g = f[name]
             check(int(g.attrs["region"]) == ALL and text(g.attrs["region_name"]) == "(all)", f"/{name}: region")
-        for r in range(len(regions)):
-            g = f.get(f"models/region_{r}")
-            check(g is None or (int(g.attrs["region"]) == r and text(g.attrs["region_name"]) == regions[r]),
-                  f"/models/region_{r}: region attributes")
+        region_groups.check_groups(f, check)
     for p in problems:
         print(f"FAIL {p}")
     print(f"check_pandas: {path}: {tables} tables, {matrices} matrices, {len(objects)} datasets, "

@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """Re-derives the stored reasons of a run file from its points tables alone (docs/models.md,
 "Reasons"): for N random subscribers, each used feature's bin by its value (lower <= x < upper,
-or the missing bin) in the own model's /models/<model>/points, that bin's points; the score as
-the base's points plus their sum; the top reasons as the features of most points lost against
-their best bin with training rows (ties: the lower feature), with their codes (feature x 4 +
-direction). Asserts they equal /subscribers/points (exactly), /subscribers/score (to 1e-9) and
-/subscribers/reasons (exactly), and that /models/reason_codes lists every code stored.
+or the missing bin) in the own model's /models/<model>/points (national, or regions/<name>),
+that bin's points; the score as the base's points plus their sum; the top reasons as the
+features of most points lost against their best bin with training rows (ties: the lower
+feature), with their codes (feature x 4 + direction). Asserts they equal /subscribers/points
+(exactly), /subscribers/score (to 1e-9) and /subscribers/reasons (exactly), and that
+/models/reason_codes lists every code stored.
 usage: check_reasons.py RUN.h5 [N] [SEED]"""
 import sys
 
 import h5py
 import numpy as np
+
+sys.path.insert(0, __file__.rsplit("/", 1)[0])
+import region_groups  # noqa: E402
 
 
 def text(v):
@@ -20,7 +24,8 @@ def text(v):
 
 
 def model_of(m, region):
-    g = m.get(f"region_{region}") if region >= 0 else None
+    """The model a subscriber of this region is scored with: its region's own, else the national."""
+    g = region_groups.group(m.file, region) if region >= 0 else None
     return g if g is not None and g.attrs["own_model"] else m["national"]
 
 

@@ -879,6 +879,30 @@ static void short_column(hid_t f)
     H5Dclose(d), H5Sclose(space);
 }
 
+/* Row row of /regions/names set to name (the dataset's own string type). */
+static void set_region_name(hid_t f, hsize_t row, const char *name)
+{
+    hid_t d = H5Dopen2(f, "regions/names", H5P_DEFAULT), t = H5Dget_type(d);
+    char text[64] = {0};
+    assert_true(H5Tget_size(t) <= sizeof text);
+    snprintf(text, sizeof text, "%s", name);
+    H5Dclose(d);
+    poke(f, "regions/names", NULL, row, t, text);
+    H5Tclose(t);
+}
+
+/* Two regions of one name, or one without a name, could not each name their own model's group
+ * (/models/regions/<name>). */
+static void region_name_repeated(hid_t f)
+{
+    set_region_name(f, 2, region_names[0]);
+}
+
+static void region_name_empty(hid_t f)
+{
+    set_region_name(f, 1, "");
+}
+
 static void loan_region_out_of_range(hid_t f)
 {
     const int32_t region = 9;
@@ -960,6 +984,8 @@ static void test_stored_run_damage(void **state)
         {region_out_of_range, "/subscribers/region row 2"},
         {keys_decrease, "/subscribers/key row 1"},
         {short_column, "/subscribers/label does not have a row per subscriber"},
+        {region_name_repeated, "/regions/names has an empty or repeated name"},
+        {region_name_empty, "/regions/names has an empty or repeated name"},
     };
     char dir[64], path[128];
     write_run_with_book(dir, path, sizeof path);
