@@ -47,6 +47,7 @@ struct tr_config {
         double loan_share;           /* share of subscribers with a loan after the window */
         int64_t loan_days;           /* loans are issued over this many days after the window */
         int64_t outcome_days;        /* data cut: this many days after the window ends */
+        int64_t history_days;        /* earlier loans are issued over this many days before it */
         /* planted rates, per subscriber unless said otherwise */
         double simbox_rate;
         double sim_swap_rate; /* legitimate SIM swaps */

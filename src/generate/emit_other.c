@@ -5,6 +5,7 @@
 #include "generate/loans.h"
 #include "generate/mobility.h"
 
+#include "core/calendar.h"
 #include "core/rng.h"
 
 #include <gsl/gsl_cdf.h>
@@ -35,6 +36,13 @@ static void put_sep(struct tr_textbuf *b, const char *s)
 {
     tr_put_char(b, ',');
     tr_put_str(b, s);
+}
+
+static int year_of_day(int64_t day)
+{
+    int y, m, d;
+    tr_civil_from_days(day, &y, &m, &d);
+    return y;
 }
 
 static int has_break(const struct tr_ledger *l)
@@ -159,42 +167,112 @@ void tr_emit_data(struct tr_gen *g)
     }
 }
 
+static void put_loan_id(struct tr_textbuf *b, const struct tr_loan *l)
+{
+    tr_put_str(b, "LN");
+    tr_put_u64_width(b, l->number, 10);
+}
+
+/* The schedule's columns of loans.csv: installments, rate, limit (revolving only). */
+static void put_schedule(struct tr_textbuf *b, const struct tr_loan *l)
+{
+    tr_put_char(b, ',');
+    tr_put_i64(b, l->installments);
+    tr_put_char(b, ',');
+    tr_put_fixed(b, l->rate, 4);
+    tr_put_char(b, ',');
+    if (l->limit_cents > 0) tr_put_cents(b, l->limit_cents);
+}
+
+static void put_loan(struct tr_gen *g, const struct tr_loan *l)
+{
+    struct tr_textbuf *b = &g->sink->buf[TR_F_LOANS];
+    put_loan_id(b, l);
+    put_sep(b, g->self_id);
+    put_sep(b, tr_product_names[l->product]);
+    tr_put_char(b, ',');
+    tr_put_date(b, l->issued);
+    tr_put_char(b, ',');
+    tr_put_date(b, l->due);
+    tr_put_char(b, ',');
+    tr_put_cents(b, l->amount_cents);
+    tr_put_char(b, ',');
+    tr_put_cents(b, l->outstanding_cents);
+    put_sep(b, tr_status_names[l->status]);
+    tr_put_char(b, ',');
+    if (!isnan(l->lgd)) tr_put_fixed(b, l->lgd, 2);
+    put_schedule(b, l);
+    tr_put_eol(b);
+    g->sink->records[TR_F_LOANS]++;
+}
+
+static void put_repayments(struct tr_gen *g, const struct tr_book *book, const struct tr_loan *l)
+{
+    struct tr_textbuf *b = &g->sink->buf[TR_F_REPAYMENTS];
+    for (int k = 0; k < l->n_rep; k++) {
+        const struct tr_repayment *rp = &book->rep[l->first_rep + k];
+        put_loan_id(b, l);
+        tr_put_char(b, ',');
+        tr_put_timestamp(b, rp->t);
+        tr_put_char(b, ',');
+        tr_put_cents(b, rp->cents);
+        tr_put_eol(b);
+    }
+    g->sink->records[TR_F_REPAYMENTS] += l->n_rep;
+}
+
+static void put_optional_day(struct tr_textbuf *b, int64_t day)
+{
+    tr_put_char(b, ',');
+    if (day >= 0) tr_put_date(b, day);
+}
+
+/* truth/loans.csv: the planted outcome and, for a loan open at the observation date, its planted
+ * 12-month PD and its exposure then (docs/generator.md, "Loans"). */
+static void put_loan_truth(struct tr_gen *g, const struct tr_book *book, const struct tr_loan *l)
+{
+    const struct tr_world *w = g->w;
+    struct tr_textbuf *b = &g->sink->buf[TR_F_TRUTH_LOANS];
+    put_loan_id(b, l);
+    put_sep(b, g->self_id);
+    put_sep(b, tr_product_names[l->product]);
+    put_sep(b, l->after_window ? "1" : "0");
+    put_sep(b, tr_status_names[l->status]);
+    put_sep(b, l->eventual_default ? "1" : "0");
+    tr_put_char(b, ',');
+    tr_put_fixed(b, g->self.pd, 6);
+    put_optional_day(b, l->issued);
+    put_schedule(b, l);
+    tr_put_char(b, ',');
+    tr_put_cents(b, l->principal_cents);
+    tr_put_char(b, ',');
+    tr_put_fixed(b, l->issue_pd, 6);
+    tr_put_char(b, ',');
+    if (!l->after_window) tr_put_i64(b, year_of_day(l->issued));
+    put_optional_day(b, l->default_day);
+    const int open = tr_loan_open_at_observation(w, book, l);
+    put_sep(b, open ? "1" : "0");
+    tr_put_char(b, ',');
+    if (open) tr_put_fixed(b, tr_loan_pd_12m(w, l), 6);
+    tr_put_char(b, ',');
+    tr_put_fixed(b, l->true_lgd, 4);
+    tr_put_char(b, ',');
+    if (open) tr_put_cents(b, tr_loan_owed_before(book, l, tr_observation_day(w)));
+    tr_put_char(b, ',');
+    if (l->eventual_default) tr_put_cents(b, tr_loan_owed_before(book, l, l->default_day));
+    tr_put_char(b, ',');
+    tr_put_i64(b, l->n_rep);
+    tr_put_eol(b);
+}
+
 void tr_emit_loans(struct tr_gen *g)
 {
-    struct tr_loan loans[TR_MAX_LOANS];
-    int n = tr_person_loans(g->w, &g->self, loans);
-    for (int k = 0; k < n; k++) {
-        const struct tr_loan *l = &loans[k];
-        struct tr_textbuf *b = &g->sink->buf[TR_F_LOANS];
-        tr_put_str(b, "LN");
-        tr_put_u64_width(b, l->number, 10);
-        put_sep(b, g->self_id);
-        put_sep(b, tr_product_names[l->product]);
-        tr_put_char(b, ',');
-        tr_put_date(b, l->issued);
-        tr_put_char(b, ',');
-        tr_put_date(b, l->due);
-        tr_put_char(b, ',');
-        tr_put_cents(b, l->amount_cents);
-        tr_put_char(b, ',');
-        tr_put_cents(b, l->outstanding_cents);
-        put_sep(b, tr_status_names[l->status]);
-        tr_put_char(b, ',');
-        if (!isnan(l->lgd)) tr_put_fixed(b, l->lgd, 2);
-        tr_put_eol(b);
-        g->sink->records[TR_F_LOANS]++;
-
-        b = &g->sink->buf[TR_F_TRUTH_LOANS];
-        tr_put_str(b, "LN");
-        tr_put_u64_width(b, l->number, 10);
-        put_sep(b, g->self_id);
-        put_sep(b, tr_product_names[l->product]);
-        put_sep(b, l->after_window ? "1" : "0");
-        put_sep(b, tr_status_names[l->status]);
-        put_sep(b, l->eventual_default ? "1" : "0");
-        tr_put_char(b, ',');
-        tr_put_fixed(b, g->self.pd, 6);
-        tr_put_eol(b);
+    struct tr_book *book = &g->book;
+    tr_person_book(g->w, &g->self, book);
+    for (int k = 0; k < book->n; k++) {
+        put_loan(g, &book->loan[k]);
+        put_repayments(g, book, &book->loan[k]);
+        put_loan_truth(g, book, &book->loan[k]);
     }
 }
 

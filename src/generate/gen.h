@@ -3,6 +3,7 @@
 #ifndef TELRISK_GENERATE_GEN_H
 #define TELRISK_GENERATE_GEN_H
 
+#include "generate/loans.h"
 #include "generate/money.h"
 #include "generate/person.h"
 #include "generate/sink.h"
@@ -29,6 +30,7 @@ struct tr_gen {
     double cum_weight[TR_MAX_CONTACTS];
     int n_contacts;
     struct tr_ledger ledger, other; /* self's, and a payee's rebuilt on demand */
+    struct tr_book book;            /* self's loans and repayments */
     struct tr_far_call far_call;
     struct tr_textbuf line; /* one record being formatted */
     int line_has_defect;    /* it carries a planted defect already: no copy of it */

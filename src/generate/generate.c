@@ -1,15 +1,18 @@
 #include "generate/generate.h"
 
+#include "core/calendar.h"
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/memory.h"
 #include "core/timer.h"
 #include "generate/gen.h"
+#include "generate/loans.h"
 #include "generate/person.h"
 #include "io/ordered.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -40,6 +43,35 @@ static FILE *open_small(const struct tr_ctx *ctx, const char *dir, const char *n
     return f;
 }
 
+/* truth/cycles.csv: each region's planted default cycle in each year a history loan can be
+ * issued in (the shift of the log-odds and the odds multiplier it makes). */
+static int write_cycles(const struct tr_ctx *ctx, const struct tr_world *w, const char *dir)
+{
+    FILE *f = open_small(ctx, dir, "truth/cycles.csv");
+    if (!f) return 1;
+    const int64_t obs = tr_observation_day(w);
+    int y0, y1, m, d;
+    tr_civil_from_days(obs - w->cfg->generate.history_days, &y0, &m, &d);
+    tr_civil_from_days(obs - 1, &y1, &m, &d);
+    fprintf(f, "region,year,shift,odds_multiplier\n");
+    for (int i = 0; i < w->n_regions; i++)
+        for (int y = y0; y <= y1; y++) {
+            const double shift = tr_cycle_shift(w, i, y);
+            fprintf(f, "%s,%d,%.6f,%.6f\n", w->regions[i].name, y, shift, exp(shift));
+        }
+    int bad = fclose(f) != 0;
+    /* truth/ledger.csv: the dates the loan book is drawn around, for checkers of the ledger. */
+    if (!(f = open_small(ctx, dir, "truth/ledger.csv"))) return 1;
+    fprintf(f, "window_start,observation_date,cut_date,history_days\n");
+    const int64_t days[3] = {w->start_day, obs, tr_loan_cut_day(w)};
+    for (int k = 0; k < 3; k++) {
+        tr_civil_from_days(days[k], &y0, &m, &d);
+        fprintf(f, "%04d-%02d-%02d,", y0, m, d);
+    }
+    fprintf(f, "%" PRId64 "\n", w->cfg->generate.history_days);
+    return bad | (fclose(f) != 0);
+}
+
 /* antennas.csv and truth/regions.csv: small, the same on every rank; rank 0 writes them. */
 static int write_world(const struct tr_ctx *ctx, const struct tr_world *w, const char *dir)
 {
@@ -62,7 +94,7 @@ static int write_world(const struct tr_ctx *ctx, const struct tr_world *w, const
                 g->lat, g->lon, g->pd_intercept);
     }
     bad |= fclose(f) != 0;
-    return bad ? TR_EXIT_INPUT : TR_EXIT_OK;
+    return bad || write_cycles(ctx, w, dir) ? TR_EXIT_INPUT : TR_EXIT_OK;
 }
 
 struct totals {

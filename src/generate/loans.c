@@ -1,14 +1,96 @@
 #include "generate/loans.h"
 
+#include "core/calendar.h"
+#include "core/error.h"
 #include "core/rng.h"
 #include "generate/mobility.h"
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <stdlib.h>
+
+/* Loans issued after the window: micro-loan 30 days; revolving 1 year; mortgage 20 years. */
+static const int64_t term_days[3] = {30, 365, 7300};
+/* Days between installments of a history micro-loan (1-4 of them). */
+#define MICRO_PERIOD 30
+/* The standard deviation of a region-year's shift of the log-odds of default. */
+#define CYCLE_SD 0.5
+/* A defaulter's first missed installment is K = 1 + floor(n u^DEFAULT_SKEW): early ones likelier,
+ * as defaults come early in a loan's life. */
+#define DEFAULT_SKEW 1.5
+/* A defaulted loan is written off by the lender with this chance once 180 days in default. */
+#define WRITE_OFF_SHARE    0.5
+#define RESTRUCTURED_SHARE 0.1
+
+int64_t tr_observation_day(const struct tr_world *w)
+{
+    return w->start_day + w->days;
+}
 
 int64_t tr_loan_cut_day(const struct tr_world *w)
 {
-    return w->start_day + w->days + w->cfg->generate.outcome_days;
+    return tr_observation_day(w) + w->cfg->generate.outcome_days;
+}
+
+int64_t tr_installment_day(const struct tr_loan *l, int k)
+{
+    return l->issued + (int64_t)k * (l->due - l->issued) / l->installments;
+}
+
+int64_t tr_installment_cents(const struct tr_loan *l, int k)
+{
+    const int64_t part = l->amount_cents / l->installments;
+    return k < l->installments ? part : l->amount_cents - part * (l->installments - 1);
+}
+
+double tr_cycle_shift(const struct tr_world *w, int32_t region, int year)
+{
+    const double u = tr_unit(tr_key(w->seed, TR_S_CYCLE, (uint64_t)region, (uint64_t)year));
+    return CYCLE_SD * gsl_cdf_ugaussian_Pinv(0.5 / 9007199254740992.0 + u);
+}
+
+static int year_of(int64_t day)
+{
+    int y, m, d;
+    tr_civil_from_days(day, &y, &m, &d);
+    return y;
+}
+
+/* P(K <= k) for a defaulter's first missed installment K of n. */
+static double stop_cdf(int k, int n)
+{
+    return pow((double)k / (double)n, 1.0 / DEFAULT_SKEW);
+}
+
+double tr_loan_pd_12m(const struct tr_world *w, const struct tr_loan *l)
+{
+    const int64_t obs = tr_observation_day(w);
+    double within = 0, later = 0; /* P(K = k) over the k defaulting in the year, or from it on */
+    for (int k = 1; k <= l->installments; k++) {
+        const int64_t day = tr_installment_day(l, k) + TR_DEFAULT_DPD;
+        const double pk = stop_cdf(k, l->installments) - stop_cdf(k - 1, l->installments);
+        if (day >= obs) later += pk;
+        if (day >= obs && day < obs + 365) within += pk;
+    }
+    const double q = l->issue_pd, survive = 1 - q + q * later;
+    return survive > 0 ? q * within / survive : 0;
+}
+
+int64_t tr_loan_owed_before(const struct tr_book *b, const struct tr_loan *l, int64_t day)
+{
+    int64_t owed = l->amount_cents;
+    for (int k = 0; k < l->n_rep; k++)
+        if (b->rep[l->first_rep + k].t < day * 86400) owed -= b->rep[l->first_rep + k].cents;
+    return owed > 0 ? owed : 0;
+}
+
+int tr_loan_open_at_observation(const struct tr_world *w, const struct tr_book *b,
+                                const struct tr_loan *l)
+{
+    const int64_t obs = tr_observation_day(w);
+    return l->issued < obs && (l->default_day < 0 || l->default_day >= obs) &&
+           tr_loan_owed_before(b, l, obs) > 0;
 }
 
 static int64_t round_to(double cents, int64_t step)
@@ -17,79 +99,196 @@ static int64_t round_to(double cents, int64_t step)
     return v < step ? step : v;
 }
 
-static void settle(const struct tr_world *w, struct tr_loan *l, gsl_rng *r)
+/* Terms: equal installments of an annuity at the effective annual rate (a one-installment loan
+ * owes principal and the term's interest); amount is what they add up to. */
+static void set_terms(struct tr_loan *l, int installments, int64_t term, double rate,
+                      int64_t principal, gsl_rng *r)
 {
-    if (l->due > tr_loan_cut_day(w)) {
-        l->status = TR_OPEN;
-        l->outstanding_cents =
-            l->product == TR_MICROLOAN
-                ? l->amount_cents
-                : round_to((double)l->amount_cents * gsl_ran_flat(r, 0.5, 1.0), 100);
-    } else if (l->eventual_default) {
-        l->status = TR_DEFAULT;
-        l->outstanding_cents = round_to((double)l->amount_cents * gsl_ran_flat(r, 0.4, 1.0), 100);
-    } else {
-        l->status = TR_REPAID;
-        l->outstanding_cents = 0;
-    }
-    static const double base_lgd[3] = {0.65, 0.75, 0.25};
-    l->lgd = gsl_rng_uniform(r) < 0.3
-                 ? NAN
-                 : round(100 * (base_lgd[l->product] + gsl_ran_flat(r, -0.1, 0.1))) / 100;
+    l->due = l->issued + term;
+    l->installments = installments;
+    l->rate = rate;
+    l->principal_cents = principal;
+    const double n = installments, i = pow(1 + rate, (double)term / (365.0 * n)) - 1;
+    l->amount_cents = llround((double)principal * n * i / (1 - pow(1 + i, -n)));
+    /* A revolving line's limit: what was drawn and some room above it, in whole 50s. */
+    l->limit_cents =
+        l->product == TR_REVOLVING
+            ? (int64_t)ceil((double)l->amount_cents * gsl_ran_flat(r, 1.0, 1.6) / 5000) * 5000
+            : 0;
 }
 
-int tr_person_loans(const struct tr_world *w, const struct tr_person *p,
-                    struct tr_loan out[TR_MAX_LOANS])
+/* An annual effective rate that is realistic for the product (mobile micro-loans charge about
+ * 7.5% a month). Rounded to 4 decimals, as loans.csv gives it, before the amount is computed. */
+static double draw_rate(enum tr_product product, gsl_rng *r)
 {
-    if (p->kind == TR_KIND_SIMBOX) return 0;
-    gsl_rng *r = tr_rng_alloc();
-    gsl_rng_set(r, tr_key(w->seed, TR_S_LOAN, (uint64_t)p->index, 0));
+    static const double lo[3] = {1.0, 0.22, 0.10}, hi[3] = {1.6, 0.38, 0.16};
+    return round(gsl_ran_flat(r, lo[product], hi[product]) * 1e4) / 1e4;
+}
+
+static int cmp_repayment(const void *pa, const void *pb)
+{
+    const struct tr_repayment *a = pa, *b = pb;
+    return a->t < b->t ? -1 : a->t > b->t;
+}
+
+static void add_repayment(struct tr_book *b, int64_t t, int64_t cents)
+{
+    if (b->n_rep == TR_MAX_REPAYMENTS)
+        TR_DIE(TR_EXIT_INTERNAL, "generator: more than %d repayments for one subscriber (a bug)",
+               TR_MAX_REPAYMENTS);
+    b->rep[b->n_rep++] = (struct tr_repayment){t, cents};
+}
+
+/* The repayments up to the cut. Installments are paid on time (up to 4 days early) or, by a late
+ * payer, some 5-60 days late and then caught up (never past the cut, so every installment due by
+ * the cut is paid by it); a defaulter pays until installment K, maybe part of it, then nothing. */
+static void repay(const struct tr_world *w, struct tr_book *b, struct tr_loan *l, gsl_rng *r)
+{
+    const int64_t cut = tr_loan_cut_day(w);
+    const int n = l->installments;
+    const int stop =
+        l->eventual_default ? 1 + (int)((double)n * pow(gsl_rng_uniform(r), DEFAULT_SKEW)) : n + 1;
+    l->default_day = l->eventual_default ? tr_installment_day(l, stop) + TR_DEFAULT_DPD : -1;
+    const int late_payer = gsl_rng_uniform(r) < fmin(0.6, 0.1 + l->issue_pd);
+    l->first_rep = b->n_rep;
+    for (int k = 1; k <= n && k <= stop; k++) {
+        int64_t day = tr_installment_day(l, k), cents = tr_installment_cents(l, k);
+        if (day > cut) break;
+        if (k == stop) { /* the defaulter's last: part of it, or nothing */
+            if (gsl_rng_uniform(r) < 0.5) break;
+            cents = (int64_t)((double)cents * gsl_ran_flat(r, 0.1, 0.9));
+            if (cents <= 0) break;
+        }
+        if (late_payer && gsl_rng_uniform(r) < 0.35)
+            day += 5 + (int64_t)gsl_rng_uniform_int(r, 56);
+        else
+            day -= (int64_t)gsl_rng_uniform_int(r, 5);
+        if (day < l->issued) day = l->issued;
+        if (day > cut) day = cut;
+        int64_t t = day * 86400 + tr_second_of_day(gsl_rng_uniform(r), gsl_rng_uniform(r));
+        if (t <= l->disbursed_at) t = l->disbursed_at + 60; /* never before the money came */
+        add_repayment(b, t, cents);
+    }
+    l->n_rep = b->n_rep - l->first_rep;
+    qsort(&b->rep[l->first_rep], (size_t)l->n_rep, sizeof *b->rep, cmp_repayment);
+}
+
+/* The status at the cut. An application keeps the rule the label was built on (due after the
+ * cut: open; else default or repaid by its planted outcome); a history loan's follows its ledger:
+ * default once 90 days past due (some written off half a year later, a few restructured). */
+static void settle(const struct tr_world *w, const struct tr_book *b, struct tr_loan *l, gsl_rng *r)
+{
+    const int64_t cut = tr_loan_cut_day(w);
+    l->outstanding_cents = tr_loan_owed_before(b, l, cut + 1);
+    const double u = gsl_rng_uniform(r);
+    if (l->after_window)
+        l->status = l->due > cut ? TR_OPEN : l->eventual_default ? TR_DEFAULT : TR_REPAID;
+    else if (l->eventual_default && l->default_day <= cut)
+        l->status = l->default_day + 180 <= cut && u < WRITE_OFF_SHARE ? TR_WRITTEN_OFF
+                    : u > 1 - RESTRUCTURED_SHARE                       ? TR_RESTRUCTURED
+                                                                       : TR_DEFAULT;
+    else
+        l->status = l->outstanding_cents == 0 ? TR_REPAID : TR_OPEN;
+    static const double base_lgd[3] = {0.65, 0.75, 0.25};
+    l->true_lgd = base_lgd[l->product] + gsl_ran_flat(r, -0.1, 0.1);
+    l->lgd = gsl_rng_uniform(r) < 0.3 ? NAN : round(100 * l->true_lgd) / 100;
+}
+
+/* Draws the loan's outcome and payments; issued, product and the terms are set. */
+static void run_loan(const struct tr_world *w, struct tr_book *b, struct tr_loan *l, gsl_rng *r)
+{
+    l->eventual_default = gsl_rng_uniform(r) < l->issue_pd;
+    l->disbursed_at = l->issued * 86400 + tr_second_of_day(gsl_rng_uniform(r), gsl_rng_uniform(r));
+    repay(w, b, l, r);
+    settle(w, b, l, r);
+}
+
+static struct tr_loan *new_loan(struct tr_book *b, const struct tr_person *p,
+                                enum tr_product product, int64_t issued)
+{
+    struct tr_loan *l = &b->loan[b->n];
+    *l = (struct tr_loan){
+        .number = (uint64_t)p->index * 32 + (uint64_t)b->n, .product = product, .issued = issued};
+    b->n++;
+    return l;
+}
+
+static int cmp_day(const void *pa, const void *pb)
+{
+    const int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+/* The history: mobile-money borrowers only (their payments are in the wallet's ledger), about
+ * 1.5 micro-loans a year, a revolving line for one in ten, a mortgage for some of the better off;
+ * issued over the history_days before the observation date, numbered in issue order. Each loan's
+ * chance of default is the person's PD with the log-odds shifted by the region's cycle in the
+ * year it was issued. Dormant accounts (silent before they wake) and SIM boxes borrow nothing. */
+static void add_history(const struct tr_world *w, const struct tr_person *p, struct tr_book *b,
+                        gsl_rng *r)
+{
+    if (!p->wallet || p->kind == TR_KIND_DORMANT) return;
+    gsl_rng_set(r, tr_key(w->seed, TR_S_LOAN, (uint64_t)p->index, 1));
+    const int64_t span = w->cfg->generate.history_days, obs = tr_observation_day(w);
+    int64_t plan[TR_MAX_LOANS - 1]; /* issue day * 4 + product */
     int n = 0;
-    unsigned prior = p->wallet ? gsl_ran_poisson(r, 0.6) : 0;
-    if (prior > TR_MAX_LOANS - 1) prior = TR_MAX_LOANS - 1;
-    for (unsigned k = 0; k < prior; k++) {
-        struct tr_loan *l = &out[n];
-        l->number = (uint64_t)p->index * 8 + (uint64_t)n;
-        l->product = TR_MICROLOAN;
-        /* Earlier loans: issued in the 150 days before the window or in it; all settled by the
-         * cut, and their disbursements and repayments inside the window are in mobile money. */
-        l->issued =
-            w->start_day - 150 + (int64_t)gsl_rng_uniform_int(r, (unsigned long)(150 + w->days));
-        l->due = l->issued + 30;
-        l->amount_cents = round_to(25.0 * p->income * gsl_ran_lognormal(r, 0, 0.4), 500);
-        l->eventual_default = gsl_rng_uniform(r) < p->pd;
-        l->after_window = 0;
-        l->disbursed_at =
-            l->issued * 86400 + tr_second_of_day(gsl_rng_uniform(r), gsl_rng_uniform(r));
-        l->repaid_at = l->eventual_default
-                           ? -1
-                           : l->due * 86400 - 86400 * (int64_t)gsl_rng_uniform_int(r, 5) +
-                                 tr_second_of_day(gsl_rng_uniform(r), gsl_rng_uniform(r));
-        settle(w, l, r);
-        n++;
+    unsigned micro = gsl_ran_poisson(r, 0.12 * (double)span / 30.0);
+    for (unsigned k = 0; k < micro && n < TR_MAX_LOANS - 3; k++)
+        plan[n++] = TR_MICROLOAN;
+    if (gsl_rng_uniform(r) < 0.10) plan[n++] = TR_REVOLVING;
+    if (gsl_rng_uniform(r) < 0.03 && p->income > 300) plan[n++] = TR_MORTGAGE;
+    for (int k = 0; k < n; k++)
+        plan[k] += 4 * (obs - span + (int64_t)gsl_rng_uniform_int(r, (unsigned long)span));
+    qsort(plan, (size_t)n, sizeof *plan, cmp_day);
+    const double logit_pd = log(p->pd / (1 - p->pd));
+    static const double income_multiple[3] = {0.25, 0.5, 60};
+    for (int k = 0; k < n; k++) {
+        const enum tr_product product = (enum tr_product)(plan[k] % 4);
+        struct tr_loan *l = new_loan(b, p, product, plan[k] / 4);
+        const int n_inst = product == TR_MICROLOAN   ? 1 + (int)gsl_rng_uniform_int(r, 4)
+                           : product == TR_REVOLVING ? 12
+                                                     : 240;
+        const int64_t term = product == TR_MICROLOAN ? MICRO_PERIOD * n_inst : term_days[product];
+        const int64_t principal = round_to(
+            100.0 * income_multiple[product] * p->income * gsl_ran_lognormal(r, 0, 0.4), 500);
+        set_terms(l, n_inst, term, draw_rate(product, r), principal, r);
+        const double shift = tr_cycle_shift(w, p->region, year_of(l->issued));
+        l->issue_pd = 1 / (1 + exp(-(logit_pd + shift)));
+        run_loan(w, b, l, r);
     }
-    if (gsl_rng_uniform(r) < w->cfg->generate.loan_share) {
-        struct tr_loan *l = &out[n];
-        l->number = (uint64_t)p->index * 8 + (uint64_t)n;
-        double u = gsl_rng_uniform(r);
-        l->product = (u < 0.04 && p->income > 300) ? TR_MORTGAGE
-                     : u < 0.14                    ? TR_REVOLVING
-                                                   : TR_MICROLOAN;
-        l->issued = w->start_day + w->days +
-                    (int64_t)gsl_rng_uniform_int(r, (unsigned long)w->cfg->generate.loan_days);
-        static const int64_t term_days[3] = {30, 365, 7300};
-        static const double income_multiple[3] = {0.25, 0.5, 60};
-        l->due = l->issued + term_days[l->product];
-        l->amount_cents = round_to(
-            100.0 * income_multiple[l->product] * p->income * gsl_ran_lognormal(r, 0, 0.4), 500);
-        l->eventual_default = gsl_rng_uniform(r) < p->pd;
-        l->after_window = 1;
-        l->disbursed_at =
-            l->issued * 86400 + tr_second_of_day(gsl_rng_uniform(r), gsl_rng_uniform(r));
-        l->repaid_at = -1;
-        settle(w, l, r);
-        n++;
-    }
+}
+
+/* The application: for loan_share of subscribers, one loan issued in the loan_days after the
+ * window, defaulting with the person's true PD (no cycle: the label's truth is that PD). */
+static void add_application(const struct tr_world *w, const struct tr_person *p, struct tr_book *b,
+                            gsl_rng *r)
+{
+    gsl_rng_set(r, tr_key(w->seed, TR_S_LOAN, (uint64_t)p->index, 0));
+    if (gsl_rng_uniform(r) >= w->cfg->generate.loan_share) return;
+    double u = gsl_rng_uniform(r);
+    const enum tr_product product = (u < 0.04 && p->income > 300) ? TR_MORTGAGE
+                                    : u < 0.14                    ? TR_REVOLVING
+                                                                  : TR_MICROLOAN;
+    struct tr_loan *l =
+        new_loan(b, p, product,
+                 tr_observation_day(w) +
+                     (int64_t)gsl_rng_uniform_int(r, (unsigned long)w->cfg->generate.loan_days));
+    static const double income_multiple[3] = {0.25, 0.5, 60};
+    static const int installments[3] = {1, 12, 240};
+    const int64_t principal =
+        round_to(100.0 * income_multiple[product] * p->income * gsl_ran_lognormal(r, 0, 0.4), 500);
+    set_terms(l, installments[product], term_days[product], draw_rate(product, r), principal, r);
+    l->after_window = 1;
+    l->issue_pd = p->pd;
+    run_loan(w, b, l, r);
+}
+
+void tr_person_book(const struct tr_world *w, const struct tr_person *p, struct tr_book *b)
+{
+    b->n = b->n_rep = 0;
+    if (p->kind == TR_KIND_SIMBOX) return;
+    gsl_rng *r = tr_rng_alloc();
+    add_history(w, p, b, r);
+    add_application(w, p, b, r);
     gsl_rng_free(r);
-    return n;
 }

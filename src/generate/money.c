@@ -109,6 +109,29 @@ static struct tr_money_event *own(struct tr_ledger *l, const struct tr_world *w,
     return e;
 }
 
+/* The loan book's money inside the window: each disbursement (the principal) and each repayment
+ * (docs/credit.md: every one in the window is also in mobile money, and none outside it). */
+static void add_loans(const struct tr_world *w, const struct tr_person *p, gsl_rng *r,
+                      struct tr_ledger *l, unsigned *seq)
+{
+    struct tr_book book_store, *book = &book_store;
+    tr_person_book(w, p, book);
+    const int64_t end = w->start_epoch + w->days * 86400;
+    for (int k = 0; k < book->n; k++) {
+        const struct tr_loan *ln = &book->loan[k];
+        if (ln->disbursed_at >= w->start_epoch && ln->disbursed_at < end)
+            own(l, w, p->index, seq, ln->disbursed_at, TR_TXN_LOAN_DISBURSEMENT, 1,
+                ln->principal_cents, r)
+                ->counterparty = 0;
+        for (int j = 0; j < ln->n_rep; j++) {
+            const struct tr_repayment *rp = &book->rep[ln->first_rep + j];
+            if (rp->t >= w->start_epoch && rp->t < end)
+                own(l, w, p->index, seq, rp->t, TR_TXN_LOAN_REPAYMENT, -1, rp->cents, r)
+                    ->counterparty = 0;
+        }
+    }
+}
+
 /* The routine life of an account: agents, bills, shops, loans. */
 static void add_routine(const struct tr_world *w, const struct tr_person *p, gsl_rng *r,
                         struct tr_ledger *l, unsigned *seq)
@@ -148,20 +171,7 @@ static void add_routine(const struct tr_world *w, const struct tr_person *p, gsl
             own(l, w, p->index, seq, when(w, (int64_t)gsl_rng_uniform_int(r, days), r),
                 TR_TXN_BILLPAY, -1, cents(0.04 * p->income * gsl_ran_lognormal(r, 0, 0.5), 50), r);
     }
-    struct tr_loan loans[TR_MAX_LOANS];
-    int nl = tr_person_loans(w, p, loans);
-    const int64_t end = w->start_epoch + w->days * 86400;
-    for (int k = 0; k < nl; k++) {
-        const struct tr_loan *ln = &loans[k];
-        if (ln->disbursed_at >= w->start_epoch && ln->disbursed_at < end)
-            own(l, w, p->index, seq, ln->disbursed_at, TR_TXN_LOAN_DISBURSEMENT, 1,
-                ln->amount_cents, r)
-                ->counterparty = 0;
-        if (ln->repaid_at >= w->start_epoch && ln->repaid_at < end)
-            own(l, w, p->index, seq, ln->repaid_at, TR_TXN_LOAN_REPAYMENT, -1,
-                ln->amount_cents * 11 / 10, r)
-                ->counterparty = 0;
-    }
+    add_loans(w, p, r, l, seq);
 }
 
 int64_t tr_takeover_swap_time(const struct tr_world *w, const struct tr_person *p)

@@ -12,10 +12,11 @@ const struct tr_file_spec tr_gen_files[TR_F_COUNT] = {
     {"mobilemoney.csv", "txn_id,txn_type,caller_id,recipient_id,timestamp,amount,sender_balance_before,sender_balance_after,recipient_balance_before,recipient_balance_after,antenna_id"},
     {"mobiledata.csv", "caller_id,volume,timestamp"},
     {"subscribers.csv", "subscriber_id,region,activation_date,plan"},
-    {"loans.csv", "loan_id,subscriber_id,product,issued,due,amount,outstanding,status,lgd"},
+    {"loans.csv", "loan_id,subscriber_id,product,issued,due,amount,outstanding,status,lgd,installments,rate,limit"},
     {"sim_swaps.csv", "subscriber_id,timestamp"},
+    {"repayments.csv", "loan_id,timestamp,amount"},
     {"truth/subscribers.csv", "subscriber_id,region,pd,income,stability,regularity,wallet,kind,ledger_break,sim_swap,home_antenna,work_antenna,dormant_until"},
-    {"truth/loans.csv", "loan_id,subscriber_id,product,after_window,status,eventual_default,pd"},
+    {"truth/loans.csv", "loan_id,subscriber_id,product,after_window,status,eventual_default,pd,issued,installments,rate,limit,principal,issue_pd,cycle_year,default_day,open_at_observation,pd_12m,lgd,ead,ead_default,repayments"},
     {"truth/fraud.csv", "rule,subscriber_id,timestamp,table,line,evidence"},
     {"truth/defects.csv", "table,line,kind,subscriber_id,detail"},
 };

@@ -15,6 +15,7 @@ enum tr_gen_file {
     TR_F_SUBSCRIBERS,
     TR_F_LOANS,
     TR_F_SIM_SWAPS,
+    TR_F_REPAYMENTS,
     TR_F_TRUTH_SUBSCRIBERS,
     TR_F_TRUTH_LOANS,
     TR_F_TRUTH_FRAUD,

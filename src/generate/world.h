@@ -80,6 +80,7 @@ enum tr_stream {
     TR_S_FOREIGN,
     TR_S_BREAK,
     TR_S_FAR,
+    TR_S_CYCLE, /* a region's default cycle in a year */
 };
 
 #endif

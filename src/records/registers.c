@@ -69,7 +69,9 @@ static enum tr_reason convert_subscriber(struct tr_parse_ctx *pc, const struct t
 }
 
 const char *const tr_product_names[4] = {"microloan", "revolving", "mortgage", NULL};
-const char *const tr_status_names[4] = {"repaid", "default", "open", NULL};
+/* written_off and restructured: the lender's unlikeliness-to-pay events (docs/credit.md). */
+const char *const tr_status_names[6] = {"repaid",      "default",      "open",
+                                        "written_off", "restructured", NULL};
 
 static enum tr_reason convert_loan(struct tr_parse_ctx *pc, const struct tr_fields *f,
                                    const int *col, uint64_t order)

@@ -136,11 +136,16 @@ struct tr_subscriber {
 };
 
 enum tr_product { TR_MICRO, TR_REVOLVE, TR_MORTGAGE_LOAN };
-enum tr_status { TR_ST_REPAID, TR_ST_DEFAULT, TR_ST_OPEN };
+enum tr_status { TR_ST_REPAID, TR_ST_DEFAULT, TR_ST_OPEN, TR_ST_WRITTEN_OFF, TR_ST_RESTRUCTURED };
+/* A status that says the borrower defaulted: default, written off or restructured. */
+static inline int tr_status_defaulted(int status)
+{
+    return status == TR_ST_DEFAULT || status == TR_ST_WRITTEN_OFF || status == TR_ST_RESTRUCTURED;
+}
 /* The loans table's words for them, in enum order, NULL-terminated (the generator writes
  * them too). */
 extern const char *const tr_product_names[4];
-extern const char *const tr_status_names[4];
+extern const char *const tr_status_names[6];
 
 struct tr_loan_rec {
     uint64_t self;

@@ -27,6 +27,9 @@ BANDICOOT = {"active_days", "number_of_contacts", "call_duration", "percent_noct
              "number_of_antennas", "entropy_of_antennas", "percent_at_home", "radius_of_gyration",
              "frequent_antennas", "churn_rate", "amount_recharges", "interevent_time_recharges",
              "percent_pareto_recharges", "number_of_recharges", "average_balance_recharges"}
+# Statuses that say the borrower defaulted (docs/credit.md: the lender's default and its
+# unlikeliness-to-pay events).
+DEFAULTED = ("default", "written_off", "restructured")
 TYPES = ["p2p", "cashin", "cashout", "billpay", "merchant", "loan_disbursement", "loan_repayment"]
 MASK = (1 << 64) - 1
 
@@ -256,12 +259,12 @@ def main():
         prior = [f for f in loans.get(key, []) if datetime.date.fromisoformat(f[3]) <= end_day]
         due = [f for f in prior if datetime.date.fromisoformat(f[4]) <= end_day and f[7] != "open"]
         want["loans_prior"] = len(prior)
-        want["loans_prior_defaulted"] = sum(1 for f in due if f[7] == "default")
+        want["loans_prior_defaulted"] = sum(1 for f in due if f[7] in DEFAULTED)
         want["loans_prior_repaid_share"] = sum(1 for f in due if f[7] == "repaid") / len(due) if due else math.nan
         want["loans_prior_amount_mean"] = (sum(round(float(f[5]) * 100) for f in prior) / 100 / len(prior)
                                            if prior else math.nan)
         want["loans_days_past_due_mean"] = (sum((end_day - datetime.date.fromisoformat(f[4])).days
-                                                for f in due if f[7] == "default") / len(due) if due else math.nan)
+                                                for f in due if f[7] in DEFAULTED) / len(due) if due else math.nan)
         want["sim_swaps"] = swaps[key]
         reg = register_rows[key]
         want["tenure_days"] = (end_day - datetime.date.fromisoformat(reg[2])).days
@@ -312,7 +315,7 @@ def main():
         after = [f for f in loans.get(key, [])
                  if 0 < (datetime.date.fromisoformat(f[3]) - end_day).days <= horizon]
         first = min(after, key=lambda f: f[3]) if after else None
-        want_label = -1 if first is None or first[7] == "open" else (1 if first[7] == "default" else 0)
+        want_label = -1 if first is None or first[7] == "open" else (1 if first[7] in DEFAULTED else 0)
         if int(label[i]) != want_label:
             bad += 1
             if bad <= 10:

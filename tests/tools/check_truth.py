@@ -63,10 +63,14 @@ TABLES = {
         nums=(("amount", True, True), ("outstanding", True, True), ("lgd", False, True))),
     "sim_swaps": dict(
         cols=("subscriber_id", "timestamp"), txn=None, ts=("timestamp",), dates=(), nums=()),
+    # docs/credit.md section 1: the ledger, one line per payment received on a loan.
+    "repayments": dict(
+        cols=("loan_id", "timestamp", "amount"), txn=None, ts=("timestamp",), dates=(),
+        nums=(("amount", True, True),)),
 }
 RECORD_TABLES = ("cdr", "recharges", "mobilemoney", "mobiledata", "sim_swaps")
 ALL_TABLES = ("antennas", "cdr", "recharges", "mobilemoney", "mobiledata", "subscribers", "loans",
-              "sim_swaps")
+              "sim_swaps", "repayments")
 RULES = ("simbox", "account_takeover", "impossible_travel", "velocity", "dormant_then_active")
 
 TS_RE = re.compile(rb"([0-9]{4})-([0-9]{2})-([0-9]{2}) ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]")
@@ -561,8 +565,11 @@ def run(args):
     res["subscribers"] = scan_table("subscribers", os.path.join(D, "subscribers.csv"), on_sub)
     subscribers = set(subs_region)
 
-    loans = []
+    loans, loan_fields = [], {}
     header = read_header(os.path.join(D, "loans.csv"))
+    for extra in ("installments", "rate", "limit"):  # docs/credit.md: optional, found by name
+        if header is not None and extra in header.decode().split(","):
+            TABLES["loans"]["cols"] += (extra,)
     li = make_classifier("loans", header)[1] if header is not None else {}
     rep.check("loans.csv well formed")
 
@@ -572,7 +579,8 @@ def run(args):
         bad = []
         if f[li["product"]] not in (b"microloan", b"revolving", b"mortgage"):
             bad.append("product")
-        if f[li["status"]] not in (b"repaid", b"default", b"open"):
+        loan_fields[f[li["loan_id"]].decode()] = {c: f[li[c]].decode() for c in li}
+        if f[li["status"]] not in (b"repaid", b"default", b"open", b"written_off", b"restructured"):
             bad.append("status")
         g = f[li["lgd"]]
         if g and not (0 <= Decimal(g.decode()) <= 1):
@@ -586,6 +594,18 @@ def run(args):
     else:
         res["loans"] = dict(lines=0, rejected={}, dups=set(), long_lines=[], prev_accepted={},
                             first_copy={}, dup_raw={})
+
+    repay_rows = []  # (line, loan_id, timestamp, cents), accepted lines
+    rheader = read_header(os.path.join(D, "repayments.csv"))
+    if rheader is None:
+        raise Fatal("repayments.csv is missing or empty (the generator always writes it)")
+    ri = make_classifier("repayments", rheader)[1]
+
+    def on_rep(ln, f, raw, dup):
+        repay_rows.append((ln, f[ri["loan_id"]].decode(), f[ri["timestamp"]],
+                           to_cents(f[ri["amount"]])))
+    res["repayments"] = scan_table("repayments", os.path.join(D, "repayments.csv"), on_rep)
+    res["repayments_rows"] = repay_rows
 
     # ---------------- record tables
     # Dormant accounts must not appear before their wake-up day.
@@ -929,6 +949,9 @@ def run(args):
     if len({l[1] for l in loans}) != len(loans):
         rep.bad(chk, "loan_id repeated in loans.csv")
 
+    # ---------------- 10. the loan ledger
+    check_ledger(rep, D, tpath, need_cols, loan_fields, res, mm_records, mi, tsub_rows, tsci)
+
     # ---------------- 9. line lengths
     chk = "9. lines over 4096 bytes are exactly the truth line_too_long rows"
     rep.check(chk)
@@ -943,6 +966,127 @@ def run(args):
         D, total, len(ALL_TABLES), sum(t_defect_count.values()), len(fraud_rows),
         "%d check(s) FAILED" % failed if failed else "all checks passed"))
     return 1 if failed else 0
+
+
+def check_ledger(rep, D, tpath, need_cols, loan_fields, res, mm_records, mi, tsub_rows, tsci):
+    """docs/credit.md section 1 and docs/generator.md ("Loans"): the ledger adds up, stays inside
+    [issued, cut], appears in mobile money inside the window one-to-one, and the planted regional
+    cycles show in the yearly cohorts' default rates."""
+    h, rows = read_csv_text(tpath("ledger"))
+    lc = need_cols("ledger", h, ("window_start", "observation_date", "cut_date"))
+    day = lambda d: days_from_civil(int(d[0:4]), int(d[5:7]), int(d[8:10]))
+    w0, obs, cut = (day(rows[0][lc[c]]) for c in ("window_start", "observation_date", "cut_date"))
+    paid, seq = defaultdict(list), []
+    chk = "10a. repayments: known loan, inside [issued, cut], in loans.csv order and time order"
+    rep.check(chk)
+    for ln, lid, ts, cents in res["repayments_rows"]:
+        lf = loan_fields.get(lid)
+        if lf is None:
+            rep.bad(chk, "line %d: unknown loan %s" % (ln, lid))
+            continue
+        t = epoch(ts)
+        if not (day(lf["issued"]) * 86400 <= t < (cut + 1) * 86400) or cents <= 0:
+            rep.bad(chk, "line %d: %s %s %d cents outside [issued %s, cut]" % (
+                ln, lid, ts.decode(), cents, lf["issued"]))
+        if paid[lid] and t < paid[lid][-1][0]:
+            rep.bad(chk, "line %d: %s out of time order" % (ln, lid))
+        if not seq or seq[-1] != lid:
+            seq.append(lid)
+        paid[lid].append((t, cents))
+    order = [lid for lid in loan_fields if lid in paid]
+    if seq != order:
+        rep.bad(chk, "repayments.csv does not follow loans.csv's loan order")
+
+    chk = "10b. per loan: repayments + outstanding = amount; repaid = paid up; schedule and limit"
+    rep.check(chk)
+    for lid, lf in loan_fields.items():
+        amount, out = to_cents(lf["amount"].encode()), to_cents(lf["outstanding"].encode())
+        total = sum(c for _, c in paid.get(lid, ()))
+        n, term = int(lf["installments"]), day(lf["due"]) - day(lf["issued"])
+        problems = []
+        if total + out != amount:
+            problems.append("paid %d + outstanding %d != amount %d" % (total, out, amount))
+        if (lf["status"] == "repaid") != (out == 0):
+            problems.append("status %s with outstanding %d" % (lf["status"], out))
+        if not 1 <= n <= term or not 0 <= float(lf["rate"]) < 10:
+            problems.append("schedule n=%d over %d days, rate %s" % (n, term, lf["rate"]))
+        if (lf["product"] == "revolving") != (lf["limit"] != "") or (
+                lf["limit"] and to_cents(lf["limit"].encode()) < out):
+            problems.append("limit %r for a %s owing %d" % (lf["limit"], lf["product"], out))
+        if problems:
+            rep.bad(chk, "%s: %s" % (lid, "; ".join(problems)))
+
+    chk = "10c. repayments inside the window = mobile money loan_repayment records, one-to-one"
+    rep.check(chk)
+    borrower = {lid: lf["subscriber_id"].encode() for lid, lf in loan_fields.items()}
+    mine = Counter((borrower[lid], t, c) for lid, lst in paid.items() for t, c in lst
+                   if w0 * 86400 <= t < obs * 86400)
+    theirs = Counter((f[mi["caller_id"]], epoch(f[mi["timestamp"]]), to_cents(f[mi["amount"]]))
+                     for f in mm_records.values() if f[mi["txn_type"]] == b"loan_repayment")
+    for k in (mine - theirs):
+        rep.bad(chk, "repayment %s %d %d cents not in mobilemoney" % (k[0].decode(), k[1], k[2]))
+    for k in (theirs - mine):
+        rep.bad(chk, "mobilemoney loan_repayment %s %d %d cents not in repayments.csv" % (
+            k[0].decode(), k[1], k[2]))
+
+    check_cycles(rep, tpath, need_cols, loan_fields, paid, cut, tsub_rows, tsci)
+
+
+def check_cycles(rep, tpath, need_cols, loan_fields, paid, cut, tsub_rows, tsci):
+    """truth/loans.csv's history loans: the issue PD is the person's PD shifted by the region-year
+    cycle of truth/cycles.csv; the repayment counts and statuses agree with the tables; each
+    region-year cohort defaults as planted (within 5 sigma), and the cohorts' default rates move
+    with the planted cycle."""
+    h, rows = read_csv_text(tpath("cycles"))
+    cc = need_cols("cycles", h, ("region", "year", "shift"))
+    shift = {(r[cc["region"]], int(r[cc["year"]])): float(r[cc["shift"]]) for r in rows}
+    h, rows = read_csv_text(tpath("loans"))
+    tc = need_cols("loans", h, ("loan_id", "subscriber_id", "after_window", "status",
+                                "eventual_default", "pd", "issue_pd", "cycle_year", "default_day",
+                                "repayments"))
+    region = {r[tsci["subscriber_id"]]: r[tsci["region"]] for r in tsub_rows}
+    chk = "10d. truth/loans.csv: issue PD = person's PD with the region-year cycle; counts; statuses"
+    rep.check(chk)
+    # (region, year) -> defaults; sum and variance of the planted issue PDs; the same of the
+    # persons' PDs without the cycle
+    cell = defaultdict(lambda: [0, 0.0, 0.0, 0.0, 0.0])
+    for r in rows:
+        lid = r[tc["loan_id"]]
+        if len(paid.get(lid, ())) != int(r[tc["repayments"]]):
+            rep.bad(chk, "%s: %s repayments in truth, %d in repayments.csv" % (
+                lid, r[tc["repayments"]], len(paid.get(lid, ()))))
+        if r[tc["after_window"]] == "1":
+            continue
+        p, q, y = float(r[tc["pd"]]), float(r[tc["issue_pd"]]), int(r[tc["cycle_year"]])
+        g = region[r[tc["subscriber_id"]]]
+        want = 1 / (1 + math.exp(-(math.log(p / (1 - p)) + shift[(g, y)])))
+        if abs(want - q) > 2e-6:
+            rep.bad(chk, "%s: issue_pd %s, recomputed %.6f" % (lid, r[tc["issue_pd"]], want))
+        dd = r[tc["default_day"]]
+        declared = bool(dd) and days_from_civil(int(dd[0:4]), int(dd[5:7]), int(dd[8:10])) <= cut
+        if declared != (r[tc["status"]] in ("default", "written_off", "restructured")):
+            rep.bad(chk, "%s: default day %r, status %s" % (lid, dd, r[tc["status"]]))
+        c = cell[(g, y)]
+        c[0] += r[tc["eventual_default"]] == "1"
+        c[1] += q
+        c[2] += q * (1 - q)
+        c[3] += p
+        c[4] += p * (1 - p)
+
+    chk = "10e. yearly default rates per region differ as planted"
+    rep.check(chk)
+    for (g, y), (d, e, v, _, _) in sorted(cell.items()):
+        if v > 0 and abs(d - e) > 5 * math.sqrt(v):
+            rep.bad(chk, "%s %d: %d defaults, %.1f planted" % (g, y, d, e))
+    # The cohorts' defaults against what the persons' PDs alone would give (no cycle) and against
+    # the planted issue PDs: the cycle must explain the cohorts apart (chi-square without it at
+    # least twice the cells, its expectation under no cycle; with it, at most half that).
+    cells = [c for c in cell.values() if c[2] > 0 and c[4] > 0]
+    planted = sum((c[0] - c[1]) ** 2 / c[2] for c in cells)
+    flat = sum((c[0] - c[3]) ** 2 / c[4] for c in cells)
+    if not cells or flat < 2 * len(cells) or planted > flat / 2:
+        rep.bad(chk, "chi-square over %d region-year cohorts: %.1f against the persons' PDs alone, "
+                     "%.1f against the planted cycle" % (len(cells), flat, planted))
 
 
 def check_fraud(rep, fraud_rows, fci, fraud_n, cited_lines, res, simbox, calls_at, antennas, swaps,

@@ -11,6 +11,7 @@
 #include "generate/money.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 static struct tr_config cfg;
 static struct tr_world world;
@@ -155,44 +156,61 @@ static void test_planted_money_frauds(void **state)
 }
 
 /* Loans after the window default at the rate of their true PDs (within 5 sigma) and are
- * settled or open as the cut says. */
+ * settled or open as the cut says; every loan's repayments follow its schedule: inside
+ * [issued, cut], adding up with the outstanding to the amount, repaid exactly when paid up. */
+static void check_ledger(const struct tr_book *b, const struct tr_loan *l, int64_t cut)
+{
+    int64_t paid = 0;
+    for (int j = 0; j < l->n_rep; j++) {
+        const struct tr_repayment *rp = &b->rep[l->first_rep + j];
+        assert_true(rp->cents > 0 && rp->t > l->disbursed_at && rp->t < (cut + 1) * 86400);
+        assert_true(j == 0 || rp->t >= b->rep[l->first_rep + j - 1].t);
+        paid += rp->cents;
+    }
+    assert_int_equal(paid + l->outstanding_cents, l->amount_cents);
+    assert_true(l->installments >= 1 && l->installments <= l->due - l->issued);
+    assert_true(l->limit_cents == 0 || l->limit_cents >= l->outstanding_cents);
+    assert_true((l->status == TR_REPAID) == (l->outstanding_cents == 0));
+}
+
 static void test_loans(void **state)
 {
     (void)state;
     double expected = 0, var = 0;
-    int64_t defaults = 0, labelled = 0, open = 0;
-    const int64_t cut = tr_loan_cut_day(&world);
+    int64_t defaults = 0, labelled = 0, open = 0, history = 0, declared = 0;
+    const int64_t cut = tr_loan_cut_day(&world), obs = tr_observation_day(&world);
+    struct tr_book *b = malloc(sizeof *b);
     for (int64_t i = 0; i < world.subscribers; i++) {
         struct tr_person p;
-        struct tr_loan loans[TR_MAX_LOANS];
         tr_person_make(&world, i, &p);
-        int n = tr_person_loans(&world, &p, loans);
-        for (int k = 0; k < n; k++) {
-            const struct tr_loan *l = &loans[k];
+        tr_person_book(&world, &p, b);
+        for (int k = 0; k < b->n; k++) {
+            const struct tr_loan *l = &b->loan[k];
             assert_true(l->due > l->issued);
-            if (l->after_window) {
-                assert_true(l->issued >= world.start_day + world.days);
-                assert_true(k == n - 1);
-            } else {
-                assert_true(l->issued < world.start_day + world.days);
-                assert_true(l->status != TR_OPEN);
+            check_ledger(b, l, cut);
+            if (!l->after_window) {
+                assert_true(l->issued < obs && l->issued >= obs - world.cfg->generate.history_days);
+                history++;
+                declared += l->status == TR_DEFAULT || l->status == TR_WRITTEN_OFF ||
+                            l->status == TR_RESTRUCTURED;
+                continue;
             }
+            assert_true(l->issued >= obs);
+            assert_true(k == b->n - 1);
             if (l->status == TR_OPEN) {
                 assert_true(l->due > cut && l->outstanding_cents > 0);
                 open++;
                 continue;
             }
             assert_int_equal(l->status == TR_DEFAULT, l->eventual_default);
-            assert_true((l->status == TR_REPAID) == (l->outstanding_cents == 0));
-            if (l->after_window) {
-                labelled++;
-                defaults += l->eventual_default;
-                expected += p.pd;
-                var += p.pd * (1 - p.pd);
-            }
+            labelled++;
+            defaults += l->eventual_default;
+            expected += p.pd;
+            var += p.pd * (1 - p.pd);
         }
     }
-    assert_true(labelled > 1000 && open > 0);
+    free(b);
+    assert_true(labelled > 1000 && open > 0 && history > 1000 && declared > 0);
     assert_true(fabs((double)defaults - expected) < 5 * sqrt(var));
     double rate = (double)defaults / (double)labelled;
     assert_true(rate > 0.03 && rate < 0.15); /* digital micro-loans: a few % to low teens */
