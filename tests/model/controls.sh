@@ -21,8 +21,8 @@ mkdir -p "$work"
 run() { mpiexec -n "$1" "$telrisk" "${@:2}" 2>>"$work/log" || { cat "$work/log"; exit 1; }; }
 seed=$(awk -F= '/^seed/ { gsub(/ /, "", $2); print $2 }' "$config")
 tools=$(cd "$(dirname "$0")/../tools" && pwd)
-nocturnal=percent_nocturnal__allweek__allday__text__mean
-controls=(--set "model.exclude=recharges_mean, data_sum"
+nocturnal=percent_nocturnal__allweek__allday__call__mean
+controls=(--set "model.exclude=recharges_mean, data_mean"
           --set "model.trend=auto, $nocturnal:descending, mm_amount_p2p:ascending, recharges_gap_cv:none"
           --set "model.bins=mm_count_out:1|3|7"
           --set "model.special=mm_amount_sum_in:0"
@@ -81,7 +81,7 @@ bins = m["bins"][:]
 feats = {t(r["name"]): r for r in m["features"][:]}
 ctl = {t(r["name"]): r for r in m["controls"][:]}
 settings = t(m.attrs["settings"])
-assert "exclude=recharges_mean, data_sum;" in settings and "special=mm_amount_sum_in:0" in settings, settings
+assert "exclude=recharges_mean, data_mean;" in settings and "special=mm_amount_sum_in:0" in settings, settings
 assert "bins=mm_count_out:1|3|7;" in settings and f"{nocturnal}:descending" in settings, settings
 
 def used(g):
@@ -90,13 +90,13 @@ groups = [m["national"]] + list(m["regions"].values())
 
 # exclude: in the plain run's models, in none of these
 plain_used = used(plain["models/national"])
-assert {"recharges_mean", "data_sum"} <= plain_used, plain_used
-for name in ("recharges_mean", "data_sum"):
+assert {"recharges_mean", "data_mean"} <= plain_used, plain_used
+for name in ("recharges_mean", "data_mean"):
     assert all(name not in used(g) for g in groups), name
     assert feats[name]["used"] == 0 and t(feats[name]["dropped"]) == "in model.exclude"
     assert ctl[name]["candidate"] == 0 and t(ctl[name]["control"]) == "in model.exclude"
 assert sum(c["candidate"] for c in ctl.values()) == len(names) - 2
-print(f"exclude: recharges_mean, data_sum in no model (the plain run used {len(plain_used)} features, these both)")
+print(f"exclude: recharges_mean, data_mean in no model (the plain run used {len(plain_used)} features, these both)")
 
 # include (train): every used feature is listed
 listed = {"data_count", "mm_amount_max_in", "tenure_days", "postpaid", "recharges_sum"}
