@@ -20,7 +20,8 @@ int8_t tr_label_issued(const struct tr_loan_rec *loans, size_t n, int64_t window
     }
     *issued_day = first ? first->issued : INT64_MAX;
     if (!first || first->status == TR_ST_OPEN) return TR_UNLABELLED;
-    return first->status == TR_ST_DEFAULT ? 1 : 0;
+    /* written_off and restructured are defaults as much as default is (docs/credit.md). */
+    return tr_status_defaulted(first->status) ? 1 : 0;
 }
 
 int8_t tr_sample_of(int drawn, int8_t label, int64_t issued_day, int64_t oot_day)

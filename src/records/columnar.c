@@ -103,12 +103,14 @@ static const struct column subscriber_cols[] = {
     COL(struct tr_subscriber, holdout, U8),
 };
 static const struct column loan_cols[] = {
-    KEY(struct tr_loan_rec, self, U64),   COL(struct tr_loan_rec, order, U64),
-    KEY(struct tr_loan_rec, line, U64),   KEY(struct tr_loan_rec, loan, U64),
-    COL(struct tr_loan_rec, issued, I32), COL(struct tr_loan_rec, due, I32),
-    COL(struct tr_loan_rec, amount, I64), COL(struct tr_loan_rec, outstanding, I64),
-    COL(struct tr_loan_rec, lgd, F64),    COL(struct tr_loan_rec, pd, F64),
-    COL(struct tr_loan_rec, product, U8), COL(struct tr_loan_rec, status, U8),
+    KEY(struct tr_loan_rec, self, U64),         COL(struct tr_loan_rec, order, U64),
+    KEY(struct tr_loan_rec, line, U64),         KEY(struct tr_loan_rec, loan, U64),
+    COL(struct tr_loan_rec, issued, I32),       COL(struct tr_loan_rec, due, I32),
+    COL(struct tr_loan_rec, amount, I64),       COL(struct tr_loan_rec, outstanding, I64),
+    COL(struct tr_loan_rec, lgd, F64),          COL(struct tr_loan_rec, pd, F64),
+    COL(struct tr_loan_rec, product, U8),       COL(struct tr_loan_rec, status, U8),
+    COL(struct tr_loan_rec, installments, I32), COL(struct tr_loan_rec, rate, F64),
+    COL(struct tr_loan_rec, limit, I64),
 };
 static const struct column antenna_cols[] = {
     COL(struct tr_antenna_rec, id, STR),          COL(struct tr_antenna_rec, tower, STR),
