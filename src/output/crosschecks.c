@@ -91,7 +91,8 @@ static void summary_rows(const struct tr_crosscheck *c, const struct tr_rf_prove
         const struct tr_recon *x = &c->recon[g + 1];
         const char *name = g < 0 ? TR_REGION_UNKNOWN_NAME : regions->names[g];
         for (int t = TR_T_CDR; t < TR_T_COUNT; t++)
-            if (t != TR_T_LOANS) add(r, "records", tr_table_names[t], g, name, x->records[t], 0);
+            if (t != TR_T_LOANS && t != TR_T_REPAYMENTS)
+                add(r, "records", tr_table_names[t], g, name, x->records[t], 0);
         add(r, "unregistered_subscribers", "", g, name, x->unregistered_keys, 0);
         add(r, "payers_without_calls", "mobilemoney", g, name, x->payers_without_calls,
             tr_isum_units(&x->payers_without_calls_cents));

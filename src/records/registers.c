@@ -194,6 +194,28 @@ static enum tr_reason convert_loan(struct tr_parse_ctx *pc, const struct tr_fiel
     return TR_ACCEPT;
 }
 
+/* A payment received on a loan: its loan's key stands in for the subscriber until the join
+ * (tables.h: struct tr_repayment). A payment of nothing is no payment (bad_value). */
+static enum tr_reason convert_repayment(struct tr_parse_ctx *pc, const struct tr_fields *f,
+                                        const int *col, uint64_t order)
+{
+    int64_t t, amount;
+    if (tr_parse_timestamp(TR_FIELD(f, col, 1), &t)) return TR_R_BAD_TIMESTAMP;
+    const enum tr_reason ra = tr_parse_money(TR_FIELD(f, col, 2), 0, &amount);
+    if (ra == TR_R_BAD_NUMBER) return ra;
+    if (tr_text_is_negative(TR_FIELD(f, col, 2))) return TR_R_NEGATIVE_VALUE;
+    if (ra != TR_ACCEPT || amount <= 0 || !tr_id_ok(TR_FIELD(f, col, 0))) return TR_R_BAD_VALUE;
+    struct tr_repayment *r = tr_array_push(pc->out);
+    memset(r, 0, sizeof *r);
+    r->loan = tr_keyhash(pc->kh, TR_FIELD(f, col, 0));
+    r->self = r->loan;
+    r->t = t;
+    r->amount = amount;
+    r->order = order;
+    r->line = pc->line_hash;
+    return TR_ACCEPT;
+}
+
 const struct tr_schema tr_schema_antennas = {
     TR_T_ANTENNAS,
     5,
@@ -221,4 +243,13 @@ const struct tr_schema tr_schema_loans = {
     sizeof(struct tr_loan_rec),
     4,
     {"pd", "installments", "rate", "limit"},
+};
+const struct tr_schema tr_schema_repayments = {
+    TR_T_REPAYMENTS,
+    3,
+    {"loan_id", "timestamp", "amount"},
+    convert_repayment,
+    sizeof(struct tr_repayment),
+    0,
+    {NULL},
 };

@@ -24,6 +24,7 @@ enum tr_table_id {
     TR_T_MOBILEDATA,
     TR_T_LOANS,
     TR_T_SIM_SWAPS,
+    TR_T_REPAYMENTS, /* the loans' ledger: joined to its loans after the read */
     TR_T_COUNT
 };
 extern const char *const tr_table_names[TR_T_COUNT];
@@ -168,6 +169,19 @@ struct tr_loan_rec {
 /* Records are exchanged and checkpointed byte for byte: no tail padding to leave uninitialised. */
 _Static_assert(sizeof(struct tr_loan_rec) % 8 == 0, "tr_loan_rec: a multiple of 8 bytes");
 
+/* A payment received on a loan (docs/credit.md section 1). Read, it has no subscriber: until the
+ * join (partition/ledger.h) self holds its loan's key, which places it at its loan's directory
+ * rank; joined, self is its borrower's key. Its time is no event of the observation window
+ * (tr_time_offset leaves it out: the window neither counts nor filters it). */
+struct tr_repayment {
+    uint64_t self;
+    uint64_t loan; /* keyed hash of loan_id, as tr_loan_rec's */
+    int64_t t;
+    int64_t amount; /* cents, > 0 */
+    uint64_t order;
+    uint64_t line;
+};
+
 /* Antennas are small and every rank holds all of them, in file order. The line's place, hash and
  * excerpt decide a repeated id (tr_ingest_antenna_repeats) and name the line rejected. */
 struct tr_antenna_rec {
@@ -202,6 +216,8 @@ static inline size_t tr_order_offset(int table)
         return offsetof(struct tr_loan_rec, order);
     case TR_T_ANTENNAS:
         return offsetof(struct tr_antenna_rec, order);
+    case TR_T_REPAYMENTS:
+        return offsetof(struct tr_repayment, order);
     default:
         return (size_t)-1;
     }

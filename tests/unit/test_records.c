@@ -483,6 +483,25 @@ static void test_loan_ledger_columns(void **state)
     close_table(&t);
 }
 
+/* A repayment: its loan's key in self until the join; an amount of nothing or less rejected. */
+static void test_repayment(void **state)
+{
+    (void)state;
+    struct table t;
+    open_default(&t, &tr_schema_repayments);
+    assert_int_equal(feed(&t, "L1,2020-01-02 10:00:00,12.34"), TR_ACCEPT);
+    const struct tr_repayment *r = last(&t);
+    assert_true(r->loan == key("L1") && r->self == r->loan && r->amount == 1234);
+    assert_true(r->t == (int64_t)18263 * 86400 + 36000);
+    assert_int_equal(feed(&t, "L1,2020-01-02 10:00:00,0"), TR_R_BAD_VALUE);
+    assert_int_equal(feed(&t, "L1,2020-01-02 10:00:00,0.004"), TR_R_BAD_VALUE); /* 0 cents */
+    assert_int_equal(feed(&t, "L1,2020-01-02 10:00:00,-1"), TR_R_NEGATIVE_VALUE);
+    assert_int_equal(feed(&t, "L1,2020-01-02 10:00:00,x"), TR_R_BAD_NUMBER);
+    assert_int_equal(feed(&t, "L1,2020-01-02,5"), TR_R_BAD_TIMESTAMP);
+    assert_int_equal(feed(&t, ",2020-01-02 10:00:00,5"), TR_R_BAD_VALUE);
+    close_table(&t);
+}
+
 /* ------------------------------------------------------------------ reject reasons */
 
 static void test_raw_line_reasons(void **state)
@@ -1203,6 +1222,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_loan_inconsistent),
         cmocka_unit_test(test_loan_pd_column),
         cmocka_unit_test(test_loan_ledger_columns),
+        cmocka_unit_test(test_repayment),
         cmocka_unit_test(test_raw_line_reasons),
         cmocka_unit_test(test_field_count_reasons),
         cmocka_unit_test(test_txn_type_reasons),
