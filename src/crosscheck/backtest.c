@@ -22,6 +22,13 @@ static double at_least(int64_t k, int64_t n, double p)
     return gsl_cdf_binomial_Q((unsigned)(k - 1), p, (unsigned)n);
 }
 
+/* The Jeffreys test's p-value: the posterior probability, from the Jeffreys prior Beta(1/2, 1/2)
+ * and k defaults among n, that the default rate is below pd. */
+static double jeffreys(int64_t k, int64_t n, double pd)
+{
+    return gsl_cdf_beta_P(pd, (double)k + 0.5, (double)(n - k) + 0.5);
+}
+
 /* Hold-out rows by region and grade, on rank 0 (the rows are in key order there). */
 static void backtest(const struct tr_validation_row *rows, size_t n, int n_regions,
                      const struct tr_scorecard *card, struct tr_backtest *v)
@@ -47,8 +54,8 @@ static void backtest(const struct tr_validation_row *rows, size_t n, int n_regio
         struct tr_backtest_cell *c = &v->cell[at];
         if (c->n == 0) {
             c->zone = c->national_zone = -1;
-            c->mean_pd = c->default_rate = c->p_value = c->national_mean_pd = c->national_p_value =
-                NAN;
+            c->mean_pd = c->default_rate = c->p_value = c->jeffreys_p = NAN;
+            c->national_mean_pd = c->national_p_value = c->national_jeffreys_p = NAN;
             continue;
         }
         c->mean_pd = sum[2 * at] / (double)c->n;
@@ -56,6 +63,8 @@ static void backtest(const struct tr_validation_row *rows, size_t n, int n_regio
         c->default_rate = (double)c->defaults / (double)c->n;
         c->p_value = at_least(c->defaults, c->n, c->mean_pd);
         c->national_p_value = at_least(c->defaults, c->n, c->national_mean_pd);
+        c->jeffreys_p = jeffreys(c->defaults, c->n, c->mean_pd);
+        c->national_jeffreys_p = jeffreys(c->defaults, c->n, c->national_mean_pd);
         c->zone = zone_of(c->p_value), c->national_zone = zone_of(c->national_p_value);
     }
     free(sum);

@@ -16,12 +16,15 @@
 /* A backtest cell: the hold-out rows of one region (or all) and one grade (or all, grade 0),
  * their mean PD against the observed default rate, and the one-sided binomial test of "no more
  * defaults than the PDs predict": p = P(X >= defaults) for X ~ Binomial(n, mean PD). Zones as in
- * the Basel traffic light: green p > 0.05, yellow 0.0001 < p <= 0.05, red p <= 0.0001. The same
- * for the national model's PDs on the same rows. */
+ * the Basel traffic light: green p > 0.05, yellow 0.0001 < p <= 0.05, red p <= 0.0001. Beside it
+ * the Jeffreys test of the ECB's instructions for reporting IRB validation (2019, section 2.5.3.1):
+ * H0 "the PD is not below the true default rate", p = the Beta(defaults + 1/2, n - defaults + 1/2)
+ * CDF at the mean PD (small p: the PD underestimates). The same for the national model's PDs on
+ * the same rows. */
 struct tr_backtest_cell {
     int64_t n, defaults;
-    double mean_pd, default_rate, p_value;
-    double national_mean_pd, national_p_value;
+    double mean_pd, default_rate, p_value, jeffreys_p;
+    double national_mean_pd, national_p_value, national_jeffreys_p;
     int zone, national_zone; /* 0 green, 1 yellow, 2 red; -1 no rows */
 };
 

@@ -203,6 +203,7 @@ struct backtest_row {
     char zone[8];
     double national_mean_pd, national_p_value;
     char national_zone[8];
+    double jeffreys_p, national_jeffreys_p;
 };
 
 void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_backtest *v,
@@ -224,6 +225,8 @@ void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_bac
         NUM_FIELD(s, national_mean_pd, H5T_IEEE_F64LE, "probability"),
         NUM_FIELD(s, national_p_value, H5T_IEEE_F64LE, NULL),
         STR_FIELD(s, national_zone, 7, NULL),
+        NUM_FIELD(s, jeffreys_p, H5T_IEEE_F64LE, NULL),
+        NUM_FIELD(s, national_jeffreys_p, H5T_IEEE_F64LE, NULL),
     };
     const int G = v->n_grades + 1;
     const size_t cells = (size_t)(regions->n + 1) * (size_t)G;
@@ -247,26 +250,30 @@ void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_bac
         r->mean_pd = c->mean_pd, r->default_rate = c->default_rate, r->p_value = c->p_value;
         snprintf(r->zone, sizeof r->zone, "%s", c->zone < 0 ? "" : tr_zone_names[c->zone]);
         r->national_mean_pd = c->national_mean_pd, r->national_p_value = c->national_p_value;
+        r->jeffreys_p = c->jeffreys_p, r->national_jeffreys_p = c->national_jeffreys_p;
         snprintf(r->national_zone, sizeof r->national_zone, "%s",
                  c->national_zone < 0 ? "" : tr_zone_names[c->national_zone]);
         if ((r->suppressed = state[at].state)) {
             r->n = r->defaults = -1;
             r->mean_pd = r->default_rate = r->p_value = NAN;
             r->national_mean_pd = r->national_p_value = NAN;
+            r->jeffreys_p = r->national_jeffreys_p = NAN;
             memset(r->zone, 0, sizeof r->zone);
             memset(r->national_zone, 0, sizeof r->national_zone);
         }
     }
     free(state);
-    tr_rf_small_table(ctx, g, "backtest", fields, (int)(sizeof fields / sizeof *fields), sizeof(s),
-                      rows, cells,
-                      "the models against the hold-out's outcomes, per region (-2: all) and grade "
-                      "(0: all grades): mean PD against the default rate, one-sided binomial "
-                      "p-value of that many defaults or more, and its traffic-light zone (green "
-                      "p > 0.05, yellow down to 0.0001, red below); the same for the national "
-                      "model's PDs on the same rows; suppressed 1: fewer than privacy.k_min "
-                      "subscribers, 2: hidden so that such a cell cannot be derived from a total "
-                      "(figures -1, NaN or empty)");
+    tr_rf_small_table(
+        ctx, g, "backtest", fields, (int)(sizeof fields / sizeof *fields), sizeof(s), rows, cells,
+        "the models against the hold-out's outcomes, per region (-2: all) and grade "
+        "(0: all grades): mean PD against the default rate, one-sided binomial "
+        "p-value of that many defaults or more, and its traffic-light zone (green "
+        "p > 0.05, yellow down to 0.0001, red below), and the Jeffreys test's p-value "
+        "(ECB IRB validation reporting: Beta(defaults + 1/2, n - defaults + 1/2) "
+        "CDF at the mean PD; small: the PD underestimates); the same for the national "
+        "model's PDs on the same rows; suppressed 1: fewer than privacy.k_min "
+        "subscribers, 2: hidden so that such a cell cannot be derived from a total "
+        "(figures -1, NaN or empty)");
     free(rows);
 }
 

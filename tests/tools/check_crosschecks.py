@@ -21,6 +21,7 @@ import sys
 from collections import Counter, defaultdict
 
 import h5py
+from scipy.stats import beta
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
 from check_run import accepted_records, malformed_lines, subscriber_keys  # noqa: E402
@@ -68,7 +69,8 @@ def check_backtest(f, check):
         cells[(int(r["region"]), int(r["grade"]))] = (n, int(r["suppressed"]))
         if r["suppressed"]:
             check(suppression.hidden_values(r, ("n", "defaults"), ("mean_pd", "default_rate", "p_value",
-                                                                    "national_mean_pd", "national_p_value"))
+                                                                    "national_mean_pd", "national_p_value",
+                                                                    "jeffreys_p", "national_jeffreys_p"))
                   and text(r["zone"]) == "" and text(r["national_zone"]) == "",
                   f"backtest region {r['region']} grade {r['grade']}: suppressed but shows figures")
             continue
@@ -82,6 +84,13 @@ def check_backtest(f, check):
         ok = (abs(r["mean_pd"] - mean) <= 1e-12 * max(1, mean) and abs(r["p_value"] - p) <= 1e-6 * max(p, 1e-12)
               and text(r["zone"]) == zone(r["p_value"]))
         check(ok, f"backtest region {r['region']} grade {r['grade']}: p {r['p_value']} vs {p}, zone {text(r['zone'])}")
+        # The Jeffreys test (ECB IRB validation reporting), from scipy's beta distribution: at the
+        # mean PD recomputed here, and at the national model's stored mean (per-subscriber
+        # national PDs are not in the file).
+        for member, m in (("jeffreys_p", mean), ("national_jeffreys_p", r["national_mean_pd"])):
+            want = beta.cdf(m, d + 0.5, n - d + 0.5)
+            check(abs(r[member] - want) <= 1e-9 * max(want, 1e-12),
+                  f"backtest region {r['region']} grade {r['grade']}: {member} {r[member]} vs scipy {want}")
         checked += 1
     # Regions down (-2: all), grades across (0: all): every row and column with its total.
     regions = sorted({c[0] for c in cells})
