@@ -28,11 +28,23 @@ struct tr_backtest_cell {
     int zone, national_zone; /* 0 green, 1 yellow, 2 red; -1 no rows */
 };
 
+/* The grades' concentration in one region (or all): every scored subscriber (a PD) counted by
+ * grade. hhi = sum over grades of (share of the grade)^2, the Herfindahl index; hhi_normalised =
+ * 1 + ln(hhi) / ln(K) for K grades, the form of the ECB's instructions for IRB validation
+ * reporting (1 + ln((CV^2 + 1) / K) / ln K with CV the grade shares' coefficient of variation,
+ * which is the same number): 0 when every grade holds as many, 1 when one holds them all. NaN
+ * with no subscriber. */
+struct tr_concentration {
+    int64_t subscribers;
+    double hhi, hhi_normalised;
+};
+
 struct tr_backtest {
     int n_regions;
     int n_grades;                  /* 0: no backtest */
     struct tr_backtest_cell *cell; /* [(n_regions + 1) x (n_grades + 1)]: region -1 first, grade 0
                                       = all grades */
+    struct tr_concentration *concentration; /* [n_regions + 1]: all regions first */
 };
 
 extern const char *const tr_zone_names[3]; /* "green", "yellow", "red" */

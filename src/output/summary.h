@@ -53,6 +53,14 @@ struct tr_summary_grade {
     char zone[8];
 };
 
+/* One row of /crosschecks/concentration: a region's (TR_REGION_ALL: all) grades' concentration. */
+struct tr_summary_concentration {
+    int32_t region;
+    int8_t suppressed;
+    int64_t subscribers; /* -1: suppressed */
+    double hhi, hhi_normalised;
+};
+
 /* /crosschecks/summary's findings, all regions together. */
 struct tr_summary_checks {
     int64_t ledger_breaks, duplicates, unknown_antennas, unregistered_subscribers;
@@ -103,6 +111,8 @@ struct tr_run_summary {
     struct tr_summary_checks checks;
     size_t n_grades;
     struct tr_summary_grade *grades; /* /crosschecks/backtest's rows, in the file's order */
+    size_t n_concentration;
+    struct tr_summary_concentration *concentration; /* in the file's order: all regions first */
     size_t n_scenarios;
     struct tr_summary_scenario *scenarios; /* in name order */
 };

@@ -195,6 +195,29 @@ static void print_grades(FILE *out, const struct tr_run_summary *s, int64_t k_mi
     free(state);
 }
 
+/* One line: each region's grades' concentration (the ECB's normalised Herfindahl index), all
+ * regions last; "-" for a suppressed region. */
+static void print_concentration(FILE *out, const struct tr_run_summary *s, int64_t k_min)
+{
+    fprintf(out, "grade concentration (Herfindahl, ECB's normalised form: 0 even, 1 one grade):");
+    int8_t *state = tr_view_concentration_states(s, k_min);
+    for (size_t k = 0; k < s->n_concentration; k++) {
+        const size_t at = (k + 1) % s->n_concentration; /* all regions last */
+        const struct tr_summary_concentration *c = &s->concentration[at];
+        const char *name = c->region == TR_REGION_ALL ? "all"
+                           : c->region >= 0 && (size_t)c->region < s->n_regions
+                               ? s->regions[c->region]
+                               : "?";
+        if (state[at])
+            fprintf(out, " %s -%s", name, k + 1 < s->n_concentration ? "," : "");
+        else
+            fprintf(out, " %s %.3f%s", name, c->hhi_normalised,
+                    k + 1 < s->n_concentration ? "," : "");
+    }
+    fputc('\n', out);
+    free(state);
+}
+
 static void print_checks(FILE *out, const struct tr_summary_checks *c)
 {
     fprintf(out,
@@ -227,6 +250,7 @@ void tr_inspect_print(FILE *out, const struct tr_run_summary *s, int64_t k_min)
     print_run(out, s, k_min);
     if (s->parts & TR_SUMMARY_MODELS) print_models(out, s, k_min);
     if (s->parts & TR_SUMMARY_BACKTEST) print_grades(out, s, k_min);
+    if (s->n_concentration) print_concentration(out, s, k_min);
     if (s->parts & TR_SUMMARY_CHECKS) print_checks(out, &s->checks);
     if (s->parts & TR_SUMMARY_STRESS) print_stress(out, s);
 }

@@ -109,6 +109,25 @@ int8_t *tr_view_grade_states(const struct tr_run_summary *s, int64_t k_min)
     return state;
 }
 
+int8_t *tr_view_concentration_states(const struct tr_run_summary *s, int64_t k_min)
+{
+    int64_t k = s->k_min > k_min ? s->k_min : k_min;
+    struct tr_cell *cells = TR_CALLOC(s->n_concentration + 1, sizeof *cells);
+    for (size_t r = 0; r < s->n_concentration; r++) {
+        const struct tr_summary_concentration *c = &s->concentration[r];
+        if (c->suppressed && k < 2) k = 2; /* as tr_view_model_states */
+        cells[r] = (struct tr_cell){.n = c->subscribers < 0 ? 1 : c->subscribers,
+                                    .row = 0,
+                                    .col = c->region == TR_REGION_ALL ? -1 : (int)r};
+    }
+    tr_suppress(cells, s->n_concentration, k);
+    int8_t *state = TR_CALLOC(s->n_concentration + 1, 1);
+    for (size_t r = 0; r < s->n_concentration; r++)
+        state[r] = s->concentration[r].suppressed ? s->concentration[r].suppressed : cells[r].state;
+    free(cells);
+    return state;
+}
+
 const char *tr_view_why(int8_t state)
 {
     switch (state) {

@@ -5,7 +5,9 @@
 # inspect shows each shown AUC with its interval; with --set privacy.k_min=200 it suppresses every
 # region's model, as it does their tallies. inspect's grades table (all regions) shows each
 # grade's hold-out, defaults and Jeffreys p-value as /crosschecks/backtest holds them and as
-# scipy's beta distribution gives them, and hides grades of fewer than k_min subscribers.
+# scipy's beta distribution gives them, and hides grades of fewer than k_min subscribers; its
+# grade concentration line shows /crosschecks/concentration, a region of fewer than k_min
+# subscribers hidden.
 # usage: auc_ci.sh TELRISK CONFIG DATA_DIR WORKDIR
 set -euo pipefail
 telrisk=$1 config=$2 data=$(cd "$3" && pwd) work=$4
@@ -77,4 +79,31 @@ for g, w in hidden.items():
         assert "suppressed" in " ".join(w), ("shown at k 200", g, w)
 print(f"inspect: {len(got)} grade rows as the backtest and scipy's Jeffreys test give them; "
       f"{sum('suppressed' in ' '.join(w) for w in hidden.values())} hidden at k_min 200")
+PY
+"$telrisk" inspect "$work/run.h5" --set privacy.k_min=500 >"$work/inspect500.txt"
+/usr/bin/python3 - "$work/run.h5" "$work/inspect.txt" "$work/inspect500.txt" <<'PY'
+import re, sys
+import h5py
+
+run, shown, shown500 = sys.argv[1:]
+with h5py.File(run, "r") as f:
+    names = [n.decode() for n in f["regions/names"][:]] + ["all"]
+    rows = {names[r["region"]] if r["region"] >= 0 else "all": r for r in f["crosschecks/concentration"][:]}
+
+
+def line(path):
+    text = [l for l in open(path) if l.startswith("grade concentration")]
+    assert len(text) == 1, text
+    return dict(re.findall(r" (\S+) (-|[0-9.]+)[,\n]", text[0].split(":", 1)[1]))
+
+
+got = line(shown)
+assert set(got) == set(rows), (got, sorted(rows))
+for name, v in got.items():
+    assert abs(float(v) - rows[name]["hhi_normalised"]) < 6e-4, (name, v)
+hidden = line(shown500)
+small = {n for n, r in rows.items() if r["subscribers"] < 500}
+assert small and all(hidden[n] == "-" for n in small), (small, hidden)
+print(f"inspect: the grade concentration of {len(got)} rows as the file holds it; "
+      f"{sum(v == '-' for v in hidden.values())} hidden at k_min 500")
 PY
