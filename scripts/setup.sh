@@ -8,6 +8,7 @@ packages=(
     libgsl-dev libcmocka-dev libinih-dev libsodium-dev
     slurm-wlm munge
     python3 python3-h5py python3-pandas  # output.pandas: every table into pandas in one line
+    python3-scipy                        # the Jeffreys test's oracle (scipy's beta)
     tzdata                               # run.timezone: the IANA zones
     valgrind
     clang libclang-rt-14-dev llvm  # scripts/fuzz.sh: libFuzzer and llvm-symbolizer

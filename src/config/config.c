@@ -49,6 +49,7 @@ static const struct key_spec keys[] = {
     {"inputs.subscribers", KEY_STR, F(inputs.subscribers), "", 0, 0, NULL, "subscriber register"},
     {"inputs.loans", KEY_STR, F(inputs.loans), "", 0, 0, NULL, "loan book"},
     {"inputs.sim_swaps", KEY_STR, F(inputs.sim_swaps), "", 0, 0, NULL, "SIM swap events"},
+    {"inputs.repayments", KEY_STR, F(inputs.repayments), "", 0, 0, NULL, "payments received on loans (the ledger: docs/credit.md)"},
     {"inputs.require", KEY_STR, F(inputs.require), "", 0, 0, NULL, "tables a run needs (e.g. loans, sim_swaps): absent or empty, the run stops (default: none; antennas and cdr always)"},
     {"inputs.max_reject_rate", KEY_F64, F(inputs.max_reject_rate), "0.01", 0, 1, NULL, "largest share of rejected lines in any file before the run stops"},
     {"inputs.max_outstanding_ratio", KEY_F64, F(inputs.max_outstanding_ratio), "2", 1, 1e6, NULL, "a loan whose outstanding exceeds this multiple of its amount (interest and fees included) is rejected (inconsistent_fields)"},
@@ -500,8 +501,9 @@ static int window_problem(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MA
  * records/tables.c, which config (a lower layer) cannot include. */
 static int require_problem(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MAX])
 {
-    static const char *const tables[] = {"antennas",    "subscribers", "cdr",   "recharges",
-                                         "mobilemoney", "mobiledata",  "loans", "sim_swaps"};
+    static const char *const tables[] = {"antennas",  "subscribers", "cdr",
+                                         "recharges", "mobilemoney", "mobiledata",
+                                         "loans",     "sim_swaps",   "repayments"};
     char copy[TR_PATH_MAX], *save = NULL;
     snprintf(copy, sizeof copy, "%s", cfg->inputs.require);
     for (char *w = strtok_r(copy, ", ", &save); w; w = strtok_r(NULL, ", ", &save)) {
@@ -511,7 +513,7 @@ static int require_problem(const struct tr_config *cfg, char err[TR_CONFIG_ERR_M
         if (k < sizeof tables / sizeof *tables) continue;
         snprintf(err, TR_CONFIG_ERR_MAX,
                  "inputs.require: '%s' is no table (antennas, subscribers, cdr, recharges, "
-                 "mobilemoney, mobiledata, loans, sim_swaps)",
+                 "mobilemoney, mobiledata, loans, sim_swaps, repayments)",
                  w);
         return 1;
     }

@@ -33,6 +33,7 @@ struct tr_config {
         char subscribers[TR_PATH_MAX];
         char loans[TR_PATH_MAX];
         char sim_swaps[TR_PATH_MAX];
+        char repayments[TR_PATH_MAX];
         char columnar[TR_PATH_MAX];
         char require[TR_PATH_MAX]; /* tables whose absence or emptiness stops the run */
         double max_reject_rate;

@@ -182,6 +182,8 @@ void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_
             take(&tables[TR_T_LOANS], &at[TR_T_LOANS], s->self, &lost[TR_T_LOANS], &r.n_loans);
         r.swaps = take(&tables[TR_T_SIM_SWAPS], &at[TR_T_SIM_SWAPS], s->self, &lost[TR_T_SIM_SWAPS],
                        &r.n_swaps);
+        r.repayments = take(&tables[TR_T_REPAYMENTS], &at[TR_T_REPAYMENTS], s->self,
+                            &lost[TR_T_REPAYMENTS], &r.n_repayments);
         double *row = out->values + out->n * nf;
         if (o->basic) {
             tr_basic_compute(r.cdr, r.n_cdr, o->zone, &basic_scratch, row);

@@ -20,6 +20,7 @@ int8_t tr_label_issued(const struct tr_loan_rec *loans, size_t n, int64_t window
     }
     *issued_day = first ? first->issued : INT64_MAX;
     if (!first || first->status == TR_ST_OPEN) return TR_UNLABELLED;
+    /* written_off and restructured are defaults as much as default is (docs/credit.md). */
     return tr_status_defaulted(first->status) ? 1 : 0;
 }
 

@@ -159,6 +159,7 @@ static void loan_history(const struct tr_subscriber_records *r, double *out)
         /* Only loans due by the window's end have an outcome the window could know. */
         if (l->due > end_day || l->status == TR_ST_OPEN) continue;
         due++;
+        /* A write-off or a distressed restructuring is a default too (tr_status_defaulted). */
         defaulted += tr_status_defaulted(l->status);
         repaid += l->status == TR_ST_REPAID;
         if (tr_status_defaulted(l->status)) past_due += (double)(end_day - l->due);

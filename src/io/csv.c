@@ -20,8 +20,11 @@ const char *const tr_reason_names[TR_R_COUNT] = {
     "bad_value",
     "bad_encoding",
     "inconsistent_fields",
+    "bad_schedule",
     "out_of_window",
     "conflicting_duplicate",
+    "unknown_loan",
+    "before_issue",
 };
 
 enum tr_reason tr_line_precheck(const char *line, size_t len)

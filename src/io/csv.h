@@ -24,9 +24,12 @@ enum tr_reason {
     TR_R_BAD_VALUE,
     TR_R_BAD_ENCODING,        /* a text field that is not UTF-8 */
     TR_R_INCONSISTENT_FIELDS, /* fields each valid, together impossible (a loan due before issue) */
+    TR_R_BAD_SCHEDULE,        /* a loan's installments that no schedule of its term can hold */
     /* found once a whole table, or every table, is read (records/late.h) */
     TR_R_OUT_OF_WINDOW,         /* an event outside the observation window */
     TR_R_CONFLICTING_DUPLICATE, /* a key given again with other content */
+    TR_R_UNKNOWN_LOAN,          /* a repayment of no accepted loan */
+    TR_R_BEFORE_ISSUE,          /* a repayment before its loan was issued */
     TR_R_COUNT
 };
 extern const char *const tr_reason_names[TR_R_COUNT];

@@ -370,6 +370,7 @@ static void fill(const char *output, const char *run, hid_t f, int done,
                                                  "subscribers/points",
                                                  "subscribers/reasons",
                                                  "crosschecks/backtest",
+                                                 "crosschecks/concentration",
                                                  "portfolio"};
         for (size_t k = 0; k < sizeof from_model / sizeof *from_model; k++)
             copy_over(m, f, from_model[k]);

@@ -91,7 +91,8 @@ static void summary_rows(const struct tr_crosscheck *c, const struct tr_rf_prove
         const struct tr_recon *x = &c->recon[g + 1];
         const char *name = g < 0 ? TR_REGION_UNKNOWN_NAME : regions->names[g];
         for (int t = TR_T_CDR; t < TR_T_COUNT; t++)
-            if (t != TR_T_LOANS) add(r, "records", tr_table_names[t], g, name, x->records[t], 0);
+            if (t != TR_T_LOANS && t != TR_T_REPAYMENTS)
+                add(r, "records", tr_table_names[t], g, name, x->records[t], 0);
         add(r, "unregistered_subscribers", "", g, name, x->unregistered_keys, 0);
         add(r, "payers_without_calls", "mobilemoney", g, name, x->payers_without_calls,
             tr_isum_units(&x->payers_without_calls_cents));
@@ -203,7 +204,59 @@ struct backtest_row {
     char zone[8];
     double national_mean_pd, national_p_value;
     char national_zone[8];
+    double jeffreys_p, national_jeffreys_p;
 };
+
+struct concentration_row {
+    int32_t region;
+    char region_name[48];
+    int8_t suppressed; /* enum tr_cell_state */
+    int64_t subscribers;
+    double hhi, hhi_normalised;
+};
+
+/* /crosschecks/concentration: each region's (and all regions') grades' concentration, a region
+ * of fewer than k_min scored subscribers suppressed (and one more, so that it cannot be derived
+ * from the total). */
+static void write_concentration(const struct tr_ctx *ctx, hid_t g, const struct tr_backtest *v,
+                                const struct tr_rf_regions *regions, int64_t k_min)
+{
+    typedef struct concentration_row s;
+    const struct tr_h5_field fields[] = {
+        NUM_FIELD(s, region, H5T_STD_I32LE, NULL),
+        STR_FIELD(s, region_name, 47, NULL),
+        NUM_FIELD(s, suppressed, H5T_STD_I8LE, NULL),
+        NUM_FIELD(s, subscribers, H5T_STD_I64LE, "subscribers"),
+        NUM_FIELD(s, hhi, H5T_IEEE_F64LE, NULL),
+        NUM_FIELD(s, hhi_normalised, H5T_IEEE_F64LE, NULL),
+    };
+    const size_t n = (size_t)regions->n + 1;
+    s *rows = TR_CALLOC(n + 1, sizeof *rows);
+    struct tr_cell *state = TR_CALLOC(n + 1, sizeof *state);
+    for (size_t r = 0; r < n; r++)
+        state[r] = (struct tr_cell){v->concentration[r].subscribers, 0, (int)r - 1, 0};
+    tr_suppress(state, n, k_min);
+    for (size_t r = 0; r < n; r++) {
+        const int region = (int)r - 1; /* the first row is all regions together */
+        rows[r].region = region < 0 ? TR_REGION_ALL : region;
+        snprintf(rows[r].region_name, sizeof rows[r].region_name, "%.47s",
+                 region < 0 ? TR_REGION_ALL_NAME : regions->names[region]);
+        rows[r].subscribers = v->concentration[r].subscribers;
+        rows[r].hhi = v->concentration[r].hhi;
+        rows[r].hhi_normalised = v->concentration[r].hhi_normalised;
+        if ((rows[r].suppressed = state[r].state))
+            rows[r].subscribers = -1, rows[r].hhi = rows[r].hhi_normalised = NAN;
+    }
+    free(state);
+    tr_rf_small_table(ctx, g, "concentration", fields, (int)(sizeof fields / sizeof *fields),
+                      sizeof(s), rows, n,
+                      "the grades' concentration per region (-2: all), over every scored "
+                      "subscriber: hhi, the Herfindahl index (sum of squared grade shares), and "
+                      "hhi_normalised = 1 + ln(hhi) / ln(grades), the ECB's form (0: even, 1: one "
+                      "grade); suppressed 1: fewer than privacy.k_min subscribers, 2: hidden to "
+                      "protect another (figures -1 or NaN)");
+    free(rows);
+}
 
 void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_backtest *v,
                           const struct tr_rf_regions *regions, int64_t k_min)
@@ -224,6 +277,8 @@ void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_bac
         NUM_FIELD(s, national_mean_pd, H5T_IEEE_F64LE, "probability"),
         NUM_FIELD(s, national_p_value, H5T_IEEE_F64LE, NULL),
         STR_FIELD(s, national_zone, 7, NULL),
+        NUM_FIELD(s, jeffreys_p, H5T_IEEE_F64LE, NULL),
+        NUM_FIELD(s, national_jeffreys_p, H5T_IEEE_F64LE, NULL),
     };
     const int G = v->n_grades + 1;
     const size_t cells = (size_t)(regions->n + 1) * (size_t)G;
@@ -247,27 +302,32 @@ void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_bac
         r->mean_pd = c->mean_pd, r->default_rate = c->default_rate, r->p_value = c->p_value;
         snprintf(r->zone, sizeof r->zone, "%s", c->zone < 0 ? "" : tr_zone_names[c->zone]);
         r->national_mean_pd = c->national_mean_pd, r->national_p_value = c->national_p_value;
+        r->jeffreys_p = c->jeffreys_p, r->national_jeffreys_p = c->national_jeffreys_p;
         snprintf(r->national_zone, sizeof r->national_zone, "%s",
                  c->national_zone < 0 ? "" : tr_zone_names[c->national_zone]);
         if ((r->suppressed = state[at].state)) {
             r->n = r->defaults = -1;
             r->mean_pd = r->default_rate = r->p_value = NAN;
             r->national_mean_pd = r->national_p_value = NAN;
+            r->jeffreys_p = r->national_jeffreys_p = NAN;
             memset(r->zone, 0, sizeof r->zone);
             memset(r->national_zone, 0, sizeof r->national_zone);
         }
     }
     free(state);
-    tr_rf_small_table(ctx, g, "backtest", fields, (int)(sizeof fields / sizeof *fields), sizeof(s),
-                      rows, cells,
-                      "the models against the hold-out's outcomes, per region (-2: all) and grade "
-                      "(0: all grades): mean PD against the default rate, one-sided binomial "
-                      "p-value of that many defaults or more, and its traffic-light zone (green "
-                      "p > 0.05, yellow down to 0.0001, red below); the same for the national "
-                      "model's PDs on the same rows; suppressed 1: fewer than privacy.k_min "
-                      "subscribers, 2: hidden so that such a cell cannot be derived from a total "
-                      "(figures -1, NaN or empty)");
+    tr_rf_small_table(
+        ctx, g, "backtest", fields, (int)(sizeof fields / sizeof *fields), sizeof(s), rows, cells,
+        "the models against the hold-out's outcomes, per region (-2: all) and grade "
+        "(0: all grades): mean PD against the default rate, one-sided binomial "
+        "p-value of that many defaults or more, and its traffic-light zone (green "
+        "p > 0.05, yellow down to 0.0001, red below), and the Jeffreys test's p-value "
+        "(ECB IRB validation reporting: Beta(defaults + 1/2, n - defaults + 1/2) "
+        "CDF at the mean PD; small: the PD underestimates); the same for the national "
+        "model's PDs on the same rows; suppressed 1: fewer than privacy.k_min "
+        "subscribers, 2: hidden so that such a cell cannot be derived from a total "
+        "(figures -1, NaN or empty)");
     free(rows);
+    if (v->concentration) write_concentration(ctx, g, v, regions, k_min);
 }
 
 void tr_rf_write_crosschecks(const struct tr_ctx *ctx, hid_t file, const struct tr_run_contents *c)

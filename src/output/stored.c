@@ -397,6 +397,7 @@ static void refresh_crosschecks(const struct tr_ctx *ctx, hid_t f, const struct 
 {
     unlink_if(f, "crosschecks/drift");
     unlink_if(f, "crosschecks/backtest");
+    unlink_if(f, "crosschecks/concentration");
     if (!has(f, "crosschecks") || !c->crosschecks) return;
     hid_t cc = H5Gopen2(f, "crosschecks", H5P_DEFAULT);
     H5_CHECK(cc);

@@ -20,6 +20,7 @@ enum tr_summary_part {
     TR_SUMMARY_CHECKS = 1u << 2, /* /crosschecks/summary */
     /* /stress: its scenarios up to n_scenarios, all of them unless reading failed part way */
     TR_SUMMARY_STRESS = 1u << 3,
+    TR_SUMMARY_BACKTEST = 1u << 4, /* /crosschecks/backtest */
 };
 
 /* The subscribers of one row of the per-region table, and the sums behind each feature's mean
@@ -39,6 +40,25 @@ struct tr_summary_model {
     int64_t train_rows, train_defaults, holdout_rows, holdout_defaults; /* -1: suppressed */
     /* auc_lower, auc_upper: the AUC's 95% interval (DeLong); 0 in a file written before it */
     double auc, auc_lower, auc_upper, auc_national_model, mean_pd, default_rate, hl_p;
+};
+
+/* One row of /crosschecks/backtest: the hold-out of a region (TR_REGION_ALL: all) and a grade (0:
+ * all) against its PDs, with the binomial test's zone and the Jeffreys test (NaN in a file written
+ * before it). */
+struct tr_summary_grade {
+    int32_t region, grade;
+    int8_t suppressed;
+    int64_t n, defaults; /* -1: suppressed */
+    double mean_pd, default_rate, jeffreys_p;
+    char zone[8];
+};
+
+/* One row of /crosschecks/concentration: a region's (TR_REGION_ALL: all) grades' concentration. */
+struct tr_summary_concentration {
+    int32_t region;
+    int8_t suppressed;
+    int64_t subscribers; /* -1: suppressed */
+    double hhi, hhi_normalised;
 };
 
 /* /crosschecks/summary's findings, all regions together. */
@@ -89,6 +109,10 @@ struct tr_run_summary {
     size_t n_models;
     struct tr_summary_model *models; /* in the file's order: all regions first */
     struct tr_summary_checks checks;
+    size_t n_grades;
+    struct tr_summary_grade *grades; /* /crosschecks/backtest's rows, in the file's order */
+    size_t n_concentration;
+    struct tr_summary_concentration *concentration; /* in the file's order: all regions first */
     size_t n_scenarios;
     struct tr_summary_scenario *scenarios; /* in name order */
 };

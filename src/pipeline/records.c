@@ -9,6 +9,7 @@
 #include "core/tz.h"
 #include "output/checkpoint.h"
 #include "partition/exchange.h"
+#include "partition/ledger.h"
 
 #include <malloc.h>
 
@@ -74,6 +75,28 @@ static void decide_window(struct tr_run *r)
     tr_loan_conflicts(ctx, &r->in.loan_notes, &r->late, &r->loan_drop);
 }
 
+/* Whether any input file belongs to this table. */
+static int has_table(const struct tr_ingest *in, const char *table)
+{
+    for (int f = 0; f < in->n_files; f++)
+        if (strcmp(in->files[f].table, table) == 0) return 1;
+    return 0;
+}
+
+/* A repayment finds its loan only once every loan is read, and a pass holds only its own
+ * borrowers' loans: a run in passes would reject repayments whose loans another pass holds. Until
+ * the join works across passes, such a run stops (the same on every rank: the files are). */
+static int refuse_ledger_passes(const struct tr_run *r)
+{
+    if (r->passes <= 1 || !has_table(&r->in, tr_table_names[TR_T_REPAYMENTS])) return TR_EXIT_OK;
+    if (r->ctx->rank == 0)
+        TR_ERROR(r->ctx,
+                 "the repayments table cannot be joined to its loans in a run of %d passes "
+                 "(partition.max_memory_per_rank): raise the limit or run on more ranks",
+                 r->passes);
+    return TR_EXIT_USAGE;
+}
+
 int tr_stage_read(struct tr_run *r)
 {
     const struct tr_ctx *ctx = r->ctx;
@@ -86,6 +109,7 @@ int tr_stage_read(struct tr_run *r)
     int rc = tr_ingest(ctx, r->cfg, r->kh, &router.router, r->cur);
     tr_pass_router_free(&router);
     if (rc) return rc;
+    if (r->pass == 0 && (rc = refuse_ledger_passes(r))) return rc;
     if (r->pass == 0) decide_window(r);
     tr_window_filter(&r->window, r->cur->table, &r->late);
     tr_loans_drop(&r->cur->table[TR_T_LOANS], &r->loan_drop);
@@ -112,6 +136,8 @@ static int64_t sort_tables(const struct tr_ctx *ctx, struct tr_ingest *in, int64
             tr_sort_money(a), tr_dedupe_money(a, mine);
         else if (t == TR_T_SUBSCRIBERS || t == TR_T_LOANS)
             tr_sort_keyed(a), tr_dedupe_keyed(a, mine);
+        else if (t == TR_T_REPAYMENTS)
+            continue; /* keyed by their loans until the join sorts them (tr_repayments_join) */
         else
             tr_sort_timed(a), tr_dedupe_timed(a, mine);
     }
@@ -137,18 +163,14 @@ int tr_stage_partition(struct tr_run *r)
     }
     const int64_t held = sort_tables(ctx, r->cur, r->dups);
     tr_subscriber_conflicts(&r->cur->table[TR_T_SUBSCRIBERS], &r->late);
+    /* The loans are final here (conflicts dropped at the read, repeats now): the ledger joins
+     * them. A run in passes has refused repayments (refuse_ledger_passes). */
+    tr_repayments_join(ctx, &r->cur->table[TR_T_LOANS], &r->cur->table[TR_T_REPAYMENTS], &r->late,
+                       r->in.n_files, r->dups);
     /* The pass's late rejects join the run's accounting, which pass 1 holds. */
     const int rc = tr_ingest_add_late(ctx, r->cfg, &r->in, &r->late);
     tr_stage_end(ctx, &r->pass_stages, r->stage, held, "records");
     return rc;
-}
-
-/* Whether any input file belongs to this table. */
-static int has_table(const struct tr_ingest *in, const char *table)
-{
-    for (int f = 0; f < in->n_files; f++)
-        if (strcmp(in->files[f].table, table) == 0) return 1;
-    return 0;
 }
 
 /* model.oot_date in days since 1970, INT64_MAX when it is empty (validated with the config). */

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "crosscheck/crosscheck.h"
+#include "output/region_codes.h"
 #include "present/view.h"
 
 #include <inttypes.h>
@@ -120,7 +121,17 @@ static void print_auc(FILE *out, const struct tr_summary_model *m)
         fprintf(out, "  %7.4f  [%6.4f, %6.4f]", m->auc, m->auc_lower, m->auc_upper);
 }
 
-static void print_model(FILE *out, const struct tr_summary_model *m, int8_t state)
+/* The Jeffreys test's p-value of a region's (or all regions') hold-out on all grades, from
+ * /crosschecks/backtest: NaN where the file has none. */
+static double region_jeffreys(const struct tr_run_summary *s, int32_t region)
+{
+    const int32_t want = region < 0 ? TR_REGION_ALL : region;
+    for (size_t r = 0; r < s->n_grades; r++)
+        if (s->grades[r].region == want && s->grades[r].grade == 0) return s->grades[r].jeffreys_p;
+    return NAN;
+}
+
+static void print_model(FILE *out, const struct tr_summary_model *m, double jeffreys, int8_t state)
 {
     const char *own = m->region < 0 ? "-" : m->own_model ? "yes" : "no";
     if (state) {
@@ -130,8 +141,8 @@ static void print_model(FILE *out, const struct tr_summary_model *m, int8_t stat
     fprintf(out, "  %5s  %9" PRId64 "  %8" PRId64 "  %8" PRId64, own, m->train_defaults,
             m->holdout_rows, m->holdout_defaults);
     print_auc(out, m);
-    fprintf(out, "  %8.4f  %7.4f  %8.4f  %6.3f\n", m->auc_national_model, m->mean_pd,
-            m->default_rate, m->hl_p);
+    fprintf(out, "  %8.4f  %7.4f  %8.4f  %6.3f  %10.3f\n", m->auc_national_model, m->mean_pd,
+            m->default_rate, m->hl_p, jeffreys);
 }
 
 /* Each region's own model (or the national one) on its hold-out, beside the national model on
@@ -142,18 +153,68 @@ static void print_models(FILE *out, const struct tr_run_summary *s, int64_t k_mi
     for (size_t r = 0; r < s->n_regions; r++)
         if (display_width(s->regions[r]) > width) width = display_width(s->regions[r]);
     fprintf(out, "\nmodels: hold-out validation (own: the region's model; AUC 95%% CI: DeLong's "
-                 "interval; AUC nat.: the national model on the same rows)\n");
+                 "interval; AUC nat.: the national model on the same rows; Jeffreys p: small when "
+                 "the PDs are too low)\n");
     print_padded(out, "region", width);
-    fprintf(out, "  %5s  %9s  %8s  %8s  %7s  %15s  %8s  %7s  %8s  %6s\n", "own", "train def",
-            "hold-out", "defaults", "AUC", "AUC 95% CI", "AUC nat.", "mean PD", "def rate", "HL p");
+    fprintf(out, "  %5s  %9s  %8s  %8s  %7s  %15s  %8s  %7s  %8s  %6s  %10s\n", "own", "train def",
+            "hold-out", "defaults", "AUC", "AUC 95% CI", "AUC nat.", "mean PD", "def rate", "HL p",
+            "Jeffreys p");
     int8_t *state = tr_view_model_states(s, k_min);
     for (size_t k = 0; k < s->n_models; k++) {
         /* the file has all regions first; people read the regions, then their total */
         const size_t at = (k + 1) % s->n_models;
         const struct tr_summary_model *m = &s->models[at];
         print_padded(out, m->region < 0 ? "all" : s->regions[m->region], width);
-        print_model(out, m, state[at]);
+        print_model(out, m, region_jeffreys(s, m->region), state[at]);
     }
+    free(state);
+}
+
+/* The master scale's grades, all regions together: each grade's hold-out against its PDs, the
+ * binomial test's traffic light and the Jeffreys test (docs/crosschecks.md), suppressed as the
+ * other tables are. */
+static void print_grades(FILE *out, const struct tr_run_summary *s, int64_t k_min)
+{
+    fprintf(out, "\ngrades: the hold-out by grade, all regions (zone: the binomial test's traffic "
+                 "light; Jeffreys p: small when the grade's PDs are too low)\n");
+    fprintf(out, "%-6s  %8s  %8s  %8s  %8s  %6s  %10s\n", "grade", "hold-out", "defaults",
+            "mean PD", "def rate", "zone", "Jeffreys p");
+    int8_t *state = tr_view_grade_states(s, k_min);
+    for (size_t k = 0; k < s->n_grades; k++) {
+        const size_t at = (k + 1) % s->n_grades; /* grade 0, the total, last */
+        const struct tr_summary_grade *g = &s->grades[at];
+        if (g->region != TR_REGION_ALL || (g->n == 0 && !state[at])) continue;
+        g->grade ? fprintf(out, "%-6d", (int)g->grade) : fprintf(out, "%-6s", "all");
+        if (state[at]) {
+            fprintf(out, "  %s\n", tr_view_why(state[at]));
+            continue;
+        }
+        fprintf(out, "  %8" PRId64 "  %8" PRId64 "  %8.4f  %8.4f  %6s  %10.3f\n", g->n, g->defaults,
+                g->mean_pd, g->default_rate, g->zone, g->jeffreys_p);
+    }
+    free(state);
+}
+
+/* One line: each region's grades' concentration (the ECB's normalised Herfindahl index), all
+ * regions last; "-" for a suppressed region. */
+static void print_concentration(FILE *out, const struct tr_run_summary *s, int64_t k_min)
+{
+    fprintf(out, "grade concentration (Herfindahl, ECB's normalised form: 0 even, 1 one grade):");
+    int8_t *state = tr_view_concentration_states(s, k_min);
+    for (size_t k = 0; k < s->n_concentration; k++) {
+        const size_t at = (k + 1) % s->n_concentration; /* all regions last */
+        const struct tr_summary_concentration *c = &s->concentration[at];
+        const char *name = c->region == TR_REGION_ALL ? "all"
+                           : c->region >= 0 && (size_t)c->region < s->n_regions
+                               ? s->regions[c->region]
+                               : "?";
+        if (state[at])
+            fprintf(out, " %s -%s", name, k + 1 < s->n_concentration ? "," : "");
+        else
+            fprintf(out, " %s %.3f%s", name, c->hhi_normalised,
+                    k + 1 < s->n_concentration ? "," : "");
+    }
+    fputc('\n', out);
     free(state);
 }
 
@@ -188,6 +249,8 @@ void tr_inspect_print(FILE *out, const struct tr_run_summary *s, int64_t k_min)
     if (!(s->parts & TR_SUMMARY_RUN)) return;
     print_run(out, s, k_min);
     if (s->parts & TR_SUMMARY_MODELS) print_models(out, s, k_min);
+    if (s->parts & TR_SUMMARY_BACKTEST) print_grades(out, s, k_min);
+    if (s->n_concentration) print_concentration(out, s, k_min);
     if (s->parts & TR_SUMMARY_CHECKS) print_checks(out, &s->checks);
     if (s->parts & TR_SUMMARY_STRESS) print_stress(out, s);
 }

@@ -1,6 +1,7 @@
 #include "present/view.h"
 
 #include "core/error.h"
+#include "output/region_codes.h"
 #include "output/suppress.h"
 
 #include <stdlib.h>
@@ -83,6 +84,47 @@ int8_t *tr_view_model_states(const struct tr_run_summary *s, int64_t k_min)
     /* the file's own reason wins: it knew the counts */
     for (size_t r = 0; r < s->n_models; r++)
         if (s->models[r].suppressed) state[r] = s->models[r].suppressed;
+    return state;
+}
+
+int8_t *tr_view_grade_states(const struct tr_run_summary *s, int64_t k_min)
+{
+    int64_t k = s->k_min > k_min ? s->k_min : k_min;
+    struct tr_cell *cells = TR_CALLOC(s->n_grades + 1, sizeof *cells);
+    size_t n = 0, *at = TR_CALLOC(s->n_grades + 1, sizeof *at);
+    for (size_t r = 0; r < s->n_grades; r++) {
+        const struct tr_summary_grade *g = &s->grades[r];
+        if (g->region != TR_REGION_ALL) continue;
+        if (g->suppressed && k < 2) k = 2; /* as tr_view_model_states */
+        at[n] = r;
+        cells[n++] = (struct tr_cell){
+            .n = g->n < 0 ? 1 : g->n, .row = 0, .col = g->grade == 0 ? -1 : (int)g->grade};
+    }
+    tr_suppress(cells, n, k);
+    int8_t *state = TR_CALLOC(s->n_grades + 1, 1);
+    for (size_t c = 0; c < n; c++)
+        state[at[c]] = s->grades[at[c]].suppressed ? s->grades[at[c]].suppressed : cells[c].state;
+    free(at);
+    free(cells);
+    return state;
+}
+
+int8_t *tr_view_concentration_states(const struct tr_run_summary *s, int64_t k_min)
+{
+    int64_t k = s->k_min > k_min ? s->k_min : k_min;
+    struct tr_cell *cells = TR_CALLOC(s->n_concentration + 1, sizeof *cells);
+    for (size_t r = 0; r < s->n_concentration; r++) {
+        const struct tr_summary_concentration *c = &s->concentration[r];
+        if (c->suppressed && k < 2) k = 2; /* as tr_view_model_states */
+        cells[r] = (struct tr_cell){.n = c->subscribers < 0 ? 1 : c->subscribers,
+                                    .row = 0,
+                                    .col = c->region == TR_REGION_ALL ? -1 : (int)r};
+    }
+    tr_suppress(cells, s->n_concentration, k);
+    int8_t *state = TR_CALLOC(s->n_concentration + 1, 1);
+    for (size_t r = 0; r < s->n_concentration; r++)
+        state[r] = s->concentration[r].suppressed ? s->concentration[r].suppressed : cells[r].state;
+    free(cells);
     return state;
 }
 

@@ -39,6 +39,16 @@ int8_t *tr_view_region_states(const struct tr_run_summary *s, int64_t k_min);
  * reason. */
 int8_t *tr_view_model_states(const struct tr_run_summary *s, int64_t k_min);
 
+/* The states ([s->n_grades], to free) of /crosschecks/backtest's all-regions rows (each grade's
+ * hold-out; grade 0 their total), suppressed at the larger of k_min and the run's own k_min as
+ * tr_view_model_states does; the other rows' states are left 0 (inspect does not show them). */
+int8_t *tr_view_grade_states(const struct tr_run_summary *s, int64_t k_min);
+
+/* The states ([s->n_concentration], to free) of /crosschecks/concentration's rows, each region's
+ * scored subscribers suppressed at the larger of k_min and the run's own, all regions their
+ * total, as tr_view_model_states does. */
+int8_t *tr_view_concentration_states(const struct tr_run_summary *s, int64_t k_min);
+
 /* Why a row shows no figures, or NULL when it shows them (state 0). */
 const char *tr_view_why(int8_t state);
 

@@ -103,12 +103,19 @@ static const struct column subscriber_cols[] = {
     COL(struct tr_subscriber, holdout, U8),
 };
 static const struct column loan_cols[] = {
-    KEY(struct tr_loan_rec, self, U64),   COL(struct tr_loan_rec, order, U64),
-    KEY(struct tr_loan_rec, line, U64),   KEY(struct tr_loan_rec, loan, U64),
-    COL(struct tr_loan_rec, issued, I32), COL(struct tr_loan_rec, due, I32),
-    COL(struct tr_loan_rec, amount, I64), COL(struct tr_loan_rec, outstanding, I64),
-    COL(struct tr_loan_rec, lgd, F64),    COL(struct tr_loan_rec, pd, F64),
-    COL(struct tr_loan_rec, product, U8), COL(struct tr_loan_rec, status, U8),
+    KEY(struct tr_loan_rec, self, U64),         COL(struct tr_loan_rec, order, U64),
+    KEY(struct tr_loan_rec, line, U64),         KEY(struct tr_loan_rec, loan, U64),
+    COL(struct tr_loan_rec, issued, I32),       COL(struct tr_loan_rec, due, I32),
+    COL(struct tr_loan_rec, amount, I64),       COL(struct tr_loan_rec, outstanding, I64),
+    COL(struct tr_loan_rec, lgd, F64),          COL(struct tr_loan_rec, pd, F64),
+    COL(struct tr_loan_rec, product, U8),       COL(struct tr_loan_rec, status, U8),
+    COL(struct tr_loan_rec, installments, I32), COL(struct tr_loan_rec, rate, F64),
+    COL(struct tr_loan_rec, limit, I64),
+};
+static const struct column repayment_cols[] = {
+    KEY(struct tr_repayment, self, U64),  KEY(struct tr_repayment, loan, U64),
+    COL(struct tr_repayment, t, I64),     COL(struct tr_repayment, amount, I64),
+    COL(struct tr_repayment, order, U64), KEY(struct tr_repayment, line, U64),
 };
 static const struct column antenna_cols[] = {
     COL(struct tr_antenna_rec, id, STR),          COL(struct tr_antenna_rec, tower, STR),
@@ -145,6 +152,8 @@ static struct schema schema_of(int table)
         return (struct schema)S(subscriber_cols, struct tr_subscriber, 0);
     case TR_T_LOANS:
         return (struct schema)S(loan_cols, struct tr_loan_rec, 0);
+    case TR_T_REPAYMENTS:
+        return (struct schema)S(repayment_cols, struct tr_repayment, 0);
     default:
         return (struct schema)S(antenna_cols, struct tr_antenna_rec, 0);
     }

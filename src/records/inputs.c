@@ -29,6 +29,8 @@ static const char *configured(const struct tr_config *cfg, enum tr_table_id t)
         return cfg->inputs.mobiledata;
     case TR_T_LOANS:
         return cfg->inputs.loans;
+    case TR_T_REPAYMENTS:
+        return cfg->inputs.repayments;
     default:
         return cfg->inputs.sim_swaps;
     }
@@ -179,6 +181,8 @@ static const char *without(enum tr_table_id t)
         return "the SIM-swap fraud rule has no events to check";
     case TR_T_SUBSCRIBERS:
         return "regions come from home antennas, and no plan is known";
+    case TR_T_REPAYMENTS:
+        return "the loans' ledger holds no payment received";
     default:
         return "the indicators drawn from it are empty";
     }

@@ -9,8 +9,9 @@
 const struct tr_schema *tr_schema_of(enum tr_table_id t)
 {
     static const struct tr_schema *const all[TR_T_COUNT] = {
-        &tr_schema_antennas,    &tr_schema_subscribers, &tr_schema_cdr,   &tr_schema_recharges,
-        &tr_schema_mobilemoney, &tr_schema_mobiledata,  &tr_schema_loans, &tr_schema_sim_swaps,
+        &tr_schema_antennas,  &tr_schema_subscribers, &tr_schema_cdr,
+        &tr_schema_recharges, &tr_schema_mobilemoney, &tr_schema_mobiledata,
+        &tr_schema_loans,     &tr_schema_sim_swaps,   &tr_schema_repayments,
     };
     return all[t];
 }

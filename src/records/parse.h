@@ -8,7 +8,7 @@
 #include "io/csv.h"
 #include "records/tables.h"
 
-#define TR_MAX_COLUMNS 12
+#define TR_MAX_COLUMNS 16
 
 /* Per input file: what happened to its lines. */
 struct tr_file_stats {
@@ -60,12 +60,12 @@ struct tr_schema {
     tr_convert_fn convert;
     size_t record_size;      /* bytes of one record in pc->out */
     int n_optional;          /* columns a file may leave out, after the required ones ... */
-    const char *optional[2]; /* ... at col[n_cols + k], -1 when the header lacks them */
+    const char *optional[4]; /* ... at col[n_cols + k], -1 when the header lacks them */
 };
 
 extern const struct tr_schema tr_schema_antennas, tr_schema_subscribers, tr_schema_cdr,
     tr_schema_recharges, tr_schema_mobilemoney, tr_schema_mobiledata, tr_schema_loans,
-    tr_schema_sim_swaps;
+    tr_schema_sim_swaps, tr_schema_repayments;
 const struct tr_schema *tr_schema_of(enum tr_table_id t);
 
 /* Where each required column is in a file's header. */

@@ -69,9 +69,81 @@ static enum tr_reason convert_subscriber(struct tr_parse_ctx *pc, const struct t
 }
 
 const char *const tr_product_names[4] = {"microloan", "revolving", "mortgage", NULL};
-/* written_off and restructured: the lender's unlikeliness-to-pay events (docs/credit.md). */
 const char *const tr_status_names[6] = {"repaid",      "default",      "open",
                                         "written_off", "restructured", NULL};
+
+/* The ledger's optional columns (installments, rate, limit: docs/credit.md section 1), parsed, and
+ * the first reason each stage of docs/formats.md's order finds in them: a line's reason is the
+ * first over all its fields, so the converter merges these with the required columns' stage by
+ * stage. */
+struct loan_terms {
+    int64_t installments; /* 1 when empty */
+    int integral;         /* installments has no non-zero decimal */
+    double rate;          /* NaN when empty */
+    int64_t limit;        /* cents; -1 when empty */
+    int bad_number, negative, bad_value;
+};
+
+/* Whether a number's text has a non-zero digit after its point ("2.5" is no count, "2.0" is 2). */
+static int has_fraction(const char *s, size_t n)
+{
+    const char *dot = memchr(s, '.', n);
+    for (const char *p = dot ? dot + 1 : s + n; p < s + n; p++)
+        if (*p != '0') return 1;
+    return 0;
+}
+
+static void parse_terms(const struct tr_fields *f, const int *col, struct loan_terms *t)
+{
+    *t = (struct loan_terms){.installments = 1, .integral = 1, .rate = NAN, .limit = -1};
+    if (col[10] >= 0 && f->len[col[10]] > 0) {
+        int64_t milli;
+        const int got = tr_parse_fixed(TR_FIELD(f, col, 10), 6, &milli);
+        t->bad_number |= got == 1, t->bad_value |= got == 2;
+        t->negative |= tr_text_is_negative(TR_FIELD(f, col, 10));
+        t->integral = !has_fraction(TR_FIELD(f, col, 10));
+        t->installments = got == 0 ? milli / 1000000 : 0;
+    }
+    if (col[11] >= 0 && f->len[col[11]] > 0) {
+        t->bad_number |= tr_parse_double(TR_FIELD(f, col, 11), &t->rate) != 0;
+        t->negative |= tr_text_is_negative(TR_FIELD(f, col, 11));
+        t->bad_value |= !(t->rate < 10); /* 1000% a year is no lender's rate: a unit slip */
+    }
+    if (col[12] >= 0 && f->len[col[12]] > 0) {
+        const enum tr_reason r = tr_parse_money(TR_FIELD(f, col, 12), 0, &t->limit);
+        t->bad_number |= r == TR_R_BAD_NUMBER, t->bad_value |= r == TR_R_BAD_VALUE;
+        t->negative |= tr_text_is_negative(TR_FIELD(f, col, 12));
+    }
+}
+
+/* The fields together, each valid (inconsistent_fields): due before it is issued (or the same day:
+ * no term), owing more than a multiple of what it lent (one such line quadrupled a book's stressed
+ * EAD), a limit below what is drawn, or a limit on a loan that is no credit line. The cents are
+ * exact in a double (at most 10^14). */
+static int loan_inconsistent(const struct tr_parse_ctx *pc, int64_t issued, int64_t due,
+                             int64_t amount, int64_t outstanding, int product,
+                             const struct loan_terms *t)
+{
+    return due <= issued || (double)outstanding > pc->max_outstanding_ratio * (double)amount ||
+           (t->limit >= 0 && (t->limit < outstanding || product != TR_REVOLVE));
+}
+
+/* A schedule that does not add up (bad_schedule): no installment, part of one, or more
+ * installments than the term has days (two would fall due on one day). */
+static int schedule_bad(int64_t issued, int64_t due, const struct loan_terms *t)
+{
+    return !t->integral || t->installments < 1 || t->installments > due - issued;
+}
+
+static void fill_loan(struct tr_loan_rec *r, struct tr_parse_ctx *pc, const struct tr_fields *f,
+                      const int *col, uint64_t order)
+{
+    memset(r, 0, sizeof *r); /* padding too: records travel and are checkpointed as bytes */
+    r->self = tr_parse_id(pc, TR_FIELD(f, col, 1));
+    r->order = order;
+    r->line = pc->line_hash;
+    r->loan = tr_keyhash(pc->kh, TR_FIELD(f, col, 0));
+}
 
 static enum tr_reason convert_loan(struct tr_parse_ctx *pc, const struct tr_fields *f,
                                    const int *col, uint64_t order)
@@ -86,32 +158,28 @@ static enum tr_reason convert_loan(struct tr_parse_ctx *pc, const struct tr_fiel
     enum tr_reason rl = TR_ACCEPT;
     if (f->len[col[8]] > 0)
         rl = tr_number_reason(tr_parse_fixed(TR_FIELD(f, col, 8), 6, &lgd_milli));
-    if (ra == TR_R_BAD_NUMBER || ro == TR_R_BAD_NUMBER || rl == TR_R_BAD_NUMBER)
+    struct loan_terms t;
+    parse_terms(f, col, &t);
+    if (ra == TR_R_BAD_NUMBER || ro == TR_R_BAD_NUMBER || rl == TR_R_BAD_NUMBER || t.bad_number)
         return TR_R_BAD_NUMBER;
     if (has_pd && tr_parse_double(TR_FIELD(f, col, 9), &pd)) return TR_R_BAD_NUMBER;
     /* Every sign before any domain (docs/formats.md's order): a PD of 1.5 does not hide a
      * negative amount. */
     if ((has_pd && tr_text_is_negative(TR_FIELD(f, col, 9))) ||
         tr_text_is_negative(TR_FIELD(f, col, 5)) || tr_text_is_negative(TR_FIELD(f, col, 6)) ||
-        tr_text_is_negative(TR_FIELD(f, col, 8)))
+        tr_text_is_negative(TR_FIELD(f, col, 8)) || t.negative)
         return TR_R_NEGATIVE_VALUE;
     int product = tr_word_index(TR_FIELD(f, col, 2), tr_product_names);
     int status = tr_word_index(TR_FIELD(f, col, 7), tr_status_names);
     if (product < 0 || status < 0 || ra != TR_ACCEPT || ro != TR_ACCEPT || rl != TR_ACCEPT ||
         lgd_milli > 1000000 || (has_pd && !(pd > 0 && pd < 1)) || /* a PD strictly in (0, 1) */
-        !tr_id_ok(TR_FIELD(f, col, 0)) || !tr_id_ok(TR_FIELD(f, col, 1)))
+        t.bad_value || !tr_id_ok(TR_FIELD(f, col, 0)) || !tr_id_ok(TR_FIELD(f, col, 1)))
         return TR_R_BAD_VALUE;
-    /* Each field valid, the loan impossible: due before it is issued (or the same day: no term),
-     * or owing more than a multiple of what it lent (one such line quadrupled a book's stressed
-     * EAD). The cents are exact in a double (at most 10^14). */
-    if (due <= issued || (double)outstanding > pc->max_outstanding_ratio * (double)amount)
+    if (loan_inconsistent(pc, issued, due, amount, outstanding, product, &t))
         return TR_R_INCONSISTENT_FIELDS;
+    if (schedule_bad(issued, due, &t)) return TR_R_BAD_SCHEDULE;
     struct tr_loan_rec *r = tr_array_push(pc->out);
-    memset(r, 0, sizeof *r);
-    r->self = tr_parse_id(pc, TR_FIELD(f, col, 1));
-    r->order = order;
-    r->line = pc->line_hash;
-    r->loan = tr_keyhash(pc->kh, TR_FIELD(f, col, 0));
+    fill_loan(r, pc, f, col, order);
     r->issued = (int32_t)issued;
     r->due = (int32_t)due;
     r->amount = amount;
@@ -120,6 +188,31 @@ static enum tr_reason convert_loan(struct tr_parse_ctx *pc, const struct tr_fiel
     r->pd = pd;
     r->product = (uint8_t)product;
     r->status = (uint8_t)status;
+    r->installments = (int32_t)t.installments;
+    r->rate = t.rate;
+    r->limit = t.limit;
+    return TR_ACCEPT;
+}
+
+/* A payment received on a loan: its loan's key stands in for the subscriber until the join
+ * (tables.h: struct tr_repayment). A payment of nothing is no payment (bad_value). */
+static enum tr_reason convert_repayment(struct tr_parse_ctx *pc, const struct tr_fields *f,
+                                        const int *col, uint64_t order)
+{
+    int64_t t, amount;
+    if (tr_parse_timestamp(TR_FIELD(f, col, 1), &t)) return TR_R_BAD_TIMESTAMP;
+    const enum tr_reason ra = tr_parse_money(TR_FIELD(f, col, 2), 0, &amount);
+    if (ra == TR_R_BAD_NUMBER) return ra;
+    if (tr_text_is_negative(TR_FIELD(f, col, 2))) return TR_R_NEGATIVE_VALUE;
+    if (ra != TR_ACCEPT || amount <= 0 || !tr_id_ok(TR_FIELD(f, col, 0))) return TR_R_BAD_VALUE;
+    struct tr_repayment *r = tr_array_push(pc->out);
+    memset(r, 0, sizeof *r);
+    r->loan = tr_keyhash(pc->kh, TR_FIELD(f, col, 0));
+    r->self = r->loan;
+    r->t = t;
+    r->amount = amount;
+    r->order = order;
+    r->line = pc->line_hash;
     return TR_ACCEPT;
 }
 
@@ -148,6 +241,15 @@ const struct tr_schema tr_schema_loans = {
      "lgd"},
     convert_loan,
     sizeof(struct tr_loan_rec),
-    1,
-    {"pd"},
+    4,
+    {"pd", "installments", "rate", "limit"},
+};
+const struct tr_schema tr_schema_repayments = {
+    TR_T_REPAYMENTS,
+    3,
+    {"loan_id", "timestamp", "amount"},
+    convert_repayment,
+    sizeof(struct tr_repayment),
+    0,
+    {NULL},
 };

@@ -26,8 +26,8 @@ uint64_t tr_line_hash(const char *line, size_t len)
 }
 
 const char *const tr_table_names[TR_T_COUNT] = {
-    "antennas",    "subscribers", "cdr",   "recharges",
-    "mobilemoney", "mobiledata",  "loans", "sim_swaps",
+    "antennas",   "subscribers", "cdr",       "recharges",  "mobilemoney",
+    "mobiledata", "loans",       "sim_swaps", "repayments",
 };
 
 const char *const tr_txn_type_names[TR_TXN_TYPES + 1] = {

@@ -24,6 +24,7 @@ enum tr_table_id {
     TR_T_MOBILEDATA,
     TR_T_LOANS,
     TR_T_SIM_SWAPS,
+    TR_T_REPAYMENTS, /* the loans' ledger: joined to its loans after the read */
     TR_T_COUNT
 };
 extern const char *const tr_table_names[TR_T_COUNT];
@@ -136,16 +137,20 @@ struct tr_subscriber {
 };
 
 enum tr_product { TR_MICRO, TR_REVOLVE, TR_MORTGAGE_LOAN };
+/* written_off and restructured come last so that the older statuses keep their numbers (the
+ * generator writes them, columnar inputs store them). */
 enum tr_status { TR_ST_REPAID, TR_ST_DEFAULT, TR_ST_OPEN, TR_ST_WRITTEN_OFF, TR_ST_RESTRUCTURED };
-/* A status that says the borrower defaulted: default, written off or restructured. */
-static inline int tr_status_defaulted(int status)
-{
-    return status == TR_ST_DEFAULT || status == TR_ST_WRITTEN_OFF || status == TR_ST_RESTRUCTURED;
-}
 /* The loans table's words for them, in enum order, NULL-terminated (the generator writes
  * them too). */
 extern const char *const tr_product_names[4];
 extern const char *const tr_status_names[6];
+/* Whether the lender's status says the loan defaulted: default, and the other unlikeliness-to-pay
+ * events (docs/credit.md section 1), a write-off and a distressed restructuring. Every stage that
+ * asks "did it default" asks this, never TR_ST_DEFAULT alone. */
+static inline int tr_status_defaulted(int status)
+{
+    return status == TR_ST_DEFAULT || status == TR_ST_WRITTEN_OFF || status == TR_ST_RESTRUCTURED;
+}
 
 struct tr_loan_rec {
     uint64_t self;
@@ -156,7 +161,25 @@ struct tr_loan_rec {
     int64_t amount, outstanding; /* cents */
     double lgd;                  /* NaN when not given */
     double pd;                   /* the optional pd column; NaN when absent or empty */
-    uint8_t product, status, pad[6];
+    uint8_t product, status, pad[2];
+    int32_t installments; /* of the schedule; 1 (a bullet loan) when absent or empty */
+    double rate;          /* effective annual interest rate; NaN when absent or empty */
+    int64_t limit;        /* cents: a revolving loan's credit limit; -1 when absent or empty */
+};
+/* Records are exchanged and checkpointed byte for byte: no tail padding to leave uninitialised. */
+_Static_assert(sizeof(struct tr_loan_rec) % 8 == 0, "tr_loan_rec: a multiple of 8 bytes");
+
+/* A payment received on a loan (docs/credit.md section 1). Read, it has no subscriber: until the
+ * join (partition/ledger.h) self holds its loan's key, which places it at its loan's directory
+ * rank; joined, self is its borrower's key. Its time is no event of the observation window
+ * (tr_time_offset leaves it out: the window neither counts nor filters it). */
+struct tr_repayment {
+    uint64_t self;
+    uint64_t loan; /* keyed hash of loan_id, as tr_loan_rec's */
+    int64_t t;
+    int64_t amount; /* cents, > 0 */
+    uint64_t order;
+    uint64_t line;
 };
 
 /* Antennas are small and every rank holds all of them, in file order. The line's place, hash and
@@ -193,6 +216,8 @@ static inline size_t tr_order_offset(int table)
         return offsetof(struct tr_loan_rec, order);
     case TR_T_ANTENNAS:
         return offsetof(struct tr_antenna_rec, order);
+    case TR_T_REPAYMENTS:
+        return offsetof(struct tr_repayment, order);
     default:
         return (size_t)-1;
     }

@@ -30,6 +30,8 @@ void tr_portfolio_build(const struct tr_ctx *ctx, const struct tr_array *loans, 
     out->e = TR_MALLOC(sizeof *out->e * (loans->n + 1));
     for (size_t i = 0; i < loans->n; i++) {
         const struct tr_loan_rec *l = tr_array_at(loans, i);
+        /* The performing book: a defaulted loan (default, written_off, restructured:
+         * tr_status_defaulted) has no PD left to stress, a repaid one no exposure. */
         if (l->status != TR_ST_OPEN || l->outstanding <= 0) continue;
         const long row = find_key(key, n_subs, l->self);
         struct tr_exposure *e = &out->e[out->n++];

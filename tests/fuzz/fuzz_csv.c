@@ -271,7 +271,7 @@ static void check_records(const struct tr_array *out, size_t first, int regions)
             FZ_ASSERT(l->amount >= 0 && l->outstanding >= 0);
             FZ_ASSERT(isnan(l->lgd) || (l->lgd >= 0 && l->lgd <= 1));
             FZ_ASSERT(isnan(l->pd) || (l->pd > 0 && l->pd < 1));
-            FZ_ASSERT(l->product <= TR_MORTGAGE_LOAN && l->status <= TR_ST_OPEN);
+            FZ_ASSERT(l->product <= TR_MORTGAGE_LOAN && l->status <= TR_ST_RESTRUCTURED);
             break;
         }
         case TR_T_SIM_SWAPS: {

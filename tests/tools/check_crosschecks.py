@@ -21,6 +21,8 @@ import sys
 from collections import Counter, defaultdict
 
 import h5py
+import numpy as np
+from scipy.stats import beta
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
 from check_run import accepted_records, malformed_lines, subscriber_keys  # noqa: E402
@@ -68,7 +70,8 @@ def check_backtest(f, check):
         cells[(int(r["region"]), int(r["grade"]))] = (n, int(r["suppressed"]))
         if r["suppressed"]:
             check(suppression.hidden_values(r, ("n", "defaults"), ("mean_pd", "default_rate", "p_value",
-                                                                    "national_mean_pd", "national_p_value"))
+                                                                    "national_mean_pd", "national_p_value",
+                                                                    "jeffreys_p", "national_jeffreys_p"))
                   and text(r["zone"]) == "" and text(r["national_zone"]) == "",
                   f"backtest region {r['region']} grade {r['grade']}: suppressed but shows figures")
             continue
@@ -82,6 +85,13 @@ def check_backtest(f, check):
         ok = (abs(r["mean_pd"] - mean) <= 1e-12 * max(1, mean) and abs(r["p_value"] - p) <= 1e-6 * max(p, 1e-12)
               and text(r["zone"]) == zone(r["p_value"]))
         check(ok, f"backtest region {r['region']} grade {r['grade']}: p {r['p_value']} vs {p}, zone {text(r['zone'])}")
+        # The Jeffreys test (ECB IRB validation reporting), from scipy's beta distribution: at the
+        # mean PD recomputed here, and at the national model's stored mean (per-subscriber
+        # national PDs are not in the file).
+        for member, m in (("jeffreys_p", mean), ("national_jeffreys_p", r["national_mean_pd"])):
+            want = beta.cdf(m, d + 0.5, n - d + 0.5)
+            check(abs(r[member] - want) <= 1e-9 * max(want, 1e-12),
+                  f"backtest region {r['region']} grade {r['grade']}: {member} {r[member]} vs scipy {want}")
         checked += 1
     # Regions down (-2: all), grades across (0: all): every row and column with its total.
     regions = sorted({c[0] for c in cells})
@@ -90,6 +100,34 @@ def check_backtest(f, check):
     lines += [((-2, g), [(r, g) for r in regions if r >= 0]) for g in grades]
     hidden = suppression.check_cells(check, "backtest", cells, k, lines)
     return checked, hidden
+
+
+def check_concentration(f, check):
+    """The grades' concentration per region from every scored subscriber's PD: the Herfindahl
+    index and the ECB's normalised form, 1 + ln(hhi) / ln(K), as K grade shares' CV gives it."""
+    s = f["subscribers"]
+    pd, region = s["pd"][:], s["region"][:]
+    scale = f["models"].attrs["master_scale"]
+    K = len(scale)
+    scored = np.isfinite(pd)
+    grade = np.searchsorted(np.asarray(scale), pd[scored], side="left") + 1
+    grade = np.minimum(grade, K)
+    checked = 0
+    for r in f["crosschecks/concentration"][:]:
+        sel = np.ones(len(grade), bool) if r["region"] == -2 else region[scored] == r["region"]
+        counts = np.bincount(grade[sel], minlength=K + 1)[1:]
+        n = int(counts.sum())
+        if r["suppressed"]:
+            check(r["subscribers"] == -1 and math.isnan(r["hhi"]), f"concentration {r['region']}: suppressed but shows figures")
+            continue
+        share = counts / n
+        hhi = float((share ** 2).sum())
+        cv = math.sqrt(K * float(((share - 1 / K) ** 2).sum()))
+        ecb = 1 + math.log((cv ** 2 + 1) / K) / math.log(K)
+        check(r["subscribers"] == n and abs(r["hhi"] - hhi) <= 1e-12 and abs(r["hhi_normalised"] - ecb) <= 1e-12,
+              f"concentration region {r['region']}: {r['subscribers']} {r['hhi']} {r['hhi_normalised']} vs {n} {hhi} {ecb}")
+        checked += 1
+    return checked
 
 
 def main():
@@ -177,6 +215,8 @@ def main():
     check(got_flags == {kk: v for kk, v in want_flags.items() if kk in registered}, "flags match the alerts")
 
     cells, hidden = check_backtest(f, check) if "backtest" in c else (0, 0)
+    concentrated = check_concentration(f, check) if "concentration" in c else 0
+    check(("concentration" in c) == ("backtest" in c), "the grades' concentration beside the backtest")
     check(("backtest" in c) == ("models" in f), "a backtest when the run has models")
 
     if failures:
@@ -184,7 +224,8 @@ def main():
         return 1
     print(f"crosschecks: {len(want)} ledger breaks exact, duplicates and unknown antennas exact, "
           f"control totals exact, {len(alerts)} alerts within the recall and precision bars, "
-          f"{cells} backtest cells recomputed, {hidden} suppressed (privacy.k_min) and protected")
+          f"{cells} backtest cells recomputed, {hidden} suppressed (privacy.k_min) and protected, "
+          f"{concentrated} regions' grade concentration recomputed")
     return 0
 
 

@@ -65,8 +65,11 @@ static void test_reason_names(void **state)
                                     "bad_value",
                                     "bad_encoding",
                                     "inconsistent_fields",
+                                    "bad_schedule",
                                     "out_of_window",
-                                    "conflicting_duplicate"};
+                                    "conflicting_duplicate",
+                                    "unknown_loan",
+                                    "before_issue"};
     for (int r = 0; r < TR_R_COUNT; r++)
         assert_string_equal(tr_reason_names[r], want[r]);
 }

@@ -427,6 +427,81 @@ static void test_loan_pd_column(void **state)
     close_table(&t);
 }
 
+/* The ledger's optional columns (docs/credit.md section 1): absent or empty, their defaults; each
+ * rule broken rejects the line with its reason, in the documented order. */
+static void test_loan_ledger_columns(void **state)
+{
+    (void)state;
+    struct table t;
+    open_default(&t, &tr_schema_loans); /* none of them */
+    assert_int_equal(feed(&t, "L1,S1,revolving,2020-01-01,2021-01-01,10,5,written_off,"),
+                     TR_ACCEPT);
+    const struct tr_loan_rec *l = last(&t);
+    assert_int_equal(l->installments, 1);
+    assert_true(isnan(l->rate) && l->limit == -1 && l->status == TR_ST_WRITTEN_OFF);
+    assert_true(tr_status_defaulted(l->status));
+    close_table(&t);
+    open_table(&t, &tr_schema_loans,
+               "loan_id,subscriber_id,product,issued,due,amount,outstanding,status,lgd,"
+               "limit,rate,installments");
+    assert_int_equal(feed(&t, "L1,S1,revolving,2020-01-01,2020-01-31,10,5,restructured,,"
+                              "20.5,0.35,30"),
+                     TR_ACCEPT);
+    l = last(&t);
+    assert_true(l->installments == 30 && l->limit == 2050 && l->status == TR_ST_RESTRUCTURED);
+    assert_float_equal(l->rate, 0.35, 1e-15);
+    assert_int_equal(feed(&t, "L2,S1,microloan,2020-01-01,2020-01-31,10,5,open,,,,2.0"), TR_ACCEPT);
+    assert_int_equal(((const struct tr_loan_rec *)last(&t))->installments, 2);
+    /* The schedule: none, part of one, more than the term's 30 days. */
+    assert_int_equal(feed(&t, "L2,S1,microloan,2020-01-01,2020-01-31,10,5,open,,,,0"),
+                     TR_R_BAD_SCHEDULE);
+    assert_int_equal(feed(&t, "L2,S1,microloan,2020-01-01,2020-01-31,10,5,open,,,,2.5"),
+                     TR_R_BAD_SCHEDULE);
+    assert_int_equal(feed(&t, "L2,S1,microloan,2020-01-01,2020-01-31,10,5,open,,,,31"),
+                     TR_R_BAD_SCHEDULE);
+    assert_int_equal(feed(&t, "L2,S1,microloan,2020-01-01,2020-01-31,10,5,open,,,,-1"),
+                     TR_R_NEGATIVE_VALUE);
+    assert_int_equal(feed(&t, "L2,S1,microloan,2020-01-01,2020-01-31,10,5,open,,,,x"),
+                     TR_R_BAD_NUMBER);
+    /* A due date before issue says inconsistent_fields before the schedule is judged. */
+    assert_int_equal(feed(&t, "L2,S1,microloan,2020-01-31,2020-01-01,10,5,open,,,,0"),
+                     TR_R_INCONSISTENT_FIELDS);
+    /* The rate: [0, 10). */
+    assert_int_equal(feed(&t, "L2,S1,microloan,2020-01-01,2020-01-31,10,5,open,,,0,"), TR_ACCEPT);
+    assert_int_equal(feed(&t, "L2,S1,microloan,2020-01-01,2020-01-31,10,5,open,,,10,"),
+                     TR_R_BAD_VALUE);
+    assert_int_equal(feed(&t, "L2,S1,microloan,2020-01-01,2020-01-31,10,5,open,,,-0.1,"),
+                     TR_R_NEGATIVE_VALUE);
+    /* The limit: at least what is drawn, and only on a credit line. */
+    assert_int_equal(feed(&t, "L2,S1,revolving,2020-01-01,2020-01-31,10,5,open,,5,,"), TR_ACCEPT);
+    assert_int_equal(feed(&t, "L2,S1,revolving,2020-01-01,2020-01-31,10,5,open,,4.99,,"),
+                     TR_R_INCONSISTENT_FIELDS);
+    assert_int_equal(feed(&t, "L2,S1,microloan,2020-01-01,2020-01-31,10,5,open,,20,,"),
+                     TR_R_INCONSISTENT_FIELDS);
+    assert_int_equal(feed(&t, "L2,S1,revolving,2020-01-01,2020-01-31,10,5,open,,abc,,"),
+                     TR_R_BAD_NUMBER);
+    close_table(&t);
+}
+
+/* A repayment: its loan's key in self until the join; an amount of nothing or less rejected. */
+static void test_repayment(void **state)
+{
+    (void)state;
+    struct table t;
+    open_default(&t, &tr_schema_repayments);
+    assert_int_equal(feed(&t, "L1,2020-01-02 10:00:00,12.34"), TR_ACCEPT);
+    const struct tr_repayment *r = last(&t);
+    assert_true(r->loan == key("L1") && r->self == r->loan && r->amount == 1234);
+    assert_true(r->t == (int64_t)18263 * 86400 + 36000);
+    assert_int_equal(feed(&t, "L1,2020-01-02 10:00:00,0"), TR_R_BAD_VALUE);
+    assert_int_equal(feed(&t, "L1,2020-01-02 10:00:00,0.004"), TR_R_BAD_VALUE); /* 0 cents */
+    assert_int_equal(feed(&t, "L1,2020-01-02 10:00:00,-1"), TR_R_NEGATIVE_VALUE);
+    assert_int_equal(feed(&t, "L1,2020-01-02 10:00:00,x"), TR_R_BAD_NUMBER);
+    assert_int_equal(feed(&t, "L1,2020-01-02,5"), TR_R_BAD_TIMESTAMP);
+    assert_int_equal(feed(&t, ",2020-01-02 10:00:00,5"), TR_R_BAD_VALUE);
+    close_table(&t);
+}
+
 /* ------------------------------------------------------------------ reject reasons */
 
 static void test_raw_line_reasons(void **state)
@@ -1146,6 +1221,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_loan_valid),
         cmocka_unit_test(test_loan_inconsistent),
         cmocka_unit_test(test_loan_pd_column),
+        cmocka_unit_test(test_loan_ledger_columns),
+        cmocka_unit_test(test_repayment),
         cmocka_unit_test(test_raw_line_reasons),
         cmocka_unit_test(test_field_count_reasons),
         cmocka_unit_test(test_txn_type_reasons),

@@ -1,0 +1,134 @@
+#include "partition/ledger.h"
+
+#include "core/error.h"
+#include "partition/exchange.h"
+#include "partition/partition.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LEDGER_ROUND_BYTES                                                                         \
+    ((size_t)64 << 20) /* the join's all-to-alls: sent per rank per round                          \
+                        */
+
+/* What the directory knows of an accepted loan: led by its loan key, which places it. */
+struct loan_entry {
+    uint64_t loan, borrower;
+    int64_t issued; /* seconds: 00:00 UTC of the issued day */
+    uint64_t order;
+};
+
+static int by_loan(const void *pa, const void *pb)
+{
+    const struct loan_entry *a = pa, *b = pb;
+    if (a->loan != b->loan) return a->loan < b->loan ? -1 : 1;
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* At the directory (self still the loan key) and at the borrower: by (self, loan, time, order).
+ * order is unique per line, so the order is total and the same at any rank count. */
+static int by_owner(const void *pa, const void *pb)
+{
+    const struct tr_repayment *a = pa, *b = pb;
+    if (a->self != b->self) return a->self < b->self ? -1 : 1;
+    if (a->loan != b->loan) return a->loan < b->loan ? -1 : 1;
+    if (a->t != b->t) return a->t < b->t ? -1 : 1;
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* Every rank's loans' entries at their loan's directory rank, sorted by loan. */
+static void directory_of(const struct tr_ctx *ctx, const struct tr_partition *p,
+                         const struct tr_array *loans, struct tr_array *dir)
+{
+    tr_array_init(dir, sizeof(struct loan_entry));
+    tr_array_reserve(dir, loans->n);
+    for (size_t i = 0; i < loans->n; i++) {
+        const struct tr_loan_rec *l = tr_array_at(loans, i);
+        struct loan_entry *e = tr_array_push(dir);
+        *e = (struct loan_entry){l->loan, l->self, (int64_t)l->issued * 86400, l->order};
+    }
+    tr_partition_shuffle(ctx, p, dir, LEDGER_ROUND_BYTES);
+    qsort(dir->data, dir->n, dir->size, by_loan);
+}
+
+/* At the directory: each repayment given its borrower, or rejected into late (its loan unknown,
+ * or paid before the loan's first day); the rejected ones dropped. */
+static void join_here(const struct tr_array *dir, struct tr_array *reps,
+                      struct tr_late_rejects *late)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < reps->n; i++) {
+        struct tr_repayment *r = tr_array_at(reps, i);
+        const struct loan_entry want = {.loan = r->loan}, *e = NULL;
+        size_t lo = 0, hi = dir->n; /* the first entry of the loan (repeats of one line agree) */
+        while (lo < hi) {
+            const size_t mid = lo + (hi - lo) / 2;
+            if (((const struct loan_entry *)tr_array_at(dir, mid))->loan < want.loan)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < dir->n && ((const struct loan_entry *)tr_array_at(dir, lo))->loan == want.loan)
+            e = tr_array_at(dir, lo);
+        if (!e || r->t < e->issued) {
+            tr_late_add(late, TR_T_REPAYMENTS, r->order, e ? TR_R_BEFORE_ISSUE : TR_R_UNKNOWN_LOAN,
+                        e ? "paid before its loan's issued day"
+                          : "no accepted loan has this loan_id");
+            continue;
+        }
+        r->self = e->borrower;
+        if (kept != i) memcpy(tr_array_at(reps, kept), r, reps->size);
+        kept++;
+    }
+    reps->n = kept;
+}
+
+/* Sorted at the borrower: byte-identical lines (same loan, time, amount and line hash) kept
+ * once, the copy first in input order; the others counted in their own file's duplicates. */
+static void drop_repeats(struct tr_array *reps, int64_t *per_file)
+{
+    size_t kept = 0, group = 0; /* group: the first kept record of this (self, loan, t) */
+    for (size_t i = 0; i < reps->n; i++) {
+        const struct tr_repayment *r = tr_array_at(reps, i);
+        int repeat = 0;
+        if (kept > 0) {
+            const struct tr_repayment *g = tr_array_at(reps, group);
+            if (g->self != r->self || g->loan != r->loan || g->t != r->t) group = kept;
+        }
+        for (size_t j = group; j < kept && !repeat; j++) {
+            const struct tr_repayment *k = tr_array_at(reps, j);
+            repeat = k->line == r->line && k->amount == r->amount;
+        }
+        if (repeat) {
+            per_file[tr_order_file(r->order)]++;
+            continue;
+        }
+        if (kept != i) memcpy(tr_array_at(reps, kept), r, reps->size);
+        kept++;
+    }
+    reps->n = kept;
+}
+
+void tr_repayments_join(const struct tr_ctx *ctx, const struct tr_array *loans,
+                        struct tr_array *repayments, struct tr_late_rejects *late, int n_files,
+                        int64_t *dups)
+{
+    struct tr_partition p; /* the run's one pass: loan keys and borrowers share the cut */
+    tr_partition_pass(&(struct tr_pass){0, 1, ctx->size}, &p);
+    struct tr_array dir;
+    directory_of(ctx, &p, loans, &dir);
+    tr_partition_shuffle(ctx, &p, repayments, LEDGER_ROUND_BYTES); /* keyed by loan: directory */
+    qsort(repayments->data, repayments->n, repayments->size, by_owner);
+    join_here(&dir, repayments, late);
+    tr_array_free(&dir);
+    tr_partition_shuffle(ctx, &p, repayments, LEDGER_ROUND_BYTES); /* keyed by borrower */
+    tr_partition_free(&p);
+    qsort(repayments->data, repayments->n, repayments->size, by_owner);
+    int64_t *mine = TR_CALLOC((size_t)n_files + 1, sizeof(int64_t));
+    drop_repeats(repayments, mine);
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, mine, n_files, MPI_INT64_T, MPI_SUM, ctx->comm));
+    for (int f = 0; f < n_files; f++)
+        dups[f] += mine[f];
+    free(mine);
+}
