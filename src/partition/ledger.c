@@ -52,36 +52,65 @@ static void directory_of(const struct tr_ctx *ctx, const struct tr_partition *p,
     qsort(dir->data, dir->n, dir->size, by_loan);
 }
 
-/* At the directory: each repayment given its borrower, or rejected into late (its loan unknown,
- * or paid before the loan's first day); the rejected ones dropped. */
-static void join_here(const struct tr_array *dir, struct tr_array *reps,
-                      struct tr_late_rejects *late)
+/* The directory's first entry of a loan, or NULL (repeats of one line agree). */
+static const struct loan_entry *find_loan(const struct tr_array *dir, uint64_t loan)
+{
+    size_t lo = 0, hi = dir->n;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (((const struct loan_entry *)tr_array_at(dir, mid))->loan < loan)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    const struct loan_entry *e = lo < dir->n ? tr_array_at(dir, lo) : NULL;
+    return e && e->loan == loan ? e : NULL;
+}
+
+/* At the directory: each repayment whose loan the pass holds given its borrower, or rejected into
+ * late when paid before the loan's first day; one whose loan no pass held rejected in the last
+ * pass; the others (another pass's) dropped. */
+static void join_here(const struct tr_array *dir, struct tr_array *reps, int last_pass,
+                      uint8_t *matched, struct tr_late_rejects *late)
 {
     size_t kept = 0;
     for (size_t i = 0; i < reps->n; i++) {
         struct tr_repayment *r = tr_array_at(reps, i);
-        const struct loan_entry want = {.loan = r->loan}, *e = NULL;
-        size_t lo = 0, hi = dir->n; /* the first entry of the loan (repeats of one line agree) */
-        while (lo < hi) {
-            const size_t mid = lo + (hi - lo) / 2;
-            if (((const struct loan_entry *)tr_array_at(dir, mid))->loan < want.loan)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo < dir->n && ((const struct loan_entry *)tr_array_at(dir, lo))->loan == want.loan)
-            e = tr_array_at(dir, lo);
-        if (!e || r->t < e->issued) {
-            tr_late_add(late, TR_T_REPAYMENTS, r->order, e ? TR_R_BEFORE_ISSUE : TR_R_UNKNOWN_LOAN,
-                        e ? "paid before its loan's issued day"
-                          : "no accepted loan has this loan_id");
-            continue;
-        }
+        const struct loan_entry *e = find_loan(dir, r->loan);
+        if (e) matched[i] = 1;
+        if (!e && last_pass && !matched[i])
+            tr_late_add(late, TR_T_REPAYMENTS, r->order, TR_R_UNKNOWN_LOAN,
+                        "no accepted loan has this loan_id");
+        if (e && r->t < e->issued)
+            tr_late_add(late, TR_T_REPAYMENTS, r->order, TR_R_BEFORE_ISSUE,
+                        "paid before its loan's issued day");
+        if (!e || r->t < e->issued) continue;
         r->self = e->borrower;
         if (kept != i) memcpy(tr_array_at(reps, kept), r, reps->size);
         kept++;
     }
     reps->n = kept;
+}
+
+/* This pass's flags of the directory's repayments: the first pass's made, a later one's checked
+ * to be of the same repayments (the same count: the same files, the same routing). */
+static uint8_t *pass_flags(const struct tr_pass *pass, size_t n, struct tr_ledger_passes *m)
+{
+    if (pass->k == 0) {
+        tr_ledger_passes_free(m);
+        m->n = n;
+        m->matched = TR_CALLOC(n + 1, 1);
+    } else if (m->n != n) {
+        TR_DIE(TR_EXIT_INTERNAL, "pass %d holds %zu repayments at its directory, pass 1 %zu",
+               pass->k + 1, n, m->n);
+    }
+    return m->matched;
+}
+
+void tr_ledger_passes_free(struct tr_ledger_passes *m)
+{
+    free(m->matched);
+    *m = (struct tr_ledger_passes){0};
 }
 
 /* Sorted at the borrower: byte-identical lines (same loan, time, amount and line hash) kept
@@ -110,20 +139,24 @@ static void drop_repeats(struct tr_array *reps, int64_t *per_file)
     reps->n = kept;
 }
 
-void tr_repayments_join(const struct tr_ctx *ctx, const struct tr_array *loans,
-                        struct tr_array *repayments, struct tr_late_rejects *late, int n_files,
-                        int64_t *dups)
+void tr_repayments_join(const struct tr_ctx *ctx, const struct tr_pass *pass,
+                        const struct tr_array *loans, struct tr_array *repayments,
+                        struct tr_late_rejects *late, int n_files, int64_t *dups,
+                        struct tr_ledger_passes *m)
 {
-    struct tr_partition p; /* the run's one pass: loan keys and borrowers share the cut */
-    tr_partition_pass(&(struct tr_pass){0, 1, ctx->size}, &p);
+    struct tr_partition by_loan_key, owners; /* the directory's cut; the pass's borrowers' */
+    tr_partition_pass(&(struct tr_pass){0, 1, ctx->size}, &by_loan_key);
+    tr_partition_pass(pass, &owners);
     struct tr_array dir;
-    directory_of(ctx, &p, loans, &dir);
-    tr_partition_shuffle(ctx, &p, repayments, LEDGER_ROUND_BYTES); /* keyed by loan: directory */
+    directory_of(ctx, &by_loan_key, loans, &dir);
+    tr_partition_shuffle(ctx, &by_loan_key, repayments, LEDGER_ROUND_BYTES); /* to directory */
     qsort(repayments->data, repayments->n, repayments->size, by_owner);
-    join_here(&dir, repayments, late);
+    uint8_t *matched = pass_flags(pass, repayments->n, m);
+    join_here(&dir, repayments, pass->k == pass->K - 1, matched, late);
     tr_array_free(&dir);
-    tr_partition_shuffle(ctx, &p, repayments, LEDGER_ROUND_BYTES); /* keyed by borrower */
-    tr_partition_free(&p);
+    tr_partition_shuffle(ctx, &owners, repayments, LEDGER_ROUND_BYTES); /* keyed by borrower */
+    tr_partition_free(&owners);
+    tr_partition_free(&by_loan_key);
     qsort(repayments->data, repayments->n, repayments->size, by_owner);
     int64_t *mine = TR_CALLOC((size_t)n_files + 1, sizeof(int64_t));
     drop_repeats(repayments, mine);

@@ -8,17 +8,31 @@
 #define TELRISK_PARTITION_LEDGER_H
 
 #include "core/log.h"
+#include "partition/partition.h"
 #include "records/late.h"
 #include "records/tables.h"
 
 #include <stdint.h>
 
-/* Collective, in a run of one pass, after the loans are sorted, deduplicated and their conflicts
- * dropped: every repayment (keyed by its loan) joined to its loan, or rejected into late; the
- * joined ones at their borrower's owner sorted by (borrower, loan, time, order), exact duplicates
- * (byte-identical lines) dropped and added to dups[n_files] (of the later copy's file). */
-void tr_repayments_join(const struct tr_ctx *ctx, const struct tr_array *loans,
-                        struct tr_array *repayments, struct tr_late_rejects *late, int n_files,
-                        int64_t *dups);
+/* What the join remembers from pass to pass of a run in passes: which of the repayments this
+ * rank holds at their directory (the same ones, in the same order, every pass: the files and the
+ * routing are) have found their loan in some pass. A repayment is unknown_loan only when no pass
+ * held its loan. */
+struct tr_ledger_passes {
+    size_t n;         /* repayments at this rank's directory */
+    uint8_t *matched; /* [n]: its loan was among some pass's loans */
+};
+void tr_ledger_passes_free(struct tr_ledger_passes *m);
+
+/* Collective, in each pass after the loans are sorted, deduplicated and their conflicts dropped:
+ * every repayment (keyed by its loan; every pass reads them all) joined to its loan among the
+ * pass's loans, or rejected into late (before_issue in the pass that holds its loan; unknown_loan
+ * in the last pass, when no pass held it); the joined ones at their borrower's owner in the pass
+ * sorted by (borrower, loan, time, order), exact duplicates (byte-identical lines) dropped and
+ * added to dups[n_files] (of the later copy's file); those of other passes' loans dropped. */
+void tr_repayments_join(const struct tr_ctx *ctx, const struct tr_pass *pass,
+                        const struct tr_array *loans, struct tr_array *repayments,
+                        struct tr_late_rejects *late, int n_files, int64_t *dups,
+                        struct tr_ledger_passes *m);
 
 #endif

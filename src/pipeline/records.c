@@ -83,20 +83,6 @@ static int has_table(const struct tr_ingest *in, const char *table)
     return 0;
 }
 
-/* A repayment finds its loan only once every loan is read, and a pass holds only its own
- * borrowers' loans: a run in passes would reject repayments whose loans another pass holds. Until
- * the join works across passes, such a run stops (the same on every rank: the files are). */
-static int refuse_ledger_passes(const struct tr_run *r)
-{
-    if (r->passes <= 1 || !has_table(&r->in, tr_table_names[TR_T_REPAYMENTS])) return TR_EXIT_OK;
-    if (r->ctx->rank == 0)
-        TR_ERROR(r->ctx,
-                 "the repayments table cannot be joined to its loans in a run of %d passes "
-                 "(partition.max_memory_per_rank): raise the limit or run on more ranks",
-                 r->passes);
-    return TR_EXIT_USAGE;
-}
-
 int tr_stage_read(struct tr_run *r)
 {
     const struct tr_ctx *ctx = r->ctx;
@@ -109,7 +95,6 @@ int tr_stage_read(struct tr_run *r)
     int rc = tr_ingest(ctx, r->cfg, r->kh, &router.router, r->cur);
     tr_pass_router_free(&router);
     if (rc) return rc;
-    if (r->pass == 0 && (rc = refuse_ledger_passes(r))) return rc;
     if (r->pass == 0) decide_window(r);
     tr_window_filter(&r->window, r->cur->table, &r->late);
     tr_loans_drop(&r->cur->table[TR_T_LOANS], &r->loan_drop);
@@ -164,9 +149,10 @@ int tr_stage_partition(struct tr_run *r)
     const int64_t held = sort_tables(ctx, r->cur, r->dups);
     tr_subscriber_conflicts(&r->cur->table[TR_T_SUBSCRIBERS], &r->late);
     /* The loans are final here (conflicts dropped at the read, repeats now): the ledger joins
-     * them. A run in passes has refused repayments (refuse_ledger_passes). */
-    tr_repayments_join(ctx, &r->cur->table[TR_T_LOANS], &r->cur->table[TR_T_REPAYMENTS], &r->late,
-                       r->in.n_files, r->dups);
+     * the pass's to every repayment (a run in passes reads them all in each). */
+    const struct tr_pass pass = {r->pass, r->passes > 1 ? r->passes : 1, ctx->size};
+    tr_repayments_join(ctx, &pass, &r->cur->table[TR_T_LOANS], &r->cur->table[TR_T_REPAYMENTS],
+                       &r->late, r->in.n_files, r->dups, &r->ledger);
     /* The pass's late rejects join the run's accounting, which pass 1 holds. */
     const int rc = tr_ingest_add_late(ctx, r->cfg, &r->in, &r->late);
     tr_stage_end(ctx, &r->pass_stages, r->stage, held, "records");

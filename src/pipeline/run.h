@@ -14,6 +14,7 @@
 #include "features/features.h"
 #include "model/credit.h"
 #include "partition/conflicts.h"
+#include "partition/ledger.h"
 #include "output/stored.h"
 #include "records/ingest.h"
 #include "stress/stress.h"
@@ -42,6 +43,7 @@ struct tr_run {
     int64_t window_start, window_stop; /* seconds: the window's bounds */
     struct tr_loan_drop loan_drop;     /* loan lines whose id another line holds (pass 1) */
     struct tr_late_rejects late;       /* the pass's lines rejected after the read */
+    struct tr_ledger_passes ledger;    /* which repayments some pass's loans have claimed */
     struct tr_feature_table pass_ft;   /* this pass's subscribers' indicators ... */
     struct tr_crosscheck pass_checks;  /* ... their cross-checks ... */
     struct tr_portfolio pass_book;     /* ... and loans */

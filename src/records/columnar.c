@@ -344,7 +344,9 @@ static void stage_row(struct reader *r, int table, const char *row, struct tr_ar
         uint64_t self;
         memcpy(&self, one, sizeof self);
         const struct tr_router *to = r->router;
-        if (to && to->keeps && table != TR_T_ANTENNAS && !to->keeps(to->self, self)) continue;
+        if (to && to->keeps && table != TR_T_ANTENNAS && table != TR_T_REPAYMENTS && /* as CSV */
+            !to->keeps(to->self, self))
+            continue;
         memcpy(tr_array_push(staged), one, staged->size);
     }
 }

@@ -52,7 +52,9 @@ static void after_accept(struct file_job *job, size_t first)
         if (when > job->t_last) job->t_last = when;
     }
     const struct tr_router *r = job->router;
-    if (!r || !r->keeps || t == TR_T_ANTENNAS) return;
+    /* Antennas: every rank holds them all. Repayments are keyed by their loan, not a subscriber:
+     * every pass keeps them all, and the ledger's join keeps the pass's (partition/ledger.h). */
+    if (!r || !r->keeps || t == TR_T_ANTENNAS || t == TR_T_REPAYMENTS) return;
     size_t kept = first;
     for (size_t i = first; i < a->n; i++) {
         uint64_t self;

@@ -95,8 +95,9 @@ echo "out of time: $(attr /models/out_of_time/n "$work/oot1.h5") subscribers, id
 # A population without outcomes yet (no loans): the run warns and writes its file without models;
 # the champion scores it.
 head -1 "$data/loans.csv" >"$work/no_loans.csv"
+echo "loan_id,timestamp,amount" >"$work/no_repayments.csv" # and so no repayments either
 run 2 run --config "$config" --quiet --set inputs.dir="$data" --set inputs.loans="$work/no_loans.csv" \
-    --set output.path="$work/fresh.h5"
+    --set inputs.repayments="$work/no_repayments.csv" --set output.path="$work/fresh.h5"
 grep -q "no credit model: the training sample has 0 labelled subscribers" "$work/log" ||
     { echo "no warning for a run without outcomes"; exit 1; }
 ! h5ls "$work/fresh.h5/models" >/dev/null 2>&1 || { echo "a run without outcomes has /models"; exit 1; }
