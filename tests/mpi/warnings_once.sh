@@ -11,7 +11,7 @@ scenarios=$(cd "$(dirname "$config")" && pwd)/scenarios/regulatory.ini
 rm -rf "$work"
 mkdir -p "$work/noloans"
 for f in "$data"/*.csv; do
-    [ "$(basename "$f")" = loans.csv ] || ln -s "$f" "$work/noloans/"
+    case "$(basename "$f")" in loans.csv | repayments.csv) ;; *) ln -s "$f" "$work/noloans/" ;; esac
 done
 run() { # NAME DIR: a 3-rank run, its stderr in $work/NAME.err
     mpiexec -n 3 "$telrisk" run --config "$config" --set inputs.dir="$2" \
