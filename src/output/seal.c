@@ -119,9 +119,10 @@ static int feed_attribute(struct digest *d, hid_t obj, const char *name)
     if (!rc && !buf) TR_DIE(TR_EXIT_INTERNAL, "out of memory reading attribute %s", name);
     feed(d, name, strlen(name) + 1);
     if (!rc && points > 0) {
-        const int read = H5Aread(a, type, buf) >= 0;
+        const int read = H5Aread(a, type, buf) >= 0; /* buf zeroed: NULLs where it stops */
         rc = read ? feed_values(d, type, buf, (size_t)points) : -1;
         if (read && holds_vlen(type)) H5_CHECK(H5Dvlen_reclaim(type, space, H5P_DEFAULT, buf));
+        if (!read && holds_vlen(type)) H5Dvlen_reclaim(type, space, H5P_DEFAULT, buf);
     }
     free(buf);
     if (space >= 0) H5_CHECK(H5Sclose(space));
@@ -163,12 +164,16 @@ static int feed_rows(struct digest *d, hid_t dset, hid_t type, hid_t space, int 
     hid_t mem = H5Screate_simple(rank, count, NULL);
     H5_CHECK(mem);
     H5_CHECK(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL));
-    const int read = H5Dread(dset, type, mem, space, H5P_DEFAULT, buf) >= 0;
     size_t points = 1;
     for (int k = 0; k < rank; k++)
         points *= count[k];
+    const int vlen = holds_vlen(type);
+    if (vlen) memset(buf, 0, points * H5Tget_size(type)); /* what a failed read leaves: NULLs */
+    const int read = H5Dread(dset, type, mem, space, H5P_DEFAULT, buf) >= 0;
     int rc = read ? feed_values(d, type, buf, points) : -1;
-    if (read && holds_vlen(type)) H5_CHECK(H5Dvlen_reclaim(type, mem, H5P_DEFAULT, buf));
+    /* A conversion that fails part way (a crafted file) has already allocated some values. */
+    if (vlen && read) H5_CHECK(H5Dvlen_reclaim(type, mem, H5P_DEFAULT, buf));
+    if (vlen && !read) H5Dvlen_reclaim(type, mem, H5P_DEFAULT, buf);
     H5_CHECK(H5Sclose(mem));
     return rc;
 }
@@ -260,9 +265,10 @@ static int feed_read(struct digest *d, hid_t dset, hid_t type, hid_t space, int 
     if (rank == 0) { /* scalar */
         void *buf = calloc(1, H5Tget_size(type));
         if (!buf) TR_DIE(TR_EXIT_INTERNAL, "out of memory");
-        const int rc = H5Dread(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0
-                           ? -1
-                           : feed_values(d, type, buf, 1);
+        const int read = H5Dread(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0;
+        const int rc = read ? feed_values(d, type, buf, 1) : -1;
+        /* what the read allocated, whether it finished or not (buf zeroed: NULLs where not) */
+        if (holds_vlen(type)) H5Dvlen_reclaim(type, space, H5P_DEFAULT, buf);
         free(buf);
         return rc;
     }
