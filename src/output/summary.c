@@ -329,23 +329,23 @@ static int has_link(const struct reader *in, const char *name)
     return yes < 0 ? -1 : yes > 0;
 }
 
-/* The rows of group/summary, a 1-D table, through a memory type of some of its fields
- * ([*n + 1] of size bytes, to free); NULL (said, naming the table) when it is missing, not a
- * table or unreadable. */
-static void *read_summary_table(const struct reader *in, const char *group, hid_t type, size_t size,
-                                size_t *n)
+/* The rows of the 1-D table `name`, through a memory type of some of its fields ([*n + 1] of size
+ * bytes, to free; prefill, when given, sets what a member the file lacks keeps); NULL (said:
+ * `missing` when there is no such dataset) when it is missing, not a table or unreadable. */
+static void *read_table(const struct reader *in, const char *name, const char *missing, hid_t type,
+                        size_t size, size_t *n, void (*prefill)(void *, size_t))
 {
-    char name[64], what[128];
-    snprintf(name, sizeof name, "%s/summary", group);
+    char what[160];
     hid_t d = H5Dopen2(in->file, name, H5P_DEFAULT);
     hsize_t dims[1] = {0};
     void *rows = NULL;
     if (d < 0) {
-        snprintf(what, sizeof what, "/%s has no summary table", group);
+        snprintf(what, sizeof what, "%s", missing);
     } else if (dims_of(d, 1, dims)) {
         snprintf(what, sizeof what, "/%s is not a table", name);
     } else {
         rows = TR_CALLOC((size_t)dims[0] + 1, size);
+        if (prefill) prefill(rows, (size_t)dims[0]);
         if (H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0) {
             free(rows);
             rows = NULL;
@@ -356,6 +356,16 @@ static void *read_summary_table(const struct reader *in, const char *group, hid_
     if (!rows) fail(in, what);
     *n = rows ? (size_t)dims[0] : 0;
     return rows;
+}
+
+/* group/summary's rows (read_table). */
+static void *read_summary_table(const struct reader *in, const char *group, hid_t type, size_t size,
+                                size_t *n)
+{
+    char name[64], missing[96];
+    snprintf(name, sizeof name, "%s/summary", group);
+    snprintf(missing, sizeof missing, "/%s has no summary table", group);
+    return read_table(in, name, missing, type, size, n, NULL);
 }
 
 static hid_t model_type(void)
@@ -423,27 +433,23 @@ static hid_t grade_type(void)
     return t;
 }
 
-/* /crosschecks/backtest, when there is one. HDF5 leaves a member the file lacks as it finds it:
- * NaN, for a file written before the Jeffreys test. */
+/* NaN in the Jeffreys test of every row: what a file written before it keeps. */
+static void no_jeffreys(void *rows, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        ((struct tr_summary_grade *)rows)[k].jeffreys_p = NAN;
+}
+
+/* /crosschecks/backtest, when there is one (HDF5 leaves a member the file lacks as it finds it). */
 static int read_backtest(struct reader *in)
 {
     const int has = has_link(in, "crosschecks") > 0 ? has_link(in, "crosschecks/backtest") : 0;
     if (has <= 0) return has < 0 ? TR_EXIT_INPUT : TR_EXIT_OK;
-    hid_t d = H5Dopen2(in->file, "crosschecks/backtest", H5P_DEFAULT), t = grade_type();
-    hsize_t dims[1] = {0};
-    int ok = d >= 0 && !dims_of(d, 1, dims);
-    struct tr_summary_grade *rows = TR_CALLOC((size_t)dims[0] + 1, sizeof *rows);
-    for (hsize_t k = 0; k < dims[0]; k++)
-        rows[k].jeffreys_p = NAN;
-    ok = ok && (dims[0] == 0 || H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0);
+    hid_t t = grade_type();
+    in->s->grades = read_table(in, "crosschecks/backtest", "no /crosschecks/backtest", t,
+                               sizeof *in->s->grades, &in->s->n_grades, no_jeffreys);
     H5_CHECK(H5Tclose(t));
-    if (d >= 0) H5_CHECK(H5Dclose(d));
-    if (!ok) {
-        free(rows);
-        return fail(in, "cannot read /crosschecks/backtest");
-    }
-    in->s->grades = rows;
-    in->s->n_grades = (size_t)dims[0];
+    if (!in->s->grades) return TR_EXIT_INPUT;
     in->s->parts |= TR_SUMMARY_BACKTEST;
     return TR_EXIT_OK;
 }
@@ -461,20 +467,12 @@ static int read_concentration(struct reader *in)
         {"hhi", HOFFSET(s, hhi), H5T_NATIVE_DOUBLE},
         {"hhi_normalised", HOFFSET(s, hhi_normalised), H5T_NATIVE_DOUBLE},
     };
-    hid_t t = MEMORY_TYPE(s, m), d = H5Dopen2(in->file, "crosschecks/concentration", H5P_DEFAULT);
-    hsize_t dims[1] = {0};
-    int ok = d >= 0 && !dims_of(d, 1, dims);
-    s *rows = TR_CALLOC((size_t)dims[0] + 1, sizeof *rows);
-    ok = ok && (dims[0] == 0 || H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0);
+    hid_t t = MEMORY_TYPE(s, m);
+    in->s->concentration =
+        read_table(in, "crosschecks/concentration", "no /crosschecks/concentration", t,
+                   sizeof *in->s->concentration, &in->s->n_concentration, NULL);
     H5_CHECK(H5Tclose(t));
-    if (d >= 0) H5_CHECK(H5Dclose(d));
-    if (!ok) {
-        free(rows);
-        return fail(in, "cannot read /crosschecks/concentration");
-    }
-    in->s->concentration = rows;
-    in->s->n_concentration = (size_t)dims[0];
-    return TR_EXIT_OK;
+    return in->s->concentration ? TR_EXIT_OK : TR_EXIT_INPUT;
 }
 
 /* The fields of /crosschecks/summary read here. */
