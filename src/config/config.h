@@ -89,11 +89,19 @@ struct tr_config {
         int64_t defaults_per_feature; /* screening: training defaults per feature at least */
         int64_t min_region_defaults;  /* fewer: the region is scored by the national model */
         char oot_date[16];            /* out-of-time sample from this issue date; "" none */
-        int64_t horizon_days;         /* loans issued this many days after the window give labels */
+        int64_t horizon_days;         /* the 12-month PD's horizon (docs/credit.md section 3) */
+        int64_t application_days;     /* applications from the observation date join the population */
         double base_points, base_odds, pdo; /* scorecard scaling */
         char master_scale[256];             /* increasing PD bounds of the rating grades */
         int64_t reasons;                    /* top reasons stored per scored subscriber */
     } model;
+    struct {                          /* the definition of default (docs/credit.md section 2) */
+        char ledger_cut[16];          /* YYYY-MM-DD: the last day the ledger covers; "" none */
+        int64_t default_dpd;          /* days of material arrears */
+        double materiality_absolute;  /* currency units */
+        double materiality_relative;  /* of the obligor's exposure */
+        int64_t probation_days;       /* before a cure */
+    } credit;
     struct {
         double takeover_hours, takeover_share;
         double travel_window_minutes, travel_max_kmh, travel_min_km;

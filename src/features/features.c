@@ -135,6 +135,44 @@ static struct tr_bc_user bc_user(const struct tr_subscriber_records *r, struct b
                                .has_recharges = has_recharges};
 }
 
+/* One subscriber's records of every table (r->key's), the cursors at moved past them. */
+static void take_records(const struct tr_array *tables, size_t *at, int64_t *lost,
+                         struct tr_subscriber_records *r)
+{
+#define TAKE(t, field, count) r->field = take(&tables[t], &at[t], r->key, &lost[t], &r->count)
+    TAKE(TR_T_CDR, cdr, n_cdr);
+    TAKE(TR_T_MOBILEMONEY, money, n_money);
+    TAKE(TR_T_RECHARGES, recharges, n_recharges);
+    TAKE(TR_T_MOBILEDATA, data, n_data);
+    TAKE(TR_T_LOANS, loans, n_loans);
+    TAKE(TR_T_SIM_SWAPS, swaps, n_swaps);
+    TAKE(TR_T_REPAYMENTS, repayments, n_repayments);
+#undef TAKE
+}
+
+/* A subscriber's label and the day its sample is decided on (features/labels.h): the ledger's
+ * when the run has one and the rule is the ledger's, else the statuses'; a borrower's ledger rows
+ * into ledger either way when the run has repayments. */
+static int8_t label_of(const struct tr_subscriber_records *r, int64_t window_end,
+                       const struct tr_feature_options *o, struct tr_ledger_table *ledger,
+                       struct tr_ledger_scratch *scratch, int64_t *reference_day)
+{
+    struct tr_obligor_position *ob = NULL;
+    if (o->ledger && r->n_loans > 0) {
+        tr_ledger_table_add(ledger, o->ledger, r->loans, r->n_loans, r->repayments, r->n_repayments,
+                            scratch);
+        ob = &ledger->obligor[ledger->n_obligors - 1];
+    }
+    if (o->ledger && o->ledger->label_rule == TR_LABEL_LEDGER) {
+        *reference_day = ob ? ob->reference_day : INT64_MAX;
+        return ob ? ob->label : TR_UNLABELLED;
+    }
+    const int8_t label =
+        tr_label_issued(r->loans, r->n_loans, window_end, o->horizon_days, reference_day);
+    if (ob) ob->label = label;
+    return label;
+}
+
 void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_rec *antennas,
                          size_t n_antennas, int64_t window_end, const struct tr_feature_options *o,
                          struct tr_feature_table *out)
@@ -163,6 +201,7 @@ void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_
     struct bc_buffers buf = {0};
     size_t at[TR_T_COUNT] = {0};
     struct tr_indicator_scratch scratch = {0};
+    struct tr_ledger_scratch ledger_scratch = {0};
     int64_t *lost = out->unregistered;
     tr_progress_total((double)reg->n);
     for (size_t i = 0; i < reg->n; i++) {
@@ -171,19 +210,7 @@ void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_
         if (out->n > 0 && out->key[out->n - 1] == s->self) continue; /* a repeated register row */
         struct tr_subscriber_records r = {
             .key = s->self, .reg = s, .window_end = window_end, .zone = o->zone};
-        r.cdr = take(&tables[TR_T_CDR], &at[TR_T_CDR], s->self, &lost[TR_T_CDR], &r.n_cdr);
-        r.money = take(&tables[TR_T_MOBILEMONEY], &at[TR_T_MOBILEMONEY], s->self,
-                       &lost[TR_T_MOBILEMONEY], &r.n_money);
-        r.recharges = take(&tables[TR_T_RECHARGES], &at[TR_T_RECHARGES], s->self,
-                           &lost[TR_T_RECHARGES], &r.n_recharges);
-        r.data = take(&tables[TR_T_MOBILEDATA], &at[TR_T_MOBILEDATA], s->self,
-                      &lost[TR_T_MOBILEDATA], &r.n_data);
-        r.loans =
-            take(&tables[TR_T_LOANS], &at[TR_T_LOANS], s->self, &lost[TR_T_LOANS], &r.n_loans);
-        r.swaps = take(&tables[TR_T_SIM_SWAPS], &at[TR_T_SIM_SWAPS], s->self, &lost[TR_T_SIM_SWAPS],
-                       &r.n_swaps);
-        r.repayments = take(&tables[TR_T_REPAYMENTS], &at[TR_T_REPAYMENTS], s->self,
-                            &lost[TR_T_REPAYMENTS], &r.n_repayments);
+        take_records(tables, at, lost, &r);
         double *row = out->values + out->n * nf;
         if (o->basic) {
             tr_basic_compute(r.cdr, r.n_cdr, o->zone, &basic_scratch, row);
@@ -196,11 +223,11 @@ void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_
         }
         int32_t home = tr_home_antenna(&r, &scratch);
         out->key[out->n] = s->self;
-        int64_t issued_day;
+        int64_t reference_day;
         const int8_t label =
-            tr_label_issued(r.loans, r.n_loans, window_end, o->horizon_days, &issued_day);
+            label_of(&r, window_end, o, &out->ledger, &ledger_scratch, &reference_day);
         out->label[out->n] = label;
-        out->holdout[out->n] = tr_sample_of(s->holdout, label, issued_day, o->oot_day);
+        out->holdout[out->n] = tr_sample_of(s->holdout, label, reference_day, o->oot_day);
         out->region[out->n] = s->region >= 0 ? s->region : home >= 0 ? antennas[home].region : -1;
         out->n++;
     }
@@ -208,6 +235,7 @@ void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_
     for (int t = TR_T_CDR; t < TR_T_COUNT; t++)
         lost[t] += (int64_t)(tables[t].n - at[t]);
     tr_indicator_scratch_free(&scratch);
+    tr_ledger_scratch_free(&ledger_scratch);
     tr_bc_scratch_free(&bc_scratch);
     tr_basic_scratch_free(&basic_scratch);
     free(buf.rec);
@@ -223,6 +251,7 @@ void tr_feature_table_free(struct tr_feature_table *f)
     free(f->label);
     free(f->holdout);
     free(f->values);
+    tr_ledger_table_free(&f->ledger);
     memset(f, 0, sizeof *f);
 }
 
@@ -245,5 +274,6 @@ void tr_feature_table_append(struct tr_feature_table *dst, const struct tr_featu
     dst->values = grow(dst->values, n, m, row, src->values);
     for (int t = 0; t < TR_T_COUNT; t++)
         dst->unregistered[t] += src->unregistered[t];
+    tr_ledger_table_append(&dst->ledger, &src->ledger);
     dst->n = n + m;
 }

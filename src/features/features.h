@@ -5,6 +5,7 @@
 #define TELRISK_FEATURES_FEATURES_H
 
 #include "core/tz.h"
+#include "features/ledger_days.h"
 #include "features/registry.h"
 #include "records/tables.h"
 
@@ -18,6 +19,9 @@ struct tr_feature_options {
     int64_t horizon_days;     /* labels: model.horizon_days */
     int64_t oot_day;          /* model.oot_date in days since 1970; INT64_MAX: none */
     const struct tr_tz *zone; /* run.timezone (NULL: UTC) */
+    /* The ledger's settings when the run has a repayments table (NULL: none; the labels are the
+     * statuses'): every obligor's ledger is followed day by day (features/ledger_days.h). */
+    const struct tr_ledger_settings *ledger;
 };
 
 struct tr_feature_table {
@@ -30,6 +34,7 @@ struct tr_feature_table {
     int8_t *holdout; /* [n]: TR_TRAINING, TR_HOLDOUT or TR_OUT_OF_TIME (features/labels.h) */
     double *values;  /* [n x n_features], row-major */
     int64_t unregistered[TR_T_COUNT]; /* records whose subscriber is not in the register */
+    struct tr_ledger_table ledger;    /* the obligors among them, and their loans */
 };
 
 /* tables: this rank's partitioned tables, sorted; antennas: all n_antennas of them; window_end:

@@ -25,6 +25,7 @@ const char *const tr_reason_names[TR_R_COUNT] = {
     "conflicting_duplicate",
     "unknown_loan",
     "before_issue",
+    "after_cut",
 };
 
 enum tr_reason tr_line_precheck(const char *line, size_t len)

@@ -30,6 +30,7 @@ enum tr_reason {
     TR_R_CONFLICTING_DUPLICATE, /* a key given again with other content */
     TR_R_UNKNOWN_LOAN,          /* a repayment of no accepted loan */
     TR_R_BEFORE_ISSUE,          /* a repayment before its loan was issued */
+    TR_R_AFTER_CUT,             /* a repayment after the ledger's cut (credit.ledger_cut) */
     TR_R_COUNT
 };
 extern const char *const tr_reason_names[TR_R_COUNT];

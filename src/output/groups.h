@@ -60,6 +60,9 @@ void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_bac
 void tr_rf_write_rejects(const struct tr_ctx *ctx, hid_t file, const struct tr_rf_rejects *rejects,
                          const struct tr_rf_provenance *p);
 
+/* /ledger (output/ledger.c). */
+void tr_rf_write_ledger(const struct tr_ctx *ctx, hid_t file, const struct tr_rf_ledger *l);
+
 /* /regions/names and /subscribers/{key, region, features}. */
 void tr_rf_write_regions(const struct tr_ctx *ctx, hid_t file, const struct tr_rf_regions *regions);
 /* With scores (NULL: none) among them. */

@@ -207,6 +207,7 @@ int tr_runfile_write(const struct tr_ctx *ctx, const char *path, const struct tr
     tr_rf_write_models(ctx, f, c);
     if (c->monitoring) tr_rf_write_monitoring(ctx, f, c->monitoring);
     tr_rf_write_crosschecks(ctx, f, c);
+    if (c->ledger) tr_rf_write_ledger(ctx, f, c->ledger);
     tr_rf_write_portfolio(ctx, f, c->portfolio);
     if (c->stress) tr_rf_write_stress(ctx, f, c->stress->params, c->stress->results, c->stress->n);
     return tr_runfile_publish(ctx, f, path, tmp, 1);

@@ -118,6 +118,12 @@ struct tr_rf_stress {
  * label theirs with others: root is always there; rejects need provenance (the inputs they
  * index), models and crosschecks need regions, crosschecks' checks need provenance too
  * (tr_run_contents_check ends the job on a caller that breaks this: a bug). */
+/* /ledger (output/ledger.c): the ledger's settings, and this rank's obligors and loans. */
+struct tr_rf_ledger {
+    const struct tr_ledger_settings *settings;
+    const struct tr_ledger_table *table;
+};
+
 struct tr_run_contents {
     int64_t k_min;
     const struct tr_rf_root *root;
@@ -129,6 +135,7 @@ struct tr_run_contents {
     const struct tr_rf_models *models;
     const struct tr_rf_monitoring *monitoring;
     const struct tr_rf_crosschecks *crosschecks;
+    const struct tr_rf_ledger *ledger; /* NULL: the run has no repayments table */
     const struct tr_portfolio *portfolio;
     const struct tr_rf_stress *stress;
 };

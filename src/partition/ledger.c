@@ -68,10 +68,10 @@ static const struct loan_entry *find_loan(const struct tr_array *dir, uint64_t l
 }
 
 /* At the directory: each repayment whose loan the pass holds given its borrower, or rejected into
- * late when paid before the loan's first day; one whose loan no pass held rejected in the last
- * pass; the others (another pass's) dropped. */
+ * late when paid before the loan's first day or from cut_end (seconds) on; one whose loan no pass
+ * held rejected in the last pass; the others (another pass's) dropped. */
 static void join_here(const struct tr_array *dir, struct tr_array *reps, int last_pass,
-                      uint8_t *matched, struct tr_late_rejects *late)
+                      int64_t cut_end, uint8_t *matched, struct tr_late_rejects *late)
 {
     size_t kept = 0;
     for (size_t i = 0; i < reps->n; i++) {
@@ -84,7 +84,10 @@ static void join_here(const struct tr_array *dir, struct tr_array *reps, int las
         if (e && r->t < e->issued)
             tr_late_add(late, TR_T_REPAYMENTS, r->order, TR_R_BEFORE_ISSUE,
                         "paid before its loan's issued day");
-        if (!e || r->t < e->issued) continue;
+        else if (e && r->t >= cut_end)
+            tr_late_add(late, TR_T_REPAYMENTS, r->order, TR_R_AFTER_CUT,
+                        "paid after the ledger's cut (credit.ledger_cut)");
+        if (!e || r->t < e->issued || r->t >= cut_end) continue;
         r->self = e->borrower;
         if (kept != i) memcpy(tr_array_at(reps, kept), r, reps->size);
         kept++;
@@ -140,7 +143,7 @@ static void drop_repeats(struct tr_array *reps, int64_t *per_file)
 }
 
 void tr_repayments_join(const struct tr_ctx *ctx, const struct tr_pass *pass,
-                        const struct tr_array *loans, struct tr_array *repayments,
+                        const struct tr_array *loans, struct tr_array *repayments, int64_t cut_end,
                         struct tr_late_rejects *late, int n_files, int64_t *dups,
                         struct tr_ledger_passes *m)
 {
@@ -152,7 +155,7 @@ void tr_repayments_join(const struct tr_ctx *ctx, const struct tr_pass *pass,
     tr_partition_shuffle(ctx, &by_loan_key, repayments, LEDGER_ROUND_BYTES); /* to directory */
     qsort(repayments->data, repayments->n, repayments->size, by_owner);
     uint8_t *matched = pass_flags(pass, repayments->n, m);
-    join_here(&dir, repayments, pass->k == pass->K - 1, matched, late);
+    join_here(&dir, repayments, pass->k == pass->K - 1, cut_end, matched, late);
     tr_array_free(&dir);
     tr_partition_shuffle(ctx, &owners, repayments, LEDGER_ROUND_BYTES); /* keyed by borrower */
     tr_partition_free(&owners);

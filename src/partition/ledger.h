@@ -26,13 +26,14 @@ void tr_ledger_passes_free(struct tr_ledger_passes *m);
 
 /* Collective, in each pass after the loans are sorted, deduplicated and their conflicts dropped:
  * every repayment (keyed by its loan; every pass reads them all) joined to its loan among the
- * pass's loans, or rejected into late (before_issue in the pass that holds its loan; unknown_loan
+ * pass's loans, or rejected into late (before_issue, or after_cut from cut_end (seconds; INT64_MAX:
+ * no cut) on, in the pass that holds its loan; unknown_loan
  * in the last pass, when no pass held it); the joined ones at their borrower's owner in the pass
  * sorted by (borrower, loan, time, order), exact duplicates (byte-identical lines) dropped and
  * added to dups[n_files] (of the later copy's file); those of other passes' loans dropped. */
 void tr_repayments_join(const struct tr_ctx *ctx, const struct tr_pass *pass,
                         const struct tr_array *loans, struct tr_array *repayments,
-                        struct tr_late_rejects *late, int n_files, int64_t *dups,
+                        int64_t cut_end, struct tr_late_rejects *late, int n_files, int64_t *dups,
                         struct tr_ledger_passes *m);
 
 #endif

@@ -229,7 +229,7 @@ void tr_run_free(struct tr_run *r)
     free(r->dups);
     tr_loan_drop_free(&r->loan_drop);
     tr_late_free(&r->late);
-    tr_ledger_passes_free(&r->ledger);
+    tr_ledger_passes_free(&r->ledger_passes);
     for (int g = 0; g < r->n_regions; g++)
         free(r->names[g]);
     free(r->names);

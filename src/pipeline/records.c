@@ -37,6 +37,37 @@ static int check_controls(struct tr_run *r)
     return rc;
 }
 
+/* Pass 1, the window decided: the ledger's days and the definition of default's settings
+ * (docs/credit.md sections 2 and 3). A ledger cut before the window's end is a config error when
+ * the run has a ledger. */
+static int decide_ledger(struct tr_run *r)
+{
+    const struct tr_config *cfg = r->cfg;
+    const int64_t T = r->window_stop / 86400; /* the status rule's day too (features/labels.c) */
+    int64_t cut = T - 1;
+    const int stated = cfg->credit.ledger_cut[0] != 0;
+    if (stated) tr_parse_date(cfg->credit.ledger_cut, &cut); /* validated with the config */
+    r->has_ledger = has_table(&r->in, "repayments");
+    r->ledger = (struct tr_ledger_settings){
+        .observation_day = T,
+        .cut_day = cut,
+        .cut_from_config = stated,
+        .horizon_days = cfg->model.horizon_days,
+        .application_days = cfg->model.application_days,
+        .default_dpd = cfg->credit.default_dpd,
+        .probation_days = cfg->credit.probation_days,
+        .materiality_absolute = cfg->credit.materiality_absolute,
+        .materiality_relative = cfg->credit.materiality_relative,
+        .label_rule = r->has_ledger && stated ? TR_LABEL_LEDGER : TR_LABEL_STATUS};
+    if (!r->has_ledger || cut >= T - 1) return TR_EXIT_OK; /* no ledger: nothing to cut */
+    if (r->ctx->rank == 0)
+        fprintf(r->ctx->msg,
+                "telrisk: credit.ledger_cut = %s is before the observation window's last day: "
+                "the ledger must cover the window\n",
+                cfg->credit.ledger_cut);
+    return TR_EXIT_USAGE;
+}
+
 /* Pass 1 only: the regions for the later stages, and the scenarios and the modeller's controls
  * checked against them before the long stages. */
 static int after_first_read(struct tr_run *r)
@@ -48,7 +79,8 @@ static int after_first_read(struct tr_run *r)
     r->names = TR_CALLOC((size_t)r->n_regions + 1, sizeof(char *));
     for (int g = 0; g < r->n_regions; g++)
         r->names[g] = TR_STRDUP(r->in.regions.name[g]);
-    const int rc = tr_run_prepare_stress(r);
+    int rc = decide_ledger(r);
+    if (!rc) rc = tr_run_prepare_stress(r);
     return rc ? rc : check_controls(r);
 }
 
@@ -151,8 +183,10 @@ int tr_stage_partition(struct tr_run *r)
     /* The loans are final here (conflicts dropped at the read, repeats now): the ledger joins
      * the pass's to every repayment (a run in passes reads them all in each). */
     const struct tr_pass pass = {r->pass, r->passes > 1 ? r->passes : 1, ctx->size};
+    const int64_t cut_end = /* repayments from this second on are after the ledger's cut */
+        r->ledger.cut_from_config ? (r->ledger.cut_day + 1) * 86400 : INT64_MAX;
     tr_repayments_join(ctx, &pass, &r->cur->table[TR_T_LOANS], &r->cur->table[TR_T_REPAYMENTS],
-                       &r->late, r->in.n_files, r->dups, &r->ledger);
+                       cut_end, &r->late, r->in.n_files, r->dups, &r->ledger_passes);
     /* The pass's late rejects join the run's accounting, which pass 1 holds. */
     const int rc = tr_ingest_add_late(ctx, r->cfg, &r->in, &r->late);
     tr_stage_end(ctx, &r->pass_stages, r->stage, held, "records");
@@ -191,7 +225,8 @@ int tr_stage_indicators(struct tr_run *r)
                                           .has_recharges = has_table(in, "recharges"),
                                           .horizon_days = cfg->model.horizon_days,
                                           .oot_day = oot_day(cfg),
-                                          .zone = &zone};
+                                          .zone = &zone,
+                                          .ledger = r->has_ledger ? &r->ledger : NULL};
     tr_progress_begin(r->ctx, "indicators", 0, "subscribers");
     tr_features_compute(in->table, in->table[TR_T_ANTENNAS].data, in->table[TR_T_ANTENNAS].n,
                         r->window_stop, &fo, &r->pass_ft);
@@ -296,6 +331,7 @@ static int write_records(const struct tr_run *r)
                                                   .window_end = r->window.end,
                                                   .window_rule = r->window.rule};
     const struct tr_rf_crosschecks crosschecks = {.checks = &r->checks};
+    const struct tr_rf_ledger ledger = {.settings = &r->ledger, .table = &ft->ledger};
     const struct tr_run_contents out = {.k_min = r->cfg->privacy.k_min,
                                         .root = &root,
                                         .provenance = &provenance,
@@ -303,6 +339,7 @@ static int write_records(const struct tr_run *r)
                                         .regions = &regions,
                                         .subscribers = &subscribers,
                                         .crosschecks = &crosschecks,
+                                        .ledger = r->has_ledger ? &ledger : NULL,
                                         .portfolio = &r->book};
     char *path = tr_ckpt_path(r->cfg->output.path, r->run_print, TR_CKPT_RECORDS);
     const int rc = tr_runfile_write(r->ctx, path, &out);

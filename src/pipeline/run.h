@@ -42,8 +42,10 @@ struct tr_run {
     struct tr_window window; /* the observation window (pass 1 decides it) */
     int64_t window_start, window_stop; /* seconds: the window's bounds */
     struct tr_loan_drop loan_drop;     /* loan lines whose id another line holds (pass 1) */
+    struct tr_ledger_settings ledger;  /* the definition of default's (pass 1 decides them) */
+    int has_ledger;                    /* the run has a repayments table */
     struct tr_late_rejects late;       /* the pass's lines rejected after the read */
-    struct tr_ledger_passes ledger;    /* which repayments some pass's loans have claimed */
+    struct tr_ledger_passes ledger_passes; /* which repayments some pass's loans claimed */
     struct tr_feature_table pass_ft;   /* this pass's subscribers' indicators ... */
     struct tr_crosscheck pass_checks;  /* ... their cross-checks ... */
     struct tr_portfolio pass_book;     /* ... and loans */

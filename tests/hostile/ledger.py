@@ -7,8 +7,8 @@ Generates a small defect-free country, gives its loans the ledger's optional col
 their defaults) and a repayments table of good payments, and runs it as the reference. The
 variant adds, to the loans, lines with installments 0, 2.5 and more than the term's days, a rate
 of 10 and a limit below what is drawn; to the repayments, one for an unknown loan, one for a loan
-whose line was rejected, a negative and a zero amount, and one paid the day before its loan was
-issued. Each bad line must be rejected with its reason and line; every group outside /provenance,
+whose line was rejected, a negative and a zero amount, one paid the day before its loan was
+issued and one paid after the ledger's cut. Each bad line must be rejected with its reason and line; every group outside /provenance,
 /rejects and the reconciliation's line counts must be identical to the reference's (the
 subscribers, the portfolio, the models); the variant's /rejects and run file must be the same at
 1, 2 and 3 ranks, from columnar inputs and in passes; and every file's lines = accepted +
@@ -118,7 +118,9 @@ def bad_lines(head, loan):
             (f"BADL1,{issued} 12:00:00,5.00\n", "unknown_loan"),
             (f"{good},{issued} 12:00:00,-5.00\n", "negative_value"),
             (f"{good},{issued} 12:00:00,0\n", "bad_value"),
-            (f"{good},{day_before} 23:59:59,5.00\n", "before_issue")]
+            (f"{good},{day_before} 23:59:59,5.00\n", "before_issue"),
+            # after the last day the ledger covers (the config's credit.ledger_cut)
+            (f"{good},2099-01-01 00:00:00,5.00\n", "after_cut")]
     return loans, pays
 
 

@@ -17,6 +17,7 @@ country's folder (place, remove: the table found by inputs.dir, or left out).
 Needs h5py: run it with Debian's /usr/bin/python3. Exit 0 when every case holds, else 1.
 """
 import configparser
+import datetime
 import gzip
 import os
 import re
@@ -243,6 +244,16 @@ def check_failure(case, path, h5, stderr, problems):
         problems.append("a failed run left a run file")
 
 
+def ledger_cut(config):
+    """The day the tiny country's ledger ends (docs/generator.md: generate.outcome_days, 365 by
+    default, after its observation date), which its runs state as credit.ledger_cut."""
+    cfg = configparser.ConfigParser(interpolation=None, inline_comment_prefixes=(";",))
+    cfg.read(config)
+    days = int(next(s for s in COUNTRY if s.startswith("generate.days=")).split("=")[1])
+    start = datetime.date.fromisoformat(cfg["generate"]["start"])
+    return (start + datetime.timedelta(days=days + 365)).isoformat()
+
+
 def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
@@ -291,6 +302,7 @@ def main():
                *table,
                # Every reject is checked, so none may stop the run, unless the case says so.
                "--set", "inputs.max_reject_rate=1"]
+        cmd += ["--set", "credit.ledger_cut=" + ledger_cut(config)]
         for s in case.get("set", "").split():
             cmd += ["--set", s]
         # A case that replaces the loans leaves the country's repayments without their loans

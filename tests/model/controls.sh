@@ -22,8 +22,22 @@ run() { mpiexec -n "$1" "$telrisk" "${@:2}" 2>>"$work/log" || { cat "$work/log";
 seed=$(awk -F= '/^seed/ { gsub(/ /, "", $2); print $2 }' "$config")
 tools=$(cd "$(dirname "$0")/../tools" && pwd)
 nocturnal=percent_nocturnal__allweek__allday__call__mean
-controls=(--set "model.exclude=recharges_mean, data_mean"
-          --set "model.trend=auto, $nocturnal:descending, mm_amount_p2p:ascending, recharges_gap_cv:none"
+# The run without controls first: two features its national model uses are the ones to exclude,
+# and the trend control turns the direction its binning found for the nocturnal share.
+run 2 run --config "$config" --quiet --set inputs.dir="$data" --set output.path="$work/plain.h5"
+read -r ex1 ex2 turned < <(/usr/bin/python3 - "$work/plain.h5" "$nocturnal" <<'PY'
+import sys, h5py
+m = h5py.File(sys.argv[1], "r")["models"]
+t = lambda b: b.decode() if isinstance(b, bytes) else b
+controlled = {"mm_count_out", "mm_amount_sum_in", "mm_amount_p2p", "recharges_gap_cv", sys.argv[2]}
+used = [t(n) for n in m["national/coefficients"]["name"][1:] if t(n) not in controlled]
+trend = {t(r["name"]): r["trend"] for r in m["features"][:]}[sys.argv[2]]
+assert len(used) >= 2 and trend != 0, (used, trend)
+print(used[0], used[1], "descending" if trend > 0 else "ascending")
+PY
+)
+controls=(--set "model.exclude=$ex1, $ex2"
+          --set "model.trend=auto, $nocturnal:$turned, mm_amount_p2p:ascending, recharges_gap_cv:none"
           --set "model.bins=mm_count_out:1|3|7"
           --set "model.special=mm_amount_sum_in:0"
           --set model.defaults_per_feature=1)
@@ -43,7 +57,6 @@ run 4 run --config "$config" --quiet --set inputs.dir="$data" --set output.path=
 h5diff "$work/ctl2.h5" "$work/resumed.h5" /models /models
 h5diff "$work/ctl2.h5" "$work/resumed.h5" /subscribers /subscribers
 echo "resume: killed at the model stage, resumed at 4 ranks: the same /models and /subscribers"
-run 2 run --config "$config" --quiet --set inputs.dir="$data" --set output.path="$work/plain.h5"
 for np in 1 4; do
     run "$np" train "$work/plain.h5" --quiet --out "$work/train$np.h5" "${controls[@]}"
     h5diff "$work/ctl2.h5" "$work/train$np.h5" /models /models
@@ -66,11 +79,12 @@ assert len(psi) and all(p == 0 for p in psi["psi"]), psi
 PY
 echo "score: the controlled model read back as champion: same PDs, bins and controls, PSI 0"
 
-/usr/bin/python3 - "$work/ctl2.h5" "$work/include.h5" "$work/plain.h5" "$nocturnal" <<'PY'
+/usr/bin/python3 - "$work/ctl2.h5" "$work/include.h5" "$work/plain.h5" "$nocturnal" "$ex1" "$ex2" \
+    "$turned" <<'PY'
 import sys
 import h5py, numpy as np
 f, inc, plain = (h5py.File(p, "r") for p in sys.argv[1:4])
-nocturnal = sys.argv[4]
+nocturnal, excluded, turned = sys.argv[4], sys.argv[5:7], sys.argv[7]
 t = lambda b: b.decode() if isinstance(b, bytes) else b
 m, s = f["models"], f["subscribers"]
 names = [t(n) for n in s["features"].attrs["names"]]
@@ -81,8 +95,8 @@ bins = m["bins"][:]
 feats = {t(r["name"]): r for r in m["features"][:]}
 ctl = {t(r["name"]): r for r in m["controls"][:]}
 settings = t(m.attrs["settings"])
-assert "exclude=recharges_mean, data_mean;" in settings and "special=mm_amount_sum_in:0" in settings, settings
-assert "bins=mm_count_out:1|3|7;" in settings and f"{nocturnal}:descending" in settings, settings
+assert f"exclude={excluded[0]}, {excluded[1]};" in settings and "special=mm_amount_sum_in:0" in settings, settings
+assert "bins=mm_count_out:1|3|7;" in settings and f"{nocturnal}:{turned}" in settings, settings
 
 def used(g):
     return {t(n) for n in g["coefficients"]["name"][1:]} if "coefficients" in g else set()
@@ -90,13 +104,13 @@ groups = [m["national"]] + list(m["regions"].values())
 
 # exclude: in the plain run's models, in none of these
 plain_used = used(plain["models/national"])
-assert {"recharges_mean", "data_mean"} <= plain_used, plain_used
-for name in ("recharges_mean", "data_mean"):
+assert set(excluded) <= plain_used, plain_used
+for name in excluded:
     assert all(name not in used(g) for g in groups), name
     assert feats[name]["used"] == 0 and t(feats[name]["dropped"]) == "in model.exclude"
     assert ctl[name]["candidate"] == 0 and t(ctl[name]["control"]) == "in model.exclude"
 assert sum(c["candidate"] for c in ctl.values()) == len(names) - 2
-print(f"exclude: recharges_mean, data_mean in no model (the plain run used {len(plain_used)} features, these both)")
+print(f"exclude: {excluded[0]}, {excluded[1]} in no model (the plain run used {len(plain_used)} features, these both)")
 
 # include (train): every used feature is listed
 listed = {"data_count", "mm_amount_max_in", "tenure_days", "postpaid", "recharges_sum"}
@@ -128,7 +142,7 @@ print(f"bins: {name} in exactly [-inf, 1), [1, 3), [3, 7), [7, inf): {list(num['
 
 # trends: the default rate monotonic in the stated direction over the numeric bins (what the
 # trend constrains, docs/models.md; the WoE's +0.5 smoothing may reorder two nearly equal rates)
-for name, direction in ((nocturnal, -1), ("mm_amount_p2p", 1)):
+for name, direction in ((nocturnal, -1 if turned == "descending" else 1), ("mm_amount_p2p", 1)):
     r = rows_of(name)
     n = r[(r["missing"] == 0) & (r["special"] == 0) & (r["count"] > 0)]
     rate = n["defaults"] / n["count"]
@@ -137,9 +151,9 @@ for name, direction in ((nocturnal, -1), ("mm_amount_p2p", 1)):
     assert t(ctl[name]["trend"]) == ("descending" if direction < 0 else "ascending")
     assert feats[name]["trend"] in (direction, 0), feats[name]["trend"]
 plain_feats = {t(r["name"]): r for r in plain["models/features"][:]}
-assert plain_feats[nocturnal]["trend"] == 1, "auto found it ascending: the control turns it"
+assert plain_feats[nocturnal]["trend"] == (1 if turned == "descending" else -1), "the control turns auto's"
 assert t(ctl["recharges_gap_cv"]["trend"]) == "none" and t(ctl["data_count"]["trend"]) == "auto"
-print(f"trend: {nocturnal} descending (auto: ascending), mm_amount_p2p ascending, default rates monotonic")
+print(f"trend: {nocturnal} {turned} (auto: the other way), mm_amount_p2p ascending, default rates monotonic")
 
 # special value: its own bin, counted apart
 name = "mm_amount_sum_in"

@@ -11,12 +11,15 @@ import csv
 import datetime
 import hashlib
 import math
+import os
 import struct
 import sys
 from collections import Counter, defaultdict
 
 import h5py
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 # bandicoot's indicators: checked by check_bandicoot.py (conformance) and check_indicators_cli.py.
 BANDICOOT = {"active_days", "number_of_contacts", "call_duration", "percent_nocturnal",
@@ -120,6 +123,25 @@ def accepted_records(data_dir, table, malformed):
             continue
         seen.add(line)
         yield line.decode().split(",")
+
+
+def ledger_labels(data_dir, run, seed):
+    """{subscriber key: (label, the day its sample is decided on, YYYY-MM-DD)} from the ledger
+    oracle (check_ledger.py) when the run labels by the ledger; None when it does not."""
+    if "ledger" not in run or as_str(run["ledger"].attrs["label_rule"]) != "ledger":
+        return None
+    import check_ledger as cl
+    s = cl.settings_of(run)
+    book, _ = cl.build_book(cl.Inputs(data_dir, run, cl.Report()), cl.key_function(seed, None), s,
+                            cl.Report())
+    _, obligors = cl.expected(book, s)
+    out = {}
+    for (sub,), row in obligors.items():
+        apps = [l.issued for l in book[sub] if s.T <= l.issued < s.T + s.A]
+        day = s.T if row["population"] == "exposure" else min(apps, default=None)
+        out[sub] = (row["label"], None if day is None else
+                    (datetime.date(1970, 1, 1) + datetime.timedelta(days=day)).isoformat())
+    return out
 
 
 def main():
@@ -281,7 +303,8 @@ def main():
     config = as_str(run.attrs["config"])
     oot = ([line.split("=", 1)[1].strip() for line in config.splitlines() if line.startswith("oot_date")]
            + [""])[0]
-    horizon = 90  # model.horizon_days (the default; the tests do not change it)
+    horizon = 365  # model.horizon_days (the default; the tests do not change it)
+    by_ledger = ledger_labels(data_dir, run, seed)
     expect("subscribers in the run", len(keys), len(register))
     expect("keys strictly increasing", bool(np.all(keys[1:] > keys[:-1])), True)
     bad = 0
@@ -311,18 +334,22 @@ def main():
                 bad += 1
                 if bad <= 10:
                     failures.append(f"subscriber {i} {name}: run {g}, recomputed {w}")
-        # Label: the first loan issued within the horizon after the window's last day.
+        # Label: by the ledger (check_ledger.py's definition of default) when the run's rule is
+        # the ledger's; else the first loan issued within the horizon after the window's last day.
         after = [f for f in loans.get(key, [])
                  if 0 < (datetime.date.fromisoformat(f[3]) - end_day).days <= horizon]
         first = min(after, key=lambda f: f[3]) if after else None
         want_label = -1 if first is None or first[7] == "open" else (1 if first[7] in DEFAULTED else 0)
+        labelled_on = first[3] if first else None
+        if by_ledger is not None:
+            want_label, labelled_on = by_ledger.get(key, (-1, None))
         if int(label[i]) != want_label:
             bad += 1
             if bad <= 10:
                 failures.append(f"subscriber {i} label: run {int(label[i])}, recomputed {want_label}")
         # Sample: out of time when labelled by a loan issued on or after model.oot_date, else the
         # keyed hold-out draw (0 or 1).
-        out_of_time = bool(oot) and want_label >= 0 and first[3] >= oot
+        out_of_time = bool(oot) and want_label >= 0 and labelled_on >= oot
         if (int(sample[i]) == 2) != out_of_time or int(sample[i]) not in (0, 1, 2):
             bad += 1
             if bad <= 10:

@@ -69,7 +69,8 @@ static void test_reason_names(void **state)
                                     "out_of_window",
                                     "conflicting_duplicate",
                                     "unknown_loan",
-                                    "before_issue"};
+                                    "before_issue",
+                                    "after_cut"};
     for (int r = 0; r < TR_R_COUNT; r++)
         assert_string_equal(tr_reason_names[r], want[r]);
 }

@@ -1,0 +1,324 @@
+#include "features/ledger_days.h"
+
+#include "core/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *const tr_label_rule_names[2] = {"status", "ledger"};
+const char *const tr_population_names[4] = {"none", "exposure", "application", "in_default"};
+
+/* A loan as the days go by: what has been repaid and what has fallen due before the day whose
+ * state it is (docs/credit.md section 2's P(d), the installments with u_k < d). */
+struct loan_state {
+    const struct tr_loan_rec *l;
+    const struct tr_repayment *rep; /* [n_rep]: its repayments, by time */
+    size_t n_rep, next_rep;         /* the first not yet counted */
+    int64_t paid;                   /* cents repaid on days before the state's day */
+    int64_t due_sum;                /* cents of the installments due before it */
+    int32_t next_due;               /* 1 + the installments due before it */
+    int32_t oldest;                 /* the first installment not fully paid (n + 1: none) */
+    int32_t default_day;            /* -1 until found */
+    int active;                     /* issued by the cut: it takes part */
+};
+
+static int64_t day_of(int64_t t)
+{
+    return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+}
+
+/* Installment k's due day, u_k = i + floor(k (u - i) / n). */
+static int64_t installment_day(const struct tr_loan_rec *l, int32_t k)
+{
+    return l->issued + (int64_t)k * (l->due - l->issued) / l->installments;
+}
+
+/* cum_k: the first k installments, floor(A / n) each, the last taking the remainder. */
+static int64_t installments_sum(const struct tr_loan_rec *l, int32_t k)
+{
+    return k >= l->installments ? l->amount : (int64_t)k * (l->amount / l->installments);
+}
+
+/* The loan's state at the start of day d (d never decreases from call to call). */
+static void advance(struct loan_state *s, int64_t d)
+{
+    const struct tr_loan_rec *l = s->l;
+    while (s->next_rep < s->n_rep && day_of(s->rep[s->next_rep].t) < d)
+        s->paid += s->rep[s->next_rep++].amount;
+    while (s->next_due <= l->installments && installment_day(l, s->next_due) < d) {
+        s->due_sum += installments_sum(l, s->next_due) - installments_sum(l, s->next_due - 1);
+        s->next_due++;
+    }
+    while (s->oldest <= l->installments && installments_sum(l, s->oldest) <= s->paid)
+        s->oldest++;
+}
+
+static int64_t outstanding_at(const struct loan_state *s, int64_t d)
+{
+    const int64_t left = s->l->amount - s->paid;
+    return s->l->issued < d && left > 0 ? left : 0;
+}
+
+static int64_t arrears_of(const struct loan_state *s)
+{
+    return s->due_sum > s->paid ? s->due_sum - s->paid : 0;
+}
+
+/* The due day of the oldest installment past due on day d, or -1 (then DPD is 0). */
+static int64_t past_due_since(const struct loan_state *s, int64_t d)
+{
+    if (s->oldest > s->l->installments) return -1;
+    const int64_t u = installment_day(s->l, s->oldest);
+    return u < d ? u : -1;
+}
+
+/* The repayments of loan key among reps (sorted by loan key, then time). */
+static const struct tr_repayment *repayments_of(const struct tr_repayment *reps, size_t n,
+                                                uint64_t loan, size_t *count)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (reps[mid].loan < loan)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t end = lo;
+    while (end < n && reps[end].loan == loan)
+        end++;
+    *count = end - lo;
+    return reps + lo;
+}
+
+static int cmp_i64(const void *pa, const void *pb)
+{
+    const int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+static void reserve(struct tr_ledger_scratch *s, size_t days, size_t loans)
+{
+    if (days > s->cap_days) {
+        s->cap_days = days * 2;
+        s->days = TR_REALLOC(s->days, sizeof *s->days * s->cap_days);
+    }
+    if (loans > s->cap_loans) {
+        s->cap_loans = loans * 2;
+        s->state = TR_REALLOC(s->state, sizeof *s->state * s->cap_loans);
+    }
+}
+
+void tr_ledger_scratch_free(struct tr_ledger_scratch *s)
+{
+    free(s->days);
+    free(s->state);
+    memset(s, 0, sizeof *s);
+}
+
+/* The loans' states before their first day, and the days on which the obligor's state changes:
+ * the day after an issue, a due date or a payment, and T (positions are taken there); only days
+ * up to C + 1, the last whose state the ledger tells. Sorted, each once; returns their count. */
+static size_t start_states(const struct tr_ledger_settings *s, const struct tr_loan_rec *loans,
+                           size_t n_loans, const struct tr_repayment *reps, size_t n_reps,
+                           struct tr_ledger_scratch *scratch)
+{
+    size_t n_days = 2;
+    for (size_t k = 0; k < n_loans; k++)
+        n_days += 1 + (size_t)loans[k].installments;
+    reserve(scratch, n_days + n_reps, n_loans + 1);
+    int64_t *days = scratch->days;
+    const int64_t last = s->cut_day + 1;
+    size_t m = 0;
+    days[m++] = s->observation_day, days[m++] = last;
+    for (size_t k = 0; k < n_loans; k++) {
+        struct loan_state *st = &scratch->state[k];
+        *st = (struct loan_state){.l = &loans[k], .next_due = 1, .oldest = 1, .default_day = -1};
+        st->active = loans[k].issued <= s->cut_day;
+        if (!st->active) continue;
+        st->rep = repayments_of(reps, n_reps, loans[k].loan, &st->n_rep);
+        days[m++] = loans[k].issued + 1;
+        for (int32_t i = 1; i <= loans[k].installments; i++)
+            days[m++] = installment_day(&loans[k], i) + 1;
+        for (size_t r = 0; r < st->n_rep; r++)
+            days[m++] = day_of(st->rep[r].t) + 1;
+    }
+    qsort(days, m, sizeof *days, cmp_i64);
+    size_t u = 0;
+    for (size_t k = 0; k < m; k++)
+        if (days[k] <= last && (u == 0 || days[k] != days[u - 1])) days[u++] = days[k];
+    return u;
+}
+
+/* What the walk through the days finds: the material days at T, and the triggers nearest T. */
+struct walk {
+    int64_t exposure_t, arrears_t; /* E(T), R(T) */
+    int64_t material_t;            /* c(T) */
+    int64_t last_trigger;          /* the last trigger on or before T, INT64_MIN none */
+    int64_t first_trigger;         /* the first after T, INT64_MAX none */
+};
+
+static void note_triggers(struct walk *w, int64_t T, int64_t a, int64_t b)
+{
+    if (a <= T && (b < T ? b : T) > w->last_trigger) w->last_trigger = b < T ? b : T;
+    if (b > T && (a > T ? a : T + 1) < w->first_trigger) w->first_trigger = a > T ? a : T + 1;
+}
+
+static void loan_position(const struct loan_state *st, int64_t T, struct tr_loan_position *p)
+{
+    const int64_t since = past_due_since(st, T);
+    p->outstanding = outstanding_at(st, T);
+    p->arrears = arrears_of(st);
+    p->dpd = since < 0 ? 0 : (int32_t)(T - since);
+    p->installments_due = st->next_due - 1;
+    p->installments_paid = st->oldest - 1;
+}
+
+/* One segment of days [e, next) over which nothing changes: the loans' states at e, the
+ * material-days counter through it (*c: at e - 1 on entry, at next - 1 on return), and its
+ * triggers and loan defaults. */
+static void walk_segment(const struct tr_ledger_settings *s, struct loan_state *state,
+                         size_t n_loans, int64_t e, int64_t next, int64_t *c,
+                         struct tr_loan_position *pos, struct walk *w)
+{
+    int64_t exposure = 0, arrears = 0;
+    for (size_t k = 0; k < n_loans; k++) {
+        if (!state[k].active) continue;
+        advance(&state[k], e);
+        exposure += outstanding_at(&state[k], e);
+        arrears += arrears_of(&state[k]);
+    }
+    const int material = (double)arrears > s->materiality_absolute * 100.0 &&
+                         (double)arrears > s->materiality_relative * (double)exposure;
+    const int64_t before = *c, D = s->default_dpd;
+    *c = material ? before + (next - e) : 0;
+    if (e == s->observation_day) {
+        w->exposure_t = exposure, w->arrears_t = arrears;
+        w->material_t = material ? before + 1 : 0;
+        for (size_t k = 0; k < n_loans; k++)
+            if (state[k].active) loan_position(&state[k], e, &pos[k]);
+    }
+    const int64_t a = e + D - 1 - before > e ? e + D - 1 - before : e; /* first c(d) >= D */
+    if (!material || a > next - 1) return;
+    note_triggers(w, s->observation_day, a, next - 1);
+    for (size_t k = 0; k < n_loans; k++) {
+        const int64_t since = state[k].active ? past_due_since(&state[k], e) : -1;
+        const int64_t first = since < 0 ? INT64_MAX : since + D > a ? since + D : a;
+        if (state[k].default_day < 0 && first <= next - 1) state[k].default_day = (int32_t)first;
+    }
+}
+
+/* Who the 12-month PD is for (docs/credit.md section 3), and from which day. */
+static void population_of(const struct tr_ledger_settings *s, const struct tr_loan_rec *loans,
+                          size_t n_loans, struct tr_obligor_position *out)
+{
+    const int64_t T = s->observation_day;
+    int64_t first_application = INT64_MAX;
+    for (size_t k = 0; k < n_loans; k++)
+        if (loans[k].issued >= T && loans[k].issued < T + s->application_days &&
+            loans[k].issued < first_application)
+            first_application = loans[k].issued;
+    out->population = out->in_default                 ? TR_POP_IN_DEFAULT
+                      : out->exposure > 0             ? TR_POP_EXPOSURE
+                      : first_application < INT64_MAX ? TR_POP_APPLICATION
+                                                      : TR_POP_NONE;
+    out->reference_day = out->population == TR_POP_EXPOSURE      ? T
+                         : out->population == TR_POP_APPLICATION ? first_application
+                                                                 : INT64_MAX;
+}
+
+/* The label and the default day in the horizon, for the population, when the ledger reaches
+ * the horizon's end. */
+static void outcome_of(const struct tr_ledger_settings *s, const struct walk *w,
+                       struct tr_obligor_position *out)
+{
+    const int64_t T = s->observation_day, end = T + s->horizon_days;
+    const int asked = out->population == TR_POP_EXPOSURE || out->population == TR_POP_APPLICATION;
+    out->default_day = -1, out->label = -1;
+    if (!asked || s->cut_day + 1 < end) return;
+    if (w->first_trigger <= end) out->default_day = (int32_t)w->first_trigger;
+    if (s->label_rule == TR_LABEL_LEDGER) out->label = out->default_day >= 0;
+}
+
+void tr_ledger_obligor(const struct tr_ledger_settings *s, const struct tr_loan_rec *loans,
+                       size_t n_loans, const struct tr_repayment *reps, size_t n_reps,
+                       struct tr_ledger_scratch *scratch, struct tr_loan_position *loan_out,
+                       struct tr_obligor_position *out)
+{
+    const size_t n_days = start_states(s, loans, n_loans, reps, n_reps, scratch);
+    struct loan_state *state = scratch->state;
+    for (size_t k = 0; k < n_loans; k++) {
+        const struct tr_loan_rec *l = &loans[k];
+        loan_out[k] = (struct tr_loan_position){.subscriber = l->self,
+                                                .loan = l->loan,
+                                                .amount = l->amount,
+                                                .issued = l->issued,
+                                                .due = l->due,
+                                                .installments = l->installments,
+                                                .product = l->product,
+                                                .status = l->status};
+    }
+    struct walk w = {.last_trigger = INT64_MIN, .first_trigger = INT64_MAX};
+    int64_t c = 0;
+    for (size_t j = 0; j < n_days; j++) {
+        const int64_t next = j + 1 < n_days ? scratch->days[j + 1] : s->cut_day + 2;
+        walk_segment(s, state, n_loans, scratch->days[j], next, &c, loan_out, &w);
+    }
+    /* An unlikeliness-to-pay status is dated at the cut: a trigger on day C + 1. */
+    const int64_t after_cut = s->cut_day + 1;
+    for (size_t k = 0; k < n_loans; k++) {
+        if (state[k].active && tr_status_defaulted(loans[k].status)) {
+            note_triggers(&w, s->observation_day, after_cut, after_cut);
+            if (state[k].default_day < 0) state[k].default_day = (int32_t)after_cut;
+        }
+        loan_out[k].default_day = state[k].default_day;
+    }
+    *out = (struct tr_obligor_position){.subscriber = n_loans ? loans[0].self : 0,
+                                        .exposure = w.exposure_t,
+                                        .arrears = w.arrears_t,
+                                        .loans = (int32_t)n_loans,
+                                        .material_days = (int32_t)w.material_t};
+    out->in_default =
+        w.last_trigger != INT64_MIN && s->observation_day - w.last_trigger <= s->probation_days;
+    population_of(s, loans, n_loans, out);
+    outcome_of(s, &w, out);
+}
+
+/* Room for n more of size bytes in *a holding used, doubling (*cap: its capacity). */
+static void *grow(void *a, size_t *cap, size_t used, size_t n, size_t size)
+{
+    if (used + n + 1 <= *cap) return a;
+    *cap = 2 * (used + n + 1);
+    return TR_REALLOC(a, size * *cap);
+}
+
+void tr_ledger_table_add(struct tr_ledger_table *t, const struct tr_ledger_settings *s,
+                         const struct tr_loan_rec *loans, size_t n_loans,
+                         const struct tr_repayment *reps, size_t n_reps,
+                         struct tr_ledger_scratch *scratch)
+{
+    t->loan = grow(t->loan, &t->cap_loans, t->n_loans, n_loans, sizeof *t->loan);
+    t->obligor = grow(t->obligor, &t->cap_obligors, t->n_obligors, 1, sizeof *t->obligor);
+    tr_ledger_obligor(s, loans, n_loans, reps, n_reps, scratch, t->loan + t->n_loans,
+                      &t->obligor[t->n_obligors]);
+    t->n_loans += n_loans;
+    t->n_obligors++;
+}
+
+void tr_ledger_table_append(struct tr_ledger_table *dst, const struct tr_ledger_table *src)
+{
+    dst->loan = grow(dst->loan, &dst->cap_loans, dst->n_loans, src->n_loans, sizeof *dst->loan);
+    dst->obligor = grow(dst->obligor, &dst->cap_obligors, dst->n_obligors, src->n_obligors,
+                        sizeof *dst->obligor);
+    memcpy(dst->loan + dst->n_loans, src->loan, sizeof *src->loan * src->n_loans);
+    memcpy(dst->obligor + dst->n_obligors, src->obligor, sizeof *src->obligor * src->n_obligors);
+    dst->n_loans += src->n_loans;
+    dst->n_obligors += src->n_obligors;
+}
+
+void tr_ledger_table_free(struct tr_ledger_table *t)
+{
+    free(t->loan);
+    free(t->obligor);
+    memset(t, 0, sizeof *t);
+}

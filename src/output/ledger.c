@@ -1,0 +1,165 @@
+/* /ledger: the definition of default's settings, every loan's position at the observation date
+ * and every obligor's default and label (docs/credit.md sections 2 and 3). Written with the
+ * records, so later stages, `train` and `score` leave it as it is. */
+#include "output/groups.h"
+
+#include "core/error.h"
+#include "features/ledger_days.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct loan_row {
+    uint64_t subscriber, loan;
+    char product[12], status[16];
+    int32_t issued, due, installments;
+    double amount, outstanding, arrears;
+    int32_t dpd, installments_due, installments_paid, default_day;
+};
+
+struct obligor_row {
+    uint64_t subscriber;
+    int32_t loans;
+    double exposure, arrears;
+    int32_t material_days;
+    int8_t in_default;
+    char population[12];
+    int32_t default_day;
+    int8_t label;
+};
+
+static void write_loans(const struct tr_ctx *ctx, hid_t g, const struct tr_ledger_table *t)
+{
+    typedef struct loan_row s;
+    const struct tr_h5_field fields[] = {
+        NUM_FIELD(s, subscriber, H5T_STD_U64LE, NULL),
+        NUM_FIELD(s, loan, H5T_STD_U64LE, NULL),
+        STR_FIELD(s, product, 11, NULL),
+        STR_FIELD(s, status, 15, NULL),
+        NUM_FIELD(s, issued, H5T_STD_I32LE, "days since 1970-01-01"),
+        NUM_FIELD(s, due, H5T_STD_I32LE, "days since 1970-01-01"),
+        NUM_FIELD(s, installments, H5T_STD_I32LE, NULL),
+        NUM_FIELD(s, amount, H5T_IEEE_F64LE, "currency"),
+        NUM_FIELD(s, outstanding, H5T_IEEE_F64LE, "currency"),
+        NUM_FIELD(s, arrears, H5T_IEEE_F64LE, "currency"),
+        NUM_FIELD(s, dpd, H5T_STD_I32LE, "days"),
+        NUM_FIELD(s, installments_due, H5T_STD_I32LE, NULL),
+        NUM_FIELD(s, installments_paid, H5T_STD_I32LE, NULL),
+        NUM_FIELD(s, default_day, H5T_STD_I32LE, "days since 1970-01-01")};
+    struct loan_row *rows = TR_CALLOC(t->n_loans + 1, sizeof *rows);
+    for (size_t i = 0; i < t->n_loans; i++) {
+        const struct tr_loan_position *p = &t->loan[i];
+        rows[i] = (struct loan_row){.subscriber = p->subscriber,
+                                    .loan = p->loan,
+                                    .issued = p->issued,
+                                    .due = p->due,
+                                    .installments = p->installments,
+                                    .amount = (double)p->amount / 100,
+                                    .outstanding = (double)p->outstanding / 100,
+                                    .arrears = (double)p->arrears / 100,
+                                    .dpd = p->dpd,
+                                    .installments_due = p->installments_due,
+                                    .installments_paid = p->installments_paid,
+                                    .default_day = p->default_day};
+        snprintf(rows[i].product, sizeof rows[i].product, "%s", tr_product_names[p->product]);
+        snprintf(rows[i].status, sizeof rows[i].status, "%s", tr_status_names[p->status]);
+    }
+    tr_rf_rows_table(ctx, g, "loans", fields, (int)(sizeof fields / sizeof *fields), sizeof *rows,
+                     rows, t->n_loans,
+                     "one row per loan of a registered subscriber, in borrower key order: its "
+                     "schedule, and at the observation date its outstanding amount, arrears, days "
+                     "past due, installments due and paid; the loan's default day (-1: none by "
+                     "the day after the ledger's cut); docs/credit.md section 2");
+    free(rows);
+}
+
+static void write_obligors(const struct tr_ctx *ctx, hid_t g, const struct tr_ledger_table *t)
+{
+    typedef struct obligor_row s;
+    const struct tr_h5_field fields[] = {
+        NUM_FIELD(s, subscriber, H5T_STD_U64LE, NULL),
+        NUM_FIELD(s, loans, H5T_STD_I32LE, NULL),
+        NUM_FIELD(s, exposure, H5T_IEEE_F64LE, "currency"),
+        NUM_FIELD(s, arrears, H5T_IEEE_F64LE, "currency"),
+        NUM_FIELD(s, material_days, H5T_STD_I32LE, "days"),
+        NUM_FIELD(s, in_default, H5T_STD_I8LE, NULL),
+        STR_FIELD(s, population, 11, NULL),
+        NUM_FIELD(s, default_day, H5T_STD_I32LE, "days since 1970-01-01"),
+        NUM_FIELD(s, label, H5T_STD_I8LE, NULL)};
+    struct obligor_row *rows = TR_CALLOC(t->n_obligors + 1, sizeof *rows);
+    for (size_t i = 0; i < t->n_obligors; i++) {
+        const struct tr_obligor_position *o = &t->obligor[i];
+        rows[i] = (struct obligor_row){.subscriber = o->subscriber,
+                                       .loans = o->loans,
+                                       .exposure = (double)o->exposure / 100,
+                                       .arrears = (double)o->arrears / 100,
+                                       .material_days = o->material_days,
+                                       .in_default = o->in_default,
+                                       .default_day = o->default_day,
+                                       .label = o->label};
+        snprintf(rows[i].population, sizeof rows[i].population, "%s",
+                 tr_population_names[o->population]);
+    }
+    tr_rf_rows_table(ctx, g, "obligors", fields, (int)(sizeof fields / sizeof *fields),
+                     sizeof *rows, rows, t->n_obligors,
+                     "one row per registered subscriber with a loan, in key order: exposure, "
+                     "arrears and material days past due at the observation date, in default "
+                     "then, the 12-month PD's population, the first default in the horizon (-1: "
+                     "none) and the label; docs/credit.md sections 2 and 3");
+    free(rows);
+}
+
+static void attr_i64(hid_t g, const char *name, int64_t v)
+{
+    tr_h5_attr_scalar(g, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &v);
+}
+
+static void attr_f64(hid_t g, const char *name, double v)
+{
+    tr_h5_attr_scalar(g, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &v);
+}
+
+/* The population's counts over every rank: [population] obligors, then labelled and defaulted. */
+static void write_counts(const struct tr_ctx *ctx, hid_t g, const struct tr_ledger_table *t)
+{
+    int64_t n[6] = {0};
+    for (size_t i = 0; i < t->n_obligors; i++) {
+        n[t->obligor[i].population]++;
+        if (t->obligor[i].label >= 0) n[4]++;
+        if (t->obligor[i].label == 1) n[5]++;
+    }
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, n, 6, MPI_INT64_T, MPI_SUM, ctx->comm));
+    char name[48];
+    for (int p = 0; p < 4; p++) {
+        snprintf(name, sizeof name, "obligors_%s", tr_population_names[p]);
+        attr_i64(g, name, n[p]);
+    }
+    attr_i64(g, "obligors_labelled", n[4]);
+    attr_i64(g, "obligors_defaulted", n[5]);
+}
+
+void tr_rf_write_ledger(const struct tr_ctx *ctx, hid_t file, const struct tr_rf_ledger *l)
+{
+    const struct tr_ledger_settings *s = l->settings;
+    hid_t g = tr_h5_group(file, "ledger",
+                          "the loan ledger day by day: positions at the observation date, the "
+                          "definition of default, the 12-month PD's population and labels; "
+                          "docs/credit.md sections 2 and 3");
+    attr_i64(g, "observation_day", s->observation_day);
+    attr_i64(g, "ledger_cut", s->cut_day);
+    tr_h5_attr_str(g, "ledger_cut_source",
+                   s->cut_from_config ? "credit.ledger_cut"
+                                      : "the window's last day (credit.ledger_cut not set)");
+    attr_i64(g, "horizon_days", s->horizon_days);
+    attr_i64(g, "application_days", s->application_days);
+    attr_i64(g, "default_dpd", s->default_dpd);
+    attr_f64(g, "materiality_absolute", s->materiality_absolute);
+    attr_f64(g, "materiality_relative", s->materiality_relative);
+    attr_i64(g, "probation_days", s->probation_days);
+    tr_h5_attr_str(g, "label_rule", tr_label_rule_names[s->label_rule]);
+    write_counts(ctx, g, l->table);
+    write_loans(ctx, g, l->table);
+    write_obligors(ctx, g, l->table);
+    H5_CHECK(H5Gclose(g));
+}
