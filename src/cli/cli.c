@@ -32,6 +32,7 @@ enum option_bit {
     OPT_KEY = 1u << 24,
     OPT_ID = 1u << 25,
     OPT_FORCE = 1u << 26,
+    OPT_COMPARE = 1u << 27,
 };
 #define OPT_COMMON (OPT_SET | OPT_QUIET | OPT_VERBOSE | OPT_HELP)
 
@@ -69,6 +70,9 @@ static const struct option_spec options[] = {
     {OPT_FORCE, "--force", NULL,
      "write over the output file when it exists (without it: exit 2, nothing written)"},
     {OPT_MODEL, "--model", "TRAINED.h5", "a run file whose /models score this run (the champion)"},
+    {OPT_COMPARE, "--compare", "PREVIOUS.h5",
+     "a previous run file: its subscribers' grades against this run's (the grade migration "
+     "matrix, /monitoring/migration)"},
     {OPT_PD, "--pd", "P", "probability of default, 0 < P < 1"},
     {OPT_LGD, "--lgd", "L", "loss given default, 0 < L <= 1"},
     {OPT_CLASS, "--class", "C", "exposure class: other_retail, qrre, mortgage or corporate"},
@@ -107,9 +111,11 @@ static const struct tr_command commands[] = {
     {"train", "RUN.h5 [--config FILE] [--out NEW.h5] [--force] [--no-verify]",
      "learn the credit models again from a run file's stored features (no CSV read)",
      OPT_CONFIG | OPT_OUT | OPT_FORCE | OPT_NO_VERIFY | OPT_COMMON, 0, 1, 1, tr_cmd_train},
-    {"score", "RUN.h5 --model TRAINED.h5 [--out NEW.h5] [--force] [--no-verify]",
+    {"score",
+     "RUN.h5 --model TRAINED.h5 [--compare PREVIOUS.h5] [--out NEW.h5] [--force] [--no-verify]",
      "score a run's subscribers with stored models; PSI drift and champion/challenger",
-     OPT_MODEL | OPT_OUT | OPT_FORCE | OPT_NO_VERIFY | OPT_COMMON, OPT_MODEL, 1, 1, tr_cmd_score},
+     OPT_MODEL | OPT_COMPARE | OPT_OUT | OPT_FORCE | OPT_NO_VERIFY | OPT_COMMON, OPT_MODEL, 1, 1,
+     tr_cmd_score},
     {"irb", "--pd P --lgd L --class C [--maturity M] [--set stress.scaling=1.06]",
      "Basel IRB calculator: asset correlation, capital K and risk weight of one exposure",
      OPT_PD | OPT_LGD | OPT_CLASS | OPT_MATURITY | OPT_CONFIG | OPT_COMMON,
@@ -180,6 +186,8 @@ static const char **value_slot(struct tr_cli_args *args, enum option_bit bit)
         return &args->maturity;
     case OPT_MODEL:
         return &args->model_path;
+    case OPT_COMPARE:
+        return &args->compare_path;
     case OPT_RUN:
         return &args->run_path;
     case OPT_SCENARIOS:

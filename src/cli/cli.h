@@ -24,6 +24,7 @@ struct tr_cli_args {
     int split_week;
     int split_day;
     const char *model_path;                           /* score: --model */
+    const char *compare_path;                         /* score: --compare */
     const char *pd, *lgd, *exposure_class, *maturity; /* irb */
     const char *run_path;                             /* stress: --run */
     const char *scenarios_path;                       /* stress: --scenarios */

@@ -47,6 +47,7 @@ struct scored {
     double *pd, *pd_national; /* [n] */
     double *score;            /* [n] points */
     int8_t *grade;            /* [n] */
+    double *pd_calibrated;    /* [n]: by the champion's calibration (model/calibration.h) */
     double *points;           /* [n x used features]; NULL without per-bin points */
     int32_t *reasons;         /* [n x n_reasons] */
     int n_reasons;
@@ -58,9 +59,12 @@ struct scored {
 static void scored_free(struct scored *s)
 {
     free(s->mon.features);
+    free(s->mon.auc_tests);
+    tr_migration_free(&s->mon.migration);
     tr_validation_free(&s->v);
     tr_backtest_free(&s->bt);
-    free(s->pd), free(s->pd_national), free(s->score), free(s->grade), free(s->values);
+    free(s->pd), free(s->pd_national), free(s->pd_calibrated), free(s->score), free(s->grade),
+        free(s->values);
     free(s->points), free(s->reasons);
 }
 
@@ -81,6 +85,18 @@ static int check_fit(const struct tr_ctx *ctx, const char *path, const char *mod
     return tr_fail_agree(ctx, missing ? TR_EXIT_INPUT : TR_EXIT_OK, why);
 }
 
+/* Today's AUCs against the champion's development AUCs, when its file gave them. */
+static void auc_tests(const struct tr_models *m, const struct tr_validation *v,
+                      struct tr_monitoring *mon)
+{
+    if (!m->development_auc) return;
+    mon->n_auc_tests = m->n_regions + 1;
+    mon->auc_tests = TR_CALLOC((size_t)mon->n_auc_tests, sizeof *mon->auc_tests);
+    tr_auc_test_of(-2, m->development_auc[0], &v->assigned.m, &mon->auc_tests[0]);
+    for (int r = 0; r < m->n_regions; r++)
+        tr_auc_test_of(r, m->development_auc[r + 1], &v->region[r].m, &mon->auc_tests[r + 1]);
+}
+
 /* Collective: every row scored, validated, backtested; the drift; the run's own models (the
  * challenger), when it has them, against the champion on the same rows. */
 static void score_run(const struct tr_ctx *ctx, const struct tr_models *m,
@@ -99,12 +115,15 @@ static void score_run(const struct tr_ctx *ctx, const struct tr_models *m,
     s->score = TR_MALLOC(sizeof(double) * (r->n + 1));
     s->grade = TR_MALLOC(r->n + 1);
     tr_models_score(m, &rows, s->pd, s->pd_national, s->score, s->grade);
+    s->pd_calibrated = TR_MALLOC(sizeof(double) * (r->n + 1));
+    tr_calibrated_pds(&m->calibration, r->n, s->pd, s->grade, s->pd_calibrated);
     tr_credit_reasons(m, &rows, s->n_reasons, &s->points, &s->reasons);
     const struct tr_validation_rows vr = tr_validation_rows_of(&rows, s->pd, s->pd_national);
     tr_validate(ctx, &vr, m->n_regions, &s->v);
     tr_backtest_run(ctx, &vr, m->n_regions, &m->card, &s->bt);
     tr_drift(ctx, m, s->values, r->n, s->score, s->grade, &s->mon);
     s->mon.champion = s->v.assigned.m;
+    auc_tests(m, &s->v, &s->mon);
     int challenger = r->pd != NULL;
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &challenger, 1, MPI_INT, MPI_MAX, ctx->comm));
     if (!challenger) return;
@@ -115,6 +134,24 @@ static void score_run(const struct tr_ctx *ctx, const struct tr_models *m,
     s->mon.has_challenger = 1;
     s->mon.challenger = duel.national.m;
     tr_validation_free(&duel);
+}
+
+/* Collective: the grade migration against the previous run at path (--compare). */
+static int migration(const struct tr_ctx *ctx, const char *path, const struct tr_models *m,
+                     const struct tr_stored_run *r, struct scored *s)
+{
+    struct tr_stored_grades prev;
+    const int rc = tr_stored_grades_load(ctx, path, &prev);
+    if (rc) return rc;
+    tr_migration_count(ctx, r->n, r->key, r->region, s->grade, prev.n, prev.key, prev.grade,
+                       m->n_regions, m->card.n_grades, &s->mon.migration);
+    if (s->mon.migration.matched == 0)
+        TR_WARN_ONCE(ctx,
+                     "--compare %s: no subscriber graded there is graded here (another key "
+                     "file, or another country?)",
+                     path);
+    tr_stored_grades_free(&prev);
+    return TR_EXIT_OK;
 }
 
 static void log_scored(const struct tr_ctx *ctx, const char *path, const char *model_path,
@@ -145,12 +182,16 @@ static int write_scored(const struct tr_ctx *ctx, const struct tr_cli_args *args
                                         .pd = s->pd,
                                         .score = s->score,
                                         .grade = s->grade,
+                                        .pd_calibrated = s->pd_calibrated,
                                         .models = m,
                                         .points = s->points,
                                         .reasons = s->reasons,
                                         .n_reasons = s->n_reasons};
     const struct tr_rf_monitoring monitoring = {.monitoring = &s->mon,
-                                                .model_path = args->model_path};
+                                                .model_path = args->model_path,
+                                                .region_names =
+                                                    (const char *const *)r->region_names,
+                                                .k_min = k_min};
     const struct tr_rf_crosschecks checks = {.backtest = &s->bt, .drift = &s->mon};
     const struct tr_run_contents out = {.k_min = k_min,
                                         .regions = &regions,
@@ -171,7 +212,9 @@ int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     int rc = tr_load_config(ctx, args, &cfg);
     if (rc) return rc;
     if ((rc = tr_seal_check_input(ctx, path, "run file", !args->no_verify)) ||
-        (rc = tr_seal_check_input(ctx, args->model_path, "--model", !args->no_verify)))
+        (rc = tr_seal_check_input(ctx, args->model_path, "--model", !args->no_verify)) ||
+        (args->compare_path &&
+         (rc = tr_seal_check_input(ctx, args->compare_path, "--compare", !args->no_verify))))
         return rc;
     struct tr_stored_run r;
     if ((rc = tr_stored_run_load(ctx, path, &r))) return rc;
@@ -186,7 +229,8 @@ int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     if (!rc) {
         score_run(ctx, &m, &r, &s);
         log_scored(ctx, path, args->model_path, &s.mon);
-        rc = write_scored(ctx, args, cfg.privacy.k_min, &r, &m, &s);
+        if (args->compare_path) rc = migration(ctx, args->compare_path, &m, &r, &s);
+        if (!rc) rc = write_scored(ctx, args, cfg.privacy.k_min, &r, &m, &s);
     }
     scored_free(&s);
     tr_models_free(&m);

@@ -21,12 +21,16 @@ static const struct {
 } fixed_keys[] = {
     {"model.horizon_days", "the labels were drawn from the loans' issue dates and outcomes at "
                            "ingest, which the run file does not keep"},
+    {"model.application_days", "the 12-month PD's population and labels were drawn from the loan "
+                               "ledger at ingest, which the run file does not keep"},
     {"model.oot_date", "the out-of-time sample was drawn from the loans' issue dates at ingest, "
                        "which the run file does not keep"},
-    {"model.holdout", "the hold-out was drawn at ingest from the subscriber ids (model.holdout_salt), "
-                      "which the run file does not hold"},
-    {"model.holdout_salt", "the hold-out was drawn at ingest from the subscriber ids, which the run "
-                           "file does not hold"},
+    {"model.holdout",
+     "the hold-out was drawn at ingest from the subscriber ids (model.holdout_salt), "
+     "which the run file does not hold"},
+    {"model.holdout_salt",
+     "the hold-out was drawn at ingest from the subscriber ids, which the run "
+     "file does not hold"},
 };
 
 /* The "section.key" of an INI line under section (the key before " = "). */
@@ -37,10 +41,12 @@ static void key_of(const char *section, const char *line, size_t len, char *key,
     snprintf(key, keylen, "%s.%.*s", section, n > 0 && line[n - 1] == ' ' ? n - 1 : n, line);
 }
 
-/* Whether key is one train applies: every [model] key but the fixed ones, and privacy.k_min. */
+/* Whether key is one train applies: every [model] key but the fixed ones, the calibration's
+ * margins of conservatism (train calibrates again) and privacy.k_min. */
 static int applied(const char *key)
 {
-    return strncmp(key, "model.", 6) == 0 || strcmp(key, "privacy.k_min") == 0;
+    return strncmp(key, "model.", 6) == 0 || strncmp(key, "credit.moc_", 11) == 0 ||
+           strcmp(key, "privacy.k_min") == 0;
 }
 
 /* Rank 0: each key the asked config sets otherwise than the run's: a fixed [model] key is
@@ -92,6 +98,11 @@ static int train_config(const struct tr_ctx *ctx, const struct tr_cli_args *args
     if ((rc = tr_agree(ctx, refused ? TR_EXIT_USAGE : TR_EXIT_OK))) return rc;
     cfg->model = asked.model;
     cfg->privacy.k_min = asked.privacy.k_min;
+    cfg->credit.moc_a = asked.credit.moc_a, cfg->credit.moc_b = asked.credit.moc_b;
+    cfg->credit.moc_c = asked.credit.moc_c;
+    memcpy(cfg->credit.moc_a_reason, asked.credit.moc_a_reason, sizeof cfg->credit.moc_a_reason);
+    memcpy(cfg->credit.moc_b_reason, asked.credit.moc_b_reason, sizeof cfg->credit.moc_b_reason);
+    memcpy(cfg->credit.moc_c_reason, asked.credit.moc_c_reason, sizeof cfg->credit.moc_c_reason);
     cfg->run.seed = r->seed; /* the hold-out was drawn with it; the binning sample goes with it */
     return TR_EXIT_OK;
 }
@@ -121,7 +132,8 @@ int tr_cmd_train(const struct tr_ctx *ctx, const struct tr_cli_args *args)
                                        .region = r.region,
                                        .label = r.label,
                                        .sample = r.sample,
-                                       .values = r.values};
+                                       .values = r.values,
+                                       .cohorts = r.has_cohorts ? &r.cohorts : NULL};
     struct tr_credit c;
     struct tr_stages stages = {0};
     tr_stage_begin(&stages);
@@ -151,6 +163,7 @@ int tr_cmd_train(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     const struct tr_rf_models models = {.models = m, .validation = &c.validation};
     const struct tr_rf_scores scores = {.n_local = r.n,
                                         .pd = c.pd,
+                                        .pd_calibrated = c.pd_calibrated,
                                         .score = c.score,
                                         .grade = c.grade,
                                         .models = &c.models,

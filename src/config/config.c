@@ -104,6 +104,12 @@ static const struct key_spec keys[] = {
     {"credit.default_dpd", KEY_I64, F(credit.default_dpd), "90", 30, 90, NULL, "days of material arrears that make a default (CRR art. 178: 90; 30 for a portfolio of short micro-loans)"},
     {"credit.materiality_absolute", KEY_F64, F(credit.materiality_absolute), "100", 0, 1e12, NULL, "arrears count only above this many currency units (the EBA's EUR 100 for retail: set your currency's equivalent)"},
     {"credit.materiality_relative", KEY_F64, F(credit.materiality_relative), "0.01", 0, 1, NULL, "... and above this share of the obligor's exposure (the EBA's 1%)"},
+    {"credit.moc_a", KEY_F64, F(credit.moc_a), "0", 0, 1, NULL, "margin of conservatism, EBA category A (data deficiencies): this share of the calibrated PD added"},
+    {"credit.moc_a_reason", KEY_STR, F(credit.moc_a_reason), "", 0, 0, NULL, "why (required with a margin): recorded in /models/calibration"},
+    {"credit.moc_b", KEY_F64, F(credit.moc_b), "0", 0, 1, NULL, "margin of conservatism, EBA category B (changes of methods, processes, data)"},
+    {"credit.moc_b_reason", KEY_STR, F(credit.moc_b_reason), "", 0, 0, NULL, "why (required with a margin)"},
+    {"credit.moc_c", KEY_F64, F(credit.moc_c), "0", 0, 1, NULL, "margin of conservatism, EBA category C (general estimation error)"},
+    {"credit.moc_c_reason", KEY_STR, F(credit.moc_c_reason), "", 0, 0, NULL, "why (required with a margin)"},
     {"credit.probation_days", KEY_I64, F(credit.probation_days), "90", 90, 3650, NULL, "days without a default trigger before a default is cured (the EBA guidelines' minimum: 90)"},
     {"fraud.takeover_hours", KEY_F64, F(fraud.takeover_hours), "6", 0.01, 720, NULL, "account takeover: a cash-out or transfer this many hours after a SIM swap at most"},
     {"fraud.takeover_share", KEY_F64, F(fraud.takeover_share), "0.8", 0.01, 1, NULL, "account takeover: ... of at least this share of the balance"},
@@ -590,6 +596,17 @@ int tr_config_validate(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MAX])
         snprintf(err, TR_CONFIG_ERR_MAX, "model.master_scale: %s", why);
         return 1;
     }
+    const double moc[3] = {cfg->credit.moc_a, cfg->credit.moc_b, cfg->credit.moc_c};
+    const char *const why_moc[3] = {cfg->credit.moc_a_reason, cfg->credit.moc_b_reason,
+                                    cfg->credit.moc_c_reason};
+    for (int k = 0; k < 3; k++)
+        if (moc[k] > 0 && !why_moc[k][0]) {
+            snprintf(err, TR_CONFIG_ERR_MAX,
+                     "credit.moc_%c = %g needs its reason: set credit.moc_%c_reason (the run file "
+                     "records it beside the margin)",
+                     'a' + k, moc[k], 'a' + k);
+            return 1;
+        }
     if (cfg->generate.outcome_days <= cfg->generate.loan_days) {
         snprintf(err, TR_CONFIG_ERR_MAX,
                  "generate.outcome_days = %" PRId64 " must exceed generate.loan_days = %" PRId64

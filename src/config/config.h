@@ -101,6 +101,8 @@ struct tr_config {
         double materiality_absolute;  /* currency units */
         double materiality_relative;  /* of the obligor's exposure */
         int64_t probation_days;       /* before a cure */
+        double moc_a, moc_b, moc_c;   /* margins of conservatism (docs/credit.md section 4) */
+        char moc_a_reason[256], moc_b_reason[256], moc_c_reason[256];
     } credit;
     struct {
         double takeover_hours, takeover_share;

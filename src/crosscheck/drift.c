@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,4 +83,60 @@ void tr_drift(const struct tr_ctx *ctx, const struct tr_models *m, const double 
         trained += m->score_bands.population[b];
     mon->grades.psi = tr_psi_pooled(mon->grade_reference, mon->grade_now, mon->n_grades, trained);
     snprintf(mon->grades.band, sizeof mon->grades.band, "%s", tr_psi_band(mon->grades.psi));
+}
+
+void tr_auc_test_of(int32_t region, double auc_development, const struct tr_metrics *now,
+                    struct tr_auc_test *out)
+{
+    *out = (struct tr_auc_test){.region = region,
+                                .rows = (int64_t)now->n,
+                                .defaults = (int64_t)now->positives,
+                                .auc_development = auc_development,
+                                .auc_now = now->auc,
+                                .se_now = now->auc_se};
+    out->s = (auc_development - now->auc) / now->auc_se; /* NaN propagates */
+    out->p = isnan(out->s) ? NAN : gsl_cdf_ugaussian_Q(out->s);
+}
+
+/* The previous run's grade of key (0: not there, or not graded). */
+static int grade_before(size_t n, const uint64_t *key, const int8_t *grade, uint64_t k)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (key[mid] < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && key[lo] == k ? grade[lo] : 0;
+}
+
+void tr_migration_count(const struct tr_ctx *ctx, size_t n, const uint64_t *key,
+                        const int32_t *region, const int8_t *grade, size_t prev_n,
+                        const uint64_t *prev_key, const int8_t *prev_grade, int n_regions,
+                        int n_grades, struct tr_migration *out)
+{
+    *out = (struct tr_migration){.n_regions = n_regions, .n_grades = n_grades};
+    const size_t cells = (size_t)(n_regions + 1) * (size_t)(n_grades + 1) * (size_t)n_grades;
+    out->counts = TR_CALLOC(cells + 1, sizeof *out->counts);
+    for (size_t i = 0; i < n; i++) {
+        const int now = grade[i];
+        if (now < 1 || now > n_grades) continue; /* not graded now */
+        int before = grade_before(prev_n, prev_key, prev_grade, key[i]);
+        if (before < 1 || before > n_grades) before = 0;
+        out->matched += before > 0;
+        out->counts[tr_migration_at(out, -1, before, now)]++;
+        if (region[i] >= 0 && region[i] < n_regions)
+            out->counts[tr_migration_at(out, region[i], before, now)]++;
+    }
+    MPI_CHECK(
+        MPI_Allreduce(MPI_IN_PLACE, out->counts, (int)cells, MPI_INT64_T, MPI_SUM, ctx->comm));
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &out->matched, 1, MPI_INT64_T, MPI_SUM, ctx->comm));
+}
+
+void tr_migration_free(struct tr_migration *m)
+{
+    free(m->counts);
+    m->counts = NULL;
 }

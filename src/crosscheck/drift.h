@@ -30,6 +30,41 @@ struct tr_psi_row {
     char band[16];
 };
 
+/* Today's AUC against the champion's development AUC (the ECB's instructions for reporting IRB
+ * validation results, 2019): S = (AUC_dev - AUC_now) / s_now, s_now DeLong's standard error of
+ * today's AUC, and the one-sided p-value 1 - Phi(S): a small p says the model discriminates
+ * significantly worse on this run than when it was developed. NaN where either AUC is unknown. */
+struct tr_auc_test {
+    int32_t region;         /* -2: all regions (each subscriber by its own model), else a region */
+    int64_t rows, defaults; /* today's hold-out */
+    double auc_development, auc_now, se_now, s, p;
+};
+void tr_auc_test_of(int32_t region, double auc_development, const struct tr_metrics *now,
+                    struct tr_auc_test *out);
+
+/* The grade migration against a previous run (telrisk score --compare): this run's graded
+ * subscribers by region (index 0: all regions), their grade in the previous run (0: not graded
+ * there, or absent) and their grade now. counts[(region + 1) x (G + 1) x G] with
+ * counts[((r + 1) (G + 1) + before) G + now - 1]. */
+struct tr_migration {
+    int n_regions, n_grades;
+    int64_t *counts;
+    int64_t matched; /* graded in both runs, all regions */
+};
+static inline size_t tr_migration_at(const struct tr_migration *m, int region, int before, int now)
+{
+    return ((size_t)(region + 1) * (size_t)(m->n_grades + 1) + (size_t)before) *
+               (size_t)m->n_grades +
+           (size_t)(now - 1);
+}
+/* Collective: this rank's n rows (key, region, grade) against the previous run's (all of them,
+ * on every rank: prev_key increasing). */
+void tr_migration_count(const struct tr_ctx *ctx, size_t n, const uint64_t *key,
+                        const int32_t *region, const int8_t *grade, size_t prev_n,
+                        const uint64_t *prev_key, const int8_t *prev_grade, int n_regions,
+                        int n_grades, struct tr_migration *out);
+void tr_migration_free(struct tr_migration *m);
+
 /* What `telrisk score --model` finds: drift of each used feature (over the model's bins) and of
  * the grades, and, when the scored run has its own model, the two on the same hold-out. */
 struct tr_monitoring {
@@ -41,6 +76,9 @@ struct tr_monitoring {
     int n_grades;
     int has_challenger;
     struct tr_metrics champion, challenger; /* hold-out of the scored run */
+    int n_auc_tests;                        /* 1 + regions; 0 without the champion's AUCs */
+    struct tr_auc_test *auc_tests;          /* [n_auc_tests]: all regions, then each */
+    struct tr_migration migration;          /* counts NULL: no --compare */
 };
 
 /* Collective: the drift of n scored rows (values [n x m->n_features] in the model's feature order,

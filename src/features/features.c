@@ -229,6 +229,8 @@ void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_
         out->label[out->n] = label;
         out->holdout[out->n] = tr_sample_of(s->holdout, label, reference_day, o->oot_day);
         out->region[out->n] = s->region >= 0 ? s->region : home >= 0 ? antennas[home].region : -1;
+        if (o->ledger && r.n_loans > 0) /* the obligor's row, just added by label_of */
+            out->ledger.obligor[out->ledger.n_obligors - 1].region = out->region[out->n];
         out->n++;
     }
     /* What is left after the last subscriber is unregistered too. */

@@ -150,18 +150,30 @@ static size_t start_states(const struct tr_ledger_settings *s, const struct tr_l
     return u;
 }
 
-/* What the walk through the days finds: the material days at T, and the triggers nearest T. */
+/* What the walk through the days finds: the material days at T, and for each cohort's day
+ * T_k = T - 365 k (k = 0: T itself) the exposure then and the triggers nearest it. */
 struct walk {
-    int64_t exposure_t, arrears_t; /* E(T), R(T) */
-    int64_t material_t;            /* c(T) */
-    int64_t last_trigger;          /* the last trigger on or before T, INT64_MIN none */
-    int64_t first_trigger;         /* the first after T, INT64_MAX none */
+    int64_t arrears_t;                        /* R(T) */
+    int64_t material_t;                       /* c(T) */
+    int64_t exposure[TR_LEDGER_COHORTS];      /* E(T_k) */
+    int64_t last_trigger[TR_LEDGER_COHORTS];  /* on or before T_k, INT64_MIN none */
+    int64_t first_trigger[TR_LEDGER_COHORTS]; /* after T_k, INT64_MAX none */
 };
 
-static void note_triggers(struct walk *w, int64_t T, int64_t a, int64_t b)
+static int64_t cohort_day(const struct tr_ledger_settings *s, int k)
 {
-    if (a <= T && (b < T ? b : T) > w->last_trigger) w->last_trigger = b < T ? b : T;
-    if (b > T && (a > T ? a : T + 1) < w->first_trigger) w->first_trigger = a > T ? a : T + 1;
+    return s->observation_day - (int64_t)TR_COHORT_STEP_DAYS * k;
+}
+
+/* Triggers on the days [a, b], for every cohort's day. */
+static void note_triggers(const struct tr_ledger_settings *s, struct walk *w, int64_t a, int64_t b)
+{
+    for (int k = 0; k < TR_LEDGER_COHORTS; k++) {
+        const int64_t T = cohort_day(s, k);
+        if (a <= T && (b < T ? b : T) > w->last_trigger[k]) w->last_trigger[k] = b < T ? b : T;
+        if (b > T && (a > T ? a : T + 1) < w->first_trigger[k])
+            w->first_trigger[k] = a > T ? a : T + 1;
+    }
 }
 
 static void loan_position(const struct loan_state *st, int64_t T, struct tr_loan_position *p)
@@ -192,15 +204,17 @@ static void walk_segment(const struct tr_ledger_settings *s, struct loan_state *
                          (double)arrears > s->materiality_relative * (double)exposure;
     const int64_t before = *c, D = s->default_dpd;
     *c = material ? before + (next - e) : 0;
+    for (int k = 0; k < TR_LEDGER_COHORTS; k++)
+        if (cohort_day(s, k) >= e && cohort_day(s, k) < next) w->exposure[k] = exposure;
     if (e == s->observation_day) {
-        w->exposure_t = exposure, w->arrears_t = arrears;
+        w->arrears_t = arrears;
         w->material_t = material ? before + 1 : 0;
         for (size_t k = 0; k < n_loans; k++)
             if (state[k].active) loan_position(&state[k], e, &pos[k]);
     }
     const int64_t a = e + D - 1 - before > e ? e + D - 1 - before : e; /* first c(d) >= D */
     if (!material || a > next - 1) return;
-    note_triggers(w, s->observation_day, a, next - 1);
+    note_triggers(s, w, a, next - 1);
     for (size_t k = 0; k < n_loans; k++) {
         const int64_t since = state[k].active ? past_due_since(&state[k], e) : -1;
         const int64_t first = since < 0 ? INT64_MAX : since + D > a ? since + D : a;
@@ -208,36 +222,57 @@ static void walk_segment(const struct tr_ledger_settings *s, struct loan_state *
     }
 }
 
-/* Who the 12-month PD is for (docs/credit.md section 3), and from which day. */
-static void population_of(const struct tr_ledger_settings *s, const struct tr_loan_rec *loans,
-                          size_t n_loans, struct tr_obligor_position *out)
+/* The obligor at cohort k's day T_k (docs/credit.md sections 3 and 4). */
+struct standing {
+    int in_default;        /* at T_k */
+    int population;        /* enum tr_population */
+    int known;             /* the ledger reaches T_k + H */
+    int64_t reference_day; /* T_k, or the first application's issue day; INT64_MAX */
+    int64_t default_day;   /* the first trigger in (T_k, T_k + H], -1 none (or not known) */
+};
+
+static struct standing standing_at(const struct tr_ledger_settings *s, const struct walk *w,
+                                   const struct tr_loan_rec *loans, size_t n_loans, int k)
 {
-    const int64_t T = s->observation_day;
+    const int64_t T = cohort_day(s, k), end = T + s->horizon_days;
     int64_t first_application = INT64_MAX;
-    for (size_t k = 0; k < n_loans; k++)
-        if (loans[k].issued >= T && loans[k].issued < T + s->application_days &&
-            loans[k].issued < first_application)
-            first_application = loans[k].issued;
-    out->population = out->in_default                 ? TR_POP_IN_DEFAULT
-                      : out->exposure > 0             ? TR_POP_EXPOSURE
-                      : first_application < INT64_MAX ? TR_POP_APPLICATION
-                                                      : TR_POP_NONE;
-    out->reference_day = out->population == TR_POP_EXPOSURE      ? T
-                         : out->population == TR_POP_APPLICATION ? first_application
-                                                                 : INT64_MAX;
+    for (size_t j = 0; j < n_loans; j++)
+        if (loans[j].issued >= T && loans[j].issued < T + s->application_days &&
+            loans[j].issued < first_application)
+            first_application = loans[j].issued;
+    struct standing st = {.default_day = -1, .known = s->cut_day + 1 >= end};
+    st.in_default = w->last_trigger[k] != INT64_MIN && T - w->last_trigger[k] <= s->probation_days;
+    st.population = st.in_default                   ? TR_POP_IN_DEFAULT
+                    : w->exposure[k] > 0            ? TR_POP_EXPOSURE
+                    : first_application < INT64_MAX ? TR_POP_APPLICATION
+                                                    : TR_POP_NONE;
+    st.reference_day = st.population == TR_POP_EXPOSURE      ? T
+                       : st.population == TR_POP_APPLICATION ? first_application
+                                                             : INT64_MAX;
+    const int asked = st.population == TR_POP_EXPOSURE || st.population == TR_POP_APPLICATION;
+    if (asked && st.known && w->first_trigger[k] <= end) st.default_day = w->first_trigger[k];
+    return st;
 }
 
-/* The label and the default day in the horizon, for the population, when the ledger reaches
- * the horizon's end. */
-static void outcome_of(const struct tr_ledger_settings *s, const struct walk *w,
-                       struct tr_obligor_position *out)
+/* The obligor's standing at T (population, label) and in every cohort (its bits). */
+static void standings(const struct tr_ledger_settings *s, const struct walk *w,
+                      const struct tr_loan_rec *loans, size_t n_loans,
+                      struct tr_obligor_position *out)
 {
-    const int64_t T = s->observation_day, end = T + s->horizon_days;
-    const int asked = out->population == TR_POP_EXPOSURE || out->population == TR_POP_APPLICATION;
-    out->default_day = -1, out->label = -1;
-    if (!asked || s->cut_day + 1 < end) return;
-    if (w->first_trigger <= end) out->default_day = (int32_t)w->first_trigger;
-    if (s->label_rule == TR_LABEL_LEDGER) out->label = out->default_day >= 0;
+    for (int k = 0; k < TR_LEDGER_COHORTS; k++) {
+        const struct standing st = standing_at(s, w, loans, n_loans, k);
+        const int asked = st.population == TR_POP_EXPOSURE || st.population == TR_POP_APPLICATION;
+        if (asked && st.known) out->cohort_member |= (uint8_t)(1u << k);
+        if (st.default_day >= 0) out->cohort_default |= (uint8_t)(1u << k);
+        if (k > 0) continue;
+        out->in_default = (int8_t)st.in_default;
+        out->population = (int8_t)st.population;
+        out->reference_day = st.reference_day;
+        out->default_day = (int32_t)st.default_day;
+        out->label = asked && st.known && s->label_rule == TR_LABEL_LEDGER
+                         ? (int8_t)(st.default_day >= 0)
+                         : -1;
+    }
 }
 
 void tr_ledger_obligor(const struct tr_ledger_settings *s, const struct tr_loan_rec *loans,
@@ -258,7 +293,9 @@ void tr_ledger_obligor(const struct tr_ledger_settings *s, const struct tr_loan_
                                                 .product = l->product,
                                                 .status = l->status};
     }
-    struct walk w = {.last_trigger = INT64_MIN, .first_trigger = INT64_MAX};
+    struct walk w = {0};
+    for (int k = 0; k < TR_LEDGER_COHORTS; k++)
+        w.last_trigger[k] = INT64_MIN, w.first_trigger[k] = INT64_MAX;
     int64_t c = 0;
     for (size_t j = 0; j < n_days; j++) {
         const int64_t next = j + 1 < n_days ? scratch->days[j + 1] : s->cut_day + 2;
@@ -268,20 +305,18 @@ void tr_ledger_obligor(const struct tr_ledger_settings *s, const struct tr_loan_
     const int64_t after_cut = s->cut_day + 1;
     for (size_t k = 0; k < n_loans; k++) {
         if (state[k].active && tr_status_defaulted(loans[k].status)) {
-            note_triggers(&w, s->observation_day, after_cut, after_cut);
+            note_triggers(s, &w, after_cut, after_cut);
             if (state[k].default_day < 0) state[k].default_day = (int32_t)after_cut;
         }
         loan_out[k].default_day = state[k].default_day;
     }
     *out = (struct tr_obligor_position){.subscriber = n_loans ? loans[0].self : 0,
-                                        .exposure = w.exposure_t,
+                                        .exposure = w.exposure[0],
                                         .arrears = w.arrears_t,
                                         .loans = (int32_t)n_loans,
-                                        .material_days = (int32_t)w.material_t};
-    out->in_default =
-        w.last_trigger != INT64_MIN && s->observation_day - w.last_trigger <= s->probation_days;
-    population_of(s, loans, n_loans, out);
-    outcome_of(s, &w, out);
+                                        .material_days = (int32_t)w.material_t,
+                                        .region = -1};
+    standings(s, &w, loans, n_loans, out);
 }
 
 /* Room for n more of size bytes in *a holding used, doubling (*cap: its capacity). */

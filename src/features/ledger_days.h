@@ -13,6 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The yearly cohorts of the ledger's history (docs/credit.md section 4): cohort k is the
+ * population at T - 365 k and its defaults in the horizon after it; k = 0 is T's, the label's. */
+enum { TR_LEDGER_COHORTS = 8, TR_COHORT_STEP_DAYS = 365 };
+
 /* Which rule gives the 12-month PD's label (docs/credit.md section 3). */
 enum tr_label_rule { TR_LABEL_STATUS = 0, TR_LABEL_LEDGER = 1 };
 extern const char *const tr_label_rule_names[2];
@@ -53,7 +57,10 @@ struct tr_obligor_position {
                                      day for the application population; INT64_MAX otherwise */
     int32_t loans, material_days; /* c(T) */
     int32_t default_day;          /* first trigger in (T, T + H], -1 none or not asked */
-    int8_t in_default, population, label, pad;
+    int32_t region;               /* the subscriber's (-1 unknown), set by the caller */
+    uint8_t cohort_member;        /* bit k: in cohort k's population, its outcome known */
+    uint8_t cohort_default;       /* bit k: ... and defaulted in its horizon */
+    int8_t in_default, population, label, pad[3];
 };
 
 /* Every obligor's and loan's rows of this rank, in key order (a later pass's after). */

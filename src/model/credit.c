@@ -16,6 +16,10 @@ int tr_credit_learn(const struct tr_ctx *ctx, const struct tr_config *cfg,
     c->score = TR_MALLOC(sizeof(double) * (rows->n + 1));
     c->grade = TR_MALLOC(rows->n + 1);
     tr_models_score(&c->models, rows, c->pd, c->pd_national, c->score, c->grade);
+    tr_calibrate(ctx, cfg, &c->models.card, rows->cohorts, rows->n, rows->label, c->pd, c->grade,
+                 &c->models.calibration);
+    c->pd_calibrated = TR_MALLOC(sizeof(double) * (rows->n + 1));
+    tr_calibrated_pds(&c->models.calibration, rows->n, c->pd, c->grade, c->pd_calibrated);
     c->n_reasons = (int)cfg->model.reasons;
     tr_credit_reasons(&c->models, rows, c->n_reasons, &c->points, &c->reasons);
     tr_models_reference(ctx, rows, c->score, c->grade, cfg->run.seed, &c->models);
@@ -53,6 +57,7 @@ void tr_credit_free(struct tr_credit *c)
     free(c->pd_national);
     free(c->score);
     free(c->grade);
+    free(c->pd_calibrated);
     free(c->points);
     free(c->reasons);
     memset(c, 0, sizeof *c);

@@ -25,7 +25,7 @@ static int cmp_scored(const void *pa, const void *pb)
  * equal scores, in sorted order, so the sums are the same bits at any rank count. */
 static void delong(const struct scored *v, size_t n, double pos, double neg, struct tr_metrics *m)
 {
-    m->auc_lower = m->auc_upper = NAN;
+    m->auc_lower = m->auc_upper = m->auc_se = NAN;
     if (pos < 2 || neg < 2) return; /* a variance needs two of each class */
     double below = 0, above = pos, s10 = 0, s01 = 0;
     for (size_t first = 0; first < n;) {
@@ -42,6 +42,7 @@ static void delong(const struct scored *v, size_t n, double pos, double neg, str
         first = last;
     }
     const double sd = sqrt(s10 / (pos - 1) / pos + s01 / (neg - 1) / neg);
+    m->auc_se = sd;
     m->auc_lower = fmax(0.0, m->auc - Z_975 * sd);
     m->auc_upper = fmin(1.0, m->auc + Z_975 * sd);
 }
@@ -66,7 +67,7 @@ int tr_metrics(const double *p, const double *y, size_t n, struct tr_metrics *m)
     m->mean_pd = n ? sum_p / (double)n : NAN;
     m->default_rate = n ? sum_y / (double)n : NAN;
     if (pos == 0 || neg == 0) {
-        m->auc = m->gini = m->ks = m->auc_lower = m->auc_upper = NAN;
+        m->auc = m->gini = m->ks = m->auc_lower = m->auc_upper = m->auc_se = NAN;
         free(v);
         return 1;
     }

@@ -502,5 +502,6 @@ void tr_models_free(struct tr_models *m)
     for (int g = 0; g < m->n_regions; g++)
         tr_logit_fit_free(&m->regions[g].fit);
     free(m->regions);
+    free(m->development_auc);
     memset(m, 0, sizeof *m);
 }

@@ -8,6 +8,7 @@
 #include "config/config.h"
 #include "core/log.h"
 #include "model/binning.h"
+#include "model/calibration.h"
 #include "model/controls.h"
 #include "model/logit.h"
 #include "model/scorecard.h"
@@ -30,6 +31,9 @@ struct tr_model_rows {
     const int8_t *label;      /* [n]: 1, 0, -1 */
     const int8_t *sample;     /* [n]: TR_TRAINING, TR_HOLDOUT, TR_OUT_OF_TIME */
     const double *values;     /* [n x n_features] */
+    /* The ledger history's yearly cohorts, which calibrate the PDs (model/calibration.h); NULL:
+     * the run has no ledger, and the PDs stay the model's. */
+    const struct tr_cohort_counts *cohorts;
 };
 
 /* One logistic regression: the national one (region -1) or a region's. */
@@ -60,6 +64,10 @@ struct tr_models {
     int64_t
         grade_population[TR_MAX_GRADES]; /* subscribers per grade when trained: PSI's reference */
     struct tr_bins score_bands; /* deciles of the scores when trained, with their population */
+    struct tr_pd_calibration calibration; /* of its PDs to the ledger's long-run average */
+    /* [n_regions + 1]: the hold-out AUC it had when developed, all regions then each (NaN:
+     * none, or suppressed); read back from a stored model's /models/summary, else NULL. */
+    double *development_auc;
     int iterations;             /* Newton iterations over all fits */
     /* Wall times (slowest rank): not in /models, which must be the same at any rank count. */
     double seconds;                   /* binning, screening and fitting */

@@ -62,6 +62,10 @@ void tr_rf_write_rejects(const struct tr_ctx *ctx, hid_t file, const struct tr_r
 
 /* /ledger (output/ledger.c). */
 void tr_rf_write_ledger(const struct tr_ctx *ctx, hid_t file, const struct tr_rf_ledger *l);
+/* /ledger/cohorts into out; *present 0 when the file has none. 0, or 1 with err (not such a
+ * table). */
+int tr_rf_read_cohorts(hid_t file, struct tr_cohort_counts *out, int *present, char *err,
+                       size_t errlen);
 
 /* /regions/names and /subscribers/{key, region, features}. */
 void tr_rf_write_regions(const struct tr_ctx *ctx, hid_t file, const struct tr_rf_regions *regions);
@@ -78,6 +82,25 @@ void tr_rf_write_models(const struct tr_ctx *ctx, hid_t file, const struct tr_ru
  * back into m->control (left NULL when the file has none). */
 void tr_rf_write_controls(const struct tr_ctx *ctx, hid_t g, const struct tr_models *m);
 void tr_rf_read_controls(hid_t g, struct tr_models *m);
+
+/* /models/calibration into the open /models group when m has one (output/calibration.c), and
+ * read back into m->calibration (not present when the file has none). 0, or 1 with err. */
+void tr_rf_write_calibration(const struct tr_ctx *ctx, hid_t models, const struct tr_models *m,
+                             int64_t k_min);
+int tr_rf_read_calibration(hid_t models, struct tr_models *m, char *err, size_t errlen);
+
+/* The champion's development AUCs from the open /models group's summary into
+ * m->development_auc (left NULL without one; output/monitoring.c); /monitoring/auc_test into the
+ * open /monitoring group when mon has tests. */
+void tr_rf_read_development_auc(hid_t models, struct tr_models *m);
+struct tr_monitoring;
+void tr_rf_write_auc_tests(const struct tr_ctx *ctx, hid_t monitoring,
+                           const struct tr_monitoring *mon, const char *const *names,
+                           int64_t k_min);
+/* /monitoring/migration into the open /monitoring group when m has counts. */
+struct tr_migration;
+void tr_rf_write_migration(const struct tr_ctx *ctx, hid_t monitoring, const struct tr_migration *m,
+                           const char *const *names, int64_t k_min);
 
 /* Reads /models back into m (names, bins, coefficients; not the validation). 0, or 1 with err. */
 int tr_rf_read_models(hid_t file, struct tr_models *m, char *err, size_t errlen);

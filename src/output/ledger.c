@@ -5,7 +5,9 @@
 
 #include "core/error.h"
 #include "features/ledger_days.h"
+#include "model/calibration.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +22,7 @@ struct loan_row {
 
 struct obligor_row {
     uint64_t subscriber;
-    int32_t loans;
+    int32_t region, loans;
     double exposure, arrears;
     int32_t material_days;
     int8_t in_default;
@@ -79,6 +81,7 @@ static void write_obligors(const struct tr_ctx *ctx, hid_t g, const struct tr_le
     typedef struct obligor_row s;
     const struct tr_h5_field fields[] = {
         NUM_FIELD(s, subscriber, H5T_STD_U64LE, NULL),
+        NUM_FIELD(s, region, H5T_STD_I32LE, NULL),
         NUM_FIELD(s, loans, H5T_STD_I32LE, NULL),
         NUM_FIELD(s, exposure, H5T_IEEE_F64LE, "currency"),
         NUM_FIELD(s, arrears, H5T_IEEE_F64LE, "currency"),
@@ -91,6 +94,7 @@ static void write_obligors(const struct tr_ctx *ctx, hid_t g, const struct tr_le
     for (size_t i = 0; i < t->n_obligors; i++) {
         const struct tr_obligor_position *o = &t->obligor[i];
         rows[i] = (struct obligor_row){.subscriber = o->subscriber,
+                                       .region = o->region,
                                        .loans = o->loans,
                                        .exposure = (double)o->exposure / 100,
                                        .arrears = (double)o->arrears / 100,
@@ -103,11 +107,75 @@ static void write_obligors(const struct tr_ctx *ctx, hid_t g, const struct tr_le
     }
     tr_rf_rows_table(ctx, g, "obligors", fields, (int)(sizeof fields / sizeof *fields),
                      sizeof *rows, rows, t->n_obligors,
-                     "one row per registered subscriber with a loan, in key order: exposure, "
+                     "one row per registered subscriber with a loan, in key order: region (a row "
+                     "of /regions/names, -1 unknown), exposure, "
                      "arrears and material days past due at the observation date, in default "
                      "then, the 12-month PD's population, the first default in the horizon (-1: "
                      "none) and the label; docs/credit.md sections 2 and 3");
     free(rows);
+}
+
+struct cohort_row {
+    int32_t cohort, day;
+    int64_t obligors, defaults;
+    double default_rate;
+};
+
+#define COHORT_FIELDS(s)                                                                           \
+    {                                                                                              \
+        NUM_FIELD(s, cohort, H5T_STD_I32LE, NULL),                                                 \
+            NUM_FIELD(s, day, H5T_STD_I32LE, "days since 1970-01-01"),                             \
+            NUM_FIELD(s, obligors, H5T_STD_I64LE, "subscribers"),                                  \
+            NUM_FIELD(s, defaults, H5T_STD_I64LE, "subscribers"),                                  \
+            NUM_FIELD(s, default_rate, H5T_IEEE_F64LE, "fraction")                                 \
+    }
+
+static void write_cohorts(const struct tr_ctx *ctx, hid_t g, const struct tr_cohort_counts *k)
+{
+    typedef struct cohort_row s;
+    const struct tr_h5_field fields[] = COHORT_FIELDS(s);
+    struct cohort_row rows[TR_LEDGER_COHORTS];
+    for (int j = 0; j < TR_LEDGER_COHORTS; j++)
+        rows[j] = (struct cohort_row){
+            .cohort = j,
+            .day = (int32_t)k->day[j],
+            .obligors = k->obligors[j],
+            .defaults = k->defaults[j],
+            .default_rate = k->obligors[j] ? (double)k->defaults[j] / (double)k->obligors[j] : NAN};
+    tr_rf_small_table(ctx, g, "cohorts", fields, (int)(sizeof fields / sizeof *fields),
+                      sizeof *rows, rows, TR_LEDGER_COHORTS,
+                      "the history's yearly cohorts, all regions (docs/credit.md section 4): "
+                      "cohort k is the population at the observation date less 365 k days whose "
+                      "outcome the ledger knows, and its defaults in the horizon after; the "
+                      "long-run average default rate is the mean of the rates of those with "
+                      "obligors");
+}
+
+int tr_rf_read_cohorts(hid_t file, struct tr_cohort_counts *out, int *present, char *err,
+                       size_t errlen)
+{
+    typedef struct cohort_row s;
+    const struct tr_h5_field fields[] = COHORT_FIELDS(s);
+    size_t n = 0;
+    *present = 0;
+    struct cohort_row *rows = tr_rf_read_table(
+        file, "ledger/cohorts", fields, (int)(sizeof fields / sizeof *fields), sizeof(s), &n);
+    if (!rows) return 0;
+    int bad = n != TR_LEDGER_COHORTS;
+    for (size_t j = 0; j < n && !bad; j++)
+        bad = rows[j].cohort != (int32_t)j || rows[j].obligors < 0 || rows[j].defaults < 0 ||
+              rows[j].defaults > rows[j].obligors;
+    if (bad)
+        snprintf(err, errlen,
+                 "its /ledger/cohorts is not %d cohorts each with at most as many defaults as "
+                 "obligors",
+                 TR_LEDGER_COHORTS);
+    for (size_t j = 0; j < n && !bad; j++)
+        out->day[j] = rows[j].day, out->obligors[j] = rows[j].obligors,
+        out->defaults[j] = rows[j].defaults;
+    *present = !bad;
+    free(rows);
+    return bad;
 }
 
 static void attr_i64(hid_t g, const char *name, int64_t v)
@@ -159,6 +227,7 @@ void tr_rf_write_ledger(const struct tr_ctx *ctx, hid_t file, const struct tr_rf
     attr_i64(g, "probation_days", s->probation_days);
     tr_h5_attr_str(g, "label_rule", tr_label_rule_names[s->label_rule]);
     write_counts(ctx, g, l->table);
+    write_cohorts(ctx, g, l->cohorts);
     write_loans(ctx, g, l->table);
     write_obligors(ctx, g, l->table);
     H5_CHECK(H5Gclose(g));

@@ -578,6 +578,7 @@ void tr_rf_write_models(const struct tr_ctx *ctx, hid_t file, const struct tr_ru
     tr_h5_attr_scalar(g, "k_min", H5T_STD_I64LE, H5T_NATIVE_INT64, &k_min);
     write_grades(ctx, g, m, k_min);
     write_score_bands(ctx, g, m);
+    tr_rf_write_calibration(ctx, g, m, k_min);
     tr_rf_write_reason_codes(ctx, g, m);
     struct region_states *st = region_states(c->models, k_min);
     write_summary(ctx, g, c->models, names, st);
@@ -907,7 +908,9 @@ int tr_rf_read_models(hid_t file, struct tr_models *m, char *err, size_t errlen)
     m->train_rows = attr_int64(g, "train_rows");
     m->iterations = attr_int(g, "newton_iterations");
     if (stored_has(g, "settings", 1) > 0) attr_text(g, "settings", m->settings, sizeof m->settings);
-    const int rc = read_fits(file, g, m, err, errlen);
+    int rc = read_fits(file, g, m, err, errlen);
+    if (!rc) rc = tr_rf_read_calibration(g, m, err, errlen);
+    if (!rc) tr_rf_read_development_auc(g, m);
     H5_CHECK(H5Gclose(g));
     return rc;
 }
@@ -968,6 +971,8 @@ void tr_rf_write_monitoring(const struct tr_ctx *ctx, hid_t file, const struct t
     tr_h5_attr_scalar(g, "has_challenger", H5T_STD_I32LE, H5T_NATIVE_INT32, &challenger);
     attr_metrics(g, "champion", &mon->champion);
     if (mon->has_challenger) attr_metrics(g, "challenger", &mon->challenger);
+    tr_rf_write_auc_tests(ctx, g, mon, x->region_names, x->k_min);
+    tr_rf_write_migration(ctx, g, &mon->migration, x->region_names, x->k_min);
     H5_CHECK(H5Gclose(g));
 }
 

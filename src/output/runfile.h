@@ -78,6 +78,7 @@ struct tr_rf_subscribers {
 struct tr_rf_scores {
     size_t n_local;
     const double *pd;    /* [n_local]: probability of default within the horizon, own model */
+    const double *pd_calibrated; /* [n_local]: the grade's calibrated PD; NULL: not written */
     const double *score; /* [n_local]: scorecard points */
     const int8_t *grade; /* [n_local]: master-scale grade, 1 the safest */
     const struct tr_models *models; /* the models that scored them (points' columns) */
@@ -96,6 +97,8 @@ struct tr_rf_models {
 struct tr_rf_monitoring {
     const struct tr_monitoring *monitoring;
     const char *model_path; /* the champion's file */
+    const char *const *region_names; /* the scored run's (the AUC tests' rows) */
+    int64_t k_min;
 };
 
 /* /crosschecks: the records' cross-checks (with the provenance's inputs and the regions for its
@@ -122,6 +125,7 @@ struct tr_rf_stress {
 struct tr_rf_ledger {
     const struct tr_ledger_settings *settings;
     const struct tr_ledger_table *table;
+    const struct tr_cohort_counts *cohorts; /* over all ranks */
 };
 
 struct tr_run_contents {

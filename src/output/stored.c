@@ -257,7 +257,8 @@ int tr_stored_run_load(const struct tr_ctx *ctx, const char *path, struct tr_sto
         r->pd = TR_MALLOC(sizeof(double) * (r->n + 1));
         read_slice(f, "subscribers/pd", H5T_NATIVE_DOUBLE, r->pd, r->first, r->n);
     }
-    const int bad = check_run_values(f, r, problem, sizeof problem);
+    int bad = check_run_values(f, r, problem, sizeof problem);
+    if (!bad) bad = tr_rf_read_cohorts(f, &r->cohorts, &r->has_cohorts, problem, sizeof problem);
     H5_CHECK(H5Fclose(f));
     snprintf(why, sizeof why, "%s: not a run file telrisk can read: %s", path, problem);
     if ((rc = tr_fail_agree(ctx, bad ? TR_EXIT_INPUT : TR_EXIT_OK, why))) tr_stored_run_free(r);
@@ -380,7 +381,9 @@ static int refresh_book(const struct tr_ctx *ctx, hid_t f, const char *from,
     for (size_t i = 0; i < book.n; i++)
         if (book.e[i].pd_source == TR_PD_MODEL)
             book.e[i].pd_source = TR_PD_NONE, book.e[i].pd = NAN;
-    if (scores && scores->pd) tr_portfolio_join_pd(&book, run->n, run->key, scores->pd);
+    if (scores && scores->pd)
+        tr_portfolio_join_pd(&book, run->n, run->key,
+                             scores->pd_calibrated ? scores->pd_calibrated : scores->pd);
     unlink_if(f, "portfolio");
     tr_rf_write_portfolio(ctx, f, &book);
     tr_portfolio_free(&book);
@@ -435,6 +438,7 @@ int tr_stored_run_update(const struct tr_ctx *ctx, const struct tr_stored_run *r
     unlink_if(f, "subscribers/pd");
     unlink_if(f, "subscribers/score");
     unlink_if(f, "subscribers/grade");
+    unlink_if(f, "subscribers/pd_calibrated");
     unlink_if(f, "subscribers/points");
     unlink_if(f, "subscribers/reasons");
     uint64_t total = run->n;
@@ -744,4 +748,49 @@ int tr_stored_models_load(const struct tr_ctx *ctx, const char *path, struct tr_
     char why[1100];
     snprintf(why, sizeof why, "--model %s: %s", path, err);
     return tr_fail_agree(ctx, rc ? TR_EXIT_INPUT : TR_EXIT_OK, why);
+}
+
+/* The previous run's keys and grades into *g, checked: 0, or 1 with the problem in why. */
+static int read_grades(hid_t f, struct tr_stored_grades *g, char *why, size_t len)
+{
+    struct tr_h5_shape s;
+    hid_t d = tr_h5_open_dataset(f, "subscribers/key");
+    if (d < 0) return snprintf(why, len, "it has no /subscribers/key"), 1;
+    tr_h5_shape_of(d, 0, &s);
+    H5_CHECK(H5Dclose(d));
+    if (s.cls != H5T_INTEGER || s.rank != 1 || s.dims[0] > MAX_ROWS)
+        return snprintf(why, len, "its /subscribers/key is not a column of keys"), 1;
+    if (!has(f, "subscribers/grade"))
+        return snprintf(why, len, "it has no /subscribers/grade (a run with models has)"), 1;
+    const char *problem = column_problem(f, "subscribers/grade", H5T_INTEGER, 1, s.dims[0]);
+    if (problem) return snprintf(why, len, "/subscribers/grade %s", problem), 1;
+    g->n = (size_t)s.dims[0];
+    g->key = TR_MALLOC(sizeof *g->key * (g->n + 1));
+    g->grade = TR_MALLOC(g->n + 1);
+    read_slice(f, "subscribers/key", H5T_NATIVE_UINT64, g->key, 0, g->n);
+    read_slice(f, "subscribers/grade", H5T_NATIVE_INT8, g->grade, 0, g->n);
+    for (size_t i = 1; i < g->n; i++)
+        if (g->key[i] <= g->key[i - 1])
+            return snprintf(why, len, "its /subscribers/key is not increasing"), 1;
+    return 0;
+}
+
+int tr_stored_grades_load(const struct tr_ctx *ctx, const char *path, struct tr_stored_grades *g)
+{
+    memset(g, 0, sizeof *g);
+    hid_t f = open_read(path);
+    char problem[256] = "cannot open it as an HDF5 file", why[TR_PATH_MAX + 300];
+    const int bad = f < 0 || read_grades(f, g, problem, sizeof problem);
+    if (f >= 0) H5_CHECK(H5Fclose(f));
+    snprintf(why, sizeof why, "--compare %s: %s", path, problem);
+    const int rc = tr_fail_agree(ctx, bad ? TR_EXIT_INPUT : TR_EXIT_OK, why);
+    if (rc) tr_stored_grades_free(g);
+    return rc;
+}
+
+void tr_stored_grades_free(struct tr_stored_grades *g)
+{
+    free(g->key);
+    free(g->grade);
+    memset(g, 0, sizeof *g);
 }

@@ -6,6 +6,7 @@
 #define TELRISK_OUTPUT_STORED_H
 
 #include "core/log.h"
+#include "model/calibration.h"
 #include "output/runfile.h"
 #include "stress/portfolio.h"
 
@@ -28,6 +29,8 @@ struct tr_stored_run {
     char **region_names;    /* [n_regions] */
     const char *unverified; /* set by the caller: inputs read with --no-verify, or NULL */
     char *config;           /* the root's config (INI text), NULL when it has none */
+    int has_cohorts;        /* /ledger/cohorts was read into cohorts */
+    struct tr_cohort_counts cohorts;
     /* Set by the caller for tr_stored_run_update: the root config the written file's models were
      * made with (NULL: the file's stays), and whether `sample` was drawn again (then
      * /subscribers/holdout is rewritten from it). */
@@ -40,6 +43,16 @@ struct tr_stored_run {
  * (tr_models_free) either way. */
 struct tr_models;
 int tr_stored_models_load(const struct tr_ctx *ctx, const char *path, struct tr_models *m);
+
+/* A previous run's subscribers and their grades (telrisk score --compare), whole on every rank.
+ * Collective: 0, or TR_EXIT_INPUT with the reason printed once (g freed). */
+struct tr_stored_grades {
+    size_t n;
+    uint64_t *key; /* [n], increasing */
+    int8_t *grade; /* [n] */
+};
+int tr_stored_grades_load(const struct tr_ctx *ctx, const char *path, struct tr_stored_grades *g);
+void tr_stored_grades_free(struct tr_stored_grades *g);
 
 /* Collective. 0, or TR_EXIT_INPUT with the reason printed once. */
 int tr_stored_run_load(const struct tr_ctx *ctx, const char *path, struct tr_stored_run *r);

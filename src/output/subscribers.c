@@ -148,5 +148,14 @@ void tr_rf_write_scores(const struct tr_ctx *ctx, hid_t g, const struct tr_rf_sc
                       "PDs up to its bound), 1 the safest",
                       "");
     write_and_close(ctx, d, H5T_NATIVE_INT8, sc->grade, first, n_local);
+    if (sc->pd_calibrated) {
+        d = tr_h5_dataset(g, "pd_calibrated", H5T_IEEE_F64LE, 1, dims,
+                          "the subscriber's grade's PD calibrated to the ledger's long-run average "
+                          "default rate, with the margins of conservatism and the floor "
+                          "(/models/calibration; docs/credit.md section 4): what the stress "
+                          "stage uses; the model's own PD when there is no calibration",
+                          "probability");
+        write_and_close(ctx, d, H5T_NATIVE_DOUBLE, sc->pd_calibrated, first, n_local);
+    }
     tr_rf_write_reason_rows(ctx, g, sc, first, total);
 }

@@ -475,6 +475,86 @@ static int read_concentration(struct reader *in)
     return in->s->concentration ? TR_EXIT_OK : TR_EXIT_INPUT;
 }
 
+/* /monitoring/auc_test, when the file was scored by a champion with development AUCs. */
+static int read_auc_tests(struct reader *in)
+{
+    const int has = has_link(in, "monitoring") > 0 ? has_link(in, "monitoring/auc_test") : 0;
+    if (has <= 0) return has < 0 ? TR_EXIT_INPUT : TR_EXIT_OK;
+    typedef struct tr_summary_auc_test s;
+    const struct member m[] = {
+        {"region", HOFFSET(s, region), H5T_NATIVE_INT32},
+        {"suppressed", HOFFSET(s, suppressed), H5T_NATIVE_INT8},
+        {"rows", HOFFSET(s, rows), H5T_NATIVE_INT64},
+        {"auc_development", HOFFSET(s, auc_development), H5T_NATIVE_DOUBLE},
+        {"auc_now", HOFFSET(s, auc_now), H5T_NATIVE_DOUBLE},
+        {"s", HOFFSET(s, s), H5T_NATIVE_DOUBLE},
+        {"p_value", HOFFSET(s, p_value), H5T_NATIVE_DOUBLE},
+    };
+    hid_t t = MEMORY_TYPE(s, m);
+    in->s->auc_tests = read_table(in, "monitoring/auc_test", "no /monitoring/auc_test", t,
+                                  sizeof *in->s->auc_tests, &in->s->n_auc_tests, NULL);
+    H5_CHECK(H5Tclose(t));
+    return in->s->auc_tests ? TR_EXIT_OK : TR_EXIT_INPUT;
+}
+
+/* /monitoring/migration, when the file was scored with --compare. */
+static int read_migration(struct reader *in)
+{
+    const int has = has_link(in, "monitoring") > 0 ? has_link(in, "monitoring/migration") : 0;
+    if (has <= 0) return has < 0 ? TR_EXIT_INPUT : TR_EXIT_OK;
+    typedef struct tr_summary_migration s;
+    const struct member m[] = {
+        {"region", HOFFSET(s, region), H5T_NATIVE_INT32},
+        {"grade_before", HOFFSET(s, grade_before), H5T_NATIVE_INT32},
+        {"grade_now", HOFFSET(s, grade_now), H5T_NATIVE_INT32},
+        {"suppressed", HOFFSET(s, suppressed), H5T_NATIVE_INT8},
+        {"subscribers", HOFFSET(s, subscribers), H5T_NATIVE_INT64},
+    };
+    hid_t t = MEMORY_TYPE(s, m);
+    in->s->migration = read_table(in, "monitoring/migration", "no /monitoring/migration", t,
+                                  sizeof *in->s->migration, &in->s->n_migration, NULL);
+    H5_CHECK(H5Tclose(t));
+    return in->s->migration ? TR_EXIT_OK : TR_EXIT_INPUT;
+}
+
+/* /models/calibration's attributes (a file without one, or written before it, has none) and
+ * cohort 0's default rate. Unreadable figures stay NaN: this is a summary line. */
+static int read_calibration(struct reader *in)
+{
+    struct tr_summary_calibration *c = &in->s->calibration;
+    *c = (struct tr_summary_calibration){.long_run_average = NAN, .rate_now = NAN};
+    const int has = has_link(in, "models") > 0 ? has_link(in, "models/calibration") : 0;
+    if (has <= 0) return has < 0 ? TR_EXIT_INPUT : TR_EXIT_OK;
+    hid_t d = H5Dopen2(in->file, "models/calibration", H5P_DEFAULT);
+    if (d < 0) return TR_EXIT_OK;
+    c->present = 1;
+    const char *const names[5] = {"long_run_average", "shift", "moc_a", "moc_b", "moc_c"};
+    double *const to[5] = {&c->long_run_average, &c->shift, &c->moc_a, &c->moc_b, &c->moc_c};
+    for (int k = 0; k < 5; k++)
+        if (read_attr_scalar(d, names[k], H5T_NATIVE_DOUBLE, to[k])) *to[k] = NAN;
+    if (read_attr_scalar(d, "cohorts_used", H5T_NATIVE_INT64, &c->cohorts_used))
+        c->cohorts_used = -1;
+    H5_CHECK(H5Dclose(d));
+    hid_t k = has_link(in, "ledger") > 0 && has_link(in, "ledger/cohorts") > 0
+                  ? H5Dopen2(in->file, "ledger/cohorts", H5P_DEFAULT)
+                  : H5I_INVALID_HID;
+    if (k >= 0) {
+        struct {
+            double rate;
+        } first[8];
+        hid_t t = H5Tcreate(H5T_COMPOUND, sizeof first[0]);
+        H5_CHECK(t);
+        H5_CHECK(H5Tinsert(t, "default_rate", 0, H5T_NATIVE_DOUBLE));
+        hsize_t dims[1] = {0};
+        if (!dims_of(k, 1, dims) && dims[0] == 8 &&
+            H5Dread(k, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, first) >= 0)
+            c->rate_now = first[0].rate;
+        H5_CHECK(H5Tclose(t));
+        H5_CHECK(H5Dclose(k));
+    }
+    return TR_EXIT_OK;
+}
+
 /* The fields of /crosschecks/summary read here. */
 struct check_line {
     char check[32];
@@ -652,6 +732,9 @@ int tr_run_summary_read(const char *path, struct tr_run_summary *s, FILE *msg)
     if (rc == TR_EXIT_OK) rc = read_checks(&in);
     if (rc == TR_EXIT_OK) rc = read_backtest(&in);
     if (rc == TR_EXIT_OK) rc = read_concentration(&in);
+    if (rc == TR_EXIT_OK) rc = read_calibration(&in);
+    if (rc == TR_EXIT_OK) rc = read_auc_tests(&in);
+    if (rc == TR_EXIT_OK) rc = read_migration(&in);
     if (rc == TR_EXIT_OK) rc = read_stress(&in);
     if (in.file >= 0) H5_CHECK(H5Fclose(in.file));
     tr_h5_quiet_end(&quiet);
@@ -671,6 +754,8 @@ void tr_run_summary_free(struct tr_run_summary *s)
     free(s->tables);
     free(s->grades);
     free(s->concentration);
+    free(s->auc_tests);
+    free(s->migration);
     free(s->version);
     free(s->created);
     free(s->window_start);

@@ -61,6 +61,28 @@ struct tr_summary_concentration {
     double hhi, hhi_normalised;
 };
 
+/* One row of /monitoring/auc_test: today's AUC against the champion's development AUC. */
+struct tr_summary_auc_test {
+    int32_t region;
+    int8_t suppressed;
+    int64_t rows; /* -1: suppressed */
+    double auc_development, auc_now, s, p_value;
+};
+
+/* One row of /monitoring/migration: grade before (0 new, -1 total) x grade now (-1 total). */
+struct tr_summary_migration {
+    int32_t region, grade_before, grade_now;
+    int8_t suppressed;
+    int64_t subscribers; /* -1: suppressed */
+};
+
+/* /models/calibration's attributes and this year's default rate (/ledger/cohorts' cohort 0). */
+struct tr_summary_calibration {
+    int present;
+    int64_t cohorts_used;
+    double long_run_average, shift, moc_a, moc_b, moc_c, rate_now;
+};
+
 /* /crosschecks/summary's findings, all regions together. */
 struct tr_summary_checks {
     int64_t ledger_breaks, duplicates, unknown_antennas, unregistered_subscribers;
@@ -115,6 +137,11 @@ struct tr_run_summary {
     struct tr_summary_concentration *concentration; /* in the file's order: all regions first */
     size_t n_scenarios;
     struct tr_summary_scenario *scenarios; /* in name order */
+    struct tr_summary_calibration calibration;
+    size_t n_auc_tests;
+    struct tr_summary_auc_test *auc_tests; /* /monitoring/auc_test: all regions first */
+    size_t n_migration;
+    struct tr_summary_migration *migration; /* /monitoring/migration's rows */
 };
 
 static inline const struct tr_summary_tally *tr_summary_unknown(const struct tr_run_summary *s)

@@ -22,7 +22,8 @@ void tr_run_rows_from_features(struct tr_run *r)
                                      .region = ft->region,
                                      .label = ft->label,
                                      .sample = ft->holdout,
-                                     .values = ft->values};
+                                     .values = ft->values,
+                                     .cohorts = r->has_ledger ? &r->cohorts : NULL};
 }
 
 int tr_run_prepare_stress(struct tr_run *r)
@@ -83,7 +84,8 @@ int tr_run_resume(struct tr_run *r)
                                      .region = s->region,
                                      .label = s->label,
                                      .sample = s->sample,
-                                     .values = s->values};
+                                     .values = s->values,
+                                     .cohorts = s->has_cohorts ? &s->cohorts : NULL};
     if ((rc = tr_run_prepare_stress(r)) ||
         (rc = tr_run_check_controls(r, r->rows.names, r->rows.n_features)))
         return rc;
@@ -117,7 +119,8 @@ int tr_stage_model(struct tr_run *r)
             m->n_used, r->rows.n_features, (long long)m->train_rows, m->iterations,
             m->fit_seconds / (m->iterations ? m->iterations : 1), hv->m.auc, hv->m.mean_pd,
             hv->m.default_rate);
-    tr_portfolio_join_pd(&r->book, r->rows.n, r->rows.key, c->pd);
+    /* The book is measured with the calibrated PDs (docs/credit.md section 4). */
+    tr_portfolio_join_pd(&r->book, r->rows.n, r->rows.key, c->pd_calibrated);
     return TR_EXIT_OK;
 }
 
@@ -142,6 +145,7 @@ int tr_stage_model_checkpoint(struct tr_run *r)
                                           .n = r->n_regions};
     const struct tr_rf_models models = {.models = &c->models, .validation = &c->validation};
     const struct tr_rf_scores scores = {.n_local = r->rows.n,
+                                        .pd_calibrated = c->pd_calibrated,
                                         .pd = c->pd,
                                         .score = c->score,
                                         .grade = c->grade,

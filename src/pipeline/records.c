@@ -331,7 +331,8 @@ static int write_records(const struct tr_run *r)
                                                   .window_end = r->window.end,
                                                   .window_rule = r->window.rule};
     const struct tr_rf_crosschecks crosschecks = {.checks = &r->checks};
-    const struct tr_rf_ledger ledger = {.settings = &r->ledger, .table = &ft->ledger};
+    const struct tr_rf_ledger ledger = {
+        .settings = &r->ledger, .table = &ft->ledger, .cohorts = &r->cohorts};
     const struct tr_run_contents out = {.k_min = r->cfg->privacy.k_min,
                                         .root = &root,
                                         .provenance = &provenance,
@@ -374,6 +375,7 @@ int tr_stage_records_checkpoint(struct tr_run *r)
     uint64_t n = r->book.n, before = 0;
     MPI_CHECK(MPI_Exscan(&n, &before, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
     r->book.first = ctx->rank == 0 ? 0 : before;
+    if (r->has_ledger) tr_cohort_counts_of(ctx, &r->ledger, &r->ft.ledger, &r->cohorts);
     tr_stage_begin(&r->stages);
     const int rc = write_records(r); /* its folder: made as the run claimed output.path */
     tr_stage_end(ctx, &r->stages, r->stage, (int64_t)r->ft.n, "subscribers");

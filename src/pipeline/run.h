@@ -44,6 +44,7 @@ struct tr_run {
     struct tr_loan_drop loan_drop;     /* loan lines whose id another line holds (pass 1) */
     struct tr_ledger_settings ledger;  /* the definition of default's (pass 1 decides them) */
     int has_ledger;                    /* the run has a repayments table */
+    struct tr_cohort_counts cohorts;   /* the ledger's yearly cohorts (the records checkpoint's) */
     struct tr_late_rejects late;       /* the pass's lines rejected after the read */
     struct tr_ledger_passes ledger_passes; /* which repayments some pass's loans claimed */
     struct tr_feature_table pass_ft;   /* this pass's subscribers' indicators ... */

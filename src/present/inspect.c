@@ -244,6 +244,103 @@ static void print_stress(FILE *out, const struct tr_run_summary *s)
     }
 }
 
+/* One line: the PDs' calibration to the long-run average (docs/credit.md section 4). */
+static void print_calibration(FILE *out, const struct tr_summary_calibration *c)
+{
+    fprintf(out,
+            "\nPDs calibrated to the long-run average default rate %.4f (%" PRId64
+            " yearly cohorts; this year %.4f): log-odds shift %+.4f, margins of conservatism "
+            "A %g, B %g, C %g\n",
+            c->long_run_average, c->cohorts_used, c->rate_now, c->shift, c->moc_a, c->moc_b,
+            c->moc_c);
+}
+
+/* One line: today's AUC against the champion's development AUC, all regions first; "-" for a
+ * region hidden by privacy.k_min. */
+static void print_auc_tests(FILE *out, const struct tr_run_summary *s, int64_t k_min)
+{
+    fprintf(out, "\nAUC against the champion's development (S, one-sided p; small p: worse now):");
+    for (size_t k = 0; k < s->n_auc_tests; k++) {
+        const struct tr_summary_auc_test *t = &s->auc_tests[k];
+        const char *name = t->region == TR_REGION_ALL ? "all"
+                           : t->region >= 0 && (size_t)t->region < s->n_regions
+                               ? s->regions[t->region]
+                               : "?";
+        const char *sep = k + 1 < s->n_auc_tests ? "," : "";
+        if (t->suppressed || (t->rows >= 0 && t->rows < k_min))
+            fprintf(out, " %s -%s", name, sep);
+        else
+            fprintf(out, " %s %.4f vs %.4f (S %.2f, p %.3f)%s", name, t->auc_now,
+                    t->auc_development, t->s, t->p_value, sep);
+    }
+    fputc('\n', out);
+}
+
+/* Whether a migration cell is hidden (by the file, or by a k_min above the run's) or missing. */
+static int is_hidden(const struct tr_summary_migration *c, int64_t k_min)
+{
+    return !c || c->suppressed || (c->subscribers > 0 && c->subscribers < k_min);
+}
+
+/* A migration cell as printed: its count, or "-" when hidden. */
+static void print_cell(FILE *out, const struct tr_summary_migration *c, int64_t k_min)
+{
+    if (is_hidden(c, k_min))
+        fprintf(out, " %7s", "-");
+    else
+        fprintf(out, " %7" PRId64, c->subscribers);
+}
+
+static const struct tr_summary_migration *migration_cell(const struct tr_run_summary *s,
+                                                         int32_t region, int before, int now)
+{
+    for (size_t k = 0; k < s->n_migration; k++) {
+        const struct tr_summary_migration *c = &s->migration[k];
+        if (c->region == region && c->grade_before == before && c->grade_now == now) return c;
+    }
+    return NULL;
+}
+
+/* The grade migration against the previous run: the matrix of all regions, then each region's
+ * subscribers graded in both runs and how many kept their grade ("-" where a cell is hidden). */
+static void print_migration(FILE *out, const struct tr_run_summary *s, int64_t k_min)
+{
+    int grades = 0;
+    for (size_t k = 0; k < s->n_migration; k++)
+        if (s->migration[k].grade_now > grades) grades = s->migration[k].grade_now;
+    fprintf(out,
+            "\ngrade migration against the previous run (all regions; rows: grade before, 0 "
+            "not graded then; columns: grade now):\n%6s",
+            "");
+    for (int now = 1; now <= grades; now++)
+        fprintf(out, " %7d", now);
+    fprintf(out, " %7s\n", "total");
+    for (int before = 0; before <= grades; before++) {
+        fprintf(out, "%6d", before);
+        for (int now = 1; now <= grades; now++)
+            print_cell(out, migration_cell(s, TR_REGION_ALL, before, now), k_min);
+        print_cell(out, migration_cell(s, TR_REGION_ALL, before, -1), k_min);
+        fputc('\n', out);
+    }
+    fprintf(out, "kept their grade, of those graded in both runs:");
+    for (int32_t r = TR_REGION_ALL; r < (int32_t)s->n_regions; r = r < 0 ? 0 : r + 1) {
+        int64_t kept = 0, both = 0;
+        int hidden = 0; /* a diagonal cell or a row total hidden: the share is not published */
+        for (int before = 1; before <= grades; before++) {
+            const struct tr_summary_migration *d = migration_cell(s, r, before, before);
+            const struct tr_summary_migration *row = migration_cell(s, r, before, -1);
+            hidden |= is_hidden(d, k_min) || is_hidden(row, k_min);
+            if (!hidden) kept += d->subscribers, both += row->subscribers;
+        }
+        const char *name = r == TR_REGION_ALL ? "all" : s->regions[r];
+        if (hidden || both == 0)
+            fprintf(out, " %s -", name);
+        else
+            fprintf(out, " %s %.3f", name, (double)kept / (double)both);
+    }
+    fputc('\n', out);
+}
+
 void tr_inspect_print(FILE *out, const struct tr_run_summary *s, int64_t k_min)
 {
     if (!(s->parts & TR_SUMMARY_RUN)) return;
@@ -251,6 +348,9 @@ void tr_inspect_print(FILE *out, const struct tr_run_summary *s, int64_t k_min)
     if (s->parts & TR_SUMMARY_MODELS) print_models(out, s, k_min);
     if (s->parts & TR_SUMMARY_BACKTEST) print_grades(out, s, k_min);
     if (s->n_concentration) print_concentration(out, s, k_min);
+    if (s->calibration.present) print_calibration(out, &s->calibration);
+    if (s->n_auc_tests) print_auc_tests(out, s, k_min);
+    if (s->n_migration) print_migration(out, s, k_min);
     if (s->parts & TR_SUMMARY_CHECKS) print_checks(out, &s->checks);
     if (s->parts & TR_SUMMARY_STRESS) print_stress(out, s);
 }

@@ -2,9 +2,13 @@
 # Retraining and monitoring from stored run files, no CSV read:
 #  - telrisk train on a run file at 1 and 3 ranks gives the run's own /models and PDs bit for bit;
 #  - telrisk score of a run by its own models: every PSI 0 (stable), the same PDs, champion and
-#    challenger the same AUC;
+#    challenger the same AUC, the AUC test against development S 0 (p 0.5), the champion's
+#    calibration applied and written again as it was (check_calibration.py); the grade migration
+#    against a previous run (--compare) recounted (check_migration.py) and shown by inspect;
 #  - a country whose subscribers call twice as much, scored by the first one's models: the call
-#    features' PSI is significant (> 0.25), as recomputed here from /models/bins and the features.
+#    features' PSI is significant (> 0.25), as recomputed here from /models/bins and the features;
+#    today's AUCs against the champion's development AUCs recomputed (check_auc_test.py) and shown
+#    by inspect.
 #  - model.oot_date: the out-of-time sample, the same at 1 and 3 ranks, as check_run.py and
 #    check_models.py recompute it.
 # usage: monitor.sh TELRISK CONFIG DATA_DIR WORKDIR
@@ -29,6 +33,18 @@ echo "train: the run's /models and /subscribers again, bit for bit, at 1 and 3 r
 
 run 2 score "$work/base.h5" --model "$work/base.h5" --quiet --out "$work/self.h5"
 h5diff "$work/base.h5" "$work/self.h5" /subscribers /subscribers
+/usr/bin/python3 "$tools/check_auc_test.py" "$work/self.h5" "$work/base.h5" # S 0, p 0.5
+# The grade migration against a previous run: retrained with another penalty, scored with
+# --compare the first: every cell and line total recounted, suppression as the rules say.
+run 2 train "$work/base.h5" --quiet --out "$work/lambda.h5" --set model.lambda=5
+run 3 score "$work/lambda.h5" --model "$work/lambda.h5" --compare "$work/base.h5" --quiet \
+    --out "$work/migrated.h5"
+/usr/bin/python3 "$tools/check_migration.py" "$work/migrated.h5" "$work/base.h5"
+"$telrisk" inspect "$work/migrated.h5" | grep -q "^grade migration against the previous run" ||
+    { echo "inspect does not show the grade migration"; exit 1; }
+# The champion's calibration applied as it was made, its table written again as it was.
+/usr/bin/python3 "$tools/check_calibration.py" "$work/self.h5" --model "$work/base.h5"
+h5diff "$work/base.h5" "$work/self.h5" /models/calibration /models/calibration
 [ "$(attr /monitoring/grade_psi "$work/self.h5")" = 0 ] || { echo "grade PSI of a run against itself is not 0"; exit 1; }
 [ "$(attr /monitoring/score_psi "$work/self.h5")" = 0 ] || { echo "score PSI of a run against itself is not 0"; exit 1; }
 [ "$(attr /monitoring/champion_auc "$work/self.h5")" = "$(attr /monitoring/challenger_auc "$work/self.h5")" ] ||
@@ -39,6 +55,10 @@ run 2 generate --config "$config" --quiet --set generate.interactions_per_day=6 
 run 2 run --config "$config" --quiet --set inputs.dir="$work/busy" --set output.path="$work/busy.h5"
 cp "$work/busy.h5" "$work/busy_own.h5" # before the champion scores it
 run 3 score "$work/busy.h5" --model "$work/base.h5" --quiet --force # into the run file, on purpose
+# Today's AUCs against the champion's development AUCs: recomputed (DeLong by placements, scipy).
+/usr/bin/python3 "$tools/check_auc_test.py" "$work/busy.h5" "$work/base.h5"
+"$telrisk" inspect "$work/busy.h5" | grep -q "^AUC against the champion's development" ||
+    { echo "inspect does not show the AUC test"; exit 1; }
 /usr/bin/python3 - "$work/base.h5" "$work/busy.h5" <<'PY'
 import sys
 import h5py, numpy as np

@@ -22,11 +22,12 @@ common=(--config "$config" --quiet --force --set inputs.dir="$data" --set stress
         --set stress.paths=300000 --set output.path="$out")
 fail() { echo "FAIL: $*"; exit 1; }
 same_as_reference() { # WHAT [the other run's checkpoints, which stay]
+    local reference=${reference:-$work/reference.h5}
     for object in /subscribers /rejects /regions /models /crosschecks /portfolio /stress; do
-        h5diff "$work/reference.h5" "$out" $object $object || fail "$1: $object differs"
+        h5diff "$reference" "$out" $object $object || fail "$1: $object differs"
     done
     # and the same bytes on disk: each dataset at the same place, each chunk the same size
-    /usr/bin/python3 "$tools/check_runfile.py" "$work/reference.h5" "$out" >"$work/compare.log" ||
+    /usr/bin/python3 "$tools/check_runfile.py" "$reference" "$out" >"$work/compare.log" ||
         { cat "$work/compare.log"; fail "$1: not the reference's layout"; }
     [ "$(ls "$out".ckpt-* 2>/dev/null)" = "$(cat "${2:-/dev/null}")" ] ||
         fail "$1: checkpoints left behind"
@@ -56,9 +57,14 @@ for stage in model stress write; do
     echo "resume: killed as the $stage stage began, resumed after '$resumed' at 3 ranks: the same run file"
 done
 
-# A real SIGTERM while the Monte Carlo runs (the model checkpoint is there, the stress one not).
+# A real SIGTERM while the Monte Carlo runs (the model checkpoint is there, the stress one not):
+# with more paths, so that the stage outlasts the signal's way through mpiexec (about a second),
+# against a reference of its own.
+long=("${common[@]}" --set stress.paths=1200000)
+mpiexec -n 2 "$telrisk" run "${long[@]}" 2>/dev/null || fail "the uninterrupted longer run"
+mv "$out" "$work/reference_long.h5"
 rm -f "$out"
-mpiexec -n 2 "$telrisk" run "${common[@]}" 2>/dev/null &
+mpiexec -n 2 "$telrisk" run "${long[@]}" 2>/dev/null &
 pid=$!
 for _ in $(seq 1 600); do ls "$out".ckpt-*-model.h5 >/dev/null 2>&1 && break; sleep 0.02; done
 ls "$out".ckpt-*-model.h5 >/dev/null 2>&1 || { kill $pid; fail "no model checkpoint within 12 s"; }
@@ -68,8 +74,8 @@ wait $pid || rc=$?
 [ $rc -ne 0 ] || fail "SIGTERM mid-stress: the run finished before the signal (make it longer)"
 ls "$out".ckpt-*-stress.h5 >/dev/null 2>&1 && fail "SIGTERM mid-stress: a stress checkpoint was written"
 [ ! -e "$out" ] || fail "SIGTERM mid-stress: a run file was left"
-mpiexec -n 1 "$telrisk" run "${common[@]}" --resume 2>/dev/null || fail "resume after SIGTERM"
-same_as_reference "SIGTERM mid-stress, resumed at 1 rank"
+mpiexec -n 1 "$telrisk" run "${long[@]}" --resume 2>/dev/null || fail "resume after SIGTERM"
+reference="$work/reference_long.h5" same_as_reference "SIGTERM mid-stress, resumed at 1 rank"
 echo "resume: SIGTERM in the middle of the stress stage (exit $rc), resumed at 1 rank: the same run file"
 
 # Another config's checkpoints are never taken: --resume without one of its own says why (by

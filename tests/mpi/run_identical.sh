@@ -74,6 +74,7 @@ done
 /usr/bin/python3 "$tools/check_runfile.py" "$work/run1.h5" "$work/run4.h5" || status=1
 /usr/bin/python3 "$tools/check_run.py" "$data" "$work/run1.h5" --seed "$seed" || status=1
 /usr/bin/python3 "$tools/check_ledger.py" "$data" "$work/run1.h5" --seed "$seed" || status=1
+/usr/bin/python3 "$tools/check_calibration.py" "$work/run1.h5" --data "$data" --seed "$seed" || status=1
 /usr/bin/python3 "$tools/check_models.py" "$data" "$work/run1.h5" --seed "$seed" || status=1
 /usr/bin/python3 "$tools/check_crosschecks.py" "$data" "$work/run4.h5" --seed "$seed" || status=1
 /usr/bin/python3 "$tools/check_stress.py" "$data" "$work/run3.h5" "$scenarios" --seed "$seed" || status=1

@@ -130,14 +130,16 @@ SOURCE_DATE_EPOCH=86400 mpiexec -n 1 "$telrisk" run "${common[@]}" --set output.
     --set model.lambda=5 2>/dev/null
 expect_error 2 "made from another run" "$telrisk" merge "$work/other.h5" "$work/part_adverse.h5" --out "$work/x.h5"
 [ ! -e "$work/x.h5" ] || fail "a refused merge left its output"
-# Retraining changes the models: the book's model PDs follow them and the old /stress goes.
+# Retraining changes the models: the book's model PDs (calibrated) follow them and the old /stress
+# goes.
 "$telrisk" train "$work/run.h5" --config "$config" --quiet --set model.lambda=1 \
     --out "$work/retrained.h5" 2>/dev/null
 /usr/bin/python3 - "$work/retrained.h5" <<'PY' || fail "retraining left the loan book's PDs or /stress stale"
 import sys, h5py
 f = h5py.File(sys.argv[1])
 assert "stress" not in f, "old /stress kept"
-subs = {int(k): p for k, p in zip(f["subscribers/key"][:], f["subscribers/pd"][:])}
+pds = f["subscribers/pd_calibrated"] if "pd_calibrated" in f["subscribers"] else f["subscribers/pd"]
+subs = {int(k): p for k, p in zip(f["subscribers/key"][:], pds[:])}
 book = f["portfolio/loans"][:]
 model = book[book["pd_source"] == b"model"]
 assert len(model) and all(p == subs[int(k)] for k, p in zip(model["subscriber"], model["pd"]))

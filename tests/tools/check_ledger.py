@@ -1,8 +1,9 @@
 #!/usr/bin/python3
-"""Checks a run file's loan ledger (/ledger/loans, /ledger/obligors, /subscribers/label) against
-the loans and repayments recomputed here from the input CSV files alone, day by day, with the
-definitions of docs/credit.md sections 1-3 (the schedule, default, the 12-month PD's population
-and label). Independent of telrisk's C code: it shares only the documents and the run file.
+"""Checks a run file's loan ledger (/ledger/loans, /ledger/obligors, /ledger/cohorts,
+/subscribers/label) against the loans and repayments recomputed here from the input CSV files
+alone, day by day, with the definitions of docs/credit.md sections 1-4 (the schedule, default, the
+12-month PD's population and label, judged at T and at every yearly cohort's day T - 365 k).
+Independent of telrisk's C code: it shares only the documents and the run file.
 
 usage: check_ledger.py DATA_DIR RUN.h5 [--seed N | --key-file FILE]
        check_ledger.py --selftest
@@ -42,6 +43,7 @@ BOM = b"\xef\xbb\xbf"
 
 # The run's settings, as /ledger's attributes give them (docs/credit.md section 2).
 Settings = namedtuple("Settings", "T C H A D mat_abs mat_rel P rule")
+COHORTS = 8  # the yearly cohorts k = 0..7 of /ledger/cohorts (docs/credit.md section 4)
 
 
 class Unreadable(ValueError):
@@ -213,40 +215,85 @@ def series(loans, s):
 # ---------------------------------------------------------------------------------------------
 # Triggers, default, population and label from an obligor's days.
 
-def judge(loans, s, days_of=series):
-    """The obligor's /ledger/obligors row (money in cents) and each loan's default day, in the
-    order of `loans`."""
-    part, d0, E, R, c, dpds = days_of(loans, s)
+def cohort_day(s, k):
+    """T_k = T - 365 k, the day of yearly cohort k (docs/credit.md section 4)."""
+    return s.T - 365 * k
+
+
+def trigger_days(part, d0, c, s):
+    """The obligor's trigger days, ascending: c(d) >= D on a day of d0 .. C + 1, and C + 1 itself
+    when a loan issued by C carries an unlikeliness-to-pay status."""
     covered = s.C + 2 - d0  # the days d0 .. C + 1, the only days with triggers
-    hot = c[:covered] >= s.D
-    triggers = [d0 + int(j) for j in np.flatnonzero(hot)]
-    utp = any(l.status in UTP for l in part)  # on day C + 1 only
-    if utp and (not triggers or triggers[-1] != s.C + 1):
+    triggers = [d0 + int(j) for j in np.flatnonzero(c[:covered] >= s.D)]
+    if any(l.status in UTP for l in part) and (not triggers or triggers[-1] != s.C + 1):
         triggers.append(s.C + 1)
+    return triggers
+
+
+def standing(loans, d0, E, triggers, s, day):
+    """The obligor judged at `day` as section 3 judges them at T, so that every cohort's day
+    T_k uses the very same definitions and day series: (in default, E(day), population, outcome
+    known, first trigger in (day, day + H] or -1)."""
+    in_default = any(day - s.P <= t <= day for t in triggers)
+    j = day - d0
+    exposure = int(E[j]) if 0 <= j < len(E) else 0  # before the first issue nothing is lent
+    if in_default:
+        population = "in_default"
+    elif exposure > 0:
+        population = "exposure"
+    elif any(day <= l.issued < day + s.A for l in loans):
+        population = "application"
+    else:
+        population = "none"
+    first = next((t for t in triggers if day < t <= day + s.H), -1)
+    return in_default, exposure, population, day + s.H <= s.C + 1, first
+
+
+def cohort_bits(loans, d0, E, triggers, s):
+    """[(member, defaulted)] for cohorts k = 0..COHORTS-1: in the population at T_k with a known
+    outcome, and a trigger in (T_k, T_k + H]."""
+    out = []
+    for k in range(COHORTS):
+        _, _, population, known, first = standing(loans, d0, E, triggers, s, cohort_day(s, k))
+        member = population in ("exposure", "application") and known
+        out.append((int(member), int(member and first >= 0)))
+    return tuple(out)
+
+
+def judge(loans, s, days_of=series):
+    """The obligor's /ledger/obligors row (money in cents, with its `cohorts` bits) and each
+    loan's default day, in the order of `loans`."""
+    part, d0, E, R, c, dpds = days_of(loans, s)
+    covered = s.C + 2 - d0
+    hot = c[:covered] >= s.D
+    triggers = trigger_days(part, d0, c, s)
     loan_default = {}
     for l, dpd in zip(part, dpds):
         days = [d0 + int(j) for j in np.flatnonzero(hot & (dpd[:covered] >= s.D))[:1]]
         if l.status in UTP:
             days.append(s.C + 1)
         loan_default[id(l)] = min(days, default=-1)
-    in_default = any(s.T - s.P <= t <= s.T for t in triggers)
-    exposure = sum(loan_state(l, s.T)[0] for l in part)
-    if in_default:
-        population = "in_default"
-    elif exposure > 0:
-        population = "exposure"
-    elif any(s.T <= l.issued < s.T + s.A for l in loans):
-        population = "application"
-    else:
-        population = "none"
+    in_default, exposure, population, known, first = standing(loans, d0, E, triggers, s, s.T)
     label, default_day = -1, -1
-    if population in ("exposure", "application") and s.C + 1 >= s.T + s.H:
-        hits = [t for t in triggers if s.T + 1 <= t <= s.T + s.H]
-        label, default_day = (1, hits[0]) if hits else (0, -1)
+    if population in ("exposure", "application") and known:
+        label, default_day = (1, first) if first >= 0 else (0, -1)
     row = {"loans": len(loans), "exposure": exposure, "arrears": sum(loan_state(l, s.T)[1] for l in part),
            "material_days": int(c[s.T - d0]) if 0 <= s.T - d0 < len(c) else 0, "in_default": int(in_default),
-           "population": population, "default_day": default_day, "label": label}
+           "population": population, "default_day": default_day, "label": label,
+           "cohorts": cohort_bits(loans, d0, E, triggers, s)}
     return row, [loan_default.get(id(l), -1) for l in loans]
+
+
+def expected_cohorts(obligors, s):
+    """The oracle's /ledger/cohorts rows from the obligors' cohort bits: national counts, the
+    rate a double (NaN for an empty cohort)."""
+    rows = []
+    for k in range(COHORTS):
+        n = sum(r["cohorts"][k][0] for r in obligors.values())
+        d = sum(r["cohorts"][k][1] for r in obligors.values())
+        rows.append({"cohort": k, "day": cohort_day(s, k), "obligors": n, "defaults": d,
+                     "default_rate": d / n if n else float("nan")})
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -566,6 +613,45 @@ def compare_labels(report, run, obligors, registered, s):
             report.fail("subscribers/label", f"{key:016x}: run {int(label)}, oracle {want}")
 
 
+def same_rate(got, want):
+    """A default rate: the same double, or both NaN (an empty cohort)."""
+    return (np.isnan(got) and np.isnan(want)) or got == want
+
+
+def compare_cohorts(report, run, want):
+    """/ledger/cohorts against the oracle's rows: eight rows in cohort order, counts and days
+    exactly, the rate as the same double d / n."""
+    if "cohorts" not in run["ledger"]:
+        report.fail("/ledger/cohorts", "missing from the run")
+        return
+    got = rows_of(run["ledger/cohorts"])
+    if len(got) != len(want):
+        report.fail("/ledger/cohorts", f"{len(got)} rows, oracle {len(want)}")
+    for g, w in zip(got, want):
+        for name, value in w.items():
+            if name not in g:
+                report.fail("/ledger/cohorts", f"the run's table has no member {name}")
+                return
+            ok = same_rate(g[name], value) if name == "default_rate" else g[name] == value
+            if not ok:
+                report.fail("/ledger/cohorts", f"cohort {w['cohort']} (day {w['day']}) {name}: "
+                                               f"run {g[name]!r}, oracle {value!r}")
+
+
+def compare_regions(report, run):
+    """/ledger/obligors `region`, when the run writes it: the subscriber's /subscribers/region."""
+    obligors = run["ledger/obligors"]
+    if "region" not in (obligors.dtype.names or ()):
+        print("check_ledger: /ledger/obligors has no region member (not checked)")
+        return
+    region = dict(zip((int(k) for k in run["subscribers/key"][:]), (int(r) for r in run["subscribers/region"][:])))
+    for r in obligors[:]:
+        key = int(r["subscriber"])
+        if region.get(key) != int(r["region"]):
+            report.fail("/ledger/obligors region", f"{key:016x}: run {int(r['region'])}, "
+                                                   f"/subscribers/region {region.get(key)}")
+
+
 def check_observation_day(report, run, s):
     """T against /subscribers' observation_date, when the file has it."""
     date = run["subscribers"].attrs.get("observation_date")
@@ -619,6 +705,23 @@ def key_function(seed, key_file):
     return k
 
 
+def oracle(data_dir, run, seed, key_file, report):
+    """The oracle's ledger from the inputs alone, the run file lending only its settings and
+    its rejects: (settings, registered keys, loans rows, obligors rows). check_calibration.py
+    takes its cohorts from here, independently of the run's own /ledger/cohorts."""
+    s = settings_of(run)
+    inputs = Inputs(data_dir, run, report)
+    book, registered = build_book(inputs, key_function(seed, key_file), s, report)
+    want_loans, want_obligors = expected(book, s)
+    return s, registered, want_loans, want_obligors
+
+
+def cohort_summary(cohorts):
+    """One line of the cohorts: day, obligors and defaults of each with obligors."""
+    used = [f"{r['cohort']} (day {r['day']}): {r['defaults']}/{r['obligors']}" for r in cohorts if r["obligors"]]
+    return "cohorts with obligors, defaults/obligors: " + ("; ".join(used) or "none")
+
+
 def check(data_dir, run_path, seed, key_file):
     """The whole comparison; exit status 0 (all agree) or 1."""
     import h5py
@@ -627,21 +730,22 @@ def check(data_dir, run_path, seed, key_file):
     if "ledger" not in run:
         print(f"check_ledger: {run_path} has no /ledger")
         return 1
-    s = settings_of(run)
+    s, registered, want_loans, want_obligors = oracle(data_dir, run, seed, key_file, report)
     check_observation_day(report, run, s)
-    inputs = Inputs(data_dir, run, report)
-    book, registered = build_book(inputs, key_function(seed, key_file), s, report)
-    want_loans, want_obligors = expected(book, s)
     compare_table(report, "/ledger/loans", rows_of(run["ledger/loans"]), want_loans, LOAN_FIELDS,
                   ("subscriber", "loan"))
     skip = () if s.rule == "ledger" else ("label", "default_day")
     compare_table(report, "/ledger/obligors", rows_of(run["ledger/obligors"]), want_obligors, OBLIGOR_FIELDS,
                   ("subscriber",), skip)
     compare_labels(report, run, want_obligors, registered, s)
+    cohorts = expected_cohorts(want_obligors, s)
+    compare_cohorts(report, run, cohorts)
+    compare_regions(report, run)
     if registered and registered.isdisjoint(int(k) for k in run["subscribers/key"][:]):
         print("check_ledger: no subscriber key matches: another --seed or --key-file?")
     compare_counts_attrs(report, run, want_obligors, s)
     print(f"check_ledger: {summary(want_loans, want_obligors, s)}")
+    print(f"check_ledger: {cohort_summary(cohorts)}")
     for line in report.first:
         print("FAIL", line)
     if report.kinds:
@@ -777,6 +881,53 @@ def selftest_status_and_schedule():
     expect("the later loan alone: an application", (row["population"], defaults), ("application", [-1]))
 
 
+def selftest_cohorts():
+    """Yearly cohorts by hand (T 800: T_1 435, T_2 70): an exposure, an application, a default
+    through the horizon's last day, in default on the cohort's day, before the first loan, and
+    an outcome the cut does not reach."""
+    print("yearly cohorts (docs/credit.md section 4)")
+    s = settings(T=800, C=1200)
+    # A: 100.00 bullet due 30, repaid on 150 (triggers 120..150); 200.00 issued 460, repaid on 480;
+    # 50.00 issued 820 due 850, never repaid (material from 851, c = 90 on 940).
+    a = [tiny_loan(0, 30, 10000, reps=[(150, 10000)], key=1), tiny_loan(460, 490, 20000, reps=[(480, 20000)], key=2),
+         tiny_loan(820, 850, 5000, key=3)]
+    # B: 300.00 issued 410 in 3 installments due 510, 610, 710; the first two paid on time, the
+    # last never: material from 711, c = 90 on 800 = T_1 + H.
+    b = [tiny_loan(410, 710, 30000, n=3, reps=[(505, 10000), (605, 10000)], sub=2, key=4)]
+    row_a, _ = judge(a, s)
+    row_b, _ = judge(b, s)
+    expect("A: T_2 70 exposure, trigger 120; T_1 435 application (460), none; T_0 800 application "
+           "(820), trigger 940; T_3.. nothing yet", row_a["cohorts"], ((1, 1), (1, 0), (1, 1)) + ((0, 0),) * 5)
+    expect("B: T_0 800 in default (trigger on 800); T_1 435 exposure, trigger on 800 = T_1 + H; "
+           "T_2 before its first loan", row_b["cohorts"], ((0, 0), (1, 1)) + ((0, 0),) * 6)
+    expect("cohort 0 is the label's", (row_a["label"], row_a["default_day"], row_b["label"]), (1, 940, -1))
+    rows = expected_cohorts({(1,): row_a, (2,): row_b}, s)
+    expect("cohorts 0..3: day, obligors, defaults", [(r["day"], r["obligors"], r["defaults"]) for r in rows[:4]],
+           [(800, 1, 1), (435, 2, 1), (70, 1, 1), (-295, 0, 0)])
+    expect("rates (NaN when empty)", [r["default_rate"] for r in rows[:3]] + [np.isnan(rows[3]["default_rate"])],
+           [1.0, 0.5, 1.0, True])
+    row_a, _ = judge(a, settings(T=800, C=1000))
+    expect("cut at 1000: T_0 + H = 1165 > C + 1 unknown, T_1 + H = 800 known", row_a["cohorts"][:3],
+           ((0, 0), (1, 0), (1, 1)))
+    expect("T_1 + H = C + 1 exactly: known", judge(b, settings(T=800, C=799))[0]["cohorts"][1], (1, 1))
+    expect("T_1 + H = C + 2: unknown", judge(b, settings(T=800, C=798))[0]["cohorts"][1], (0, 0))
+
+
+def cohort_direct(loans, s, day, slow):
+    """(member, defaulted) of a cohort's day read straight from the day loop: in default when
+    c >= D (or the C + 1 status trigger) on a day of [day - P, day], the exposure from each
+    loan's state on the day (an independent reading for the random cases); slow: series_slow's."""
+    part, d0, _, _, c, _ = slow
+    hot = {d0 + j for j in range(min(len(c), s.C + 2 - d0)) if c[j] >= s.D}
+    if any(l.status in UTP for l in part):
+        hot.add(s.C + 1)
+    if any(day - s.P <= t <= day for t in hot) or day + s.H > s.C + 1:
+        return 0, 0
+    if sum(loan_state(l, day)[0] for l in part) == 0 and not any(day <= l.issued < day + s.A for l in loans):
+        return 0, 0
+    return 1, int(any(day < t <= day + s.H for t in hot))
+
+
 def selftest_random():
     """The fast (numpy) days equal the plain day loop on random obligors."""
     print("fast days = day loop on 300 random obligors")
@@ -803,6 +954,10 @@ def selftest_random():
             o, r, dpd = loan_state(l, s.T)
             pos = position(l, s.T)
             assert (pos["outstanding"], pos["arrears"], pos["dpd"]) == (o, r, dpd)
+        row = judge(loans, s)[0]
+        assert row["exposure"] == sum(loan_state(l, s.T)[0] for l in loans if l.issued <= s.C), case
+        for k, (member, defaulted) in enumerate(row["cohorts"]):  # against a direct reading
+            assert (member, defaulted) == cohort_direct(loans, s, cohort_day(s, k), slow), (case, k)
     print("  ok")
 
 
@@ -813,6 +968,7 @@ def selftest():
     selftest_relative_materiality()
     selftest_cure()
     selftest_status_and_schedule()
+    selftest_cohorts()
     selftest_random()
     expect("cents of '12.345' (half away from zero)", cents_of(b"12.345"), 1235)
     expect("cents of '0.1'", cents_of(b"0.1"), 10)

@@ -107,7 +107,9 @@ def main(path):
                     codes = set(df["region"].tolist())
                     check(codes <= set(named), f"{where}: region codes {sorted(codes - set(named))}")
                     name_col = "region_name" if "region_name" in df.columns else None
-                    check(name_col is not None or where.endswith("/loans"), f"{where}: codes without names")
+                    # Unit-level tables (a loan, an obligor a row) name regions as /subscribers does.
+                    check(name_col is not None or where.endswith(("/loans", "/obligors")),
+                          f"{where}: codes without names")
                     if name_col:
                         bad = df[[named.get(c) != n for c, n in zip(df["region"], df[name_col])]]
                         check(bad.empty, f"{where}: region code and name disagree: {bad[['region', name_col]].head(3).values.tolist()}")

@@ -2,7 +2,8 @@
 """Checks a run file's /portfolio and /stress against an independent computation.
 
 /portfolio/loans must be exactly the open loans of loans.csv with money outstanding (borrower key,
-product, EAD, LGD; the PD from the loan's own pd column or the borrower's /subscribers/pd). Every
+product, EAD, LGD; the PD from the loan's own pd column or the borrower's /subscribers/pd_calibrated,
+/subscribers/pd in a file without it). Every
 figure of /stress/<scenario>/regions is recomputed here from those loans, the config's [stress]
 keys and the scenario file, with this file's own Basel IRB and Vasicek formulas (Python's
 statistics.NormalDist, not GSL). The Monte Carlo results are checked for what must hold whatever
@@ -97,7 +98,9 @@ def main():
     names = [n.decode() for n in f["regions/names"][:]]
     subs = f["subscribers"]
     row_of = {int(k): i for i, k in enumerate(subs["key"][:])}
-    sub_region, sub_pd = subs["region"][:], subs["pd"][:]
+    # The book is measured with the calibrated PDs when the run has them (docs/credit.md section 4).
+    sub_region = subs["region"][:]
+    sub_pd = subs["pd_calibrated"][:] if "pd_calibrated" in subs else subs["pd"][:]
 
     # --- the loan book ---
     malformed = malformed_lines(a.data)

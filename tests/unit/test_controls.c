@@ -47,7 +47,7 @@ static void plant(void)
         double *v = values + (size_t)i * F;
         v[CALLS] = calls, v[NOISE] = i % 2, v[BALANCE] = balance;
     }
-    rows = (struct tr_model_rows){N, F, names, key, region, label, sample, values};
+    rows = (struct tr_model_rows){N, F, names, key, region, label, sample, values, NULL};
 }
 
 static char text[1 << 14];
