@@ -11,6 +11,8 @@
 #                                 on countries of about 2 M, 20 M and 100 M CDRs (see scaling below)
 #   scripts/bench.sh --compression  the run file compressed (output.compression = 1) against not
 #                                 (0) on the demo country (see compression below)
+#   scripts/bench.sh --ledger     the benchmark country with its loan ledger (repayments: default,
+#                                 12-month labels, calibration) against without (see ledger below)
 # The stress stage is timed on its own (telrisk stress on the run file's loan book): one scenario,
 # 1 M Monte Carlo paths, its figure of merit paths per second per rank.
 set -euo pipefail
@@ -191,6 +193,43 @@ compression() {
             (s1 <= 0.5 * s0 ? "met" : "MISSED"), (w1 <= 1.2 * w0 ? "met" : "MISSED"), 100 * w1 / w0 }'
 }
 
+# Issue 20's target: the loan ledger's stages (the repayments' read and join, the walk through
+# every obligor's ledger, the cohorts and calibration, /ledger) cost under 15% of a whole run.
+# The benchmark country with and without its repayments table (the other files linked), whole
+# telrisk run at 2 ranks, alternating, three runs each after one pair that warms the page cache.
+ledger() {
+    [ -f "$data/repayments.csv" ] ||
+        { echo "$data has no repayments.csv: generate the benchmark country again"; exit 1; }
+    local without="$bench/noledger" out="$bench/ledger"
+    mkdir -p "$without" "$out"
+    for f in "$data"/*.csv; do
+        [ "$(basename "$f")" = repayments.csv ] || ln -sf "$f" "$without/$(basename "$f")"
+    done
+    declare -A wall
+    for run in 0 1 2 3; do
+        for v in with without; do
+            local dir=$data t0 t1
+            [ $v = without ] && dir=$without
+            t0=$(date +%s.%N)
+            mpiexec -n 2 "$root/build/telrisk" run --config "$root/inputs/nation.ini" --force --quiet \
+                --set inputs.dir="$dir" --set output.path="$out/$v.h5" 2>/dev/null
+            t1=$(date +%s.%N)
+            [ $run = 0 ] || wall[$v]+="$(calc "$t1 - $t0") "
+        done
+    done
+    median() { printf "%s\n" $1 | sort -g | sed -n 2p; }
+    local a b
+    a=$(median "${wall[with]}") b=$(median "${wall[without]}")
+    echo "the loan ledger, benchmark country, 2 ranks, $(date -u +%Y-%m-%d): whole run, seconds"
+    echo "with: ${wall[with]}(median $a); without: ${wall[without]}(median $b)"
+    awk -v a="$a" -v b="$b" 'BEGIN { printf "added %.1f%%; target under 15%%: %s\n",
+        100 * (a - b) / b, (a <= 1.15 * b ? "met" : "MISSED") }'
+}
+
+if [ "${1:-}" = "--ledger" ]; then
+    ledger
+    exit 0
+fi
 if [ "${1:-}" = "--compression" ]; then
     compression
     exit 0

@@ -14,6 +14,7 @@
 #include "config/config.h"
 #include "core/error.h"
 #include "core/keyhash.h"
+#include "core/keys.h"
 #include "core/log.h"
 #include "output/reasons.h"
 #include "output/seal.h"
@@ -95,15 +96,7 @@ static const char *normalise(const char *id, size_t *len, int *changed)
 
 static int known(const uint64_t *keys, size_t n, uint64_t key)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        const size_t mid = lo + (hi - lo) / 2;
-        if (keys[mid] < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && keys[lo] == key;
+    return tr_row_of_key(keys, n, key) >= 0;
 }
 
 /* What lookup works with: the key, and the run's keys when --run gave them (else NULL). */

@@ -1,6 +1,7 @@
 #include "crosscheck/drift.h"
 
 #include "core/error.h"
+#include "core/keys.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -101,15 +102,8 @@ void tr_auc_test_of(int32_t region, double auc_development, const struct tr_metr
 /* The previous run's grade of key (0: not there, or not graded). */
 static int grade_before(size_t n, const uint64_t *key, const int8_t *grade, uint64_t k)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        const size_t mid = lo + (hi - lo) / 2;
-        if (key[mid] < k)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && key[lo] == k ? grade[lo] : 0;
+    const long row = tr_row_of_key(key, n, k);
+    return row < 0 ? 0 : grade[row];
 }
 
 void tr_migration_count(const struct tr_ctx *ctx, size_t n, const uint64_t *key,

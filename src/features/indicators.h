@@ -27,7 +27,7 @@ struct tr_subscriber_records {
     size_t n_loans;
     const struct tr_swap *swaps;
     size_t n_swaps;
-    const struct tr_repayment *repayments; /* joined to its loans: by (loan, time, order) */
+    const struct tr_repayment *repayments; /* joined to its loans: by (time, order) */
     size_t n_repayments;
     int64_t window_end; /* seconds: the end of the observation window (last record's day end) */
     const struct tr_tz *zone; /* run.timezone: the clock of night and days (NULL: UTC) */

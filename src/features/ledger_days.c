@@ -91,14 +91,27 @@ static const struct tr_repayment *repayments_of(const struct tr_repayment *reps,
     return reps + lo;
 }
 
+/* By (loan, time, input order): each loan's repayments together, in time. */
+static int by_loan_time(const void *pa, const void *pb)
+{
+    const struct tr_repayment *a = pa, *b = pb;
+    if (a->loan != b->loan) return a->loan < b->loan ? -1 : 1;
+    if (a->t != b->t) return a->t < b->t ? -1 : 1;
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
 static int cmp_i64(const void *pa, const void *pb)
 {
     const int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
     return a < b ? -1 : a > b;
 }
 
-static void reserve(struct tr_ledger_scratch *s, size_t days, size_t loans)
+static void reserve(struct tr_ledger_scratch *s, size_t days, size_t loans, size_t reps)
 {
+    if (reps > s->cap_reps) {
+        s->cap_reps = reps * 2;
+        s->reps = TR_REALLOC(s->reps, sizeof *s->reps * s->cap_reps);
+    }
     if (days > s->cap_days) {
         s->cap_days = days * 2;
         s->days = TR_REALLOC(s->days, sizeof *s->days * s->cap_days);
@@ -113,6 +126,7 @@ void tr_ledger_scratch_free(struct tr_ledger_scratch *s)
 {
     free(s->days);
     free(s->state);
+    free(s->reps);
     memset(s, 0, sizeof *s);
 }
 
@@ -126,7 +140,11 @@ static size_t start_states(const struct tr_ledger_settings *s, const struct tr_l
     size_t n_days = 2;
     for (size_t k = 0; k < n_loans; k++)
         n_days += 1 + (size_t)loans[k].installments;
-    reserve(scratch, n_days + n_reps, n_loans + 1);
+    reserve(scratch, n_days + n_reps, n_loans + 1, n_reps + 1);
+    /* The borrower's repayments come in time order; each loan's are wanted together. */
+    if (n_reps) memcpy(scratch->reps, reps, sizeof *reps * n_reps);
+    qsort(scratch->reps, n_reps, sizeof *reps, by_loan_time);
+    reps = scratch->reps;
     int64_t *days = scratch->days;
     const int64_t last = s->cut_day + 1;
     size_t m = 0;

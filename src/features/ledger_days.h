@@ -73,14 +73,15 @@ struct tr_ledger_table {
 
 /* Reused between obligors. */
 struct tr_ledger_scratch {
-    size_t cap_days, cap_loans;
-    int64_t *days;            /* [cap_days]: the event days */
-    struct loan_state *state; /* [cap_loans] */
+    size_t cap_days, cap_loans, cap_reps;
+    int64_t *days;             /* [cap_days]: the event days */
+    struct loan_state *state;  /* [cap_loans] */
+    struct tr_repayment *reps; /* [cap_reps]: the obligor's, by (loan, time, order) */
 };
 void tr_ledger_scratch_free(struct tr_ledger_scratch *s);
 
-/* One obligor: their n_loans loans (file order) and their repayments (sorted by loan key, then
- * time), into loan_out[n_loans] and *out. */
+/* One obligor: their n_loans loans (file order) and their repayments (any order), into
+ * loan_out[n_loans] and *out. */
 void tr_ledger_obligor(const struct tr_ledger_settings *s, const struct tr_loan_rec *loans,
                        size_t n_loans, const struct tr_repayment *reps, size_t n_reps,
                        struct tr_ledger_scratch *scratch, struct tr_loan_position *loan_out,

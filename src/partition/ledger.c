@@ -4,6 +4,7 @@
 #include "partition/exchange.h"
 #include "partition/partition.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,13 +29,12 @@ static int by_loan(const void *pa, const void *pb)
 
 /* At the directory (self still the loan key) and at the borrower: by (self, loan, time, order).
  * order is unique per line, so the order is total and the same at any rank count. */
-static int by_owner(const void *pa, const void *pb)
+/* Sorted by (key, time, input order) with the radix sort: at the directory the key is the
+ * loan's, at the borrower the borrower's. */
+static void sort_repayments(struct tr_array *reps)
 {
-    const struct tr_repayment *a = pa, *b = pb;
-    if (a->self != b->self) return a->self < b->self ? -1 : 1;
-    if (a->loan != b->loan) return a->loan < b->loan ? -1 : 1;
-    if (a->t != b->t) return a->t < b->t ? -1 : 1;
-    return a->order < b->order ? -1 : a->order > b->order;
+    tr_sort_records(reps, (int)offsetof(struct tr_repayment, t),
+                    (int)offsetof(struct tr_repayment, order), -1);
 }
 
 /* Every rank's loans' entries at their loan's directory rank, sorted by loan. */
@@ -120,17 +120,17 @@ void tr_ledger_passes_free(struct tr_ledger_passes *m)
  * once, the copy first in input order; the others counted in their own file's duplicates. */
 static void drop_repeats(struct tr_array *reps, int64_t *per_file)
 {
-    size_t kept = 0, group = 0; /* group: the first kept record of this (self, loan, t) */
+    size_t kept = 0, group = 0; /* group: the first kept record of this (self, t) */
     for (size_t i = 0; i < reps->n; i++) {
         const struct tr_repayment *r = tr_array_at(reps, i);
         int repeat = 0;
         if (kept > 0) {
             const struct tr_repayment *g = tr_array_at(reps, group);
-            if (g->self != r->self || g->loan != r->loan || g->t != r->t) group = kept;
+            if (g->self != r->self || g->t != r->t) group = kept;
         }
         for (size_t j = group; j < kept && !repeat; j++) {
             const struct tr_repayment *k = tr_array_at(reps, j);
-            repeat = k->line == r->line && k->amount == r->amount;
+            repeat = k->loan == r->loan && k->line == r->line && k->amount == r->amount;
         }
         if (repeat) {
             per_file[tr_order_file(r->order)]++;
@@ -153,14 +153,14 @@ void tr_repayments_join(const struct tr_ctx *ctx, const struct tr_pass *pass,
     struct tr_array dir;
     directory_of(ctx, &by_loan_key, loans, &dir);
     tr_partition_shuffle(ctx, &by_loan_key, repayments, LEDGER_ROUND_BYTES); /* to directory */
-    qsort(repayments->data, repayments->n, repayments->size, by_owner);
+    sort_repayments(repayments);
     uint8_t *matched = pass_flags(pass, repayments->n, m);
     join_here(&dir, repayments, pass->k == pass->K - 1, cut_end, matched, late);
     tr_array_free(&dir);
     tr_partition_shuffle(ctx, &owners, repayments, LEDGER_ROUND_BYTES); /* keyed by borrower */
     tr_partition_free(&owners);
     tr_partition_free(&by_loan_key);
-    qsort(repayments->data, repayments->n, repayments->size, by_owner);
+    sort_repayments(repayments);
     int64_t *mine = TR_CALLOC((size_t)n_files + 1, sizeof(int64_t));
     drop_repeats(repayments, mine);
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, mine, n_files, MPI_INT64_T, MPI_SUM, ctx->comm));

@@ -29,7 +29,7 @@ void tr_ledger_passes_free(struct tr_ledger_passes *m);
  * pass's loans, or rejected into late (before_issue, or after_cut from cut_end (seconds; INT64_MAX:
  * no cut) on, in the pass that holds its loan; unknown_loan
  * in the last pass, when no pass held it); the joined ones at their borrower's owner in the pass
- * sorted by (borrower, loan, time, order), exact duplicates (byte-identical lines) dropped and
+ * sorted by (borrower, time, order), exact duplicates (byte-identical lines) dropped and
  * added to dups[n_files] (of the later copy's file); those of other passes' loans dropped. */
 void tr_repayments_join(const struct tr_ctx *ctx, const struct tr_pass *pass,
                         const struct tr_array *loans, struct tr_array *repayments,

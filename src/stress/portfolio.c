@@ -1,6 +1,7 @@
 #include "stress/portfolio.h"
 
 #include "core/error.h"
+#include "core/keys.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -11,15 +12,7 @@ const char *const tr_pd_source_names[3] = {"loan", "model", "none"};
 /* Row of key in the sorted keys, or -1. */
 static long find_key(const uint64_t *key, size_t n, uint64_t k)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        const size_t mid = lo + (hi - lo) / 2;
-        if (key[mid] < k)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && key[lo] == k ? (long)lo : -1;
+    return tr_row_of_key(key, n, k);
 }
 
 void tr_portfolio_build(const struct tr_ctx *ctx, const struct tr_array *loans, size_t n_subs,
