@@ -43,8 +43,11 @@ static int64_t installments_sum(const struct tr_loan_rec *l, int32_t k)
 static void advance(struct loan_state *s, int64_t d)
 {
     const struct tr_loan_rec *l = s->l;
-    while (s->next_rep < s->n_rep && day_of(s->rep[s->next_rep].t) < d)
-        s->paid += s->rep[s->next_rep++].amount;
+    /* What is paid beyond the amount changes nothing: capped there, no sum can overflow. */
+    while (s->next_rep < s->n_rep && day_of(s->rep[s->next_rep].t) < d) {
+        const int64_t room = l->amount - s->paid, amount = s->rep[s->next_rep++].amount;
+        s->paid += amount < room ? amount : room;
+    }
     while (s->next_due <= l->installments && installment_day(l, s->next_due) < d) {
         s->due_sum += installments_sum(l, s->next_due) - installments_sum(l, s->next_due - 1);
         s->next_due++;
@@ -363,8 +366,11 @@ void tr_ledger_table_append(struct tr_ledger_table *dst, const struct tr_ledger_
     dst->loan = grow(dst->loan, &dst->cap_loans, dst->n_loans, src->n_loans, sizeof *dst->loan);
     dst->obligor = grow(dst->obligor, &dst->cap_obligors, dst->n_obligors, src->n_obligors,
                         sizeof *dst->obligor);
-    memcpy(dst->loan + dst->n_loans, src->loan, sizeof *src->loan * src->n_loans);
-    memcpy(dst->obligor + dst->n_obligors, src->obligor, sizeof *src->obligor * src->n_obligors);
+    if (src->n_loans) /* a pass without borrowers has no rows at all (NULL) */
+        memcpy(dst->loan + dst->n_loans, src->loan, sizeof *src->loan * src->n_loans);
+    if (src->n_obligors)
+        memcpy(dst->obligor + dst->n_obligors, src->obligor,
+               sizeof *src->obligor * src->n_obligors);
     dst->n_loans += src->n_loans;
     dst->n_obligors += src->n_obligors;
 }

@@ -42,7 +42,8 @@ static void attr_f64(hid_t g, const char *name, double v)
 
 /* The table's rows: a grade of 1 to k_min - 1 obligors (or hiding one that the others' total
  * would give away) has its counts, default rate and test hidden; its PDs stay (the model's). A
- * calibration read from a file keeps the file's suppression. */
+ * calibration read from a file keeps what the file hid (its counts are -1) and hides what this
+ * k_min asks for beside it. */
 static void fill_rows(const struct tr_models *m, int64_t k_min, struct calibration_row *rows)
 {
     const struct tr_pd_calibration *c = &m->calibration;
@@ -54,8 +55,13 @@ static void fill_rows(const struct tr_models *m, int64_t k_min, struct calibrati
     }
     cells[c->n_grades] = (struct tr_cell){total, 0, -1, 0};
     tr_suppress(cells, (size_t)c->n_grades + 1, k_min);
+    if (c->from_file) { /* what the file hid stays hidden; this k_min may hide more */
+        for (int g = 0; g < c->n_grades; g++)
+            if (c->suppressed[g] > cells[g].state) cells[g].state = c->suppressed[g];
+        tr_suppress_more(cells, (size_t)c->n_grades + 1);
+    }
     for (int g = 0; g < c->n_grades; g++) {
-        const int8_t state = c->from_file ? c->suppressed[g] : (int8_t)cells[g].state;
+        const int8_t state = (int8_t)cells[g].state;
         const int hide = state != 0;
         const double n = (double)c->obligors[g];
         rows[g] = (struct calibration_row){.grade = g + 1,
@@ -136,7 +142,7 @@ static void read_settings(hid_t models, struct tr_pd_calibration *c)
     if (d < 0) return;
     c->lra = attr_number(d, "long_run_average");
     const double used = attr_number(d, "cohorts_used");
-    c->cohorts_used = isnan(used) ? 0 : (int)used;
+    c->cohorts_used = used >= 0 && used <= TR_LEDGER_COHORTS ? (int)used : 0;
     c->shift = attr_number(d, "shift");
     c->moc_a = attr_number(d, "moc_a"), c->moc_b = attr_number(d, "moc_b");
     c->moc_c = attr_number(d, "moc_c"), c->floor = attr_number(d, "pd_floor");
@@ -153,10 +159,11 @@ int tr_rf_read_calibration(hid_t models, struct tr_models *m, char *err, size_t 
     typedef struct calibration_row s;
     const struct tr_h5_field fields[] = CALIBRATION_FIELDS(s);
     size_t n = 0;
-    struct calibration_row *rows = tr_rf_read_table(
-        models, "calibration", fields, (int)(sizeof fields / sizeof *fields), sizeof(s), &n);
-    if (!rows) return 0; /* a model without a calibration: its PDs are used as they are */
-    int bad = (int)n != m->card.n_grades;
+    int bad = 0;
+    struct calibration_row *rows = tr_rf_read_table_checked(
+        models, "calibration", fields, (int)(sizeof fields / sizeof *fields), sizeof(s), &n, &bad);
+    if (!rows && !bad) return 0; /* a model without a calibration: its PDs are used as they are */
+    bad = bad || (int)n != m->card.n_grades;
     for (size_t g = 0; g < n && !bad; g++)
         bad = rows[g].grade != (int32_t)g + 1 || !(rows[g].pd > 0 && rows[g].pd <= 1);
     if (bad) {

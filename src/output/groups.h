@@ -37,8 +37,15 @@ void tr_rf_rows_table(const struct tr_ctx *ctx, hid_t loc, const char *name,
 /* /provenance/inputs and /provenance/stages (rank 0 writes the rows). */
 void tr_rf_write_provenance(const struct tr_ctx *ctx, hid_t file, const struct tr_rf_provenance *p);
 
+/* Whether the dataset d is a table these fields can be read from: one column of compound records
+ * holding every member, each of its field's class (text: fixed-length UTF-8), rows that fit in
+ * memory. A file may come from anywhere: reading it must not fail an HDF5 call. */
+int tr_rf_table_readable(hid_t d, const struct tr_h5_field *fields, int n_fields, size_t size);
+
 /* The rows of a compound table, converted to the struct the fields describe (to free); NULL when
- * absent. */
+ * absent, and when it is not such a table (then *bad is 1; tr_rf_read_table: as absent). */
+void *tr_rf_read_table_checked(hid_t loc, const char *name, const struct tr_h5_field *fields,
+                               int n_fields, size_t size, size_t *n_rows, int *bad);
 void *tr_rf_read_table(hid_t loc, const char *name, const struct tr_h5_field *fields, int n_fields,
                        size_t size, size_t *n_rows);
 

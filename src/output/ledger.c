@@ -157,11 +157,12 @@ int tr_rf_read_cohorts(hid_t file, struct tr_cohort_counts *out, int *present, c
     typedef struct cohort_row s;
     const struct tr_h5_field fields[] = COHORT_FIELDS(s);
     size_t n = 0;
+    int bad = 0;
     *present = 0;
-    struct cohort_row *rows = tr_rf_read_table(
-        file, "ledger/cohorts", fields, (int)(sizeof fields / sizeof *fields), sizeof(s), &n);
-    if (!rows) return 0;
-    int bad = n != TR_LEDGER_COHORTS;
+    struct cohort_row *rows = tr_rf_read_table_checked(
+        file, "ledger/cohorts", fields, (int)(sizeof fields / sizeof *fields), sizeof(s), &n, &bad);
+    if (!rows && !bad) return 0;
+    bad = bad || n != TR_LEDGER_COHORTS;
     for (size_t j = 0; j < n && !bad; j++)
         bad = rows[j].cohort != (int32_t)j || rows[j].obligors < 0 || rows[j].defaults < 0 ||
               rows[j].defaults > rows[j].obligors;

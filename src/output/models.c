@@ -598,12 +598,41 @@ void tr_rf_write_models(const struct tr_ctx *ctx, hid_t file, const struct tr_ru
 
 /* ---- Reading a stored model back (telrisk score --model) ---- */
 
-void *tr_rf_read_table(hid_t loc, const char *name, const struct tr_h5_field *fields, int n_fields,
-                       size_t size, size_t *n_rows)
+int tr_rf_table_readable(hid_t d, const struct tr_h5_field *fields, int n_fields, size_t size)
 {
-    *n_rows = 0;
+    struct tr_h5_shape shape;
+    tr_h5_shape_of(d, 0, &shape);
+    if (shape.cls != H5T_COMPOUND || shape.rank != 1 || shape.dims[0] > SIZE_MAX / 2 / size)
+        return 0;
+    hid_t type = H5Dget_type(d);
+    H5_CHECK(type);
+    int ok = 1;
+    struct tr_h5_quiet q; /* a missing member is an answer here, not an error to print */
+    tr_h5_quiet_begin(&q);
+    for (int k = 0; ok && k < n_fields; k++) {
+        const int at = H5Tget_member_index(type, fields[k].name);
+        hid_t m = at < 0 ? H5I_INVALID_HID : H5Tget_member_type(type, (unsigned)at);
+        const int text = fields[k].type == H5I_INVALID_HID;
+        ok = m >= 0 && H5Tget_class(m) == (text ? H5T_STRING : H5Tget_class(fields[k].type)) &&
+             (!text || (H5Tis_variable_str(m) == 0 && H5Tget_cset(m) == H5T_CSET_UTF8));
+        if (m >= 0) H5_CHECK(H5Tclose(m));
+    }
+    tr_h5_quiet_end(&q);
+    H5_CHECK(H5Tclose(type));
+    return ok;
+}
+
+void *tr_rf_read_table_checked(hid_t loc, const char *name, const struct tr_h5_field *fields,
+                               int n_fields, size_t size, size_t *n_rows, int *bad)
+{
+    *n_rows = 0, *bad = 0;
     hid_t d = tr_h5_open_dataset(loc, name); /* quietly: absent (or not a dataset) is no rows */
     if (d < 0) return NULL;
+    if (!tr_rf_table_readable(d, fields, n_fields, size)) {
+        H5_CHECK(H5Dclose(d));
+        *bad = 1;
+        return NULL;
+    }
     const hsize_t dims[1] = {tr_h5_rows(d)};
     hid_t mem, file;
     tr_h5_compound(fields, n_fields, size, &mem, &file);
@@ -614,6 +643,13 @@ void *tr_rf_read_table(hid_t loc, const char *name, const struct tr_h5_field *fi
     H5_CHECK(H5Dclose(d));
     *n_rows = (size_t)dims[0];
     return rows;
+}
+
+void *tr_rf_read_table(hid_t loc, const char *name, const struct tr_h5_field *fields, int n_fields,
+                       size_t size, size_t *n_rows)
+{
+    int bad;
+    return tr_rf_read_table_checked(loc, name, fields, n_fields, size, n_rows, &bad);
 }
 
 /* A scalar attribute, converted to mem_type. */

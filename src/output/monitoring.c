@@ -23,17 +23,18 @@ void tr_rf_read_development_auc(hid_t models, struct tr_models *m)
     const struct tr_h5_field fields[] = {NUM_FIELD(s, region, H5T_STD_I32LE, NULL),
                                          NUM_FIELD(s, auc, H5T_IEEE_F64LE, NULL)};
     size_t n = 0;
+    int bad = 0; /* a summary that is not one: no development AUCs, no test */
     struct summary_auc *rows =
-        tr_rf_read_table(models, "summary", fields, 2, sizeof(s), &n); /* NULL: none */
+        tr_rf_read_table_checked(models, "summary", fields, 2, sizeof(s), &n, &bad);
     if (!rows) return;
     m->development_auc = TR_MALLOC(sizeof(double) * ((size_t)m->n_regions + 1));
     for (int r = 0; r <= m->n_regions; r++)
         m->development_auc[r] = NAN;
     for (size_t i = 0; i < n; i++) {
-        const int32_t at = rows[i].region == TR_REGION_ALL ? 0 : rows[i].region + 1;
+        const int32_t r = rows[i].region;
+        const int at = r == TR_REGION_ALL ? 0 : r >= 0 && r < m->n_regions ? r + 1 : -1;
         const double auc = rows[i].auc;
-        if (at >= 0 && at <= m->n_regions && (isnan(auc) || (auc >= 0 && auc <= 1)))
-            m->development_auc[at] = auc;
+        if (at >= 0 && (isnan(auc) || (auc >= 0 && auc <= 1))) m->development_auc[at] = auc;
     }
     free(rows);
 }
@@ -46,14 +47,19 @@ struct auc_test_row {
     int8_t suppressed;
 };
 
-/* The rows, a region's hidden (its today's hold-out fewer than k_min: -1 counts, NaN figures;
- * the development AUC is the champion's, already suppressed there). */
+/* The rows, a region's hidden when its hold-out today has fewer than k_min subscribers, or when
+ * the others and the total would give it away (-1 counts, NaN figures; the development AUC is the
+ * champion's, suppressed there already). Row 0 is all regions: the line's total. */
 static void fill_tests(const struct tr_monitoring *mon, const char *const *names, int64_t k_min,
                        struct auc_test_row *rows)
 {
+    struct tr_cell *cells = TR_CALLOC((size_t)mon->n_auc_tests, sizeof *cells);
+    for (int i = 0; i < mon->n_auc_tests; i++)
+        cells[i] = (struct tr_cell){mon->auc_tests[i].rows, 0, i - 1, 0};
+    tr_suppress(cells, (size_t)mon->n_auc_tests, k_min);
     for (int i = 0; i < mon->n_auc_tests; i++) {
         const struct tr_auc_test *t = &mon->auc_tests[i];
-        const int hide = t->rows > 0 && t->rows < k_min;
+        const int hide = cells[i].state != 0;
         rows[i] = (struct auc_test_row){.region = t->region,
                                         .rows = hide ? -1 : t->rows,
                                         .defaults = hide ? -1 : t->defaults,
@@ -62,10 +68,11 @@ static void fill_tests(const struct tr_monitoring *mon, const char *const *names
                                         .se_now = hide ? NAN : t->se_now,
                                         .s = hide ? NAN : t->s,
                                         .p_value = hide ? NAN : t->p,
-                                        .suppressed = (int8_t)hide};
+                                        .suppressed = (int8_t)cells[i].state};
         snprintf(rows[i].region_name, sizeof rows[i].region_name, "%s",
                  t->region == TR_REGION_ALL ? TR_REGION_ALL_NAME : names[t->region]);
     }
+    free(cells);
 }
 
 void tr_rf_write_auc_tests(const struct tr_ctx *ctx, hid_t monitoring,
@@ -131,6 +138,47 @@ static size_t region_cells(const struct tr_migration *m, int region, struct tr_c
     return k;
 }
 
+/* The regions' matrices add up to the national one: in every place (before, now) the regions'
+ * cells are a line whose total is the national cell. If that total is published and exactly one
+ * region's cell is hidden, the smallest published non-empty one is hidden too, or the total.
+ * cells: [(R + 1) x per], the national matrix first. 1 when it hid one. */
+static int protect_across(struct tr_cell *cells, int n_regions, size_t per)
+{
+    int changed = 0;
+    for (size_t p = 0; p < per; p++) {
+        struct tr_cell *total = &cells[p], *smallest = NULL;
+        int hidden = 0;
+        for (int r = 1; r <= n_regions; r++) {
+            struct tr_cell *c = &cells[(size_t)r * per + p];
+            if (c->state != TR_CELL_PUBLISHED)
+                hidden++;
+            else if (c->n > 0 && (!smallest || c->n < smallest->n))
+                smallest = c;
+        }
+        if (total->state != TR_CELL_PUBLISHED || hidden != 1) continue;
+        (smallest ? smallest : total)->state = TR_CELL_COMPLEMENT;
+        changed = 1;
+    }
+    return changed;
+}
+
+/* Every region's matrix (and the national) with its margins, suppressed within each matrix and
+ * across the regions, until no line would give a hidden cell away. */
+static struct tr_cell *suppressed_cells(const struct tr_migration *m, int64_t k_min, size_t per)
+{
+    struct tr_cell *cells = TR_MALLOC(sizeof *cells * per * (size_t)(m->n_regions + 1));
+    for (int r = -1; r < m->n_regions; r++) {
+        struct tr_cell *mine = &cells[(size_t)(r + 1) * per];
+        tr_suppress(mine, region_cells(m, r, mine), k_min);
+    }
+    for (int changed = 1; changed;) {
+        changed = protect_across(cells, m->n_regions, per);
+        for (int r = 0; r <= m->n_regions; r++)
+            changed |= tr_suppress_more(&cells[(size_t)r * per], per);
+    }
+    return cells;
+}
+
 void tr_rf_write_migration(const struct tr_ctx *ctx, hid_t monitoring, const struct tr_migration *m,
                            const char *const *names, int64_t k_min)
 {
@@ -143,32 +191,29 @@ void tr_rf_write_migration(const struct tr_ctx *ctx, hid_t monitoring, const str
                                          NUM_FIELD(s, subscribers, H5T_STD_I64LE, "subscribers"),
                                          NUM_FIELD(s, suppressed, H5T_STD_I8LE, NULL)};
     const size_t per = (size_t)(m->n_grades + 2) * (size_t)(m->n_grades + 1);
-    struct tr_cell *cells = TR_MALLOC(sizeof *cells * per);
-    struct migration_row *rows = TR_CALLOC(per * (size_t)(m->n_regions + 1), sizeof *rows);
-    size_t at = 0;
-    for (int region = -1; region < m->n_regions; region++) {
-        const size_t n = region_cells(m, region, cells);
-        tr_suppress(cells, n, k_min);
-        for (size_t c = 0; c < n; c++, at++) {
-            const int hide = cells[c].state != 0;
-            rows[at] = (struct migration_row){
-                .region = region < 0 ? TR_REGION_ALL : region,
-                .grade_before = cells[c].row,                          /* -1: total */
-                .grade_now = cells[c].col < 0 ? -1 : cells[c].col + 1, /* -1: total */
-                .subscribers = hide ? -1 : cells[c].n,
-                .suppressed = cells[c].state};
-            snprintf(rows[at].region_name, sizeof rows[at].region_name, "%s",
-                     region < 0 ? TR_REGION_ALL_NAME : names[region]);
-        }
+    struct tr_cell *cells = suppressed_cells(m, k_min, per);
+    const size_t n = per * (size_t)(m->n_regions + 1);
+    struct migration_row *rows = TR_CALLOC(n, sizeof *rows);
+    for (size_t at = 0; at < n; at++) {
+        const int region = (int)(at / per) - 1;
+        const struct tr_cell *c = &cells[at];
+        rows[at] = (struct migration_row){.region = region < 0 ? TR_REGION_ALL : region,
+                                          .grade_before = c->row, /* -1: total */
+                                          .grade_now = c->col < 0 ? -1 : c->col + 1,
+                                          .subscribers = c->state ? -1 : c->n,
+                                          .suppressed = c->state};
+        snprintf(rows[at].region_name, sizeof rows[at].region_name, "%s",
+                 region < 0 ? TR_REGION_ALL_NAME : names[region]);
     }
-    tr_rf_small_table(ctx, monitoring, "migration", fields, (int)(sizeof fields / sizeof *fields),
-                      sizeof *rows, rows, at,
-                      "the grade migration against the previous run (--compare): this run's "
-                      "graded subscribers by region (-2 all, then each region), their grade in "
-                      "the previous run (grade_before; 0: not graded there or absent) and now, "
-                      "with the totals of each line (-1); suppressed 1: 1 to privacy.k_min - 1 "
-                      "subscribers, 2: hidden so that no such cell follows from a total (counts "
-                      "-1); docs/credit.md section 5");
+    tr_rf_small_table(
+        ctx, monitoring, "migration", fields, (int)(sizeof fields / sizeof *fields), sizeof *rows,
+        rows, n,
+        "the grade migration against the previous run (--compare): this run's "
+        "graded subscribers by region (-2 all, then each region), their grade in "
+        "the previous run (grade_before; 0: not graded there or absent) and now, "
+        "with the totals of each line (-1); suppressed 1: 1 to privacy.k_min - 1 "
+        "subscribers, 2: hidden so that no such cell follows from a total, within a "
+        "region's matrix or across the regions (counts -1); docs/credit.md section 5");
     free(rows);
     free(cells);
 }

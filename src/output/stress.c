@@ -109,34 +109,12 @@ static int read_loans(hid_t d, uint64_t first, size_t n, struct tr_portfolio *bo
     return rc;
 }
 
-/* Whether d is a table read_loans can read: one column of records with every member of
- * LOAN_FIELDS, of its class (text: fixed-length UTF-8, which HDF5 converts to the row's), and
- * rows whose bytes fit in memory. A file from elsewhere must not fail an HDF5 call (exit 3). */
+/* Whether d is a table read_loans can read (output/groups.h: tr_rf_table_readable). */
 static int loans_readable(hid_t d)
 {
     typedef struct loan_row s;
     const struct tr_h5_field fields[] = LOAN_FIELDS(s);
-    struct tr_h5_shape shape;
-    tr_h5_shape_of(d, 0, &shape);
-    if (shape.cls != H5T_COMPOUND || shape.rank != 1 ||
-        shape.dims[0] > SIZE_MAX / 2 / sizeof(struct loan_row))
-        return 0;
-    hid_t type = H5Dget_type(d);
-    H5_CHECK(type);
-    int ok = 1;
-    struct tr_h5_quiet q; /* a missing member is an answer here, not an error to print */
-    tr_h5_quiet_begin(&q);
-    for (size_t k = 0; ok && k < sizeof fields / sizeof *fields; k++) {
-        const int at = H5Tget_member_index(type, fields[k].name);
-        hid_t m = at < 0 ? H5I_INVALID_HID : H5Tget_member_type(type, (unsigned)at);
-        const int text = fields[k].type == H5I_INVALID_HID;
-        ok = m >= 0 && H5Tget_class(m) == (text ? H5T_STRING : H5Tget_class(fields[k].type)) &&
-             (!text || (H5Tis_variable_str(m) == 0 && H5Tget_cset(m) == H5T_CSET_UTF8));
-        if (m >= 0) H5_CHECK(H5Tclose(m));
-    }
-    tr_h5_quiet_end(&q);
-    H5_CHECK(H5Tclose(type));
-    return ok;
+    return tr_rf_table_readable(d, fields, (int)(sizeof fields / sizeof *fields), sizeof(s));
 }
 
 /* /portfolio/loans opened, with its row count; H5I_INVALID_HID (err set) when absent or not a

@@ -43,15 +43,23 @@ static int first_of_line(const struct tr_cell *cells, size_t i, int axis)
     return 1;
 }
 
-void tr_suppress(struct tr_cell *cells, size_t n, int64_t k)
+int tr_suppress_more(struct tr_cell *cells, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        cells[i].state = cells[i].n > 0 && cells[i].n < k ? TR_CELL_SMALL : TR_CELL_PUBLISHED;
+    int any = 0;
     /* Each pass hides at least one more cell or ends: at most n passes. */
     for (int changed = 1; changed;) {
         changed = 0;
         for (int axis = 0; axis < 2; axis++)
             for (size_t i = 0; i < n; i++)
                 if (first_of_line(cells, i, axis)) changed |= protect_line(cells, n, i, axis);
+        any |= changed;
     }
+    return any;
+}
+
+void tr_suppress(struct tr_cell *cells, size_t n, int64_t k)
+{
+    for (size_t i = 0; i < n; i++)
+        cells[i].state = cells[i].n > 0 && cells[i].n < k ? TR_CELL_SMALL : TR_CELL_PUBLISHED;
+    tr_suppress_more(cells, n);
 }

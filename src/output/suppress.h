@@ -30,4 +30,8 @@ struct tr_cell {
  * same at any rank count. */
 void tr_suppress(struct tr_cell *cells, size_t n, int64_t k);
 
+/* The second half alone, over states already set (cells hidden for another reason, or by another
+ * table's lines): 1 when it hid one more. */
+int tr_suppress_more(struct tr_cell *cells, size_t n);
+
 #endif

@@ -1,5 +1,6 @@
 #include "present/inspect.h"
 
+#include "config/config.h"
 #include "core/error.h"
 #include "crosscheck/crosscheck.h"
 #include "output/region_codes.h"
@@ -306,8 +307,9 @@ static const struct tr_summary_migration *migration_cell(const struct tr_run_sum
 static void print_migration(FILE *out, const struct tr_run_summary *s, int64_t k_min)
 {
     int grades = 0;
-    for (size_t k = 0; k < s->n_migration; k++)
-        if (s->migration[k].grade_now > grades) grades = s->migration[k].grade_now;
+    for (size_t k = 0; k < s->n_migration; k++) /* a file's grades beyond any scale: not shown */
+        if (s->migration[k].grade_now > grades && s->migration[k].grade_now <= TR_CONFIG_MAX_GRADES)
+            grades = s->migration[k].grade_now;
     fprintf(out,
             "\ngrade migration against the previous run (all regions; rows: grade before, 0 "
             "not graded then; columns: grade now):\n%6s",

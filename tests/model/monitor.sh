@@ -162,4 +162,23 @@ expect 2 "not a telrisk run file" train "$work/regions.h5"
 h5copy -i "$work/base.h5" -o "$work/nomodel.h5" -s /subscribers -d /subscribers
 expect 2 "nomodel.h5 is not a telrisk run file" score "$work/base.h5" --model "$work/nomodel.h5"
 expect 2 "it has no /models" score "$work/base.h5" --model "$work/nomodel.h5" --no-verify
-echo "errors: a missing --model, a missing file, a CSV, an HDF5 file without features, a run without /models"
+# Crafted tables past the seal (--no-verify): the readers say which, exit 2, never an HDF5 trace
+# (a /ledger/cohorts of two dimensions was written past its buffer before they checked shapes).
+cp "$work/base.h5" "$work/cohorts2d.h5"
+cp "$work/base.h5" "$work/calibration_short.h5"
+/usr/bin/python3 - "$work/cohorts2d.h5" "$work/calibration_short.h5" <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r+") as f:
+    rows = f["ledger/cohorts"][:]
+    del f["ledger/cohorts"]
+    f["ledger/cohorts"] = rows.reshape(2, 4)
+with h5py.File(sys.argv[2], "r+") as f:
+    rows = f["models/calibration"][:][["grade", "upper"]]
+    del f["models/calibration"]
+    f["models/calibration"] = rows
+PY
+expect 2 "its /ledger/cohorts is not 8 cohorts" train "$work/cohorts2d.h5" --no-verify --out "$work/x.h5"
+expect 2 "its /models/calibration is not one row per grade" \
+    score "$work/base.h5" --model "$work/calibration_short.h5" --no-verify --out "$work/x.h5"
+[ ! -e "$work/x.h5" ] || { echo "a refused file left an output"; exit 1; }
+echo "errors: a missing --model, a missing file, a CSV, an HDF5 file without features, a run without /models, crafted cohorts and calibration tables"

@@ -4,7 +4,7 @@ every cell recounted here from the two files' /subscribers/key, grade and region
 region; grade before 0 when the key is absent from the previous run or ungraded there), the
 line totals (-1) their sums, and small-cell suppression (privacy.k_min) as tests/tools/
 suppression.py states it: cells of 1 to k - 1 hidden, no line with a published total hiding
-exactly one cell.
+exactly one cell, within a region's matrix or across the regions (the national cell the total).
 
 usage: check_migration.py SCORED.h5 PREVIOUS.h5"""
 import os
@@ -45,25 +45,32 @@ def main():
     by_region = {}
     for r in rows:
         by_region.setdefault(int(r["region"]), []).append(r)
+    grades = max(int(r["grade_now"]) for r in rows)
+
+    def true(region, b, n):
+        """A cell's count, or a line total's (-1 on an axis: the sum over it)."""
+        return sum(want[(region, bb, nn)]
+                   for bb in (range(grades + 1) if b < 0 else [b])
+                   for nn in (range(1, grades + 1) if n < 0 else [n]))
+
+    cells, lines = {}, []
     for region, rs in by_region.items():
-        grades = max(int(r["grade_now"]) for r in rs)
-        def true(b, n):
-            if b >= 0 and n >= 1:
-                return want[(region, b, n)]
-            return sum(want[(region, bb, nn)] for bb in (range(grades + 1) if b < 0 else [b])
-                       for nn in (range(1, grades + 1) if n < 0 else [n]))
-        cells = {}
         for r in rs:
             b, n = int(r["grade_before"]), int(r["grade_now"])
-            t = true(b, n)
-            cells[(b, n)] = (t, int(r["suppressed"]))
+            t = true(region, b, n)
+            cells[(region, b, n)] = (t, int(r["suppressed"]))
             check(r["subscribers"] == (-1 if r["suppressed"] else t),
                   f"region {region} ({b}, {n}): file {r['subscribers']}, recounted {t}")
-        lines = [((b, -1), [(b, n) for n in range(1, grades + 1)]) for b in range(grades + 1)]
-        lines += [((-1, n), [(b, n) for b in range(grades + 1)]) for n in range(1, grades + 1)]
-        lines += [((-1, -1), [(b, -1) for b in range(grades + 1)]),
-                  ((-1, -1), [(-1, n) for n in range(1, grades + 1)])]
-        check_cells(check, f"region {region}", cells, k, lines)
+        # within the region's matrix: each row and column with its total, and the margins
+        lines += [((region, b, -1), [(region, b, n) for n in range(1, grades + 1)]) for b in range(grades + 1)]
+        lines += [((region, -1, n), [(region, b, n) for b in range(grades + 1)]) for n in range(1, grades + 1)]
+        lines += [((region, -1, -1), [(region, b, -1) for b in range(grades + 1)]),
+                  ((region, -1, -1), [(region, -1, n) for n in range(1, grades + 1)])]
+    # across the regions: every place's regional cells add up to (at most) the national one
+    regions = sorted(r for r in by_region if r >= 0)
+    for (region, b, n) in [c for c in cells if c[0] == -2]:
+        lines.append(((-2, b, n), [(r, b, n) for r in regions]))
+    check_cells(check, "migration", cells, k, lines)
     for p in problems[:10]:
         print("FAIL", p)
     print(f"check_migration: {len(rows)} cells in {len(by_region)} regions (k_min {k}): "
