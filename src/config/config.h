@@ -90,18 +90,18 @@ struct tr_config {
         int64_t min_region_defaults;  /* fewer: the region is scored by the national model */
         char oot_date[16];            /* out-of-time sample from this issue date; "" none */
         int64_t horizon_days;         /* the 12-month PD's horizon (docs/credit.md section 3) */
-        int64_t application_days;     /* applications from the observation date join the population */
+        int64_t application_days; /* applications from the observation date join the population */
         double base_points, base_odds, pdo; /* scorecard scaling */
         char master_scale[256];             /* increasing PD bounds of the rating grades */
         int64_t reasons;                    /* top reasons stored per scored subscriber */
     } model;
-    struct {                          /* the definition of default (docs/credit.md section 2) */
-        char ledger_cut[16];          /* YYYY-MM-DD: the last day the ledger covers; "" none */
-        int64_t default_dpd;          /* days of material arrears */
-        double materiality_absolute;  /* currency units */
-        double materiality_relative;  /* of the obligor's exposure */
-        int64_t probation_days;       /* before a cure */
-        double moc_a, moc_b, moc_c;   /* margins of conservatism (docs/credit.md section 4) */
+    struct {                         /* the definition of default (docs/credit.md section 2) */
+        char ledger_cut[16];         /* YYYY-MM-DD: the last day the ledger covers; "" none */
+        int64_t default_dpd;         /* days of material arrears */
+        double materiality_absolute; /* currency units */
+        double materiality_relative; /* of the obligor's exposure */
+        int64_t probation_days;      /* before a cure */
+        double moc_a, moc_b, moc_c;  /* margins of conservatism (docs/credit.md section 4) */
         char moc_a_reason[256], moc_b_reason[256], moc_c_reason[256];
     } credit;
     struct {

@@ -13,10 +13,10 @@ struct tr_credit {
     struct tr_validation validation;
     double *pd, *pd_national, *score; /* [rows->n]; NULL when there is no model */
     int8_t *grade;                    /* [rows->n] */
-    double *pd_calibrated;            /* [rows->n]: the grade's calibrated PD (model/calibration.h) */
-    double *points;                   /* [rows->n x n_used]; NULL without per-bin points */
-    int32_t *reasons;                 /* [rows->n x n_reasons] codes (model/reasons.h) */
-    int n_reasons;                    /* model.reasons */
+    double *pd_calibrated; /* [rows->n]: the grade's calibrated PD (model/calibration.h) */
+    double *points;        /* [rows->n x n_used]; NULL without per-bin points */
+    int32_t *reasons;      /* [rows->n x n_reasons] codes (model/reasons.h) */
+    int n_reasons;         /* model.reasons */
 };
 
 /* Each row's points [rows->n x n_used] and top reasons [rows->n x n_reasons] (model/reasons.h),

@@ -14,7 +14,7 @@ struct tr_metrics {
      * variances of the structural components (placements) of the m defaults and n repaid, clipped
      * to [0, 1]; NaN with fewer than two of either class. */
     double auc_lower, auc_upper;
-    double auc_se; /* DeLong's standard error of the AUC (NaN as the interval) */
+    double auc_se;   /* DeLong's standard error of the AUC (NaN as the interval) */
     double gini;     /* 2 AUC - 1 */
     double ks;       /* max over thresholds of |TPR - FPR| */
     double brier;    /* mean (p - y)^2 */

@@ -68,7 +68,7 @@ struct tr_models {
     /* [n_regions + 1]: the hold-out AUC it had when developed, all regions then each (NaN:
      * none, or suppressed); read back from a stored model's /models/summary, else NULL. */
     double *development_auc;
-    int iterations;             /* Newton iterations over all fits */
+    int iterations; /* Newton iterations over all fits */
     /* Wall times (slowest rank): not in /models, which must be the same at any rank count. */
     double seconds;                   /* binning, screening and fitting */
     double fit_seconds;               /* the Newton iterations of all fits */

@@ -77,10 +77,10 @@ struct tr_rf_subscribers {
 /* /subscribers/{pd, score, grade, points, reasons}: the same rows. */
 struct tr_rf_scores {
     size_t n_local;
-    const double *pd;    /* [n_local]: probability of default within the horizon, own model */
-    const double *pd_calibrated; /* [n_local]: the grade's calibrated PD; NULL: not written */
-    const double *score; /* [n_local]: scorecard points */
-    const int8_t *grade; /* [n_local]: master-scale grade, 1 the safest */
+    const double *pd; /* [n_local]: probability of default within the horizon, own model */
+    const double *pd_calibrated;    /* [n_local]: the grade's calibrated PD; NULL: not written */
+    const double *score;            /* [n_local]: scorecard points */
+    const int8_t *grade;            /* [n_local]: master-scale grade, 1 the safest */
     const struct tr_models *models; /* the models that scored them (points' columns) */
     const double *points;           /* [n_local x used features]; NULL: no points (standardize) */
     const int32_t *reasons;         /* [n_local x n_reasons] codes (model/reasons.h) */
@@ -96,7 +96,7 @@ struct tr_rf_models {
 /* /monitoring (telrisk score --model): drift and champion against challenger. */
 struct tr_rf_monitoring {
     const struct tr_monitoring *monitoring;
-    const char *model_path; /* the champion's file */
+    const char *model_path;          /* the champion's file */
     const char *const *region_names; /* the scored run's (the AUC tests' rows) */
     int64_t k_min;
 };

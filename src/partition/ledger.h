@@ -32,8 +32,8 @@ void tr_ledger_passes_free(struct tr_ledger_passes *m);
  * sorted by (borrower, time, order), exact duplicates (byte-identical lines) dropped and
  * added to dups[n_files] (of the later copy's file); those of other passes' loans dropped. */
 void tr_repayments_join(const struct tr_ctx *ctx, const struct tr_pass *pass,
-                        const struct tr_array *loans, struct tr_array *repayments,
-                        int64_t cut_end, struct tr_late_rejects *late, int n_files, int64_t *dups,
+                        const struct tr_array *loans, struct tr_array *repayments, int64_t cut_end,
+                        struct tr_late_rejects *late, int n_files, int64_t *dups,
                         struct tr_ledger_passes *m);
 
 #endif

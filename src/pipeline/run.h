@@ -47,10 +47,10 @@ struct tr_run {
     struct tr_cohort_counts cohorts;   /* the ledger's yearly cohorts (the records checkpoint's) */
     struct tr_late_rejects late;       /* the pass's lines rejected after the read */
     struct tr_ledger_passes ledger_passes; /* which repayments some pass's loans claimed */
-    struct tr_feature_table pass_ft;   /* this pass's subscribers' indicators ... */
-    struct tr_crosscheck pass_checks;  /* ... their cross-checks ... */
-    struct tr_portfolio pass_book;     /* ... and loans */
-    struct tr_feature_table ft;        /* every pass's, appended in key order */
+    struct tr_feature_table pass_ft;       /* this pass's subscribers' indicators ... */
+    struct tr_crosscheck pass_checks;      /* ... their cross-checks ... */
+    struct tr_portfolio pass_book;         /* ... and loans */
+    struct tr_feature_table ft;            /* every pass's, appended in key order */
     struct tr_crosscheck checks;
     struct tr_portfolio book; /* the exposures of this rank's subscribers */
 

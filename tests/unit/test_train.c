@@ -69,8 +69,8 @@ static void plant(struct planted *d)
         v[PARTIAL] = i % 4 == 1 ? NAN : z;
         v[EMPTY] = NAN;
     }
-    d->rows =
-        (struct tr_model_rows){N, F, names, d->key, d->region, d->label, d->sample, d->values, NULL};
+    d->rows = (struct tr_model_rows){N,        F,         names,     d->key, d->region,
+                                     d->label, d->sample, d->values, NULL};
 }
 
 /* The reference (R 4, on the CSV of the rows above, training rows = sample 0 and label >= 0):
@@ -399,7 +399,8 @@ static void binary_rows(struct binary *b)
             b->label[i] = b->x[i] == 1 ? k % 2 : 1;
         }
     }
-    b->rows = (struct tr_model_rows){NB, 1, xname, b->key, b->region, b->label, b->sample, b->x, NULL};
+    b->rows =
+        (struct tr_model_rows){NB, 1, xname, b->key, b->region, b->label, b->sample, b->x, NULL};
 }
 
 static double logit(double p)
