@@ -162,6 +162,25 @@ static void test_application_and_overpayment(void **state)
     assert_int_equal(o2.obligor.population, TR_POP_NONE);
 }
 
+/* Two loans whose repayments come interleaved in time (as the join hands them over, by time):
+ * each payment goes to its own loan, whatever the order they are given in. */
+static void test_repayments_in_any_order(void **state)
+{
+    (void)state;
+    const struct tr_loan_rec two[2] = {loan(1, 100, 190, 9000, 3), loan(2, 105, 195, 6000, 3)};
+    const struct tr_repayment in_time[4] = {pay(1, 128, 3000), pay(2, 134, 2000), pay(1, 158, 3000),
+                                            pay(2, 164, 2000)};
+    const struct tr_repayment shuffled[4] = {in_time[3], in_time[0], in_time[2], in_time[1]};
+    const struct tr_ledger_settings s = settings(180, 100);
+    const struct result a = run(&s, two, 2, in_time, 4), b = run(&s, two, 2, shuffled, 4);
+    assert_int_equal(a.loan[0].outstanding, 3000), assert_int_equal(a.loan[1].outstanding, 2000);
+    assert_int_equal(a.loan[0].installments_paid, 2),
+        assert_int_equal(a.loan[1].installments_paid, 2);
+    assert_int_equal(a.loan[0].arrears, 0), assert_int_equal(a.obligor.exposure, 5000);
+    assert_memory_equal(a.loan, b.loan, 2 * sizeof *a.loan); /* the third is not written */
+    assert_memory_equal(&a.obligor, &b.obligor, sizeof a.obligor);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -170,6 +189,7 @@ int main(void)
         cmocka_unit_test(test_materiality_both_ways),
         cmocka_unit_test(test_unlikely_to_pay_at_the_cut),
         cmocka_unit_test(test_application_and_overpayment),
+        cmocka_unit_test(test_repayments_in_any_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
