@@ -50,7 +50,8 @@ static const struct option_spec options[] = {
      "write (default: RUN.h5 itself); stress: a part file for telrisk merge (default: into "
      "RUN.h5); convert: the columnar inputs file"},
     {OPT_RUN, "--run", "RUN.h5",
-     "the run file (stress: whose loan book is stressed; lookup: whose keys and seed are used)"},
+     "the run file (stress: whose loan book is stressed; ecl: whose ledger is staged; lookup: "
+     "whose keys and seed are used)"},
     {OPT_SCENARIOS, "--scenarios", "FILE",
      "stress scenarios (inputs/scenarios/*.ini; default: stress.scenarios)"},
     {OPT_SCENARIO, "--scenario", "NAME", "only this scenario of the file"},
@@ -71,8 +72,9 @@ static const struct option_spec options[] = {
      "write over the output file when it exists (without it: exit 2, nothing written)"},
     {OPT_MODEL, "--model", "TRAINED.h5", "a run file whose /models score this run (the champion)"},
     {OPT_COMPARE, "--compare", "PREVIOUS.h5",
-     "a previous run file: its subscribers' grades against this run's (the grade migration "
-     "matrix, /monitoring/migration)"},
+     "a previous run file: score: its subscribers' grades against this run's (the grade "
+     "migration matrix, /monitoring/migration); ecl: its loans' IFRS 9 stages against this "
+     "run's (/ifrs9/transfers)"},
     {OPT_PD, "--pd", "P", "probability of default, 0 < P < 1"},
     {OPT_LGD, "--lgd", "L", "loss given default, 0 < L <= 1"},
     {OPT_CLASS, "--class", "C", "exposure class: other_retail, qrre, mortgage or corporate"},
@@ -127,6 +129,13 @@ static const struct tr_command commands[] = {
      OPT_RUN | OPT_SCENARIOS | OPT_SCENARIO | OPT_OUT | OPT_CONFIG | OPT_FORCE | OPT_NO_VERIFY |
          OPT_COMMON,
      OPT_RUN, 0, 0, tr_cmd_stress},
+    {"ecl",
+     "--run RUN.h5 [--scenarios FILE] [--compare PREVIOUS.h5] [--out NEW.h5] [--config FILE] "
+     "[--force] [--no-verify]",
+     "IFRS 9 again from a stored run: stages, PD term structures, expected credit loss",
+     OPT_RUN | OPT_SCENARIOS | OPT_COMPARE | OPT_OUT | OPT_CONFIG | OPT_FORCE | OPT_NO_VERIFY |
+         OPT_COMMON,
+     OPT_RUN, 0, 0, tr_cmd_ecl},
     {"merge", "RUN.h5 PART.h5... [--out NEW.h5] [--force] [--no-verify]",
      "gather per-scenario stress part files into the run file they came from",
      OPT_OUT | OPT_FORCE | OPT_NO_VERIFY | OPT_COMMON, 0, 2, TR_CLI_MAX_POSITIONAL, tr_cmd_merge},

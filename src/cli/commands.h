@@ -15,6 +15,7 @@ int tr_cmd_train(const struct tr_ctx *ctx, const struct tr_cli_args *args);
 int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args);
 int tr_cmd_irb(const struct tr_ctx *ctx, const struct tr_cli_args *args);
 int tr_cmd_stress(const struct tr_ctx *ctx, const struct tr_cli_args *args);
+int tr_cmd_ecl(const struct tr_ctx *ctx, const struct tr_cli_args *args);
 int tr_cmd_merge(const struct tr_ctx *ctx, const struct tr_cli_args *args);
 int tr_cmd_convert(const struct tr_ctx *ctx, const struct tr_cli_args *args);
 int tr_cmd_lookup(const struct tr_ctx *ctx, const struct tr_cli_args *args);

@@ -46,6 +46,8 @@ struct tr_config {
         char start[16];              /* first day of the observation window, YYYY-MM-DD */
         double interactions_per_day; /* mean outgoing calls+texts per subscriber per day */
         double loan_share;           /* share of subscribers with a loan after the window */
+        double mortgage_share;       /* of the better-off borrowers, with a mortgage */
+        double cycle_sd;             /* of the regions' yearly credit cycles (log-odds) */
         int64_t loan_days;           /* loans are issued over this many days after the window */
         int64_t outcome_days;        /* data cut: this many days after the window ends */
         int64_t history_days;        /* earlier loans are issued over this many days before it */
@@ -103,7 +105,17 @@ struct tr_config {
         int64_t probation_days;      /* before a cure */
         double moc_a, moc_b, moc_c;  /* margins of conservatism (docs/credit.md section 4) */
         char moc_a_reason[256], moc_b_reason[256], moc_c_reason[256];
+        double ccf_revolving; /* credit conversion factor of a line's undrawn limit */
     } credit;
+    struct {                      /* IFRS 9 (docs/credit.md section 6) */
+        int64_t backstop_dpd;     /* days past due that move a loan to stage 2 */
+        double sicr_ratio;        /* lifetime PD now over at origination, at least */
+        double sicr_min_increase; /* ... and higher by at least */
+        char fraud_trigger[8];    /* yes|no: a fraud alert moves a loan to stage 2 */
+        double default_rate;      /* discount rate of a loan without its own */
+        int64_t min_defaults;     /* an installment's own hazard needs this many defaults */
+        char weights[512];        /* "scenario:weight,..."; "" through the cycle */
+    } ifrs9;
     struct {
         double takeover_hours, takeover_share;
         double travel_window_minutes, travel_max_kmh, travel_min_km;
@@ -129,6 +141,7 @@ struct tr_config {
         double pd_floor;                                   /* IRB floors */
         double lgd_microloan, lgd_revolving, lgd_mortgage; /* when a loan has no LGD */
         double lgd_floor_microloan, lgd_floor_revolving, lgd_floor_mortgage;
+        double lgd_downturn_microloan, lgd_downturn_revolving, lgd_downturn_mortgage; /* add-ons */
     } stress;
     struct {
         char key_file[TR_PATH_MAX];

@@ -19,8 +19,19 @@ struct loan_state {
     int32_t next_due;               /* 1 + the installments due before it */
     int32_t oldest;                 /* the first installment not fully paid (n + 1: none) */
     int32_t default_day;            /* -1 until found */
+    int32_t default_installment;    /* then: the oldest installment not fully paid */
+    int64_t default_outstanding;    /* then: cents owed */
     int active;                     /* issued by the cut: it takes part */
 };
+
+/* The loan's default on day d: what it then owed and the installment it had not paid. */
+static void set_default(struct loan_state *st, int64_t d)
+{
+    const int64_t left = st->l->amount - st->paid;
+    st->default_day = (int32_t)d;
+    st->default_installment = st->oldest;
+    st->default_outstanding = left > 0 ? left : 0;
+}
 
 static int64_t day_of(int64_t t)
 {
@@ -239,7 +250,7 @@ static void walk_segment(const struct tr_ledger_settings *s, struct loan_state *
     for (size_t k = 0; k < n_loans; k++) {
         const int64_t since = state[k].active ? past_due_since(&state[k], e) : -1;
         const int64_t first = since < 0 ? INT64_MAX : since + D > a ? since + D : a;
-        if (state[k].default_day < 0 && first <= next - 1) state[k].default_day = (int32_t)first;
+        if (state[k].default_day < 0 && first <= next - 1) set_default(&state[k], first);
     }
 }
 
@@ -312,7 +323,12 @@ void tr_ledger_obligor(const struct tr_ledger_settings *s, const struct tr_loan_
                                                 .due = l->due,
                                                 .installments = l->installments,
                                                 .product = l->product,
-                                                .status = l->status};
+                                                .status = l->status,
+                                                .limit = l->limit,
+                                                .pd = l->pd,
+                                                .origination_pd = l->origination_pd,
+                                                .lgd = l->lgd,
+                                                .rate = l->rate};
     }
     struct walk w = {0};
     for (int k = 0; k < TR_LEDGER_COHORTS; k++)
@@ -327,9 +343,11 @@ void tr_ledger_obligor(const struct tr_ledger_settings *s, const struct tr_loan_
     for (size_t k = 0; k < n_loans; k++) {
         if (state[k].active && tr_status_defaulted(loans[k].status)) {
             note_triggers(s, &w, after_cut, after_cut);
-            if (state[k].default_day < 0) state[k].default_day = (int32_t)after_cut;
+            if (state[k].default_day < 0) set_default(&state[k], after_cut);
         }
         loan_out[k].default_day = state[k].default_day;
+        loan_out[k].default_installment = state[k].default_installment;
+        loan_out[k].default_outstanding = state[k].default_outstanding;
     }
     *out = (struct tr_obligor_position){.subscriber = n_loans ? loans[0].self : 0,
                                         .exposure = w.exposure[0],
@@ -348,6 +366,15 @@ static void *grow(void *a, size_t *cap, size_t used, size_t n, size_t size)
     return TR_REALLOC(a, size * *cap);
 }
 
+/* A borrower's loans by issue day, then loan key: an order that no line's place in its file
+ * changes (two lines of one loan id: the one kept is the same, wherever it stands). */
+static int by_issue(const void *pa, const void *pb)
+{
+    const struct tr_loan_position *a = pa, *b = pb;
+    if (a->issued != b->issued) return a->issued < b->issued ? -1 : 1;
+    return (a->loan > b->loan) - (a->loan < b->loan);
+}
+
 void tr_ledger_table_add(struct tr_ledger_table *t, const struct tr_ledger_settings *s,
                          const struct tr_loan_rec *loans, size_t n_loans,
                          const struct tr_repayment *reps, size_t n_reps,
@@ -357,6 +384,7 @@ void tr_ledger_table_add(struct tr_ledger_table *t, const struct tr_ledger_setti
     t->obligor = grow(t->obligor, &t->cap_obligors, t->n_obligors, 1, sizeof *t->obligor);
     tr_ledger_obligor(s, loans, n_loans, reps, n_reps, scratch, t->loan + t->n_loans,
                       &t->obligor[t->n_obligors]);
+    qsort(t->loan + t->n_loans, n_loans, sizeof *t->loan, by_issue);
     t->n_loans += n_loans;
     t->n_obligors++;
 }

@@ -47,6 +47,12 @@ struct tr_loan_position {
     int32_t dpd, installments_due, installments_paid;
     int32_t default_day; /* the loan's default day, -1 none by C + 1 */
     uint8_t product, status, pad[2];
+    int64_t default_outstanding; /* cents owed on the default day (0: no default) */
+    int32_t default_installment; /* then the oldest installment not fully paid (0: none) */
+    int32_t pad2;
+    int64_t limit;             /* cents, -1 none: the loans table's terms, for IFRS 9 */
+    double pd, origination_pd; /* NaN: not given */
+    double lgd, rate;          /* NaN: not given */
 };
 
 /* An obligor's position at T, their default in the horizon and their label. */
@@ -87,7 +93,7 @@ void tr_ledger_obligor(const struct tr_ledger_settings *s, const struct tr_loan_
                        struct tr_ledger_scratch *scratch, struct tr_loan_position *loan_out,
                        struct tr_obligor_position *out);
 
-/* One obligor's rows appended to t (grown as needed). */
+/* One obligor's rows appended to t (grown as needed), the loans by issue day, then loan key. */
 void tr_ledger_table_add(struct tr_ledger_table *t, const struct tr_ledger_settings *s,
                          const struct tr_loan_rec *loans, size_t n_loans,
                          const struct tr_repayment *reps, size_t n_reps,

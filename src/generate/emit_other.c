@@ -202,6 +202,8 @@ static void put_loan(struct tr_gen *g, const struct tr_loan *l)
     tr_put_char(b, ',');
     if (!isnan(l->lgd)) tr_put_fixed(b, l->lgd, 2);
     put_schedule(b, l);
+    tr_put_char(b, ','); /* origination_pd: the lender's PD at issue, the planted one */
+    tr_put_fixed(b, fmin(fmax(l->issue_pd, 1e-6), 0.999999), 6);
     tr_put_eol(b);
     g->sink->records[TR_F_LOANS]++;
 }

@@ -15,7 +15,6 @@ static const int64_t term_days[3] = {30, 365, 7300};
 /* Days between installments of a history micro-loan (1-4 of them). */
 #define MICRO_PERIOD 30
 /* The standard deviation of a region-year's shift of the log-odds of default. */
-#define CYCLE_SD 0.5
 /* A defaulter's first missed installment is K = 1 + floor(n u^DEFAULT_SKEW): early ones likelier,
  * as defaults come early in a loan's life. */
 #define DEFAULT_SKEW 1.5
@@ -47,7 +46,7 @@ int64_t tr_installment_cents(const struct tr_loan *l, int k)
 double tr_cycle_shift(const struct tr_world *w, int32_t region, int year)
 {
     const double u = tr_unit(tr_key(w->seed, TR_S_CYCLE, (uint64_t)region, (uint64_t)year));
-    return CYCLE_SD * gsl_cdf_ugaussian_Pinv(0.5 / 9007199254740992.0 + u);
+    return w->cfg->generate.cycle_sd * gsl_cdf_ugaussian_Pinv(0.5 / 9007199254740992.0 + u);
 }
 
 static int year_of(int64_t day)
@@ -220,7 +219,8 @@ static int cmp_day(const void *pa, const void *pb)
 }
 
 /* The history: mobile-money borrowers only (their payments are in the wallet's ledger), about
- * 1.5 micro-loans a year, a revolving line for one in ten, a mortgage for some of the better off;
+ * 1.5 micro-loans a year, a revolving line for one in ten, a mortgage for some of the better off
+ * (generate.mortgage_share);
  * issued over the history_days before the observation date, numbered in issue order. Each loan's
  * chance of default is the person's PD with the log-odds shifted by the region's cycle in the
  * year it was issued. Dormant accounts (silent before they wake) and SIM boxes borrow nothing. */
@@ -236,13 +236,15 @@ static void add_history(const struct tr_world *w, const struct tr_person *p, str
     for (unsigned k = 0; k < micro && n < TR_MAX_LOANS - 3; k++)
         plan[n++] = TR_MICROLOAN;
     if (gsl_rng_uniform(r) < 0.10) plan[n++] = TR_REVOLVING;
-    if (gsl_rng_uniform(r) < 0.03 && p->income > 300) plan[n++] = TR_MORTGAGE;
+    if (gsl_rng_uniform(r) < w->cfg->generate.mortgage_share && p->income > 300)
+        plan[n++] = TR_MORTGAGE;
     for (int k = 0; k < n; k++)
         plan[k] += 4 * (obs - span + (int64_t)gsl_rng_uniform_int(r, (unsigned long)span));
     qsort(plan, (size_t)n, sizeof *plan, cmp_day);
     const double logit_pd = log(p->pd / (1 - p->pd));
     static const double income_multiple[3] = {0.25, 0.5, 60};
     for (int k = 0; k < n; k++) {
+        if (plan[k] / 4 >= b->lent_until) break; /* no lending to a borrower in default */
         const enum tr_product product = (enum tr_product)(plan[k] % 4);
         struct tr_loan *l = new_loan(b, p, product, plan[k] / 4);
         const int n_inst = product == TR_MICROLOAN   ? 1 + (int)gsl_rng_uniform_int(r, 4)
@@ -255,6 +257,7 @@ static void add_history(const struct tr_world *w, const struct tr_person *p, str
         const double shift = tr_cycle_shift(w, p->region, year_of(l->issued));
         l->issue_pd = 1 / (1 + exp(-(logit_pd + shift)));
         run_loan(w, b, l, r);
+        if (l->eventual_default && l->default_day < b->lent_until) b->lent_until = l->default_day;
     }
 }
 
@@ -269,10 +272,11 @@ static void add_application(const struct tr_world *w, const struct tr_person *p,
     const enum tr_product product = (u < 0.04 && p->income > 300) ? TR_MORTGAGE
                                     : u < 0.14                    ? TR_REVOLVING
                                                                   : TR_MICROLOAN;
-    struct tr_loan *l =
-        new_loan(b, p, product,
-                 tr_observation_day(w) +
-                     (int64_t)gsl_rng_uniform_int(r, (unsigned long)w->cfg->generate.loan_days));
+    const int64_t issued =
+        tr_observation_day(w) +
+        (int64_t)gsl_rng_uniform_int(r, (unsigned long)w->cfg->generate.loan_days);
+    if (issued >= b->lent_until) return; /* no lending to a borrower in default */
+    struct tr_loan *l = new_loan(b, p, product, issued);
     static const double income_multiple[3] = {0.25, 0.5, 60};
     static const int installments[3] = {1, 12, 240};
     const int64_t principal =
@@ -286,6 +290,7 @@ static void add_application(const struct tr_world *w, const struct tr_person *p,
 void tr_person_book(const struct tr_world *w, const struct tr_person *p, struct tr_book *b)
 {
     b->n = b->n_rep = 0;
+    b->lent_until = INT64_MAX;
     if (p->kind == TR_KIND_SIMBOX) return;
     gsl_rng *r = tr_rng_alloc();
     add_history(w, p, b, r);

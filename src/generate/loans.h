@@ -45,6 +45,7 @@ struct tr_loan {
 
 struct tr_book {
     int n, n_rep;
+    int64_t lent_until; /* the first default day of the borrower's loans: no loan from then on */
     struct tr_loan loan[TR_MAX_LOANS];
     struct tr_repayment rep[TR_MAX_REPAYMENTS];
 };

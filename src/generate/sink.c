@@ -12,7 +12,7 @@ const struct tr_file_spec tr_gen_files[TR_F_COUNT] = {
     {"mobilemoney.csv", "txn_id,txn_type,caller_id,recipient_id,timestamp,amount,sender_balance_before,sender_balance_after,recipient_balance_before,recipient_balance_after,antenna_id"},
     {"mobiledata.csv", "caller_id,volume,timestamp"},
     {"subscribers.csv", "subscriber_id,region,activation_date,plan"},
-    {"loans.csv", "loan_id,subscriber_id,product,issued,due,amount,outstanding,status,lgd,installments,rate,limit"},
+    {"loans.csv", "loan_id,subscriber_id,product,issued,due,amount,outstanding,status,lgd,installments,rate,limit,origination_pd"},
     {"sim_swaps.csv", "subscriber_id,timestamp"},
     {"repayments.csv", "loan_id,timestamp,amount"},
     {"truth/subscribers.csv", "subscriber_id,region,pd,income,stability,regularity,wallet,kind,ledger_break,sim_swap,home_antenna,work_antenna,dormant_until"},

@@ -331,6 +331,7 @@ int tr_ckpt_write_model(const struct tr_ctx *ctx, const char *output,
                              c->k_min);
         H5_CHECK(H5Gclose(g));
     }
+    if (c->ifrs9) tr_rf_write_ifrs9(ctx, f, c->ifrs9, c->k_min);
     tr_rf_write_portfolio(ctx, f, c->portfolio);
     return publish_ckpt(ctx, f, path, tmp);
 }
@@ -372,6 +373,7 @@ static void fill(const char *output, const char *run, hid_t f, int done,
                                                  "subscribers/reasons",
                                                  "crosschecks/backtest",
                                                  "crosschecks/concentration",
+                                                 "ifrs9",
                                                  "portfolio"};
         for (size_t k = 0; k < sizeof from_model / sizeof *from_model; k++)
             copy_over(m, f, from_model[k]);

@@ -4,7 +4,7 @@
  *   PATH.ckpt-records.h5  all that the input records give (the run file without models and stress:
  *                         provenance, rejects, regions, subscribers' features, cross-checks, the
  *                         loan book with the loans' own PDs)
- *   PATH.ckpt-model.h5    /models, /subscribers/{pd, score, grade}, /crosschecks/backtest and the
+ *   PATH.ckpt-model.h5    /models, /subscribers/{pd, score, grade}, /crosschecks/backtest, /ifrs9 and the
  *                         loan book with the model PDs
  *   PATH.ckpt-stress.h5   /stress
  * The run file is always assembled from them (rank 0 copies the records file and copies the other
@@ -58,7 +58,7 @@ void tr_ckpt_remove(const struct tr_ctx *ctx, const char *output, const char *ru
  * checkpoint and fingerprint attributes) and the provenance's stages so far:
  *   records: provenance (inputs, passes), rejects, regions, subscribers (with flags),
  *            crosschecks (checks), portfolio: written by tr_runfile_write;
- *   model:   models, scores, crosschecks (backtest), portfolio (with the model PDs), regions and
+ *   model:   models, scores, crosschecks (backtest), ifrs9, portfolio (with the model PDs), regions and
  *            k_min for their labels and suppression: tr_ckpt_write_model;
  *   stress:  stress: tr_ckpt_write_stress.
  * Collective; each returns an exit code. */

@@ -67,8 +67,18 @@ void tr_rf_write_backtest(const struct tr_ctx *ctx, hid_t g, const struct tr_bac
 void tr_rf_write_rejects(const struct tr_ctx *ctx, hid_t file, const struct tr_rf_rejects *rejects,
                          const struct tr_rf_provenance *p);
 
+/* /ifrs9 (output/ifrs9.c). */
+void tr_rf_write_ifrs9(const struct tr_ctx *ctx, hid_t file, const struct tr_rf_ifrs9 *x,
+                       int64_t k_min);
+
 /* /ledger (output/ledger.c). */
+struct tr_ledger_table;
 void tr_rf_write_ledger(const struct tr_ctx *ctx, hid_t file, const struct tr_rf_ledger *l);
+/* /ledger's loans and obligors of the subscribers with keys in [lo, hi] into t (to free): 0, or 1
+ * with err when a table is absent, not the table telrisk writes, or holds a row no ledger makes
+ * (t then empty). */
+int tr_rf_read_ledger_range(hid_t file, uint64_t lo, uint64_t hi, struct tr_ledger_table *t,
+                            char *err, size_t errlen);
 /* /ledger/cohorts into out; *present 0 when the file has none. 0, or 1 with err (not such a
  * table). */
 int tr_rf_read_cohorts(hid_t file, struct tr_cohort_counts *out, int *present, char *err,

@@ -7,6 +7,7 @@
 #include "features/ledger_days.h"
 #include "model/calibration.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,9 @@ struct loan_row {
     int32_t issued, due, installments;
     double amount, outstanding, arrears;
     int32_t dpd, installments_due, installments_paid, default_day;
+    double limit, pd, origination_pd, lgd, rate;
+    double default_outstanding;
+    int32_t default_installment;
 };
 
 struct obligor_row {
@@ -31,24 +35,33 @@ struct obligor_row {
     int8_t label;
 };
 
+#define LOAN_FIELDS(s)                                                                             \
+    {                                                                                              \
+        NUM_FIELD(s, subscriber, H5T_STD_U64LE, NULL), NUM_FIELD(s, loan, H5T_STD_U64LE, NULL),    \
+            STR_FIELD(s, product, 11, NULL), STR_FIELD(s, status, 15, NULL),                       \
+            NUM_FIELD(s, issued, H5T_STD_I32LE, "days since 1970-01-01"),                          \
+            NUM_FIELD(s, due, H5T_STD_I32LE, "days since 1970-01-01"),                             \
+            NUM_FIELD(s, installments, H5T_STD_I32LE, NULL),                                       \
+            NUM_FIELD(s, amount, H5T_IEEE_F64LE, "currency"),                                      \
+            NUM_FIELD(s, outstanding, H5T_IEEE_F64LE, "currency"),                                 \
+            NUM_FIELD(s, arrears, H5T_IEEE_F64LE, "currency"),                                     \
+            NUM_FIELD(s, dpd, H5T_STD_I32LE, "days"),                                              \
+            NUM_FIELD(s, installments_due, H5T_STD_I32LE, NULL),                                   \
+            NUM_FIELD(s, installments_paid, H5T_STD_I32LE, NULL),                                  \
+            NUM_FIELD(s, default_day, H5T_STD_I32LE, "days since 1970-01-01"),                     \
+            NUM_FIELD(s, limit, H5T_IEEE_F64LE, "currency"),                                       \
+            NUM_FIELD(s, pd, H5T_IEEE_F64LE, "probability"),                                       \
+            NUM_FIELD(s, origination_pd, H5T_IEEE_F64LE, "probability"),                           \
+            NUM_FIELD(s, lgd, H5T_IEEE_F64LE, "fraction"),                                         \
+            NUM_FIELD(s, rate, H5T_IEEE_F64LE, "per year"),                                        \
+            NUM_FIELD(s, default_outstanding, H5T_IEEE_F64LE, "currency"),                         \
+            NUM_FIELD(s, default_installment, H5T_STD_I32LE, NULL)                                 \
+    }
+
 static void write_loans(const struct tr_ctx *ctx, hid_t g, const struct tr_ledger_table *t)
 {
     typedef struct loan_row s;
-    const struct tr_h5_field fields[] = {
-        NUM_FIELD(s, subscriber, H5T_STD_U64LE, NULL),
-        NUM_FIELD(s, loan, H5T_STD_U64LE, NULL),
-        STR_FIELD(s, product, 11, NULL),
-        STR_FIELD(s, status, 15, NULL),
-        NUM_FIELD(s, issued, H5T_STD_I32LE, "days since 1970-01-01"),
-        NUM_FIELD(s, due, H5T_STD_I32LE, "days since 1970-01-01"),
-        NUM_FIELD(s, installments, H5T_STD_I32LE, NULL),
-        NUM_FIELD(s, amount, H5T_IEEE_F64LE, "currency"),
-        NUM_FIELD(s, outstanding, H5T_IEEE_F64LE, "currency"),
-        NUM_FIELD(s, arrears, H5T_IEEE_F64LE, "currency"),
-        NUM_FIELD(s, dpd, H5T_STD_I32LE, "days"),
-        NUM_FIELD(s, installments_due, H5T_STD_I32LE, NULL),
-        NUM_FIELD(s, installments_paid, H5T_STD_I32LE, NULL),
-        NUM_FIELD(s, default_day, H5T_STD_I32LE, "days since 1970-01-01")};
+    const struct tr_h5_field fields[] = LOAN_FIELDS(s);
     struct loan_row *rows = TR_CALLOC(t->n_loans + 1, sizeof *rows);
     for (size_t i = 0; i < t->n_loans; i++) {
         const struct tr_loan_position *p = &t->loan[i];
@@ -63,33 +76,47 @@ static void write_loans(const struct tr_ctx *ctx, hid_t g, const struct tr_ledge
                                     .dpd = p->dpd,
                                     .installments_due = p->installments_due,
                                     .installments_paid = p->installments_paid,
-                                    .default_day = p->default_day};
+                                    .default_day = p->default_day,
+                                    .limit = p->limit < 0 ? NAN : (double)p->limit / 100,
+                                    .pd = p->pd,
+                                    .origination_pd = p->origination_pd,
+                                    .lgd = p->lgd,
+                                    .rate = p->rate,
+                                    .default_outstanding = (double)p->default_outstanding / 100,
+                                    .default_installment = p->default_installment};
         snprintf(rows[i].product, sizeof rows[i].product, "%s", tr_product_names[p->product]);
         snprintf(rows[i].status, sizeof rows[i].status, "%s", tr_status_names[p->status]);
     }
-    tr_rf_rows_table(ctx, g, "loans", fields, (int)(sizeof fields / sizeof *fields), sizeof *rows,
-                     rows, t->n_loans,
-                     "one row per loan of a registered subscriber, in borrower key order: its "
-                     "schedule, and at the observation date its outstanding amount, arrears, days "
-                     "past due, installments due and paid; the loan's default day (-1: none by "
-                     "the day after the ledger's cut); docs/credit.md section 2");
+    tr_rf_rows_table(
+        ctx, g, "loans", fields, (int)(sizeof fields / sizeof *fields), sizeof *rows, rows,
+        t->n_loans,
+        "one row per loan of a registered subscriber, in borrower key order, then by issue day "
+        "and loan key: its "
+        "schedule, and at the observation date its outstanding amount, arrears, days "
+        "past due, installments due and paid; the loan's default day (-1: none by "
+        "the day after the ledger's cut); the loans table's limit, pd, "
+        "origination_pd, lgd and rate (NaN: not given); on its default day what it "
+        "owed and the oldest installment not fully paid (0: no default); "
+        "docs/credit.md section 2");
     free(rows);
 }
+
+#define OBLIGOR_FIELDS(s)                                                                          \
+    {                                                                                              \
+        NUM_FIELD(s, subscriber, H5T_STD_U64LE, NULL), NUM_FIELD(s, region, H5T_STD_I32LE, NULL),  \
+            NUM_FIELD(s, loans, H5T_STD_I32LE, NULL),                                              \
+            NUM_FIELD(s, exposure, H5T_IEEE_F64LE, "currency"),                                    \
+            NUM_FIELD(s, arrears, H5T_IEEE_F64LE, "currency"),                                     \
+            NUM_FIELD(s, material_days, H5T_STD_I32LE, "days"),                                    \
+            NUM_FIELD(s, in_default, H5T_STD_I8LE, NULL), STR_FIELD(s, population, 11, NULL),      \
+            NUM_FIELD(s, default_day, H5T_STD_I32LE, "days since 1970-01-01"),                     \
+            NUM_FIELD(s, label, H5T_STD_I8LE, NULL)                                                \
+    }
 
 static void write_obligors(const struct tr_ctx *ctx, hid_t g, const struct tr_ledger_table *t)
 {
     typedef struct obligor_row s;
-    const struct tr_h5_field fields[] = {
-        NUM_FIELD(s, subscriber, H5T_STD_U64LE, NULL),
-        NUM_FIELD(s, region, H5T_STD_I32LE, NULL),
-        NUM_FIELD(s, loans, H5T_STD_I32LE, NULL),
-        NUM_FIELD(s, exposure, H5T_IEEE_F64LE, "currency"),
-        NUM_FIELD(s, arrears, H5T_IEEE_F64LE, "currency"),
-        NUM_FIELD(s, material_days, H5T_STD_I32LE, "days"),
-        NUM_FIELD(s, in_default, H5T_STD_I8LE, NULL),
-        STR_FIELD(s, population, 11, NULL),
-        NUM_FIELD(s, default_day, H5T_STD_I32LE, "days since 1970-01-01"),
-        NUM_FIELD(s, label, H5T_STD_I8LE, NULL)};
+    const struct tr_h5_field fields[] = OBLIGOR_FIELDS(s);
     struct obligor_row *rows = TR_CALLOC(t->n_obligors + 1, sizeof *rows);
     for (size_t i = 0; i < t->n_obligors; i++) {
         const struct tr_obligor_position *o = &t->obligor[i];
@@ -232,4 +259,138 @@ void tr_rf_write_ledger(const struct tr_ctx *ctx, hid_t file, const struct tr_rf
     write_loans(ctx, g, l->table);
     write_obligors(ctx, g, l->table);
     H5_CHECK(H5Gclose(g));
+}
+
+/* The rows [*first, *first + *n) of a table in subscriber key order whose keys are in [lo, hi]. */
+static void key_range(hid_t d, uint64_t lo, uint64_t hi, hsize_t *first, hsize_t *n)
+{
+    const hsize_t rows = tr_h5_rows(d);
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(uint64_t));
+    H5_CHECK(t);
+    H5_CHECK(H5Tinsert(t, "subscriber", 0, H5T_NATIVE_UINT64));
+    uint64_t *key = TR_MALLOC(sizeof *key * (rows + 1));
+    tr_h5_read_rows(d, t, key, 0, rows);
+    H5_CHECK(H5Tclose(t));
+    hsize_t a = 0, b = rows;
+    while (a < rows && key[a] < lo) /* the tables are short against the records: a scan */
+        a++;
+    for (b = a; b < rows && key[b] <= hi;)
+        b++;
+    free(key);
+    *first = a, *n = b - a;
+}
+
+/* The rows of name (fields, size) with keys in [lo, hi], or NULL with err (not such a table). */
+static void *read_range(hid_t file, const char *name, const struct tr_h5_field *fields,
+                        int n_fields, size_t size, uint64_t lo, uint64_t hi, size_t *n, char *err,
+                        size_t errlen)
+{
+    *n = 0;
+    hid_t d = tr_h5_open_dataset(file, name);
+    if (d < 0 || !tr_rf_table_readable(d, fields, n_fields, size)) {
+        if (d >= 0) H5_CHECK(H5Dclose(d));
+        snprintf(err, errlen, "its /%s is not the table telrisk writes", name);
+        return NULL;
+    }
+    hsize_t first = 0, count = 0;
+    key_range(d, lo, hi, &first, &count);
+    hid_t mem, ftype;
+    tr_h5_compound(fields, n_fields, size, &mem, &ftype);
+    void *rows = TR_CALLOC(count + 1, size);
+    tr_h5_read_rows(d, mem, rows, first, count);
+    H5_CHECK(H5Tclose(mem));
+    H5_CHECK(H5Tclose(ftype));
+    H5_CHECK(H5Dclose(d));
+    *n = count;
+    return rows;
+}
+
+static int word_of(const char *s, const char *const *words)
+{
+    for (int k = 0; words[k]; k++)
+        if (strcmp(s, words[k]) == 0) return k;
+    return -1;
+}
+
+/* A row read back as the position it was written from; 1 when no ledger could have written it. */
+static int loan_of_row(const struct loan_row *r, struct tr_loan_position *p)
+{
+    const int product = word_of(r->product, tr_product_names),
+              status = word_of(r->status, tr_status_names);
+    *p = (struct tr_loan_position){.subscriber = r->subscriber,
+                                   .loan = r->loan,
+                                   .amount = llround(r->amount * 100),
+                                   .outstanding = llround(r->outstanding * 100),
+                                   .arrears = llround(r->arrears * 100),
+                                   .issued = r->issued,
+                                   .due = r->due,
+                                   .installments = r->installments,
+                                   .dpd = r->dpd,
+                                   .installments_due = r->installments_due,
+                                   .installments_paid = r->installments_paid,
+                                   .default_day = r->default_day,
+                                   .product = (uint8_t)product,
+                                   .status = (uint8_t)status,
+                                   .limit = isnan(r->limit) ? -1 : llround(r->limit * 100),
+                                   .pd = r->pd,
+                                   .origination_pd = r->origination_pd,
+                                   .lgd = r->lgd,
+                                   .rate = r->rate,
+                                   .default_outstanding = llround(r->default_outstanding * 100),
+                                   .default_installment = r->default_installment};
+    return product < 0 || product > 2 || status < 0 || r->installments < 1 || r->due <= r->issued ||
+           r->installments > r->due - r->issued || !(r->amount >= 0 && r->amount < 1e15) ||
+           !(r->outstanding >= 0 && r->outstanding < 1e15) || r->dpd < 0 ||
+           (!isnan(r->limit) && !(r->limit >= 0 && r->limit < 1e15)) ||
+           !(isnan(r->pd) || (r->pd > 0 && r->pd <= 1)) ||
+           !(isnan(r->origination_pd) || (r->origination_pd > 0 && r->origination_pd < 1)) ||
+           !(isnan(r->lgd) || (r->lgd >= 0 && r->lgd <= 1)) ||
+           !(isnan(r->rate) || (r->rate >= 0 && r->rate < 10)) ||
+           !(r->default_outstanding >= 0 && r->default_outstanding < 1e15) ||
+           r->default_installment < 0 || r->default_installment > r->installments + 1;
+}
+
+int tr_rf_read_ledger_range(hid_t file, uint64_t lo, uint64_t hi, struct tr_ledger_table *t,
+                            char *err, size_t errlen)
+{
+    memset(t, 0, sizeof *t);
+    const struct tr_h5_field lf[] = LOAN_FIELDS(struct loan_row),
+                             of[] = OBLIGOR_FIELDS(struct obligor_row);
+    size_t nl = 0, no = 0;
+    struct loan_row *loans = read_range(file, "ledger/loans", lf, (int)(sizeof lf / sizeof *lf),
+                                        sizeof *loans, lo, hi, &nl, err, errlen);
+    struct obligor_row *obl =
+        loans ? read_range(file, "ledger/obligors", of, (int)(sizeof of / sizeof *of), sizeof *obl,
+                           lo, hi, &no, err, errlen)
+              : NULL;
+    int bad = !loans || !obl;
+    t->loan = TR_CALLOC(nl + 1, sizeof *t->loan);
+    t->obligor = TR_CALLOC(no + 1, sizeof *t->obligor);
+    t->cap_loans = nl + 1, t->cap_obligors = no + 1;
+    for (size_t i = 0; i < nl && !bad; i++, t->n_loans++)
+        if (loan_of_row(&loans[i], &t->loan[i]) ||
+            (i > 0 && loans[i].subscriber < loans[i - 1].subscriber)) {
+            snprintf(err, errlen,
+                     "its /ledger/loans row of subscriber %" PRIu64 " is out of range "
+                     "or out of key order",
+                     loans[i].subscriber);
+            bad = 1;
+        }
+    for (size_t i = 0; i < no && !bad; i++, t->n_obligors++) {
+        const struct obligor_row *r = &obl[i];
+        t->obligor[i] = (struct tr_obligor_position){.subscriber = r->subscriber,
+                                                     .region = r->region,
+                                                     .loans = r->loans,
+                                                     .in_default = r->in_default,
+                                                     .default_day = r->default_day,
+                                                     .label = r->label};
+        if (i > 0 && r->subscriber <= obl[i - 1].subscriber) {
+            snprintf(err, errlen, "its /ledger/obligors keys do not increase");
+            bad = 1;
+        }
+    }
+    free(loans);
+    free(obl);
+    if (bad) tr_ledger_table_free(t);
+    return bad;
 }

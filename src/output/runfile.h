@@ -116,6 +116,29 @@ struct tr_rf_stress {
     int n;
 };
 
+/* /ifrs9 (output/ifrs9.c): this rank's loans and their figures, the summary over all ranks and
+ * the grades' calibrated PDs for the term structures (NULL: no calibration, no table). */
+struct tr_ifrs9_params;
+struct tr_ifrs9_loan;
+struct tr_ifrs9_result;
+struct tr_ifrs9_summary;
+struct tr_ifrs9_transfers;
+struct tr_ifrs9_hazards;
+struct tr_rf_ifrs9 {
+    const struct tr_ifrs9_params *params;
+    const struct tr_ifrs9_hazards *hazards;
+    size_t n;
+    const struct tr_ifrs9_loan *loans;     /* [n] */
+    const struct tr_ifrs9_result *results; /* [n] */
+    const double *ecl_scenario;            /* [n x params->n_scenarios] */
+    const int8_t *stage_scenario;          /* [n x params->n_scenarios] */
+    const struct tr_ifrs9_summary *summary;
+    int n_grades;
+    const double *grade_pd;                     /* [n_grades] or NULL */
+    const struct tr_ifrs9_transfers *transfers; /* against a previous run; NULL none */
+    const char *const *region_names;            /* [params->n_regions] */
+};
+
 /* What one file holds: the groups present (NULL: absent), in the order they are written, and
  * privacy.k_min: region and grade aggregates of fewer subscribers are suppressed. Some groups
  * label theirs with others: root is always there; rejects need provenance (the inputs they
@@ -142,6 +165,7 @@ struct tr_run_contents {
     const struct tr_rf_ledger *ledger; /* NULL: the run has no repayments table */
     const struct tr_portfolio *portfolio;
     const struct tr_rf_stress *stress;
+    const struct tr_rf_ifrs9 *ifrs9; /* NULL: no ledger, or no PDs */
 };
 
 void tr_run_contents_check(const struct tr_run_contents *c);

@@ -7,6 +7,8 @@
 #include "io/h5.h"
 #include "crosscheck/drift.h"
 #include "output/groups.h"
+#include "ifrs9/ecl.h"
+#include "model/train.h"
 #include "stress/stress.h"
 
 #include <errno.h>
@@ -391,6 +393,11 @@ static int refresh_book(const struct tr_ctx *ctx, hid_t f, const char *from,
         TR_WARN_ONCE(ctx, "the models changed: /stress (made with the old PDs) is removed; "
                           "telrisk stress makes it again");
         unlink_if(f, "stress");
+    }
+    if (has(f, "ifrs9")) {
+        TR_WARN_ONCE(ctx, "the models changed: /ifrs9 (made with the old PDs) is removed; "
+                          "telrisk ecl makes it again");
+        unlink_if(f, "ifrs9");
     }
     return TR_EXIT_OK;
 }
@@ -793,4 +800,213 @@ void tr_stored_grades_free(struct tr_stored_grades *g)
     free(g->key);
     free(g->grade);
     memset(g, 0, sizeof *g);
+}
+
+/* The ledger's part for rows [first, first + n) with keys key[0..n): 0, or 1 with why. */
+static int read_ledger_part(hid_t f, size_t n, uint64_t first, const uint64_t *key,
+                            struct tr_stored_ledger *out, char *why, size_t len)
+{
+    hid_t g = H5Gopen2(f, "ledger", H5P_DEFAULT);
+    H5_CHECK(g);
+    int bad = !has_attr(g, "observation_day");
+    if (!bad) {
+        hid_t a = H5Aopen(g, "observation_day", H5P_DEFAULT);
+        H5_CHECK(a);
+        bad = H5Aread(a, H5T_NATIVE_INT64, &out->observation_day) < 0;
+        H5_CHECK(H5Aclose(a));
+    }
+    H5_CHECK(H5Gclose(g));
+    if (bad) return snprintf(why, len, "its /ledger has no observation_day"), 1;
+    if (n > 0 && tr_rf_read_ledger_range(f, key[0], key[n - 1], &out->table, why, len)) return 1;
+    if (has(f, "subscribers/flags")) {
+        out->flags = TR_CALLOC(n + 1, 1);
+        read_slice(f, "subscribers/flags", H5T_NATIVE_UINT8, out->flags, first, n);
+    }
+    return 0;
+}
+
+int tr_stored_ledger_load(const struct tr_ctx *ctx, const char *path, size_t n, uint64_t first,
+                          const uint64_t *key, struct tr_stored_ledger *out)
+{
+    memset(out, 0, sizeof *out);
+    hid_t f = open_read(path);
+    char problem[600] = "", why[TR_PATH_MAX + sizeof problem + 64];
+    int bad = f < 0;
+    if (bad) snprintf(problem, sizeof problem, "cannot open it as an HDF5 file");
+    out->present = !bad && has(f, "ledger");
+    /* Every rank reads its own part: whether any failed is agreed before any goes on. */
+    if (!bad && out->present)
+        bad = read_ledger_part(f, n, first, key, out, problem, sizeof problem);
+    if (f >= 0) H5_CHECK(H5Fclose(f));
+    snprintf(why, sizeof why, "%s: not a run file telrisk can read: %s", path, problem);
+    const int rc = tr_fail_agree(ctx, bad ? TR_EXIT_INPUT : TR_EXIT_OK, why);
+    if (rc) tr_stored_ledger_free(out);
+    return rc;
+}
+
+void tr_stored_ledger_free(struct tr_stored_ledger *l)
+{
+    tr_ledger_table_free(&l->table);
+    free(l->flags);
+    memset(l, 0, sizeof *l);
+}
+
+/* This rank's even cut of the subscribers: key, region and the calibrated PD (the model's when
+ * the file has no calibration; none: NaN). 0, or 1 with why. */
+static int read_ecl_rows(hid_t f, struct tr_stored_ecl *e, char *why, size_t len)
+{
+    hsize_t rows = 0;
+    hid_t d = tr_h5_open_dataset(f, "subscribers/key");
+    if (d >= 0) {
+        struct tr_h5_shape shape;
+        tr_h5_shape_of(d, 0, &shape);
+        rows = shape.rank == 1 ? shape.dims[0] : 0;
+        H5_CHECK(H5Dclose(d));
+    }
+    const char *problem = column_problem(f, "subscribers/key", H5T_INTEGER, 1, rows);
+    if (problem) return snprintf(why, len, "/subscribers/key %s", problem), 1;
+    static const char *const columns[3] = {"subscribers/region", "subscribers/pd_calibrated",
+                                           "subscribers/pd"};
+    for (int k = 0; k < 3; k++) {
+        if (k > 0 && !has(f, columns[k])) continue;
+        problem = column_problem(f, columns[k], k ? H5T_FLOAT : H5T_INTEGER, 1, rows);
+        if (problem) return snprintf(why, len, "/%s %s", columns[k], problem), 1;
+    }
+    e->first = rows * (uint64_t)e->rank / (uint64_t)e->ranks;
+    e->n = (size_t)(rows * (uint64_t)(e->rank + 1) / (uint64_t)e->ranks - e->first);
+    e->key = TR_MALLOC(sizeof *e->key * (e->n + 1));
+    e->region = TR_MALLOC(sizeof *e->region * (e->n + 1));
+    e->pd = TR_MALLOC(sizeof *e->pd * (e->n + 1));
+    read_slice(f, "subscribers/key", H5T_NATIVE_UINT64, e->key, e->first, e->n);
+    read_slice(f, "subscribers/region", H5T_NATIVE_INT32, e->region, e->first, e->n);
+    const char *pd = has(f, columns[1]) ? columns[1] : has(f, columns[2]) ? columns[2] : NULL;
+    for (size_t i = 0; i < e->n; i++)
+        e->pd[i] = NAN;
+    if (pd) read_slice(f, pd, H5T_NATIVE_DOUBLE, e->pd, e->first, e->n);
+    for (size_t i = 0; i < e->n; i++)
+        if (e->region[i] < -1 || e->region[i] >= e->n_regions ||
+            (i > 0 && e->key[i] <= e->key[i - 1]) ||
+            !(isnan(e->pd[i]) || (e->pd[i] > 0 && e->pd[i] <= 1)))
+            return snprintf(why, len,
+                            "/subscribers row %" PRIu64 ": a region, key or PD out of "
+                            "range",
+                            e->first + i),
+                   1;
+    return 0;
+}
+
+int tr_stored_ecl_load(const struct tr_ctx *ctx, const char *path, struct tr_stored_ecl *e)
+{
+    memset(e, 0, sizeof *e);
+    e->rank = ctx->rank, e->ranks = ctx->size;
+    hid_t f = open_read(path);
+    char problem[600] = "", why[TR_PATH_MAX + sizeof problem + 64];
+    int bad = f < 0 || !has(f, "ledger") || !has(f, "regions/names") || !seed_ok(f);
+    snprintf(problem, sizeof problem, "%s",
+             f < 0 ? "cannot open it as an HDF5 file"
+                   : "no /ledger (a run with a repayments table and credit.ledger_cut)");
+    if (!bad) {
+        hid_t d = H5Dopen2(f, "regions/names", H5P_DEFAULT);
+        H5_CHECK(d);
+        e->region_names = tr_h5_read_strings(d, 0, &e->n_regions);
+        H5_CHECK(H5Dclose(d));
+        read_identity(f, 0, &e->seed, e->created);
+        e->config = tr_h5_attr_text(f, "config");
+        bad = read_ecl_rows(f, e, problem, sizeof problem);
+    }
+    if (!bad)
+        bad = read_ledger_part(f, e->n, e->first, e->key, &e->ledger, problem, sizeof problem);
+    if (!bad && has(f, "models")) {
+        struct tr_models m;
+        memset(&m, 0, sizeof m);
+        bad = tr_rf_read_models(f, &m, problem, sizeof problem);
+        e->n_grades = !bad && m.calibration.present ? m.calibration.n_grades : 0;
+        for (int k = 0; k < e->n_grades; k++)
+            e->grade_pd[k] = m.calibration.pd[k];
+        tr_models_free(&m);
+    }
+    if (f >= 0) H5_CHECK(H5Fclose(f));
+    snprintf(why, sizeof why, "%s: %s", path, problem);
+    const int rc = tr_fail_agree(ctx, bad ? TR_EXIT_INPUT : TR_EXIT_OK, why);
+    if (rc) tr_stored_ecl_free(e);
+    return rc;
+}
+
+void tr_stored_ecl_free(struct tr_stored_ecl *e)
+{
+    free(e->key);
+    free(e->region);
+    free(e->pd);
+    tr_h5_free_strings(e->region_names, e->n_regions);
+    free(e->config);
+    tr_stored_ledger_free(&e->ledger);
+    memset(e, 0, sizeof *e);
+}
+
+int tr_stored_ifrs9_write(const struct tr_ctx *ctx, const char *run, const char *to, uint64_t seed,
+                          const struct tr_rf_ifrs9 *x, int64_t k_min, const char *unverified)
+{
+    char *tmp = NULL;
+    hid_t f = open_copy(ctx, run, to, seed, &tmp);
+    if (f < 0) {
+        free(tmp);
+        return TR_EXIT_INPUT;
+    }
+    unlink_if(f, "ifrs9");
+    tr_rf_write_ifrs9(ctx, f, x, k_min);
+    note_unverified(f, unverified);
+    return publish_copy(ctx, f, tmp, to);
+}
+
+struct previous_row {
+    uint64_t loan;
+    int8_t stage;
+    double ead;
+};
+
+static int by_loan(const void *pa, const void *pb)
+{
+    const struct previous_row *a = pa, *b = pb;
+    return a->loan < b->loan ? -1 : a->loan > b->loan;
+}
+
+/* The previous run's /ifrs9/loans columns, by loan key: 0, or 1 with why. */
+static int read_previous(hid_t f, struct tr_ifrs9_previous *p, char *why, size_t len)
+{
+    typedef struct previous_row s;
+    const struct tr_h5_field fields[] = {NUM_FIELD(s, loan, H5T_STD_U64LE, NULL),
+                                         NUM_FIELD(s, stage, H5T_STD_I8LE, NULL),
+                                         NUM_FIELD(s, ead, H5T_IEEE_F64LE, NULL)};
+    size_t n = 0;
+    int bad = 0;
+    struct previous_row *rows =
+        tr_rf_read_table_checked(f, "ifrs9/loans", fields, 3, sizeof *rows, &n, &bad);
+    if (!rows) return snprintf(why, len, "it has no readable /ifrs9/loans (telrisk ecl)"), 1;
+    qsort(rows, n, sizeof *rows, by_loan);
+    p->n = n;
+    p->loan = TR_MALLOC(sizeof *p->loan * (n + 1));
+    p->stage = TR_MALLOC(n + 1);
+    p->ead = TR_MALLOC(sizeof *p->ead * (n + 1));
+    for (size_t i = 0; i < n && !bad; i++) {
+        p->loan[i] = rows[i].loan, p->stage[i] = rows[i].stage, p->ead[i] = rows[i].ead;
+        bad = rows[i].stage < 1 || rows[i].stage > 3 || !(rows[i].ead >= 0 && rows[i].ead < 1e15) ||
+              (i > 0 && rows[i].loan == rows[i - 1].loan);
+    }
+    free(rows);
+    if (bad) snprintf(why, len, "its /ifrs9/loans has a stage, EAD or repeated loan out of range");
+    return bad;
+}
+
+int tr_stored_ifrs9_previous_load(const struct tr_ctx *ctx, const char *path,
+                                  struct tr_ifrs9_previous *p)
+{
+    memset(p, 0, sizeof *p);
+    hid_t f = open_read(path);
+    char problem[512] = "cannot open it as an HDF5 file", why[TR_PATH_MAX + sizeof problem + 16];
+    const int bad = f < 0 || read_previous(f, p, problem, sizeof problem);
+    if (f >= 0) H5_CHECK(H5Fclose(f));
+    snprintf(why, sizeof why, "--compare %s: %s", path, problem);
+    const int rc = tr_fail_agree(ctx, bad ? TR_EXIT_INPUT : TR_EXIT_OK, why);
+    if (rc) tr_ifrs9_previous_free(p);
+    return rc;
 }

@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "model/calibration.h"
 #include "output/runfile.h"
+#include "features/ledger_days.h"
 #include "stress/portfolio.h"
 
 #include <stddef.h>
@@ -100,5 +101,52 @@ int tr_stored_stress_write(const struct tr_ctx *ctx, const char *run, const char
  * --no-verify (recorded in `to`), or NULL. Returns an exit code, the reason printed. */
 int tr_stored_stress_merge(const struct tr_ctx *ctx, const char *run, const char *to,
                            const char *const *parts, int n_parts, const char *unverified);
+
+/* What IFRS 9 needs of a run file beyond its subscribers' rows (resuming, and telrisk ecl): its
+ * reporting date, the ledger rows of a slice's subscribers and their flags. */
+struct tr_stored_ledger {
+    int present;                  /* the file has /ledger */
+    int64_t observation_day;      /* /ledger's */
+    struct tr_ledger_table table; /* the loans and obligors of the slice's subscribers */
+    uint8_t *flags;               /* [n] the slice's /subscribers/flags; NULL: none */
+};
+/* Collective: the part of rows [first, first + n) (keys key[0..n), increasing). 0, or
+ * TR_EXIT_INPUT with the reason printed once. */
+int tr_stored_ledger_load(const struct tr_ctx *ctx, const char *path, size_t n, uint64_t first,
+                          const uint64_t *key, struct tr_stored_ledger *out);
+void tr_stored_ledger_free(struct tr_stored_ledger *l);
+
+/* What telrisk ecl needs of a run file: its identity, regions, this rank's even cut of the
+ * subscribers with their calibrated PDs, their ledger part and the grades' calibrated PDs. */
+struct tr_stored_ecl {
+    uint64_t seed;
+    char created[32];
+    char *config; /* the root's (INI text), NULL none */
+    int n_regions;
+    char **region_names;
+    int rank, ranks;
+    uint64_t first;
+    size_t n;
+    uint64_t *key;   /* [n] */
+    int32_t *region; /* [n] */
+    double *pd;      /* [n]: /subscribers/pd_calibrated, else pd, else NaN */
+    struct tr_stored_ledger ledger;
+    int n_grades; /* 0: no calibration */
+    double grade_pd[TR_MAX_GRADES];
+};
+/* Collective. 0, or TR_EXIT_INPUT with the reason printed once. */
+int tr_stored_ecl_load(const struct tr_ctx *ctx, const char *path, struct tr_stored_ecl *e);
+void tr_stored_ecl_free(struct tr_stored_ecl *e);
+
+/* Collective: a previous run's /ifrs9/loans (telrisk ecl --compare), whole on every rank. 0, or
+ * TR_EXIT_INPUT with the reason printed once. */
+struct tr_ifrs9_previous;
+int tr_stored_ifrs9_previous_load(const struct tr_ctx *ctx, const char *path,
+                                  struct tr_ifrs9_previous *p);
+
+/* Collective: `run` copied to `to` (they may be the same) with its /ifrs9 replaced by x's, the
+ * history's row added, sealed. Returns an exit code. */
+int tr_stored_ifrs9_write(const struct tr_ctx *ctx, const char *run, const char *to, uint64_t seed,
+                          const struct tr_rf_ifrs9 *x, int64_t k_min, const char *unverified);
 
 #endif

@@ -392,6 +392,7 @@ static void write_settings(hid_t g, const struct tr_stress_params *p,
     tr_h5_attr_scalar(g, "k_min", H5T_STD_I64LE, H5T_NATIVE_INT64, &p->k_min);
     tr_h5_attr_f64s(g, "lgd_by_product", p->lgd, 3);
     tr_h5_attr_f64s(g, "lgd_floor_by_product", p->lgd_floor, 3);
+    tr_h5_attr_f64s(g, "lgd_downturn_by_product", p->lgd_downturn, 3);
     tr_h5_attr_strs(g, "products", tr_product_names, 3);
     tr_h5_attr_f64s(g, "master_scale", p->grades.upper, (size_t)p->grades.n_grades);
     tr_h5_attr_str(g, "scenario_file", p->scenario_file);

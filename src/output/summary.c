@@ -517,6 +517,42 @@ static int read_migration(struct reader *in)
     return in->s->migration ? TR_EXIT_OK : TR_EXIT_INPUT;
 }
 
+/* /ifrs9's summary tables and reporting date (a file without a ledger has none). */
+static int read_ifrs9(struct reader *in)
+{
+    const int has = has_link(in, "ifrs9");
+    if (has <= 0) return has < 0 ? TR_EXIT_INPUT : TR_EXIT_OK;
+    typedef struct tr_summary_ifrs9 s;
+    struct member m[] = {
+        {"region", HOFFSET(s, region), H5T_NATIVE_INT32},
+        {"stage", HOFFSET(s, stage), H5T_NATIVE_INT32},
+        {"loans", HOFFSET(s, loans), H5T_NATIVE_INT64},
+        {"exposure", HOFFSET(s, exposure), H5T_NATIVE_DOUBLE},
+        {"ecl", HOFFSET(s, ecl), H5T_NATIVE_DOUBLE},
+        {"suppressed", HOFFSET(s, suppressed), H5T_NATIVE_INT8},
+        {"scenario", HOFFSET(s, scenario), H5I_INVALID_HID},
+    };
+    hid_t name = tr_h5_str_type(sizeof((s *)0)->scenario - 1); /* UTF-8, as written */
+    m[6].type = name;
+    hid_t t = memory_type(sizeof(s), m, 6), ts = MEMORY_TYPE(s, m);
+    struct tr_run_summary *r = in->s;
+    r->ifrs9 = read_table(in, "ifrs9/summary", "no /ifrs9/summary", t, sizeof *r->ifrs9,
+                          &r->n_ifrs9, NULL);
+    r->ifrs9_scenarios =
+        r->ifrs9 ? read_table(in, "ifrs9/scenario_summary", "no /ifrs9/scenario_summary", ts,
+                              sizeof *r->ifrs9_scenarios, &r->n_ifrs9_scenarios, NULL)
+                 : NULL;
+    H5_CHECK(H5Tclose(t));
+    H5_CHECK(H5Tclose(ts));
+    H5_CHECK(H5Tclose(name));
+    hid_t g = H5Gopen2(in->file, "ifrs9", H5P_DEFAULT);
+    char *date = g >= 0 ? tr_h5_attr_text(g, "reporting_date") : NULL;
+    snprintf(r->ifrs9_date, sizeof r->ifrs9_date, "%s", date ? date : "?");
+    free(date);
+    if (g >= 0) H5_CHECK(H5Gclose(g));
+    return r->ifrs9 && r->ifrs9_scenarios ? TR_EXIT_OK : TR_EXIT_INPUT;
+}
+
 /* /models/calibration's attributes (a file without one, or written before it, has none) and
  * cohort 0's default rate. Unreadable figures stay NaN: this is a summary line. */
 static int read_calibration(struct reader *in)
@@ -735,6 +771,7 @@ int tr_run_summary_read(const char *path, struct tr_run_summary *s, FILE *msg)
     if (rc == TR_EXIT_OK) rc = read_calibration(&in);
     if (rc == TR_EXIT_OK) rc = read_auc_tests(&in);
     if (rc == TR_EXIT_OK) rc = read_migration(&in);
+    if (rc == TR_EXIT_OK) rc = read_ifrs9(&in);
     if (rc == TR_EXIT_OK) rc = read_stress(&in);
     if (in.file >= 0) H5_CHECK(H5Fclose(in.file));
     tr_h5_quiet_end(&quiet);
@@ -756,6 +793,8 @@ void tr_run_summary_free(struct tr_run_summary *s)
     free(s->concentration);
     free(s->auc_tests);
     free(s->migration);
+    free(s->ifrs9);
+    free(s->ifrs9_scenarios);
     free(s->version);
     free(s->created);
     free(s->window_start);

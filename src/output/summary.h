@@ -83,6 +83,15 @@ struct tr_summary_calibration {
     double long_run_average, shift, moc_a, moc_b, moc_c, rate_now;
 };
 
+/* A row of /ifrs9/summary or /ifrs9/scenario_summary (the latter with its scenario). */
+struct tr_summary_ifrs9 {
+    char scenario[48]; /* "" in /ifrs9/summary */
+    int32_t region, stage;
+    int64_t loans;
+    double exposure, ecl;
+    int8_t suppressed;
+};
+
 /* /crosschecks/summary's findings, all regions together. */
 struct tr_summary_checks {
     int64_t ledger_breaks, duplicates, unknown_antennas, unregistered_subscribers;
@@ -142,6 +151,10 @@ struct tr_run_summary {
     struct tr_summary_auc_test *auc_tests; /* /monitoring/auc_test: all regions first */
     size_t n_migration;
     struct tr_summary_migration *migration; /* /monitoring/migration's rows */
+    char ifrs9_date[16];                    /* /ifrs9's reporting_date; "" without /ifrs9 */
+    size_t n_ifrs9, n_ifrs9_scenarios;
+    struct tr_summary_ifrs9 *ifrs9;           /* /ifrs9/summary's rows */
+    struct tr_summary_ifrs9 *ifrs9_scenarios; /* /ifrs9/scenario_summary's rows */
 };
 
 static inline const struct tr_summary_tally *tr_summary_unknown(const struct tr_run_summary *s)

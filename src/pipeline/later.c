@@ -38,6 +38,17 @@ int tr_run_prepare_stress(struct tr_run *r)
     return tr_agree(r->ctx, rc ? TR_EXIT_USAGE : TR_EXIT_OK);
 }
 
+int tr_run_check_ifrs9(struct tr_run *r)
+{
+    struct tr_ifrs9_params p;
+    char err[1200] = "";
+    const int bad = tr_ifrs9_params_init(r->cfg, 0, r->scenarios, (const char *const *)r->names,
+                                         r->n_regions, &p, err, sizeof err);
+    tr_ifrs9_params_free(&p);
+    if (bad && r->ctx->rank == 0) TR_ERROR(r->ctx, "%s", err);
+    return tr_agree(r->ctx, bad ? TR_EXIT_USAGE : TR_EXIT_OK);
+}
+
 int tr_run_check_controls(struct tr_run *r, const char *const *names, int n)
 {
     struct tr_feature_control *c = TR_CALLOC((size_t)n + 1, sizeof *c);
@@ -86,9 +97,17 @@ int tr_run_resume(struct tr_run *r)
                                      .sample = s->sample,
                                      .values = s->values,
                                      .cohorts = s->has_cohorts ? &s->cohorts : NULL};
-    if ((rc = tr_run_prepare_stress(r)) ||
+    if ((rc = tr_run_prepare_stress(r)) || (rc = tr_run_check_ifrs9(r)) ||
         (rc = tr_run_check_controls(r, r->rows.names, r->rows.n_features)))
         return rc;
+    if (r->done == TR_CKPT_RECORDS) { /* the IFRS 9 stage is still to run */
+        path = tr_ckpt_path(output, r->run_print, TR_CKPT_RECORDS);
+        rc = tr_stored_ledger_load(r->ctx, path, s->n, s->first, s->key, &r->stored_ledger);
+        free(path);
+        if (rc) return rc;
+        r->has_ledger = r->stored_ledger.present;
+        r->ledger.observation_day = r->stored_ledger.observation_day;
+    }
     return resume_book(r);
 }
 
@@ -132,6 +151,35 @@ int tr_stage_backtest(struct tr_run *r)
     return TR_EXIT_OK;
 }
 
+int tr_stage_ifrs9(struct tr_run *r)
+{
+    const struct tr_ctx *ctx = r->ctx;
+    tr_stage_begin(&r->stages);
+    const int resumed = r->done != TR_CKPT_NONE;
+    const struct tr_ledger_table *t = resumed ? &r->stored_ledger.table : &r->ft.ledger;
+    const uint8_t *flags = resumed ? r->stored_ledger.flags : r->checks.flags;
+    char err[1200] = "";
+    if (tr_ifrs9_params_init(r->cfg, r->ledger.observation_day, r->scenarios,
+                             (const char *const *)r->names, r->n_regions, &r->ifrs9.params, err,
+                             sizeof err))
+        TR_DIE(TR_EXIT_INTERNAL, "ifrs9: %s (checked before the records)", err);
+    size_t n = 0;
+    struct tr_ifrs9_loan *loans = tr_ifrs9_loans_of(t, r->rows.n, r->rows.key, r->rows.region,
+                                                    r->credit.pd_calibrated, flags, &n);
+    tr_ifrs9_run(ctx, &r->ifrs9, t, r->rows.n, r->rows.key, r->credit.pd_calibrated, loans, n);
+    const struct tr_ifrs9_summary *s = &r->ifrs9.summary;
+    const size_t all = (size_t)s->n_regions * 3;
+    double ecl = 0;
+    for (int k = 0; k < 3; k++)
+        ecl += tr_exact_value(&s->sums[(all + (size_t)k) * TR_IFRS9_SUMS + TR_IFRS9_SUM_ECL]);
+    TR_INFO(ctx, "ifrs9: %lld / %lld / %lld loans in stages 1 / 2 / 3, ECL %.2f (%s)",
+            (long long)s->loans[all], (long long)s->loans[all + 1], (long long)s->loans[all + 2],
+            ecl,
+            r->ifrs9.params.n_scenarios > 1 ? "probability-weighted" : r->ifrs9.params.names[0]);
+    tr_stage_end(ctx, &r->stages, r->stage, (int64_t)n, "loans");
+    return TR_EXIT_OK;
+}
+
 int tr_stage_model_checkpoint(struct tr_run *r)
 {
     const struct tr_credit *c = &r->credit;
@@ -154,6 +202,18 @@ int tr_stage_model_checkpoint(struct tr_run *r)
                                         .reasons = c->reasons,
                                         .n_reasons = c->n_reasons};
     const struct tr_rf_crosschecks backtest = {.backtest = &r->backtest};
+    const struct tr_pd_calibration *cal = &c->models.calibration;
+    const struct tr_rf_ifrs9 ifrs9 = {.params = &r->ifrs9.params,
+                                      .hazards = &r->ifrs9.hazards,
+                                      .region_names = (const char *const *)r->names,
+                                      .n = r->ifrs9.n,
+                                      .loans = r->ifrs9.loans,
+                                      .results = r->ifrs9.results,
+                                      .ecl_scenario = r->ifrs9.ecl_scenario,
+                                      .stage_scenario = r->ifrs9.stage_scenario,
+                                      .summary = &r->ifrs9.summary,
+                                      .n_grades = c->pd && cal->present ? cal->n_grades : 0,
+                                      .grade_pd = c->pd && cal->present ? cal->pd : NULL};
     const struct tr_run_contents out = {.k_min = r->cfg->privacy.k_min,
                                         .root = &root,
                                         .provenance = &provenance,
@@ -161,6 +221,7 @@ int tr_stage_model_checkpoint(struct tr_run *r)
                                         .models = c->pd ? &models : NULL,
                                         .scores = c->pd ? &scores : NULL,
                                         .crosschecks = c->pd ? &backtest : NULL,
+                                        .ifrs9 = r->has_ledger ? &ifrs9 : NULL,
                                         .portfolio = &r->book};
     const int rc = tr_ckpt_write_model(r->ctx, r->cfg->output.path, &out);
     tr_stage_end(r->ctx, &r->stages, r->stage, (int64_t)r->rows.n, "subscribers");
@@ -215,6 +276,8 @@ int tr_stage_write(struct tr_run *r)
 
 void tr_run_free(struct tr_run *r)
 {
+    tr_ifrs9_run_free(&r->ifrs9);
+    tr_stored_ledger_free(&r->stored_ledger);
     tr_stress_results_free(r->results, r->n_results);
     tr_stress_params_free(&r->params);
     free(r->scenarios);

@@ -31,6 +31,11 @@ static int stressing(const struct tr_run *r)
     return r->scenarios != NULL;
 }
 
+static int has_ledger(const struct tr_run *r)
+{
+    return r->has_ledger;
+}
+
 static const struct stage stages[] = {
     {.name = "read",
      .per_pass = 1,
@@ -73,6 +78,12 @@ static const struct stage stages[] = {
      .run = tr_stage_backtest,
      .reads = "rows, credit",
      .writes = "backtest"},
+    {.name = "ifrs9",
+     .kept_in = TR_CKPT_MODEL,
+     .run = tr_stage_ifrs9,
+     .wanted = has_ledger,
+     .reads = "ft's ledger and flags (or stored_ledger), rows, credit's calibrated PDs, scenarios",
+     .writes = "ifrs9: stages and ECL per loan, the summary"},
     {.name = "checkpoint.model",
      .kept_in = TR_CKPT_MODEL,
      .run = tr_stage_model_checkpoint,

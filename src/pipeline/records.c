@@ -81,6 +81,7 @@ static int after_first_read(struct tr_run *r)
         r->names[g] = TR_STRDUP(r->in.regions.name[g]);
     int rc = decide_ledger(r);
     if (!rc) rc = tr_run_prepare_stress(r);
+    if (!rc) rc = tr_run_check_ifrs9(r);
     return rc ? rc : check_controls(r);
 }
 
@@ -256,7 +257,7 @@ int tr_stage_crosschecks(struct tr_run *r)
     tr_stage_end(r->ctx, &r->pass_stages, r->stage, records_held(in), "records");
     /* The loan book with the loans' own PDs; the model's join it later. */
     tr_portfolio_build(r->ctx, &in->table[TR_T_LOANS], ft->n, ft->key, ft->region, NULL,
-                       &r->pass_book);
+                       r->cfg->credit.ccf_revolving, &r->pass_book);
     return TR_EXIT_OK;
 }
 

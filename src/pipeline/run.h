@@ -12,6 +12,7 @@
 #include "crosscheck/backtest.h"
 #include "crosscheck/crosscheck.h"
 #include "features/features.h"
+#include "ifrs9/ecl.h"
 #include "model/credit.h"
 #include "partition/conflicts.h"
 #include "partition/ledger.h"
@@ -67,6 +68,8 @@ struct tr_run {
     struct tr_scenarios *scenarios; /* NULL: no stress.scenarios */
     struct tr_stress_result *results;
     int n_results;
+    struct tr_stored_ledger stored_ledger; /* resumed: the ledger part of the stored rows */
+    struct tr_ifrs9_run ifrs9;             /* IFRS 9 (a run with a ledger) */
 };
 
 /* The stages (each collective; an exit code, the same on every rank). */
@@ -77,6 +80,7 @@ int tr_stage_crosschecks(struct tr_run *r);
 int tr_stage_records_checkpoint(struct tr_run *r);
 int tr_stage_model(struct tr_run *r); /* pipeline/later.c */
 int tr_stage_backtest(struct tr_run *r);
+int tr_stage_ifrs9(struct tr_run *r);
 int tr_stage_model_checkpoint(struct tr_run *r);
 int tr_stage_stress(struct tr_run *r);
 int tr_stage_stress_checkpoint(struct tr_run *r);
@@ -88,6 +92,8 @@ void tr_run_end_pass(struct tr_run *r);
 void tr_run_rows_from_features(struct tr_run *r);
 /* Collective: the scenario file and the [stress] keys against the run's regions. */
 int tr_run_prepare_stress(struct tr_run *r);
+/* Collective: [ifrs9] weights against the scenarios (exit 1 when they do not fit). */
+int tr_run_check_ifrs9(struct tr_run *r);
 /* Collective: the modeller's controls (model.include, ...) against these features, before the
  * long stages: a name that is none of them is a config error (exit 1). */
 int tr_run_check_controls(struct tr_run *r, const char *const *names, int n);

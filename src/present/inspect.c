@@ -343,6 +343,37 @@ static void print_migration(FILE *out, const struct tr_run_summary *s, int64_t k
     fputc('\n', out);
 }
 
+/* IFRS 9 all regions together: each stage's loans, exposure, ECL and coverage; then each
+ * scenario alone, its stage 2 and the performing book's ECL ("-": hidden by privacy.k_min). */
+static void print_ifrs9(FILE *out, const struct tr_run_summary *s)
+{
+    fprintf(out, "\nIFRS 9 at %s, all regions (ECL probability-weighted over the scenarios)\n",
+            s->ifrs9_date);
+    fprintf(out, "%-6s %10s %14s %14s %9s\n", "stage", "loans", "exposure", "ECL", "coverage");
+    for (size_t k = 0; k < s->n_ifrs9; k++) {
+        const struct tr_summary_ifrs9 *r = &s->ifrs9[k];
+        if (r->region != -2) continue;
+        if (r->suppressed) {
+            fprintf(out, "%-6d %10s %14s %14s %9s\n", r->stage, "-", "-", "-", "-");
+            continue;
+        }
+        fprintf(out, "%-6d %10" PRId64 " %14.2f %14.2f %8.2f%%\n", r->stage, r->loans, r->exposure,
+                r->ecl, r->exposure > 0 ? 100 * r->ecl / r->exposure : 0.0);
+    }
+    fprintf(out, "each scenario alone, its own stages:\n%-20s %14s %16s\n", "scenario",
+            "stage 2 loans", "ECL, stages 1-2");
+    for (size_t k = 0; k < s->n_ifrs9_scenarios; k++) {
+        const struct tr_summary_ifrs9 *r = &s->ifrs9_scenarios[k];
+        if (r->region != -2 || r->stage != 2) continue;
+        const struct tr_summary_ifrs9 *one = r - 1; /* its stage 1 row, just before */
+        const int hidden = r->suppressed || one->suppressed;
+        char loans[32] = "-", ecl[32] = "-";
+        if (!r->suppressed) snprintf(loans, sizeof loans, "%" PRId64, r->loans);
+        if (!hidden) snprintf(ecl, sizeof ecl, "%.2f", one->ecl + r->ecl);
+        fprintf(out, "%-20s %14s %16s\n", r->scenario, loans, ecl);
+    }
+}
+
 void tr_inspect_print(FILE *out, const struct tr_run_summary *s, int64_t k_min)
 {
     if (!(s->parts & TR_SUMMARY_RUN)) return;
@@ -353,6 +384,7 @@ void tr_inspect_print(FILE *out, const struct tr_run_summary *s, int64_t k_min)
     if (s->calibration.present) print_calibration(out, &s->calibration);
     if (s->n_auc_tests) print_auc_tests(out, s, k_min);
     if (s->n_migration) print_migration(out, s, k_min);
+    if (s->n_ifrs9) print_ifrs9(out, s);
     if (s->parts & TR_SUMMARY_CHECKS) print_checks(out, &s->checks);
     if (s->parts & TR_SUMMARY_STRESS) print_stress(out, s);
 }

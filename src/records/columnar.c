@@ -110,7 +110,7 @@ static const struct column loan_cols[] = {
     COL(struct tr_loan_rec, lgd, F64),          COL(struct tr_loan_rec, pd, F64),
     COL(struct tr_loan_rec, product, U8),       COL(struct tr_loan_rec, status, U8),
     COL(struct tr_loan_rec, installments, I32), COL(struct tr_loan_rec, rate, F64),
-    COL(struct tr_loan_rec, limit, I64),
+    COL(struct tr_loan_rec, limit, I64),        COL(struct tr_loan_rec, origination_pd, F64),
 };
 static const struct column repayment_cols[] = {
     KEY(struct tr_repayment, self, U64),  KEY(struct tr_repayment, loan, U64),

@@ -11,8 +11,9 @@
 
 /* 2: the reject reasons found after the read (out_of_window, ...); 3: the subscribers' hold-out
  * draw (model.holdout_salt, model.holdout); 4: the loan ledger (loans' installments, rate and
- * limit; the bad_schedule reason, which moves every file's counts by reason; the repayments) */
-#define TR_COLUMNAR_VERSION 4
+ * limit; the bad_schedule reason, which moves every file's counts by reason; the repayments);
+ * 5: the loans' origination_pd (IFRS 9) */
+#define TR_COLUMNAR_VERSION 5
 
 /* Collective: writes in (from tr_ingest with no router: each rank's records in file order) and the
  * key collisions to path. 0, or TR_EXIT_INPUT with the reason printed. */

@@ -60,7 +60,7 @@ struct tr_schema {
     tr_convert_fn convert;
     size_t record_size;      /* bytes of one record in pc->out */
     int n_optional;          /* columns a file may leave out, after the required ones ... */
-    const char *optional[4]; /* ... at col[n_cols + k], -1 when the header lacks them */
+    const char *optional[5]; /* ... at col[n_cols + k], -1 when the header lacks them */
 };
 
 extern const struct tr_schema tr_schema_antennas, tr_schema_subscribers, tr_schema_cdr,

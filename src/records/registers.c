@@ -77,10 +77,11 @@ const char *const tr_status_names[6] = {"repaid",      "default",      "open",
  * first over all its fields, so the converter merges these with the required columns' stage by
  * stage. */
 struct loan_terms {
-    int64_t installments; /* 1 when empty */
-    int integral;         /* installments has no non-zero decimal */
-    double rate;          /* NaN when empty */
-    int64_t limit;        /* cents; -1 when empty */
+    int64_t installments;  /* 1 when empty */
+    int integral;          /* installments has no non-zero decimal */
+    double rate;           /* NaN when empty */
+    int64_t limit;         /* cents; -1 when empty */
+    double origination_pd; /* NaN when empty */
     int bad_number, negative, bad_value;
 };
 
@@ -95,7 +96,8 @@ static int has_fraction(const char *s, size_t n)
 
 static void parse_terms(const struct tr_fields *f, const int *col, struct loan_terms *t)
 {
-    *t = (struct loan_terms){.installments = 1, .integral = 1, .rate = NAN, .limit = -1};
+    *t = (struct loan_terms){
+        .installments = 1, .integral = 1, .rate = NAN, .limit = -1, .origination_pd = NAN};
     if (col[10] >= 0 && f->len[col[10]] > 0) {
         int64_t milli;
         const int got = tr_parse_fixed(TR_FIELD(f, col, 10), 6, &milli);
@@ -113,6 +115,11 @@ static void parse_terms(const struct tr_fields *f, const int *col, struct loan_t
         const enum tr_reason r = tr_parse_money(TR_FIELD(f, col, 12), 0, &t->limit);
         t->bad_number |= r == TR_R_BAD_NUMBER, t->bad_value |= r == TR_R_BAD_VALUE;
         t->negative |= tr_text_is_negative(TR_FIELD(f, col, 12));
+    }
+    if (col[13] >= 0 && f->len[col[13]] > 0) { /* a PD strictly in (0, 1), as the pd column's */
+        t->bad_number |= tr_parse_double(TR_FIELD(f, col, 13), &t->origination_pd) != 0;
+        t->negative |= tr_text_is_negative(TR_FIELD(f, col, 13));
+        t->bad_value |= !(t->origination_pd > 0 && t->origination_pd < 1);
     }
 }
 
@@ -191,6 +198,7 @@ static enum tr_reason convert_loan(struct tr_parse_ctx *pc, const struct tr_fiel
     r->installments = (int32_t)t.installments;
     r->rate = t.rate;
     r->limit = t.limit;
+    r->origination_pd = t.origination_pd;
     return TR_ACCEPT;
 }
 
@@ -241,8 +249,8 @@ const struct tr_schema tr_schema_loans = {
      "lgd"},
     convert_loan,
     sizeof(struct tr_loan_rec),
-    4,
-    {"pd", "installments", "rate", "limit"},
+    5,
+    {"pd", "installments", "rate", "limit", "origination_pd"},
 };
 const struct tr_schema tr_schema_repayments = {
     TR_T_REPAYMENTS,

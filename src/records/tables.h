@@ -162,9 +162,10 @@ struct tr_loan_rec {
     double lgd;                  /* NaN when not given */
     double pd;                   /* the optional pd column; NaN when absent or empty */
     uint8_t product, status, pad[2];
-    int32_t installments; /* of the schedule; 1 (a bullet loan) when absent or empty */
-    double rate;          /* effective annual interest rate; NaN when absent or empty */
-    int64_t limit;        /* cents: a revolving loan's credit limit; -1 when absent or empty */
+    int32_t installments;  /* of the schedule; 1 (a bullet loan) when absent or empty */
+    double rate;           /* effective annual interest rate; NaN when absent or empty */
+    int64_t limit;         /* cents: a revolving loan's credit limit; -1 when absent or empty */
+    double origination_pd; /* the 12-month PD when it was issued (IFRS 9); NaN absent or empty */
 };
 /* Records are exchanged and checkpointed byte for byte: no tail padding to leave uninitialised. */
 _Static_assert(sizeof(struct tr_loan_rec) % 8 == 0, "tr_loan_rec: a multiple of 8 bytes");

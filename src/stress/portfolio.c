@@ -15,8 +15,16 @@ static long find_key(const uint64_t *key, size_t n, uint64_t k)
     return tr_row_of_key(key, n, k);
 }
 
+/* A revolving line's undrawn limit that a default would find drawn: ccf of it (currency). */
+static double undrawn_ead(const struct tr_loan_rec *l, double ccf)
+{
+    return l->product == TR_REVOLVE && l->limit > l->outstanding
+               ? ccf * (double)(l->limit - l->outstanding) / 100
+               : 0;
+}
+
 void tr_portfolio_build(const struct tr_ctx *ctx, const struct tr_array *loans, size_t n_subs,
-                        const uint64_t *key, const int32_t *region, const double *pd,
+                        const uint64_t *key, const int32_t *region, const double *pd, double ccf,
                         struct tr_portfolio *out)
 {
     out->n = 0;
@@ -32,7 +40,7 @@ void tr_portfolio_build(const struct tr_ctx *ctx, const struct tr_array *loans, 
                                   .loan = l->loan,
                                   .region = row < 0 ? -1 : region[row],
                                   .product = (int8_t)l->product,
-                                  .ead = (double)l->outstanding / 100,
+                                  .ead = (double)l->outstanding / 100 + undrawn_ead(l, ccf),
                                   .pd = l->pd,
                                   .lgd = l->lgd};
         e->pd_source = isnan(l->pd) ? TR_PD_NONE : TR_PD_LOAN;

@@ -26,7 +26,8 @@ struct tr_exposure {
     int8_t product;      /* enum tr_product */
     int8_t pd_source;    /* enum tr_pd_source */
     int8_t pad[2];
-    double ead; /* exposure at default: the outstanding amount, currency units */
+    double ead; /* exposure at default: the outstanding amount (a line: and the CCF's share of its
+                   undrawn limit), currency units */
     double pd;  /* one-year PD (NaN when unrated) */
     double lgd; /* the loan's own LGD, NaN: the product's */
 };
@@ -39,9 +40,10 @@ struct tr_portfolio {
 
 /* This rank's exposures: its loans (sorted by borrower key) joined with its subscribers' rows
  * (sorted keys; region, and the model PD unless pd is NULL: then only loans with their own PD
- * are rated, until tr_portfolio_join_pd). Collective (the global offsets). */
+ * are rated, until tr_portfolio_join_pd). A revolving line's EAD is what is drawn and ccf
+ * (credit.ccf_revolving) of its undrawn limit. Collective (the global offsets). */
 void tr_portfolio_build(const struct tr_ctx *ctx, const struct tr_array *loans, size_t n_subs,
-                        const uint64_t *key, const int32_t *region, const double *pd,
+                        const uint64_t *key, const int32_t *region, const double *pd, double ccf,
                         struct tr_portfolio *out);
 /* The borrowers' model PDs into the exposures that have no PD of their own; key and pd are the
  * rows of the subscribers whose keys span this rank's exposures (sorted keys). */

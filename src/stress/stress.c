@@ -167,8 +167,12 @@ int tr_stress_params_init(const struct tr_config *cfg, const char *const *region
                            cfg->stress.lgd_mortgage};
     const double floor[3] = {cfg->stress.lgd_floor_microloan, cfg->stress.lgd_floor_revolving,
                              cfg->stress.lgd_floor_mortgage};
+    const double downturn[3] = {cfg->stress.lgd_downturn_microloan,
+                                cfg->stress.lgd_downturn_revolving,
+                                cfg->stress.lgd_downturn_mortgage};
     memcpy(p->lgd, lgd, sizeof lgd);
     memcpy(p->lgd_floor, floor, sizeof floor);
+    memcpy(p->lgd_downturn, downturn, sizeof downturn);
     p->paths = cfg->stress.paths;
     p->seed = cfg->run.seed;
     p->n_regions = R;
@@ -252,7 +256,9 @@ static void add_exposure(struct book_sums *b, const struct tr_stress_params *p,
     const struct tr_irb now = tr_irb_weight((enum tr_irb_class)cls, pd, lgd, 0, p->scaling);
     const double stressed = fmax(tr_vasicek_pd(pd, now.r, z), p->pd_floor);
     const double horizon = 1 - pow(1 - stressed, years);
-    const struct tr_irb then = tr_irb_weight((enum tr_irb_class)cls, stressed, lgd, 0, p->scaling);
+    const double downturn = fmin(1, lgd + p->lgd_downturn[e->product]); /* under stress */
+    const struct tr_irb then =
+        tr_irb_weight((enum tr_irb_class)cls, stressed, downturn, 0, p->scaling);
     const double ead = e->ead;
     const double add[N_SUMS] = {
         [S_EAD] = ead,
@@ -263,7 +269,7 @@ static void add_exposure(struct book_sums *b, const struct tr_stress_params *p,
         [S_EAD_Z] = ead * z,
         [S_EAD_PD_STRESSED] = ead * stressed,
         [S_EAD_PD_HORIZON] = ead * horizon,
-        [S_EL_STRESSED] = ead * horizon * lgd,
+        [S_EL_STRESSED] = ead * horizon * downturn,
         [S_CAPITAL_STRESSED] = ead * then.k * p->scaling,
     };
     for (int s = 0; s < N_SUMS; s++)
@@ -272,7 +278,7 @@ static void add_exposure(struct book_sums *b, const struct tr_stress_params *p,
             tr_exact_add(&b->region[(size_t)b->R * N_SUMS + (size_t)s], add[s]);
         }
     const size_t k = pool_of(b, e->region, cls, tr_grade(&p->grades, horizon));
-    const double pool_add[N_POOL_SUMS] = {ead, ead * horizon, ead * lgd, ead * now.r};
+    const double pool_add[N_POOL_SUMS] = {ead, ead * horizon, ead * downturn, ead * now.r};
     for (int s = 0; s < N_POOL_SUMS; s++)
         tr_exact_add(&b->pool[k * N_POOL_SUMS + (size_t)s], pool_add[s]);
     b->counts[2 * (b->R + 1) + k]++;

@@ -21,6 +21,7 @@ struct tr_stress_params {
     double scaling;
     double pd_floor;
     double lgd[3], lgd_floor[3]; /* by product */
+    double lgd_downturn[3];      /* by product: the add-on under stress */
     int n_levels;
     double levels[TR_MC_MAX_LEVELS];
     int64_t paths;

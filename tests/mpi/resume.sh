@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checkpoint and restart: a run killed by SIGTERM as its model, stress or write stage begins
+# Checkpoint and restart: a run killed by SIGTERM as its model, IFRS 9, stress or write stage begins
 # (TELRISK_TEST_KILL, the stand-in for a preemption) and one killed by a real SIGTERM in the middle
 # of its Monte Carlo leave no run file, only their stages' checkpoints; `telrisk run --resume`, at
 # another rank count, then writes what the uninterrupted run wrote (h5diff finds nothing outside
@@ -19,11 +19,12 @@ out="$work/run.h5"
 # --force: every run here publishes over the one before at $out, on purpose (integrity.lineage
 # tests the refusal without it).
 common=(--config "$config" --quiet --force --set inputs.dir="$data" --set stress.scenarios="$scenarios"
-        --set stress.paths=300000 --set output.path="$out")
+        --set ifrs9.weights=baseline:0.6,adverse:0.4 --set stress.paths=300000 --set output.path="$out")
 fail() { echo "FAIL: $*"; exit 1; }
 same_as_reference() { # WHAT [the other run's checkpoints, which stay]
     local reference=${reference:-$work/reference.h5}
-    for object in /subscribers /rejects /regions /models /crosschecks /portfolio /stress; do
+    for object in /subscribers /rejects /regions /models /crosschecks /portfolio /stress /ledger \
+        /ifrs9; do
         h5diff "$reference" "$out" $object $object || fail "$1: $object differs"
     done
     # and the same bytes on disk: each dataset at the same place, each chunk the same size
@@ -38,8 +39,9 @@ same_as_reference() { # WHAT [the other run's checkpoints, which stay]
 mpiexec -n 2 "$telrisk" run "${common[@]}" 2>/dev/null || fail "the uninterrupted run"
 mv "$out" "$work/reference.h5"
 
-declare -A left=([model]="records" [stress]="records model" [write]="records model stress")
-for stage in model stress write; do
+declare -A left=([model]="records" [ifrs9]="records" [stress]="records model"
+    [write]="records model stress")
+for stage in model ifrs9 stress write; do
     rm -f "$out" # (a finished run file stays until the next run's replaces it: that is atomic)
     rc=0
     TELRISK_TEST_KILL=$stage mpiexec -n 2 "$telrisk" run "${common[@]}" 2>/dev/null || rc=$?

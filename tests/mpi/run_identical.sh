@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # telrisk run at 1, 2, 3 and 4 ranks on one generated country: the run files must agree
-# (h5diff finds nothing, models, cross-checks and stress included, outside /provenance and the
+# (h5diff finds nothing, models, cross-checks, stress, ledger and IFRS 9 included, outside /provenance and the
 # root's ranks and creation time), and the
 # first one must match the planted truth and the indicators recomputed from the CSVs.
 # usage: run_identical.sh TELRISK CONFIG DATA_DIR WORKDIR
@@ -11,16 +11,19 @@ rm -rf "$work"
 mkdir -p "$work"
 seed=$(awk -F= '/^seed/ { gsub(/ /, "", $2); print $2 }' "$config")
 scenarios=$(cd "$(dirname "$config")" && pwd)/scenarios/regulatory.ini
+weights=baseline:0.5,adverse:0.4,severely_adverse:0.1 # IFRS 9's scenarios and probabilities
 # One output path for all (it is part of the configuration stored in the file), moved aside.
 for np in 1 2 3 4; do
     mpiexec -n "$np" "$telrisk" run --config "$config" --quiet --set inputs.dir="$data" \
-        --set stress.scenarios="$scenarios" --set output.path="$work/run.h5" 2>"$work/run$np.log" ||
+        --set stress.scenarios="$scenarios" --set ifrs9.weights="$weights" \
+        --set output.path="$work/run.h5" 2>"$work/run$np.log" ||
         { cat "$work/run$np.log"; exit 1; }
     mv "$work/run.h5" "$work/run$np.h5"
 done
 status=0
 for np in 2 3 4; do
-    for object in /subscribers /rejects /regions /models /crosschecks /portfolio /stress; do
+    for object in /subscribers /rejects /regions /models /crosschecks /portfolio /stress /ledger \
+        /ifrs9; do
         h5diff "$work/run1.h5" "$work/run$np.h5" "$object" "$object" ||
             { echo "np=$np: $object differs from np=1"; status=1; }
     done
@@ -75,6 +78,8 @@ done
 /usr/bin/python3 "$tools/check_run.py" "$data" "$work/run1.h5" --seed "$seed" || status=1
 /usr/bin/python3 "$tools/check_ledger.py" "$data" "$work/run1.h5" --seed "$seed" || status=1
 /usr/bin/python3 "$tools/check_calibration.py" "$work/run1.h5" --data "$data" --seed "$seed" || status=1
+/usr/bin/python3 "$tools/check_ifrs9.py" "$data" "$work/run3.h5" --seed "$seed" --scenarios "$scenarios" ||
+    status=1
 /usr/bin/python3 "$tools/check_models.py" "$data" "$work/run1.h5" --seed "$seed" || status=1
 /usr/bin/python3 "$tools/check_crosschecks.py" "$data" "$work/run4.h5" --seed "$seed" || status=1
 /usr/bin/python3 "$tools/check_stress.py" "$data" "$work/run3.h5" "$scenarios" --seed "$seed" || status=1

@@ -21,6 +21,7 @@ LAYERS = [
     ["model"],
     ["crosscheck"],
     ["stress"],
+    ["ifrs9"],  # IFRS 9: the ledger (features), calibrated PDs (model), scenarios (stress)
     ["output"],
     ["present"],  # the run shown to people (inspect, report): output/ reads, present/ lays out
     ["pipeline"],

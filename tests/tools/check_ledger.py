@@ -407,6 +407,9 @@ def read_loan(columns, fields, key_of, order, where):
         raise Unreadable("bad term, schedule or amount")
     loan = Loan(key_of(sub), key_of(loan_id), product, status, issued, due, n, amount, order, where)
     loan.loan_id = loan_id
+    # The optional terms IFRS 9 reads (check_ifrs9.py): their text, empty when not given.
+    loan.terms = {name: (f(name.encode()) if name.encode() in columns else b"")
+                  for name in ("pd", "lgd", "rate", "limit", "origination_pd")}
     return loan
 
 
@@ -535,7 +538,8 @@ def same(got, want, money):
 
 LOAN_FIELDS = {"product": False, "status": False, "issued": False, "due": False, "installments": False,
                "amount": True, "outstanding": True, "arrears": True, "dpd": False, "installments_due": False,
-               "installments_paid": False, "default_day": False}
+               "installments_paid": False, "default_day": False, "default_outstanding": True,
+               "default_installment": False}
 OBLIGOR_FIELDS = {"loans": False, "exposure": True, "arrears": True, "material_days": False,
                   "in_default": False, "population": False, "default_day": False, "label": False}
 
@@ -582,17 +586,29 @@ def fmt_key(k):
     return "/".join(f"{x:016x}" for x in k)
 
 
+def at_default(loan, dd):
+    """What the loan owed on its default day and the oldest installment it had not paid in full
+    then (0 and 0 without a default)."""
+    if dd < 0:
+        return {"default_outstanding": 0, "default_installment": 0}
+    p = loan.paid_before(dd)
+    oldest = next((k for k, (_, _, cum) in enumerate(loan.sched, start=1) if cum > p), loan.n + 1)
+    return {"default_outstanding": max(0, loan.amount - p), "default_installment": oldest}
+
+
 def expected(book, s):
     """The oracle's /ledger/loans and /ledger/obligors rows, in the run's order (borrower key,
-    then file order), money in cents."""
+    then issue day and loan key), money in cents."""
     loans, obligors = {}, {}
     for sub in sorted(book):
         row, defaults = judge(book[sub], s)
         row["where"] = book[sub][0].where  # the obligor's first loan, to find them in the inputs
         obligors[(sub,)] = row
-        for l, dd in zip(book[sub], defaults):
+        for l, dd in sorted(zip(book[sub], defaults), key=lambda x: (x[0].issued, x[0].key)):
             r = {"product": l.product, "status": l.status, "issued": l.issued, "due": l.due,
-                 "installments": l.n, "amount": l.amount, "default_day": dd, "where": l.where}
+                 "installments": l.n, "amount": l.amount, "default_day": dd, "where": l.where,
+                 "terms": getattr(l, "terms", {})}
+            r.update(at_default(l, dd))
             r.update(position(l, s.T))
             loans[(sub, l.key)] = r
     return loans, obligors

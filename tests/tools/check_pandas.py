@@ -43,6 +43,9 @@ def series(d):
 
 def labels(f, d, axis):
     name = text(d.attrs["axes"][axis])
+    if ":" in name:  # a table's member: TABLE:MEMBER
+        table, member = name.split(":")
+        return [text(x) for x in f[table][member]]
     return [text(x) for x in (d.attrs[name] if name in d.attrs else f["subscribers"][name][:])]
 
 

@@ -95,6 +95,13 @@ def main():
 
     key_of = subscriber_keys(a.seed)
     f = h5py.File(a.run, "r")
+    # What the run applied beyond [stress]'s defaults: the downturn add-ons and the CCF of a line's
+    # undrawn limit (docs/credit.md section 7), from its stored config.
+    run_ini = configparser.ConfigParser(interpolation=None)
+    run_ini.read_string(f.attrs["config"].decode() if isinstance(f.attrs["config"], bytes) else f.attrs["config"])
+    for p in PRODUCTS:
+        cfg.setdefault(f"lgd_downturn_{p}", float(run_ini.get("stress", f"lgd_downturn_{p}", fallback="0")))
+    ccf = float(run_ini.get("credit", "ccf_revolving", fallback="0.1"))
     names = [n.decode() for n in f["regions/names"][:]]
     subs = f["subscribers"]
     row_of = {int(k): i for i, k in enumerate(subs["key"][:])}
@@ -116,7 +123,10 @@ def main():
         pd, source = (float(own_pd), "loan") if own_pd else (
             (float(sub_pd[row]), "model") if row is not None else (math.nan, "none"))
         lgd = float(r[col["lgd"]]) if r[col["lgd"]] else math.nan
-        want.append((key, r[col["product"]], round(float(r[col["outstanding"]]) * 100) / 100, pd,
+        out = round(float(r[col["outstanding"]]) * 100)
+        limit = round(float(r[col["limit"]]) * 100) if "limit" in col and r[col["limit"]] else -1
+        undrawn = ccf * (limit - out) / 100 if r[col["product"]] == "revolving" and limit > out else 0.0
+        want.append((key, r[col["product"]], out / 100 + undrawn, pd,
                      lgd, source, int(sub_region[row]) if row is not None else -1))
     book = f["portfolio/loans"][:]
     expect("portfolio: one row per open loan", len(book) == len(want), f"{len(book)} != {len(want)}")
@@ -175,8 +185,9 @@ def main():
                 s["z"] += ead * z
                 s["pd_stressed"] += ead * stressed
                 s["pd_horizon"] += ead * horizon
-                s["el_stressed"] += ead * horizon * lgd_f
-                s["capital_stressed"] += ead * capital(product, stressed, lgd_f) * cfg["scaling"]
+                lgd_d = min(1.0, lgd_f + cfg[f"lgd_downturn_{product}"])  # the downturn LGD
+                s["el_stressed"] += ead * horizon * lgd_d
+                s["capital_stressed"] += ead * capital(product, stressed, lgd_d) * cfg["scaling"]
         table = g["regions"][:]
         expect(f"{name}: a row per region and a total", len(table) == len(names) + 1)
         # Regions of fewer than k borrowers hidden, and none derivable from the total.
