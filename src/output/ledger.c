@@ -19,10 +19,25 @@ struct loan_row {
     int32_t issued, due, installments;
     double amount, outstanding, arrears;
     int32_t dpd, installments_due, installments_paid, default_day;
-    double limit, pd, origination_pd, lgd, rate;
     double default_outstanding;
     int32_t default_installment;
 };
+
+/* The terms IFRS 9 reads of a loan with money outstanding at T (the book; /ledger/terms). */
+struct terms_row {
+    uint64_t subscriber, loan;
+    double limit, pd, origination_pd, lgd, rate;
+};
+
+#define TERMS_FIELDS(s)                                                                            \
+    {                                                                                              \
+        NUM_FIELD(s, subscriber, H5T_STD_U64LE, NULL), NUM_FIELD(s, loan, H5T_STD_U64LE, NULL),    \
+            NUM_FIELD(s, limit, H5T_IEEE_F64LE, "currency"),                                       \
+            NUM_FIELD(s, pd, H5T_IEEE_F64LE, "probability"),                                       \
+            NUM_FIELD(s, origination_pd, H5T_IEEE_F64LE, "probability"),                           \
+            NUM_FIELD(s, lgd, H5T_IEEE_F64LE, "fraction"),                                         \
+            NUM_FIELD(s, rate, H5T_IEEE_F64LE, "per year")                                         \
+    }
 
 struct obligor_row {
     uint64_t subscriber;
@@ -49,11 +64,6 @@ struct obligor_row {
             NUM_FIELD(s, installments_due, H5T_STD_I32LE, NULL),                                   \
             NUM_FIELD(s, installments_paid, H5T_STD_I32LE, NULL),                                  \
             NUM_FIELD(s, default_day, H5T_STD_I32LE, "days since 1970-01-01"),                     \
-            NUM_FIELD(s, limit, H5T_IEEE_F64LE, "currency"),                                       \
-            NUM_FIELD(s, pd, H5T_IEEE_F64LE, "probability"),                                       \
-            NUM_FIELD(s, origination_pd, H5T_IEEE_F64LE, "probability"),                           \
-            NUM_FIELD(s, lgd, H5T_IEEE_F64LE, "fraction"),                                         \
-            NUM_FIELD(s, rate, H5T_IEEE_F64LE, "per year"),                                        \
             NUM_FIELD(s, default_outstanding, H5T_IEEE_F64LE, "currency"),                         \
             NUM_FIELD(s, default_installment, H5T_STD_I32LE, NULL)                                 \
     }
@@ -77,11 +87,6 @@ static void write_loans(const struct tr_ctx *ctx, hid_t g, const struct tr_ledge
                                     .installments_due = p->installments_due,
                                     .installments_paid = p->installments_paid,
                                     .default_day = p->default_day,
-                                    .limit = p->limit < 0 ? NAN : (double)p->limit / 100,
-                                    .pd = p->pd,
-                                    .origination_pd = p->origination_pd,
-                                    .lgd = p->lgd,
-                                    .rate = p->rate,
                                     .default_outstanding = (double)p->default_outstanding / 100,
                                     .default_installment = p->default_installment};
         snprintf(rows[i].product, sizeof rows[i].product, "%s", tr_product_names[p->product]);
@@ -94,10 +99,37 @@ static void write_loans(const struct tr_ctx *ctx, hid_t g, const struct tr_ledge
         "and loan key: its "
         "schedule, and at the observation date its outstanding amount, arrears, days "
         "past due, installments due and paid; the loan's default day (-1: none by "
-        "the day after the ledger's cut); the loans table's limit, pd, "
-        "origination_pd, lgd and rate (NaN: not given); on its default day what it "
-        "owed and the oldest installment not fully paid (0: no default); "
-        "docs/credit.md section 2");
+        "the day after the ledger's cut); on its default day what it owed and the "
+        "oldest installment not fully paid (0: no default); docs/credit.md section 2");
+    free(rows);
+}
+
+/* The book's terms: the loans table's limit, pd, origination_pd, lgd, rate of every loan with
+ * money outstanding at T, in /ledger/loans' order (the rest need none: IFRS 9 measures only
+ * these; the history's loans give hazards by their schedules and defaults). */
+static void write_terms(const struct tr_ctx *ctx, hid_t g, const struct tr_ledger_table *t)
+{
+    typedef struct terms_row s;
+    const struct tr_h5_field fields[] = TERMS_FIELDS(s);
+    struct terms_row *rows = TR_CALLOC(t->n_loans + 1, sizeof *rows);
+    size_t n = 0;
+    for (size_t i = 0; i < t->n_loans; i++) {
+        const struct tr_loan_position *p = &t->loan[i];
+        if (p->outstanding <= 0) continue;
+        rows[n++] = (struct terms_row){.subscriber = p->subscriber,
+                                       .loan = p->loan,
+                                       .limit = p->limit < 0 ? NAN : (double)p->limit / 100,
+                                       .pd = p->pd,
+                                       .origination_pd = p->origination_pd,
+                                       .lgd = p->lgd,
+                                       .rate = p->rate};
+    }
+    tr_rf_rows_table(ctx, g, "terms", fields, (int)(sizeof fields / sizeof *fields), sizeof *rows,
+                     rows, n,
+                     "one row per loan of /ledger/loans with money outstanding at the "
+                     "observation date, in its order: the loans table's limit, pd, "
+                     "origination_pd, lgd and rate (NaN: not given), which IFRS 9 reads; "
+                     "docs/credit.md section 6");
     free(rows);
 }
 
@@ -257,6 +289,7 @@ void tr_rf_write_ledger(const struct tr_ctx *ctx, hid_t file, const struct tr_rf
     write_counts(ctx, g, l->table);
     write_cohorts(ctx, g, l->cohorts);
     write_loans(ctx, g, l->table);
+    write_terms(ctx, g, l->table);
     write_obligors(ctx, g, l->table);
     H5_CHECK(H5Gclose(g));
 }
@@ -331,23 +364,51 @@ static int loan_of_row(const struct loan_row *r, struct tr_loan_position *p)
                                    .default_day = r->default_day,
                                    .product = (uint8_t)product,
                                    .status = (uint8_t)status,
-                                   .limit = isnan(r->limit) ? -1 : llround(r->limit * 100),
-                                   .pd = r->pd,
-                                   .origination_pd = r->origination_pd,
-                                   .lgd = r->lgd,
-                                   .rate = r->rate,
+                                   .limit = -1, /* the terms: /ledger/terms */
+                                   .pd = NAN,
+                                   .origination_pd = NAN,
+                                   .lgd = NAN,
+                                   .rate = NAN,
                                    .default_outstanding = llround(r->default_outstanding * 100),
                                    .default_installment = r->default_installment};
     return product < 0 || product > 2 || status < 0 || r->installments < 1 || r->due <= r->issued ||
            r->installments > r->due - r->issued || !(r->amount >= 0 && r->amount < 1e15) ||
            !(r->outstanding >= 0 && r->outstanding < 1e15) || r->dpd < 0 ||
-           (!isnan(r->limit) && !(r->limit >= 0 && r->limit < 1e15)) ||
+           !(r->default_outstanding >= 0 && r->default_outstanding < 1e15) ||
+           r->default_installment < 0 || r->default_installment > r->installments + 1;
+}
+
+/* A terms row read back into its loan's position; 1 when no loans table could have given it. */
+static int terms_of_row(const struct terms_row *r, struct tr_loan_position *p)
+{
+    p->limit = isnan(r->limit) ? -1 : llround(r->limit * 100);
+    p->pd = r->pd, p->origination_pd = r->origination_pd, p->lgd = r->lgd, p->rate = r->rate;
+    return (!isnan(r->limit) && !(r->limit >= 0 && r->limit < 1e15)) ||
            !(isnan(r->pd) || (r->pd > 0 && r->pd <= 1)) ||
            !(isnan(r->origination_pd) || (r->origination_pd > 0 && r->origination_pd < 1)) ||
            !(isnan(r->lgd) || (r->lgd >= 0 && r->lgd <= 1)) ||
-           !(isnan(r->rate) || (r->rate >= 0 && r->rate < 10)) ||
-           !(r->default_outstanding >= 0 && r->default_outstanding < 1e15) ||
-           r->default_installment < 0 || r->default_installment > r->installments + 1;
+           !(isnan(r->rate) || (r->rate >= 0 && r->rate < 10));
+}
+
+/* The terms rows (in the loans' order, for the loans with money outstanding) onto t's loans:
+ * 0, or 1 with err when they do not follow those loans one to one. */
+static int join_terms(struct tr_ledger_table *t, const struct terms_row *terms, size_t n, char *err,
+                      size_t errlen)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < t->n_loans; i++) {
+        struct tr_loan_position *p = &t->loan[i];
+        if (p->outstanding <= 0) continue;
+        if (j == n || terms[j].loan != p->loan || terms[j].subscriber != p->subscriber ||
+            terms_of_row(&terms[j], p))
+            return snprintf(err, errlen,
+                            "its /ledger/terms do not follow /ledger/loans' loans "
+                            "with money outstanding, or hold a term out of range"),
+                   1;
+        j++;
+    }
+    return j == n ? 0
+                  : (snprintf(err, errlen, "its /ledger/terms hold loans /ledger/loans lacks"), 1);
 }
 
 int tr_rf_read_ledger_range(hid_t file, uint64_t lo, uint64_t hi, struct tr_ledger_table *t,
@@ -391,6 +452,14 @@ int tr_rf_read_ledger_range(hid_t file, uint64_t lo, uint64_t hi, struct tr_ledg
     }
     free(loans);
     free(obl);
+    const struct tr_h5_field tf[] = TERMS_FIELDS(struct terms_row);
+    size_t nt = 0;
+    struct terms_row *terms =
+        bad ? NULL
+            : read_range(file, "ledger/terms", tf, (int)(sizeof tf / sizeof *tf), sizeof *terms, lo,
+                         hi, &nt, err, errlen);
+    if (!bad) bad = !terms || join_terms(t, terms, nt, err, errlen);
+    free(terms);
     if (bad) tr_ledger_table_free(t);
     return bad;
 }
