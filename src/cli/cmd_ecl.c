@@ -21,11 +21,24 @@ static int load_scenarios(const struct tr_ctx *ctx, const struct tr_cli_args *ar
 {
     const char *file = args->scenarios_path ? args->scenarios_path : cfg->stress.scenarios;
     *out = NULL;
-    if (!file[0]) return TR_EXIT_OK;
+    if (!file[0] || !cfg->ifrs9.weights[0]) return TR_EXIT_OK; /* through the cycle: none */
     *out = TR_MALLOC(sizeof **out);
     char err[TR_PATH_MAX + 512] = "", why[sizeof err + 32];
     const int bad = tr_scenarios_load(file, *out, err, sizeof err);
     snprintf(why, sizeof why, "ecl: %s", err);
+    return tr_fail_agree(ctx, bad ? TR_EXIT_USAGE : TR_EXIT_OK, why);
+}
+
+/* The ledger's default days were found with its own D: a config of another is refused. */
+static int same_default_dpd(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                            const struct tr_stored_ecl *e)
+{
+    char why[160];
+    snprintf(why, sizeof why,
+             "ecl: credit.default_dpd = %lld, but the run's ledger was judged with %lld: set it "
+             "as the run did",
+             (long long)cfg->credit.default_dpd, (long long)e->ledger.default_dpd);
+    const int bad = cfg->credit.default_dpd != e->ledger.default_dpd;
     return tr_fail_agree(ctx, bad ? TR_EXIT_USAGE : TR_EXIT_OK, why);
 }
 
@@ -65,6 +78,7 @@ int tr_cmd_ecl(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     struct tr_config cfg;
     struct tr_scenarios *scenarios = NULL;
     rc = tr_load_config_over(ctx, args, e.config, &cfg);
+    if (!rc) rc = same_default_dpd(ctx, &cfg, &e);
     if (!rc) rc = load_scenarios(ctx, args, &cfg, &scenarios);
     const char *to = args->out_dir ? args->out_dir : args->run_path;
     if (!rc) rc = tr_refuse_overwrite(ctx, args, to); /* onto itself too: --force */

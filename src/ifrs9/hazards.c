@@ -280,7 +280,7 @@ static void history_sums(const struct tr_ctx *ctx, const struct tr_ifrs9_params 
                          const struct tr_ledger_table *t, size_t n, const uint64_t *key,
                          const double *pd, struct tr_ifrs9_hazards *h)
 {
-    int64_t owed[3][2] = {{0}};
+    tr_isum owed[3][2] = {{{0, 0}}}; /* cents: exact whatever the sizes */
     tr_exact expected[3][TR_MAX_GRADES + 1];
     memset(expected, 0, sizeof expected);
     size_t row = 0;
@@ -289,8 +289,8 @@ static void history_sums(const struct tr_ctx *ctx, const struct tr_ifrs9_params 
         struct reach r;
         if (!reach_of(p, l, &r)) continue;
         if (r.defaulted) {
-            owed[l->product][0] += l->default_outstanding;
-            owed[l->product][1] += scheduled_after(l, r.last);
+            tr_isum_add(&owed[l->product][0], l->default_outstanding);
+            tr_isum_add(&owed[l->product][1], scheduled_after(l, r.last));
         }
         while (row < n && key[row] < l->subscriber)
             row++;
@@ -300,7 +300,7 @@ static void history_sums(const struct tr_ctx *ctx, const struct tr_ifrs9_params 
         h->grade_defaults[l->product][g] += r.defaulted;
         tr_exact_add(&expected[l->product][g], expected_defaults(h, &r));
     }
-    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &owed[0][0], 6, MPI_INT64_T, MPI_SUM, ctx->comm));
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &owed[0][0], 12, MPI_INT64_T, MPI_SUM, ctx->comm));
     const int cells = 3 * (TR_MAX_GRADES + 1);
     MPI_CHECK(
         MPI_Allreduce(MPI_IN_PLACE, &h->grade_loans[0][0], cells, MPI_INT64_T, MPI_SUM, ctx->comm));
@@ -308,7 +308,9 @@ static void history_sums(const struct tr_ctx *ctx, const struct tr_ifrs9_params 
                             ctx->comm));
     tr_exact_allreduce(ctx, &expected[0][0], (size_t)cells);
     for (int k = 0; k < 3; k++) {
-        h->ead_factor[k] = owed[k][1] > 0 ? (double)owed[k][0] / (double)owed[k][1] : 1;
+        const double at_default = tr_isum_units(&owed[k][0]),
+                     scheduled = tr_isum_units(&owed[k][1]);
+        h->ead_factor[k] = scheduled > 0 ? at_default / scheduled : 1;
         for (int g = 0; g <= TR_MAX_GRADES; g++)
             h->grade_expected[k][g] = tr_exact_value(&expected[k][g]);
     }

@@ -256,7 +256,8 @@ static void write_scenario_summary(const struct tr_ctx *ctx, hid_t g, const stru
                       sizeof *rows, rows, n,
                       "each scenario alone, as a stress test projects impairments: per region "
                       "(-2 all) and the stage the loans take under it (the SICR test on its "
-                      "lifetime PD), the rated loans, borrowers, exposure, the ECL of that stage "
+                      "lifetime PD), the loans with an ECL (rated, or in default), their "
+                      "borrowers, exposure, the ECL of that stage "
                       "under the scenario and coverage; hidden as /ifrs9/summary");
     free(rows);
 }

@@ -371,10 +371,16 @@ static int loan_of_row(const struct loan_row *r, struct tr_loan_position *p)
                                    .rate = NAN,
                                    .default_outstanding = llround(r->default_outstanding * 100),
                                    .default_installment = r->default_installment};
-    return product < 0 || product > 2 || status < 0 || r->installments < 1 || r->due <= r->issued ||
-           r->installments > r->due - r->issued || !(r->amount >= 0 && r->amount < 1e15) ||
-           !(r->outstanding >= 0 && r->outstanding < 1e15) || r->dpd < 0 ||
-           !(r->default_outstanding >= 0 && r->default_outstanding < 1e15) ||
+    /* days of years 1 to 9999 (as dates parse), a term of at most a century, the counts within
+     * the schedule: the IFRS 9 walks over the installments stay short */
+    const int64_t term = (int64_t)r->due - r->issued;
+    return product < 0 || product > 2 || status < 0 || r->issued < -719162 || r->issued > 2932896 ||
+           term < 1 || term > 36525 || r->installments < 1 || r->installments > term ||
+           r->installments_paid < 0 || r->installments_paid > r->installments ||
+           r->installments_due < 0 || r->installments_due > r->installments ||
+           !(r->amount >= 0 && r->amount < 1e13) ||
+           !(r->outstanding >= 0 && r->outstanding < 1e13) || r->dpd < 0 ||
+           !(r->default_outstanding >= 0 && r->default_outstanding < 1e13) ||
            r->default_installment < 0 || r->default_installment > r->installments + 1;
 }
 

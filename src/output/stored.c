@@ -803,22 +803,46 @@ void tr_stored_grades_free(struct tr_stored_grades *g)
 }
 
 /* The ledger's part for rows [first, first + n) with keys key[0..n): 0, or 1 with why. */
+/* One integer attribute of /ledger, a day or a count in [lo, hi]: 0, or 1 when it is none. */
+static int ledger_int(hid_t g, const char *name, int64_t lo, int64_t hi, int64_t *v)
+{
+    if (!has_attr(g, name)) return 1;
+    hid_t a = H5Aopen(g, name, H5P_DEFAULT);
+    H5_CHECK(a);
+    struct tr_h5_shape s;
+    tr_h5_shape_of(a, 1, &s);
+    const int bad = s.cls != H5T_INTEGER || s.points != 1 || H5Aread(a, H5T_NATIVE_INT64, v) < 0;
+    H5_CHECK(H5Aclose(a));
+    return bad || *v < lo || *v > hi;
+}
+
+/* The rows of /subscribers/key (0 when it is no column). */
+static hsize_t subscriber_rows(hid_t f)
+{
+    hid_t d = tr_h5_open_dataset(f, "subscribers/key");
+    if (d < 0) return 0;
+    struct tr_h5_shape shape;
+    tr_h5_shape_of(d, 0, &shape);
+    H5_CHECK(H5Dclose(d));
+    return shape.rank == 1 ? shape.dims[0] : 0;
+}
+
 static int read_ledger_part(hid_t f, size_t n, uint64_t first, const uint64_t *key,
                             struct tr_stored_ledger *out, char *why, size_t len)
 {
     hid_t g = H5Gopen2(f, "ledger", H5P_DEFAULT);
     H5_CHECK(g);
-    int bad = !has_attr(g, "observation_day");
-    if (!bad) {
-        hid_t a = H5Aopen(g, "observation_day", H5P_DEFAULT);
-        H5_CHECK(a);
-        bad = H5Aread(a, H5T_NATIVE_INT64, &out->observation_day) < 0;
-        H5_CHECK(H5Aclose(a));
-    }
+    /* days since 1970 of years 1 to 9999, as dates parse; D as credit.default_dpd allows */
+    const int bad = ledger_int(g, "observation_day", -719162, 2932896, &out->observation_day) ||
+                    ledger_int(g, "default_dpd", 30, 90, &out->default_dpd);
     H5_CHECK(H5Gclose(g));
-    if (bad) return snprintf(why, len, "its /ledger has no observation_day"), 1;
+    if (bad)
+        return snprintf(why, len, "its /ledger has no observation_day and default_dpd in range"), 1;
     if (n > 0 && tr_rf_read_ledger_range(f, key[0], key[n - 1], &out->table, why, len)) return 1;
     if (has(f, "subscribers/flags")) {
+        const char *problem =
+            column_problem(f, "subscribers/flags", H5T_INTEGER, 1, subscriber_rows(f));
+        if (problem) return snprintf(why, len, "/subscribers/flags %s", problem), 1;
         out->flags = TR_CALLOC(n + 1, 1);
         read_slice(f, "subscribers/flags", H5T_NATIVE_UINT8, out->flags, first, n);
     }
@@ -883,9 +907,11 @@ static int read_ecl_rows(hid_t f, struct tr_stored_ecl *e, char *why, size_t len
     for (size_t i = 0; i < e->n; i++)
         e->pd[i] = NAN;
     if (pd) read_slice(f, pd, H5T_NATIVE_DOUBLE, e->pd, e->first, e->n);
+    uint64_t before = 0; /* the row before this slice's first: keys increase across slices too */
+    if (e->first > 0) read_slice(f, "subscribers/key", H5T_NATIVE_UINT64, &before, e->first - 1, 1);
     for (size_t i = 0; i < e->n; i++)
         if (e->region[i] < -1 || e->region[i] >= e->n_regions ||
-            (i > 0 && e->key[i] <= e->key[i - 1]) ||
+            (i > 0 ? e->key[i] <= e->key[i - 1] : e->first > 0 && e->key[0] <= before) ||
             !(isnan(e->pd[i]) || (e->pd[i] > 0 && e->pd[i] <= 1)))
             return snprintf(why, len,
                             "/subscribers row %" PRIu64 ": a region, key or PD out of "

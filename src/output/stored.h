@@ -107,6 +107,7 @@ int tr_stored_stress_merge(const struct tr_ctx *ctx, const char *run, const char
 struct tr_stored_ledger {
     int present;                  /* the file has /ledger */
     int64_t observation_day;      /* /ledger's */
+    int64_t default_dpd;          /* /ledger's D: the one its default days were found with */
     struct tr_ledger_table table; /* the loans and obligors of the slice's subscribers */
     uint8_t *flags;               /* [n] the slice's /subscribers/flags; NULL: none */
 };

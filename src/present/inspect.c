@@ -365,7 +365,9 @@ static void print_ifrs9(FILE *out, const struct tr_run_summary *s)
     for (size_t k = 0; k < s->n_ifrs9_scenarios; k++) {
         const struct tr_summary_ifrs9 *r = &s->ifrs9_scenarios[k];
         if (r->region != -2 || r->stage != 2) continue;
-        const struct tr_summary_ifrs9 *one = r - 1; /* its stage 1 row, just before */
+        const struct tr_summary_ifrs9 *one = k > 0 ? r - 1 : NULL; /* its stage 1 row, before */
+        if (!one || one->region != -2 || one->stage != 1 || strcmp(one->scenario, r->scenario))
+            continue; /* not a table telrisk wrote */
         const int hidden = r->suppressed || one->suppressed;
         char loans[32] = "-", ecl[32] = "-";
         if (!r->suppressed) snprintf(loans, sizeof loans, "%" PRId64, r->loans);

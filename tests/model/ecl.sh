@@ -72,6 +72,37 @@ expect 2 "no /ledger" mpiexec -n 2 "$telrisk" ecl --run "$work/noledger.h5" --no
     --out "$work/bad.h5"
 expect 2 "out of range" mpiexec -n 2 "$telrisk" ecl --run "$work/crafted.h5" --no-verify \
     --out "$work/bad.h5"
+# More crafted files, each refused with a reason: an installment count far beyond the schedule
+# (the walk over installments would not end), flags of another shape, a reporting date that is
+# no single day; and a D other than the ledger's.
+/usr/bin/python3 - "$work" <<'PY'
+import shutil, sys, h5py, numpy as np
+work = sys.argv[1]
+def crafted(name, change):
+    shutil.copy(f"{work}/base.h5", f"{work}/{name}.h5")
+    with h5py.File(f"{work}/{name}.h5", "r+") as f:
+        change(f)
+def paid(f):
+    rows = f["ledger/loans"][:]
+    rows["installments_paid"][0] = 2**31 - 1
+    f["ledger/loans"][...] = rows
+def flags(f):
+    n = f["subscribers/flags"].shape[0]
+    del f["subscribers/flags"]
+    f["subscribers/flags"] = np.zeros((n, 8), np.uint8)
+def day(f):
+    f["ledger"].attrs["observation_day"] = np.arange(1000, dtype=np.int64)
+crafted("paid", paid)
+crafted("flags", flags)
+crafted("day", day)
+PY
+expect 2 "out of range" mpiexec -n 2 "$telrisk" ecl --run "$work/paid.h5" --no-verify --out "$work/bad.h5"
+expect 2 "/subscribers/flags" mpiexec -n 2 "$telrisk" ecl --run "$work/flags.h5" --no-verify \
+    --out "$work/bad.h5"
+expect 2 "observation_day" mpiexec -n 2 "$telrisk" ecl --run "$work/day.h5" --no-verify \
+    --out "$work/bad.h5"
+expect 1 "judged with 90" mpiexec -n 2 "$telrisk" ecl --run "$work/base.h5" --out "$work/bad.h5" \
+    --set credit.default_dpd=60
 [ ! -e "$work/bad.h5" ] || fail "a refused ecl wrote its output"
 echo "ecl: bad weights exit 1, a run without a ledger or with a crafted one exit 2, nothing written"
 
