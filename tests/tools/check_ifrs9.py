@@ -27,6 +27,7 @@ from scipy.stats import norm
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check_ledger  # noqa: E402
+from check_calibration import config_of  # noqa: E402  (the run's effective configuration)
 import suppression  # noqa: E402
 
 PRODUCTS = ("microloan", "revolving", "mortgage")
@@ -37,14 +38,6 @@ ALL = -2  # the summary's row of every region together
 
 # ---------------------------------------------------------------------------------------------
 # Settings and scenarios.
-
-def config_of(run):
-    raw = run.attrs["config"]
-    ini = configparser.ConfigParser(interpolation=None)
-    ini.optionxform = str
-    ini.read_string(raw.decode() if isinstance(raw, bytes) else str(raw))
-    return ini
-
 
 class Settings:
     """What section 6 reads: the settings /ifrs9 records as applied (telrisk ecl may have set
