@@ -6,9 +6,9 @@ usage: ledger.py TELRISK CONFIG WORKDIR
 Generates a small defect-free country, gives its loans the ledger's optional columns (empty:
 their defaults) and a repayments table of good payments, and runs it as the reference. The
 variant adds, to the loans, lines with installments 0, 2.5 and more than the term's days, a rate
-of 10 and a limit below what is drawn; to the repayments, one for an unknown loan, one for a loan
-whose line was rejected, a negative and a zero amount, one paid the day before its loan was
-issued and one paid after the ledger's cut. Each bad line must be rejected with its reason and line; every group outside /provenance,
+of 10, a limit below what is drawn and origination PDs of 1.5, 0, -0.1 and "0.1x"; to the
+repayments, one for an unknown loan, one for a loan whose line was rejected, a negative and a zero
+amount, one paid the day before its loan was issued and one paid after the ledger's cut. Each bad line must be rejected with its reason and line; every group outside /provenance,
 /rejects and the reconciliation's line counts must be identical to the reference's (the
 subscribers, the portfolio, the models); the variant's /rejects and run file must be the same at
 1, 2 and 3 ranks, from columnar inputs and in passes; and every file's lines = accepted +
@@ -113,6 +113,11 @@ def bad_lines(head, loan):
              (spoilt("BADL4", rate="10"), "bad_value"),
              (spoilt("BADL5", product="revolving", outstanding="10", limit="9.99"),
               "inconsistent_fields")]
+    if "origination_pd" in col:  # IFRS 9's: a PD strictly between 0 and 1, as pd's
+        loans += [(spoilt("BADL6", origination_pd="1.5"), "bad_value"),
+                  (spoilt("BADL7", origination_pd="0"), "bad_value"),
+                  (spoilt("BADL8", origination_pd="-0.1"), "negative_value"),
+                  (spoilt("BADL9", origination_pd="0.1x"), "bad_number")]
     good = f[col["loan_id"]]
     pays = [(f"NOSUCHLOAN,{issued} 12:00:00,5.00\n", "unknown_loan"),
             (f"BADL1,{issued} 12:00:00,5.00\n", "unknown_loan"),
