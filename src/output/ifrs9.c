@@ -125,6 +125,20 @@ struct summary_row {
     int8_t suppressed;
 };
 
+/* The cells of a table by region (R of them, then all) and stage, [(R + 1) x 3] borrowers each,
+ * suppressed: a stage's regions against its total across regions. */
+static struct tr_cell *stage_cells(const int64_t *borrowers, int R, int64_t k_min)
+{
+    const size_t n = (size_t)(R + 1) * 3;
+    struct tr_cell *cells = TR_CALLOC(n, sizeof *cells);
+    for (size_t c = 0; c < n; c++) {
+        const int g = (int)(c / 3);
+        cells[c] = (struct tr_cell){borrowers[c], (int)(c % 3), g < R ? g : -1, 0};
+    }
+    tr_suppress(cells, n, k_min);
+    return cells;
+}
+
 /* Cells of fewer than privacy.k_min borrowers hidden, and their complements down each stage. */
 static struct summary_row *summary_rows(const struct tr_ifrs9_summary *s, const char *const *names,
                                         int64_t k_min)
@@ -132,7 +146,6 @@ static struct summary_row *summary_rows(const struct tr_ifrs9_summary *s, const 
     const int R = s->n_regions;
     const size_t n = (size_t)(R + 1) * 3;
     struct summary_row *rows = TR_CALLOC(n, sizeof *rows);
-    struct tr_cell *cells = TR_CALLOC(n, sizeof *cells);
     for (size_t c = 0; c < n; c++) {
         const int g = (int)(c / 3);
         const tr_exact *x = &s->sums[c * TR_IFRS9_SUMS];
@@ -150,9 +163,8 @@ static struct summary_row *summary_rows(const struct tr_ifrs9_summary *s, const 
                                  .unrated_exposure = tr_exact_value(&x[TR_IFRS9_SUM_UNRATED_EAD])};
         snprintf(rows[c].region_name, sizeof rows[c].region_name, "%s",
                  g < R ? names[g] : TR_REGION_ALL_NAME);
-        cells[c] = (struct tr_cell){s->borrowers[c], (int)(c % 3), g < R ? g : -1, 0};
     }
-    tr_suppress(cells, n, k_min);
+    struct tr_cell *cells = stage_cells(s->borrowers, R, k_min);
     for (size_t c = 0; c < n; c++) {
         struct summary_row *r = &rows[c];
         if (!(r->suppressed = cells[c].state)) continue;
@@ -206,7 +218,6 @@ static void scenario_rows(const struct tr_ifrs9_summary *sum, const struct tr_rf
 {
     const int R = sum->n_regions;
     const size_t n = (size_t)(R + 1) * 3, base = (size_t)s * n;
-    struct tr_cell *cells = TR_CALLOC(n, sizeof *cells);
     for (size_t c = 0; c < n; c++) {
         const int g = (int)(c / 3);
         const double ead = tr_exact_value(&sum->s_sums[2 * (base + c)]),
@@ -221,9 +232,8 @@ static void scenario_rows(const struct tr_ifrs9_summary *sum, const struct tr_rf
         snprintf(rows[c].scenario, sizeof rows[c].scenario, "%s", x->params->names[s]);
         snprintf(rows[c].region_name, sizeof rows[c].region_name, "%s",
                  g < R ? x->region_names[g] : TR_REGION_ALL_NAME);
-        cells[c] = (struct tr_cell){sum->s_borrowers[base + c], (int)(c % 3), g < R ? g : -1, 0};
     }
-    tr_suppress(cells, n, k_min);
+    struct tr_cell *cells = stage_cells(&sum->s_borrowers[base], R, k_min);
     for (size_t c = 0; c < n; c++)
         if ((rows[c].suppressed = cells[c].state)) {
             rows[c].loans = rows[c].borrowers = -1;
