@@ -89,18 +89,9 @@ int tr_cmd_ecl(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     if (!rc) rc = measure(ctx, args, &cfg, scenarios, &e, &r, &t);
     if (!rc) {
         tr_stage_end(ctx, &stages, "ifrs9", (int64_t)r.n, "loans");
-        const struct tr_rf_ifrs9 x = {.params = &r.params,
-                                      .hazards = &r.hazards,
-                                      .region_names = (const char *const *)e.region_names,
-                                      .n = r.n,
-                                      .loans = r.loans,
-                                      .results = r.results,
-                                      .ecl_scenario = r.ecl_scenario,
-                                      .stage_scenario = r.stage_scenario,
-                                      .summary = &r.summary,
-                                      .n_grades = e.n_grades,
-                                      .grade_pd = e.n_grades ? e.grade_pd : NULL,
-                                      .transfers = args->compare_path ? &t : NULL};
+        const struct tr_rf_ifrs9 x =
+            tr_rf_ifrs9_of(&r, (const char *const *)e.region_names, e.n_grades,
+                           e.n_grades ? e.grade_pd : NULL, args->compare_path ? &t : NULL);
         rc = tr_stored_ifrs9_write(ctx, args->run_path, to, e.seed, &x, cfg.privacy.k_min,
                                    args->no_verify ? args->run_path : NULL);
         const size_t all = (size_t)r.summary.n_regions * 3;

@@ -14,6 +14,7 @@
 #include "output/stored.h"
 #include "stress/stress.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -42,6 +43,13 @@ int tr_cmd_stress(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     if ((rc = tr_stored_book_load(ctx, args->run_path, &b))) return rc;
     b.unverified = args->no_verify ? args->run_path : NULL;
     cfg.run.seed = b.seed; /* the run's streams: the same figures as the run's own stress */
+    if (!isnan(b.book.ccf_revolving) && b.book.ccf_revolving != cfg.credit.ccf_revolving) {
+        /* the book's EADs carry the run's CCF: that is the one applied, and recorded */
+        TR_WARN_ONCE(ctx,
+                     "credit.ccf_revolving: the stored book's EADs carry %g; %g is not applied",
+                     b.book.ccf_revolving, cfg.credit.ccf_revolving);
+        cfg.credit.ccf_revolving = b.book.ccf_revolving;
+    }
     char *applied = tr_config_to_ini(&cfg);
     tr_history_config(applied); /* the seed it used, not the one it was given */
     free(applied);

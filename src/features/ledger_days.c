@@ -38,16 +38,15 @@ static int64_t day_of(int64_t t)
     return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 }
 
-/* Installment k's due day, u_k = i + floor(k (u - i) / n). */
+/* Installment k's due day u_k, and cum_k (ledger_days.h: the schedule). */
 static int64_t installment_day(const struct tr_loan_rec *l, int32_t k)
 {
-    return l->issued + (int64_t)k * (l->due - l->issued) / l->installments;
+    return tr_installment_day(l->issued, l->due, l->installments, k);
 }
 
-/* cum_k: the first k installments, floor(A / n) each, the last taking the remainder. */
 static int64_t installments_sum(const struct tr_loan_rec *l, int32_t k)
 {
-    return k >= l->installments ? l->amount : (int64_t)k * (l->amount / l->installments);
+    return tr_installments_sum(l->amount, l->installments, k);
 }
 
 /* The loan's state at the start of day d (d never decreases from call to call). */

@@ -13,6 +13,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The schedule (docs/credit.md section 1), the one formula every stage uses: installment k
+ * (1..n) of a loan issued on day i and due on day u falls due at the end of day
+ * i + floor(k (u - i) / n); the first k add up to k floor(A / n), all n to the amount A (cents). */
+static inline int64_t tr_installment_day(int64_t issued, int64_t due, int64_t n, int64_t k)
+{
+    return issued + k * (due - issued) / n;
+}
+static inline int64_t tr_installments_sum(int64_t amount, int64_t n, int64_t k)
+{
+    return k >= n ? amount : k * (amount / n);
+}
+
 /* The yearly cohorts of the ledger's history (docs/credit.md section 4): cohort k is the
  * population at T - 365 k and its defaults in the horizon after it; k = 0 is T's, the label's. */
 enum { TR_LEDGER_COHORTS = 8, TR_COHORT_STEP_DAYS = 365 };

@@ -1,6 +1,7 @@
 #include "ifrs9/ecl.h"
 
 #include "core/error.h"
+#include "features/ledger_days.h"
 #include "records/tables.h"
 #include "stress/irb.h"
 
@@ -108,15 +109,14 @@ double tr_ifrs9_pd_year(const struct tr_ifrs9_params *p, int s, int region, int 
     return tr_vasicek_pd(pd, r, z);
 }
 
-/* Installment k's (1..n) due day and the first k's sum: the ledger's schedule
- * (features/ledger_days.c, docs/credit.md section 1). */
+/* Installment k's (1..n) due day and the first k's sum: the ledger's schedule. */
 static int64_t due_day(const struct tr_ifrs9_loan *l, int64_t k)
 {
-    return l->issued + k * (l->due - l->issued) / l->installments;
+    return tr_installment_day(l->issued, l->due, l->installments, k);
 }
 static int64_t due_sum(const struct tr_ifrs9_loan *l, int64_t k)
 {
-    return k >= l->installments ? l->amount : k * (l->amount / l->installments);
+    return tr_installments_sum(l->amount, l->installments, k);
 }
 
 /* The probability of missing installment k, given the ones before were paid, for an obligor of

@@ -21,7 +21,7 @@ struct reach {
 
 static int64_t due_of(const struct tr_loan_position *l, int64_t k)
 {
-    return l->issued + k * (l->due - l->issued) / l->installments;
+    return tr_installment_day(l->issued, l->due, l->installments, k);
 }
 
 /* Whether the loan's default was declared before T (what the history shows at T). */
@@ -50,9 +50,7 @@ static int reach_of(const struct tr_ifrs9_params *p, const struct tr_loan_positi
 /* What a loan reaching installment K owed as scheduled then: its amount less the K - 1 before. */
 static int64_t scheduled_after(const struct tr_loan_position *l, int64_t k)
 {
-    const int64_t before =
-        k - 1 >= l->installments ? l->amount : (k - 1) * (l->amount / l->installments);
-    return l->amount - before;
+    return l->amount - tr_installments_sum(l->amount, l->installments, k - 1);
 }
 
 static int by_schedule(const void *pa, const void *pb)

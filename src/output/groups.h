@@ -42,6 +42,10 @@ void tr_rf_write_provenance(const struct tr_ctx *ctx, hid_t file, const struct t
  * memory. A file may come from anywhere: reading it must not fail an HDF5 call. */
 int tr_rf_table_readable(hid_t d, const struct tr_h5_field *fields, int n_fields, size_t size);
 
+/* In a table of `rows` rows in the order of its member `subscriber` (a key), the first row whose
+ * key is at least key (rows when none): a binary search reading one key a step. */
+uint64_t tr_rf_first_row_at(hid_t d, uint64_t rows, uint64_t key);
+
 /* The rows of a compound table, converted to the struct the fields describe (to free); NULL when
  * absent, and when it is not such a table (then *bad is 1; tr_rf_read_table: as absent). */
 void *tr_rf_read_table_checked(hid_t loc, const char *name, const struct tr_h5_field *fields,

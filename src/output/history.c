@@ -303,7 +303,7 @@ static int inputs_ok(const char *inputs)
 /* One row's problem, or NULL. */
 static const char *row_problem(char *const *row)
 {
-    static const char *const known[] = {"run", "train", "score", "stress", "merge"};
+    static const char *const known[] = {"run", "train", "score", "stress", "merge", "ecl"};
     int command = 0;
     for (size_t k = 0; k < sizeof known / sizeof *known; k++)
         command |= strcmp(row[COMMAND], known[k]) == 0;

@@ -1,8 +1,8 @@
-/* /provenance/history: one row per command that wrote the file (run, train, score, stress, merge),
- * oldest first, each with its command line, the configuration it applied, telrisk's version, the
- * time, and the files it read with their root checksums (docs/output.md). The command being run
- * says what it is and reads once (the CLI and tr_seal_check_input tell this module), and every
- * writer of a finished file appends the row just before sealing it: so no writer's signature
+/* /provenance/history: one row per command that wrote the file (run, train, score, stress,
+ * merge, ecl), oldest first, each with its command line, the configuration it applied, telrisk's
+ * version, the time, and the files it read with their root checksums (docs/output.md). The command
+ * being run says what it is and reads once (the CLI and tr_seal_check_input tell this module), and
+ * every writer of a finished file appends the row just before sealing it: so no writer's signature
  * carries it, and no file is published without its row. Per process: only rank 0's is written. */
 #ifndef TELRISK_OUTPUT_HISTORY_H
 #define TELRISK_OUTPUT_HISTORY_H

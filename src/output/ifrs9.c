@@ -500,6 +500,24 @@ static void write_params(hid_t g, const struct tr_ifrs9_params *p)
     tr_h5_attr_f64s(g, "z", p->z, (size_t)p->n_scenarios * (size_t)(p->n_regions + 1));
 }
 
+struct tr_rf_ifrs9 tr_rf_ifrs9_of(const struct tr_ifrs9_run *r, const char *const *region_names,
+                                  int n_grades, const double *grade_pd,
+                                  const struct tr_ifrs9_transfers *transfers)
+{
+    return (struct tr_rf_ifrs9){.params = &r->params,
+                                .hazards = &r->hazards,
+                                .region_names = region_names,
+                                .n = r->n,
+                                .loans = r->loans,
+                                .results = r->results,
+                                .ecl_scenario = r->ecl_scenario,
+                                .stage_scenario = r->stage_scenario,
+                                .summary = &r->summary,
+                                .n_grades = grade_pd ? n_grades : 0,
+                                .grade_pd = n_grades ? grade_pd : NULL,
+                                .transfers = transfers};
+}
+
 void tr_rf_write_ifrs9(const struct tr_ctx *ctx, hid_t file, const struct tr_rf_ifrs9 *x,
                        int64_t k_min)
 {

@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "features/ledger_days.h"
 #include "model/calibration.h"
+#include "records/parse.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -294,25 +295,6 @@ void tr_rf_write_ledger(const struct tr_ctx *ctx, hid_t file, const struct tr_rf
     H5_CHECK(H5Gclose(g));
 }
 
-/* The rows [*first, *first + *n) of a table in subscriber key order whose keys are in [lo, hi]. */
-static void key_range(hid_t d, uint64_t lo, uint64_t hi, hsize_t *first, hsize_t *n)
-{
-    const hsize_t rows = tr_h5_rows(d);
-    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(uint64_t));
-    H5_CHECK(t);
-    H5_CHECK(H5Tinsert(t, "subscriber", 0, H5T_NATIVE_UINT64));
-    uint64_t *key = TR_MALLOC(sizeof *key * (rows + 1));
-    tr_h5_read_rows(d, t, key, 0, rows);
-    H5_CHECK(H5Tclose(t));
-    hsize_t a = 0, b = rows;
-    while (a < rows && key[a] < lo) /* the tables are short against the records: a scan */
-        a++;
-    for (b = a; b < rows && key[b] <= hi;)
-        b++;
-    free(key);
-    *first = a, *n = b - a;
-}
-
 /* The rows of name (fields, size) with keys in [lo, hi], or NULL with err (not such a table). */
 static void *read_range(hid_t file, const char *name, const struct tr_h5_field *fields,
                         int n_fields, size_t size, uint64_t lo, uint64_t hi, size_t *n, char *err,
@@ -325,8 +307,9 @@ static void *read_range(hid_t file, const char *name, const struct tr_h5_field *
         snprintf(err, errlen, "its /%s is not the table telrisk writes", name);
         return NULL;
     }
-    hsize_t first = 0, count = 0;
-    key_range(d, lo, hi, &first, &count);
+    const uint64_t rows_all = tr_h5_rows(d), first = tr_rf_first_row_at(d, rows_all, lo);
+    const uint64_t end = hi == UINT64_MAX ? rows_all : tr_rf_first_row_at(d, rows_all, hi + 1);
+    const uint64_t count = end > first ? end - first : 0;
     hid_t mem, ftype;
     tr_h5_compound(fields, n_fields, size, &mem, &ftype);
     void *rows = TR_CALLOC(count + 1, size);
@@ -338,18 +321,11 @@ static void *read_range(hid_t file, const char *name, const struct tr_h5_field *
     return rows;
 }
 
-static int word_of(const char *s, const char *const *words)
-{
-    for (int k = 0; words[k]; k++)
-        if (strcmp(s, words[k]) == 0) return k;
-    return -1;
-}
-
 /* A row read back as the position it was written from; 1 when no ledger could have written it. */
 static int loan_of_row(const struct loan_row *r, struct tr_loan_position *p)
 {
-    const int product = word_of(r->product, tr_product_names),
-              status = word_of(r->status, tr_status_names);
+    const int product = tr_word_index(r->product, strlen(r->product), tr_product_names),
+              status = tr_word_index(r->status, strlen(r->status), tr_status_names);
     *p = (struct tr_loan_position){.subscriber = r->subscriber,
                                    .loan = r->loan,
                                    .amount = llround(r->amount * 100),

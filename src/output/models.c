@@ -598,6 +598,25 @@ void tr_rf_write_models(const struct tr_ctx *ctx, hid_t file, const struct tr_ru
 
 /* ---- Reading a stored model back (telrisk score --model) ---- */
 
+uint64_t tr_rf_first_row_at(hid_t d, uint64_t rows, uint64_t key)
+{
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(uint64_t));
+    H5_CHECK(t);
+    H5_CHECK(H5Tinsert(t, "subscriber", 0, H5T_NATIVE_UINT64));
+    uint64_t lo = 0, hi = rows;
+    while (lo < hi) {
+        const uint64_t mid = lo + (hi - lo) / 2;
+        uint64_t at = 0;
+        tr_h5_read_rows(d, t, &at, mid, 1);
+        if (at < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    H5_CHECK(H5Tclose(t));
+    return lo;
+}
+
 int tr_rf_table_readable(hid_t d, const struct tr_h5_field *fields, int n_fields, size_t size)
 {
     struct tr_h5_shape shape;

@@ -138,6 +138,11 @@ struct tr_rf_ifrs9 {
     const struct tr_ifrs9_transfers *transfers; /* against a previous run; NULL none */
     const char *const *region_names;            /* [params->n_regions] */
 };
+/* What an IFRS 9 stage made (ifrs9/ecl.h), as the run file's group holds it. */
+struct tr_ifrs9_run;
+struct tr_rf_ifrs9 tr_rf_ifrs9_of(const struct tr_ifrs9_run *r, const char *const *region_names,
+                                  int n_grades, const double *grade_pd,
+                                  const struct tr_ifrs9_transfers *transfers);
 
 /* What one file holds: the groups present (NULL: absent), in the order they are written, and
  * privacy.k_min: region and grade aggregates of fewer subscribers are suppressed. Some groups

@@ -51,9 +51,12 @@ void tr_rf_write_portfolio(const struct tr_ctx *ctx, hid_t file, const struct tr
     tr_rf_rows_table(ctx, g, "loans", fields, (int)(sizeof fields / sizeof *fields), sizeof *rows,
                      rows, book->n,
                      "one row per open loan, in borrower key order: region index (-1 unknown), "
-                     "product, exposure at default (outstanding), the one-year PD and where it "
+                     "product, exposure at default (outstanding; a revolving line's with the "
+                     "group's ccf_revolving of its undrawn limit), the one-year PD and where it "
                      "comes from (the loan's pd column, the borrower's model, or none: unrated), "
                      "the loan's own LGD (NaN: the product's, from the config)");
+    /* the CCF the EADs carry: what telrisk stress then measures (docs/credit.md section 7) */
+    tr_h5_attr_scalar(g, "ccf_revolving", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &book->ccf_revolving);
     H5_CHECK(H5Gclose(g));
     free(rows);
 }
@@ -135,10 +138,30 @@ static hid_t open_loans(hid_t file, uint64_t *rows, char *err, size_t errlen)
     return d;
 }
 
+/* /portfolio's ccf_revolving, NaN when a file written before it has none (or not one number). */
+static double stored_ccf(hid_t file)
+{
+    double ccf = NAN;
+    hid_t g = H5Gopen2(file, "portfolio", H5P_DEFAULT);
+    if (g < 0) return ccf;
+    if (tr_h5_attr_exists(g, "ccf_revolving")) {
+        hid_t a = H5Aopen(g, "ccf_revolving", H5P_DEFAULT);
+        H5_CHECK(a);
+        struct tr_h5_shape s;
+        tr_h5_shape_of(a, 1, &s);
+        if (s.cls != H5T_FLOAT || s.points != 1 || H5Aread(a, H5T_NATIVE_DOUBLE, &ccf) < 0)
+            ccf = NAN;
+        H5_CHECK(H5Aclose(a));
+    }
+    H5_CHECK(H5Gclose(g));
+    return ccf;
+}
+
 int tr_rf_read_portfolio(const struct tr_ctx *ctx, hid_t file, struct tr_portfolio *book, char *err,
                          size_t errlen)
 {
     memset(book, 0, sizeof *book);
+    book->ccf_revolving = stored_ccf(file);
     uint64_t total = 0;
     hid_t d = open_loans(file, &total, err, errlen);
     if (d < 0) return 1;
@@ -150,37 +173,16 @@ int tr_rf_read_portfolio(const struct tr_ctx *ctx, hid_t file, struct tr_portfol
     return rc;
 }
 
-/* The first row whose borrower key is at least key (rows are in key order). */
-static uint64_t lower_bound(hid_t d, uint64_t rows, uint64_t key)
-{
-    uint64_t lo = 0, hi = rows;
-    typedef struct loan_row s;
-    const struct tr_h5_field fields[] = LOAN_FIELDS(s);
-    hid_t mem, ftype;
-    tr_h5_compound(fields, (int)(sizeof fields / sizeof *fields), sizeof(s), &mem, &ftype);
-    while (lo < hi) {
-        const uint64_t mid = lo + (hi - lo) / 2;
-        struct loan_row r;
-        tr_h5_read_rows(d, mem, &r, mid, 1);
-        if (r.subscriber < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    H5_CHECK(H5Tclose(mem));
-    H5_CHECK(H5Tclose(ftype));
-    return lo;
-}
-
 int tr_rf_read_portfolio_keys(hid_t file, uint64_t lo, uint64_t hi, struct tr_portfolio *book,
                               char *err, size_t errlen)
 {
     memset(book, 0, sizeof *book);
+    book->ccf_revolving = stored_ccf(file);
     uint64_t total = 0;
     hid_t d = open_loans(file, &total, err, errlen);
     if (d < 0) return 1;
-    const uint64_t first = lower_bound(d, total, lo);
-    const uint64_t end = hi == UINT64_MAX ? total : lower_bound(d, total, hi);
+    const uint64_t first = tr_rf_first_row_at(d, total, lo);
+    const uint64_t end = hi == UINT64_MAX ? total : tr_rf_first_row_at(d, total, hi);
     const int rc = read_loans(d, first, (size_t)(end > first ? end - first : 0), book, err, errlen);
     H5_CHECK(H5Dclose(d));
     return rc;
@@ -208,6 +210,7 @@ int tr_rf_read_portfolio_aligned(const struct tr_ctx *ctx, hid_t file, size_t n,
         rc = tr_rf_read_portfolio_keys(file, lo, hi, book, err, errlen);
     else
         memset(book, 0, sizeof *book);
+    book->ccf_revolving = stored_ccf(file); /* every rank: the attribute is written by all */
     uint64_t count = book->n, before = 0;
     MPI_CHECK(MPI_Exscan(&count, &before, 1, MPI_UINT64_T, MPI_SUM, ctx->comm));
     book->first = ctx->rank == 0 ? 0 : before;

@@ -203,17 +203,9 @@ int tr_stage_model_checkpoint(struct tr_run *r)
                                         .n_reasons = c->n_reasons};
     const struct tr_rf_crosschecks backtest = {.backtest = &r->backtest};
     const struct tr_pd_calibration *cal = &c->models.calibration;
-    const struct tr_rf_ifrs9 ifrs9 = {.params = &r->ifrs9.params,
-                                      .hazards = &r->ifrs9.hazards,
-                                      .region_names = (const char *const *)r->names,
-                                      .n = r->ifrs9.n,
-                                      .loans = r->ifrs9.loans,
-                                      .results = r->ifrs9.results,
-                                      .ecl_scenario = r->ifrs9.ecl_scenario,
-                                      .stage_scenario = r->ifrs9.stage_scenario,
-                                      .summary = &r->ifrs9.summary,
-                                      .n_grades = c->pd && cal->present ? cal->n_grades : 0,
-                                      .grade_pd = c->pd && cal->present ? cal->pd : NULL};
+    const struct tr_rf_ifrs9 ifrs9 =
+        tr_rf_ifrs9_of(&r->ifrs9, (const char *const *)r->names, cal->n_grades,
+                       c->pd && cal->present ? cal->pd : NULL, NULL);
     const struct tr_run_contents out = {.k_min = r->cfg->privacy.k_min,
                                         .root = &root,
                                         .provenance = &provenance,

@@ -28,6 +28,7 @@ void tr_portfolio_build(const struct tr_ctx *ctx, const struct tr_array *loans, 
                         struct tr_portfolio *out)
 {
     out->n = 0;
+    out->ccf_revolving = ccf;
     out->e = TR_MALLOC(sizeof *out->e * (loans->n + 1));
     for (size_t i = 0; i < loans->n; i++) {
         const struct tr_loan_rec *l = tr_array_at(loans, i);
@@ -64,6 +65,7 @@ void tr_portfolio_join_pd(struct tr_portfolio *book, size_t n_subs, const uint64
 
 void tr_portfolio_append(struct tr_portfolio *dst, const struct tr_portfolio *src)
 {
+    dst->ccf_revolving = src->ccf_revolving;
     dst->e = TR_REALLOC(dst->e, sizeof *dst->e * (dst->n + src->n + 1));
     memcpy(dst->e + dst->n, src->e, sizeof *src->e * src->n);
     dst->n += src->n;

@@ -33,6 +33,7 @@ struct tr_exposure {
 };
 
 struct tr_portfolio {
+    double ccf_revolving;  /* the CCF its revolving lines' EADs carry (credit.ccf_revolving) */
     size_t n;              /* this rank's exposures */
     uint64_t first;        /* global index of the first */
     struct tr_exposure *e; /* [n] */

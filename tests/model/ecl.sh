@@ -46,6 +46,8 @@ run 2 ecl --run "$work/base.h5" --quiet --compare "$work/base.h5" --set ifrs9.si
 rows = h5py.File(sys.argv[1])["provenance/history"][:]
 sys.exit(0 if rows[-1]["command"] == b"ecl" and b"--set ifrs9.sicr_ratio=1.5" in rows[-1]["command_line"] else 1)' \
     "$work/sicr.h5" || fail "the history does not record telrisk ecl and its settings"
+"$telrisk" verify "$work/sicr.h5" >"$work/verify.txt" 2>&1 ||
+    { cat "$work/verify.txt"; fail "telrisk verify does not take a file telrisk ecl wrote"; }
 
 expect 1 "add up to 1" mpiexec -n 2 "$telrisk" ecl --run "$work/base.h5" --out "$work/bad.h5" \
     --set ifrs9.weights=baseline:0.5,adverse:0.4
