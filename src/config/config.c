@@ -64,6 +64,7 @@ static const struct key_spec keys[] = {
     {"generate.loan_days", KEY_I64, F(generate.loan_days), "60", 1, 365, NULL, "loans are issued over this many days after the window"},
     {"generate.outcome_days", KEY_I64, F(generate.outcome_days), "365", 1, 730, NULL, "the loan book is cut this many days after the window (the observation date): 365 follows every loan open then for a year"},
     {"generate.history_days", KEY_I64, F(generate.history_days), "730", 30, 3650, NULL, "mobile-money borrowers' earlier loans are issued over this many days before the observation date"},
+    {"generate.career_days", KEY_I64, F(generate.career_days), "0", 0, 365, NULL, "0: every mobile-money borrower borrows over the whole history and a share of subscribers (loan_share) takes one loan after the window; L > 0: each mobile-money borrower borrows for L days from a day drawn uniformly between history_days before the observation date and the cut, the same lending before and after the observation date, so that the borrowers' mix is the same every year once the ledger is L days old (a stationary world for the planted test of the calibration)"},
     {"generate.simbox_rate", KEY_F64, F(generate.simbox_rate), "0.001", 0, 0.1, NULL, "share of subscribers that are SIM boxes"},
     {"generate.sim_swap_rate", KEY_F64, F(generate.sim_swap_rate), "0.005", 0, 0.1, NULL, "share with a legitimate SIM swap"},
     {"generate.takeover_rate", KEY_F64, F(generate.takeover_rate), "0.001", 0, 0.1, NULL, "share with a SIM swap followed by a cash-out of most of the balance"},

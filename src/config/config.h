@@ -51,6 +51,7 @@ struct tr_config {
         int64_t loan_days;           /* loans are issued over this many days after the window */
         int64_t outcome_days;        /* data cut: this many days after the window ends */
         int64_t history_days;        /* earlier loans are issued over this many days before it */
+        int64_t career_days;         /* 0: borrowers borrow over the whole history; else careers */
         /* planted rates, per subscriber unless said otherwise */
         double simbox_rate;
         double sim_swap_rate; /* legitimate SIM swaps */

@@ -52,7 +52,9 @@ static int write_cycles(const struct tr_ctx *ctx, const struct tr_world *w, cons
     const int64_t obs = tr_observation_day(w);
     int y0, y1, m, d;
     tr_civil_from_days(obs - w->cfg->generate.history_days, &y0, &m, &d);
-    tr_civil_from_days(obs - 1, &y1, &m, &d);
+    /* careers lend after the observation date too, up to the cut */
+    tr_civil_from_days(w->cfg->generate.career_days > 0 ? tr_loan_cut_day(w) - 1 : obs - 1, &y1, &m,
+                       &d);
     fprintf(f, "region,year,shift,odds_multiplier\n");
     for (int i = 0; i < w->n_regions; i++)
         for (int y = y0; y <= y1; y++) {

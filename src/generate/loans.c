@@ -21,6 +21,8 @@ static const int64_t term_days[3] = {30, 365, 7300};
 /* A defaulted loan is written off by the lender with this chance once 180 days in default. */
 #define WRITE_OFF_SHARE    0.5
 #define RESTRUCTURED_SHARE 0.1
+/* A borrower in a career (generate.career_days) takes a micro-loan about every four months. */
+#define CAREER_MICRO_PER_MONTH 0.25
 
 int64_t tr_observation_day(const struct tr_world *w)
 {
@@ -218,47 +220,100 @@ static int cmp_day(const void *pa, const void *pb)
     return a < b ? -1 : a > b;
 }
 
-/* The history: mobile-money borrowers only (their payments are in the wallet's ledger), about
- * 1.5 micro-loans a year, a revolving line for one in ten, a mortgage for some of the better off
- * (generate.mortgage_share);
- * issued over the history_days before the observation date, numbered in issue order. Each loan's
- * chance of default is the person's PD with the log-odds shifted by the region's cycle in the
- * year it was issued. Dormant accounts (silent before they wake) and SIM boxes borrow nothing. */
+/* One loan of a borrower's history or career, issued on `day`: its terms drawn for the product,
+ * its chance of default the person's PD with the log-odds shifted by the region's cycle in the
+ * year it was issued, then its outcome and payments. */
+static void add_ledger_loan(const struct tr_world *w, const struct tr_person *p, struct tr_book *b,
+                            enum tr_product product, int64_t day, gsl_rng *r)
+{
+    static const double income_multiple[3] = {0.25, 0.5, 60};
+    struct tr_loan *l = new_loan(b, p, product, day);
+    const int n_inst = product == TR_MICROLOAN   ? 1 + (int)gsl_rng_uniform_int(r, 4)
+                       : product == TR_REVOLVING ? 12
+                                                 : 240;
+    const int64_t term = product == TR_MICROLOAN ? MICRO_PERIOD * n_inst : term_days[product];
+    const int64_t principal =
+        round_to(100.0 * income_multiple[product] * p->income * gsl_ran_lognormal(r, 0, 0.4), 500);
+    set_terms(l, n_inst, term, draw_rate(product, r), principal, r);
+    const double logit_pd = log(p->pd / (1 - p->pd));
+    const double shift = tr_cycle_shift(w, p->region, year_of(l->issued));
+    l->issue_pd = 1 / (1 + exp(-(logit_pd + shift)));
+    run_loan(w, b, l, r);
+    if (l->eventual_default && l->default_day < b->lent_until) b->lent_until = l->default_day;
+}
+
+/* The planned loans (issue day * 4 + product, n of them) in issue order, up to the day before
+ * `last` and while the borrower is not in default. A loan issued before `first` happens (its
+ * default ends the lending) but is not in the book: the lender's ledger starts on `first`. */
+static void lend_plan(const struct tr_world *w, const struct tr_person *p, struct tr_book *b,
+                      int64_t *plan, int n, int64_t first, int64_t last, gsl_rng *r)
+{
+    qsort(plan, (size_t)n, sizeof *plan, cmp_day);
+    for (int k = 0; k < n; k++) {
+        const int64_t day = plan[k] / 4;
+        if (day >= last || day >= b->lent_until) break; /* no lending to a borrower in default */
+        add_ledger_loan(w, p, b, (enum tr_product)(plan[k] % 4), day, r);
+        if (day < first) b->n--, b->n_rep = b->loan[b->n].first_rep;
+    }
+}
+
+/* The products of a borrower's plan: n_micro micro-loans, a revolving line for one in ten, a
+ * mortgage for some of the better off (generate.mortgage_share) unless `no_mortgage`; returns the
+ * plan's length. */
+static int plan_products(const struct tr_world *w, const struct tr_person *p, unsigned n_micro,
+                         int no_mortgage, int64_t *plan, gsl_rng *r)
+{
+    int n = 0;
+    for (unsigned k = 0; k < n_micro && n < TR_MAX_LOANS - 3; k++)
+        plan[n++] = TR_MICROLOAN;
+    if (gsl_rng_uniform(r) < 0.10) plan[n++] = TR_REVOLVING;
+    if (gsl_rng_uniform(r) < w->cfg->generate.mortgage_share && p->income > 300 && !no_mortgage)
+        plan[n++] = TR_MORTGAGE;
+    return n;
+}
+
+/* The history (generate.career_days = 0): mobile-money borrowers only (their payments are in the
+ * wallet's ledger), about 1.5 micro-loans a year, issued over the history_days before the
+ * observation date, numbered in issue order. Dormant accounts (silent before they wake) and SIM
+ * boxes borrow nothing. */
 static void add_history(const struct tr_world *w, const struct tr_person *p, struct tr_book *b,
                         gsl_rng *r)
 {
     if (!p->wallet || p->kind == TR_KIND_DORMANT) return;
     gsl_rng_set(r, tr_key(w->seed, TR_S_LOAN, (uint64_t)p->index, 1));
     const int64_t span = w->cfg->generate.history_days, obs = tr_observation_day(w);
-    int64_t plan[TR_MAX_LOANS - 1]; /* issue day * 4 + product */
-    int n = 0;
-    unsigned micro = gsl_ran_poisson(r, 0.12 * (double)span / 30.0);
-    for (unsigned k = 0; k < micro && n < TR_MAX_LOANS - 3; k++)
-        plan[n++] = TR_MICROLOAN;
-    if (gsl_rng_uniform(r) < 0.10) plan[n++] = TR_REVOLVING;
-    if (gsl_rng_uniform(r) < w->cfg->generate.mortgage_share && p->income > 300)
-        plan[n++] = TR_MORTGAGE;
+    int64_t plan[TR_MAX_LOANS - 1];
+    const int n = plan_products(w, p, gsl_ran_poisson(r, 0.12 * (double)span / 30.0), 0, plan, r);
     for (int k = 0; k < n; k++)
         plan[k] += 4 * (obs - span + (int64_t)gsl_rng_uniform_int(r, (unsigned long)span));
-    qsort(plan, (size_t)n, sizeof *plan, cmp_day);
-    const double logit_pd = log(p->pd / (1 - p->pd));
-    static const double income_multiple[3] = {0.25, 0.5, 60};
-    for (int k = 0; k < n; k++) {
-        if (plan[k] / 4 >= b->lent_until) break; /* no lending to a borrower in default */
-        const enum tr_product product = (enum tr_product)(plan[k] % 4);
-        struct tr_loan *l = new_loan(b, p, product, plan[k] / 4);
-        const int n_inst = product == TR_MICROLOAN   ? 1 + (int)gsl_rng_uniform_int(r, 4)
-                           : product == TR_REVOLVING ? 12
-                                                     : 240;
-        const int64_t term = product == TR_MICROLOAN ? MICRO_PERIOD * n_inst : term_days[product];
-        const int64_t principal = round_to(
-            100.0 * income_multiple[product] * p->income * gsl_ran_lognormal(r, 0, 0.4), 500);
-        set_terms(l, n_inst, term, draw_rate(product, r), principal, r);
-        const double shift = tr_cycle_shift(w, p->region, year_of(l->issued));
-        l->issue_pd = 1 / (1 + exp(-(logit_pd + shift)));
-        run_loan(w, b, l, r);
-        if (l->eventual_default && l->default_day < b->lent_until) b->lent_until = l->default_day;
-    }
+    lend_plan(w, p, b, plan, n, obs - span, obs, r);
+}
+
+/* A borrowing career (generate.career_days = L > 0): every mobile-money borrower borrows for L
+ * days, starting on a day drawn uniformly from history_days + L before the observation date to
+ * the cut, at CAREER_MICRO_PER_MONTH micro-loans a month and a revolving line for one in ten,
+ * the same lending before and after the observation date, until the first default; the ledger
+ * holds the loans issued from history_days before the observation date (the earlier ones
+ * happened: a default among them ends the career unseen). Careers that start and end all the
+ * time keep the borrowers' mix the same in every year whose year before is in the ledger
+ * (docs/credit.md section 4, "Planted truth"): without a cycle, the long-run average is this
+ * year's expected rate. No mortgage: a mortgage book is in its steady state only after twenty
+ * years of lending, longer than any ledger drawn here. */
+static void add_career(const struct tr_world *w, const struct tr_person *p, struct tr_book *b,
+                       gsl_rng *r)
+{
+    if (!p->wallet || p->kind == TR_KIND_DORMANT) return;
+    gsl_rng_set(r, tr_key(w->seed, TR_S_LOAN, (uint64_t)p->index, 2));
+    const int64_t L = w->cfg->generate.career_days, cut = tr_loan_cut_day(w);
+    const int64_t first = tr_observation_day(w) - w->cfg->generate.history_days;
+    const int64_t start =
+        first - L + (int64_t)gsl_rng_uniform_int(r, (unsigned long)(cut - first + L));
+    int64_t plan[TR_MAX_LOANS - 1];
+    const int n = plan_products(w, p, gsl_ran_poisson(r, CAREER_MICRO_PER_MONTH * (double)L / 30.0),
+                                1, plan, r);
+    for (int k = 0; k < n; k++)
+        plan[k] += 4 * (start + (int64_t)gsl_rng_uniform_int(r, (unsigned long)L));
+    lend_plan(w, p, b, plan, n, first, cut, r);
 }
 
 /* The application: for loan_share of subscribers, one loan issued in the loan_days after the
@@ -293,7 +348,11 @@ void tr_person_book(const struct tr_world *w, const struct tr_person *p, struct 
     b->lent_until = INT64_MAX;
     if (p->kind == TR_KIND_SIMBOX) return;
     gsl_rng *r = tr_rng_alloc();
-    add_history(w, p, b, r);
-    add_application(w, p, b, r);
+    if (w->cfg->generate.career_days > 0) {
+        add_career(w, p, b, r); /* the same lending after the observation date: no application */
+    } else {
+        add_history(w, p, b, r);
+        add_application(w, p, b, r);
+    }
     gsl_rng_free(r);
 }

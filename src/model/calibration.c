@@ -11,6 +11,12 @@ void tr_cohort_counts_of(const struct tr_ctx *ctx, const struct tr_ledger_settin
                          const struct tr_ledger_table *t, struct tr_cohort_counts *out)
 {
     memset(out, 0, sizeof *out);
+    out->first_issue_day = INT64_MAX;
+    for (size_t i = 0; i < t->n_loans; i++)
+        if (t->loan[i].issued <= s->cut_day && t->loan[i].issued < out->first_issue_day)
+            out->first_issue_day = t->loan[i].issued;
+    MPI_CHECK(
+        MPI_Allreduce(MPI_IN_PLACE, &out->first_issue_day, 1, MPI_INT64_T, MPI_MIN, ctx->comm));
     for (size_t i = 0; i < t->n_obligors; i++)
         for (int k = 0; k < TR_LEDGER_COHORTS; k++) {
             out->obligors[k] += (t->obligor[i].cohort_member >> k) & 1;
@@ -20,8 +26,16 @@ void tr_cohort_counts_of(const struct tr_ctx *ctx, const struct tr_ledger_settin
                             ctx->comm));
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, out->defaults, TR_LEDGER_COHORTS, MPI_INT64_T, MPI_SUM,
                             ctx->comm));
-    for (int k = 0; k < TR_LEDGER_COHORTS; k++)
+    for (int k = 0; k < TR_LEDGER_COHORTS; k++) {
         out->day[k] = s->observation_day - (int64_t)TR_COHORT_STEP_DAYS * k;
+        out->used[k] = (int8_t)tr_cohort_used(out->day[k], out->obligors[k], out->first_issue_day);
+    }
+}
+
+int tr_cohort_used(int64_t day, int64_t obligors, int64_t first_issue_day)
+{
+    return obligors > 0 && first_issue_day != INT64_MAX &&
+           day - (int64_t)TR_COHORT_STEP_DAYS >= first_issue_day;
 }
 
 static double logistic(double x)
@@ -63,14 +77,14 @@ static void grade_means(const struct tr_ctx *ctx, const struct tr_scorecard *car
     }
 }
 
-/* The arithmetic mean of the cohorts' default rates (EBA/GL/2017/16 section 5.3.5), NaN with
- * none; *used: how many had obligors. */
+/* The arithmetic mean of the used cohorts' default rates (EBA/GL/2017/16 section 5.3.5), NaN
+ * with none; *used: how many. */
 static double long_run_average(const struct tr_cohort_counts *k, int *used)
 {
     double sum = 0;
     *used = 0;
     for (int j = 0; j < TR_LEDGER_COHORTS; j++)
-        if (k->obligors[j] > 0) sum += (double)k->defaults[j] / (double)k->obligors[j], (*used)++;
+        if (k->used[j]) sum += (double)k->defaults[j] / (double)k->obligors[j], (*used)++;
     return *used ? sum / *used : NAN;
 }
 

@@ -21,7 +21,13 @@ struct tr_cohort_counts {
     int64_t day[TR_LEDGER_COHORTS];      /* T_k, days since 1970 */
     int64_t obligors[TR_LEDGER_COHORTS]; /* in its population, its outcome known */
     int64_t defaults[TR_LEDGER_COHORTS]; /* of them, defaulted within the horizon */
+    int8_t used[TR_LEDGER_COHORTS]; /* 1: with obligors, and the ledger holds its year before */
+    int64_t first_issue_day;        /* the ledger's first loan (issued by C); INT64_MAX none */
 };
+
+/* Whether cohort k enters the long-run average: it has obligors and the ledger reaches a year
+ * before its day, so that every exposure then of a loan of a year or less is in the ledger. */
+int tr_cohort_used(int64_t day, int64_t obligors, int64_t first_issue_day);
 
 /* Collective: the cohorts of every rank's obligors (t), with the settings' days. */
 void tr_cohort_counts_of(const struct tr_ctx *ctx, const struct tr_ledger_settings *s,

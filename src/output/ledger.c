@@ -179,6 +179,7 @@ struct cohort_row {
     int32_t cohort, day;
     int64_t obligors, defaults;
     double default_rate;
+    int8_t used;
 };
 
 #define COHORT_FIELDS(s)                                                                           \
@@ -187,7 +188,8 @@ struct cohort_row {
             NUM_FIELD(s, day, H5T_STD_I32LE, "days since 1970-01-01"),                             \
             NUM_FIELD(s, obligors, H5T_STD_I64LE, "subscribers"),                                  \
             NUM_FIELD(s, defaults, H5T_STD_I64LE, "subscribers"),                                  \
-            NUM_FIELD(s, default_rate, H5T_IEEE_F64LE, "fraction")                                 \
+            NUM_FIELD(s, default_rate, H5T_IEEE_F64LE, "fraction"),                                \
+            NUM_FIELD(s, used, H5T_STD_I8LE, "1: in the long-run average")                         \
     }
 
 static void write_cohorts(const struct tr_ctx *ctx, hid_t g, const struct tr_cohort_counts *k)
@@ -201,14 +203,16 @@ static void write_cohorts(const struct tr_ctx *ctx, hid_t g, const struct tr_coh
             .day = (int32_t)k->day[j],
             .obligors = k->obligors[j],
             .defaults = k->defaults[j],
-            .default_rate = k->obligors[j] ? (double)k->defaults[j] / (double)k->obligors[j] : NAN};
+            .default_rate = k->obligors[j] ? (double)k->defaults[j] / (double)k->obligors[j] : NAN,
+            .used = k->used[j]};
     tr_rf_small_table(ctx, g, "cohorts", fields, (int)(sizeof fields / sizeof *fields),
                       sizeof *rows, rows, TR_LEDGER_COHORTS,
                       "the history's yearly cohorts, all regions (docs/credit.md section 4): "
                       "cohort k is the population at the observation date less 365 k days whose "
                       "outcome the ledger knows, and its defaults in the horizon after; the "
-                      "long-run average default rate is the mean of the rates of those with "
-                      "obligors");
+                      "long-run average default rate is the mean of the rates of the used ones: "
+                      "those with obligors whose year before is in the ledger (its day less 365 "
+                      "on or after the ledger's first_issue_day)");
 }
 
 int tr_rf_read_cohorts(hid_t file, struct tr_cohort_counts *out, int *present, char *err,
@@ -225,15 +229,16 @@ int tr_rf_read_cohorts(hid_t file, struct tr_cohort_counts *out, int *present, c
     bad = bad || n != TR_LEDGER_COHORTS;
     for (size_t j = 0; j < n && !bad; j++)
         bad = rows[j].cohort != (int32_t)j || rows[j].obligors < 0 || rows[j].defaults < 0 ||
-              rows[j].defaults > rows[j].obligors;
+              rows[j].defaults > rows[j].obligors || rows[j].used < 0 || rows[j].used > 1 ||
+              (rows[j].used && rows[j].obligors == 0);
     if (bad)
         snprintf(err, errlen,
                  "its /ledger/cohorts is not %d cohorts each with at most as many defaults as "
-                 "obligors",
+                 "obligors, used (0 or 1) only with obligors",
                  TR_LEDGER_COHORTS);
     for (size_t j = 0; j < n && !bad; j++)
         out->day[j] = rows[j].day, out->obligors[j] = rows[j].obligors,
-        out->defaults[j] = rows[j].defaults;
+        out->defaults[j] = rows[j].defaults, out->used[j] = rows[j].used;
     *present = !bad;
     free(rows);
     return bad;
@@ -288,6 +293,9 @@ void tr_rf_write_ledger(const struct tr_ctx *ctx, hid_t file, const struct tr_rf
     attr_i64(g, "probation_days", s->probation_days);
     tr_h5_attr_str(g, "label_rule", tr_label_rule_names[s->label_rule]);
     write_counts(ctx, g, l->table);
+    /* the ledger's first loan: the cohorts whose year before it holds enter the average */
+    attr_i64(g, "first_issue_day",
+             l->cohorts->first_issue_day == INT64_MAX ? -1 : l->cohorts->first_issue_day);
     write_cohorts(ctx, g, l->cohorts);
     write_loans(ctx, g, l->table);
     write_terms(ctx, g, l->table);

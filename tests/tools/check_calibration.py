@@ -95,9 +95,10 @@ def cohorts_from_inputs(run, data_dir, seed, key_file, report):
 # Section 4 recomputed.
 
 def long_run_average(cohorts):
-    """(LRA, cohorts used): the plain mean of the default rates of the cohorts with obligors
-    (each year weighs the same, EBA/GL/2017/16 5.3.5), NaN when none has any."""
-    rates = [c["defaults"] / c["obligors"] for c in cohorts if c["obligors"] > 0]
+    """(LRA, cohorts used): the plain mean of the default rates of the used cohorts (with
+    obligors and a year of ledger before them; each year weighs the same, EBA/GL/2017/16 5.3.5),
+    NaN when none is used."""
+    rates = [c["defaults"] / c["obligors"] for c in cohorts if c["obligors"] > 0 and c["used"]]
     return (math.fsum(rates) / len(rates) if rates else float("nan")), len(rates)
 
 
@@ -402,13 +403,13 @@ def finish(report, what):
 def check_absent(report, run, cohorts, labelled):
     """No /models/calibration: right only without a cohort of obligors or without labelled
     rows, and then every PD stays the model's."""
-    used = sum(1 for c in cohorts or () if c["obligors"] > 0)
+    used = sum(1 for c in cohorts or () if c["obligors"] > 0 and c["used"])
     if used and labelled:
         report.fail("calibration", f"/models/calibration missing with {used} cohorts of obligors and "
                                    f"{labelled} labelled rows")
     else:
         print("check_calibration: no calibration, rightly: " +
-              ("no /ledger/cohorts" if cohorts is None else "no cohort with obligors" if not used
+              ("no /ledger/cohorts" if cohorts is None else "no used cohort" if not used
                else "no labelled rows"))
     cal = compare_assigned(report, run, None)
     compare_portfolio(report, run, cal)
@@ -495,10 +496,12 @@ def expect(what, got, want, tol=0.0):
 def selftest():
     """Section 4 by hand: the LRA weighs years, not obligors; one grade's shift is the log-odds
     gap; symmetric grades need none; m_g's fallbacks; the cap, the margins and the floor."""
-    cohorts = [{"cohort": 0, "obligors": 100, "defaults": 10}, {"cohort": 1, "obligors": 50, "defaults": 30},
-               {"cohort": 2, "obligors": 0, "defaults": 0}]
-    expect("LRA of 10/100 and 30/50 (not the pooled 40/150), empty cohort unused", long_run_average(cohorts),
-           (0.35, 2))
+    cohorts = [{"cohort": 0, "obligors": 100, "defaults": 10, "used": 1},
+               {"cohort": 1, "obligors": 50, "defaults": 30, "used": 1},
+               {"cohort": 2, "obligors": 0, "defaults": 0, "used": 0},
+               {"cohort": 3, "obligors": 40, "defaults": 40, "used": 0}]
+    expect("LRA of 10/100 and 30/50 (not the pooled 40/150), empty and short-ledger cohorts unused",
+           long_run_average(cohorts), (0.35, 2))
     expect("one grade, m 0.1, LRA 0.2: s = ln(9/4)", solve_shift([5], [0.1], 0.2), math.log(9 / 4), 1e-13)
     expect("grades 0.2 and 0.8 equally weighted, LRA 0.5: s = 0", solve_shift([3, 3], [0.2, 0.8], 0.5), 0.0, 1e-13)
     expect("an LRA of 0: no shift in [-40, 40]", solve_shift([3], [0.2], 0.0), None)

@@ -44,6 +44,7 @@ BOM = b"\xef\xbb\xbf"
 # The run's settings, as /ledger's attributes give them (docs/credit.md section 2).
 Settings = namedtuple("Settings", "T C H A D mat_abs mat_rel P rule")
 COHORTS = 8  # the yearly cohorts k = 0..7 of /ledger/cohorts (docs/credit.md section 4)
+COHORT_STEP = 365  # days between cohorts; a used cohort has this much ledger before it
 
 
 class Unreadable(ValueError):
@@ -217,7 +218,7 @@ def series(loans, s):
 
 def cohort_day(s, k):
     """T_k = T - 365 k, the day of yearly cohort k (docs/credit.md section 4)."""
-    return s.T - 365 * k
+    return s.T - COHORT_STEP * k
 
 
 def trigger_days(part, d0, c, s):
@@ -280,19 +281,24 @@ def judge(loans, s, days_of=series):
     row = {"loans": len(loans), "exposure": exposure, "arrears": sum(loan_state(l, s.T)[1] for l in part),
            "material_days": int(c[s.T - d0]) if 0 <= s.T - d0 < len(c) else 0, "in_default": int(in_default),
            "population": population, "default_day": default_day, "label": label,
-           "cohorts": cohort_bits(loans, d0, E, triggers, s)}
+           "cohorts": cohort_bits(loans, d0, E, triggers, s), "first_issue": d0 if part else None}
     return row, [loan_default.get(id(l), -1) for l in loans]
 
 
 def expected_cohorts(obligors, s):
     """The oracle's /ledger/cohorts rows from the obligors' cohort bits: national counts, the
-    rate a double (NaN for an empty cohort)."""
+    rate a double (NaN for an empty cohort), and whether the cohort is used: with obligors, and
+    its day less 365 on or after the ledger's first issue day (docs/credit.md section 4)."""
+    first = min((r["first_issue"] for r in obligors.values() if r.get("first_issue") is not None),
+                default=None)
     rows = []
     for k in range(COHORTS):
         n = sum(r["cohorts"][k][0] for r in obligors.values())
         d = sum(r["cohorts"][k][1] for r in obligors.values())
-        rows.append({"cohort": k, "day": cohort_day(s, k), "obligors": n, "defaults": d,
-                     "default_rate": d / n if n else float("nan")})
+        day = cohort_day(s, k)
+        rows.append({"cohort": k, "day": day, "obligors": n, "defaults": d,
+                     "default_rate": d / n if n else float("nan"),
+                     "used": int(n > 0 and first is not None and day - COHORT_STEP >= first)})
     return rows
 
 
@@ -734,7 +740,8 @@ def oracle(data_dir, run, seed, key_file, report):
 
 def cohort_summary(cohorts):
     """One line of the cohorts: day, obligors and defaults of each with obligors."""
-    used = [f"{r['cohort']} (day {r['day']}): {r['defaults']}/{r['obligors']}" for r in cohorts if r["obligors"]]
+    used = [f"{r['cohort']} (day {r['day']}): {r['defaults']}/{r['obligors']}"
+            + ("" if r.get("used", 1) else " (not used)") for r in cohorts if r["obligors"]]
     return "cohorts with obligors, defaults/obligors: " + ("; ".join(used) or "none")
 
 
@@ -920,6 +927,8 @@ def selftest_cohorts():
     rows = expected_cohorts({(1,): row_a, (2,): row_b}, s)
     expect("cohorts 0..3: day, obligors, defaults", [(r["day"], r["obligors"], r["defaults"]) for r in rows[:4]],
            [(800, 1, 1), (435, 2, 1), (70, 1, 1), (-295, 0, 0)])
+    expect("used: with obligors and a year of ledger before (first issue 0)",
+           [r["used"] for r in rows[:4]], [1, 1, 0, 0])
     expect("rates (NaN when empty)", [r["default_rate"] for r in rows[:3]] + [np.isnan(rows[3]["default_rate"])],
            [1.0, 0.5, 1.0, True])
     row_a, _ = judge(a, settings(T=800, C=1000))

@@ -44,8 +44,9 @@ static void test_shift_to_the_long_run_average(void **state)
     tr_config_defaults(&cfg);
     /* Two years: 10% and 30% (the second cohort's 300 obligors weigh no more than the first's
      * 100): LRA 20%. */
-    const struct tr_cohort_counts k = {.obligors = {100, 300}, .defaults = {10, 90}};
-    const struct tr_pd_calibration c = calibrate(&cfg, &k);
+    const struct tr_cohort_counts k = {
+        .obligors = {100, 300, 50}, .defaults = {10, 90, 40}, .used = {1, 1, 0}};
+    const struct tr_pd_calibration c = calibrate(&cfg, &k); /* the third not used: 80% ignored */
     assert_true(c.present);
     assert_int_equal(c.cohorts_used, 2);
     assert_true(fabs(c.lra - 0.2) < 1e-15);
@@ -77,12 +78,12 @@ static void test_margins_floor_and_no_cohort(void **state)
     struct tr_config cfg;
     tr_config_defaults(&cfg);
     cfg.credit.moc_a = 0.1, cfg.credit.moc_c = 0.05, cfg.stress.pd_floor = 0.05;
-    const struct tr_cohort_counts k = {.obligors = {100}, .defaults = {10}}; /* LRA 10% */
+    const struct tr_cohort_counts k = {.obligors = {100}, .defaults = {10}, .used = {1}}; /* 10% */
     const struct tr_pd_calibration c = calibrate(&cfg, &k);
     assert_true(c.present);
     assert_true(fabs(c.pd[2] - c.best[2] * 1.15) < 1e-15);
-    assert_true(c.best[0] < 0.05 && c.pd[0] == 0.05); /* the floor */
-    const struct tr_cohort_counts none = {.obligors = {0}};
+    assert_true(c.best[0] < 0.05 && c.pd[0] == 0.05);                           /* the floor */
+    const struct tr_cohort_counts none = {.obligors = {100}, .defaults = {10}}; /* not used */
     const struct tr_pd_calibration n = calibrate(&cfg, &none);
     assert_false(n.present);
     double out[6];
@@ -91,12 +92,23 @@ static void test_margins_floor_and_no_cohort(void **state)
         assert_true(out[i] == pd[i]); /* the model's own PDs */
 }
 
+/* A cohort enters the average with obligors and a year of ledger before its day. */
+static void test_cohort_used(void **state)
+{
+    (void)state;
+    assert_true(tr_cohort_used(1000, 5, 635));
+    assert_false(tr_cohort_used(1000, 5, 636));       /* a day short of a year */
+    assert_false(tr_cohort_used(1000, 0, 0));         /* no obligor */
+    assert_false(tr_cohort_used(1000, 5, INT64_MAX)); /* no loan */
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shift_to_the_long_run_average),
         cmocka_unit_test(test_margins_floor_and_no_cohort),
+        cmocka_unit_test(test_cohort_used),
     };
     const int rc = cmocka_run_group_tests(tests, NULL, NULL);
     MPI_Finalize();
