@@ -52,19 +52,14 @@ static void directory_of(const struct tr_ctx *ctx, const struct tr_partition *p,
     qsort(dir->data, dir->n, dir->size, by_loan);
 }
 
-/* The directory's first entry of a loan, or NULL (repeats of one line agree). */
-static const struct loan_entry *find_loan(const struct tr_array *dir, uint64_t loan)
+/* The directory's first entry of a loan at or after *at, or NULL: the repayments come in loan
+ * order, as the directory, so one walk through it serves them all (repeats of one line agree). */
+static const struct loan_entry *find_loan(const struct tr_array *dir, size_t *at, uint64_t loan)
 {
-    size_t lo = 0, hi = dir->n;
-    while (lo < hi) {
-        const size_t mid = lo + (hi - lo) / 2;
-        if (((const struct loan_entry *)tr_array_at(dir, mid))->loan < loan)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    const struct loan_entry *e = lo < dir->n ? tr_array_at(dir, lo) : NULL;
-    return e && e->loan == loan ? e : NULL;
+    const struct loan_entry *e = (const struct loan_entry *)dir->data;
+    while (*at < dir->n && e[*at].loan < loan)
+        (*at)++;
+    return *at < dir->n && e[*at].loan == loan ? &e[*at] : NULL;
 }
 
 /* At the directory: each repayment whose loan the pass holds given its borrower, or rejected into
@@ -73,10 +68,11 @@ static const struct loan_entry *find_loan(const struct tr_array *dir, uint64_t l
 static void join_here(const struct tr_array *dir, struct tr_array *reps, int last_pass,
                       int64_t cut_end, uint8_t *matched, struct tr_late_rejects *late)
 {
-    size_t kept = 0;
+    struct tr_repayment *rep = (struct tr_repayment *)reps->data;
+    size_t kept = 0, at = 0;
     for (size_t i = 0; i < reps->n; i++) {
-        struct tr_repayment *r = tr_array_at(reps, i);
-        const struct loan_entry *e = find_loan(dir, r->loan);
+        struct tr_repayment *r = &rep[i];
+        const struct loan_entry *e = find_loan(dir, &at, r->loan);
         if (e) matched[i] = 1;
         if (!e && last_pass && !matched[i])
             tr_late_add(late, TR_T_REPAYMENTS, r->order, TR_R_UNKNOWN_LOAN,
@@ -89,8 +85,7 @@ static void join_here(const struct tr_array *dir, struct tr_array *reps, int las
                         "paid after the ledger's cut (credit.ledger_cut)");
         if (!e || r->t < e->issued || r->t >= cut_end) continue;
         r->self = e->borrower;
-        if (kept != i) memcpy(tr_array_at(reps, kept), r, reps->size);
-        kept++;
+        rep[kept++] = *r; /* a struct's copy: inlined, not a call per record */
     }
     reps->n = kept;
 }
@@ -120,24 +115,19 @@ void tr_ledger_passes_free(struct tr_ledger_passes *m)
  * once, the copy first in input order; the others counted in their own file's duplicates. */
 static void drop_repeats(struct tr_array *reps, int64_t *per_file)
 {
+    struct tr_repayment *rep = (struct tr_repayment *)reps->data;
     size_t kept = 0, group = 0; /* group: the first kept record of this (self, t) */
     for (size_t i = 0; i < reps->n; i++) {
-        const struct tr_repayment *r = tr_array_at(reps, i);
+        const struct tr_repayment r = rep[i];
         int repeat = 0;
-        if (kept > 0) {
-            const struct tr_repayment *g = tr_array_at(reps, group);
-            if (g->self != r->self || g->t != r->t) group = kept;
-        }
-        for (size_t j = group; j < kept && !repeat; j++) {
-            const struct tr_repayment *k = tr_array_at(reps, j);
-            repeat = k->loan == r->loan && k->line == r->line && k->amount == r->amount;
-        }
+        if (kept > 0 && (rep[group].self != r.self || rep[group].t != r.t)) group = kept;
+        for (size_t j = group; j < kept && !repeat; j++)
+            repeat = rep[j].loan == r.loan && rep[j].line == r.line && rep[j].amount == r.amount;
         if (repeat) {
-            per_file[tr_order_file(r->order)]++;
+            per_file[tr_order_file(r.order)]++;
             continue;
         }
-        if (kept != i) memcpy(tr_array_at(reps, kept), r, reps->size);
-        kept++;
+        rep[kept++] = r; /* a struct's copy: inlined, not a call per record */
     }
     reps->n = kept;
 }
