@@ -265,8 +265,13 @@ static void *grow(void *a, size_t n_old, size_t n_add, size_t size, const void *
     return out;
 }
 
-void tr_feature_table_append(struct tr_feature_table *dst, const struct tr_feature_table *src)
+void tr_feature_table_append(struct tr_feature_table *dst, struct tr_feature_table *src)
 {
+    if (dst->n == 0 && !dst->key && !dst->ledger.loan && !dst->ledger.obligor && src->key) {
+        *dst = *src; /* the first pass: its rows are the table's, moved */
+        memset(src, 0, sizeof *src);
+        return;
+    }
     const size_t n = dst->n, m = src->n, row = sizeof(double) * (size_t)src->n_features;
     if (dst->n == 0 && !dst->key) dst->n_features = src->n_features, dst->info = src->info;
     dst->key = grow(dst->key, n, m, sizeof *dst->key, src->key);

@@ -43,8 +43,10 @@ void tr_features_compute(const struct tr_array *tables, const struct tr_antenna_
                          size_t n_antennas, int64_t window_end, const struct tr_feature_options *o,
                          struct tr_feature_table *out);
 void tr_feature_table_free(struct tr_feature_table *f);
-/* src's rows after dst's (a later pass: its keys follow; dst may be zeroed, empty). */
-void tr_feature_table_append(struct tr_feature_table *dst, const struct tr_feature_table *src);
+/* src's rows after dst's (a later pass: its keys follow; dst may be zeroed, empty). Into an
+ * empty dst, src's arrays are moved, not copied (a run in one pass copies nothing), and src is
+ * left empty; src is to be freed after either way. */
+void tr_feature_table_append(struct tr_feature_table *dst, struct tr_feature_table *src);
 
 /* The feature names and metadata for these options, without computing anything. */
 const struct tr_feature_info *tr_feature_list(const struct tr_feature_options *o, int *n);

@@ -33,8 +33,8 @@ static int by_loan(const void *pa, const void *pb)
  * loan's, at the borrower the borrower's. */
 static void sort_repayments(struct tr_array *reps)
 {
-    tr_sort_records(reps, (int)offsetof(struct tr_repayment, t),
-                    (int)offsetof(struct tr_repayment, order), -1);
+    tr_sort_records_copying(reps, (int)offsetof(struct tr_repayment, t),
+                            (int)offsetof(struct tr_repayment, order), -1);
 }
 
 /* Every rank's loans' entries at their loan's directory rank, sorted by loan. */

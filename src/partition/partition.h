@@ -41,6 +41,9 @@ void tr_partition_pass(const struct tr_pass *s, struct tr_partition *p);
 /* Sorts records (each starting with its uint64 key) by (key, time, order, tie): byte offsets of
  * the int64 time (-1: none), the uint64 order and a one-byte tie-break (-1: none). */
 void tr_sort_records(struct tr_array *a, int t_at, int order_at, int tie_at);
+/* The same order, faster, with a second copy of a's records while it runs: for a table small
+ * beside the records (the repayments), not for the big ones. */
+void tr_sort_records_copying(struct tr_array *a, int t_at, int order_at, int tie_at);
 
 /* Local sorts by (key, time, order) for the event tables, (key, order) for the others. */
 void tr_sort_cdr(struct tr_array *a);
