@@ -7,6 +7,7 @@
 #include "io/h5.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -553,6 +554,36 @@ static int read_ifrs9(struct reader *in)
     return r->ifrs9 && r->ifrs9_scenarios ? TR_EXIT_OK : TR_EXIT_INPUT;
 }
 
+/* /ledger/cohorts' days, rates and whether each is used (a file written before the column has
+ * none: -1); nothing when it is not the 8 rows telrisk writes. */
+static void read_cohorts(hid_t k, struct tr_summary_calibration *c)
+{
+    struct cohort {
+        int32_t day;
+        double rate;
+        int8_t used;
+    } rows[8];
+    hid_t file_type = H5Dget_type(k);
+    const int has_used = file_type >= 0 && H5Tget_class(file_type) == H5T_COMPOUND &&
+                         H5Tget_member_index(file_type, "used") >= 0;
+    if (file_type >= 0) H5_CHECK(H5Tclose(file_type));
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof rows[0]);
+    H5_CHECK(t);
+    H5_CHECK(H5Tinsert(t, "day", offsetof(struct cohort, day), H5T_NATIVE_INT32));
+    H5_CHECK(H5Tinsert(t, "default_rate", offsetof(struct cohort, rate), H5T_NATIVE_DOUBLE));
+    if (has_used) H5_CHECK(H5Tinsert(t, "used", offsetof(struct cohort, used), H5T_NATIVE_INT8));
+    hsize_t dims[1] = {0};
+    if (!dims_of(k, 1, dims) && dims[0] == 8 &&
+        H5Dread(k, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0) {
+        c->n_cohorts = 8;
+        c->rate_now = rows[0].rate;
+        for (int j = 0; j < 8; j++)
+            c->cohort_day[j] = rows[j].day, c->cohort_rate[j] = rows[j].rate,
+            c->cohort_used[j] = has_used ? rows[j].used : -1;
+    }
+    H5_CHECK(H5Tclose(t));
+}
+
 /* /models/calibration's attributes (a file without one, or written before it, has none) and
  * cohort 0's default rate. Unreadable figures stay NaN: this is a summary line. */
 static int read_calibration(struct reader *in)
@@ -575,17 +606,7 @@ static int read_calibration(struct reader *in)
                   ? H5Dopen2(in->file, "ledger/cohorts", H5P_DEFAULT)
                   : H5I_INVALID_HID;
     if (k >= 0) {
-        struct {
-            double rate;
-        } first[8];
-        hid_t t = H5Tcreate(H5T_COMPOUND, sizeof first[0]);
-        H5_CHECK(t);
-        H5_CHECK(H5Tinsert(t, "default_rate", 0, H5T_NATIVE_DOUBLE));
-        hsize_t dims[1] = {0};
-        if (!dims_of(k, 1, dims) && dims[0] == 8 &&
-            H5Dread(k, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, first) >= 0)
-            c->rate_now = first[0].rate;
-        H5_CHECK(H5Tclose(t));
+        read_cohorts(k, c);
         H5_CHECK(H5Dclose(k));
     }
     return TR_EXIT_OK;

@@ -81,6 +81,10 @@ struct tr_summary_calibration {
     int present;
     int64_t cohorts_used;
     double long_run_average, shift, moc_a, moc_b, moc_c, rate_now;
+    int n_cohorts;         /* /ledger/cohorts' rows read: 8, or 0 */
+    int32_t cohort_day[8]; /* T_k, days since 1970-01-01 */
+    double cohort_rate[8]; /* NaN: no obligor */
+    int8_t cohort_used[8]; /* in the long-run average; -1: the file does not say */
 };
 
 /* A row of /ifrs9/summary or /ifrs9/scenario_summary (the latter with its scenario). */

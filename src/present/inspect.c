@@ -1,6 +1,7 @@
 #include "present/inspect.h"
 
 #include "config/config.h"
+#include "core/calendar.h"
 #include "core/error.h"
 #include "crosscheck/crosscheck.h"
 #include "output/region_codes.h"
@@ -254,6 +255,18 @@ static void print_calibration(FILE *out, const struct tr_summary_calibration *c)
             "A %g, B %g, C %g\n",
             c->long_run_average, c->cohorts_used, c->rate_now, c->shift, c->moc_a, c->moc_b,
             c->moc_c);
+    if (c->n_cohorts == 0) return;
+    /* The cohorts behind it, so that a validator sees the years the average holds and skips. */
+    fprintf(out, "yearly cohorts' default rates%s:",
+            c->cohort_used[0] < 0 ? "" : " (* in the long-run average)");
+    for (int k = 0; k < c->n_cohorts; k++) {
+        if (isnan(c->cohort_rate[k])) continue;
+        int y, m, d;
+        tr_civil_from_days(c->cohort_day[k], &y, &m, &d);
+        fprintf(out, " %04d-%02d-%02d %.2f%%%s", y, m, d, 100 * c->cohort_rate[k],
+                c->cohort_used[k] == 1 ? "*" : "");
+    }
+    fprintf(out, "\n");
 }
 
 /* One line: today's AUC against the champion's development AUC, all regions first; "-" for a

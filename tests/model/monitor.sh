@@ -42,6 +42,21 @@ run 3 score "$work/lambda.h5" --model "$work/lambda.h5" --compare "$work/base.h5
 /usr/bin/python3 "$tools/check_migration.py" "$work/migrated.h5" "$work/base.h5"
 "$telrisk" inspect "$work/migrated.h5" | grep -q "^grade migration against the previous run" ||
     { echo "inspect does not show the grade migration"; exit 1; }
+# inspect shows the yearly cohorts behind the long-run average: each with a rate, its day, its
+# rate to 0.01% and whether it is used, as /ledger/cohorts holds them.
+"$telrisk" inspect "$work/base.h5" >"$work/inspect.txt"
+/usr/bin/python3 - "$work/base.h5" "$work/inspect.txt" <<'PY'
+import datetime, math, sys, h5py
+rows = h5py.File(sys.argv[1], "r")["ledger/cohorts"][:]
+line = next(l for l in open(sys.argv[2]) if l.startswith("yearly cohorts' default rates"))
+want = " ".join(f"{datetime.date(1970, 1, 1) + datetime.timedelta(days=int(r['day']))} "
+                f"{100 * r['default_rate']:.2f}%{'*' if r['used'] else ''}"
+                for r in rows if not math.isnan(r["default_rate"]))
+got = line.split(":", 1)[1].strip()
+if got != want or "*" not in got:
+    sys.exit(f"inspect's cohorts: {got!r}, the file's: {want!r}")
+print("inspect's cohorts agree with /ledger/cohorts:", got)
+PY
 # The champion's calibration applied as it was made, its table written again as it was.
 /usr/bin/python3 "$tools/check_calibration.py" "$work/self.h5" --model "$work/base.h5"
 h5diff "$work/base.h5" "$work/self.h5" /models/calibration /models/calibration
