@@ -64,13 +64,14 @@ static int write_cycles(const struct tr_ctx *ctx, const struct tr_world *w, cons
     int bad = fclose(f) != 0;
     /* truth/ledger.csv: the dates the loan book is drawn around, for checkers of the ledger. */
     if (!(f = open_small(ctx, dir, "truth/ledger.csv"))) return 1;
-    fprintf(f, "window_start,observation_date,cut_date,history_days\n");
+    fprintf(f, "window_start,observation_date,cut_date,history_days,career_days\n");
     const int64_t days[3] = {w->start_day, obs, tr_loan_cut_day(w)};
     for (int k = 0; k < 3; k++) {
         tr_civil_from_days(days[k], &y0, &m, &d);
         fprintf(f, "%04d-%02d-%02d,", y0, m, d);
     }
-    fprintf(f, "%" PRId64 "\n", w->cfg->generate.history_days);
+    fprintf(f, "%" PRId64 ",%" PRId64 "\n", w->cfg->generate.history_days,
+            w->cfg->generate.career_days);
     return bad | (fclose(f) != 0);
 }
 

@@ -5,9 +5,10 @@
 
 #include "core/error.h"
 #include "io/h5.h"
+#include "model/calibration.h"
+#include "output/groups.h"
 
 #include <errno.h>
-#include <stddef.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -554,36 +555,6 @@ static int read_ifrs9(struct reader *in)
     return r->ifrs9 && r->ifrs9_scenarios ? TR_EXIT_OK : TR_EXIT_INPUT;
 }
 
-/* /ledger/cohorts' days, rates and whether each is used (a file written before the column has
- * none: -1); nothing when it is not the 8 rows telrisk writes. */
-static void read_cohorts(hid_t k, struct tr_summary_calibration *c)
-{
-    struct cohort {
-        int32_t day;
-        double rate;
-        int8_t used;
-    } rows[8];
-    hid_t file_type = H5Dget_type(k);
-    const int has_used = file_type >= 0 && H5Tget_class(file_type) == H5T_COMPOUND &&
-                         H5Tget_member_index(file_type, "used") >= 0;
-    if (file_type >= 0) H5_CHECK(H5Tclose(file_type));
-    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof rows[0]);
-    H5_CHECK(t);
-    H5_CHECK(H5Tinsert(t, "day", offsetof(struct cohort, day), H5T_NATIVE_INT32));
-    H5_CHECK(H5Tinsert(t, "default_rate", offsetof(struct cohort, rate), H5T_NATIVE_DOUBLE));
-    if (has_used) H5_CHECK(H5Tinsert(t, "used", offsetof(struct cohort, used), H5T_NATIVE_INT8));
-    hsize_t dims[1] = {0};
-    if (!dims_of(k, 1, dims) && dims[0] == 8 &&
-        H5Dread(k, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0) {
-        c->n_cohorts = 8;
-        c->rate_now = rows[0].rate;
-        for (int j = 0; j < 8; j++)
-            c->cohort_day[j] = rows[j].day, c->cohort_rate[j] = rows[j].rate,
-            c->cohort_used[j] = has_used ? rows[j].used : -1;
-    }
-    H5_CHECK(H5Tclose(t));
-}
-
 /* /models/calibration's attributes (a file without one, or written before it, has none) and
  * cohort 0's default rate. Unreadable figures stay NaN: this is a summary line. */
 static int read_calibration(struct reader *in)
@@ -602,12 +573,19 @@ static int read_calibration(struct reader *in)
     if (read_attr_scalar(d, "cohorts_used", H5T_NATIVE_INT64, &c->cohorts_used))
         c->cohorts_used = -1;
     H5_CHECK(H5Dclose(d));
-    hid_t k = has_link(in, "ledger") > 0 && has_link(in, "ledger/cohorts") > 0
-                  ? H5Dopen2(in->file, "ledger/cohorts", H5P_DEFAULT)
-                  : H5I_INVALID_HID;
-    if (k >= 0) {
-        read_cohorts(k, c);
-        H5_CHECK(H5Dclose(k));
+    /* The cohorts behind the average, read as telrisk train reads them (a file written before
+     * their `used` column has none here). */
+    _Static_assert(TR_LEDGER_COHORTS == 8, "struct tr_summary_calibration holds 8 cohorts");
+    struct tr_cohort_counts k;
+    int present = 0;
+    char err[160];
+    if (has_link(in, "ledger") > 0 && has_link(in, "ledger/cohorts") > 0 &&
+        !tr_rf_read_cohorts(in->file, &k, &present, err, sizeof err) && present) {
+        c->n_cohorts = TR_LEDGER_COHORTS;
+        for (int j = 0; j < TR_LEDGER_COHORTS; j++)
+            c->cohort_day[j] = (int32_t)k.day[j], c->cohort_used[j] = k.used[j],
+            c->cohort_rate[j] = k.obligors[j] ? (double)k.defaults[j] / (double)k.obligors[j] : NAN;
+        c->rate_now = c->cohort_rate[0];
     }
     return TR_EXIT_OK;
 }

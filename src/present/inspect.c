@@ -257,8 +257,7 @@ static void print_calibration(FILE *out, const struct tr_summary_calibration *c)
             c->moc_c);
     if (c->n_cohorts == 0) return;
     /* The cohorts behind it, so that a validator sees the years the average holds and skips. */
-    fprintf(out, "yearly cohorts' default rates%s:",
-            c->cohort_used[0] < 0 ? "" : " (* in the long-run average)");
+    fprintf(out, "yearly cohorts' default rates (* in the long-run average):");
     for (int k = 0; k < c->n_cohorts; k++) {
         if (isnan(c->cohort_rate[k])) continue;
         int y, m, d;
