@@ -261,8 +261,11 @@ def compare_portfolio(report, run, cal):
 # Information: this year's defaults against the calibrated PDs.
 
 def jeffreys_interval(n, d):
-    """The two-sided 95% Jeffreys interval of a default rate d / n."""
-    return beta.ppf(0.025, d + 0.5, n - d + 0.5), beta.ppf(0.975, d + 0.5, n - d + 0.5)
+    """The two-sided 95% Jeffreys interval of a default rate d / n: the Beta(d + 1/2, n - d + 1/2)
+    quantiles, 0 below when d = 0 and 1 above when d = n (Brown, Cai and DasGupta 2001)."""
+    lo = 0.0 if d == 0 else float(beta.ppf(0.025, d + 0.5, n - d + 0.5))
+    hi = 1.0 if d == n else float(beta.ppf(0.975, d + 0.5, n - d + 0.5))
+    return lo, hi
 
 
 def print_information(grades, hidden, cohorts, lra):

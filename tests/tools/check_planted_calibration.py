@@ -18,21 +18,16 @@ A control must fail: the same PDs times 1.25 (so that the test can tell a calibr
 wrong one). Exit 0 when the share holds and the control fails, 1 otherwise. Needs numpy, scipy and h5py (/usr/bin/python3)."""
 import argparse
 import math
+import os
 import sys
 
 import numpy as np
 from scipy.stats import beta
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_calibration import jeffreys_interval  # noqa: E402  (one interval for both checks)
+
 CONTROL = 1.25  # the factor of the control's PDs, which must fail
-
-
-def jeffreys_bounds(n, d, level=0.95):
-    """The two-sided Jeffreys interval of d defaults in n: 0 below when d = 0, 1 above when
-    d = n (Brown, Cai and DasGupta 2001)."""
-    a = (1 - level) / 2
-    lo = 0.0 if d == 0 else float(beta.ppf(a, d + 0.5, n - d + 0.5))
-    hi = 1.0 if d == n else float(beta.ppf(1 - a, d + 0.5, n - d + 0.5))
-    return lo, hi
 
 
 def grade_rows(label, grade, pd, chosen):
@@ -44,7 +39,7 @@ def grade_rows(label, grade, pd, chosen):
         if len(pds) != 1:
             raise ValueError(f"grade {g} carries {len(pds)} calibrated PDs, not one")
         n, d = int(members.sum()), int((label[members] == 1).sum())
-        lo, hi = jeffreys_bounds(n, d)
+        lo, hi = jeffreys_interval(n, d)
         rows.append((g, n, d, float(pds[0]), lo, hi, lo <= pds[0] <= hi))
     return rows
 
@@ -104,14 +99,14 @@ def selftest():
         print(f"{'ok  ' if good else 'FAIL'} {what}: {got!r} (want {want!r})")
         failures += not good
 
-    lo, hi = jeffreys_bounds(100, 10)
+    lo, hi = jeffreys_interval(100, 10)
     # Beta(10.5, 90.5): the same quantiles from scipy's interval (a different code path)
     ilo, ihi = beta.interval(0.95, 10.5, 90.5)
     expect("10 of 100: lower bound", lo, float(ilo), 1e-15)
     expect("10 of 100: upper bound", hi, float(ihi), 1e-15)
     expect("10 of 100: the interval holds 0.1", lo < 0.1 < hi, True)
-    expect("0 of 50: lower bound 0", jeffreys_bounds(50, 0)[0], 0.0)
-    expect("50 of 50: upper bound 1", jeffreys_bounds(50, 50)[1], 1.0)
+    expect("0 of 50: lower bound 0", jeffreys_interval(50, 0)[0], 0.0)
+    expect("50 of 50: upper bound 1", jeffreys_interval(50, 50)[1], 1.0)
     expect("9 grades at 80%: 8 must hold", needed(9, 0.8), 8)
     expect("10 grades at 80%: 8 must hold", needed(10, 0.8), 8)
     expect("5 grades at 80%: 4 must hold", needed(5, 0.8), 4)
