@@ -126,6 +126,15 @@ static double draw_rate(enum tr_product product, gsl_rng *r)
     return round(gsl_ran_flat(r, lo[product], hi[product]) * 1e4) / 1e4;
 }
 
+/* The principal: a quarter of the monthly income (micro), half (revolving), 60 times (mortgage),
+ * times lognormal(0, 0.4), in whole 5s (cents). */
+static int64_t draw_principal(enum tr_product product, const struct tr_person *p, gsl_rng *r)
+{
+    static const double income_multiple[3] = {0.25, 0.5, 60};
+    return round_to(100.0 * income_multiple[product] * p->income * gsl_ran_lognormal(r, 0, 0.4),
+                    500);
+}
+
 static int cmp_repayment(const void *pa, const void *pb)
 {
     const struct tr_repayment *a = pa, *b = pb;
@@ -226,14 +235,12 @@ static int cmp_day(const void *pa, const void *pb)
 static void add_ledger_loan(const struct tr_world *w, const struct tr_person *p, struct tr_book *b,
                             enum tr_product product, int64_t day, gsl_rng *r)
 {
-    static const double income_multiple[3] = {0.25, 0.5, 60};
     struct tr_loan *l = new_loan(b, p, product, day);
     const int n_inst = product == TR_MICROLOAN   ? 1 + (int)gsl_rng_uniform_int(r, 4)
                        : product == TR_REVOLVING ? 12
                                                  : 240;
     const int64_t term = product == TR_MICROLOAN ? MICRO_PERIOD * n_inst : term_days[product];
-    const int64_t principal =
-        round_to(100.0 * income_multiple[product] * p->income * gsl_ran_lognormal(r, 0, 0.4), 500);
+    const int64_t principal = draw_principal(product, p, r);
     set_terms(l, n_inst, term, draw_rate(product, r), principal, r);
     const double logit_pd = log(p->pd / (1 - p->pd));
     const double shift = tr_cycle_shift(w, p->region, year_of(l->issued));
@@ -332,10 +339,8 @@ static void add_application(const struct tr_world *w, const struct tr_person *p,
         (int64_t)gsl_rng_uniform_int(r, (unsigned long)w->cfg->generate.loan_days);
     if (issued >= b->lent_until) return; /* no lending to a borrower in default */
     struct tr_loan *l = new_loan(b, p, product, issued);
-    static const double income_multiple[3] = {0.25, 0.5, 60};
     static const int installments[3] = {1, 12, 240};
-    const int64_t principal =
-        round_to(100.0 * income_multiple[product] * p->income * gsl_ran_lognormal(r, 0, 0.4), 500);
+    const int64_t principal = draw_principal(product, p, r);
     set_terms(l, installments[product], term_days[product], draw_rate(product, r), principal, r);
     l->after_window = 1;
     l->issue_pd = p->pd;
