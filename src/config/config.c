@@ -78,7 +78,7 @@ static const struct key_spec keys[] = {
     {"generate.block_subscribers", KEY_I64, F(generate.block_subscribers), "256", 1, 1 << 20, NULL, "subscribers per generation block (part of what fixes the output bytes)"},
     {"partition.max_memory_per_rank", KEY_STR, F(partition.max_memory_per_rank), "", 0, 0, NULL, "memory a rank may use for the input records (e.g. 2G, 800M; empty: no limit): larger inputs are read and processed in passes over key ranges, with the same result"},
     {"output.path", KEY_STR, F(output.path), "out/run.h5", 0, 0, NULL, "the run file"},
-    {"output.compression", KEY_I64, F(output.compression), "1", 0, 9, NULL, "zlib (deflate) level of the run file's datasets of 64 KiB or more, chunked: 1 fastest (default) to 9 smallest; 0 stores every dataset uncompressed and contiguous (docs/performance.md, \"Run file size\")"},
+    {"output.compression", KEY_I64, F(output.compression), "1", 0, 9, NULL, "deflate level (zlib streams, made by libdeflate) of the run file's datasets of 64 KiB or more, chunked: 1 fastest (default) to 9 smallest; 0 stores every dataset uncompressed and contiguous (docs/performance.md, \"Run file size\")"},
     {"features.set", KEY_ENUM, F(features.set), "core", 0, 0, "core|full|basic", "features written to the run file (basic: thirteen whole-window CDR indicators only)"},
     {"model.transform", KEY_ENUM, F(model.transform), "woe", 0, 0, "woe|standardize", "feature transform before the regression"},
     {"model.lambda", KEY_F64, F(model.lambda), "100", 0, 1e6, NULL, "L2 shrinkage of regional models toward the national one"},

@@ -46,3 +46,10 @@ void tr_big_prefault(void *p, size_t from, size_t to)
     (void)p, (void)from, (void)to;
 #endif
 }
+
+void tr_big_release_prefix(void *p, size_t to)
+{
+    const uintptr_t page = 4096, a = ((uintptr_t)p + page - 1) & ~(page - 1),
+                    b = ((uintptr_t)p + to) & ~(page - 1);
+    if (b > a) madvise((void *)a, b - a, MADV_DONTNEED); /* advice: failure is harmless */
+}

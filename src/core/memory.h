@@ -16,5 +16,9 @@ void *tr_big_grow(void *p, size_t old_bytes, size_t new_bytes);
 void tr_big_free(void *p, size_t bytes);
 /* Faults in [from, to) bytes of a region from tr_big_grow (advice: failure is harmless). */
 void tr_big_prefault(void *p, size_t from, size_t to);
+/* Gives back to the kernel the whole pages of [0, to) bytes of a region from tr_big_grow, which
+ * will not be read again (they would read as zeros): an array consumed from its start, as a
+ * shuffle sends it round by round, stops holding its memory while the next one fills. */
+void tr_big_release_prefix(void *p, size_t to);
 
 #endif

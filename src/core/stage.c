@@ -17,6 +17,38 @@ static void log_stage(const struct tr_ctx *ctx, const struct tr_stage_stat *st, 
             st->records_per_s / ctx->size, st->peak_mib, st->peak_mib_sum);
 }
 
+static const struct {
+    const char *name, *unit;
+} clock_names[TR_CLOCKS] = {
+    [TR_CLOCK_READ_REPAYMENTS] = {"read.repayments", "lines"},
+    [TR_CLOCK_LEDGER_JOIN] = {"partition.ledger", "repayments"},
+    [TR_CLOCK_LEDGER_WALK] = {"indicators.ledger", "obligors"},
+    [TR_CLOCK_LEDGER_WRITE] = {"checkpoint.records.ledger", "loans"},
+    [TR_CLOCK_IFRS9_WRITE] = {"checkpoint.model.ifrs9", "loans"},
+};
+static double clock_seconds[TR_CLOCKS];
+static int64_t clock_records[TR_CLOCKS];
+
+void tr_clock_add(enum tr_clock c, double seconds, int64_t records)
+{
+    clock_seconds[c] += seconds;
+    clock_records[c] += records;
+}
+
+/* Collective: the clocks that ran, as rows after the stage's, then zero. */
+static void report_clocks(const struct tr_ctx *ctx, struct tr_stages *s)
+{
+    double most[TR_CLOCKS];
+    int64_t total[TR_CLOCKS];
+    MPI_CHECK(MPI_Allreduce(clock_seconds, most, TR_CLOCKS, MPI_DOUBLE, MPI_MAX, ctx->comm));
+    MPI_CHECK(MPI_Allreduce(clock_records, total, TR_CLOCKS, MPI_INT64_T, MPI_SUM, ctx->comm));
+    for (int c = 0; c < TR_CLOCKS; c++)
+        if (most[c] > 0)
+            tr_stage_record(ctx, s, clock_names[c].name, most[c], total[c], clock_names[c].unit);
+    memset(clock_seconds, 0, sizeof clock_seconds);
+    memset(clock_records, 0, sizeof clock_records);
+}
+
 void tr_stage_begin(struct tr_stages *s)
 {
     s->started = tr_now();
@@ -39,6 +71,7 @@ void tr_stage_end(const struct tr_ctx *ctx, struct tr_stages *s, const char *nam
     st->peak_mib = most[1];
     st->peak_mib_sum = sum;
     log_stage(ctx, st, unit);
+    report_clocks(ctx, s);
 }
 
 void tr_stage_record(const struct tr_ctx *ctx, struct tr_stages *s, const char *name,

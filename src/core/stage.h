@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#define TR_MAX_STAGES 24
+#define TR_MAX_STAGES 32
 
 /* One pipeline stage's timing and figure of merit. Same on every rank. */
 struct tr_stage_stat {
@@ -34,6 +34,23 @@ void tr_stage_end(const struct tr_ctx *ctx, struct tr_stages *s, const char *nam
  * Newton iterations inside the model stage. Not collective. */
 void tr_stage_record(const struct tr_ctx *ctx, struct tr_stages *s, const char *name,
                      double seconds, int64_t total, const char *unit);
+
+/* Clocks of a stage's parts that belong to one feature (as PETSc's log events), timed where they
+ * run and reported under the stage they ran in: the loan ledger's, whose cost inside the read,
+ * the partition, the indicators and the checkpoints would otherwise be hidden in theirs
+ * (docs/performance.md). */
+enum tr_clock {
+    TR_CLOCK_READ_REPAYMENTS, /* "read.repayments": the repayments files read, lines */
+    TR_CLOCK_LEDGER_JOIN,     /* "partition.ledger": repayments joined to their loans */
+    TR_CLOCK_LEDGER_WALK,     /* "indicators.ledger": obligors' ledgers walked */
+    TR_CLOCK_LEDGER_WRITE,    /* "checkpoint.records.ledger": /ledger written, loans */
+    TR_CLOCK_IFRS9_WRITE,     /* "checkpoint.model.ifrs9": /ifrs9 written, loans */
+    TR_CLOCKS
+};
+/* This rank's seconds and records added to clock c. tr_stage_end reports each clock that ran
+ * since the last stage ended, after the stage's own row, as a row of its own (the slowest
+ * rank's seconds, all ranks' records), and sets it back to zero. */
+void tr_clock_add(enum tr_clock c, double seconds, int64_t records);
 
 /* Adds src's rows into dst: a stage of the same name (an earlier pass) gets the time and records
  * added and the larger peak; a new one is appended. */

@@ -3,6 +3,8 @@
 #include "core/progress.h"
 
 #include "core/error.h"
+#include "core/stage.h"
+#include "core/timer.h"
 #include "features/bandicoot/bandicoot.h"
 #include "features/basic.h"
 #include "features/bc_meta.h"
@@ -159,8 +161,10 @@ static int8_t label_of(const struct tr_subscriber_records *r, int64_t window_end
 {
     struct tr_obligor_position *ob = NULL;
     if (o->ledger && r->n_loans > 0) {
+        const double started = tr_now();
         tr_ledger_table_add(ledger, o->ledger, r->loans, r->n_loans, r->repayments, r->n_repayments,
                             scratch);
+        tr_clock_add(TR_CLOCK_LEDGER_WALK, tr_now() - started, 1);
         ob = &ledger->obligor[ledger->n_obligors - 1];
     }
     if (o->ledger && o->ledger->label_rule == TR_LABEL_LEDGER) {

@@ -113,10 +113,45 @@ static int by_loan_time(const void *pa, const void *pb)
     return a->order < b->order ? -1 : a->order > b->order;
 }
 
-static int cmp_i64(const void *pa, const void *pb)
+static int loan_time_before(const struct tr_repayment *a, const struct tr_repayment *b)
 {
-    const int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
-    return a < b ? -1 : a > b;
+    return by_loan_time(a, b) < 0;
+}
+
+/* An obligor has a few dozen repayments: an insertion sort, inlined, beats qsort's calls. */
+static void sort_reps(struct tr_repayment *r, size_t n)
+{
+    if (n > 64) {
+        qsort(r, n, sizeof *r, by_loan_time);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        const struct tr_repayment x = r[i];
+        size_t j = i;
+        for (; j > 0 && loan_time_before(&x, &r[j - 1]); j--)
+            r[j] = r[j - 1];
+        r[j] = x;
+    }
+}
+
+/* The event days: each loan's are already ascending, so runs merge; a bottom-up merge sort with
+ * its comparisons inlined (into tmp[n], then back). */
+static void sort_days(int64_t *d, int64_t *tmp, size_t n)
+{
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            const size_t mid = lo + width < n ? lo + width : n,
+                         hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t a = lo, b = mid, o = lo;
+            while (a < mid && b < hi)
+                tmp[o++] = d[b] < d[a] ? d[b++] : d[a++];
+            while (a < mid)
+                tmp[o++] = d[a++];
+            while (b < hi)
+                tmp[o++] = d[b++];
+        }
+        memcpy(d, tmp, sizeof *d * n);
+    }
 }
 
 static void reserve(struct tr_ledger_scratch *s, size_t days, size_t loans, size_t reps)
@@ -127,11 +162,12 @@ static void reserve(struct tr_ledger_scratch *s, size_t days, size_t loans, size
     }
     if (days > s->cap_days) {
         s->cap_days = days * 2;
-        s->days = TR_REALLOC(s->days, sizeof *s->days * s->cap_days);
+        s->days = TR_REALLOC(s->days, 2 * sizeof *s->days * s->cap_days);
     }
     if (loans > s->cap_loans) {
         s->cap_loans = loans * 2;
         s->state = TR_REALLOC(s->state, sizeof *s->state * s->cap_loans);
+        s->live = TR_REALLOC(s->live, sizeof *s->live * s->cap_loans);
     }
 }
 
@@ -139,6 +175,7 @@ void tr_ledger_scratch_free(struct tr_ledger_scratch *s)
 {
     free(s->days);
     free(s->state);
+    free(s->live);
     free(s->reps);
     memset(s, 0, sizeof *s);
 }
@@ -156,7 +193,7 @@ static size_t start_states(const struct tr_ledger_settings *s, const struct tr_l
     reserve(scratch, n_days + n_reps, n_loans + 1, n_reps + 1);
     /* The borrower's repayments come in time order; each loan's are wanted together. */
     if (n_reps) memcpy(scratch->reps, reps, sizeof *reps * n_reps);
-    qsort(scratch->reps, n_reps, sizeof *reps, by_loan_time);
+    sort_reps(scratch->reps, n_reps);
     reps = scratch->reps;
     int64_t *days = scratch->days;
     const int64_t last = s->cut_day + 1;
@@ -174,7 +211,7 @@ static size_t start_states(const struct tr_ledger_settings *s, const struct tr_l
         for (size_t r = 0; r < st->n_rep; r++)
             days[m++] = day_of(st->rep[r].t) + 1;
     }
-    qsort(days, m, sizeof *days, cmp_i64);
+    sort_days(days, days + scratch->cap_days, m);
     size_t u = 0;
     for (size_t k = 0; k < m; k++)
         if (days[k] <= last && (u == 0 || days[k] != days[u - 1])) days[u++] = days[k];
@@ -217,20 +254,39 @@ static void loan_position(const struct loan_state *st, int64_t T, struct tr_loan
     p->installments_paid = st->oldest - 1;
 }
 
+/* The loans that can still move the obligor's sums: active and not repaid in full. A loan repaid
+ * in full owes nothing, is past due on nothing and cannot default again (what is paid never
+ * exceeds its amount), so the walk stops visiting it: an obligor's cost is then its open loans
+ * per day of change, not all its history's. */
+struct live {
+    uint32_t *at; /* [n]: indices into the states, ascending */
+    size_t n;
+};
+
+/* The live loans advanced to day e, those repaid in full dropped; their exposure and arrears. */
+static void advance_live(struct loan_state *state, struct live *live, int64_t e, int64_t *exposure,
+                         int64_t *arrears)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < live->n; i++) {
+        struct loan_state *st = &state[live->at[i]];
+        advance(st, e);
+        *exposure += outstanding_at(st, e);
+        *arrears += arrears_of(st);
+        if (st->paid < st->l->amount) live->at[kept++] = live->at[i];
+    }
+    live->n = kept;
+}
+
 /* One segment of days [e, next) over which nothing changes: the loans' states at e, the
  * material-days counter through it (*c: at e - 1 on entry, at next - 1 on return), and its
  * triggers and loan defaults. */
 static void walk_segment(const struct tr_ledger_settings *s, struct loan_state *state,
-                         size_t n_loans, int64_t e, int64_t next, int64_t *c,
+                         size_t n_loans, struct live *live, int64_t e, int64_t next, int64_t *c,
                          struct tr_loan_position *pos, struct walk *w)
 {
     int64_t exposure = 0, arrears = 0;
-    for (size_t k = 0; k < n_loans; k++) {
-        if (!state[k].active) continue;
-        advance(&state[k], e);
-        exposure += outstanding_at(&state[k], e);
-        arrears += arrears_of(&state[k]);
-    }
+    advance_live(state, live, e, &exposure, &arrears);
     const int material = (double)arrears > s->materiality_absolute * 100.0 &&
                          (double)arrears > s->materiality_relative * (double)exposure;
     const int64_t before = *c, D = s->default_dpd;
@@ -240,16 +296,20 @@ static void walk_segment(const struct tr_ledger_settings *s, struct loan_state *
     if (e == s->observation_day) {
         w->arrears_t = arrears;
         w->material_t = material ? before + 1 : 0;
-        for (size_t k = 0; k < n_loans; k++)
-            if (state[k].active) loan_position(&state[k], e, &pos[k]);
+        for (size_t k = 0; k < n_loans; k++) {
+            if (!state[k].active) continue;
+            advance(&state[k], e); /* a loan repaid in full counts its installments due too */
+            loan_position(&state[k], e, &pos[k]);
+        }
     }
     const int64_t a = e + D - 1 - before > e ? e + D - 1 - before : e; /* first c(d) >= D */
     if (!material || a > next - 1) return;
     note_triggers(s, w, a, next - 1);
-    for (size_t k = 0; k < n_loans; k++) {
-        const int64_t since = state[k].active ? past_due_since(&state[k], e) : -1;
+    for (size_t i = 0; i < live->n; i++) {
+        struct loan_state *st = &state[live->at[i]];
+        const int64_t since = past_due_since(st, e);
         const int64_t first = since < 0 ? INT64_MAX : since + D > a ? since + D : a;
-        if (state[k].default_day < 0 && first <= next - 1) set_default(&state[k], first);
+        if (st->default_day < 0 && first <= next - 1) set_default(st, first);
     }
 }
 
@@ -332,10 +392,13 @@ void tr_ledger_obligor(const struct tr_ledger_settings *s, const struct tr_loan_
     struct walk w = {0};
     for (int k = 0; k < TR_LEDGER_COHORTS; k++)
         w.last_trigger[k] = INT64_MIN, w.first_trigger[k] = INT64_MAX;
+    struct live live = {.at = scratch->live};
+    for (size_t k = 0; k < n_loans; k++)
+        if (state[k].active) live.at[live.n++] = (uint32_t)k;
     int64_t c = 0;
     for (size_t j = 0; j < n_days; j++) {
         const int64_t next = j + 1 < n_days ? scratch->days[j + 1] : s->cut_day + 2;
-        walk_segment(s, state, n_loans, scratch->days[j], next, &c, loan_out, &w);
+        walk_segment(s, state, n_loans, &live, scratch->days[j], next, &c, loan_out, &w);
     }
     /* An unlikeliness-to-pay status is dated at the cut: a trigger on day C + 1. */
     const int64_t after_cut = s->cut_day + 1;

@@ -92,8 +92,9 @@ struct tr_ledger_table {
 /* Reused between obligors. */
 struct tr_ledger_scratch {
     size_t cap_days, cap_loans, cap_reps;
-    int64_t *days;             /* [cap_days]: the event days */
+    int64_t *days;             /* [2 cap_days]: the event days, then the merge sort's room */
     struct loan_state *state;  /* [cap_loans] */
+    uint32_t *live;            /* [cap_loans]: the loans still owing, by index into state */
     struct tr_repayment *reps; /* [cap_reps]: the obligor's, by (loan, time, order) */
 };
 void tr_ledger_scratch_free(struct tr_ledger_scratch *s);

@@ -44,10 +44,13 @@ void tr_h5_object_props(hid_t plist);
 
 hid_t tr_h5_group(hid_t loc, const char *name, const char *description);
 
-/* zlib's level for the datasets of 64 KiB or more that this process creates from now on: 1
+/* The deflate level for the datasets of 64 KiB or more that this process creates from now on: 1
  * (fastest, the default) to 9 (smallest), 0 for none (every dataset contiguous). Every rank sets
  * the same (output.compression); docs/performance.md measures it. */
 void tr_h5_set_deflate(int level);
+/* What deflates the chunks this process writes (io/deflate.c: libdeflate behind HDF5's deflate
+ * filter), with its version: "libdeflate 1.14". The chunks' bytes are that library's. */
+const char *tr_h5_deflate_library(void);
 
 /* A dataset of rank 1 or 2, allocated at creation and never filled: every element is written
  * afterwards. One of 64 KiB or more is chunked (a matrix by column, about 256 KiB a chunk) and

@@ -4,6 +4,8 @@
 
 #include "core/error.h"
 #include "core/fs.h"
+#include "core/stage.h"
+#include "core/timer.h"
 #include "core/log.h"
 #include "io/h5.h"
 #include "records/inputs.h"
@@ -36,6 +38,9 @@ void tr_ckpt_run_fingerprint(const char *inputs, const char *config_text, char o
     unsigned char sum[32];
     crypto_generichash_init(&h, NULL, 0, sizeof sum);
     crypto_generichash_update(&h, (const unsigned char *)TELRISK_VERSION, sizeof TELRISK_VERSION);
+    /* Another compressor's chunks would not be the bytes this run makes: not resumed from. */
+    const char *deflated_by = tr_h5_deflate_library();
+    crypto_generichash_update(&h, (const unsigned char *)deflated_by, strlen(deflated_by) + 1);
     crypto_generichash_update(&h, (const unsigned char *)inputs, strlen(inputs) + 1);
     crypto_generichash_update(&h, (const unsigned char *)config_text, strlen(config_text) + 1);
     crypto_generichash_final(&h, sum, sizeof sum);
@@ -331,7 +336,11 @@ int tr_ckpt_write_model(const struct tr_ctx *ctx, const char *output,
                              c->k_min);
         H5_CHECK(H5Gclose(g));
     }
-    if (c->ifrs9) tr_rf_write_ifrs9(ctx, f, c->ifrs9, c->k_min);
+    if (c->ifrs9) {
+        const double started = tr_now();
+        tr_rf_write_ifrs9(ctx, f, c->ifrs9, c->k_min);
+        tr_clock_add(TR_CLOCK_IFRS9_WRITE, tr_now() - started, (int64_t)c->ifrs9->n);
+    }
     tr_rf_write_portfolio(ctx, f, c->portfolio);
     return publish_ckpt(ctx, f, path, tmp);
 }

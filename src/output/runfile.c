@@ -6,6 +6,9 @@
 #include "output/history.h"
 
 #include "core/error.h"
+#include "core/stage.h"
+#include "core/timer.h"
+#include "features/ledger_days.h"
 #include "io/h5.h"
 #include "output/groups.h"
 
@@ -130,6 +133,7 @@ static void write_root_attrs(const struct tr_ctx *ctx, hid_t f, const struct tr_
                    "a telrisk run: inputs' accounting, rejects, per-subscriber indicators and "
                    "results; docs/output.md describes every object");
     tr_h5_attr_str(f, "telrisk_version", TELRISK_VERSION);
+    tr_h5_attr_str(f, "deflated_by", tr_h5_deflate_library());
     tr_h5_attr_str(f, "created_utc", created);
     tr_h5_attr_str(f, "config", out->config_text);
     tr_h5_attr_scalar(f, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &out->seed);
@@ -207,7 +211,11 @@ int tr_runfile_write(const struct tr_ctx *ctx, const char *path, const struct tr
     tr_rf_write_models(ctx, f, c);
     if (c->monitoring) tr_rf_write_monitoring(ctx, f, c->monitoring);
     tr_rf_write_crosschecks(ctx, f, c);
-    if (c->ledger) tr_rf_write_ledger(ctx, f, c->ledger);
+    if (c->ledger) {
+        const double started = tr_now();
+        tr_rf_write_ledger(ctx, f, c->ledger);
+        tr_clock_add(TR_CLOCK_LEDGER_WRITE, tr_now() - started, (int64_t)c->ledger->table->n_loans);
+    }
     tr_rf_write_portfolio(ctx, f, c->portfolio);
     if (c->stress) tr_rf_write_stress(ctx, f, c->stress->params, c->stress->results, c->stress->n);
     return tr_runfile_publish(ctx, f, path, tmp, 1);

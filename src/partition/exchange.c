@@ -1,6 +1,7 @@
 #include "partition/exchange.h"
 
 #include "core/error.h"
+#include "core/memory.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -85,9 +86,9 @@ void tr_exchange_round(const struct tr_ctx *ctx, struct tr_exchange *x, struct t
 }
 
 /* Collective: how many records of a this rank will receive, all rounds together (so the table
- * they go to is reserved once, at its size). */
+ * they go to is reserved once, at its size); *stays: whether no rank sends a record elsewhere. */
 static size_t records_to_receive(const struct tr_ctx *ctx, const struct tr_partition *p,
-                                 const struct tr_array *a)
+                                 const struct tr_array *a, int *stays)
 {
     int64_t *count = TR_CALLOC(2 * (size_t)ctx->size, sizeof(int64_t)), *recv = count + ctx->size;
     for (size_t i = 0; i < a->n; i++)
@@ -96,6 +97,8 @@ static size_t records_to_receive(const struct tr_ctx *ctx, const struct tr_parti
     size_t total = 0;
     for (int q = 0; q < ctx->size; q++)
         total += (size_t)recv[q];
+    *stays = count[ctx->rank] == (int64_t)a->n;
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, stays, 1, MPI_INT, MPI_LAND, ctx->comm));
     free(count);
     return total;
 }
@@ -107,14 +110,22 @@ void tr_partition_shuffle(const struct tr_ctx *ctx, const struct tr_partition *p
     int64_t mine = (int64_t)(a->n * a->size), most = 0;
     MPI_CHECK(MPI_Allreduce(&mine, &most, 1, MPI_INT64_T, MPI_MAX, ctx->comm));
     const size_t rounds = (size_t)(most / (int64_t)round_bytes) + 1; /* the same on every rank */
+    int stays = 0;
+    const size_t incoming = records_to_receive(ctx, p, a, &stays);
+    /* Every record already at its owner (the read routed them there): the exchange would copy
+     * them all, in the order they are. */
+    if (stays) return;
     struct tr_exchange x;
     tr_exchange_init(&x, p, ctx->size);
     struct tr_array out;
     tr_array_init(&out, a->size);
-    tr_array_reserve(&out, records_to_receive(ctx, p, a) + 1); /* a and out: twice the records */
+    tr_array_reserve(&out, incoming + 1); /* a and out: twice the records */
     for (size_t k = 0; k < rounds; k++) {
         const size_t from = a->n * k / rounds, to = a->n * (k + 1) / rounds;
         exchange(ctx, &x, (const char *)a->data + from * a->size, to - from, a->size, &out, NULL);
+        /* Sent: its memory goes to out's next rounds instead of new memory (a and out together
+         * peak at one round beyond a, not at twice a). */
+        if (a->mapped) tr_big_release_prefix(a->data, to * a->size);
     }
     tr_exchange_free(&x);
     tr_array_free(a);

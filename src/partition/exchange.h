@@ -28,7 +28,9 @@ void tr_exchange_round(const struct tr_ctx *ctx, struct tr_exchange *x, struct t
                        struct tr_array *table, struct tr_received *got);
 
 /* Collective. Sends every record of a to its owner under p, in rounds of at most round_bytes
- * sent per rank, and replaces a's contents with the records this rank owns (unsorted). */
+ * sent per rank, and replaces a's contents with the records this rank owns (unsorted). a's
+ * memory is given back round by round as it is sent (a mapped array's), and nothing moves when
+ * every record is at its owner already. */
 void tr_partition_shuffle(const struct tr_ctx *ctx, const struct tr_partition *p,
                           struct tr_array *a, size_t round_bytes);
 

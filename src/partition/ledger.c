@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LEDGER_ROUND_BYTES                                                                         \
-    ((size_t)64 << 20) /* the join's all-to-alls: sent per rank per round                          \
-                        */
+/* The join's all-to-alls: sent per rank per round (each round's memory is given back as the
+ * next fills: partition/exchange.h). */
+#define LEDGER_ROUND_BYTES ((size_t)16 << 20)
 
 /* What the directory knows of an accepted loan: led by its loan key, which places it. */
 struct loan_entry {
@@ -20,17 +20,8 @@ struct loan_entry {
     uint64_t order;
 };
 
-static int by_loan(const void *pa, const void *pb)
-{
-    const struct loan_entry *a = pa, *b = pb;
-    if (a->loan != b->loan) return a->loan < b->loan ? -1 : 1;
-    return a->order < b->order ? -1 : a->order > b->order;
-}
-
-/* At the directory (self still the loan key) and at the borrower: by (self, loan, time, order).
- * order is unique per line, so the order is total and the same at any rank count. */
-/* Sorted by (key, time, input order) with the radix sort: at the directory the key is the
- * loan's, at the borrower the borrower's. */
+/* At the borrower: by (borrower, time, input order) with the radix sort. order is unique per
+ * line, so the order is total and the same at any rank count. */
 static void sort_repayments(struct tr_array *reps)
 {
     tr_sort_records_copying(reps, (int)offsetof(struct tr_repayment, t),
@@ -49,7 +40,8 @@ static void directory_of(const struct tr_ctx *ctx, const struct tr_partition *p,
         *e = (struct loan_entry){l->loan, l->self, (int64_t)l->issued * 86400, l->order};
     }
     tr_partition_shuffle(ctx, p, dir, LEDGER_ROUND_BYTES);
-    qsort(dir->data, dir->n, dir->size, by_loan);
+    /* By (loan, input order): the radix sort, as the repayments'. */
+    tr_sort_records_copying(dir, -1, (int)offsetof(struct loan_entry, order), -1);
 }
 
 /* The directory's first entry of a loan at or after *at, or NULL: the repayments come in loan
@@ -62,19 +54,23 @@ static const struct loan_entry *find_loan(const struct tr_array *dir, size_t *at
     return *at < dir->n && e[*at].loan == loan ? &e[*at] : NULL;
 }
 
-/* At the directory: each repayment whose loan the pass holds given its borrower, or rejected into
- * late when paid before the loan's first day or from cut_end (seconds) on; one whose loan no pass
- * held rejected in the last pass; the others (another pass's) dropped. */
-static void join_here(const struct tr_array *dir, struct tr_array *reps, int last_pass,
-                      int64_t cut_end, uint8_t *matched, struct tr_late_rejects *late)
+/* At the directory, the repayments taken in (loan, time, input order), in_order[j] the j-th,
+ * without moving them: each whose loan the pass holds given its borrower, or rejected into late
+ * when paid before the loan's first day or from cut_end (seconds) on; one whose loan no pass held
+ * rejected in the last pass; the others (another pass's) dropped. Those kept stay in the order
+ * they came in (the borrower's sort orders them). */
+static void join_here(const struct tr_array *dir, struct tr_array *reps, const uint64_t *in_order,
+                      int last_pass, int64_t cut_end, uint8_t *matched,
+                      struct tr_late_rejects *late)
 {
     struct tr_repayment *rep = (struct tr_repayment *)reps->data;
-    size_t kept = 0, at = 0;
-    for (size_t i = 0; i < reps->n; i++) {
-        struct tr_repayment *r = &rep[i];
+    uint8_t *keep = TR_CALLOC(reps->n + 1, 1);
+    size_t at = 0;
+    for (size_t j = 0; j < reps->n; j++) {
+        struct tr_repayment *r = &rep[in_order[j]];
         const struct loan_entry *e = find_loan(dir, &at, r->loan);
-        if (e) matched[i] = 1;
-        if (!e && last_pass && !matched[i])
+        if (e) matched[j] = 1;
+        if (!e && last_pass && !matched[j])
             tr_late_add(late, TR_T_REPAYMENTS, r->order, TR_R_UNKNOWN_LOAN,
                         "no accepted loan has this loan_id");
         if (e && r->t < e->issued)
@@ -85,9 +81,13 @@ static void join_here(const struct tr_array *dir, struct tr_array *reps, int las
                         "paid after the ledger's cut (credit.ledger_cut)");
         if (!e || r->t < e->issued || r->t >= cut_end) continue;
         r->self = e->borrower;
-        rep[kept++] = *r; /* a struct's copy: inlined, not a call per record */
+        keep[in_order[j]] = 1;
     }
+    size_t kept = 0;
+    for (size_t i = 0; i < reps->n; i++)
+        if (keep[i]) rep[kept++] = rep[i]; /* a struct's copy: inlined, not a call per record */
     reps->n = kept;
+    free(keep);
 }
 
 /* This pass's flags of the directory's repayments: the first pass's made, a later one's checked
@@ -143,9 +143,12 @@ void tr_repayments_join(const struct tr_ctx *ctx, const struct tr_pass *pass,
     struct tr_array dir;
     directory_of(ctx, &by_loan_key, loans, &dir);
     tr_partition_shuffle(ctx, &by_loan_key, repayments, LEDGER_ROUND_BYTES); /* to directory */
-    sort_repayments(repayments);
+    /* Their order there, (loan, time, input order), is the same in every pass: the flags' */
+    uint64_t *in_order = tr_sort_order(repayments, (int)offsetof(struct tr_repayment, t),
+                                       (int)offsetof(struct tr_repayment, order), -1);
     uint8_t *matched = pass_flags(pass, repayments->n, m);
-    join_here(&dir, repayments, pass->k == pass->K - 1, cut_end, matched, late);
+    join_here(&dir, repayments, in_order, pass->k == pass->K - 1, cut_end, matched, late);
+    free(in_order);
     tr_array_free(&dir);
     tr_partition_shuffle(ctx, &owners, repayments, LEDGER_ROUND_BYTES); /* keyed by borrower */
     tr_partition_free(&owners);

@@ -45,6 +45,10 @@ void tr_sort_records(struct tr_array *a, int t_at, int order_at, int tie_at);
  * beside the records (the repayments), not for the big ones. */
 void tr_sort_records_copying(struct tr_array *a, int t_at, int order_at, int tie_at);
 
+/* The same order as a permutation, a left as it is: index[i] is the record at place i ([a->n],
+ * to free). For a pass over the records in that order without moving them. */
+uint64_t *tr_sort_order(const struct tr_array *a, int t_at, int order_at, int tie_at);
+
 /* Local sorts by (key, time, order) for the event tables, (key, order) for the others. */
 void tr_sort_cdr(struct tr_array *a);
 void tr_sort_money(struct tr_array *a);

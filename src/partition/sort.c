@@ -154,6 +154,16 @@ static struct item *sorted_order(const struct tr_array *a, int t_at, int order_a
     return v;
 }
 
+uint64_t *tr_sort_order(const struct tr_array *a, int t_at, int order_at, int tie_at)
+{
+    if (a->n == 0) return TR_MALLOC(sizeof(uint64_t));
+    struct item *v = sorted_order(a, t_at, order_at, tie_at);
+    uint64_t *index = (uint64_t *)v; /* index[i] overwrites bytes of v[i / 2], read already */
+    for (size_t i = 0; i < a->n; i++)
+        index[i] = v[i].index;
+    return index;
+}
+
 void tr_sort_records(struct tr_array *a, int t_at, int order_at, int tie_at)
 {
     if (a->n < 2) return;

@@ -6,6 +6,7 @@
 #include "core/calendar.h"
 #include "core/error.h"
 #include "core/progress.h"
+#include "core/timer.h"
 #include "core/tz.h"
 #include "output/checkpoint.h"
 #include "partition/exchange.h"
@@ -186,8 +187,11 @@ int tr_stage_partition(struct tr_run *r)
     const struct tr_pass pass = {r->pass, r->passes > 1 ? r->passes : 1, ctx->size};
     const int64_t cut_end = /* repayments from this second on are after the ledger's cut */
         r->ledger.cut_from_config ? (r->ledger.cut_day + 1) * 86400 : INT64_MAX;
+    const double started = tr_now();
     tr_repayments_join(ctx, &pass, &r->cur->table[TR_T_LOANS], &r->cur->table[TR_T_REPAYMENTS],
                        cut_end, &r->late, r->in.n_files, r->dups, &r->ledger_passes);
+    tr_clock_add(TR_CLOCK_LEDGER_JOIN, tr_now() - started,
+                 (int64_t)r->cur->table[TR_T_REPAYMENTS].n);
     /* The pass's late rejects join the run's accounting, which pass 1 holds. */
     const int rc = tr_ingest_add_late(ctx, r->cfg, &r->in, &r->late);
     tr_stage_end(ctx, &r->pass_stages, r->stage, held, "records");
@@ -234,6 +238,9 @@ int tr_stage_indicators(struct tr_run *r)
     tr_progress_end();
     tr_tz_free(&zone);
     tr_stage_end(r->ctx, &r->pass_stages, r->stage, records_held(in), "records");
+    /* The ledger's walk was the repayments' only reader: their memory goes back now, to the
+     * stages after (the crosschecks read the other tables). */
+    tr_array_free(&in->table[TR_T_REPAYMENTS]);
     return TR_EXIT_OK;
 }
 

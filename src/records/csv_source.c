@@ -5,6 +5,8 @@
 
 #include "core/error.h"
 #include "core/progress.h"
+#include "core/stage.h"
+#include "core/timer.h"
 #include "io/reader.h"
 
 #include <errno.h>
@@ -370,7 +372,10 @@ static int csv_read(const struct tr_ctx *ctx, const struct tr_config *cfg,
                                        .ids = later ? NULL : &in->ids,
                                        .stats = &in->file_stats[f],
                                        .out = job.routed ? &job.staged : job.table};
+        const double started = tr_now();
         rc = read_one(ctx, in, &job);
+        if (t == TR_T_REPAYMENTS)
+            tr_clock_add(TR_CLOCK_READ_REPAYMENTS, tr_now() - started, in->file_stats[f].lines);
         if (!rc && t == TR_T_ANTENNAS) share_antennas(ctx, &in->table[t], before);
     }
     tr_array_free(&job.staged);

@@ -1,4 +1,4 @@
-/* core/ and io/textbuf: calendar, formatting, keyed random streams. */
+/* core/ and io/textbuf: calendar, formatting, keyed random streams, the stages' clocks. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,11 +6,15 @@
 #include <cmocka.h>
 
 #include "core/calendar.h"
+#include "core/log.h"
 #include "core/rng.h"
+#include "core/stage.h"
 #include "io/textbuf.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <mpi.h>
+#include <stdio.h>
 #include <string.h>
 
 static void test_calendar_known_days(void **state)
@@ -165,13 +169,46 @@ static void test_keyed_streams(void **state)
     gsl_rng_free(b);
 }
 
-int main(void)
+/* core/stage.c's clocks: a clock that ran is reported after the stage it ran in, as a row of its
+ * own (its seconds, its records, its unit's name), and set back to zero: the next stage has none;
+ * a stage's row and the clock rows keep their order. */
+static void test_stage_clocks(void **state)
 {
+    (void)state;
+    FILE *log = fopen("/dev/null", "w");
+    struct tr_ctx ctx;
+    tr_ctx_init(&ctx, MPI_COMM_WORLD, log);
+    struct tr_stages s = {0};
+    tr_stage_begin(&s);
+    tr_clock_add(TR_CLOCK_LEDGER_JOIN, 0.25, 7);
+    tr_clock_add(TR_CLOCK_LEDGER_JOIN, 0.5, 3);
+    tr_clock_add(TR_CLOCK_LEDGER_WRITE, 0.125, 2);
+    tr_stage_end(&ctx, &s, "partition", 100, "records");
+    assert_int_equal(s.n, 3);
+    assert_string_equal(s.stat[0].name, "partition");
+    assert_string_equal(s.stat[1].name, "partition.ledger");
+    assert_true(s.stat[1].seconds == 0.75);
+    assert_int_equal(s.stat[1].records, 10);
+    assert_string_equal(s.stat[2].name, "checkpoint.records.ledger");
+    assert_true(s.stat[2].seconds == 0.125);
+    tr_stage_begin(&s);
+    tr_stage_end(&ctx, &s, "indicators", 100, "records");
+    assert_int_equal(s.n, 4); /* the clocks were set back: no row of theirs again */
+    assert_string_equal(s.stat[3].name, "indicators");
+    fclose(log);
+}
+
+int main(int argc, char **argv)
+{
+    MPI_Init(&argc, &argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_calendar_known_days), cmocka_unit_test(test_calendar_round_trip),
         cmocka_unit_test(test_parse_date),          cmocka_unit_test(test_textbuf_numbers),
         cmocka_unit_test(test_textbuf_timestamps),  cmocka_unit_test(test_mix64_vector),
         cmocka_unit_test(test_xoshiro_vector),      cmocka_unit_test(test_keyed_streams),
+        cmocka_unit_test(test_stage_clocks),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    const int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    MPI_Finalize();
+    return failed;
 }
