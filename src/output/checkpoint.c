@@ -4,9 +4,9 @@
 
 #include "core/error.h"
 #include "core/fs.h"
+#include "core/log.h"
 #include "core/stage.h"
 #include "core/timer.h"
-#include "core/log.h"
 #include "io/h5.h"
 #include "records/inputs.h"
 #include "output/groups.h"

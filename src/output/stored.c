@@ -623,6 +623,7 @@ int tr_stored_stress_write(const struct tr_ctx *ctx, const char *run, const char
                    "telrisk stress results for one run (telrisk merge adds them to it); "
                    "docs/stress.md");
     tr_h5_attr_str(f, "telrisk_version", TELRISK_VERSION);
+    tr_h5_attr_str(f, "deflated_by", tr_h5_deflate_library());
     tr_h5_attr_str(f, "source_run", run);
     tr_h5_attr_str(f, "source_created_utc", b->created);
     tr_h5_attr_str(f, "source_fingerprint", b->fingerprint);

@@ -187,13 +187,13 @@ int tr_stage_partition(struct tr_run *r)
     const struct tr_pass pass = {r->pass, r->passes > 1 ? r->passes : 1, ctx->size};
     const int64_t cut_end = /* repayments from this second on are after the ledger's cut */
         r->ledger.cut_from_config ? (r->ledger.cut_day + 1) * 86400 : INT64_MAX;
-    const double started = tr_now();
-    if (r->has_ledger) /* without repayments there is nothing to join, nor a ledger */
-        tr_repayments_join(ctx, &pass, &r->cur->table[TR_T_LOANS],
-                           &r->cur->table[TR_T_REPAYMENTS], cut_end, &r->late, r->in.n_files,
-                           r->dups, &r->ledger_passes);
-    tr_clock_add(TR_CLOCK_LEDGER_JOIN, tr_now() - started,
-                 (int64_t)r->cur->table[TR_T_REPAYMENTS].n);
+    if (r->has_ledger) { /* without repayments there is nothing to join, nor a ledger */
+        const double started = tr_now();
+        tr_repayments_join(ctx, &pass, &r->cur->table[TR_T_LOANS], &r->cur->table[TR_T_REPAYMENTS],
+                           cut_end, &r->late, r->in.n_files, r->dups, &r->ledger_passes);
+        tr_clock_add(TR_CLOCK_LEDGER_JOIN, tr_now() - started,
+                     (int64_t)r->cur->table[TR_T_REPAYMENTS].n);
+    }
     /* The pass's late rejects join the run's accounting, which pass 1 holds. */
     const int rc = tr_ingest_add_late(ctx, r->cfg, &r->in, &r->late);
     tr_stage_end(ctx, &r->pass_stages, r->stage, held, "records");
