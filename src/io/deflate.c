@@ -5,7 +5,7 @@
  * filter under a predefined id, so telrisk replaces the call instead: this file defines
  * compress2, the executable's definition comes first in the dynamic linker's search, and HDF5's
  * call binds to it. libdeflate writes the same format, zlib streams, which every HDF5 reader
- * inflates (h5py, h5dump, R: the filter's id and level in the file are HDF5's own), 2.2-2.6
+ * inflates (h5py, h5dump, R: the filter's id and level in the file are HDF5's own), 2.3
  * times as fast as zlib at level 1 and a little smaller (docs/performance.md, "Compression").
  * Inflating stays zlib's. The same library makes the same bytes of the same chunk, so runs stay
  * bit-identical at any rank count. tests/unit/test_deflate.c checks both: that a chunk HDF5
