@@ -10,6 +10,8 @@ packages=(
     slurm-wlm munge
     python3 python3-h5py python3-pandas  # output.pandas: every table into pandas in one line
     python3-scipy                        # the Jeffreys test's oracle (scipy's beta)
+    python3-matplotlib python3-jinja2    # telrisk report: the plots and the page (scripts/report/)
+    chromium chromium-driver python3-selenium  # the report's browser test (headless)
     tzdata                               # run.timezone: the IANA zones
     valgrind
     clang libclang-rt-14-dev llvm  # scripts/fuzz.sh: libFuzzer and llvm-symbolizer

@@ -33,6 +33,7 @@ enum option_bit {
     OPT_ID = 1u << 25,
     OPT_FORCE = 1u << 26,
     OPT_COMPARE = 1u << 27,
+    OPT_PREVIOUS = 1u << 28,
 };
 #define OPT_COMMON (OPT_SET | OPT_QUIET | OPT_VERBOSE | OPT_HELP)
 
@@ -75,6 +76,9 @@ static const struct option_spec options[] = {
      "a previous run file: score: its subscribers' grades against this run's (the grade "
      "migration matrix, /monitoring/migration); ecl: its loans' IFRS 9 stages against this "
      "run's (/ifrs9/transfers)"},
+    {OPT_PREVIOUS, "--previous", "PREV.h5",
+     "report: an earlier run file, or a folder of them (repeatable, oldest first): the trends "
+     "over months, and the PD walk from the last one"},
     {OPT_PD, "--pd", "P", "probability of default, 0 < P < 1"},
     {OPT_LGD, "--lgd", "L", "loss given default, 0 < L <= 1"},
     {OPT_CLASS, "--class", "C", "exposure class: other_retail, qrre, mortgage or corporate"},
@@ -156,6 +160,14 @@ static const struct tr_command commands[] = {
      "check every dataset of a run file against the checksum written with it: exit 0 intact, 2 "
      "altered, truncated or unreadable",
      OPT_COMMON, 0, 1, 1, tr_cmd_verify},
+    {"report", "RUN.h5 [--previous PREV.h5 ...] --out DIR [--force] [--no-verify]",
+     "the validation and monitoring report: one self-contained HTML page with its plots (SVG "
+     "and PNG) and tables (CSV) in DIR",
+     OPT_PREVIOUS | OPT_OUT | OPT_FORCE | OPT_NO_VERIFY | OPT_COMMON, OPT_OUT, 1, 1, tr_cmd_report},
+    {"walk", "PREV.h5 RUN.h5 [--out DIR] [--no-verify]",
+     "why each region's mean PD moved between two runs: population mix, behaviour (by feature), "
+     "model and overlay; with --out, as DIR/walk.csv and DIR/walk_features.csv",
+     OPT_OUT | OPT_NO_VERIFY | OPT_COMMON, 0, 2, 2, tr_cmd_walk},
     {"config", "[--config FILE]", "print the effective configuration, every key, as INI",
      OPT_CONFIG | OPT_COMMON, 0, 0, 0, tr_cmd_config},
 };
@@ -244,7 +256,15 @@ static int *flag_slot(struct tr_cli_args *args, enum option_bit bit)
 static int store(struct tr_cli_args *args, enum option_bit bit, const char *value, char *err,
                  size_t errlen)
 {
-    if (bit == OPT_SET) { /* the one option that may repeat */
+    if (bit == OPT_PREVIOUS) { /* repeatable, in order */
+        if (args->n_previous == TR_CLI_MAX_POSITIONAL) {
+            snprintf(err, errlen, "more than %d --previous options", TR_CLI_MAX_POSITIONAL);
+            return 1;
+        }
+        args->previous[args->n_previous++] = value;
+        return 0;
+    }
+    if (bit == OPT_SET) { /* repeatable: each overrides one key */
         if (args->n_sets == TR_CLI_MAX_SETS) {
             snprintf(err, errlen, "more than %d --set options", TR_CLI_MAX_SETS);
             return 1;

@@ -23,8 +23,10 @@ struct tr_cli_args {
     const char *summary;        /* indicators: default or extended */
     int split_week;
     int split_day;
-    const char *model_path;                           /* score: --model */
-    const char *compare_path;                         /* score: --compare */
+    const char *model_path;                      /* score: --model */
+    const char *compare_path;                    /* score: --compare */
+    const char *previous[TR_CLI_MAX_POSITIONAL]; /* report: --previous, in order */
+    int n_previous;
     const char *pd, *lgd, *exposure_class, *maturity; /* irb */
     const char *run_path;                             /* stress: --run */
     const char *scenarios_path;                       /* stress: --scenarios */

@@ -19,27 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The run's feature columns in the model's order (NaN for a column it does not use and the run
- * lacks). Returns the name of a used feature the run lacks, or NULL. */
-static const char *remap(const struct tr_models *m, const struct tr_stored_run *r, double *values)
-{
-    int *column = TR_MALLOC(sizeof(int) * ((size_t)m->n_features + 1));
-    const char *missing = NULL;
-    for (int j = 0; j < m->n_features; j++) {
-        column[j] = -1;
-        for (int k = 0; k < r->n_features && column[j] < 0; k++)
-            if (strcmp(m->names[j], r->names[k]) == 0) column[j] = k;
-    }
-    for (int u = 0; u < m->n_used && !missing; u++)
-        if (column[m->used[u]] < 0) missing = m->names[m->used[u]];
-    for (size_t i = 0; i < r->n; i++)
-        for (int j = 0; j < m->n_features; j++)
-            values[i * (size_t)m->n_features + (size_t)j] =
-                column[j] < 0 ? NAN : r->values[i * (size_t)r->n_features + (size_t)column[j]];
-    free(column);
-    return missing;
-}
-
 /* The run scored by the champion: its PDs, points and grades, their validation and backtest on
  * the run's hold-out, and the drift from the champion's training population. */
 struct scored {
@@ -74,7 +53,8 @@ static int check_fit(const struct tr_ctx *ctx, const char *path, const char *mod
                      const struct tr_models *m, const struct tr_stored_run *r, struct scored *s)
 {
     s->values = TR_MALLOC(sizeof(double) * (r->n * (size_t)m->n_features + 1));
-    const char *missing = remap(m, r, s->values);
+    const char *missing = tr_models_remap(m, (const char *const *)r->names, r->n_features,
+                                          r->values, r->n, s->values);
     char why[512];
     if (missing)
         snprintf(why, sizeof why, "%s lacks the feature %.100s that the model uses", path, missing);

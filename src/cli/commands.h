@@ -4,6 +4,9 @@
 
 #include "cli/cli.h"
 
+#include <stdint.h>
+#include <stdio.h>
+
 struct tr_config;
 
 int tr_cmd_generate(const struct tr_ctx *ctx, const struct tr_cli_args *args);
@@ -21,6 +24,15 @@ int tr_cmd_convert(const struct tr_ctx *ctx, const struct tr_cli_args *args);
 int tr_cmd_lookup(const struct tr_ctx *ctx, const struct tr_cli_args *args);
 int tr_cmd_explain(const struct tr_ctx *ctx, const struct tr_cli_args *args);
 int tr_cmd_verify(const struct tr_ctx *ctx, const struct tr_cli_args *args);
+int tr_cmd_report(const struct tr_ctx *ctx, const struct tr_cli_args *args);
+int tr_cmd_walk(const struct tr_ctx *ctx, const struct tr_cli_args *args);
+
+/* Rank 0 alone (ctx->comm a self communicator): the PD walk from run file `before` to `after`
+ * (present/walk.h), printed to out when it is not NULL and written as CSVs into csv_dir when
+ * that is not NULL. Both files' seals are the caller's to check. Returns an exit code, the
+ * reason said. */
+int tr_walk_files(const struct tr_ctx *ctx, const char *before, const char *after, int64_t k_min,
+                  FILE *out, const char *csv_dir);
 
 /* Loads defaults, the --config file and the --set overrides, then validates. Prints the error
  * (rank 0) and returns TR_EXIT_USAGE on any problem; every rank reads the same inputs so every

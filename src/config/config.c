@@ -75,6 +75,7 @@ static const struct key_spec keys[] = {
     {"generate.duplicate_rate", KEY_F64, F(generate.duplicate_rate), "0.0005", 0, 0.1, NULL, "share of records written twice"},
     {"generate.malformed_rate", KEY_F64, F(generate.malformed_rate), "0.0005", 0, 0.1, NULL, "share of records followed by a malformed line"},
     {"generate.unknown_antenna_rate", KEY_F64, F(generate.unknown_antenna_rate), "0.0002", 0, 0.1, NULL, "share of CDRs naming an antenna not in the antennas table"},
+    {"generate.shift", KEY_STR, F(generate.shift), "", 0, 0, NULL, "a planted behaviour shift, REGION:CHANNEL:FACTOR (\"\": none): in region REGION (its name) every subscriber's calls and texts per day (channel calls), data volume per session (data) or top-up amount (recharges) times FACTOR (0.01-100), for the PD walk's planted test (docs/generator.md)"},
     {"generate.block_subscribers", KEY_I64, F(generate.block_subscribers), "256", 1, 1 << 20, NULL, "subscribers per generation block (part of what fixes the output bytes)"},
     {"partition.max_memory_per_rank", KEY_STR, F(partition.max_memory_per_rank), "", 0, 0, NULL, "memory a rank may use for the input records (e.g. 2G, 800M; empty: no limit): larger inputs are read and processed in passes over key ranges, with the same result"},
     {"output.path", KEY_STR, F(output.path), "out/run.h5", 0, 0, NULL, "the run file"},
@@ -576,6 +577,34 @@ static int currency_problem(const struct tr_config *cfg, char err[TR_CONFIG_ERR_
     return 1;
 }
 
+int tr_config_shift(const char *text, char *region, enum tr_shift_channel *channel, double *factor,
+                    char *err, size_t errlen)
+{
+    static const char *const names[] = {"", "calls", "data", "recharges"};
+    *channel = TR_SHIFT_NONE, *factor = 1, region[0] = 0;
+    if (!text[0]) return 0;
+    const char *c1 = strchr(text, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    char *end = NULL;
+    if (c2) *factor = strtod(c2 + 1, &end);
+    if (!c2 || c1 == text || (size_t)(c1 - text) >= 32 || end == c2 + 1 || *end ||
+        !(*factor >= 0.01 && *factor <= 100)) {
+        snprintf(err, errlen,
+                 "'%s': expected REGION:CHANNEL:FACTOR, e.g. Pwani:calls:0.88, "
+                 "with FACTOR from 0.01 to 100",
+                 text);
+        return 1;
+    }
+    memcpy(region, text, (size_t)(c1 - text));
+    region[c1 - text] = 0;
+    for (int k = 1; k < 4; k++)
+        if (strlen(names[k]) == (size_t)(c2 - c1 - 1) &&
+            !strncmp(c1 + 1, names[k], strlen(names[k])))
+            *channel = (enum tr_shift_channel)k;
+    if (*channel == TR_SHIFT_NONE)
+        snprintf(err, errlen, "'%s': the channel is one of calls, data, recharges", text);
+    return *channel == TR_SHIFT_NONE;
+}
+
 int tr_config_validate(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MAX])
 {
     if (dates_problem(cfg, err) || window_problem(cfg, err)) return 1;
@@ -594,6 +623,14 @@ int tr_config_validate(const struct tr_config *cfg, char err[TR_CONFIG_ERR_MAX])
     if (planted > 0.5) {
         snprintf(err, TR_CONFIG_ERR_MAX,
                  "generate: the planted fraud rates add up to %g; expected at most 0.5", planted);
+        return 1;
+    }
+    char shift_region[32], why_shift[TR_CONFIG_ERR_MAX - 32];
+    enum tr_shift_channel channel;
+    double factor;
+    if (tr_config_shift(cfg->generate.shift, shift_region, &channel, &factor, why_shift,
+                        sizeof why_shift)) {
+        snprintf(err, TR_CONFIG_ERR_MAX, "generate.shift = %s", why_shift);
         return 1;
     }
     if (cfg->generate.regions > cfg->generate.subscribers) {

@@ -64,6 +64,7 @@ struct tr_config {
         double malformed_rate;       /* per record: an extra broken line */
         double unknown_antenna_rate; /* per CDR */
         int64_t block_subscribers;   /* subscribers per generation block (fixes the output) */
+        char shift[96]; /* "REGION:CHANNEL:FACTOR": a planted behaviour shift ("": none) */
     } generate;
     struct {
         char max_memory_per_rank[32]; /* "": no limit; else bytes, with K, M, G or T */
@@ -176,6 +177,13 @@ char *tr_config_to_ini(const struct tr_config *cfg);
 /* model.master_scale's text ("0.01,0.02,...,1": increasing PD upper bounds in (0, 1], the last 1)
  * into upper[0..*n), at most max of them. 0, or 1 with err saying what is wrong. */
 #define TR_CONFIG_MAX_GRADES 32
+/* generate.shift's channels: what a planted behaviour shift scales. */
+enum tr_shift_channel { TR_SHIFT_NONE, TR_SHIFT_CALLS, TR_SHIFT_DATA, TR_SHIFT_RECHARGES };
+/* Parses generate.shift, "REGION:CHANNEL:FACTOR" (or "": TR_SHIFT_NONE). 0, or 1 with err saying
+ * what is wrong. region[32] gets the region's name (checked against the country's by generate). */
+int tr_config_shift(const char *text, char *region, enum tr_shift_channel *channel, double *factor,
+                    char *err, size_t errlen);
+
 int tr_config_master_scale(const char *text, double *upper, int max, int *n, char *err,
                            size_t errlen);
 

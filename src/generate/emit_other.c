@@ -120,7 +120,9 @@ void tr_emit_recharges(struct tr_gen *g)
     }
     n = tidy_times(w, t, n);
     for (int64_t k = 0; k < n; k++) {
-        double want = simbox ? 20 : 0.012 * p->income * gsl_ran_lognormal(r, 0, 0.4);
+        double want = simbox ? 20
+                             : 0.012 * p->income * gsl_ran_lognormal(r, 0, 0.4) *
+                                   tr_world_shift(w, p->region, TR_SHIFT_RECHARGES);
         int best = 0;
         for (int d = 1; d < 6; d++)
             if (fabs(log(denominations[d] / want)) < fabs(log(denominations[best] / want)))
@@ -153,7 +155,7 @@ void tr_emit_data(struct tr_gen *g)
                (p->dormant_until + (int64_t)gsl_rng_uniform_int(r, (unsigned long)span)) * 86400 +
                tr_second_of_day(gsl_rng_uniform(r), gsl_rng_uniform(r));
     n = tidy_times(w, t, n);
-    double median = 25 * pow(p->income / 200.0, 0.6);
+    double median = 25 * pow(p->income / 200.0, 0.6) * tr_world_shift(w, p->region, TR_SHIFT_DATA);
     for (int64_t k = 0; k < n; k++) {
         double mb = fmax(0.01, median * gsl_ran_lognormal(r, 0, 1.0));
         struct tr_textbuf *b = &g->line;

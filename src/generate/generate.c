@@ -184,6 +184,15 @@ int tr_generate(const struct tr_ctx *ctx, const struct tr_config *cfg, const cha
     if (rc) return rc;
     struct tr_world w;
     tr_world_build(&w, cfg);
+    if (cfg->generate.shift[0] && w.shift_region < 0) {
+        if (ctx->rank == 0)
+            TR_ERROR(ctx,
+                     "generate.shift = %s names no region of this country (its regions: "
+                     "truth/regions.csv, or generate without the shift)",
+                     cfg->generate.shift);
+        tr_world_free(&w);
+        return TR_EXIT_USAGE;
+    }
     rc = tr_agree(ctx, write_world(ctx, &w, out_dir));
     struct tr_ordered_file files[TR_F_COUNT];
     for (int f = 0; !rc && f < TR_F_COUNT; f++) {

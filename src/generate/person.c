@@ -133,7 +133,8 @@ void tr_person_make(const struct tr_world *w, int64_t i, struct tr_person *p)
     p->pd = 1.0 / (1.0 + exp(-logit));
     p->sociability = tr_person_sociability(w, i);
     p->activity = w->cfg->generate.interactions_per_day *
-                  exp(0.6 * normal_of(w, TR_S_PERSON, i, 3) + 0.15 * p->z_income - 0.18 - 0.011);
+                  exp(0.6 * normal_of(w, TR_S_PERSON, i, 3) + 0.15 * p->z_income - 0.18 - 0.011) *
+                  tr_world_shift(w, p->region, TR_SHIFT_CALLS);
     p->text_share = 0.15 + 0.5 * unit_of(w, TR_S_PERSON, i, 4);
     p->money_activity = exp(0.5 * normal_of(w, TR_S_PERSON, i, 5) + 0.25 * p->z_income - 0.155);
     p->wallet = tr_person_has_wallet(w, i);

@@ -207,6 +207,24 @@ static void find_neighbours(struct tr_world *w)
     free(sorted);
 }
 
+/* generate.shift (its form checked with the config): the region by name, -1 when it names
+ * none of this country's (tr_generate refuses that). */
+static void find_shift(struct tr_world *w, const struct tr_config *cfg)
+{
+    char name[32], why[256];
+    w->shift_region = -1;
+    if (tr_config_shift(cfg->generate.shift, name, &w->shift_channel, &w->shift_factor, why,
+                        sizeof why))
+        TR_DIE(TR_EXIT_INTERNAL, "generate.shift %s, yet passed validation", why);
+    for (int32_t g = 0; g < w->n_regions && w->shift_channel != TR_SHIFT_NONE; g++)
+        if (strcmp(w->regions[g].name, name) == 0) w->shift_region = g;
+}
+
+double tr_world_shift(const struct tr_world *w, int32_t region, enum tr_shift_channel channel)
+{
+    return region == w->shift_region && channel == w->shift_channel ? w->shift_factor : 1.0;
+}
+
 void tr_world_build(struct tr_world *w, const struct tr_config *cfg)
 {
     memset(w, 0, sizeof *w);
@@ -231,6 +249,7 @@ void tr_world_build(struct tr_world *w, const struct tr_config *cfg)
     place_antennas(w, r);
     find_neighbours(w);
     gsl_rng_free(r);
+    find_shift(w, cfg);
 
     w->index_bits = 1;
     while (((uint64_t)1 << w->index_bits) < (uint64_t)w->subscribers)

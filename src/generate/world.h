@@ -40,11 +40,17 @@ struct tr_world {
     int64_t days;           /* window length */
     uint64_t long_masks[3]; /* XOR partners for out-of-region contacts */
     uint64_t index_bits;    /* subscribers < 2^index_bits */
+    /* generate.shift: the region whose behaviour is shifted (-1: none), what and by how much */
+    int32_t shift_region;
+    enum tr_shift_channel shift_channel;
+    double shift_factor;
     const struct tr_config *cfg;
 };
 
 /* Builds the world from the config (every rank, same result). */
 void tr_world_build(struct tr_world *w, const struct tr_config *cfg);
+/* generate.shift's factor for subscriber p's region and this channel (1 elsewhere). */
+double tr_world_shift(const struct tr_world *w, int32_t region, enum tr_shift_channel channel);
 void tr_world_free(struct tr_world *w);
 
 /* Region of subscriber index i (regions hold contiguous index ranges). */

@@ -425,6 +425,26 @@ const struct tr_model *tr_model_for(const struct tr_models *m, int32_t region)
     return &m->national;
 }
 
+const char *tr_models_remap(const struct tr_models *m, const char *const *names, int n_names,
+                            const double *values, size_t n, double *out)
+{
+    int *column = TR_MALLOC(sizeof(int) * ((size_t)m->n_features + 1));
+    const char *missing = NULL;
+    for (int j = 0; j < m->n_features; j++) {
+        column[j] = -1;
+        for (int k = 0; k < n_names && column[j] < 0; k++)
+            if (strcmp(m->names[j], names[k]) == 0) column[j] = k;
+    }
+    for (int u = 0; u < m->n_used && !missing; u++)
+        if (column[m->used[u]] < 0) missing = m->names[m->used[u]];
+    for (size_t i = 0; i < n; i++)
+        for (int j = 0; j < m->n_features; j++)
+            out[i * (size_t)m->n_features + (size_t)j] =
+                column[j] < 0 ? NAN : values[i * (size_t)n_names + (size_t)column[j]];
+    free(column);
+    return missing;
+}
+
 double tr_model_pd(const struct tr_models *m, const struct tr_model *model, const double *values)
 {
     double eta = model->fit.beta[0];

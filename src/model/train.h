@@ -89,6 +89,12 @@ const struct tr_model *tr_model_for(const struct tr_models *m, int32_t region);
 /* The transformed value of column j (one of m->used) for raw value x. */
 double tr_model_transform(const struct tr_models *m, int j, double x);
 
+/* Rows of another table (values [n x n_names], columns named `names`) in the models' column
+ * order: out [n x m->n_features], NaN in a column the table lacks. Returns the name of a
+ * feature the models use that the table lacks (then out is not to be scored), or NULL. */
+const char *tr_models_remap(const struct tr_models *m, const char *const *names, int n_names,
+                            const double *values, size_t n, double *out);
+
 /* PD of one row (values[n_features]) under model `model`. */
 double tr_model_pd(const struct tr_models *m, const struct tr_model *model, const double *values);
 

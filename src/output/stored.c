@@ -133,11 +133,9 @@ static int check_run_layout(hid_t f, hsize_t *rows, hsize_t *cols, char *why, si
     static const struct {
         const char *path;
         H5T_class_t cls;
-    } columns[] = {{"subscribers/key", H5T_INTEGER},
-                   {"subscribers/region", H5T_INTEGER},
-                   {"subscribers/label", H5T_INTEGER},
-                   {"subscribers/holdout", H5T_INTEGER},
-                   {"subscribers/pd", H5T_FLOAT}};
+    } columns[] = {{"subscribers/key", H5T_INTEGER},   {"subscribers/region", H5T_INTEGER},
+                   {"subscribers/label", H5T_INTEGER}, {"subscribers/holdout", H5T_INTEGER},
+                   {"subscribers/pd", H5T_FLOAT},      {"subscribers/pd_calibrated", H5T_FLOAT}};
     hid_t d = tr_h5_open_dataset(f, "subscribers/features");
     if (d < 0) return snprintf(why, len, "/subscribers/features is not a dataset"), 1;
     struct tr_h5_shape s;
@@ -159,7 +157,7 @@ static int check_run_layout(hid_t f, hsize_t *rows, hsize_t *cols, char *why, si
     if (problem) return snprintf(why, len, "%s", problem), 1;
     if (!seed_ok(f)) return snprintf(why, len, "the root has no integer attribute seed"), 1;
     for (size_t k = 0; k < sizeof columns / sizeof *columns; k++) {
-        if (k == 4 && !has(f, columns[k].path)) continue; /* pd is optional */
+        if (k >= 4 && !has(f, columns[k].path)) continue; /* the PDs are optional */
         problem = column_problem(f, columns[k].path, columns[k].cls, 1, *rows);
         if (problem) return snprintf(why, len, "/%s %s", columns[k].path, problem), 1;
     }
@@ -259,6 +257,11 @@ int tr_stored_run_load(const struct tr_ctx *ctx, const char *path, struct tr_sto
         r->pd = TR_MALLOC(sizeof(double) * (r->n + 1));
         read_slice(f, "subscribers/pd", H5T_NATIVE_DOUBLE, r->pd, r->first, r->n);
     }
+    if (has(f, "subscribers/pd_calibrated")) {
+        r->pd_calibrated = TR_MALLOC(sizeof(double) * (r->n + 1));
+        read_slice(f, "subscribers/pd_calibrated", H5T_NATIVE_DOUBLE, r->pd_calibrated, r->first,
+                   r->n);
+    }
     int bad = check_run_values(f, r, problem, sizeof problem);
     if (!bad) bad = tr_rf_read_cohorts(f, &r->cohorts, &r->has_cohorts, problem, sizeof problem);
     H5_CHECK(H5Fclose(f));
@@ -281,6 +284,7 @@ void tr_stored_run_free(struct tr_stored_run *r)
     free(r->sample);
     free(r->values);
     free(r->pd);
+    free(r->pd_calibrated);
     free(r->config);
     memset(r, 0, sizeof *r);
 }

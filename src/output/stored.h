@@ -16,14 +16,15 @@
 
 struct tr_stored_run {
     uint64_t seed;
-    size_t n;        /* this rank's subscribers */
-    uint64_t first;  /* global row of the first */
-    uint64_t *key;   /* [n] */
-    int32_t *region; /* [n] */
-    int8_t *label;   /* [n] */
-    int8_t *sample;  /* [n] (/subscribers/holdout) */
-    double *values;  /* [n x n_features] */
-    double *pd;      /* [n] the file's own PDs, NULL when it has none */
+    size_t n;              /* this rank's subscribers */
+    uint64_t first;        /* global row of the first */
+    uint64_t *key;         /* [n] */
+    int32_t *region;       /* [n] */
+    int8_t *label;         /* [n] */
+    int8_t *sample;        /* [n] (/subscribers/holdout) */
+    double *values;        /* [n x n_features] */
+    double *pd;            /* [n] the file's own PDs, NULL when it has none */
+    double *pd_calibrated; /* [n] /subscribers/pd_calibrated, NULL when it has none */
     int n_features;
     char **names; /* [n_features] */
     int n_regions;

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The PD walk (telrisk walk) on the two months of months.sh:
+#  - A to B scored by A's models: the parts add up to each region's change of mean PD to 1e-12,
+#    every part and every feature's behaviour term equal the recomputation of check_walk.py from
+#    the two files, and the region where the generator halved the data volume names a data
+#    feature first;
+#  - A to B with its own models (the model part moves) and A to another country (the mix moves):
+#    the same checks;
+#  - the terminal table names the planted region's first feature; small cells are suppressed.
+# usage: walk.sh TELRISK MONTHS_DIR
+set -euo pipefail
+telrisk=$1 months=$2
+tools=$(cd "$(dirname "$0")/../tools" && pwd)
+region=$(cat "$months/shift_region")
+work="$months/walk"
+rm -rf "$work"
+"$telrisk" walk "$months/a.h5" "$months/b_scored.h5" --out "$work/scored" >"$work.txt"
+cat "$work.txt"
+/usr/bin/python3 "$tools/check_walk.py" "$months/a.h5" "$months/b_scored.h5" "$work/scored" \
+    --shift "$region:data"
+grep -q "^$region: data_" "$work.txt" ||
+    { echo "FAIL: the table does not name a data feature first in $region"; exit 1; }
+"$telrisk" walk "$months/a.h5" "$months/b.h5" --out "$work/own" >/dev/null
+/usr/bin/python3 "$tools/check_walk.py" "$months/a.h5" "$months/b.h5" "$work/own"
+"$telrisk" walk "$months/a.h5" "$months/other.h5" --out "$work/other" >/dev/null
+/usr/bin/python3 "$tools/check_walk.py" "$months/a.h5" "$months/other.h5" "$work/other"
+awk -F, 'NR > 1 && $3 == 0 && ($10 + 0 == 0) { still++ } END { if (still > 0) { print "FAIL: mix 0 in " still " rows of another country"; exit 1 } }' \
+    "$work/other/walk.csv"
+"$telrisk" walk "$months/a.h5" "$months/b_scored.h5" --set privacy.k_min=2000 >"$work/k.txt"
+grep -q "fewer than k_min" "$work/k.txt" || { echo "FAIL: k_min=2000 suppresses no row"; exit 1; }
+echo "walk: parts add up, terms recomputed, $region's planted data shift named first"
