@@ -37,7 +37,9 @@ def feature_figure(figures, k_min, name, iv, b, unit):
     ax.set_xticks(x, labels, rotation=30, ha="right", fontsize=7)
     twin = ax.twinx()
     rate = np.where(hide, np.nan, b["default_rate"])
-    twin.plot(x, 100 * rate, "o-", color="black", ms=3, lw=1)
+    numeric = (b["missing"] == 0) & (b["special"] == 0)
+    twin.plot(x[numeric], 100 * rate[numeric], "o-", color="black", ms=3, lw=1)
+    twin.plot(x[~numeric], 100 * rate[~numeric], "o", color="black", ms=3)
     twin.set_ylabel("default rate (%)")
     twin.grid(False)
     for xi in x[hide]:

@@ -4,6 +4,7 @@ intervals, the default rate against the mean PD, and the alerts by rule; and, fo
 a champion, its stored drift (/monitoring)."""
 import os
 
+import matplotlib.colors
 import numpy as np
 
 import figs
@@ -207,8 +208,41 @@ def stored_drift(rep):
                             formats={"psi": ".4f"})]
 
 
+def region_drift(rep):
+    """The stored drift per region (telrisk score): a heat map of regions x score, grades and
+    features, PSI coloured by band."""
+    t = rep.run.table("monitoring/region_drift")
+    if t is None or len(t["region"]) == 0:
+        return []
+    regions = list(dict.fromkeys(t["region_name"]))
+    names = list(dict.fromkeys(t["name"]))
+    grid = np.full((len(regions), len(names)), np.nan)
+    for i in range(len(t["region"])):
+        if not t["suppressed"][i]:
+            grid[regions.index(t["region_name"][i]), names.index(t["name"][i])] = t["psi"][i]
+    fig, axes = figs.new(max(6.4, 0.22 * len(names) + 2.5), 0.35 * len(regions) + 2.6)
+    ax = axes[0][0]
+    colours = matplotlib.colors.ListedColormap(["#2e9d4a", "#f2c230", "#d1372c"])
+    norm = matplotlib.colors.BoundaryNorm([0, 0.1, 0.25, 1e9], 3)
+    ax.imshow(grid, cmap=colours, norm=norm, aspect="auto")
+    ax.set_xticks(range(len(names)), [n[:32] for n in names], rotation=90, fontsize=6)
+    ax.set_yticks(range(len(regions)), regions)
+    ax.grid(False)
+    ax.set_title("PSI per region against the champion")
+    rows = [[t["region_name"][i], t["name"][i], t["psi"][i], t["band"][i], int(t["suppressed"][i])]
+            for i in range(len(t["region"]))]
+    hidden = [{2, 3} if row[4] else set() for row in rows]
+    return [rep.figures.keep(fig, "region_drift", "Drift per region and feature against the "
+                             "champion's population of the region when it was trained "
+                             "(/monitoring/region_drift): green under 0.1 (stable), yellow 0.1 "
+                             "to 0.25 (moderate), red above (significant); blank: hidden."),
+            rep.tables.keep("region_drift", ["region", "name", "psi", "band", "suppressed"], rows,
+                            "PSI per region of the score, the grades and each feature the "
+                            "champion uses.", formats={"psi": ".4f"}, hidden=hidden)]
+
+
 def build(rep):
-    blocks = stored_drift(rep)
+    blocks = stored_drift(rep) + region_drift(rep)
     if rep.previous_paths:
         series = [rf.RunFile(p) for p in rep.previous_paths] + [rep.run]
         labels = month_labels(series)

@@ -51,6 +51,54 @@ def waterfalls(rep, rows):
                              "model change and overlay add up to the change of mean PD.")]
 
 
+def ecl_by_region(run):
+    """Each region's ECL over its stages (None where a stage is hidden), and all regions'."""
+    t = run.table("ifrs9/summary")
+    if t is None:
+        return {}
+    out = {}
+    for name in dict.fromkeys(t["region_name"]):
+        rows = t["region_name"] == name
+        out[name] = None if t["suppressed"][rows].any() else float(t["ecl"][rows].sum())
+    return out
+
+
+def capital_by_region(run):
+    """Each region's IRB capital as the book stands (the first scenario's /stress regions)."""
+    if not run.has("stress") or not list(run.f["stress"].keys()):
+        return {}
+    t = run.table(f"stress/{sorted(run.f['stress'].keys())[0]}/regions")
+    return {t["region_name"][i]: None if t["suppressed"][i] else float(t["capital"][i])
+            for i in range(len(t["region"]))}
+
+
+def money_rows(rep):
+    """ECL and capital before and now per region, where both runs have them."""
+    import rf  # noqa: E402 (only here: the earlier run is opened for these figures alone)
+    before = rf.RunFile(rep.previous_paths[-1])
+    ecl_a, ecl_b = ecl_by_region(before), ecl_by_region(rep.run)
+    cap_a, cap_b = capital_by_region(before), capital_by_region(rep.run)
+    rows = []
+    for name in list(dict.fromkeys(list(ecl_b) + list(cap_b))):
+        e = [ecl_a.get(name), ecl_b.get(name)]
+        c = [cap_a.get(name), cap_b.get(name)]
+        rows.append([name, e[0], e[1], None if None in e else e[1] - e[0],
+                     c[0], c[1], None if None in c else c[1] - c[0]])
+    return rows
+
+
+def money(rep):
+    rows = money_rows(rep)
+    if not rows:
+        return []
+    cols = ["region", "ecl_before", "ecl_now", "ecl_change", "capital_before", "capital_now",
+            "capital_change"]
+    return [rep.tables.keep("ecl_capital_change", cols, rows,
+                            f"Expected credit loss (IFRS 9, all stages) and IRB capital as the "
+                            f"book stands, before and now ({rep.currency}); shown whole: the walk "
+                            f"splits the mean PD, not these.", formats={c: ",.0f" for c in cols[1:]})]
+
+
 def build(rep):
     if not rep.walk_dir or not os.path.exists(os.path.join(rep.walk_dir, "walk.csv")):
         return None
@@ -82,4 +130,5 @@ def build(rep):
         + waterfalls(rep, rows)
         + [rep.tables.keep("pd_walk_features", ["region", "rank", "feature", "behaviour"], top,
                            "Behaviour's five largest features per region (change of mean PD, "
-                           "as a probability).", formats={"behaviour": "+.6f"})]}
+                           "as a probability).", formats={"behaviour": "+.6f"})]
+        + money(rep)}

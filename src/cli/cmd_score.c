@@ -39,6 +39,7 @@ static void scored_free(struct scored *s)
 {
     free(s->mon.features);
     free(s->mon.auc_tests);
+    free(s->mon.region_rows);
     tr_migration_free(&s->mon.migration);
     tr_validation_free(&s->v);
     tr_backtest_free(&s->bt);
@@ -80,7 +81,7 @@ static void auc_tests(const struct tr_models *m, const struct tr_validation *v,
 /* Collective: every row scored, validated, backtested; the drift; the run's own models (the
  * challenger), when it has them, against the champion on the same rows. */
 static void score_run(const struct tr_ctx *ctx, const struct tr_models *m,
-                      const struct tr_stored_run *r, struct scored *s)
+                      const struct tr_stored_run *r, int64_t k_min, struct scored *s)
 {
     const struct tr_model_rows rows = {.n = r->n,
                                        .n_features = m->n_features,
@@ -102,6 +103,7 @@ static void score_run(const struct tr_ctx *ctx, const struct tr_models *m,
     tr_validate(ctx, &vr, m->n_regions, &s->v);
     tr_backtest_run(ctx, &vr, m->n_regions, &m->card, &s->bt);
     tr_drift(ctx, m, s->values, r->n, s->score, s->grade, &s->mon);
+    tr_drift_regions(ctx, m, s->values, r->n, r->region, s->score, s->grade, k_min, &s->mon);
     s->mon.champion = s->v.assigned.m;
     auc_tests(m, &s->v, &s->mon);
     int challenger = r->pd != NULL;
@@ -207,7 +209,7 @@ int tr_cmd_score(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     if (!rc) rc = check_fit(ctx, path, args->model_path, &m, &r, &s);
     if (!rc) rc = tr_refuse_overwrite(ctx, args, args->out_dir ? args->out_dir : path);
     if (!rc) {
-        score_run(ctx, &m, &r, &s);
+        score_run(ctx, &m, &r, cfg.privacy.k_min, &s);
         log_scored(ctx, path, args->model_path, &s.mon);
         if (args->compare_path) rc = migration(ctx, args->compare_path, &m, &r, &s);
         if (!rc) rc = write_scored(ctx, args, cfg.privacy.k_min, &r, &m, &s);

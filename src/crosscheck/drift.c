@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "core/keys.h"
+#include "model/reference.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -133,4 +134,51 @@ void tr_migration_free(struct tr_migration *m)
 {
     free(m->counts);
     m->counts = NULL;
+}
+
+/* One region's PSI over cells [first, end) of its reference line ref and today's line now. */
+static double region_psi(const int64_t *ref, const int64_t *now, int first, int end)
+{
+    return tr_psi_pooled(ref + first, now + first, end - first, ref[0]);
+}
+
+static void region_rows_of(const struct tr_models *m, const int *start, int r, const int64_t *ref,
+                           const int64_t *now, int64_t k_min, struct tr_region_psi *rows)
+{
+    const int small = (ref[0] >= 0 && ref[0] < k_min) || ref[0] < 0 || now[0] < k_min;
+    for (int part = 1; part < 3 + m->n_used; part++) {
+        struct tr_region_psi *row = &rows[part - 1];
+        *row =
+            (struct tr_region_psi){.region = r, .suppressed = (int8_t)small, .subscribers = now[0]};
+        snprintf(row->row.name, sizeof row->row.name, "%s",
+                 part == 1   ? "score"
+                 : part == 2 ? "grade"
+                             : m->names[m->used[part - 3]]);
+        row->row.psi = small ? NAN : region_psi(ref, now, start[part], start[part + 1]);
+        snprintf(row->row.band, sizeof row->row.band, "%s", tr_psi_band(row->row.psi));
+    }
+}
+
+void tr_drift_regions(const struct tr_ctx *ctx, const struct tr_models *m, const double *values,
+                      size_t n, const int32_t *region, const double *score, const int8_t *grade,
+                      int64_t k_min, struct tr_monitoring *mon)
+{
+    mon->n_region_rows = 0;
+    if (!m->region_reference || m->n_regions == 0) return;
+    int *start = TR_MALLOC(sizeof(int) * ((size_t)m->n_used + 4));
+    tr_reference_starts(m, start);
+    const size_t width = (size_t)start[3 + m->n_used], cells = (size_t)m->n_regions * width;
+    int64_t *now = TR_CALLOC(cells + 1, sizeof *now);
+    tr_reference_add(m, n, region, values, score, grade, now);
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, now, (int)cells, MPI_INT64_T, MPI_SUM, ctx->comm));
+    const int per_region = 2 + m->n_used;
+    mon->region_rows =
+        TR_CALLOC((size_t)m->n_regions * (size_t)per_region + 1, sizeof *mon->region_rows);
+    for (int r = 0; r < m->n_regions; r++)
+        region_rows_of(m, start, r, m->region_reference + (size_t)r * width,
+                       now + (size_t)r * width, k_min,
+                       mon->region_rows + (size_t)r * (size_t)per_region);
+    mon->n_region_rows = m->n_regions * per_region;
+    free(now);
+    free(start);
 }

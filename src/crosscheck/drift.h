@@ -79,6 +79,18 @@ struct tr_monitoring {
     int n_auc_tests;                        /* 1 + regions; 0 without the champion's AUCs */
     struct tr_auc_test *auc_tests;          /* [n_auc_tests]: all regions, then each */
     struct tr_migration migration;          /* counts NULL: no --compare */
+    /* The drift per region against the champion's population per region when trained
+     * (/models/region_reference): for each region its score, its grades, then each used feature;
+     * none when the champion kept no such reference. */
+    int n_region_rows;
+    struct tr_region_psi *region_rows; /* [n_region_rows] */
+};
+
+struct tr_region_psi {
+    int32_t region;
+    int8_t suppressed;   /* 1: the region has fewer than k_min subscribers now or when trained */
+    int64_t subscribers; /* now */
+    struct tr_psi_row row;
 };
 
 /* Collective: the drift of n scored rows (values [n x m->n_features] in the model's feature order,
@@ -87,5 +99,12 @@ struct tr_monitoring {
  * features to free. */
 void tr_drift(const struct tr_ctx *ctx, const struct tr_models *m, const double *values, size_t n,
               const double *score, const int8_t *grade, struct tr_monitoring *mon);
+
+/* Collective: the same per region (region [n]), against m->region_reference (nothing when it is
+ * NULL): mon->region_rows, to free. A region of fewer than k_min subscribers now or then shows
+ * no figure; hidden reference cells are pooled (tr_psi_pooled). */
+void tr_drift_regions(const struct tr_ctx *ctx, const struct tr_models *m, const double *values,
+                      size_t n, const int32_t *region, const double *score, const int8_t *grade,
+                      int64_t k_min, struct tr_monitoring *mon);
 
 #endif

@@ -177,6 +177,19 @@ static void start_files(struct tr_sink *s)
     }
 }
 
+/* generate.shift must name a region of this country: exit 1, said once, when it names none. */
+static int shift_problem(const struct tr_ctx *ctx, const struct tr_config *cfg,
+                         const struct tr_world *w)
+{
+    if (!cfg->generate.shift[0] || w->shift_region >= 0) return TR_EXIT_OK;
+    if (ctx->rank == 0)
+        TR_ERROR(ctx,
+                 "generate.shift = %s names no region of this country (its regions: "
+                 "truth/regions.csv of a country generated without the shift)",
+                 cfg->generate.shift);
+    return TR_EXIT_USAGE;
+}
+
 int tr_generate(const struct tr_ctx *ctx, const struct tr_config *cfg, const char *out_dir)
 {
     double t0 = tr_now();
@@ -184,14 +197,9 @@ int tr_generate(const struct tr_ctx *ctx, const struct tr_config *cfg, const cha
     if (rc) return rc;
     struct tr_world w;
     tr_world_build(&w, cfg);
-    if (cfg->generate.shift[0] && w.shift_region < 0) {
-        if (ctx->rank == 0)
-            TR_ERROR(ctx,
-                     "generate.shift = %s names no region of this country (its regions: "
-                     "truth/regions.csv, or generate without the shift)",
-                     cfg->generate.shift);
+    if ((rc = shift_problem(ctx, cfg, &w))) {
         tr_world_free(&w);
-        return TR_EXIT_USAGE;
+        return rc;
     }
     rc = tr_agree(ctx, write_world(ctx, &w, out_dir));
     struct tr_ordered_file files[TR_F_COUNT];

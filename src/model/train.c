@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/rng.h"
 #include "model/blocksum.h"
+#include "model/reference.h"
 #include "features/labels.h"
 
 #include <math.h>
@@ -465,6 +466,18 @@ void tr_models_score(const struct tr_models *m, const struct tr_model_rows *rows
     }
 }
 
+/* Collective: the population per region in the cells of model/reference.h. */
+static void region_reference(const struct tr_ctx *ctx, const struct tr_model_rows *rows,
+                             const double *score, const int8_t *grade, struct tr_models *m)
+{
+    const size_t cells = (size_t)m->n_regions * (size_t)tr_reference_width(m);
+    free(m->region_reference);
+    m->region_reference = TR_CALLOC(cells + 1, sizeof(int64_t));
+    tr_reference_add(m, rows->n, rows->region, rows->values, score, grade, m->region_reference);
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, m->region_reference, (int)cells, MPI_INT64_T, MPI_SUM,
+                            ctx->comm));
+}
+
 void tr_models_reference(const struct tr_ctx *ctx, const struct tr_model_rows *rows,
                          const double *score, const int8_t *grade, uint64_t seed,
                          struct tr_models *m)
@@ -497,6 +510,7 @@ void tr_models_reference(const struct tr_ctx *ctx, const struct tr_model_rows *r
     free(displs);
     free(counts);
     free(local);
+    region_reference(ctx, rows, score, grade, m);
 }
 
 void tr_grade_counts(const struct tr_ctx *ctx, const int8_t *grade, size_t n, int64_t *out)
@@ -523,5 +537,7 @@ void tr_models_free(struct tr_models *m)
         tr_logit_fit_free(&m->regions[g].fit);
     free(m->regions);
     free(m->development_auc);
+    free(m->region_reference);
+    free(m->region_reference_state);
     memset(m, 0, sizeof *m);
 }

@@ -34,6 +34,12 @@ void tr_rf_rows_table(const struct tr_ctx *ctx, hid_t loc, const char *name,
                       const struct tr_h5_field *fields, int n_fields, size_t mem_size,
                       const void *rows, uint64_t n_local, const char *description);
 
+/* /models/region_reference (output/model_reference.c): written from m->region_reference, read
+ * back into it (left NULL when the file has none, or not for these models). */
+void tr_rf_write_region_reference(const struct tr_ctx *ctx, hid_t g, const struct tr_models *m,
+                                  const char *const *region_names, int64_t k_min);
+void tr_rf_read_region_reference(hid_t g, struct tr_models *m);
+
 /* /provenance/inputs and /provenance/stages (rank 0 writes the rows). */
 void tr_rf_write_provenance(const struct tr_ctx *ctx, hid_t file, const struct tr_rf_provenance *p);
 
@@ -118,6 +124,9 @@ struct tr_monitoring;
 void tr_rf_write_auc_tests(const struct tr_ctx *ctx, hid_t monitoring,
                            const struct tr_monitoring *mon, const char *const *names,
                            int64_t k_min);
+/* /monitoring/region_drift into the open /monitoring group when mon has rows per region. */
+void tr_rf_write_region_drift(const struct tr_ctx *ctx, hid_t monitoring,
+                              const struct tr_monitoring *mon, const char *const *names);
 /* /monitoring/migration into the open /monitoring group when m has counts. */
 struct tr_migration;
 void tr_rf_write_migration(const struct tr_ctx *ctx, hid_t monitoring, const struct tr_migration *m,

@@ -578,6 +578,7 @@ void tr_rf_write_models(const struct tr_ctx *ctx, hid_t file, const struct tr_ru
     tr_h5_attr_scalar(g, "k_min", H5T_STD_I64LE, H5T_NATIVE_INT64, &k_min);
     write_grades(ctx, g, m, k_min);
     write_score_bands(ctx, g, m);
+    tr_rf_write_region_reference(ctx, g, m, names, k_min);
     tr_rf_write_calibration(ctx, g, m, k_min);
     tr_rf_write_reason_codes(ctx, g, m);
     struct region_states *st = region_states(c->models, k_min);
@@ -966,6 +967,7 @@ int tr_rf_read_models(hid_t file, struct tr_models *m, char *err, size_t errlen)
     int rc = read_fits(file, g, m, err, errlen);
     if (!rc) rc = tr_rf_read_calibration(g, m, err, errlen);
     if (!rc) tr_rf_read_development_auc(g, m);
+    if (!rc) tr_rf_read_region_reference(g, m);
     H5_CHECK(H5Gclose(g));
     return rc;
 }
@@ -1028,6 +1030,7 @@ void tr_rf_write_monitoring(const struct tr_ctx *ctx, hid_t file, const struct t
     if (mon->has_challenger) attr_metrics(g, "challenger", &mon->challenger);
     tr_rf_write_auc_tests(ctx, g, mon, x->region_names, x->k_min);
     tr_rf_write_migration(ctx, g, &mon->migration, x->region_names, x->k_min);
+    tr_rf_write_region_drift(ctx, g, mon, x->region_names);
     H5_CHECK(H5Gclose(g));
 }
 

@@ -217,3 +217,46 @@ void tr_rf_write_migration(const struct tr_ctx *ctx, hid_t monitoring, const str
     free(rows);
     free(cells);
 }
+
+/* /monitoring/region_drift: the drift per region against the champion's population per region
+ * when trained (crosscheck/drift.h). */
+struct region_drift_row {
+    int32_t region;
+    char region_name[48];
+    char name[TR_PSI_NAME_MAX];
+    double psi;
+    char band[16];
+    int8_t suppressed;
+};
+
+void tr_rf_write_region_drift(const struct tr_ctx *ctx, hid_t monitoring,
+                              const struct tr_monitoring *mon, const char *const *names)
+{
+    if (mon->n_region_rows == 0) return; /* a champion without /models/region_reference */
+    typedef struct region_drift_row s;
+    const struct tr_h5_field fields[] = {
+        NUM_FIELD(s, region, H5T_STD_I32LE, NULL),
+        STR_FIELD(s, region_name, 47, NULL),
+        STR_FIELD(s, name, TR_PSI_NAME_MAX - 1, NULL),
+        NUM_FIELD(s, psi, H5T_IEEE_F64LE, NULL),
+        STR_FIELD(s, band, 15, NULL),
+        NUM_FIELD(s, suppressed, H5T_STD_I8LE, NULL),
+    };
+    s *rows = TR_CALLOC((size_t)mon->n_region_rows + 1, sizeof *rows);
+    for (int k = 0; k < mon->n_region_rows; k++) {
+        const struct tr_region_psi *in = &mon->region_rows[k];
+        rows[k] = (s){.region = in->region, .psi = in->row.psi, .suppressed = in->suppressed};
+        snprintf(rows[k].region_name, sizeof rows[k].region_name, "%s", names[in->region]);
+        snprintf(rows[k].name, sizeof rows[k].name, "%s", in->row.name);
+        snprintf(rows[k].band, sizeof rows[k].band, "%s", in->row.band);
+    }
+    tr_rf_small_table(ctx, monitoring, "region_drift", fields,
+                      (int)(sizeof fields / sizeof *fields), sizeof *rows, rows,
+                      (size_t)mon->n_region_rows,
+                      "PSI per region against the champion's population of that region when it "
+                      "was trained (/models/region_reference): for each region the score (over "
+                      "the score bands), the grades, then each feature the champion uses (over "
+                      "its bins); suppressed 1 (psi NaN): the region has fewer than "
+                      "privacy.k_min subscribers now or had then");
+    free(rows);
+}

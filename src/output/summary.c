@@ -499,6 +499,29 @@ static int read_auc_tests(struct reader *in)
     return in->s->auc_tests ? TR_EXIT_OK : TR_EXIT_INPUT;
 }
 
+/* /monitoring/region_drift, when the file was scored by a champion that kept its population per
+ * region. */
+static int read_drift(struct reader *in)
+{
+    const int has = has_link(in, "monitoring") > 0 ? has_link(in, "monitoring/region_drift") : 0;
+    if (has <= 0) return has < 0 ? TR_EXIT_INPUT : TR_EXIT_OK;
+    typedef struct tr_summary_drift row;
+    hid_t mem = H5Tcreate(H5T_COMPOUND, sizeof(row)), str = H5Tcopy(H5T_C_S1);
+    H5_CHECK(mem);
+    H5_CHECK(str);
+    H5_CHECK(H5Tset_size(str, sizeof(((row *)0)->name)));
+    H5_CHECK(H5Tset_cset(str, H5T_CSET_UTF8));
+    H5_CHECK(H5Tinsert(mem, "region", offsetof(row, region), H5T_NATIVE_INT32));
+    H5_CHECK(H5Tinsert(mem, "name", offsetof(row, name), str));
+    H5_CHECK(H5Tinsert(mem, "psi", offsetof(row, psi), H5T_NATIVE_DOUBLE));
+    H5_CHECK(H5Tinsert(mem, "suppressed", offsetof(row, suppressed), H5T_NATIVE_INT8));
+    in->s->drift = read_table(in, "monitoring/region_drift", "no /monitoring/region_drift", mem,
+                              sizeof *in->s->drift, &in->s->n_drift, NULL);
+    H5_CHECK(H5Tclose(str));
+    H5_CHECK(H5Tclose(mem));
+    return in->s->drift ? TR_EXIT_OK : TR_EXIT_INPUT;
+}
+
 /* /monitoring/migration, when the file was scored with --compare. */
 static int read_migration(struct reader *in)
 {
@@ -770,6 +793,7 @@ int tr_run_summary_read(const char *path, struct tr_run_summary *s, FILE *msg)
     if (rc == TR_EXIT_OK) rc = read_calibration(&in);
     if (rc == TR_EXIT_OK) rc = read_auc_tests(&in);
     if (rc == TR_EXIT_OK) rc = read_migration(&in);
+    if (rc == TR_EXIT_OK) rc = read_drift(&in);
     if (rc == TR_EXIT_OK) rc = read_ifrs9(&in);
     if (rc == TR_EXIT_OK) rc = read_stress(&in);
     if (in.file >= 0) H5_CHECK(H5Fclose(in.file));
@@ -792,6 +816,7 @@ void tr_run_summary_free(struct tr_run_summary *s)
     free(s->concentration);
     free(s->auc_tests);
     free(s->migration);
+    free(s->drift);
     free(s->ifrs9);
     free(s->ifrs9_scenarios);
     free(s->version);

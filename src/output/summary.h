@@ -76,6 +76,14 @@ struct tr_summary_migration {
     int64_t subscribers; /* -1: suppressed */
 };
 
+/* One row of /monitoring/region_drift: a region's PSI of its score, grades or one feature. */
+struct tr_summary_drift {
+    int32_t region;
+    char name[96];
+    double psi; /* NaN: suppressed */
+    int8_t suppressed;
+};
+
 /* /models/calibration's attributes and this year's default rate (/ledger/cohorts' cohort 0). */
 struct tr_summary_calibration {
     int present;
@@ -155,7 +163,9 @@ struct tr_run_summary {
     struct tr_summary_auc_test *auc_tests; /* /monitoring/auc_test: all regions first */
     size_t n_migration;
     struct tr_summary_migration *migration; /* /monitoring/migration's rows */
-    char ifrs9_date[16];                    /* /ifrs9's reporting_date; "" without /ifrs9 */
+    size_t n_drift;
+    struct tr_summary_drift *drift; /* /monitoring/region_drift's rows, region by region */
+    char ifrs9_date[16];            /* /ifrs9's reporting_date; "" without /ifrs9 */
     size_t n_ifrs9, n_ifrs9_scenarios;
     struct tr_summary_ifrs9 *ifrs9;           /* /ifrs9/summary's rows */
     struct tr_summary_ifrs9 *ifrs9_scenarios; /* /ifrs9/scenario_summary's rows */

@@ -289,6 +289,50 @@ static void print_auc_tests(FILE *out, const struct tr_run_summary *s, int64_t k
     fputc('\n', out);
 }
 
+/* One region's drift rows (score, grade, then each feature, from row `first`): its line. */
+static size_t print_drift_region(FILE *out, const struct tr_run_summary *s, size_t first)
+{
+    const struct tr_summary_drift *d = s->drift;
+    const int32_t r = d[first].region;
+    size_t end = first;
+    while (end < s->n_drift && d[end].region == r)
+        end++;
+    const char *name = r >= 0 && (size_t)r < s->n_regions ? s->regions[r] : "?";
+    if (d[first].suppressed) {
+        fprintf(out, "%-20s %8s  (fewer than k_min subscribers)\n", name, "-");
+        return end;
+    }
+    double score = NAN, grade = NAN;
+    int moderate = 0, significant = 0;
+    size_t largest = end;
+    for (size_t k = first; k < end; k++) {
+        if (strcmp(d[k].name, "score") == 0)
+            score = d[k].psi;
+        else if (strcmp(d[k].name, "grade") == 0)
+            grade = d[k].psi;
+        else {
+            moderate += d[k].psi >= 0.1 && d[k].psi <= 0.25;
+            significant += d[k].psi > 0.25;
+            if (largest == end || d[k].psi > d[largest].psi) largest = k;
+        }
+    }
+    fprintf(out, "%-20s %8.4f %8.4f %9d %12d", name, score, grade, moderate, significant);
+    if (largest < end) fprintf(out, "  %s %.4f", d[largest].name, d[largest].psi);
+    fputc('\n', out);
+    return end;
+}
+
+/* The drift per region against the champion's population of the region when it was trained. */
+static void print_drift(FILE *out, const struct tr_run_summary *s)
+{
+    fprintf(out, "\ndrift against the champion, per region (PSI: under 0.1 stable, 0.1-0.25 "
+                 "moderate, over 0.25 significant):\n");
+    fprintf(out, "%-20s %8s %8s %9s %12s  %s\n", "region", "score", "grade", "moderate",
+            "significant", "most drifted feature");
+    for (size_t k = 0; k < s->n_drift;)
+        k = print_drift_region(out, s, k);
+}
+
 /* Whether a migration cell is hidden (by the file, or by a k_min above the run's) or missing. */
 static int is_hidden(const struct tr_summary_migration *c, int64_t k_min)
 {
@@ -398,6 +442,7 @@ void tr_inspect_print(FILE *out, const struct tr_run_summary *s, int64_t k_min)
     if (s->calibration.present) print_calibration(out, &s->calibration);
     if (s->n_auc_tests) print_auc_tests(out, s, k_min);
     if (s->n_migration) print_migration(out, s, k_min);
+    if (s->n_drift) print_drift(out, s);
     if (s->n_ifrs9) print_ifrs9(out, s);
     if (s->parts & TR_SUMMARY_CHECKS) print_checks(out, &s->checks);
     if (s->parts & TR_SUMMARY_STRESS) print_stress(out, s);

@@ -6,7 +6,10 @@
 #    feature first;
 #  - A to B with its own models (the model part moves) and A to another country (the mix moves):
 #    the same checks;
-#  - the terminal table names the planted region's first feature; small cells are suppressed.
+#  - the terminal table names the planted region's first feature; small cells are suppressed;
+#  - the drift per region of B scored by A (/monitoring/region_drift) and A's population per
+#    region (/models/region_reference) recounted (check_region_drift.py), and telrisk inspect
+#    shows the planted region's data features drifted significantly.
 # usage: walk.sh TELRISK MONTHS_DIR
 set -euo pipefail
 telrisk=$1 months=$2
@@ -28,4 +31,9 @@ awk -F, 'NR > 1 && $3 == 0 && ($10 + 0 == 0) { still++ } END { if (still > 0) { 
     "$work/other/walk.csv"
 "$telrisk" walk "$months/a.h5" "$months/b_scored.h5" --set privacy.k_min=2000 >"$work/k.txt"
 grep -q "fewer than k_min" "$work/k.txt" || { echo "FAIL: k_min=2000 suppresses no row"; exit 1; }
+/usr/bin/python3 "$tools/check_region_drift.py" "$months/a.h5" "$months/b_scored.h5"
+"$telrisk" inspect "$months/b_scored.h5" >"$work/inspect.txt"
+grep -A20 "drift against the champion, per region" "$work/inspect.txt" |
+    grep -Eq "^$region +[0-9.]+ +[0-9.]+ +[0-9]+ +[1-9][0-9]* +data_" ||
+    { echo "FAIL: inspect does not show $region's data drift"; cat "$work/inspect.txt"; exit 1; }
 echo "walk: parts add up, terms recomputed, $region's planted data shift named first"

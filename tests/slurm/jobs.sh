@@ -5,7 +5,8 @@
 #   Slurm job and its 2 ranks; killed as its model stage begins and submitted again, it resumes
 #   from its checkpoint to the same file;
 # - retrain.sbatch: the retrained /models equal the run's (same settings, same bits);
-# - score.sbatch with a champion: the champion's scores and /monitoring;
+# - score.sbatch with a champion: the champion's scores and /monitoring, and with REPORT_DIR the
+#   month's report (its page with the trends and the PD walk against REPORT_PREVIOUS);
 # - submit-stress.sh: a job array (one scenario per task) and a dependent merge job; the merged
 #   /stress equals telrisk stress of every scenario in one process group, and the parts are gone;
 #   the batch logs carry progress lines (stage, done, rate, ETA).
@@ -58,10 +59,13 @@ job=$(sbatch --parsable --wait "$root/jobs/retrain.sbatch" "$work/job.ini" "$wor
 h5diff "$work/score.h5" "$work/retrained.h5" /models /models || fail "retrain job: /models differ"
 echo "slurm: retrain job $job, the same models"
 
-job=$(sbatch --parsable --wait "$root/jobs/score.sbatch" "$work/job.ini" "$work/retrained.h5") ||
+job=$(REPORT_DIR="$work/report" REPORT_PREVIOUS="$work/retrained.h5" \
+      sbatch --parsable --wait "$root/jobs/score.sbatch" "$work/job.ini" "$work/retrained.h5") ||
     fail "score job with a champion"
 h5ls "$work/score.h5/monitoring" >/dev/null || fail "score job with a champion: no /monitoring"
-echo "slurm: score job $job with a champion, /monitoring written"
+grep -q 'id="walk"' "$work/report/report.html" && grep -q 'id="monitoring"' "$work/report/report.html" ||
+    fail "score job with REPORT_DIR: no report with its walk and trends"
+echo "slurm: score job $job with a champion, /monitoring written, the month's report"
 
 cp "$work/score.h5" "$work/stress_reference.h5"
 mpiexec -n 2 "$telrisk" stress --config job.ini --run "$work/stress_reference.h5" --force \

@@ -243,6 +243,12 @@ def check_monitoring(run, series, paths, csvs, walk_dir):
         t = run["monitoring/feature_psi"][()]
         compare("champion_drift", csvs["champion_drift"],
                 [[text(x["name"]), x["psi"].item(), text(x["band"])] for x in t])
+    if "monitoring/region_drift" in run:
+        t = run["monitoring/region_drift"][()]
+        compare("region_drift", csvs["region_drift"],
+                [[text(x["region_name"]), text(x["name"]), None if x["suppressed"] else
+                  x["psi"].item(), None if x["suppressed"] else text(x["band"]),
+                  int(x["suppressed"])] for x in t])
     if len(series) < 2:
         return
     labels, seen = [], set()
@@ -272,6 +278,29 @@ def check_monitoring(run, series, paths, csvs, walk_dir):
             check(same(row[k], float(w[k + 1]) if w[k + 1] else None), f"pd_walk {w[1]} col {k}")
 
 
+def region_money(f):
+    """ECL over stages and capital as the book stands, per region name (None: hidden)."""
+    ecl, cap = {}, {}
+    if "ifrs9/summary" in f:
+        t = f["ifrs9/summary"][()]
+        for name in dict.fromkeys(text(n) for n in t["region_name"]):
+            rows = np.array([text(n) == name for n in t["region_name"]])
+            ecl[name] = None if t["suppressed"][rows].any() else float(t["ecl"][rows].sum())
+    if "stress" in f and len(f["stress"]):
+        t = f[f"stress/{sorted(f['stress'].keys())[0]}/regions"][()]
+        cap = {text(x["region_name"]): None if x["suppressed"] else float(x["capital"]) for x in t}
+    return ecl, cap
+
+
+def check_money(before, after, csvs):
+    ea, ca = region_money(before)
+    eb, cb = region_money(after)
+    for row in csvs["ecl_capital_change"]:
+        name = row[0]
+        for k, v in ((1, ea.get(name)), (2, eb.get(name)), (4, ca.get(name)), (5, cb.get(name))):
+            check(same(row[k], v, 1e-9), f"ecl_capital_change {name} col {k}: {row[k]} = {v}")
+
+
 def check_walk_features(csvs, walk_dir):
     rows = list(csv.reader(open(os.path.join(walk_dir, "walk_features.csv"))))[1:]
     compare("pd_walk_features", csvs["pd_walk_features"],
@@ -295,13 +324,16 @@ def main():
     check_stress(run, csvs)
     check_provenance(run, csvs)
     check_monitoring(run, series, previous + [run_path], csvs, os.path.join(folder, "walk"))
+    if "ecl_capital_change" in csvs:
+        check_money(series[-2], run, csvs)
     if "pd_walk_features" in csvs:
         check_walk_features(csvs, os.path.join(folder, "walk"))
     known = {"input_tables", "input_files", "rejects_by_reason", "reconciliation",
              "validation_summary", "grade_distribution", "information_value", "woe_bins",
              "points_national", "backtest", "alerts_by_rule_region", "alerts_by_day",
              "ifrs9_summary", "identity", "history", "stages", "champion_drift", "stability",
-             "performance_trend", "alerts_trend", "pd_walk", "pd_walk_features"}
+             "performance_trend", "alerts_trend", "pd_walk", "pd_walk_features",
+             "region_drift", "ecl_capital_change"}
     for name in csvs:
         check(name in known or name.startswith(("stress_risk_", "stress_regions_")),
               f"{name}.csv: no check here (add one)")

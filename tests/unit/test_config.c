@@ -271,6 +271,46 @@ static void test_missing_file(void **state)
     unlink(path);
 }
 
+/* generate.shift: REGION:CHANNEL:FACTOR, each part checked; "" is none. */
+static void test_shift(void **state)
+{
+    (void)state;
+    char region[32], err[TR_CONFIG_ERR_MAX];
+    enum tr_shift_channel channel;
+    double factor;
+    assert_int_equal(tr_config_shift("", region, &channel, &factor, err, sizeof err), 0);
+    assert_int_equal(channel, TR_SHIFT_NONE);
+    assert_int_equal(
+        tr_config_shift("Pwani:calls:0.88", region, &channel, &factor, err, sizeof err), 0);
+    assert_string_equal(region, "Pwani");
+    assert_int_equal(channel, TR_SHIFT_CALLS);
+    assert_true(factor == 0.88);
+    assert_int_equal(
+        tr_config_shift("Région Île:data:2", region, &channel, &factor, err, sizeof err), 0);
+    assert_string_equal(region, "Région Île");
+    assert_int_equal(channel, TR_SHIFT_DATA);
+    assert_int_equal(tr_config_shift("X:recharges:100", region, &channel, &factor, err, sizeof err),
+                     0);
+    assert_int_equal(channel, TR_SHIFT_RECHARGES);
+    const char *bad[] = {"Pwani",           "Pwani:calls",
+                         ":calls:1",        "Pwani:call:1",
+                         "Pwani:calls:",    "Pwani:calls:0",
+                         "Pwani:calls:101", "Pwani:calls:1x",
+                         "Pwani:calls:nan", "a-region-name-of-more-than-31-bytes:calls:1"};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        err[0] = 0;
+        assert_int_equal(tr_config_shift(bad[k], region, &channel, &factor, err, sizeof err), 1);
+        assert_true(err[0] != 0);
+    }
+    struct tr_config cfg;
+    tr_config_defaults(&cfg);
+    assert_int_equal(tr_config_set(&cfg, "generate.shift=Pwani:calls:7", err), 0);
+    assert_int_equal(tr_config_validate(&cfg, err), 0);
+    assert_int_equal(tr_config_set(&cfg, "generate.shift=Pwani:sms:7", err), 0);
+    assert_int_equal(tr_config_validate(&cfg, err), 1);
+    assert_non_null(strstr(err, "generate.shift"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +324,7 @@ int main(void)
         cmocka_unit_test(test_window_keys),
         cmocka_unit_test(test_ini_dump_reads_back),
         cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_shift),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
