@@ -55,11 +55,15 @@ def bin_counts(x, lowers, specials):
     return np.concatenate([counts, extra])
 
 
-def month_columns(run, bins):
-    """A run's region, score and used features' columns (only those, to read little)."""
+def month_columns(run, bins, block=65536):
+    """A run's region, score and used features' columns, read in blocks of rows (h5py's
+    selection of scattered columns is slow; a block of whole rows is one read per chunk)."""
     names = run.feature_names()
     wanted = sorted(names.index(n) for n in bins if n in names)
-    values = run.f["subscribers/features"][:, wanted] if wanted else np.empty((0, 0))
+    data = run.f["subscribers/features"]
+    values = np.empty((data.shape[0], len(wanted)))
+    for start in range(0, data.shape[0], block):
+        values[start:start + block] = data[start:start + block][:, wanted]
     cols = {names[j]: values[:, k] for k, j in enumerate(wanted)}
     return run.array("subscribers/region"), run.array("subscribers/score"), cols
 

@@ -39,6 +39,8 @@ static int load_side(const struct tr_ctx *ctx, const char *path, const char *mod
     s->values = TR_MALLOC(sizeof(double) * (s->run.n * (size_t)m->n_features + 1));
     const char *missing = tr_models_remap(m, (const char *const *)s->run.names, s->run.n_features,
                                           s->run.values, s->run.n, s->values);
+    free(s->run.values); /* the model's columns are all the walk reads */
+    s->run.values = NULL;
     char why[1024] = "";
     if (!s->run.pd)
         snprintf(why, sizeof why, "%s has no PDs (/subscribers/pd): nothing to walk", path);

@@ -2,7 +2,8 @@
 # Two months of the suite's country for the report's tests (fixture report.months): month A is
 # the suite's generated country; month B the same people four weeks later, generated with one
 # behaviour shift planted (generate.shift: the data volume of the largest region halved). Each is
-# run; B is scored by A's models (the champion), as the monthly job does; and a third country, of
+# run; B is scored by A's models (the champion), stressed and given IFRS 9 again, as the monthly
+# job does; and a third country, of
 # other people (another seed), is run for a walk whose population mix moves.
 # usage: months.sh TELRISK CONFIG COUNTRY WORKDIR
 set -euo pipefail
@@ -23,4 +24,8 @@ run run --config "$config" --set inputs.dir="$work/month_b" --set credit.ledger_
 run run --config "$config" --set inputs.dir="$work/other" \
     --set output.path="$work/other.h5"
 run score "$work/b.h5" --model "$work/a.h5" --out "$work/b_scored.h5"
+# The month's book stressed and IFRS 9 again with the champion's PDs, as the monthly job does.
+scenarios=(--scenarios "$(dirname "$config")/scenarios/regulatory.ini")
+run stress --run "$work/b_scored.h5" --config "$config" "${scenarios[@]}" --force
+run ecl --run "$work/b_scored.h5" --config "$config" "${scenarios[@]}" --force
 echo "months: A, B (shift $region:data:0.5) scored by A, and another country, in $work"

@@ -15,7 +15,7 @@ out="$months/report"
 rm -rf "$out" "$out.bad"
 "$telrisk" report "$months/b_scored.h5" --previous "$months/a.h5" --out "$out"
 /usr/bin/python3 "$tools/check_report.py" "$out" "$months/b_scored.h5" "$months/a.h5"
-sections=(data models scorecard checks monitoring walk provenance)
+sections=(data models scorecard checks stress monitoring walk provenance)
 /usr/bin/python3 "$here/browser.py" "$out" "$months/page.png" "${sections[@]}"
 cp -r "$out" "$out.bad"
 sed -i 's|<main>|<main><img src="png/absent.png"><script>not_a_function();</script>|' \
