@@ -65,12 +65,14 @@ def parse_args(argv):
     return p.parse_args(argv)
 
 
-def previous_files(given):
-    """--previous: files as given, a folder's .h5 files in name order."""
+def previous_files(given, run):
+    """--previous: files as given, a folder's .h5 files in name order (the run itself left out:
+    a month's folder holds this month's file too)."""
     out = []
     for path in given:
         if os.path.isdir(path):
-            out += sorted(os.path.join(path, n) for n in os.listdir(path) if n.endswith(".h5"))
+            out += sorted(os.path.join(path, n) for n in os.listdir(path) if n.endswith(".h5")
+                          and os.path.realpath(os.path.join(path, n)) != os.path.realpath(run))
         else:
             out.append(path)
     return out
@@ -83,6 +85,7 @@ def render(rep, sections, seconds):
     html = env.get_template("page.html.j2").render(
         title=f"telrisk report: {os.path.basename(rep.run.path)}", sections=sections,
         window=f"{start} to {end}", observation=obs, seconds=seconds, k_min=rep.k_min,
+        file_k_min=rep.run.k_min(),
         created=rep.run.attr("/", "created_utc", ""), path=rep.run.path)
     path = os.path.join(rep.out_dir, "report.html")
     with open(path, "w", encoding="utf-8") as f:
@@ -95,7 +98,7 @@ def main(argv):
     started = time.time()
     os.makedirs(args.out, exist_ok=True)
     try:
-        rep = Report(args.run, previous_files(args.previous), args.out, args.k_min)
+        rep = Report(args.run, previous_files(args.previous, args.run), args.out, args.k_min)
     except OSError as e:
         print(f"telrisk: report: {args.run}: {e}", file=sys.stderr)
         return 2

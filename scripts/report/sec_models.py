@@ -71,17 +71,14 @@ def draw_calibration(ax, calib):
     ax.legend(loc="upper left", fontsize=8)
 
 
-def histogram_hidden(values, edges, k_min):
-    counts, _ = np.histogram(values, bins=edges)
-    state = cells.suppress_line(counts, k_min)
-    return np.where(cells.hidden(state), 0, counts), cells.hidden(state)
-
-
-def draw_scores(ax, score, label, k_min, edges):
+def draw_scores(ax, score, label, edges, hidden):
+    """Score histograms of defaults and repaid; hidden: per label, the bins not shown."""
     width = edges[1] - edges[0]
     for value, colour, name in ((1, figs.DEFAULT_COLOUR, "defaults"),
                                 (0, figs.REPAID_COLOUR, "repaid")):
-        counts, hide = histogram_hidden(score[label == value], edges, k_min)
+        counts, _ = np.histogram(score[label == value], bins=edges)
+        hide = hidden[value]
+        counts = np.where(hide, 0, counts)
         share = counts / max(counts.sum(), 1)
         ax.bar(edges[:-1], share, width=width, align="edge", alpha=0.55, color=colour, label=name)
         ax.plot(edges[:-1][hide] + width / 2, np.zeros(hide.sum()), "x", color=figs.HIDDEN_COLOUR)
@@ -91,19 +88,33 @@ def draw_scores(ax, score, label, k_min, edges):
     ax.legend(fontsize=8)
 
 
-def draw_grades(ax, grade, n_grades, k_min):
-    counts = np.bincount(grade[grade > 0], minlength=n_grades + 1)[1:]
-    state = cells.suppress_line(counts, k_min)
-    x = np.arange(1, n_grades + 1)
+def draw_grades(ax, counts, state):
+    x = np.arange(1, len(counts) + 1)
     ax.bar(x[state == 0], counts[state == 0], color="#5d6d7e")
-    ax.bar(x[state != 0], np.zeros((state != 0).sum()), color=figs.HIDDEN_COLOUR)
     for g in x[state != 0]:
         ax.text(g, 0, "hidden", rotation=90, ha="center", va="bottom", fontsize=7)
     ax.set_xticks(x)
     ax.set_xlabel("grade (1 safest)")
     ax.set_ylabel("subscribers")
     ax.set_title("Grade distribution (all scored)")
-    return counts, state
+
+
+def region_grid(sub, values, k_min, regions):
+    """Counts per region (then the unknown region) and cell, with their suppression states: a
+    table whose row totals (each region's) and column totals (the nation's) are published, so
+    hidden both ways (cells.suppress_grid); the nation's own line alone against its total."""
+    rows = np.where((sub["region"] >= 0) & (sub["region"] < regions), sub["region"], regions)
+    grid = np.zeros((regions + 1, values.shape[1]), np.int64)
+    np.add.at(grid, rows, values)
+    national = grid.sum(axis=0)
+    return grid, cells.suppress_grid(grid, k_min), national, cells.suppress_line(national, k_min)
+
+
+def one_hot(index, size):
+    out = np.zeros((len(index), size), np.int64)
+    ok = (index >= 0) & (index < size)
+    out[np.flatnonzero(ok), index[ok]] = 1
+    return out
 
 
 def calibration_group(rep, name):
@@ -112,9 +123,9 @@ def calibration_group(rep, name):
     return rep.run.table(f"models/regions/{name}/validation/calibration")
 
 
-def region_figure(figures, index, row, calib, edges, k_min, n_grades):
-    """One region's (or the nation's) four panels (in a worker: plain data only), and its grade
-    counts with their suppression states."""
+def region_figure(figures, index, row, calib, edges, grades, hidden):
+    """One region's (or the nation's) four panels (in a worker: plain data only). grades: its
+    counts per grade and their states; hidden: per label, the histogram bins not shown."""
     name = row["region_name"]
     sub = workers.shared("subs")
     member = np.ones(len(sub["region"]), bool) if index < 0 else sub["region"] == index
@@ -126,13 +137,36 @@ def region_figure(figures, index, row, calib, edges, k_min, n_grades):
     else:
         draw_roc(axes[0][0], sub["pd"][held], sub["label"][held].astype(int), row)
         draw_calibration(axes[0][1], calib)
-    draw_scores(axes[1][0], sub["score"][labelled], sub["label"][labelled], k_min, edges)
-    counts, state = draw_grades(axes[1][1], sub["grade"][member], n_grades, k_min)
+    draw_scores(axes[1][0], sub["score"][labelled], sub["label"][labelled], edges, hidden)
+    draw_grades(axes[1][1], *grades)
     fig.suptitle(f"{name}: hold-out validation and score distributions", fontsize=12)
     slug = "national" if index < 0 else f"region_{index:02d}"
-    block = figures.keep(fig, "validation_" + slug, f"{name}: ROC with KS, calibration, "
-                         "score distributions and grades.")
-    return block, [[name, g + 1, counts[g], int(state[g])] for g in range(n_grades)]
+    return figures.keep(fig, "validation_" + slug, f"{name}: ROC with KS, calibration, score "
+                        "distributions and grades.")
+
+
+def grade_table(rep, grid, state, national, national_state):
+    names = rep.run.regions + ["(unknown)"]
+    rows = [["(all)", g + 1, national[g], int(national_state[g])] for g in range(len(national))]
+    rows += [[names[r], g + 1, grid[r, g], int(state[r, g])] for r in range(len(names))
+             for g in range(grid.shape[1])]
+    return rep.tables.keep("grade_distribution", ["region", "grade", "subscribers", "suppressed"],
+                           rows, "Subscribers per grade and region, as plotted (hidden both ways: "
+                           "the regions' and the nation's totals are published).",
+                           hidden=[{2} if r[3] else set() for r in rows])
+
+
+def histogram_states(rep, edges):
+    """Per label, the score histogram's hidden bins of each region and of the nation."""
+    sub, regions = rep.subs, len(rep.run.regions)
+    out = {}
+    for value in (0, 1):
+        pick = (sub["label"] == value) & np.isfinite(sub["score"])
+        at = np.clip(np.searchsorted(edges, sub["score"], side="right") - 1, 0, len(edges) - 2)
+        onehot = one_hot(np.where(pick, at, -1), len(edges) - 1)
+        _, state, _, national_state = region_grid(sub, onehot, rep.k_min, regions)
+        out[value] = (state != 0, national_state != 0)
+    return out
 
 
 def build(rep):
@@ -143,17 +177,18 @@ def build(rep):
     blocks = [summary_table(rep)]
     score = rep.subs["score"][np.isfinite(rep.subs["score"])]
     edges = np.linspace(np.floor(score.min()), np.ceil(score.max()) + 1e-9, 31)
+    onehot = one_hot(rep.subs["grade"].astype(int) - 1, rep.n_grades)
+    grid, state, national, national_state = region_grid(rep.subs, onehot, rep.k_min,
+                                                        len(rep.run.regions))
+    hist = histogram_states(rep, edges)
     jobs = []
     for i in range(len(t["region"])):
         row = {k: t[k][i] for k in t}
-        jobs.append((rep.figures, int(t["region"][i]) if t["region"][i] >= 0 else -1, row,
-                     calibration_group(rep, row["region_name"]), edges, rep.k_min, rep.n_grades))
-    grade_rows = []
-    for block, rows in workers.starmap(region_figure, jobs):
-        blocks.append(block)
-        grade_rows += rows
-    hidden = [{2} if r[3] else set() for r in grade_rows]
-    blocks.append(rep.tables.keep("grade_distribution", ["region", "grade", "subscribers",
-                                                         "suppressed"], grade_rows,
-                                  "Subscribers per grade and region, as plotted.", hidden=hidden))
+        r = int(t["region"][i]) if t["region"][i] >= 0 else -1
+        grades = (national, national_state) if r < 0 else (grid[r], state[r])
+        hidden = {v: hist[v][1] if r < 0 else hist[v][0][r] for v in (0, 1)}
+        jobs.append((rep.figures, r, row, calibration_group(rep, row["region_name"]), edges,
+                     grades, hidden))
+    blocks += workers.starmap(region_figure, jobs)
+    blocks.append(grade_table(rep, grid, state, national, national_state))
     return {"id": "models", "title": "Models: hold-out validation", "blocks": blocks}

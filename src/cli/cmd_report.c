@@ -11,6 +11,7 @@
 #include "output/seal.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -33,8 +34,13 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int add_folder(const struct tr_ctx *ctx, const char *folder, struct run_list *l)
+/* A folder's .h5 files in name order, but the run itself (a month's folder holds this month's
+ * file too: it is not its own previous month). */
+static int add_folder(const struct tr_ctx *ctx, const char *folder, const char *run,
+                      struct run_list *l)
 {
+    char run_real[PATH_MAX], real[PATH_MAX];
+    if (!realpath(run, run_real)) run_real[0] = 0;
     DIR *d = opendir(folder);
     if (!d)
         return TR_ERROR(ctx, "report: cannot read %s: %s", folder, strerror(errno)), TR_EXIT_INPUT;
@@ -45,6 +51,7 @@ static int add_folder(const struct tr_ctx *ctx, const char *folder, struct run_l
         if (l->n == MAX_RUNS) break;
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", folder, e->d_name);
+        if (realpath(path, real) && strcmp(real, run_real) == 0) continue;
         l->path[l->n++] = TR_STRDUP(path);
     }
     closedir(d);
@@ -58,7 +65,7 @@ static int list_runs(const struct tr_ctx *ctx, const struct tr_cli_args *args, s
     for (int k = 0; k < args->n_previous; k++) {
         int rc = TR_EXIT_OK;
         if (tr_path_is_folder(args->previous[k]))
-            rc = add_folder(ctx, args->previous[k], l);
+            rc = add_folder(ctx, args->previous[k], args->positional[0], l);
         else if (l->n < MAX_RUNS)
             l->path[l->n++] = TR_STRDUP(args->previous[k]);
         if (rc) return rc;
@@ -98,7 +105,7 @@ static int run_program(const struct tr_ctx *ctx, const struct run_list *l, const
     argv[a] = NULL;
     fflush(NULL); /* the child shares stdout and stderr: what telrisk said comes first */
     pid_t pid;
-    const int err = posix_spawn(&pid, python, NULL, NULL, (char *const *)argv, environ);
+    const int err = posix_spawnp(&pid, python, NULL, NULL, (char *const *)argv, environ);
     if (err) {
         TR_ERROR(ctx, "report: cannot start %s: %s (scripts/setup.sh installs it)", python,
                  strerror(err));

@@ -102,6 +102,13 @@ static int show(const struct tr_ctx *ctx, const struct tr_walk *w, const struct 
     return rc;
 }
 
+/* The privacy.k_min a run applied (its root config), 0 when it says none. */
+static int64_t run_k_min(const struct walk_side *s)
+{
+    const char *at = s->run.config ? strstr(s->run.config, "\nk_min = ") : NULL;
+    return at ? strtoll(at + 9, NULL, 10) : 0;
+}
+
 int tr_walk_files(const struct tr_ctx *ctx, const char *before, const char *after, int64_t k_min,
                   FILE *out, const char *csv_dir)
 {
@@ -113,6 +120,9 @@ int tr_walk_files(const struct tr_ctx *ctx, const char *before, const char *afte
     if (!rc) rc = same_regions(ctx, &a, &b);
     if (!rc) {
         const struct tr_walk_run ra = walk_run_of(&a), rb = walk_run_of(&b);
+        /* the larger of the asked and the runs' own: no file's small cells shown here */
+        if (run_k_min(&a) > k_min) k_min = run_k_min(&a);
+        if (run_k_min(&b) > k_min) k_min = run_k_min(&b);
         struct tr_walk w;
         tr_walk_compute(&m, &ra, &rb, &w);
         rc = show(ctx, &w, &m, &a, before, after, k_min, out, csv_dir);

@@ -167,7 +167,8 @@ void tr_drift_regions(const struct tr_ctx *ctx, const struct tr_models *m, const
     if (!m->region_reference || m->n_regions == 0) return;
     int *start = TR_MALLOC(sizeof(int) * ((size_t)m->n_used + 4));
     tr_reference_starts(m, start);
-    const size_t width = (size_t)start[3 + m->n_used], cells = (size_t)m->n_regions * width;
+    const size_t width = (size_t)start[3 + m->n_used],
+                 cells = (size_t)(m->n_regions + 1) * width; /* the last: the unknown region */
     int64_t *now = TR_CALLOC(cells + 1, sizeof *now);
     tr_reference_add(m, n, region, values, score, grade, now);
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, now, (int)cells, MPI_INT64_T, MPI_SUM, ctx->comm));

@@ -20,7 +20,7 @@ double tr_psi(const int64_t *reference, const int64_t *now, int bins);
 /* PSI where some reference bins are suppressed (-1, privacy.k_min): those bins are pooled into
  * one, whose reference is ref_total less the published bins (suppression hides each hidden
  * bin, never their sum). */
-#define TR_PSI_MAX_BINS 64
+#define TR_PSI_MAX_BINS TR_MAX_BINS /* a feature's numeric, missing and special bins */
 double tr_psi_pooled(const int64_t *reference, const int64_t *now, int bins, int64_t ref_total);
 const char *tr_psi_band(double psi); /* "stable", "moderate", "significant"; "undefined" for NaN */
 

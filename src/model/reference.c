@@ -36,8 +36,8 @@ void tr_reference_add(const struct tr_models *m, size_t n, const int32_t *region
     int *start = starts_of(m);
     const size_t width = (size_t)start[3 + m->n_used];
     for (size_t i = 0; i < n; i++) {
-        if (region[i] < 0 || region[i] >= m->n_regions) continue;
-        int64_t *line = counts + (size_t)region[i] * width;
+        const int32_t r = region[i] >= 0 && region[i] < m->n_regions ? region[i] : m->n_regions;
+        int64_t *line = counts + (size_t)r * width;
         line[0]++;
         line[start[1] + tr_bin_of(&m->score_bands, score[i])]++;
         if (grade[i] >= 1 && grade[i] <= m->card.n_grades) line[start[2] + grade[i] - 1]++;

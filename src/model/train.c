@@ -470,7 +470,7 @@ void tr_models_score(const struct tr_models *m, const struct tr_model_rows *rows
 static void region_reference(const struct tr_ctx *ctx, const struct tr_model_rows *rows,
                              const double *score, const int8_t *grade, struct tr_models *m)
 {
-    const size_t cells = (size_t)m->n_regions * (size_t)tr_reference_width(m);
+    const size_t cells = (size_t)(m->n_regions + 1) * (size_t)tr_reference_width(m);
     free(m->region_reference);
     m->region_reference = TR_CALLOC(cells + 1, sizeof(int64_t));
     tr_reference_add(m, rows->n, rows->region, rows->values, score, grade, m->region_reference);

@@ -64,7 +64,8 @@ struct tr_models {
     int64_t
         grade_population[TR_MAX_GRADES]; /* subscribers per grade when trained: PSI's reference */
     struct tr_bins score_bands; /* deciles of the scores when trained, with their population */
-    /* [n_regions x tr_reference_width] the population per region when trained (model/reference.h),
+    /* [(n_regions + 1) x tr_reference_width] the population per region (the last: the unknown
+     * region) when trained (model/reference.h),
      * -1 in a suppressed cell; NULL: none (a model stored by a telrisk before it kept them) */
     int64_t *region_reference;
     int8_t *region_reference_state; /* as stored (output/suppress.h); NULL: not read from a file */

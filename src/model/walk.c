@@ -25,6 +25,12 @@ static int rows_of(int32_t region, int n_regions, int out[2])
     return k;
 }
 
+/* A subscriber's final PD: the file's calibrated one, its model PD where that is NaN. */
+static double final_of(const struct tr_walk_run *r, size_t i)
+{
+    return isnan(r->pd_final[i]) ? r->pd[i] : r->pd_final[i];
+}
+
 static void add_before(struct walk_sums *sums, int n_regions, const struct tr_walk_run *a)
 {
     for (size_t i = 0; i < a->n; i++) {
@@ -32,7 +38,7 @@ static void add_before(struct walk_sums *sums, int n_regions, const struct tr_wa
         int at[2];
         for (int k = rows_of(a->region[i], n_regions, at); k-- > 0;) {
             tr_exact_add(&sums[at[k]].model_a, a->pd[i]);
-            tr_exact_add(&sums[at[k]].final_a, a->pd_final[i]);
+            tr_exact_add(&sums[at[k]].final_a, final_of(a, i));
             sums[at[k]].before++;
         }
     }
@@ -85,7 +91,7 @@ static void add_after(struct walk_sums *sums, const struct tr_models *m,
         for (int k = rows_of(b->region[j], m->n_regions, at); k-- > 0;) {
             struct walk_sums *s = &sums[at[k]];
             tr_exact_add(&s->model_b, b->pd[j]);
-            tr_exact_add(&s->final_b, b->pd_final[j]);
+            tr_exact_add(&s->final_b, final_of(b, j));
             tr_exact_add(&s->a_model, q);
             tr_exact_add(&s->mixed, stayer ? a->pd[i] : q);
             s->after++;
@@ -119,6 +125,15 @@ static void finish_row(const struct walk_sums *s, int n_used, struct tr_walk_row
         row->feature[u] = mean_of(&s->feature[u], s->after);
 }
 
+/* Scored subscribers of no known region: in all regions' row, in no region's. */
+static int64_t unknown(const struct tr_walk_run *r, int n_regions)
+{
+    int64_t n = 0;
+    for (size_t i = 0; i < r->n; i++)
+        n += !isnan(r->pd[i]) && (r->region[i] < 0 || r->region[i] >= n_regions);
+    return n;
+}
+
 void tr_walk_compute(const struct tr_models *ma, const struct tr_walk_run *a,
                      const struct tr_walk_run *b, struct tr_walk *w)
 {
@@ -129,7 +144,10 @@ void tr_walk_compute(const struct tr_models *ma, const struct tr_walk_run *a,
     double *delta = TR_MALLOC(sizeof(double) * ((size_t)ma->n_used + 1));
     add_before(sums, ma->n_regions, a);
     add_after(sums, ma, a, b, delta);
-    *w = (struct tr_walk){.n_regions = ma->n_regions, .n_used = ma->n_used};
+    *w = (struct tr_walk){.n_regions = ma->n_regions,
+                          .n_used = ma->n_used,
+                          .unknown_before = unknown(a, ma->n_regions),
+                          .unknown_after = unknown(b, ma->n_regions)};
     w->rows = TR_CALLOC((size_t)rows, sizeof *w->rows);
     for (int r = 0; r < rows; r++) {
         w->rows[r].region = r < ma->n_regions ? r : -2;

@@ -49,7 +49,8 @@ struct tr_walk_row {
 
 struct tr_walk {
     int n_regions, n_used;
-    struct tr_walk_row *rows; /* [n_regions + 1]: each region, then all */
+    int64_t unknown_before, unknown_after; /* scored subscribers of no known region (in all) */
+    struct tr_walk_row *rows;              /* [n_regions + 1]: each region, then all */
 };
 
 /* The walk from a to b under a's models `ma` (b->values in ma's column order). */

@@ -1,8 +1,9 @@
 /* /models/region_reference: the models' population per region when they were trained
  * (model/reference.h), the reference of telrisk score's drift per region. One row per region
- * and cell: the region's subscribers, then per score band, grade and bin of each used feature;
- * each part a line whose total is the region's, suppressed as a region table is
- * (output/suppress.h). */
+ * (then the unknown region) and cell: the region's subscribers, then per score band, grade and
+ * bin of each used feature. Each part is a table of regions x cells whose row totals are the
+ * regions' subscribers and whose column totals the nation's, published elsewhere: suppressed as
+ * such (output/suppress.h), both ways. */
 #include "output/groups.h"
 
 #include "core/error.h"
@@ -51,32 +52,83 @@ static const char *cell_name(const struct tr_models *m, const int *start, int c)
     return m->names[m->used[u]];
 }
 
-/* Each cell's state: a stored model's as read, else small cells of each part hidden against the
- * region's total. states[n_regions x width]. */
+/* One part of the table (the score bands, the grades, or one feature's bins) as a two-way table:
+ * a row per region and one for the unknown region, a column per cell of the part; each row's
+ * total is the region's subscribers (cell 0 of its line), each column's the nation's (published
+ * in /models/bins, grades and score_bands), and the grand total. */
+struct part {
+    int first, end; /* cells of each line */
+    size_t n;
+    struct tr_cell *cells; /* [(rows + 1) x (end - first + 1)]: each row's cells then total */
+};
+
+static struct tr_cell *at(struct part *p, int row, int col)
+{
+    return &p->cells[(size_t)row * (size_t)(p->end - p->first + 1) +
+                     (size_t)(col < 0 ? p->end - p->first : col)];
+}
+
+/* The part's cells with their first states: a stored model's as read (more hidden where k_min
+ * asks for more; a hidden cell's count is not known, nor needed), else those of 1 to k - 1. */
+static void fill_part(const struct tr_models *m, int width, int64_t k_min, struct part *p)
+{
+    const int rows = m->n_regions + 1, w = p->end - p->first;
+    p->n = (size_t)(rows + 1) * (size_t)(w + 1);
+    p->cells = TR_CALLOC(p->n, sizeof *p->cells);
+    for (int r = 0; r <= rows; r++)
+        for (int j = -1; j < w; j++)
+            *at(p, r, j) = (struct tr_cell){.row = r == rows ? -1 : r, .col = j};
+    for (int r = 0; r < rows; r++)
+        for (int j = -1; j < w; j++) {
+            const size_t cell = (size_t)r * (size_t)width + (size_t)(j < 0 ? 0 : p->first + j);
+            struct tr_cell *x = at(p, r, j);
+            x->n = m->region_reference[cell];
+            x->state = m->region_reference_state ? m->region_reference_state[cell] : 0;
+            if (!x->state && x->n > 0 && x->n < k_min) x->state = TR_CELL_SMALL;
+            if (x->state) x->n = k_min;
+            at(p, rows, j)->n += x->n; /* the nation's: only which is smallest matters */
+        }
+}
+
+/* A region's total is one number in every part: hidden in one, hidden in all. 1 when it hid. */
+static int sync_totals(struct part *parts, int n_parts, int rows)
+{
+    int changed = 0;
+    for (int r = 0; r < rows; r++) {
+        int8_t state = 0;
+        for (int k = 0; k < n_parts; k++)
+            if (at(&parts[k], r, -1)->state > state) state = at(&parts[k], r, -1)->state;
+        for (int k = 0; k < n_parts && state; k++)
+            if (!at(&parts[k], r, -1)->state) at(&parts[k], r, -1)->state = state, changed = 1;
+    }
+    return changed;
+}
+
+/* Each cell's state, [(n_regions + 1) x width]: small cells hidden, and then enough others that
+ * none follows from a region's total or from the nation's total of its column, in any part. */
 static void states_of(const struct tr_models *m, const int *start, int width, int64_t k_min,
                       int8_t *states)
 {
-    const size_t cells = (size_t)m->n_regions * (size_t)width;
-    if (m->region_reference_state) {
-        memcpy(states, m->region_reference_state, cells);
-        return;
+    const int n_parts = 2 + m->n_used, rows = m->n_regions + 1;
+    struct part *parts = TR_CALLOC((size_t)n_parts, sizeof *parts);
+    for (int k = 0; k < n_parts; k++) {
+        parts[k] = (struct part){.first = start[k + 1], .end = start[k + 2]};
+        fill_part(m, width, k_min, &parts[k]);
     }
-    struct tr_cell *line = TR_CALLOC((size_t)width + 1, sizeof *line);
-    for (int r = 0; r < m->n_regions; r++) {
-        const int64_t *count = m->region_reference + (size_t)r * (size_t)width;
-        int8_t *state = states + (size_t)r * (size_t)width;
-        for (int part = 1; part < 3 + m->n_used; part++) {
-            int n = 0;
-            for (int c = start[part]; c < start[part + 1]; c++)
-                line[n++] = (struct tr_cell){.n = count[c], .col = c};
-            line[n++] = (struct tr_cell){.n = count[0], .col = -1};
-            tr_suppress(line, (size_t)n, k_min);
-            for (int k = 0; k + 1 < n; k++)
-                state[line[k].col] = line[k].state;
-            if (line[n - 1].state > state[0]) state[0] = line[n - 1].state;
+    do
+        for (int k = 0; k < n_parts; k++)
+            tr_suppress_more(parts[k].cells, parts[k].n);
+    while (sync_totals(parts, n_parts, rows));
+    for (int k = 0; k < n_parts; k++) {
+        for (int r = 0; r < rows; r++) {
+            int8_t *line = states + (size_t)r * (size_t)width;
+            for (int j = 0; j < parts[k].end - parts[k].first; j++)
+                line[parts[k].first + j] = at(&parts[k], r, j)->state;
+            line[0] = at(&parts[k], r, -1)->state;
         }
+        free(parts[k].cells);
     }
-    free(line);
+    free(parts);
 }
 
 void tr_rf_write_region_reference(const struct tr_ctx *ctx, hid_t g, const struct tr_models *m,
@@ -86,7 +138,7 @@ void tr_rf_write_region_reference(const struct tr_ctx *ctx, hid_t g, const struc
     int *start = TR_MALLOC(sizeof(int) * ((size_t)m->n_used + 4));
     tr_reference_starts(m, start);
     const int width = start[3 + m->n_used];
-    const size_t cells = (size_t)m->n_regions * (size_t)width;
+    const size_t cells = (size_t)(m->n_regions + 1) * (size_t)width; /* the last: unknown */
     int8_t *states = TR_CALLOC(cells + 1, 1);
     states_of(m, start, width, k_min, states);
     struct reference_row *rows = TR_CALLOC(cells + 1, sizeof *rows);
@@ -97,11 +149,12 @@ void tr_rf_write_region_reference(const struct tr_ctx *ctx, hid_t g, const struc
         while (part == 3 && first > start[3] &&
                strcmp(cell_name(m, start, first - 1), cell_name(m, start, c)) == 0)
             first--;
-        rows[k] = (struct reference_row){.region = r,
+        rows[k] = (struct reference_row){.region = r < m->n_regions ? r : -1,
                                          .bin = c - first,
                                          .population = states[k] ? -1 : m->region_reference[k],
                                          .suppressed = states[k]};
-        snprintf(rows[k].region_name, sizeof rows[k].region_name, "%s", region_names[r]);
+        snprintf(rows[k].region_name, sizeof rows[k].region_name, "%s",
+                 r < m->n_regions ? region_names[r] : "(unknown)");
         snprintf(rows[k].name, sizeof rows[k].name, "%s", cell_name(m, start, c));
     }
     struct tr_h5_field fields[8];
@@ -124,7 +177,7 @@ void tr_rf_read_region_reference(hid_t g, struct tr_models *m)
     size_t n = 0;
     struct reference_row *rows =
         tr_rf_read_table(g, "region_reference", fields, reference_fields(fields), sizeof *rows, &n);
-    const size_t cells = (size_t)m->n_regions * (size_t)tr_reference_width(m);
+    const size_t cells = (size_t)(m->n_regions + 1) * (size_t)tr_reference_width(m);
     if (rows && n == cells && cells > 0) {
         m->region_reference = TR_MALLOC(sizeof(int64_t) * cells);
         m->region_reference_state = TR_MALLOC(cells);

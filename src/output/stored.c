@@ -183,6 +183,9 @@ static const char *row_problem(const struct tr_stored_run *r, size_t i, const ui
     if (r->sample[i] < 0 || r->sample[i] > 2) return "holdout";
     if (previous && r->key[i] <= *previous) return "key";
     if (r->pd && !(isnan(r->pd[i]) || (r->pd[i] >= 0 && r->pd[i] <= 1))) return "pd";
+    if (r->pd_calibrated &&
+        !(isnan(r->pd_calibrated[i]) || (r->pd_calibrated[i] >= 0 && r->pd_calibrated[i] <= 1)))
+        return "pd_calibrated";
     return NULL;
 }
 

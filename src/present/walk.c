@@ -11,28 +11,56 @@
 
 static const char *const part_names[TR_WALK_PARTS] = {"mix", "behaviour", "model", "overlay"};
 
-/* Suppression of one count line (before, or after), with the total published. */
-static void suppress_counts(const struct tr_walk *w, int after, int64_t k_min, int8_t *state)
+/* A row whose counts are published still says something of fewer people when the subscribers
+ * who stayed, came or left are 1 to k - 1 (its behaviour is the stayers' alone, its mix the
+ * newcomers' and leavers'): such a row is hidden whole. */
+static int small_flows(const struct tr_walk_row *row, int64_t k_min)
 {
-    struct tr_cell *cells = TR_CALLOC((size_t)w->n_regions + 1, sizeof *cells);
-    for (int r = 0; r < w->n_regions; r++)
-        cells[r] = (struct tr_cell){.n = after ? w->rows[r].after : w->rows[r].before, .col = r};
-    cells[w->n_regions] = (struct tr_cell){
-        .n = after ? w->rows[w->n_regions].after : w->rows[w->n_regions].before, .col = -1};
-    tr_suppress(cells, (size_t)w->n_regions + 1, k_min);
-    for (int r = 0; r <= w->n_regions; r++)
-        if (cells[r].state > state[r]) state[r] = cells[r].state;
+    const int64_t flows[3] = {row->stayers, row->after - row->stayers, row->before - row->stayers};
+    for (int k = 0; k < 3; k++)
+        if (flows[k] > 0 && flows[k] < k_min) return 1;
+    return 0;
+}
+
+/* One count line (before, or after) with its total published: the regions, the unknown region
+ * (counted in all, shown nowhere) and the total; rows already hidden stay hidden. 1 when it hid
+ * one more row. */
+static int protect_counts(const struct tr_walk *w, int after, int64_t k_min, int8_t *state)
+{
+    const int R = w->n_regions;
+    struct tr_cell *cells = TR_CALLOC((size_t)R + 2, sizeof *cells);
+    for (int r = 0; r <= R; r++) {
+        const struct tr_walk_row *row = &w->rows[r];
+        cells[r] = (struct tr_cell){
+            .n = after ? row->after : row->before, .col = r < R ? r : -1, .state = state[r]};
+    }
+    /* The unknown region's count is no secret (telrisk inspect shows it): never a complement */
+    const int64_t unknown = after ? w->unknown_after : w->unknown_before;
+    const int small = unknown > 0 && unknown < k_min;
+    cells[R + 1] = (struct tr_cell){.n = small ? unknown : INT64_MAX, .col = R, .state = small};
+    tr_suppress_more(cells, (size_t)R + 2);
+    int changed = 0;
+    for (int r = 0; r <= R; r++)
+        if (cells[r].state > state[r]) state[r] = cells[r].state, changed = 1;
     free(cells);
+    return changed;
 }
 
 void tr_walk_suppression(const struct tr_walk *w, int64_t k_min, int8_t *state)
 {
-    memset(state, 0, (size_t)w->n_regions + 1);
-    suppress_counts(w, 0, k_min, state);
-    suppress_counts(w, 1, k_min, state);
-    for (int r = 0; r <= w->n_regions; r++) /* a region missing from either run has no walk */
-        if (!state[r] && (w->rows[r].before == 0 || w->rows[r].after == 0))
-            state[r] = TR_CELL_SMALL;
+    for (int r = 0; r <= w->n_regions; r++) {
+        const struct tr_walk_row *row = &w->rows[r];
+        /* a region in one run only has no walk, and its count there is hidden with it */
+        const int one_run = (row->before == 0) != (row->after == 0);
+        const int small = (row->before > 0 && row->before < k_min) ||
+                          (row->after > 0 && row->after < k_min) || small_flows(row, k_min) ||
+                          one_run;
+        state[r] = small ? TR_CELL_SMALL : TR_CELL_PUBLISHED;
+    }
+    while (protect_counts(w, 0, k_min, state) | protect_counts(w, 1, k_min, state))
+        ; /* a row hidden in one line is hidden in the other: again until neither hides more */
+    for (int r = 0; r <= w->n_regions; r++) /* a region in neither run: nothing to show */
+        if (!state[r] && w->rows[r].before == 0 && w->rows[r].after == 0) state[r] = TR_CELL_SMALL;
 }
 
 /* The used features of a row, largest behaviour first (ties: the model's order). */

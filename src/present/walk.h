@@ -16,7 +16,8 @@ struct tr_walk_names {
 };
 
 /* Each row's suppression state (output/suppress.h), [n_regions + 1]: a row hides when its
- * subscribers before or after are 1 to k_min - 1, or another row's would follow from the
+ * subscribers before or after, or those who stayed, came or left, are 1 to k_min - 1, or when
+ * another row (or the unknown region, counted in all and shown nowhere) would follow from the
  * total. */
 void tr_walk_suppression(const struct tr_walk *w, int64_t k_min, int8_t *state);
 

@@ -27,6 +27,10 @@ grep -q "^$region: data_" "$work.txt" ||
 /usr/bin/python3 "$tools/check_walk.py" "$months/a.h5" "$months/b.h5" "$work/own"
 "$telrisk" walk "$months/a.h5" "$months/other.h5" --out "$work/other" >/dev/null
 /usr/bin/python3 "$tools/check_walk.py" "$months/a.h5" "$months/other.h5" "$work/other"
+for k in 300 500; do # larger k_min: more rows hidden, the rule still holds
+    "$telrisk" walk "$months/a.h5" "$months/other.h5" --out "$work/k$k" --set privacy.k_min=$k >/dev/null
+    /usr/bin/python3 "$tools/check_walk.py" "$months/a.h5" "$months/other.h5" "$work/k$k" --k-min $k
+done
 awk -F, 'NR > 1 && $3 == 0 && ($10 + 0 == 0) { still++ } END { if (still > 0) { print "FAIL: mix 0 in " still " rows of another country"; exit 1 } }' \
     "$work/other/walk.csv"
 "$telrisk" walk "$months/a.h5" "$months/b_scored.h5" --set privacy.k_min=2000 >"$work/k.txt"
@@ -36,4 +40,15 @@ grep -q "fewer than k_min" "$work/k.txt" || { echo "FAIL: k_min=2000 suppresses 
 grep -A20 "drift against the champion, per region" "$work/inspect.txt" |
     grep -Eq "^$region +[0-9.]+ +[0-9.]+ +[0-9]+ +[1-9][0-9]* +data_" ||
     { echo "FAIL: inspect does not show $region's data drift"; cat "$work/inspect.txt"; exit 1; }
+# A champion's population per region written again by score under a larger k_min: no cell of 1
+# to 199 subscribers published.
+mpiexec -n 2 "$telrisk" score "$months/b.h5" --model "$months/a.h5" --out "$work/k200.h5" --quiet \
+    --set privacy.k_min=200 2>/dev/null
+/usr/bin/python3 -c "
+import h5py, sys
+t = h5py.File(sys.argv[1], 'r')['models/region_reference'][()]
+p = t['population']
+small = ((p > 0) & (p < 200)).sum()
+sys.exit(f'FAIL: {small} reference cells of 1-199 published under k_min 200' if small else 0)" \
+    "$work/k200.h5"
 echo "walk: parts add up, terms recomputed, $region's planted data shift named first"

@@ -4,8 +4,10 @@ champion's population per region (/models/region_reference), recounted from the 
 
 usage: check_region_drift.py CHAMPION.h5 SCORED.h5
 
-  - every published reference cell (region x score band, grade, bin of a used feature) equals
-    the champion's subscribers counted here; hidden cells follow the small-cell rule;
+  - every published reference cell (region or the unknown region x score band, grade, bin of a
+    used feature) equals the champion's subscribers counted here; hidden cells follow the
+    small-cell rule along each region's line and down each column (whose national total is
+    published in /models/bins, grades and score_bands);
   - every region's PSI equals the one recomputed here over today's rows counted the same way,
     hidden reference cells pooled (their reference: the region's total less the published);
   - a region of fewer than k_min subscribers shows no PSI."""
@@ -62,6 +64,31 @@ def psi_pooled(ref, now, total):
     return float(((q - p) * np.log(q / p)).sum())
 
 
+def check_part(ref, then, region_then, name, size, at, rows, k):
+    """One part (score bands, grades or a feature's bins) of the reference: published cells equal
+    the champion's subscribers counted here; the small-cell rule holds both ways (each region's
+    line against its total, each column against the nation's, published elsewhere)."""
+    cells = {}
+    for r in range(rows):
+        code = r if r < rows - 1 else -1
+        mine = ref[ref["region"] == code]
+        members = region_then == code if code >= 0 else \
+            ~np.isin(region_then, np.arange(rows - 1))
+        line = mine[at:at + size]
+        check(all(text(x) == name for x in line["name"]), f"region {code} {name}: cells in order")
+        counted = np.bincount(then[name][1][members], minlength=size)[:size]
+        for b in range(size):
+            cells[(r, b)] = (int(counted[b]), int(line["suppressed"][b]))
+            if line["suppressed"][b] == 0:
+                check(line["population"][b] == counted[b], f"reference {code} {name} bin {b}")
+        cells[(r, "T")] = (int(members.sum()), int(mine[0]["suppressed"]))
+    for b in range(size):
+        cells[("N", b)] = (sum(cells[(r, b)][0] for r in range(rows)), 0)
+    lines = [((r, "T"), [(r, b) for b in range(size)]) for r in range(rows)]
+    lines += [(("N", b), [(r, b) for r in range(rows)]) for b in range(size)]
+    suppression.check_cells(check, f"reference {name}", cells, k, lines)
+
+
 def main():
     champion, scored = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
     k = suppression.k_min(champion)
@@ -72,6 +99,11 @@ def main():
     regions = len(champion["regions/names"])
     region_then, region_now = champion["subscribers/region"][()], scored["subscribers/region"][()]
     order = ["score", "grade"] + [n for n in then if n not in ("score", "grade")]
+    at = 1
+    for name in order:
+        check_part(ref, then, region_then, name, then[name][0], at, regions + 1, k)
+        at += then[name][0]
+    check(len(ref) == (regions + 1) * at, f"region_reference: {len(ref)} rows")
     d = 0
     for r in range(regions):
         mine = ref[ref["region"] == r]
@@ -79,21 +111,13 @@ def main():
         check(mine[0]["population"] in (total, -1), f"region {r}: its subscribers {total}")
         at = 1
         for name in order:
-            size, index = then[name]
-            counted = np.bincount(index[region_then == r], minlength=size)[:size]
+            size = then[name][0]
             line = mine[at:at + size]
-            check(all(text(x) == name for x in line["name"]), f"region {r} {name}: cells in order")
-            cells = {b: (int(counted[b]), int(line["suppressed"][b])) for b in range(size)}
-            cells["total"] = (total, 0)
-            suppression.check_cells(check, f"reference {r} {name}", cells, k,
-                                    [("total", list(range(size)))])
-            for b in range(size):
-                if line["suppressed"][b] == 0:
-                    check(line["population"][b] == counted[b], f"reference {r} {name} bin {b}")
             row = drift[d]
             check(text(row["name"]) == name and row["region"] == r, f"drift row {d}: {name}")
             today = np.bincount(now[name][1][region_now == r], minlength=size)[:size]
-            small = total < k or np.count_nonzero(region_now == r) < k
+            small = mine[0]["population"] < 0 or total < k or \
+                np.count_nonzero(region_now == r) < k
             if small:
                 check(row["suppressed"] == 1 and np.isnan(row["psi"]), f"drift {r} {name} hidden")
             else:

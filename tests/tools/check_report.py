@@ -85,17 +85,27 @@ def check_models(f, csvs, k):
                        lambda x: set(SUMMARY[3:]) if x["suppressed"] else set()))
     region, grade = f["subscribers/region"][()], f["subscribers/grade"][()]
     names = [text(n) for n in f["regions/names"][()]]
-    rows = csvs["grade_distribution"]
+    known = np.isin(region, np.arange(len(names)))
     cells = {}
-    for row in rows:
-        r = -2 if row[0] == "(all)" else names.index(row[0])
-        members = (region == r) if r >= 0 else np.ones(len(region), bool)
+    for row in csvs["grade_distribution"]:
+        if row[0] == "(all)":
+            members = np.ones(len(region), bool)
+        elif row[0] == "(unknown)":
+            members = ~known
+        else:
+            members = region == names.index(row[0])
         n = int(np.count_nonzero(members & (grade == int(row[1]))))
         cells[(row[0], int(row[1]))] = (n, int(row[3]))
         check(row[2] == "" if row[3] != "0" else int(row[2]) == n,
               f"grade_distribution {row[:2]}: {row[2]} shown, {n} counted")
-    lines = [((name, 0), [c for c in cells if c[0] == name]) for name in {c[0] for c in cells}]
-    cells.update({(name, 0): (0, 0) for name in {c[0] for c in cells}})
+    grades = sorted({c[1] for c in cells})
+    rows = [r for r in dict.fromkeys(c[0] for c in cells) if r != "(all)"]
+    check(len(rows) == len(names) + 1, "grade_distribution: every region and the unknown one")
+    for r in rows:  # each region's total is published elsewhere (its subscribers)
+        cells[(r, 0)] = (sum(cells[(r, g)][0] for g in grades), 0)
+    cells[("(all)", 0)] = (len(region), 0)
+    lines = [((r, 0), [(r, g) for g in grades]) for r in rows + ["(all)"]]
+    lines += [(("(all)", g), [(r, g) for r in rows]) for g in grades]
     suppression.check_cells(check, "grade_distribution", cells, k, lines)
 
 
@@ -208,7 +218,7 @@ def month(f, path, seen):
     return label if label not in seen else f"{label} ({os.path.basename(path)})"
 
 
-def check_stability(run, series, labels, csvs):
+def check_stability(run, series, labels, csvs, k):
     f0 = series[0]
     s0 = f0["subscribers/score"][()]
     edges = np.quantile(s0[np.isfinite(s0)], np.linspace(0.1, 0.9, 9))
@@ -232,8 +242,14 @@ def check_stability(run, series, labels, csvs):
             x0 = f0["subscribers/features"][:, j0][pick(f0)]
             x1 = f["subscribers/features"][:, cols.index(row[2])][pick(f)]
             value = psi(feature_bins(run, row[2], x0), feature_bins(run, row[2], x1))
+        n0 = np.count_nonzero(f0["subscribers/region"][()] == r) if r >= 0 else 0
+        n1 = np.count_nonzero(f["subscribers/region"][()] == r) if r >= 0 else 0
+        small = 0 < n0 < k or 0 < n1 < k
+        check((row[5] != "0") == small, f"stability {row[:3]}: hidden exactly when small")
         if row[5] == "0":
             check(abs(float(row[3]) - value) <= 1e-9, f"stability {row[:3]}: {row[3]} = {value}")
+        else:
+            check(row[3] == "" and row[4] == "", f"stability {row[:3]}: hidden, no figure")
         checked += 1
     check(checked > 0, "stability: rows checked")
 
@@ -255,7 +271,7 @@ def check_monitoring(run, series, paths, csvs, walk_dir):
     for f, p in zip(series, paths):
         labels.append(month(f, p, seen))
         seen.add(labels[-1])
-    check_stability(run, series, labels, csvs)
+    check_stability(run, series, labels, csvs, suppression.k_min(run))
     expected = []
     for f, label in zip(series, labels):
         for x in f["models/summary"][()] if "models/summary" in f else []:
@@ -297,7 +313,10 @@ def check_money(before, after, csvs):
     eb, cb = region_money(after)
     for row in csvs["ecl_capital_change"]:
         name = row[0]
-        for k, v in ((1, ea.get(name)), (2, eb.get(name)), (4, ca.get(name)), (5, cb.get(name))):
+        e = (ea.get(name), eb.get(name))
+        c = (ca.get(name), cb.get(name))
+        for k, v in ((1, e[0]), (2, e[1]), (3, None if None in e else e[1] - e[0]),
+                     (4, c[0]), (5, c[1]), (6, None if None in c else c[1] - c[0])):
             check(same(row[k], v, 1e-9), f"ecl_capital_change {name} col {k}: {row[k]} = {v}")
 
 

@@ -77,7 +77,8 @@ def coefficients(f, region):
 def load(path):
     f = h5py.File(path, "r")
     s = {k: f["subscribers/" + k][:] for k in ("key", "region", "pd")}
-    s["final"] = f["subscribers/pd_calibrated"][:] if "subscribers/pd_calibrated" in f else s["pd"]
+    final = f["subscribers/pd_calibrated"][:] if "subscribers/pd_calibrated" in f else s["pd"]
+    s["final"] = np.where(np.isnan(final), s["pd"], final)
     s["names"] = [text(n) for n in f["subscribers/features"].attrs["names"]]
     s["values"] = f["subscribers/features"][:]
     return f, s
@@ -106,8 +107,10 @@ def expected_rows(fa, a, b):
     share = np.divide(delta, eta[:, None], out=np.zeros_like(delta), where=eta[:, None] != 0)
     terms = np.where(stayer[:, None], move[:, None] * share, 0.0)
     regions = len(fa["regions/names"])
-    out = {}
-    for r in list(range(regions)) + [-2]:
+    known = lambda s: np.isin(s["region"], np.arange(regions))  # noqa: E731
+    out = {"unknown": (int((~np.isnan(a["pd"]) & ~known(a)).sum()),
+                       int((~np.isnan(b["pd"]) & ~known(b)).sum()))}
+    for r in list(range(regions)) + [-2]:  # (a region in neither run is absent from out)
         ina = ~np.isnan(a["pd"]) & ((a["region"] == r) if r >= 0 else True)
         inb = ~np.isnan(b["pd"]) & ((b["region"] == r) if r >= 0 else True)
         na, nb = int(ina.sum()), int(inb.sum())
@@ -128,14 +131,20 @@ def close(x, y, tol=1e-9):
 
 
 def check_rows(walk, exp, k_min):
+    """Published rows equal the recomputation; the small-cell rule holds: no published row of 1
+    to k - 1 subscribers before or after, or who stayed, came or left; and in each count line
+    (before, after) with its total published, never exactly one hidden cell (the unknown region,
+    shown nowhere, counts as hidden when it is small)."""
+    small = lambda n: 0 < n < k_min  # noqa: E731
     for row in walk:
         r = int(row["region"])
         if row["suppressed"] != "0":
-            small = r in exp and (0 < exp[r]["before"] < k_min or 0 < exp[r]["after"] < k_min)
-            check(row["mix"] == "" and (small or row["suppressed"] == "2" or r not in exp),
-                  f"region {r}: suppressed ({row['suppressed']}) as the rule says")
+            check(row["mix"] == "" and row["before"] == "", f"region {r}: hidden, no figure")
             continue
         e = exp[r]
+        flows = (e["before"], e["after"], e["stayers"], e["after"] - e["stayers"],
+                 e["before"] - e["stayers"])
+        check(not any(small(n) for n in flows), f"region {r}: published with a small count {flows}")
         parts = sum(float(row[p]) for p in ("mix", "behaviour", "model", "overlay"))
         change = float(row["mean_pd_after"]) - float(row["mean_pd_before"])
         check(abs(parts - change) <= 1e-12, f"region {r}: parts {parts!r} add up to {change!r}")
@@ -143,9 +152,21 @@ def check_rows(walk, exp, k_min):
             check(int(row[k]) == e[k], f"region {r}: {k} {row[k]} = {e[k]}")
         for k in ("mean_pd_before", "mean_pd_after", "mix", "behaviour", "model", "overlay"):
             check(close(float(row[k]), e[k]), f"region {r}: {k} {row[k]} = {e[k]!r}")
+    for side, name in ((0, "before"), (1, "after")):
+        total = next(row for row in walk if row["region"] == "-2")
+        if total["suppressed"] != "0":
+            continue
+        regions = [row for row in walk if row["region"] != "-2"]
+        hidden = sum(row["suppressed"] != "0" and exp.get(int(row["region"]), {}).get(name, 0) > 0
+                     for row in regions) + small(exp["unknown"][side])
+        check(hidden != 1, f"{name}: exactly one hidden cell, which the total gives away")
+    for row in walk:  # every small region is hidden
+        r = int(row["region"])
+        if r in exp and r != -2 and (small(exp[r]["before"]) or small(exp[r]["after"])):
+            check(row["suppressed"] == "1", f"region {r}: small, marked 1")
 
 
-def check_terms(features, exp):
+def check_terms(features, exp, published):
     seen = 0
     for row in features:
         r, name = int(row["region"]), row["feature"]
@@ -155,7 +176,7 @@ def check_terms(features, exp):
         check(close(float(row["behaviour"]), exp[r]["terms"][name], 1e-8),
               f"region {r} {name}: behaviour {row['behaviour']} = {exp[r]['terms'][name]!r}")
         seen += 1
-    check(seen > 0, "walk_features.csv has terms")
+    check(seen > 0 or not published, "walk_features.csv has the published rows' terms")
 
 
 def main():
@@ -171,7 +192,7 @@ def main():
     features = list(csv.DictReader(open(args.walk_dir + "/walk_features.csv")))
     check(len(walk) == len(fa["regions/names"]) + 1, "walk.csv: one row per region, then all")
     check_rows(walk, exp, args.k_min)
-    check_terms(features, exp)
+    check_terms(features, exp, any(row["suppressed"] == "0" for row in walk))
     if args.shift:
         region, channel = args.shift.split(":")
         first = [r for r in features if r["region_name"] == region and r["rank"] == "1"]
