@@ -521,6 +521,7 @@ static void test_reference_population(void **state)
     assert_int_equal(m.score_bands.population[0], 50);
     for (int b = 1; b < 6; b++)
         assert_int_equal(m.score_bands.population[b], 10);
+    free(m.region_reference); /* the population per region, counted too (model/reference.h) */
 }
 
 int main(int argc, char **argv)
