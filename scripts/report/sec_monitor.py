@@ -146,7 +146,8 @@ def metric_rows(series, labels):
         for i in range(len(t["region"])):
             rows.append([month, t["region_name"][i], t["holdout_rows"][i], t["auc"][i],
                          t["auc_lower"][i], t["auc_upper"][i], t["gini"][i], t["mean_pd"][i],
-                         t["default_rate"][i], int(t["suppressed"][i])])
+                         t["default_rate"][i], int(t["suppressed"][i]),
+                         2 * t["auc_lower"][i] - 1, 2 * t["auc_upper"][i] - 1])
     return rows
 
 
@@ -155,8 +156,8 @@ def performance(rep, series, labels):
     if not rows:
         return []
     cols = ["month", "region", "holdout_rows", "auc", "auc_lower", "auc_upper", "gini",
-            "mean_pd", "default_rate", "suppressed"]
-    hidden = [set(range(2, 9)) if row[9] else set() for row in rows]
+            "mean_pd", "default_rate", "suppressed", "gini_lower", "gini_upper"]
+    hidden = [set(range(2, 9)) | {10, 11} if row[9] else set() for row in rows]
     months = list(dict.fromkeys(row[0] for row in rows))
     regions = list(dict.fromkeys(row[1] for row in rows))
     fig, axes = figs.new(11, 3.8, 2, 1)
@@ -176,7 +177,10 @@ def performance(rep, series, labels):
                             label="default rate")
     axes[0][0].set_xticks(range(len(months)), months)
     axes[0][0].set_ylabel("hold-out AUC (95% DeLong interval)")
-    axes[0][0].set_title("AUC per region and month (Gini = 2 AUC - 1)")
+    axes[0][0].set_title("AUC per region and month, Gini on the right")
+    gini = axes[0][0].secondary_yaxis("right", functions=(lambda a: 2 * a - 1,
+                                                           lambda g: (g + 1) / 2))
+    gini.set_ylabel("Gini = 2 AUC - 1")
     axes[0][0].legend(fontsize=6, ncol=2)
     axes[0][1].set_ylabel("percent of the hold-out")
     axes[0][1].set_title("Default rate against mean PD, all regions")
@@ -185,7 +189,8 @@ def performance(rep, series, labels):
                              "months."),
             rep.tables.keep("performance_trend", cols, rows, "Hold-out figures per month and "
                             "region (/models/summary of each run).",
-                            formats={c: ".4f" for c in cols[3:9]}, hidden=hidden)]
+                            formats={c: ".4f" for c in cols[3:9] + cols[10:]},
+                            hidden=hidden)]
 
 
 def alert_trend(rep, series, labels):

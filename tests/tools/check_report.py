@@ -279,7 +279,9 @@ def check_monitoring(run, series, paths, csvs, walk_dir):
             expected.append([label, text(x["region_name"])] +
                             [None if hide else x[c].item() for c in
                              ("holdout_rows", "auc", "auc_lower", "auc_upper", "gini",
-                              "mean_pd", "default_rate")] + [int(x["suppressed"])])
+                              "mean_pd", "default_rate")] + [int(x["suppressed"])] +
+                            [None if hide else 2 * x[c].item() - 1
+                             for c in ("auc_lower", "auc_upper")])
     compare("performance_trend", csvs["performance_trend"], expected)
     alerts = []
     for f, label in zip(series, labels):
