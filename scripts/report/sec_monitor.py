@@ -100,6 +100,9 @@ def band(value):
 
 
 def stability(rep, series, labels):
+    if any(not run.has("subscribers/score") for run in series):
+        return [{"kind": "text", "text": "No PSI over months: a run of the series has no scores "
+                 "(no models)."}]
     bins = used_bins(rep.run)
     rows = stability_rows(rep, series, labels, bins)
     for row in rows:
