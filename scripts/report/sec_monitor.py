@@ -203,8 +203,19 @@ def alert_trend(rep, series, labels):
         rules = t["rule"] if t is not None else []
         for rule in sorted(set(rules)):
             rows.append([month, rule, int(np.count_nonzero(rules == rule))])
-    return [rep.tables.keep("alerts_trend", ["month", "rule", "alerts"], rows,
-                            "Fraud alerts per month and rule, all regions.")]
+    blocks = []
+    if rows:
+        fig, axes = figs.new(6.4, 3.2)
+        for rule in sorted({r[1] for r in rows}):
+            axes[0][0].plot(labels, [next((r[2] for r in rows if r[0] == m and r[1] == rule), 0)
+                                     for m in labels], marker="o", ms=3, label=rule)
+        axes[0][0].set_ylabel("alerts in the month's window")
+        axes[0][0].set_xlabel("observation date")
+        axes[0][0].set_title("Fraud alerts per month and rule, all regions")
+        axes[0][0].legend(fontsize=7)
+        blocks.append(rep.figures.keep(fig, "alerts_trend", "Fraud alerts per month and rule."))
+    return blocks + [rep.tables.keep("alerts_trend", ["month", "rule", "alerts"], rows,
+                                     "Fraud alerts per month and rule, all regions.")]
 
 
 def stored_drift(rep):
