@@ -43,6 +43,12 @@ class Figures:
                 "png": "png/" + name + ".png"}
 
 
+def short(name, width=40):
+    """A long feature name for a legend or tick: its start and its end, which tell bandicoot's
+    keys apart (..._call__mean against ..._text__mean)."""
+    return name if len(name) <= width else name[:width // 2 - 1] + "…" + name[-(width // 2):]
+
+
 def new(width=6.4, height=3.6, ncols=1, nrows=1):
     """A figure laid out by matplotlib's constrained layout (labels never cut off)."""
     return plt.subplots(nrows, ncols, figsize=(width, height), squeeze=False,

@@ -126,14 +126,14 @@ def stability(rep, series, labels):
                    key=lambda n: -max(r[3] for r in national if r[2] == n))[:8]
     for name in worst:
         axes[0][1].plot(months, [next(r[3] for r in national if r[0] == m and r[2] == name)
-                                 for m in months], marker="o", ms=3, label=name[:40])
+                                 for m in months], marker="o", ms=3, label=figs.short(name))
     for ax, title in ((axes[0][0], "Score PSI per region"),
-                      (axes[0][1], "CSI of the 8 most moved features, all regions")):
+                      (axes[0][1], "CSI, the 8 most moved features")):
         ax.axhline(0.1, color="#f2c230", ls="--", lw=1)
         ax.axhline(0.25, color="#d1372c", ls="--", lw=1)
         ax.set_ylabel("PSI against the oldest run")
         ax.set_xlabel("observation date")
-        ax.set_title(title + " (0.1 moderate, 0.25 significant)")
+        ax.set_title(title + " (lines: 0.1, 0.25)")
         ax.legend(fontsize=6, ncol=2)
     blocks.append(rep.figures.keep(fig, "stability", "Population and characteristic stability "
                                    "over months, with the 0.1 and 0.25 thresholds."))
@@ -248,7 +248,7 @@ def region_drift(rep):
     colours = matplotlib.colors.ListedColormap(["#2e9d4a", "#f2c230", "#d1372c"])
     norm = matplotlib.colors.BoundaryNorm([0, 0.1, 0.25, 1e9], 3)
     ax.imshow(grid, cmap=colours, norm=norm, aspect="auto")
-    ax.set_xticks(range(len(names)), [n[:32] for n in names], rotation=90, fontsize=6)
+    ax.set_xticks(range(len(names)), [figs.short(n, 32) for n in names], rotation=90, fontsize=6)
     ax.set_yticks(range(len(regions)), regions)
     ax.grid(False)
     ax.set_title("PSI per region against the champion")

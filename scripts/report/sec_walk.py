@@ -30,7 +30,8 @@ def waterfall(ax, row):
     ax.set_xticks(range(len(PARTS) + 2), ["before"] + PARTS + ["now"], rotation=45, fontsize=7)
     low = min(100 * float(row["mean_pd_before"]), 100 * float(row["mean_pd_after"]))
     ax.set_ylim(bottom=max(0.0, low - 3 * max(abs(100 * float(row[p])) for p in PARTS) - 0.5))
-    ax.set_title(f"{row['region_name']} ({100 * float(row['change']):+.2f} pp)", fontsize=8)
+    ax.set_title(f"{row['region_name']} ({100 * float(row['change']):+.2f} pp)", fontsize=8,
+                 pad=10)
     ax.set_ylabel("mean PD (%)", fontsize=7)
 
 
