@@ -58,24 +58,11 @@ def parse_args(argv):
     p = argparse.ArgumentParser(prog="telrisk report", description=__doc__.splitlines()[0])
     p.add_argument("run")
     p.add_argument("--previous", action="append", default=[],
-                   help="an earlier run file (oldest first), or a folder of them")
+                   help="an earlier run file, oldest first (telrisk report expands a folder)")
     p.add_argument("--out", required=True)
     p.add_argument("--k-min", type=int, default=0, help="suppress more than the run did")
     p.add_argument("--walk", help="the PD walk's folder of CSVs (written by telrisk report)")
     return p.parse_args(argv)
-
-
-def previous_files(given, run):
-    """--previous: files as given, a folder's .h5 files in name order (the run itself left out:
-    a month's folder holds this month's file too)."""
-    out = []
-    for path in given:
-        if os.path.isdir(path):
-            out += sorted(os.path.join(path, n) for n in os.listdir(path) if n.endswith(".h5")
-                          and os.path.realpath(os.path.join(path, n)) != os.path.realpath(run))
-        else:
-            out.append(path)
-    return out
 
 
 def render(rep, sections, seconds):
@@ -98,7 +85,7 @@ def main(argv):
     started = time.time()
     os.makedirs(args.out, exist_ok=True)
     try:
-        rep = Report(args.run, previous_files(args.previous, args.run), args.out, args.k_min)
+        rep = Report(args.run, args.previous, args.out, args.k_min)
     except OSError as e:
         print(f"telrisk: report: {args.run}: {e}", file=sys.stderr)
         return 2

@@ -3,9 +3,9 @@ read from the CSVs `telrisk report` wrote): a table and a waterfall per region."
 import csv
 import os
 
-import numpy as np
 
 import figs
+import rf
 
 PARTS = ["mix", "behaviour", "model", "overlay"]
 PART_COLOURS = {"mix": "#8e44ad", "behaviour": "#2471a3", "model": "#d35400",
@@ -75,7 +75,6 @@ def capital_by_region(run):
 
 def money_rows(rep):
     """ECL and capital before and now per region, where both runs have them."""
-    import rf  # noqa: E402 (only here: the earlier run is opened for these figures alone)
     before = rf.RunFile(rep.previous_paths[-1])
     ecl_a, ecl_b = ecl_by_region(before), ecl_by_region(rep.run)
     cap_a, cap_b = capital_by_region(before), capital_by_region(rep.run)

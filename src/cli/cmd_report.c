@@ -130,10 +130,7 @@ static int write_report(const struct tr_ctx *ctx, const struct run_list *l, cons
         return TR_EXIT_INPUT;
     }
     if (l->n > 1) {
-        struct tr_ctx self;
-        tr_ctx_init(&self, MPI_COMM_SELF, ctx->msg);
-        self.level = ctx->level;
-        if (tr_walk_files(&self, l->path[l->n - 2], l->path[l->n - 1], k_min, NULL, walk_dir)) {
+        if (tr_walk_files(ctx, l->path[l->n - 2], l->path[l->n - 1], k_min, NULL, walk_dir)) {
             TR_WARN(ctx, "report: the PD walk is left out of the report (the reason above)");
             return run_program(ctx, l, out_dir, NULL, k_min);
         }

@@ -102,15 +102,9 @@ static int show(const struct tr_ctx *ctx, const struct tr_walk *w, const struct 
     return rc;
 }
 
-/* The privacy.k_min a run applied (its root config), 0 when it says none. */
-static int64_t run_k_min(const struct walk_side *s)
-{
-    const char *at = s->run.config ? strstr(s->run.config, "\nk_min = ") : NULL;
-    return at ? strtoll(at + 9, NULL, 10) : 0;
-}
-
-int tr_walk_files(const struct tr_ctx *ctx, const char *before, const char *after, int64_t k_min,
-                  FILE *out, const char *csv_dir)
+/* On a context of rank 0 alone: the files are read whole, not in slices. */
+static int walk_alone(const struct tr_ctx *ctx, const char *before, const char *after,
+                      int64_t k_min, FILE *out, const char *csv_dir)
 {
     struct tr_models m;
     struct walk_side a = {0}, b = {0};
@@ -121,8 +115,8 @@ int tr_walk_files(const struct tr_ctx *ctx, const char *before, const char *afte
     if (!rc) {
         const struct tr_walk_run ra = walk_run_of(&a), rb = walk_run_of(&b);
         /* the larger of the asked and the runs' own: no file's small cells shown here */
-        if (run_k_min(&a) > k_min) k_min = run_k_min(&a);
-        if (run_k_min(&b) > k_min) k_min = run_k_min(&b);
+        if (tr_config_text_k_min(a.run.config) > k_min) k_min = tr_config_text_k_min(a.run.config);
+        if (tr_config_text_k_min(b.run.config) > k_min) k_min = tr_config_text_k_min(b.run.config);
         struct tr_walk w;
         tr_walk_compute(&m, &ra, &rb, &w);
         rc = show(ctx, &w, &m, &a, before, after, k_min, out, csv_dir);
@@ -131,6 +125,15 @@ int tr_walk_files(const struct tr_ctx *ctx, const char *before, const char *afte
     side_free(&a), side_free(&b);
     tr_models_free(&m);
     return rc;
+}
+
+int tr_walk_files(const struct tr_ctx *ctx, const char *before, const char *after, int64_t k_min,
+                  FILE *out, const char *csv_dir)
+{
+    struct tr_ctx self;
+    tr_ctx_init(&self, MPI_COMM_SELF, ctx->msg);
+    self.level = ctx->level;
+    return walk_alone(&self, before, after, k_min, out, csv_dir);
 }
 
 int tr_cmd_walk(const struct tr_ctx *ctx, const struct tr_cli_args *args)
@@ -142,12 +145,8 @@ int tr_cmd_walk(const struct tr_ctx *ctx, const struct tr_cli_args *args)
     if ((rc = tr_seal_check_input(ctx, before, "run file", !args->no_verify)) ||
         (rc = tr_seal_check_input(ctx, after, "run file", !args->no_verify)))
         return rc;
-    if (ctx->rank == 0) {
-        struct tr_ctx self;
-        tr_ctx_init(&self, MPI_COMM_SELF, ctx->msg);
-        self.level = ctx->level;
-        rc = tr_walk_files(&self, before, after, cfg.privacy.k_min, stdout, args->out_dir);
-    }
+    if (ctx->rank == 0)
+        rc = tr_walk_files(ctx, before, after, cfg.privacy.k_min, stdout, args->out_dir);
     MPI_CHECK(MPI_Bcast(&rc, 1, MPI_INT, 0, ctx->comm));
     return rc;
 }

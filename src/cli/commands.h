@@ -27,7 +27,7 @@ int tr_cmd_verify(const struct tr_ctx *ctx, const struct tr_cli_args *args);
 int tr_cmd_report(const struct tr_ctx *ctx, const struct tr_cli_args *args);
 int tr_cmd_walk(const struct tr_ctx *ctx, const struct tr_cli_args *args);
 
-/* Rank 0 alone (ctx->comm a self communicator): the PD walk from run file `before` to `after`
+/* Rank 0 alone (on a context of its own, whatever ctx's communicator): the PD walk from run file `before` to `after`
  * (present/walk.h), printed to out when it is not NULL and written as CSVs into csv_dir when
  * that is not NULL. Both files' seals are the caller's to check. Returns an exit code, the
  * reason said. */

@@ -577,6 +577,12 @@ static int currency_problem(const struct tr_config *cfg, char err[TR_CONFIG_ERR_
     return 1;
 }
 
+int64_t tr_config_text_k_min(const char *ini)
+{
+    const char *at = ini ? strstr(ini, "\nk_min = ") : NULL; /* tr_config_to_ini's form */
+    return at ? strtoll(at + 9, NULL, 10) : 0;
+}
+
 int tr_config_shift(const char *text, char *region, enum tr_shift_channel *channel, double *factor,
                     char *err, size_t errlen)
 {

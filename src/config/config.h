@@ -177,6 +177,10 @@ char *tr_config_to_ini(const struct tr_config *cfg);
 /* model.master_scale's text ("0.01,0.02,...,1": increasing PD upper bounds in (0, 1], the last 1)
  * into upper[0..*n), at most max of them. 0, or 1 with err saying what is wrong. */
 #define TR_CONFIG_MAX_GRADES 32
+/* The privacy.k_min an effective configuration's INI text (a run file's root config) applied;
+ * 0 when the text names none. */
+int64_t tr_config_text_k_min(const char *ini);
+
 /* generate.shift's channels: what a planted behaviour shift scales. */
 enum tr_shift_channel { TR_SHIFT_NONE, TR_SHIFT_CALLS, TR_SHIFT_DATA, TR_SHIFT_RECHARGES };
 /* Parses generate.shift, "REGION:CHANNEL:FACTOR" (or "": TR_SHIFT_NONE). 0, or 1 with err saying

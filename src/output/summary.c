@@ -86,10 +86,8 @@ static int64_t run_k_min(hid_t file)
 {
     struct strings config = {0};
     long long k = 0;
-    if (read_attr_strings(file, ".", "config", &config) == 0 && config.n == 1) {
-        const char *at = strstr(config.v[0], "\nk_min = ");
-        k = at ? strtoll(at + 9, NULL, 10) : 0;
-    }
+    if (read_attr_strings(file, ".", "config", &config) == 0 && config.n == 1)
+        k = tr_config_text_k_min(config.v[0]);
     tr_h5_free_strings(config.v, config.n);
     return k;
 }
