@@ -3,7 +3,6 @@ read from the CSVs `telrisk report` wrote): a table and a waterfall per region."
 import csv
 import os
 
-
 import figs
 import rf
 
